@@ -1,0 +1,42 @@
+# One command runner: the README and CI use these targets and nothing else.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/briefs.duckdb
+PORT ?= 8501
+
+.PHONY: run test lint format db bench clean
+
+# The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a
+# dependency installs it on the next run without a manual step.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(DB): $(VENV)/.installed
+	BRIEFS_DB=$(DB) $(PY) -m loaders ingest data/briefs/*
+
+db: $(DB)
+
+run: $(VENV)/.installed $(DB)
+	BRIEFS_DB=$(DB) $(PY) -m streamlit run dashboard/streamlit_app.py --server.port $(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB).wal

@@ -1,0 +1,113 @@
+"""The curated catalog of indicators: one YAML file validated by pydantic."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from loaders.paths import CATALOG_PATH
+
+Kind = Literal["flow", "stock", "rate", "index"]
+Measure = Literal["level", "yoy", "yoy_2y", "cagr", "share", "index", "price"]
+
+# Units a catalog series may be stored in; the quantity parser converts into these.
+KNOWN_UNITS = ("亿元", "万亿元", "元", "亿美元", "美元", "亿吨", "万吨", "吨", "笔", "家", "个", "%", "元/吨")
+
+
+class CatalogError(ValueError):
+    """A catalog file that cannot be used; the message names file, indicator and field."""
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    category: str = Field(min_length=1)
+    unit: str
+    kind: Kind
+    measure: Measure
+    description: str = Field(min_length=1)
+    aliases: tuple[str, ...] = Field(min_length=1)
+    context: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        if unit not in KNOWN_UNITS:
+            raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(KNOWN_UNITS)}")
+        return unit
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_ids(cls, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        seen: set[str] = set()
+        for indicator in indicators:
+            if indicator.id in seen:
+                raise ValueError(f"duplicate indicator id {indicator.id!r}")
+            seen.add(indicator.id)
+        return indicators
+
+    def get(self, indicator_id: str) -> Indicator | None:
+        return self.by_id().get(indicator_id)
+
+    def by_id(self) -> dict[str, Indicator]:
+        return {indicator.id: indicator for indicator in self.indicators}
+
+    def ids(self) -> list[str]:
+        return [indicator.id for indicator in self.indicators]
+
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(indicator.category for indicator in self.indicators))
+
+
+def _describe_error(path: Path, raw: dict, error: dict) -> str:
+    location = list(error["loc"])
+    where = "catalog"
+    if len(location) >= 2 and location[0] == "indicators" and isinstance(location[1], int):
+        entries = raw.get("indicators") or []
+        position = location[1]
+        entry = entries[position] if position < len(entries) else {}
+        name = entry.get("id") if isinstance(entry, dict) else None
+        where = f"indicator {name!r}" if name else f"indicator #{position + 1}"
+        location = location[2:]
+    field = ".".join(str(part) for part in location) or "(entry)"
+    return f"{path}: {where}, field {field!r}: {error['msg']}"
+
+
+def parse_catalog(text: str, path: Path = CATALOG_PATH) -> Catalog:
+    """Validate catalog YAML text; errors name the file, the indicator and the field."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path}: expected a mapping with an 'indicators' list")
+    try:
+        return Catalog.model_validate(raw)
+    except ValidationError as exc:
+        messages = [_describe_error(path, raw, error) for error in exc.errors()]
+        raise CatalogError("\n".join(messages)) from exc
+
+
+def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
+    path = Path(path)
+    return parse_catalog(path.read_text(encoding="utf-8"), path)
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The project's catalog, parsed once per process."""
+    return load_catalog(CATALOG_PATH)

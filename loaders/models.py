@@ -1,0 +1,139 @@
+"""Typed records that flow from a brief file to the store."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Qualifier = Literal["exact", "approx", "more_than", "less_than"]
+
+
+class IssueHeader(BaseModel):
+    """The masthead of one issue: 2021 年第 15 期（总第 460 期）, 2021 年 4 月 26 日."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    year: int
+    number: int
+    total_number: int | None = None
+    published: date
+
+    @property
+    def key(self) -> str:
+        """Stable identity of an issue across files: year and number (2021-15)."""
+        return f"{self.year}-{self.number:02d}"
+
+    @property
+    def label_zh(self) -> str:
+        return f"{self.year} 年第 {self.number} 期"
+
+
+class Article(BaseModel):
+    """One article of an issue; start/end are character offsets into the cleaned text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int
+    title: str
+    editor: str | None = None
+    text: str
+    start: int
+    end: int
+
+
+class Provenance(BaseModel):
+    """Where a figure came from: the article, its editor and the sentence quoted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    article: str
+    article_index: int
+    editor: str | None = None
+    quote: str
+    # Character span of the quoted sentence in the issue's cleaned text.
+    span_start: int
+    span_end: int
+
+
+class Observation(Provenance):
+    """A figure mapped onto a catalog indicator, value in the catalog unit."""
+
+    indicator: str
+    period: str
+    value: float
+    unit: str
+    qualifier: Qualifier = "exact"
+    forecast: bool = False
+    derived: bool = False
+    # The figure and the period as written in the text, for reviewers.
+    figure_text: str = ""
+    period_text: str = ""
+    # Upper bound of a range (55-60%); value holds the lower bound.
+    value_high: float | None = None
+
+
+class UnassignedFigure(Provenance):
+    """A figure that matched no indicator, kept so a reviewer can assign it."""
+
+    value: float
+    unit: str
+    qualifier: Qualifier = "exact"
+    forecast: bool = False
+    period: str | None = None
+    figure_text: str = ""
+    period_text: str = ""
+    value_high: float | None = None
+    # The words before the figure in its clause: what the figure is about.
+    subject: str = ""
+
+
+class Extraction(BaseModel):
+    """Everything the loaders found in one brief file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_name: str
+    sha256: str
+    issue: IssueHeader
+    articles: list[Article] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+    unassigned: list[UnassignedFigure] = Field(default_factory=list)
+    clean_text: str = ""
+
+    def to_public_json(self) -> dict:
+        """The shape `python -m loaders extract --json` prints (and uploads accept)."""
+        issue = self.issue.model_dump(mode="json")
+        return {
+            "issue": issue,
+            "observations": [
+                {
+                    "indicator": o.indicator,
+                    "period": o.period,
+                    "value": o.value,
+                    "unit": o.unit,
+                    "qualifier": o.qualifier,
+                    "forecast": o.forecast,
+                    "derived": o.derived,
+                    "quote": o.quote,
+                    "article": o.article,
+                }
+                for o in self.observations
+            ],
+            "unassigned": [
+                {
+                    "value": u.value,
+                    "unit": u.unit,
+                    "qualifier": u.qualifier,
+                    "forecast": u.forecast,
+                    "period": u.period,
+                    "figure": u.figure_text,
+                    "subject": u.subject,
+                    "quote": u.quote,
+                    "article": u.article,
+                }
+                for u in self.unassigned
+            ],
+        }

@@ -1,0 +1,133 @@
+"""The period grammar shared by loaders, store and dashboard.
+
+A period is written `2020`, `2020-H1`, `2021-Q1`, `2021-03`, `2021-09-30`, or a
+span `A/B` of two of those (`2016/2020`, `2021-01/2021-09`). See
+shared/eval/README.md for the grammar this mirrors.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_POINT = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:(?P<half>H[12])|(?P<quarter>Q[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?$"
+)
+
+# Chinese labels for the kinds of period, used by the dashboard's selectors.
+KIND_LABELS = {
+    "year": "年度",
+    "half": "半年",
+    "quarter": "季度",
+    "month": "月度",
+    "day": "日",
+    "ytd": "年初至今累计",
+    "multi_year": "多年合计",
+    "span": "其他区间",
+}
+
+
+class PeriodError(ValueError):
+    """A period string outside the grammar."""
+
+
+@dataclass(frozen=True)
+class Period:
+    text: str
+    kind: str
+    start: date
+    end: date
+
+    @property
+    def label_zh(self) -> str:
+        return period_label_zh(self.text)
+
+
+def _point(text: str) -> tuple[str, date, date]:
+    match = _POINT.match(text)
+    if not match:
+        raise PeriodError(f"not a period: {text!r} (expected e.g. 2021, 2021-H1, 2021-Q1, 2021-03, 2021-09-30)")
+    year = int(match["year"])
+    if not 1900 <= year <= 2100:
+        raise PeriodError(f"year out of range in period {text!r}")
+    if match["half"]:
+        first = 1 if match["half"] == "H1" else 7
+        return "half", date(year, first, 1), _month_end(year, first + 5)
+    if match["quarter"]:
+        first = 3 * (int(match["quarter"][1]) - 1) + 1
+        return "quarter", date(year, first, 1), _month_end(year, first + 2)
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise PeriodError(f"month out of range in period {text!r}")
+        if match["day"]:
+            try:
+                day = date(year, month, int(match["day"]))
+            except ValueError as exc:
+                raise PeriodError(f"no such day in period {text!r}") from exc
+            return "day", day, day
+        return "month", date(year, month, 1), _month_end(year, month)
+    return "year", date(year, 1, 1), date(year, 12, 31)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(text: str) -> Period:
+    """Parse a period string of the grammar; raises PeriodError with the text quoted."""
+    text = (text or "").strip()
+    if "/" in text:
+        first, _, last = text.partition("/")
+        _, start, _ = _point(first)
+        _, _, end = _point(last)
+        if end < start:
+            raise PeriodError(f"span ends before it starts: {text!r}")
+        if start.year == end.year and start.month == 1 and start.day == 1:
+            kind = "ytd"
+        elif start.year != end.year and start == date(start.year, 1, 1) and end == date(end.year, 12, 31):
+            kind = "multi_year"
+        else:
+            kind = "span"
+        return Period(text, kind, start, end)
+    kind, start, end = _point(text)
+    return Period(text, kind, start, end)
+
+
+def is_valid_period(text: str) -> bool:
+    try:
+        parse_period(text)
+    except PeriodError:
+        return False
+    return True
+
+
+def stock_end(text: str) -> date:
+    """Stocks are compared on the end of their period only (2021-09-30 ~ 2021-09)."""
+    return parse_period(text).end
+
+
+def _point_label(text: str) -> str:
+    kind, start, _ = _point(text)
+    if kind == "year":
+        return f"{start.year}年"
+    if kind == "half":
+        return f"{start.year}年{'上' if start.month == 1 else '下'}半年"
+    if kind == "quarter":
+        return f"{start.year}年{'一二三四'[(start.month - 1) // 3]}季度"
+    if kind == "month":
+        return f"{start.year}年{start.month}月"
+    return f"{start.year}年{start.month}月{start.day}日"
+
+
+def period_label_zh(text: str) -> str:
+    """A Chinese label for a period: 2021-Q1 -> 2021年一季度, 2021-01/2021-09 -> 2021年1—9月."""
+    period = parse_period(text)
+    if "/" not in period.text:
+        return _point_label(period.text)
+    first, _, last = period.text.partition("/")
+    if period.kind == "ytd" and len(last) == 7:
+        return f"{period.start.year}年1—{period.end.month}月"
+    return f"{_point_label(first)}至{_point_label(last)}"

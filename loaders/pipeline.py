@@ -1,0 +1,36 @@
+"""From a brief file to an Extraction: read, clean, split, find figures."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from loaders.catalog import Catalog, default_catalog
+from loaders.cleaning import clean_text
+from loaders.figures import extract_figures
+from loaders.models import Extraction
+from loaders.reading import read_brief_text
+from loaders.structure import parse_structure
+
+
+def extract_bytes(data: bytes, filename: str, catalog: Catalog | None = None) -> Extraction:
+    """Run the whole extraction on a file's bytes; BriefError subclasses on bad input."""
+    catalog = catalog or default_catalog()
+    raw = read_brief_text(data, filename)
+    text = clean_text(raw)
+    header, articles = parse_structure(text, source=filename)
+    observations, unassigned = extract_figures(header, articles, catalog)
+    return Extraction(
+        source_name=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        issue=header,
+        articles=articles,
+        observations=observations,
+        unassigned=unassigned,
+        clean_text=text,
+    )
+
+
+def extract_file(path: Path | str, catalog: Catalog | None = None) -> Extraction:
+    path = Path(path)
+    return extract_bytes(path.read_bytes(), path.name, catalog)
