@@ -15,7 +15,21 @@ Kind = Literal["flow", "stock", "rate", "index"]
 Measure = Literal["level", "yoy", "yoy_2y", "cagr", "share", "index", "price"]
 
 # Units a catalog series may be stored in; the quantity parser converts into these.
-KNOWN_UNITS = ("亿元", "万亿元", "元", "亿美元", "美元", "亿吨", "万吨", "吨", "笔", "家", "个", "%", "元/吨")
+KNOWN_UNITS = (
+    "亿元",
+    "万亿元",
+    "元",
+    "亿美元",
+    "美元",
+    "亿吨",
+    "万吨",
+    "吨",
+    "笔",
+    "家",
+    "个",
+    "%",
+    "元/吨",
+)
 
 
 class CatalogError(ValueError):

@@ -48,7 +48,9 @@ class Period:
 def _point(text: str) -> tuple[str, date, date]:
     match = _POINT.match(text)
     if not match:
-        raise PeriodError(f"not a period: {text!r} (expected e.g. 2021, 2021-H1, 2021-Q1, 2021-03, 2021-09-30)")
+        raise PeriodError(
+            f"not a period: {text!r} (expected e.g. 2021, 2021-H1, 2021-Q1, 2021-03, 2021-09-30)"
+        )
     year = int(match["year"])
     if not 1900 <= year <= 2100:
         raise PeriodError(f"year out of range in period {text!r}")
@@ -87,7 +89,11 @@ def parse_period(text: str) -> Period:
             raise PeriodError(f"span ends before it starts: {text!r}")
         if start.year == end.year and start.month == 1 and start.day == 1:
             kind = "ytd"
-        elif start.year != end.year and start == date(start.year, 1, 1) and end == date(end.year, 12, 31):
+        elif (
+            start.year != end.year
+            and start == date(start.year, 1, 1)
+            and end == date(end.year, 12, 31)
+        ):
             kind = "multi_year"
         else:
             kind = "span"
