@@ -1,0 +1,137 @@
+"""Who may write: the editor role, decided once per session from settings and login.
+
+Three modes, chosen by what is configured:
+- "oidc": secrets have an [auth] section; editors log in with st.login and must be listed
+  by email in secrets ([editors] emails = [...]).
+- "password": an editor password is set (st.secrets["editor_password"] or env
+  BRIEFS_EDITOR_PASSWORD); the role is remembered in st.session_state after a correct entry.
+- "local": nothing configured; everyone may edit (a laptop, a test run).
+
+Pages call current_role(); the write functions in dashboard/editing.py check the role again
+before touching the store, so a hidden page is not the only guard.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from typing import Any, Literal
+
+import streamlit as st
+
+Role = Literal["editor", "viewer"]
+AuthMode = Literal["local", "oidc", "password"]
+
+PASSWORD_ENV_VAR = "BRIEFS_EDITOR_PASSWORD"
+# Session key holding the role granted by a correct password entry.
+SESSION_ROLE_KEY = "auth_editor_granted"
+LOCAL_MODE_BANNER = "本地模式：未配置登录，所有人可编辑"
+
+
+def _secret(key: str) -> Any:
+    """One top-level secret, or None; a missing or unreadable secrets.toml means "not set"."""
+    # st.secrets is looked up on the module each time: AppTest swaps it per run.
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return None
+        return st.secrets.get(key)
+    except Exception:  # noqa: BLE001 - any secrets problem reads as "not configured"
+        return None
+
+
+def editor_password() -> str | None:
+    """The configured editor password (secrets first, then the environment), or None."""
+    configured = _secret("editor_password")
+    if configured:
+        return str(configured)
+    from_env = os.environ.get(PASSWORD_ENV_VAR, "")
+    return from_env or None
+
+
+def editor_emails() -> set[str]:
+    """Lower-cased emails allowed to edit when logging in with OIDC."""
+    section = _secret("editors")
+    emails: Any = None
+    if isinstance(section, dict) or hasattr(section, "get"):
+        emails = section.get("emails")
+    if isinstance(emails, str):
+        emails = [emails]
+    return {str(email).strip().lower() for email in (emails or []) if str(email).strip()}
+
+
+def auth_mode() -> AuthMode:
+    if _secret("auth"):
+        return "oidc"
+    if editor_password():
+        return "password"
+    return "local"
+
+
+def check_password(given: str) -> bool:
+    """Constant-time comparison with the configured password; False when none is set."""
+    expected = editor_password()
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def _user_email() -> str | None:
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email = st.user.get("email")
+    except Exception:  # noqa: BLE001 - no user info (no auth configured) means no email
+        return None
+    return str(email).strip().lower() if email else None
+
+
+def current_role() -> Role:
+    """ "editor" when this session may write, else "viewer"."""
+    mode = auth_mode()
+    if mode == "local":
+        return "editor"
+    if mode == "oidc":
+        email = _user_email()
+        return "editor" if email and email in editor_emails() else "viewer"
+    return "editor" if st.session_state.get(SESSION_ROLE_KEY) is True else "viewer"
+
+
+def current_actor() -> str:
+    """Who is acting, for the audit log."""
+    mode = auth_mode()
+    if mode == "oidc":
+        return _user_email() or "anonymous"
+    if mode == "password":
+        return "editor (password)" if current_role() == "editor" else "anonymous"
+    return "local"
+
+
+def render_login() -> None:
+    """Login / logout controls for the current mode; shows the local-mode banner when open."""
+    mode = auth_mode()
+    if mode == "local":
+        st.info(LOCAL_MODE_BANNER, icon="🔓")
+        return
+    if mode == "oidc":
+        email = _user_email()
+        if email is None:
+            st.button("登录 Log in", on_click=st.login, key="auth_login")
+            return
+        if email not in editor_emails():
+            st.warning(f"{email} 不在编辑名单中，只能查看。")
+        st.button("退出 Log out", on_click=st.logout, key="auth_logout")
+        return
+    if current_role() == "editor":
+        if st.button("退出编辑 Log out", key="auth_logout"):
+            st.session_state[SESSION_ROLE_KEY] = False
+            st.rerun()
+        return
+    with st.form("auth_password_form"):
+        given = st.text_input("编辑密码 Editor password", type="password", key="auth_password")
+        submitted = st.form_submit_button("登录 Log in")
+    if submitted:
+        if check_password(given):
+            st.session_state[SESSION_ROLE_KEY] = True
+            st.rerun()
+        else:
+            st.error("密码不正确 Wrong password")
