@@ -1,0 +1,273 @@
+"""Split the cleaned text of one issue into its header and its articles.
+
+An issue of 产业创新动态 looks like this (after `loaders.cleaning.clean_text`)::
+
+    产业创新动态
+    2021年第15期(总第460期)
+    中国科学技术发展战略研究院          <- masthead, skipped
+    产业科技发展研究所主办
+    2021年4月26日
+    普华永道:2020年中国电信并购回顾与展望   <- first article title
+    “数据流量”……                      <- article body, one or more paragraphs
+    (产业所 刘如 整理)                 <- editor line closes the article
+    人工智能产业发展趋势                 <- next title
+    ...
+
+Contract with the rest of the pipeline:
+
+- `Article.start`/`Article.end` are character offsets into the text passed in,
+  and `Article.text == text[start:end]`. The span covers the article BODY only:
+  from the first body line after the title to the end of the last body line
+  before the editor line (title and editor line are kept in their own fields),
+  so figures found in `Article.text` at offset i sit at `start + i` in the issue.
+- The parser also accepts text that was not cleaned (full-width brackets and
+  digits, spaces around numbers): every pattern tolerates both forms.
+- A text without an issue line or without a publication date raises
+  BriefStructureError naming what is missing. A body without editor lines is
+  one article titled by its first line rather than an error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from loaders.errors import BriefStructureError
+from loaders.models import Article, IssueHeader
+
+DEFAULT_TITLE = "产业创新动态"
+
+# The masthead sits within the first lines; looking further would let a body
+# sentence such as "2021 年第 3 期《求是》" pose as the issue line.
+HEADER_SCAN_LINES = 25
+# An issue or date line is short; a longer line is body text that merely
+# mentions an issue or a date.
+HEADER_LINE_MAX_CHARS = 60
+
+ISSUE_RE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年\s*第\s*(?P<number>\d{1,3})\s*期"
+    r"(?:\s*[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
+)
+DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*"
+    r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
+    r"|(?P<sep>[-./])\s*(?P<m2>\d{1,2})\s*(?P=sep)\s*(?P<d2>\d{1,2}))"
+)
+MASTHEAD_RE = re.compile(
+    r"中国科学技术发展战略研究院|产业科技发展研究所|主办$|^主编|^编辑部|内部资料|注意保存|^第\s*\d+\s*页"
+)
+# What an editor line says besides the names: the verb and the institute.
+EDITOR_VERBS = "整理|编译|编辑|供稿|撰稿|撰写|摘编|编写|执笔"
+EDITOR_LINE_RE = re.compile(
+    r"[(（\[【]\s*(?P<inner>[^()（）\[\]【】]{0,40}?(?:" + EDITOR_VERBS + r")"
+    r"[^()（）\[\]【】]{0,30}?)\s*[)）\]】]\s*$"
+)
+ORG_PREFIX_RE = re.compile(
+    r"^(?:中国科学技术发展战略研究院)?\s*(?:产业科技发展研究所|产业所|[\u4e00-\u9fff]{1,10}?(?:研究所|研究院|中心))\s*"
+)
+# Distribution lines at the foot of an issue (报：… 送：… 发：…) are not an article.
+FOOTER_RE = re.compile(r"^(?:报送|抄送|发送|报|送|发|责任编辑|本期责编|联系电话|地址)\s*[:：]")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offset of the first non-blank character
+    end: int  # offset after the last non-blank character
+    text: str  # stripped text
+    norm: str  # NFKC of text, for matching only
+
+
+def _lines(text: str) -> list[_Line]:
+    """Non-empty lines with the offsets of their stripped content."""
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            start = pos + lead
+            out.append(
+                _Line(
+                    start, start + len(stripped), stripped, unicodedata.normalize("NFKC", stripped)
+                )
+            )
+        pos += len(raw) + 1
+    return out
+
+
+def _err(message: str, source: str | None) -> BriefStructureError:
+    return BriefStructureError(message, source=source)
+
+
+def _date_in(line: str) -> date | None:
+    match = DATE_RE.search(line)
+    if not match:
+        return None
+    # The date must be most of the line: "2021年4月26日" or "出版日期:2021-04-26",
+    # not a sentence that mentions a day.
+    if len(line) - len(match.group(0)) > 8:
+        return None
+    month = match["m1"] or match["m2"]
+    day = match["d1"] or match["d2"]
+    try:
+        return date(int(match["y"]), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHeader, int]:
+    """The issue header and the index of the first line after the header block."""
+    scan = lines[:HEADER_SCAN_LINES]
+    issue_at = None
+    issue_match = None
+    for i, line in enumerate(scan):
+        if len(line.norm) > HEADER_LINE_MAX_CHARS:
+            continue
+        issue_match = ISSUE_RE.search(line.norm)
+        if issue_match:
+            issue_at = i
+            break
+    if issue_at is None or issue_match is None:
+        raise _err(
+            "no issue line like 2021 年第 15 期 found in the first lines; "
+            "is this an issue of 产业创新动态?",
+            source,
+        )
+
+    title = None
+    before = lines[issue_at].norm[: issue_match.start()].strip(" ·|-—")
+    if before and not MASTHEAD_RE.search(before):
+        title = before
+    if title is None:
+        candidates = [ln.norm for ln in scan[:issue_at] if not MASTHEAD_RE.search(ln.norm)]
+        named = [c for c in candidates if DEFAULT_TITLE in c.replace(" ", "")]
+        if named:
+            title = DEFAULT_TITLE
+        elif candidates:
+            title = candidates[-1]
+        else:
+            title = DEFAULT_TITLE
+
+    # The date follows the issue line (possibly on the same line, possibly
+    # after the masthead); some layouts print it just before.
+    published = None
+    date_at = issue_at
+    rest = lines[issue_at].norm[issue_match.end() :]
+    published = _date_in(rest) if rest.strip() else None
+    if published is None:
+        order = list(range(issue_at + 1, min(len(lines), issue_at + 8))) + list(
+            range(issue_at - 1, max(-1, issue_at - 4), -1)
+        )
+        for i in order:
+            if len(lines[i].norm) > HEADER_LINE_MAX_CHARS:
+                continue
+            published = _date_in(lines[i].norm)
+            if published is not None:
+                date_at = i
+                break
+    if published is None:
+        raise _err("no publication date like 2021 年 4 月 26 日 found near the issue line", source)
+
+    body_at = max(issue_at, date_at) + 1
+    while body_at < len(lines) and MASTHEAD_RE.search(lines[body_at].norm):
+        body_at += 1
+    header = IssueHeader(
+        title=title,
+        year=int(issue_match["year"]),
+        number=int(issue_match["number"]),
+        total_number=int(issue_match["total"]) if issue_match["total"] else None,
+        published=published,
+    )
+    return header, body_at
+
+
+def editor_from_line(line: str) -> str | None:
+    """The editor names in a closing line such as (产业所 刘如、王罗汉 整理), else None."""
+    match = EDITOR_LINE_RE.search(unicodedata.normalize("NFKC", line))
+    if not match:
+        return None
+    inner = match["inner"]
+    inner = re.sub(r"(?:" + EDITOR_VERBS + r")\s*[:：]?", " ", inner)
+    inner = inner.replace(":", " ").replace("：", " ").strip()
+    tokens = inner.split()
+    if len(tokens) > 1 and ORG_PREFIX_RE.fullmatch(tokens[0] + " "):
+        tokens = tokens[1:]
+    names = "、".join(tokens) if tokens else ""
+    if len(tokens) == 1:
+        names = ORG_PREFIX_RE.sub("", names, count=1) or names
+    names = re.sub(r"[,，;；/]+", "、", names).strip("、 ")
+    return names or None
+
+
+def _editor_match(line: _Line) -> tuple[int, str] | None:
+    """(offset in the text where the editor mark starts, editor) for a closing line."""
+    match = EDITOR_LINE_RE.search(line.norm)
+    if not match:
+        return None
+    editor = editor_from_line(line.norm)
+    if editor is None:
+        return None
+    if match.start() == 0:
+        return line.start, editor
+    # The editor mark was glued to the end of a paragraph; the paragraph part is
+    # body. NFKC may have shortened the line, so locate the mark in the original.
+    raw_match = EDITOR_LINE_RE.search(line.text)
+    cut = line.start + (raw_match.start() if raw_match else len(line.text))
+    return cut, editor
+
+
+def _article(index: int, block: list[_Line], editor: str | None, body_end: int | None) -> Article:
+    title_line = block[0]
+    body = block[1:]
+    if body:
+        start = body[0].start
+        end = body_end if body_end is not None else body[-1].end
+    else:
+        start = end = title_line.end
+    end = max(start, end)
+    return Article(index=index, title=title_line.text, editor=editor, text="", start=start, end=end)
+
+
+def parse_structure(text: str, source: str | None = None) -> tuple[IssueHeader, list[Article]]:
+    """Header fields and articles of one issue; offsets index into `text`."""
+    lines = _lines(text)
+    if not lines:
+        raise _err("the text is empty: no issue header and no articles", source)
+    header, body_at = parse_header(lines, source)
+    body = lines[body_at:]
+    for i, line in enumerate(body):
+        if FOOTER_RE.match(line.norm):
+            body = body[:i]
+            break
+    if not body:
+        raise _err("the issue header is there but no article text follows it", source)
+
+    articles: list[Article] = []
+    block: list[_Line] = []
+    for line in body:
+        found = _editor_match(line)
+        if found is None:
+            block.append(line)
+            continue
+        cut, editor = found
+        if cut > line.start:
+            # Paragraph text before a glued editor mark belongs to the body.
+            block.append(line)
+        if block:
+            articles.append(
+                _article(len(articles), block, editor, cut if cut > line.start else None)
+            )
+        elif articles and articles[-1].editor is None:
+            articles[-1] = articles[-1].model_copy(update={"editor": editor})
+        block = []
+    # Text after the last editor line: an article without an editor when it has
+    # a title and a body (or the whole body when no editor line exists at all).
+    if block and (len(block) >= 2 or not articles):
+        articles.append(_article(len(articles), block, None, None))
+
+    for i, art in enumerate(articles):
+        articles[i] = art.model_copy(update={"text": text[art.start : art.end].rstrip()})
+        articles[i] = articles[i].model_copy(update={"end": art.start + len(articles[i].text)})
+    return header, articles

@@ -1,0 +1,146 @@
+"""Header and article splitting on the sample issues and on header variants."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from loaders.errors import BriefStructureError
+from loaders.structure import editor_from_line, parse_structure
+
+ROOT = Path(__file__).resolve().parent.parent
+BRIEF_15 = ROOT / "data" / "briefs" / "2021-15.txt"
+BRIEF_29 = ROOT / "tests" / "data" / "eval" / "2021-29.txt"
+
+TITLES_15 = [
+    "普华永道：2020 年中国电信并购回顾与展望",
+    "人工智能产业发展趋势",
+    "全国碳市场将尽快发布登记交易结算规则",
+    "我国智能网联汽车基本与全球先进水平“并跑”",
+    "国内物流各行业景气度逐步恢复，市场预期看好",
+    "人脸识别国家标准征求意见：不得强制刷脸、预测偏好",
+    "《Nature》：研究人员 3D 打印出金属纳米结构阵列",
+]
+EDITORS_15 = ["刘如", "苏楠", "陈健", "朱焕焕", "王罗汉", "徐海龙", "冉美丽"]
+TITLES_29 = [
+    "前三季度物流运行稳中有进",
+    "全国碳市场上线交易平稳运行",
+    "上半年电信并购交易活跃度回落",
+    "人工智能研发平台市场保持高速增长",
+]
+EDITORS_29 = ["王罗汉", "陈健", "刘如", "苏楠"]
+
+
+def _expected_issue(txt: Path) -> dict:
+    return json.loads(txt.with_suffix(".expected.json").read_text(encoding="utf-8"))["issue"]
+
+
+def _expected_issue_15() -> dict:
+    shared = Path("/work/shared/eval/briefs/2021-15.expected.json")
+    if shared.exists():
+        return json.loads(shared.read_text(encoding="utf-8"))["issue"]
+    return {
+        "title": "产业创新动态",
+        "year": 2021,
+        "number": 15,
+        "total_number": 460,
+        "published": "2021-04-26",
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "titles", "editors", "issue"),
+    [
+        (BRIEF_15, TITLES_15, EDITORS_15, _expected_issue_15()),
+        (BRIEF_29, TITLES_29, EDITORS_29, _expected_issue(BRIEF_29)),
+    ],
+    ids=["2021-15", "2021-29"],
+)
+def test_sample_issues_split_into_titled_articles(path, titles, editors, issue):
+    text = path.read_text(encoding="utf-8")
+    header, articles = parse_structure(text, source=path.name)
+    assert header.model_dump(mode="json") == issue
+    assert [a.title for a in articles] == titles
+    assert [a.editor for a in articles] == editors
+    assert [a.index for a in articles] == list(range(len(titles)))
+    for article in articles:
+        assert article.text == text[article.start : article.end]
+        # The body excludes the title line and the editor line.
+        assert not article.text.startswith(article.title)
+        assert "整理" not in article.text[-12:]
+    # Articles are in document order and do not overlap.
+    assert all(a.end <= b.start for a, b in zip(articles, articles[1:], strict=False))
+
+
+HEADER_VARIANTS = [
+    ("产业创新动态\n2021年第15期（总第460期）\n2021年4月26日\n", 460, date(2021, 4, 26)),
+    ("产业创新动态\n2021 年第 15 期 (总第 460 期)\n2021 年 04 月 26 日\n", 460, date(2021, 4, 26)),
+    ("产业创新动态\n2021年第15期\n2021-04-26\n", None, date(2021, 4, 26)),
+    ("产业创新动态\n2021年第15期\n2021.4.26\n", None, date(2021, 4, 26)),
+    ("产业创新动态 2021年第15期(总第460期) 2021年4月26日\n", 460, date(2021, 4, 26)),
+    (
+        "产业创新动态\n２０２１年第１５期（总第４６０期）\n２０２１年４月２６日\n",
+        460,
+        date(2021, 4, 26),
+    ),
+]
+
+
+@pytest.mark.parametrize(("head", "total", "published"), HEADER_VARIANTS)
+def test_header_variants(head, total, published):
+    text = head + "某某标题\n正文第一句。\n（产业所 刘如 整理）\n"
+    header, articles = parse_structure(text)
+    assert (header.title, header.year, header.number) == ("产业创新动态", 2021, 15)
+    assert header.total_number == total
+    assert header.published == published
+    assert [(a.title, a.editor, a.text) for a in articles] == [("某某标题", "刘如", "正文第一句。")]
+
+
+@pytest.mark.parametrize(
+    ("line", "editor"),
+    [
+        ("（产业所 刘如 整理）", "刘如"),
+        ("(产业所 刘如 整理)", "刘如"),
+        ("（产业所 刘如、王罗汉 整理）", "刘如、王罗汉"),
+        ("（产业所 刘如 编译）", "刘如"),
+        ("（整理：刘如）", "刘如"),
+        ("(产业所刘如整理)", "刘如"),
+        ("近日，某事发生。", None),
+        ("（下称“中物联”）", None),
+    ],
+)
+def test_editor_lines(line, editor):
+    assert editor_from_line(line) == editor
+
+
+def test_masthead_lines_are_not_an_article():
+    text = "产业创新动态\n2021年第1期\n2021年1月4日\n中国科学技术发展战略研究院\n产业科技发展研究所主办\n标题\n正文。\n(产业所 陈健 整理)\n"
+    _, articles = parse_structure(text)
+    assert [a.title for a in articles] == ["标题"]
+
+
+def test_body_without_editor_lines_is_one_article():
+    text = "产业创新动态\n2021年第3期\n2021年2月1日\n唯一的标题\n第一段。\n第二段。\n"
+    _, articles = parse_structure(text)
+    assert len(articles) == 1
+    assert articles[0].title == "唯一的标题"
+    assert articles[0].editor is None
+    assert articles[0].text == "第一段。\n第二段。"
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("近日，某事发生。\n（产业所 刘如 整理）\n", "no issue line like 2021 年第 15 期"),
+        ("产业创新动态\n2021年第15期\n标题\n正文。\n", "no publication date"),
+        ("", "empty"),
+    ],
+)
+def test_structure_errors_say_what_is_missing(text, missing):
+    with pytest.raises(BriefStructureError) as info:
+        parse_structure(text, source="broken.txt")
+    assert "broken.txt" in str(info.value)
+    assert missing in str(info.value)
