@@ -1,0 +1,814 @@
+"""The one module that owns DuckDB: schema, writes and reads.
+
+Every public method takes its own cursor, so one Store can be shared by the
+dashboard's threads; writes are serialised by a lock and each is one
+transaction (all or nothing) that bumps `data_version`, the dashboard's cache
+key. Values only ever reach SQL as bound parameters or registered DataFrames.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from loaders.catalog import Catalog, default_catalog
+from loaders.models import Extraction, Observation
+from loaders.paths import DB_ENV_VAR, database_path
+from loaders.periods import PeriodError, parse_period
+
+# Bumped when a table changes shape; stored in `meta` for future migrations.
+SCHEMA_VERSION = 1
+
+# Tables in the order export_csv writes them (and the order a reader should load them).
+TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
+
+# Two statements of one figure agree when they differ by less than this (relative):
+# unit conversion (万亿元 -> 亿元) can leave float noise on equal figures.
+_REL_TOLERANCE = 1e-9
+
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS indicators (
+        position INTEGER NOT NULL,
+        id VARCHAR PRIMARY KEY,
+        name_zh VARCHAR NOT NULL,
+        name_en VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        unit VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        measure VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        aliases VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS issues (
+        issue_key VARCHAR PRIMARY KEY,
+        title VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        number INTEGER NOT NULL,
+        total_number INTEGER,
+        published DATE NOT NULL,
+        issue_label VARCHAR NOT NULL,
+        source_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        ingested_at TIMESTAMP NOT NULL,
+        clean_text VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS articles (
+        issue_key VARCHAR NOT NULL,
+        article_index INTEGER NOT NULL,
+        title VARCHAR NOT NULL,
+        editor VARCHAR,
+        text VARCHAR NOT NULL,
+        start_offset INTEGER NOT NULL,
+        end_offset INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS observations (
+        issue_key VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        indicator VARCHAR NOT NULL,
+        period VARCHAR NOT NULL,
+        period_kind VARCHAR NOT NULL,
+        period_start DATE NOT NULL,
+        period_end DATE NOT NULL,
+        value DOUBLE NOT NULL,
+        value_high DOUBLE,
+        unit VARCHAR NOT NULL,
+        qualifier VARCHAR NOT NULL,
+        forecast BOOLEAN NOT NULL,
+        derived BOOLEAN NOT NULL,
+        figure_text VARCHAR NOT NULL,
+        period_text VARCHAR NOT NULL,
+        quote VARCHAR NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        article_index INTEGER NOT NULL,
+        article VARCHAR NOT NULL,
+        editor VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS unassigned (
+        issue_key VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        value DOUBLE NOT NULL,
+        value_high DOUBLE,
+        unit VARCHAR NOT NULL,
+        qualifier VARCHAR NOT NULL,
+        forecast BOOLEAN NOT NULL,
+        period VARCHAR,
+        period_kind VARCHAR,
+        period_start DATE,
+        period_end DATE,
+        figure_text VARCHAR NOT NULL,
+        period_text VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL,
+        quote VARCHAR NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        article_index INTEGER NOT NULL,
+        article VARCHAR NOT NULL,
+        editor VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS audit_log (
+        id BIGINT NOT NULL,
+        "at" TIMESTAMP NOT NULL,
+        action VARCHAR NOT NULL,
+        actor VARCHAR NOT NULL,
+        issue_key VARCHAR,
+        sha256 VARCHAR,
+        detail VARCHAR NOT NULL)""",
+    # Each (indicator, period, forecast) takes the statement of the latest issue
+    # (published date, then year and number; within an issue the first statement).
+    # revision_count and disagrees let the dashboard flag figures issues revised.
+    """CREATE OR REPLACE VIEW current AS
+    WITH ranked AS (
+        SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
+            row_number() OVER key_latest AS rank_in_key,
+            count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
+            max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
+            max(coalesce(o.value_high, o.value)) OVER key_all
+                - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
+            max(abs(o.value)) OVER key_all AS value_scale
+        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+        WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
+            key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
+                ORDER BY i.published DESC, i.year DESC, i.number DESC, o.seq))
+    SELECT r.indicator, ind.name_zh, ind.name_en, ind.category, r.unit,
+        r.period, r.period_kind, r.period_start, r.period_end,
+        r.value, r.value_high, r.qualifier, r.forecast, r.derived,
+        r.issue_key, r.issue_label, r.published, r.article, r.editor, r.quote,
+        r.period_text, r.figure_text,
+        CAST(r.revision_count AS INTEGER) AS revision_count,
+        greatest(r.value_spread, r.high_spread) > 1e-9 * greatest(r.value_scale, 1.0) AS disagrees,
+        r.issue_year, r.issue_number, r.article_index, r.span_start, r.span_end, r.seq,
+        ind.position AS indicator_position
+    FROM ranked r LEFT JOIN indicators ind ON ind.id = r.indicator
+    WHERE r.rank_in_key = 1""",
+]
+
+# Columns of series(), in the order the dashboard reads them.
+SERIES_COLUMNS = (
+    "indicator, name_zh, name_en, category, unit, period, period_kind, period_start, period_end, "
+    "value, value_high, qualifier, forecast, derived, issue_key, issue_label, published, article, "
+    "editor, quote, period_text, figure_text, revision_count, disagrees"
+)
+
+
+class StoreError(RuntimeError):
+    """A store problem the user can act on; str() is the message to show."""
+
+
+class StorePermissionError(StoreError):
+    """Reserved for callers' role checks (e.g. only editors may upload)."""
+
+
+@dataclass
+class Revision:
+    indicator: str
+    period: str
+    old_value: float
+    new_value: float
+    old_issue: str
+    forecast: bool = False
+
+
+@dataclass
+class IngestResult:
+    status: Literal["new", "unchanged", "replaced"]
+    issue_key: str
+    new_points: int = 0
+    revised: list[Revision] = field(default_factory=list)
+    unchanged_points: int = 0
+    observations: int = 0
+    unassigned: int = 0
+    replaced_diff: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for progress output: `new: 21 points, 2 revised, 3 unchanged`."""
+        if self.status == "unchanged":
+            return f"unchanged: {self.unchanged_points} points"
+        parts = [f"{self.status}: {self.new_points} points"]
+        if self.revised:
+            parts.append(f"{len(self.revised)} revised")
+        if self.unchanged_points:
+            parts.append(f"{self.unchanged_points} unchanged")
+        if self.status == "replaced":
+            parts.append(f"{len(self.replaced_diff)} differences from the stored version")
+        return ", ".join(parts)
+
+
+_Key = tuple[str, str, bool]
+
+
+def _same_value(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=_REL_TOLERANCE, abs_tol=_REL_TOLERANCE)
+
+
+def _first_per_key(observations: Sequence[Observation]) -> dict[_Key, Observation]:
+    """An issue may quote one figure twice; its first statement speaks for the issue."""
+    firsts: dict[_Key, Observation] = {}
+    for obs in observations:
+        firsts.setdefault((obs.indicator, obs.period, obs.forecast), obs)
+    return firsts
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    message = str(exc).lower()
+    return "lock" in message and ("conflicting" in message or "could not set" in message)
+
+
+class Store:
+    """A DuckDB file holding issues, their figures and the indicator catalog."""
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        catalog: Catalog | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else database_path()
+        self.read_only = read_only
+        self._lock = threading.Lock()
+        self._catalog = catalog or default_catalog()
+        in_memory = str(self.path) == ":memory:"
+        if not in_memory and not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not in_memory and not self.path.exists():
+            raise StoreError(f"{self.path} does not exist; ingest some issues first")
+        try:
+            self._conn = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise StoreError(
+                    f"{self.path} is in use by another program (e.g. the dashboard); "
+                    f"close it or set {DB_ENV_VAR} to another file"
+                ) from exc
+            raise StoreError(f"cannot open {self.path} as a DuckDB database: {exc}") from exc
+        try:
+            if read_only:
+                self._check_schema()
+            else:
+                self._create_schema()
+                self._sync_catalog()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._conn.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write: serialised, all or nothing; any failure becomes a StoreError."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; cannot {what}")
+        with self._lock:
+            cur = self._conn.cursor()
+            try:
+                cur.begin()
+                try:
+                    yield cur
+                    cur.commit()
+                except BaseException as exc:
+                    cur.rollback()
+                    if isinstance(exc, StoreError):
+                        raise
+                    if isinstance(exc, Exception):
+                        raise StoreError(
+                            f"could not {what} in {self.path}; nothing was changed ({type(exc).__name__}: {exc})"
+                        ) from exc
+                    raise
+            finally:
+                cur.close()
+
+    def _create_schema(self) -> None:
+        with self._transaction("create the schema") as cur:
+            for statement in _SCHEMA:
+                cur.execute(statement)
+            for key, value in (("data_version", "0"), ("schema_version", str(SCHEMA_VERSION))):
+                cur.execute(
+                    "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",
+                    [key, value, key],
+                )
+
+    def _check_schema(self) -> None:
+        with self._read() as cur:
+            found = {
+                row[0]
+                for row in cur.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+                ).fetchall()
+            }
+        missing = [name for name in (*TABLES, "current") if name not in found]
+        if missing:
+            raise StoreError(
+                f"{self.path} is not a briefs database (missing {', '.join(missing)}); "
+                "open it once for writing to create the tables"
+            )
+
+    def _catalog_rows(self) -> list[tuple]:
+        return [
+            (
+                position,
+                ind.id,
+                ind.name_zh,
+                ind.name_en,
+                ind.category,
+                ind.unit,
+                ind.kind,
+                ind.measure,
+                ind.description,
+                "、".join(ind.aliases),
+            )
+            for position, ind in enumerate(self._catalog.indicators)
+        ]
+
+    def _sync_catalog(self) -> None:
+        """Make `indicators` match the catalog YAML; a no-op (no version bump) when it does."""
+        wanted = self._catalog_rows()
+        with self._read() as cur:
+            stored = cur.execute(
+                "SELECT position, id, name_zh, name_en, category, unit, kind, measure, description, aliases "
+                "FROM indicators ORDER BY position"
+            ).fetchall()
+        if [tuple(row) for row in stored] == wanted:
+            return
+        with self._transaction("sync the catalog") as cur:
+            cur.execute("DELETE FROM indicators")
+            cur.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", wanted)
+            self._bump_version(cur)
+
+    # ------------------------------------------------------------------ writes
+
+    def _bump_version(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+        )
+
+    def _insert_audit(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        action: str,
+        actor: str,
+        issue_key: str | None,
+        sha256: str | None,
+        detail: str,
+    ) -> None:
+        # Naive UTC: one clock for every writer, whatever the machine's zone.
+        now = datetime.now(UTC).replace(tzinfo=None)
+        cur.execute(
+            "INSERT INTO audit_log SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_log",
+            [now, action, actor, issue_key, sha256, detail],
+        )
+
+    def record_audit(
+        self,
+        action: str,
+        *,
+        actor: str,
+        issue_key: str | None = None,
+        sha256: str | None = None,
+        detail: str = "",
+    ) -> None:
+        with self._transaction(f"record {action!r} in the audit log") as cur:
+            self._insert_audit(cur, action, actor, issue_key, sha256, detail)
+            self._bump_version(cur)
+
+    def _validate(self, extraction: Extraction) -> None:
+        known = set(self._catalog.ids())
+        unknown = sorted({o.indicator for o in extraction.observations} - known)
+        if unknown:
+            raise StoreError(
+                f"{extraction.source_name} (issue {extraction.issue.key}): unknown indicator "
+                f"{', '.join(repr(u) for u in unknown)}; not in the catalog, nothing was stored"
+            )
+        for obs in extraction.observations:
+            try:
+                parse_period(obs.period)
+            except PeriodError as exc:
+                raise StoreError(
+                    f"{extraction.source_name} (issue {extraction.issue.key}): indicator "
+                    f"{obs.indicator!r}: {exc}; nothing was stored"
+                ) from exc
+
+    def _plan(
+        self, cur: duckdb.DuckDBPyConnection, extraction: Extraction
+    ) -> tuple[IngestResult, bool]:
+        """What ingesting would do; returns the result and whether anything must be written."""
+        key = extraction.issue.key
+        stored = cur.execute("SELECT sha256 FROM issues WHERE issue_key = ?", [key]).fetchone()
+        firsts = _first_per_key(extraction.observations)
+        result = IngestResult(
+            status="new" if stored is None else "replaced",
+            issue_key=key,
+            observations=len(extraction.observations),
+            unassigned=len(extraction.unassigned),
+        )
+        if stored is not None and stored[0] == extraction.sha256:
+            result.status = "unchanged"
+            result.unchanged_points = len(firsts)
+            return result, False
+
+        indicators = sorted({indicator for indicator, _, _ in firsts})
+        others = cur.execute(
+            """SELECT indicator, period, forecast, value, value_high, issue_key FROM (
+                SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.issue_key,
+                    row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
+                        ORDER BY i.published DESC, i.year DESC, i.number DESC, o.seq) AS rank_in_key
+                FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+                WHERE o.issue_key <> ? AND list_contains(?, o.indicator))
+            WHERE rank_in_key = 1""",
+            [key, indicators],
+        ).fetchall()
+        latest_other = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in others}
+        for k, obs in firsts.items():
+            if k not in latest_other:
+                result.new_points += 1
+                continue
+            old_value, old_high, old_issue = latest_other[k]
+            if _same_value(old_value, obs.value) and _same_value(old_high, obs.value_high):
+                result.unchanged_points += 1
+            else:
+                result.revised.append(
+                    Revision(k[0], k[1], old_value, obs.value, old_issue, forecast=k[2])
+                )
+
+        if stored is not None:
+            rows = cur.execute(
+                "SELECT indicator, period, forecast, value FROM observations WHERE issue_key = ? ORDER BY seq",
+                [key],
+            ).fetchall()
+            old: dict[_Key, float] = {}
+            for indicator, period, forecast, value in rows:
+                old.setdefault((indicator, period, forecast), value)
+            for k in sorted(set(old) | set(firsts)):
+                before = old.get(k)
+                after = firsts[k].value if k in firsts else None
+                if before is None:
+                    change = "added"
+                elif after is None:
+                    change = "removed"
+                elif not _same_value(before, after):
+                    change = "changed"
+                else:
+                    continue
+                result.replaced_diff.append(
+                    {
+                        "indicator": k[0],
+                        "period": k[1],
+                        "forecast": k[2],
+                        "old_value": before,
+                        "new_value": after,
+                        "change": change,
+                    }
+                )
+        return result, True
+
+    def preview_ingest(self, extraction: Extraction) -> IngestResult:
+        """What ingest() would report, without writing anything."""
+        self._validate(extraction)
+        with self._read() as cur:
+            result, _ = self._plan(cur, extraction)
+        return result
+
+    def ingest(
+        self, extraction: Extraction, *, actor: str = "cli", replace: bool = True
+    ) -> IngestResult:
+        """Store one issue in one transaction; the same file twice changes nothing."""
+        self._validate(extraction)
+        key = extraction.issue.key
+        with self._transaction(f"store issue {key} from {extraction.source_name}") as cur:
+            result, must_write = self._plan(cur, extraction)
+            if not must_write:
+                return result
+            if result.status == "replaced":
+                if not replace:
+                    raise StoreError(f"issue {key} already stored; confirm replace")
+                self._delete_issue_rows(cur, key)
+            self._insert_issue(cur, extraction)
+            self._insert_articles(cur, extraction)
+            self._insert_observations(cur, extraction)
+            self._insert_unassigned(cur, extraction)
+            detail = (
+                f"source {extraction.source_name}; {result.observations} observations, "
+                f"{result.unassigned} unassigned; points new {result.new_points}, "
+                f"revised {len(result.revised)}, unchanged {result.unchanged_points}"
+            )
+            action = "replace" if result.status == "replaced" else "ingest"
+            self._insert_audit(cur, action, actor, key, extraction.sha256, detail)
+            self._bump_version(cur)
+        return result
+
+    def retract_issue(self, issue_key: str, *, actor: str) -> bool:
+        """Delete an issue and everything stated in it; False when no such issue."""
+        with self._transaction(f"retract issue {issue_key}") as cur:
+            stored = cur.execute(
+                "SELECT sha256 FROM issues WHERE issue_key = ?", [issue_key]
+            ).fetchone()
+            if stored is None:
+                return False
+            self._delete_issue_rows(cur, issue_key)
+            self._insert_audit(
+                cur, "retract", actor, issue_key, stored[0], "issue and its figures deleted"
+            )
+            self._bump_version(cur)
+        return True
+
+    def _delete_issue_rows(self, cur: duckdb.DuckDBPyConnection, issue_key: str) -> None:
+        for table in ("observations", "unassigned", "articles", "issues"):
+            # Table names come from the constant tuple above, never from input.
+            cur.execute(f"DELETE FROM {table} WHERE issue_key = ?", [issue_key])
+
+    def _insert_issue(self, cur: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
+        issue = extraction.issue
+        cur.execute(
+            "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                issue.key,
+                issue.title,
+                issue.year,
+                issue.number,
+                issue.total_number,
+                issue.published,
+                issue.label_zh,
+                extraction.source_name,
+                extraction.sha256,
+                datetime.now(UTC).replace(tzinfo=None),
+                extraction.clean_text,
+            ],
+        )
+
+    def _insert_frame(
+        self, cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
+    ) -> None:
+        """Bulk insert: a registered DataFrame is one statement, not one per row."""
+        if frame.empty:
+            return
+        cur.register("_incoming", frame)
+        try:
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+        finally:
+            cur.unregister("_incoming")
+
+    def _insert_articles(self, cur: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
+        key = extraction.issue.key
+        frame = pd.DataFrame(
+            {
+                "issue_key": pd.Series([key] * len(extraction.articles), dtype=object),
+                "article_index": pd.array([a.index for a in extraction.articles], dtype="Int64"),
+                "title": pd.Series([a.title for a in extraction.articles], dtype=object),
+                "editor": pd.Series([a.editor for a in extraction.articles], dtype=object),
+                "text": pd.Series([a.text for a in extraction.articles], dtype=object),
+                "start_offset": pd.array([a.start for a in extraction.articles], dtype="Int64"),
+                "end_offset": pd.array([a.end for a in extraction.articles], dtype="Int64"),
+            }
+        )
+        self._insert_frame(cur, "articles", frame)
+
+    def _insert_observations(self, cur: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
+        obs = extraction.observations
+        periods = [parse_period(o.period) for o in obs]
+        frame = pd.DataFrame(
+            {
+                "issue_key": pd.Series([extraction.issue.key] * len(obs), dtype=object),
+                "seq": pd.array(range(len(obs)), dtype="Int64"),
+                "indicator": pd.Series([o.indicator for o in obs], dtype=object),
+                "period": pd.Series([o.period for o in obs], dtype=object),
+                "period_kind": pd.Series([p.kind for p in periods], dtype=object),
+                "period_start": pd.Series([p.start for p in periods], dtype=object),
+                "period_end": pd.Series([p.end for p in periods], dtype=object),
+                "value": pd.array([o.value for o in obs], dtype="Float64"),
+                "value_high": pd.array([o.value_high for o in obs], dtype="Float64"),
+                "unit": pd.Series([o.unit for o in obs], dtype=object),
+                "qualifier": pd.Series([o.qualifier for o in obs], dtype=object),
+                "forecast": pd.array([o.forecast for o in obs], dtype="boolean"),
+                "derived": pd.array([o.derived for o in obs], dtype="boolean"),
+                "figure_text": pd.Series([o.figure_text for o in obs], dtype=object),
+                "period_text": pd.Series([o.period_text for o in obs], dtype=object),
+                **_provenance_columns(obs),
+            }
+        )
+        self._insert_frame(cur, "observations", frame)
+
+    def _insert_unassigned(self, cur: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
+        figures = extraction.unassigned
+        periods = [_parse_optional_period(u.period) for u in figures]
+        frame = pd.DataFrame(
+            {
+                "issue_key": pd.Series([extraction.issue.key] * len(figures), dtype=object),
+                "seq": pd.array(range(len(figures)), dtype="Int64"),
+                "value": pd.array([u.value for u in figures], dtype="Float64"),
+                "value_high": pd.array([u.value_high for u in figures], dtype="Float64"),
+                "unit": pd.Series([u.unit for u in figures], dtype=object),
+                "qualifier": pd.Series([u.qualifier for u in figures], dtype=object),
+                "forecast": pd.array([u.forecast for u in figures], dtype="boolean"),
+                "period": pd.Series([u.period for u in figures], dtype=object),
+                "period_kind": pd.Series([p.kind if p else None for p in periods], dtype=object),
+                "period_start": pd.Series([p.start if p else None for p in periods], dtype=object),
+                "period_end": pd.Series([p.end if p else None for p in periods], dtype=object),
+                "figure_text": pd.Series([u.figure_text for u in figures], dtype=object),
+                "period_text": pd.Series([u.period_text for u in figures], dtype=object),
+                "subject": pd.Series([u.subject for u in figures], dtype=object),
+                **_provenance_columns(figures),
+            }
+        )
+        self._insert_frame(cur, "unassigned", frame)
+
+    # ------------------------------------------------------------------ reads
+
+    def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._read() as cur:
+            return cur.execute(sql, list(params)).df()
+
+    def data_version(self) -> int:
+        with self._read() as cur:
+            row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def indicators(self) -> pd.DataFrame:
+        return self._df(
+            "SELECT id, name_zh, name_en, category, unit, kind, measure, description, aliases "
+            "FROM indicators ORDER BY position"
+        )
+
+    def series(self, indicator_ids: Sequence[str]) -> pd.DataFrame:
+        """Current values of the given indicators, one row per period (and forecast flag)."""
+        return self._df(
+            f"SELECT {SERIES_COLUMNS} FROM current WHERE list_contains(?, indicator) "
+            "ORDER BY indicator, period_end, period, forecast",
+            [list(indicator_ids)],
+        )
+
+    def revisions(self, indicator_ids: Sequence[str]) -> pd.DataFrame:
+        """Statements that are not current: what earlier (or later-superseded) issues said."""
+        return self._df(
+            """SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
+                o.issue_key, i.issue_label, i.published, o.quote, o.article, o.period_end
+            FROM observations o
+            JOIN issues i ON i.issue_key = o.issue_key
+            JOIN current c ON c.indicator = o.indicator AND c.period = o.period
+                AND c.forecast = o.forecast
+            WHERE list_contains(?, o.indicator)
+                AND NOT (o.issue_key = c.issue_key AND o.seq = c.seq)
+            ORDER BY o.indicator, o.period_end, o.period, o.forecast, i.published DESC,
+                i.year DESC, i.number DESC, o.seq""",
+            [list(indicator_ids)],
+        )
+
+    def latest_points(self) -> pd.DataFrame:
+        """Per indicator its latest actual (non-forecast) point and the previous comparable one."""
+        return self._df(
+            f"""WITH actual AS (SELECT * FROM current WHERE NOT forecast),
+            ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY indicator
+                    ORDER BY period_end DESC, published DESC, period_start DESC, period) AS rank_latest
+                FROM actual),
+            latest AS (SELECT * FROM ranked WHERE rank_latest = 1),
+            previous AS (
+                SELECT l.indicator, a.value AS prev_value, a.period AS prev_period,
+                    a.qualifier AS prev_qualifier,
+                    row_number() OVER (PARTITION BY l.indicator
+                        ORDER BY a.period_end DESC, a.published DESC, a.period_start DESC, a.period)
+                        AS rank_previous
+                FROM latest l JOIN actual a ON a.indicator = l.indicator
+                    AND a.period_kind = l.period_kind AND a.period_end < l.period_end)
+            SELECT {", ".join("l." + c.strip() for c in SERIES_COLUMNS.split(","))},
+                p.prev_value, p.prev_period, p.prev_qualifier
+            FROM latest l LEFT JOIN previous p ON p.indicator = l.indicator AND p.rank_previous = 1
+            ORDER BY l.indicator_position NULLS LAST, l.indicator"""
+        )
+
+    def issues(self) -> pd.DataFrame:
+        return self._df(
+            """SELECT i.issue_key, i.title, i.year, i.number, i.total_number, i.published,
+                i.issue_label, i.source_name, i.sha256, i.ingested_at,
+                (SELECT count(*) FROM articles a WHERE a.issue_key = i.issue_key) AS article_count,
+                (SELECT count(*) FROM observations o WHERE o.issue_key = i.issue_key) AS figure_count,
+                (SELECT count(*) FROM unassigned u WHERE u.issue_key = i.issue_key) AS unassigned_count
+            FROM issues i ORDER BY i.published DESC, i.year DESC, i.number DESC"""
+        )
+
+    def issue(self, issue_key: str) -> dict | None:
+        with self._read() as cur:
+            cur.execute(
+                "SELECT issue_key, title, year, number, total_number, published, issue_label, "
+                "source_name, sha256, ingested_at, clean_text FROM issues WHERE issue_key = ?",
+                [issue_key],
+            )
+            row = cur.fetchone()
+            if row is None:
+                return None
+            names = [d[0] for d in cur.description]
+        return dict(zip(names, row, strict=True))
+
+    def articles(self, issue_key: str) -> pd.DataFrame:
+        return self._df(
+            'SELECT article_index, title, editor, text, start_offset AS "start", end_offset AS "end" '
+            "FROM articles WHERE issue_key = ? ORDER BY article_index",
+            [issue_key],
+        )
+
+    def observations_for_issue(self, issue_key: str) -> pd.DataFrame:
+        return self._df(
+            """SELECT o.indicator, ind.name_zh, o.period, o.period_kind, o.period_start, o.period_end,
+                o.value, o.value_high, o.unit, o.qualifier, o.forecast, o.derived, o.figure_text,
+                o.period_text, o.quote, o.span_start, o.span_end, o.article_index, o.article,
+                o.editor, o.issue_key, o.seq
+            FROM observations o LEFT JOIN indicators ind ON ind.id = o.indicator
+            WHERE o.issue_key = ? ORDER BY o.seq""",
+            [issue_key],
+        )
+
+    def unassigned_for_issue(self, issue_key: str) -> pd.DataFrame:
+        return self._df(
+            """SELECT value, value_high, unit, qualifier, forecast, period, period_kind, period_start,
+                period_end, figure_text, period_text, subject, quote, span_start, span_end,
+                article_index, article, editor, issue_key, seq
+            FROM unassigned WHERE issue_key = ? ORDER BY seq""",
+            [issue_key],
+        )
+
+    def coverage(self) -> pd.DataFrame:
+        """Every catalog indicator with how many current points it has (zero when none)."""
+        return self._df(
+            """SELECT ind.id, ind.name_zh, ind.name_en, ind.category, ind.unit, ind.kind,
+                ind.measure, ind.description,
+                count(c.indicator) AS points,
+                arg_min(c.period, c.period_end) AS first_period,
+                arg_max(c.period, c.period_end) AS last_period,
+                arg_max(c.issue_key, c.published) AS last_issue
+            FROM indicators ind LEFT JOIN current c ON c.indicator = ind.id
+            GROUP BY ALL ORDER BY any_value(ind.position)"""
+        )
+
+    def audit_log(self) -> pd.DataFrame:
+        return self._df(
+            'SELECT "at", action, actor, issue_key, sha256, detail FROM audit_log ORDER BY id DESC'
+        )
+
+    def export_csv(self, outdir: str | Path) -> list[Path]:
+        """Every table as <table>.csv in UTF-8 with a BOM, so Excel shows the Chinese."""
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        order = {
+            "meta": "key",
+            "indicators": "position",
+            "issues": "published, year, number",
+            "articles": "issue_key, article_index",
+            "observations": "issue_key, seq",
+            "unassigned": "issue_key, seq",
+            "audit_log": "id",
+        }
+        written = []
+        with self._read() as cur:
+            for table in TABLES:
+                # Table names and orderings are the constants above, never input.
+                frame = cur.execute(f"SELECT * FROM {table} ORDER BY {order[table]}").df()
+                target = outdir / f"{table}.csv"
+                frame.to_csv(target, index=False, encoding="utf-8-sig")
+                written.append(target)
+        return written
+
+
+def _parse_optional_period(text: str | None):
+    if not text:
+        return None
+    try:
+        return parse_period(text)
+    except PeriodError:
+        # An unassigned figure's period is a hint for the reviewer, not a key; keep the text.
+        return None
+
+
+def _provenance_columns(items: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "quote": pd.Series([i.quote for i in items], dtype=object),
+        "span_start": pd.array([i.span_start for i in items], dtype="Int64"),
+        "span_end": pd.array([i.span_end for i in items], dtype="Int64"),
+        "article_index": pd.array([i.article_index for i in items], dtype="Int64"),
+        "article": pd.Series([i.article for i in items], dtype=object),
+        "editor": pd.Series([i.editor for i in items], dtype=object),
+    }

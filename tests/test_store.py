@@ -1,0 +1,419 @@
+"""The DuckDB store: schema, ingest (new / unchanged / replaced), current view, reads, locking."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
+from loaders.store import TABLES, Store, StoreError
+
+
+def obs(indicator: str, period: str, value: float, unit: str = "%", **extra) -> Observation:
+    return Observation(
+        article=extra.pop("article", "物流运行"),
+        article_index=0,
+        editor="张三",
+        quote=extra.pop("quote", f"{indicator} {period} 为 {value}"),
+        span_start=0,
+        span_end=10,
+        indicator=indicator,
+        period=period,
+        value=value,
+        unit=unit,
+        **extra,
+    )
+
+
+def extraction(
+    number: int,
+    published: date,
+    observations: list[Observation],
+    *,
+    year: int = 2021,
+    salt: str = "",
+    unassigned: list[UnassignedFigure] | None = None,
+) -> Extraction:
+    """An Extraction built directly, so these tests do not depend on the figure finder."""
+    header = IssueHeader(title="产业创新动态", year=year, number=number, published=published)
+    body = "".join(f"{o.indicator}{o.period}{o.value}{o.value_high}" for o in observations) + salt
+    return Extraction(
+        source_name=f"{header.key}.txt",
+        sha256=hashlib.sha256(body.encode()).hexdigest(),
+        issue=header,
+        articles=[Article(index=0, title="物流运行", editor="张三", text="正文", start=0, end=2)],
+        observations=observations,
+        unassigned=unassigned or [],
+        clean_text="产业创新动态 正文",
+    )
+
+
+def unassigned(value: float) -> UnassignedFigure:
+    return UnassignedFigure(
+        article="物流运行",
+        article_index=0,
+        quote=f"某数为 {value}",
+        span_start=0,
+        span_end=5,
+        value=value,
+        unit="%",
+        period="2021-Q1",
+        subject="某数",
+    )
+
+
+ISSUE_15 = extraction(
+    15,
+    date(2021, 4, 26),
+    [
+        obs("logistics_total", "2021-Q1", 69.9, unit="万亿元"),
+        obs("logistics_total_yoy", "2021-Q1", 24.2),
+        obs("logistics_total_yoy", "2020", 3.5),
+    ],
+    unassigned=[unassigned(12.5)],
+)
+ISSUE_29 = extraction(
+    29,
+    date(2021, 8, 30),
+    [
+        obs("logistics_total", "2021-Q1", 70.1, unit="万亿元"),  # revised
+        obs("logistics_total_yoy", "2020", 3.5),  # restated, same value
+        obs("logistics_total_yoy", "2021-H1", 15.7),  # new
+    ],
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(tmp_path / "briefs.duckdb") as s:
+        yield s
+
+
+def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in store.export_csv(outdir)}
+
+
+def test_schema_is_created_in_a_real_file_with_the_catalog(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "briefs.duckdb"
+    with Store(path) as s:
+        indicators = s.indicators()
+        assert path.exists()
+        assert indicators["id"].iloc[0] == "telecom_ma_value"
+        assert {"name_zh", "unit", "kind", "measure", "description"} <= set(indicators.columns)
+        version = s.data_version()
+    # Reopening with the same catalog changes nothing.
+    with Store(path) as again:
+        assert again.data_version() == version
+        assert len(again.indicators()) == len(indicators)
+
+
+def test_database_path_comes_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFS_DB", str(tmp_path / "env.duckdb"))
+    with Store() as s:
+        assert s.path == tmp_path / "env.duckdb"
+    assert (tmp_path / "env.duckdb").exists()
+
+
+def test_ingest_new_then_same_file_is_unchanged(store: Store, tmp_path: Path) -> None:
+    result = store.ingest(ISSUE_15)
+    assert result.status == "new"
+    assert (result.new_points, result.observations, result.unassigned) == (3, 3, 1)
+    before = snapshot(store, tmp_path / "a")
+    version = store.data_version()
+
+    again = store.ingest(ISSUE_15)
+    assert again.status == "unchanged"
+    assert again.unchanged_points == 3
+    assert store.data_version() == version
+    assert snapshot(store, tmp_path / "b") == before
+
+
+def test_second_issue_reports_new_revised_and_unchanged_points(store: Store) -> None:
+    store.ingest(ISSUE_15)
+    result = store.ingest(ISSUE_29)
+    assert result.status == "new"
+    assert result.new_points == 1
+    assert result.unchanged_points == 1
+    assert [
+        (r.indicator, r.period, r.old_value, r.new_value, r.old_issue) for r in result.revised
+    ] == [("logistics_total", "2021-Q1", 69.9, 70.1, "2021-15")]
+
+
+def test_corrected_file_replaces_the_issue_figures(store: Store) -> None:
+    store.ingest(ISSUE_15)
+    corrected = extraction(
+        15,
+        date(2021, 4, 26),
+        [
+            obs("logistics_total", "2021-Q1", 69.8, unit="万亿元"),
+            obs("logistics_total_yoy", "2021-Q1", 24.2),
+        ],
+        salt="corrected",
+    )
+    assert store.preview_ingest(corrected).status == "replaced"
+    with pytest.raises(StoreError, match="issue 2021-15 already stored; confirm replace"):
+        store.ingest(corrected, replace=False)
+
+    result = store.ingest(corrected)
+    assert result.status == "replaced"
+    changes = {(d["indicator"], d["period"], d["change"]) for d in result.replaced_diff}
+    assert changes == {
+        ("logistics_total", "2021-Q1", "changed"),
+        ("logistics_total_yoy", "2020", "removed"),
+    }
+    stored = store.observations_for_issue("2021-15")
+    assert sorted(stored["value"]) == [24.2, 69.8]
+    assert store.unassigned_for_issue("2021-15").empty
+    assert len(store.issues()) == 1
+    assert store.audit_log()["action"].tolist() == ["replace", "ingest"]
+
+
+def test_current_view_takes_the_latest_issue_and_flags_disagreement(store: Store) -> None:
+    # Ingest out of order: the later issue must still win.
+    store.ingest(ISSUE_29)
+    store.ingest(ISSUE_15)
+    series = store.series(["logistics_total", "logistics_total_yoy"])
+    rows = {(r.indicator, r.period): r for r in series.itertuples()}
+    q1 = rows[("logistics_total", "2021-Q1")]
+    assert (q1.value, q1.issue_key, q1.issue_label) == (70.1, "2021-29", "2021 年第 29 期")
+    assert q1.revision_count == 1 and bool(q1.disagrees)
+    restated = rows[("logistics_total_yoy", "2020")]
+    assert restated.revision_count == 1 and not bool(restated.disagrees)
+    assert q1.name_zh == "全国社会物流总额" and q1.period_kind == "quarter"
+    # Ordered by indicator, then period end.
+    assert series["indicator"].tolist() == sorted(series["indicator"].tolist())
+    yoy = series[series["indicator"] == "logistics_total_yoy"]
+    assert yoy["period"].tolist() == ["2020", "2021-Q1", "2021-H1"]
+    assert store.series(["no_such_id"]).empty
+
+
+def test_published_ties_fall_back_to_issue_number(store: Store) -> None:
+    store.ingest(extraction(16, date(2021, 5, 1), [obs("logistics_total_yoy", "2020", 1.0)]))
+    store.ingest(extraction(15, date(2021, 5, 1), [obs("logistics_total_yoy", "2020", 2.0)]))
+    assert store.series(["logistics_total_yoy"])["value"].tolist() == [1.0]
+
+
+def test_revisions_lists_the_superseded_statements(store: Store) -> None:
+    store.ingest(ISSUE_15)
+    store.ingest(ISSUE_29)
+    revisions = store.revisions(["logistics_total"])
+    assert revisions[["period", "value", "issue_key"]].values.tolist() == [
+        ["2021-Q1", 69.9, "2021-15"]
+    ]
+    assert revisions["issue_label"].tolist() == ["2021 年第 15 期"]
+
+
+def test_latest_points_compares_with_the_previous_point_of_the_same_kind(store: Store) -> None:
+    store.ingest(ISSUE_15)
+    store.ingest(ISSUE_29)
+    store.ingest(
+        extraction(
+            30,
+            date(2021, 9, 6),
+            [
+                obs("logistics_total_yoy", "2021-H2", 9.0, forecast=True),  # forecasts never latest
+                obs("logistics_total_yoy", "2020-H1", -3.3),
+            ],
+        )
+    )
+    latest = store.latest_points().set_index("indicator")
+    yoy = latest.loc["logistics_total_yoy"]
+    assert (yoy["period"], yoy["value"]) == ("2021-H1", 15.7)
+    assert (yoy["prev_period"], yoy["prev_value"]) == ("2020-H1", -3.3)
+    total = latest.loc["logistics_total"]
+    assert total["period"] == "2021-Q1" and total["prev_value"] != total["prev_value"]  # NaN: none
+    assert list(latest.index) == ["logistics_total", "logistics_total_yoy"]
+
+
+def test_unknown_indicator_writes_nothing(store: Store, tmp_path: Path) -> None:
+    store.ingest(ISSUE_15)
+    before = snapshot(store, tmp_path / "a")
+    bad = extraction(
+        29,
+        date(2021, 8, 30),
+        [obs("logistics_total_yoy", "2021-H1", 15.7), obs("made_up_series", "2021", 1.0)],
+    )
+    with pytest.raises(StoreError, match="made_up_series"):
+        store.ingest(bad)
+    assert snapshot(store, tmp_path / "b") == before
+
+
+def test_failure_mid_ingest_rolls_everything_back(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.ingest(ISSUE_15)
+    before = snapshot(store, tmp_path / "a")
+    version = store.data_version()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    # Issue, articles and observations are inserted before unassigned figures.
+    monkeypatch.setattr(Store, "_insert_unassigned", explode)
+    corrected = extraction(
+        15, date(2021, 4, 26), [obs("logistics_total_yoy", "2021-Q1", 1.0)], salt="x"
+    )
+    for attempt in (ISSUE_29, corrected):
+        with pytest.raises(StoreError, match="nothing was changed.*disk on fire"):
+            store.ingest(attempt)
+    assert snapshot(store, tmp_path / "b") == before
+    assert store.data_version() == version
+
+
+def test_data_version_bumps_on_every_write(store: Store) -> None:
+    versions = [store.data_version()]
+    store.ingest(ISSUE_15)
+    versions.append(store.data_version())
+    store.record_audit("login", actor="alice")
+    versions.append(store.data_version())
+    store.retract_issue("2021-15", actor="alice")
+    versions.append(store.data_version())
+    assert versions == sorted(set(versions))
+
+
+def test_retract_issue_deletes_it_and_is_audited(store: Store) -> None:
+    store.ingest(ISSUE_15)
+    store.ingest(ISSUE_29)
+    assert store.retract_issue("2021-29", actor="alice") is True
+    assert store.retract_issue("2021-29", actor="alice") is False
+    assert store.issues()["issue_key"].tolist() == ["2021-15"]
+    assert store.issue("2021-29") is None
+    assert store.observations_for_issue("2021-29").empty
+    current = store.series(["logistics_total"])
+    assert current["value"].tolist() == [69.9]
+    assert int(current["revision_count"].iloc[0]) == 0
+    log = store.audit_log()
+    assert log["action"].tolist() == ["retract", "ingest", "ingest"]
+    assert log["actor"].iloc[0] == "alice"
+
+
+def test_audit_log_rows(store: Store) -> None:
+    store.ingest(ISSUE_15, actor="bob")
+    store.record_audit("upload_rejected", actor="carol", issue_key="2021-16", detail="bad file")
+    log = store.audit_log()
+    assert log[["action", "actor", "issue_key", "detail"]].values.tolist()[0] == [
+        "upload_rejected",
+        "carol",
+        "2021-16",
+        "bad file",
+    ]
+    first = log.iloc[1]
+    assert (first["action"], first["actor"], first["sha256"]) == ("ingest", "bob", ISSUE_15.sha256)
+    assert "3 observations" in first["detail"]
+
+
+def test_issue_reads(store: Store) -> None:
+    store.ingest(ISSUE_15)
+    store.ingest(ISSUE_29)
+    issues = store.issues()
+    assert issues["issue_key"].tolist() == ["2021-29", "2021-15"]
+    first = issues.set_index("issue_key").loc["2021-15"]
+    assert (first["article_count"], first["figure_count"], first["unassigned_count"]) == (1, 3, 1)
+    header = store.issue("2021-15")
+    assert header is not None
+    assert (header["title"], header["published"], header["clean_text"]) == (
+        "产业创新动态",
+        date(2021, 4, 26),
+        "产业创新动态 正文",
+    )
+    articles = store.articles("2021-15")
+    assert articles[["article_index", "title", "editor", "start", "end"]].values.tolist() == [
+        [0, "物流运行", "张三", 0, 2]
+    ]
+    stored = store.observations_for_issue("2021-15")
+    assert {"name_zh", "unit", "span_start", "span_end", "quote"} <= set(stored.columns)
+    assert store.unassigned_for_issue("2021-15")["subject"].tolist() == ["某数"]
+
+
+def test_coverage_lists_every_catalog_indicator(store: Store) -> None:
+    store.ingest(ISSUE_15)
+    store.ingest(ISSUE_29)
+    coverage = store.coverage().set_index("id")
+    assert len(coverage) == len(store.indicators())
+    yoy = coverage.loc["logistics_total_yoy"]
+    assert (yoy["points"], yoy["first_period"], yoy["last_period"], yoy["last_issue"]) == (
+        3,
+        "2020",
+        "2021-H1",
+        "2021-29",
+    )
+    assert coverage.loc["telecom_ma_value", "points"] == 0
+
+
+def test_export_csv_writes_every_table_with_a_bom(store: Store, tmp_path: Path) -> None:
+    store.ingest(ISSUE_15)
+    paths = store.export_csv(tmp_path / "out")
+    assert [p.name for p in paths] == [f"{t}.csv" for t in TABLES]
+    raw = (tmp_path / "out" / "indicators.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "全国社会物流总额" in raw.decode("utf-8-sig")
+    assert "69.9" in (tmp_path / "out" / "observations.csv").read_text(encoding="utf-8-sig")
+
+
+def test_open_while_another_process_holds_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "held.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError) as caught:
+            Store(path)
+        message = str(caught.value)
+        assert str(path) in message
+        assert "in use by another program" in message and "BRIEFS_DB" in message
+    finally:
+        holder.communicate("")
+    Store(path).close()  # usable again once the other program is gone
+
+
+def test_read_only_store_reads_but_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "ro.duckdb"
+    with Store(path) as s:
+        s.ingest(ISSUE_15)
+    with Store(path, read_only=True) as ro:
+        assert len(ro.series(["logistics_total"])) == 1
+        with pytest.raises(StoreError, match="read-only"):
+            ro.ingest(ISSUE_29)
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_one_store_shared_by_threads(store: Store) -> None:
+    errors: list[BaseException] = []
+    issues = [
+        extraction(n, date(2021, 1, 1 + n), [obs("logistics_total_yoy", f"20{n:02d}", float(n))])
+        for n in range(1, 9)
+    ]
+
+    def work(item: Extraction) -> None:
+        try:
+            store.ingest(item)
+            store.series(["logistics_total_yoy"])
+            store.data_version()
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(item,)) for item in issues]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(store.issues()) == 8
+    assert len(store.series(["logistics_total_yoy"])) == 8
