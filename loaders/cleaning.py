@@ -1,0 +1,247 @@
+"""Normalise the text read from a brief so that every later step sees one form.
+
+The contract (what `clean_text` returns; `loaders.figures` matches on it):
+
+- Unicode NFKC everywhere. Full-width digits and letters become ASCII
+  (２０２２ → 2022), and so do full-width punctuation marks: （）→ (), ，→ ,,
+  ：→ :, ；→ ;, ！→ !, ？→ ?, ％→ %, the ideographic space → a space, … → ...
+  Marks that have no ASCII twin stay as they are: 。、“”‘’《》【】—.
+  So a comma between two digits is either a thousands separator (4,500) or a
+  former ，; a former ， followed by a space keeps the space (30, 2019).
+- One paragraph per line, lines separated by a single "\\n", no blank lines, no
+  leading or trailing spaces. Line breaks that PDF extraction put inside a
+  sentence, a word or a figure are removed (2.6万亿 / 元 → 2.6万亿元).
+- No spaces next to a Chinese character or Chinese punctuation mark:
+  "2021 年 4 月 26 日" → "2021年4月26日", "1,765 万吨" → "1,765万吨",
+  "L2 级" → "L2级", "36.8 %" → "36.8%". Spaces between Latin words and
+  numbers stay ("Three - dimensional nanoprinting", "Pytorch 1.8").
+  Editor lines keep their spaces so that names stay apart:
+  "(产业所 刘如、王罗汉 整理)".
+- Running page headers and footers (a line repeated on several pages such as
+  "产业创新动态"), page numbers ("- 3 -", "第 3 页", "3/8", a lone number)
+  are dropped. The first occurrence of a repeated line is kept when it is
+  part of the issue header at the top.
+
+Rules that decide whether a line break is a real paragraph break:
+a break is real when the line before ends a sentence (。!?;: or a closing
+quote/bracket right after one), when either line belongs to the issue header
+(title, issue line, masthead, date), when either line is an editor line
+"(产业所 X 整理)", when the line before is an article title (the first line
+after the header block or after an editor line), or when the line before is
+a short heading (a few characters without clause punctuation). Every other
+break was made by the PDF's fixed line width and is joined.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from loaders.structure import DATE_RE, ISSUE_RE, MASTHEAD_RE, editor_from_line
+
+# Chinese characters and the punctuation that goes with them; a space next to
+# one of these is never meaningful (PDF extractors insert them between glyphs).
+_CJK = r"\u2014\u2018-\u201d\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_SPACE_BEFORE_CLOSER = re.compile(r"[ \t]+(?=[,;:!?%)\]])")
+_SPACE_AFTER_OPENER = re.compile(r"(?<=[(\[])[ \t]+")
+_SPACED_DECIMAL = re.compile(r"(?<=\d)(?:[ \t]+\.[ \t]*|\.[ \t]+)(?=\d)")
+# "3D - 纳米" becomes "3D-纳米", not "3D -纳米", once the CJK-side space is gone.
+_DASH_BEFORE_CJK = re.compile(rf"[ \t]+([-–])(?=[{_CJK}])")
+_DASH_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])([-–])[ \t]+")
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+# A line that is only a page number: "3", "- 3 -", "— 3 —", "第3页", "第3页/共8页", "3/8", "Page 3".
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—_·•\s]*\d{1,3}[-–—_·•\s]*"
+    r"|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}"
+    r"|(?i:page)\s*\d{1,3}(?:\s*(?i:of)\s*\d{1,3})?)$"
+)
+# Running headers are short; a longer repeated line is real text.
+RUNNING_HEADER_MAX_CHARS = 40
+# The issue header sits in the first lines; a repeated line met there first is kept once.
+HEADER_LINES = 12
+# A heading inside an article is at most this long and has no clause punctuation.
+HEADING_MAX_CHARS = 16
+
+_SENTENCE_END = "。!?;:"
+_CLOSERS = '”’")]】》」』'
+_CLAUSE_PUNCT = re.compile(r"[,，、;；。]")
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.])"
+)
+# A line that starts with these continues the line before it.
+_CONTINUATION_START = re.compile(r"^[,，、。;；:：!?)\]】》」』”’%.]")
+
+
+def _normalise_chars(raw: str) -> str:
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.translate(_INVISIBLE)
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\t", " ")
+    # Vertical tab, form feed and other controls carry no text.
+    return _CONTROL.sub("", text)
+
+
+def tidy_spaces(line: str) -> str:
+    """Drop the spaces next to Chinese characters and inside figures; keep Latin word spaces."""
+    line = re.sub(r"[ \u00a0]{2,}", " ", line.strip())
+    line = _DASH_BEFORE_CJK.sub(r"\1", line)
+    line = _DASH_AFTER_CJK.sub(r"\1", line)
+    line = _SPACE_NEXT_TO_CJK.sub("", line)
+    line = _SPACE_BEFORE_CLOSER.sub("", line)
+    line = _SPACE_AFTER_OPENER.sub("", line)
+    line = _SPACED_DECIMAL.sub(".", line)
+    return line
+
+
+def _is_editor(line: str) -> bool:
+    return editor_from_line(line) is not None and len(line) <= 50
+
+
+def _split_glued_editor(line: str) -> list[str]:
+    """ "……进程。(产业所 刘如 整理)" → the paragraph and the editor line apart."""
+    match = re.search(r"[(\[【][^()\[\]【】]{0,70}[)\]】]\s*$", line)
+    if match and match.start() > 0 and _is_editor(match.group(0)):
+        head = line[: match.start()].rstrip()
+        if head and head[-1] in _SENTENCE_END + _CLOSERS:
+            return [head, match.group(0).strip()]
+    return [line]
+
+
+def _page_furniture(lines: list[str]) -> set[int]:
+    """Indexes of page numbers and running headers/footers."""
+    drop = {i for i, line in enumerate(lines) if _PAGE_NUMBER.match(line)}
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line.replace(" ", ""))
+
+    counts = Counter(
+        key(line)
+        for line in lines
+        if len(line) <= RUNNING_HEADER_MAX_CHARS
+        and not _is_editor(line)
+        and line[-1] not in _SENTENCE_END
+    )
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        k = key(line)
+        if i in drop or counts.get(k, 0) < 2 or len(k) < 2:
+            continue
+        if k not in seen and i < HEADER_LINES:
+            seen.add(k)
+            continue
+        seen.add(k)
+        drop.add(i)
+    return drop
+
+
+def _header_end(lines: list[str]) -> int:
+    """Index of the last line of the issue header block (-1 when there is none)."""
+    issue_at = next(
+        (i for i, line in enumerate(lines[:25]) if len(line) <= 60 and ISSUE_RE.search(line)),
+        None,
+    )
+    if issue_at is None:
+        return -1
+    end = issue_at
+    for i in range(issue_at + 1, min(len(lines), issue_at + 8)):
+        line = lines[i]
+        if MASTHEAD_RE.search(line) and len(line) <= 40:
+            end = i
+            continue
+        match = DATE_RE.search(line)
+        if match and len(line) - len(match.group(0)) <= 8:
+            end = i
+            break
+        if len(line) > 30:
+            break
+    while end + 1 < len(lines) and MASTHEAD_RE.search(lines[end + 1]) and len(lines[end + 1]) <= 40:
+        end += 1
+    return end
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(_CLOSERS)
+    if stripped != line:
+        # A closing mark ends a paragraph only right after a sentence end: 。” or 。)
+        return bool(stripped) and stripped[-1] in _SENTENCE_END
+    return line[-1] in _SENTENCE_END
+
+
+def _is_heading(line: str) -> bool:
+    # "一、景气指数" and "(二)市场规模" are headings despite the 、 or brackets.
+    bare = _ENUMERATOR.sub("", line)
+    return (
+        len(line) <= HEADING_MAX_CHARS
+        and not _CLAUSE_PUNCT.search(bare)
+        and not re.search(r"[\d.,(\[《“‘\-–—]$", line)
+    )
+
+
+def _joiner(prev: str, cur: str) -> str:
+    """What goes between two pieces of one paragraph: a space only between Latin words."""
+    a, b = prev[-1], cur[0]
+    if (
+        a.isascii()
+        and b.isascii()
+        and a.isalnum()
+        and b.isalnum()
+        and not (a.isdigit() and b.isdigit())
+    ):
+        return " "
+    return ""
+
+
+def clean_text(raw: str) -> str:
+    """The normalised text of a brief (see the module docstring for the contract)."""
+    text = _normalise_chars(raw)
+    lines: list[str] = []
+    for raw_line in text.split("\n"):
+        line = raw_line.strip()
+        if not line:
+            continue
+        for piece in _split_glued_editor(line):
+            lines.append(re.sub(r" {2,}", " ", piece) if _is_editor(piece) else tidy_spaces(piece))
+    lines = [line for line in lines if line]
+    drop = _page_furniture(lines)
+    lines = [line for i, line in enumerate(lines) if i not in drop]
+    if not lines:
+        return ""
+
+    header_end = _header_end(lines)
+    editor = [_is_editor(line) for line in lines]
+    # The first line after the header block and after each editor line is a title.
+    title = [False] * len(lines)
+    for i in range(len(lines)):
+        after_marker = (i == header_end + 1 and header_end >= 0) or (i > 0 and editor[i - 1])
+        title[i] = after_marker and not editor[i]
+
+    paragraphs: list[str] = [lines[0]]
+    for i in range(1, len(lines)):
+        prev, cur = lines[i - 1], lines[i]
+        if (
+            _CONTINUATION_START.match(cur)
+            and not editor[i]
+            and i - 1 > header_end
+            and not editor[i - 1]
+        ):
+            keep = False
+        else:
+            keep = (
+                i - 1 <= header_end
+                or editor[i - 1]
+                or editor[i]
+                or title[i - 1]
+                or _ends_sentence(prev)
+                or _is_heading(prev)
+            )
+        if keep:
+            paragraphs.append(cur)
+        else:
+            paragraphs[-1] += _joiner(paragraphs[-1], cur) + cur
+    return "\n".join(tidy_spaces(p) if not _is_editor(p) else p for p in paragraphs)

@@ -1,0 +1,130 @@
+"""Clean-up: NFKC, rejoined PDF line breaks, spaces, page furniture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loaders.cleaning import clean_text, tidy_spaces
+from loaders.structure import parse_structure
+
+ROOT = Path(__file__).resolve().parent.parent
+BRIEF_15 = ROOT / "data" / "briefs" / "2021-15.txt"
+PDF_DUMP = ROOT / "tests" / "data" / "read" / "pdf-dump.txt"
+
+
+@pytest.fixture(scope="module")
+def clean_15() -> str:
+    return clean_text(BRIEF_15.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "joined",
+    [
+        "物流业总收入达到2.6万亿元,同比增长36.8%",
+        "印发了《全国碳排放权交易市场建设方案(发电行业)》",
+        "所收集的个人图像、个人身份特征信息",
+        "阵列的技术,这种金属纳米结构",
+    ],
+)
+def test_pdf_breaks_in_2021_15_are_rejoined(clean_15, joined):
+    assert joined in clean_15
+
+
+def test_2021_15_paragraphs_and_spaces(clean_15):
+    lines = clean_15.split("\n")
+    assert lines[:5] == [
+        "产业创新动态",
+        "2021年第15期(总第460期)",
+        "中国科学技术发展战略研究院",
+        "产业科技发展研究所主办",
+        "2021年4月26日",
+    ]
+    assert "" not in lines
+    assert "交易总金额超过4,500亿元" in clean_15
+    assert "我国L2级智能网联乘用车" in clean_15
+    # Spaces between Latin words survive; editor lines keep theirs.
+    assert "“Three - dimensional nanoprinting" in clean_15
+    assert "(产业所 刘如 整理)" in lines
+    # Seven articles: seven editor lines, each on its own line.
+    assert sum(1 for line in lines if line.endswith("整理)")) == 7
+
+
+def test_cleaning_is_idempotent(clean_15):
+    assert clean_text(clean_15) == clean_15
+
+
+def test_structure_on_cleaned_text_maps_offsets(clean_15):
+    header, articles = parse_structure(clean_15)
+    assert (header.number, header.total_number) == (15, 460)
+    assert len(articles) == 7
+    logistics = articles[4]
+    assert logistics.title == "国内物流各行业景气度逐步恢复,市场预期看好"
+    i = logistics.text.index("2.6万亿元")
+    assert clean_15[logistics.start + i : logistics.start + i + 6] == "2.6万亿元"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("2021 年 4 月 26 日", "2021年4月26日"),
+        ("累计成交量 1,765 万吨", "累计成交量1,765万吨"),
+        ("我国 L2 级智能网联汽车", "我国L2级智能网联汽车"),
+        ("同比增长 36.8 %，", "同比增长36.8%,"),
+        ("２０２２年增长１２．５％", "2022年增长12.5%"),
+        ("产 业 创 新 动 态", "产业创新动态"),
+        ("Three - dimensional nanoprinting", "Three - dimensional nanoprinting"),
+        ("3D - 纳米打印", "3D-纳米打印"),
+        ("达到 2. 6 万亿元", "达到2.6万亿元"),
+    ],
+)
+def test_spaces_and_width(raw, clean):
+    assert clean_text(raw) == clean
+    assert tidy_spaces(clean) == clean
+
+
+@pytest.fixture(scope="module")
+def clean_dump() -> str:
+    return clean_text(PDF_DUMP.read_text(encoding="utf-8"))
+
+
+def test_pdf_dump_loses_page_furniture(clean_dump):
+    lines = clean_dump.split("\n")
+    assert lines.count("产业创新动态") == 1
+    assert lines[0] == "产业创新动态"
+    assert not any(line in {"-1-", "- 1 -", "-2-", "第3页"} for line in lines)
+    assert not any(line.startswith("第") and line.endswith("页") for line in lines)
+
+
+def test_pdf_dump_rejoins_fixed_width_lines(clean_dump):
+    assert "全国社会物流总额达到335.2万亿元,按可比价格计算" in clean_dump
+    assert "两年年均增长6.2%。" in clean_dump
+    assert "较上月回落0.5个百分点。" in clean_dump
+    assert "截至11月26日,碳排放配额累计成交量2,128万吨,累计成交额9.08亿元。" in clean_dump
+    assert "Three - dimensional nano printing与碳市场无关" in clean_dump
+    # An in-article heading stays its own paragraph.
+    assert "\n一、景气指数\n10月份" in clean_dump
+    # A page break (footer, page number, running header) inside a figure does not split it.
+    assert "较上月回落0.5个百分点。物流业总收入9.9万亿元" in clean_dump
+
+
+def test_pdf_dump_structure(clean_dump):
+    header, articles = parse_structure(clean_dump, source=PDF_DUMP.name)
+    assert (header.year, header.number, header.total_number, header.published.isoformat()) == (
+        2021,
+        33,
+        478,
+        "2021-11-29",
+    )
+    assert [(a.title, a.editor) for a in articles] == [
+        ("前十个月全国社会物流总额稳步增长", "王罗汉"),
+        ("全国碳市场累计成交量突破2,000万吨", "陈健"),
+    ]
+    # The editor mark glued to the paragraph's end was split off.
+    assert articles[0].text.endswith("同比增长15.8%。")
+
+
+def test_empty_and_blank_text():
+    assert clean_text("") == ""
+    assert clean_text("\n \n\u3000\n") == ""
