@@ -415,7 +415,7 @@ class Store:
                 ) from exc
 
     def _plan(
-        self, cur: duckdb.DuckDBPyConnection, extraction: Extraction
+        self, cur: duckdb.DuckDBPyConnection, extraction: Extraction, force: bool = False
     ) -> tuple[IngestResult, bool]:
         """What ingesting would do; returns the result and whether anything must be written."""
         key = extraction.issue.key
@@ -427,7 +427,7 @@ class Store:
             observations=len(extraction.observations),
             unassigned=len(extraction.unassigned),
         )
-        if stored is not None and stored[0] == extraction.sha256:
+        if stored is not None and stored[0] == extraction.sha256 and not force:
             result.status = "unchanged"
             result.unchanged_points = len(firsts)
             return result, False
@@ -495,13 +495,22 @@ class Store:
         return result
 
     def ingest(
-        self, extraction: Extraction, *, actor: str = "cli", replace: bool = True
+        self,
+        extraction: Extraction,
+        *,
+        actor: str = "cli",
+        replace: bool = True,
+        force: bool = False,
     ) -> IngestResult:
-        """Store one issue in one transaction; the same file twice changes nothing."""
+        """Store one issue in one transaction; the same file twice changes nothing.
+
+        force=True re-stores a file already stored (same sha256) as a replacement:
+        the file is the same but the extraction rules may have improved.
+        """
         self._validate(extraction)
         key = extraction.issue.key
         with self._transaction(f"store issue {key} from {extraction.source_name}") as cur:
-            result, must_write = self._plan(cur, extraction)
+            result, must_write = self._plan(cur, extraction, force)
             if not must_write:
                 return result
             if result.status == "replaced":
@@ -791,6 +800,25 @@ class Store:
                 frame.to_csv(target, index=False, encoding="utf-8-sig")
                 written.append(target)
         return written
+
+    # ------------------------------------------------------------------ bulk load (benchmarks)
+    # Added for bench/ (synthetic stores of 1e4..1e6 observations). ingest() plans each
+    # issue against the stored rows, which editors need and a million-row load cannot
+    # afford; this appends prepared rows as they are, in one transaction.
+
+    def bulk_load_observations(self, issues: pd.DataFrame, observations: pd.DataFrame) -> int:
+        """Append issues and observations (frames in the tables' columns); returns rows added.
+
+        No revision planning and no per-row checks beyond the schema's: for generated
+        stores only, never for editors' uploads.
+        """
+        with self._transaction("bulk load observations") as cur:
+            self._insert_frame(cur, "issues", issues)
+            self._insert_frame(cur, "observations", observations)
+            detail = f"bulk load: {len(issues)} issues, {len(observations)} observations"
+            self._insert_audit(cur, "bulk_load", "bench", None, None, detail)
+            self._bump_version(cur)
+        return len(observations)
 
 
 def _parse_optional_period(text: str | None):

@@ -1,0 +1,274 @@
+"""Command line: `python -m loaders extract|ingest|evaluate|export ...`.
+
+Every failure a user can act on prints one line on stderr (no traceback) and
+exits 1; `ingest` keeps going past a bad file and names it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from loaders.catalog import CatalogError, default_catalog
+from loaders.errors import BriefError
+from loaders.models import Extraction
+from loaders.periods import PeriodError, period_label_zh
+from loaders.store import Store, StoreError
+
+QUALIFIER_ZH = {"exact": "", "approx": "约", "more_than": "超过", "less_than": "不足"}
+# Long enough to recognise the sentence, short enough to keep one row per line.
+QUOTE_WIDTH = 36
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr."""
+
+
+def _extract(path: Path) -> Extraction:
+    """Run the pipeline on one file; imported late so `export` works without it."""
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    from loaders.pipeline import extract_file
+
+    try:
+        return extract_file(path)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+
+
+def _naming(path: Path, message: str) -> str:
+    """Errors must name the file; the pipeline's usually do already."""
+    return message if path.name in message else f"{path}: {message}"
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _shorten(text: str, width: int = QUOTE_WIDTH) -> str:
+    text = " ".join(text.split())
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def _period_zh(period: str | None) -> str:
+    if not period:
+        return ""
+    try:
+        return period_label_zh(period)
+    except PeriodError:
+        return period
+
+
+def _value_text(value: float, high: float | None, unit: str, qualifier: str) -> str:
+    amount = _number(value) if high is None else f"{_number(value)}–{_number(high)}"
+    return f"{QUALIFIER_ZH.get(qualifier, '')}{amount} {unit}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [
+        max(_width(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)
+    ]
+    lines = [
+        "  ".join(_pad(str(cell), w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def format_extraction(extraction: Extraction) -> str:
+    """The readable form of `extract`: header, figures table, unassigned figures."""
+    issue = extraction.issue
+    catalog = default_catalog().by_id()
+    total = f"（总第 {issue.total_number} 期）" if issue.total_number else ""
+    out = [
+        f"{issue.title} {issue.label_zh}{total}  {issue.published.isoformat()}  [{extraction.source_name}]",
+        f"{len(extraction.articles)} 篇文章，{len(extraction.observations)} 个指标数据，"
+        f"{len(extraction.unassigned)} 个未归类数字",
+        "",
+    ]
+    rows = []
+    for o in extraction.observations:
+        indicator = catalog.get(o.indicator)
+        rows.append(
+            [
+                indicator.name_zh if indicator else o.indicator,
+                _value_text(o.value, o.value_high, o.unit, o.qualifier),
+                _period_zh(o.period)
+                + ("（预测）" if o.forecast else "")
+                + ("（推算）" if o.derived else ""),
+                _shorten(o.quote),
+            ]
+        )
+    if rows:
+        out.append(_table(["指标", "数值", "期间", "原文"], rows))
+    else:
+        out.append("（未找到指标数据）")
+    if extraction.unassigned:
+        out += ["", "未归类数字："]
+        urows = [
+            [
+                _shorten(u.subject, 16) or "—",
+                _value_text(u.value, u.value_high, u.unit, u.qualifier),
+                _period_zh(u.period) + ("（预测）" if u.forecast else ""),
+                _shorten(u.quote),
+            ]
+            for u in extraction.unassigned
+        ]
+        out.append(_table(["主语", "数值", "期间", "原文"], urows))
+    return "\n".join(out)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        extraction = _extract(path)
+    except BriefError as exc:
+        raise CliError(_naming(path, str(exc))) from exc
+    if args.json:
+        print(json.dumps(extraction.to_public_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_extraction(extraction))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.files]
+    store = Store(args.db)
+    issues = {"new": 0, "replaced": 0, "unchanged": 0}
+    points = {"new": 0, "revised": 0, "unchanged": 0}
+    failed: list[Path] = []
+    try:
+        print(f"store: {store.path}")
+        for position, path in enumerate(paths, start=1):
+            prefix = f"[{position}/{len(paths)}] {path.name} …"
+            try:
+                extraction = _extract(path)
+                result = store.ingest(extraction, actor=args.actor, force=args.force)
+            except (BriefError, StoreError, CliError) as exc:
+                failed.append(path)
+                print(f"{prefix} failed", flush=True)
+                print(f"error: {_naming(path, str(exc))}", file=sys.stderr, flush=True)
+                continue
+            issues[result.status] += 1
+            points["new"] += result.new_points
+            points["revised"] += len(result.revised)
+            points["unchanged"] += result.unchanged_points
+            print(f"{prefix} {result.summary()}", flush=True)
+            for revision in result.revised:
+                print(
+                    f"    revised {revision.indicator} {revision.period}: "
+                    f"{_number(revision.old_value)} ({revision.old_issue}) -> {_number(revision.new_value)}"
+                )
+    finally:
+        store.close()
+    print(
+        f"issues: {issues['new']} new, {issues['replaced']} revised, {issues['unchanged']} unchanged"
+        + (f", {len(failed)} failed" if failed else "")
+        + f"; points: {points['new']} new, {points['revised']} revised, {points['unchanged']} unchanged"
+    )
+    if failed:
+        print(
+            f"error: {len(failed)} file(s) not stored: {', '.join(str(p) for p in failed)}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from loaders.evaluate import evaluate_dir, format_report
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise CliError(f"{folder}: not a directory")
+    report = evaluate_dir(folder)
+    if args.json:
+        payload = report.to_json()
+        print(
+            payload
+            if isinstance(payload, str)
+            else json.dumps(payload, ensure_ascii=False, indent=2)
+        )
+    else:
+        print(format_report(report))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with Store(args.db) as store:
+        written = store.export_csv(args.outdir)
+    for path in written:
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m loaders",
+        description="Read issues of 产业创新动态, store their figures, export them.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    extract = commands.add_parser("extract", help="show the figures found in one brief file")
+    extract.add_argument("file", help="a brief: .txt, .pdf or .docx")
+    extract.add_argument("--json", action="store_true", help="print JSON (the upload format)")
+    extract.set_defaults(handler=cmd_extract)
+
+    db_help = "DuckDB file (default: $BRIEFS_DB or data/briefs.duckdb)"
+    ingest = commands.add_parser("ingest", help="store one or more brief files")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--db", default=None, help=db_help)
+    ingest.add_argument("--actor", default="cli", help="name written to the audit log")
+    ingest.add_argument(
+        "--force",
+        action="store_true",
+        help="re-store files already stored unchanged (after the extraction rules improved)",
+    )
+    ingest.set_defaults(handler=cmd_ingest)
+
+    evaluate = commands.add_parser("evaluate", help="score extraction against *.expected.json")
+    evaluate.add_argument("dir", help="folder of briefs with NAME.expected.json beside each")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    export = commands.add_parser("export", help="write every table as CSV (UTF-8 with BOM)")
+    export.add_argument("outdir")
+    export.add_argument("--db", default=None, help=db_help)
+    export.set_defaults(handler=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CliError, BriefError, StoreError, CatalogError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""`python -m loaders`: extract, ingest, evaluate, export; one clear error line per failure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
+
+import loaders.__main__ as cli
+from loaders.errors import BriefStructureError
+from loaders.models import Extraction
+from loaders.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "briefs" / "2021-15.txt"
+
+
+@pytest.fixture
+def fake_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Files named like the built Extractions; the CLI logic is tested apart from extraction."""
+    outcomes: dict[str, Extraction | Exception] = {}
+    real_extract = cli._extract
+
+    def fake_extract(path: Path) -> Extraction:
+        if path.name not in outcomes:
+            return real_extract(path)
+        outcome = outcomes[path.name]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def add(name: str, outcome: Extraction | Exception) -> str:
+        outcomes[name] = outcome
+        (tmp_path / name).write_text("placeholder", encoding="utf-8")
+        return str(tmp_path / name)
+
+    monkeypatch.setattr(cli, "_extract", fake_extract)
+    return add
+
+
+def test_ingest_reports_progress_and_summary(fake_pipeline, tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "cli.duckdb")
+    files = [fake_pipeline("2021-15.txt", ISSUE_15), fake_pipeline("2021-29.txt", ISSUE_29)]
+    assert cli.main(["ingest", *files, "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "[1/2] 2021-15.txt … new: 3 points" in out
+    assert "[2/2] 2021-29.txt … new: 1 points, 1 revised, 1 unchanged" in out
+    assert "revised logistics_total 2021-Q1: 69.9 (2021-15) -> 70.1" in out
+    assert "issues: 2 new, 0 revised, 0 unchanged; points: 4 new, 1 revised, 1 unchanged" in out
+
+    assert cli.main(["ingest", *files, "--db", db]) == 0
+    assert "issues: 0 new, 0 revised, 2 unchanged" in capsys.readouterr().out
+    with Store(db) as store:
+        assert store.issues()["issue_key"].tolist() == ["2021-29", "2021-15"]
+        assert store.audit_log()["actor"].tolist() == ["cli", "cli"]
+
+
+def test_ingest_force_restores_an_unchanged_file(fake_pipeline, tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "cli.duckdb")
+    file = fake_pipeline("2021-15.txt", ISSUE_15)
+    cli.main(["ingest", file, "--db", db])
+    assert cli.main(["ingest", file, "--db", db, "--force", "--actor", "make"]) == 0
+    assert "issues: 0 new, 1 revised" in capsys.readouterr().out
+    with Store(db) as store:
+        assert store.audit_log()[["action", "actor"]].values.tolist()[0] == ["replace", "make"]
+
+
+def test_bad_files_are_named_and_the_rest_are_stored(fake_pipeline, tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "cli.duckdb")
+    unknown = extraction(30, date(2021, 9, 6), [obs("not_in_catalog", "2021", 1.0)])
+    files = [
+        fake_pipeline(
+            "broken.txt", BriefStructureError("no issue header found", source="broken.txt")
+        ),
+        fake_pipeline("2021-15.txt", ISSUE_15),
+        fake_pipeline("2021-30.txt", unknown),
+        str(tmp_path / "missing.txt"),
+    ]
+    assert cli.main(["ingest", *files, "--db", db]) == 1
+    captured = capsys.readouterr()
+    errors = captured.err.splitlines()
+    assert errors[0] == "error: broken.txt: no issue header found"
+    assert "2021-30.txt" in errors[1] and "not_in_catalog" in errors[1]
+    assert "missing.txt: no such file" in errors[2]
+    assert errors[3].startswith("error: 3 file(s) not stored")
+    assert "Traceback" not in captured.err
+    assert "issues: 1 new, 0 revised, 0 unchanged, 3 failed" in captured.out
+    with Store(db) as store:
+        assert store.issues()["issue_key"].tolist() == ["2021-15"]
+
+
+def test_extract_json_prints_the_public_shape(fake_pipeline, capsys) -> None:
+    file = fake_pipeline("2021-15.txt", ISSUE_15)
+    assert cli.main(["extract", file, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["issue"] == {
+        "title": "产业创新动态",
+        "year": 2021,
+        "number": 15,
+        "total_number": None,
+        "published": "2021-04-26",
+    }
+    first = payload["observations"][0]
+    assert set(first) == {
+        "indicator",
+        "period",
+        "value",
+        "unit",
+        "qualifier",
+        "forecast",
+        "derived",
+        "quote",
+        "article",
+    }
+    assert (first["indicator"], first["value"], first["unit"]) == (
+        "logistics_total",
+        69.9,
+        "万亿元",
+    )
+    assert payload["unassigned"][0]["subject"] == "某数"
+
+
+def test_extract_table_is_readable_chinese(fake_pipeline, capsys) -> None:
+    long_quote = "一季度全国社会物流总额为69.9万亿元，按可比价格计算，同比增长24.2%，两年平均增长7.5%，增速比上年同期提高很多。"
+    issue = extraction(
+        15,
+        date(2021, 4, 26),
+        [
+            obs("logistics_total", "2021-Q1", 69.9, unit="万亿元", quote=long_quote),
+            obs("logistics_total_yoy", "2021", 6.0, qualifier="approx", forecast=True),
+        ],
+    )
+    assert cli.main(["extract", fake_pipeline("2021-15.txt", issue)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("产业创新动态 2021 年第 15 期  2021-04-26")
+    table = "\n".join(lines)
+    assert "全国社会物流总额" in table and "69.9 万亿元" in table and "2021年一季度" in table
+    assert "约6 %" in table and "2021年（预测）" in table
+    assert long_quote not in table and "…" in table  # quotes are shortened
+
+
+def test_export_writes_csv_with_bom(fake_pipeline, tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "cli.duckdb")
+    cli.main(["ingest", fake_pipeline("2021-15.txt", ISSUE_15), "--db", db])
+    capsys.readouterr()
+    assert cli.main(["export", str(tmp_path / "csv"), "--db", db]) == 0
+    listed = capsys.readouterr().out.split()
+    assert str(tmp_path / "csv" / "observations.csv") in listed
+    assert (tmp_path / "csv" / "observations.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_locked_database_is_one_clear_line(tmp_path: Path) -> None:
+    db = tmp_path / "held.duckdb"
+    Store(db).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        run = subprocess.run(
+            [sys.executable, "-m", "loaders", "export", str(tmp_path / "csv"), "--db", str(db)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+    finally:
+        holder.communicate("")
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"error: {db} is in use by another program (e.g. the dashboard); "
+        "close it or set BRIEFS_DB to another file"
+    ]
+
+
+def test_missing_file_for_extract(tmp_path: Path, capsys) -> None:
+    assert cli.main(["extract", str(tmp_path / "nope.txt")]) == 1
+    assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'nope.txt'}: no such file"
+
+
+def _pipeline_available() -> bool:
+    try:
+        import loaders.pipeline  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _pipeline_available(), reason="extraction pipeline not written yet")
+def test_real_sample_brief_through_the_cli(tmp_path: Path) -> None:
+    db = tmp_path / "real.duckdb"
+    env_run = dict(capture_output=True, text=True, cwd=ROOT)
+    first = subprocess.run(
+        [sys.executable, "-m", "loaders", "ingest", str(SAMPLE), "--db", str(db)], **env_run
+    )
+    assert first.returncode == 0, first.stderr
+    assert "[1/1] 2021-15.txt … new:" in first.stdout
+    second = subprocess.run(
+        [sys.executable, "-m", "loaders", "ingest", str(SAMPLE), "--db", str(db)], **env_run
+    )
+    assert "issues: 0 new, 0 revised, 1 unchanged" in second.stdout
+    with Store(db) as store:
+        header = store.issue("2021-15")
+        assert header is not None and header["total_number"] == 460
+        assert len(store.observations_for_issue("2021-15")) > 0
