@@ -293,7 +293,12 @@ class Store:
                     yield cur
                     cur.commit()
                 except BaseException as exc:
-                    cur.rollback()
+                    try:
+                        cur.rollback()
+                    except duckdb.Error:
+                        # A COMMIT that failed (e.g. disk full writing the WAL) has already
+                        # rolled back; a second rollback would hide the real error.
+                        pass
                     if isinstance(exc, StoreError):
                         raise
                     if isinstance(exc, Exception):
@@ -419,7 +424,7 @@ class Store:
     ) -> tuple[IngestResult, bool]:
         """What ingesting would do; returns the result and whether anything must be written."""
         key = extraction.issue.key
-        stored = cur.execute("SELECT sha256 FROM issues WHERE issue_key = ?", [key]).fetchone()
+        stored = _first(cur.execute("SELECT sha256 FROM issues WHERE issue_key = ?", [key]))
         firsts = _first_per_key(extraction.observations)
         result = IngestResult(
             status="new" if stored is None else "replaced",
@@ -531,12 +536,64 @@ class Store:
             self._bump_version(cur)
         return result
 
+    def bulk_load_observations(
+        self, issues: pd.DataFrame, observations: pd.DataFrame, *, actor: str = "bulk"
+    ) -> int:
+        """Load many issues at once from frames in the tables' own columns (benchmarks, migrations).
+
+        One transaction like ingest(); issue keys already stored are refused rather than
+        replaced, since a frame carries no per-issue sha256 comparison. Returns rows loaded.
+        """
+        unknown = sorted(set(observations["indicator"].unique()) - set(self._catalog.ids()))
+        if unknown:
+            raise StoreError(
+                f"bulk load: unknown indicator {', '.join(repr(u) for u in unknown[:5])}; "
+                "nothing was stored"
+            )
+        with self._transaction(f"bulk load {len(issues)} issues") as cur:
+            cur.register("_incoming_issues", issues)
+            try:
+                clash = _first(
+                    cur.execute(
+                        "SELECT min(i.issue_key), count(*) FROM issues i "
+                        "JOIN _incoming_issues n ON n.issue_key = i.issue_key"
+                    )
+                )
+                if clash and clash[1]:
+                    raise StoreError(
+                        f"bulk load: {clash[1]} issues already stored (e.g. {clash[0]}); "
+                        "nothing was stored"
+                    )
+                cur.execute("INSERT INTO issues BY NAME SELECT * FROM _incoming_issues")
+            finally:
+                cur.unregister("_incoming_issues")
+            cur.register("_incoming", observations)
+            try:
+                # Stored in series order: DuckDB's zone maps then skip most row groups
+                # when series() filters one indicator.
+                cur.execute(
+                    "INSERT INTO observations BY NAME SELECT * FROM _incoming "
+                    "ORDER BY indicator, period_end, period"
+                )
+            finally:
+                cur.unregister("_incoming")
+            self._insert_audit(
+                cur,
+                "bulk_load",
+                actor,
+                None,
+                None,
+                f"{len(issues)} issues, {len(observations)} observations",
+            )
+            self._bump_version(cur)
+        return len(observations)
+
     def retract_issue(self, issue_key: str, *, actor: str) -> bool:
         """Delete an issue and everything stated in it; False when no such issue."""
         with self._transaction(f"retract issue {issue_key}") as cur:
-            stored = cur.execute(
-                "SELECT sha256 FROM issues WHERE issue_key = ?", [issue_key]
-            ).fetchone()
+            stored = _first(
+                cur.execute("SELECT sha256 FROM issues WHERE issue_key = ?", [issue_key])
+            )
             if stored is None:
                 return False
             self._delete_issue_rows(cur, issue_key)
@@ -654,7 +711,7 @@ class Store:
 
     def data_version(self) -> int:
         with self._read() as cur:
-            row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+            row = _first(cur.execute("SELECT value FROM meta WHERE key = 'data_version'"))
         return int(row[0]) if row else 0
 
     def indicators(self) -> pd.DataFrame:
@@ -727,7 +784,7 @@ class Store:
                 "source_name, sha256, ingested_at, clean_text FROM issues WHERE issue_key = ?",
                 [issue_key],
             )
-            row = cur.fetchone()
+            row = _first(cur)
             if row is None:
                 return None
             names = [d[0] for d in cur.description]
@@ -801,24 +858,12 @@ class Store:
                 written.append(target)
         return written
 
-    # ------------------------------------------------------------------ bulk load (benchmarks)
-    # Added for bench/ (synthetic stores of 1e4..1e6 observations). ingest() plans each
-    # issue against the stored rows, which editors need and a million-row load cannot
-    # afford; this appends prepared rows as they are, in one transaction.
 
-    def bulk_load_observations(self, issues: pd.DataFrame, observations: pd.DataFrame) -> int:
-        """Append issues and observations (frames in the tables' columns); returns rows added.
-
-        No revision planning and no per-row checks beyond the schema's: for generated
-        stores only, never for editors' uploads.
-        """
-        with self._transaction("bulk load observations") as cur:
-            self._insert_frame(cur, "issues", issues)
-            self._insert_frame(cur, "observations", observations)
-            detail = f"bulk load: {len(issues)} issues, {len(observations)} observations"
-            self._insert_audit(cur, "bulk_load", "bench", None, None, detail)
-            self._bump_version(cur)
-        return len(observations)
+def _first(cur: duckdb.DuckDBPyConnection) -> tuple | None:
+    """The first row, reading the result to its end: DuckDB refuses other work on a
+    cursor (register, unregister) while a result is only partly fetched."""
+    rows = cur.fetchall()
+    return rows[0] if rows else None
 
 
 def _parse_optional_period(text: str | None):

@@ -8,6 +8,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
 
@@ -343,3 +344,66 @@ def test_one_store_shared_by_threads(store: Store) -> None:
     assert errors == []
     assert len(store.issues()) == 8
     assert len(store.series(["logistics_total_yoy"])) == 8
+
+
+def _bulk_frames(keys: list[str], indicator: str = "logistics_total_yoy"):
+    issues = pd.DataFrame(
+        {
+            "issue_key": keys,
+            "title": "产业创新动态",
+            "year": [int(k[:4]) for k in keys],
+            "number": [int(k[5:]) for k in keys],
+            "total_number": None,
+            "published": [date(int(k[:4]), 1, int(k[5:])) for k in keys],
+            "issue_label": [f"{k[:4]} 年第 {int(k[5:])} 期" for k in keys],
+            "source_name": [f"{k}.txt" for k in keys],
+            "sha256": keys,
+            "ingested_at": pd.Timestamp("2026-01-01"),
+            "clean_text": "",
+        }
+    )
+    observations = pd.DataFrame(
+        {
+            "issue_key": keys,
+            "seq": 0,
+            "indicator": indicator,
+            "period": "2019",
+            "period_kind": "year",
+            "period_start": date(2019, 1, 1),
+            "period_end": date(2019, 12, 31),
+            "value": [float(i) for i in range(len(keys))],
+            "value_high": None,
+            "unit": "%",
+            "qualifier": "exact",
+            "forecast": False,
+            "derived": False,
+            "figure_text": "",
+            "period_text": "",
+            "quote": "合成",
+            "span_start": 0,
+            "span_end": 2,
+            "article_index": 0,
+            "article": "合成文章",
+            "editor": None,
+        }
+    )
+    return issues, observations
+
+
+def test_bulk_load_observations(store: Store, tmp_path: Path) -> None:
+    version = store.data_version()
+    assert store.bulk_load_observations(*_bulk_frames(["2020-01", "2020-02"])) == 2
+    assert store.data_version() > version
+    current = store.series(["logistics_total_yoy"])
+    assert current[["value", "issue_key", "revision_count"]].values.tolist() == [
+        [1.0, "2020-02", 1]
+    ]
+    assert bool(current["disagrees"].iloc[0])
+    assert store.audit_log()["action"].tolist() == ["bulk_load"]
+
+    before = snapshot(store, tmp_path / "a")
+    with pytest.raises(StoreError, match="already stored"):
+        store.bulk_load_observations(*_bulk_frames(["2020-03", "2020-02"]))
+    with pytest.raises(StoreError, match="made_up"):
+        store.bulk_load_observations(*_bulk_frames(["2020-04"], indicator="made_up"))
+    assert snapshot(store, tmp_path / "b") == before
