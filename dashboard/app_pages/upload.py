@@ -1,45 +1,272 @@
-"""上传 Upload: read a brief, review its figures (first version: read and show only)."""
+"""上传 Upload: read a brief or a figures table, review every figure, commit in one go.
+
+Thin page over dashboard/editing.py: the page only holds widgets and session state; reading,
+validation and writing (with the role check) live there and are tested directly.
+User text (file names, quotes, errors quoting cells) is only ever shown through widgets,
+st.text or escaped markdown, never as HTML.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.auth import current_role, render_login
+from dashboard import data
+from dashboard.auth import current_actor, current_role, render_login
+from dashboard.editing import (
+    FIGURE_COLUMNS,
+    UNASSIGNED_COLUMNS,
+    UPLOAD_TYPES,
+    commit_upload,
+    diff_frame,
+    figures_frame,
+    names_stale,
+    plain_markdown,
+    read_upload,
+    rebuild_extraction,
+    refresh_names,
+    revisions_frame,
+    unassigned_frame,
+)
+from loaders.catalog import KNOWN_UNITS, default_catalog
 from loaders.errors import BriefError
+from loaders.figures_table import MAX_TABLE_BYTES, template_csv
+from loaders.store import StoreError
+
+# Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
+STATE_KEY = "upload_current"
+RESULT_KEY = "upload_last_result"
 
 st.title("上传 Upload")
 render_login()
-
 if current_role() != "editor":
-    st.warning("只有编辑可以上传。 Only editors may upload.")
+    st.warning("只有编辑可以上传和提交数据。 Only editors may upload.")
     st.stop()
 
-uploaded = st.file_uploader(
-    "简报文件 Brief (.txt .md .pdf .docx)", type=["txt", "md", "pdf", "docx"]
-)
-if uploaded is not None:
-    from loaders.pipeline import extract_bytes
+catalog = default_catalog()
+indicator_ids = catalog.ids()
 
-    try:
-        with st.spinner("正在读取 Reading…"):
-            extraction = extract_bytes(uploaded.getvalue(), uploaded.name)
-    except BriefError as exc:
-        st.error(str(exc))
-        st.stop()
-    header = extraction.issue
-    st.subheader(f"{header.title} · {header.label_zh}")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "指标 indicator": o.indicator,
-                    "期间 period": o.period,
-                    "数值 value": o.value,
-                    "单位 unit": o.unit,
-                    "原文 quote": o.quote,
-                }
-                for o in extraction.observations
-            ]
-        )
+with st.expander("数据表格式与模板 Figures table format", expanded=False):
+    st.markdown(
+        "数据表（.csv UTF-8 或 GBK、.xlsx、.json）每行一个数字，列为 "
+        "`indicator, period, value, qualifier, forecast, note`，以及本期信息 "
+        "`title, year, number, total_number, published`（每行重复）。"
+        "JSON 与 `python -m loaders extract --json` 的输出格式相同。"
+        f"数据表上限 {MAX_TABLE_BYTES // 2**20} MB。"
     )
+    st.download_button(
+        "下载模板 Download template (CSV)",
+        data=template_csv(),
+        file_name="figures_template.csv",
+        mime="text/csv",
+    )
+
+uploaded = st.file_uploader(
+    "简报 (.txt .md .pdf .docx) 或数据表 (.csv .xlsx .json)",
+    type=UPLOAD_TYPES,
+    key="upload_file",
+)
+
+last = st.session_state.get(RESULT_KEY)
+if uploaded is None:
+    st.session_state.pop(STATE_KEY, None)
+    st.stop()
+
+payload = uploaded.getvalue()
+file_sha = hashlib.sha256(payload).hexdigest()
+state = st.session_state.get(STATE_KEY)
+if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
+    state = {"sha": file_sha, "name": uploaded.name, "error": None, "versions": [0, 0]}
+    with st.status("正在读取 Reading…", expanded=False) as status:
+        try:
+            extraction = read_upload(payload, uploaded.name, catalog)
+        except BriefError as exc:
+            state["error"] = str(exc)
+            status.update(label="读取失败 Could not read", state="error")
+        except Exception as exc:  # noqa: BLE001 - any reader failure is shown, never a traceback
+            state["error"] = f"{uploaded.name}: 无法读取（{type(exc).__name__}: {exc}）"
+            status.update(label="读取失败 Could not read", state="error")
+        else:
+            state["extraction"] = extraction
+            state["figures"] = figures_frame(extraction, catalog)
+            state["unassigned"] = unassigned_frame(extraction)
+            status.update(
+                label=f"已读取：{len(extraction.observations)} 个指标数字，"
+                f"{len(extraction.unassigned)} 个未归类数字",
+                state="complete",
+            )
+    st.session_state[STATE_KEY] = state
+
+if state["error"]:
+    st.error(plain_markdown(state["error"]))
+    st.stop()
+
+extraction = state["extraction"]
+tag = file_sha[:12]
+
+st.subheader("本期信息 Issue")
+columns = st.columns([3, 1, 1, 1, 2])
+original_header = extraction.issue
+header = {
+    "title": columns[0].text_input("标题 title", original_header.title, key=f"hdr_title_{tag}"),
+    "year": columns[1].number_input(
+        "年 year", 1900, 2100, original_header.year, step=1, key=f"hdr_year_{tag}"
+    ),
+    "number": columns[2].number_input(
+        "期 number", 1, 999, original_header.number, step=1, key=f"hdr_number_{tag}"
+    ),
+    "total_number": columns[3].number_input(
+        "总期 total",
+        0,
+        99999,
+        original_header.total_number or 0,
+        step=1,
+        key=f"hdr_total_{tag}",
+        help="0 = 未知",
+    ),
+    "published": columns[4].date_input(
+        "出版日期 published",
+        original_header.published,
+        min_value=date(1990, 1, 1),
+        max_value=date(2100, 12, 31),
+        key=f"hdr_published_{tag}",
+    ),
+}
+header["total_number"] = header["total_number"] or None
+
+indicator_column = st.column_config.SelectboxColumn(
+    "指标 indicator", options=indicator_ids, help="目录中的指标 id（data/catalog.yaml）"
+)
+common_config = {
+    "include": st.column_config.CheckboxColumn("写入 include", default=False),
+    "indicator": indicator_column,
+    "name_zh": st.column_config.TextColumn("指标名称", disabled=True),
+    "period": st.column_config.TextColumn(
+        "期间 period", help="例如 2021、2021-H1、2021-Q3、2021-09、2021-01/2021-09"
+    ),
+    "value": st.column_config.NumberColumn("数值 value", format="%g"),
+    "unit": st.column_config.SelectboxColumn(
+        "单位 unit", options=list(KNOWN_UNITS) + ["万元", "万美元"]
+    ),
+    "qualifier": st.column_config.SelectboxColumn(
+        "限定 qualifier", options=["exact", "approx", "more_than", "less_than"]
+    ),
+    "forecast": st.column_config.CheckboxColumn("预测 forecast"),
+    "quote": st.column_config.TextColumn("原文/备注 quote", disabled=True, width="large"),
+    "subject": st.column_config.TextColumn("主题 subject", disabled=True),
+    "figure_text": st.column_config.TextColumn("原文数字", disabled=True),
+}
+
+
+def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
+    """One editable table; a changed indicator refreshes its name column (new editor key)."""
+    base = state[which]
+    edited = st.data_editor(
+        base,
+        column_order=visible,
+        column_config=common_config,
+        num_rows="fixed",
+        key=f"{which}_{tag}_{state['versions'][position]}",
+        width="stretch",
+    )
+    if names_stale(edited, catalog):
+        state[which] = refresh_names(edited, catalog)
+        state["versions"][position] += 1
+        st.rerun()
+    return edited
+
+
+st.subheader(f"识别的数据 Figures（{len(state['figures'])}）")
+st.caption("勾选“写入”的行会写入数据库；可修改指标、期间、数值、单位。")
+edited_figures = review_table("figures", FIGURE_COLUMNS, 0)
+
+st.subheader(f"未归类的数字 Unassigned（{len(state['unassigned'])}）")
+st.caption("选择指标并勾选“写入”即可归入该指标；需要期间（已识别的会预先填好）。")
+edited_unassigned = review_table("unassigned", UNASSIGNED_COLUMNS, 1)
+
+if extraction.clean_text:
+    with st.expander("原文 Text of the brief"):
+        # st.text: shown verbatim, nothing in the brief is interpreted as markup.
+        st.text(extraction.clean_text)
+
+review = rebuild_extraction(extraction, header, edited_figures, edited_unassigned, catalog)
+st.subheader("检查与提交 Check and commit")
+if not review.ok:
+    st.error(f"发现 {len(review.errors)} 个问题，修正后才能提交。")
+    st.dataframe(pd.DataFrame({"问题 problem": review.errors}), hide_index=True, width="stretch")
+    st.stop()
+
+to_store = review.extraction
+try:
+    preview = data.get_store().preview_ingest(to_store)
+except StoreError as exc:
+    st.error(plain_markdown(str(exc)))
+    st.stop()
+
+
+def show_result(result_state: dict) -> None:
+    st.success(plain_markdown(result_state["message"]))
+    if result_state["revised"] is not None and not result_state["revised"].empty:
+        st.markdown("修订了之前各期的数字 Revised points（原值 → 新值）：")
+        st.dataframe(result_state["revised"], hide_index=True, width="stretch")
+
+
+def commit(replace: bool) -> None:
+    try:
+        # The role is read again at the moment of writing; editing.py refuses non-editors.
+        result = commit_upload(
+            data.get_store(),
+            to_store,
+            role=current_role(),
+            actor=current_actor(),
+            replace=replace,
+            file_sha256=file_sha,
+        )
+    except (StoreError, PermissionError) as exc:
+        st.error(plain_markdown(str(exc)))
+        return
+    verb = "替换" if result.status == "replaced" else "写入"
+    st.session_state[RESULT_KEY] = {
+        "content_sha": to_store.sha256,
+        "issue_key": result.issue_key,
+        "message": (
+            f"已{verb} {result.issue_key}：新增 {result.new_points} 个数据点，"
+            f"修订 {len(result.revised)} 个，未变 {result.unchanged_points} 个；"
+            f"共 {result.observations} 个指标数字，{result.unassigned} 个未归类数字。"
+        ),
+        "revised": revisions_frame(result, catalog),
+    }
+
+
+label = to_store.issue.label_zh
+if last and last["content_sha"] == to_store.sha256:
+    show_result(last)
+elif preview.status == "unchanged":
+    st.info(
+        f"已存储 Already stored：{label}（{to_store.issue.key}）与数据库中的版本相同，无需再次提交。"
+    )
+elif preview.status == "new":
+    st.markdown(
+        f"将写入 {label}：新增 {preview.new_points} 个数据点，"
+        f"修订之前各期 {len(preview.revised)} 个，与之前相同 {preview.unchanged_points} 个；"
+        f"未归类 {preview.unassigned} 个。"
+    )
+    if preview.revised:
+        st.dataframe(revisions_frame(preview, catalog), hide_index=True, width="stretch")
+    if st.button("提交 Commit", type="primary", key=f"commit_{tag}"):
+        commit(replace=False)
+        if st.session_state.get(RESULT_KEY, {}).get("content_sha") == to_store.sha256:
+            st.rerun()
+else:
+    st.warning(
+        f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
+    )
+    st.dataframe(diff_frame(preview, catalog), hide_index=True, width="stretch")
+    confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")
+    if st.button("替换 Replace", type="primary", disabled=not confirmed, key=f"replace_{tag}"):
+        commit(replace=True)
+        if st.session_state.get(RESULT_KEY, {}).get("content_sha") == to_store.sha256:
+            st.rerun()

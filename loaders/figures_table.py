@@ -1,0 +1,388 @@
+"""Read a figures table (CSV, Excel or the extractor's JSON) into an Extraction.
+
+The table path lets an editor upload figures that were typed or corrected by hand. Columns:
+indicator, period, value, qualifier, forecast, note (optional: unit, quote, article) and the
+issue's header fields title, year, number, total_number, published repeated on every row
+(the JSON form carries them in its `issue` object, as `python -m loaders extract --json`
+prints). The kind of file is decided by its content, never by its name alone.
+
+Parsing is lenient where the review can explain better: an unknown indicator, a bad period,
+NaN or a duplicate still parse, and loaders.review names the row and field. What cannot even
+be represented (no header, a value that is not a number at all) fails here, with the row and
+field named.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from loaders.errors import BriefReadError
+from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
+from loaders.reading import (
+    DOCX_RATIO_CHECK_MIN_BYTES,
+    MAX_DOCX_COMPRESSION_RATIO,
+    MAX_DOCX_MEMBER_BYTES,
+    MAX_DOCX_MEMBERS,
+    MAX_DOCX_UNCOMPRESSED_BYTES,
+    decode_text,
+)
+from loaders.review import QUALIFIER_ALIASES, parse_bool
+
+# Tables are small (one issue's figures); 5 MB is thousands of rows, far beyond any issue.
+MAX_TABLE_BYTES = 5 * 1024 * 1024
+MAX_TABLE_ROWS = 5000
+TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
+HEADER_FIELDS = ("title", "year", "number", "total_number", "published")
+FIGURE_FIELDS = ("indicator", "period", "value", "qualifier", "forecast", "note")
+OPTIONAL_FIELDS = ("unit", "quote", "article")
+TEMPLATE_EXAMPLE = {
+    "indicator": "logistics_total",
+    "period": "2021-01/2021-06",
+    "value": "150.9",
+    "qualifier": "exact",
+    "forecast": "false",
+    "note": "上半年全国社会物流总额 150.9 万亿元",
+    "title": "产业创新动态",
+    "year": "2021",
+    "number": "29",
+    "total_number": "474",
+    "published": "2021-07-26",
+}
+TABLE_ARTICLE = "数据表"
+
+
+def template_csv() -> bytes:
+    """The download template: UTF-8 with BOM (Excel shows the Chinese), one example row."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(TEMPLATE_EXAMPLE), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow(TEMPLATE_EXAMPLE)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _fail(filename: str, message: str) -> BriefReadError:
+    return BriefReadError(message, source=filename)
+
+
+def sniff_table_kind(data: bytes, filename: str) -> str:
+    """'xlsx', 'json' or 'csv' from the bytes; the file name must agree with the content."""
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in TABLE_SUFFIXES:
+        raise _fail(
+            filename, f"不支持的数据表类型 {suffix or '(无扩展名)'}；请上传 .csv、.xlsx 或 .json"
+        )
+    if not data.strip():
+        raise _fail(filename, "文件是空的 (empty file)")
+    if len(data) > MAX_TABLE_BYTES:
+        raise _fail(
+            filename,
+            f"文件太大：{len(data) / 1e6:.1f} MB，数据表上限 {MAX_TABLE_BYTES // 2**20} MB",
+        )
+    if data[:4] == b"PK\x03\x04":
+        kind = "xlsx"
+    elif data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        kind = "json"
+    else:
+        kind = "csv"
+    expected = suffix.lstrip(".")
+    if kind != expected and not (expected == "csv" and kind == "json"):
+        raise _fail(filename, f"文件内容不是 {expected.upper()}（看起来是 {kind.upper()}）")
+    return expected
+
+
+def _decode_text(data: bytes, filename: str) -> str:
+    # The reader's strict decoder: UTF-8 (with or without BOM), GB18030/GBK, UTF-16; it
+    # refuses bytes that decode only into mojibake.
+    try:
+        return decode_text(data)
+    except ValueError as exc:
+        raise _fail(filename, f"无法解码文本：{exc}") from exc
+
+
+def _norm_column(name: Any) -> str:
+    return str(name or "").strip().lstrip("\ufeff").lower()
+
+
+def _csv_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
+    text = _decode_text(data, filename)
+    first_line = text.split("\n", 1)[0]
+    # Excel in some locales saves ";"-separated "CSV"; tab-separated text is common too.
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    return _rows_with_header(rows, filename)
+
+
+def _check_zip(data: bytes, filename: str) -> None:
+    """An xlsx is a zip: refuse a broken one, a non-workbook, or a zip bomb (the reader's caps)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(filename, f"不是有效的 Excel 文件（zip 损坏：{exc}）") from exc
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise _fail(filename, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise _fail(filename, f"Excel 文件含 {len(members)} 个部件，上限 {MAX_DOCX_MEMBERS}")
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        too_big = member.file_size > MAX_DOCX_MEMBER_BYTES
+        too_packed = (
+            member.file_size > DOCX_RATIO_CHECK_MIN_BYTES and ratio > MAX_DOCX_COMPRESSION_RATIO
+        )
+        if too_big or too_packed or total > MAX_DOCX_UNCOMPRESSED_BYTES:
+            raise _fail(
+                filename,
+                f"Excel 部件 {member.filename} 解压后 {member.file_size / 2**20:.0f} MB"
+                f"（压缩比 {ratio:.0f}:1），疑似 zip 炸弹，已拒绝",
+            )
+
+
+def _xlsx_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
+    import openpyxl
+
+    _check_zip(data, filename)
+    try:
+        # data_only=False keeps a formula cell (=HYPERLINK(...)) as its text, never evaluated.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+        raise _fail(filename, f"无法读取 Excel 文件：{type(exc).__name__}: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            if len(rows) > MAX_TABLE_ROWS + 1:
+                break
+            if any(value is not None and str(value).strip() for value in values):
+                rows.append(list(values))
+    finally:
+        book.close()
+    return _rows_with_header(rows, filename)
+
+
+def _rows_with_header(rows: list[list[Any]], filename: str) -> list[dict[str, Any]]:
+    if not rows:
+        raise _fail(filename, "表格是空的，没有表头")
+    header = [_norm_column(cell) for cell in rows[0]]
+    missing = [name for name in ("indicator", "period", "value") if name not in header]
+    if missing:
+        raise _fail(
+            filename,
+            f"表头缺少列：{', '.join(missing)}（应有 {', '.join(FIGURE_FIELDS + HEADER_FIELDS)}）",
+        )
+    if len(rows) - 1 > MAX_TABLE_ROWS:
+        raise _fail(filename, f"行数超过上限 {MAX_TABLE_ROWS}")
+    records = []
+    for cells in rows[1:]:
+        record = {
+            name: (cells[i] if i < len(cells) else None) for i, name in enumerate(header) if name
+        }
+        records.append(record)
+    return records
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value: Any, where: str, filename: str) -> float:
+    if isinstance(value, bool):
+        raise _fail(filename, f"{where}：不是数字 {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    text = _cell_text(value).replace(",", "")
+    if not text:
+        raise _fail(filename, f"{where}：缺少数值")
+    try:
+        # NaN and inf parse here on purpose: the review names them as not finite.
+        return float(text)
+    except ValueError as exc:
+        raise _fail(filename, f"{where}：不是数字 {text!r}") from exc
+
+
+def _header_from_rows(records: list[dict[str, Any]], filename: str) -> IssueHeader:
+    values: dict[str, str] = {}
+    for position, record in enumerate(records, start=1):
+        for field in HEADER_FIELDS:
+            text = _cell_text(record.get(field))
+            if not text:
+                continue
+            if field in values and values[field] != text:
+                raise _fail(
+                    filename,
+                    f"数据表第 {position} 行，字段 {field}：{text!r} 与前面各行的 {values[field]!r} 不一致（一个文件只能是一期）",
+                )
+            values.setdefault(field, text)
+    return _issue_header(
+        {k: v.replace("/", "-") if k == "published" else v for k, v in values.items()}, filename
+    )
+
+
+def _issue_header(raw: dict[str, Any], filename: str) -> IssueHeader:
+    missing = [
+        field for field in HEADER_FIELDS if field != "total_number" and raw.get(field) in (None, "")
+    ]
+    if missing:
+        raise _fail(filename, f"缺少期刊信息字段：{', '.join(missing)}")
+    cleaned = {k: v for k, v in raw.items() if k in HEADER_FIELDS and v not in (None, "")}
+    try:
+        return IssueHeader.model_validate(cleaned)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"字段 {'.'.join(str(p) for p in e['loc'])}：{e['msg']}（{e.get('input')!r}）"
+            for e in exc.errors()
+        )
+        raise _fail(filename, f"期刊信息有误：{problems}") from exc
+
+
+def _qualifier(value: Any, where: str, filename: str) -> str:
+    text = _cell_text(value)
+    if text not in QUALIFIER_ALIASES:
+        raise _fail(
+            filename, f"{where}：限定词应为 exact/approx/more_than/less_than，而不是 {text!r}"
+        )
+    return QUALIFIER_ALIASES[text]
+
+
+def _bool(value: Any, where: str, filename: str) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError as exc:
+        raise _fail(filename, f"{where}：{exc}") from exc
+
+
+def _observation(
+    record: dict[str, Any], position: int, article: str, article_index: int, filename: str
+) -> Observation:
+    where = f"数据表第 {position} 行，字段"
+    note = _cell_text(record.get("note")) or _cell_text(record.get("quote"))
+    value_text = _cell_text(record.get("value"))
+    period_text = _cell_text(record.get("period"))
+    return Observation(
+        indicator=_cell_text(record.get("indicator")),
+        period=period_text,
+        value=_number(record.get("value"), f"{where} value", filename),
+        unit=_cell_text(record.get("unit")),
+        qualifier=_qualifier(record.get("qualifier"), f"{where} qualifier", filename),
+        forecast=_bool(record.get("forecast"), f"{where} forecast", filename),
+        derived=_bool(record.get("derived"), f"{where} derived", filename),
+        # The note is kept verbatim as text (a formula stays a string; CSV exports escape it).
+        quote=note,
+        article=_cell_text(record.get("article")) or article,
+        article_index=article_index,
+        span_start=0,
+        span_end=0,
+        figure_text=value_text,
+        period_text=period_text,
+    )
+
+
+def _from_records(records: list[dict[str, Any]], data: bytes, filename: str) -> Extraction:
+    header = _header_from_rows(records, filename)
+    article = f"{TABLE_ARTICLE} {filename}"
+    observations = [
+        _observation(record, position, article, 0, filename)
+        for position, record in enumerate(records, start=1)
+    ]
+    return Extraction(
+        source_name=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        issue=header,
+        articles=[Article(index=0, title=article, text="", start=0, end=0)],
+        observations=observations,
+    )
+
+
+def _from_json(data: bytes, filename: str) -> Extraction:
+    text = _decode_text(data, filename)
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(
+            filename, f"JSON 无法解析：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}"
+        ) from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("issue"), dict):
+        raise _fail(filename, "JSON 应为对象，含 issue（期刊信息）与 observations 列表")
+    header = _issue_header(payload["issue"], filename)
+    raw_observations = payload.get("observations") or []
+    raw_unassigned = payload.get("unassigned") or []
+    if not isinstance(raw_observations, list) or not isinstance(raw_unassigned, list):
+        raise _fail(filename, "JSON 的 observations 与 unassigned 应为列表")
+    if len(raw_observations) + len(raw_unassigned) > MAX_TABLE_ROWS:
+        raise _fail(filename, f"行数超过上限 {MAX_TABLE_ROWS}")
+    # Articles are named in each figure; number them in order of first appearance.
+    article_names: dict[str, int] = {}
+
+    def article_index(item: dict[str, Any]) -> tuple[str, int]:
+        name = _cell_text(item.get("article")) or f"{TABLE_ARTICLE} {filename}"
+        return name, article_names.setdefault(name, len(article_names))
+
+    observations = []
+    for position, item in enumerate(raw_observations, start=1):
+        if not isinstance(item, dict):
+            raise _fail(filename, f"observations 第 {position} 项不是对象")
+        name, index = article_index(item)
+        observations.append(_observation(item, position, name, index, filename))
+    unassigned = []
+    for position, item in enumerate(raw_unassigned, start=1):
+        if not isinstance(item, dict):
+            raise _fail(filename, f"unassigned 第 {position} 项不是对象")
+        where = f"未归类数字表第 {position} 行，字段"
+        name, index = article_index(item)
+        unassigned.append(
+            UnassignedFigure(
+                value=_number(item.get("value"), f"{where} value", filename),
+                unit=_cell_text(item.get("unit")),
+                qualifier=_qualifier(item.get("qualifier"), f"{where} qualifier", filename),
+                forecast=_bool(item.get("forecast"), f"{where} forecast", filename),
+                period=_cell_text(item.get("period")) or None,
+                figure_text=_cell_text(item.get("figure")),
+                subject=_cell_text(item.get("subject")),
+                quote=_cell_text(item.get("quote")),
+                article=name,
+                article_index=index,
+                span_start=0,
+                span_end=0,
+            )
+        )
+    articles = [
+        Article(index=i, title=name, text="", start=0, end=0) for name, i in article_names.items()
+    ]
+    return Extraction(
+        source_name=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        issue=header,
+        articles=articles,
+        observations=observations,
+        unassigned=unassigned,
+    )
+
+
+def parse_figures_table(data: bytes, filename: str) -> Extraction:
+    """A figures table's bytes -> Extraction; BriefReadError naming the file (and row/field)."""
+    kind = sniff_table_kind(data, filename)
+    if kind == "json":
+        return _from_json(data, filename)
+    records = _xlsx_rows(data, filename) if kind == "xlsx" else _csv_rows(data, filename)
+    return _from_records(records, data, filename)

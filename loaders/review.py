@@ -1,0 +1,267 @@
+"""Validate reviewed figure rows before anything is written to the store.
+
+A review row is one line of the upload page's review tables (or of an uploaded figures
+table): indicator, period, value, unit, qualifier, forecast plus provenance. Every row is
+checked with pydantic against the catalog; problems come back as RowError values naming the
+table, the row number (1-based, as shown to the editor) and the field, never as exceptions,
+so the page can list them all at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+
+from loaders.catalog import Catalog, default_catalog
+from loaders.models import Qualifier
+from loaders.periods import PeriodError, parse_period
+
+# Units that measure the same thing at another scale: unit -> (base unit, factor to base).
+# Only these conversions are allowed; 美元 and 元 have different bases, so a dollar figure
+# is never turned into yuan (that would need an exchange rate the brief does not give).
+UNIT_SCALES: dict[str, tuple[str, float]] = {
+    "元": ("元", 1.0),
+    "万元": ("元", 1e4),
+    "亿元": ("元", 1e8),
+    "万亿元": ("元", 1e12),
+    "美元": ("美元", 1.0),
+    "万美元": ("美元", 1e4),
+    "亿美元": ("美元", 1e8),
+    "吨": ("吨", 1.0),
+    "万吨": ("吨", 1e4),
+    "亿吨": ("吨", 1e8),
+}
+
+TABLE_LABELS = {"figures": "数据表", "unassigned": "未归类数字表"}
+
+QUALIFIER_ALIASES = {
+    "": "exact",
+    "exact": "exact",
+    "approx": "approx",
+    "约": "approx",
+    "more_than": "more_than",
+    "超过": "more_than",
+    "less_than": "less_than",
+    "不到": "less_than",
+}
+
+
+class UnitError(ValueError):
+    """A unit that cannot be turned into the indicator's unit."""
+
+
+def convert_unit(value: float, unit: str, target: str) -> float:
+    """value in unit -> value in target; only same-base scale changes (万亿元 -> 亿元)."""
+    unit = unit.strip()
+    if unit == target:
+        return value
+    source = UNIT_SCALES.get(unit)
+    goal = UNIT_SCALES.get(target)
+    if source is None or goal is None or source[0] != goal[0]:
+        raise UnitError(f"单位 {unit!r} 与指标单位 {target!r} 不符，且无法换算")
+    # Round away binary noise so 1.2 万亿元 becomes exactly 12000 亿元.
+    return float(f"{value * source[1] / goal[1]:.12g}")
+
+
+@dataclass(frozen=True)
+class RowError:
+    table: str  # "figures" or "unassigned"
+    row: int  # 1-based, as the editor sees it
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        label = TABLE_LABELS.get(self.table, self.table)
+        return f"{label}第 {self.row} 行，字段 {self.field}：{self.message}"
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:  # pandas.NA and NaT compare as missing without importing pandas here
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: Any) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def parse_bool(value: Any) -> bool:
+    """Checkbox cells, CSV text (true/false/1/0/是/否/yes/no) and blanks -> bool."""
+    if _blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes", "y", "是", "预测", "t"}:
+        return True
+    if text in {"false", "0", "no", "n", "否", "f"}:
+        return False
+    raise ValueError(f"不是布尔值（true/false）：{value!r}")
+
+
+class ReviewRow(BaseModel):
+    """One figure as it will be stored; value already in the indicator's unit."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    indicator: str
+    period: str
+    value: float
+    unit: str = ""
+    qualifier: Qualifier = "exact"
+    forecast: bool = False
+    value_high: float | None = None
+
+    @field_validator("indicator", mode="before")
+    @classmethod
+    def _known_indicator(cls, value: Any, info: ValidationInfo) -> str:
+        text = _text(value)
+        if not text:
+            raise ValueError("缺少指标：请选择一个目录中的指标")
+        catalog: Catalog = (info.context or {}).get("catalog") or default_catalog()
+        if catalog.get(text) is None:
+            raise ValueError(f"未知指标 {text!r}（不在目录 data/catalog.yaml 中）")
+        return text
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _grammar_period(cls, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            raise ValueError("缺少期间（例如 2021、2021-Q1、2021-01/2021-09）")
+        try:
+            return parse_period(text).text
+        except PeriodError as exc:
+            raise ValueError(f"期间格式错误：{exc}") from exc
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _finite_value(cls, value: Any) -> float:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError("缺少数值")
+        try:
+            number = (
+                float(str(value).replace(",", "").strip())
+                if isinstance(value, str)
+                else float(value)
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"不是数字：{value!r}") from exc
+        if math.isnan(number):
+            raise ValueError("不是有限数值：NaN（空白或非数字）")
+        if not math.isfinite(number):
+            raise ValueError(f"不是有限数值：{value!r}")
+        return number
+
+    @field_validator("value_high", mode="before")
+    @classmethod
+    def _finite_high(cls, value: Any) -> float | None:
+        if _blank(value):
+            return None
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"不是有限数值：{value!r}")
+        return number
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _unit_text(cls, value: Any) -> str:
+        return _text(value)
+
+    @field_validator("qualifier", mode="before")
+    @classmethod
+    def _qualifier(cls, value: Any) -> str:
+        text = _text(value)
+        if text not in QUALIFIER_ALIASES:
+            raise ValueError(f"限定词应为 exact/approx/more_than/less_than，而不是 {text!r}")
+        return QUALIFIER_ALIASES[text]
+
+    @field_validator("forecast", mode="before")
+    @classmethod
+    def _forecast(cls, value: Any) -> bool:
+        return parse_bool(value)
+
+
+@dataclass(frozen=True)
+class ValidRow:
+    table: str
+    row: int
+    fields: ReviewRow
+    # The input row as given (provenance fields ride along untouched).
+    source: Mapping[str, Any]
+
+
+def _unit_error(row: ReviewRow, catalog: Catalog) -> str | None:
+    target = catalog.by_id()[row.indicator].unit
+    if not row.unit or row.unit == target:
+        return None
+    try:
+        convert_unit(1.0, row.unit, target)
+    except UnitError as exc:
+        return str(exc)
+    return None
+
+
+def _to_catalog_unit(row: ReviewRow, catalog: Catalog) -> ReviewRow:
+    target = catalog.by_id()[row.indicator].unit
+    unit = row.unit or target
+    high = None if row.value_high is None else convert_unit(row.value_high, unit, target)
+    return row.model_copy(
+        update={"value": convert_unit(row.value, unit, target), "unit": target, "value_high": high}
+    )
+
+
+def validate_rows(
+    rows: Iterable[tuple[str, int, Mapping[str, Any]]], catalog: Catalog
+) -> tuple[list[ValidRow], list[RowError]]:
+    """Check (table, row number, fields) rows; valid rows come back converted to the catalog unit.
+
+    Also refuses a second row with the same indicator + period + forecast in the issue: the
+    store keeps one value per key and issue, so a silent pick would lose one of them.
+    """
+    valid: list[ValidRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str, bool], tuple[str, int]] = {}
+    for table, number, fields in rows:
+        try:
+            row = ReviewRow.model_validate(dict(fields), context={"catalog": catalog})
+        except ValidationError as exc:
+            for error in exc.errors():
+                field = ".".join(str(part) for part in error["loc"]) or "(row)"
+                message = error["msg"].removeprefix("Value error, ")
+                errors.append(RowError(table, number, field, message))
+            continue
+        unit_problem = _unit_error(row, catalog)
+        if unit_problem:
+            errors.append(RowError(table, number, "unit", unit_problem))
+            continue
+        key = (row.indicator, row.period, row.forecast)
+        if key in seen:
+            first_table, first_row = seen[key]
+            where = f"{TABLE_LABELS.get(first_table, first_table)}第 {first_row} 行"
+            errors.append(
+                RowError(
+                    table,
+                    number,
+                    "indicator+period",
+                    f"重复：{row.indicator} {row.period}"
+                    f"{'（预测）' if row.forecast else ''} 已在{where}出现",
+                )
+            )
+            continue
+        seen[key] = (table, number)
+        valid.append(ValidRow(table, number, _to_catalog_unit(row, catalog), fields))
+    return valid, errors

@@ -1,0 +1,129 @@
+"""Reading figures tables: CSV (UTF-8, UTF-8 BOM, GBK), xlsx and the extractor's JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from loaders.errors import BriefReadError
+from loaders.figures_table import parse_figures_table, template_csv
+from tests.conftest import issue_2021_15
+
+DATA = Path(__file__).parent / "data" / "upload"
+
+
+def test_utf8_bom_and_gbk_csv_read_the_same():
+    bom = parse_figures_table((DATA / "good_utf8_bom.csv").read_bytes(), "good_utf8_bom.csv")
+    gbk = parse_figures_table((DATA / "good_gbk.csv").read_bytes(), "good_gbk.csv")
+    assert bom.issue == gbk.issue
+    assert bom.issue.key == "2021-30" and bom.issue.published == date(2021, 11, 1)
+    assert bom.issue.total_number == 475
+    assert [(o.indicator, o.period, o.value, o.quote) for o in bom.observations] == [
+        (o.indicator, o.period, o.value, o.quote) for o in gbk.observations
+    ]
+    assert bom.observations[0].quote == "前十个月全国社会物流总额 260.5 万亿元"
+    assert bom.sha256 != gbk.sha256  # different bytes, different files
+
+
+def test_formula_note_is_kept_as_text():
+    extraction = parse_figures_table((DATA / "formula_note.csv").read_bytes(), "formula_note.csv")
+    assert extraction.observations[0].quote == '=HYPERLINK("http://example.com/x","点击")'
+
+
+def test_template_is_bom_csv_that_parses():
+    data = template_csv()
+    assert data.startswith(b"\xef\xbb\xbf")
+    extraction = parse_figures_table(data, "figures_template.csv")
+    assert len(extraction.observations) == 1
+    assert extraction.observations[0].indicator == "logistics_total"
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for values in rows:
+        sheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_reads_numbers_dates_and_formula_text():
+    header = ["indicator", "period", "value", "note", "title", "year", "number", "published"]
+    data = _xlsx(
+        [
+            header,
+            [
+                "logistics_total",
+                "2021-Q3",
+                232.0,
+                '=HYPERLINK("http://x","y")',
+                "产业创新动态",
+                2021,
+                29,
+                date(2021, 10, 25),
+            ],
+        ]
+    )
+    extraction = parse_figures_table(data, "figures.xlsx")
+    assert extraction.issue.key == "2021-29" and extraction.issue.published == date(2021, 10, 25)
+    assert extraction.observations[0].value == 232.0
+    assert extraction.observations[0].quote == '=HYPERLINK("http://x","y")'
+
+
+def test_json_of_the_extractor_round_trips():
+    original = issue_2021_15()
+    data = json.dumps(original.to_public_json(), ensure_ascii=False).encode("utf-8")
+    extraction = parse_figures_table(data, "2021-15.json")
+    assert extraction.issue == original.issue
+    assert [
+        (o.indicator, o.period, o.value, o.qualifier, o.forecast) for o in extraction.observations
+    ] == [(o.indicator, o.period, o.value, o.qualifier, o.forecast) for o in original.observations]
+    assert [u.subject for u in extraction.unassigned] == [u.subject for u in original.unassigned]
+    assert {a.title for a in extraction.articles} >= {o.article for o in extraction.observations}
+
+
+def _bomb_xlsx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("empty.csv", b"", "空"),
+        ("figures.xlsx", b"indicator,period,value\n", "不是 XLSX"),
+        ("figures.json", b"indicator,period,value\n", "不是 JSON"),
+        ("figures.csv", b"PK\x03\x04rest", "不是 CSV"),
+        ("figures.json", b'{"issue": {"title": "x"', "JSON 无法解析"),
+        ("figures.json", b'{"issue": {"title": "x", "year": 2021}}', "number"),
+        ("figures.csv", b"period,value\n2021,1\n", "indicator"),
+        (
+            "figures.csv",
+            b"indicator,period,value,title,year,number,published\nx,2021,abc,t,2021,1,2021-01-01\n",
+            "第 1 行，字段 value",
+        ),
+        (
+            "figures.csv",
+            b"indicator,period,value,title,year,number,published\nx,2021,1,t,2021,1,2021-01-01\nx,2021,1,t,2021,2,2021-01-01\n",
+            "第 2 行，字段 number",
+        ),
+        ("bomb.xlsx", None, "zip 炸弹"),
+        ("figures.xlsx", b"PK\x03\x04broken", "zip 损坏"),
+    ],
+)
+def test_bad_tables_are_refused_naming_the_problem(name, data, words):
+    data = _bomb_xlsx() if data is None else data
+    with pytest.raises(BriefReadError) as caught:
+        parse_figures_table(data, name)
+    assert name in str(caught.value)
+    assert words in str(caught.value)
