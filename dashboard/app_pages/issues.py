@@ -1,0 +1,95 @@
+"""期刊 Issues: every stored issue; one opened (?issue=2021-15) with its figures highlighted."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, data
+from dashboard.highlight import Mark, highlight_html
+from dashboard.tables import figures_table, issues_table, unassigned_table
+
+ISSUE_KEY = "issues_selected"
+
+st.title("期刊")
+
+stored = data.issues()
+if stored.empty:
+    from dashboard.formatting import empty_state_message
+
+    st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
+    st.stop()
+
+st.dataframe(issues_table(stored), hide_index=True, key="issues_list")
+
+keys = list(stored["issue_key"])
+label_of = dict(zip(stored["issue_key"], stored["issue_label"], strict=True))
+requested = st.query_params.get("issue")
+if ISSUE_KEY not in st.session_state:
+    if requested and requested not in label_of:
+        st.warning(f"链接中的期刊 {requested} 不存在，已打开最新一期。")
+    st.session_state[ISSUE_KEY] = requested if requested in label_of else keys[0]
+issue_key = st.selectbox(
+    "打开一期",
+    keys,
+    key=ISSUE_KEY,
+    format_func=lambda key: f"{label_of[key]}（{key}）",
+)
+if st.query_params.get("issue") != issue_key:
+    st.query_params["issue"] = issue_key
+
+header = data.issue(issue_key) or {}
+observations = data.observations_for_issue(issue_key)
+unassigned = data.unassigned_for_issue(issue_key)
+articles = data.articles(issue_key)
+
+st.subheader(f"{header.get('title', '')} · {label_of[issue_key]}")
+total = header.get("total_number")
+st.caption(
+    f"发布日期 {header.get('published')}"
+    + (f" · 总第 {total} 期" if total else "")
+    + f" · 来源文件 {header.get('source_name', '')}"
+    + f" · {len(articles)} 篇文章 · 识别数字 {len(observations)} 个 · 未归类 {len(unassigned)} 个"
+)
+
+tab_articles, tab_figures, tab_unassigned = st.tabs(
+    ["文章", f"已识别数字（{len(observations)}）", f"未归类数字（{len(unassigned)}）"]
+)
+
+with tab_articles:
+    st.caption("黄色底为提取出数字的原句，粗体为数字原文；鼠标悬停可见对应指标。")
+    marks_by_article: dict[int, list[Mark]] = {}
+    for row in observations.itertuples(index=False):
+        note = f"{row.name_zh or row.indicator}：{row.figure_text or row.value}（{row.period}）"
+        marks_by_article.setdefault(int(row.article_index), []).append(
+            Mark(int(row.span_start), int(row.span_end), note, (row.figure_text,))
+        )
+    for row in unassigned.itertuples(index=False):
+        note = f"未归类：{row.figure_text}"
+        marks_by_article.setdefault(int(row.article_index), []).append(
+            Mark(int(row.span_start), int(row.span_end), note, (row.figure_text,))
+        )
+    for article in articles.itertuples(index=False):
+        marks = marks_by_article.get(int(article.article_index), [])
+        title = f"{article.article_index + 1}. {article.title}"
+        if article.editor:
+            title += f"（编辑：{article.editor}）"
+        title += f" · {len(marks)} 个数字"
+        with st.expander(title, expanded=bool(marks)):
+            st.html(highlight_html(article.text, int(article.start), marks))
+
+with tab_figures:
+    if observations.empty:
+        st.info("这一期没有识别出目录中指标的数字。")
+    else:
+        st.dataframe(figures_table(observations), hide_index=True, key="issues_figures")
+
+with tab_unassigned:
+    if unassigned.empty:
+        st.info("这一期没有未归类的数字。")
+    else:
+        st.dataframe(unassigned_table(unassigned), hide_index=True, key="issues_unassigned")
+
+# ---------------------------------------------------------------------------------------
+# Editor tools for this issue (retract, audit log): owned by the "upload" helper, which adds
+# its call here, e.g. dashboard.editing.render_issue_admin(store, issue_key).
+# ---------------------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""概览 Overview: one card per indicator, grouped by category."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, data
+from dashboard.comparable import latest_cards
+from dashboard.formatting import (
+    empty_state_message,
+    format_change,
+    format_value,
+    kind_label,
+    period_label,
+)
+
+CARDS_PER_ROW = 4
+
+st.title("概览")
+st.caption("每个指标的最新数值（不含预测），与上一可比期间（同类期间）相比的变化，以及来源期刊。")
+
+catalog = data.indicators()
+cards = latest_cards(data.all_series())
+if cards.empty:
+    st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
+    st.stop()
+
+by_indicator = {row["indicator"]: row for row in cards.to_dict("records")}
+for category in dict.fromkeys(catalog["category"]):
+    st.subheader(category)
+    members = catalog[catalog["category"] == category].to_dict("records")
+    for first in range(0, len(members), CARDS_PER_ROW):
+        columns = st.columns(CARDS_PER_ROW)
+        for column, indicator in zip(columns, members[first : first + CARDS_PER_ROW], strict=False):
+            card = by_indicator.get(indicator["id"])
+            with column.container(border=True):
+                if card is None:
+                    st.metric(
+                        indicator["name_zh"],
+                        "—",
+                        help=f"{indicator['name_en']} · 单位：{indicator['unit']}",
+                    )
+                    st.caption("暂无数据")
+                    continue
+                previous = card["prev_value"]
+                has_previous = previous is not None and previous == previous
+                st.metric(
+                    indicator["name_zh"],
+                    format_value(
+                        card["value"], card["unit"], card["qualifier"], card["value_high"]
+                    ),
+                    delta=format_change(card["value"], previous, card["unit"])
+                    if has_previous
+                    else None,
+                    delta_description=(
+                        f"较{period_label(card['prev_period'])}"
+                        f"（{format_value(previous, card['unit'], card['prev_qualifier'])}）"
+                    )
+                    if has_previous
+                    else None,
+                    help=f"{indicator['name_en']} · 单位：{card['unit']}",
+                    chart_data=card["spark"] if len(card["spark"]) > 1 else None,
+                )
+                st.caption(
+                    f"{period_label(card['period'])}（{kind_label(card['period_kind'])}）"
+                    f" · 来源：{card['issue_label']}"
+                )
+                st.page_link(
+                    "app_pages/trends.py",
+                    label="查看趋势",
+                    icon=":material/show_chart:",
+                    query_params={"indicators": indicator["id"]},
+                )

@@ -1,0 +1,152 @@
+"""趋势 Trends: chosen indicators over time, the plotted rows as a table and as CSV.
+
+The view lives in the URL (?indicators=a,b&kinds=year,quarter) so a link reproduces it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, data
+from dashboard.charts import trend_figure
+from dashboard.comparable import group_label, with_plot_columns
+from dashboard.formatting import empty_state_message, indicator_label
+from dashboard.tables import export_rows, to_csv_bytes, trend_table
+from dashboard.url_state import join_list, parse_list, split_known
+
+CATEGORY_KEY = "trends_category"
+INDICATORS_KEY = "trends_indicators"
+KINDS_KEY = "trends_kinds"
+# The kind options offered on the previous run: a kind that appears when an indicator is
+# added is selected too if the user had not narrowed the kinds.
+KIND_OPTIONS_KEY = "trends_kind_options"
+ALL_CATEGORIES = "全部类别"
+# Comparable groups in the order a reader expects them.
+GROUP_ORDER = ("year", "half", "quarter", "month", "day", "ytd", "multi_year", "span")
+
+st.title("趋势")
+
+catalog = data.indicators()
+coverage = data.coverage()
+if int(coverage["points"].sum()) == 0:
+    st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
+    st.stop()
+
+labels = {
+    row.id: indicator_label(row.name_zh, row.name_en) for row in catalog.itertuples(index=False)
+}
+category_of = dict(zip(catalog["id"], catalog["category"], strict=True))
+points = dict(zip(coverage["id"], coverage["points"], strict=True))
+with_data = [indicator for indicator in catalog["id"] if points.get(indicator, 0) > 0]
+categories = list(dict.fromkeys(catalog["category"]))
+
+
+def _ids_in(category: str) -> list[str]:
+    return [i for i in catalog["id"] if category == ALL_CATEGORIES or category_of[i] == category]
+
+
+def _on_category_change() -> None:
+    options = _ids_in(st.session_state[CATEGORY_KEY])
+    kept = [i for i in st.session_state.get(INDICATORS_KEY, []) if i in options]
+    first_with_data = [i for i in options if i in with_data][:1]
+    st.session_state[INDICATORS_KEY] = kept or first_with_data or options[:1]
+
+
+requested = parse_list(st.query_params.get_all("indicators"))
+valid, unknown = split_known(requested, catalog["id"])
+if unknown:
+    st.warning(f"链接中有未知的指标，已忽略：{'、'.join(unknown)}")
+
+# Widgets absent from session state means a fresh visit (or arrival by a link): the URL rules.
+if INDICATORS_KEY not in st.session_state:
+    selection = valid or with_data[:1]
+    chosen_categories = {category_of[i] for i in selection}
+    st.session_state[CATEGORY_KEY] = (
+        chosen_categories.pop() if len(chosen_categories) == 1 else ALL_CATEGORIES
+    )
+    st.session_state[INDICATORS_KEY] = selection
+    st.session_state.pop(KINDS_KEY, None)
+    st.session_state.pop(KIND_OPTIONS_KEY, None)
+
+left, right = st.columns([1, 3])
+category = left.selectbox(
+    "类别",
+    [ALL_CATEGORIES, *categories],
+    key=CATEGORY_KEY,
+    on_change=_on_category_change,
+)
+selected = right.multiselect(
+    "指标（中文名 (English)）",
+    _ids_in(category),
+    key=INDICATORS_KEY,
+    format_func=lambda i: labels[i] if points.get(i, 0) else f"{labels[i]} · 暂无数据",
+    placeholder="选择一个或多个指标",
+)
+
+frame = with_plot_columns(data.series(selected)) if selected else None
+present = list(dict.fromkeys(frame["group"])) if frame is not None else []
+kind_options = sorted(present, key=lambda g: (GROUP_ORDER.index(g.partition("-")[0]), g))
+
+if KINDS_KEY not in st.session_state:
+    wanted = parse_list(st.query_params.get_all("kinds"))
+    st.session_state[KINDS_KEY] = [g for g in wanted if g in kind_options] or kind_options
+else:
+    previous_options = st.session_state.get(KIND_OPTIONS_KEY, [])
+    previous = st.session_state[KINDS_KEY]
+    had_all = set(previous) >= set(previous_options)
+    st.session_state[KINDS_KEY] = (
+        kind_options if had_all else [g for g in previous if g in kind_options]
+    )
+st.session_state[KIND_OPTIONS_KEY] = kind_options
+kinds = st.multiselect(
+    "期间类型（不同类型的期间分开成线，不相连）",
+    kind_options,
+    key=KINDS_KEY,
+    format_func=group_label,
+    placeholder="选择期间类型",
+)
+
+# Write the view back into the URL; only what differs from the defaults.
+wanted_params = {"indicators": join_list(selected)} if selected else {}
+if kinds and set(kinds) != set(kind_options):
+    wanted_params["kinds"] = join_list(kinds)
+if st.query_params.to_dict() != wanted_params:
+    st.query_params.from_dict(wanted_params)
+
+if frame is None:
+    st.info("请选择至少一个指标。")
+    st.stop()
+
+plotted = frame[frame["group"].isin(kinds)]
+if plotted.empty:
+    missing = "、".join(labels[i] for i in selected)
+    st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
+    st.stop()
+
+st.plotly_chart(
+    trend_figure(plotted),
+    config={"displaylogo": False, "locale": "zh-CN"},
+    key="trends_chart",
+)
+st.caption(
+    "图例：● 确数；▲ 不少于（≥）；▼ 不超过（≤）；◆ 约（≈）；空心点和虚线为预测值。"
+    "点位于期间中点；悬停查看原文与来源期刊。多期刊说法不一致时，图中采用最新一期，表格“修订”列列出早前说法。"
+)
+
+series_columns = [c for c in plotted.columns if c not in ("x", "group", "group_label")]
+plotted_rows = plotted.loc[:, series_columns].reset_index(drop=True)
+st.subheader("数据表")
+st.dataframe(
+    trend_table(plotted_rows, data.revisions(selected)),
+    hide_index=True,
+    key="trends_table",
+)
+st.download_button(
+    "下载 CSV",
+    to_csv_bytes(export_rows(plotted_rows)),
+    file_name=f"indicators_{'_'.join(selected)}.csv"[:120],
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="trends_csv",
+)

@@ -1,0 +1,164 @@
+"""Figure builders: DataFrame in, plotly Figure out. No Streamlit, no store."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from dashboard.comparable import with_plot_columns
+from dashboard.formatting import (
+    QUALIFIER_LABELS,
+    format_value,
+    period_label,
+    wrap_for_hover,
+)
+
+# A bound must not look like an exact figure: ≥ points up, ≤ points down, ≈ is a diamond.
+QUALIFIER_SYMBOLS = {
+    "exact": "circle",
+    "more_than": "triangle-up",
+    "less_than": "triangle-down",
+    "approx": "diamond",
+}
+PALETTE = qualitative.Plotly + qualitative.D3
+# Beyond two units a second y-axis no longer helps; each unit gets its own panel.
+MAX_UNITS_ON_ONE_PANEL = 2
+FONT_FAMILY = (
+    '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif'
+)
+
+
+def marker_symbol(qualifier: str | None, forecast: bool) -> str:
+    """Forecasts are hollow: "circle-open", "triangle-up-open"."""
+    symbol = QUALIFIER_SYMBOLS.get(qualifier or "exact", "circle")
+    return f"{symbol}-open" if forecast else symbol
+
+
+def hover_text(row: pd.Series) -> str:
+    """Value with unit and qualifier, the period as written, the issue and the quoted sentence."""
+    value = format_value(row["value"], row["unit"], row["qualifier"], row.get("value_high"))
+    qualifier = row["qualifier"] or "exact"
+    if qualifier != "exact":
+        value += f"（{QUALIFIER_LABELS[qualifier]}）"
+    lines = [
+        f"<b>{html.escape(str(row['name_zh']))}</b>",
+        f"{html.escape(value)}{'　<i>预测</i>' if row['forecast'] else ''}",
+        f"期间：{html.escape(period_label(row['period']))}（{html.escape(str(row['group_label']))}）",
+    ]
+    if row.get("period_text"):
+        lines.append(f"原文期间：{html.escape(str(row['period_text']))}")
+    source = str(row["issue_label"])
+    if row.get("article"):
+        source += f" · {row['article']}"
+    lines.append(f"来源：{wrap_for_hover(source)}")
+    if row.get("quote"):
+        lines.append(f"原文：{wrap_for_hover(str(row['quote']))}")
+    return "<br>".join(lines)
+
+
+def _unit_order(frame: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(frame["unit"]))
+
+
+def trend_figure(rows: pd.DataFrame) -> go.Figure:
+    """One trace per (indicator, comparable period group, forecast), one y-axis per unit.
+
+    `rows` are Store.series rows (the current view). Points of different period kinds are
+    never joined; forecasts are dashed with hollow markers; bounds use their own symbols.
+    One unit: one axis. Two units: a second axis on the right. More: one panel per unit.
+    """
+    frame = with_plot_columns(rows)
+    frame = frame[frame["value"].notna()] if not frame.empty else frame
+    units = _unit_order(frame) if not frame.empty else []
+    panels = len(units) > MAX_UNITS_ON_ONE_PANEL
+    if panels:
+        figure = make_subplots(
+            rows=len(units),
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=0.08,
+            subplot_titles=[f"单位：{unit}" for unit in units],
+        )
+    else:
+        figure = go.Figure()
+
+    indicators = list(dict.fromkeys(frame["indicator"])) if not frame.empty else []
+    color_index = 0
+    for indicator in indicators:
+        of_indicator = frame[frame["indicator"] == indicator]
+        unit = of_indicator["unit"].iloc[0]
+        unit_position = units.index(unit)
+        for group in dict.fromkeys(of_indicator["group"]):
+            color = PALETTE[color_index % len(PALETTE)]
+            color_index += 1
+            of_group = of_indicator[of_indicator["group"] == group]
+            for forecast in (False, True):
+                points = of_group[of_group["forecast"].astype(bool) == forecast]
+                if points.empty:
+                    continue
+                points = points.sort_values("x", kind="stable")
+                name = f"{points['name_zh'].iloc[0]} · {points['group_label'].iloc[0]}"
+                if forecast:
+                    name += "（预测）"
+                if len(units) > 1:
+                    name += f" [{unit}]"
+                trace = go.Scatter(
+                    x=list(points["x"]),
+                    y=[float(value) for value in points["value"]],
+                    mode="lines+markers" if len(points) > 1 else "markers",
+                    name=name,
+                    legendgroup=indicator,
+                    line={"color": color, "dash": "dash" if forecast else "solid", "width": 2},
+                    marker={
+                        "color": color,
+                        "size": 11,
+                        "symbol": [
+                            marker_symbol(qualifier, forecast) for qualifier in points["qualifier"]
+                        ],
+                        "line": {"color": color, "width": 2},
+                    },
+                    hovertext=[hover_text(row) for _, row in points.iterrows()],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    meta={
+                        "indicator": indicator,
+                        "group": group,
+                        "forecast": forecast,
+                        "unit": unit,
+                        "periods": list(points["period"]),
+                    },
+                )
+                if panels:
+                    figure.add_trace(trace, row=unit_position + 1, col=1)
+                else:
+                    trace.update(yaxis="y2" if unit_position == 1 else "y")
+                    figure.add_trace(trace)
+
+    if panels:
+        for position, unit in enumerate(units, start=1):
+            figure.update_yaxes(title_text=f"数值（{unit}）", row=position, col=1)
+    elif units:
+        figure.update_layout(yaxis={"title": {"text": f"数值（{units[0]}）"}})
+        if len(units) == 2:
+            figure.update_layout(
+                yaxis2={
+                    "title": {"text": f"数值（{units[1]}）"},
+                    "overlaying": "y",
+                    "side": "right",
+                    "showgrid": False,
+                }
+            )
+    figure.update_xaxes(title_text="期间（点位于期间中点）", type="date")
+    figure.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY},
+        height=max(460, 320 * len(units)) if panels else 480,
+        hovermode="closest",
+        hoverlabel={"align": "left"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"l": 60, "r": 60, "t": 40, "b": 40},
+    )
+    return figure

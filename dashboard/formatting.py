@@ -1,0 +1,138 @@
+"""How numbers, qualifiers and periods read on screen: units always, Chinese labels."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+from loaders.periods import KIND_LABELS, PeriodError, period_label_zh
+
+# A bound is shown as a sign before the number; an exact figure has none.
+QUALIFIER_SIGNS = {"exact": "", "approx": "≈", "more_than": "≥", "less_than": "≤"}
+QUALIFIER_LABELS = {"exact": "确数", "approx": "约", "more_than": "不少于", "less_than": "不超过"}
+
+# Units written straight after the number (12.5%); the others take a thin space (367 亿元).
+_UNITS_WITHOUT_SPACE = {"%"}
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN and pandas NA all mean "no value"."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array is not a missing scalar
+        return False
+
+
+def format_number(value: float | int | None, decimals: int = 2) -> str:
+    """1750.0 -> "1,750"; 75.1 -> "75.1"; -3.25 -> "-3.25"; missing -> "—"."""
+    if is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    text = f"{number:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def with_unit(number_text: str, unit: str | None) -> str:
+    if not unit:
+        return number_text
+    separator = "" if unit in _UNITS_WITHOUT_SPACE else " "
+    return f"{number_text}{separator}{unit}"
+
+
+def format_value(
+    value: float | None,
+    unit: str | None,
+    qualifier: str | None = "exact",
+    value_high: float | None = None,
+) -> str:
+    """A stored figure as it should read: "≥4,500 亿元", "≈3.5%", "55–60%"."""
+    if is_missing(value):
+        return "—"
+    number = format_number(value)
+    if not is_missing(value_high):
+        number = f"{number}–{format_number(value_high)}"
+    sign = QUALIFIER_SIGNS.get(qualifier or "exact", "")
+    return with_unit(f"{sign}{number}", unit)
+
+
+def period_label(period: str | None) -> str:
+    """The Chinese label of a period string; the raw text when it is outside the grammar."""
+    if not period:
+        return "—"
+    try:
+        return period_label_zh(period)
+    except PeriodError:
+        return period
+
+
+def kind_label(kind: str | None) -> str:
+    return KIND_LABELS.get(kind or "", kind or "—")
+
+
+def indicator_label(name_zh: str, name_en: str | None) -> str:
+    """ "全国社会物流总额 (Total value of social logistics)"."""
+    return f"{name_zh} ({name_en})" if name_en else name_zh
+
+
+def format_change(
+    value: float | None,
+    previous: float | None,
+    unit: str | None,
+) -> str | None:
+    """The change from a previous comparable value, signed, with its unit.
+
+    Rates change in percentage points (a rise from 5% to 7% is +2 个百分点, not +40%);
+    amounts show the absolute change and the relative one.
+    """
+    if is_missing(value) or is_missing(previous):
+        return None
+    change = float(value) - float(previous)  # type: ignore[arg-type]
+    sign = "+" if change > 0 else ""
+    if unit == "%":
+        return f"{sign}{format_number(change)} 个百分点"
+    text = f"{sign}{with_unit(format_number(change), unit)}"
+    if float(previous) != 0:  # type: ignore[arg-type]
+        ratio = change / abs(float(previous)) * 100  # type: ignore[arg-type]
+        text += f"（{'+' if ratio > 0 else ''}{format_number(ratio, 1)}%）"
+    return text
+
+
+def wrap_for_hover(text: str | None, width: int = 32) -> str:
+    """Escape a quote for plotly's hover (which reads <br>, <b> as markup) and wrap it.
+
+    Chinese has no spaces to break on, so lines are cut every `width` characters.
+    """
+    if not text:
+        return ""
+    lines = [text[start : start + width] for start in range(0, len(text), width)]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def empty_state_message(editor: bool) -> str:
+    """What to do when the store holds no issue yet (every page shows it)."""
+    lines = [
+        "还没有数据。添加期刊的方法：",
+        "- `make run`：从 data/briefs 下的期刊建库并启动看板；",
+        "- `python -m loaders ingest FILE`：导入一期期刊文件（.txt / .md / .pdf / .docx）；",
+    ]
+    if editor:
+        lines.append("- 在侧栏的 **上传** 页面上传一期期刊（编辑可用）。")
+    else:
+        lines.append("- 编辑登录后可在 **上传** 页面上传期刊。")
+    return "\n".join(lines)
+
+
+def issue_label_from_key(issue_key: str | None) -> str:
+    """ "2021-15" -> "2021 年第 15 期" (the store's key is year-number)."""
+    if not issue_key:
+        return ""
+    year, _, number = issue_key.partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        return issue_key
+    return f"{int(year)} 年第 {int(number)} 期"

@@ -1,0 +1,50 @@
+"""Entry script: `streamlit run dashboard/streamlit_app.py`. A router, nothing more.
+
+Pages live in dashboard/app_pages/ (not pages/, which would trigger Streamlit's legacy
+auto-discovery). The 上传 page is only routed for editors (dashboard.auth).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, data
+from loaders.paths import database_path
+from loaders.store import StoreError
+
+st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
+
+pages = [
+    st.Page(
+        "app_pages/overview.py",
+        title="概览",
+        url_path="overview",
+        icon=":material/dashboard:",
+        default=True,
+    ),
+    st.Page("app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"),
+    st.Page("app_pages/issues.py", title="期刊", url_path="issues", icon=":material/article:"),
+    st.Page("app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"),
+]
+role = auth.current_role()
+if role == "editor":
+    pages.append(
+        st.Page(
+            "app_pages/upload.py", title="上传", url_path="upload", icon=":material/upload_file:"
+        )
+    )
+page = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown("**产业创新动态 指标看板**")
+    try:
+        version = data.data_version()
+    except StoreError as exc:
+        st.error(f"无法打开数据库：{exc}")
+        st.stop()
+    st.caption(f"数据库：`{database_path()}` · 数据版本 {version}")
+    # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).
+    if role == "viewer":
+        auth.render_login()
+
+page.run()

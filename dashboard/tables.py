@@ -1,0 +1,248 @@
+"""Tables the pages show and the CSV they offer: pure functions, rows in, rows or bytes out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import numbers
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.formatting import (
+    format_value,
+    indicator_label,
+    is_missing,
+    issue_label_from_key,
+    kind_label,
+    period_label,
+)
+
+# The CSV a user downloads from the Trends page: these columns, in this order.
+CSV_COLUMNS = (
+    "indicator",
+    "name_zh",
+    "name_en",
+    "period",
+    "period_start",
+    "period_end",
+    "value",
+    "unit",
+    "qualifier",
+    "forecast",
+    "issue",
+    "published",
+    "article",
+    "quote",
+)
+
+# A cell starting with one of these is read by Excel as a formula (CSV injection);
+# a leading single quote makes it plain text.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+KIND_NAMES_ZH = {"flow": "流量", "stock": "存量", "rate": "比率", "index": "指数"}
+
+
+def export_rows(series: pd.DataFrame) -> pd.DataFrame:
+    """The CSV columns for Store.series rows (issue is the issue's label, 2021 年第 15 期)."""
+    frame = series.rename(columns={"issue_label": "issue"})
+    for column in CSV_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = pd.Series(dtype="object")
+    return frame.loc[:, list(CSV_COLUMNS)].reset_index(drop=True)
+
+
+def csv_cell(value: Any) -> str:
+    """One cell as CSV text: numbers as plain numbers, dates ISO, text escaped for Excel."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.date().isoformat() if _is_midnight(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(_FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _is_midnight(value: datetime) -> bool:
+    return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM (so Excel reads Chinese), a header row, one line per row.
+
+    Only text that needs it is quoted; numbers are never quoted, so Excel sees numbers.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([str(column) for column in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:
+    """(indicator, period, forecast) -> "2021 年第 15 期: 75 万亿元; …" for earlier statements."""
+    notes: dict[tuple[str, str, bool], list[str]] = {}
+    if revisions is None or revisions.empty:
+        return {}
+    ordered = revisions.sort_values("published", kind="stable")
+    for row in ordered.itertuples(index=False):
+        key = (row.indicator, row.period, bool(row.forecast))
+        unit = getattr(row, "unit", None)
+        text = f"{row.issue_label}: {format_value(row.value, unit, row.qualifier)}"
+        notes.setdefault(key, []).append(text)
+    return {key: "; ".join(texts) for key, texts in notes.items()}
+
+
+def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The plotted rows as an analyst reads them, one line per plotted point, with a 修订
+    column listing what earlier issues said where they disagree."""
+    revisions = revisions if revisions is not None else pd.DataFrame()
+    if not revisions.empty and "unit" not in revisions.columns and not rows.empty:
+        units = dict(zip(rows["indicator"], rows["unit"], strict=False))
+        revisions = revisions.assign(unit=revisions["indicator"].map(units))
+    notes = revision_notes(revisions)
+    records = []
+    for row in rows.itertuples(index=False):
+        records.append(
+            {
+                "指标": indicator_label(row.name_zh, row.name_en),
+                "期间": period_label(row.period),
+                "期间类型": kind_label(row.period_kind),
+                "数值": format_value(row.value, row.unit, row.qualifier, row.value_high),
+                "预测": "预测" if row.forecast else "",
+                "期刊": row.issue_label,
+                "发布日期": _date_text(row.published),
+                "文章": row.article,
+                "原文": row.quote,
+                "修订": notes.get((row.indicator, row.period, bool(row.forecast)), ""),
+            }
+        )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "指标",
+            "期间",
+            "期间类型",
+            "数值",
+            "预测",
+            "期刊",
+            "发布日期",
+            "文章",
+            "原文",
+            "修订",
+        ],
+    )
+
+
+def _date_text(value: Any) -> str:
+    if is_missing(value):
+        return ""
+    return pd.Timestamp(value).date().isoformat()
+
+
+def issues_table(issues: pd.DataFrame) -> pd.DataFrame:
+    """Store.issues rows for the issue list (newest first, as the store orders them)."""
+    return pd.DataFrame(
+        {
+            "期刊": issues["issue_label"],
+            "编号": issues["issue_key"],
+            "发布日期": [_date_text(value) for value in issues["published"]],
+            "总期号": [
+                "" if is_missing(value) else f"总第 {int(value)} 期"
+                for value in issues["total_number"]
+            ],
+            "标题": issues["title"],
+            "文章数": issues["article_count"].astype(int),
+            "识别数字": issues["figure_count"].astype(int),
+            "未归类数字": issues["unassigned_count"].astype(int),
+            "来源文件": issues["source_name"],
+        }
+    )
+
+
+def figures_table(observations: pd.DataFrame) -> pd.DataFrame:
+    """Store.observations_for_issue rows: each figure with the indicator it was mapped onto."""
+    return pd.DataFrame(
+        {
+            "指标": [
+                f"{name} ({indicator})" if isinstance(name, str) else indicator
+                for name, indicator in zip(
+                    observations["name_zh"], observations["indicator"], strict=True
+                )
+            ],
+            "期间": [period_label(period) for period in observations["period"]],
+            "数值": [
+                format_value(row.value, row.unit, row.qualifier, row.value_high)
+                for row in observations.itertuples(index=False)
+            ],
+            "预测": ["预测" if flag else "" for flag in observations["forecast"]],
+            "推算": ["推算" if flag else "" for flag in observations["derived"]],
+            "数字原文": observations["figure_text"],
+            "期间原文": observations["period_text"],
+            "文章": observations["article"],
+            "原文": observations["quote"],
+        }
+    )
+
+
+def unassigned_table(unassigned: pd.DataFrame) -> pd.DataFrame:
+    """Store.unassigned_for_issue rows: figures no catalog indicator claimed."""
+    return pd.DataFrame(
+        {
+            "数值": [
+                format_value(row.value, row.unit, row.qualifier, row.value_high)
+                for row in unassigned.itertuples(index=False)
+            ],
+            "期间": [
+                "" if is_missing(period) else period_label(period)
+                for period in unassigned["period"]
+            ],
+            "预测": ["预测" if flag else "" for flag in unassigned["forecast"]],
+            "所指": unassigned["subject"],
+            "数字原文": unassigned["figure_text"],
+            "文章": unassigned["article"],
+            "原文": unassigned["quote"],
+        }
+    )
+
+
+def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Store.coverage rows: definition, unit, kind and how much data each indicator has."""
+    return pd.DataFrame(
+        {
+            "指标": coverage["name_zh"],
+            "English": coverage["name_en"],
+            "编号": coverage["id"],
+            "类别": coverage["category"],
+            "单位": coverage["unit"],
+            "类型": [KIND_NAMES_ZH.get(kind, kind) for kind in coverage["kind"]],
+            "定义": coverage["description"],
+            "数据点": coverage["points"].astype(int),
+            "最早期间": [
+                "" if is_missing(period) else period_label(period)
+                for period in coverage["first_period"]
+            ],
+            "最新期间": [
+                "" if is_missing(period) else period_label(period)
+                for period in coverage["last_period"]
+            ],
+            "最新期刊": [
+                "" if is_missing(key) else issue_label_from_key(key)
+                for key in coverage["last_issue"]
+            ],
+            "趋势": [f"/trends?indicators={indicator}" for indicator in coverage["id"]],
+        }
+    )

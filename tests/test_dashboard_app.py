@@ -1,0 +1,315 @@
+"""Every dashboard page run through streamlit.testing.v1.AppTest on a real DuckDB file.
+
+The app is started from its entry script (the router) and pages are reached with
+switch_page, as a user reaches them through st.navigation. Run times per page are written to
+test-artifacts/apptest_timings.json (printed with -s); nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from dashboard.tables import CSV_COLUMNS
+from loaders.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "streamlit_app.py"
+ARTIFACTS = ROOT / "test-artifacts"
+TIMEOUT_SECONDS = 60
+
+_timings: dict[str, list[float]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_timings() -> Iterator[None]:
+    yield
+    if not _timings:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    summary = {
+        page: {"runs": len(seconds), "mean_s": sum(seconds) / len(seconds), "max_s": max(seconds)}
+        for page, seconds in sorted(_timings.items())
+    }
+    (ARTIFACTS / "apptest_timings.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    print("\nAppTest time per page:", json.dumps(summary, ensure_ascii=False))
+
+
+def _run(at: AppTest, page: str) -> AppTest:
+    started = time.perf_counter()
+    at.run(timeout=TIMEOUT_SECONDS)
+    _timings.setdefault(page, []).append(time.perf_counter() - started)
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _open(page: str | None = None, **query: str) -> AppTest:
+    """The router, run once (default page), then switched to `page` with the query string."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_SECONDS)
+    _run(at, "overview")
+    if page is not None:
+        at.switch_page(f"app_pages/{page}.py")
+        at.query_params.clear()
+        at.query_params.update(query)
+        _run(at, page)
+    return at
+
+
+@pytest.fixture
+def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
+    """The in-memory media stores AppTest creates per run, so a download's bytes can be read."""
+    created: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str) -> None:
+            super().__init__(media_endpoint)
+            created.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    return created
+
+
+def _download_bytes(at: AppTest, media: list[MemoryMediaFileStorage]) -> bytes:
+    (button,) = at.get("download_button")
+    url = button.proto.url
+    assert url, "the download button carries no file"
+    filename = url.rsplit("/", 1)[-1]
+    return media[-1].get_file(filename).content
+
+
+def _csv_rows(payload: bytes) -> list[dict[str, str]]:
+    assert payload.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM for Excel"
+    return list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
+
+
+def _texts(at: AppTest, kind: str) -> list[str]:
+    return [str(element.value) for element in at.get(kind)]
+
+
+# ------------------------------------------------------------------ overview
+
+
+def test_overview_shows_a_card_per_indicator_grouped_by_category(app_db: Path) -> None:
+    at = _open()
+    assert at.title[0].value == "概览"
+    with Store(app_db) as store:
+        catalog = store.indicators()
+    assert [h.value for h in at.subheader] == list(dict.fromkeys(catalog["category"]))
+    metrics = {metric.label: metric for metric in at.metric}
+    assert set(metrics) == set(catalog["name_zh"])
+
+    telecom = metrics["电信行业并购交易金额"]
+    assert telecom.value == "1,750 亿元"  # the annual 2020 figure, not the 2016—2020 total
+    assert telecom.delta == "+1,383 亿元（+376.8%）"  # against 2019: 367 亿元
+    assert "较2019年" in telecom.proto.delta_description
+    assert metrics["物流业总收入"].value == "≈2.7 万亿元"
+    assert metrics["全国社会物流总额"].value == "150.9 万亿元"  # latest period: 1—6月
+    assert metrics["社会物流总额两年平均增速"].value == "—"
+
+    captions = " ".join(_texts(at, "caption"))
+    assert "2020年（年度） · 来源：2021 年第 15 期" in captions
+    assert "2021年1—6月（年初至今累计） · 来源：2021 年第 29 期" in captions
+    links = [link for link in at.get("page_link") if link.proto.query_string]
+    assert "indicators=telecom_ma_value" in {link.proto.query_string for link in links}
+
+
+def test_overview_sparkline_holds_the_comparable_series(app_db: Path) -> None:
+    at = _open()
+    telecom = next(m for m in at.metric if m.label == "电信行业并购交易金额")
+    assert list(telecom.proto.chart_data) == [367.0, 1750.0]
+
+
+def test_overview_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
+    at = _open()
+    info = " ".join(_texts(at, "info"))
+    assert "make run" in info and "python -m loaders ingest FILE" in info and "上传" in info
+    assert not at.metric
+
+
+# ------------------------------------------------------------------ trends
+
+
+def test_trends_from_url_plots_the_store_rows_and_offers_them_as_csv(
+    app_db: Path, media_files: list[MemoryMediaFileStorage]
+) -> None:
+    ids = ["logistics_total", "telecom_ma_value"]
+    at = _open("trends", indicators=",".join(ids))
+    assert at.multiselect(key="trends_indicators").value == ids
+    assert at.selectbox(key="trends_category").value == "全部类别"
+
+    (chart,) = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    with Store(app_db) as store:
+        expected = store.series(ids)
+    plotted = sorted(
+        (trace["meta"]["indicator"], period, y)
+        for trace in figure["data"]
+        for period, y in zip(trace["meta"]["periods"], trace["y"], strict=True)
+    )
+    assert plotted == sorted(
+        zip(expected["indicator"], expected["period"], expected["value"], strict=True)
+    )
+
+    (table,) = at.dataframe
+    assert len(table.value) == len(expected)
+
+    rows = _csv_rows(_download_bytes(at, media_files))
+    assert list(rows[0].keys()) == list(CSV_COLUMNS)
+    assert [(r["indicator"], r["period"], float(r["value"])) for r in rows] == list(
+        zip(expected["indicator"], expected["period"], expected["value"], strict=True)
+    )
+    assert {r["issue"] for r in rows} == set(expected["issue_label"])
+
+
+def test_trends_never_joins_period_kinds_and_gives_each_unit_an_axis(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total,telecom_ma_value")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    groups = [(t["meta"]["indicator"], t["meta"]["group"]) for t in figure["data"]]
+    assert len(groups) == len(set(groups))
+    assert ("logistics_total", "quarter") in groups and ("logistics_total", "ytd-06") in groups
+    axes = {t["meta"]["unit"]: t.get("yaxis", "y") for t in figure["data"]}
+    assert axes == {"万亿元": "y", "亿元": "y2"}
+    assert figure["layout"]["yaxis"]["title"]["text"] == "数值（万亿元）"
+    assert figure["layout"]["yaxis2"]["title"]["text"] == "数值（亿元）"
+    bound = next(t for t in figure["data"] if t["meta"]["group"] == "multi_year-5")
+    assert bound["marker"]["symbol"] == ["triangle-up"]
+    assert "≥4,500 亿元" in bound["hovertext"][0]
+    assert "2021 年第 15 期" in bound["hovertext"][0]
+
+
+def test_trends_table_lists_earlier_values_as_revisions(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total")
+    table = at.dataframe[0].value
+    q1 = table[table["期间"] == "2021年一季度"].iloc[0]
+    assert q1["数值"] == "75.1 万亿元"
+    assert q1["修订"] == "2021 年第 15 期: 75 万亿元"
+
+
+def test_trends_warns_about_unknown_ids_and_shows_the_rest(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total_yoy,no_such_thing")
+    warnings = _texts(at, "warning")
+    assert any("no_such_thing" in text for text in warnings)
+    assert at.multiselect(key="trends_indicators").value == ["logistics_total_yoy"]
+    assert at.query_params["indicators"] == "logistics_total_yoy"
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_trends_writes_widget_changes_back_to_the_url(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total")
+    at.multiselect(key="trends_indicators").select("logistics_total_yoy")
+    _run(at, "trends")
+    assert at.query_params["indicators"] == "logistics_total,logistics_total_yoy"
+    assert "kinds" not in at.query_params
+
+    at.multiselect(key="trends_kinds").set_value(["quarter"])
+    _run(at, "trends")
+    assert at.query_params["kinds"] == "quarter"
+    assert {row for row in at.dataframe[0].value["期间类型"]} == {"季度"}
+
+
+def test_trends_url_with_kinds_reproduces_the_view(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total", kinds="year")
+    assert at.multiselect(key="trends_kinds").value == ["year"]
+    assert list(at.dataframe[0].value["期间"]) == ["2020年"]
+
+
+def test_trends_changing_category_keeps_the_selection_valid(app_db: Path) -> None:
+    at = _open("trends", indicators="telecom_ma_value")
+    assert at.selectbox(key="trends_category").value == "电信并购"
+    at.selectbox(key="trends_category").set_value("物流")
+    _run(at, "trends")
+    assert at.multiselect(key="trends_indicators").value == ["logistics_total"]
+    assert at.query_params["indicators"] == "logistics_total"
+
+
+def test_trends_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total")
+    assert "python -m loaders ingest FILE" in " ".join(_texts(at, "info"))
+    assert not at.get("plotly_chart")
+
+
+# ------------------------------------------------------------------ issues
+
+
+def test_issues_lists_every_issue_and_opens_one_from_the_url(app_db: Path) -> None:
+    at = _open("issues", issue="2021-15")
+    listing = at.dataframe[0].value
+    assert list(listing["编号"]) == ["2021-29", "2021-15"]
+    assert list(listing["识别数字"]) == [4, 9]
+    assert list(listing["文章数"]) == [1, 3]
+    assert at.selectbox(key="issues_selected").value == "2021-15"
+
+    figures = at.dataframe[1].value
+    assert len(figures) == 9
+    assert "全国社会物流总额 (logistics_total)" in set(figures["指标"])
+    unassigned = at.dataframe[2].value
+    assert list(unassigned["数值"]) == ["12.5%"]
+
+    article_html = " ".join(_texts(at, "html"))
+    assert "<mark" in article_html and "<strong>1,750 亿元</strong>" in article_html
+    # Markup inside a brief is text, never rendered.
+    assert "<script>" not in article_html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in article_html
+
+
+def test_issues_selection_goes_into_the_url(app_db: Path) -> None:
+    at = _open("issues")
+    assert at.selectbox(key="issues_selected").value == "2021-29"  # newest first
+    at.selectbox(key="issues_selected").set_value("2021-15")
+    _run(at, "issues")
+    assert at.query_params["issue"] == "2021-15"
+
+
+def test_issues_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
+    at = _open("issues")
+    assert "make run" in " ".join(_texts(at, "info"))
+
+
+# ------------------------------------------------------------------ catalog
+
+
+def test_catalog_shows_definitions_and_coverage(app_db: Path) -> None:
+    at = _open("catalog")
+    table = at.dataframe[0].value
+    with Store(app_db) as store:
+        coverage = store.coverage()
+    assert list(table["编号"]) == list(coverage["id"])
+    row = table[table["编号"] == "logistics_total"].iloc[0]
+    assert (row["单位"], row["类型"], row["数据点"]) == ("万亿元", "流量", 3)
+    assert (row["最早期间"], row["最新期间"]) == ("2020年", "2021年1—6月")
+    assert row["最新期刊"] == "2021 年第 29 期"
+
+
+def test_catalog_empty_database_lists_indicators_and_says_how_to_add_data(
+    empty_app_db: Path,
+) -> None:
+    at = _open("catalog")
+    assert "make run" in " ".join(_texts(at, "info"))
+    assert set(at.dataframe[0].value["数据点"]) == {0}
+
+
+# ------------------------------------------------------------------ router
+
+
+def test_upload_page_is_routed_only_for_editors(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open()
+    at.switch_page("app_pages/upload.py")  # local mode: everyone is an editor
+
+    monkeypatch.setenv("BRIEFS_EDITOR_PASSWORD", "secret")
+    at = _open()
+    with pytest.raises(ValueError):
+        at.switch_page("app_pages/upload.py")
+    assert "编辑密码" in " ".join(w.label for w in at.sidebar.text_input)
