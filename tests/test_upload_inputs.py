@@ -1,0 +1,124 @@
+"""Every bad upload, one fixture each, through the path the 上传 page uses.
+
+read_upload -> review frames -> rebuild_extraction -> commit_upload, as the page calls them.
+Each must stop with a message naming the problem (row and field where there is one) and
+leave the store byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dashboard.editing import (
+    commit_upload,
+    figures_frame,
+    header_fields,
+    read_upload,
+    rebuild_extraction,
+    unassigned_frame,
+)
+from dashboard.tables import to_csv_bytes
+from loaders.errors import BriefError
+from loaders.store import IngestResult, Store
+
+DATA = Path(__file__).parent / "data" / "upload"
+
+
+class Refused(Exception):
+    """The upload path stopped before writing; str() is what the page shows."""
+
+
+def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
+    """What the page does with an unedited upload and a click on 提交."""
+    try:
+        extraction = read_upload(data, filename)
+    except BriefError as exc:
+        raise Refused(str(exc)) from exc
+    review = rebuild_extraction(
+        extraction,
+        header_fields(extraction),
+        figures_frame(extraction),
+        unassigned_frame(extraction),
+    )
+    if not review.ok:
+        raise Refused("\n".join(review.errors))
+    return commit_upload(store, review.extraction, role="editor", actor="test")
+
+
+def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in store.export_csv(outdir)}
+
+
+@pytest.fixture(scope="session")
+def docx_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 60 KB DOCX whose document.xml inflates to 60 MB (too big to commit as a fixture)."""
+    path = tmp_path_factory.mktemp("upload") / "bomb.docx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "word/document.xml", b"<w:document>" + b" " * (60 * 2**20) + b"</w:document>"
+        )
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+BAD_INPUTS = [
+    ("empty.txt", ["empty file"]),
+    ("binary_renamed.pdf", ["not a PDF"]),
+    ("corrupt.pdf", ["damaged PDF"]),
+    ("bomb.docx", ["zip bomb"]),
+    ("undecodable.txt", ["cannot decode"]),
+    ("undecodable.csv", ["无法解码"]),
+    ("unknown_indicator.csv", ["第 2 行", "字段 indicator", "未知指标", "logistics_grand_total"]),
+    ("bad_period.csv", ["第 2 行", "字段 period", "2021-13"]),
+    ("nan_value.csv", ["第 2 行", "字段 value", "NaN"]),
+    ("inf_value.csv", ["第 2 行", "字段 value", "不是有限数值"]),
+    ("duplicate_key.csv", ["第 2 行", "字段 indicator+period", "重复", "第 1 行"]),
+    ("unit_dollars.json", ["第 1 行", "字段 unit", "亿美元"]),
+]
+
+
+@pytest.mark.parametrize(("name", "words"), BAD_INPUTS, ids=[name for name, _ in BAD_INPUTS])
+def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_bomb):
+    path = docx_bomb if name == "bomb.docx" else DATA / name
+    with Store(tmp_path / "store.duckdb") as store:
+        upload_path(store, (DATA / "good_utf8_bom.csv").read_bytes(), "good_utf8_bom.csv")
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises(Refused) as refused:
+            upload_path(store, path.read_bytes(), name)
+        after = snapshot(store, tmp_path / "after")
+    message = str(refused.value)
+    for word in words:
+        assert word in message, message
+    if "第" not in words[0]:  # file-level problems name the file
+        assert name in message
+    assert after == before
+
+
+@pytest.mark.parametrize("name", ["good_utf8_bom.csv", "good_gbk.csv"])
+def test_utf8_bom_and_gbk_tables_import(name, tmp_path):
+    with Store(tmp_path / "store.duckdb") as store:
+        result = upload_path(store, (DATA / name).read_bytes(), name)
+        series = store.series(["logistics_total", "telecom_ma_deals"])
+    assert result.status == "new" and result.new_points == 3
+    assert set(zip(series["indicator"], series["period"], series["value"], strict=True)) == {
+        ("logistics_total", "2021-01/2021-10", 260.5),
+        ("telecom_ma_deals", "2021-H1", 66.0),
+    }
+    assert series["quote"].iloc[0] == "前十个月全国社会物流总额 260.5 万亿元"
+
+
+def test_formula_note_is_stored_as_text_and_exported_escaped(tmp_path):
+    with Store(tmp_path / "store.duckdb") as store:
+        upload_path(store, (DATA / "formula_note.csv").read_bytes(), "formula_note.csv")
+        series = store.series(["logistics_total"])
+    formula = '=HYPERLINK("http://example.com/x","点击")'
+    assert series["quote"].iloc[0] == formula
+    exported = to_csv_bytes(series).decode("utf-8-sig")
+    assert "'" + formula.replace('"', '""') in exported
+    assert "," + '"' + formula.replace('"', '""') not in exported
