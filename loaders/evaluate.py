@@ -1,0 +1,265 @@
+"""Score the loaders against labelled briefs (shared/eval/README.md).
+
+Every brief (txt, md, pdf, docx) with a sibling `<stem>.expected.json` is
+extracted and compared with its expected observations:
+- a match needs the same indicator, agreeing periods (stock indicators compare
+  period end dates only, so 2021-09-30 matches 2021-09; other periods compare
+  their start and end dates), a value within 0.5 % and the same forecast flag;
+- matching is greedy and one-to-one, closest values first;
+- derived observations are not scored either way;
+- precision = matches / extracted, recall = matches / expected, qualifier
+  accuracy over the matches; the issue header must equal the expected one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from loaders.catalog import Catalog, default_catalog
+from loaders.errors import BriefError
+from loaders.periods import PeriodError, parse_period
+from loaders.pipeline import extract_file
+
+BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+# Relative tolerance on values, as the eval README defines it.
+VALUE_TOLERANCE = 0.005
+HEADER_FIELDS = ("title", "year", "number", "total_number", "published")
+
+
+@dataclass
+class ScoredItem:
+    indicator: str
+    period: str
+    value: float
+    qualifier: str = "exact"
+    forecast: bool = False
+    quote: str = ""
+
+
+@dataclass
+class FileScore:
+    name: str
+    expected: int = 0
+    extracted: int = 0
+    matched: int = 0
+    qualifier_matches: int = 0
+    misses: list[ScoredItem] = field(default_factory=list)
+    extras: list[ScoredItem] = field(default_factory=list)
+    qualifier_errors: list[str] = field(default_factory=list)
+    header_ok: bool = True
+    header_diffs: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.extracted if self.extracted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.expected if self.expected else 1.0
+
+    @property
+    def qualifier_accuracy(self) -> float:
+        return self.qualifier_matches / self.matched if self.matched else 1.0
+
+
+@dataclass
+class EvaluationReport:
+    files: list[FileScore] = field(default_factory=list)
+
+    def _total(self, attr: str) -> int:
+        return sum(getattr(f, attr) for f in self.files)
+
+    @property
+    def precision(self) -> float:
+        extracted = self._total("extracted")
+        return self._total("matched") / extracted if extracted else 1.0
+
+    @property
+    def recall(self) -> float:
+        expected = self._total("expected")
+        return self._total("matched") / expected if expected else 1.0
+
+    @property
+    def qualifier_accuracy(self) -> float:
+        matched = self._total("matched")
+        return self._total("qualifier_matches") / matched if matched else 1.0
+
+    @property
+    def headers_ok(self) -> bool:
+        return all(f.header_ok for f in self.files)
+
+    def to_json(self) -> dict:
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "qualifier_accuracy": self.qualifier_accuracy,
+            "headers_ok": self.headers_ok,
+            "expected": self._total("expected"),
+            "extracted": self._total("extracted"),
+            "matched": self._total("matched"),
+            "files": [
+                {
+                    **asdict(f),
+                    "precision": f.precision,
+                    "recall": f.recall,
+                    "qualifier_accuracy": f.qualifier_accuracy,
+                }
+                for f in self.files
+            ],
+        }
+
+
+def periods_agree(extracted: str, expected: str, stock: bool) -> bool:
+    try:
+        a, b = parse_period(extracted), parse_period(expected)
+    except PeriodError:
+        return False
+    if stock:
+        return a.end == b.end
+    return (a.start, a.end) == (b.start, b.end)
+
+
+def values_agree(extracted: float, expected: float) -> bool:
+    if expected == 0:
+        return abs(extracted) < 1e-9
+    return abs(extracted - expected) <= VALUE_TOLERANCE * abs(expected)
+
+
+def score_observations(
+    extracted: list[ScoredItem], expected: list[ScoredItem], catalog: Catalog, name: str = ""
+) -> FileScore:
+    """Greedy one-to-one matching of extracted against expected observations."""
+    score = FileScore(name=name, expected=len(expected), extracted=len(extracted))
+    kinds = {ind.id: ind.kind for ind in catalog.indicators}
+    pairs: list[tuple[float, int, int]] = []
+    for i, got in enumerate(extracted):
+        for j, want in enumerate(expected):
+            if got.indicator != want.indicator or got.forecast != want.forecast:
+                continue
+            if not periods_agree(got.period, want.period, kinds.get(want.indicator) == "stock"):
+                continue
+            if not values_agree(got.value, want.value):
+                continue
+            error = abs(got.value - want.value) / (abs(want.value) or 1.0)
+            pairs.append((error, i, j))
+    pairs.sort()
+    used_got: set[int] = set()
+    used_want: set[int] = set()
+    for _, i, j in pairs:
+        if i in used_got or j in used_want:
+            continue
+        used_got.add(i)
+        used_want.add(j)
+        score.matched += 1
+        if extracted[i].qualifier == expected[j].qualifier:
+            score.qualifier_matches += 1
+        else:
+            score.qualifier_errors.append(
+                f"{expected[j].indicator} {expected[j].period}: "
+                f"{extracted[i].qualifier} != {expected[j].qualifier}"
+            )
+    score.misses = [want for j, want in enumerate(expected) if j not in used_want]
+    score.extras = [got for i, got in enumerate(extracted) if i not in used_got]
+    return score
+
+
+def _expected_items(data: dict) -> list[ScoredItem]:
+    return [
+        ScoredItem(
+            indicator=o["indicator"],
+            period=str(o["period"]),
+            value=float(o["value"]),
+            qualifier=o.get("qualifier", "exact"),
+            forecast=bool(o.get("forecast", False)),
+        )
+        for o in data.get("observations", [])
+        if not o.get("derived", False)
+    ]
+
+
+def brief_files(directory: Path) -> list[tuple[Path, Path]]:
+    """(brief, expected.json) pairs of a directory, sorted by name."""
+    pairs = []
+    for path in sorted(Path(directory).iterdir()):
+        if path.suffix.lower() not in BRIEF_SUFFIXES or not path.is_file():
+            continue
+        expected = path.with_name(f"{path.stem}.expected.json")
+        if expected.exists():
+            pairs.append((path, expected))
+    return pairs
+
+
+def evaluate_file(path: Path, expected_path: Path, catalog: Catalog | None = None) -> FileScore:
+    catalog = catalog or default_catalog()
+    data = json.loads(Path(expected_path).read_text(encoding="utf-8"))
+    expected = _expected_items(data)
+    try:
+        extraction = extract_file(path, catalog)
+    except BriefError as exc:
+        score = FileScore(name=path.name, expected=len(expected), misses=expected)
+        score.error = str(exc)
+        score.header_ok = False
+        return score
+    extracted = [
+        ScoredItem(o.indicator, o.period, o.value, o.qualifier, o.forecast, o.quote)
+        for o in extraction.observations
+        if not o.derived
+    ]
+    score = score_observations(extracted, expected, catalog, name=path.name)
+    got_issue = extraction.issue.model_dump(mode="json")
+    for key in HEADER_FIELDS:
+        want = data.get("issue", {}).get(key)
+        if got_issue.get(key) != want:
+            score.header_ok = False
+            score.header_diffs.append(f"{key}: {got_issue.get(key)!r} != {want!r}")
+    return score
+
+
+def evaluate_dir(directory: Path, catalog: Catalog | None = None) -> EvaluationReport:
+    """Score every labelled brief of a directory."""
+    catalog = catalog or default_catalog()
+    report = EvaluationReport()
+    for path, expected in brief_files(Path(directory)):
+        report.files.append(evaluate_file(path, expected, catalog))
+    return report
+
+
+def _item_line(item: ScoredItem) -> str:
+    flag = " (预测)" if item.forecast else ""
+    return f"    {item.indicator} {item.period} = {item.value:g} [{item.qualifier}]{flag}"
+
+
+def format_report(report: EvaluationReport) -> str:
+    """A readable summary: totals, then each file with its misses and extras."""
+    lines = [
+        f"files: {len(report.files)}  expected: {report._total('expected')}  "
+        f"extracted: {report._total('extracted')}  matched: {report._total('matched')}",
+        f"precision: {report.precision:.3f}  recall: {report.recall:.3f}  "
+        f"qualifier accuracy: {report.qualifier_accuracy:.3f}  "
+        f"headers: {'ok' if report.headers_ok else 'MISMATCH'}",
+    ]
+    for f in report.files:
+        lines.append("")
+        lines.append(
+            f"{f.name}: precision {f.precision:.3f}  recall {f.recall:.3f}  "
+            f"qualifiers {f.qualifier_accuracy:.3f}  header {'ok' if f.header_ok else 'MISMATCH'}"
+        )
+        if f.error:
+            lines.append(f"  error: {f.error}")
+        for diff in f.header_diffs:
+            lines.append(f"  header {diff}")
+        if f.misses:
+            lines.append("  missed:")
+            lines.extend(_item_line(m) for m in f.misses)
+        if f.extras:
+            lines.append("  extra:")
+            for extra in f.extras:
+                lines.append(_item_line(extra))
+                if extra.quote:
+                    lines.append(f"      « {extra.quote[:80]} »")
+        for err in f.qualifier_errors:
+            lines.append(f"  qualifier {err}")
+    return "\n".join(lines)

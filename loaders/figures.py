@@ -1,0 +1,381 @@
+"""Find the figures of an issue and map them onto the catalog.
+
+For every article: paragraphs -> sentences -> figures (loaders.quantities).
+Each figure gets
+- a period: the last period expression before it in the sentence, else the
+  last one of an earlier sentence of the same paragraph (loaders.timeexpr);
+  a parenthesis keeps its period to itself, "从 2019 年的 367 亿元" names the
+  period of that figure only;
+- a subject: the words of its clause before it (plus the noun right after a
+  counted figure: 3000 家重点排放企业); a clause without a subject of its own
+  ("同比增长 24.2%") takes the nearest earlier clause that has one;
+- a measure and an indicator (loaders.mapping).
+Figures that fit no series, or fit one ambiguously, are kept as
+UnassignedFigure for a reviewer. One indicator+period appears once per issue;
+two different values for it both go to the reviewer instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from loaders.catalog import Catalog
+from loaders.mapping import (
+    choose_indicator,
+    has_subject,
+    is_negative,
+    measure_of,
+    mentions_alias,
+)
+from loaders.models import Article, IssueHeader, Observation, UnassignedFigure
+from loaders.periods import parse_period
+from loaders.quantities import Quantity, ascii_shadow, find_quantities
+from loaders.timeexpr import TimeExpr, find_time_expressions, index_month, shift_year
+
+SENTENCE_END = "。！？!?"
+CLAUSE_BREAKS = ",，;；:：。！？!?()（）、"
+# Words that make the figures after them projections, not outcomes.
+FORECAST_RE = re.compile(
+    r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标|力争|可望|或将|将会"
+)
+# "A 和 B 分别为 x 和 y": the list of subjects before 分别.
+RESPECTIVELY_RE = re.compile(r"分别(?:为|是|达到|达|占|增长|下降)?$")
+LIST_SPLIT_RE = re.compile(r"和|、|与|及|以及|,|，")
+LIST_HEAD_RE = re.compile(r"(指数|总额|总收入|收入|成交量|成交额|金额|规模|增速|渗透率)$")
+# Text between figures of one 分别 list.
+LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
+POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
+
+
+@dataclass
+class _Sentence:
+    start: int  # offset in the article text
+    end: int
+    text: str
+
+
+@dataclass
+class _Figure:
+    quantity: Quantity  # offsets relative to the sentence
+    sentence: _Sentence
+    period: str | None
+    period_text: str
+    pre: str  # clause words before the figure
+    post: str  # noun right after a counted figure
+    subject: str = ""
+    measure: str | None = None
+    respectively_subject: str | None = None
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _sentences(offset: int, paragraph: str) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    start = 0
+    i = 0
+    while i < len(paragraph):
+        char = paragraph[i]
+        if char in SENTENCE_END:
+            # Keep a closing quote or bracket with its sentence.
+            j = i + 1
+            while j < len(paragraph) and paragraph[j] in "”’」)）":
+                j += 1
+            out.append(_Sentence(offset + start, offset + j, paragraph[start:j]))
+            start = j
+            i = j
+            continue
+        i += 1
+    if paragraph[start:].strip():
+        out.append(_Sentence(offset + start, offset + len(paragraph), paragraph[start:]))
+    trimmed = []
+    for s in out:
+        lead = len(s.text) - len(s.text.lstrip())
+        tail = len(s.text.rstrip())
+        if tail > lead:
+            trimmed.append(_Sentence(s.start + lead, s.start + tail, s.text[lead:tail]))
+    return trimmed
+
+
+def _clause_start(shadow: str, position: int, floor: int) -> int:
+    i = position
+    while i > floor and shadow[i - 1] not in CLAUSE_BREAKS:
+        i -= 1
+    return i
+
+
+def _resolve_period(chain: str | None, expr: TimeExpr) -> str | None:
+    if expr.period is not None:
+        return expr.period
+    if expr.same_period_year is not None and chain:
+        return shift_year(chain, expr.same_period_year)
+    return chain
+
+
+def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[_Figure]:
+    figures: list[_Figure] = []
+    chain: str | None = None
+    chain_text = ""
+    for sentence in _sentences(offset, paragraph):
+        text = sentence.text
+        shadow = ascii_shadow(text)
+        exprs = find_time_expressions(text, published)
+        quantities = [
+            q
+            for q in find_quantities(text)
+            if not any(e.start < q.end and q.start < e.end for e in exprs)
+        ]
+        events: list[tuple[int, int, object]] = []
+        for e in exprs:
+            events.append((e.start, 0, e))
+        for q in quantities:
+            events.append((q.start, 1, q))
+        for i, char in enumerate(shadow):
+            if char == "(":
+                events.append((i, -1, "open"))
+            elif char == ")":
+                events.append((i, -1, "close"))
+        events.sort(key=lambda ev: (ev[0], ev[1]))
+        saved: list[tuple[str | None, str]] = []
+        local: tuple[str | None, str] | None = None
+        previous_end = 0
+        for _, _, item in events:
+            if item == "open":
+                saved.append((chain, chain_text))
+                continue
+            if item == "close":
+                if saved:
+                    chain, chain_text = saved.pop()
+                continue
+            if isinstance(item, TimeExpr):
+                if item.role == "reference":
+                    continue
+                period = _resolve_period(chain, item)
+                if item.role == "local":
+                    local = (period, item.text)
+                elif period is not None:
+                    chain, chain_text = period, item.text
+                continue
+            assert isinstance(item, Quantity)
+            clause_from = max(previous_end, _clause_start(shadow, item.start, 0))
+            pre = text[clause_from : item.start]
+            post_match = POST_NOUN_RE.match(shadow, item.end)
+            post = text[item.end : post_match.end()] if post_match else ""
+            period, period_text = local if local else (chain, chain_text)
+            local = None
+            figures.append(_Figure(item, sentence, period, period_text, pre, post))
+            previous_end = item.end
+    return figures
+
+
+def _mark_respectively(figures: list[_Figure]) -> None:
+    """Give each figure of "A 和 B 分别为 x 和 y" its own subject."""
+    i = 0
+    while i < len(figures):
+        first = figures[i]
+        pre = first.pre.rstrip()
+        match = RESPECTIVELY_RE.search(pre)
+        if not match:
+            i += 1
+            continue
+        group = [first]
+        j = i + 1
+        while (
+            j < len(figures)
+            and figures[j].sentence is first.sentence
+            and LIST_GAP_RE.match(figures[j].pre)
+        ):
+            group.append(figures[j])
+            j += 1
+        head = pre[: match.start()]
+        items = [part for part in LIST_SPLIT_RE.split(head) if part.strip()]
+        if len(items) >= 2 and len(items) == len(group):
+            last_head = LIST_HEAD_RE.search(items[-1])
+            for k, figure in enumerate(group):
+                item = items[k]
+                if last_head and not LIST_HEAD_RE.search(item):
+                    item += last_head.group(1)
+                figure.respectively_subject = item + match.group(0)
+        elif len(group) > 1:
+            for figure in group:
+                figure.respectively_subject = ""  # cannot pair subjects and figures
+        i = j
+
+
+def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog) -> str:
+    """The words naming what figure k is about."""
+    figure = figures[k]
+    if figure.respectively_subject is not None:
+        return figure.respectively_subject
+    own = figure.pre + figure.post
+    if mentions_alias(own, catalog) or has_subject(own):
+        return own
+    pre_start = figure.sentence.start + figure.quantity.start - len(figure.pre)
+    if k > 0:
+        # No subject of its own: the subject of the figure before it in the
+        # paragraph, unless the words in between name another subject.
+        earlier = figures[k - 1]
+        gap = article_text[earlier.sentence.start + earlier.quantity.end : pre_start]
+        if has_subject(gap) or mentions_alias(gap, catalog):
+            return _nearest_subject_clause(gap, catalog) or own
+        return earlier.subject
+    # First figure of its paragraph: the nearest clause before it that names one.
+    prefix = figure.sentence.text[: figure.quantity.start - len(figure.pre)]
+    return _nearest_subject_clause(prefix, catalog) or own
+
+
+def _nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
+    clauses = [c for c in re.split(r"[,，;；:：()（）。！？!?]", text) if c.strip()]
+    for clause in reversed(clauses):
+        if mentions_alias(clause, catalog) or has_subject(clause):
+            return clause
+    return None
+
+
+def _resolve_measure(figures: list[_Figure], k: int) -> str | None:
+    figure = figures[k]
+    measure_text = figure.respectively_subject if figure.respectively_subject else figure.pre
+    measure = measure_of(measure_text, figure.quantity)
+    if measure == "growth":
+        # A bare 增长/下降 repeats the measure of the growth figure before it
+        # in the sentence (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比.
+        for j in range(k - 1, -1, -1):
+            if figures[j].sentence is not figure.sentence:
+                break
+            if figures[j].measure in ("yoy", "yoy_2y"):
+                return figures[j].measure
+        return "yoy"
+    return measure
+
+
+def extract_figures(
+    header: IssueHeader, articles: list[Article], catalog: Catalog
+) -> tuple[list[Observation], list[UnassignedFigure]]:
+    """Every figure of the issue: mapped ones as Observations, the rest unassigned."""
+    published = header.published
+    issue_month = f"{published.year}-{published.month:02d}"
+    month_before = (
+        f"{published.year - 1}-12"
+        if published.month == 1
+        else f"{published.year}-{published.month - 1:02d}"
+    )
+    observations: list[Observation] = []
+    unassigned: list[UnassignedFigure] = []
+    for article in articles:
+        article_scope = f"{article.title}\n{article.text}"
+        for para_offset, paragraph in _paragraphs(article.text):
+            figures = _figures_of_paragraph(para_offset, paragraph, published)
+            _mark_respectively(figures)
+            for k, figure in enumerate(figures):
+                figure.subject = _subject(figures, k, article.text, catalog)
+                figure.measure = _resolve_measure(figures, k)
+                q = figure.quantity
+                sentence = figure.sentence
+                before = sentence.text[: q.start]
+                forecast = bool(FORECAST_RE.search(before))
+                scopes = [sentence.text, paragraph, article_scope]
+                candidate, _reason = choose_indicator(
+                    q, figure.measure, figure.subject, scopes, catalog
+                )
+                period = figure.period
+                period_text = figure.period_text
+                if candidate is not None:
+                    kind = candidate.indicator.kind
+                    if kind == "stock":
+                        if period is None:
+                            period = issue_month
+                        elif "/" in period:
+                            period = period.split("/")[1]
+                    elif kind == "index":
+                        period = index_month(period) if period else month_before
+                    if period is None:
+                        candidate = None  # a flow without a period: no guessing
+                    elif parse_period(period).end > published and kind != "stock":
+                        forecast = True
+                value = candidate.value if candidate else q.value
+                if candidate and figure.measure in ("yoy", "yoy_2y", "cagr"):
+                    if is_negative(figure.pre):
+                        value = -abs(value)
+                provenance = {
+                    "article": article.title,
+                    "article_index": article.index,
+                    "editor": article.editor,
+                    "quote": sentence.text,
+                    "span_start": article.start + sentence.start,
+                    "span_end": article.start + sentence.end,
+                }
+                if candidate is not None and period is not None:
+                    observations.append(
+                        Observation(
+                            **provenance,
+                            indicator=candidate.indicator.id,
+                            period=period,
+                            value=round(value, 6),
+                            unit=candidate.indicator.unit,
+                            qualifier=q.qualifier,
+                            forecast=forecast,
+                            figure_text=q.text,
+                            period_text=period_text,
+                        )
+                    )
+                else:
+                    unassigned.append(
+                        UnassignedFigure(
+                            **provenance,
+                            value=q.value,
+                            unit=q.unit,
+                            qualifier=q.qualifier,
+                            forecast=forecast,
+                            period=figure.period,
+                            figure_text=q.text,
+                            period_text=period_text,
+                            value_high=q.value_high,
+                            subject=figure.subject.strip(),
+                        )
+                    )
+    return _one_per_series(observations, unassigned)
+
+
+def _one_per_series(
+    observations: list[Observation], unassigned: list[UnassignedFigure]
+) -> tuple[list[Observation], list[UnassignedFigure]]:
+    """At most one value per indicator, period and forecast flag; conflicts go to review."""
+    groups: dict[tuple[str, str, bool], list[Observation]] = {}
+    for obs in observations:
+        groups.setdefault((obs.indicator, obs.period, obs.forecast), []).append(obs)
+    kept: list[Observation] = []
+    for group in groups.values():
+        values = {round(o.value, 6) for o in group}
+        if len(values) == 1:
+            kept.append(group[0])
+            continue
+        for obs in group:
+            unassigned.append(
+                UnassignedFigure(
+                    article=obs.article,
+                    article_index=obs.article_index,
+                    editor=obs.editor,
+                    quote=obs.quote,
+                    span_start=obs.span_start,
+                    span_end=obs.span_end,
+                    value=obs.value,
+                    unit=obs.unit,
+                    qualifier=obs.qualifier,
+                    forecast=obs.forecast,
+                    period=obs.period,
+                    figure_text=obs.figure_text,
+                    period_text=obs.period_text,
+                    subject=f"{obs.indicator}: conflicting values in this issue",
+                )
+            )
+    kept.sort(key=lambda o: (o.span_start, o.figure_text))
+    return kept, unassigned

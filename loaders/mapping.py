@@ -1,0 +1,145 @@
+"""From a figure and the words about it to a catalog indicator (or none).
+
+A figure lands in a series only when three things agree:
+- the unit converts into the series unit (a % only into a %-series, 亿元 only
+  into a 元 series, 美元 never into 元, 家 only into 家);
+- the measure the clause names (同比 -> yoy, 两年平均 -> yoy_2y, 复合增长率 ->
+  cagr, 渗透率 -> share, 指数 -> index, 收盘价 -> price, an amount -> level);
+- the subject: an alias of the series in the clause, no exclude word there,
+  and one of its context words in the clause, paragraph or article.
+When two series fit equally well the figure is ambiguous and stays
+unassigned: precision first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from loaders.catalog import Catalog, Indicator
+from loaders.quantities import Quantity, convert
+
+# Measure words, checked in this order (复合增长率 before 增长, 两年平均 before 平均).
+MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cagr", re.compile(r"复合(?:年均)?增长率|年均复合增长率|复合增速|复合年增长率|CAGR", re.I)),
+    ("yoy_2y", re.compile(r"两年(?:平均|年均|复合)")),
+    ("avg", re.compile(r"年均|平均")),
+    ("mom", re.compile(r"环比|较上月|比上月|较前一月|较上一月")),
+    ("yoy", re.compile(r"同比|比上年|较上年|比去年|较去年|比上一年")),
+    ("share", re.compile(r"渗透率|占比|比重|份额|市场占有率|占.{0,10}比例")),
+    ("index", re.compile(r"指数")),
+    ("price", re.compile(r"收盘价|开盘价|均价|成交价|价格")),
+    ("growth", re.compile(r"增长|增速|增幅|下降|减少|回落|下滑|下跌|降低|上升|提高|回升|上涨")),
+)
+# Words right before a figure that make it a change, not a level or a rate.
+CHANGE_BEFORE = re.compile(r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|多|少)了?$")
+NEGATIVE_BEFORE = re.compile(
+    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩)(?:了|为|幅度为|幅度达)?$"
+)
+
+# What a clause is about when it names a subject the catalog does not hold.
+HEAD_NOUN = re.compile(
+    r"指数|总额|总量|收入|费用|规模|销量|产量|销售额|业务量|排放量|成交量|成交额|交易额|金额|价格|价|"
+    r"数量|笔数|市场|基站|企业|单位|交易|用户|投资|利润|营收|出口|进口|产值|增加值|GDP|PMI|LPI|"
+    r"[\u4e00-\u9fff](?:量|额|率)"
+)
+# Phrases that contain a head noun but say nothing about the subject.
+FILLERS = re.compile(
+    r"按可比价格计算|按可比价计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
+)
+MEASURE_WORDS = re.compile(
+    r"复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|占比|比重|同比|环比|两年(?:平均|年均)"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    indicator: Indicator
+    value: float
+    alias: str
+    context_level: int
+
+
+def measure_of(text: str, quantity: Quantity) -> str | None:
+    """The measure a figure reports, from the words of its clause before it."""
+    if quantity.unit == "pp":
+        return "pp"
+    if quantity.unit == "元/吨" or quantity.unit == "美元/吨":
+        return "price"
+    if quantity.unit != "%":
+        return "change" if CHANGE_BEFORE.search(text.rstrip()) else "level"
+    for name, pattern in MEASURE_RULES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def is_negative(text: str) -> bool:
+    return bool(NEGATIVE_BEFORE.search(text.rstrip()))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def has_subject(text: str) -> bool:
+    """Does the clause name a subject of its own (after fillers and measure words)?"""
+    text = MEASURE_WORDS.sub("", FILLERS.sub("", squeeze(text)))
+    return bool(HEAD_NOUN.search(text))
+
+
+def mentions_alias(text: str, catalog: Catalog) -> bool:
+    text = squeeze(text)
+    return any(alias in text for ind in catalog.indicators for alias in ind.aliases)
+
+
+def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
+    if not indicator.context:
+        return 0
+    for level, scope in enumerate(scopes):
+        if any(word in scope for word in indicator.context):
+            return level
+    return None
+
+
+def choose_indicator(
+    quantity: Quantity,
+    measure: str | None,
+    subject: str,
+    scopes: list[str],
+    catalog: Catalog,
+) -> tuple[Candidate | None, str]:
+    """The one indicator the figure belongs to, or None with the reason why not.
+
+    scopes: texts in which context words are looked up, nearest first
+    (clause+sentence, paragraph, article with its title).
+    """
+    if quantity.is_range:
+        return None, "range"
+    subject = squeeze(subject)
+    scopes = [squeeze(s) for s in scopes]
+    candidates: list[Candidate] = []
+    for indicator in catalog.indicators:
+        if indicator.measure != measure:
+            continue
+        value = convert(quantity, indicator.unit)
+        if value is None:
+            continue
+        aliases = [a for a in indicator.aliases if squeeze(a) in subject]
+        if not aliases:
+            continue
+        if any(squeeze(word) in subject for word in indicator.exclude):
+            continue
+        level = _context_level(indicator, scopes)
+        if level is None:
+            continue
+        candidates.append(Candidate(indicator, value, max(aliases, key=len), level))
+    if not candidates:
+        return None, "no indicator"
+    candidates.sort(key=lambda c: (-len(c.alias), c.context_level))
+    best = candidates[0]
+    if len(candidates) > 1:
+        second = candidates[1]
+        if len(second.alias) == len(best.alias) and second.context_level == best.context_level:
+            return None, "ambiguous: " + ", ".join(c.indicator.id for c in candidates[:2])
+    return best, "ok"

@@ -1,0 +1,339 @@
+"""Numbers with their units and qualifiers, as the brief writes them.
+
+`find_quantities(text)` returns every figure of a sentence: `1,765 万吨`,
+`约104.7亿元`, `2000 多家`, `55-60%`, `三千家`, `5.1 和 3.7 个百分点`. It works on
+cleaned (NFKC) text but tolerates full-width digits and punctuation, because
+the lookup runs on a length-preserving ASCII shadow of the text so that every
+offset stays valid in the original.
+
+What is deliberately NOT a figure: codes and names that contain digits (5G,
+L2 级, 3D, COVID-19), years and dates (2020 年, 9 月 30 日, 1-9 月), ordinals
+(第 27 条, 第一个, 一是), LaTeX debris ($9.2\\ \\mu\\text{m}$), numbers inside
+book titles 《…》, and bare numbers without a unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from loaders.models import Qualifier
+
+# Full-width forms map one-to-one onto ASCII, so offsets survive the shadow.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+SHADOW_TABLE = str.maketrans(_FULLWIDTH)
+
+
+def ascii_shadow(text: str) -> str:
+    """The text with full-width digits/punctuation as ASCII; same length, same offsets."""
+    return text.translate(SHADOW_TABLE)
+
+
+# Magnitude words multiply the number; the unit keeps its own scale.
+MAGNITUDES = {
+    "万亿": 1e12,
+    "千亿": 1e11,
+    "百亿": 1e10,
+    "亿": 1e8,
+    "千万": 1e7,
+    "百万": 1e6,
+    "十万": 1e5,
+    "万": 1e4,
+    "千": 1e3,
+}
+
+# Units as written -> canonical base unit. Order matters: longest first.
+UNITS = {
+    "个百分点": "pp",
+    "百分点": "pp",
+    "美元/吨": "美元/吨",
+    "元/吨": "元/吨",
+    "美元": "美元",
+    "欧元": "欧元",
+    "日元": "日元",
+    "港元": "港元",
+    "元": "元",
+    "%": "%",
+    "‰": "‰",
+    "吨": "吨",
+    "家": "家",
+    "笔": "笔",
+    "个": "个",
+    "次": "次",
+    "张": "张",
+    "辆": "辆",
+    "台": "台",
+    "项": "项",
+    "件": "件",
+    "人": "人",
+    "倍": "倍",
+    "座": "座",
+    "户": "户",
+    "款": "款",
+    "篇": "篇",
+    "套": "套",
+    "部": "部",
+    "种": "种",
+    "位": "位",
+    "名": "名",
+    "千瓦时": "千瓦时",
+    "千瓦": "千瓦",
+    "公里": "公里",
+    "平方米": "平方米",
+    "小时": "小时",
+    "天": "天",
+}
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 1e4, "亿": 1e8}
+_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_CN_NUM = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+_MAG = "|".join(MAGNITUDES)
+_UNIT = "|".join(re.escape(u) for u in UNITS)
+_RANGE_SEP = r"-|~|—|–|至|到"
+
+QUANTITY_RE = re.compile(
+    rf"(?P<num>{_NUM}|{_CN_NUM})"
+    rf"(?:\s*(?P<sep>{_RANGE_SEP})\s*(?P<num2>{_NUM}|{_CN_NUM}))?"
+    rf"\s*(?P<more>多|余)?\s*(?P<mag>{_MAG})?(?P<more2>多|余)?\s*(?P<unit>{_UNIT})?"
+)
+
+# Words just before a number that qualify it (longest first).
+PRE_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
+    ("大约", "approx"),
+    ("将近", "approx"),
+    ("接近", "approx"),
+    ("约", "approx"),
+    ("近", "approx"),
+    ("超过", "more_than"),
+    ("多于", "more_than"),
+    ("逾", "more_than"),
+    ("突破", "more_than"),
+    ("超", "more_than"),
+    ("不足", "less_than"),
+    ("不到", "less_than"),
+    ("低于", "less_than"),
+    ("少于", "less_than"),
+)
+POST_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
+    ("左右", "approx"),
+    ("上下", "approx"),
+    ("以上", "more_than"),
+    ("有余", "more_than"),
+    ("以下", "less_than"),
+    ("以内", "less_than"),
+)
+
+# Units that never follow a figure but a date or an ordinal.
+_DATE_AFTER = re.compile(r"\s*(?:年|月|日|号|季度|期|届|世纪|周年|代)")
+# A digit glued to Latin letters is a code or a name: 5G, L2, 3D, COVID-19, A100.
+_CODE_RE = re.compile(
+    r"[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*\d[A-Za-z0-9]*|\d+[A-Za-z]+[A-Za-z0-9]*"
+)
+_LATEX_RE = re.compile(r"\$[^$\n]{0,200}\$")
+_BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
+# Words after a Chinese numeral that make it an ordinal or a set phrase, not a count.
+_CN_NOT_COUNT_AFTER = ("是", "方面", "系列", "者", "则", "来", "手", "成")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One figure: value in its base unit (1,765 万吨 -> 17,650,000 吨)."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str  # base unit: 元, 美元, 吨, 家, %, pp, 元/吨 ...
+    qualifier: Qualifier = "exact"
+    value_high: float | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.value_high is not None
+
+
+def parse_chinese_number(text: str) -> float | None:
+    """三千 -> 3000, 二十 -> 20, 两 -> 2, 一万二千 -> 12000; None when malformed (十四五)."""
+    total = 0.0
+    section = 0.0
+    digit: int | None = None
+    for char in text:
+        if char in _CN_DIGITS:
+            if digit is not None:
+                return None  # two digits in a row: 十四五, 一二
+            digit = _CN_DIGITS[char]
+        elif char in _CN_SMALL:
+            section += (digit if digit is not None else 1) * _CN_SMALL[char]
+            digit = None
+        elif char in _CN_BIG:
+            section += digit or 0
+            if section == 0:
+                return None
+            total = (
+                (total + section) * _CN_BIG[char]
+                if char == "亿"
+                else total + section * _CN_BIG[char]
+            )
+            section = 0
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _number(text: str) -> float | None:
+    if text[0].isdigit():
+        return float(text.replace(",", ""))
+    return parse_chinese_number(text)
+
+
+def _masked_spans(shadow: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _CODE_RE.finditer(shadow)]
+    spans += [m.span() for m in _LATEX_RE.finditer(shadow)]
+    spans += [m.span() for m in _BOOK_RE.finditer(shadow)]
+    return spans
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _pre_qualifier(shadow: str, start: int) -> tuple[Qualifier, int]:
+    """The qualifier written just before a number and where it starts."""
+    before = shadow[max(0, start - 6) : start].rstrip()
+    gap = start - (max(0, start - 6) + len(before))
+    for word, qualifier in PRE_QUALIFIERS:
+        if before.endswith(word):
+            return qualifier, start - gap - len(word)
+    return "exact", start
+
+
+def _post_qualifier(shadow: str, end: int) -> tuple[Qualifier | None, int]:
+    after = shadow[end : end + 4]
+    stripped = after.lstrip()
+    gap = len(after) - len(stripped)
+    for word, qualifier in POST_QUALIFIERS:
+        if stripped.startswith(word):
+            return qualifier, end + gap + len(word)
+    return None, end
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every figure with a unit (or a magnitude) in text, in order of position."""
+    shadow = ascii_shadow(text)
+    masked = _masked_spans(shadow)
+    raw: list[tuple[re.Match[str], float, float | None]] = []
+    for match in QUANTITY_RE.finditer(shadow):
+        start, end = match.span()
+        num = match["num"]
+        if _inside(start, masked) or _inside(end - 1, masked):
+            continue
+        prev = shadow[start - 1] if start else ""
+        # Part of a longer token: 12.5 inside 312.5 cannot happen, but 9 in
+        # "H9" or the 19 of "COVID-19" must not start a figure.
+        prev2 = shadow[start - 2] if start > 1 else ""
+        if prev and (prev.isascii() and prev.isalnum() or prev in "./\\_"):
+            continue
+        if prev == "-" and prev2.isascii() and prev2.isalnum():
+            continue
+        if shadow[max(0, start - 1) : start] == "第" or shadow[max(0, start - 2) : start] == "第 ":
+            continue
+        chinese = not num[0].isdigit()
+        if chinese and prev and prev in _CN_CHARS:
+            continue
+        value = _number(num)
+        if value is None:
+            continue
+        high = _number(match["num2"]) if match["num2"] else None
+        if match["num2"] and high is None:
+            continue
+        if _DATE_AFTER.match(shadow, end) and not match["unit"]:
+            continue
+        if chinese:
+            # 一个, 三家, 四种 are words, not data; keep 三千家, 二十个, 两亿元.
+            has_scale = any(ch in num for ch in "十百千万亿") or match["mag"]
+            if not has_scale or not match["unit"] and not match["mag"]:
+                continue
+            if shadow[end : end + 2].startswith(_CN_NOT_COUNT_AFTER):
+                continue
+        raw.append((match, value, high))
+
+    quantities: list[Quantity] = []
+    for i, (match, value, high) in enumerate(raw):
+        unit_text = match["unit"]
+        start, end = match.span()
+        end = len(shadow[:end].rstrip()) if not unit_text else end
+        if not unit_text and not match["mag"]:
+            # "5.1 和 3.7 个百分点": a bare number shares the unit of the next one.
+            if i + 1 < len(raw) and raw[i + 1][0]["unit"]:
+                between = shadow[end : raw[i + 1][0].start()].strip()
+                if between in ("和", "、", "与", "及", ",", "或"):
+                    unit_text = raw[i + 1][0]["unit"]
+            if not unit_text:
+                continue
+        if not unit_text and match["mag"] and match["mag"] in ("千", "十万"):
+            continue  # 千 alone after a number is too often part of a word
+        scale = MAGNITUDES.get(match["mag"] or "", 1.0)
+        unit = UNITS[unit_text] if unit_text else "1"
+        qualifier, q_start = _pre_qualifier(shadow, start)
+        if match["more"] or match["more2"]:
+            qualifier = "more_than"
+        post, q_end = _post_qualifier(shadow, end)
+        if post:
+            qualifier = post
+        if match["sep"] in ("至", "到") and high is not None and not (match["mag"] or unit_text):
+            continue
+        quantities.append(
+            Quantity(
+                start=q_start,
+                end=q_end,
+                text=text[q_start:q_end],
+                value=value * scale,
+                unit=unit,
+                qualifier=qualifier,
+                value_high=high * scale if high is not None else None,
+            )
+        )
+    return quantities
+
+
+# Catalog units -> (base unit, scale of one catalog unit in base units).
+def split_unit(unit: str) -> tuple[str, float]:
+    """亿元 -> ("元", 1e8), 亿吨 -> ("吨", 1e8), % -> ("%", 1), 元/吨 -> ("元/吨", 1)."""
+    for word, scale in MAGNITUDES.items():
+        if unit.startswith(word) and unit[len(word) :] in UNITS.values():
+            return unit[len(word) :], scale
+    return unit, 1.0
+
+
+def convert(quantity: Quantity, target_unit: str) -> float | None:
+    """The value in target_unit, or None when the units differ in kind (美元 is never 元)."""
+    base, scale = split_unit(target_unit)
+    if quantity.unit != base:
+        return None
+    return quantity.value / scale
+
+
+def convert_value(value: float, unit: str, target_unit: str) -> float | None:
+    base, scale = split_unit(target_unit)
+    if unit != base:
+        return None
+    return value / scale

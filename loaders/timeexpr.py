@@ -1,0 +1,270 @@
+"""Period expressions in the text of a brief, resolved to the period grammar.
+
+`find_time_expressions(text, published)` finds 2016 年至 2020 年, 2020 年上半年,
+上年一季度, 前三季度, 1—9 月, 9 月份, 截至 9 月 30 日, 2020 年底 … and resolves
+each against the issue's publication date (`loaders.periods` grammar):
+a month or quarter written without a year is the latest such period that is
+not after the issue (一季度 in an issue of 2021-04-26 -> 2021-Q1; 12 月 in an
+issue of 2021-01-15 -> 2020-12).
+
+Each expression also says how it relates to the figures around it:
+- `role="set"`: the period of the figures that follow (carried forward);
+- `role="local"`: "从 2019 年的 367 亿元" names the period of the next figure only;
+- `role="reference"`: a comparison base ("高于 2019 年水平", "较上年同期"),
+  "2011 年以来", "6 月底前": it names no figure's period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from loaders.quantities import ascii_shadow
+
+_RANGE = r"\s*(?:-|—|–|~|至|到)\s*"
+_CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_RELATIVE_YEARS = {
+    "今年": 0,
+    "本年": 0,
+    "去年": -1,
+    "上年": -1,
+    "上一年": -1,
+    "前年": -2,
+    "明年": 1,
+}
+
+_YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年(?:度)?|(?P<rel>今年|本年|去年|上一年|上年|前年|明年))"
+_SUFFIX = (
+    r"(?:"
+    r"(?P<m1>\d{1,2})" + _RANGE + r"(?P<m2>\d{1,2})\s*月(?:份)?"
+    r"|(?P<m>\d{1,2})\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
+    r"|(?P<ytdq>前三季度|前两季度|前二季度)"
+    r"|第?(?P<q>[一二三四1-4])\s*季度"
+    r"|(?P<half>上半年|下半年)"
+    r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
+    r"|(?P<yend>年底|年末|底|末)"
+    r"|(?P<full>全年)"
+    r"|(?P<same>同期)"
+    r")"
+)
+TIME_RE = re.compile(
+    r"(?P<asof>截至|截止到|截止|截到)?\s*"
+    r"(?:"
+    r"(?P<y1>(?:19|20)\d{2})\s*年?" + _RANGE + r"(?P<y2>(?:19|20)\d{2})\s*年(?:间)?"
+    r"|" + _YEAR + r"?\s*" + _SUFFIX + r"?"
+    r")"
+)
+
+# A period named as a comparison base or a starting point is no figure's period.
+_REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "相比", "对比", "回到", "恢复到")
+_REFERENCE_AFTER = (
+    "以来",
+    "来",
+    "水平",
+    "前",
+    "之前",
+    "以前",
+    "以后",
+    "之后",
+    "后",
+    "起",
+    "开始",
+    "相比",
+    "同期水平",
+)
+_BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    start: int
+    end: int
+    text: str
+    period: str | None  # None: a 同期 that needs the period named before it
+    role: str  # set | local | reference
+    as_of: bool = False
+    same_period_year: int | None = None  # "2019 年同期": the chain's period moved to 2019
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _cn_int(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    return _CN_MONTH.get(text, 0)
+
+
+def _latest_year(published: date, first: date | None, last: date, by_start: bool) -> int:
+    """The year for a period written without one: the latest not after the issue."""
+    probe = first if by_start and first else last
+    return published.year if probe <= published else published.year - 1
+
+
+def _resolve(match: re.Match[str], published: date) -> tuple[str | None, int | None]:
+    """The period string of a match, and the year of a 'YYYY 年同期'."""
+    g = match.groupdict()
+    if g["y1"]:
+        return f"{g['y1']}/{g['y2']}", None
+    year: int | None = None
+    if g["y"]:
+        year = int(g["y"])
+    elif g["rel"]:
+        year = published.year + _RELATIVE_YEARS[g["rel"]]
+    explicit = year is not None
+
+    def pick(first_month: int, last_month: int, by_start: bool) -> int:
+        if explicit:
+            return year  # type: ignore[return-value]
+        first = date(published.year, first_month, 1)
+        return _latest_year(published, first, _month_end(published.year, last_month), by_start)
+
+    if g["m1"]:
+        m1, m2 = int(g["m1"]), int(g["m2"])
+        if not (1 <= m1 < m2 <= 12):
+            return None, None
+        y = pick(m1, m2, by_start=False)
+        return f"{y}-{m1:02d}/{y}-{m2:02d}", None
+    if g["m"]:
+        month = int(g["m"])
+        if not 1 <= month <= 12:
+            return None, None
+        if g["d"]:
+            day = int(g["d"])
+            y = year if explicit else None
+            if y is None:
+                try:
+                    probe = date(published.year, month, day)
+                except ValueError:
+                    return None, None
+                y = published.year if probe <= published else published.year - 1
+            try:
+                date(y, month, day)
+            except ValueError:
+                return None, None
+            return f"{y}-{month:02d}-{day:02d}", None
+        y = pick(month, month, by_start=True)
+        return f"{y}-{month:02d}", None
+    if g["ytdq"]:
+        y = pick(1, 9 if g["ytdq"] == "前三季度" else 6, by_start=False)
+        return (f"{y}-01/{y}-09" if g["ytdq"] == "前三季度" else f"{y}-H1"), None
+    if g["q"]:
+        quarter = _QUARTERS[g["q"]]
+        y = pick(3 * quarter - 2, 3 * quarter, by_start=False)
+        return f"{y}-Q{quarter}", None
+    if g["half"]:
+        first = 1 if g["half"] == "上半年" else 7
+        y = pick(first, first + 5, by_start=False)
+        return f"{y}-H{1 if first == 1 else 2}", None
+    if g["nm"]:
+        months = _cn_int(g["nm"])
+        if not 1 <= months <= 12:
+            return None, None
+        y = pick(1, months, by_start=False)
+        return (f"{y}-01/{y}-{months:02d}" if months > 1 else f"{y}-01"), None
+    if g["yend"]:
+        if not explicit:
+            return None, None  # a bare 年底 could be any year
+        return f"{year}-12", None
+    if g["full"]:
+        y = year if explicit else published.year - 1
+        return f"{y}", None
+    if g["same"]:
+        return None, year
+    if explicit:
+        return f"{year}", None
+    return None, None
+
+
+def _has_suffix(match: re.Match[str]) -> bool:
+    keys = ("m1", "m", "ytdq", "q", "half", "nm", "yend", "full", "same")
+    return any(match[key] for key in keys)
+
+
+def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
+    """Period expressions of a sentence (or any text), in order, with their role."""
+    shadow = ascii_shadow(text)
+    books = [m.span() for m in _BOOK_RE.finditer(shadow)]
+    found: list[TimeExpr] = []
+    for match in TIME_RE.finditer(shadow):
+        start, end = match.span()
+        if start == end or not (
+            match["y1"]
+            or match["y"]
+            or match["rel"]
+            or match.group(0).strip()
+            and _has_suffix(match)
+        ):
+            continue
+        if any(b0 <= start < b1 for b0, b1 in books):
+            continue
+        # A digit run glued to a figure is no date: "2021 年" yes, "12021" no.
+        if start and shadow[start - 1].isdigit():
+            continue
+        period, same_year = _resolve(match, published)
+        if period is None and not match["same"]:
+            continue
+        # Leading spaces of the optional 截至 group are not part of the expression.
+        lead = len(match.group(0)) - len(match.group(0).lstrip())
+        start += lead
+        before = shadow[max(0, start - 4) : start].rstrip()
+        after = shadow[end : end + 4].lstrip()
+        role = "set"
+        if before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
+            role = "reference"
+        elif before.endswith(("从", "由")) and after.startswith("的"):
+            role = "local"
+        found.append(
+            TimeExpr(
+                start=start,
+                end=end,
+                text=text[start:end],
+                period=period,
+                role=role,
+                as_of=bool(match["asof"]),
+                same_period_year=same_year,
+            )
+        )
+    return found
+
+
+def index_month(period: str) -> str:
+    """The month a monthly index belongs to when the text names a longer period."""
+    if "/" in period:
+        period = period.split("/")[1]
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return period
+    if len(period) == 10:
+        return period[:7]
+    year = int(period[:4])
+    if "-Q" in period:
+        return f"{year}-{3 * int(period[-1]):02d}"
+    if "-H" in period:
+        return f"{year}-{6 if period.endswith('H1') else 12}"
+    return f"{year}-12"
+
+
+def shift_year(period: str, year: int) -> str:
+    """The same period in another year: 2021-Q1 -> 2019-Q1 for "2019 年同期"."""
+    parts = period.split("/")
+    first_year = int(parts[0][:4])
+    delta = year - first_year
+    return "/".join(f"{int(p[:4]) + delta}{p[4:]}" for p in parts)

@@ -1,0 +1,98 @@
+"""Scoring rules of loaders.evaluate (shared/eval/README.md)."""
+
+import json
+from pathlib import Path
+
+from loaders.catalog import default_catalog
+from loaders.evaluate import (
+    EvaluationReport,
+    ScoredItem,
+    evaluate_dir,
+    format_report,
+    periods_agree,
+    score_observations,
+    values_agree,
+)
+
+DATA = Path(__file__).parent / "data" / "eval"
+
+
+def test_stock_periods_compare_end_dates_only():
+    assert periods_agree("2021-09-30", "2021-09", stock=True)
+    assert periods_agree("2021-12", "2021", stock=True)
+    assert not periods_agree("2021-09-29", "2021-09", stock=True)
+    assert periods_agree("2021-01/2021-06", "2021-H1", stock=False)
+    assert not periods_agree("2021-Q3", "2021-09", stock=False)
+    assert not periods_agree("not a period", "2021", stock=False)
+
+
+def test_values_within_half_a_percent():
+    assert values_agree(100.4, 100)
+    assert not values_agree(100.6, 100)
+    assert values_agree(-7.5, -7.5)
+    assert not values_agree(7.5, -7.5)
+
+
+def item(
+    indicator="logistics_total", period="2021-Q1", value=75.1, qualifier="exact", forecast=False
+):
+    return ScoredItem(indicator, period, value, qualifier, forecast)
+
+
+def test_matching_is_one_to_one_and_checks_forecast_flags():
+    catalog = default_catalog()
+    expected = [
+        item(),
+        item(indicator="ai_rd_platform_market", period="2025", value=15.5, forecast=True),
+    ]
+    extracted = [
+        item(),
+        item(value=75.2),  # a duplicate cannot match the same expected item twice
+        item(indicator="ai_rd_platform_market", period="2025", value=15.5, forecast=False),
+    ]
+    score = score_observations(extracted, expected, catalog)
+    assert (score.matched, score.extracted, score.expected) == (1, 3, 2)
+    assert score.precision == 1 / 3 and score.recall == 1 / 2
+    assert [m.indicator for m in score.misses] == ["ai_rd_platform_market"]
+    assert len(score.extras) == 2
+
+
+def test_qualifier_accuracy_is_over_matches():
+    catalog = default_catalog()
+    score = score_observations([item(qualifier="approx")], [item(qualifier="exact")], catalog)
+    assert score.matched == 1 and score.qualifier_accuracy == 0.0
+    assert score.qualifier_errors
+
+
+def test_evaluate_dir_scores_files_and_reports_misses(tmp_path):
+    brief = (DATA / "2021-29.txt").read_text(encoding="utf-8")
+    (tmp_path / "issue.txt").write_text(brief, encoding="utf-8")
+    expected = json.loads((DATA / "2021-29.expected.json").read_text(encoding="utf-8"))
+    expected["issue"]["number"] = 30  # a header that does not match
+    expected["observations"].append(
+        {"indicator": "logistics_total", "period": "2020", "value": 1.0, "qualifier": "exact"}
+    )
+    expected["observations"].append(
+        {"indicator": "logistics_total", "period": "2019", "value": 2.0, "derived": True}
+    )
+    (tmp_path / "issue.expected.json").write_text(json.dumps(expected), encoding="utf-8")
+    (tmp_path / "unlabelled.txt").write_text(brief, encoding="utf-8")
+
+    report = evaluate_dir(tmp_path)
+    assert [f.name for f in report.files] == ["issue.txt"]
+    score = report.files[0]
+    assert score.expected == 18 and score.matched == 17
+    assert report.precision == 1.0 and round(report.recall, 4) == round(17 / 18, 4)
+    assert not report.headers_ok and score.header_diffs == ["number: 29 != 30"]
+
+    text = format_report(report)
+    assert "missed:" in text and "logistics_total 2020" in text and "MISMATCH" in text
+    payload = report.to_json()
+    assert payload["matched"] == 17 and payload["files"][0]["name"] == "issue.txt"
+    json.dumps(payload, ensure_ascii=False)
+
+
+def test_empty_report():
+    report = EvaluationReport()
+    assert report.precision == 1.0 and report.recall == 1.0
+    assert "files: 0" in format_report(report)

@@ -1,0 +1,55 @@
+"""The loaders against every labelled brief in tests/data/eval: nothing wrong, nothing missed."""
+
+from pathlib import Path
+
+import pytest
+
+from loaders.catalog import default_catalog
+from loaders.evaluate import brief_files, evaluate_file
+from loaders.pipeline import extract_file
+
+EVAL_DIR = Path(__file__).parent / "data" / "eval"
+BRIEFS = brief_files(EVAL_DIR)
+
+
+def test_the_real_issue_and_the_practice_issues_are_present():
+    names = {brief.name for brief, _ in BRIEFS}
+    assert {"2021-15.txt", "2021-29.txt"} <= names
+    assert len(BRIEFS) >= 2
+
+
+@pytest.mark.parametrize(("brief", "expected"), BRIEFS, ids=[b.name for b, _ in BRIEFS])
+def test_precision_recall_and_qualifiers_are_perfect(brief, expected):
+    score = evaluate_file(brief, expected, default_catalog())
+    assert score.error is None
+    assert score.header_ok, score.header_diffs
+    assert score.extras == [], score.extras
+    assert score.misses == [], score.misses
+    assert score.precision == 1.0 and score.recall == 1.0
+    assert score.qualifier_accuracy == 1.0, score.qualifier_errors
+
+
+def test_the_sample_brief_in_data_scores_the_same():
+    sample = Path(__file__).parents[1] / "data" / "briefs" / "2021-15.txt"
+    score = evaluate_file(sample, EVAL_DIR / "2021-15.expected.json", default_catalog())
+    assert (score.precision, score.recall, score.qualifier_accuracy) == (1.0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize(("brief", "expected"), BRIEFS, ids=[b.name for b, _ in BRIEFS])
+def test_every_observation_quotes_its_sentence_in_the_cleaned_text(brief, expected):
+    extraction = extract_file(brief)
+    catalog = default_catalog()
+    for obs in extraction.observations + extraction.unassigned:
+        assert extraction.clean_text[obs.span_start : obs.span_end] == obs.quote
+        assert obs.figure_text and obs.figure_text in obs.quote
+        assert obs.quote[-1] in "。！？!?" or obs.quote == obs.quote.strip()
+    for obs in extraction.observations:
+        assert obs.unit == catalog.get(obs.indicator).unit
+        assert obs.article and obs.editor
+
+
+def test_one_value_per_series_and_period():
+    for brief, _ in BRIEFS:
+        observations = extract_file(brief).observations
+        keys = [(o.indicator, o.period, o.forecast) for o in observations]
+        assert len(keys) == len(set(keys)), brief.name

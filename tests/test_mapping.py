@@ -1,0 +1,186 @@
+"""Which catalog series a figure lands in, written as small sentences in the brief's style."""
+
+from datetime import date
+
+import pytest
+
+from loaders.catalog import default_catalog
+from loaders.figures import extract_figures
+from loaders.models import Article, IssueHeader
+
+
+def run(text: str, published: date = date(2022, 6, 20), title: str = "动态"):
+    header = IssueHeader(title="产业创新动态", year=published.year, number=9, published=published)
+    article = Article(index=0, title=title, editor="某某", text=text, start=10, end=10 + len(text))
+    return extract_figures(header, [article], default_catalog())
+
+
+def mapped(text: str, **kwargs) -> set[tuple]:
+    observations, _ = run(text, **kwargs)
+    return {
+        (o.indicator, o.period, round(o.value, 4), o.qualifier, o.forecast) for o in observations
+    }
+
+
+def test_logistics_year_to_date():
+    text = "中物联数据显示,1-5月,全国社会物流总额126.1万亿元,按可比价格计算,同比增长4.6%,两年平均增长6.0%。"
+    assert mapped(text) == {
+        ("logistics_total", "2022-01/2022-05", 126.1, "exact", False),
+        ("logistics_total_yoy", "2022-01/2022-05", 4.6, "exact", False),
+        ("logistics_total_yoy_2y", "2022-01/2022-05", 6.0, "exact", False),
+    }
+
+
+def test_period_and_subject_carry_into_the_next_sentence():
+    text = "2021年全年,社会物流总额335.2万亿元。按可比价格计算,同比增长9.2%。"
+    assert mapped(text, published=date(2022, 2, 21)) == {
+        ("logistics_total", "2021", 335.2, "exact", False),
+        ("logistics_total_yoy", "2021", 9.2, "exact", False),
+    }
+
+
+def test_a_decline_makes_growth_negative():
+    text = "一季度物流业总收入3.1万亿元,同比下降2.5%。"
+    assert ("logistics_revenue_yoy", "2022-Q1", -2.5, "exact", False) in mapped(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年,工业品物流总额108.3万亿元,同比增长5.1%。",
+        "上半年,社会物流总费用8.4万亿元,同比增长4.9%。",
+        "1-5月,快递业务量完成428亿件,同比增长3.0%。",
+        "1-5月,进口货物物流总额7.2万亿元,同比下降4.4%。",
+        "5月份中国物流业景气指数为48.4%,较上月回升4.4个百分点。",
+        "仓储、快递等行业业务量指数均在50%以上。",
+        "社会物流总额增速较上月提高1.2个百分点。",
+        "物流行业方面,相关企业收入同比增长8.1%。",
+    ],
+)
+def test_other_subjects_never_land_in_logistics_series(text):
+    assert mapped(text, title="物流运行情况") == set()
+
+
+def test_respectively_pairs_subjects_and_figures():
+    text = "6月份,物流业务总量指数和新订单指数分别为51.2%和49.6%,分别较上月回升2.8和1.9个百分点。"
+    assert mapped(text, published=date(2022, 7, 11), title="物流景气回升") == {
+        ("logistics_business_index", "2022-06", 51.2, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 49.6, "exact", False),
+    }
+
+
+def test_monthly_index_without_a_period_is_the_month_before_publication():
+    text = "物流市场回暖。新订单指数为52.3%。"
+    assert mapped(text, published=date(2022, 7, 11), title="物流景气") == {
+        ("logistics_new_orders_index", "2022-06", 52.3, "exact", False),
+    }
+
+
+def test_national_carbon_market_at_year_end():
+    text = (
+        "截至2021年底,全国碳市场碳排放配额累计成交量1.79亿吨,累计成交额76.61亿元。"
+        "12月31日收盘价为54.22元/吨,较首日开盘价上涨13%。"
+    )
+    assert mapped(text, published=date(2022, 1, 14)) == {
+        ("carbon_national_cum_volume", "2021-12", 1.79, "exact", False),
+        ("carbon_national_cum_turnover", "2021-12", 76.61, "exact", False),
+        ("carbon_national_price", "2021-12-31", 54.22, "exact", False),
+    }
+
+
+def test_annual_coverage_is_not_a_traded_volume():
+    assert mapped("全国碳市场年覆盖二氧化碳排放量约45亿吨。") == set()
+
+
+def test_pilot_and_national_markets_are_told_apart_by_context():
+    text = (
+        "截至2022年4月,地方试点碳市场累计配额成交量5.2亿吨,累计成交额约128亿元。"
+        "全国碳市场累计成交量1.9亿吨。"
+    )
+    assert mapped(text, title="碳市场进展") == {
+        ("carbon_pilot_cum_volume", "2022-04", 5.2, "exact", False),
+        ("carbon_pilot_cum_turnover", "2022-04", 128.0, "approx", False),
+        ("carbon_national_cum_volume", "2022-04", 1.9, "exact", False),
+    }
+
+
+def test_a_stock_without_a_date_takes_the_issue_month():
+    assert mapped("全国碳市场共纳入发电行业重点排放单位2162家。") == {
+        ("carbon_national_units", "2022-06", 2162.0, "exact", False),
+    }
+
+
+def test_telecom_deals_exclude_outbound_and_domestic_subsets():
+    text = (
+        "普华永道报告显示,2021年中国电信行业并购交易156笔,交易总金额约2,010亿元,"
+        "其中境外并购交易12笔,境内并购交易金额1,600亿元。"
+    )
+    assert mapped(text, published=date(2022, 3, 7)) == {
+        ("telecom_ma_deals", "2021", 156.0, "exact", False),
+        ("telecom_ma_value", "2021", 2010.0, "approx", False),
+    }
+
+
+def test_market_growth_without_a_series_stays_unassigned():
+    observations, unassigned = run("2021年中国人工智能研发平台市场规模达3.6亿美元,同比增长58.9%。")
+    assert {(o.indicator, o.value) for o in observations} == {("ai_rd_platform_market", 3.6)}
+    assert [u.value for u in unassigned] == [58.9]
+    assert "人工智能研发平台市场规模" in unassigned[0].subject
+
+
+def test_dollars_never_land_in_a_yuan_series_and_back():
+    assert mapped("2021年人工智能研发平台市场规模达25亿元。") == set()
+    assert mapped("2021年中国电信行业并购交易金额达18亿美元,电信并购活跃。") == set()
+
+
+def test_forecasts_are_flagged():
+    text = "IDC预计,到2026年中国人工智能研发平台市场规模将突破20亿美元。"
+    assert mapped(text) == {("ai_rd_platform_market", "2026", 20.0, "more_than", True)}
+
+
+def test_l2_penetration_but_not_other_car_figures():
+    text = "2021年,我国L2级智能网联乘用车市场渗透率达23.5%,新能源汽车销量352万辆,L3级车型开展测试。"
+    assert mapped(text) == {("l2_penetration", "2021", 23.5, "exact", False)}
+
+
+def test_a_flow_without_any_period_is_not_guessed():
+    observations, unassigned = run("社会物流总额同比增长3.2%。")
+    assert observations == []
+    assert unassigned and unassigned[0].period is None
+
+
+def test_conflicting_values_go_to_review():
+    text = "一季度社会物流总额75.1万亿元。\n一季度社会物流总额76.0万亿元。"
+    observations, unassigned = run(text)
+    assert observations == []
+    assert sorted(u.value for u in unassigned) == [75.1, 76.0]
+
+
+def test_parenthesis_keeps_its_period_to_itself():
+    text = "二季度全国社会物流总额80.2万亿元,同比增长3.1%(上年二季度为增长12.0%),两年平均增长7.4%。"
+    assert mapped(text, published=date(2022, 7, 18)) == {
+        ("logistics_total", "2022-Q2", 80.2, "exact", False),
+        ("logistics_total_yoy", "2022-Q2", 3.1, "exact", False),
+        ("logistics_total_yoy", "2021-Q2", 12.0, "exact", False),
+        ("logistics_total_yoy_2y", "2022-Q2", 7.4, "exact", False),
+    }
+
+
+def test_from_the_year_before_to_this_year():
+    text = "电信行业并购方面,交易总金额从2020年的1,750亿元降至2021年的980亿元。"
+    assert mapped(text, published=date(2022, 3, 7)) == {
+        ("telecom_ma_value", "2020", 1750.0, "exact", False),
+        ("telecom_ma_value", "2021", 980.0, "exact", False),
+    }
+
+
+def test_provenance_quotes_the_whole_sentence():
+    text = "物流运行平稳。\n数据显示,前三季度社会物流总额232.0万亿元,同比增长11.6%。后续将发布详细数据。"
+    observations, _ = run(text, published=date(2021, 10, 25))
+    full = " " * 10 + text
+    for obs in observations:
+        assert full[obs.span_start : obs.span_end] == obs.quote
+        assert obs.quote == "数据显示,前三季度社会物流总额232.0万亿元,同比增长11.6%。"
+        assert obs.period_text == "前三季度"
+        assert obs.editor == "某某"
+    assert {o.figure_text for o in observations} == {"232.0万亿元", "11.6%"}

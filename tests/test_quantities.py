@@ -1,0 +1,136 @@
+"""Numbers, units, magnitudes and qualifiers as the brief writes them."""
+
+import pytest
+
+from loaders.quantities import Quantity, convert, find_quantities, parse_chinese_number
+
+
+def only(text: str) -> Quantity:
+    found = find_quantities(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("累计成交金额 12,350 亿元", 12350e8, "元"),
+        ("营业收入 3.25万亿元", 3.25e12, "元"),
+        ("交易量 2,480万吨", 2480e4, "吨"),
+        ("平台规模 6.7 亿美元", 6.7e8, "美元"),
+        ("共完成 87 笔", 87, "笔"),
+        ("入驻 三千家 企业", 3000, "家"),
+        ("开通 二十个 站点", 20, "个"),
+        ("融资两亿元", 2e8, "元"),
+        ("成交均价 51.2 元/吨", 51.2, "元/吨"),
+        ("渗透率为 23.5%", 23.5, "%"),
+        ("全角数字 ３６．５％", 36.5, "%"),
+        ("上升 2.4 个百分点", 2.4, "pp"),
+        ("发放 300 张证书", 300, "张"),
+        ("销量 85 万辆", 85e4, "辆"),
+    ],
+)
+def test_values_and_units(text, value, unit):
+    q = only(text)
+    assert q.value == pytest.approx(value)
+    assert q.unit == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("约 62.3 亿元", "approx"),
+        ("大约 15 家", "approx"),
+        ("近 4000 家", "approx"),
+        ("80 亿元左右", "approx"),
+        ("超过 1,200 亿元", "more_than"),
+        ("超 45%", "more_than"),
+        ("逾 300 笔", "more_than"),
+        ("突破 10 万亿元", "more_than"),
+        ("3000 多家", "more_than"),
+        ("30多个", "more_than"),
+        ("500 家以上", "more_than"),
+        ("不足 20 笔", "less_than"),
+        ("不到 8%", "less_than"),
+        ("低于 5%", "less_than"),
+        ("共 56 笔", "exact"),
+    ],
+)
+def test_qualifiers(text, qualifier):
+    assert only(text).qualifier == qualifier
+
+
+def test_comparison_is_not_a_qualifier():
+    # "低于上月" compares with last month; the figure itself is exact.
+    q = only("新订单指数低于上月 1.8 个百分点")
+    assert q.qualifier == "exact"
+    assert q.unit == "pp"
+
+
+def test_range_keeps_both_bounds():
+    q = only("各分项指数处于 48-52%的区间")
+    assert (q.value, q.value_high, q.unit) == (48, 52, "%")
+    assert q.is_range
+
+
+def test_bare_number_shares_the_unit_of_the_next():
+    found = find_quantities("分别回落 2.2 和 0.6 个百分点")
+    assert [(q.value, q.unit) for q in found] == [(2.2, "pp"), (0.6, "pp")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加快 5G 网络建设",
+        "推进“十四五”规划",
+        "L2 级和 L3 级自动驾驶",
+        "该法第 31 条规定",
+        "采用 3D 打印工艺",
+        "减少二氧化碳排放",
+        "2022 年 6 月 30 日发布",
+        "1-5 月累计",
+        "总第 480 期",
+        "一是加强监管，首先，第三",
+        "研究机构 IDC 发布",
+        "间距为 $4.5\\ \\mu\\text{m}$ 的阵列",
+        "受 COVID-19 影响",
+        "交易数量占比提升至三成以上",
+        "第一个履约周期",
+        "《2025 年发展规划》提出",
+        "营收 12.5",
+    ],
+)
+def test_not_figures(text):
+    assert find_quantities(text) == []
+
+
+def test_offsets_point_into_the_text():
+    text = "截至年底,共有 1,024 家企业,累计成交约 7.3 亿元。"
+    for q in find_quantities(text):
+        assert text[q.start : q.end] == q.text
+    assert [q.text for q in find_quantities(text)] == ["1,024 家", "约 7.3 亿元"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("三千", 3000), ("二十", 20), ("两", 2), ("一万二千", 12000), ("三亿", 3e8), ("十四五", None)],
+)
+def test_chinese_numerals(text, value):
+    assert parse_chinese_number(text) == value
+
+
+def test_conversion_into_catalog_units():
+    assert convert(only("1,765 万吨"), "亿吨") == pytest.approx(0.1765)
+    assert convert(only("3.2 万亿元"), "亿元") == pytest.approx(32000)
+    assert convert(only("4,800 亿元"), "万亿元") == pytest.approx(0.48)
+    assert convert(only("2162 家"), "家") == 2162
+    assert convert(only("1.4 亿美元"), "亿美元") == pytest.approx(1.4)
+
+
+def test_currency_is_never_converted():
+    assert convert(only("1.4 亿美元"), "亿元") is None
+    assert convert(only("520 亿元"), "亿美元") is None
+
+
+def test_percent_points_are_not_percent():
+    assert convert(only("回升 1.5 个百分点"), "%") is None
