@@ -1,0 +1,273 @@
+"""The store under concurrency and faults: threads, killed writers, locks, a full disk.
+
+Real DuckDB files in tmp_path; writers in child processes are tests/reliability_worker.py.
+Each test runs for a few seconds at most; loops are bounded by time or count, and no
+assertion is about time.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import synthetic_extraction
+from loaders.catalog import default_catalog
+from loaders.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER = ROOT / "tests" / "reliability_worker.py"
+# Observations per synthetic issue: a reader must see all of an issue's rows or none.
+N_OBS = 12
+
+
+def _worker(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+def _rows_per_issue(store: Store) -> dict[str, int]:
+    frame = store.series(default_catalog().ids())
+    return frame.groupby("issue_key").size().to_dict()
+
+
+def _assert_complete(store: Store, n_obs: int) -> dict[str, int]:
+    """Every stored issue has all of its observations; returns issue_key -> figure_count."""
+    issues = store.issues()
+    counts = dict(zip(issues["issue_key"], issues["figure_count"], strict=True))
+    partial = {key: count for key, count in counts.items() if count != n_obs}
+    assert partial == {}, f"partial issues after reopening: {partial}"
+    return counts
+
+
+# ---------------------------------------------------------------- readers and a writer
+
+
+def test_readers_never_see_part_of_an_issue_while_a_writer_commits(tmp_path):
+    store = Store(tmp_path / "shared.duckdb")
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    partial_snapshots: list[dict[str, int]] = []
+    reads = [0] * 8
+    issues_seen = [0] * 8
+    committed: list[str] = []
+
+    def reader(slot: int) -> None:
+        try:
+            while not stop.is_set():
+                counts = _rows_per_issue(store)
+                bad = {key: n for key, n in counts.items() if n != N_OBS}
+                if bad:
+                    partial_snapshots.append(bad)
+                issues = store.issues()
+                bad_issues = issues[issues["figure_count"] != N_OBS]
+                if len(bad_issues):
+                    partial_snapshots.append(
+                        dict(zip(bad_issues.issue_key, bad_issues.figure_count, strict=True))
+                    )
+                reads[slot] += 1
+                issues_seen[slot] = max(issues_seen[slot], len(counts))
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    def writer() -> None:
+        try:
+            seq = 0
+            # Bounded: at most 2.5 s or 400 issues, whichever comes first.
+            deadline = time.monotonic() + 2.5
+            while time.monotonic() < deadline and seq < 400:
+                store.ingest(synthetic_extraction(seq, N_OBS), actor="writer")
+                committed.append(synthetic_extraction(seq, N_OBS).issue.key)
+                if seq % 5 == 4:
+                    # A replacement deletes and re-inserts an issue's rows: the riskiest write.
+                    result = store.ingest(synthetic_extraction(seq - 2, N_OBS, variant=1))
+                    assert result.status == "replaced"
+                seq += 1
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            stop.set()
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(8)]
+    threads.append(threading.Thread(target=writer))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        assert partial_snapshots == []
+        assert len(committed) >= 5
+        assert all(n > 0 for n in reads), reads
+        # The readers really watched the store fill up (the check could have failed).
+        assert max(issues_seen) > 0
+        final = _rows_per_issue(store)
+        assert set(final) == set(committed)
+        assert set(final.values()) == {N_OBS}
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------- a writer killed mid-ingest
+
+KILL_ROUNDS = 20
+ISSUES_PER_ROUND = 200  # more than a worker can commit before its kill
+
+
+def test_writer_killed_with_sigkill_loses_nothing_acknowledged(tmp_path):
+    db = tmp_path / "killed.duckdb"
+    Store(db).close()
+    rng = random.Random(20211015)
+    acknowledged: set[str] = set()
+    killed_mid_run = 0
+    server = _worker("serve", str(db), stdin=subprocess.PIPE)
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        assert server.stdout.readline().strip() == "SERVING"
+        for round_no in range(KILL_ROUNDS):
+            first = round_no * ISSUES_PER_ROUND
+            server.stdin.write(f"ingest {first} {ISSUES_PER_ROUND} {N_OBS}\n")
+            server.stdin.flush()
+            child, ready = None, False
+            while child is None or not ready:
+                line = server.stdout.readline()
+                assert line, "the fork server stopped"
+                if line.startswith("CHILD "):
+                    child = int(line.split()[1])
+                ready = ready or line.strip() == "READY"
+            time.sleep(rng.uniform(0.0, 0.15))
+            os.kill(child, signal.SIGKILL)
+            lines = []
+            while not (line := server.stdout.readline()).startswith("REAPED "):
+                assert line, "the fork server stopped"
+                lines.append(line.strip())
+            status = int(line.split()[2])
+            assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+            if "DONE" not in lines:
+                killed_mid_run += 1
+            acks = [line.split()[1] for line in lines if line.startswith("ACK ")]
+            acknowledged.update(acks)
+
+            with Store(db) as store:
+                counts = _assert_complete(store, N_OBS)
+                missing = acknowledged - set(counts)
+                assert missing == set(), f"round {round_no}: acknowledged but lost: {missing}"
+                # The commit in flight at the kill either landed whole or not at all;
+                # committing it (and an acknowledged one) again leaves exactly one copy.
+                in_flight = synthetic_extraction(first + len(acks), N_OBS)
+                again = store.ingest(in_flight, actor="test")
+                assert again.status in {"new", "unchanged"}
+                if acks:
+                    repeat = store.ingest(synthetic_extraction(first, N_OBS), actor="test")
+                    assert repeat.status == "unchanged"
+                counts = _assert_complete(store, N_OBS)
+                acknowledged.add(in_flight.issue.key)
+                assert set(counts) >= acknowledged
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    assert killed_mid_run == KILL_ROUNDS
+
+
+# ---------------------------------------------------------------- a second process
+
+
+def test_second_process_is_refused_clearly_and_the_holder_keeps_serving(tmp_path):
+    db = tmp_path / "held.duckdb"
+    with Store(db) as app_store:
+        app_store.ingest(synthetic_extraction(0, N_OBS))
+        proc = _worker("open", str(db))
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 3, err
+        assert out.startswith("REFUSED ")
+        assert str(db) in out
+        assert "in use by another program" in out
+        # The app that holds the file reads and writes as before.
+        assert _rows_per_issue(app_store) == {synthetic_extraction(0, N_OBS).issue.key: N_OBS}
+        assert app_store.ingest(synthetic_extraction(1, N_OBS)).status == "new"
+        assert len(_rows_per_issue(app_store)) == 2
+
+
+# ---------------------------------------------------------------- two editors at once
+
+
+@pytest.mark.parametrize("same_content", [True, False], ids=["same-file", "different-files"])
+def test_two_editors_committing_one_issue_leave_one_copy(tmp_path, same_content):
+    with Store(tmp_path / "editors.duckdb") as store:
+        for seq in range(8):
+            versions = [
+                synthetic_extraction(seq, N_OBS),
+                synthetic_extraction(seq, N_OBS, variant=0 if same_content else 1),
+            ]
+            barrier = threading.Barrier(2)
+            statuses: list[str] = []
+            errors: list[BaseException] = []
+
+            def commit(extraction, barrier=barrier, statuses=statuses, errors=errors):
+                try:
+                    barrier.wait(timeout=10)
+                    statuses.append(store.ingest(extraction, actor="editor").status)
+                except BaseException as exc:  # noqa: BLE001
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=commit, args=(v,)) for v in versions]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=30)
+            assert errors == []
+            expected_second = "unchanged" if same_content else "replaced"
+            assert sorted(statuses) == sorted(["new", expected_second])
+            key = versions[0].issue.key
+            assert (store.issues()["issue_key"] == key).sum() == 1
+            stored = store.observations_for_issue(key)
+            assert len(stored) == N_OBS
+            # One whole version, never a mix of the two editors' figures.
+            values = sorted(stored["value"])
+            assert values in [sorted(o.value for o in v.observations) for v in versions]
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs POSIX file-size limits")
+def test_disk_full_during_a_commit_is_a_clear_error_and_the_store_carries_on(tmp_path):
+    db = tmp_path / "full.duckdb"
+    with Store(db) as store:
+        for seq in range(3):
+            store.ingest(synthetic_extraction(seq, N_OBS))
+    before, after = tmp_path / "before", tmp_path / "after"
+    proc = _worker("disk-full", str(db), str(before), str(after), str(N_OBS))
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    lines = out.splitlines()
+    errors = [line for line in lines if line.startswith("ERROR ")]
+    assert len(errors) == 1, out
+    message = errors[0]
+    assert "could not store issue 2001-08" in message
+    assert "nothing was changed" in message
+    assert "File too large" in message or "No space" in message
+    # Nothing lost: every table exports byte for byte as before the failed commit.
+    names = sorted(p.name for p in before.iterdir())
+    assert names == sorted(p.name for p in after.iterdir())
+    _, mismatch, errs = filecmp.cmpfiles(before, after, names, shallow=False)
+    assert (mismatch, errs) == ([], [])
+    # Recovered without a restart: the same Store object committed the next issue.
+    assert lines[-1] == "ACK 2001-09 new"
+    with Store(db) as store:
+        counts = _assert_complete(store, N_OBS)
+        assert sorted(counts) == ["2001-01", "2001-02", "2001-03", "2001-09"]
