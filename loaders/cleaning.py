@@ -21,6 +21,8 @@ The contract (what `clean_text` returns; `loaders.figures` matches on it):
   "产业创新动态"), page numbers ("- 3 -", "第 3 页", "3/8", a lone number)
   are dropped. The first occurrence of a repeated line is kept when it is
   part of the issue header at the top.
+- A table row (read from a DOCX, cells apart by tabs) is one line with its
+  cells joined by " | " and is never joined to the lines around it.
 
 Rules that decide whether a line break is a real paragraph break:
 a break is real when the line before ends a sentence (。!?;: or a closing
@@ -61,6 +63,8 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|(?i:page)\s*\d{1,3}(?:\s*(?i:of)\s*\d{1,3})?)$"
 )
+# Cells of a table row (a DOCX table) stay apart, one row per line.
+TABLE_CELL_SEPARATOR = " | "
 # Running headers are short; a longer repeated line is real text.
 RUNNING_HEADER_MAX_CHARS = 40
 # The issue header sits in the first lines; a repeated line met there first is kept once.
@@ -80,9 +84,12 @@ _CONTINUATION_START = re.compile(r"^[,，、。;；:：!?)\]】》」』”’%.
 
 def _normalise_chars(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_INVISIBLE)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\t", " ")
+    return unicodedata.normalize("NFKC", text)
+
+
+def _drop_controls(text: str) -> str:
     # Vertical tab, form feed and other controls carry no text.
     return _CONTROL.sub("", text)
 
@@ -197,13 +204,26 @@ def _joiner(prev: str, cur: str) -> str:
     return ""
 
 
+def _table_row(line: str) -> str:
+    """A table row read from a DOCX (cells apart by tabs) as "cell | cell"."""
+    return TABLE_CELL_SEPARATOR.join(
+        tidy_spaces(cell) for cell in re.split(r"\t+", line) if cell.strip()
+    )
+
+
 def clean_text(raw: str) -> str:
     """The normalised text of a brief (see the module docstring for the contract)."""
     text = _normalise_chars(raw)
     lines: list[str] = []
+    rows: set[str] = set()
     for raw_line in text.split("\n"):
-        line = raw_line.strip()
+        line = _drop_controls(raw_line).strip(" \t\u00a0")
         if not line:
+            continue
+        if "\t" in line:
+            row = _table_row(line)
+            rows.add(row)
+            lines.append(row)
             continue
         for piece in _split_glued_editor(line):
             lines.append(re.sub(r" {2,}", " ", piece) if _is_editor(piece) else tidy_spaces(piece))
@@ -212,6 +232,7 @@ def clean_text(raw: str) -> str:
     lines = [line for i, line in enumerate(lines) if i not in drop]
     if not lines:
         return ""
+    verbatim = [_is_editor(line) or line in rows for line in lines]
 
     header_end = _header_end(lines)
     editor = [_is_editor(line) for line in lines]
@@ -234,8 +255,8 @@ def clean_text(raw: str) -> str:
         else:
             keep = (
                 i - 1 <= header_end
-                or editor[i - 1]
-                or editor[i]
+                or verbatim[i - 1]
+                or verbatim[i]
                 or title[i - 1]
                 or _ends_sentence(prev)
                 or _is_heading(prev)
@@ -244,4 +265,4 @@ def clean_text(raw: str) -> str:
             paragraphs.append(cur)
         else:
             paragraphs[-1] += _joiner(paragraphs[-1], cur) + cur
-    return "\n".join(tidy_spaces(p) if not _is_editor(p) else p for p in paragraphs)
+    return "\n".join(p if _is_editor(p) or p in rows else tidy_spaces(p) for p in paragraphs)

@@ -50,6 +50,7 @@ ISSUE_RE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*年\s*第\s*(?P<number>\d{1,3})\s*期"
     r"(?:\s*[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
 )
+TOTAL_RE = re.compile(r"^[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?$")
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*"
     r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
@@ -136,6 +137,12 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
             source,
         )
 
+    total = int(issue_match["total"]) if issue_match["total"] else None
+    if total is None and issue_at + 1 < len(lines):
+        # A PDF may put "(总第 460 期)" on the line after "2021 年第 15 期".
+        match = TOTAL_RE.match(lines[issue_at + 1].norm)
+        total = int(match["total"]) if match else None
+
     title = None
     before = lines[issue_at].norm[: issue_match.start()].strip(" ·|-—")
     if before and not MASTHEAD_RE.search(before):
@@ -177,7 +184,7 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
         title=title,
         year=int(issue_match["year"]),
         number=int(issue_match["number"]),
-        total_number=int(issue_match["total"]) if issue_match["total"] else None,
+        total_number=total,
         published=published,
     )
     return header, body_at

@@ -1,0 +1,417 @@
+"""Turn the bytes of an uploaded brief into text: TXT/MD, PDF or DOCX.
+
+The type is decided by the content, not the name: `%PDF-` starts a PDF, a ZIP
+archive holding `word/document.xml` is a DOCX, anything else must decode as
+text. Text is decoded strictly (a byte-order mark first, then UTF-8, then
+GB18030, which covers GBK and GB2312) and the result must look like Chinese or
+English prose; nothing is ever decoded "with replacement" into mojibake.
+Every refusal is a BriefReadError whose message names the file and the problem.
+
+The caps below protect the upload page: a brief is a few pages, so anything
+far bigger is a mistake or an attack, and is refused before it can use up
+memory or time.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+
+from loaders.errors import BriefReadError
+
+# A PDF of one issue is well under 2 MB; 20 MB leaves room for scans with a
+# text layer and still bounds the memory one upload can take.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# An issue has 4 to 20 pages; a 200-page PDF is not a brief, and pypdf, pure
+# Python, would take minutes on it.
+MAX_PDF_PAGES = 200
+# Text extraction is checked against this deadline between pages, so a
+# hostile or pathological PDF cannot hold a worker for long.
+PDF_EXTRACT_SECONDS = 20.0
+# A DOCX is a ZIP archive; these bound what opening it may inflate (a "zip
+# bomb" declares small compressed members that expand to gigabytes). An issue
+# as DOCX holds well under 5 MB uncompressed, images included.
+MAX_DOCX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_DOCX_MEMBER_BYTES = 50 * 1024 * 1024
+MAX_DOCX_MEMBERS = 1000
+# XML compresses about 10:1 and rarely beyond 100:1; 200:1 on a member larger
+# than 1 MB is the signature of a bomb, not of a document.
+MAX_DOCX_COMPRESSION_RATIO = 200
+DOCX_RATIO_CHECK_MIN_BYTES = 1024 * 1024
+# Share of characters that must be ordinary prose characters (CJK, ASCII,
+# common punctuation) for decoded text to be accepted as text.
+MIN_PROSE_SHARE = 0.95
+# Mojibake signatures: accented Latin letters in a text without any Chinese
+# character, and Chinese characters wedged between Latin letters.
+MAX_ACCENTED_SHARE = 0.05
+MAX_WEDGED_SHARE = 0.2
+# Chinese prose draws over 99 % of its characters from the 3,755 common ones
+# (GB2312 level 1); bytes decoded with the wrong Chinese codec land all over
+# the rare ranges (about 15-65 % common in tests).
+MIN_COMMON_HANZI_SHARE = 0.85
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _refuse(message: str, filename: str) -> BriefReadError:
+    return BriefReadError(message, source=filename)
+
+
+def _suffix(filename: str) -> str:
+    name = filename.lower().rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def read_brief_text(data: bytes, filename: str) -> str:
+    """The text of a brief file (TXT, MD, PDF or DOCX), refused with BriefReadError otherwise."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _refuse(
+            f"file is too large ({len(data) / 1024 / 1024:.1f} MB); the limit is "
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+            filename,
+        )
+    if not data.strip():
+        raise _refuse("empty file: there is no text to read", filename)
+
+    suffix = _suffix(filename)
+    if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        return _read_pdf(data, filename)
+    if data.startswith(_ZIP_MAGIC):
+        return _read_docx(data, filename)
+    if data.startswith(_OLE_MAGIC):
+        raise _refuse(
+            "this is an old binary Word (.doc) or Excel file, which cannot be read; "
+            "save it as .docx or PDF",
+            filename,
+        )
+    try:
+        text = decode_text(data)
+    except ValueError as exc:
+        if suffix == "pdf":
+            raise _refuse(
+                "named .pdf but is not a PDF file (it does not start with %PDF-)", filename
+            ) from exc
+        if suffix == "docx":
+            raise _refuse(
+                "named .docx but is not a Word document (not a ZIP archive)", filename
+            ) from exc
+        raise _refuse(str(exc), filename) from exc
+    if suffix in {"md", "markdown"}:
+        text = _strip_markdown(text)
+    if not text.strip():
+        raise _refuse("empty file: it holds only blank space", filename)
+    return text
+
+
+# --- text ---------------------------------------------------------------
+
+
+def _is_common_hanzi(char: str) -> bool:
+    """In GB2312 level 1, the 3,755 most frequent characters (first byte 0xB0-0xD7)."""
+    try:
+        encoded = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
+
+
+def _prose_problem(text: str) -> str | None:
+    """Why the decoded text does not look like Chinese/English prose, or None if it does."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return None
+    if "\ufffd" in text:
+        return "it contains replacement characters (\ufffd), the text was already damaged"
+    bad = 0
+    letters = 0
+    for c in chars:
+        code = ord(c)
+        cat = unicodedata.category(c)
+        if cat.startswith("C"):  # controls, private use, unassigned, surrogates
+            bad += 1
+        elif 0x3400 <= code <= 0x4DBF or 0x20000 <= code:
+            # Rare ideographs (Extension A and beyond) are what mojibake is made of.
+            bad += 1
+        elif (
+            c.isascii()
+            or 0x4E00 <= code <= 0x9FFF
+            or 0x3000 <= code <= 0x303F
+            or 0xFF00 <= code <= 0xFFEF
+        ):
+            letters += c.isalnum()
+        elif cat[0] in "PSN" or cat == "Lm" or 0x80 <= code <= 0x24F:
+            pass  # punctuation, symbols, Latin with accents: prose, but not evidence of it
+        else:
+            bad += 1
+    share = 1 - bad / len(chars)
+    if share < MIN_PROSE_SHARE:
+        return f"only {share:.0%} of its characters are ordinary Chinese or English text"
+    if letters == 0:
+        return "it holds no Chinese characters, letters or digits"
+    cjk = [i for i, c in enumerate(text) if 0x4E00 <= ord(c) <= 0x9FFF]
+    accented = sum(1 for c in chars if 0xC0 <= ord(c) <= 0x2FF)
+    if not cjk and accented > MAX_ACCENTED_SHARE * len(chars):
+        # "äº§ä¸šåˆ›æ–°" is UTF-8 Chinese read as Latin-1/cp1252 somewhere upstream.
+        return "it looks like Chinese text decoded with a Western encoding (ä, å, æ … instead of characters)"
+    if len(cjk) >= 10:
+        common = sum(1 for i in cjk if _is_common_hanzi(text[i]))
+        if common < MIN_COMMON_HANZI_SHARE * len(cjk):
+            return (
+                f"only {common / len(cjk):.0%} of its Chinese characters are common ones; "
+                "it looks like text decoded with the wrong encoding"
+            )
+    if cjk:
+        # Latin-1 bytes read as GB18030 give single characters wedged between
+        # Latin letters ("r閟um閟"); Chinese prose almost never does that.
+        wedged = sum(
+            1
+            for i in cjk
+            if 0 < i < len(text) - 1
+            and text[i - 1].isascii()
+            and text[i - 1].isalpha()
+            and text[i + 1].isascii()
+            and text[i + 1].isalpha()
+        )
+        if wedged > MAX_WEDGED_SHARE * len(cjk):
+            return "its Chinese characters sit between Latin letters, the mark of text decoded with the wrong encoding"
+    return None
+
+
+def decode_text(data: bytes) -> str:
+    """Strictly decoded text; ValueError saying why when no encoding gives sensible text."""
+    candidates: list[tuple[str, bytes]]
+    if data.startswith(_UTF8_BOM):
+        candidates = [("UTF-8", data[len(_UTF8_BOM) :])]
+        codecs = {"UTF-8": "utf-8"}
+    elif data.startswith(_UTF32_BOMS):
+        candidates, codecs = [("UTF-32", data)], {"UTF-32": "utf-32"}
+    elif data.startswith(_UTF16_BOMS):
+        candidates, codecs = [("UTF-16", data)], {"UTF-16": "utf-16"}
+    else:
+        candidates = [("UTF-8", data), ("GB18030", data)]
+        codecs = {"UTF-8": "utf-8", "GB18030": "gb18030"}
+        # UTF-16 without a byte-order mark: every other byte of ASCII-range text is zero.
+        if data.count(b"\x00") > len(data) // 4:
+            candidates = [("UTF-16-LE", data), ("UTF-16-BE", data)]
+            codecs = {"UTF-16-LE": "utf-16-le", "UTF-16-BE": "utf-16-be"}
+    problems = []
+    for name, payload in candidates:
+        try:
+            text = payload.decode(codecs[name], errors="strict")
+        except UnicodeDecodeError:
+            problems.append(f"not valid {name}")
+            continue
+        problem = _prose_problem(text)
+        if problem is None:
+            return text.lstrip("\ufeff")
+        problems.append(f"as {name} {problem}")
+    if len(candidates) == 1:
+        raise ValueError(
+            f"cannot decode the text: it has a {candidates[0][0]} byte-order mark but is {problems[0]}"
+        )
+    raise ValueError(
+        "cannot decode the text as UTF-8, GB18030/GBK or UTF-16 ("
+        + "; ".join(problems)
+        + "); save it as UTF-8 text, PDF or DOCX"
+    )
+
+
+_MD_HEADING = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(?=\S))", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_RULE = re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.MULTILINE)
+
+
+def _strip_markdown(text: str) -> str:
+    """Markdown marks are not part of the brief: '## 标题' → '标题', '**2021年**' → '2021年'."""
+    text = _MD_RULE.sub("", text)
+    text = _MD_HEADING.sub("", text)
+    return _MD_EMPHASIS.sub(r"\2", text)
+
+
+# --- PDF ------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes, filename: str) -> str:
+    from pypdf import PdfReader
+
+    started = time.monotonic()
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _refuse("the PDF is password-protected; save an unprotected copy", filename)
+        pages = reader.pages
+        count = len(pages)
+    except BriefReadError:
+        raise
+    except Exception as exc:  # pypdf raises many types on damaged files
+        raise _refuse(
+            f"damaged PDF, cannot be opened ({type(exc).__name__}: {exc})", filename
+        ) from exc
+    if count == 0:
+        raise _refuse("the PDF has no pages", filename)
+    if count > MAX_PDF_PAGES:
+        raise _refuse(f"the PDF has {count} pages; a brief has at most {MAX_PDF_PAGES}", filename)
+
+    texts = []
+    for number in range(count):
+        if time.monotonic() - started > PDF_EXTRACT_SECONDS:
+            raise _refuse(
+                f"reading the PDF text took longer than {PDF_EXTRACT_SECONDS:.0f} s "
+                f"(stopped at page {number + 1} of {count})",
+                filename,
+            )
+        try:
+            texts.append(pages[number].extract_text() or "")
+        except Exception as exc:
+            raise _refuse(
+                f"damaged PDF, page {number + 1} cannot be read ({type(exc).__name__}: {exc})",
+                filename,
+            ) from exc
+    text = "\n".join(texts)
+    if not text.strip():
+        raise _refuse(
+            "the PDF has no text layer (a scan?); only PDFs with selectable text can be read",
+            filename,
+        )
+    problem = _prose_problem(text)
+    if problem is not None:
+        raise _refuse(
+            f"the PDF text is unreadable: {problem} (fonts without a Unicode map?)", filename
+        )
+    return text
+
+
+# --- DOCX -----------------------------------------------------------------
+
+
+def _check_zip(data: bytes, filename: str) -> None:
+    """Refuse archives that are not a DOCX or that would inflate beyond the caps."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(f"damaged ZIP/DOCX archive, cannot be opened ({exc})", filename) from exc
+    names = {m.filename for m in members}
+    if "word/document.xml" not in names:
+        raise _refuse(
+            "a ZIP archive but not a Word document (no word/document.xml); Excel and other "
+            "files cannot be read",
+            filename,
+        )
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise _refuse(
+            f"the DOCX holds {len(members)} parts; at most {MAX_DOCX_MEMBERS} are accepted",
+            filename,
+        )
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > MAX_DOCX_MEMBER_BYTES:
+            raise _refuse(
+                f"the DOCX part {member.filename} would inflate to {member.file_size / 1024 / 1024:.0f} MB "
+                f"(limit {MAX_DOCX_MEMBER_BYTES // (1024 * 1024)} MB); refused as a possible zip bomb",
+                filename,
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > DOCX_RATIO_CHECK_MIN_BYTES and ratio > MAX_DOCX_COMPRESSION_RATIO:
+            raise _refuse(
+                f"the DOCX part {member.filename} is compressed {ratio:.0f}:1 "
+                f"(limit {MAX_DOCX_COMPRESSION_RATIO}:1); refused as a possible zip bomb",
+                filename,
+            )
+    if total > MAX_DOCX_UNCOMPRESSED_BYTES:
+        raise _refuse(
+            f"the DOCX would inflate to {total / 1024 / 1024:.0f} MB "
+            f"(limit {MAX_DOCX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB); refused as a possible zip bomb",
+            filename,
+        )
+
+
+def _run_text(element) -> Iterator[str]:
+    """Text of a paragraph's runs in order, leaving out text boxes and fallback copies."""
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag == _MC_FALLBACK or tag == f"{_W}txbxContent":
+            continue
+        if tag == f"{_W}t":
+            yield child.text or ""
+        elif tag == f"{_W}tab":
+            yield "\t"
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            yield "\n"
+        elif tag == f"{_W}noBreakHyphen":
+            yield "-"
+        elif tag in (f"{_W}del", f"{_W}instrText", f"{_W}delText"):
+            continue
+        else:
+            yield from _run_text(child)
+
+
+def _text_boxes(element) -> Iterator:
+    """Text boxes anchored in a paragraph (their primary copy, not the VML fallback)."""
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag == _MC_FALLBACK:
+            continue
+        if child.tag == f"{_W}txbxContent":
+            yield child
+        else:
+            yield from _text_boxes(child)
+
+
+def _cell_lines(cell) -> list[str]:
+    return [line for line in _block_lines(cell) if line.strip()]
+
+
+def _block_lines(container) -> list[str]:
+    """Lines of a body, cell or text box: paragraphs and tables in document order."""
+    lines: list[str] = []
+    for child in container:
+        tag = child.tag
+        if tag == f"{_W}p":
+            for box in _text_boxes(child):
+                lines.extend(_block_lines(box))
+            lines.extend("".join(_run_text(child)).split("\n"))
+        elif tag == f"{_W}tbl":
+            for row in child.iter(f"{_W}tr"):
+                if row.getparent() is not child:
+                    continue  # rows of nested tables are read through their cell
+                cells = [_cell_lines(tc) for tc in row if tc.tag == f"{_W}tc"]
+                cells = [c for c in cells if c]
+                if len(cells) == 1:
+                    lines.extend(cells[0])
+                elif cells:
+                    # One line per row, cells apart by tabs: cleaning keeps table rows
+                    # on their own lines and the cells distinct.
+                    lines.append("\t".join(" ".join(c) for c in cells))
+        elif tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                lines.extend(_block_lines(content))
+    return lines
+
+
+def _read_docx(data: bytes, filename: str) -> str:
+    _check_zip(data, filename)
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…
+        raise _refuse(
+            f"damaged Word document, cannot be opened ({type(exc).__name__}: {exc})", filename
+        ) from exc
+    text = "\n".join(_block_lines(document.element.body))
+    if not text.strip():
+        raise _refuse("the Word document holds no text", filename)
+    return text

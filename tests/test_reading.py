@@ -1,0 +1,356 @@
+"""Reading briefs from TXT/MD (UTF-8, BOMs, GB18030), PDF and DOCX, and refusing the rest."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from loaders.cleaning import clean_text
+from loaders.errors import BriefReadError
+from loaders.reading import MAX_UPLOAD_BYTES, decode_text, read_brief_text
+from loaders.structure import parse_structure
+
+ROOT = Path(__file__).resolve().parent.parent
+READ = ROOT / "tests" / "data" / "read"
+BRIEF_15 = ROOT / "data" / "briefs" / "2021-15.txt"
+BRIEF_29 = ROOT / "tests" / "data" / "eval" / "2021-29.txt"
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    """A text PDF, one line per string, whose font maps glyphs to characters via a ToUnicode CMap.
+
+    No font program is embedded (a viewer shows boxes), but the text layer is
+    exactly what pypdf extracts from a real issue: lines, pages, Chinese text.
+    """
+    chars = sorted({c for page in pages for line in page for c in line})
+    cid = {c: i + 1 for i, c in enumerate(chars)}
+    entries = "\n".join(f"<{cid[c]:04X}> <{ord(c):04X}>" for c in chars)
+    cmap = (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        f"{len(chars)} beginbfchar\n{entries}\nendbfchar\n"
+        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    ).encode()
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    def stream(data: bytes) -> bytes:
+        return f"<< /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+
+    catalog = add(b"")
+    pages_obj = add(b"")
+    tounicode = add(stream(cmap))
+    descriptor = add(
+        b"<< /Type /FontDescriptor /FontName /Test /Flags 4 /FontBBox [0 -200 1000 900] "
+        b"/ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >>"
+    )
+    cidfont = add(
+        f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Test /CIDSystemInfo "
+        f"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        f"/FontDescriptor {descriptor} 0 R /DW 1000 >>".encode()
+    )
+    font = add(
+        f"<< /Type /Font /Subtype /Type0 /BaseFont /Test /Encoding /Identity-H "
+        f"/DescendantFonts [{cidfont} 0 R] /ToUnicode {tounicode} 0 R >>".encode()
+    )
+    kids = []
+    for page in pages:
+        ops = ["BT", "/F1 10 Tf", "14 TL", "40 800 Td"]
+        ops += ["<" + "".join(f"{cid[c]:04X}" for c in line) + "> Tj T*" for line in page]
+        ops.append("ET")
+        content = add(stream("\n".join(ops).encode()))
+        kids.append(
+            add(
+                f"<< /Type /Page /Parent {pages_obj} 0 R /MediaBox [0 0 595 842] "
+                f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>".encode()
+            )
+        )
+    objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_obj} 0 R >>".encode()
+    refs = " ".join(f"{k} 0 R" for k in kids)
+    objects[pages_obj - 1] = f"<< /Type /Pages /Kids [{refs}] /Count {len(kids)} >>".encode()
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def wrap(paragraph: str, width: int) -> list[str]:
+    """Break a paragraph at a fixed width like a PDF does, never inside a Latin word or number."""
+    lines, current = [], ""
+    tokens = []
+    for char in paragraph:
+        if (
+            tokens
+            and char.isascii()
+            and char.isalnum()
+            and tokens[-1][-1:].isascii()
+            and tokens[-1][-1:].isalnum()
+        ):
+            tokens[-1] += char
+        elif tokens and char in ".," and tokens[-1][-1:].isdigit():
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    for token in tokens:
+        if len(current) + len(token) > width and current.strip():
+            lines.append(current.rstrip())
+            current = token.lstrip()
+        else:
+            current += token
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def pdf_of(text: str, width: int = 34, lines_per_page: int = 30) -> bytes:
+    """The brief laid out as a PDF would extract: wrapped lines, running header, page numbers."""
+    body = []
+    for paragraph in text.split("\n"):
+        if paragraph.strip():
+            body += wrap(paragraph.strip(), width)
+    pages = []
+    for n, start in enumerate(range(0, len(body), lines_per_page), start=1):
+        head = [] if n == 1 else ["产业创新动态"]
+        pages.append(head + body[start : start + lines_per_page] + [f"- {n} -"])
+    return make_pdf(pages)
+
+
+def _structure_of(text: str):
+    header, articles = parse_structure(clean_text(text))
+    return header, [(a.title, a.editor) for a in articles]
+
+
+# --- text encodings ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encode", "name"),
+    [
+        (lambda t: t.encode("utf-8"), "plain.txt"),
+        (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "bom.txt"),
+        (lambda t: t.encode("gbk"), "gbk.txt"),
+        (lambda t: t.encode("gb18030"), "gb18030.md"),
+        (lambda t: t.encode("utf-16"), "utf16.txt"),
+        (lambda t: b"\xfe\xff" + t.encode("utf-16-be"), "utf16be.txt"),
+    ],
+    ids=["utf8", "utf8-bom", "gbk", "gb18030", "utf16-le-bom", "utf16-be-bom"],
+)
+@pytest.mark.parametrize("brief", [BRIEF_15, BRIEF_29], ids=["2021-15", "2021-29"])
+def test_text_encodings_give_the_same_text(brief, encode, name):
+    text = brief.read_text(encoding="utf-8")
+    assert read_brief_text(encode(text), name) == text
+
+
+def test_gbk_copy_runs_to_the_same_structure():
+    text = BRIEF_29.read_text(encoding="utf-8")
+    header, articles = _structure_of(read_brief_text(text.encode("gbk"), "2021-29.gbk.txt"))
+    assert header.key == "2021-29"
+    assert [editor for _, editor in articles] == ["王罗汉", "陈健", "刘如", "苏楠"]
+
+
+def test_markdown_marks_are_dropped():
+    data = "# 产业创新动态\n\n**2021 年第 15 期**\n\n## 普华永道：并购回顾\n\n> 正文。\n".encode()
+    text = read_brief_text(data, "brief.md")
+    assert text.split("\n") == [
+        "产业创新动态",
+        "",
+        "2021 年第 15 期",
+        "",
+        "普华永道：并购回顾",
+        "",
+        "正文。",
+        "",
+    ]
+
+
+def test_decode_text_prefers_utf8_then_gb18030():
+    assert decode_text("中文".encode()) == "中文"
+    assert decode_text("中文内容".encode("gbk")) == "中文内容"
+
+
+# --- PDF ----------------------------------------------------------------------------
+
+
+def test_pdf_text_is_extracted_in_page_order():
+    data = make_pdf([["产业创新动态", "物流业总收入达到 2.6 万亿"], ["元，同比增长 36.8%。"]])
+    text = read_brief_text(data, "two-pages.pdf")
+    assert text.split("\n") == [
+        "产业创新动态",
+        "物流业总收入达到 2.6 万亿",
+        "",
+        "元，同比增长 36.8%。",
+        "",
+    ]
+
+
+@pytest.mark.parametrize("brief", [BRIEF_15, BRIEF_29], ids=["2021-15", "2021-29"])
+def test_pdf_copy_reads_like_the_text(brief):
+    text = brief.read_text(encoding="utf-8")
+    data = pdf_of(text)
+    from_pdf = read_brief_text(data, brief.stem + ".pdf")
+    # The PDF really is laid out in narrow lines with page furniture.
+    assert "- 2 -" in from_pdf
+    assert max(len(line) for line in from_pdf.split("\n")) <= 40
+    assert _structure_of(from_pdf) == _structure_of(text)
+    # Same words in the same order; only where paragraphs break may differ.
+    assert clean_text(from_pdf).replace("\n", "") == clean_text(text).replace("\n", "")
+
+
+def test_pdf_header_split_over_two_lines():
+    pages = [
+        ["产 业 创 新 动 态", "2021 年第 15 期", "（总第 460 期）", "2021 年 4 月 26 日"]
+        + [
+            "标题一",
+            "第一段正文，一季度物流业总收入达到 2.6 万亿",
+            "元，同比增长 36.8%。",
+            "（产业所 王罗汉 整理）",
+        ]
+    ]
+    header, articles = _structure_of(read_brief_text(make_pdf(pages), "split.pdf"))
+    assert (header.title, header.number, header.total_number) == ("产业创新动态", 15, 460)
+    assert articles == [("标题一", "王罗汉")]
+
+
+# --- DOCX ---------------------------------------------------------------------------
+
+
+def _docx_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_of(text: str) -> bytes:
+    """The brief as a Word file: the masthead in a two-column table, paragraphs after it."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    document = docx.Document()
+    masthead = document.add_table(rows=1, cols=2)
+    masthead.cell(0, 0).text = lines[0]
+    right = masthead.cell(0, 1)
+    right.text = lines[1]
+    right.add_paragraph(lines[4])
+    for line in lines[2:4] + lines[5:]:
+        document.add_paragraph(line)
+    return _docx_bytes(document)
+
+
+@pytest.mark.parametrize("brief", [BRIEF_15, BRIEF_29], ids=["2021-15", "2021-29"])
+def test_docx_copy_reads_like_the_text(brief):
+    text = brief.read_text(encoding="utf-8")
+    from_docx = read_brief_text(docx_of(text), brief.stem + ".docx")
+    assert _structure_of(from_docx) == _structure_of(text)
+    body = clean_text(text).split("\n", 5)[5]
+    assert clean_text(from_docx).endswith(body)
+
+
+def test_docx_tables_are_read_in_document_order():
+    document = docx.Document()
+    document.add_paragraph("表前的段落。")
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate(
+        [["指标", "2020 年", "2021 年"], ["物流业总收入", "14.9 万亿元", "16.7 万亿元"]]
+    ):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    merged = document.add_table(rows=1, cols=2)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "合并单元格的一段文字。"
+    document.add_paragraph("表后的段落。")
+    text = read_brief_text(_docx_bytes(document), "tables.docx")
+    assert text.split("\n") == [
+        "表前的段落。",
+        "指标\t2020 年\t2021 年",
+        "物流业总收入\t14.9 万亿元\t16.7 万亿元",
+        "合并单元格的一段文字。",
+        "表后的段落。",
+    ]
+    assert clean_text(text).split("\n")[1:3] == [
+        "指标 | 2020年 | 2021年",
+        "物流业总收入 | 14.9万亿元 | 16.7万亿元",
+    ]
+
+
+# --- refusals -----------------------------------------------------------------------
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    # 60 MB of zeros deflate to about 60 KB: over the per-member cap and 1000:1.
+    return _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(60 * 1024 * 1024)})
+
+
+def _ratio_bomb() -> bytes:
+    # Small enough for the size caps, but compressed far beyond any real document.
+    return _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(8 * 1024 * 1024)})
+
+
+GENERATED = {
+    "zip-bomb.docx": _zip_bomb,
+    "ratio-bomb.docx": _ratio_bomb,
+    "spreadsheet.docx": lambda: _zip({"xl/workbook.xml": b"<workbook/>"}),
+    "broken-word.docx": lambda: _zip({"word/document.xml": b"<not-closed"}),
+    "scanned.pdf": lambda: make_pdf([[], []]),
+    "too-many-pages.pdf": lambda: make_pdf([["页"]] * 201),
+    "too-large.txt": lambda: "产业创新动态".encode() * (MAX_UPLOAD_BYTES // 18 + 1),
+}
+
+REFUSALS = [
+    ("empty.txt", "empty file"),
+    ("blank.txt", "empty file"),
+    ("binary-renamed.pdf", "named .pdf but is not a PDF"),
+    ("corrupt.pdf", "damaged PDF"),
+    ("latin1.txt", "cannot decode the text as UTF-8, GB18030/GBK"),
+    ("random-bytes.txt", "cannot decode the text as UTF-8, GB18030/GBK"),
+    ("mojibake.txt", "wrong encoding"),
+    ("old-word.doc", "old binary Word (.doc)"),
+    ("zip-bomb.docx", "possible zip bomb"),
+    ("ratio-bomb.docx", "possible zip bomb"),
+    ("spreadsheet.docx", "not a Word document"),
+    ("broken-word.docx", "damaged Word document"),
+    ("scanned.pdf", "no text layer"),
+    ("too-many-pages.pdf", "201 pages"),
+    ("too-large.txt", "too large"),
+]
+
+
+@pytest.mark.parametrize(("name", "problem"), REFUSALS, ids=[name for name, _ in REFUSALS])
+def test_unreadable_files_are_refused_with_a_clear_message(name, problem):
+    data = GENERATED[name]() if name in GENERATED else (READ / name).read_bytes()
+    with pytest.raises(BriefReadError) as info:
+        read_brief_text(data, name)
+    message = str(info.value)
+    assert message.startswith(f"{name}: ")
+    assert problem in message
+    assert info.value.source == name
+
+
+def test_every_committed_failure_fixture_is_exercised():
+    committed = {p.name for p in READ.iterdir()} - {"pdf-dump.txt"}
+    assert committed <= {name for name, _ in REFUSALS}
+
+
+def test_type_is_decided_by_content_not_name():
+    text = BRIEF_29.read_text(encoding="utf-8")
+    assert "产业创新动态" in read_brief_text(pdf_of(text), "brief.txt")
+    assert "产业创新动态" in read_brief_text(docx_of(text), "brief.bin")
