@@ -34,6 +34,7 @@ from dashboard.editing import (
 from loaders.catalog import KNOWN_UNITS, default_catalog
 from loaders.errors import BriefError
 from loaders.figures_table import MAX_TABLE_BYTES, template_csv
+from loaders.review import UNIT_SCALES
 from loaders.store import StoreError
 
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
@@ -137,6 +138,13 @@ header = {
 }
 header["total_number"] = header["total_number"] or None
 
+# Catalog units, the convertible scales, and whatever units the loaders found (e.g. pp).
+found_units = [*state["figures"]["unit"], *state["unassigned"]["unit"]]
+unit_options = list(
+    dict.fromkeys(
+        [*KNOWN_UNITS, *UNIT_SCALES, *(u for u in found_units if isinstance(u, str) and u)]
+    )
+)
 indicator_column = st.column_config.SelectboxColumn(
     "指标 indicator", options=indicator_ids, help="目录中的指标 id（data/catalog.yaml）"
 )
@@ -148,9 +156,7 @@ common_config = {
         "期间 period", help="例如 2021、2021-H1、2021-Q3、2021-09、2021-01/2021-09"
     ),
     "value": st.column_config.NumberColumn("数值 value", format="%g"),
-    "unit": st.column_config.SelectboxColumn(
-        "单位 unit", options=list(KNOWN_UNITS) + ["万元", "万美元"]
-    ),
+    "unit": st.column_config.SelectboxColumn("单位 unit", options=unit_options),
     "qualifier": st.column_config.SelectboxColumn(
         "限定 qualifier", options=["exact", "approx", "more_than", "less_than"]
     ),
@@ -208,7 +214,8 @@ except StoreError as exc:
 
 
 def show_result(result_state: dict) -> None:
-    st.success(plain_markdown(result_state["message"]))
+    # Composed from counts and the issue key only: no user text in this message.
+    st.success(result_state["message"])
     if result_state["revised"] is not None and not result_state["revised"].empty:
         st.markdown("修订了之前各期的数字 Revised points（原值 → 新值）：")
         st.dataframe(result_state["revised"], hide_index=True, width="stretch")

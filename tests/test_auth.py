@@ -1,0 +1,95 @@
+"""Who may write: local mode, editor password, OIDC editors list (dashboard/auth.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.auth import LOCAL_MODE_BANNER
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "dashboard" / "app_pages" / "upload.py")
+APP = str(ROOT / "dashboard" / "streamlit_app.py")
+
+
+def page(**secrets) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.secrets.update(secrets)
+    return at
+
+
+def texts(at: AppTest, kind: str) -> str:
+    return " ".join(str(element.value) for element in at.get(kind))
+
+
+def test_local_mode_is_open_and_says_so(empty_app_db):
+    at = page()
+    at.run()
+    assert not at.exception
+    assert LOCAL_MODE_BANNER in texts(at, "alert") or LOCAL_MODE_BANNER in texts(at, "info")
+    assert len(at.file_uploader) == 1
+
+
+def test_password_mode_needs_the_right_password(empty_app_db):
+    at = page(editor_password="s3cret-pw")
+    at.run()
+    assert not at.file_uploader
+    assert "只有编辑" in texts(at, "warning")
+    assert LOCAL_MODE_BANNER not in texts(at, "info")
+
+    at.text_input(key="auth_password").input("wrong")
+    at.button[0].click()
+    at.run()
+    assert "密码不正确" in texts(at, "error")
+    assert not at.file_uploader
+
+    at.text_input(key="auth_password").input("s3cret-pw")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert len(at.file_uploader) == 1
+
+
+def test_password_from_environment(empty_app_db, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BRIEFS_EDITOR_PASSWORD", "env-pw")
+    at = page()
+    at.run()
+    assert not at.file_uploader
+    at.text_input(key="auth_password").input("env-pw")
+    at.button[0].click()
+    at.run()
+    assert len(at.file_uploader) == 1
+
+
+OIDC = {
+    "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"},
+    "editors": {"emails": ["Editor@Example.org"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("user", "editor"),
+    [
+        ({"is_logged_in": True, "email": "editor@example.org"}, True),
+        ({"is_logged_in": True, "email": "reader@example.org"}, False),
+        ({"is_logged_in": False}, False),
+    ],
+)
+def test_oidc_editors_are_listed_by_email(empty_app_db, user, editor):
+    at = page(**OIDC)
+    at.user = user
+    at.run()
+    assert not at.exception
+    assert bool(at.file_uploader) is editor
+    assert LOCAL_MODE_BANNER not in texts(at, "info")
+
+
+def test_router_hides_upload_from_viewers(empty_app_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["editor_password"] = "s3cret-pw"
+    at.run()
+    assert not at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/upload.py")

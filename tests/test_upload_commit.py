@@ -1,0 +1,174 @@
+"""Committing reviewed uploads: roles, re-upload, corrections, retraction, audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dashboard.editing import (
+    commit_upload,
+    figures_frame,
+    header_fields,
+    read_upload,
+    rebuild_extraction,
+    retract,
+    unassigned_frame,
+)
+from loaders.models import Extraction
+from loaders.store import Store, StoreError
+from tests.conftest import issue_2021_15
+
+DATA = Path(__file__).parent / "data" / "upload"
+
+
+def reviewed(data: bytes, name: str, edit=None, assign=None) -> Extraction:
+    """read -> frames -> optional edits -> rebuilt Extraction, as the page does."""
+    extraction = read_upload(data, name)
+    figures = figures_frame(extraction)
+    unassigned = unassigned_frame(extraction)
+    if edit:
+        edit(figures)
+    if assign:
+        assign(unassigned)
+    review = rebuild_extraction(extraction, header_fields(extraction), figures, unassigned)
+    assert review.ok, review.errors
+    return review.extraction
+
+
+def json_2021_15() -> bytes:
+    return json.dumps(issue_2021_15().to_public_json(), ensure_ascii=False).encode("utf-8")
+
+
+def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in store.export_csv(outdir)}
+
+
+def test_viewer_cannot_commit_or_retract_and_store_is_unchanged(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        commit_upload(store, reviewed(json_2021_15(), "a.json"), role="editor", actor="ed")
+        before = snapshot(store, tmp_path / "before")
+        corrected = reviewed((DATA / "good_utf8_bom.csv").read_bytes(), "good_utf8_bom.csv")
+        with pytest.raises(PermissionError):
+            commit_upload(store, corrected, role="viewer", actor="anonymous")
+        with pytest.raises(PermissionError):
+            commit_upload(store, corrected, role="viewer", actor="anonymous", replace=True)
+        with pytest.raises(PermissionError):
+            retract(store, "2021-15", role="viewer", actor="anonymous")
+        assert snapshot(store, tmp_path / "after") == before
+
+
+def test_same_file_again_is_already_stored_and_nothing_is_duplicated(tmp_path):
+    data = (DATA / "good_utf8_bom.csv").read_bytes()
+    with Store(tmp_path / "s.duckdb") as store:
+        first = commit_upload(store, reviewed(data, "f.csv"), role="editor", actor="ed")
+        before = snapshot(store, tmp_path / "before")
+        again = reviewed(data, "f.csv")
+        assert store.preview_ingest(again).status == "unchanged"
+        second = commit_upload(store, again, role="editor", actor="ed")
+        assert snapshot(store, tmp_path / "after") == before
+        assert len(store.observations_for_issue("2021-30")) == 3
+    assert (first.status, first.new_points) == ("new", 3)
+    assert second.status == "unchanged"
+
+
+def test_an_unedited_brief_keeps_the_file_hash(tmp_path):
+    data = json_2021_15()
+    extraction = read_upload(data, "a.json")
+    review = rebuild_extraction(
+        extraction,
+        header_fields(extraction),
+        figures_frame(extraction),
+        unassigned_frame(extraction),
+    )
+    assert not review.edited
+    assert review.extraction.sha256 == extraction.sha256
+
+
+def test_correction_shows_the_diff_and_replaces_only_after_confirmation(tmp_path):
+    data = json_2021_15()
+
+    def correct(figures):
+        figures.loc[figures["indicator"] == "logistics_total", "value"] = 75.3
+        figures.loc[figures["indicator"] == "l2_penetration", "include"] = False
+
+    with Store(tmp_path / "s.duckdb") as store:
+        commit_upload(store, reviewed(data, "a.json"), role="editor", actor="ed")
+        corrected = reviewed(data, "a.json", edit=correct)
+        preview = store.preview_ingest(corrected)
+        assert preview.status == "replaced"
+        changes = {
+            (d["indicator"], d["change"], d["old_value"], d["new_value"])
+            for d in preview.replaced_diff
+        }
+        assert changes == {
+            ("logistics_total", "changed", 75.0, 75.3),
+            ("l2_penetration", "removed", 50.0, None),
+        }
+
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises(StoreError, match="confirm replace"):
+            commit_upload(store, corrected, role="editor", actor="ed")
+        assert snapshot(store, tmp_path / "after") == before
+
+        result = commit_upload(store, corrected, role="editor", actor="ed", replace=True)
+        assert result.status == "replaced"
+        assert store.series(["logistics_total"])["value"].tolist() == [75.3]
+        assert store.series(["l2_penetration"]).empty
+        actions = store.audit_log()["action"].tolist()
+    assert actions[:2] == ["upload", "replace"]
+
+
+def test_assigning_an_unassigned_figure_converts_units_and_reports_revisions(tmp_path):
+    def assign(unassigned):
+        unassigned.loc[1, ["include", "indicator", "unit"]] = [True, "logistics_revenue_yoy", "%"]
+
+    with Store(tmp_path / "s.duckdb") as store:
+        commit_upload(
+            store,
+            reviewed((DATA / "good_utf8_bom.csv").read_bytes(), "f.csv"),
+            role="editor",
+            actor="ed",
+        )
+        extraction = reviewed(json_2021_15(), "a.json", assign=assign)
+        assert [o.indicator for o in extraction.observations][-1] == "logistics_revenue_yoy"
+        assert extraction.unassigned == []
+        result = commit_upload(store, extraction, role="editor", actor="ed")
+        assert store.series(["logistics_revenue_yoy"])["value"].tolist() == [12.5]
+    assert result.new_points == 10
+
+
+def test_assigned_figure_without_period_is_refused():
+    def assign(unassigned):
+        unassigned.loc[1, ["include", "indicator", "period"]] = [True, "logistics_revenue_yoy", ""]
+
+    extraction = read_upload(json_2021_15(), "a.json")
+    unassigned = unassigned_frame(extraction)
+    assign(unassigned)
+    review = rebuild_extraction(
+        extraction, header_fields(extraction), figures_frame(extraction), unassigned
+    )
+    assert not review.ok
+    assert review.errors == [
+        "未归类数字表第 1 行，字段 period：缺少期间（例如 2021、2021-Q1、2021-01/2021-09）"
+    ]
+
+
+def test_bad_header_is_named():
+    extraction = read_upload(json_2021_15(), "a.json")
+    header = {**header_fields(extraction), "title": None}
+    review = rebuild_extraction(
+        extraction, header, figures_frame(extraction), unassigned_frame(extraction)
+    )
+    assert not review.ok and review.errors[0].startswith("期刊信息，字段 title")
+
+
+def test_retract_deletes_the_issue_and_is_audited(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        commit_upload(store, reviewed(json_2021_15(), "a.json"), role="editor", actor="ed")
+        assert retract(store, "2021-15", role="editor", actor="ed@example.org")
+        assert store.issues().empty
+        log = store.audit_log()
+    assert log.iloc[0]["action"] == "retract" and log.iloc[0]["actor"] == "ed@example.org"
+    assert set(log["action"]) == {"ingest", "upload", "retract"}
