@@ -437,16 +437,19 @@ class Store:
             result.unchanged_points = len(firsts)
             return result, False
 
+        # Both filters reach the scan: only rows that could share a key are ranked.
         indicators = sorted({indicator for indicator, _, _ in firsts})
+        periods = sorted({period for _, period, _ in firsts})
         others = cur.execute(
             """SELECT indicator, period, forecast, value, value_high, issue_key FROM (
                 SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.issue_key,
                     row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
                         ORDER BY i.published DESC, i.year DESC, i.number DESC, o.seq) AS rank_in_key
                 FROM observations o JOIN issues i ON i.issue_key = o.issue_key
-                WHERE o.issue_key <> ? AND list_contains(?, o.indicator))
+                WHERE o.issue_key <> ? AND list_contains(?, o.indicator)
+                    AND list_contains(?, o.period))
             WHERE rank_in_key = 1""",
-            [key, indicators],
+            [key, indicators, periods],
         ).fetchall()
         latest_other = {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in others}
         for k, obs in firsts.items():
@@ -745,9 +748,41 @@ class Store:
         )
 
     def latest_points(self) -> pd.DataFrame:
-        """Per indicator its latest actual (non-forecast) point and the previous comparable one."""
+        """Per indicator its latest actual (non-forecast) point and the previous comparable one.
+
+        Two steps so the `current` view is only computed for a few keys: first the
+        candidate (indicator, period) keys from a cheap scan, then the view filtered to
+        them (the filter reaches below the view's window, which is what makes it cheap).
+        """
+        with self._read() as cur:
+            candidates = cur.execute(
+                """WITH keys AS (
+                    SELECT DISTINCT indicator, period, period_kind, period_end
+                    FROM observations WHERE NOT forecast),
+                last AS (SELECT indicator, max(period_end) AS last_end FROM keys GROUP BY indicator),
+                at_last AS (
+                    SELECT k.* FROM keys k
+                    JOIN last l ON l.indicator = k.indicator AND k.period_end = l.last_end),
+                -- For every kind that could be the latest, the keys just before it.
+                before AS (
+                    SELECT k.indicator, k.period_kind, max(k.period_end) AS before_end
+                    FROM keys k JOIN last l ON l.indicator = k.indicator
+                    WHERE k.period_end < l.last_end
+                        AND k.period_kind IN (SELECT a.period_kind FROM at_last a
+                            WHERE a.indicator = k.indicator)
+                    GROUP BY k.indicator, k.period_kind)
+                SELECT list(DISTINCT indicator), list(DISTINCT period) FROM (
+                    SELECT indicator, period FROM at_last
+                    UNION ALL
+                    SELECT k.indicator, k.period FROM keys k
+                    JOIN before b ON b.indicator = k.indicator AND b.period_kind = k.period_kind
+                        AND k.period_end = b.before_end)"""
+            ).fetchall()
+        indicators, periods = candidates[0] if candidates else (None, None)
         return self._df(
-            f"""WITH actual AS (SELECT * FROM current WHERE NOT forecast),
+            f"""WITH actual AS (
+                SELECT * FROM current WHERE NOT forecast
+                    AND list_contains(?, indicator) AND list_contains(?, period)),
             ranked AS (
                 SELECT *, row_number() OVER (PARTITION BY indicator
                     ORDER BY period_end DESC, published DESC, period_start DESC, period) AS rank_latest
@@ -764,7 +799,8 @@ class Store:
             SELECT {", ".join("l." + c.strip() for c in SERIES_COLUMNS.split(","))},
                 p.prev_value, p.prev_period, p.prev_qualifier
             FROM latest l LEFT JOIN previous p ON p.indicator = l.indicator AND p.rank_previous = 1
-            ORDER BY l.indicator_position NULLS LAST, l.indicator"""
+            ORDER BY l.indicator_position NULLS LAST, l.indicator""",
+            [indicators or [], periods or []],
         )
 
     def issues(self) -> pd.DataFrame:

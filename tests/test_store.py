@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import threading
@@ -407,3 +408,69 @@ def test_bulk_load_observations(store: Store, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="made_up"):
         store.bulk_load_observations(*_bulk_frames(["2020-04"], indicator="made_up"))
     assert snapshot(store, tmp_path / "b") == before
+
+
+def _expected_latest(series: pd.DataFrame) -> dict[str, tuple]:
+    """latest_points() spelled out in pandas over series(): the definition, row by row."""
+    order = ["period_end", "published", "period_start", "period"]
+    ascending = [False, False, False, True]
+    expected = {}
+    actual = series[~series["forecast"].astype(bool)]
+    for indicator, rows in actual.groupby("indicator"):
+        latest = rows.sort_values(order, ascending=ascending).iloc[0]
+        earlier = rows[
+            (rows["period_kind"] == latest["period_kind"])
+            & (rows["period_end"] < latest["period_end"])
+        ]
+        prev = earlier.sort_values(order, ascending=ascending).iloc[0] if len(earlier) else None
+        expected[indicator] = (
+            latest["period"],
+            latest["value"],
+            None if prev is None else prev["period"],
+            None if prev is None else prev["value"],
+        )
+    return expected
+
+
+def test_latest_points_matches_its_definition_on_mixed_periods(store: Store) -> None:
+
+    rng = random.Random(7)
+    periods = [
+        "2019",
+        "2020",
+        "2020-H1",
+        "2020-H2",
+        "2020-Q4",
+        "2020-12",
+        "2021-Q1",
+        "2021-03",
+        "2016/2020",
+        "2021-01/2021-03",
+        "2021-03-31",
+        "2021-02",
+        "2019-Q4",
+    ]
+    indicators = ["logistics_total_yoy", "logistics_revenue_yoy", "l2_penetration"]
+    for number in range(1, 13):
+        chosen = [
+            obs(
+                rng.choice(indicators),
+                rng.choice(periods),
+                float(rng.randint(1, 9)),
+                forecast=rng.random() < 0.2,
+            )
+            for _ in range(8)
+        ]
+        store.ingest(extraction(number, date(2021, 1, 1 + number), chosen))
+    series = store.series(indicators)
+    got = {
+        row.indicator: (
+            row.period,
+            row.value,
+            None if pd.isna(row.prev_period) else row.prev_period,
+            None if pd.isna(row.prev_value) else row.prev_value,
+        )
+        for row in store.latest_points().itertuples()
+    }
+    assert got == _expected_latest(series)
+    assert len(got) == 3
