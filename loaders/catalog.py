@@ -50,6 +50,10 @@ class Indicator(BaseModel):
     aliases: tuple[str, ...] = Field(min_length=1)
     context: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # Aliases too general to stand alone ("市场规模"): they count only when
+    # nothing but time words precedes them in the clause and a context word is
+    # in the same paragraph.
+    generic_aliases: tuple[str, ...] = ()
 
     @field_validator("unit")
     @classmethod

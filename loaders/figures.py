@@ -35,7 +35,8 @@ from loaders.quantities import Quantity, ascii_shadow, find_quantities
 from loaders.timeexpr import TimeExpr, find_time_expressions, index_month, shift_year
 
 SENTENCE_END = "。！？!?"
-CLAUSE_BREAKS = ",，;；:：。！？!?()（）、"
+# Parentheses are no clause break: "搭载组合驾驶辅助系统(L2 级)的乘用车" is one subject.
+CLAUSE_BREAKS = ",，;；:：。！？!?、"
 # Words that make the figures after them projections, not outcomes.
 FORECAST_RE = re.compile(
     r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标|力争|可望|或将|将会"
@@ -67,6 +68,7 @@ class _Figure:
     subject: str = ""
     measure: str | None = None
     respectively_subject: str | None = None
+    subject_from: int | None = None  # index of the figure whose subject it took
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -114,6 +116,8 @@ def _clause_start(shadow: str, position: int, floor: int) -> int:
 
 
 def _resolve_period(chain: str | None, expr: TimeExpr) -> str | None:
+    if expr.year_from_context and chain:
+        return chain[:4]
     if expr.period is not None:
         return expr.period
     if expr.same_period_year is not None and chain:
@@ -227,6 +231,7 @@ def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog
         gap = article_text[earlier.sentence.start + earlier.quantity.end : pre_start]
         if has_subject(gap) or mentions_alias(gap, catalog):
             return _nearest_subject_clause(gap, catalog) or own
+        figure.subject_from = k - 1
         return earlier.subject
     # First figure of its paragraph: the nearest clause before it that names one.
     prefix = figure.sentence.text[: figure.quantity.start - len(figure.pre)]
@@ -245,6 +250,9 @@ def _resolve_measure(figures: list[_Figure], k: int) -> str | None:
     figure = figures[k]
     measure_text = figure.respectively_subject if figure.respectively_subject else figure.pre
     measure = measure_of(measure_text, figure.quantity)
+    if measure is None and figure.subject_from is not None:
+        # "渗透率达 23.5%,一季度进一步提升至 28%": same subject, same measure.
+        return figures[figure.subject_from].measure
     if measure == "growth":
         # A bare 增长/下降 repeats the measure of the growth figure before it
         # in the sentence (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比.
@@ -271,7 +279,6 @@ def extract_figures(
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
     for article in articles:
-        article_scope = f"{article.title}\n{article.text}"
         for para_offset, paragraph in _paragraphs(article.text):
             figures = _figures_of_paragraph(para_offset, paragraph, published)
             _mark_respectively(figures)
@@ -282,7 +289,7 @@ def extract_figures(
                 sentence = figure.sentence
                 before = sentence.text[: q.start]
                 forecast = bool(FORECAST_RE.search(before))
-                scopes = [sentence.text, paragraph, article_scope]
+                scopes = [sentence.text, paragraph, article.title, article.text]
                 candidate, _reason = choose_indicator(
                     q, figure.measure, figure.subject, scopes, catalog
                 )

@@ -29,7 +29,12 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("share", re.compile(r"渗透率|占比|比重|份额|市场占有率|占.{0,10}比例")),
     ("index", re.compile(r"指数")),
     ("price", re.compile(r"收盘价|开盘价|均价|成交价|价格")),
-    ("growth", re.compile(r"增长|增速|增幅|下降|减少|回落|下滑|下跌|降低|上升|提高|回升|上涨")),
+    (
+        "growth",
+        re.compile(
+            r"(?:增长|增速|增幅|下降|减少|回落|下滑|下跌|降低|上升|提高|回升|上涨)(?!至|到)"
+        ),
+    ),
 )
 # Words right before a figure that make it a change, not a level or a rate.
 CHANGE_BEFORE = re.compile(r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|多|少)了?$")
@@ -93,6 +98,19 @@ def mentions_alias(text: str, catalog: Catalog) -> bool:
     return any(alias in text for ind in catalog.indicators for alias in ind.aliases)
 
 
+# What may stand before a generic alias ("全年市场规模", "2026 年该市场规模"):
+# time words and determiners, never another noun ("芯片市场规模").
+_GENERIC_PREFIX = re.compile(
+    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初]|其中|我国|中国|国内|该|这一|整体|总体|预计|预测|将)*$"
+)
+
+
+def _bare_generic(alias: str, subject: str) -> bool:
+    alias = squeeze(alias)
+    at = subject.rfind(alias)
+    return at >= 0 and bool(_GENERIC_PREFIX.match(subject[:at]))
+
+
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
     if not indicator.context:
         return 0
@@ -112,7 +130,8 @@ def choose_indicator(
     """The one indicator the figure belongs to, or None with the reason why not.
 
     scopes: texts in which context words are looked up, nearest first
-    (clause+sentence, paragraph, article with its title).
+    (sentence, paragraph, article title, article text); a generic alias
+    needs its context no further away than the title.
     """
     if quantity.is_range:
         return None, "range"
@@ -127,7 +146,9 @@ def choose_indicator(
             continue
         aliases = [a for a in indicator.aliases if squeeze(a) in subject]
         if not aliases:
-            continue
+            aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject)]
+            if not aliases or _context_level(indicator, scopes[:3]) is None:
+                continue
         if any(squeeze(word) in subject for word in indicator.exclude):
             continue
         level = _context_level(indicator, scopes)

@@ -73,7 +73,9 @@ TIME_RE = re.compile(
 )
 
 # A period named as a comparison base or a starting point is no figure's period.
-_REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "相比", "对比", "回到", "恢复到")
+_REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "自", "相比", "对比", "回到", "恢复到")
+# "2019 年的 367 亿元", "较 2020 年的 1,750 亿元": a period glued to one figure.
+_OWN_FIGURE_AFTER = re.compile(r"的\s*(?:约|近|超过|逾|超|不足)?\s*\d")
 _REFERENCE_AFTER = (
     "以来",
     "来",
@@ -101,6 +103,8 @@ class TimeExpr:
     role: str  # set | local | reference
     as_of: bool = False
     same_period_year: int | None = None  # "2019 年同期": the chain's period moved to 2019
+    # A bare 全年 is the year being talked about, when the text named one.
+    year_from_context: bool = False
 
 
 def _month_end(year: int, month: int) -> date:
@@ -228,10 +232,10 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
         before = shadow[max(0, start - 4) : start].rstrip()
         after = shadow[end : end + 4].lstrip()
         role = "set"
-        if before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
-            role = "reference"
-        elif before.endswith(("从", "由")) and after.startswith("的"):
+        if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):
             role = "local"
+        elif before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
+            role = "reference"
         found.append(
             TimeExpr(
                 start=start,
@@ -241,6 +245,7 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 role=role,
                 as_of=bool(match["asof"]),
                 same_period_year=same_year,
+                year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
             )
         )
     return found
