@@ -151,7 +151,7 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
                     "showgrid": False,
                 }
             )
-    figure.update_xaxes(title_text="期间（点位于期间中点）", type="date")
+    figure.update_xaxes(title_text="期间（点位于期间中点）", type="date", tickformat="%Y年%-m月")
     figure.update_layout(
         template="plotly_white",
         font={"family": FONT_FAMILY},

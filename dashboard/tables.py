@@ -224,9 +224,6 @@ def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "指标": coverage["name_zh"],
-            "English": coverage["name_en"],
-            "编号": coverage["id"],
-            "类别": coverage["category"],
             "单位": coverage["unit"],
             "类型": [KIND_NAMES_ZH.get(kind, kind) for kind in coverage["kind"]],
             "定义": coverage["description"],
@@ -244,5 +241,8 @@ def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
                 for key in coverage["last_issue"]
             ],
             "趋势": [f"/trends?indicators={indicator}" for indicator in coverage["id"]],
+            "English": coverage["name_en"],
+            "编号": coverage["id"],
+            "类别": coverage["category"],
         }
     )

@@ -112,14 +112,13 @@ def test_overview_shows_a_card_per_indicator_grouped_by_category(app_db: Path) -
     telecom = metrics["电信行业并购交易金额"]
     assert telecom.value == "1,750 亿元"  # the annual 2020 figure, not the 2016—2020 total
     assert telecom.delta == "+1,383 亿元（+376.8%）"  # against 2019: 367 亿元
-    assert "较2019年" in telecom.proto.delta_description
     assert metrics["物流业总收入"].value == "≈2.7 万亿元"
     assert metrics["全国社会物流总额"].value == "150.9 万亿元"  # latest period: 1—6月
     assert metrics["社会物流总额两年平均增速"].value == "—"
 
     captions = " ".join(_texts(at, "caption"))
-    assert "2020年（年度） · 来源：2021 年第 15 期" in captions
-    assert "2021年1—6月（年初至今累计） · 来源：2021 年第 29 期" in captions
+    assert "2020年（年度）  \n较2019年：367 亿元  \n来源：2021 年第 15 期" in captions
+    assert "2021年1—6月（年初至今累计）  \n来源：2021 年第 29 期" in captions
     links = [link for link in at.get("page_link") if link.proto.query_string]
     assert "indicators=telecom_ma_value" in {link.proto.query_string for link in links}
 

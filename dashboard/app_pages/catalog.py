@@ -9,6 +9,7 @@ from dashboard.formatting import empty_state_message
 from dashboard.tables import catalog_table
 
 ALL_CATEGORIES = "全部类别"
+ROW_HEIGHT_PX = 35
 
 st.title("指标")
 st.caption(
@@ -29,6 +30,8 @@ st.dataframe(
     catalog_table(shown),
     hide_index=True,
     key="catalog_table",
+    # Tall enough for every row: the catalog is short and reads better without a scrollbar.
+    height=ROW_HEIGHT_PX * (len(shown) + 1) + 3,
     column_config={
         "趋势": st.column_config.LinkColumn("趋势", display_text="打开趋势"),
         "定义": st.column_config.TextColumn("定义", width="large"),

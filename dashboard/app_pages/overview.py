@@ -52,19 +52,15 @@ for category in dict.fromkeys(catalog["category"]):
                     delta=format_change(card["value"], previous, card["unit"])
                     if has_previous
                     else None,
-                    delta_description=(
-                        f"较{period_label(card['prev_period'])}"
-                        f"（{format_value(previous, card['unit'], card['prev_qualifier'])}）"
-                    )
-                    if has_previous
-                    else None,
                     help=f"{indicator['name_en']} · 单位：{card['unit']}",
                     chart_data=card["spark"] if len(card["spark"]) > 1 else None,
                 )
-                st.caption(
-                    f"{period_label(card['period'])}（{kind_label(card['period_kind'])}）"
-                    f" · 来源：{card['issue_label']}"
-                )
+                lines = [f"{period_label(card['period'])}（{kind_label(card['period_kind'])}）"]
+                if has_previous:
+                    previous_text = format_value(previous, card["unit"], card["prev_qualifier"])
+                    lines.append(f"较{period_label(card['prev_period'])}：{previous_text}")
+                lines.append(f"来源：{card['issue_label']}")
+                st.caption("  \n".join(lines))
                 st.page_link(
                     "app_pages/trends.py",
                     label="查看趋势",

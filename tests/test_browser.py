@@ -1,0 +1,233 @@
+"""End to end in a real browser: the sample brief ingested by the CLI, the dashboard served by
+`streamlit run`, driven by headless Chromium through Playwright.
+
+Run with `pytest -m browser -s` to see the timing; screenshots of each page are written to
+test-artifacts/screenshots/ and the Trends timing to test-artifacts/timings.json.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.comparable import period_midpoint
+from dashboard.tables import CSV_COLUMNS
+from loaders.store import Store
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE = ROOT / "data" / "briefs" / "2021-15.txt"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TREND_IDS = ["logistics_total_yoy", "telecom_ma_value"]
+SERVER_START_TIMEOUT_S = 90
+RENDER_TIMEOUT_MS = 60_000
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"chromium not found at {CHROMIUM}; install with apt-get install chromium",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample brief ingested through the real CLI."""
+    path = tmp_path_factory.mktemp("browser") / "briefs.duckdb"
+    env = {**os.environ, "BRIEFS_DB": str(path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "ingest", str(SAMPLE)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def expected(sample_db: Path) -> dict:
+    """What the store holds, read before the server takes the file's lock."""
+    with Store(sample_db) as store:
+        return {
+            "series": store.series(TREND_IDS),
+            "issues": store.issues(),
+        }
+
+
+@pytest.fixture(scope="module")
+def server(sample_db: Path, expected: dict) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BRIEFS_DB": str(sample_db),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    env.pop("BRIEFS_EDITOR_PASSWORD", None)
+    log = (sample_db.parent / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(
+                    "streamlit did not start:\n"
+                    + (sample_db.parent / "streamlit.log").read_text(encoding="utf-8")
+                )
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 1100}, accept_downloads=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _wait_plotted(page) -> None:
+    page.wait_for_function(
+        """() => {
+            const plot = document.querySelector('.js-plotly-plot');
+            return plot && plot.data && plot.data.length > 0
+                && plot.querySelectorAll('.scatterlayer .point').length > 0;
+        }""",
+        timeout=RENDER_TIMEOUT_MS,
+    )
+
+
+def test_trends_chart_and_csv_match_the_store(server: str, expected: dict, page) -> None:
+    url = f"{server}/trends?indicators={','.join(TREND_IDS)}"
+    started = time.perf_counter()
+    page.goto(url)
+    _wait_plotted(page)
+    chart_ms = (time.perf_counter() - started) * 1000
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "timings.json").write_text(
+        json.dumps({"trends_url_to_chart_ms": round(chart_ms, 1), "url": url}, indent=2),
+        encoding="utf-8",
+    )
+    print(f"\nTrends: {chart_ms:.0f} ms from opening {url} to the chart drawn")
+
+    series = expected["series"]
+    traces = page.evaluate(
+        """() => Array.from(document.querySelector('.js-plotly-plot').data).map(t => ({
+            x: Array.from(t.x), y: Array.from(t.y), indicator: t.meta.indicator,
+            periods: Array.from(t.meta.periods)}))"""
+    )
+    plotted = sorted(
+        (trace["indicator"], period, x[:10], y)
+        for trace in traces
+        for period, x, y in zip(trace["periods"], trace["x"], trace["y"], strict=True)
+    )
+    stored = sorted(
+        (row.indicator, row.period, period_midpoint(row.period_start, row.period_end), row.value)
+        for row in series.itertuples(index=False)
+    )
+    assert plotted == stored
+    assert {trace["indicator"] for trace in traces} == set(TREND_IDS)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="下载 CSV").click()
+    payload = Path(download_info.value.path()).read_bytes()
+    assert payload.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
+    assert list(rows[0].keys()) == list(CSV_COLUMNS)
+    assert [
+        (r["indicator"], r["period"], float(r["value"]), r["qualifier"], r["issue"], r["quote"])
+        for r in rows
+    ] == [
+        (r.indicator, r.period, r.value, r.qualifier, r.issue_label, r.quote)
+        for r in series.itertuples(index=False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "ready"),
+    [
+        ("overview", "/", '[data-testid="stMetric"]'),
+        ("trends", f"/trends?indicators={','.join(TREND_IDS)}", ".js-plotly-plot .point"),
+        ("issues", "/issues", '[data-testid="stDataFrame"]'),
+        ("catalog", "/catalog", '[data-testid="stDataFrame"]'),
+    ],
+)
+def test_screenshot_of_each_page(server: str, page, name: str, path: str, ready: str) -> None:
+    page.goto(server + path)
+    page.wait_for_selector(ready, timeout=RENDER_TIMEOUT_MS)
+    # Let Streamlit finish the run (the status widget disappears) before the picture.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=RENDER_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(800)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
