@@ -66,6 +66,17 @@ def _shorten(text: str, width: int = QUOTE_WIDTH) -> str:
     return out + "…"
 
 
+def _snippet(quote: str, figure: str, width: int = QUOTE_WIDTH) -> str:
+    """The part of the quote around the figure: a sentence often holds several figures."""
+    quote = " ".join(quote.split())
+    at = quote.find(figure) if figure else -1
+    if at < 0 or _width(quote) <= width:
+        return _shorten(quote, width)
+    start = max(0, at - width // 3)
+    lead = "…" if start else ""
+    return _shorten(lead + quote[start:], width)
+
+
 def _number(value: float | None) -> str:
     if value is None:
         return ""
@@ -119,7 +130,7 @@ def format_extraction(extraction: Extraction) -> str:
                 _period_zh(o.period)
                 + ("（预测）" if o.forecast else "")
                 + ("（推算）" if o.derived else ""),
-                _shorten(o.quote),
+                _snippet(o.quote, o.figure_text),
             ]
         )
     if rows:
@@ -133,7 +144,7 @@ def format_extraction(extraction: Extraction) -> str:
                 _shorten(u.subject, 16) or "—",
                 _value_text(u.value, u.value_high, u.unit, u.qualifier),
                 _period_zh(u.period) + ("（预测）" if u.forecast else ""),
-                _shorten(u.quote),
+                _snippet(u.quote, u.figure_text),
             ]
             for u in extraction.unassigned
         ]

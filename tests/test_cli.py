@@ -18,6 +18,9 @@ from loaders.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "briefs" / "2021-15.txt"
+EVAL_DIR = ROOT / "tests" / "data" / "eval"
+# A text file that is not an issue of the brief (no masthead, no issue line).
+NOT_A_BRIEF = ROOT / "tests" / "data" / "store" / "not_a_brief.txt"
 
 
 @pytest.fixture
@@ -190,15 +193,6 @@ def test_missing_file_for_extract(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'nope.txt'}: no such file"
 
 
-def _pipeline_available() -> bool:
-    try:
-        import loaders.pipeline  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _pipeline_available(), reason="extraction pipeline not written yet")
 def test_real_sample_brief_through_the_cli(tmp_path: Path) -> None:
     db = tmp_path / "real.duckdb"
     env_run = dict(capture_output=True, text=True, cwd=ROOT)
@@ -215,3 +209,36 @@ def test_real_sample_brief_through_the_cli(tmp_path: Path) -> None:
         header = store.issue("2021-15")
         assert header is not None and header["total_number"] == 460
         assert len(store.observations_for_issue("2021-15")) > 0
+
+
+def test_real_bad_file_is_named_and_the_good_one_stored(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "real.duckdb")
+    assert cli.main(["ingest", str(NOT_A_BRIEF), str(SAMPLE), "--db", db]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0].startswith("error: not_a_brief.txt: ")
+    assert "[2/2] 2021-15.txt … new:" in captured.out
+    with Store(db) as store:
+        assert store.issues()["issue_key"].tolist() == ["2021-15"]
+
+
+def test_real_extract_table_and_json(capsys) -> None:
+    assert cli.main(["extract", str(SAMPLE)]) == 0
+    table = capsys.readouterr().out
+    assert table.startswith("产业创新动态 2021 年第 15 期（总第 460 期）  2021-04-26")
+    assert "指标" in table and "万亿元" in table
+    assert cli.main(["extract", str(SAMPLE), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["issue"]["total_number"] == 460
+    assert payload["observations"] and set(payload["observations"][0]) >= {"indicator", "quote"}
+
+
+def test_evaluate_prints_a_report_or_json(capsys) -> None:
+    assert cli.main(["evaluate", str(EVAL_DIR)]) == 0
+    report = capsys.readouterr().out
+    assert "precision" in report and "2021-29.txt" in report
+    assert cli.main(["evaluate", str(EVAL_DIR), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert "2021-29.txt" in [f["name"] for f in payload["files"]]
+    assert 0.0 <= payload["recall"] <= 1.0
+    assert cli.main(["evaluate", str(EVAL_DIR / "nope")]) == 1
+    assert "not a directory" in capsys.readouterr().err
