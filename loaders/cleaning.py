@@ -63,6 +63,8 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|(?i:page)\s*\d{1,3}(?:\s*(?i:of)\s*\d{1,3})?)$"
 )
+# The second line of a wrapped article title is at most this long.
+WRAPPED_TITLE_TAIL_MAX_CHARS = 20
 # Cells of a table row (a DOCX table) stay apart, one row per line.
 TABLE_CELL_SEPARATOR = " | "
 # Running headers are short; a longer repeated line is real text.
@@ -193,6 +195,8 @@ def _is_heading(line: str) -> bool:
 def _joiner(prev: str, cur: str) -> str:
     """What goes between two pieces of one paragraph: a space only between Latin words."""
     a, b = prev[-1], cur[0]
+    if a in ")]},;:!?" and b.isascii() and b.isalpha():
+        return " "
     if (
         a.isascii()
         and b.isascii()
@@ -209,6 +213,44 @@ def _table_row(line: str) -> str:
     return TABLE_CELL_SEPARATOR.join(
         tidy_spaces(cell) for cell in re.split(r"\t+", line) if cell.strip()
     )
+
+
+def _title_flags(lines: list[str], header_end: int) -> list[bool]:
+    """The first line after the header block and after each editor line is an article title."""
+    editor = [_is_editor(line) for line in lines]
+    return [
+        not editor[i] and ((i == header_end + 1 and header_end >= 0) or (i > 0 and editor[i - 1]))
+        for i in range(len(lines))
+    ]
+
+
+def _merge_wrapped_titles(lines: list[str], header_end: int, rows: set[str]) -> list[str]:
+    """Join a title that the PDF wrapped onto a second, short line ("…预测偏" / "好")."""
+    widths = sorted(len(line) for line in lines[header_end + 1 :] if not _is_editor(line))
+    # The width of a full line of body text: most lines of a PDF dump are full.
+    full = widths[len(widths) // 2] if widths else 0
+    title = _title_flags(lines, header_end)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if title[i] and i + 2 < len(lines) and line not in rows and not _ends_sentence(line):
+            nxt = lines[i + 1]
+            if (
+                len(nxt) <= WRAPPED_TITLE_TAIL_MAX_CHARS
+                and len(nxt) < len(line)
+                and len(nxt) < 0.7 * full
+                and not _ends_sentence(nxt)
+                and not _is_editor(nxt)
+                and nxt not in rows
+                and not _is_editor(lines[i + 2])
+            ):
+                out.append(line + _joiner(line, nxt) + nxt)
+                i += 2
+                continue
+        out.append(line)
+        i += 1
+    return out
 
 
 def clean_text(raw: str) -> str:
@@ -232,24 +274,23 @@ def clean_text(raw: str) -> str:
     lines = [line for i, line in enumerate(lines) if i not in drop]
     if not lines:
         return ""
-    verbatim = [_is_editor(line) or line in rows for line in lines]
 
     header_end = _header_end(lines)
-    editor = [_is_editor(line) for line in lines]
-    # The first line after the header block and after each editor line is a title.
-    title = [False] * len(lines)
-    for i in range(len(lines)):
-        after_marker = (i == header_end + 1 and header_end >= 0) or (i > 0 and editor[i - 1])
-        title[i] = after_marker and not editor[i]
+    lines = _merge_wrapped_titles(lines, header_end, rows)
+    verbatim = [_is_editor(line) or line in rows for line in lines]
+    title = _title_flags(lines, header_end)
 
     paragraphs: list[str] = [lines[0]]
+    # Whether line i began a paragraph: a short line that merely ends a
+    # paragraph ("亿" after "…达到2.6万") is not a heading.
+    starts = [True] + [False] * (len(lines) - 1)
     for i in range(1, len(lines)):
         prev, cur = lines[i - 1], lines[i]
         if (
             _CONTINUATION_START.match(cur)
-            and not editor[i]
+            and not verbatim[i]
             and i - 1 > header_end
-            and not editor[i - 1]
+            and not verbatim[i - 1]
         ):
             keep = False
         else:
@@ -259,8 +300,9 @@ def clean_text(raw: str) -> str:
                 or verbatim[i]
                 or title[i - 1]
                 or _ends_sentence(prev)
-                or _is_heading(prev)
+                or (starts[i - 1] and _is_heading(prev))
             )
+        starts[i] = keep
         if keep:
             paragraphs.append(cur)
         else:

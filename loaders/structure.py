@@ -140,8 +140,13 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
     total = int(issue_match["total"]) if issue_match["total"] else None
     if total is None and issue_at + 1 < len(lines):
         # A PDF may put "(总第 460 期)" on the line after "2021 年第 15 期".
-        match = TOTAL_RE.match(lines[issue_at + 1].norm)
-        total = int(match["total"]) if match else None
+        nxt = lines[issue_at + 1].norm
+        match = TOTAL_RE.match(nxt)
+        if match is None and len(nxt) <= 20:
+            # Or wrap inside it: "2021 年第 15 期(总第" / "460 期)".
+            joined = ISSUE_RE.search(lines[issue_at].norm + nxt, issue_match.start())
+            match = joined if joined and joined.start() == issue_match.start() else None
+        total = int(match["total"]) if match and match["total"] else None
 
     title = None
     before = lines[issue_at].norm[: issue_match.start()].strip(" ·|-—")

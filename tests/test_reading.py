@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -198,17 +199,20 @@ def test_pdf_text_is_extracted_in_page_order():
     ]
 
 
+@pytest.mark.parametrize(("width", "per_page"), [(20, 17), (34, 30), (46, 20)])
 @pytest.mark.parametrize("brief", [BRIEF_15, BRIEF_29], ids=["2021-15", "2021-29"])
-def test_pdf_copy_reads_like_the_text(brief):
+def test_pdf_copy_reads_like_the_text(brief, width, per_page):
     text = brief.read_text(encoding="utf-8")
-    data = pdf_of(text)
+    data = pdf_of(text, width=width, lines_per_page=per_page)
     from_pdf = read_brief_text(data, brief.stem + ".pdf")
-    # The PDF really is laid out in narrow lines with page furniture.
+    # The PDF really is laid out in narrow lines with page furniture; at width
+    # 20 some article titles wrap onto a second line too.
     assert "- 2 -" in from_pdf
-    assert max(len(line) for line in from_pdf.split("\n")) <= 40
+    assert max(len(line) for line in from_pdf.split("\n")) <= width + 6
     assert _structure_of(from_pdf) == _structure_of(text)
-    # Same words in the same order; only where paragraphs break may differ.
-    assert clean_text(from_pdf).replace("\n", "") == clean_text(text).replace("\n", "")
+    # Same words in the same order; only paragraph breaks (and the spaces a
+    # line break swallowed between Latin words) may differ.
+    assert re.sub(r"\s", "", clean_text(from_pdf)) == re.sub(r"\s", "", clean_text(text))
 
 
 def test_pdf_header_split_over_two_lines():
