@@ -157,7 +157,7 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
         font={"family": FONT_FAMILY},
         height=max(460, 320 * len(units)) if panels else 480,
         hovermode="closest",
-        hoverlabel={"align": "left"},
+        hoverlabel={"align": "left", "bgcolor": "white", "font": {"color": "#262730"}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         margin={"l": 60, "r": 60, "t": 40, "b": 40},
     )

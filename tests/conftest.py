@@ -322,3 +322,15 @@ def empty_app_db(empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("BRIEFS_DB", str(empty_db))
     monkeypatch.delenv("BRIEFS_EDITOR_PASSWORD", raising=False)
     yield empty_db
+
+
+@pytest.fixture
+def later_issue() -> Extraction:
+    """Issue 2021-40 with the 1—9月 logistics total: what an editor commits while the app runs."""
+    text = "2021 年 1—9 月，全国社会物流总额 231.7 万亿元。"
+    return build_extraction(
+        40,
+        date(2021, 11, 1),
+        [("前三季度物流运行情况", "王芳", text)],
+        [Fig(0, text, "231.7 万亿元", 231.7, "万亿元", "logistics_total", "2021-01/2021-09")],
+    )

@@ -194,6 +194,15 @@ def test_trends_chart_and_csv_match_the_store(server: str, expected: dict, page)
     assert plotted == stored
     assert {trace["indicator"] for trace in traces} == set(TREND_IDS)
 
+    # Hovering a point shows value, period, issue and the quoted sentence.
+    box = page.locator(".js-plotly-plot .scatterlayer .point").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=RENDER_TIMEOUT_MS)
+    hover = page.locator(".hoverlayer .hovertext").first.text_content()
+    assert "2021 年第 15 期" in hover and "期间：" in hover and "原文：" in hover
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "trends_hover.png"))
+
     with page.expect_download() as download_info:
         page.get_by_role("button", name="下载 CSV").click()
     payload = Path(download_info.value.path()).read_bytes()

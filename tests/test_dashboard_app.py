@@ -20,6 +20,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard.tables import CSV_COLUMNS
+from loaders.models import Extraction
 from loaders.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,6 +297,26 @@ def test_catalog_empty_database_lists_indicators_and_says_how_to_add_data(
     at = _open("catalog")
     assert "make run" in " ".join(_texts(at, "info"))
     assert set(at.dataframe[0].value["数据点"]) == {0}
+
+
+def test_issues_unknown_issue_in_url_warns_and_opens_the_newest(app_db: Path) -> None:
+    at = _open("issues", issue="1999-01")
+    assert any("1999-01" in text for text in _texts(at, "warning"))
+    assert at.selectbox(key="issues_selected").value == "2021-29"
+
+
+# ------------------------------------------------------------------ caching
+
+
+def test_a_newly_committed_issue_shows_on_the_next_run(
+    app_db: Path, later_issue: Extraction
+) -> None:
+    at = _open("trends", indicators="logistics_total")
+    assert "2021年1—9月" not in set(at.dataframe[0].value["期间"])
+    with Store(app_db) as store:
+        store.ingest(later_issue, actor="test")
+    _run(at, "trends")
+    assert "2021年1—9月" in set(at.dataframe[0].value["期间"])
 
 
 # ------------------------------------------------------------------ router
