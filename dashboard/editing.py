@@ -412,12 +412,18 @@ def diff_frame(result: IngestResult, catalog: Catalog | None = None) -> pd.DataF
     )
 
 
+_FLASH_KEY = "issue_admin_flash"
+
+
 def render_issue_admin(store: Store, issue_key: str | None) -> None:
     """Editors only: retract this issue (after a confirmation) and read the audit log."""
     from dashboard.auth import current_actor, current_role
 
     if current_role() != "editor":
         return
+    flash = st.session_state.pop(_FLASH_KEY, None)
+    if flash:
+        st.success(flash)
     with st.expander("管理 Admin：撤回本期 / 审计日志", expanded=False):
         if issue_key:
             confirm = st.checkbox(
@@ -429,9 +435,10 @@ def render_issue_admin(store: Store, issue_key: str | None) -> None:
             ):
                 # The role is read again at the moment of writing, not trusted from render time.
                 if retract(store, issue_key, role=current_role(), actor=current_actor()):
-                    st.success(f"已撤回 {issue_key}")
-                else:
-                    st.warning(f"{issue_key} 不存在（可能已被撤回）")
+                    # Rerun so the page no longer lists the issue; the message survives it.
+                    st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
+                    st.rerun()
+                st.warning(f"{issue_key} 不存在（可能已被撤回）")
         st.markdown("**审计日志 Audit log**")
         log = store.audit_log()
         st.dataframe(

@@ -93,3 +93,6 @@ with tab_unassigned:
 # Editor tools for this issue (retract, audit log): owned by the "upload" helper, which adds
 # its call here, e.g. dashboard.editing.render_issue_admin(store, issue_key).
 # ---------------------------------------------------------------------------------------
+from dashboard.editing import render_issue_admin  # noqa: E402 - kept beside its one call
+
+render_issue_admin(data.get_store(), issue_key)
