@@ -47,6 +47,9 @@ LIST_SPLIT_RE = re.compile(r"和|、|与|及|以及|,|，")
 LIST_HEAD_RE = re.compile(r"(指数|总额|总收入|收入|成交量|成交额|金额|规模|增速|渗透率)$")
 # Text between figures of one 分别 list.
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
+LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
+# Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
+DISTRIBUTIVE_RE = re.compile(r"累计")
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
 
 
@@ -68,6 +71,7 @@ class _Figure:
     subject: str = ""
     measure: str | None = None
     respectively_subject: str | None = None
+    gap: str | None = None  # text since the previous figure of the sentence
     subject_from: int | None = None  # index of the figure whose subject it took
 
 
@@ -176,7 +180,9 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
             post = text[item.end : post_match.end()] if post_match else ""
             period, period_text = local if local else (chain, chain_text)
             local = None
-            figures.append(_Figure(item, sentence, period, period_text, pre, post))
+            figure = _Figure(item, sentence, period, period_text, pre, post)
+            figure.gap = text[previous_end : item.start] if previous_end else None
+            figures.append(figure)
             previous_end = item.end
     return figures
 
@@ -186,7 +192,11 @@ def _mark_respectively(figures: list[_Figure]) -> None:
     i = 0
     while i < len(figures):
         first = figures[i]
-        pre = first.pre.rstrip()
+        # The list of subjects runs back to the clause break, across 、.
+        upto = first.quantity.start
+        sentence_text = first.sentence.text
+        begin = max(sentence_text.rfind(ch, 0, upto) for ch in ",，;；:：。") + 1
+        pre = sentence_text[begin:upto].rstrip()
         match = RESPECTIVELY_RE.search(pre)
         if not match:
             i += 1
@@ -196,7 +206,7 @@ def _mark_respectively(figures: list[_Figure]) -> None:
         while (
             j < len(figures)
             and figures[j].sentence is first.sentence
-            and LIST_GAP_RE.match(figures[j].pre)
+            and LIST_GAP_RE.match(figures[j].gap or "x")
         ):
             group.append(figures[j])
             j += 1
@@ -221,7 +231,14 @@ def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog
     if figure.respectively_subject is not None:
         return figure.respectively_subject
     own = figure.pre + figure.post
-    if mentions_alias(own, catalog) or has_subject(own):
+    if mentions_alias(own, catalog):
+        return own
+    if k > 0 and LIST_START_RE.match(figure.gap or "") and has_subject(own):
+        # "累计成交量约 4.8 亿吨、成交额约 114 亿元": 累计 qualifies both nouns.
+        shared = DISTRIBUTIVE_RE.search(figures[k - 1].subject)
+        if shared and shared.group(0) not in own and mentions_alias(shared.group(0) + own, catalog):
+            return shared.group(0) + own
+    if has_subject(own):
         return own
     pre_start = figure.sentence.start + figure.quantity.start - len(figure.pre)
     if k > 0:
@@ -289,7 +306,8 @@ def extract_figures(
                 sentence = figure.sentence
                 before = sentence.text[: q.start]
                 forecast = bool(FORECAST_RE.search(before))
-                scopes = [sentence.text, paragraph, article.title, article.text]
+                # Context before the figure in its sentence outranks context after it.
+                scopes = [before, sentence.text, paragraph, article.title, article.text]
                 candidate, _reason = choose_indicator(
                     q, figure.measure, figure.subject, scopes, catalog
                 )

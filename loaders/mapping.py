@@ -53,7 +53,7 @@ FILLERS = re.compile(
     r"按可比价格计算|按可比价计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
 )
 MEASURE_WORDS = re.compile(
-    r"复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|占比|比重|同比|环比|两年(?:平均|年均)"
+    r"市场渗透率|市场占有率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|占比|比重|同比|环比|两年(?:平均|年均)"
 )
 
 
@@ -130,7 +130,8 @@ def choose_indicator(
     """The one indicator the figure belongs to, or None with the reason why not.
 
     scopes: texts in which context words are looked up, nearest first
-    (sentence, paragraph, article title, article text); a generic alias
+    (sentence before the figure, sentence, paragraph, article title, article
+    text); a generic alias
     needs its context no further away than the title.
     """
     if quantity.is_range:
@@ -147,7 +148,7 @@ def choose_indicator(
         aliases = [a for a in indicator.aliases if squeeze(a) in subject]
         if not aliases:
             aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject)]
-            if not aliases or _context_level(indicator, scopes[:3]) is None:
+            if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
         if any(squeeze(word) in subject for word in indicator.exclude):
             continue

@@ -184,3 +184,57 @@ def test_provenance_quotes_the_whole_sentence():
         assert obs.period_text == "前三季度"
         assert obs.editor == "某某"
     assert {o.figure_text for o in observations} == {"232.0万亿元", "11.6%"}
+
+
+def test_respectively_with_enumeration_commas():
+    text = "3月份,新订单指数、业务总量指数分别为50.8%、52.0%。"
+    assert mapped(text, published=date(2022, 4, 11), title="物流景气") == {
+        ("logistics_new_orders_index", "2022-03", 50.8, "exact", False),
+        ("logistics_business_index", "2022-03", 52.0, "exact", False),
+    }
+
+
+def test_respectively_with_unpaired_subjects_maps_nothing():
+    text = "3月份,物流业务总量指数分别为50.8%、52.0%和49.1%。"
+    assert mapped(text, published=date(2022, 4, 11), title="物流景气") == set()
+
+
+def test_cumulative_qualifies_every_noun_of_a_list():
+    text = "截至2022年3月底,地方试点碳市场累计配额成交量约5.1亿吨、成交额约120亿元。"
+    assert mapped(text, title="碳市场") == {
+        ("carbon_pilot_cum_volume", "2022-03", 5.1, "approx", False),
+        ("carbon_pilot_cum_turnover", "2022-03", 120.0, "approx", False),
+    }
+
+
+def test_market_penetration_refers_to_the_subject_before_it():
+    text = "2021年,搭载L2级辅助驾驶功能的乘用车销量达480万辆,市场渗透率为23.6%。"
+    assert mapped(text) == {("l2_penetration", "2021", 23.6, "exact", False)}
+
+
+def test_penetration_of_another_product_is_not_l2():
+    text = "2021年,新能源汽车销量350万辆,市场渗透率达到13.4%,L2级车型加快普及。"
+    assert mapped(text) == set()
+
+
+def test_a_generic_market_size_needs_its_own_market():
+    text = "IDC预计,2026年市场规模将达到21亿美元,人工智能芯片市场规模将超过100亿美元。"
+    assert mapped(text, title="人工智能研发平台市场快速增长") == {
+        ("ai_rd_platform_market", "2026", 21.0, "exact", True),
+    }
+    assert mapped(text, title="人工智能芯片市场快速增长") == set()
+
+
+def test_bare_full_year_takes_the_year_being_discussed():
+    text = "2023年是关键之年,预计全年并购交易数量将达到160笔。"
+    assert mapped(text, published=date(2023, 3, 6), title="电信并购展望") == {
+        ("telecom_ma_deals", "2023", 160.0, "exact", True),
+    }
+
+
+def test_compared_with_the_previous_year_figure_keeps_its_own_year():
+    text = "2021年,电信行业并购交易总金额为2,012亿元,较2020年的1,750亿元增长15%。"
+    assert mapped(text, published=date(2022, 3, 7)) == {
+        ("telecom_ma_value", "2021", 2012.0, "exact", False),
+        ("telecom_ma_value", "2020", 1750.0, "exact", False),
+    }
