@@ -35,6 +35,20 @@ TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigne
 # unit conversion (万亿元 -> 亿元) can leave float noise on equal figures.
 _REL_TOLERANCE = 1e-9
 
+# One write lock per database file, shared by every Store of this process on that file:
+# two Stores (the dashboard's and an upload's) writing at once would otherwise collide
+# on the data_version row and one would fail with a DuckDB transaction conflict.
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.Lock:
+    if str(path) == ":memory:":
+        return threading.Lock()  # each in-memory connection is its own database
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(str(path.resolve()), threading.Lock())
+
+
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS meta (
         key VARCHAR PRIMARY KEY,
@@ -235,7 +249,7 @@ class Store:
     ) -> None:
         self.path = Path(path) if path is not None else database_path()
         self.read_only = read_only
-        self._lock = threading.Lock()
+        self._lock = _write_lock(self.path)
         self._catalog = catalog or default_catalog()
         in_memory = str(self.path) == ":memory:"
         if not in_memory and not read_only:
@@ -311,7 +325,14 @@ class Store:
 
     def _create_schema(self) -> None:
         with self._transaction("create the schema") as cur:
-            for statement in _SCHEMA:
+            cur.execute(_SCHEMA[0])
+            stored = _first(cur.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
+            if stored is not None and stored[0] != str(SCHEMA_VERSION):
+                raise StoreError(
+                    f"{self.path} was written with store schema {stored[0]}, this version uses "
+                    f"{SCHEMA_VERSION}; move the file away and ingest the briefs again (make db)"
+                )
+            for statement in _SCHEMA[1:]:
                 cur.execute(statement)
             for key, value in (("data_version", "0"), ("schema_version", str(SCHEMA_VERSION))):
                 cur.execute(

@@ -9,6 +9,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
@@ -474,3 +475,41 @@ def test_latest_points_matches_its_definition_on_mixed_periods(store: Store) -> 
     }
     assert got == _expected_latest(series)
     assert len(got) == 3
+
+
+def test_two_stores_on_one_file_share_the_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "shared.duckdb"
+    first, second = Store(path), Store(path)
+    errors: list[BaseException] = []
+
+    def work(store: Store, offset: int) -> None:
+        try:
+            for n in range(offset, offset + 4):
+                store.ingest(extraction(n, date(2021, 2, n), [obs("l2_penetration", "2020", n)]))
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(first, 1)),
+        threading.Thread(target=work, args=(second, 11)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first.close()
+    second.close()
+    assert errors == []
+    with Store(path) as store:
+        assert len(store.issues()) == 8
+        assert len(store.audit_log()) == 8
+
+
+def test_file_from_another_schema_version_is_refused(tmp_path: Path) -> None:
+
+    path = tmp_path / "old.duckdb"
+    Store(path).close()
+    with duckdb.connect(str(path)) as raw:
+        raw.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="schema 0.*ingest the briefs again"):
+        Store(path)
