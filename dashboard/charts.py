@@ -80,7 +80,7 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
             rows=len(units),
             cols=1,
             shared_xaxes=True,
-            vertical_spacing=0.08,
+            vertical_spacing=0.12,
             subplot_titles=[f"单位：{unit}" for unit in units],
         )
     else:
@@ -151,7 +151,13 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
                     "showgrid": False,
                 }
             )
-    figure.update_xaxes(title_text="期间（点位于期间中点）", type="date", tickformat="%Y年%-m月")
+    figure.update_xaxes(type="date", tickformat="%Y年%-m月")
+    # Panels share the time axis: its title goes under the bottom panel only.
+    x_title = {"title_text": "期间（点位于期间中点）"}
+    if panels:
+        figure.update_xaxes(**x_title, row=len(units), col=1)
+    else:
+        figure.update_xaxes(**x_title)
     figure.update_layout(
         template="plotly_white",
         font={"family": FONT_FAMILY},

@@ -223,6 +223,11 @@ def test_trends_chart_and_csv_match_the_store(server: str, expected: dict, page)
     [
         ("overview", "/", '[data-testid="stMetric"]'),
         ("trends", f"/trends?indicators={','.join(TREND_IDS)}", ".js-plotly-plot .point"),
+        (
+            "trends_three_units",
+            "/trends?indicators=telecom_ma_value,telecom_ma_deals,logistics_total_yoy",
+            ".js-plotly-plot .point",
+        ),
         ("issues", "/issues", '[data-testid="stDataFrame"]'),
         ("catalog", "/catalog", '[data-testid="stDataFrame"]'),
     ],

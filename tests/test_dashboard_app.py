@@ -188,6 +188,18 @@ def test_trends_never_joins_period_kinds_and_gives_each_unit_an_axis(app_db: Pat
     assert "2021 年第 15 期" in bound["hovertext"][0]
 
 
+def test_trends_follows_the_order_indicators_were_picked_in(app_db: Path) -> None:
+    at = _open("trends", indicators="telecom_ma_value,logistics_total")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    axes = {t["meta"]["unit"]: t.get("yaxis", "y") for t in figure["data"]}
+    assert axes == {"亿元": "y", "万亿元": "y2"}
+    names = list(dict.fromkeys(at.dataframe[0].value["指标"]))
+    assert names == [
+        "电信行业并购交易金额 (Telecom M&A deal value)",
+        "全国社会物流总额 (Total value of social logistics)",
+    ]
+
+
 def test_trends_table_lists_earlier_values_as_revisions(app_db: Path) -> None:
     at = _open("trends", indicators="logistics_total")
     table = at.dataframe[0].value

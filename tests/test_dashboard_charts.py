@@ -113,6 +113,12 @@ def test_three_units_get_one_panel_each() -> None:
         "数值（笔）",
     ]
     assert figure.layout.yaxis2.overlaying is None
+    # The shared time axis is titled once, under the bottom panel.
+    assert [figure.layout[f"xaxis{n}"].title.text for n in ("", "2", "3")] == [
+        None,
+        None,
+        "期间（点位于期间中点）",
+    ]
 
 
 def test_empty_rows_give_an_empty_figure() -> None:

@@ -117,7 +117,10 @@ if frame is None:
     st.info("请选择至少一个指标。")
     st.stop()
 
-plotted = frame[frame["group"].isin(kinds)]
+# Rows in the order the user picked the indicators: the first pick gets the first axis.
+plotted = frame[frame["group"].isin(kinds)].sort_values(
+    "indicator", key=lambda ids: ids.map(selected.index), kind="stable"
+)
 if plotted.empty:
     missing = "、".join(labels[i] for i in selected)
     st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
