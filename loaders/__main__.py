@@ -30,6 +30,8 @@ class CliError(Exception):
 
 def _extract(path: Path) -> Extraction:
     """Run the pipeline on one file; imported late so `export` works without it."""
+    if path.is_dir():
+        raise CliError(f"{path}: is a folder; pass the brief files in it (e.g. {path}/*)")
     if not path.is_file():
         raise CliError(f"{path}: no such file")
     from loaders.pipeline import extract_file

@@ -242,3 +242,10 @@ def test_evaluate_prints_a_report_or_json(capsys) -> None:
     assert 0.0 <= payload["recall"] <= 1.0
     assert cli.main(["evaluate", str(EVAL_DIR / "nope")]) == 1
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_folder_instead_of_file(tmp_path: Path, capsys) -> None:
+    assert cli.main(["extract", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"error: {tmp_path}: is a folder; pass the brief files in it (e.g. {tmp_path}/*)"
+    )
