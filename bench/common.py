@@ -7,7 +7,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.synthetic import observation_frames
@@ -22,24 +22,34 @@ BENCH_INDICATOR = "logistics_total"
 
 @dataclass
 class Result:
-    """One line of the summary: a measured figure, its ratio to a floor, and the target."""
+    """One line of the summary: what was measured, the checked figure and its target.
+
+    `value` is a ratio against a floor measured in the same run (unit "x") or, where the
+    target is absolute (ms per issue, MB of memory), the figure itself in `unit`.
+    """
 
     name: str
     measured: str
-    ratio: float | None
+    value: float | None
     target: float | None
-    # "ratio" targets are maxima of the ratio; "value" targets are maxima of the raw value.
     unit: str = "x"
-    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool | None:
-        if self.ratio is None or self.target is None:
+        if self.value is None or self.target is None:
             return None
-        return self.ratio <= self.target
+        return self.value <= self.target
 
     def verdict(self) -> str:
         return {True: "ok", False: "MISSED", None: "n/a"}[self.passed]
+
+    def line(self) -> str:
+        if self.value is None or self.target is None:
+            return f"  {self.name}: {self.measured}"
+        return (
+            f"  {self.name}: {self.measured}; {self.value:.2f}{self.unit} "
+            f"(target <= {self.target:g}{self.unit}, {self.verdict()})"
+        )
 
 
 def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
@@ -125,13 +135,13 @@ def machine() -> dict[str, str]:
 
 
 def summary_table(results: list[Result]) -> str:
-    """The final table: each ratio beside its target (markdown, so docs can quote it)."""
+    """The final table: each ratio (or absolute figure) beside its target, in markdown."""
     lines = [
-        "| benchmark | measured | ratio | target | verdict |",
+        "| benchmark | measured | checked | target | verdict |",
         "|---|---|---|---|---|",
     ]
     for r in results:
-        ratio = "" if r.ratio is None else f"{r.ratio:.2f}{r.unit}"
+        value = "n/a" if r.value is None else f"{r.value:.2f}{r.unit}"
         target = "" if r.target is None else f"<= {r.target:g}{r.unit}"
-        lines.append(f"| {r.name} | {r.measured} | {ratio} | {target} | {r.verdict()} |")
+        lines.append(f"| {r.name} | {r.measured} | {value} | {target} | {r.verdict()} |")
     return "\n".join(lines)

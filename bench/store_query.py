@@ -73,9 +73,9 @@ def run(stores: dict[int, Path], repeats: int = 7) -> list[Result]:
                 f"store {medians['store'] * 1000:.1f} ms, raw DuckDB "
                 f"{medians['raw'] * 1000:.1f} ms ({len(mine)} points)"
             ),
-            ratio=ratio,
+            value=ratio,
             target=TARGET_RATIO,
         )
-        print(f"  {result.name}: {result.measured}; ratio {ratio:.2f} (target <= {TARGET_RATIO})")
+        print(result.line())
         results.append(result)
     return results

@@ -1,0 +1,65 @@
+"""Extraction speed over 1,000 synthetic issues, and the time to ingest each into a store.
+
+Files are written to a temp dir first; the timed loop is `extract_file` per file, the
+path an upload or `python -m loaders ingest` takes. The floor is reading and decoding the
+same files (what any extractor must pay), measured in the same run for context.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench.common import Result
+from bench.synthetic import sentence_count, write_briefs
+from loaders.catalog import default_catalog
+from loaders.pipeline import extract_file
+from loaders.store import Store
+
+TARGET_MS_PER_ISSUE = 30.0
+ISSUES = 1000
+
+
+def run(workdir: Path, issues: int = ISSUES) -> list[Result]:
+    briefs = workdir / "briefs"
+    paths = write_briefs(briefs, count=issues)
+    catalog = default_catalog()
+    extract_file(paths[0], catalog)  # warm the regex caches and imports
+
+    started = time.perf_counter()
+    texts = [p.read_bytes().decode("utf-8") for p in paths]
+    floor = time.perf_counter() - started
+    sentences = sum(sentence_count(t) for t in texts)
+
+    started = time.perf_counter()
+    extractions = [extract_file(p, catalog) for p in paths]
+    elapsed = time.perf_counter() - started
+    observations = sum(len(e.observations) for e in extractions)
+
+    with Store(workdir / "ingest.duckdb") as store:
+        started = time.perf_counter()
+        for extraction in extractions:
+            store.ingest(extraction, actor="bench")
+        ingest = time.perf_counter() - started
+
+    ms_per_issue = elapsed / issues * 1000
+    extraction_result = Result(
+        name=f"Extraction, {issues} synthetic issues",
+        measured=(
+            f"{ms_per_issue:.1f} ms/issue, {sentences / elapsed:,.0f} sentences/s, "
+            f"{observations} observations (read+decode floor {floor / issues * 1000:.2f} ms/issue)"
+        ),
+        value=ms_per_issue,
+        target=TARGET_MS_PER_ISSUE,
+        unit=" ms",
+    )
+    ingest_result = Result(
+        name=f"Ingest, {issues} issues one by one",
+        measured=f"{ingest / issues * 1000:.1f} ms/issue ({ingest:.1f} s in all)",
+        value=None,
+        target=None,
+        unit=" ms",
+    )
+    for result in (extraction_result, ingest_result):
+        print(result.line())
+    return [extraction_result, ingest_result]
