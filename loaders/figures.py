@@ -28,6 +28,7 @@ from loaders.mapping import (
     is_negative,
     measure_of,
     mentions_alias,
+    squeeze,
 )
 from loaders.models import Article, IssueHeader, Observation, UnassignedFigure
 from loaders.periods import parse_period
@@ -48,6 +49,8 @@ LIST_HEAD_RE = re.compile(r"(指数|总额|总收入|收入|成交量|成交额|
 # Text between figures of one 分别 list.
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
 LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
+# "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
+COMMA_START_RE = re.compile(r"^\s*[,，]")
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
 DISTRIBUTIVE_RE = re.compile(r"累计")
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
@@ -233,7 +236,10 @@ def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog
     own = figure.pre + figure.post
     if mentions_alias(own, catalog):
         return own
-    if k > 0 and LIST_START_RE.match(figure.gap or "") and has_subject(own):
+    listed = LIST_START_RE.match(figure.gap or "") or (
+        COMMA_START_RE.match(figure.gap or "") and len(squeeze(own)) <= 4
+    )
+    if k > 0 and listed and has_subject(own):
         # "累计成交量约 4.8 亿吨、成交额约 114 亿元": 累计 qualifies both nouns.
         shared = DISTRIBUTIVE_RE.search(figures[k - 1].subject)
         if shared and shared.group(0) not in own and mentions_alias(shared.group(0) + own, catalog):

@@ -25,6 +25,8 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("yoy_2y", re.compile(r"两年(?:平均|年均|复合)")),
     ("avg", re.compile(r"年均|平均")),
     ("mom", re.compile(r"环比|较上月|比上月|较前一月|较上一月")),
+    # Growth against a named base year ("比 2019 年同期增长 15.2%") is no 同比.
+    ("vs_base", re.compile(r"(?:比|较|相比|相较)(?:于)?(?:19|20)\d{2}\s*年")),
     ("yoy", re.compile(r"同比|比上年|较上年|比去年|较去年|比上一年")),
     ("share", re.compile(r"渗透率|占比|比重|份额|市场占有率|占.{0,10}比例")),
     ("index", re.compile(r"指数")),
@@ -98,10 +100,12 @@ def mentions_alias(text: str, catalog: Catalog) -> bool:
     return any(alias in text for ind in catalog.indicators for alias in ind.aliases)
 
 
-# What may stand before a generic alias ("全年市场规模", "2026 年该市场规模"):
-# time words and determiners, never another noun ("芯片市场规模").
+# What may stand before a generic alias ("全年市场规模", "2020 年完成 148 笔交易",
+# "披露的交易金额"): time words, determiners and reporting verbs, never another
+# noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
-    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初]|其中|我国|中国|国内|该|这一|整体|总体|预计|预测|将)*$"
+    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|其中|我国|中国|国内|该|这一|整体|总体"
+    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开)*$"
 )
 
 

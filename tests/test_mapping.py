@@ -238,3 +238,33 @@ def test_compared_with_the_previous_year_figure_keeps_its_own_year():
         ("telecom_ma_value", "2021", 2012.0, "exact", False),
         ("telecom_ma_value", "2020", 1750.0, "exact", False),
     }
+
+
+def test_deals_of_one_segment_are_not_the_industry_total():
+    text = (
+        "普华永道统计,2022年上半年中国电信行业共发生并购交易71宗,交易金额合计约650亿元。"
+        "其中,数据中心领域交易金额超过200亿元,5G相关交易20宗。"
+    )
+    assert mapped(text, published=date(2022, 8, 25)) == {
+        ("telecom_ma_deals", "2022-H1", 71.0, "exact", False),
+        ("telecom_ma_value", "2022-H1", 650.0, "approx", False),
+    }
+
+
+def test_growth_against_a_named_base_year_is_not_year_on_year():
+    text = "一季度,全国社会物流总额75.1万亿元,同比增长24.2%,比2019年同期增长15.2%。"
+    assert mapped(text, published=date(2021, 4, 26)) == {
+        ("logistics_total", "2021-Q1", 75.1, "exact", False),
+        ("logistics_total_yoy", "2021-Q1", 24.2, "exact", False),
+    }
+
+
+def test_daily_trading_is_not_cumulative():
+    text = "全国碳市场7月16日正式上线,首日收盘价51.23元/吨,成交量410.4万吨,成交额2.1亿元。"
+    assert mapped(text, published=date(2021, 7, 26)) == {
+        ("carbon_national_price", "2021-07-16", 51.23, "exact", False),
+    }
+
+
+def test_a_quarterly_average_of_a_monthly_index_is_not_a_month():
+    assert mapped("一季度,物流业务总量指数平均为53.2%。", title="物流") == set()
