@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from loaders.structure import DATE_RE, ISSUE_RE, MASTHEAD_RE, editor_from_line
+from loaders.structure import editor_from_line, header_end_index
 
 # Chinese characters and the punctuation that goes with them; a space next to
 # one of these is never meaningful (PDF extractors insert them between glyphs).
@@ -149,31 +149,6 @@ def _page_furniture(lines: list[str]) -> set[int]:
     return drop
 
 
-def _header_end(lines: list[str]) -> int:
-    """Index of the last line of the issue header block (-1 when there is none)."""
-    issue_at = next(
-        (i for i, line in enumerate(lines[:25]) if len(line) <= 60 and ISSUE_RE.search(line)),
-        None,
-    )
-    if issue_at is None:
-        return -1
-    end = issue_at
-    for i in range(issue_at + 1, min(len(lines), issue_at + 8)):
-        line = lines[i]
-        if MASTHEAD_RE.search(line) and len(line) <= 40:
-            end = i
-            continue
-        match = DATE_RE.search(line)
-        if match and len(line) - len(match.group(0)) <= 8:
-            end = i
-            break
-        if len(line) > 30:
-            break
-    while end + 1 < len(lines) and MASTHEAD_RE.search(lines[end + 1]) and len(lines[end + 1]) <= 40:
-        end += 1
-    return end
-
-
 def _ends_sentence(line: str) -> bool:
     stripped = line.rstrip(_CLOSERS)
     if stripped != line:
@@ -275,7 +250,7 @@ def clean_text(raw: str) -> str:
     if not lines:
         return ""
 
-    header_end = _header_end(lines)
+    header_end = header_end_index(lines)
     lines = _merge_wrapped_titles(lines, header_end, rows)
     verbatim = [_is_editor(line) or line in rows for line in lines]
     title = _title_flags(lines, header_end)

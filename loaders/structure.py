@@ -50,6 +50,27 @@ ISSUE_RE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*年\s*第\s*(?P<number>\d{1,3})\s*期"
     r"(?:\s*[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
 )
+ISSUE_NO_YEAR_RE = re.compile(
+    r"第\s*(?P<number>\d{1,3})\s*期"
+    r"(?:\s*[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
+)
+CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CN_DATE_RE = re.compile(
+    r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
+)
 TOTAL_RE = re.compile(r"^[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?$")
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*"
@@ -65,6 +86,16 @@ EDITOR_LINE_RE = re.compile(
     r"[(（\[【]\s*(?P<inner>[^()（）\[\]【】]{0,40}?(?:" + EDITOR_VERBS + r")"
     r"[^()（）\[\]【】]{0,30}?)\s*[)）\]】]\s*$"
 )
+# Unbracketed: "产业所 刘如 整理" or "——产业所 刘如 整理" alone on a line.
+EDITOR_BARE_RE = re.compile(
+    r"[—\-–~～\s]*(?P<inner>(?:产业所|产业科技发展研究所)\s*[^()（）]{1,20}?\s*(?:"
+    + EDITOR_VERBS
+    + r"))"
+)
+NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}[·・•][\u4e00-\u9fff]{1,6}")
+MAX_EDITORS = 4
+# The first word of "(产业所 刘如 整理)" when it names an institute, not a person.
+ORG_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]{1,16}(?:所|院|中心|部|室|处|局|组|会)")
 ORG_PREFIX_RE = re.compile(
     r"^(?:中国科学技术发展战略研究院)?\s*(?:产业科技发展研究所|产业所|[\u4e00-\u9fff]{1,10}?(?:研究所|研究院|中心))\s*"
 )
@@ -102,10 +133,24 @@ def _err(message: str, source: str | None) -> BriefStructureError:
     return BriefStructureError(message, source=source)
 
 
+def _chinese_number(text: str) -> int:
+    """二〇二一 → 2021 (digit by digit), 二十六 → 26, 十 → 10."""
+    if "十" not in text:
+        return int("".join(str(CN_DIGITS[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+
+
 def _date_in(line: str) -> date | None:
     match = DATE_RE.search(line)
     if not match:
-        return None
+        cn = CN_DATE_RE.search(line)
+        if cn is None or len(line) - len(cn.group(0)) > 8:
+            return None
+        try:
+            return date(*(_chinese_number(g) for g in cn.groups()))
+        except (KeyError, ValueError):
+            return None
     # The date must be most of the line: "2021年4月26日" or "出版日期:2021-04-26",
     # not a sentence that mentions a day.
     if len(line) - len(match.group(0)) > 8:
@@ -123,12 +168,17 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
     scan = lines[:HEADER_SCAN_LINES]
     issue_at = None
     issue_match = None
-    for i, line in enumerate(scan):
-        if len(line.norm) > HEADER_LINE_MAX_CHARS:
-            continue
-        issue_match = ISSUE_RE.search(line.norm)
-        if issue_match:
-            issue_at = i
+    for pattern, max_chars in ((ISSUE_RE, HEADER_LINE_MAX_CHARS), (ISSUE_NO_YEAR_RE, 30)):
+        # Without the year ("第 15 期(总第 460 期)") only a short line counts, and
+        # the year comes from the publication date.
+        for i, line in enumerate(scan):
+            if len(line.norm) > max_chars:
+                continue
+            issue_match = pattern.search(line.norm)
+            if issue_match:
+                issue_at = i
+                break
+        if issue_at is not None:
             break
     if issue_at is None or issue_match is None:
         raise _err(
@@ -185,9 +235,10 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
     body_at = max(issue_at, date_at) + 1
     while body_at < len(lines) and MASTHEAD_RE.search(lines[body_at].norm):
         body_at += 1
+    year = issue_match.groupdict().get("year")
     header = IssueHeader(
         title=title,
-        year=int(issue_match["year"]),
+        year=int(year) if year else published.year,
         number=int(issue_match["number"]),
         total_number=total,
         published=published,
@@ -195,38 +246,70 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
     return header, body_at
 
 
+def _names(inner: str) -> str | None:
+    """Editor names from the words of an editor mark, or None when they do not look like names."""
+    inner = re.sub(r"(?:" + EDITOR_VERBS + r")\s*[:：]?", " ", inner)
+    inner = re.sub(r"[:：]", " ", inner).strip()
+    tokens = inner.split()
+    if len(tokens) > 1 and ORG_TOKEN_RE.fullmatch(tokens[0]):
+        tokens = tokens[1:]
+    if len(tokens) == 1:
+        tokens = [ORG_PREFIX_RE.sub("", tokens[0], count=1) or tokens[0]]
+    names = [n for n in re.split(r"[、,，;；/]+|\s+", " ".join(tokens)) if n]
+    # A person's name is 2-4 characters (a few more with "·"); anything else in
+    # brackets at the end of a line ("(征求意见稿,由工信部整理)") is not an editor.
+    if not names or len(names) > MAX_EDITORS or not all(NAME_RE.fullmatch(n) for n in names):
+        return None
+    return "、".join(names)
+
+
+def _editor_mark(line: str) -> tuple[int, str] | None:
+    """(index in `line` where the editor mark starts, editor names) or None."""
+    match = EDITOR_LINE_RE.search(line)
+    if match:
+        names = _names(match["inner"])
+        return (match.start(), names) if names else None
+    match = EDITOR_BARE_RE.fullmatch(line.strip())
+    if match:
+        names = _names(match["inner"])
+        return (0, names) if names else None
+    return None
+
+
+def header_end_index(lines: list[str]) -> int:
+    """Index of the last header line among non-empty lines (-1 when no header is found)."""
+    stripped = [line.strip() for line in lines]
+    items = [_Line(0, 0, t, unicodedata.normalize("NFKC", t)) for t in stripped if t]
+    if len(items) != len(lines):
+        raise ValueError("header_end_index expects non-empty lines")
+    try:
+        _, body_at = parse_header(items)
+    except BriefStructureError:
+        return -1
+    return body_at - 1
+
+
 def editor_from_line(line: str) -> str | None:
     """The editor names in a closing line such as (产业所 刘如、王罗汉 整理), else None."""
-    match = EDITOR_LINE_RE.search(unicodedata.normalize("NFKC", line))
-    if not match:
-        return None
-    inner = match["inner"]
-    inner = re.sub(r"(?:" + EDITOR_VERBS + r")\s*[:：]?", " ", inner)
-    inner = inner.replace(":", " ").replace("：", " ").strip()
-    tokens = inner.split()
-    if len(tokens) > 1 and ORG_PREFIX_RE.fullmatch(tokens[0] + " "):
-        tokens = tokens[1:]
-    names = "、".join(tokens) if tokens else ""
-    if len(tokens) == 1:
-        names = ORG_PREFIX_RE.sub("", names, count=1) or names
-    names = re.sub(r"[,，;；/]+", "、", names).strip("、 ")
-    return names or None
+    mark = _editor_mark(unicodedata.normalize("NFKC", line))
+    return mark[1] if mark else None
 
 
 def _editor_match(line: _Line) -> tuple[int, str] | None:
     """(offset in the text where the editor mark starts, editor) for a closing line."""
-    match = EDITOR_LINE_RE.search(line.norm)
-    if not match:
+    mark = _editor_mark(line.norm)
+    if mark is None:
         return None
-    editor = editor_from_line(line.norm)
-    if editor is None:
-        return None
-    if match.start() == 0:
+    at, editor = mark
+    if at == 0:
         return line.start, editor
-    # The editor mark was glued to the end of a paragraph; the paragraph part is
-    # body. NFKC may have shortened the line, so locate the mark in the original.
-    raw_match = EDITOR_LINE_RE.search(line.text)
-    cut = line.start + (raw_match.start() if raw_match else len(line.text))
+    # The editor mark was glued to the end of a paragraph. It only counts when
+    # the paragraph part ends a sentence; NFKC may have changed the line's
+    # length, so locate the mark in the original text.
+    if line.norm[:at].rstrip()[-1:] not in tuple("。!?;”)"):
+        return None
+    raw = _editor_mark(line.text)
+    cut = line.start + (raw[0] if raw else len(line.text))
     return cut, editor
 
 

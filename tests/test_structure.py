@@ -86,6 +86,15 @@ HEADER_VARIANTS = [
         460,
         date(2021, 4, 26),
     ),
+    ("产业创新动态\n第15期(总第460期)\n2021年4月26日\n", 460, date(2021, 4, 26)),
+    ("产业创新动态\n2021年第15期\n二〇二一年四月二十六日\n", None, date(2021, 4, 26)),
+    (
+        "产业创新动态\n2021 年第 15 期\n(总第 460 期)\n2021 年 4 月 26 日 星期一\n",
+        460,
+        date(2021, 4, 26),
+    ),
+    ("产业创新动态\n2021年第15期(总第\n460期)\n2021年4月26日\n", 460, date(2021, 4, 26)),
+    ("2021年4月26日\n产业创新动态\n2021年第15期(总第460期)\n", 460, date(2021, 4, 26)),
 ]
 
 
@@ -108,8 +117,15 @@ def test_header_variants(head, total, published):
         ("（产业所 刘如 编译）", "刘如"),
         ("（整理：刘如）", "刘如"),
         ("(产业所刘如整理)", "刘如"),
+        ("（产业所 刘如 王罗汉 整理）", "刘如、王罗汉"),
+        ("（编译：产业所 刘如）", "刘如"),
+        ("(战略院 刘如 整理)", "刘如"),
+        ("产业所 刘如 整理", "刘如"),
+        ("——产业所 朱焕焕 整理", "朱焕焕"),
         ("近日，某事发生。", None),
         ("（下称“中物联”）", None),
+        ("（征求意见稿，由工信部整理）", None),
+        ("有关部门正在抓紧整理", None),
     ],
 )
 def test_editor_lines(line, editor):
@@ -144,3 +160,27 @@ def test_structure_errors_say_what_is_missing(text, missing):
         parse_structure(text, source="broken.txt")
     assert "broken.txt" in str(info.value)
     assert missing in str(info.value)
+
+
+def test_editor_mark_glued_to_a_paragraph_closes_the_article():
+    text = "产业创新动态\n2021年第1期\n2021年1月4日\n标题\n正文一。\n正文二。(产业所 陈健 整理)\n下一篇\n正文三。\n(产业所 刘如 整理)\n"
+    _, articles = parse_structure(text)
+    assert [(a.title, a.editor, a.text) for a in articles] == [
+        ("标题", "陈健", "正文一。\n正文二。"),
+        ("下一篇", "刘如", "正文三。"),
+    ]
+    for article in articles:
+        assert text[article.start : article.end] == article.text
+
+
+def test_bracketed_remark_that_is_not_an_editor_does_not_split():
+    text = "产业创新动态\n2021年第1期\n2021年1月4日\n标题\n发布了指南(征求意见稿,由工信部整理)\n后文。\n(产业所 刘如 整理)\n"
+    _, articles = parse_structure(text)
+    assert [(a.title, a.editor) for a in articles] == [("标题", "刘如")]
+    assert articles[0].text == "发布了指南(征求意见稿,由工信部整理)\n后文。"
+
+
+def test_distribution_footer_is_not_an_article():
+    text = "产业创新动态\n2021年第1期\n2021年1月4日\n标题\n正文。\n(产业所 刘如 整理)\n报:科技部领导\n送:各司局\n"
+    _, articles = parse_structure(text)
+    assert [a.title for a in articles] == ["标题"]
