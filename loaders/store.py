@@ -753,7 +753,8 @@ class Store:
         )
 
     def revisions(self, indicator_ids: Sequence[str]) -> pd.DataFrame:
-        """Statements that are not current: what earlier (or later-superseded) issues said."""
+        """What other issues said about the current keys: the statements the current view
+        superseded. A figure the current issue itself repeats is not a revision."""
         return self._df(
             """SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
                 o.issue_key, i.issue_label, i.published, o.quote, o.article, o.period_end
@@ -762,7 +763,7 @@ class Store:
             JOIN current c ON c.indicator = o.indicator AND c.period = o.period
                 AND c.forecast = o.forecast
             WHERE list_contains(?, o.indicator)
-                AND NOT (o.issue_key = c.issue_key AND o.seq = c.seq)
+                AND o.issue_key <> c.issue_key
             ORDER BY o.indicator, o.period_end, o.period, o.forecast, i.published DESC,
                 i.year DESC, i.number DESC, o.seq""",
             [list(indicator_ids)],
