@@ -127,3 +127,9 @@ def test_bad_tables_are_refused_naming_the_problem(name, data, words):
         parse_figures_table(data, name)
     assert name in str(caught.value)
     assert words in str(caught.value)
+
+
+def test_oversized_table_is_refused():
+    data = b"indicator,period,value\n" + b"x,2021,1\n" * (5 * 1024 * 1024 // 9 + 10)
+    with pytest.raises(BriefReadError, match="文件太大"):
+        parse_figures_table(data, "big.csv")

@@ -172,3 +172,27 @@ def test_retract_deletes_the_issue_and_is_audited(tmp_path):
         log = store.audit_log()
     assert log.iloc[0]["action"] == "retract" and log.iloc[0]["actor"] == "ed@example.org"
     assert set(log["action"]) == {"ingest", "upload", "retract"}
+
+
+def test_commit_path_reads_viewer_role_when_a_password_is_set(tmp_path, monkeypatch):
+    """Auth configured, nobody logged in: the role from dashboard.auth cannot write."""
+    from dashboard.auth import current_role
+
+    monkeypatch.setenv("BRIEFS_EDITOR_PASSWORD", "s3cret-pw")
+    assert current_role() == "viewer"
+    with Store(tmp_path / "s.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises(PermissionError, match="Only editors"):
+            commit_upload(store, reviewed(json_2021_15(), "a.json"), role=current_role(), actor="x")
+        assert snapshot(store, tmp_path / "after") == before
+
+
+def test_a_repeated_statement_is_pre_unticked_but_a_conflicting_one_is_not():
+    extraction = issue_2021_15()
+    first = extraction.observations[0]
+    repeat = first.model_copy()
+    conflict = first.model_copy(update={"value": first.value + 1})
+    figures = figures_frame(
+        extraction.model_copy(update={"observations": [first, repeat, conflict]})
+    )
+    assert figures["include"].tolist() == [True, False, True]

@@ -189,3 +189,16 @@ def test_markup_in_a_brief_is_shown_as_text(empty_app_db):
     assert all(not markdown.proto.allow_html for markdown in at.get("caption"))
     figures = next(e for e in at.data_editor if e.key.startswith("figures")).value
     assert figures["quote"].str.contains("<script>", regex=False).any()
+
+
+def test_header_is_editable_and_decides_the_issue(empty_app_db):
+    at = open_upload()
+    upload(at, "good_utf8_bom.csv", (DATA / "upload" / "good_utf8_bom.csv").read_bytes())
+    (number,) = [n for n in at.number_input if n.key.startswith("hdr_number_")]
+    assert number.value == 30
+    number.set_value(33)
+    run(at)
+    assert "将写入 2021 年第 33 期" in texts(at, "markdown")
+    click(at, "commit_")
+    with Store(empty_app_db) as store:
+        assert store.issues()["issue_key"].tolist() == ["2021-33"]
