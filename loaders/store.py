@@ -253,7 +253,12 @@ class Store:
         self._catalog = catalog or default_catalog()
         in_memory = str(self.path) == ":memory:"
         if not in_memory and not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder for {self.path}: {exc.strerror or exc}"
+                ) from exc
         if read_only and not in_memory and not self.path.exists():
             raise StoreError(f"{self.path} does not exist; ingest some issues first")
         try:

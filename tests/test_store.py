@@ -513,3 +513,22 @@ def test_file_from_another_schema_version_is_refused(tmp_path: Path) -> None:
         raw.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema 0.*ingest the briefs again"):
         Store(path)
+
+
+def test_unusable_paths_are_clear_errors(tmp_path: Path) -> None:
+    not_duckdb = tmp_path / "notes.duckdb"
+    not_duckdb.write_text("这不是数据库", encoding="utf-8")
+    with pytest.raises(StoreError, match=f"cannot open {not_duckdb} as a DuckDB database"):
+        Store(not_duckdb)
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot create the folder"):
+        Store(blocker / "sub" / "briefs.duckdb")
+
+
+def test_preview_writes_nothing(store: Store, tmp_path: Path) -> None:
+    store.ingest(ISSUE_15)
+    before = snapshot(store, tmp_path / "a")
+    preview = store.preview_ingest(ISSUE_29)
+    assert (preview.status, preview.new_points, len(preview.revised)) == ("new", 1, 1)
+    assert snapshot(store, tmp_path / "b") == before
