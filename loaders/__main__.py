@@ -231,7 +231,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with Store(args.db) as store:
+    # Read-only: exporting must never create a database or rewrite its catalog.
+    with Store(args.db, read_only=True) as store:
         written = store.export_csv(args.outdir)
     for path in written:
         print(path)

@@ -155,6 +155,12 @@ def test_export_writes_csv_with_bom(fake_pipeline, tmp_path: Path, capsys) -> No
     listed = capsys.readouterr().out.split()
     assert str(tmp_path / "csv" / "observations.csv") in listed
     assert (tmp_path / "csv" / "observations.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    missing = tmp_path / "missing.duckdb"
+    assert cli.main(["export", str(tmp_path / "csv2"), "--db", str(missing)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"error: {missing} does not exist; ingest some issues first"
+    )
+    assert not missing.exists()
 
 
 def test_locked_database_is_one_clear_line(tmp_path: Path) -> None:
