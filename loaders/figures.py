@@ -40,8 +40,10 @@ SENTENCE_END = "。！？!?"
 CLAUSE_BREAKS = ",，;；:：。！？!?、"
 # Words that make the figures after them projections, not outcomes.
 FORECAST_RE = re.compile(
-    r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标|力争|可望|或将|将会"
+    r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标(?:是|为|值|达到|:)|力争|可望|或将|将会"
 )
+# Words between a forecast marker and the figure that make it an outcome again.
+ACTUAL_RE = re.compile(r"已经|已|实际|截至")
 # "A 和 B 分别为 x 和 y": the list of subjects before 分别.
 RESPECTIVELY_RE = re.compile(r"分别(?:为|是|达到|达|占|增长|下降)?$")
 LIST_SPLIT_RE = re.compile(r"和|、|与|及|以及|,|，")
@@ -269,6 +271,14 @@ def _nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
     return None
 
 
+def _is_forecast(before: str) -> bool:
+    """A projection marker before the figure in its sentence, not undone by 已/实际."""
+    markers = list(FORECAST_RE.finditer(before))
+    if not markers:
+        return False
+    return not ACTUAL_RE.search(before[markers[-1].end() :])
+
+
 def _resolve_measure(figures: list[_Figure], k: int) -> str | None:
     figure = figures[k]
     measure_text = figure.respectively_subject if figure.respectively_subject else figure.pre
@@ -311,7 +321,7 @@ def extract_figures(
                 q = figure.quantity
                 sentence = figure.sentence
                 before = sentence.text[: q.start]
-                forecast = bool(FORECAST_RE.search(before))
+                forecast = _is_forecast(before)
                 # Context before the figure in its sentence outranks context after it.
                 scopes = [before, sentence.text, paragraph, article.title, article.text]
                 candidate, _reason = choose_indicator(

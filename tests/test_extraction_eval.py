@@ -53,3 +53,40 @@ def test_one_value_per_series_and_period():
         observations = extract_file(brief).observations
         keys = [(o.indicator, o.period, o.forecast) for o in observations]
         assert len(keys) == len(set(keys)), brief.name
+
+
+def _docx_copy(source: Path, target: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in source.read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            document.add_paragraph(line)
+    document.save(target)
+
+
+def _full_width_copy(source: Path, target: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() or c in "%,." else c for c in text)
+    target.write_text(wide, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("stem", "suffix", "make"),
+    [
+        (
+            "2022-08",
+            ".txt",
+            lambda s, t: t.write_bytes(s.read_text(encoding="utf-8").encode("gbk")),
+        ),
+        ("2022-23", ".docx", _docx_copy),
+        ("2021-29", ".txt", _full_width_copy),
+    ],
+    ids=["gbk", "docx", "full-width"],
+)
+def test_other_encodings_and_formats_score_the_same(tmp_path, stem, suffix, make):
+    brief = tmp_path / f"copy{suffix}"
+    make(EVAL_DIR / f"{stem}.txt", brief)
+    score = evaluate_file(brief, EVAL_DIR / f"{stem}.expected.json", default_catalog())
+    assert (score.precision, score.recall, score.qualifier_accuracy) == (1.0, 1.0, 1.0)
+    assert score.header_ok

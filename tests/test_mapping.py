@@ -268,3 +268,15 @@ def test_daily_trading_is_not_cumulative():
 
 def test_a_quarterly_average_of_a_monthly_index_is_not_a_month():
     assert mapped("一季度,物流业务总量指数平均为53.2%。", title="物流") == set()
+
+
+def test_a_target_named_before_an_actual_figure_is_no_forecast():
+    text = "为实现碳达峰目标,截至2022年5月底,全国碳市场累计成交量已达1.89亿吨。"
+    assert mapped(text) == {("carbon_national_cum_volume", "2022-05", 1.89, "exact", False)}
+
+
+def test_pilot_markets_count_their_covered_units_too():
+    text = "截至2021年底,7个试点碳市场共覆盖电力、钢铁等20多个行业近3000家重点排放单位。"
+    assert mapped(text, published=date(2022, 1, 17)) == {
+        ("carbon_pilot_enterprises", "2021-12", 3000.0, "approx", False),
+    }
