@@ -27,7 +27,7 @@ from loaders.catalog import Catalog, default_catalog
 from loaders.errors import BriefReadError
 from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
 from loaders.models import Extraction, IssueHeader, Observation
-from loaders.review import RowError, validate_rows
+from loaders.review import UNIT_SCALES, RowError, convert_unit, validate_rows
 from loaders.store import IngestResult, Store
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
@@ -38,6 +38,7 @@ FIGURE_COLUMNS = [
     "include",
     "indicator",
     "name_zh",
+    "figure_text",
     "period",
     "value",
     "unit",
@@ -49,13 +50,13 @@ UNASSIGNED_COLUMNS = [
     "include",
     "indicator",
     "name_zh",
+    "subject",
+    "figure_text",
     "period",
     "value",
     "unit",
     "qualifier",
     "forecast",
-    "subject",
-    "figure_text",
     "quote",
 ]
 PROVENANCE_COLUMNS = [
@@ -149,7 +150,28 @@ def figures_frame(extraction: Extraction, catalog: Catalog | None = None) -> pd.
                 **{name: getattr(o, name) for name in PROVENANCE_COLUMNS},
             }
         )
-    return _numbered(rows, FIGURE_COLUMNS + PROVENANCE_COLUMNS)
+    return _numbered(
+        rows, FIGURE_COLUMNS + [c for c in PROVENANCE_COLUMNS if c not in FIGURE_COLUMNS]
+    )
+
+
+def readable_scale(value: float, unit: str) -> tuple[float, str]:
+    """2.079e14 元 -> (207.9, 万亿元): the largest unit of the same kind that keeps value >= 1.
+
+    The loaders keep unassigned amounts in base units; editors read 万亿元, not 14 digits.
+    The review converts back into the chosen indicator's unit.
+    """
+    base = UNIT_SCALES.get(unit)
+    if base is None or base[1] != 1.0 or not math.isfinite(value) or value == 0:
+        return value, unit
+    scales = sorted(
+        ((factor, name) for name, (kind, factor) in UNIT_SCALES.items() if kind == base[0]),
+        reverse=True,
+    )
+    for factor, name in scales:
+        if abs(value) >= factor:
+            return convert_unit(value, unit, name), name
+    return value, unit
 
 
 def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
@@ -163,8 +185,7 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
                 "name_zh": "",
                 # Prefilled when the loaders resolved the period; the editor may correct it.
                 "period": u.period or "",
-                "value": u.value,
-                "unit": u.unit,
+                **dict(zip(("value", "unit"), readable_scale(u.value, u.unit), strict=True)),
                 "qualifier": u.qualifier,
                 "forecast": u.forecast,
                 "subject": u.subject,

@@ -196,3 +196,29 @@ def test_a_repeated_statement_is_pre_unticked_but_a_conflicting_one_is_not():
         extraction.model_copy(update={"observations": [first, repeat, conflict]})
     )
     assert figures["include"].tolist() == [True, False, True]
+
+
+def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignment():
+    from dashboard.editing import readable_scale
+
+    assert readable_scale(2.079e14, "元") == (207.9, "万亿元")
+    assert readable_scale(4.5e9, "吨") == (45.0, "亿吨")
+    assert readable_scale(3e8, "美元") == (3.0, "亿美元")
+    assert readable_scale(1159000, "个") == (1159000, "个")
+
+    extraction = issue_2021_15()
+    big = extraction.unassigned[0].model_copy(
+        update={"value": 2.079e14, "unit": "元", "period": "2020"}
+    )
+    extraction = extraction.model_copy(update={"unassigned": [big]})
+    unassigned = unassigned_frame(extraction)
+    assert unassigned.loc[1, ["value", "unit"]].tolist() == [207.9, "万亿元"]
+    unassigned.loc[1, ["include", "indicator"]] = [True, "telecom_ma_value"]
+    review = rebuild_extraction(
+        extraction, header_fields(extraction), figures_frame(extraction), unassigned
+    )
+    assert review.ok, review.errors
+    assert (review.extraction.observations[-1].value, review.extraction.observations[-1].unit) == (
+        2079000.0,
+        "亿元",
+    )
