@@ -208,7 +208,7 @@ def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignme
 
     extraction = issue_2021_15()
     big = extraction.unassigned[0].model_copy(
-        update={"value": 2.079e14, "unit": "元", "period": "2020"}
+        update={"value": 2.079e14, "unit": "元", "period": "2018"}
     )
     extraction = extraction.model_copy(update={"unassigned": [big]})
     unassigned = unassigned_frame(extraction)
