@@ -151,6 +151,8 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
                     "showgrid": False,
                 }
             )
+    # Zero stays in view: a single point or a narrow range must not look like a big swing.
+    figure.update_yaxes(rangemode="tozero")
     figure.update_xaxes(type="date", tickformat="%Y年%-m月")
     # Panels share the time axis: its title goes under the bottom panel only.
     x_title = {"title_text": "期间（点位于期间中点）"}

@@ -122,12 +122,12 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
                 "期间": period_label(row.period),
                 "期间类型": kind_label(row.period_kind),
                 "数值": format_value(row.value, row.unit, row.qualifier, row.value_high),
+                "修订": notes.get((row.indicator, row.period, bool(row.forecast)), ""),
                 "预测": "预测" if row.forecast else "",
                 "期刊": row.issue_label,
                 "发布日期": _date_text(row.published),
                 "文章": row.article,
                 "原文": row.quote,
-                "修订": notes.get((row.indicator, row.period, bool(row.forecast)), ""),
             }
         )
     return pd.DataFrame(
@@ -137,12 +137,12 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
             "期间",
             "期间类型",
             "数值",
+            "修订",
             "预测",
             "期刊",
             "发布日期",
             "文章",
             "原文",
-            "修订",
         ],
     )
 

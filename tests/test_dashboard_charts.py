@@ -86,6 +86,7 @@ def test_one_unit_one_axis() -> None:
     figure = trend_figure(pd.DataFrame([_row("a", "2019", 1), _row("b", "2019", 2)]))
     assert {trace.yaxis for trace in figure.data} == {"y"}
     assert figure.layout.yaxis.title.text == "数值（亿元）"
+    assert figure.layout.yaxis.rangemode == "tozero"
 
 
 def test_second_unit_gets_a_secondary_axis() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
+from dashboard.formatting import is_missing
 from dashboard.highlight import Mark, highlight_html
 from dashboard.tables import figures_table, issues_table, unassigned_table
 
@@ -71,7 +72,7 @@ with tab_articles:
     for article in articles.itertuples(index=False):
         marks = marks_by_article.get(int(article.article_index), [])
         title = f"{article.article_index + 1}. {article.title}"
-        if article.editor:
+        if not is_missing(article.editor) and article.editor:
             title += f"（编辑：{article.editor}）"
         title += f" · {len(marks)} 个数字"
         with st.expander(title, expanded=bool(marks)):
