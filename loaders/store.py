@@ -269,6 +269,11 @@ class Store:
                     f"{self.path} is in use by another program (e.g. the dashboard); "
                     f"close it or set {DB_ENV_VAR} to another file"
                 ) from exc
+            if "different configuration" in str(exc):
+                raise StoreError(
+                    f"{self.path} is already open in this program "
+                    f"{'for writing' if read_only else 'read-only'}; share that Store instead"
+                ) from exc
             raise StoreError(f"cannot open {self.path} as a DuckDB database: {exc}") from exc
         try:
             if read_only:
@@ -293,9 +298,15 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._conn.cursor()
+        try:
+            cur = self._conn.cursor()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read {self.path}: {exc}") from exc
         try:
             yield cur
+        except duckdb.Error as exc:
+            # Callers (the dashboard) show StoreError messages; raw DuckDB errors are bugs.
+            raise StoreError(f"cannot read {self.path}: {exc}") from exc
         finally:
             cur.close()
 

@@ -532,3 +532,13 @@ def test_preview_writes_nothing(store: Store, tmp_path: Path) -> None:
     preview = store.preview_ingest(ISSUE_29)
     assert (preview.status, preview.new_points, len(preview.revised)) == ("new", 1, 1)
     assert snapshot(store, tmp_path / "b") == before
+
+
+def test_reading_a_closed_or_mismatched_store_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "briefs.duckdb"
+    writer = Store(path)
+    with pytest.raises(StoreError, match="already open in this program for writing"):
+        Store(path, read_only=True)
+    writer.close()
+    with pytest.raises(StoreError, match=f"cannot read {path}"):
+        writer.series(["logistics_total"])
