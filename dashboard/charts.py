@@ -60,6 +60,12 @@ def hover_text(row: pd.Series) -> str:
     return "<br>".join(lines)
 
 
+def _range_mode(unit: str) -> str:
+    """Amounts are read against zero (367 vs 1,750 亿元 must not look like 1 vs 10); rates
+    and indices move around their own level (a PMI of 54.1 vs 54.9), so they keep auto range."""
+    return "normal" if unit == "%" else "tozero"
+
+
 def _unit_order(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["unit"]))
 
@@ -139,20 +145,23 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
 
     if panels:
         for position, unit in enumerate(units, start=1):
-            figure.update_yaxes(title_text=f"数值（{unit}）", row=position, col=1)
+            figure.update_yaxes(
+                title_text=f"数值（{unit}）", rangemode=_range_mode(unit), row=position, col=1
+            )
     elif units:
-        figure.update_layout(yaxis={"title": {"text": f"数值（{units[0]}）"}})
+        figure.update_layout(
+            yaxis={"title": {"text": f"数值（{units[0]}）"}, "rangemode": _range_mode(units[0])}
+        )
         if len(units) == 2:
             figure.update_layout(
                 yaxis2={
                     "title": {"text": f"数值（{units[1]}）"},
+                    "rangemode": _range_mode(units[1]),
                     "overlaying": "y",
                     "side": "right",
                     "showgrid": False,
                 }
             )
-    # Zero stays in view: a single point or a narrow range must not look like a big swing.
-    figure.update_yaxes(rangemode="tozero")
     figure.update_xaxes(type="date", tickformat="%Y年%-m月")
     # Panels share the time axis: its title goes under the bottom panel only.
     x_title = {"title_text": "期间（点位于期间中点）"}

@@ -42,7 +42,8 @@ with st.sidebar:
     except StoreError as exc:
         st.error(f"无法打开数据库：{exc}")
         st.stop()
-    st.caption(f"数据库：`{database_path()}` · 数据版本 {version}")
+    # The file name only: viewers need not see the server's directories.
+    st.caption(f"数据库：{database_path().name} · 数据版本 {version}")
     # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).
     if role == "viewer":
         auth.render_login()

@@ -86,7 +86,7 @@ def test_one_unit_one_axis() -> None:
     figure = trend_figure(pd.DataFrame([_row("a", "2019", 1), _row("b", "2019", 2)]))
     assert {trace.yaxis for trace in figure.data} == {"y"}
     assert figure.layout.yaxis.title.text == "数值（亿元）"
-    assert figure.layout.yaxis.rangemode == "tozero"
+    assert figure.layout.yaxis.rangemode == "tozero"  # an amount is read against zero
 
 
 def test_second_unit_gets_a_secondary_axis() -> None:
@@ -94,6 +94,7 @@ def test_second_unit_gets_a_secondary_axis() -> None:
     assert [trace.yaxis for trace in figure.data] == ["y", "y2"]
     assert figure.layout.yaxis2.title.text == "数值（%）"
     assert figure.layout.yaxis2.overlaying == "y"
+    assert figure.layout.yaxis2.rangemode == "normal"  # a rate keeps its own range
     assert all("[" in trace.name for trace in figure.data)  # legend names the unit
 
 
