@@ -63,10 +63,24 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|(?i:page)\s*\d{1,3}(?:\s*(?i:of)\s*\d{1,3})?)$"
 )
+# A line spaced glyph by glyph has at least this many one-character words.
+LETTER_SPACED_MIN_WORDS = 5
 # The second line of a wrapped article title is at most this long.
 WRAPPED_TITLE_TAIL_MAX_CHARS = 20
 # Cells of a table row (a DOCX table) stay apart, one row per line.
 TABLE_CELL_SEPARATOR = " | "
+# A contents list after the masthead: "本期要目", then "标题……3" entries.
+_TOC_HEAD = re.compile(r"^(?:本期要目|本期目录|目\s*录|要\s*目|本期导读|本期内容|内容提要)$")
+_TOC_LEADER = re.compile(r"(?:\.{3,}|·{3,}|-{3,}|—{2,})\s*\d{1,3}$")
+_TOC_TAIL = re.compile(r"(?:\.{2,}|·{2,}|-{2,}|—{2,}|\s)\s*\d{1,3}$")
+_TOC_PAGE = re.compile(r"(?:\.{2,}|·{2,}|-{2,}|—{2,}|\s)?\s*\d{1,3}$")
+MAX_TOC_ENTRIES = 30
+# Contact lines of the masthead or page footer (地址:…, 电话:…), never article text.
+_CONTACT = re.compile(
+    r"^(?:地\s*址|联系电话|电\s*话|传\s*真|邮\s*编|网\s*址|E-?mail|邮\s*箱)\s*[:：]", re.IGNORECASE
+)
+# A rule drawn with characters ("————", "* * *", "═════") carries no text.
+_DECORATION = re.compile(r"^[-—–_=*·•~～═━─\s]{3,}$")
 # Running headers are short; a longer repeated line is real text.
 RUNNING_HEADER_MAX_CHARS = 40
 # The issue header sits in the first lines; a repeated line met there first is kept once.
@@ -96,9 +110,23 @@ def _drop_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def _unspace_letters(line: str) -> str:
+    """ "2 0 2 1 年 第 1 5 期" (a PDF that spaces every glyph) → "2021年第15期".
+
+    Only when nearly every word is one character long; a double space then
+    stands for a real word space.
+    """
+    words = line.split(" ")
+    singles = sum(1 for w in words if len(w) == 1)
+    if len(words) < LETTER_SPACED_MIN_WORDS or singles < 0.8 * len([w for w in words if w]):
+        return line
+    return " ".join(part.replace(" ", "") for part in re.split(r" {2,}", line))
+
+
 def tidy_spaces(line: str) -> str:
     """Drop the spaces next to Chinese characters and inside figures; keep Latin word spaces."""
-    line = re.sub(r"[ \u00a0]{2,}", " ", line.strip())
+    line = _unspace_letters(line.strip())
+    line = re.sub(r"[ \u00a0]{2,}", " ", line)
     line = _DASH_BEFORE_CJK.sub(r"\1", line)
     line = _DASH_AFTER_CJK.sub(r"\1", line)
     line = _SPACE_NEXT_TO_CJK.sub("", line)
@@ -124,7 +152,13 @@ def _split_glued_editor(line: str) -> list[str]:
 
 def _page_furniture(lines: list[str]) -> set[int]:
     """Indexes of page numbers and running headers/footers."""
-    drop = {i for i, line in enumerate(lines) if _PAGE_NUMBER.match(line)}
+    drop = {
+        i
+        for i, line in enumerate(lines)
+        if _PAGE_NUMBER.match(line)
+        or _DECORATION.match(line)
+        or (_CONTACT.match(line) and len(line) <= 60)
+    }
 
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.replace(" ", ""))
@@ -190,6 +224,38 @@ def _table_row(line: str) -> str:
     )
 
 
+def _toc_entry(line: str) -> str:
+    """A contents entry without its leader dots and page number."""
+    return _TOC_PAGE.sub("", line).strip(" .·")
+
+
+def _table_of_contents(lines: list[str], header_end: int) -> range:
+    """Indexes of a contents list (本期要目 and its entries) right after the header, if any.
+
+    Its entries would otherwise be read as the first article's title and text.
+    """
+    first = header_end + 1
+    if first >= len(lines):
+        return range(0)
+    if _TOC_HEAD.match(lines[first]):
+        if first + 1 >= len(lines):
+            return range(first, first + 1)
+        entry = _toc_entry(lines[first + 1])
+        # The list ends where its first entry comes back as the first article's title.
+        for j in range(first + 2, min(len(lines), first + 2 + MAX_TOC_ENTRIES)):
+            if entry and _toc_entry(lines[j]) == entry and not _TOC_TAIL.search(lines[j]):
+                return range(first, j)
+        end = first + 1
+        while end < len(lines) and _TOC_TAIL.search(lines[end]) and not _ends_sentence(lines[end]):
+            end += 1
+        return range(first, end)
+    # No heading: a run of entries with leader dots and page numbers.
+    end = first
+    while end < len(lines) and _TOC_LEADER.search(lines[end]):
+        end += 1
+    return range(first, end) if end - first >= 2 else range(0)
+
+
 def _title_flags(lines: list[str], header_end: int) -> list[bool]:
     """The first line after the header block and after each editor line is an article title."""
     editor = [_is_editor(line) for line in lines]
@@ -245,6 +311,10 @@ def clean_text(raw: str) -> str:
         for piece in _split_glued_editor(line):
             lines.append(re.sub(r" {2,}", " ", piece) if _is_editor(piece) else tidy_spaces(piece))
     lines = [line for line in lines if line]
+    # A contents list repeats the article titles: it must go before repeated
+    # lines are taken for running headers.
+    toc = _table_of_contents(lines, header_end_index(lines))
+    lines = [line for i, line in enumerate(lines) if i not in toc]
     drop = _page_furniture(lines)
     lines = [line for i, line in enumerate(lines) if i not in drop]
     if not lines:

@@ -100,7 +100,10 @@ ORG_PREFIX_RE = re.compile(
     r"^(?:中国科学技术发展战略研究院)?\s*(?:产业科技发展研究所|产业所|[\u4e00-\u9fff]{1,10}?(?:研究所|研究院|中心))\s*"
 )
 # Distribution lines at the foot of an issue (报：… 送：… 发：…) are not an article.
-FOOTER_RE = re.compile(r"^(?:报送|抄送|发送|报|送|发|责任编辑|本期责编|联系电话|地址)\s*[:：]")
+FOOTER_RE = re.compile(
+    r"^(?:报送|抄送|发送|报|送|发|责任编辑|本期责编|主\s*编|编\s*辑|联系电话|电\s*话|传\s*真|地\s*址|邮\s*编|网\s*址|E-?mail)\s*[:：]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -332,8 +335,15 @@ def parse_structure(text: str, source: str | None = None) -> tuple[IssueHeader, 
         raise _err("the text is empty: no issue header and no articles", source)
     header, body_at = parse_header(lines, source)
     body = lines[body_at:]
-    for i, line in enumerate(body):
-        if FOOTER_RE.match(line.norm):
+    # Distribution lines (报:… 送:…) close the issue after its last article; one
+    # met earlier is a page-1 footer that PDF extraction put mid-text.
+    closing = [i for i, line in enumerate(body) if _editor_match(line)]
+    last_editor = closing[-1] if closing else -1
+    body = [
+        line for i, line in enumerate(body) if i > last_editor or not FOOTER_RE.match(line.norm)
+    ]
+    for i in range(max(0, last_editor), len(body)):
+        if FOOTER_RE.match(body[i].norm):
             body = body[:i]
             break
     if not body:

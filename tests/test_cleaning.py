@@ -128,3 +128,51 @@ def test_pdf_dump_structure(clean_dump):
 def test_empty_and_blank_text():
     assert clean_text("") == ""
     assert clean_text("\n \n\u3000\n") == ""
+
+
+def test_letter_spaced_lines_and_decoration():
+    text = clean_text(
+        "2 0 2 1 年 第 1 5 期\n中 国 物 流 总 额 达 到 2 3 2 . 0 万 亿 元 。\n————\n* * *\nW o r l d  B a n k 报告。"
+    )
+    assert text.split("\n") == ["2021年第15期", "中国物流总额达到232.0万亿元。", "World Bank报告。"]
+
+
+HEADER = "产业创新动态\n2021年第15期\n2021年4月26日\n"
+BODY = "普华永道：并购回顾与展望\n正文一。\n（产业所 刘如 整理）\n人工智能产业发展趋势\n正文二。\n（产业所 苏楠 整理）\n"
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [
+        "本期要目\n普华永道：并购回顾与展望\n人工智能产业发展趋势\n",
+        "本期要目\n普华永道：并购回顾与展望……1\n人工智能产业发展趋势……2\n",
+        "普华永道：并购回顾与展望……………1\n人工智能产业发展趋势……………2\n",
+        "目 录\n普华永道：并购回顾与展望 1\n人工智能产业发展趋势 2\n",
+    ],
+    ids=["titles-only", "with-pages", "no-heading", "spaced-heading"],
+)
+def test_contents_list_is_dropped(contents):
+    clean = clean_text(HEADER + contents + BODY)
+    _, articles = parse_structure(clean)
+    assert [(a.title, a.editor, a.text) for a in articles] == [
+        ("普华永道:并购回顾与展望", "刘如", "正文一。"),
+        ("人工智能产业发展趋势", "苏楠", "正文二。"),
+    ]
+    assert "要目" not in clean and "目录" not in clean
+
+
+def test_page_one_footer_in_mid_text_does_not_end_the_issue():
+    # PDF extraction may put page 1's contact footer between two articles.
+    text = HEADER + BODY.replace("人工智能", "地址:北京市海淀区\n人工智能") + "报:科技部\n"
+    assert "地址" not in clean_text(text)
+    _, articles = parse_structure(clean_text(text))
+    assert [(a.title, a.editor) for a in articles] == [
+        ("普华永道:并购回顾与展望", "刘如"),
+        ("人工智能产业发展趋势", "苏楠"),
+    ]
+    # The structure parser copes on its own too (text that was not cleaned).
+    _, articles = parse_structure(text)
+    assert [(a.title, a.editor) for a in articles] == [
+        ("普华永道：并购回顾与展望", "刘如"),
+        ("人工智能产业发展趋势", "苏楠"),
+    ]
