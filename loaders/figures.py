@@ -192,8 +192,20 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
     return figures
 
 
-def _mark_respectively(figures: list[_Figure]) -> None:
-    """Give each figure of "A 和 B 分别为 x 和 y" its own subject."""
+def _period_items(items: list[str], published: date) -> list[tuple[str, str]] | None:
+    """ "一季度、上半年、前三季度分别为 …": the periods of a list, when it is one."""
+    periods = []
+    for item in items:
+        item = item.strip()
+        exprs = find_time_expressions(item, published)
+        if len(exprs) != 1 or exprs[0].period is None or exprs[0].text.strip() != item:
+            return None
+        periods.append((exprs[0].period, item))
+    return periods
+
+
+def _mark_respectively(figures: list[_Figure], published: date) -> None:
+    """Give each figure of "A 和 B 分别为 x 和 y" its own subject (or period)."""
     i = 0
     while i < len(figures):
         first = figures[i]
@@ -217,7 +229,11 @@ def _mark_respectively(figures: list[_Figure]) -> None:
             j += 1
         head = pre[: match.start()]
         items = [part for part in LIST_SPLIT_RE.split(head) if part.strip()]
-        if len(items) >= 2 and len(items) == len(group):
+        periods = _period_items(items, published) if len(items) == len(group) else None
+        if len(items) >= 2 and periods:
+            for figure, (period, period_text) in zip(group, periods, strict=True):
+                figure.period, figure.period_text = period, period_text
+        elif len(items) >= 2 and len(items) == len(group):
             last_head = LIST_HEAD_RE.search(items[-1])
             for k, figure in enumerate(group):
                 item = items[k]
@@ -314,7 +330,7 @@ def extract_figures(
     for article in articles:
         for para_offset, paragraph in _paragraphs(article.text):
             figures = _figures_of_paragraph(para_offset, paragraph, published)
-            _mark_respectively(figures)
+            _mark_respectively(figures, published)
             for k, figure in enumerate(figures):
                 figure.subject = _subject(figures, k, article.text, catalog)
                 figure.measure = _resolve_measure(figures, k)
@@ -386,6 +402,17 @@ def extract_figures(
     return _one_per_series(observations, unassigned)
 
 
+def _consistent(obs: Observation, exact: float) -> bool:
+    """Does a qualified figure agree with the exact one (突破 300 vs 300.1)?"""
+    if obs.qualifier == "more_than":
+        return exact >= obs.value
+    if obs.qualifier == "less_than":
+        return exact <= obs.value
+    if obs.qualifier == "approx":
+        return abs(exact - obs.value) <= 0.05 * abs(exact)
+    return round(obs.value, 6) == round(exact, 6)
+
+
 def _one_per_series(
     observations: list[Observation], unassigned: list[UnassignedFigure]
 ) -> tuple[list[Observation], list[UnassignedFigure]]:
@@ -399,7 +426,15 @@ def _one_per_series(
         if len(values) == 1:
             kept.append(group[0])
             continue
-        for obs in group:
+        exact = [o for o in group if o.qualifier == "exact"]
+        chosen = exact[0] if len({round(o.value, 6) for o in exact}) == 1 else None
+        if chosen is not None and all(_consistent(o, chosen.value) for o in group):
+            # "300.1 万亿元 … 首次突破 300 万亿元": the exact figure says more.
+            kept.append(chosen)
+            rejected = [o for o in group if o is not chosen]
+        else:
+            chosen, rejected = None, group
+        for obs in rejected:
             unassigned.append(
                 UnassignedFigure(
                     article=obs.article,
@@ -415,7 +450,11 @@ def _one_per_series(
                     period=obs.period,
                     figure_text=obs.figure_text,
                     period_text=obs.period_text,
-                    subject=f"{obs.indicator}: conflicting values in this issue",
+                    subject=(
+                        f"{obs.indicator}: less precise than {chosen.figure_text}"
+                        if chosen
+                        else f"{obs.indicator}: conflicting values in this issue"
+                    ),
                 )
             )
     kept.sort(key=lambda o: (o.span_start, o.figure_text))

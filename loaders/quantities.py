@@ -294,6 +294,12 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # 千 alone after a number is too often part of a word
         scale = MAGNITUDES.get(match["mag"] or "", 1.0)
         unit = UNITS[unit_text] if unit_text else "1"
+        sign = 1.0
+        before_sign = shadow[start - 2] if start > 1 else ""
+        glued = before_sign.isascii() and before_sign.isalnum() or before_sign in "%."
+        if start and shadow[start - 1] in "-−" and not glued:
+            # "分别为 -7.4%、-0.5%": a minus sign, not a dash between two numbers.
+            sign, start = -1.0, start - 1
         qualifier, q_start = _pre_qualifier(shadow, start)
         if match["more"] or match["more2"]:
             qualifier = "more_than"
@@ -307,10 +313,10 @@ def find_quantities(text: str) -> list[Quantity]:
                 start=q_start,
                 end=q_end,
                 text=text[q_start:q_end],
-                value=value * scale,
+                value=sign * value * scale,
                 unit=unit,
                 qualifier=qualifier,
-                value_high=high * scale if high is not None else None,
+                value_high=sign * high * scale if high is not None else None,
             )
         )
     return quantities

@@ -280,3 +280,30 @@ def test_pilot_markets_count_their_covered_units_too():
     assert mapped(text, published=date(2022, 1, 17)) == {
         ("carbon_pilot_enterprises", "2021-12", 3000.0, "approx", False),
     }
+
+
+def test_respectively_over_a_list_of_periods():
+    text = (
+        "2022年全国社会物流总额347.6万亿元,按可比价格计算,同比增长3.4%。"
+        "分季度看,一季度、上半年、前三季度分别增长6.1%、3.1%和3.5%。"
+    )
+    assert mapped(text, published=date(2023, 2, 20)) == {
+        ("logistics_total", "2022", 347.6, "exact", False),
+        ("logistics_total_yoy", "2022", 3.4, "exact", False),
+        ("logistics_total_yoy", "2022-Q1", 6.1, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_total_yoy", "2022-01/2022-09", 3.5, "exact", False),
+    }
+
+
+def test_a_round_milestone_gives_way_to_the_exact_figure():
+    text = "2022年社会物流总额达347.6万亿元,首次突破340万亿元。"
+    observations, unassigned = run(text, published=date(2023, 2, 20))
+    assert [(o.indicator, o.value) for o in observations] == [("logistics_total", 347.6)]
+    assert [u.value for u in unassigned] == [340.0]
+
+
+def test_conflicting_exact_and_inconsistent_qualified_values_both_go():
+    text = "2022年社会物流总额达347.6万亿元。全年社会物流总额超过350万亿元。"
+    observations, _ = run(text, published=date(2023, 2, 20))
+    assert observations == []

@@ -134,3 +134,9 @@ def test_currency_is_never_converted():
 
 def test_percent_points_are_not_percent():
     assert convert(only("回升 1.5 个百分点"), "%") is None
+
+
+def test_minus_signs_but_not_dashes():
+    assert [q.value for q in find_quantities("分别为-3.1%、-0.4%和1.5%")] == [-3.1, -0.4, 1.5]
+    assert [q.value for q in find_quantities("区间为45-50%")] == [45]
+    assert find_quantities("型号 A-3%") == []
