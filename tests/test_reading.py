@@ -182,6 +182,31 @@ def test_markdown_marks_are_dropped():
 def test_decode_text_prefers_utf8_then_gb18030():
     assert decode_text("中文".encode()) == "中文"
     assert decode_text("中文内容".encode("gbk")) == "中文内容"
+    traditional = "據中國物流與採購聯合會消息，一季度物流業總收入達到2.6萬億元，同比增長36.8%。"
+    assert decode_text(traditional.encode("utf-8")) == traditional
+    assert decode_text(traditional.encode("gb18030")) == traditional
+
+
+@pytest.mark.parametrize(
+    ("wrong", "name"),
+    [
+        (
+            lambda b: (
+                b.decode("utf-8").encode("gbk").decode("big5", errors="ignore").encode("utf-8")
+            ),
+            "gbk-read-as-big5",
+        ),
+        (
+            lambda b: (
+                b.decode("utf-8").encode("utf-8").decode("gb18030", errors="ignore").encode("utf-8")
+            ),
+            "utf8-read-as-gbk",
+        ),
+    ],
+)
+def test_mojibake_of_a_whole_brief_is_refused(wrong, name):
+    with pytest.raises(BriefReadError, match="cannot decode the text as UTF-8, GB18030"):
+        read_brief_text(wrong(BRIEF_15.read_bytes()), f"{name}.txt")
 
 
 # --- PDF ----------------------------------------------------------------------------
