@@ -8,6 +8,7 @@ st.data_editor.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -87,7 +88,14 @@ def test_brief_upload_commit_and_trends(empty_app_db):
     assert "已写入 2021-29" in texts(at, "success")
     with Store(empty_app_db) as store:
         series = store.series(["logistics_total"])
+        stored_sha = store.issues()["sha256"].tolist()
     assert ("2021-01/2021-09", 232.0) in set(zip(series["period"], series["value"], strict=True))
+    # Provenance survives the review tables (hidden columns): the unedited brief is stored
+    # exactly as the loaders read it, under the file's own hash.
+    point = series[series["period"] == "2021-01/2021-09"].iloc[0]
+    assert "232.0万亿元" in point["quote"] and point["article"] == "前三季度物流运行稳中有进"
+    assert point["editor"] == "王罗汉"
+    assert stored_sha == [hashlib.sha256((DATA / "eval" / "2021-29.txt").read_bytes()).hexdigest()]
 
     table = trends_table(at, "logistics_total")
     assert table.astype(str).apply(lambda col: col.str.contains("232")).any().any()
