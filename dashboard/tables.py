@@ -194,6 +194,7 @@ def figures_table(observations: pd.DataFrame) -> pd.DataFrame:
             "期间原文": observations["period_text"],
             "文章": observations["article"],
             "原文": observations["quote"],
+            "趋势": [f"/trends?indicators={indicator}" for indicator in observations["indicator"]],
         }
     )
 

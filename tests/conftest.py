@@ -334,3 +334,15 @@ def later_issue() -> Extraction:
         [("前三季度物流运行情况", "王芳", text)],
         [Fig(0, text, "231.7 万亿元", 231.7, "万亿元", "logistics_total", "2021-01/2021-09")],
     )
+
+
+@pytest.fixture
+def revising_issue() -> Extraction:
+    """Issue 2021-33 restating 2021-Q1 物流业总收入 as 2.8 万亿元 (2021-15 said about 2.7)."""
+    text = "一季度物流业总收入 2.8 万亿元。"
+    return build_extraction(
+        33,
+        date(2021, 9, 13),
+        [("物流业总收入修订", "王芳", text)],
+        [Fig(0, text, "2.8 万亿元", 2.8, "万亿元", "logistics_revenue", "2021-Q1")],
+    )

@@ -120,6 +120,7 @@ def test_overview_shows_a_card_per_indicator_grouped_by_category(app_db: Path) -
     captions = " ".join(_texts(at, "caption"))
     assert "2020年（年度）  \n较2019年：367 亿元  \n来源：2021 年第 15 期" in captions
     assert "2021年1—6月（年初至今累计）  \n来源：2021 年第 29 期" in captions
+    assert "各期说法不一" not in captions  # the revised 2021-Q1 figure is not the latest point
     links = [link for link in at.get("page_link") if link.proto.query_string]
     assert "indicators=telecom_ma_value" in {link.proto.query_string for link in links}
 
@@ -128,6 +129,18 @@ def test_overview_sparkline_holds_the_comparable_series(app_db: Path) -> None:
     at = _open()
     telecom = next(m for m in at.metric if m.label == "电信行业并购交易金额")
     assert list(telecom.proto.chart_data) == [367.0, 1750.0]
+
+
+def test_overview_flags_a_latest_value_that_issues_disagree_on(
+    app_db: Path, revising_issue: Extraction
+) -> None:
+    with Store(app_db) as store:
+        store.ingest(revising_issue, actor="test")
+    at = _open()
+    revenue = next(m for m in at.metric if m.label == "物流业总收入")
+    assert revenue.value == "2.8 万亿元"
+    captions = [c for c in _texts(at, "caption") if "2021 年第 33 期" in c]
+    assert len(captions) == 1 and "各期说法不一，采用最新一期" in captions[0]
 
 
 def test_overview_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
@@ -245,6 +258,19 @@ def test_trends_changing_category_keeps_the_selection_valid(app_db: Path) -> Non
     assert at.query_params["indicators"] == "logistics_total"
 
 
+def test_trends_view_comes_back_after_visiting_another_page(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total", kinds="year")
+    at.switch_page("app_pages/catalog.py")
+    at.query_params.clear()  # the sidebar drops the query string
+    _run(at, "catalog")
+    at.switch_page("app_pages/trends.py")
+    at.query_params.clear()
+    _run(at, "trends")
+    assert at.multiselect(key="trends_indicators").value == ["logistics_total"]
+    assert at.multiselect(key="trends_kinds").value == ["year"]
+    assert at.query_params == {"indicators": "logistics_total", "kinds": "year"}
+
+
 def test_trends_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
     at = _open("trends", indicators="logistics_total")
     assert "python -m loaders ingest FILE" in " ".join(_texts(at, "info"))
@@ -265,6 +291,7 @@ def test_issues_lists_every_issue_and_opens_one_from_the_url(app_db: Path) -> No
     figures = at.dataframe[1].value
     assert len(figures) == 9
     assert "全国社会物流总额 (logistics_total)" in set(figures["指标"])
+    assert "/trends?indicators=logistics_total" in set(figures["趋势"])
     unassigned = at.dataframe[2].value
     assert list(unassigned["数值"]) == ["12.5%"]
 

@@ -82,7 +82,12 @@ with tab_figures:
     if observations.empty:
         st.info("这一期没有识别出目录中指标的数字。")
     else:
-        st.dataframe(figures_table(observations), hide_index=True, key="issues_figures")
+        st.dataframe(
+            figures_table(observations),
+            hide_index=True,
+            key="issues_figures",
+            column_config={"趋势": st.column_config.LinkColumn("趋势", display_text="打开趋势")},
+        )
 
 with tab_unassigned:
     if unassigned.empty:

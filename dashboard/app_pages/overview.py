@@ -60,6 +60,8 @@ for category in dict.fromkeys(catalog["category"]):
                     previous_text = format_value(previous, card["unit"], card["prev_qualifier"])
                     lines.append(f"较{period_label(card['prev_period'])}：{previous_text}")
                 lines.append(f"来源：{card['issue_label']}")
+                if card["disagrees"]:
+                    lines.append("各期说法不一，采用最新一期（详见趋势页“修订”列）")
                 st.caption("  \n".join(lines))
                 st.page_link(
                     "app_pages/trends.py",

@@ -20,6 +20,8 @@ KINDS_KEY = "trends_kinds"
 # The kind options offered on the previous run: a kind that appears when an indicator is
 # added is selected too if the user had not narrowed the kinds.
 KIND_OPTIONS_KEY = "trends_kind_options"
+# Not a widget key, so it survives visits to other pages.
+LAST_VIEW_KEY = "trends_last_view"
 ALL_CATEGORIES = "全部类别"
 # Comparable groups in the order a reader expects them.
 GROUP_ORDER = ("year", "half", "quarter", "month", "day", "ytd", "multi_year", "span")
@@ -52,13 +54,19 @@ def _on_category_change() -> None:
     st.session_state[INDICATORS_KEY] = kept or first_with_data or options[:1]
 
 
-requested = parse_list(st.query_params.get_all("indicators"))
+# A link's view wins; without one (e.g. back from another page through the sidebar, which
+# drops the query string) the view this session last had comes back.
+fresh = INDICATORS_KEY not in st.session_state
+view = {key: st.query_params.get_all(key) for key in ("indicators", "kinds")}
+if fresh and not view["indicators"] and LAST_VIEW_KEY in st.session_state:
+    view = {key: [value] for key, value in st.session_state[LAST_VIEW_KEY].items()}
+requested = parse_list(view["indicators"])
 valid, unknown = split_known(requested, catalog["id"])
 if unknown:
     st.warning(f"链接中有未知的指标，已忽略：{'、'.join(unknown)}")
 
 # Widgets absent from session state means a fresh visit (or arrival by a link): the URL rules.
-if INDICATORS_KEY not in st.session_state:
+if fresh:
     selection = valid or with_data[:1]
     chosen_categories = {category_of[i] for i in selection}
     st.session_state[CATEGORY_KEY] = (
@@ -88,7 +96,7 @@ present = list(dict.fromkeys(frame["group"])) if frame is not None else []
 kind_options = sorted(present, key=lambda g: (GROUP_ORDER.index(g.partition("-")[0]), g))
 
 if KINDS_KEY not in st.session_state:
-    wanted = parse_list(st.query_params.get_all("kinds"))
+    wanted = parse_list(view.get("kinds"))
     st.session_state[KINDS_KEY] = [g for g in wanted if g in kind_options] or kind_options
 else:
     previous_options = st.session_state.get(KIND_OPTIONS_KEY, [])
@@ -112,6 +120,7 @@ if kinds and set(kinds) != set(kind_options):
     wanted_params["kinds"] = join_list(kinds)
 if st.query_params.to_dict() != wanted_params:
     st.query_params.from_dict(wanted_params)
+st.session_state[LAST_VIEW_KEY] = wanted_params
 
 if frame is None:
     st.info("请选择至少一个指标。")
