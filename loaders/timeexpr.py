@@ -54,7 +54,7 @@ _YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年(?:度)?|(?P<rel>今年|本年|去年|�
 _SUFFIX = (
     r"(?:"
     r"(?P<m1>\d{1,2})" + _RANGE + r"(?P<m2>\d{1,2})\s*月(?:份)?"
-    r"|(?P<m>\d{1,2})\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
+    r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
     r"|(?P<ytdq>前三季度|前两季度|前二季度)"
     r"|第?(?P<q>[一二三四1-4])\s*季度"
     r"|(?P<half>上半年|下半年)"
@@ -148,7 +148,7 @@ def _resolve(match: re.Match[str], published: date) -> tuple[str | None, int | N
         y = pick(m1, m2, by_start=False)
         return f"{y}-{m1:02d}/{y}-{m2:02d}", None
     if g["m"]:
-        month = int(g["m"])
+        month = _cn_int(g["m"])
         if not 1 <= month <= 12:
             return None, None
         if g["d"]:

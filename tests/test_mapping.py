@@ -307,3 +307,15 @@ def test_conflicting_exact_and_inconsistent_qualified_values_both_go():
     text = "2022年社会物流总额达347.6万亿元。全年社会物流总额超过350万亿元。"
     observations, _ = run(text, published=date(2023, 2, 20))
     assert observations == []
+
+
+def test_covered_power_companies_but_not_participating_ones():
+    assert mapped("2020年底,全国碳市场纳入了2225家发电企业。", published=date(2021, 1, 11)) == {
+        ("carbon_national_units", "2020-12", 2225.0, "exact", False),
+    }
+    assert mapped("全国碳市场共有1000余家发电企业参与交易。") == set()
+
+
+def test_manufacturing_pmi_orders_are_not_logistics_orders():
+    text = "6月份,制造业PMI新订单指数为51.5%,非制造业新订单指数为49.6%。"
+    assert mapped(text, title="物流与制造业景气") == set()

@@ -103,3 +103,8 @@ def test_index_month_and_year_shift():
     assert index_month("2022-04") == "2022-04"
     assert shift_year("2022-Q1", 2020) == "2020-Q1"
     assert shift_year("2022-01/2022-05", 2021) == "2021-01/2021-05"
+
+
+def test_months_in_chinese_numerals():
+    assert periods("十月份,", date(2021, 11, 22)) == [("2021-10", "set")]
+    assert periods("十二月", date(2022, 1, 14))[0][0] == "2021-12"
