@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from loaders.structure import editor_from_line, header_end_index
+from loaders.structure import editor_from_line, header_end_index, is_note
 
 # Chinese characters and the punctuation that goes with them; a space next to
 # one of these is never meaningful (PDF extractors insert them between glyphs).
@@ -65,6 +65,9 @@ _PAGE_NUMBER = re.compile(
 )
 # A line spaced glyph by glyph has at least this many one-character words.
 LETTER_SPACED_MIN_WORDS = 5
+# Sentences (an editor's note) that may stand between the header or an editor
+# line and the next article title.
+TITLE_NOTE_MAX_LINES = 2
 # The second line of a wrapped article title is at most this long.
 WRAPPED_TITLE_TAIL_MAX_CHARS = 20
 # Cells of a table row (a DOCX table) stay apart, one row per line.
@@ -257,12 +260,26 @@ def _table_of_contents(lines: list[str], header_end: int) -> range:
 
 
 def _title_flags(lines: list[str], header_end: int) -> list[bool]:
-    """The first line after the header block and after each editor line is an article title."""
-    editor = [_is_editor(line) for line in lines]
-    return [
-        not editor[i] and ((i == header_end + 1 and header_end >= 0) or (i > 0 and editor[i - 1]))
-        for i in range(len(lines))
-    ]
+    """Article titles: the first line after the header block and after each editor line.
+
+    A whole sentence there ("编者按:……。") is a note before the title, not the
+    title; the title is the next line that does not end a sentence.
+    """
+    flags = [False] * len(lines)
+    pending = 0
+    for i, line in enumerate(lines):
+        if _is_editor(line):
+            pending = 1 + TITLE_NOTE_MAX_LINES
+            continue
+        if i == header_end + 1 and header_end >= 0:
+            pending = 1 + TITLE_NOTE_MAX_LINES
+        if pending:
+            if is_note(line) and pending > 1:
+                pending -= 1
+                continue
+            flags[i] = True
+            pending = 0
+    return flags
 
 
 def _merge_wrapped_titles(lines: list[str], header_end: int, rows: set[str]) -> list[str]:

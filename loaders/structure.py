@@ -99,6 +99,12 @@ ORG_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]{1,16}(?:所|院|中心|部|室|处|�
 ORG_PREFIX_RE = re.compile(
     r"^(?:中国科学技术发展战略研究院)?\s*(?:产业科技发展研究所|产业所|[\u4e00-\u9fff]{1,10}?(?:研究所|研究院|中心))\s*"
 )
+# A title is one line without sentence-final punctuation; up to this many
+# sentences (an editor's note) may come before it.
+TITLE_MAX_CHARS = 60
+TITLE_NOTE_MAX_LINES = 2
+NOTE_RE = re.compile(r"^[【\[(（]?(?:编者按|编者的话|编者注|按语|本期导读|导读|提要|摘要)")
+SENTENCE_END_RE = re.compile(r"[。!?！？;；][”’\"」』)）]?$")
 # Distribution lines at the foot of an issue (报：… 送：… 发：…) are not an article.
 FOOTER_RE = re.compile(
     r"^(?:报送|抄送|发送|报|送|发|责任编辑|本期责编|主\s*编|编\s*辑|联系电话|电\s*话|传\s*真|地\s*址|邮\s*编|网\s*址|E-?mail)\s*[:：]",
@@ -316,9 +322,30 @@ def _editor_match(line: _Line) -> tuple[int, str] | None:
     return cut, editor
 
 
+def _title_at(block: list[_Line]) -> int:
+    """Index of the title in an article block: the first line, unless that is a
+    whole sentence (an editor's note) followed by a line that is not."""
+    for i, line in enumerate(block[: 1 + TITLE_NOTE_MAX_LINES]):
+        if not is_note(line.norm):
+            return i if i < len(block) - 1 else 0
+    return 0
+
+
+def is_note(line: str) -> bool:
+    """An editor's note before an article title ("编者按:……。"), not a title itself.
+
+    A title may end with ? or !, so only a labelled note or a sentence longer
+    than any title counts.
+    """
+    return bool(NOTE_RE.match(line)) or (
+        bool(SENTENCE_END_RE.search(line)) and len(line) > TITLE_MAX_CHARS
+    )
+
+
 def _article(index: int, block: list[_Line], editor: str | None, body_end: int | None) -> Article:
-    title_line = block[0]
-    body = block[1:]
+    at = _title_at(block)
+    title_line = block[at]
+    body = block[at + 1 :]
     if body:
         start = body[0].start
         end = body_end if body_end is not None else body[-1].end

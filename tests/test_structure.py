@@ -184,3 +184,17 @@ def test_distribution_footer_is_not_an_article():
     text = "产业创新动态\n2021年第1期\n2021年1月4日\n标题\n正文。\n(产业所 刘如 整理)\n报:科技部领导\n送:各司局\n"
     _, articles = parse_structure(text)
     assert [a.title for a in articles] == ["标题"]
+
+
+def test_editors_note_before_the_first_title_is_not_the_title():
+    text = (
+        "产业创新动态\n2021年第1期\n2021年1月4日\n编者按：本期关注物流与碳市场。\n"
+        "前三季度全国社会物流总额稳步增长情况分析\n正文一。\n（产业所 刘如 整理）\n"
+        "人工智能会取代人类吗？\n正文二第一行，\n正文二。\n（产业所 苏楠 整理）\n"
+    )
+    _, articles = parse_structure(text)
+    assert [(a.title, a.text) for a in articles] == [
+        ("前三季度全国社会物流总额稳步增长情况分析", "正文一。"),
+        # A title may end with a question mark.
+        ("人工智能会取代人类吗？", "正文二第一行，\n正文二。"),
+    ]
