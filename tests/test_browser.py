@@ -169,12 +169,21 @@ def test_trends_chart_and_csv_match_the_store(server: str, expected: dict, page)
     page.goto(url)
     _wait_plotted(page)
     chart_ms = (time.perf_counter() - started) * 1000
+    # A second open in the same browser: scripts and styles are cached, the server is warm.
+    started = time.perf_counter()
+    page.goto(url)
+    _wait_plotted(page)
+    warm_ms = (time.perf_counter() - started) * 1000
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "timings.json").write_text(
-        json.dumps({"trends_url_to_chart_ms": round(chart_ms, 1), "url": url}, indent=2),
-        encoding="utf-8",
+    timings = {
+        "trends_url_to_chart_ms": round(chart_ms, 1),
+        "trends_url_to_chart_warm_ms": round(warm_ms, 1),
+        "url": url,
+    }
+    (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
+    print(
+        f"\nTrends: {chart_ms:.0f} ms from opening {url} to the chart drawn ({warm_ms:.0f} ms warm)"
     )
-    print(f"\nTrends: {chart_ms:.0f} ms from opening {url} to the chart drawn")
 
     series = expected["series"]
     traces = page.evaluate(
