@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
@@ -27,6 +28,10 @@ QUALIFIER_SYMBOLS = {
 PALETTE = qualitative.Plotly + qualitative.D3
 # Beyond two units a second y-axis no longer helps; each unit gets its own panel.
 MAX_UNITS_ON_ONE_PANEL = 2
+# A trace longer than this is thinned to the lowest and highest point of each stretch of
+# the axis (thin_for_plot): thousands of SVG markers make the browser crawl and cannot be
+# told apart on a screen anyway. The table and the CSV keep every row.
+MAX_POINTS_PER_TRACE = 2000
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif'
 )
@@ -64,6 +69,22 @@ def _range_mode(unit: str) -> str:
     """Amounts are read against zero (367 vs 1,750 亿元 must not look like 1 vs 10); rates
     and indices move around their own level (a PMI of 54.1 vs 54.9), so they keep auto range."""
     return "normal" if unit == "%" else "tozero"
+
+
+def thin_for_plot(points: pd.DataFrame, max_points: int = MAX_POINTS_PER_TRACE) -> pd.DataFrame:
+    """At most max_points rows of one x-sorted trace: the first and last row, and the lowest
+    and highest value of each of max_points // 2 equal stretches, so peaks and dips stay."""
+    count = len(points)
+    if count <= max_points:
+        return points
+    values = points["value"].to_numpy(dtype=float)
+    edges = np.linspace(0, count, max_points // 2 - 1).astype(int)
+    keep = {0, count - 1}
+    for start, end in zip(edges[:-1], edges[1:], strict=True):
+        if end > start and not np.isnan(values[start:end]).all():
+            keep.add(start + int(np.nanargmin(values[start:end])))
+            keep.add(start + int(np.nanargmax(values[start:end])))
+    return points.iloc[sorted(keep)]
 
 
 def _unit_order(frame: pd.DataFrame) -> list[str]:
@@ -106,7 +127,7 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
                 points = of_group[of_group["forecast"].astype(bool) == forecast]
                 if points.empty:
                     continue
-                points = points.sort_values("x", kind="stable")
+                points = thin_for_plot(points.sort_values("x", kind="stable"))
                 name = f"{points['name_zh'].iloc[0]} · {points['group_label'].iloc[0]}"
                 if forecast:
                     name += "（预测）"

@@ -8,10 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.charts import trend_figure
-from dashboard.comparable import group_label, with_plot_columns
+from dashboard.comparable import group_label
 from dashboard.formatting import empty_state_message, indicator_label
-from dashboard.tables import export_rows, to_csv_bytes, trend_table
+from dashboard.trend_view import plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
 
 CATEGORY_KEY = "trends_category"
@@ -91,7 +90,7 @@ selected = right.multiselect(
     placeholder="选择一个或多个指标",
 )
 
-frame = with_plot_columns(data.series(selected)) if selected else None
+frame = plot_frame(selected) if selected else None
 present = list(dict.fromkeys(frame["group"])) if frame is not None else []
 kind_options = sorted(present, key=lambda g: (GROUP_ORDER.index(g.partition("-")[0]), g))
 
@@ -126,17 +125,16 @@ if frame is None:
     st.info("请选择至少一个指标。")
     st.stop()
 
-# Rows in the order the user picked the indicators: the first pick gets the first axis.
-plotted = frame[frame["group"].isin(kinds)].sort_values(
-    "indicator", key=lambda ids: ids.map(selected.index), kind="stable"
-)
+# Figure, table and CSV are built once per data version and selection (dashboard.trend_view).
+view = trend_view(selected, kinds)
+plotted = view.plotted
 if plotted.empty:
     missing = "、".join(labels[i] for i in selected)
     st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
     st.stop()
 
 st.plotly_chart(
-    trend_figure(plotted),
+    view.figure,
     config={"displaylogo": False, "locale": "zh-CN"},
     key="trends_chart",
 )
@@ -145,17 +143,15 @@ st.caption(
     "点位于期间中点；悬停查看原文与来源期刊。多期刊说法不一致时，图中采用最新一期，表格“修订”列列出早前说法。"
 )
 
-series_columns = [c for c in plotted.columns if c not in ("x", "group", "group_label")]
-plotted_rows = plotted.loc[:, series_columns].reset_index(drop=True)
 st.subheader("数据表")
 st.dataframe(
-    trend_table(plotted_rows, data.revisions(selected)),
+    view.table,
     hide_index=True,
     key="trends_table",
 )
 st.download_button(
     "下载 CSV",
-    to_csv_bytes(export_rows(plotted_rows)),
+    view.csv,
     file_name=f"indicators_{'_'.join(selected)}.csv"[:120],
     mime="text/csv",
     on_click="ignore",

@@ -1,0 +1,78 @@
+"""The Trends page's rendered pieces (figure, table, CSV), built once per data version.
+
+Building them is most of the page's server time: hover texts and table cells are formatted
+row by row, so a long series (25,000 points of one indicator in a store of a million
+observations) takes seconds. They change only when the store does (data_version, part of
+every key) or the selection does, so each is built once and shared by every session.
+
+st.cache_resource rather than st.cache_data: cache_data hands each session a pickled copy,
+and unpickling a figure of thousands of points costs much of what the cache saves. The page
+only reads these objects (STYLE: never mutate what a cache returns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import data
+from dashboard.charts import trend_figure
+from dashboard.comparable import with_plot_columns
+from dashboard.tables import export_rows, to_csv_bytes, trend_table
+from loaders.paths import database_path
+
+# Keyed on data_version, so the TTL and the entry bound only limit memory held by old
+# versions and by selections nobody looks at any more.
+CACHE_TTL_SECONDS = data.CACHE_TTL_SECONDS
+MAX_ENTRIES = 64
+
+
+@dataclass(frozen=True)
+class TrendView:
+    """What the page shows for one selection: read-only, shared between sessions."""
+
+    plotted: pd.DataFrame  # series rows + x/group/group_label, chosen kinds, selection order
+    figure: go.Figure
+    table: pd.DataFrame
+    csv: bytes
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _plot_frame(path: str, version: int, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
+    return with_plot_columns(data.series(list(indicator_ids)))
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _trend_view(
+    path: str, version: int, indicator_ids: tuple[str, ...], kinds: tuple[str, ...]
+) -> TrendView:
+    frame = _plot_frame(path, version, indicator_ids)
+    order = list(indicator_ids)
+    # Rows in the order the user picked the indicators: the first pick gets the first axis.
+    plotted = frame[frame["group"].isin(kinds)].sort_values(
+        "indicator", key=lambda ids: ids.map(order.index), kind="stable"
+    )
+    series_columns = [c for c in plotted.columns if c not in ("x", "group", "group_label")]
+    rows = plotted.loc[:, series_columns].reset_index(drop=True)
+    return TrendView(
+        plotted=plotted,
+        figure=trend_figure(plotted) if not plotted.empty else go.Figure(),
+        table=trend_table(rows, data.revisions(order)),
+        csv=to_csv_bytes(export_rows(rows)),
+    )
+
+
+def plot_frame(indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """Store.series rows of these indicators with x, group and group_label (read-only)."""
+    return _plot_frame(str(database_path()), data.data_version(), tuple(indicator_ids))
+
+
+def trend_view(indicator_ids: Sequence[str], kinds: Sequence[str]) -> TrendView:
+    """Figure, table and CSV for the selected indicators (in pick order) and period kinds."""
+    return _trend_view(
+        str(database_path()), data.data_version(), tuple(indicator_ids), tuple(sorted(kinds))
+    )

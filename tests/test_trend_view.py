@@ -1,0 +1,45 @@
+"""Long series stay drawable: the chart thins a trace to its envelope, the table keeps all."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.charts import MAX_POINTS_PER_TRACE, thin_for_plot, trend_figure
+from loaders.store import Store
+
+
+def _trace(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"x": np.arange(n), "value": np.sin(np.arange(n) / 50.0) * 10})
+
+
+def test_short_trace_is_drawn_whole():
+    points = _trace(MAX_POINTS_PER_TRACE)
+    assert thin_for_plot(points) is points
+
+
+def test_long_trace_keeps_ends_peaks_and_dips_in_order():
+    points = _trace(25_000)
+    points.loc[12_345, "value"] = 99.0  # a spike must survive thinning
+    points.loc[20_001, "value"] = -99.0
+    thinned = thin_for_plot(points)
+    assert len(thinned) <= MAX_POINTS_PER_TRACE
+    assert thinned["x"].is_monotonic_increasing
+    assert thinned["x"].iloc[0] == 0 and thinned["x"].iloc[-1] == 24_999
+    assert {12_345, 20_001} <= set(thinned["x"])
+    assert thinned["value"].max() == 99.0 and thinned["value"].min() == -99.0
+
+
+def test_chart_of_a_long_stored_series_is_thinned_but_complete_in_range(tmp_path):
+    from bench.synthetic import observation_frames
+
+    issues, observations = observation_frames(200_000)
+    with Store(tmp_path / "long.duckdb") as store:
+        store.bulk_load_observations(issues, observations)
+        series = store.series(["logistics_total"])
+    assert len(series) == 5_000
+    figure = trend_figure(series)
+    drawn = [len(trace.y) for trace in figure.data]
+    assert sum(drawn) <= MAX_POINTS_PER_TRACE * len(figure.data)
+    assert max(max(trace.y) for trace in figure.data) == series["value"].max()
+    assert min(min(trace.y) for trace in figure.data) == series["value"].min()
