@@ -53,6 +53,8 @@ LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
 LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
 # "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
 COMMA_START_RE = re.compile(r"^\s*[,，]")
+# Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
+FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
 DISTRIBUTIVE_RE = re.compile(r"累计")
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
@@ -340,8 +342,9 @@ def extract_figures(
                 forecast = _is_forecast(before)
                 # Context before the figure in its sentence outranks context after it.
                 scopes = [before, sentence.text, paragraph, article.title, article.text]
+                frame = "".join(FRAME_RE.findall(before))
                 candidate, _reason = choose_indicator(
-                    q, figure.measure, figure.subject, scopes, catalog
+                    q, figure.measure, figure.subject, scopes, catalog, frame
                 )
                 period = figure.period
                 period_text = figure.period_text

@@ -130,17 +130,19 @@ def choose_indicator(
     subject: str,
     scopes: list[str],
     catalog: Catalog,
+    frame: str = "",
 ) -> tuple[Candidate | None, str]:
     """The one indicator the figure belongs to, or None with the reason why not.
 
     scopes: texts in which context words are looked up, nearest first
     (sentence before the figure, sentence, paragraph, article title, article
-    text); a generic alias
-    needs its context no further away than the title.
+    text); a generic alias needs its context no further away than the title.
+    frame: a leading "电商物流指数中," of the sentence, checked for exclude words.
     """
     if quantity.is_range:
         return None, "range"
     subject = squeeze(subject)
+    frame = squeeze(frame)
     scopes = [squeeze(s) for s in scopes]
     candidates: list[Candidate] = []
     for indicator in catalog.indicators:
@@ -154,7 +156,7 @@ def choose_indicator(
             aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject)]
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
-        if any(squeeze(word) in subject for word in indicator.exclude):
+        if any(squeeze(word) in subject + frame for word in indicator.exclude):
             continue
         level = _context_level(indicator, scopes)
         if level is None:

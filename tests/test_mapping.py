@@ -319,3 +319,22 @@ def test_covered_power_companies_but_not_participating_ones():
 def test_manufacturing_pmi_orders_are_not_logistics_orders():
     text = "6月份,制造业PMI新订单指数为51.5%,非制造业新订单指数为49.6%。"
     assert mapped(text, title="物流与制造业景气") == set()
+
+
+def test_a_framing_clause_can_exclude_a_series():
+    assert mapped("电商物流指数中,新订单指数为52.1%。", title="物流") == set()
+    assert mapped(
+        "从分项指数看,新订单指数为52.1%。", published=date(2022, 1, 17), title="物流"
+    ) == {
+        ("logistics_new_orders_index", "2021-12", 52.1, "exact", False),
+    }
+
+
+def test_one_pilot_or_a_foreign_market_is_not_the_series():
+    text = (
+        "截至2021年底,湖北试点碳市场累计成交量3.7亿吨。"
+        "欧盟碳市场累计成交量超过100亿吨,全国碳市场累计成交量1.79亿吨。"
+    )
+    assert mapped(text, published=date(2022, 1, 17), title="碳市场") == {
+        ("carbon_national_cum_volume", "2021-12", 1.79, "exact", False),
+    }
