@@ -104,7 +104,7 @@ def mentions_alias(text: str, catalog: Catalog) -> bool:
 # "披露的交易金额"): time words, determiners and reporting verbs, never another
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
-    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|其中|我国|中国|国内|该|这一|整体|总体"
+    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|其中|我国|中国|国内|整体|总体"
     r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|并|且|同时|此外|另外|合计|总计)*$"
 )
 

@@ -338,3 +338,12 @@ def test_one_pilot_or_a_foreign_market_is_not_the_series():
     assert mapped(text, published=date(2022, 1, 17), title="碳市场") == {
         ("carbon_national_cum_volume", "2021-12", 1.79, "exact", False),
     }
+
+
+def test_global_deals_and_a_single_deal_are_not_the_china_total():
+    text = "2021年,全球电信行业并购交易1,200笔,中国电信行业并购交易167笔。"
+    assert mapped(text, published=date(2022, 2, 7)) == {
+        ("telecom_ma_deals", "2021", 167.0, "exact", False)
+    }
+    single = "2021年该交易金额为120亿元,是电信行业年内最大的一笔并购。"
+    assert mapped(single, published=date(2022, 2, 7)) == set()
