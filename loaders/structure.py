@@ -44,7 +44,7 @@ DEFAULT_TITLE = "产业创新动态"
 HEADER_SCAN_LINES = 25
 # An issue or date line is short; a longer line is body text that merely
 # mentions an issue or a date.
-HEADER_LINE_MAX_CHARS = 60
+HEADER_LINE_MAX_CHARS = 80
 
 ISSUE_RE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*年\s*第\s*(?P<number>\d{1,3})\s*期"
@@ -79,6 +79,9 @@ DATE_RE = re.compile(
 )
 MASTHEAD_RE = re.compile(
     r"中国科学技术发展战略研究院|产业科技发展研究所|主办$|^主编|^编辑部|内部资料|注意保存|^第\s*\d+\s*页"
+)
+MASTHEAD_WORDS_RE = re.compile(
+    r"中国科学技术发展战略研究院|产业科技发展研究所|主办|产业创新动态|内部资料|注意保存|\s+"
 )
 # What an editor line says besides the names: the verb and the institute.
 EDITOR_VERBS = "整理|编译|编辑|供稿|撰稿|撰写|摘编|编写|执笔"
@@ -161,8 +164,10 @@ def _date_in(line: str) -> date | None:
         except (KeyError, ValueError):
             return None
     # The date must be most of the line: "2021年4月26日" or "出版日期:2021-04-26",
-    # not a sentence that mentions a day.
-    if len(line) - len(match.group(0)) > 8:
+    # not a sentence that mentions a day. Masthead words printed on the same
+    # line ("产业科技发展研究所主办 2021年4月26日") do not count.
+    rest = MASTHEAD_WORDS_RE.sub("", line)
+    if len(rest) - len(match.group(0)) > 8:
         return None
     month = match["m1"] or match["m2"]
     day = match["d1"] or match["d2"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from loaders.cleaning import clean_text
 from loaders.errors import BriefStructureError
 from loaders.structure import editor_from_line, parse_structure
 
@@ -95,6 +96,17 @@ HEADER_VARIANTS = [
     ),
     ("产业创新动态\n2021年第15期(总第\n460期)\n2021年4月26日\n", 460, date(2021, 4, 26)),
     ("2021年4月26日\n产业创新动态\n2021年第15期(总第460期)\n", 460, date(2021, 4, 26)),
+    (
+        "产业创新动态\n2021 年第 15 期（总第 460 期）\n"
+        "中国科学技术发展战略研究院 产业科技发展研究所主办 2021 年 4 月 26 日\n",
+        460,
+        date(2021, 4, 26),
+    ),
+    (
+        "产业创新动态 2021年第15期(总第460期) 中国科学技术发展战略研究院 产业科技发展研究所主办 2021年4月26日\n",
+        460,
+        date(2021, 4, 26),
+    ),
 ]
 
 
@@ -106,6 +118,12 @@ def test_header_variants(head, total, published):
     assert header.total_number == total
     assert header.published == published
     assert [(a.title, a.editor, a.text) for a in articles] == [("某某标题", "刘如", "正文第一句。")]
+    # The cleaned text (what the pipeline passes) gives the same result.
+    clean_header, clean_articles = parse_structure(clean_text(text))
+    assert clean_header == header
+    assert [(a.title, a.editor, a.text) for a in clean_articles] == [
+        ("某某标题", "刘如", "正文第一句。")
+    ]
 
 
 @pytest.mark.parametrize(
