@@ -317,6 +317,16 @@ def test_issues_selection_goes_into_the_url(app_db: Path) -> None:
     assert at.query_params["issue"] == "2021-15"
 
 
+def test_issues_page_survives_the_open_issue_being_retracted(app_db: Path) -> None:
+    at = _open("issues", issue="2021-15")
+    with Store(app_db) as store:
+        assert store.retract_issue("2021-15", actor="test")
+    at.query_params.clear()
+    _run(at, "issues")
+    assert at.selectbox(key="issues_selected").value == "2021-29"
+    assert list(at.dataframe[0].value["编号"]) == ["2021-29"]
+
+
 def test_issues_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
     at = _open("issues")
     assert "make run" in " ".join(_texts(at, "info"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.formatting import is_missing
+from dashboard.formatting import empty_state_message, is_missing
 from dashboard.highlight import Mark, highlight_html
 from dashboard.tables import figures_table, issues_table, unassigned_table
 
@@ -15,8 +15,6 @@ st.title("期刊")
 
 stored = data.issues()
 if stored.empty:
-    from dashboard.formatting import empty_state_message
-
     st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
     st.stop()
 
