@@ -31,7 +31,7 @@ MAX_UNITS_ON_ONE_PANEL = 2
 # A trace longer than this is thinned to the lowest and highest point of each stretch of
 # the axis (thin_for_plot): thousands of SVG markers make the browser crawl and cannot be
 # told apart on a screen anyway. The table and the CSV keep every row.
-MAX_POINTS_PER_TRACE = 2000
+MAX_POINTS_PER_TRACE = 1000
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif'
 )
