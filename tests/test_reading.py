@@ -383,3 +383,48 @@ def test_type_is_decided_by_content_not_name():
     text = BRIEF_29.read_text(encoding="utf-8")
     assert "产业创新动态" in read_brief_text(pdf_of(text), "brief.txt")
     assert "产业创新动态" in read_brief_text(docx_of(text), "brief.bin")
+
+
+def reportlab_pdf_of(text: str) -> bytes:
+    """The brief typeset by a real layout engine with a built-in Chinese CID font.
+
+    reportlab wraps paragraphs at the page width, indents first lines, adds a
+    running header and page numbers: the PDF a real issue resembles.
+    """
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle(
+        "body", fontName="STSong-Light", fontSize=12, leading=18, wordWrap="CJK", firstLineIndent=24
+    )
+    heading = ParagraphStyle(
+        "heading", parent=body, fontSize=16, leading=22, alignment=1, firstLineIndent=0
+    )
+
+    def furniture(canvas, document):
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawString(72, 800, "产业创新动态")
+        canvas.drawCentredString(297, 30, f"- {document.page} -")
+
+    buffer = io.BytesIO()
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    story = [Paragraph(line, heading if len(line) < 40 else body) for line in lines]
+    SimpleDocTemplate(buffer, pagesize=A4).build(
+        story, onFirstPage=furniture, onLaterPages=furniture
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("brief", [BRIEF_15, BRIEF_29], ids=["2021-15", "2021-29"])
+def test_typeset_pdf_reads_like_the_text(brief):
+    text = brief.read_text(encoding="utf-8")
+    from_pdf = read_brief_text(reportlab_pdf_of(text), brief.stem + ".pdf")
+    # Running header and page number come before the masthead on page 1.
+    assert from_pdf.startswith("产业创新动态\n- 1 -\n")
+    assert _structure_of(from_pdf) == _structure_of(text)
+    assert re.sub(r"\s", "", clean_text(from_pdf)) == re.sub(r"\s", "", clean_text(text))
