@@ -11,8 +11,9 @@ Each figure gets
   ("同比增长 24.2%") takes the nearest earlier clause that has one;
 - a measure and an indicator (loaders.mapping).
 Figures that fit no series, or fit one ambiguously, are kept as
-UnassignedFigure for a reviewer. One indicator+period appears once per issue;
-two different values for it both go to the reviewer instead.
+UnassignedFigure (value and unit as written) for a reviewer. One
+indicator+period appears once per issue: an exact value wins over consistent
+rounded ones (首次突破 300 万亿元), other conflicts all go to the reviewer.
 """
 
 from __future__ import annotations
@@ -356,7 +357,11 @@ def extract_figures(
                         elif "/" in period:
                             period = period.split("/")[1]
                     elif kind == "index":
-                        period = index_month(period) if period else month_before
+                        # A monthly index under a whole year is an annual average, not a month.
+                        if period and parse_period(period).kind in ("year", "multi_year"):
+                            period = None
+                        else:
+                            period = index_month(period) if period else month_before
                     if period is None:
                         candidate = None  # a flow without a period: no guessing
                     elif parse_period(period).end > published and kind != "stock":
@@ -391,14 +396,15 @@ def extract_figures(
                     unassigned.append(
                         UnassignedFigure(
                             **provenance,
-                            value=q.value,
-                            unit=q.unit,
+                            # As written (207.9 万亿元), so a reviewer reads it at a glance.
+                            value=q.number,
+                            unit=q.written_unit,
                             qualifier=q.qualifier,
                             forecast=forecast,
                             period=figure.period,
                             figure_text=q.text,
                             period_text=period_text,
-                            value_high=q.value_high,
+                            value_high=q.number_high,
                             subject=figure.subject.strip(),
                         )
                     )

@@ -165,6 +165,10 @@ class Quantity:
     unit: str  # base unit: 元, 美元, 吨, 家, %, pp, 元/吨 ...
     qualifier: Qualifier = "exact"
     value_high: float | None = None
+    # As written, for reviewers: 207.9 and 万亿元 (value holds 2.079e14 元).
+    number: float = 0.0
+    written_unit: str = ""
+    number_high: float | None = None
 
     @property
     def is_range(self) -> bool:
@@ -317,6 +321,9 @@ def find_quantities(text: str) -> list[Quantity]:
                 unit=unit,
                 qualifier=qualifier,
                 value_high=sign * high * scale if high is not None else None,
+                number=sign * value,
+                written_unit=(match["mag"] or "") + ("个百分点" if unit == "pp" else unit),
+                number_high=sign * high if high is not None else None,
             )
         )
     return quantities

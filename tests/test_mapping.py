@@ -347,3 +347,16 @@ def test_global_deals_and_a_single_deal_are_not_the_china_total():
     }
     single = "2021年该交易金额为120亿元,是电信行业年内最大的一笔并购。"
     assert mapped(single, published=date(2022, 2, 7)) == set()
+
+
+def test_unassigned_figures_keep_the_unit_as_written():
+    _, unassigned = run("上半年,工业品物流总额108.3万亿元,快递业务量回升1.5个百分点。")
+    assert [(u.value, u.unit, u.figure_text) for u in unassigned] == [
+        (108.3, "万亿元", "108.3万亿元"),
+        (1.5, "个百分点", "1.5个百分点"),
+    ]
+    assert unassigned[0].subject == "工业品物流总额"
+
+
+def test_a_monthly_index_under_a_whole_year_is_not_placed():
+    assert mapped("2021年,物流业务总量指数为53.5%。", title="物流") == set()
