@@ -48,7 +48,9 @@ ACTUAL_RE = re.compile(r"已经|已|实际|截至")
 # "A 和 B 分别为 x 和 y": the list of subjects before 分别.
 RESPECTIVELY_RE = re.compile(r"分别(?:为|是|达到|达|占|增长|下降)?$")
 LIST_SPLIT_RE = re.compile(r"和|、|与|及|以及|,|，")
-LIST_HEAD_RE = re.compile(r"(指数|总额|总收入|收入|成交量|成交额|金额|规模|增速|渗透率)$")
+LIST_HEAD_RE = re.compile(
+    r"(指数|总额|总收入|收入|成交量|成交额|成交金额|金额|规模|增速|渗透率|数量|笔数|总量)$"
+)
 # Text between figures of one 分别 list.
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
 LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
@@ -237,10 +239,16 @@ def _mark_respectively(figures: list[_Figure], published: date) -> None:
             for figure, (period, period_text) in zip(group, periods, strict=True):
                 figure.period, figure.period_text = period, period_text
         elif len(items) >= 2 and len(items) == len(group):
+            # "业务量和新订单指数": the last head noun completes the first items;
+            # "并购交易数量和金额": the first item's stem completes bare heads.
             last_head = LIST_HEAD_RE.search(items[-1])
+            first_head = LIST_HEAD_RE.search(items[0])
+            stem = items[0][: first_head.start()] if first_head else ""
             for k, figure in enumerate(group):
                 item = items[k]
-                if last_head and not LIST_HEAD_RE.search(item):
+                if k and stem and LIST_HEAD_RE.fullmatch(item.strip()):
+                    item = stem + item.strip()
+                elif last_head and not LIST_HEAD_RE.search(item):
                     item += last_head.group(1)
                 figure.respectively_subject = item + match.group(0)
         elif len(group) > 1:

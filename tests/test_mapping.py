@@ -360,3 +360,11 @@ def test_unassigned_figures_keep_the_unit_as_written():
 
 def test_a_monthly_index_under_a_whole_year_is_not_placed():
     assert mapped("2021年,物流业务总量指数为53.5%。", title="物流") == set()
+
+
+def test_respectively_completes_bare_heads_with_the_first_stem():
+    text = "2021年上半年,中国电信行业并购交易数量和金额分别为66笔和520亿元。"
+    assert mapped(text, published=date(2021, 8, 2)) == {
+        ("telecom_ma_deals", "2021-H1", 66.0, "exact", False),
+        ("telecom_ma_value", "2021-H1", 520.0, "exact", False),
+    }
