@@ -178,6 +178,8 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
                 yaxis2={
                     "title": {"text": f"数值（{units[1]}）"},
                     "rangemode": _range_mode(units[1]),
+                    # Own round ticks rather than ticks aligned to the left axis' grid.
+                    "tickmode": "auto",
                     "overlaying": "y",
                     "side": "right",
                     "showgrid": False,

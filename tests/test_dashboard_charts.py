@@ -95,6 +95,7 @@ def test_second_unit_gets_a_secondary_axis() -> None:
     assert figure.layout.yaxis2.title.text == "数值（%）"
     assert figure.layout.yaxis2.overlaying == "y"
     assert figure.layout.yaxis2.rangemode == "normal"  # a rate keeps its own range
+    assert figure.layout.yaxis2.tickmode == "auto"
     assert all("[" in trace.name for trace in figure.data)  # legend names the unit
 
 
