@@ -84,6 +84,8 @@ _CONTACT = re.compile(
 )
 # A rule drawn with characters ("————", "* * *", "═════") carries no text.
 _DECORATION = re.compile(r"^[-—–_=*·•~～═━─\s]{3,}$")
+# The issue line's digit pattern: the one numbered line a header may repeat.
+_ISSUE_KEY = "#年第#期"
 # Running headers are short; a longer repeated line is real text.
 RUNNING_HEADER_MAX_CHARS = 40
 # The issue header sits in the first lines; a repeated line met there first is kept once.
@@ -178,7 +180,8 @@ def _page_furniture(lines: list[str]) -> set[int]:
         k = key(line)
         if i in drop or counts.get(k, 0) < 2 or len(k) < 2:
             continue
-        if k not in seen and i < HEADER_LINES:
+        # A numbered running line ("产业创新动态 第1页") is never the header itself.
+        if k not in seen and i < HEADER_LINES and "#" not in k.replace(_ISSUE_KEY, ""):
             seen.add(k)
             continue
         seen.add(k)

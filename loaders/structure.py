@@ -247,7 +247,12 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
         raise _err("no publication date like 2021 年 4 月 26 日 found near the issue line", source)
 
     body_at = max(issue_at, date_at) + 1
-    while body_at < len(lines) and MASTHEAD_RE.search(lines[body_at].norm):
+    # Masthead lines, and the brief's name repeated as a running header, are
+    # not the first article's title.
+    while body_at < len(lines) and (
+        MASTHEAD_RE.search(lines[body_at].norm)
+        or lines[body_at].norm.replace(" ", "") in (DEFAULT_TITLE, title.replace(" ", ""))
+    ):
         body_at += 1
     year = issue_match.groupdict().get("year")
     header = IssueHeader(

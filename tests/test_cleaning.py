@@ -176,3 +176,16 @@ def test_page_one_footer_in_mid_text_does_not_end_the_issue():
         ("普华永道：并购回顾与展望", "刘如"),
         ("人工智能产业发展趋势", "苏楠"),
     ]
+
+
+def test_running_header_right_after_the_masthead_is_not_a_title():
+    numbered = (
+        HEADER + "产业创新动态 第1页\n" + BODY.replace("人工智能", "产业创新动态 第2页\n人工智能")
+    )
+    plain = HEADER + "产业创新动态\n" + BODY
+    for text in (numbered, plain):
+        _, articles = parse_structure(clean_text(text))
+        assert [(a.title, a.editor) for a in articles] == [
+            ("普华永道:并购回顾与展望", "刘如"),
+            ("人工智能产业发展趋势", "苏楠"),
+        ]
