@@ -356,6 +356,7 @@ def clean_text(raw: str) -> str:
             and not verbatim[i]
             and i - 1 > header_end
             and not verbatim[i - 1]
+            and not title[i - 1]
         ):
             keep = False
         else:
