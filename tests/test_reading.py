@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from loaders.cleaning import clean_text
 from loaders.errors import BriefReadError
@@ -313,6 +314,42 @@ def test_docx_tables_are_read_in_document_order():
     ]
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TEXT_BOX = f"""<w:p xmlns:w="{W}"
+  xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+  xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+  xmlns:v="urn:schemas-microsoft-com:vml"><w:r><mc:AlternateContent>
+  <mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>
+    <w:p><w:r><w:t>产业创新动态</w:t></w:r></w:p>
+    <w:p><w:r><w:t>2021 年第 15 期（总第 460 期）</w:t></w:r></w:p>
+  </w:txbxContent></wps:txbx></w:drawing></mc:Choice>
+  <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+    <w:p><w:r><w:t>产业创新动态</w:t></w:r></w:p>
+    <w:p><w:r><w:t>2021 年第 15 期（总第 460 期）</w:t></w:r></w:p>
+  </w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>
+</mc:AlternateContent></w:r></w:p>"""
+
+
+def test_docx_text_boxes_are_read_once():
+    from lxml import etree
+
+    document = docx.Document()
+    document.element.body.insert(0, etree.fromstring(TEXT_BOX))
+    document.add_paragraph("2021 年 4 月 26 日")
+    paragraph = document.add_paragraph("标题")
+    paragraph.add_run().add_break()
+    paragraph.add_run("正文。")
+    text = read_brief_text(_docx_bytes(document), "textbox.docx")
+    assert text.split("\n") == [
+        "产业创新动态",
+        "2021 年第 15 期（总第 460 期）",
+        "",
+        "2021 年 4 月 26 日",
+        "标题",
+        "正文。",
+    ]
+
+
 # --- refusals -----------------------------------------------------------------------
 
 
@@ -322,6 +359,31 @@ def _zip(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def _encrypted(pdf: bytes, password: str) -> bytes:
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_encrypted_without_a_user_password_is_read():
+    assert (
+        read_brief_text(_encrypted(make_pdf([["产业创新动态"]]), ""), "open.pdf").strip()
+        == "产业创新动态"
+    )
+
+
+def test_pdf_extraction_stops_at_the_deadline(monkeypatch):
+    # The deadline is checked between pages; a negative budget trips it at once.
+    monkeypatch.setattr("loaders.reading.PDF_EXTRACT_SECONDS", -1.0)
+    with pytest.raises(
+        BriefReadError, match=r"slow.pdf: reading the PDF text took longer than .* page 1 of 2"
+    ):
+        read_brief_text(make_pdf([["第一页"], ["第二页"]]), "slow.pdf")
 
 
 def _zip_bomb() -> bytes:
@@ -342,6 +404,7 @@ GENERATED = {
     "scanned.pdf": lambda: make_pdf([[], []]),
     "too-many-pages.pdf": lambda: make_pdf([["页"]] * 201),
     "too-large.txt": lambda: "产业创新动态".encode() * (MAX_UPLOAD_BYTES // 18 + 1),
+    "locked.pdf": lambda: _encrypted(make_pdf([["产业创新动态"]]), "secret"),
 }
 
 REFUSALS = [
@@ -360,6 +423,7 @@ REFUSALS = [
     ("scanned.pdf", "no text layer"),
     ("too-many-pages.pdf", "201 pages"),
     ("too-large.txt", "too large"),
+    ("locked.pdf", "password-protected"),
 ]
 
 
