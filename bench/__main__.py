@@ -1,0 +1,138 @@
+"""`make bench` (= `python -m bench`): every benchmark, then a table of results vs targets.
+
+    python -m bench                 # everything (about 5 minutes on 2 cores)
+    python -m bench --quick         # fewer repeats, stores up to 1e5: a smoke run
+    python -m bench --only store,extraction
+    python -m bench --json out.json # also write the results as JSON
+
+Synthetic briefs and stores are generated into a temporary directory and deleted at the end;
+nothing is written into the repository. Servers listen on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import browser, extraction, load, page_server, store_query
+from bench.common import STORE_SIZES, Result, build_store, machine, summary_table
+from bench.serve import chromium_available
+
+BENCHMARKS = ("store", "extraction", "page", "browser", "load")
+# The whole run must stay under this on the 2-core reference machine.
+BUDGET_S = 600
+TARGET_STORE_BUILD_S = 60.0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, stores up to 1e5")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated subset")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(only) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {BENCHMARKS}")
+    repeats = 3 if args.quick else 7
+    sizes = STORE_SIZES[:2] if args.quick else STORE_SIZES
+
+    started = time.perf_counter()
+    print("Machine:")
+    for key, value in machine().items():
+        print(f"  {key}: {value}")
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
+        workdir = Path(tmp)
+        stores: dict[int, Path] = {}
+        if {"store", "page", "browser", "load"} & set(only):
+            print("\nSynthetic stores (generated, bulk-loaded through Store):")
+            for size in sizes:
+                path = workdir / f"synthetic-{size}.duckdb"
+                seconds = build_store(path, size)
+                stores[size] = path
+                print(f"  {size:>9,} observations: {seconds:.1f} s")
+            results.append(
+                Result(
+                    name=f"Create a {max(sizes):.0e}-observation store",
+                    measured=f"{seconds:.1f} s",
+                    value=seconds,
+                    target=TARGET_STORE_BUILD_S,
+                    unit=" s",
+                )
+            )
+        steps = {
+            "store": ("Series query: Store vs raw DuckDB", lambda: store_query.run(stores)),
+            "extraction": ("Extraction and ingest", lambda: extraction.run(workdir)),
+            "page": (
+                "Trends page server time (AppTest)",
+                lambda: page_server.run(stores, workdir, repeats=repeats),
+            ),
+            "browser": (
+                "Browser time-to-chart and server memory",
+                lambda: browser.run(stores, workdir, repeats=repeats),
+            ),
+            "load": (
+                "Load: concurrent browser sessions while an editor commits",
+                lambda: load.run(stores, workdir, quick=args.quick),
+            ),
+        }
+        missing_browser = chromium_available()
+        for name in BENCHMARKS:
+            if name not in only:
+                continue
+            title, step = steps[name]
+            print(f"\n{title}:")
+            if name in ("browser", "load") and missing_browser:
+                print(f"  skipped: {missing_browser}")
+                continue
+            step_started = time.perf_counter()
+            results.extend(step())
+            print(f"  ({time.perf_counter() - step_started:.0f} s)")
+
+    total = time.perf_counter() - started
+    results.append(
+        Result(
+            name="Whole `make bench`" + (" (--quick)" if args.quick else ""),
+            measured=f"{total:.0f} s",
+            value=total,
+            target=BUDGET_S,
+            unit=" s",
+        )
+    )
+    print("\nSummary (ratios are measured in the same run against their floor):\n")
+    print(summary_table(results))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": machine(),
+                    "results": [
+                        {
+                            "name": r.name,
+                            "measured": r.measured,
+                            "value": r.value,
+                            "unit": r.unit.strip(),
+                            "target": r.target,
+                            "verdict": r.verdict(),
+                        }
+                        for r in results
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+    missed = [r.name for r in results if r.passed is False]
+    if missed:
+        print(f"\nMissed targets: {'; '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
