@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,14 @@ def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignme
         2079000.0,
         "亿元",
     )
+
+
+def test_plain_markdown_neutralises_links_images_directives_and_html():
+    from dashboard.editing import plain_markdown
+
+    text = "![x](http://evil.example/a.png) [link](javascript:alert(1)) :red[big] <b>bold</b> *em*"
+    escaped = plain_markdown(text)
+    for raw in ("![", "](", ":red[", "<b>", "*em*"):
+        assert raw not in escaped
+    # Removing the escapes gives back exactly the text: nothing is lost, only neutralised.
+    assert re.sub(r"\\(.)", r"\1", escaped) == text
