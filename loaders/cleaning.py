@@ -295,11 +295,18 @@ def _merge_wrapped_titles(lines: list[str], header_end: int, rows: set[str]) -> 
     i = 0
     while i < len(lines):
         line = lines[i]
-        if title[i] and i + 2 < len(lines) and line not in rows and not _ends_sentence(line):
+        # "普华永道:" / "2020年中国电信并购回顾与展望": a title may break after its colon.
+        colon = line.endswith(":")
+        if (
+            title[i]
+            and i + 2 < len(lines)
+            and line not in rows
+            and (colon or not _ends_sentence(line))
+        ):
             nxt = lines[i + 1]
             if (
-                len(nxt) <= WRAPPED_TITLE_TAIL_MAX_CHARS
-                and len(nxt) < len(line)
+                len(nxt) <= WRAPPED_TITLE_TAIL_MAX_CHARS + (20 if colon else 0)
+                and (colon or len(nxt) < len(line))
                 and len(nxt) < 0.7 * full
                 and not _ends_sentence(nxt)
                 and not _is_editor(nxt)

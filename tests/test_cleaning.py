@@ -189,3 +189,14 @@ def test_running_header_right_after_the_masthead_is_not_a_title():
             ("普华永道:并购回顾与展望", "刘如"),
             ("人工智能产业发展趋势", "苏楠"),
         ]
+
+
+def test_titles_broken_after_their_colon_are_rejoined():
+    text = BRIEF_15.read_text(encoding="utf-8")
+    broken = text.replace("征求意见：不得", "征求意见：\n\n不得").replace(
+        "普华永道：2020", "普华永道：\n2020"
+    )
+    _, articles = parse_structure(clean_text(broken))
+    assert articles[0].title == "普华永道:2020年中国电信并购回顾与展望"
+    assert articles[5].title == "人脸识别国家标准征求意见:不得强制刷脸、预测偏好"
+    assert articles[5].text.startswith("人脸识别是近年来的热议话题")
