@@ -41,6 +41,7 @@ FIGURE_COLUMNS = [
     "figure_text",
     "period",
     "value",
+    "value_high",
     "unit",
     "qualifier",
     "forecast",

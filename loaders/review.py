@@ -14,7 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from loaders.catalog import Catalog, default_catalog
 from loaders.models import Qualifier
@@ -175,6 +181,14 @@ class ReviewRow(BaseModel):
         if not math.isfinite(number):
             raise ValueError(f"不是有限数值：{value!r}")
         return number
+
+    @field_validator("value_high")
+    @classmethod
+    def _ordered_range(cls, high: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("value")
+        if high is not None and low is not None and high < low:
+            raise ValueError(f"区间上限 {high:g} 小于数值（下限）{low:g}")
+        return high
 
     @field_validator("unit", mode="before")
     @classmethod

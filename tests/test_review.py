@@ -65,6 +65,7 @@ def test_percent_cannot_fill_an_amount():
         ({"value": "abc"}, "value", "不是数字"),
         ({"qualifier": "maybe"}, "qualifier", "exact"),
         ({"forecast": "perhaps"}, "forecast", "布尔"),
+        ({"value": 60.0, "value_high": 55.0}, "value_high", "区间上限"),
     ],
 )
 def test_bad_field_names_row_and_field(fields, field, words):
@@ -89,3 +90,9 @@ def test_duplicate_across_tables_names_the_other_table():
     _, errors = validate_rows(rows, CATALOG)
     assert str(errors[0]).startswith("未归类数字表第 3 行")
     assert "数据表第 1 行" in errors[0].message
+
+
+def test_range_is_converted_with_its_value():
+    valid, errors = check(row(unit="亿元", value=750000, value_high=760000))
+    assert errors == []
+    assert (valid[0].fields.value, valid[0].fields.value_high) == (75.0, 76.0)

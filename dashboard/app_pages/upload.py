@@ -156,6 +156,9 @@ common_config = {
         "期间 period", help="例如 2021、2021-H1、2021-Q3、2021-09、2021-01/2021-09"
     ),
     "value": st.column_config.NumberColumn("数值 value", format="%g"),
+    "value_high": st.column_config.NumberColumn(
+        "上限 value_high", format="%g", help="区间（如 55—60%）的上限；数值为下限"
+    ),
     "unit": st.column_config.SelectboxColumn("单位 unit", options=unit_options),
     "qualifier": st.column_config.SelectboxColumn(
         "限定 qualifier", options=["exact", "approx", "more_than", "less_than"]
