@@ -133,3 +133,25 @@ def test_oversized_table_is_refused():
     data = b"indicator,period,value\n" + b"x,2021,1\n" * (5 * 1024 * 1024 // 9 + 10)
     with pytest.raises(BriefReadError, match="文件太大"):
         parse_figures_table(data, "big.csv")
+
+
+def test_the_cli_json_is_accepted_as_a_figures_table():
+    """What `python -m loaders extract --json` prints is what the upload page takes."""
+    import subprocess
+    import sys
+
+    brief = Path(__file__).parent / "data" / "eval" / "2021-29.txt"
+    printed = subprocess.run(
+        [sys.executable, "-m", "loaders", "extract", "--json", str(brief)],
+        capture_output=True,
+        check=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout
+    extraction = parse_figures_table(printed, "2021-29.json")
+    payload = json.loads(printed)
+    assert extraction.issue.key == "2021-29"
+    assert [(o.indicator, o.period, o.value) for o in extraction.observations] == [
+        (o["indicator"], o["period"], o["value"]) for o in payload["observations"]
+    ]
+    assert len(extraction.unassigned) == len(payload["unassigned"])
