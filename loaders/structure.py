@@ -185,14 +185,15 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
     for pattern, max_chars in ((ISSUE_RE, HEADER_LINE_MAX_CHARS), (ISSUE_NO_YEAR_RE, 30)):
         # Without the year ("第 15 期(总第 460 期)") only a short line counts, and
         # the year comes from the publication date.
-        for i, line in enumerate(scan):
-            if len(line.norm) > max_chars:
-                continue
-            issue_match = pattern.search(line.norm)
-            if issue_match:
-                issue_at = i
-                break
-        if issue_at is not None:
+        found = [
+            (i, m)
+            for i, line in enumerate(scan)
+            if len(line.norm) <= max_chars and (m := pattern.search(line.norm))
+        ]
+        if found:
+            # A running header "2021年第15期" may come before the masthead's
+            # "2021年第15期(总第460期)"; the line with the total number wins.
+            issue_at, issue_match = next(((i, m) for i, m in found if m["total"]), found[0])
             break
     if issue_at is None or issue_match is None:
         raise _err(

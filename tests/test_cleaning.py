@@ -200,3 +200,13 @@ def test_titles_broken_after_their_colon_are_rejoined():
     assert articles[0].title == "普华永道:2020年中国电信并购回顾与展望"
     assert articles[5].title == "人脸识别国家标准征求意见:不得强制刷脸、预测偏好"
     assert articles[5].text.startswith("人脸识别是近年来的热议话题")
+
+
+def test_running_issue_line_before_the_masthead():
+    text = (
+        "产业创新动态 2021年第15期\n- 1 -\n产业创新动态\n2021年第15期(总第460期)\n2021年4月26日\n"
+        "标题\n正文。\n(产业所 刘如 整理)\n产业创新动态 2021年第15期\n- 2 -\n标题二\n正文二。\n(产业所 陈健 整理)\n"
+    )
+    header, articles = parse_structure(clean_text(text))
+    assert (header.number, header.total_number) == (15, 460)
+    assert [(a.title, a.text) for a in articles] == [("标题", "正文。"), ("标题二", "正文二。")]
