@@ -122,3 +122,47 @@ def test_formula_note_is_stored_as_text_and_exported_escaped(tmp_path):
     exported = to_csv_bytes(series).decode("utf-8-sig")
     assert "'" + formula.replace('"', '""') in exported
     assert "," + '"' + formula.replace('"', '""') not in exported
+
+
+def test_xlsx_table_imports(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    header = [
+        "indicator",
+        "period",
+        "value",
+        "unit",
+        "note",
+        "title",
+        "year",
+        "number",
+        "published",
+    ]
+    sheet.append(header)
+    # Written in 万亿元; the review converts it into the catalog's 亿元.
+    sheet.append(
+        [
+            "telecom_ma_value",
+            "2021-H1",
+            0.052,
+            "万亿元",
+            "交易金额",
+            "产业创新动态",
+            2021,
+            29,
+            "2021-10-25",
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with Store(tmp_path / "store.duckdb") as store:
+        result = upload_path(store, buffer.getvalue(), "figures.xlsx")
+        series = store.series(["telecom_ma_value"])
+    assert result.status == "new"
+    assert (series["period"].iloc[0], series["value"].iloc[0], series["unit"].iloc[0]) == (
+        "2021-H1",
+        520.0,
+        "亿元",
+    )
