@@ -60,6 +60,19 @@ _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
+# Formats that are recognisable but not readable as a brief.
+_OTHER_FORMATS = (
+    (b"\x89PNG", "a PNG image (a scan has no text to read)"),
+    (b"\xff\xd8\xff", "a JPEG image (a scan has no text to read)"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image (a scan has no text to read)"),
+    (b"MM\x00*", "a TIFF image (a scan has no text to read)"),
+    (b"{\\rtf", "an RTF document (save it as DOCX or PDF)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
@@ -95,17 +108,24 @@ def read_brief_text(data: bytes, filename: str) -> str:
             "save it as .docx or PDF",
             filename,
         )
+    kind = next((name for magic, name in _OTHER_FORMATS if data.startswith(magic)), None)
+    if suffix == "pdf" and (kind or not _looks_like_text(data)):
+        raise _refuse(
+            f"named .pdf but is not a PDF file (it does not start with %PDF-; it is {kind or 'binary data'})",
+            filename,
+        )
+    if suffix == "docx" and (kind or not _looks_like_text(data)):
+        raise _refuse(
+            f"named .docx but is not a Word document (not a ZIP archive; it is {kind or 'binary data'})",
+            filename,
+        )
+    if kind:
+        raise _refuse(
+            f"this is {kind}, not a brief; upload the issue as PDF, DOCX or text", filename
+        )
     try:
         text = decode_text(data)
     except ValueError as exc:
-        if suffix == "pdf":
-            raise _refuse(
-                "named .pdf but is not a PDF file (it does not start with %PDF-)", filename
-            ) from exc
-        if suffix == "docx":
-            raise _refuse(
-                "named .docx but is not a Word document (not a ZIP archive)", filename
-            ) from exc
         raise _refuse(str(exc), filename) from exc
     if suffix in {"md", "markdown"}:
         text = _strip_markdown(text)
@@ -192,6 +212,14 @@ def _prose_problem(text: str) -> str | None:
         if wedged > MAX_WEDGED_SHARE * len(cjk):
             return "its Chinese characters sit between Latin letters, the mark of text decoded with the wrong encoding"
     return None
+
+
+def _looks_like_text(data: bytes) -> bool:
+    try:
+        decode_text(data)
+    except ValueError:
+        return False
+    return True
 
 
 def decode_text(data: bytes) -> str:

@@ -424,6 +424,8 @@ REFUSALS = [
     ("too-many-pages.pdf", "201 pages"),
     ("too-large.txt", "too large"),
     ("locked.pdf", "password-protected"),
+    ("scan.png", "this is a PNG image"),
+    ("brief.rtf", "this is an RTF document"),
 ]
 
 
