@@ -129,9 +129,11 @@ def _clause_start(shadow: str, position: int, floor: int) -> int:
     return i
 
 
-def _resolve_period(chain: str | None, expr: TimeExpr) -> str | None:
+def _resolve_period(chain: str | None, expr: TimeExpr, prospective: bool) -> str | None:
     if expr.year_from_context and chain:
         return chain[:4]
+    if prospective and expr.forward_period is not None:
+        return expr.forward_period
     if expr.period is not None:
         return expr.period
     if expr.same_period_year is not None and chain:
@@ -177,7 +179,7 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
             if isinstance(item, TimeExpr):
                 if item.role == "reference":
                     continue
-                period = _resolve_period(chain, item)
+                period = _resolve_period(chain, item, _is_forecast(text[: item.start]))
                 if item.role == "local":
                     local = (period, item.text)
                 elif period is not None:

@@ -103,6 +103,8 @@ class TimeExpr:
     role: str  # set | local | reference
     as_of: bool = False
     same_period_year: int | None = None  # "2019 年同期": the chain's period moved to 2019
+    # The same words read as a projection ("预计下半年…"): the next such period.
+    forward_period: str | None = None
     # A bare 全年 is the year being talked about, when the text named one.
     year_from_context: bool = False
 
@@ -123,7 +125,9 @@ def _latest_year(published: date, first: date | None, last: date, by_start: bool
     return published.year if probe <= published else published.year - 1
 
 
-def _resolve(match: re.Match[str], published: date) -> tuple[str | None, int | None]:
+def _resolve(
+    match: re.Match[str], published: date, forward: bool = False
+) -> tuple[str | None, int | None]:
     """The period string of a match, and the year of a 'YYYY 年同期'."""
     g = match.groupdict()
     if g["y1"]:
@@ -139,7 +143,11 @@ def _resolve(match: re.Match[str], published: date) -> tuple[str | None, int | N
         if explicit:
             return year  # type: ignore[return-value]
         first = date(published.year, first_month, 1)
-        return _latest_year(published, first, _month_end(published.year, last_month), by_start)
+        last = _month_end(published.year, last_month)
+        if forward:
+            # A projection names the next such period: 下半年 in April is this year's.
+            return published.year if last >= published else published.year + 1
+        return _latest_year(published, first, last, by_start)
 
     if g["m1"]:
         m1, m2 = int(g["m1"]), int(g["m2"])
@@ -189,7 +197,7 @@ def _resolve(match: re.Match[str], published: date) -> tuple[str | None, int | N
             return None, None  # a bare 年底 could be any year
         return f"{year}-12", None
     if g["full"]:
-        y = year if explicit else published.year - 1
+        y = year if explicit else published.year - (0 if forward else 1)
         return f"{y}", None
     if g["same"]:
         return None, year
@@ -224,6 +232,7 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
         if start and shadow[start - 1].isdigit():
             continue
         period, same_year = _resolve(match, published)
+        forward_period, _ = _resolve(match, published, forward=True)
         if period is None and not match["same"]:
             continue
         # Leading spaces of the optional 截至 group are not part of the expression.
@@ -245,6 +254,7 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 role=role,
                 as_of=bool(match["asof"]),
                 same_period_year=same_year,
+                forward_period=forward_period,
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
             )
         )

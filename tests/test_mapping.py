@@ -368,3 +368,14 @@ def test_respectively_completes_bare_heads_with_the_first_stem():
         ("telecom_ma_deals", "2021-H1", 66.0, "exact", False),
         ("telecom_ma_value", "2021-H1", 520.0, "exact", False),
     }
+
+
+def test_a_projection_names_the_coming_period():
+    text = "中物联预计,下半年社会物流总额增速将回升至6%左右。"
+    assert mapped(text, published=date(2022, 4, 25)) == {
+        ("logistics_total_yoy", "2022-H2", 6.0, "approx", True),
+    }
+    past = "下半年社会物流总额同比增长6.1%。"
+    assert mapped(past, published=date(2022, 4, 25)) == {
+        ("logistics_total_yoy", "2021-H2", 6.1, "exact", False),
+    }
