@@ -104,7 +104,7 @@ _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 1e4, "亿": 1e8}
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM = r"(?:\d{1,3}(?:, ?\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _CN_NUM = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 _MAG = "|".join(MAGNITUDES)
 _UNIT = "|".join(re.escape(u) for u in UNITS)
@@ -206,7 +206,7 @@ def parse_chinese_number(text: str) -> float | None:
 
 def _number(text: str) -> float | None:
     if text[0].isdigit():
-        return float(text.replace(",", ""))
+        return float(text.replace(",", "").replace(" ", ""))
     return parse_chinese_number(text)
 
 

@@ -140,3 +140,9 @@ def test_minus_signs_but_not_dashes():
     assert [q.value for q in find_quantities("分别为-3.1%、-0.4%和1.5%")] == [-3.1, -0.4, 1.5]
     assert [q.value for q in find_quantities("区间为45-50%")] == [45]
     assert find_quantities("型号 A-3%") == []
+
+
+def test_thousands_separator_with_a_stray_space():
+    assert only("累计成交量1, 765万吨").value == 17650000
+    # Four digits after the comma are no thousands group.
+    assert [q.value for q in find_quantities("覆盖1,2000家企业")] == [1, 2000]
