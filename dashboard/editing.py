@@ -215,7 +215,7 @@ def refresh_names(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.Dat
 def names_stale(frame: pd.DataFrame, catalog: Catalog | None = None) -> bool:
     catalog = catalog or default_catalog()
     return any(
-        (name or "") != name_for(indicator, catalog)
+        _text(name) != name_for(indicator, catalog)
         for indicator, name in zip(frame["indicator"], frame["name_zh"], strict=True)
     )
 

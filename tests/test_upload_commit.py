@@ -234,3 +234,20 @@ def test_plain_markdown_neutralises_links_images_directives_and_html():
         assert raw not in escaped
     # Removing the escapes gives back exactly the text: nothing is lost, only neutralised.
     assert re.sub(r"\\(.)", r"\1", escaped) == text
+
+
+def test_names_follow_the_indicator_and_blanks_are_not_stale():
+    import pandas as pd
+
+    from dashboard.editing import names_stale, refresh_names
+
+    frame = pd.DataFrame(
+        {"indicator": [None, float("nan"), "l2_penetration"], "name_zh": [float("nan"), None, ""]}
+    )
+    assert names_stale(frame)
+    fresh = refresh_names(frame)
+    assert fresh["name_zh"].tolist() == ["", "", "L2级智能网联乘用车市场渗透率"]
+    assert not names_stale(fresh)
+    assert refresh_names(pd.DataFrame({"indicator": ["nope"], "name_zh": [""]}))[
+        "name_zh"
+    ].tolist() == ["（未知指标）"]
