@@ -285,7 +285,10 @@ else:
     st.warning(
         f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
     )
-    st.dataframe(diff_frame(preview, catalog), hide_index=True, width="stretch")
+    if preview.replaced_diff:
+        st.dataframe(diff_frame(preview, catalog), hide_index=True, width="stretch")
+    else:
+        st.info("数字没有变化，只是文件（原文或未归类数字）不同。")
     confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")
     if st.button("替换 Replace", type="primary", disabled=not confirmed, key=f"replace_{tag}"):
         commit(replace=True)
