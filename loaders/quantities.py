@@ -228,6 +228,12 @@ def _pre_qualifier(shadow: str, start: int) -> tuple[Qualifier, int]:
     for word, qualifier in PRE_QUALIFIERS:
         if before.endswith(word):
             return qualifier, start - gap - len(word)
+    # "约为 45 亿吨", "超过了 300 笔": the qualifier sits before a linking verb.
+    linked = re.sub(r"(?:为|达到|达|了)$", "", before)
+    if linked != before:
+        for word, qualifier in PRE_QUALIFIERS:
+            if linked.endswith(word) and word not in ("低于", "不到", "不足"):
+                return qualifier, start
     return "exact", start
 
 

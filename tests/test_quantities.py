@@ -146,3 +146,9 @@ def test_thousands_separator_with_a_stray_space():
     assert only("累计成交量1, 765万吨").value == 17650000
     # Four digits after the comma are no thousands group.
     assert [q.value for q in find_quantities("覆盖1,2000家企业")] == [1, 2000]
+
+
+def test_qualifier_before_a_linking_verb():
+    assert only("覆盖排放量约为 45 亿吨").qualifier == "approx"
+    assert only("交易数量超过了 300 笔").qualifier == "more_than"
+    assert only("增速为 5%").qualifier == "exact"
