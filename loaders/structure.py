@@ -95,6 +95,7 @@ EDITOR_BARE_RE = re.compile(
     + EDITOR_VERBS
     + r"))"
 )
+SOURCE_RE = re.compile(r"来源|转自|转载|摘自|原文|据|[:：]")
 NAME_RE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}[·・•][\u4e00-\u9fff]{1,6}")
 MAX_EDITORS = 4
 # The first word of "(产业所 刘如 整理)" when it names an institute, not a person.
@@ -266,11 +267,10 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
     return header, body_at
 
 
-def _names(inner: str) -> str | None:
-    """Editor names from the words of an editor mark, or None when they do not look like names."""
-    inner = re.sub(r"(?:" + EDITOR_VERBS + r")\s*[:：]?", " ", inner)
-    inner = re.sub(r"[:：]", " ", inner).strip()
-    tokens = inner.split()
+def _name_list(words: str) -> str | None:
+    """ "产业所 刘如、王罗汉" → "刘如、王罗汉"; None when the words are not names."""
+    words = re.sub(r"[:：]", " ", words).strip()
+    tokens = words.split()
     if len(tokens) > 1 and ORG_TOKEN_RE.fullmatch(tokens[0]):
         tokens = tokens[1:]
     if len(tokens) == 1:
@@ -281,6 +281,25 @@ def _names(inner: str) -> str | None:
     if not names or len(names) > MAX_EDITORS or not all(NAME_RE.fullmatch(n) for n in names):
         return None
     return "、".join(names)
+
+
+def _names(inner: str) -> str | None:
+    """Editor names from the words of an editor mark, or None when they do not look like names.
+
+    The names stand before the verb ("产业所 刘如 整理", "刘如编译自《自然》")
+    or after it ("整理:刘如"); a source after a comma ("整理,来源:新华网") is dropped.
+    """
+    verb = re.search(EDITOR_VERBS, inner)
+    if verb is None:
+        return None
+    # "来源:新华网,产业所 刘如 整理": a source named before the editor is not a name.
+    before = "、".join(
+        part for part in re.split(r"[,，;；]", inner[: verb.start()]) if not SOURCE_RE.search(part)
+    )
+    after = re.split(r"[,，;；(（]|来源|自|于|据", inner[verb.end() :], maxsplit=1)[0]
+    return (_name_list(before) if before.strip() else None) or (
+        _name_list(after) if after.strip(" :：") else None
+    )
 
 
 def _editor_mark(line: str) -> tuple[int, str] | None:
