@@ -165,6 +165,9 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
             elif char == ")":
                 events.append((i, -1, "close"))
         events.sort(key=lambda ev: (ev[0], ev[1]))
+        # "全年社会物流总额预计超过 330 万亿元": a projection anywhere in the
+        # sentence makes its bare periods the coming ones.
+        prospective = _is_forecast(text)
         saved: list[tuple[str | None, str]] = []
         local: tuple[str | None, str] | None = None
         previous_end = 0
@@ -179,7 +182,7 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
             if isinstance(item, TimeExpr):
                 if item.role == "reference":
                     continue
-                period = _resolve_period(chain, item, _is_forecast(text[: item.start]))
+                period = _resolve_period(chain, item, prospective)
                 if item.role == "local":
                     local = (period, item.text)
                 elif period is not None:

@@ -379,3 +379,10 @@ def test_a_projection_names_the_coming_period():
     assert mapped(past, published=date(2022, 4, 25)) == {
         ("logistics_total_yoy", "2021-H2", 6.1, "exact", False),
     }
+
+
+def test_a_projection_later_in_the_sentence_also_names_the_coming_year():
+    text = "全年社会物流总额预计超过330万亿元。"
+    assert mapped(text, published=date(2021, 11, 22)) == {
+        ("logistics_total", "2021", 330.0, "more_than", True),
+    }
