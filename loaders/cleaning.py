@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from loaders.structure import editor_from_line, header_end_index, is_note
+from loaders.structure import DATE_RE, ISSUE_RE, editor_from_line, header_end_index, is_note
 
 # Chinese characters and the punctuation that goes with them; a space next to
 # one of these is never meaningful (PDF extractors insert them between glyphs).
@@ -84,12 +84,8 @@ _CONTACT = re.compile(
 )
 # A rule drawn with characters ("————", "* * *", "═════") carries no text.
 _DECORATION = re.compile(r"^[-—–_=*·•~～═━─\s]{3,}$")
-# The issue line's digit pattern: the one numbered line a header may repeat.
-_ISSUE_KEY = "#年第#期"
 # Running headers are short; a longer repeated line is real text.
 RUNNING_HEADER_MAX_CHARS = 40
-# The issue header sits in the first lines; a repeated line met there first is kept once.
-HEADER_LINES = 12
 # A heading inside an article is at most this long and has no clause punctuation.
 HEADING_MAX_CHARS = 16
 
@@ -175,13 +171,19 @@ def _page_furniture(lines: list[str]) -> set[int]:
         and not _is_editor(line)
         and line[-1] not in _SENTENCE_END
     )
+    header_end = header_end_index(lines)
     seen: set[str] = set()
     for i, line in enumerate(lines):
         k = key(line)
         if i in drop or counts.get(k, 0) < 2 or len(k) < 2:
             continue
-        # A numbered running line ("产业创新动态 第1页") is never the header itself.
-        if k not in seen and i < HEADER_LINES and "#" not in k.replace(_ISSUE_KEY, ""):
+        # The masthead's own lines are kept once even when every page repeats
+        # them; a numbered running line ("产业创新动态 第1页") is not one of them.
+        if (
+            k not in seen
+            and i <= header_end
+            and ("#" not in k or ISSUE_RE.search(line) or DATE_RE.search(line))
+        ):
             seen.add(k)
             continue
         seen.add(k)
@@ -352,7 +354,9 @@ def clean_text(raw: str) -> str:
     verbatim = [_is_editor(line) or line in rows for line in lines]
     title = _title_flags(lines, header_end)
 
-    paragraphs: list[str] = [lines[0]]
+    # Pieces of each paragraph, joined once at the end (a paragraph grown by
+    # repeated string concatenation would be quadratic on a hostile file).
+    paragraphs: list[list[str]] = [[lines[0]]]
     # Whether line i began a paragraph: a short line that merely ends a
     # paragraph ("亿" after "…达到2.6万") is not a heading.
     starts = [True] + [False] * (len(lines) - 1)
@@ -377,7 +381,8 @@ def clean_text(raw: str) -> str:
             )
         starts[i] = keep
         if keep:
-            paragraphs.append(cur)
+            paragraphs.append([cur])
         else:
-            paragraphs[-1] += _joiner(paragraphs[-1], cur) + cur
-    return "\n".join(p if _is_editor(p) or p in rows else tidy_spaces(p) for p in paragraphs)
+            paragraphs[-1] += [_joiner(paragraphs[-1][-1], cur), cur]
+    joined = ["".join(pieces) for pieces in paragraphs]
+    return "\n".join(p if _is_editor(p) or p in rows else tidy_spaces(p) for p in joined)

@@ -210,3 +210,27 @@ def test_running_issue_line_before_the_masthead():
     header, articles = parse_structure(clean_text(text))
     assert (header.number, header.total_number) == (15, 460)
     assert [(a.title, a.text) for a in articles] == [("标题", "正文。"), ("标题二", "正文二。")]
+
+
+def test_masthead_repeated_on_every_page_is_kept_once():
+    page_head = "产业创新动态\n2021年第15期(总第460期)\n"
+    text = (
+        page_head
+        + "2021年4月26日\n标题\n正文一,\n"
+        + page_head
+        + "续。\n(产业所 刘如 整理)\n"
+        + page_head
+        + "标题二\n正文二。\n(产业所 陈健 整理)\n"
+    )
+    clean = clean_text(text)
+    assert clean.count("2021年第15期(总第460期)") == 1
+    header, articles = parse_structure(clean)
+    assert (header.number, header.total_number, header.published.isoformat()) == (
+        15,
+        460,
+        "2021-04-26",
+    )
+    assert [(a.title, a.text) for a in articles] == [
+        ("标题", "正文一,续。"),
+        ("标题二", "正文二。"),
+    ]
