@@ -18,20 +18,26 @@ The contract (what `clean_text` returns; `loaders.figures` matches on it):
   Editor lines keep their spaces so that names stay apart:
   "(产业所 刘如、王罗汉 整理)".
 - Running page headers and footers (a line repeated on several pages such as
-  "产业创新动态"), page numbers ("- 3 -", "第 3 页", "3/8", a lone number)
-  are dropped. The first occurrence of a repeated line is kept when it is
-  part of the issue header at the top.
+  "产业创新动态"), page numbers ("- 3 -", "第 3 页", "3/8", a lone number),
+  rules ("————"), contact lines ("地址:…", "电话:…") and a contents list
+  after the masthead ("本期要目" and its entries) are dropped. The masthead's
+  own lines are kept once even when every page repeats them.
+- Text spaced glyph by glyph ("2 0 2 1 年") is closed up.
 - A table row (read from a DOCX, cells apart by tabs) is one line with its
   cells joined by " | " and is never joined to the lines around it.
+- An article title that the PDF wrapped onto a second short line is one line
+  again ("…征求意见:" / "不得强制刷脸、预测偏好").
 
 Rules that decide whether a line break is a real paragraph break:
 a break is real when the line before ends a sentence (。!?;: or a closing
 quote/bracket right after one), when either line belongs to the issue header
 (title, issue line, masthead, date), when either line is an editor line
 "(产业所 X 整理)", when the line before is an article title (the first line
-after the header block or after an editor line), or when the line before is
-a short heading (a few characters without clause punctuation). Every other
-break was made by the PDF's fixed line width and is joined.
+after the header block or after an editor line, past an "编者按" note), or
+when the line before is a short heading that began its own paragraph (a few
+characters without clause punctuation, "一、景气指数"). Every other break was
+made by the PDF's fixed line width and is joined: the pieces meet without a
+space, except two Latin words or numbers, which keep one ("nano printing").
 """
 
 from __future__ import annotations
