@@ -89,10 +89,32 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# Words that say how or when, never what: a clause made only of these
+# ("同比增长", "(上年一季度为下降", "今年 1—2 月进一步提升至") has no subject
+# of its own and speaks about the subject before it.
+FUNCTION_WORDS = re.compile(
+    r"按可比价格计算|按可比价计算|按现价计算|两年平均|两年年均|复合增长率|增长率|"
+    r"进一步|分季度看|分月看|从全年看|全年来看|总体来看|"
+    r"上年|去年|今年|本年|明年|前年|同期|上月|当月|本月|当年|首日|"
+    r"[一二三四]?季度|上半年|下半年|前三季度|全年|年底|年末|月底|月末|月份|"
+    r"同比|环比|年均|平均|"
+    r"增长|增速|增幅|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
+    r"升至|增至|降至|达到|实现|完成|突破|超过|不足|不到|左右|以上|"
+    r"分别|继续|仍然|仍|再次|再|已经|已|首次|共计|合计|总计|累计|共|有望|预计|或将|将|"
+    r"其中|同时|此外|而且|并且|但是|有所|明显|大幅|小幅|略有|稳步|持续|保持|"
+    r"十[一二三四五六七八九]?五|初期|末期|期间|时期|阶段|水平|"
+    r"[年月日前后初中末底为是达约近超逾至到了的和与及并而且但也又较比由从在于,.;:()、“”‘’\"\d\s%~\-—]"
+)
+
+
 def has_subject(text: str) -> bool:
-    """Does the clause name a subject of its own (after fillers and measure words)?"""
-    text = MEASURE_WORDS.sub("", FILLERS.sub("", squeeze(text)))
-    return bool(HEAD_NOUN.search(text))
+    """Does the clause name a subject of its own, beyond how and when words?
+
+    Precision first: anything left once fillers, measure and function words
+    are gone (新能源汽车, 自主品牌, 首日开盘价) is taken for another subject.
+    """
+    residue = FUNCTION_WORDS.sub("", MEASURE_WORDS.sub("", FILLERS.sub("", squeeze(text))))
+    return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", residue))
 
 
 def mentions_alias(text: str, catalog: Catalog) -> bool:

@@ -386,3 +386,26 @@ def test_a_projection_later_in_the_sentence_also_names_the_coming_year():
     assert mapped(text, published=date(2021, 11, 22)) == {
         ("logistics_total", "2021", 330.0, "more_than", True),
     }
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "新能源汽车渗透率为25.6%",
+        "新能源汽车为25.6%",
+        "其中自主品牌达到41.2%",
+        "合资品牌渗透率仅为25.6%",
+    ],
+)
+def test_a_clause_naming_anything_else_does_not_inherit_the_subject(tail):
+    text = f"2022年L2级乘用车新车渗透率达到34.5%,{tail}。"
+    assert mapped(text, published=date(2023, 1, 16)) == {
+        ("l2_penetration", "2022", 34.5, "exact", False),
+    }
+
+
+def test_a_comparison_with_a_plan_period_does_not_break_the_subject_chain():
+    text = "2021年全国社会物流总额335.2万亿元,是“十三五”初期的1.5倍。按可比价格计算,同比增长9.2%。"
+    assert ("logistics_total_yoy", "2021", 9.2, "exact", False) in mapped(
+        text, published=date(2022, 2, 21)
+    )
