@@ -37,7 +37,8 @@ after the header block or after an editor line, past an "编者按" note), or
 when the line before is a short heading that began its own paragraph (a few
 characters without clause punctuation, "一、景气指数"). Every other break was
 made by the PDF's fixed line width and is joined: the pieces meet without a
-space, except two Latin words or numbers, which keep one ("nano printing").
+space (digits split by a break are one number again: "1,7" / "65" → "1,765"),
+except two Latin words, which keep one ("nano printing").
 """
 
 from __future__ import annotations
