@@ -44,13 +44,7 @@ NEGATIVE_BEFORE = re.compile(
     r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩)(?:了|为|幅度为|幅度达)?$"
 )
 
-# What a clause is about when it names a subject the catalog does not hold.
-HEAD_NOUN = re.compile(
-    r"指数|总额|总量|收入|费用|规模|销量|产量|销售额|业务量|排放量|成交量|成交额|交易额|金额|价格|价|"
-    r"数量|笔数|市场|基站|企业|单位|交易|用户|投资|利润|营收|出口|进口|产值|增加值|GDP|PMI|LPI|"
-    r"[\u4e00-\u9fff](?:量|额|率)"
-)
-# Phrases that contain a head noun but say nothing about the subject.
+# Phrases that say nothing about the subject.
 FILLERS = re.compile(
     r"按可比价格计算|按可比价计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
 )
