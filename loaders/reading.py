@@ -243,9 +243,18 @@ def decode_text(data: bytes) -> str:
     for name, payload in candidates:
         try:
             text = payload.decode(codecs[name], errors="strict")
-        except UnicodeDecodeError:
-            problems.append(f"not valid {name}")
-            continue
+        except UnicodeDecodeError as exc:
+            # A file cut off inside its last character (an interrupted copy)
+            # is still that encoding: drop the incomplete tail, nothing else.
+            if exc.reason == "unexpected end of data" and exc.start >= len(payload) - 3:
+                try:
+                    text = payload[: exc.start].decode(codecs[name], errors="strict")
+                except UnicodeDecodeError:
+                    problems.append(f"not valid {name}")
+                    continue
+            else:
+                problems.append(f"not valid {name}")
+                continue
         problem = _prose_problem(text)
         if problem is None:
             return text.lstrip("\ufeff")
@@ -386,7 +395,7 @@ def _run_text(element) -> Iterator[str]:
             yield "\n"
         elif tag == f"{_W}noBreakHyphen":
             yield "-"
-        elif tag in (f"{_W}del", f"{_W}instrText", f"{_W}delText"):
+        elif tag in (f"{_W}del", f"{_W}moveFrom", f"{_W}instrText", f"{_W}delText"):
             continue
         else:
             yield from _run_text(child)

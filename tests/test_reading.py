@@ -180,6 +180,12 @@ def test_markdown_marks_are_dropped():
     ]
 
 
+def test_text_cut_inside_its_last_character_is_read():
+    data = "产业创新动态，2021 年第 15 期".encode()
+    assert decode_text(data[:-1]) == "产业创新动态，2021 年第 15 "
+    assert decode_text("中文内容，截断".encode("gbk")[:-1]) == "中文内容，截"
+
+
 def test_decode_text_prefers_utf8_then_gb18030():
     assert decode_text("中文".encode()) == "中文"
     assert decode_text("中文内容".encode("gbk")) == "中文内容"
