@@ -46,7 +46,7 @@ NEGATIVE_BEFORE = re.compile(
 
 # Phrases that say nothing about the subject.
 FILLERS = re.compile(
-    r"按可比价格计算|按可比价计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
+    r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
 )
 MEASURE_WORDS = re.compile(
     r"市场渗透率|市场占有率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|占比|比重|同比|环比|两年(?:平均|年均)"
