@@ -194,8 +194,13 @@ def brief_files(directory: Path) -> list[tuple[Path, Path]]:
 
 def evaluate_file(path: Path, expected_path: Path, catalog: Catalog | None = None) -> FileScore:
     catalog = catalog or default_catalog()
-    data = json.loads(Path(expected_path).read_text(encoding="utf-8"))
-    expected = _expected_items(data)
+    try:
+        data = json.loads(Path(expected_path).read_text(encoding="utf-8"))
+        expected = _expected_items(data)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        score = FileScore(name=path.name, header_ok=False)
+        score.error = f"{Path(expected_path).name}: unusable expected file: {exc}"
+        return score
     try:
         extraction = extract_file(path, catalog)
     except BriefError as exc:

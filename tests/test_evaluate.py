@@ -96,3 +96,13 @@ def test_empty_report():
     report = EvaluationReport()
     assert report.precision == 1.0 and report.recall == 1.0
     assert "files: 0" in format_report(report)
+
+
+def test_a_broken_expected_file_is_reported_not_raised(tmp_path):
+    (tmp_path / "issue.txt").write_text(
+        (DATA / "2021-29.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "issue.expected.json").write_text("{not json", encoding="utf-8")
+    report = evaluate_dir(tmp_path)
+    assert report.files[0].error and "issue.expected.json" in report.files[0].error
+    assert "error:" in format_report(report)
