@@ -54,6 +54,8 @@ MAX_WEDGED_SHARE = 0.2
 # the wrong Chinese codec land all over the rare ranges (15-73 % in tests).
 MIN_COMMON_HANZI_SHARE = 0.85
 
+# How the codecs report a multi-byte character cut off at the end of the data.
+_TRUNCATED = ("unexpected end of data", "incomplete multibyte sequence")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
@@ -246,7 +248,7 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             # A file cut off inside its last character (an interrupted copy)
             # is still that encoding: drop the incomplete tail, nothing else.
-            if exc.reason == "unexpected end of data" and exc.start >= len(payload) - 3:
+            if exc.reason in _TRUNCATED and exc.start >= len(payload) - 3:
                 try:
                     text = payload[: exc.start].decode(codecs[name], errors="strict")
                 except UnicodeDecodeError:
