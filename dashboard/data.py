@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from dashboard.comparable import latest_cards
 from loaders.paths import database_path
 from loaders.store import Store
 
@@ -84,6 +85,14 @@ def _coverage(path: str, version: int) -> pd.DataFrame:
     return _store_for(path).coverage()
 
 
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _overview_cards(path: str, version: int) -> pd.DataFrame:
+    # Only the cards (one row per indicator) are cached: the rows of every indicator they
+    # are computed from (500,000 in a store of a million) are dropped once this returns.
+    store = _store_for(path)
+    return latest_cards(store.series(list(store.indicators()["id"])))
+
+
 def indicators() -> pd.DataFrame:
     """Catalog indicators in catalog order: id, name_zh, name_en, category, unit, kind, …"""
     return _indicators(_path(), data_version())
@@ -97,6 +106,11 @@ def series(indicator_ids: Sequence[str]) -> pd.DataFrame:
 def revisions(indicator_ids: Sequence[str]) -> pd.DataFrame:
     """Earlier statements that the current view superseded (Store.revisions)."""
     return _revisions(_path(), data_version(), tuple(indicator_ids))
+
+
+def overview_cards() -> pd.DataFrame:
+    """comparable.latest_cards of every indicator, computed once per data version."""
+    return _overview_cards(_path(), data_version())
 
 
 def all_series() -> pd.DataFrame:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.comparable import latest_cards
 from dashboard.formatting import (
     empty_state_message,
     format_change,
@@ -20,7 +19,7 @@ st.title("概览")
 st.caption("每个指标的最新数值（不含预测），与上一可比期间（同类期间）相比的变化，以及来源期刊。")
 
 catalog = data.indicators()
-cards = latest_cards(data.all_series())
+cards = data.overview_cards()
 if cards.empty:
     st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
     st.stop()
