@@ -42,7 +42,11 @@ def test_every_observation_quotes_its_sentence_in_the_cleaned_text(brief, expect
     for obs in extraction.observations + extraction.unassigned:
         assert extraction.clean_text[obs.span_start : obs.span_end] == obs.quote
         assert obs.figure_text and obs.figure_text in obs.quote
-        assert obs.quote[-1] in "。！？!?" or obs.quote == obs.quote.strip()
+        # A whole sentence: it ends at 。！？ (or a closing quote) or at the end of its paragraph.
+        after = extraction.clean_text[obs.span_end : obs.span_end + 1]
+        assert obs.quote.rstrip("”’」)）")[-1] in "。！？!?" or after in ("", "\n")
+        before = extraction.clean_text[obs.span_start - 1 : obs.span_start]
+        assert before in ("", "\n", "。", "！", "？", "!", "?", "”", ")", "）") or before.isspace()
     for obs in extraction.observations:
         assert obs.unit == catalog.get(obs.indicator).unit
         assert obs.article and obs.editor
