@@ -152,3 +152,8 @@ def test_qualifier_before_a_linking_verb():
     assert only("覆盖排放量约为 45 亿吨").qualifier == "approx"
     assert only("交易数量超过了 300 笔").qualifier == "more_than"
     assert only("增速为 5%").qualifier == "exact"
+
+
+def test_renminbi_written_out_is_yuan():
+    assert (only("交易金额520亿人民币").value, only("交易金额520亿人民币").unit) == (520e8, "元")
+    assert only("交易金额520亿元人民币").text == "520亿元"
