@@ -9,7 +9,8 @@ issue of 2021-01-15 -> 2020-12).
 
 Each expression also says how it relates to the figures around it:
 - `role="set"`: the period of the figures that follow (carried forward);
-- `role="local"`: "从 2019 年的 367 亿元" names the period of the next figure only;
+- `role="local"`: "从 2019 年的 367 亿元", "去年同期为 …" name the period of
+  the next figure only;
 - `role="reference"`: a comparison base ("高于 2019 年水平", "较上年同期"),
   "2011 年以来", "6 月底前": it names no figure's period.
 """
@@ -245,6 +246,10 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             role = "local"
         elif before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
             role = "reference"
+        elif match["same"]:
+            # "去年同期为下降 7.5%": an aside about one figure, the text goes on
+            # about the period it was talking about.
+            role = "local"
         found.append(
             TimeExpr(
                 start=start,

@@ -409,3 +409,12 @@ def test_a_comparison_with_a_plan_period_does_not_break_the_subject_chain():
     assert ("logistics_total_yoy", "2021", 9.2, "exact", False) in mapped(
         text, published=date(2022, 2, 21)
     )
+
+
+def test_same_period_last_year_is_an_aside_for_one_figure():
+    text = "一季度社会物流总额同比增长24.2%,去年同期为下降7.5%,两年平均增长7.2%。"
+    assert mapped(text, published=date(2021, 4, 26)) == {
+        ("logistics_total_yoy", "2021-Q1", 24.2, "exact", False),
+        ("logistics_total_yoy", "2020-Q1", -7.5, "exact", False),
+        ("logistics_total_yoy_2y", "2021-Q1", 7.2, "exact", False),
+    }
