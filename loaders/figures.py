@@ -56,6 +56,9 @@ LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
 LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
 # "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
 COMMA_START_RE = re.compile(r"^\s*[,，]")
+# "同比增长 24.2%,上年一季度为下降 7.5%,两年平均增长 7.2%": a past period
+# followed by 为 is an aside about one figure.
+ASIDE_AFTER_RE = re.compile(r"\s*(?:为|是)")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
@@ -183,7 +186,8 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
                 if item.role == "reference":
                     continue
                 period = _resolve_period(chain, item, prospective)
-                if item.role == "local":
+                aside = item.past_relative and chain and ASIDE_AFTER_RE.match(text, item.end)
+                if item.role == "local" or aside:
                     local = (period, item.text)
                 elif period is not None:
                     chain, chain_text = period, item.text

@@ -106,6 +106,8 @@ class TimeExpr:
     same_period_year: int | None = None  # "2019 年同期": the chain's period moved to 2019
     # The same words read as a projection ("预计下半年…"): the next such period.
     forward_period: str | None = None
+    # 上年一季度 / 去年: a period named relative to an earlier one.
+    past_relative: bool = False
     # A bare 全年 is the year being talked about, when the text named one.
     year_from_context: bool = False
 
@@ -260,6 +262,7 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 as_of=bool(match["asof"]),
                 same_period_year=same_year,
                 forward_period=forward_period,
+                past_relative=match["rel"] in ("去年", "上年", "上一年", "前年"),
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
             )
         )

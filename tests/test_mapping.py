@@ -418,3 +418,12 @@ def test_same_period_last_year_is_an_aside_for_one_figure():
         ("logistics_total_yoy", "2020-Q1", -7.5, "exact", False),
         ("logistics_total_yoy_2y", "2021-Q1", 7.2, "exact", False),
     }
+
+
+def test_last_year_for_comparison_is_an_aside_too():
+    text = "一季度社会物流总额同比增长24.2%,上年一季度为下降7.5%,两年平均增长7.2%。"
+    assert mapped(text, published=date(2021, 4, 26)) == {
+        ("logistics_total_yoy", "2021-Q1", 24.2, "exact", False),
+        ("logistics_total_yoy", "2020-Q1", -7.5, "exact", False),
+        ("logistics_total_yoy_2y", "2021-Q1", 7.2, "exact", False),
+    }
