@@ -297,8 +297,9 @@ def _title_flags(lines: list[str], header_end: int) -> list[bool]:
 def _merge_wrapped_titles(lines: list[str], header_end: int, rows: set[str]) -> list[str]:
     """Join a title that the PDF wrapped onto a second, short line ("…预测偏" / "好")."""
     widths = sorted(len(line) for line in lines[header_end + 1 :] if not _is_editor(line))
-    # The width of a full line of body text: most lines of a PDF dump are full.
-    full = widths[len(widths) // 2] if widths else 0
+    # The width of a full line of body text: most lines of a PDF dump are full,
+    # and titles and paragraph ends are the short minority.
+    full = widths[int(len(widths) * 0.8)] if widths else 0
     title = _title_flags(lines, header_end)
     out: list[str] = []
     i = 0
@@ -315,7 +316,9 @@ def _merge_wrapped_titles(lines: list[str], header_end: int, rows: set[str]) -> 
             nxt = lines[i + 1]
             if (
                 len(nxt) <= WRAPPED_TITLE_TAIL_MAX_CHARS + (20 if colon else 0)
-                and (colon or len(nxt) < len(line))
+                # Only a title as long as a good part of a full line can have
+                # been wrapped; a short title is followed by a short body piece.
+                and (colon or (len(nxt) < len(line) and len(line) >= 0.5 * full))
                 and len(nxt) < 0.7 * full
                 and not _ends_sentence(nxt)
                 and not _is_editor(nxt)

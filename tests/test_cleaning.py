@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -234,3 +236,35 @@ def test_masthead_repeated_on_every_page_is_kept_once():
         ("标题", "正文一,续。"),
         ("标题二", "正文二。"),
     ]
+
+
+BRIEF_29 = ROOT / "tests" / "data" / "eval" / "2021-29.txt"
+
+
+def _break_at_random(text: str, seed: int) -> str:
+    """Stray breaks like 2021-15.txt has: 1-2 per long line, with or without a blank line."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) > 60 and rng.random() < 0.7:
+            for _ in range(rng.randint(1, 2)):
+                cut = rng.randint(5, len(line) - 5)
+                out += [line[:cut]] + ([""] if rng.random() < 0.5 else [])
+                line = line[cut:]
+                if len(line) < 12:
+                    break
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("brief", [BRIEF_15, BRIEF_29], ids=["2021-15", "2021-29"])
+def test_random_stray_breaks_are_rejoined(brief, seed):
+    text = brief.read_text(encoding="utf-8")
+    broken = _break_at_random(text, seed)
+    assert broken != text
+    header, articles = parse_structure(clean_text(text))
+    broken_header, broken_articles = parse_structure(clean_text(broken))
+    assert broken_header == header
+    assert [(a.title, a.editor) for a in broken_articles] == [(a.title, a.editor) for a in articles]
+    assert re.sub(r"\s", "", clean_text(broken)) == re.sub(r"\s", "", clean_text(text))
