@@ -307,6 +307,20 @@ def _nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
     return None
 
 
+def _index_period(period: str | None, month_before: str) -> str | None:
+    """The month a monthly index belongs to, from the period its text names."""
+    if period is None:
+        return month_before
+    kind = parse_period(period).kind
+    if kind in ("year", "multi_year"):
+        return None  # under a whole year it is an annual average, not a month
+    if kind == "day":
+        # "中物联 4 月 6 日发布": the release day; the data is the month before.
+        day = parse_period(period).start
+        return f"{day.year - 1}-12" if day.month == 1 else f"{day.year}-{day.month - 1:02d}"
+    return index_month(period)
+
+
 def _is_forecast(before: str) -> bool:
     """A projection marker before the figure in its sentence, not undone by 已/实际."""
     markers = list(FORECAST_RE.finditer(before))
@@ -374,11 +388,9 @@ def extract_figures(
                         elif "/" in period:
                             period = period.split("/")[1]
                     elif kind == "index":
-                        # A monthly index under a whole year is an annual average, not a month.
-                        if period and parse_period(period).kind in ("year", "multi_year"):
-                            period = None
-                        else:
-                            period = index_month(period) if period else month_before
+                        period = _index_period(period, month_before)
+                    elif period and parse_period(period).kind == "day":
+                        period = None  # a day is when news broke, not a flow's period
                     if period is None:
                         candidate = None  # a flow without a period: no guessing
                     elif parse_period(period).end > published and kind != "stock":

@@ -427,3 +427,10 @@ def test_last_year_for_comparison_is_an_aside_too():
         ("logistics_total_yoy", "2020-Q1", -7.5, "exact", False),
         ("logistics_total_yoy_2y", "2021-Q1", 7.2, "exact", False),
     }
+
+
+def test_a_release_day_is_not_the_month_of_an_index_nor_a_flow_period():
+    text = "中物联4月6日发布数据显示,物流业务总量指数为52.3%,社会物流总额同比增长5.2%。"
+    assert mapped(text, published=date(2022, 4, 18), title="物流") == {
+        ("logistics_business_index", "2022-03", 52.3, "exact", False),
+    }
