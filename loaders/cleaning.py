@@ -91,6 +91,8 @@ _CONTACT = re.compile(
 )
 # A rule drawn with characters ("————", "* * *", "═════") carries no text.
 _DECORATION = re.compile(r"^[-—–_=*·•~～═━─\s]{3,}$")
+# What remains of a running header once its name and issue line are gone.
+_RUNNING_RESIDUE = re.compile(r"第\s*\d+\s*页|共\s*\d+\s*页|[\d\s\-—–·|/()（）]")
 # Running headers are short; a longer repeated line is real text.
 RUNNING_HEADER_MAX_CHARS = 40
 # A heading inside an article is at most this long and has no clause punctuation.
@@ -179,6 +181,15 @@ def _page_furniture(lines: list[str]) -> set[int]:
         and line[-1] not in _SENTENCE_END
     )
     header_end = header_end_index(lines)
+    # After the masthead, a line made only of the brief's name, issue number
+    # and page number is a running header even when it occurs once (a
+    # two-page issue shows it on page 2 only).
+    for i in range(header_end + 1 if header_end >= 0 else len(lines), len(lines)):
+        line = lines[i]
+        if len(line) <= RUNNING_HEADER_MAX_CHARS and not _RUNNING_RESIDUE.sub(
+            "", ISSUE_RE.sub("", line.replace("产业创新动态", ""))
+        ):
+            drop.add(i)
     seen: set[str] = set()
     for i, line in enumerate(lines):
         k = key(line)

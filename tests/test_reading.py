@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -500,3 +501,37 @@ def test_typeset_pdf_reads_like_the_text(brief):
     assert from_pdf.startswith("产业创新动态\n- 1 -\n")
     assert _structure_of(from_pdf) == _structure_of(text)
     assert re.sub(r"\s", "", clean_text(from_pdf)) == re.sub(r"\s", "", clean_text(text))
+
+
+def _pdf_dump(text: str, seed: int) -> str:
+    """What pypdf might give for a random layout: width, page length, running header,
+    page-number style, and now and then a page whose glyphs come spaced apart."""
+    rng = random.Random(seed)
+    width, per_page = rng.randint(16, 60), rng.randint(10, 45)
+    number = rng.choice(["- {} -", "第 {} 页", "{}", "— {} —", "{}/9"])
+    running = rng.choice(
+        ["产业创新动态", "产业创新动态 2021年第15期", "", "中国科学技术发展战略研究院"]
+    )
+    body = [
+        line
+        for paragraph in text.split("\n")
+        if paragraph.strip()
+        for line in wrap(paragraph.strip(), width)
+    ]
+    pages = []
+    for n, start in enumerate(range(0, len(body), per_page), start=1):
+        lines = body[start : start + per_page]
+        if rng.random() < 0.3:
+            lines = [" ".join(line) if rng.random() < 0.2 else line for line in lines]
+        head = [running] if running and n > 1 else []
+        pages.append("\n".join(head + lines + [number.format(n)]))
+    return "\n".join(pages)
+
+
+@pytest.mark.parametrize("seed", range(15))
+@pytest.mark.parametrize("brief", [BRIEF_15, BRIEF_29], ids=["2021-15", "2021-29"])
+def test_random_pdf_layouts_clean_to_the_same_issue(brief, seed):
+    text = brief.read_text(encoding="utf-8")
+    dump = _pdf_dump(text, seed)
+    assert _structure_of(dump) == _structure_of(text)
+    assert re.sub(r"\s", "", clean_text(dump)) == re.sub(r"\s", "", clean_text(text))
