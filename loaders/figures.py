@@ -391,6 +391,8 @@ def extract_figures(
                         period = _index_period(period, month_before)
                     elif period and parse_period(period).kind == "day":
                         period = None  # a day is when news broke, not a flow's period
+                    elif period_text.startswith(("截至", "截止")):
+                        period = None  # "截至 9 月底" dates a stock; a flow's span is unsaid
                     if period is None:
                         candidate = None  # a flow without a period: no guessing
                     elif parse_period(period).end > published and kind != "stock":

@@ -434,3 +434,10 @@ def test_a_release_day_is_not_the_month_of_an_index_nor_a_flow_period():
     assert mapped(text, published=date(2022, 4, 18), title="物流") == {
         ("logistics_business_index", "2022-03", 52.3, "exact", False),
     }
+
+
+def test_as_of_dates_a_stock_but_not_a_flow():
+    text = "截至2022年9月底,中国电信行业并购交易金额约800亿元,全国碳市场累计成交量1.96亿吨。"
+    assert mapped(text, published=date(2022, 10, 17), title="动态") == {
+        ("carbon_national_cum_volume", "2022-09", 1.96, "exact", False),
+    }
