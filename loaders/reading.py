@@ -15,11 +15,13 @@ memory or time.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from loaders.errors import BriefReadError
 
@@ -287,7 +289,25 @@ def _strip_markdown(text: str) -> str:
 # --- PDF ------------------------------------------------------------------
 
 
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs every repair it makes ("EOF marker not found"); the user gets
+    our one clear message instead."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _read_pdf(data: bytes, filename: str) -> str:
+    with _quiet_pypdf():
+        return _extract_pdf(data, filename)
+
+
+def _extract_pdf(data: bytes, filename: str) -> str:
     from pypdf import PdfReader
 
     started = time.monotonic()
