@@ -48,11 +48,11 @@ HEADER_LINE_MAX_CHARS = 80
 
 ISSUE_RE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*年\s*第\s*(?P<number>\d{1,3})\s*期"
-    r"(?:\s*[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
+    r"(?:\s*[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
 )
 ISSUE_NO_YEAR_RE = re.compile(
     r"第\s*(?P<number>\d{1,3})\s*期"
-    r"(?:\s*[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
+    r"(?:\s*[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
 )
 CN_DIGITS = {
     "〇": 0,
@@ -71,7 +71,7 @@ CN_DIGITS = {
 CN_DATE_RE = re.compile(
     r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
 )
-TOTAL_RE = re.compile(r"^[(（\[【]?\s*总\s*第\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?$")
+TOTAL_RE = re.compile(r"^[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?$")
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*"
     r"(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
@@ -213,6 +213,10 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
             joined = ISSUE_RE.search(lines[issue_at].norm + nxt, issue_match.start())
             match = joined if joined and joined.start() == issue_match.start() else None
         total = int(match["total"]) if match and match["total"] else None
+    if total is None and issue_at > 0:
+        # Or on the line before it.
+        match = TOTAL_RE.match(lines[issue_at - 1].norm)
+        total = int(match["total"]) if match else None
 
     title = None
     before = lines[issue_at].norm[: issue_match.start()].strip(" ·|-—")
