@@ -50,9 +50,9 @@ class Indicator(BaseModel):
     aliases: tuple[str, ...] = Field(min_length=1)
     context: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    # Aliases too general to stand alone ("市场规模"): they count only when
-    # nothing but time words precedes them in the clause and a context word is
-    # in the same paragraph.
+    # Aliases too general to stand alone ("市场规模", "交易"): they count only
+    # when nothing but time words, determiners or reporting verbs precede them
+    # in the clause and a context word is in the sentence, paragraph or title.
     generic_aliases: tuple[str, ...] = ()
 
     @field_validator("unit")
