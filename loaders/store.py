@@ -276,6 +276,11 @@ class Store:
                 ) from exc
             raise StoreError(f"cannot open {self.path} as a DuckDB database: {exc}") from exc
         try:
+            # A long-running dashboard: hand memory freed after a big query (a GROUP BY over a
+            # million rows) back to the system above 16 MB instead of DuckDB's default 128 MB.
+            # Measured by bench/ on 1e6 observations: server RSS 414 -> ~350 MB.
+            self._conn.execute("SET allocator_flush_threshold = '16MB'")
+            self._conn.execute("SET allocator_background_threads = true")
             if read_only:
                 self._check_schema()
             else:
