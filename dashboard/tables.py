@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import numbers
-from datetime import date, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dashboard.formatting import (
@@ -19,6 +16,9 @@ from dashboard.formatting import (
     kind_label,
     period_label,
 )
+
+# One escaping rule for the dashboard's downloads and the store's export (CSV injection).
+from loaders.csv_safety import csv_cell
 
 # The CSV a user downloads from the Trends page: these columns, in this order.
 CSV_COLUMNS = (
@@ -38,10 +38,6 @@ CSV_COLUMNS = (
     "quote",
 )
 
-# A cell starting with one of these is read by Excel as a formula (CSV injection);
-# a leading single quote makes it plain text.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 KIND_NAMES_ZH = {"flow": "流量", "stock": "存量", "rate": "比率", "index": "指数"}
 
 
@@ -52,31 +48,6 @@ def export_rows(series: pd.DataFrame) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = pd.Series(dtype="object")
     return frame.loc[:, list(CSV_COLUMNS)].reset_index(drop=True)
-
-
-def csv_cell(value: Any) -> str:
-    """One cell as CSV text: numbers as plain numbers, dates ISO, text escaped for Excel."""
-    if is_missing(value):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        return str(int(number)) if number.is_integer() else repr(number)
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.date().isoformat() if _is_midnight(value) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def _is_midnight(value: datetime) -> bool:
-    return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

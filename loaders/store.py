@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from loaders.catalog import Catalog, default_catalog
+from loaders.csv_safety import escape_text_columns
 from loaders.models import Extraction, Observation
 from loaders.paths import DB_ENV_VAR, database_path
 from loaders.periods import PeriodError, parse_period
@@ -551,11 +552,15 @@ class Store:
         actor: str = "cli",
         replace: bool = True,
         force: bool = False,
+        upload_name: str | None = None,
+        upload_sha256: str | None = None,
     ) -> IngestResult:
         """Store one issue in one transaction; the same file twice changes nothing.
 
         force=True re-stores a file already stored (same sha256) as a replacement:
-        the file is the same but the extraction rules may have improved.
+        the file is the same but the extraction rules may have improved. upload_name (and
+        the uploaded file's upload_sha256) add an "upload" audit row in the same
+        transaction, so an upload is never stored without its audit row or vice versa.
         """
         self._validate(extraction)
         key = extraction.issue.key
@@ -578,6 +583,16 @@ class Store:
             )
             action = "replace" if result.status == "replaced" else "ingest"
             self._insert_audit(cur, action, actor, key, extraction.sha256, detail)
+            if upload_name is not None:
+                self._insert_audit(
+                    cur,
+                    "upload",
+                    actor,
+                    key,
+                    upload_sha256 or extraction.sha256,
+                    f"file {upload_name}; committed {result.status}: "
+                    f"{result.observations} figures, {result.unassigned} unassigned",
+                )
             self._bump_version(cur)
         return result
 
@@ -915,7 +930,11 @@ class Store:
         )
 
     def export_csv(self, outdir: str | Path) -> list[Path]:
-        """Every table as <table>.csv in UTF-8 with a BOM, so Excel shows the Chinese."""
+        """Every table as <table>.csv in UTF-8 with a BOM, so Excel shows the Chinese.
+
+        Text starting with = + - @ (or tab, CR) gets a leading ' so a spreadsheet shows it
+        as text instead of running it as a formula; numbers are written as numbers.
+        """
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         order = {
@@ -933,7 +952,8 @@ class Store:
                 # Table names and orderings are the constants above, never input.
                 frame = cur.execute(f"SELECT * FROM {table} ORDER BY {order[table]}").df()
                 target = outdir / f"{table}.csv"
-                frame.to_csv(target, index=False, encoding="utf-8-sig")
+                # Same CSV-injection escaping as the dashboard's downloads: quotes are user text.
+                escape_text_columns(frame).to_csv(target, index=False, encoding="utf-8-sig")
                 written.append(target)
         return written
 

@@ -1,0 +1,79 @@
+"""CSV injection: one escaping rule for the dashboard's downloads and Store.export_csv."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import dashboard.tables
+from loaders import csv_safety
+from loaders.csv_safety import csv_cell, escape_text, formula_problem
+from loaders.store import Store
+from tests.conftest import issue_2021_15
+
+FORMULA = '=HYPERLINK("http://example.com/x","点击")'
+
+
+def test_dashboard_and_store_share_one_escaping_function():
+    assert dashboard.tables.csv_cell is csv_safety.csv_cell
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        (FORMULA, "'" + FORMULA),
+        ("+1", "'+1"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("全国社会物流总额", "全国社会物流总额"),
+        (" =x", " =x"),  # Excel does not treat a leading space as a formula
+    ],
+)
+def test_text_cells_that_start_like_a_formula_get_a_quote(text, written):
+    assert escape_text(text) == written
+    assert csv_cell(text) == written
+
+
+def test_numbers_stay_numbers():
+    assert csv_cell(-0.5) == "-0.5"
+    assert csv_cell(-3) == "-3"
+
+
+@pytest.mark.parametrize(
+    "text", ["=1", "  =1", "+1", "@x", "-x", "- 3", "-", "\tabc", "\r1", "--1"]
+)
+def test_uploaded_text_that_looks_like_a_formula_is_a_problem(text):
+    assert formula_problem(text)
+
+
+@pytest.mark.parametrize("text", ["-3.5%", "-1", "同比下降 3%", "a=b", "", "电子 + 信息"])
+def test_ordinary_text_and_negative_numbers_are_no_problem(text):
+    assert formula_problem(text) is None
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_store_export_escapes_text_but_not_numbers(tmp_path):
+    issue = issue_2021_15()
+    first = issue.observations[0].model_copy(
+        update={"quote": FORMULA, "article": "+x", "value": -0.5}
+    )
+    issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest(issue, actor="@editor")
+        store.export_csv(tmp_path / "out")
+    observations = _rows(tmp_path / "out" / "observations.csv")
+    row = observations[0]
+    assert (row["quote"], row["article"], row["value"]) == ("'" + FORMULA, "'+x", "-0.5")
+    assert observations[1]["quote"] == issue.observations[1].quote  # ordinary text untouched
+    (audit,) = _rows(tmp_path / "out" / "audit_log.csv")
+    assert audit["actor"] == "'@editor"
+    indicators = _rows(tmp_path / "out" / "indicators.csv")
+    assert indicators[0]["position"].isdigit()
