@@ -8,7 +8,7 @@ flow for one upload:
     figures_frame / unassigned_frame  -> DataFrames the editor reviews in st.data_editor
     rebuild_extraction(...)           -> Review (Extraction or per-row errors; nothing written)
     store.preview_ingest(extraction)  -> new / unchanged / replaced (+ diff), nothing written
-    commit_upload(..., role=...)      -> Store.ingest in one transaction + an audit row
+    commit_upload(..., role=...)      -> Store.ingest: figures and audit rows, one transaction
 """
 
 from __future__ import annotations
@@ -373,19 +373,14 @@ def commit_upload(
     is already stored with other content and replace is False.
     """
     require_editor(role)
-    result = store.ingest(extraction, actor=actor, replace=replace)
-    if result.status != "unchanged":
-        store.record_audit(
-            "upload",
-            actor=actor,
-            issue_key=result.issue_key,
-            sha256=file_sha256 or extraction.sha256,
-            detail=(
-                f"file {extraction.source_name}; committed {result.status}: "
-                f"{result.observations} figures, {result.unassigned} unassigned"
-            ),
-        )
-    return result
+    # The "upload" audit row (file name, file hash) is written inside ingest's transaction.
+    return store.ingest(
+        extraction,
+        actor=actor,
+        replace=replace,
+        upload_name=extraction.source_name,
+        upload_sha256=file_sha256 or extraction.sha256,
+    )
 
 
 def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:

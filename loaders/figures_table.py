@@ -9,7 +9,8 @@ prints). The kind of file is decided by its content, never by its name alone.
 Parsing is lenient where the review can explain better: an unknown indicator, a bad period,
 NaN or a duplicate still parse, and loaders.review names the row and field. What cannot even
 be represented (no header, a value that is not a number at all) fails here, with the row and
-field named.
+field named. So does a text cell that looks like a spreadsheet formula (=HYPERLINK(...)): it
+is refused rather than stored, since every CSV opened in Excel later would be a trap.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from loaders.csv_safety import formula_problem
 from loaders.errors import BriefReadError
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
 from loaders.reading import (
@@ -58,6 +60,9 @@ TEMPLATE_EXAMPLE = {
     "published": "2021-07-26",
 }
 TABLE_ARTICLE = "数据表"
+# Free-text cells, checked for formula-like starts; numeric cells (value: -3.5) are not.
+OBSERVATION_TEXT_FIELDS = ("note", "quote", "article", "unit")
+UNASSIGNED_TEXT_FIELDS = ("subject", "figure", "quote", "article", "unit")
 
 
 def template_csv() -> bytes:
@@ -206,6 +211,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _refuse_formulas(
+    record: dict[str, Any], fields: tuple[str, ...], where: str, filename: str
+) -> None:
+    """BriefReadError when a free-text cell starts like a spreadsheet formula."""
+    for name in fields:
+        value = record.get(name)
+        problem = formula_problem(value) if isinstance(value, str) else None
+        if problem:
+            raise _fail(filename, f"{where} {name}：{problem}，请删除开头的符号后重新上传")
+
+
 def _number(value: Any, where: str, filename: str) -> float:
     if isinstance(value, bool):
         raise _fail(filename, f"{where}：不是数字 {value!r}")
@@ -224,6 +240,7 @@ def _number(value: Any, where: str, filename: str) -> float:
 def _header_from_rows(records: list[dict[str, Any]], filename: str) -> IssueHeader:
     values: dict[str, str] = {}
     for position, record in enumerate(records, start=1):
+        _refuse_formulas(record, ("title",), f"数据表第 {position} 行，字段", filename)
         for field in HEADER_FIELDS:
             text = _cell_text(record.get(field))
             if not text:
@@ -276,6 +293,7 @@ def _observation(
     record: dict[str, Any], position: int, article: str, article_index: int, filename: str
 ) -> Observation:
     where = f"数据表第 {position} 行，字段"
+    _refuse_formulas(record, OBSERVATION_TEXT_FIELDS, where, filename)
     note = _cell_text(record.get("note")) or _cell_text(record.get("quote"))
     value_text = _cell_text(record.get("value"))
     period_text = _cell_text(record.get("period"))
@@ -287,7 +305,6 @@ def _observation(
         qualifier=_qualifier(record.get("qualifier"), f"{where} qualifier", filename),
         forecast=_bool(record.get("forecast"), f"{where} forecast", filename),
         derived=_bool(record.get("derived"), f"{where} derived", filename),
-        # The note is kept verbatim as text (a formula stays a string; CSV exports escape it).
         quote=note,
         article=_cell_text(record.get("article")) or article,
         article_index=article_index,
@@ -324,6 +341,7 @@ def _from_json(data: bytes, filename: str) -> Extraction:
         ) from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("issue"), dict):
         raise _fail(filename, "JSON 应为对象，含 issue（期刊信息）与 observations 列表")
+    _refuse_formulas(payload["issue"], ("title",), "期刊信息，字段", filename)
     header = _issue_header(payload["issue"], filename)
     raw_observations = payload.get("observations") or []
     raw_unassigned = payload.get("unassigned") or []
@@ -349,6 +367,7 @@ def _from_json(data: bytes, filename: str) -> Extraction:
         if not isinstance(item, dict):
             raise _fail(filename, f"unassigned 第 {position} 项不是对象")
         where = f"未归类数字表第 {position} 行，字段"
+        _refuse_formulas(item, UNASSIGNED_TEXT_FIELDS, where, filename)
         name, index = article_index(item)
         unassigned.append(
             UnassignedFigure(

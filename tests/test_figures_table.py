@@ -31,9 +31,76 @@ def test_utf8_bom_and_gbk_csv_read_the_same():
     assert bom.sha256 != gbk.sha256  # different bytes, different files
 
 
-def test_formula_note_is_kept_as_text():
-    extraction = parse_figures_table((DATA / "formula_note.csv").read_bytes(), "formula_note.csv")
-    assert extraction.observations[0].quote == '=HYPERLINK("http://example.com/x","点击")'
+def test_formula_note_is_refused_naming_row_and_field():
+    with pytest.raises(BriefReadError) as caught:
+        parse_figures_table((DATA / "formula_note.csv").read_bytes(), "formula_note.csv")
+    assert str(caught.value) == (
+        'formula_note.csv: 数据表第 3 行，字段 note：以 "=" 开头，可能是电子表格公式'
+        "（如 =HYPERLINK(...)），请删除开头的符号后重新上传"
+    )
+
+
+TABLE_HEADER = "indicator,period,value,unit,note,quote,article,title,year,number,published\n"
+
+
+def _table_row(**cells: str) -> bytes:
+    row = {
+        "indicator": "logistics_total_yoy",
+        "period": "2021-Q3",
+        "value": "11.6",
+        "unit": "%",
+        "note": "同比增长",
+        "quote": "",
+        "article": "物流",
+        "title": "产业创新动态",
+        "year": "2021",
+        "number": "29",
+        "published": "2021-10-25",
+    } | cells
+    line = ",".join(f'"{value}"' for value in row.values())
+    return (TABLE_HEADER + line + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "shown"),
+    [
+        ("note", "=1+1", '"="'),
+        ("note", "  =HYPERLINK(x)", '"="'),
+        ("note", "+cmd", '"+"'),
+        ("note", "@SUM(A1)", '"@"'),
+        ("note", "-cmd|' /C calc'!A0", '"-"'),
+        ("note", "\tx", "制表符"),
+        ("quote", "\r=x", "回车符"),
+        ("article", "=A1", '"="'),
+        ("unit", "=A1", '"="'),
+        ("title", "=A1", '"="'),
+    ],
+)
+def test_formula_like_text_cells_are_refused(field, text, shown):
+    with pytest.raises(BriefReadError) as caught:
+        parse_figures_table(_table_row(**{field: text}), "figures.csv")
+    message = str(caught.value)
+    assert f"数据表第 1 行，字段 {field}：以" in message and shown in message, message
+    assert "请删除开头的符号后重新上传" in message
+
+
+def test_negative_numbers_are_not_formulas():
+    extraction = parse_figures_table(
+        _table_row(value="-3.5", note="-3.5% 同比下降", quote="-3"), "figures.csv"
+    )
+    assert extraction.observations[0].value == -3.5
+    assert extraction.observations[0].quote == "-3.5% 同比下降"
+
+
+def test_formula_in_json_unassigned_subject_or_issue_title_is_refused():
+    payload = issue_2021_15().to_public_json()
+    payload["unassigned"][0]["subject"] = "=HYPERLINK(1)"
+    with pytest.raises(BriefReadError, match='未归类数字表第 1 行，字段 subject：以 "=" 开头'):
+        parse_figures_table(json.dumps(payload).encode("utf-8"), "a.json")
+    payload = issue_2021_15().to_public_json()
+    payload["issue"]["title"] = "@x"
+    with pytest.raises(BriefReadError, match='期刊信息，字段 title：以 "@" 开头'):
+        parse_figures_table(json.dumps(payload).encode("utf-8"), "a.json")
 
 
 def test_template_is_bom_csv_that_parses():
@@ -54,27 +121,18 @@ def _xlsx(rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def test_xlsx_reads_numbers_dates_and_formula_text():
+def test_xlsx_reads_numbers_dates_and_refuses_a_formula_cell():
     header = ["indicator", "period", "value", "note", "title", "year", "number", "published"]
-    data = _xlsx(
-        [
-            header,
-            [
-                "logistics_total",
-                "2021-Q3",
-                232.0,
-                '=HYPERLINK("http://x","y")',
-                "产业创新动态",
-                2021,
-                29,
-                date(2021, 10, 25),
-            ],
-        ]
-    )
+    row = ["logistics_total", "2021-Q3", 232.0, "前三季度", "产业创新动态", 2021, 29]
+    data = _xlsx([header, [*row, date(2021, 10, 25)]])
     extraction = parse_figures_table(data, "figures.xlsx")
     assert extraction.issue.key == "2021-29" and extraction.issue.published == date(2021, 10, 25)
     assert extraction.observations[0].value == 232.0
-    assert extraction.observations[0].quote == '=HYPERLINK("http://x","y")'
+    assert extraction.observations[0].quote == "前三季度"
+
+    row[3] = '=HYPERLINK("http://x","y")'  # a real formula cell: openpyxl gives its text
+    with pytest.raises(BriefReadError, match='数据表第 1 行，字段 note：以 "=" 开头'):
+        parse_figures_table(_xlsx([header, [*row, date(2021, 10, 25)]]), "figures.xlsx")
 
 
 def test_json_of_the_extractor_round_trips():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -173,6 +174,44 @@ def test_retract_deletes_the_issue_and_is_audited(tmp_path):
         log = store.audit_log()
     assert log.iloc[0]["action"] == "retract" and log.iloc[0]["actor"] == "ed@example.org"
     assert set(log["action"]) == {"ingest", "upload", "retract"}
+
+
+def test_upload_audit_row_is_part_of_the_commit_transaction(tmp_path, monkeypatch):
+    data = (DATA / "good_utf8_bom.csv").read_bytes()
+    extraction = reviewed(data, "good_utf8_bom.csv")
+    file_sha = hashlib.sha256(data).hexdigest()
+    insert_audit = Store._insert_audit
+
+    def audit_fails_on_upload(self, cur, action, *args):
+        if action == "upload":
+            raise RuntimeError("disk full")
+        return insert_audit(self, cur, action, *args)
+
+    def ingest_fails(self, cur, extraction):
+        raise RuntimeError("disk full")
+
+    with Store(tmp_path / "s.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        # The upload row cannot be written: the figures are not stored either.
+        with monkeypatch.context() as patch:
+            patch.setattr(Store, "_insert_audit", audit_fails_on_upload)
+            with pytest.raises(StoreError, match="nothing was changed"):
+                commit_upload(store, extraction, role="editor", actor="ed", file_sha256=file_sha)
+        assert snapshot(store, tmp_path / "after_audit_failure") == before
+        # The ingest fails half way: no audit row of any kind.
+        with monkeypatch.context() as patch:
+            patch.setattr(Store, "_insert_unassigned", ingest_fails)
+            with pytest.raises(StoreError, match="nothing was changed"):
+                commit_upload(store, extraction, role="editor", actor="ed", file_sha256=file_sha)
+        assert store.audit_log().empty
+        assert snapshot(store, tmp_path / "after_ingest_failure") == before
+
+        commit_upload(store, extraction, role="editor", actor="ed", file_sha256=file_sha)
+        log = store.audit_log()
+    assert log["action"].tolist() == ["upload", "ingest"]
+    upload = log.iloc[0]
+    assert (upload["actor"], upload["issue_key"], upload["sha256"]) == ("ed", "2021-30", file_sha)
+    assert "file good_utf8_bom.csv" in upload["detail"]
 
 
 def test_commit_path_reads_viewer_role_when_a_password_is_set(tmp_path, monkeypatch):

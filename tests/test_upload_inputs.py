@@ -21,7 +21,6 @@ from dashboard.editing import (
     rebuild_extraction,
     unassigned_frame,
 )
-from dashboard.tables import to_csv_bytes
 from loaders.errors import BriefError
 from loaders.store import IngestResult, Store
 
@@ -80,6 +79,7 @@ BAD_INPUTS = [
     ("inf_value.csv", ["第 2 行", "字段 value", "不是有限数值"]),
     ("duplicate_key.csv", ["第 2 行", "字段 indicator+period", "重复", "第 1 行"]),
     ("unit_dollars.json", ["第 1 行", "字段 unit", "亿美元"]),
+    ("formula_note.csv", ["第 3 行", "字段 note", '以 "=" 开头', "电子表格公式"]),
 ]
 
 
@@ -111,17 +111,6 @@ def test_utf8_bom_and_gbk_tables_import(name, tmp_path):
         ("telecom_ma_deals", "2021-H1", 66.0),
     }
     assert series["quote"].iloc[0] == "前十个月全国社会物流总额 260.5 万亿元"
-
-
-def test_formula_note_is_stored_as_text_and_exported_escaped(tmp_path):
-    with Store(tmp_path / "store.duckdb") as store:
-        upload_path(store, (DATA / "formula_note.csv").read_bytes(), "formula_note.csv")
-        series = store.series(["logistics_total"])
-    formula = '=HYPERLINK("http://example.com/x","点击")'
-    assert series["quote"].iloc[0] == formula
-    exported = to_csv_bytes(series).decode("utf-8-sig")
-    assert "'" + formula.replace('"', '""') in exported
-    assert "," + '"' + formula.replace('"', '""') not in exported
 
 
 def test_xlsx_table_imports(tmp_path):
