@@ -274,9 +274,12 @@ def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog
     own = figure.pre + figure.post
     if mentions_alias(own, catalog):
         return own
-    listed = LIST_START_RE.match(figure.gap or "") or (
-        COMMA_START_RE.match(figure.gap or "") and len(squeeze(own)) <= 4
-    )
+    gap = figure.gap or ""
+    if k > 0 and figures[k - 1].post and gap.startswith(figures[k - 1].post):
+        # "4.8 亿吨二氧化碳当量，成交额 …": the noun completing the unit of
+        # the figure before is not a word between the two list items.
+        gap = gap[len(figures[k - 1].post) :]
+    listed = LIST_START_RE.match(gap) or (COMMA_START_RE.match(gap) and len(squeeze(own)) <= 4)
     if k > 0 and listed and has_subject(own):
         # "累计成交量约 4.8 亿吨、成交额约 114 亿元": 累计 qualifies both nouns.
         shared = DISTRIBUTIVE_RE.search(figures[k - 1].subject)

@@ -110,11 +110,16 @@ _CN_NUM = r"[一二两三四五六七八九十][零〇一二两三四五六七�
 _MAG = "|".join(MAGNITUDES)
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 _RANGE_SEP = r"-|~|—|–|至|到"
+# PDF extraction (LibreOffice layouts read by pypdf) can move quotation marks
+# away from the words they enclose: "是“十三五”初期" comes out as
+# "335.2 “ ” 万亿元，是 十三五 初期". A stray mark never belongs to a figure,
+# so it may stand between the number and its magnitude or unit.
+_STRAY = r"(?:\s*[“”‘’\"'])*"
 
 QUANTITY_RE = re.compile(
     rf"(?P<num>{_NUM}|{_CN_NUM})"
     rf"(?:\s*(?P<sep>{_RANGE_SEP})\s*(?P<num2>{_NUM}|{_CN_NUM}))?"
-    rf"\s*(?P<more>多|余)?\s*(?P<mag>{_MAG})?(?P<more2>多|余)?\s*(?P<unit>{_UNIT})?"
+    rf"{_STRAY}\s*(?P<more>多|余)?{_STRAY}\s*(?P<mag>{_MAG})?(?P<more2>多|余)?{_STRAY}\s*(?P<unit>{_UNIT})?"
 )
 
 # Words just before a number that qualify it (longest first).
@@ -292,11 +297,11 @@ def find_quantities(text: str) -> list[Quantity]:
     for i, (match, value, high) in enumerate(raw):
         unit_text = match["unit"]
         start, end = match.span()
-        end = len(shadow[:end].rstrip()) if not unit_text else end
+        end = len(shadow[:end].rstrip(" \t“”‘’\"'")) if not unit_text else end
         if not unit_text and not match["mag"]:
             # "5.1 和 3.7 个百分点": a bare number shares the unit of the next one.
             if i + 1 < len(raw) and raw[i + 1][0]["unit"]:
-                between = shadow[end : raw[i + 1][0].start()].strip()
+                between = shadow[end : raw[i + 1][0].start()].strip(" \t“”‘’\"'")
                 if between in ("和", "、", "与", "及", ",", "或"):
                     unit_text = raw[i + 1][0]["unit"]
             if not unit_text:

@@ -79,6 +79,10 @@ def test_structure_on_cleaned_text_maps_offsets(clean_15):
         ("Three - dimensional nanoprinting", "Three - dimensional nanoprinting"),
         ("3D - 纳米打印", "3D-纳米打印"),
         ("达到 2. 6 万亿元", "达到2.6万亿元"),
+        # pypdf moved the quotes of “十三五” next to the figure before them.
+        ("总额335.2 “ ” 万亿元，是 十三五 初期", "总额335.2万亿元,是十三五初期"),
+        ("是“十三五”初期", "是“十三五”初期"),
+        ("称为‘’孪生‘’", "称为孪生"),
     ],
 )
 def test_spaces_and_width(raw, clean):

@@ -441,3 +441,24 @@ def test_as_of_dates_a_stock_but_not_a_flow():
     assert mapped(text, published=date(2022, 10, 17), title="动态") == {
         ("carbon_national_cum_volume", "2022-09", 1.96, "exact", False),
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A noun completing the unit of the first figure sits between the two.
+        "截至2021年6月,试点碳市场累计配额成交量4.8亿吨二氧化碳当量,成交额约114亿元。",
+        "截至2021年6月,地方试点碳市场配额累计成交量4.8亿吨,成交额约114亿元。",
+    ],
+)
+def test_cumulative_is_shared_across_a_comma_list(text):
+    assert mapped(text, published=date(2021, 7, 12)) == {
+        ("carbon_pilot_cum_volume", "2021-06", 4.8, "exact", False),
+        ("carbon_pilot_cum_turnover", "2021-06", 114.0, "approx", False),
+    }
+
+
+@pytest.mark.parametrize("noun", ["当月成交额", "其中广东碳市场成交额", "日均成交额"])
+def test_cumulative_is_not_shared_with_a_noun_of_its_own(noun):
+    text = f"截至2022年5月底,地方试点碳市场累计成交量5.6亿吨,{noun}1.5亿元。"
+    assert mapped(text) == {("carbon_pilot_cum_volume", "2022-05", 5.6, "exact", False)}

@@ -157,3 +157,19 @@ def test_qualifier_before_a_linking_verb():
 def test_renminbi_written_out_is_yuan():
     assert (only("交易金额520亿人民币").value, only("交易金额520亿人民币").unit) == (520e8, "元")
     assert only("交易金额520亿元人民币").text == "520亿元"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["总额335.2 “ ” 万亿元", "总额335.2“”万亿元", "总额335.2 ” 万亿元", "总额 335.2 ‘ 万亿元"],
+)
+def test_stray_quotation_marks_between_number_and_unit(text):
+    # pypdf moves the quotes of "是“十三五”初期" next to the figure before them.
+    q = only(text)
+    assert (q.value, q.unit) == (335.2e12, "元")
+    assert q.text.startswith("335.2") and q.text.endswith("万亿元")
+
+
+def test_quoted_words_without_a_unit_are_still_no_figures():
+    assert find_quantities("是“十三五”初期") == []
+    assert [q.value for q in find_quantities("高于上月 5.1 ” 和 3.7 个百分点")] == [5.1, 3.7]
