@@ -75,11 +75,23 @@ UNKNOWN_NAME = "（未知指标）"
 
 
 def plain_markdown(text: str) -> str:
-    """Text safe to pass to st.markdown/st.error: every ASCII punctuation mark backslash-escaped,
-    so links, images, :directives: and HTML in user text show as the characters they are."""
-    return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in text).replace(
-        "\n", "  \n"
-    )
+    """Text safe to pass to st.markdown/st.error: ASCII punctuation backslash-escaped, so links,
+    images, :directives: and HTML in user text show as the characters they are.
+
+    A "-" inside a line is markup only at the line's start (list, rule, heading underline), so
+    elsewhere it stays as typed: 2021-15 reads and searches as 2021-15.
+    """
+    out: list[str] = []
+    line_start = True
+    for ch in text:
+        if ch == "\n":
+            out.append("  \n")
+            line_start = True
+            continue
+        escape = ch in _MARKDOWN_PUNCTUATION and (ch != "-" or line_start)
+        out.append("\\" + ch if escape else ch)
+        line_start = line_start and ch.isspace()
+    return "".join(out)
 
 
 _MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!|<>~$:&\"'=%@^/;?,")

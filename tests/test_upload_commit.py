@@ -275,6 +275,14 @@ def test_plain_markdown_neutralises_links_images_directives_and_html():
     assert re.sub(r"\\(.)", r"\1", escaped) == text
 
 
+def test_plain_markdown_escapes_a_dash_only_where_it_starts_a_line():
+    from dashboard.editing import plain_markdown
+
+    assert plain_markdown("2021-15") == "2021-15"
+    # The first dash escaped is enough: a line starting with "\\" is no list, rule or underline.
+    assert plain_markdown("- item\n  -x\n---") == "\\- item  \n  \\-x  \n\\---"
+
+
 def test_names_follow_the_indicator_and_blanks_are_not_stale():
     import pandas as pd
 

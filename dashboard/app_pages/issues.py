@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
+from dashboard.editing import plain_markdown, render_issue_admin
 from dashboard.formatting import empty_state_message, is_missing
 from dashboard.highlight import Mark, highlight_html
 from dashboard.tables import figures_table, issues_table, unassigned_table
@@ -25,7 +26,7 @@ label_of = dict(zip(stored["issue_key"], stored["issue_label"], strict=True))
 requested = st.query_params.get("issue")
 if ISSUE_KEY not in st.session_state:
     if requested and requested not in label_of:
-        st.warning(f"链接中的期刊 {requested} 不存在，已打开最新一期。")
+        st.warning(f"链接中的期刊 {plain_markdown(requested)} 不存在，已打开最新一期。")
     st.session_state[ISSUE_KEY] = requested if requested in label_of else keys[0]
 issue_key = st.selectbox(
     "打开一期",
@@ -41,12 +42,13 @@ observations = data.observations_for_issue(issue_key)
 unassigned = data.unassigned_for_issue(issue_key)
 articles = data.articles(issue_key)
 
-st.subheader(f"{header.get('title', '')} · {label_of[issue_key]}")
+# Title, file name, article titles and editors come from uploads: escaped, never markup.
+st.subheader(f"{plain_markdown(str(header.get('title', '')))} · {label_of[issue_key]}")
 total = header.get("total_number")
 st.caption(
     f"发布日期 {header.get('published')}"
     + (f" · 总第 {total} 期" if total else "")
-    + f" · 来源文件 {header.get('source_name', '')}"
+    + f" · 来源文件 {plain_markdown(str(header.get('source_name', '')))}"
     + f" · {len(articles)} 篇文章 · 识别数字 {len(observations)} 个 · 未归类 {len(unassigned)} 个"
 )
 
@@ -69,9 +71,9 @@ with tab_articles:
         )
     for article in articles.itertuples(index=False):
         marks = marks_by_article.get(int(article.article_index), [])
-        title = f"{article.article_index + 1}. {article.title}"
+        title = f"{article.article_index + 1}. {plain_markdown(str(article.title))}"
         if not is_missing(article.editor) and article.editor:
-            title += f"（编辑：{article.editor}）"
+            title += f"（编辑：{plain_markdown(str(article.editor))}）"
         title += f" · {len(marks)} 个数字"
         with st.expander(title, expanded=bool(marks)):
             st.html(highlight_html(article.text, int(article.start), marks))
@@ -93,10 +95,5 @@ with tab_unassigned:
     else:
         st.dataframe(unassigned_table(unassigned), hide_index=True, key="issues_unassigned")
 
-# ---------------------------------------------------------------------------------------
-# Editor tools for this issue (retract, audit log): owned by the "upload" helper, which adds
-# its call here, e.g. dashboard.editing.render_issue_admin(store, issue_key).
-# ---------------------------------------------------------------------------------------
-from dashboard.editing import render_issue_admin  # noqa: E402 - kept beside its one call
-
+# Editor tools for this issue (retract, audit log): dashboard/editing.py.
 render_issue_admin(data.get_store(), issue_key)
