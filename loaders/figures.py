@@ -86,6 +86,7 @@ class _Figure:
     respectively_subject: str | None = None
     gap: str | None = None  # text since the previous figure of the sentence
     subject_from: int | None = None  # index of the figure whose subject it took
+    period_carried: bool = False  # period from the paragraph before
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -144,10 +145,19 @@ def _resolve_period(chain: str | None, expr: TimeExpr, prospective: bool) -> str
     return chain
 
 
-def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[_Figure]:
+def _figures_of_paragraph(
+    offset: int, paragraph: str, published: date, carried: tuple[str | None, str]
+) -> tuple[list[_Figure], tuple[str | None, str]]:
+    """The figures of a paragraph, and the period it ends on (for the next one).
+
+    carried: the period the paragraph before ended on. A PDF line that ends
+    on 。 at the right margin looks like a paragraph end, so a paragraph may
+    be the second half of one; its figures before any period of their own
+    keep the period before (flagged, since a stock or an index may not take it).
+    """
     figures: list[_Figure] = []
-    chain: str | None = None
-    chain_text = ""
+    chain, chain_text = carried
+    inherited = chain is not None
     for sentence in _sentences(offset, paragraph):
         text = sentence.text
         shadow = ascii_shadow(text)
@@ -191,6 +201,7 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
                     local = (period, item.text)
                 elif period is not None:
                     chain, chain_text = period, item.text
+                    inherited = False
                 continue
             assert isinstance(item, Quantity)
             clause_from = max(previous_end, _clause_start(shadow, item.start, 0))
@@ -198,12 +209,13 @@ def _figures_of_paragraph(offset: int, paragraph: str, published: date) -> list[
             post_match = POST_NOUN_RE.match(shadow, item.end)
             post = text[item.end : post_match.end()] if post_match else ""
             period, period_text = local if local else (chain, chain_text)
-            local = None
             figure = _Figure(item, sentence, period, period_text, pre, post)
+            figure.period_carried = inherited and local is None and not saved
+            local = None
             figure.gap = text[previous_end : item.start] if previous_end else None
             figures.append(figure)
             previous_end = item.end
-    return figures
+    return figures, (chain, chain_text)
 
 
 def _period_items(items: list[str], published: date) -> list[tuple[str, str]] | None:
@@ -303,7 +315,7 @@ def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog
 
 
 def _nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
-    clauses = [c for c in re.split(r"[,，;；:：()（）。！？!?]", text) if c.strip()]
+    clauses = [c for c in re.split(r"[,，;；:：()（）。！？!?\n]", text) if c.strip()]
     for clause in reversed(clauses):
         if mentions_alias(clause, catalog) or has_subject(clause):
             return clause
@@ -365,83 +377,98 @@ def extract_figures(
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
     for article in articles:
+        # Figures of the whole article, so that subjects and periods run on
+        # across a paragraph break (which a PDF may have invented).
+        figures: list[_Figure] = []
+        paragraph_of: list[str] = []
+        carried: tuple[str | None, str] = (None, "")
         for para_offset, paragraph in _paragraphs(article.text):
-            figures = _figures_of_paragraph(para_offset, paragraph, published)
-            _mark_respectively(figures, published)
-            for k, figure in enumerate(figures):
-                figure.subject = _subject(figures, k, article.text, catalog)
-                figure.measure = _resolve_measure(figures, k)
-                q = figure.quantity
-                sentence = figure.sentence
-                before = sentence.text[: q.start]
-                forecast = _is_forecast(before)
-                # Context before the figure in its sentence outranks context after it.
-                scopes = [before, sentence.text, paragraph, article.title, article.text]
-                frame = "".join(FRAME_RE.findall(before))
-                candidate, _reason = choose_indicator(
-                    q, figure.measure, figure.subject, scopes, catalog, frame
-                )
-                period = figure.period
-                period_text = figure.period_text
-                if candidate is not None:
-                    kind = candidate.indicator.kind
-                    if kind == "stock":
-                        if period is None:
-                            period = issue_month
-                        elif "/" in period:
-                            period = period.split("/")[1]
-                    elif kind == "index":
-                        period = _index_period(period, month_before)
-                    elif period and parse_period(period).kind == "day":
-                        period = None  # a day is when news broke, not a flow's period
-                    elif period_text.startswith(("截至", "截止")):
-                        period = None  # "截至 9 月底" dates a stock; a flow's span is unsaid
+            found, carried = _figures_of_paragraph(para_offset, paragraph, published, carried)
+            _mark_respectively(found, published)
+            figures += found
+            paragraph_of += [paragraph] * len(found)
+        for k, figure in enumerate(figures):
+            paragraph = paragraph_of[k]
+            figure.subject = _subject(figures, k, article.text, catalog)
+            figure.measure = _resolve_measure(figures, k)
+            q = figure.quantity
+            sentence = figure.sentence
+            before = sentence.text[: q.start]
+            forecast = _is_forecast(before)
+            # Context before the figure in its sentence outranks context after it.
+            scopes = [before, sentence.text, paragraph, article.title, article.text]
+            frame = "".join(FRAME_RE.findall(before))
+            candidate, _reason = choose_indicator(
+                q, figure.measure, figure.subject, scopes, catalog, frame
+            )
+            period = figure.period
+            period_text = figure.period_text
+            if candidate is not None:
+                kind = candidate.indicator.kind
+                if figure.period_carried and (
+                    kind == "stock" or kind == "index" and parse_period(period).kind != "month"
+                ):
+                    # A stock undated in its own paragraph is dated by the
+                    # issue, an index by the month before it; only an index
+                    # month runs on ("12 月份 … 。" / "业务总量指数 …").
+                    period, period_text = None, ""
+                if kind == "stock":
                     if period is None:
-                        candidate = None  # a flow without a period: no guessing
-                    elif parse_period(period).end > published and kind != "stock":
-                        forecast = True
-                value = candidate.value if candidate else q.value
-                if candidate and figure.measure in ("yoy", "yoy_2y", "cagr"):
-                    if is_negative(figure.pre):
-                        value = -abs(value)
-                provenance = {
-                    "article": article.title,
-                    "article_index": article.index,
-                    "editor": article.editor,
-                    "quote": sentence.text,
-                    "span_start": article.start + sentence.start,
-                    "span_end": article.start + sentence.end,
-                }
-                if candidate is not None and period is not None:
-                    observations.append(
-                        Observation(
-                            **provenance,
-                            indicator=candidate.indicator.id,
-                            period=period,
-                            value=round(value, 6),
-                            unit=candidate.indicator.unit,
-                            qualifier=q.qualifier,
-                            forecast=forecast,
-                            figure_text=q.text,
-                            period_text=period_text,
-                        )
+                        period = issue_month
+                    elif "/" in period:
+                        period = period.split("/")[1]
+                elif kind == "index":
+                    period = _index_period(period, month_before)
+                elif period and parse_period(period).kind == "day":
+                    period = None  # a day is when news broke, not a flow's period
+                elif period_text.startswith(("截至", "截止")):
+                    period = None  # "截至 9 月底" dates a stock; a flow's span is unsaid
+                if period is None:
+                    candidate = None  # a flow without a period: no guessing
+                elif parse_period(period).end > published and kind != "stock":
+                    forecast = True
+            value = candidate.value if candidate else q.value
+            if candidate and figure.measure in ("yoy", "yoy_2y", "cagr"):
+                if is_negative(figure.pre):
+                    value = -abs(value)
+            provenance = {
+                "article": article.title,
+                "article_index": article.index,
+                "editor": article.editor,
+                "quote": sentence.text,
+                "span_start": article.start + sentence.start,
+                "span_end": article.start + sentence.end,
+            }
+            if candidate is not None and period is not None:
+                observations.append(
+                    Observation(
+                        **provenance,
+                        indicator=candidate.indicator.id,
+                        period=period,
+                        value=round(value, 6),
+                        unit=candidate.indicator.unit,
+                        qualifier=q.qualifier,
+                        forecast=forecast,
+                        figure_text=q.text,
+                        period_text=period_text,
                     )
-                else:
-                    unassigned.append(
-                        UnassignedFigure(
-                            **provenance,
-                            # As written (207.9 万亿元), so a reviewer reads it at a glance.
-                            value=q.number,
-                            unit=q.written_unit,
-                            qualifier=q.qualifier,
-                            forecast=forecast,
-                            period=figure.period,
-                            figure_text=q.text,
-                            period_text=period_text,
-                            value_high=q.number_high,
-                            subject=figure.subject.strip(),
-                        )
+                )
+            else:
+                unassigned.append(
+                    UnassignedFigure(
+                        **provenance,
+                        # As written (207.9 万亿元), so a reviewer reads it at a glance.
+                        value=q.number,
+                        unit=q.written_unit,
+                        qualifier=q.qualifier,
+                        forecast=forecast,
+                        period=figure.period,
+                        figure_text=q.text,
+                        period_text=period_text,
+                        value_high=q.number_high,
+                        subject=figure.subject.strip(),
                     )
+                )
     return _one_per_series(observations, unassigned)
 
 

@@ -462,3 +462,42 @@ def test_cumulative_is_shared_across_a_comma_list(text):
 def test_cumulative_is_not_shared_with_a_noun_of_its_own(noun):
     text = f"截至2022年5月底,地方试点碳市场累计成交量5.6亿吨,{noun}1.5亿元。"
     assert mapped(text) == {("carbon_pilot_cum_volume", "2022-05", 5.6, "exact", False)}
+
+
+def test_a_paragraph_break_keeps_the_period_and_subject_of_a_flow():
+    # A PDF line ending on 。 at the margin reads as a paragraph end.
+    text = (
+        "2020年全国社会物流总额300.1万亿元,按可比价格计算,全年增长3.5%。\n"
+        "分季度看,一季度、上半年分别为-7.4%、-0.5%,四季度增长5.8%。"
+    )
+    assert mapped(text, published=date(2021, 2, 8)) == {
+        ("logistics_total", "2020", 300.1, "exact", False),
+        ("logistics_total_yoy", "2020", 3.5, "exact", False),
+        ("logistics_total_yoy", "2020-Q1", -7.4, "exact", False),
+        ("logistics_total_yoy", "2020-H1", -0.5, "exact", False),
+        ("logistics_total_yoy", "2020-Q4", 5.8, "exact", False),
+    }
+    text = (
+        "2021年,我国新能源汽车销量352.1万辆,市场渗透率达到13.4%。\n"
+        "具备L2级组合驾驶辅助功能的乘用车销量476万辆,市场渗透率23.5%。"
+    )
+    assert mapped(text, published=date(2022, 2, 21)) == {
+        ("l2_penetration", "2021", 23.5, "exact", False)
+    }
+
+
+def test_a_paragraph_break_keeps_an_index_month_but_not_a_stock_date():
+    text = (
+        "截至2020年12月底,试点碳市场累计成交量4.45亿吨。12月份,中国物流业景气指数为55.3%。\n"
+        "业务总量指数为55.3%。全国碳市场首批纳入2225家发电企业。"
+    )
+    assert mapped(text, published=date(2021, 2, 8)) == {
+        ("carbon_pilot_cum_volume", "2020-12", 4.45, "exact", False),
+        ("logistics_business_index", "2020-12", 55.3, "exact", False),
+        ("carbon_national_units", "2021-02", 2225.0, "exact", False),
+    }
+    # A year is no month of an index: the month before the issue, as without a period.
+    text = "2020年全国社会物流总额300.1万亿元。\n新订单指数为53.9%。"
+    assert ("logistics_new_orders_index", "2021-01", 53.9, "exact", False) in mapped(
+        text, published=date(2021, 2, 8)
+    )
