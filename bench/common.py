@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -121,6 +123,17 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
+    chromium = "not installed"
+    try:
+        chromium = subprocess.run(
+            ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        playwright = importlib.metadata.version("playwright")
+    except importlib.metadata.PackageNotFoundError:
+        playwright = "not installed"
     return {
         "nproc": str(os.cpu_count()),
         "RAM": ram,
@@ -130,6 +143,8 @@ def machine() -> dict[str, str]:
         "streamlit": streamlit.__version__,
         "pandas": pandas.__version__,
         "plotly": plotly.__version__,
+        "playwright": playwright,
+        "chromium": chromium,
         "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
