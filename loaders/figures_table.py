@@ -62,7 +62,7 @@ TEMPLATE_EXAMPLE = {
 TABLE_ARTICLE = "数据表"
 # Free-text cells, checked for formula-like starts; numeric cells (value: -3.5) are not.
 OBSERVATION_TEXT_FIELDS = ("note", "quote", "article", "unit")
-UNASSIGNED_TEXT_FIELDS = ("subject", "figure", "quote", "article", "unit")
+UNASSIGNED_TEXT_FIELDS = ("subject", "figure", "quote", "article", "unit", "period")
 
 
 def template_csv() -> bytes:

@@ -98,6 +98,10 @@ def test_formula_in_json_unassigned_subject_or_issue_title_is_refused():
     with pytest.raises(BriefReadError, match='未归类数字表第 1 行，字段 subject：以 "=" 开头'):
         parse_figures_table(json.dumps(payload).encode("utf-8"), "a.json")
     payload = issue_2021_15().to_public_json()
+    payload["unassigned"][0]["period"] = "+2021"
+    with pytest.raises(BriefReadError, match='未归类数字表第 1 行，字段 period：以 "\\+" 开头'):
+        parse_figures_table(json.dumps(payload).encode("utf-8"), "a.json")
+    payload = issue_2021_15().to_public_json()
     payload["issue"]["title"] = "@x"
     with pytest.raises(BriefReadError, match='期刊信息，字段 title：以 "@" 开头'):
         parse_figures_table(json.dumps(payload).encode("utf-8"), "a.json")
