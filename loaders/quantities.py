@@ -334,7 +334,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 qualifier=qualifier,
                 value_high=sign * high * scale if high is not None else None,
                 number=sign * value,
-                written_unit=(match["mag"] or "") + ("个百分点" if unit == "pp" else unit),
+                written_unit=(match["mag"] or "") + {"pp": "个百分点", "1": ""}.get(unit, unit),
                 number_high=sign * high if high is not None else None,
             )
         )

@@ -501,3 +501,15 @@ def test_a_paragraph_break_keeps_an_index_month_but_not_a_stock_date():
     assert ("logistics_new_orders_index", "2021-01", 53.9, "exact", False) in mapped(
         text, published=date(2021, 2, 8)
     )
+
+
+def test_a_trading_mode_is_part_of_the_cumulative_total_not_the_total():
+    text = (
+        "截至2022年3月31日,全国碳市场碳排放配额累计成交量1.89亿吨,累计成交额81.6亿元。"
+        "其中,挂牌协议交易累计成交量3,285万吨,大宗协议交易累计成交量1.56亿吨,"
+        "大宗协议交易累计成交额62.3亿元。"
+    )
+    assert mapped(text, published=date(2022, 4, 11)) == {
+        ("carbon_national_cum_volume", "2022-03-31", 1.89, "exact", False),
+        ("carbon_national_cum_turnover", "2022-03-31", 81.6, "exact", False),
+    }
