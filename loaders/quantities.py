@@ -61,6 +61,7 @@ UNITS = {
     "家": "家",
     "笔": "笔",
     "宗": "笔",  # 并购交易 66 宗: the same count as 笔
+    "起": "笔",  # 并购交易 66 起: cases counted like 笔 (not 起步, 起飞: see _UNIT)
     "个": "个",
     "次": "次",
     "张": "张",
@@ -108,7 +109,8 @@ _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _NUM = r"(?:\d{1,3}(?:, ?\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _CN_NUM = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 _MAG = "|".join(MAGNITUDES)
-_UNIT = "|".join(re.escape(u) for u in UNITS)
+# 起 counts cases (并购交易 66 起) but also starts words: 起步, 起飞, 起点, 起售.
+_UNIT = "|".join(re.escape(u) + ("(?![步飞跑点始来源码售价])" if u == "起" else "") for u in UNITS)
 _RANGE_SEP = r"-|~|—|–|至|到"
 # PDF extraction (LibreOffice layouts read by pypdf) can move quotation marks
 # away from the words they enclose: "是“十三五”初期" comes out as

@@ -513,3 +513,25 @@ def test_a_trading_mode_is_part_of_the_cumulative_total_not_the_total():
         ("carbon_national_cum_volume", "2022-03-31", 1.89, "exact", False),
         ("carbon_national_cum_turnover", "2022-03-31", 81.6, "exact", False),
     }
+
+
+def test_closing_price_written_as_closed_at():
+    text = (
+        "截至8月6日,全国碳市场碳排放配额累计成交量6514万吨,当日收于55.74元/吨,成交均价52.8元/吨。"
+    )
+    assert mapped(text, published=date(2021, 8, 9)) == {
+        ("carbon_national_cum_volume", "2021-08-06", 0.6514, "exact", False),
+        ("carbon_national_price", "2021-08-06", 55.74, "exact", False),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7月份,铁路运输业、航空运输业业务总量指数均在55%以上。",
+        "7月份,港口业务总量指数为51.2%。",
+        "7月份,公路运输新订单指数为50.3%。",
+    ],
+)
+def test_an_index_of_one_branch_is_not_the_logistics_index(text):
+    assert mapped(text, published=date(2021, 8, 9), title="物流景气") == set()

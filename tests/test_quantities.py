@@ -173,3 +173,12 @@ def test_stray_quotation_marks_between_number_and_unit(text):
 def test_quoted_words_without_a_unit_are_still_no_figures():
     assert find_quantities("是“十三五”初期") == []
     assert [q.value for q in find_quantities("高于上月 5.1 ” 和 3.7 个百分点")] == [5.1, 3.7]
+
+
+def test_cases_counted_with_qi_but_not_words_starting_with_it():
+    assert [(q.value, q.unit) for q in find_quantities("并购交易66起,增加6起")] == [
+        (66, "笔"),
+        (6, "笔"),
+    ]
+    assert find_quantities("7月16日起施行,3起步") == []
+    assert only("售价20万元起").text == "20万元"
