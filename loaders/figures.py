@@ -29,6 +29,7 @@ from loaders.mapping import (
     is_negative,
     measure_of,
     mentions_alias,
+    mentions_generic,
     squeeze,
 )
 from loaders.models import Article, IssueHeader, Observation, UnassignedFigure
@@ -61,6 +62,8 @@ COMMA_START_RE = re.compile(r"^\s*[,，]")
 ASIDE_AFTER_RE = re.compile(r"\s*(?:为|是)")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
+# The period of a figure named relative to a month that the text did not name.
+UNRESOLVED = "?"
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
 DISTRIBUTIVE_RE = re.compile(r"累计")
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
@@ -134,6 +137,14 @@ def _clause_start(shadow: str, position: int, floor: int) -> int:
 
 
 def _resolve_period(chain: str | None, expr: TimeExpr, prospective: bool) -> str | None:
+    if expr.months_back is not None:
+        # 上月 only means something next to a month named before it.
+        if chain is None or parse_period(chain).kind != "month":
+            return None
+        year, month = int(chain[:4]), int(chain[5:7]) - expr.months_back
+        while month < 1:
+            year, month = year - 1, month + 12
+        return f"{year}-{month:02d}"
     if expr.year_from_context and chain:
         return chain[:4]
     if prospective and expr.forward_period is not None:
@@ -197,7 +208,10 @@ def _figures_of_paragraph(
                     continue
                 period = _resolve_period(chain, item, prospective)
                 aside = item.past_relative and chain and ASIDE_AFTER_RE.match(text, item.end)
-                if item.role == "local" or aside:
+                if item.months_back is not None:
+                    # Unresolved, it must not fall back on any default period.
+                    local = (period or UNRESOLVED, item.text)
+                elif item.role == "local" or aside:
                     local = (period, item.text)
                 elif period is not None:
                     chain, chain_text = period, item.text
@@ -278,6 +292,23 @@ def _mark_respectively(figures: list[_Figure], published: date) -> None:
         i = j
 
 
+def _gap_after_previous(figures: list[_Figure], k: int) -> str:
+    """Text since the figure before in the sentence, past the noun completing its unit."""
+    gap = figures[k].gap or ""
+    if k > 0 and figures[k - 1].post and gap.startswith(figures[k - 1].post):
+        # "4.8 亿吨二氧化碳当量，成交额 …": the noun completing the unit of
+        # the figure before is not a word between the two list items.
+        gap = gap[len(figures[k - 1].post) :]
+    return gap
+
+
+def _listed_after(figures: list[_Figure], k: int) -> bool:
+    """Is figure k the next item of a list begun by figure k-1 ("x 亿吨、成交额 y")?"""
+    gap = _gap_after_previous(figures, k)
+    own = figures[k].pre + figures[k].post
+    return bool(LIST_START_RE.match(gap) or (COMMA_START_RE.match(gap) and len(squeeze(own)) <= 4))
+
+
 def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog) -> str:
     """The words naming what figure k is about."""
     figure = figures[k]
@@ -286,12 +317,7 @@ def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog
     own = figure.pre + figure.post
     if mentions_alias(own, catalog):
         return own
-    gap = figure.gap or ""
-    if k > 0 and figures[k - 1].post and gap.startswith(figures[k - 1].post):
-        # "4.8 亿吨二氧化碳当量，成交额 …": the noun completing the unit of
-        # the figure before is not a word between the two list items.
-        gap = gap[len(figures[k - 1].post) :]
-    listed = LIST_START_RE.match(gap) or (COMMA_START_RE.match(gap) and len(squeeze(own)) <= 4)
+    listed = _listed_after(figures, k)
     if k > 0 and listed and has_subject(own):
         # "累计成交量约 4.8 亿吨、成交额约 114 亿元": 累计 qualifies both nouns.
         shared = DISTRIBUTIVE_RE.search(figures[k - 1].subject)
@@ -387,6 +413,7 @@ def extract_figures(
             _mark_respectively(found, published)
             figures += found
             paragraph_of += [paragraph] * len(found)
+        mapped_before: bool | None = None
         for k, figure in enumerate(figures):
             paragraph = paragraph_of[k]
             figure.subject = _subject(figures, k, article.text, catalog)
@@ -398,11 +425,22 @@ def extract_figures(
             # Context before the figure in its sentence outranks context after it.
             scopes = [before, sentence.text, paragraph, article.title, article.text]
             frame = "".join(FRAME_RE.findall(before))
+            # "数据中心相关交易 34 笔，交易金额 310 亿元": a bare generic noun
+            # listed after a figure that fit no series is about that segment too.
+            allow_generic = not (
+                k > 0
+                and _listed_after(figures, k)
+                and not mentions_alias(figure.subject, catalog)
+                and mapped_before is False
+                and mentions_generic(figures[k - 1].subject + figures[k - 1].post, catalog)
+            )
             candidate, _reason = choose_indicator(
-                q, figure.measure, figure.subject, scopes, catalog, frame
+                q, figure.measure, figure.subject, scopes, catalog, frame, allow_generic
             )
             period = figure.period
             period_text = figure.period_text
+            if period == UNRESOLVED:
+                candidate, period = None, None
             if candidate is not None:
                 kind = candidate.indicator.kind
                 if figure.period_carried and (
@@ -439,7 +477,8 @@ def extract_figures(
                 "span_start": article.start + sentence.start,
                 "span_end": article.start + sentence.end,
             }
-            if candidate is not None and period is not None:
+            mapped_before = candidate is not None and period is not None
+            if mapped_before:
                 observations.append(
                     Observation(
                         **provenance,
@@ -462,7 +501,7 @@ def extract_figures(
                         unit=q.written_unit,
                         qualifier=q.qualifier,
                         forecast=forecast,
-                        period=figure.period,
+                        period=None if figure.period == UNRESOLVED else figure.period,
                         figure_text=q.text,
                         period_text=period_text,
                         value_high=q.number_high,

@@ -89,7 +89,8 @@ def squeeze(text: str) -> str:
 FUNCTION_WORDS = re.compile(
     r"按可比价格计算|按可比价计算|按现价计算|两年平均|两年年均|复合增长率|增长率|"
     r"进一步|分季度看|分月看|从全年看|全年来看|总体来看|"
-    r"上年|去年|今年|本年|明年|前年|同期|上月|当月|本月|当年|首日|"
+    r"上年|去年|今年|本年|明年|前年|同期|上个?月|当月|本月|当年|首日|"
+    r"[一二三四五六七八九两半]成|"
     r"[一二三四]?季度|上半年|下半年|前三季度|全年|年底|年末|月底|月末|月份|"
     r"同比|环比|年均|平均|"
     r"增长|增速|增幅|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
@@ -114,6 +115,11 @@ def has_subject(text: str) -> bool:
 def mentions_alias(text: str, catalog: Catalog) -> bool:
     text = squeeze(text)
     return any(alias in text for ind in catalog.indicators for alias in ind.aliases)
+
+
+def mentions_generic(text: str, catalog: Catalog) -> bool:
+    text = squeeze(text)
+    return any(alias in text for ind in catalog.indicators for alias in ind.generic_aliases)
 
 
 # What may stand before a generic alias ("全年市场规模", "2020 年完成 148 笔交易",
@@ -147,6 +153,7 @@ def choose_indicator(
     scopes: list[str],
     catalog: Catalog,
     frame: str = "",
+    allow_generic: bool = True,
 ) -> tuple[Candidate | None, str]:
     """The one indicator the figure belongs to, or None with the reason why not.
 
@@ -154,6 +161,8 @@ def choose_indicator(
     (sentence before the figure, sentence, paragraph, article title, article
     text); a generic alias needs its context no further away than the title.
     frame: a leading "电商物流指数中," of the sentence, checked for exclude words.
+    allow_generic: False when a generic alias (交易金额) only continues the
+    subject of the clause before, which was not a series itself.
     """
     if quantity.is_range:
         return None, "range"
@@ -169,6 +178,8 @@ def choose_indicator(
             continue
         aliases = [a for a in indicator.aliases if squeeze(a) in subject]
         if not aliases:
+            if not allow_generic:
+                continue
             aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject)]
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue

@@ -93,6 +93,8 @@ _REFERENCE_AFTER = (
     "同期水平",
 )
 _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
+# "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
+_LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class TimeExpr:
     past_relative: bool = False
     # A bare 全年 is the year being talked about, when the text named one.
     year_from_context: bool = False
+    # 上月 / 上个月: the month before the one being talked about (period None).
+    months_back: int | None = None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -266,6 +270,16 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
             )
         )
+    for match in _LAST_MONTH_RE.finditer(shadow):
+        start, end = match.span()
+        if any(e.start <= start < e.end for e in found):
+            continue
+        if shadow[max(0, start - 4) : start].rstrip().endswith(_REFERENCE_BEFORE):
+            continue  # "较上月的 …": a comparison base
+        found.append(
+            TimeExpr(start, end, text[start:end], None, "local", past_relative=True, months_back=1)
+        )
+    found.sort(key=lambda e: e.start)
     return found
 
 

@@ -535,3 +535,40 @@ def test_closing_price_written_as_closed_at():
 )
 def test_an_index_of_one_branch_is_not_the_logistics_index(text):
     assert mapped(text, published=date(2021, 8, 9), title="物流景气") == set()
+
+
+def test_last_month_named_for_one_figure_is_the_month_before():
+    text = "1月份,物流业务总量指数升至47.4%,上月为46.0%;新订单指数升至46.6%。"
+    assert mapped(text, published=date(2023, 2, 27), title="物流景气回升") == {
+        ("logistics_business_index", "2023-01", 47.4, "exact", False),
+        ("logistics_business_index", "2022-12", 46.0, "exact", False),
+        ("logistics_new_orders_index", "2023-01", 46.6, "exact", False),
+    }
+
+
+def test_last_month_without_a_month_before_it_is_not_guessed():
+    text = "一季度,物流业务总量指数为52.1%,上月为51.0%。"
+    observations, unassigned = run(text, published=date(2023, 4, 27), title="物流")
+    assert [(o.indicator, o.period, o.value) for o in observations] == [
+        ("logistics_business_index", "2023-03", 52.1)
+    ]
+    assert [(u.value, u.period) for u in unassigned] == [(51.0, None)]
+
+
+def test_a_generic_noun_after_a_segment_is_about_the_segment():
+    text = (
+        "2022年中国电信行业并购交易121笔,交易总金额约860亿元。"
+        "其中,数据中心相关交易34笔,交易金额310亿元;境内并购交易104笔,交易金额520亿元。"
+    )
+    assert mapped(text, published=date(2023, 2, 27)) == {
+        ("telecom_ma_deals", "2022", 121.0, "exact", False),
+        ("telecom_ma_value", "2022", 860.0, "approx", False),
+    }
+
+
+def test_a_share_in_tenths_is_no_subject_of_its_own():
+    text = "2022年L2级辅助驾驶乘用车新车渗透率为34.9%,首次超过三成;12月当月渗透率为38.2%。"
+    assert mapped(text, published=date(2023, 2, 27)) == {
+        ("l2_penetration", "2022", 34.9, "exact", False),
+        ("l2_penetration", "2022-12", 38.2, "exact", False),
+    }
