@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from loaders.catalog import Catalog
+from loaders.cleaning import TABLE_CELL_SEPARATOR
 from loaders.mapping import (
     choose_indicator,
     has_subject,
@@ -408,11 +409,25 @@ def extract_figures(
         figures: list[_Figure] = []
         paragraph_of: list[str] = []
         carried: tuple[str | None, str] = (None, "")
+        table_figures: list[_Figure] = []
         for para_offset, paragraph in _paragraphs(article.text):
+            if TABLE_CELL_SEPARATOR in paragraph:
+                # A table row: which column header (a year, a unit) a cell
+                # belongs to is not in its text, so its figures go to review,
+                # and periods run neither into nor out of the table.
+                found, _ = _figures_of_paragraph(para_offset, paragraph, published, (None, ""))
+                for figure in found:
+                    figure.subject = paragraph
+                table_figures += found
+                carried = (None, "")
+                continue
             found, carried = _figures_of_paragraph(para_offset, paragraph, published, carried)
             _mark_respectively(found, published)
             figures += found
             paragraph_of += [paragraph] * len(found)
+        for figure in table_figures:
+            forecast = _is_forecast(figure.sentence.text[: figure.quantity.start])
+            unassigned.append(_unassigned(article, figure, figure.period_text, forecast))
         mapped_before: bool | None = None
         for k, figure in enumerate(figures):
             paragraph = paragraph_of[k]
@@ -493,22 +508,33 @@ def extract_figures(
                     )
                 )
             else:
-                unassigned.append(
-                    UnassignedFigure(
-                        **provenance,
-                        # As written (207.9 万亿元), so a reviewer reads it at a glance.
-                        value=q.number,
-                        unit=q.written_unit,
-                        qualifier=q.qualifier,
-                        forecast=forecast,
-                        period=None if figure.period == UNRESOLVED else figure.period,
-                        figure_text=q.text,
-                        period_text=period_text,
-                        value_high=q.number_high,
-                        subject=figure.subject.strip(),
-                    )
-                )
+                unassigned.append(_unassigned(article, figure, period_text, forecast))
     return _one_per_series(observations, unassigned)
+
+
+def _unassigned(
+    article: Article, figure: _Figure, period_text: str, forecast: bool
+) -> UnassignedFigure:
+    q = figure.quantity
+    sentence = figure.sentence
+    return UnassignedFigure(
+        article=article.title,
+        article_index=article.index,
+        editor=article.editor,
+        quote=sentence.text,
+        span_start=article.start + sentence.start,
+        span_end=article.start + sentence.end,
+        # As written (207.9 万亿元), so a reviewer reads it at a glance.
+        value=q.number,
+        unit=q.written_unit,
+        qualifier=q.qualifier,
+        forecast=forecast,
+        period=None if figure.period == UNRESOLVED else figure.period,
+        figure_text=q.text,
+        period_text=period_text,
+        value_high=q.number_high,
+        subject=figure.subject.strip(),
+    )
 
 
 def _consistent(obs: Observation, exact: float) -> bool:

@@ -572,3 +572,19 @@ def test_a_share_in_tenths_is_no_subject_of_its_own():
         ("l2_penetration", "2022", 34.9, "exact", False),
         ("l2_penetration", "2022-12", 38.2, "exact", False),
     }
+
+
+def test_table_rows_go_to_review_and_keep_their_periods_to_themselves():
+    # A DOCX table row as the cleaner writes it: cells apart by " | ".
+    text = (
+        "2021年全国社会物流总额335.2万亿元。\n"
+        "指标 | 2021年 | 同比增速\n"
+        "物流业总收入 | 11.9万亿元 | 15.1%\n"
+        "全国碳市场累计成交量 | 1.79亿吨 | —\n"
+        "物流业总收入同比增长15.1%。"
+    )
+    observations, unassigned = run(text, published=date(2022, 2, 21))
+    assert [(o.indicator, o.period, o.value) for o in observations] == [
+        ("logistics_total", "2021", 335.2)
+    ]
+    assert {(u.value, u.unit) for u in unassigned} >= {(11.9, "万亿元"), (1.79, "亿吨")}
