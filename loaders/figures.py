@@ -440,6 +440,12 @@ def extract_figures(
             # Context before the figure in its sentence outranks context after it.
             scopes = [before, sentence.text, paragraph, article.title, article.text]
             frame = "".join(FRAME_RE.findall(before))
+            if figure.measure == "index":
+                # "制造业采购经理指数(PMI)为 49.6%,新订单指数为 49.3%": an index
+                # after another in its sentence is one of its components.
+                frame += "".join(
+                    f.subject for f in figures[max(0, k - 4) : k] if f.sentence is sentence
+                )
             # "数据中心相关交易 34 笔，交易金额 310 亿元": a bare generic noun
             # listed after a figure that fit no series is about that segment too.
             allow_generic = not (

@@ -588,3 +588,28 @@ def test_table_rows_go_to_review_and_keep_their_periods_to_themselves():
         ("logistics_total", "2021", 335.2)
     ]
     assert {(u.value, u.unit) for u in unassigned} >= {(11.9, "万亿元"), (1.79, "亿吨")}
+
+
+def test_cumulative_trading_written_as_a_verb():
+    text = (
+        "截至2021年12月31日,全国碳市场累计成交碳排放配额1.79亿吨,累计成交额76.61亿元。"
+        "试点碳市场累计成交4.8亿吨,累计成交114亿元。"
+    )
+    assert mapped(text, published=date(2022, 1, 17), title="碳市场") == {
+        ("carbon_national_cum_volume", "2021-12-31", 1.79, "exact", False),
+        ("carbon_national_cum_turnover", "2021-12-31", 76.61, "exact", False),
+        ("carbon_pilot_cum_volume", "2021-12-31", 4.8, "exact", False),
+        ("carbon_pilot_cum_turnover", "2021-12-31", 114.0, "exact", False),
+    }
+
+
+def test_deal_value_written_as_transaction_value():
+    text = "2021年中国电信业并购交易总价值为2,012亿元。"
+    assert mapped(text, published=date(2022, 3, 14)) == {
+        ("telecom_ma_value", "2021", 2012.0, "exact", False)
+    }
+
+
+def test_an_index_after_a_pmi_in_its_sentence_is_a_pmi_component():
+    text = "9月份,中国制造业采购经理指数(PMI)为49.6%,新订单指数为49.3%。"
+    assert mapped(text, published=date(2021, 10, 25), title="物流与制造业") == set()
