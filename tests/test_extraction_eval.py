@@ -94,3 +94,18 @@ def test_other_encodings_and_formats_score_the_same(tmp_path, stem, suffix, make
     score = evaluate_file(brief, EVAL_DIR / f"{stem}.expected.json", default_catalog())
     assert (score.precision, score.recall, score.qualifier_accuracy) == (1.0, 1.0, 1.0)
     assert score.header_ok
+
+
+def test_libreoffice_pdfs_carry_the_artifacts_they_are_kept_for():
+    """PDFs typeset by LibreOffice from a DOCX (宋体 falling back to a CJK font,
+    2 columns), read by pypdf: they must keep exercising what they were made for."""
+    from loaders.cleaning import clean_text
+    from loaders.reading import read_brief_text
+
+    raw = read_brief_text((EVAL_DIR / "2022-05-libreoffice.pdf").read_bytes(), "x.pdf")
+    # The quotes of 是“十三五”初期 land between the figure and its unit.
+    assert "335.2\n“ ”万亿元" in raw
+    assert "335.2万亿元" in clean_text(raw)
+    raw = read_brief_text((EVAL_DIR / "2021-05-libreoffice.pdf").read_bytes(), "x.pdf")
+    # A line ending on 。 at the column edge: the paragraph reads as two.
+    assert "全年增长3.5%。\n分季度看," in clean_text(raw)
