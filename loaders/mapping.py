@@ -28,7 +28,8 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Growth against a named base year ("比 2019 年同期增长 15.2%") is no 同比.
     ("vs_base", re.compile(r"(?:比|较|相比|相较)(?:于)?(?:19|20)\d{2}\s*年")),
     ("yoy", re.compile(r"同比|比上年|较上年|比去年|较去年|比上一年")),
-    ("share", re.compile(r"渗透率|占比|比重|份额|市场占有率|占.{0,10}比例")),
+    # 搭载率 / 装配率: the share of new cars fitted with a feature, a penetration.
+    ("share", re.compile(r"渗透率|占比|比重|份额|市场占有率|占.{0,10}比例|搭载率|装配率")),
     ("index", re.compile(r"指数")),
     ("price", re.compile(r"收盘价|开盘价|均价|成交价|价格")),
     (
@@ -49,7 +50,7 @@ FILLERS = re.compile(
     r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
 )
 MEASURE_WORDS = re.compile(
-    r"市场渗透率|市场占有率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|占比|比重|同比|环比|两年(?:平均|年均)"
+    r"市场渗透率|市场占有率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
 )
 
 

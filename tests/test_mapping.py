@@ -613,3 +613,10 @@ def test_deal_value_written_as_transaction_value():
 def test_an_index_after_a_pmi_in_its_sentence_is_a_pmi_component():
     text = "9月份,中国制造业采购经理指数(PMI)为49.6%,新订单指数为49.3%。"
     assert mapped(text, published=date(2021, 10, 25), title="物流与制造业") == set()
+
+
+def test_fitting_rate_of_l2_in_new_cars_is_its_penetration():
+    text = "2022年L2级辅助驾驶功能乘用车新车搭载率达34.9%,新能源汽车装配率为20%。"
+    assert mapped(text, published=date(2023, 2, 27)) == {
+        ("l2_penetration", "2022", 34.9, "exact", False)
+    }
