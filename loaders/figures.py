@@ -3,15 +3,18 @@
 For every article: paragraphs -> sentences -> figures (loaders.quantities).
 Each figure gets
 - a period: the last period expression before it in the sentence, else the
-  last one of an earlier sentence of the same paragraph (loaders.timeexpr);
+  last one of an earlier sentence of the same paragraph (loaders.timeexpr),
+  else (a flow, or an index when it is a month) the one the paragraph before
+  ended on, since a PDF line ending on 。 at the margin splits a paragraph;
   a parenthesis keeps its period to itself, "从 2019 年的 367 亿元" names the
-  period of that figure only;
+  period of that figure only, "上月为 46.0%" the month before the one named;
 - a subject: the words of its clause before it (plus the noun right after a
   counted figure: 3000 家重点排放企业); a clause without a subject of its own
   ("同比增长 24.2%") takes the nearest earlier clause that has one;
 - a measure and an indicator (loaders.mapping).
 Figures that fit no series, or fit one ambiguously, are kept as
-UnassignedFigure (value and unit as written) for a reviewer. One
+UnassignedFigure (value and unit as written) for a reviewer, and so are the
+figures of a table row (a DOCX table: its column headers are not in the row). One
 indicator+period appears once per issue: an exact value wins over consistent
 rounded ones (首次突破 300 万亿元), other conflicts all go to the reviewer.
 """
