@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from loaders.catalog import Catalog, default_catalog
@@ -35,6 +36,8 @@ TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigne
 # Two statements of one figure agree when they differ by less than this (relative):
 # unit conversion (万亿元 -> 亿元) can leave float noise on equal figures.
 _REL_TOLERANCE = 1e-9
+# Rows per INSERT ... VALUES statement (an issue has tens; a long one is split).
+_VALUES_BATCH = 200
 
 # One write lock per database file, shared by every Store of this process on that file:
 # two Stores (the dashboard's and an upload's) writing at once would otherwise collide
@@ -690,14 +693,23 @@ class Store:
     def _insert_frame(
         self, cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     ) -> None:
-        """Bulk insert: a registered DataFrame is one statement, not one per row."""
+        """Insert an issue's rows as INSERT ... VALUES (?, ...), (?, ...) with bound values.
+
+        For the tens of rows of one issue this is about twice as fast as registering the
+        frame with DuckDB (bench/: ~3 vs ~6 ms a frame, three frames an ingest).
+        """
         if frame.empty:
             return
-        cur.register("_incoming", frame)
-        try:
-            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
-        finally:
-            cur.unregister("_incoming")
+        # Table and column names are the constants of the _insert_* methods, never input.
+        columns = ", ".join(frame.columns)
+        row_marks = "(" + ", ".join("?" * len(frame.columns)) + ")"
+        rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+        for start in range(0, len(rows), _VALUES_BATCH):
+            batch = rows[start : start + _VALUES_BATCH]
+            cur.execute(
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_marks] * len(batch)),
+                [value for row in batch for value in row],
+            )
 
     def _insert_articles(self, cur: duckdb.DuckDBPyConnection, extraction: Extraction) -> None:
         key = extraction.issue.key
@@ -963,6 +975,17 @@ def _first(cur: duckdb.DuckDBPyConnection) -> tuple | None:
     cursor (register, unregister) while a result is only partly fetched."""
     rows = cur.fetchall()
     return rows[0] if rows else None
+
+
+def _plain(value: Any) -> Any:
+    """A frame cell as a value DuckDB binds: None for missing, Python for numpy scalars."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _parse_optional_period(text: str | None):
