@@ -135,7 +135,11 @@ _GENERIC_PREFIX = re.compile(
 def _bare_generic(alias: str, subject: str) -> bool:
     alias = squeeze(alias)
     at = subject.rfind(alias)
-    return at >= 0 and bool(_GENERIC_PREFIX.match(subject[:at]))
+    # "超过 10 亿元的交易仅 6 宗": a noun led by 的 right after another figure
+    # is narrowed by that figure, not the whole.
+    if at < 0 or subject.startswith("的"):
+        return False
+    return bool(_GENERIC_PREFIX.match(subject[:at]))
 
 
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:

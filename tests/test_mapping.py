@@ -620,3 +620,21 @@ def test_fitting_rate_of_l2_in_new_cars_is_its_penetration():
     assert mapped(text, published=date(2023, 2, 27)) == {
         ("l2_penetration", "2022", 34.9, "exact", False)
     }
+
+
+def test_deals_narrowed_by_a_figure_before_them_are_not_the_total():
+    text = "2022年上半年中国电信业并购交易数量为55宗,其中超过10亿元的交易仅6宗,交易金额268亿元。"
+    assert mapped(text, published=date(2022, 10, 31)) == {
+        ("telecom_ma_deals", "2022-H1", 55.0, "exact", False),
+        ("telecom_ma_value", "2022-H1", 268.0, "exact", False),
+    }
+
+
+def test_emitters_taking_part_in_trading_are_no_coverage_count_of_either_market():
+    text = (
+        "全国碳市场运行一年多来,累计参与交易的重点排放单位超过1,300家。\n"
+        "地方试点碳市场累计成交量约5.8亿吨。"
+    )
+    assert mapped(text, published=date(2022, 10, 31), title="碳市场") == {
+        ("carbon_pilot_cum_volume", "2022-10", 5.8, "approx", False)
+    }
