@@ -108,3 +108,14 @@ def test_index_month_and_year_shift():
 def test_months_in_chinese_numerals():
     assert periods("十月份,", date(2021, 11, 22)) == [("2021-10", "set")]
     assert periods("十二月", date(2022, 1, 14))[0][0] == "2021-12"
+
+
+def test_last_month_is_an_aside_only_before_its_figure():
+    found = find_time_expressions("业务总量指数升至47.4%,上月为46.0%", JUNE_2022)
+    assert [(e.text, e.role, e.months_back, e.period) for e in found] == [
+        ("上月", "local", 1, None)
+    ]
+    # A comparison base or a bare mention names no figure's period.
+    assert find_time_expressions("较上月回落1.2个百分点", JUNE_2022) == []
+    assert find_time_expressions("比上个月的数据", JUNE_2022) == []
+    assert find_time_expressions("上月物流需求回暖", JUNE_2022) == []
