@@ -468,11 +468,15 @@ def extract_figures(
             if candidate is not None:
                 kind = candidate.indicator.kind
                 if figure.period_carried and (
-                    kind == "stock" or kind == "index" and parse_period(period).kind != "month"
+                    kind == "stock"
+                    or kind == "index"
+                    and parse_period(period).kind != "month"
+                    or _is_forecast(sentence.text)
                 ):
                     # A stock undated in its own paragraph is dated by the
                     # issue, an index by the month before it; only an index
-                    # month runs on ("12 月份 … 。" / "业务总量指数 …").
+                    # month runs on ("12 月份 … 。" / "业务总量指数 …"). A
+                    # projection ("预计增长 6%") is about another period.
                     period, period_text = None, ""
                 if kind == "stock":
                     if period is None:

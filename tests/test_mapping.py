@@ -638,3 +638,10 @@ def test_emitters_taking_part_in_trading_are_no_coverage_count_of_either_market(
     assert mapped(text, published=date(2022, 10, 31), title="碳市场") == {
         ("carbon_pilot_cum_volume", "2022-10", 5.8, "approx", False)
     }
+
+
+def test_a_projection_does_not_take_the_period_of_the_paragraph_before():
+    text = "2021年全国社会物流总额335.2万亿元。\n中物联预计,社会物流总额将增长6%左右。"
+    assert mapped(text, published=date(2022, 2, 21)) == {
+        ("logistics_total", "2021", 335.2, "exact", False)
+    }
