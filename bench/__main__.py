@@ -93,7 +93,12 @@ def main(argv: list[str]) -> int:
                 print(f"  skipped: {missing_browser}")
                 continue
             step_started = time.perf_counter()
-            results.extend(step())
+            try:
+                results.extend(step())
+            except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the rest
+                error = f"{type(exc).__name__}: {str(exc)[:300]}"
+                print(f"  FAILED: {error}")
+                results.append(Result(title, f"FAILED: {error}", None, None, error=error))
             print(f"  ({time.perf_counter() - step_started:.0f} s)")
 
     total = time.perf_counter() - started
@@ -130,10 +135,14 @@ def main(argv: list[str]) -> int:
             ),
             encoding="utf-8",
         )
-    missed = [r.name for r in results if r.passed is False]
+    missed = [r.name for r in results if r.passed is False and r.error is None]
     if missed:
         print(f"\nMissed targets: {'; '.join(missed)}")
-    return 0
+    broken = [r.name for r in results if r.error is not None]
+    if broken:
+        print(f"\nBenchmarks that failed to run: {'; '.join(broken)}")
+    # A missed target is a finding to report, not a broken run; a crashed benchmark is.
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":

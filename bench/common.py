@@ -35,14 +35,20 @@ class Result:
     value: float | None
     target: float | None
     unit: str = "x"
+    # Set when the benchmark itself broke (a server that did not start, a timeout).
+    error: str | None = None
 
     @property
     def passed(self) -> bool | None:
+        if self.error is not None:
+            return False
         if self.value is None or self.target is None:
             return None
         return self.value <= self.target
 
     def verdict(self) -> str:
+        if self.error is not None:
+            return "FAILED"
         return {True: "ok", False: "MISSED", None: "n/a"}[self.passed]
 
     def line(self) -> str:
