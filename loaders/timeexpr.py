@@ -54,7 +54,7 @@ _RELATIVE_YEARS = {
 _YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年(?:度)?|(?P<rel>今年|本年|去年|上一年|上年|前年|明年))"
 _SUFFIX = (
     r"(?:"
-    r"(?P<m1>\d{1,2})" + _RANGE + r"(?P<m2>\d{1,2})\s*月(?:份)?"
+    r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
     r"|(?P<ytdq>前三季度|前两季度|前二季度)"
     r"|第?(?P<q>[一二三四1-4])\s*季度"
@@ -160,6 +160,8 @@ def _resolve(
         m1, m2 = int(g["m1"]), int(g["m2"])
         if not (1 <= m1 < m2 <= 12):
             return None, None
+        if "、" in match.group(0) and m2 != m1 + 1:
+            return None, None  # "1、3 月": two months, not a span
         y = pick(m1, m2, by_start=False)
         return f"{y}-{m1:02d}/{y}-{m2:02d}", None
     if g["m"]:

@@ -119,3 +119,11 @@ def test_last_month_is_an_aside_only_before_its_figure():
     assert find_time_expressions("较上月回落1.2个百分点", JUNE_2022) == []
     assert find_time_expressions("比上个月的数据", JUNE_2022) == []
     assert find_time_expressions("上月物流需求回暖", JUNE_2022) == []
+
+
+def test_two_consecutive_months_listed_are_a_span():
+    assert periods("今年1、2月份,全国社会物流总额", date(2022, 3, 21)) == [
+        ("2022-01/2022-02", "set")
+    ]
+    # Months apart are two months, not a span: no period rather than a wrong one.
+    assert periods("1、3月", date(2022, 3, 21)) == []
