@@ -186,10 +186,22 @@ def brief_files(directory: Path) -> list[tuple[Path, Path]]:
     for path in sorted(Path(directory).iterdir()):
         if path.suffix.lower() not in BRIEF_SUFFIXES or not path.is_file():
             continue
-        expected = path.with_name(f"{path.stem}.expected.json")
-        if expected.exists():
+        expected = _expected_for(path)
+        if expected is not None:
             pairs.append((path, expected))
     return pairs
+
+
+def _expected_for(path: Path) -> Path | None:
+    """NAME.expected.json for NAME.txt; copies such as NAME.gbk.txt share NAME's labels."""
+    stem = path.stem
+    while True:
+        candidate = path.with_name(f"{stem}.expected.json")
+        if candidate.exists():
+            return candidate
+        if "." not in stem:
+            return None
+        stem = stem.rsplit(".", 1)[0]
 
 
 def evaluate_file(path: Path, expected_path: Path, catalog: Catalog | None = None) -> FileScore:

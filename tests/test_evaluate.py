@@ -106,3 +106,16 @@ def test_a_broken_expected_file_is_reported_not_raised(tmp_path):
     report = evaluate_dir(tmp_path)
     assert report.files[0].error and "issue.expected.json" in report.files[0].error
     assert "error:" in format_report(report)
+
+
+def test_copies_in_other_encodings_share_the_original_labels(tmp_path):
+    brief = (DATA / "2021-29.txt").read_text(encoding="utf-8")
+    (tmp_path / "2021-29.txt").write_text(brief, encoding="utf-8")
+    (tmp_path / "2021-29.gbk.txt").write_bytes(brief.encode("gb18030"))
+    labels = (DATA / "2021-29.expected.json").read_text(encoding="utf-8")
+    (tmp_path / "2021-29.expected.json").write_text(labels, encoding="utf-8")
+
+    report = evaluate_dir(tmp_path)
+
+    assert [f.name for f in report.files] == ["2021-29.gbk.txt", "2021-29.txt"]
+    assert report.precision == 1.0 and report.recall == 1.0
