@@ -24,7 +24,8 @@ The contract (what `clean_text` returns; `loaders.figures` matches on it):
   own lines are kept once even when every page repeats them.
 - Text spaced glyph by glyph ("2 0 2 1 年") is closed up.
 - An empty pair of quotation marks (“ ”, ‘’) is dropped: a PDF extractor
-  leaves one where it moved the marks away from their words.
+  leaves one where it moved the marks away from their words; so is a lone
+  mark between a number and 年/月/日/号 ("4月22“日"), where none belongs.
 - A table row (read from a DOCX, cells apart by tabs) is one line with its
   cells joined by " | " and is never joined to the lines around it.
 - An article title that the PDF wrapped onto a second short line is one line
@@ -62,6 +63,9 @@ _SPACED_DECIMAL = re.compile(r"(?<=\d)(?:[ \t]+\.[ \t]*|\.[ \t]+)(?=\d)")
 # extractor leaves when it moves the marks away from their words
 # ("335.2 “ ” 万亿元，是 十三五 初期").
 _EMPTY_QUOTES = re.compile(r"“[ \t]*”|‘[ \t]*’|\"[ \t]*\"|'[ \t]*'")
+# A moved mark can also land inside a date ("4 月 22“ 日"), where no quote
+# ever belongs: between a number and 年/月/日/号.
+_QUOTE_IN_DATE = re.compile(r"(?<=\d)[ \t]*[“”‘’][ \t]*(?=[年月日号])")
 # "3D - 纳米" becomes "3D-纳米", not "3D -纳米", once the CJK-side space is gone.
 _DASH_BEFORE_CJK = re.compile(rf"[ \t]+([-–])(?=[{_CJK}])")
 _DASH_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])([-–])[ \t]+")
@@ -143,6 +147,7 @@ def tidy_spaces(line: str) -> str:
     """Drop the spaces next to Chinese characters and inside figures; keep Latin word spaces."""
     line = _unspace_letters(line.strip())
     line = _EMPTY_QUOTES.sub(" ", line)
+    line = _QUOTE_IN_DATE.sub("", line)
     line = re.sub(r"[ \u00a0]{2,}", " ", line)
     line = _DASH_BEFORE_CJK.sub(r"\1", line)
     line = _DASH_AFTER_CJK.sub(r"\1", line)
