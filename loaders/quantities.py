@@ -231,8 +231,9 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 def _pre_qualifier(shadow: str, start: int) -> tuple[Qualifier, int]:
     """The qualifier written just before a number and where it starts."""
-    before = shadow[max(0, start - 6) : start].rstrip()
-    gap = start - (max(0, start - 6) + len(before))
+    # A stray quotation mark (a PDF artifact, see _STRAY) may separate them too.
+    before = shadow[max(0, start - 8) : start].rstrip(" \t“”‘’\"'")
+    gap = start - (max(0, start - 8) + len(before))
     for word, qualifier in PRE_QUALIFIERS:
         if before.endswith(word):
             return qualifier, start - gap - len(word)

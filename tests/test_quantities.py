@@ -182,3 +182,9 @@ def test_cases_counted_with_qi_but_not_words_starting_with_it():
     ]
     assert find_quantities("7月16日起施行,3起步") == []
     assert only("售价20万元起").text == "20万元"
+
+
+def test_a_stray_quotation_mark_between_qualifier_and_number():
+    q = only("交易总金额约 “ 860 亿元")
+    assert (q.value, q.qualifier) == (860e8, "approx")
+    assert q.text.startswith("约")
