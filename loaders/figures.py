@@ -94,6 +94,10 @@ class _Figure:
     gap: str | None = None  # text since the previous figure of the sentence
     subject_from: int | None = None  # index of the figure whose subject it took
     period_carried: bool = False  # period from the paragraph before
+    # Who the figure is about, for exclude words: the words before its series
+    # noun, else (a clause naming nothing but the measured noun) those of the
+    # figure before it in the sentence ("湖北碳市场累计成交量 x,累计成交额 y").
+    scope: str = ""
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -344,6 +348,21 @@ def _subject(figures: list[_Figure], k: int, article_text: str, catalog: Catalog
     return _nearest_subject_clause(prefix, catalog) or own
 
 
+def _subject_before_alias(pre: str, catalog: Catalog) -> str | None:
+    """The words before the series noun of a clause ("广东碳市场" of
+    "广东碳市场累计成交额"), or None when it names no series noun."""
+    text = squeeze(pre)
+    # The series noun is the alias ending last, the longest of those (累计成交量,
+    # not the 市场 inside 湖北碳市场).
+    spans = [
+        (at + len(alias), -at)
+        for ind in catalog.indicators
+        for alias in map(squeeze, ind.aliases + ind.generic_aliases)
+        if (at := text.rfind(alias)) >= 0
+    ]
+    return text[: -max(spans)[1]] if spans else None
+
+
 def _nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
     clauses = [c for c in re.split(r"[,，;；:：()（）。！？!?\n]", text) if c.strip()]
     for clause in reversed(clauses):
@@ -443,6 +462,12 @@ def extract_figures(
             # Context before the figure in its sentence outranks context after it.
             scopes = [before, sentence.text, paragraph, article.title, article.text]
             frame = "".join(FRAME_RE.findall(before))
+            own_subject = _subject_before_alias(figure.pre, catalog)
+            if own_subject is not None and has_subject(own_subject):
+                figure.scope = own_subject
+            elif k > 0 and figures[k - 1].sentence is sentence:
+                figure.scope = figures[k - 1].scope
+                frame += figure.scope
             if figure.measure == "index":
                 # "制造业采购经理指数(PMI)为 49.6%,新订单指数为 49.3%": an index
                 # after another in its sentence is one of its components.

@@ -645,3 +645,13 @@ def test_a_projection_does_not_take_the_period_of_the_paragraph_before():
     assert mapped(text, published=date(2022, 2, 21)) == {
         ("logistics_total", "2021", 335.2, "exact", False)
     }
+
+
+def test_one_market_named_once_covers_the_figures_listed_after_it():
+    text = "湖北碳市场累计成交量3.7亿吨,累计成交额89亿元,均居试点首位。"
+    assert mapped(text, published=date(2022, 2, 21), title="碳市场试点") == set()
+    # A sibling measure before (开盘价) names no market: the closing price stays.
+    text = "7月16日,全国碳市场开盘价48元/吨,收盘价51.23元/吨。"
+    assert mapped(text, published=date(2021, 8, 9)) == {
+        ("carbon_national_price", "2021-07-16", 51.23, "exact", False)
+    }
