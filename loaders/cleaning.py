@@ -236,6 +236,8 @@ def _is_heading(line: str) -> bool:
         len(line) <= HEADING_MAX_CHARS
         and not _CLAUSE_PUNCT.search(bare)
         and not re.search(r"[\d.,(\[《“‘\-–—]$", line)
+        # A heading never ends on a word that needs what follows ("交易总金额约").
+        and not re.search(r"(?:约|近|超|逾|达|为|的|和|与|及|在|是|将|至|到|比|较|从|了)$", line)
     )
 
 

@@ -274,3 +274,14 @@ def test_random_stray_breaks_are_rejoined(brief, seed):
     assert broken_header == header
     assert [(a.title, a.editor) for a in broken_articles] == [(a.title, a.editor) for a in articles]
     assert re.sub(r"\s", "", clean_text(broken)) == re.sub(r"\s", "", clean_text(text))
+
+
+def test_a_short_line_ending_on_a_qualifier_is_no_heading():
+    # A wrapped line that happens to start after a ";" and end on 约: not a heading.
+    raw = (
+        "产业创新动态\n2023年第7期(总第556期)\n中国科学技术发展战略研究院\n2023年2月27日\n"
+        "电信业并购交易规模下降\n"
+        "2022年中国电信行业并购交易121笔,较上年下降27.5%;\n交易总金额约\n860亿元。\n"
+        "(产业所 刘如 整理)"
+    )
+    assert "较上年下降27.5%;\n交易总金额约860亿元。" in clean_text(raw)
