@@ -655,3 +655,78 @@ def test_one_market_named_once_covers_the_figures_listed_after_it():
     assert mapped(text, published=date(2021, 8, 9)) == {
         ("carbon_national_price", "2021-07-16", 51.23, "exact", False)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "1~11月,社会物流总额315.9万亿元,同比增长3.6%。",
+            date(2023, 1, 16),
+            {
+                ("logistics_total", "2022-01/2022-11", 315.9, "exact", False),
+                ("logistics_total_yoy", "2022-01/2022-11", 3.6, "exact", False),
+            },
+        ),
+        (
+            "2022年全年社会物流总额347.6万亿元,比上年增长3.4%。",
+            date(2023, 2, 27),
+            {
+                ("logistics_total", "2022", 347.6, "exact", False),
+                ("logistics_total_yoy", "2022", 3.4, "exact", False),
+            },
+        ),
+        (
+            "4月份,全国社会物流总额同比下降7.1%。",
+            date(2022, 5, 30),
+            {("logistics_total_yoy", "2022-04", -7.1, "exact", False)},
+        ),
+        (
+            "11月物流业景气指数回落至46.4%,业务总量指数回落至46.4%,新订单指数下降至45.3%。",
+            date(2022, 12, 12),
+            {
+                ("logistics_business_index", "2022-11", 46.4, "exact", False),
+                ("logistics_new_orders_index", "2022-11", 45.3, "exact", False),
+            },
+        ),
+        (
+            "全国碳排放权交易市场碳排放配额(CEA)当日收盘价为58.60元/吨,较前一日上涨0.5%。",
+            date(2022, 5, 16),
+            {("carbon_national_price", "2022-05", 58.6, "exact", False)},
+        ),
+        (
+            "全国碳市场覆盖两千多家发电企业。",
+            date(2021, 10, 25),
+            {("carbon_national_units", "2021-10", 2000.0, "more_than", False)},
+        ),
+        (
+            "2021年,中国电信业并购交易数量为170宗,交易规模约1,520亿元人民币。",
+            date(2022, 3, 14),
+            {
+                ("telecom_ma_deals", "2021", 170.0, "exact", False),
+                ("telecom_ma_value", "2021", 1520.0, "approx", False),
+            },
+        ),
+        (
+            "IDC预计,中国人工智能研发平台市场规模有望在2026年突破20亿美元。",
+            date(2022, 3, 14),
+            {("ai_rd_platform_market", "2026", 20.0, "more_than", True)},
+        ),
+        (
+            "到2025年,L2级智能网联乘用车市场渗透率目标为50%。",
+            date(2022, 3, 14),
+            {("l2_penetration", "2025", 50.0, "exact", True)},
+        ),
+        # Not the series: RMB, a daily volume, a year's (not cumulative) trading,
+        # another car level, a chip market, the world.
+        ("2020年我国人工智能研发平台市场规模为36.4亿元人民币。", date(2021, 4, 26), set()),
+        ("7月16日,全国碳市场首日成交量410万吨,成交额2.1亿元。", date(2021, 8, 9), set()),
+        ("2022年全年,全国碳市场成交量5088.95万吨,成交额28.14亿元。", date(2023, 1, 16), set()),
+        ("2021年L3级自动驾驶车型渗透率不足1%。", date(2022, 2, 21), set()),
+        ("2021年中国人工智能芯片市场规模为30亿美元。", date(2022, 2, 21), set()),
+        ("2020年,全球电信业并购交易金额为6,000亿美元。", date(2021, 2, 8), set()),
+    ],
+)
+def test_other_phrasings_of_the_catalog_series(text, published, expected):
+    title = "物流 碳市场 电信并购 人工智能研发平台 智能网联汽车"
+    assert mapped(text, published=published, title=title) == expected
