@@ -238,6 +238,8 @@ def _is_heading(line: str) -> bool:
         and not re.search(r"[\d.,(\[《“‘\-–—]$", line)
         # A heading never ends on a word that needs what follows ("交易总金额约").
         and not re.search(r"(?:约|近|超|逾|达|为|的|和|与|及|在|是|将|至|到|比|较|从|了)$", line)
+        # ... nor on a number waiting for its unit ("物流业总收入 5.6 万亿" / "元,…").
+        and not re.search(r"\d\s*(?:万亿|千亿|百亿|亿|千万|百万|万|千)$", line)
     )
 
 

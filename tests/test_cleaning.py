@@ -285,3 +285,5 @@ def test_a_short_line_ending_on_a_qualifier_is_no_heading():
         "(产业所 刘如 整理)"
     )
     assert "较上年下降27.5%;\n交易总金额约860亿元。" in clean_text(raw)
+    raw = raw.replace("交易总金额约\n860亿元。", "交易总金额860亿\n元,同比下降10%。")
+    assert "交易总金额860亿元,同比下降10%。" in clean_text(raw)
