@@ -30,6 +30,10 @@ from loaders.paths import database_path
 # versions and by selections nobody looks at any more.
 CACHE_TTL_SECONDS = data.CACHE_TTL_SECONDS
 MAX_ENTRIES = 64
+# The table shows at most this many rows, the latest of each indicator; the CSV has them all.
+# 25,000 rows of one indicator on a store of a million observations made a 7 MB message on
+# every visit, for a grid nobody scrolls through.
+MAX_TABLE_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class TrendView:
     # every run would cost more than the rest of the page.
     table: pa.Table
     csv: bytes
+    table_note: str  # what the table leaves out, "" when it shows every row
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -61,11 +66,21 @@ def _trend_view(
     )
     series_columns = [c for c in plotted.columns if c not in ("x", "group", "group_label")]
     rows = plotted.loc[:, series_columns].reset_index(drop=True)
+    shown, note = rows, ""
+    if len(rows) > MAX_TABLE_ROWS:
+        # Rows of an indicator are in period order, so its tail is its latest periods.
+        per_indicator = max(1, MAX_TABLE_ROWS // rows["indicator"].nunique())
+        shown = rows.groupby("indicator", sort=False).tail(per_indicator).reset_index(drop=True)
+        note = (
+            f"表中显示每个指标最近的 {per_indicator} 行（共 {len(rows)} 行）；"
+            "下载 CSV 可得全部数据。"
+        )
     return TrendView(
         plotted=plotted,
         figure=trend_figure(plotted) if not plotted.empty else go.Figure(),
-        table=pa.Table.from_pandas(trend_table(rows, data.revisions(order)), preserve_index=False),
+        table=pa.Table.from_pandas(trend_table(shown, data.revisions(order)), preserve_index=False),
         csv=to_csv_bytes(export_rows(rows)),
+        table_note=note,
     )
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts import MAX_POINTS_PER_TRACE, thin_for_plot, trend_figure
+from dashboard.formatting import period_label
 from loaders.store import Store
 
 
@@ -43,3 +44,35 @@ def test_chart_of_a_long_stored_series_is_thinned_but_complete_in_range(tmp_path
     assert sum(drawn) <= MAX_POINTS_PER_TRACE * len(figure.data)
     assert max(max(trace.y) for trace in figure.data) == series["value"].max()
     assert min(min(trace.y) for trace in figure.data) == series["value"].min()
+
+
+def test_trends_table_shows_the_latest_rows_and_the_csv_all(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from bench.synthetic import observation_frames
+    from dashboard.trend_view import MAX_TABLE_ROWS, plot_frame, trend_view
+
+    issues, observations = observation_frames(200_000)
+    db = tmp_path / "long.duckdb"
+    with Store(db) as store:
+        store.bulk_load_observations(issues, observations)
+        latest_period = store.series(["logistics_total"])["period"].iloc[-1]
+    monkeypatch.setenv("BRIEFS_DB", str(db))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        kinds = list(plot_frame(["logistics_total"])["group"].unique())
+        view = trend_view(["logistics_total"], kinds)
+        assert len(view.plotted) == 5_000
+        assert view.table.num_rows == MAX_TABLE_ROWS
+        assert "共 5000 行" in view.table_note
+        assert view.csv.decode("utf-8-sig").count("\r\n") == 5_000 + 1
+        # The rows kept are the latest: the table ends on the series' last period.
+        assert view.table.column("期间").to_pylist()[-1] == period_label(latest_period)
+    finally:
+        # The cached Store holds the file; close it so tmp_path can go.
+        from dashboard import data
+
+        data.get_store().close()
+        st.cache_resource.clear()
+        st.cache_data.clear()

@@ -150,6 +150,8 @@ st.dataframe(
     hide_index=True,
     key="trends_table",
 )
+if view.table_note:
+    st.caption(view.table_note)
 st.download_button(
     "下载 CSV",
     view.csv,
