@@ -59,6 +59,7 @@ LIST_HEAD_RE = re.compile(
 # Text between figures of one 分别 list.
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
 LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
+RESPECTIVELY_AFTER_RE = re.compile(r"\s*分别")
 # "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
 COMMA_START_RE = re.compile(r"^\s*[,，]")
 # "同比增长 24.2%,上年一季度为下降 7.5%,两年平均增长 7.2%": a past period
@@ -197,6 +198,7 @@ def _figures_of_paragraph(
             elif char == ")":
                 events.append((i, -1, "close"))
         events.sort(key=lambda ev: (ev[0], ev[1]))
+        listed = _respectively_periods(text, exprs)
         # "全年社会物流总额预计超过 330 万亿元": a projection anywhere in the
         # sentence makes its bare periods the coming ones.
         prospective = _is_forecast(text)
@@ -221,7 +223,7 @@ def _figures_of_paragraph(
                     local = (period or UNRESOLVED, item.text)
                 elif item.role == "local" or aside:
                     local = (period, item.text)
-                elif period is not None:
+                elif period is not None and id(item) not in listed:
                     chain, chain_text = period, item.text
                     inherited = False
                 continue
@@ -238,6 +240,24 @@ def _figures_of_paragraph(
             figures.append(figure)
             previous_end = item.end
     return figures, (chain, chain_text)
+
+
+def _respectively_periods(text: str, exprs: list[TimeExpr]) -> set[int]:
+    """ids of the periods listed before 分别 ("一季度、二季度、三季度分别增长 …").
+
+    Each names the period of one figure of the list (see _mark_respectively);
+    none is the period the text goes on about, so none sets the chain.
+    """
+    listed: set[int] = set()
+    run: list[TimeExpr] = []
+    for expr in exprs:
+        if run and LIST_GAP_RE.match(text[run[-1].end : expr.start]):
+            run.append(expr)
+        else:
+            run = [expr]
+        if len(run) >= 2 and RESPECTIVELY_AFTER_RE.match(text, expr.end):
+            listed.update(id(e) for e in run)
+    return listed
 
 
 def _period_items(items: list[str], published: date) -> list[tuple[str, str]] | None:

@@ -730,3 +730,19 @@ def test_one_market_named_once_covers_the_figures_listed_after_it():
 def test_other_phrasings_of_the_catalog_series(text, published, expected):
     title = "物流 碳市场 电信并购 人工智能研发平台 智能网联汽车"
     assert mapped(text, published=published, title=title) == expected
+
+
+def test_periods_listed_before_respectively_do_not_become_the_running_period():
+    text = (
+        "前三季度全国社会物流总额247.4万亿元。"
+        "分季度看,一季度、二季度、三季度分别增长6.1%、0.9%和3.7%。"
+        "物流业总收入9.2万亿元,同比增长4.6%。"
+    )
+    assert mapped(text, published=date(2022, 10, 31)) == {
+        ("logistics_total", "2022-01/2022-09", 247.4, "exact", False),
+        ("logistics_total_yoy", "2022-Q1", 6.1, "exact", False),
+        ("logistics_total_yoy", "2022-Q2", 0.9, "exact", False),
+        ("logistics_total_yoy", "2022-Q3", 3.7, "exact", False),
+        ("logistics_revenue", "2022-01/2022-09", 9.2, "exact", False),
+        ("logistics_revenue_yoy", "2022-01/2022-09", 4.6, "exact", False),
+    }
