@@ -117,6 +117,7 @@ _RANGE_SEP = r"-|~|—|–|至|到"
 # "335.2 “ ” 万亿元，是 十三五 初期". A stray mark never belongs to a figure,
 # so it may stand between the number and its magnitude or unit.
 _STRAY = r"(?:\s*[“”‘’\"'])*"
+_RANGE_GAP = re.compile(rf"\s*(?:{_RANGE_SEP})\s*$")
 
 QUANTITY_RE = re.compile(
     rf"(?P<num>{_NUM}|{_CN_NUM})"
@@ -297,9 +298,30 @@ def find_quantities(text: str) -> list[Quantity]:
         raw.append((match, value, high))
 
     quantities: list[Quantity] = []
+    partner_of: dict[int, int] = {}
+    for i in range(len(raw) - 1):
+        a, b = raw[i][0], raw[i + 1][0]
+        # "5%—6%", "40 元/吨至 62 元/吨": a range written with the unit twice.
+        if (
+            a["unit"]
+            and a["unit"] == b["unit"]
+            and raw[i][2] is None
+            and raw[i + 1][2] is None
+            and i not in partner_of.values()
+            and _RANGE_GAP.match(shadow, a.end(), b.start())
+        ):
+            partner_of[i] = i + 1
     for i, (match, value, high) in enumerate(raw):
+        if i in partner_of.values():
+            continue
         unit_text = match["unit"]
         start, end = match.span()
+        if i in partner_of:
+            partner = raw[partner_of[i]]
+            scale2 = MAGNITUDES.get(partner[0]["mag"] or "", 1.0)
+            scale1 = MAGNITUDES.get(match["mag"] or "", 1.0)
+            high = partner[1] * scale2 / scale1
+            end = partner[0].end()
         end = len(shadow[:end].rstrip(" \t“”‘’\"'")) if not unit_text else end
         if not unit_text and not match["mag"]:
             # "5.1 和 3.7 个百分点": a bare number shares the unit of the next one.

@@ -746,3 +746,13 @@ def test_periods_listed_before_respectively_do_not_become_the_running_period():
         ("logistics_revenue", "2022-01/2022-09", 9.2, "exact", False),
         ("logistics_revenue_yoy", "2022-01/2022-09", 4.6, "exact", False),
     }
+
+
+def test_voluntary_credits_and_a_local_market_are_not_the_allowance_totals():
+    text = (
+        "截至2021年底,CCER累计成交量超过4亿吨,其中上海碳市场累计成交CCER约1.7亿吨。"
+        "全国碳市场累计成交量1.79亿吨。"
+    )
+    assert mapped(text, published=date(2022, 1, 24), title="碳市场 试点") == {
+        ("carbon_national_cum_volume", "2021-12", 1.79, "exact", False)
+    }

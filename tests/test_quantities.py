@@ -188,3 +188,11 @@ def test_a_stray_quotation_mark_between_qualifier_and_number():
     q = only("交易总金额约 “ 860 亿元")
     assert (q.value, q.qualifier) == (860e8, "approx")
     assert q.text.startswith("约")
+
+
+def test_a_range_with_the_unit_written_twice():
+    assert [(q.value, q.value_high) for q in find_quantities("增速将在5%—6%之间")] == [(5, 6)]
+    q = only("碳价在 40 元/吨至 62 元/吨之间波动")
+    assert (q.value, q.value_high, q.unit) == (40, 62, "元/吨")
+    # A list is no range.
+    assert [q.value for q in find_quantities("分别为-7.4%、-0.5%")] == [-7.4, -0.5]
