@@ -202,16 +202,16 @@ def _figures_of_paragraph(
         # "全年社会物流总额预计超过 330 万亿元": a projection anywhere in the
         # sentence makes its bare periods the coming ones.
         prospective = _is_forecast(text)
-        saved: list[tuple[str | None, str]] = []
+        saved: list[tuple[str | None, str, bool]] = []
         local: tuple[str | None, str] | None = None
         previous_end = 0
         for _, _, item in events:
             if item == "open":
-                saved.append((chain, chain_text))
+                saved.append((chain, chain_text, inherited))
                 continue
             if item == "close":
                 if saved:
-                    chain, chain_text = saved.pop()
+                    chain, chain_text, inherited = saved.pop()
                 continue
             if isinstance(item, TimeExpr):
                 if item.role == "reference":
@@ -234,7 +234,7 @@ def _figures_of_paragraph(
             post = text[item.end : post_match.end()] if post_match else ""
             period, period_text = local if local else (chain, chain_text)
             figure = _Figure(item, sentence, period, period_text, pre, post)
-            figure.period_carried = inherited and local is None and not saved
+            figure.period_carried = inherited and local is None
             local = None
             figure.gap = text[previous_end : item.start] if previous_end else None
             figures.append(figure)
