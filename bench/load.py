@@ -132,7 +132,7 @@ def run(stores: dict[int, Path], workdir: Path, quick: bool = False) -> list[Res
     visits = VIEWERS * rounds
     commit = f"{outcome['commit_s']:.1f} s" if "commit_s" in outcome else "failed"
     result = Result(
-        name=f"Load: {VIEWERS} sessions x {rounds} visits + 1 commit, {size:.0e} obs",
+        name=f"Load: {VIEWERS} sessions x {rounds} visit(s) + 1 commit, {size:.0e} obs",
         measured=(
             f"{len(errors)} errors in {visits} visits + 1 commit; time-to-chart p50 "
             f"{percentile(times, 50):.1f} s, p95 {percentile(times, 95):.1f} s; commit {commit} "
