@@ -756,3 +756,11 @@ def test_voluntary_credits_and_a_local_market_are_not_the_allowance_totals():
     assert mapped(text, published=date(2022, 1, 24), title="碳市场 试点") == {
         ("carbon_national_cum_volume", "2021-12", 1.79, "exact", False)
     }
+
+
+def test_amount_involved_is_the_deal_value_unless_it_follows_a_segment():
+    text = "2021年,中国电信业完成66笔并购交易,涉及金额520亿元。其中境外并购15宗,涉及金额320亿元。"
+    assert mapped(text, published=date(2022, 2, 21), title="电信并购") == {
+        ("telecom_ma_deals", "2021", 66.0, "exact", False),
+        ("telecom_ma_value", "2021", 520.0, "exact", False),
+    }
