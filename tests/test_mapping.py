@@ -764,3 +764,10 @@ def test_amount_involved_is_the_deal_value_unless_it_follows_a_segment():
         ("telecom_ma_deals", "2021", 66.0, "exact", False),
         ("telecom_ma_value", "2021", 520.0, "exact", False),
     }
+    text = (
+        "2022年上半年中国电信行业共披露并购交易55宗,总金额268亿元;其中境外并购9宗,总金额100亿元。"
+    )
+    assert mapped(text, published=date(2022, 10, 31), title="电信并购") == {
+        ("telecom_ma_deals", "2022-H1", 55.0, "exact", False),
+        ("telecom_ma_value", "2022-H1", 268.0, "exact", False),
+    }
