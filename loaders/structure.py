@@ -178,6 +178,28 @@ def _date_in(line: str) -> date | None:
         return None
 
 
+def _total_near(lines: list[_Line], issue_at: int, issue_match: re.Match) -> int | None:
+    """The total issue number on the issue line, or on the line just after or before it."""
+    if issue_match["total"]:
+        return int(issue_match["total"])
+    if issue_at + 1 < len(lines):
+        # A PDF may put "(总第 460 期)" on the line after "2021 年第 15 期".
+        nxt = lines[issue_at + 1].norm
+        match = TOTAL_RE.match(nxt)
+        if match is None and len(nxt) <= 20:
+            # Or wrap inside it: "2021 年第 15 期(总第" / "460 期)".
+            joined = ISSUE_RE.search(lines[issue_at].norm + nxt, issue_match.start())
+            match = joined if joined and joined.start() == issue_match.start() else None
+        if match and match["total"]:
+            return int(match["total"])
+    if issue_at > 0:
+        # Or on the line before it.
+        match = TOTAL_RE.match(lines[issue_at - 1].norm)
+        if match:
+            return int(match["total"])
+    return None
+
+
 def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHeader, int]:
     """The issue header and the index of the first line after the header block."""
     scan = lines[:HEADER_SCAN_LINES]
@@ -194,7 +216,10 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
         if found:
             # A running header "2021年第15期" may come before the masthead's
             # "2021年第15期(总第460期)"; the line with the total number wins.
-            issue_at, issue_match = next(((i, m) for i, m in found if m["total"]), found[0])
+            # The total may also sit on a line next to the masthead's issue line.
+            issue_at, issue_match = next(
+                ((i, m) for i, m in found if _total_near(lines, i, m) is not None), found[0]
+            )
             break
     if issue_at is None or issue_match is None:
         raise _err(
@@ -203,20 +228,7 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
             source,
         )
 
-    total = int(issue_match["total"]) if issue_match["total"] else None
-    if total is None and issue_at + 1 < len(lines):
-        # A PDF may put "(总第 460 期)" on the line after "2021 年第 15 期".
-        nxt = lines[issue_at + 1].norm
-        match = TOTAL_RE.match(nxt)
-        if match is None and len(nxt) <= 20:
-            # Or wrap inside it: "2021 年第 15 期(总第" / "460 期)".
-            joined = ISSUE_RE.search(lines[issue_at].norm + nxt, issue_match.start())
-            match = joined if joined and joined.start() == issue_match.start() else None
-        total = int(match["total"]) if match and match["total"] else None
-    if total is None and issue_at > 0:
-        # Or on the line before it.
-        match = TOTAL_RE.match(lines[issue_at - 1].norm)
-        total = int(match["total"]) if match else None
+    total = _total_near(lines, issue_at, issue_match)
 
     title = None
     before = lines[issue_at].norm[: issue_match.start()].strip(" ·|-—")

@@ -110,6 +110,11 @@ HEADER_VARIANTS = [
         "产业创新动态 2021年第15期(总第460期) 中国科学技术发展战略研究院 产业科技发展研究所主办 2021年4月26日\n",
         460,
         date(2021, 4, 26),
+    ),  # A running header repeats the issue line above a masthead whose total is wrapped.
+    (
+        "产业创新动态 2021年第15期\n产业创新动态\n2021年第15期\n(总第460期)\n2021年4月26日\n",
+        460,
+        date(2021, 4, 26),
     ),
 ]
 
