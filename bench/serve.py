@@ -28,6 +28,10 @@ CHART_DRAWN_JS = """() => {
 }"""
 
 
+class ServerStartError(RuntimeError):
+    """Streamlit exited or did not answer its health check in time; carries the log's tail."""
+
+
 @dataclass
 class Server:
     base: str
@@ -84,7 +88,7 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path) -> Iterator[S
                 except OSError:
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+                    raise ServerStartError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
                 time.sleep(0.3)
             yield Server(base=base, pid=process.pid, log=log)
         finally:

@@ -346,3 +346,21 @@ def revising_issue() -> Extraction:
         [("物流业总收入修订", "王芳", text)],
         [Fig(0, text, "2.8 万亿元", 2.8, "万亿元", "logistics_revenue", "2021-Q1")],
     )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium through Playwright, one per test module.
+
+    Only for browser test modules: they call browser_support.require_chromium() at import, which
+    skips the module (with the reason) when Chromium or Playwright is missing, so the imports
+    here are deferred until then.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from bench.serve import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -10,62 +10,34 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.serve import CHART_DRAWN_JS
 from dashboard.comparable import period_midpoint
 from dashboard.tables import CSV_COLUMNS
 from loaders.store import Store
+from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE = ROOT / "data" / "briefs" / "2021-15.txt"
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TREND_IDS = ["logistics_total_yoy", "telecom_ma_value"]
-SERVER_START_TIMEOUT_S = 90
 RENDER_TIMEOUT_MS = 60_000
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"chromium not found at {CHROMIUM}; install with apt-get install chromium",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+require_chromium()
 
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample brief ingested through the real CLI."""
-    path = tmp_path_factory.mktemp("browser") / "briefs.duckdb"
-    env = {**os.environ, "BRIEFS_DB": str(path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "loaders", "ingest", str(SAMPLE)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return path
+    return ingest_with_cli(SAMPLE, tmp_path_factory.mktemp("browser") / "briefs.duckdb")
 
 
 @pytest.fixture(scope="module")
@@ -80,66 +52,8 @@ def expected(sample_db: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def server(sample_db: Path, expected: dict) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "BRIEFS_DB": str(sample_db),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    env.pop("BRIEFS_EDITOR_PASSWORD", None)
-    log = (sample_db.parent / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard/streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(
-                    "streamlit did not start:\n"
-                    + (sample_db.parent / "streamlit.log").read_text(encoding="utf-8")
-                )
-            time.sleep(0.3)
+    with serve_dashboard(sample_db) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -153,14 +67,7 @@ def page(browser) -> Iterator[object]:
 
 
 def _wait_plotted(page) -> None:
-    page.wait_for_function(
-        """() => {
-            const plot = document.querySelector('.js-plotly-plot');
-            return plot && plot.data && plot.data.length > 0
-                && plot.querySelectorAll('.scatterlayer .point').length > 0;
-        }""",
-        timeout=RENDER_TIMEOUT_MS,
-    )
+    page.wait_for_function(CHART_DRAWN_JS, timeout=RENDER_TIMEOUT_MS)
 
 
 def test_trends_chart_and_csv_match_the_store(server: str, expected: dict, page) -> None:
