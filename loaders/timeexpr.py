@@ -22,24 +22,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from loaders.quantities import ascii_shadow
+from loaders.quantities import ascii_shadow, parse_chinese_number
 
 _RANGE = r"\s*(?:-|—|–|~|至|到)\s*"
-_CN_MONTH = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _RELATIVE_YEARS = {
     "今年": 0,
@@ -121,9 +106,10 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _cn_int(text: str) -> int:
+    """9 or 九 -> 9, 十二 -> 12; 0 when malformed (callers keep only 1..12)."""
     if text.isdigit():
         return int(text)
-    return _CN_MONTH.get(text, 0)
+    return int(parse_chinese_number(text) or 0)
 
 
 def _latest_year(published: date, first: date | None, last: date, by_start: bool) -> int:
