@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
-import pandas as pd
-
+from loaders.csv_safety import is_missing
 from loaders.periods import KIND_LABELS, PeriodError, period_label_zh
 
 # A bound is shown as a sign before the number; an exact figure has none.
@@ -15,16 +13,6 @@ QUALIFIER_LABELS = {"exact": "确数", "approx": "约", "more_than": "不少于"
 
 # Units written straight after the number (12.5%); the others take a thin space (367 亿元).
 _UNITS_WITHOUT_SPACE = {"%"}
-
-
-def is_missing(value: Any) -> bool:
-    """None, NaN and pandas NA all mean "no value"."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # a list or array is not a missing scalar
-        return False
 
 
 def format_number(value: float | int | None, decimals: int = 2) -> str:

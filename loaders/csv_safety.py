@@ -20,7 +20,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL_NAMES = {"\t": "制表符 (tab)", "\r": "回车符 (CR)"}
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """None, NaN and pandas NA all mean "no value"."""
     if value is None:
         return True
     try:
@@ -36,7 +37,7 @@ def escape_text(text: str) -> str:
 
 def csv_cell(value: Any) -> str:
     """One cell as CSV text: numbers as plain numbers, dates ISO, text escaped for Excel."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
