@@ -25,7 +25,7 @@ from loaders.catalog import Catalog, default_catalog
 from loaders.csv_safety import escape_text_columns
 from loaders.models import Extraction, Observation
 from loaders.paths import DB_ENV_VAR, database_path
-from loaders.periods import PeriodError, parse_period
+from loaders.periods import Period, PeriodError, parse_period
 
 # Bumped when a table changes shape; stored in `meta` for future migrations.
 SCHEMA_VERSION = 1
@@ -734,18 +734,8 @@ class Store:
                 "issue_key": pd.Series([extraction.issue.key] * len(obs), dtype=object),
                 "seq": pd.array(range(len(obs)), dtype="Int64"),
                 "indicator": pd.Series([o.indicator for o in obs], dtype=object),
-                "period": pd.Series([o.period for o in obs], dtype=object),
-                "period_kind": pd.Series([p.kind for p in periods], dtype=object),
-                "period_start": pd.Series([p.start for p in periods], dtype=object),
-                "period_end": pd.Series([p.end for p in periods], dtype=object),
-                "value": pd.array([o.value for o in obs], dtype="Float64"),
-                "value_high": pd.array([o.value_high for o in obs], dtype="Float64"),
-                "unit": pd.Series([o.unit for o in obs], dtype=object),
-                "qualifier": pd.Series([o.qualifier for o in obs], dtype=object),
-                "forecast": pd.array([o.forecast for o in obs], dtype="boolean"),
                 "derived": pd.array([o.derived for o in obs], dtype="boolean"),
-                "figure_text": pd.Series([o.figure_text for o in obs], dtype=object),
-                "period_text": pd.Series([o.period_text for o in obs], dtype=object),
+                **_figure_columns(obs, periods),
                 **_provenance_columns(obs),
             }
         )
@@ -758,18 +748,8 @@ class Store:
             {
                 "issue_key": pd.Series([extraction.issue.key] * len(figures), dtype=object),
                 "seq": pd.array(range(len(figures)), dtype="Int64"),
-                "value": pd.array([u.value for u in figures], dtype="Float64"),
-                "value_high": pd.array([u.value_high for u in figures], dtype="Float64"),
-                "unit": pd.Series([u.unit for u in figures], dtype=object),
-                "qualifier": pd.Series([u.qualifier for u in figures], dtype=object),
-                "forecast": pd.array([u.forecast for u in figures], dtype="boolean"),
-                "period": pd.Series([u.period for u in figures], dtype=object),
-                "period_kind": pd.Series([p.kind if p else None for p in periods], dtype=object),
-                "period_start": pd.Series([p.start if p else None for p in periods], dtype=object),
-                "period_end": pd.Series([p.end if p else None for p in periods], dtype=object),
-                "figure_text": pd.Series([u.figure_text for u in figures], dtype=object),
-                "period_text": pd.Series([u.period_text for u in figures], dtype=object),
                 "subject": pd.Series([u.subject for u in figures], dtype=object),
+                **_figure_columns(figures, periods),
                 **_provenance_columns(figures),
             }
         )
@@ -996,6 +976,26 @@ def _parse_optional_period(text: str | None):
     except PeriodError:
         # An unassigned figure's period is a hint for the reviewer, not a key; keep the text.
         return None
+
+
+def _figure_columns(items: Sequence[Any], periods: Sequence[Period | None]) -> dict[str, Any]:
+    """The columns observations and unassigned figures share: the number, its period, the text.
+
+    periods are the parsed items' periods (None where an unassigned figure has none).
+    """
+    return {
+        "value": pd.array([i.value for i in items], dtype="Float64"),
+        "value_high": pd.array([i.value_high for i in items], dtype="Float64"),
+        "unit": pd.Series([i.unit for i in items], dtype=object),
+        "qualifier": pd.Series([i.qualifier for i in items], dtype=object),
+        "forecast": pd.array([i.forecast for i in items], dtype="boolean"),
+        "period": pd.Series([i.period for i in items], dtype=object),
+        "period_kind": pd.Series([p.kind if p else None for p in periods], dtype=object),
+        "period_start": pd.Series([p.start if p else None for p in periods], dtype=object),
+        "period_end": pd.Series([p.end if p else None for p in periods], dtype=object),
+        "figure_text": pd.Series([i.figure_text for i in items], dtype=object),
+        "period_text": pd.Series([i.period_text for i in items], dtype=object),
+    }
 
 
 def _provenance_columns(items: Sequence[Any]) -> dict[str, Any]:
