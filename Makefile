@@ -15,8 +15,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-$(DB): $(VENV)/.installed
-	BRIEFS_DB=$(DB) $(PY) -m loaders ingest data/briefs/*
+# Rebuilt when the sample briefs, the catalog or the loaders change, so better rules reach
+# the shipped issues; --force re-reads only those issues, uploads made in the app stay.
+$(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml $(wildcard loaders/*.py)
+	BRIEFS_DB=$(DB) $(PY) -m loaders ingest --force data/briefs/*
+	touch $@
 
 db: $(DB)
 
