@@ -6,8 +6,11 @@ The contract (what `clean_text` returns; `loaders.figures` matches on it):
   (２０２２ → 2022), and so do full-width punctuation marks: （）→ (), ，→ ,,
   ：→ :, ；→ ;, ！→ !, ？→ ?, ％→ %, the ideographic space → a space, … → ...
   Marks that have no ASCII twin stay as they are: 。、“”‘’《》【】—.
-  So a comma between two digits is either a thousands separator (4,500) or a
-  former ，; a former ， followed by a space keeps the space (30, 2019).
+  As a last step, , ; : ( ) ! ? that touch a Chinese character, a Chinese mark
+  or follow a % go back to full width (，；：（）！？), one character for one, so
+  quotes read as the brief wrote them; a bracket pair takes one style. So
+  figure rules must accept both forms; a comma between two digits stays ASCII
+  (4,500), as does punctuation inside English text.
 - One paragraph per line, lines separated by a single "\\n", no blank lines, no
   leading or trailing spaces. Line breaks that PDF extraction put inside a
   sentence, a word or a figure are removed (2.6万亿 / 元 → 2.6万亿元).
@@ -422,4 +425,38 @@ def clean_text(raw: str) -> str:
         else:
             paragraphs[-1] += [_joiner(paragraphs[-1][-1], cur), cur]
     joined = ["".join(pieces) for pieces in paragraphs]
-    return "\n".join(p if _is_editor(p) or p in rows else tidy_spaces(p) for p in joined)
+    text = "\n".join(p if _is_editor(p) or p in rows else tidy_spaces(p) for p in joined)
+    return chinese_punctuation(text)
+
+
+# NFKC turned the brief's full-width punctuation into ASCII. Next to Chinese text it goes
+# back, one character for one (offsets do not move), so that quotes read as the brief
+# wrote them: "普华永道：2020 年…，但…" rather than "普华永道:2020 年…,但…".
+_TO_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+# Chinese characters and the brief's own full-width marks: CJK punctuation, curly quotes,
+# dashes, full-width forms.
+_CJK_CHAR = r"[\u3400-\u9fff\u3000-\u303f\u2014\u2018-\u201d\u2026\uff01-\uff5e]"
+# A mark right after a percentage ends a Chinese clause too: "超30%;头部…".
+_ASCII_PUNCT_NEAR_CJK = re.compile(
+    rf"(?<={_CJK_CHAR})[,;:!?()]|(?<=%)[,;:!?)]|[,;:!?()](?={_CJK_CHAR})"
+)
+
+
+def chinese_punctuation(text: str) -> str:
+    """Full-width , ; : ( ) ! ? beside Chinese characters; 4,500 and English stay as they are."""
+    chars = list(text)
+    # Two passes: "7.5%)," turns "，" on the first, then ")" beside it on the second.
+    for _ in range(2):
+        current = "".join(chars)
+        for match in _ASCII_PUNCT_NEAR_CJK.finditer(current):
+            chars[match.start()] = _TO_FULL_WIDTH[match.group()]
+    # A bracket pair is one style: "网络(preferred networks)" closes as it opened.
+    opened: list[int] = []
+    for i, char in enumerate(chars):
+        if char in "(（":
+            opened.append(i)
+        elif char in ")）" and opened:
+            start = opened.pop()
+            if chars[start] == "（" or char == "）":
+                chars[start], chars[i] = "（", "）"
+    return "".join(chars)

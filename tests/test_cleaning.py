@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.cleaning import clean_text, tidy_spaces
+from loaders.cleaning import chinese_punctuation, clean_text, tidy_spaces
 from loaders.structure import parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +24,10 @@ def clean_15() -> str:
 @pytest.mark.parametrize(
     "joined",
     [
-        "物流业总收入达到2.6万亿元,同比增长36.8%",
-        "印发了《全国碳排放权交易市场建设方案(发电行业)》",
+        "物流业总收入达到2.6万亿元，同比增长36.8%",
+        "印发了《全国碳排放权交易市场建设方案（发电行业）》",
         "所收集的个人图像、个人身份特征信息",
-        "阵列的技术,这种金属纳米结构",
+        "阵列的技术，这种金属纳米结构",
     ],
 )
 def test_pdf_breaks_in_2021_15_are_rejoined(clean_15, joined):
@@ -38,7 +38,7 @@ def test_2021_15_paragraphs_and_spaces(clean_15):
     lines = clean_15.split("\n")
     assert lines[:5] == [
         "产业创新动态",
-        "2021年第15期(总第460期)",
+        "2021年第15期（总第460期）",
         "中国科学技术发展战略研究院",
         "产业科技发展研究所主办",
         "2021年4月26日",
@@ -48,9 +48,9 @@ def test_2021_15_paragraphs_and_spaces(clean_15):
     assert "我国L2级智能网联乘用车" in clean_15
     # Spaces between Latin words survive; editor lines keep theirs.
     assert "“Three - dimensional nanoprinting" in clean_15
-    assert "(产业所 刘如 整理)" in lines
+    assert "（产业所 刘如 整理）" in lines
     # Seven articles: seven editor lines, each on its own line.
-    assert sum(1 for line in lines if line.endswith("整理)")) == 7
+    assert sum(1 for line in lines if line.endswith("整理）")) == 7
 
 
 def test_cleaning_is_idempotent(clean_15):
@@ -62,7 +62,7 @@ def test_structure_on_cleaned_text_maps_offsets(clean_15):
     assert (header.number, header.total_number) == (15, 460)
     assert len(articles) == 7
     logistics = articles[4]
-    assert logistics.title == "国内物流各行业景气度逐步恢复,市场预期看好"
+    assert logistics.title == "国内物流各行业景气度逐步恢复，市场预期看好"
     i = logistics.text.index("2.6万亿元")
     assert clean_15[logistics.start + i : logistics.start + i + 6] == "2.6万亿元"
 
@@ -73,18 +73,18 @@ def test_structure_on_cleaned_text_maps_offsets(clean_15):
         ("2021 年 4 月 26 日", "2021年4月26日"),
         ("累计成交量 1,765 万吨", "累计成交量1,765万吨"),
         ("我国 L2 级智能网联汽车", "我国L2级智能网联汽车"),
-        ("同比增长 36.8 %，", "同比增长36.8%,"),
+        ("同比增长 36.8 %，", "同比增长36.8%，"),
         ("２０２２年增长１２．５％", "2022年增长12.5%"),
         ("产 业 创 新 动 态", "产业创新动态"),
         ("Three - dimensional nanoprinting", "Three - dimensional nanoprinting"),
         ("3D - 纳米打印", "3D-纳米打印"),
         ("达到 2. 6 万亿元", "达到2.6万亿元"),
         # pypdf moved the quotes of “十三五” next to the figure before them.
-        ("总额335.2 “ ” 万亿元，是 十三五 初期", "总额335.2万亿元,是十三五初期"),
+        ("总额335.2 “ ” 万亿元，是 十三五 初期", "总额335.2万亿元，是十三五初期"),
         ("是“十三五”初期", "是“十三五”初期"),
         ("称为‘’孪生‘’", "称为孪生"),
-        ("4 月 22“ 日，习近平", "4月22日,习近平"),
-        ("2021 ” 年，“3060”目标", "2021年,“3060”目标"),
+        ("4 月 22“ 日，习近平", "4月22日，习近平"),
+        ("2021 ” 年，“3060”目标", "2021年，“3060”目标"),
     ],
 )
 def test_spaces_and_width(raw, clean):
@@ -106,10 +106,10 @@ def test_pdf_dump_loses_page_furniture(clean_dump):
 
 
 def test_pdf_dump_rejoins_fixed_width_lines(clean_dump):
-    assert "全国社会物流总额达到335.2万亿元,按可比价格计算" in clean_dump
+    assert "全国社会物流总额达到335.2万亿元，按可比价格计算" in clean_dump
     assert "两年年均增长6.2%。" in clean_dump
     assert "较上月回落0.5个百分点。" in clean_dump
-    assert "截至11月26日,碳排放配额累计成交量2,128万吨,累计成交额9.08亿元。" in clean_dump
+    assert "截至11月26日，碳排放配额累计成交量2,128万吨，累计成交额9.08亿元。" in clean_dump
     assert "Three - dimensional nano printing与碳市场无关" in clean_dump
     # An in-article heading stays its own paragraph.
     assert "\n一、景气指数\n10月份" in clean_dump
@@ -163,7 +163,7 @@ def test_contents_list_is_dropped(contents):
     clean = clean_text(HEADER + contents + BODY)
     _, articles = parse_structure(clean)
     assert [(a.title, a.editor, a.text) for a in articles] == [
-        ("普华永道:并购回顾与展望", "刘如", "正文一。"),
+        ("普华永道：并购回顾与展望", "刘如", "正文一。"),
         ("人工智能产业发展趋势", "苏楠", "正文二。"),
     ]
     assert "要目" not in clean and "目录" not in clean
@@ -171,11 +171,11 @@ def test_contents_list_is_dropped(contents):
 
 def test_page_one_footer_in_mid_text_does_not_end_the_issue():
     # PDF extraction may put page 1's contact footer between two articles.
-    text = HEADER + BODY.replace("人工智能", "地址:北京市海淀区\n人工智能") + "报:科技部\n"
+    text = HEADER + BODY.replace("人工智能", "地址：北京市海淀区\n人工智能") + "报：科技部\n"
     assert "地址" not in clean_text(text)
     _, articles = parse_structure(clean_text(text))
     assert [(a.title, a.editor) for a in articles] == [
-        ("普华永道:并购回顾与展望", "刘如"),
+        ("普华永道：并购回顾与展望", "刘如"),
         ("人工智能产业发展趋势", "苏楠"),
     ]
     # The structure parser copes on its own too (text that was not cleaned).
@@ -194,7 +194,7 @@ def test_running_header_right_after_the_masthead_is_not_a_title():
     for text in (numbered, plain):
         _, articles = parse_structure(clean_text(text))
         assert [(a.title, a.editor) for a in articles] == [
-            ("普华永道:并购回顾与展望", "刘如"),
+            ("普华永道：并购回顾与展望", "刘如"),
             ("人工智能产业发展趋势", "苏楠"),
         ]
 
@@ -205,15 +205,15 @@ def test_titles_broken_after_their_colon_are_rejoined():
         "普华永道：2020", "普华永道：\n2020"
     )
     _, articles = parse_structure(clean_text(broken))
-    assert articles[0].title == "普华永道:2020年中国电信并购回顾与展望"
-    assert articles[5].title == "人脸识别国家标准征求意见:不得强制刷脸、预测偏好"
+    assert articles[0].title == "普华永道：2020年中国电信并购回顾与展望"
+    assert articles[5].title == "人脸识别国家标准征求意见：不得强制刷脸、预测偏好"
     assert articles[5].text.startswith("人脸识别是近年来的热议话题")
 
 
 def test_running_issue_line_before_the_masthead():
     text = (
-        "产业创新动态 2021年第15期\n- 1 -\n产业创新动态\n2021年第15期(总第460期)\n2021年4月26日\n"
-        "标题\n正文。\n(产业所 刘如 整理)\n产业创新动态 2021年第15期\n- 2 -\n标题二\n正文二。\n(产业所 陈健 整理)\n"
+        "产业创新动态 2021年第15期\n- 1 -\n产业创新动态\n2021年第15期（总第460期）\n2021年4月26日\n"
+        "标题\n正文。\n（产业所 刘如 整理）\n产业创新动态 2021年第15期\n- 2 -\n标题二\n正文二。\n（产业所 陈健 整理）\n"
     )
     header, articles = parse_structure(clean_text(text))
     assert (header.number, header.total_number) == (15, 460)
@@ -221,17 +221,17 @@ def test_running_issue_line_before_the_masthead():
 
 
 def test_masthead_repeated_on_every_page_is_kept_once():
-    page_head = "产业创新动态\n2021年第15期(总第460期)\n"
+    page_head = "产业创新动态\n2021年第15期（总第460期）\n"
     text = (
         page_head
-        + "2021年4月26日\n标题\n正文一,\n"
+        + "2021年4月26日\n标题\n正文一，\n"
         + page_head
-        + "续。\n(产业所 刘如 整理)\n"
+        + "续。\n（产业所 刘如 整理）\n"
         + page_head
-        + "标题二\n正文二。\n(产业所 陈健 整理)\n"
+        + "标题二\n正文二。\n（产业所 陈健 整理）\n"
     )
     clean = clean_text(text)
-    assert clean.count("2021年第15期(总第460期)") == 1
+    assert clean.count("2021年第15期（总第460期）") == 1
     header, articles = parse_structure(clean)
     assert (header.number, header.total_number, header.published.isoformat()) == (
         15,
@@ -239,7 +239,7 @@ def test_masthead_repeated_on_every_page_is_kept_once():
         "2021-04-26",
     )
     assert [(a.title, a.text) for a in articles] == [
-        ("标题", "正文一,续。"),
+        ("标题", "正文一，续。"),
         ("标题二", "正文二。"),
     ]
 
@@ -279,11 +279,33 @@ def test_random_stray_breaks_are_rejoined(brief, seed):
 def test_a_short_line_ending_on_a_qualifier_is_no_heading():
     # A wrapped line that happens to start after a ";" and end on 约: not a heading.
     raw = (
-        "产业创新动态\n2023年第7期(总第556期)\n中国科学技术发展战略研究院\n2023年2月27日\n"
+        "产业创新动态\n2023年第7期（总第556期）\n中国科学技术发展战略研究院\n2023年2月27日\n"
         "电信业并购交易规模下降\n"
-        "2022年中国电信行业并购交易121笔,较上年下降27.5%;\n交易总金额约\n860亿元。\n"
-        "(产业所 刘如 整理)"
+        "2022年中国电信行业并购交易121笔，较上年下降27.5%；\n交易总金额约\n860亿元。\n"
+        "（产业所 刘如 整理）"
     )
-    assert "较上年下降27.5%;\n交易总金额约860亿元。" in clean_text(raw)
-    raw = raw.replace("交易总金额约\n860亿元。", "交易总金额860亿\n元,同比下降10%。")
-    assert "交易总金额860亿元,同比下降10%。" in clean_text(raw)
+    assert "较上年下降27.5%；\n交易总金额约860亿元。" in clean_text(raw)
+    raw = raw.replace("交易总金额约\n860亿元。", "交易总金额860亿\n元，同比下降10%。")
+    assert "交易总金额860亿元，同比下降10%。" in clean_text(raw)
+
+
+@pytest.mark.parametrize(
+    ("ascii_form", "as_written"),
+    [
+        ("普华永道:2020年中国电信,但5G", "普华永道：2020年中国电信，但5G"),
+        (
+            "同比增长24.2%(上年一季度为下降7.5%),两年平均",
+            "同比增长24.2%（上年一季度为下降7.5%），两年平均",
+        ),
+        ("复合增长率超30%;头部", "复合增长率超30%；头部"),
+        ("“十四五”,5G", "“十四五”，5G"),
+        ("首选网络(preferred networks)Chainer", "首选网络（preferred networks）Chainer"),
+        ("交易总金额超过4,500亿元。", "交易总金额超过4,500亿元。"),
+        ("Three - dimensional (3D) printing, ok", "Three - dimensional (3D) printing, ok"),
+        ("碳排放配额(CEA)累计成交量", "碳排放配额（CEA）累计成交量"),
+    ],
+)
+def test_punctuation_beside_chinese_text_is_full_width_again(ascii_form, as_written):
+    restored = chinese_punctuation(ascii_form)
+    assert restored == as_written
+    assert len(restored) == len(ascii_form)  # offsets into the cleaned text do not move

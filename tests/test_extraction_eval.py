@@ -108,4 +108,4 @@ def test_libreoffice_pdfs_carry_the_artifacts_they_are_kept_for():
     assert "335.2万亿元" in clean_text(raw)
     raw = read_brief_text((EVAL_DIR / "2021-05-libreoffice.pdf").read_bytes(), "x.pdf")
     # A line ending on 。 at the column edge: the paragraph reads as two.
-    assert "全年增长3.5%。\n分季度看," in clean_text(raw)
+    assert "全年增长3.5%。\n分季度看，" in clean_text(raw)

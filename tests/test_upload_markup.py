@@ -59,6 +59,9 @@ def unescaped(texts: list[str]) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(texts))
 
 
+LINK_AS_CLEANED = "[报告全文]（javascript:alert（1））"
+
+
 def issues_page(at: AppTest, issue: str) -> AppTest:
     at.switch_page("app_pages/issues.py")
     at.query_params.clear()
@@ -74,7 +77,9 @@ def test_markup_in_a_brief_and_its_file_name_is_shown_as_text(empty_app_db):
     assert_no_raw_markup(at)
     # The text of the brief is there, verbatim, as plain text.
     shown = "\n".join(str(t.value) for t in at.text)
-    assert IMAGE in shown and "[报告全文](javascript:alert(1))" in shown
+    # Brackets beside Chinese text come back full width (loaders.cleaning), which also
+    # leaves the link syntax broken.
+    assert IMAGE in shown and LINK_AS_CLEANED in shown
 
     click(at, "commit_")
     assert "已写入 2021-31" in unescaped(assert_no_raw_markup(at))
@@ -84,7 +89,7 @@ def test_markup_in_a_brief_and_its_file_name_is_shown_as_text(empty_app_db):
     assert f"来源文件 {BRIEF_NAME}" in unescaped(texts)
     article_html = " ".join(element.value for element in at.get("html"))
     assert "&lt;img src=x onerror=alert(1)&gt;" in article_html
-    assert "[报告全文](javascript:alert(1))" in article_html  # as characters, inert in HTML
+    assert LINK_AS_CLEANED in article_html  # as characters, inert in HTML
 
 
 def test_markup_in_a_figures_table_is_shown_as_text(empty_app_db):
