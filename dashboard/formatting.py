@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from loaders.csv_safety import is_missing
 from loaders.periods import KIND_LABELS, PeriodError, period_label_zh
@@ -94,12 +95,24 @@ def format_change(
 def wrap_for_hover(text: str | None, width: int = 32) -> str:
     """Escape a quote for plotly's hover (which reads <br>, <b> as markup) and wrap it.
 
-    Chinese has no spaces to break on, so lines are cut every `width` characters.
+    Chinese has no spaces to break on, so lines are cut about every `width` characters,
+    never inside a figure or a Latin word ("7.2%" stays on one line).
     """
     if not text:
         return ""
-    lines = [text[start : start + width] for start in range(0, len(text), width)]
+    lines: list[str] = []
+    current = ""
+    for token in _HOVER_TOKEN.findall(text):
+        if current and len(current) + len(token) > width:
+            lines.append(current)
+            current = ""
+        current += token
+    lines.append(current)
     return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+# A figure or a Latin word is one token for wrapping; any other character is its own.
+_HOVER_TOKEN = re.compile(r"[0-9A-Za-z.,%/\-]+|.", re.S)
 
 
 def empty_state_message(editor: bool) -> str:

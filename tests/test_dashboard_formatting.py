@@ -64,3 +64,13 @@ def test_hover_text_is_escaped_and_wrapped() -> None:
     wrapped = wrap_for_hover("<b>" + "字" * 40, width=20)
     assert wrapped.startswith("&lt;b&gt;")
     assert wrapped.count("<br>") == 2
+
+
+def test_hover_wrapping_never_cuts_a_figure() -> None:
+    quote = "同比增长24.2%（上年一季度为下降7.5%），两年平均增长7.2%。"
+    # A plain cut every 32 characters would leave "7." on one line and "2%" on the next.
+    wrapped = wrap_for_hover(quote, width=32)
+    lines = wrapped.split("<br>")
+    assert "".join(lines) == quote
+    assert lines[-1] == "7.2%。"
+    assert all(len(line) <= 32 for line in lines)
