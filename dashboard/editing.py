@@ -23,11 +23,12 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from loaders import units
 from loaders.catalog import Catalog, default_catalog
 from loaders.errors import BriefReadError
 from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
 from loaders.models import Extraction, IssueHeader, Observation
-from loaders.review import UNIT_SCALES, RowError, convert_unit, validate_rows
+from loaders.review import RowError, validate_rows
 from loaders.store import IngestResult, Store
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
@@ -168,25 +169,6 @@ def figures_frame(extraction: Extraction, catalog: Catalog | None = None) -> pd.
     )
 
 
-def readable_scale(value: float, unit: str) -> tuple[float, str]:
-    """2.079e14 元 -> (207.9, 万亿元): the largest unit of the same kind that keeps value >= 1.
-
-    The loaders keep unassigned amounts in base units; editors read 万亿元, not 14 digits.
-    The review converts back into the chosen indicator's unit.
-    """
-    base = UNIT_SCALES.get(unit)
-    if base is None or base[1] != 1.0 or not math.isfinite(value) or value == 0:
-        return value, unit
-    scales = sorted(
-        ((factor, name) for name, (kind, factor) in UNIT_SCALES.items() if kind == base[0]),
-        reverse=True,
-    )
-    for factor, name in scales:
-        if abs(value) >= factor:
-            return convert_unit(value, unit, name), name
-    return value, unit
-
-
 def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
     """One row per figure the loaders could not map; none included until the editor assigns it."""
     rows = []
@@ -198,7 +180,7 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
                 "name_zh": "",
                 # Prefilled when the loaders resolved the period; the editor may correct it.
                 "period": u.period or "",
-                **dict(zip(("value", "unit"), readable_scale(u.value, u.unit), strict=True)),
+                **dict(zip(("value", "unit"), units.readable(u.value, u.unit), strict=True)),
                 "qualifier": u.qualifier,
                 "forecast": u.forecast,
                 "subject": u.subject,

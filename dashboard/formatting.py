@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from loaders.csv_safety import is_missing
+from loaders.missing import is_missing
 from loaders.periods import KIND_LABELS, PeriodError, period_label_zh
 
 # A bound is shown as a sign before the number; an exact figure has none.

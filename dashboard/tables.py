@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import pandas as pd
@@ -16,9 +14,6 @@ from dashboard.formatting import (
     kind_label,
     period_label,
 )
-
-# One escaping rule for the dashboard's downloads and the store's export (CSV injection).
-from loaders.csv_safety import csv_cell
 
 # The CSV a user downloads from the Trends page: these columns, in this order.
 CSV_COLUMNS = (
@@ -48,19 +43,6 @@ def export_rows(series: pd.DataFrame) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = pd.Series(dtype="object")
     return frame.loc[:, list(CSV_COLUMNS)].reset_index(drop=True)
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM (so Excel reads Chinese), a header row, one line per row.
-
-    Only text that needs it is quoted; numbers are never quoted, so Excel sees numbers.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([str(column) for column in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:

@@ -23,7 +23,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts import trend_figure
 from dashboard.comparable import with_plot_columns
-from dashboard.tables import export_rows, to_csv_bytes, trend_table
+from dashboard.tables import export_rows, trend_table
+from loaders.csv_safety import csv_bytes
 from loaders.paths import database_path
 
 # Keyed on data_version, so the TTL and the entry bound only limit memory held by old
@@ -79,7 +80,7 @@ def _trend_view(
         plotted=plotted,
         figure=trend_figure(plotted) if not plotted.empty else go.Figure(),
         table=pa.Table.from_pandas(trend_table(shown, data.revisions(order)), preserve_index=False),
-        csv=to_csv_bytes(export_rows(rows)),
+        csv=csv_bytes(export_rows(rows)),
         table_note=note,
     )
 

@@ -9,27 +9,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from loaders import units
 from loaders.paths import CATALOG_PATH
 
 Kind = Literal["flow", "stock", "rate", "index"]
 Measure = Literal["level", "yoy", "yoy_2y", "cagr", "share", "index", "price"]
-
-# Units a catalog series may be stored in; the quantity parser converts into these.
-KNOWN_UNITS = (
-    "亿元",
-    "万亿元",
-    "元",
-    "亿美元",
-    "美元",
-    "亿吨",
-    "万吨",
-    "吨",
-    "笔",
-    "家",
-    "个",
-    "%",
-    "元/吨",
-)
 
 
 class CatalogError(ValueError):
@@ -58,8 +42,8 @@ class Indicator(BaseModel):
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, unit: str) -> str:
-        if unit not in KNOWN_UNITS:
-            raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(KNOWN_UNITS)}")
+        if not units.is_series_unit(unit):
+            raise ValueError(f"unknown unit {unit!r}; expected {units.series_units_help()}")
         return unit
 
 

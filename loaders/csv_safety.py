@@ -1,4 +1,5 @@
-"""Spreadsheet-formula safety for CSV text: one rule for every CSV we write and every table we read.
+"""CSV for spreadsheets: the one writer (UTF-8 with BOM, formula-safe cells, numbers as
+numbers) behind every download and export, and the formula rule for tables we read.
 
 A cell that starts with = + - @ (or a tab or CR) is read by Excel and LibreOffice as a
 formula (CSV injection: =HYPERLINK(...) can leak data or run commands). Written cells get a
@@ -8,6 +9,8 @@ formula are refused, so nothing formula-like is stored in the first place.
 
 from __future__ import annotations
 
+import csv
+import io
 import numbers
 from datetime import date, datetime
 from typing import Any
@@ -15,19 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from loaders.missing import is_missing
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 _CONTROL_NAMES = {"\t": "制表符 (tab)", "\r": "回车符 (CR)"}
-
-
-def is_missing(value: Any) -> bool:
-    """None, NaN and pandas NA all mean "no value"."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # a list or array is not a missing scalar
-        return False
 
 
 def escape_text(text: str) -> str:
@@ -57,17 +52,54 @@ def _is_midnight(value: datetime) -> bool:
     return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
 
 
-def escape_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells are escaped; numeric, boolean and date columns are untouched,
-    so pandas writes them exactly as before (numbers stay numbers)."""
-    escaped = frame.copy()
-    for column in escaped.columns:
-        series = escaped[column]
-        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            escaped[column] = series.map(
-                lambda v: escape_text(v) if isinstance(v, str) else v, na_action="ignore"
-            )
-    return escaped
+def _float_cell(number: float) -> str:
+    if number != number:
+        return ""
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _column_cells(column: pd.Series) -> list[str]:
+    """csv_cell of every value of a column; numpy columns take a fast path (same text)."""
+    values = column.to_numpy()
+    kind = values.dtype.kind
+    if kind == "f":
+        return [_float_cell(number) for number in values.tolist()]
+    if kind in "iu":
+        return [str(number) for number in values.tolist()]
+    if kind == "b":
+        return ["true" if flag else "false" for flag in values.tolist()]
+    if kind == "M":
+        stamps = pd.Series(values)
+        midnight = stamps.isna() | (stamps == stamps.dt.normalize())
+        text = stamps.dt.strftime("%Y-%m-%d").where(midnight, stamps.map(_iso, na_action="ignore"))
+        return text.fillna("").tolist()
+    cells = []
+    for value in values.tolist():
+        if isinstance(value, str):
+            cells.append(escape_text(value))
+        elif isinstance(value, float):
+            cells.append(_float_cell(value))
+        else:
+            cells.append(csv_cell(value))
+    return cells
+
+
+def _iso(value: Any) -> str:
+    return pd.Timestamp(value).isoformat()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV for Excel: UTF-8 with a BOM (so Chinese shows), a header row, CRLF
+    line ends, csv_cell for every cell; only text that needs it is quoted, so numbers stay
+    numbers. Every CSV the project writes (page downloads, export, templates) comes from here.
+    """
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([escape_text(str(column)) for column in frame.columns])
+    columns = [_column_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    writer.writerows(zip(*columns, strict=True) if columns else [])
+    return buffer.getvalue().encode("utf-8")
 
 
 def formula_problem(text: str) -> str | None:

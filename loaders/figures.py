@@ -37,9 +37,16 @@ from loaders.mapping import (
     squeeze,
 )
 from loaders.models import Article, IssueHeader, Observation, UnassignedFigure
-from loaders.periods import parse_period
+from loaders.periods import (
+    index_month,
+    month_before,
+    month_of,
+    months_earlier,
+    parse_period,
+    shift_year,
+)
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
-from loaders.timeexpr import TimeExpr, find_time_expressions, index_month, shift_year
+from loaders.timeexpr import TimeExpr, find_time_expressions
 
 SENTENCE_END = "。！？!?"
 # Parentheses are no clause break: "搭载组合驾驶辅助系统(L2 级)的乘用车" is one subject.
@@ -148,12 +155,7 @@ def _clause_start(shadow: str, position: int, floor: int) -> int:
 def _resolve_period(chain: str | None, expr: TimeExpr, prospective: bool) -> str | None:
     if expr.months_back is not None:
         # 上月 only means something next to a month named before it.
-        if chain is None or parse_period(chain).kind != "month":
-            return None
-        year, month = int(chain[:4]), int(chain[5:7]) - expr.months_back
-        while month < 1:
-            year, month = year - 1, month + 12
-        return f"{year}-{month:02d}"
+        return months_earlier(chain, expr.months_back) if chain else None
     if expr.year_from_context and chain:
         return chain[:4]
     if prospective and expr.forward_period is not None:
@@ -391,17 +393,16 @@ def _nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
     return None
 
 
-def _index_period(period: str | None, month_before: str) -> str | None:
+def _index_period(period: str | None, default: str) -> str | None:
     """The month a monthly index belongs to, from the period its text names."""
     if period is None:
-        return month_before
+        return default
     kind = parse_period(period).kind
     if kind in ("year", "multi_year"):
         return None  # under a whole year it is an annual average, not a month
     if kind == "day":
         # "中物联 4 月 6 日发布": the release day; the data is the month before.
-        day = parse_period(period).start
-        return f"{day.year - 1}-12" if day.month == 1 else f"{day.year}-{day.month - 1:02d}"
+        return month_before(parse_period(period).start)
     return index_month(period)
 
 
@@ -437,12 +438,8 @@ def extract_figures(
 ) -> tuple[list[Observation], list[UnassignedFigure]]:
     """Every figure of the issue: mapped ones as Observations, the rest unassigned."""
     published = header.published
-    issue_month = f"{published.year}-{published.month:02d}"
-    month_before = (
-        f"{published.year - 1}-12"
-        if published.month == 1
-        else f"{published.year}-{published.month - 1:02d}"
-    )
+    issue_month = month_of(published)
+    index_default = month_before(published)
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
     for article in articles:
@@ -529,7 +526,7 @@ def extract_figures(
                     elif "/" in period:
                         period = period.split("/")[1]
                 elif kind == "index":
-                    period = _index_period(period, month_before)
+                    period = _index_period(period, index_default)
                 elif period and parse_period(period).kind == "day":
                     period = None  # a day is when news broke, not a flow's period
                 elif period_text.startswith(("截至", "截止")):

@@ -19,25 +19,20 @@ import csv
 import hashlib
 import io
 import json
-import math
-import zipfile
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
 from pydantic import ValidationError
 
-from loaders.csv_safety import formula_problem
+from loaders.archive import XLSX_LIMITS, ArchiveError, check_archive
+from loaders.csv_safety import csv_bytes, formula_problem
 from loaders.errors import BriefReadError
+from loaders.missing import is_missing
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
-from loaders.reading import (
-    DOCX_RATIO_CHECK_MIN_BYTES,
-    MAX_DOCX_COMPRESSION_RATIO,
-    MAX_DOCX_MEMBER_BYTES,
-    MAX_DOCX_MEMBERS,
-    MAX_DOCX_UNCOMPRESSED_BYTES,
-    decode_text,
-)
-from loaders.review import QUALIFIER_ALIASES, parse_bool
+from loaders.qualifiers import QualifierError, parse_qualifier
+from loaders.reading import decode_text
+from loaders.review import parse_bool
 
 # Tables are small (one issue's figures); 5 MB is thousands of rows, far beyond any issue.
 MAX_TABLE_BYTES = 5 * 1024 * 1024
@@ -67,11 +62,7 @@ UNASSIGNED_TEXT_FIELDS = ("subject", "figure", "quote", "article", "unit", "peri
 
 def template_csv() -> bytes:
     """The download template: UTF-8 with BOM (Excel shows the Chinese), one example row."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(TEMPLATE_EXAMPLE), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(pd.DataFrame([TEMPLATE_EXAMPLE]))
 
 
 def _fail(filename: str, message: str) -> BriefReadError:
@@ -128,30 +119,10 @@ def _csv_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
 
 
 def _check_zip(data: bytes, filename: str) -> None:
-    """An xlsx is a zip: refuse a broken one, a non-workbook, or a zip bomb (the reader's caps)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _fail(filename, f"不是有效的 Excel 文件（zip 损坏：{exc}）") from exc
-    if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise _fail(filename, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
-    if len(members) > MAX_DOCX_MEMBERS:
-        raise _fail(filename, f"Excel 文件含 {len(members)} 个部件，上限 {MAX_DOCX_MEMBERS}")
-    total = 0
-    for member in members:
-        total += member.file_size
-        ratio = member.file_size / max(member.compress_size, 1)
-        too_big = member.file_size > MAX_DOCX_MEMBER_BYTES
-        too_packed = (
-            member.file_size > DOCX_RATIO_CHECK_MIN_BYTES and ratio > MAX_DOCX_COMPRESSION_RATIO
-        )
-        if too_big or too_packed or total > MAX_DOCX_UNCOMPRESSED_BYTES:
-            raise _fail(
-                filename,
-                f"Excel 部件 {member.filename} 解压后 {member.file_size / 2**20:.0f} MB"
-                f"（压缩比 {ratio:.0f}:1），疑似 zip 炸弹，已拒绝",
-            )
+        check_archive(data, XLSX_LIMITS)
+    except ArchiveError as exc:
+        raise _fail(filename, str(exc)) from exc
 
 
 def _xlsx_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
@@ -198,9 +169,7 @@ def _rows_with_header(rows: list[list[Any]], filename: str) -> list[dict[str, An
 
 
 def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
+    if is_missing(value):
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -274,12 +243,10 @@ def _issue_header(raw: dict[str, Any], filename: str) -> IssueHeader:
 
 
 def _qualifier(value: Any, where: str, filename: str) -> str:
-    text = _cell_text(value)
-    if text not in QUALIFIER_ALIASES:
-        raise _fail(
-            filename, f"{where}：限定词应为 exact/approx/more_than/less_than，而不是 {text!r}"
-        )
-    return QUALIFIER_ALIASES[text]
+    try:
+        return parse_qualifier(_cell_text(value))
+    except QualifierError as exc:
+        raise _fail(filename, f"{where}：{exc}") from exc
 
 
 def _bool(value: Any, where: str, filename: str) -> bool:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Qualifier = Literal["exact", "approx", "more_than", "less_than"]
+from loaders.qualifiers import Qualifier
 
 
 class IssueHeader(BaseModel):

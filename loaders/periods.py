@@ -56,10 +56,10 @@ def _point(text: str) -> tuple[str, date, date]:
         raise PeriodError(f"year out of range in period {text!r}")
     if match["half"]:
         first = 1 if match["half"] == "H1" else 7
-        return "half", date(year, first, 1), _month_end(year, first + 5)
+        return "half", date(year, first, 1), month_end(year, first + 5)
     if match["quarter"]:
         first = 3 * (int(match["quarter"][1]) - 1) + 1
-        return "quarter", date(year, first, 1), _month_end(year, first + 2)
+        return "quarter", date(year, first, 1), month_end(year, first + 2)
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
@@ -70,12 +70,49 @@ def _point(text: str) -> tuple[str, date, date]:
             except ValueError as exc:
                 raise PeriodError(f"no such day in period {text!r}") from exc
             return "day", day, day
-        return "month", date(year, month, 1), _month_end(year, month)
+        return "month", date(year, month, 1), month_end(year, month)
     return "year", date(year, 1, 1), date(year, 12, 31)
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# ---------------------------------------------------------------- month arithmetic
+# Every step back or forward in months happens here, so a January never becomes month 0.
+
+
+def month_text(year: int, month: int) -> str:
+    """(2021, 3) -> "2021-03"."""
+    return f"{year}-{month:02d}"
+
+
+def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    """(2021, 1) + -1 -> (2020, 12)."""
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def month_of(day: date) -> str:
+    """The month a day falls in: 2021-04-26 -> "2021-04" (the issue month of a stock)."""
+    return month_text(day.year, day.month)
+
+
+def month_before(day: date) -> str:
+    """The month before the one a day falls in: 2021-01-15 -> "2020-12"."""
+    return month_text(*add_months(day.year, day.month, -1))
+
+
+def months_earlier(period: str, months: int) -> str | None:
+    """A month period moved back: ("2021-03", 1) -> "2021-02"; None unless period is a month."""
+    try:
+        parsed = parse_period(period)
+    except PeriodError:
+        return None
+    if parsed.kind != "month":
+        return None
+    return month_text(*add_months(parsed.start.year, parsed.start.month, -months))
 
 
 def parse_period(text: str) -> Period:
@@ -137,3 +174,17 @@ def period_label_zh(text: str) -> str:
     if period.kind == "ytd" and len(last) == 7:
         return f"{period.start.year}年1—{period.end.month}月"
     return f"{_point_label(first)}至{_point_label(last)}"
+
+
+def index_month(period: str) -> str:
+    """The month a monthly index belongs to when the text names a longer period: the
+    period's last month (2021-Q1 -> 2021-03, 2021 -> 2021-12, 2021-04-06 -> 2021-04)."""
+    return month_of(parse_period(period).end)
+
+
+def shift_year(period: str, year: int) -> str:
+    """The same period in another year: 2021-Q1 -> 2019-Q1 for "2019 年同期"."""
+    parts = period.split("/")
+    first_year = int(parts[0][:4])
+    delta = year - first_year
+    return "/".join(f"{int(p[:4]) + delta}{p[4:]}" for p in parts)

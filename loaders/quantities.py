@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.models import Qualifier
+from loaders import qualifiers, units
+from loaders.numerals import NUMERAL_CHARS, parse_chinese_number
+from loaders.qualifiers import Qualifier
 
 # Full-width forms map one-to-one onto ASCII, so offsets survive the shadow.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -30,86 +32,14 @@ def ascii_shadow(text: str) -> str:
     return text.translate(SHADOW_TABLE)
 
 
-# Magnitude words multiply the number; the unit keeps its own scale.
-MAGNITUDES = {
-    "万亿": 1e12,
-    "千亿": 1e11,
-    "百亿": 1e10,
-    "亿": 1e8,
-    "千万": 1e7,
-    "百万": 1e6,
-    "十万": 1e5,
-    "万": 1e4,
-    "千": 1e3,
-}
-
-# Units as written -> canonical base unit. Order matters: longest first.
-UNITS = {
-    "个百分点": "pp",
-    "百分点": "pp",
-    "美元/吨": "美元/吨",
-    "元/吨": "元/吨",
-    "美元": "美元",
-    "美金": "美元",  # 1.4 亿美金
-    "欧元": "欧元",
-    "日元": "日元",
-    "港元": "港元",
-    "元": "元",
-    "人民币": "元",  # 520 亿人民币
-    "%": "%",
-    "‰": "‰",
-    "吨": "吨",
-    "家": "家",
-    "笔": "笔",
-    "宗": "笔",  # 并购交易 66 宗: the same count as 笔
-    "起": "笔",  # 并购交易 66 起: cases counted like 笔 (not 起步, 起飞: see _UNIT)
-    "个": "个",
-    "次": "次",
-    "张": "张",
-    "辆": "辆",
-    "台": "台",
-    "项": "项",
-    "件": "件",
-    "人": "人",
-    "倍": "倍",
-    "座": "座",
-    "户": "户",
-    "款": "款",
-    "篇": "篇",
-    "套": "套",
-    "部": "部",
-    "种": "种",
-    "位": "位",
-    "名": "名",
-    "千瓦时": "千瓦时",
-    "千瓦": "千瓦",
-    "公里": "公里",
-    "平方米": "平方米",
-    "小时": "小时",
-    "天": "天",
-}
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 1e4, "亿": 1e8}
-_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_CN_CHARS = NUMERAL_CHARS
+MAGNITUDES = units.MAGNITUDES
+UNITS = units.UNIT_WORDS
 
 _NUM = r"(?:\d{1,3}(?:, ?\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _CN_NUM = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
 _MAG = "|".join(MAGNITUDES)
+_MORE = "|".join(qualifiers.MORE_SUFFIXES)
 # 起 counts cases (并购交易 66 起) but also starts words: 起步, 起飞, 起点, 起售.
 _UNIT = "|".join(re.escape(u) + ("(?![步飞跑点始来源码售价])" if u == "起" else "") for u in UNITS)
 _RANGE_SEP = r"-|~|—|–|至|到"
@@ -123,34 +53,11 @@ _RANGE_GAP = re.compile(rf"\s*(?:{_RANGE_SEP})\s*$")
 QUANTITY_RE = re.compile(
     rf"(?P<num>{_NUM}|{_CN_NUM})"
     rf"(?:\s*(?P<sep>{_RANGE_SEP})\s*(?P<num2>{_NUM}|{_CN_NUM}))?"
-    rf"{_STRAY}\s*(?P<more>多|余)?{_STRAY}\s*(?P<mag>{_MAG})?(?P<more2>多|余)?{_STRAY}\s*(?P<unit>{_UNIT})?"
+    rf"{_STRAY}\s*(?P<more>{_MORE})?{_STRAY}\s*(?P<mag>{_MAG})?(?P<more2>{_MORE})?{_STRAY}\s*(?P<unit>{_UNIT})?"
 )
 
-# Words just before a number that qualify it (longest first).
-PRE_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
-    ("大约", "approx"),
-    ("将近", "approx"),
-    ("接近", "approx"),
-    ("约", "approx"),
-    ("近", "approx"),
-    ("超过", "more_than"),
-    ("多于", "more_than"),
-    ("逾", "more_than"),
-    ("突破", "more_than"),
-    ("超", "more_than"),
-    ("不足", "less_than"),
-    ("不到", "less_than"),
-    ("低于", "less_than"),
-    ("少于", "less_than"),
-)
-POST_QUALIFIERS: tuple[tuple[str, Qualifier], ...] = (
-    ("左右", "approx"),
-    ("上下", "approx"),
-    ("以上", "more_than"),
-    ("有余", "more_than"),
-    ("以下", "less_than"),
-    ("以内", "less_than"),
-)
+PRE_QUALIFIERS = qualifiers.BEFORE_NUMBER
+POST_QUALIFIERS = qualifiers.AFTER_NUMBER
 
 # Units that never follow a figure but a date or an ordinal.
 _DATE_AFTER = re.compile(r"\s*(?:年|月|日|号|季度|期|届|世纪|周年|代)")
@@ -183,35 +90,6 @@ class Quantity:
     @property
     def is_range(self) -> bool:
         return self.value_high is not None
-
-
-def parse_chinese_number(text: str) -> float | None:
-    """三千 -> 3000, 二十 -> 20, 两 -> 2, 一万二千 -> 12000; None when malformed (十四五)."""
-    total = 0.0
-    section = 0.0
-    digit: int | None = None
-    for char in text:
-        if char in _CN_DIGITS:
-            if digit is not None:
-                return None  # two digits in a row: 十四五, 一二
-            digit = _CN_DIGITS[char]
-        elif char in _CN_SMALL:
-            section += (digit if digit is not None else 1) * _CN_SMALL[char]
-            digit = None
-        elif char in _CN_BIG:
-            section += digit or 0
-            if section == 0:
-                return None
-            total = (
-                (total + section) * _CN_BIG[char]
-                if char == "亿"
-                else total + section * _CN_BIG[char]
-            )
-            section = 0
-            digit = None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 def _number(text: str) -> float | None:
@@ -367,25 +245,7 @@ def find_quantities(text: str) -> list[Quantity]:
     return quantities
 
 
-# Catalog units -> (base unit, scale of one catalog unit in base units).
-def split_unit(unit: str) -> tuple[str, float]:
-    """亿元 -> ("元", 1e8), 亿吨 -> ("吨", 1e8), % -> ("%", 1), 元/吨 -> ("元/吨", 1)."""
-    for word, scale in MAGNITUDES.items():
-        if unit.startswith(word) and unit[len(word) :] in UNITS.values():
-            return unit[len(word) :], scale
-    return unit, 1.0
-
-
 def convert(quantity: Quantity, target_unit: str) -> float | None:
-    """The value in target_unit, or None when the units differ in kind (美元 is never 元)."""
-    base, scale = split_unit(target_unit)
-    if quantity.unit != base:
-        return None
-    return quantity.value / scale
-
-
-def convert_value(value: float, unit: str, target_unit: str) -> float | None:
-    base, scale = split_unit(target_unit)
-    if unit != base:
-        return None
-    return value / scale
+    """The figure's value in target_unit, or None when the units differ in base (美元 is
+    never 元); loaders.units decides."""
+    return units.convert(quantity.value, quantity.unit, target_unit)

@@ -19,10 +19,10 @@ import logging
 import re
 import time
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from loaders.archive import DOCX_LIMITS, ArchiveError, check_archive
 from loaders.errors import BriefReadError
 
 # A PDF of one issue is well under 2 MB; 20 MB leaves room for scans with a
@@ -34,16 +34,6 @@ MAX_PDF_PAGES = 200
 # Text extraction is checked against this deadline between pages, so a
 # hostile or pathological PDF cannot hold a worker for long.
 PDF_EXTRACT_SECONDS = 20.0
-# A DOCX is a ZIP archive; these bound what opening it may inflate (a "zip
-# bomb" declares small compressed members that expand to gigabytes). An issue
-# as DOCX holds well under 5 MB uncompressed, images included.
-MAX_DOCX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_DOCX_MEMBER_BYTES = 50 * 1024 * 1024
-MAX_DOCX_MEMBERS = 1000
-# XML compresses about 10:1 and rarely beyond 100:1; 200:1 on a member larger
-# than 1 MB is the signature of a bomb, not of a document.
-MAX_DOCX_COMPRESSION_RATIO = 200
-DOCX_RATIO_CHECK_MIN_BYTES = 1024 * 1024
 # Share of characters that must be ordinary prose characters (CJK, ASCII,
 # common punctuation) for decoded text to be accepted as text.
 MIN_PROSE_SHARE = 0.95
@@ -361,46 +351,10 @@ def _extract_pdf(data: bytes, filename: str) -> str:
 
 
 def _check_zip(data: bytes, filename: str) -> None:
-    """Refuse archives that are not a DOCX or that would inflate beyond the caps."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(f"damaged ZIP/DOCX archive, cannot be opened ({exc})", filename) from exc
-    names = {m.filename for m in members}
-    if "word/document.xml" not in names:
-        raise _refuse(
-            "a ZIP archive but not a Word document (no word/document.xml); Excel and other "
-            "files cannot be read",
-            filename,
-        )
-    if len(members) > MAX_DOCX_MEMBERS:
-        raise _refuse(
-            f"the DOCX holds {len(members)} parts; at most {MAX_DOCX_MEMBERS} are accepted",
-            filename,
-        )
-    total = 0
-    for member in members:
-        total += member.file_size
-        if member.file_size > MAX_DOCX_MEMBER_BYTES:
-            raise _refuse(
-                f"the DOCX part {member.filename} would inflate to {member.file_size / 1024 / 1024:.0f} MB "
-                f"(limit {MAX_DOCX_MEMBER_BYTES // (1024 * 1024)} MB); refused as a possible zip bomb",
-                filename,
-            )
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > DOCX_RATIO_CHECK_MIN_BYTES and ratio > MAX_DOCX_COMPRESSION_RATIO:
-            raise _refuse(
-                f"the DOCX part {member.filename} is compressed {ratio:.0f}:1 "
-                f"(limit {MAX_DOCX_COMPRESSION_RATIO}:1); refused as a possible zip bomb",
-                filename,
-            )
-    if total > MAX_DOCX_UNCOMPRESSED_BYTES:
-        raise _refuse(
-            f"the DOCX would inflate to {total / 1024 / 1024:.0f} MB "
-            f"(limit {MAX_DOCX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB); refused as a possible zip bomb",
-            filename,
-        )
+        check_archive(data, DOCX_LIMITS)
+    except ArchiveError as exc:
+        raise _refuse(str(exc), filename) from exc
 
 
 def _run_text(element) -> Iterator[str]:

@@ -22,38 +22,13 @@ from pydantic import (
     field_validator,
 )
 
+from loaders import units
 from loaders.catalog import Catalog, default_catalog
-from loaders.models import Qualifier
+from loaders.missing import is_blank, text_or_empty
 from loaders.periods import PeriodError, parse_period
-
-# Units that measure the same thing at another scale: unit -> (base unit, factor to base).
-# Only these conversions are allowed; 美元 and 元 have different bases, so a dollar figure
-# is never turned into yuan (that would need an exchange rate the brief does not give).
-UNIT_SCALES: dict[str, tuple[str, float]] = {
-    "元": ("元", 1.0),
-    "万元": ("元", 1e4),
-    "亿元": ("元", 1e8),
-    "万亿元": ("元", 1e12),
-    "美元": ("美元", 1.0),
-    "万美元": ("美元", 1e4),
-    "亿美元": ("美元", 1e8),
-    "吨": ("吨", 1.0),
-    "万吨": ("吨", 1e4),
-    "亿吨": ("吨", 1e8),
-}
+from loaders.qualifiers import Qualifier, parse_qualifier
 
 TABLE_LABELS = {"figures": "数据表", "unassigned": "未归类数字表"}
-
-QUALIFIER_ALIASES = {
-    "": "exact",
-    "exact": "exact",
-    "approx": "approx",
-    "约": "approx",
-    "more_than": "more_than",
-    "超过": "more_than",
-    "less_than": "less_than",
-    "不到": "less_than",
-}
 
 
 class UnitError(ValueError):
@@ -61,16 +36,12 @@ class UnitError(ValueError):
 
 
 def convert_unit(value: float, unit: str, target: str) -> float:
-    """value in unit -> value in target; only same-base scale changes (万亿元 -> 亿元)."""
-    unit = unit.strip()
-    if unit == target:
-        return value
-    source = UNIT_SCALES.get(unit)
-    goal = UNIT_SCALES.get(target)
-    if source is None or goal is None or source[0] != goal[0]:
+    """value in unit -> value in target (loaders.units.convert); UnitError when the bases
+    differ, so the review can name the row."""
+    converted = units.convert(value, unit, target)
+    if converted is None:
         raise UnitError(f"单位 {unit!r} 与指标单位 {target!r} 不符，且无法换算")
-    # Round away binary noise so 1.2 万亿元 becomes exactly 12000 亿元.
-    return float(f"{value * source[1] / goal[1]:.12g}")
+    return converted
 
 
 @dataclass(frozen=True)
@@ -85,26 +56,9 @@ class RowError:
         return f"{label}第 {self.row} 行，字段 {self.field}：{self.message}"
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str) and not value.strip():
-        return True
-    try:  # pandas.NA and NaT compare as missing without importing pandas here
-        return bool(value != value)
-    except (TypeError, ValueError):
-        return False
-
-
-def _text(value: Any) -> str:
-    return "" if _blank(value) else str(value).strip()
-
-
 def parse_bool(value: Any) -> bool:
     """Checkbox cells, CSV text (true/false/1/0/是/否/yes/no) and blanks -> bool."""
-    if _blank(value):
+    if is_blank(value):
         return False
     if isinstance(value, bool):
         return value
@@ -134,7 +88,7 @@ class ReviewRow(BaseModel):
     @field_validator("indicator", mode="before")
     @classmethod
     def _known_indicator(cls, value: Any, info: ValidationInfo) -> str:
-        text = _text(value)
+        text = text_or_empty(value)
         if not text:
             raise ValueError("缺少指标：请选择一个目录中的指标")
         catalog: Catalog = (info.context or {}).get("catalog") or default_catalog()
@@ -145,7 +99,7 @@ class ReviewRow(BaseModel):
     @field_validator("period", mode="before")
     @classmethod
     def _grammar_period(cls, value: Any) -> str:
-        text = _text(value)
+        text = text_or_empty(value)
         if not text:
             raise ValueError("缺少期间（例如 2021、2021-Q1、2021-01/2021-09）")
         try:
@@ -175,7 +129,7 @@ class ReviewRow(BaseModel):
     @field_validator("value_high", mode="before")
     @classmethod
     def _finite_high(cls, value: Any) -> float | None:
-        if _blank(value):
+        if is_blank(value):
             return None
         number = float(value)
         if not math.isfinite(number):
@@ -193,15 +147,12 @@ class ReviewRow(BaseModel):
     @field_validator("unit", mode="before")
     @classmethod
     def _unit_text(cls, value: Any) -> str:
-        return _text(value)
+        return text_or_empty(value)
 
     @field_validator("qualifier", mode="before")
     @classmethod
     def _qualifier(cls, value: Any) -> str:
-        text = _text(value)
-        if text not in QUALIFIER_ALIASES:
-            raise ValueError(f"限定词应为 exact/approx/more_than/less_than，而不是 {text!r}")
-        return QUALIFIER_ALIASES[text]
+        return parse_qualifier(text_or_empty(value))
 
     @field_validator("forecast", mode="before")
     @classmethod

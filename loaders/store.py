@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.catalog import Catalog, default_catalog
-from loaders.csv_safety import escape_text_columns
+from loaders.csv_safety import csv_bytes
 from loaders.models import Extraction, Observation
 from loaders.paths import DB_ENV_VAR, database_path
 from loaders.periods import Period, PeriodError, parse_period
@@ -944,8 +944,7 @@ class Store:
                 # Table names and orderings are the constants above, never input.
                 frame = cur.execute(f"SELECT * FROM {table} ORDER BY {order[table]}").df()
                 target = outdir / f"{table}.csv"
-                # Same CSV-injection escaping as the dashboard's downloads: quotes are user text.
-                escape_text_columns(frame).to_csv(target, index=False, encoding="utf-8-sig")
+                target.write_bytes(csv_bytes(frame))
                 written.append(target)
         return written
 

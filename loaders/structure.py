@@ -36,6 +36,7 @@ from datetime import date
 
 from loaders.errors import BriefStructureError
 from loaders.models import Article, IssueHeader
+from loaders.numerals import parse_digit_string, parse_small_int
 
 DEFAULT_TITLE = "产业创新动态"
 
@@ -54,20 +55,6 @@ ISSUE_NO_YEAR_RE = re.compile(
     r"第\s*(?P<number>\d{1,3})\s*期"
     r"(?:\s*[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
 )
-CN_DIGITS = {
-    "〇": 0,
-    "○": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 CN_DATE_RE = re.compile(
     r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
 )
@@ -147,11 +134,12 @@ def _err(message: str, source: str | None) -> BriefStructureError:
 
 
 def _chinese_number(text: str) -> int:
-    """二〇二一 → 2021 (digit by digit), 二十六 → 26, 十 → 10."""
-    if "十" not in text:
-        return int("".join(str(CN_DIGITS[c]) for c in text))
-    tens, _, ones = text.partition("十")
-    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+    """二〇二一 → 2021 (digit by digit), 二十六 → 26, 十 → 10; KeyError when malformed."""
+    value = parse_digit_string(text) if "十" not in text else None
+    value = value if value is not None else parse_small_int(text)
+    if value is None:
+        raise KeyError(text)
+    return value
 
 
 def _date_in(line: str) -> date | None:

@@ -17,12 +17,13 @@ Each expression also says how it relates to the figures around it:
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from loaders.quantities import ascii_shadow, parse_chinese_number
+from loaders.numerals import parse_small_int
+from loaders.periods import month_end
+from loaders.quantities import ascii_shadow
 
 _RANGE = r"\s*(?:-|—|–|~|至|到)\s*"
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -101,15 +102,9 @@ class TimeExpr:
     months_back: int | None = None
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _cn_int(text: str) -> int:
     """9 or 九 -> 9, 十二 -> 12; 0 when malformed (callers keep only 1..12)."""
-    if text.isdigit():
-        return int(text)
-    return int(parse_chinese_number(text) or 0)
+    return parse_small_int(text) or 0
 
 
 def _latest_year(published: date, first: date | None, last: date, by_start: bool) -> int:
@@ -136,7 +131,7 @@ def _resolve(
         if explicit:
             return year  # type: ignore[return-value]
         first = date(published.year, first_month, 1)
-        last = _month_end(published.year, last_month)
+        last = month_end(published.year, last_month)
         if forward:
             # A projection names the next such period: 下半年 in April is this year's.
             return published.year if last >= published else published.year + 1
@@ -269,27 +264,3 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
         )
     found.sort(key=lambda e: e.start)
     return found
-
-
-def index_month(period: str) -> str:
-    """The month a monthly index belongs to when the text names a longer period."""
-    if "/" in period:
-        period = period.split("/")[1]
-    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
-        return period
-    if len(period) == 10:
-        return period[:7]
-    year = int(period[:4])
-    if "-Q" in period:
-        return f"{year}-{3 * int(period[-1]):02d}"
-    if "-H" in period:
-        return f"{year}-{6 if period.endswith('H1') else 12}"
-    return f"{year}-12"
-
-
-def shift_year(period: str, year: int) -> str:
-    """The same period in another year: 2021-Q1 -> 2019-Q1 for "2019 年同期"."""
-    parts = period.split("/")
-    first_year = int(parts[0][:4])
-    delta = year - first_year
-    return "/".join(f"{int(p[:4]) + delta}{p[4:]}" for p in parts)

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-import dashboard.tables
-from loaders import csv_safety
-from loaders.csv_safety import csv_cell, escape_text, formula_problem
+from loaders.csv_safety import csv_bytes, csv_cell, escape_text, formula_problem
 from loaders.store import Store
 from tests.conftest import issue_2021_15
 
 FORMULA = '=HYPERLINK("http://example.com/x","点击")'
 
 
-def test_dashboard_and_store_share_one_escaping_function():
-    assert dashboard.tables.csv_cell is csv_safety.csv_cell
+def test_the_writer_writes_each_cell_as_csv_cell_says():
+    frame = pd.DataFrame(
+        {
+            "text": [FORMULA, "普通", None],
+            "number": [-0.5, 1750.0, float("nan")],
+            "count": [3, -2, 7],
+            "flag": [True, False, True],
+            "day": pd.to_datetime(["2021-04-26", "2021-04-26 08:30", None], format="ISO8601"),
+            "mixed": [1.5, "=x", pd.NA],
+        }
+    )
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))))
+    assert rows[0] == list(frame.columns)
+    expected = [[csv_cell(value) for value in row] for row in frame.itertuples(index=False)]
+    assert rows[1:] == expected
+    assert rows[1][:4] == ["'" + FORMULA, "-0.5", "3", "true"]
+    assert rows[2][4] == "2021-04-26T08:30:00" and rows[3][:2] == ["", ""]
 
 
 @pytest.mark.parametrize(

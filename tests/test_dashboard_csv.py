@@ -9,7 +9,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.tables import CSV_COLUMNS, csv_cell, export_rows, to_csv_bytes
+from dashboard.tables import CSV_COLUMNS, export_rows
+from loaders.csv_safety import csv_bytes as to_csv_bytes
+from loaders.csv_safety import csv_cell
 from loaders.store import Store
 
 

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from loaders.timeexpr import find_time_expressions, index_month, shift_year
+from loaders.periods import index_month, shift_year
+from loaders.timeexpr import find_time_expressions
 
 JUNE_2022 = date(2022, 6, 20)
 JAN_2022 = date(2022, 1, 14)

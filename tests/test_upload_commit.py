@@ -239,7 +239,7 @@ def test_a_repeated_statement_is_pre_unticked_but_a_conflicting_one_is_not():
 
 
 def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignment():
-    from dashboard.editing import readable_scale
+    from loaders.units import readable as readable_scale
 
     assert readable_scale(2.079e14, "元") == (207.9, "万亿元")
     assert readable_scale(4.5e9, "吨") == (45.0, "亿吨")

@@ -31,10 +31,9 @@ from dashboard.editing import (
     revisions_frame,
     unassigned_frame,
 )
-from loaders.catalog import KNOWN_UNITS, default_catalog
+from loaders.catalog import default_catalog
 from loaders.errors import BriefError
 from loaders.figures_table import MAX_TABLE_BYTES, template_csv
-from loaders.review import UNIT_SCALES
 from loaders.store import StoreError
 
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
@@ -149,11 +148,15 @@ header = {
 }
 header["total_number"] = header["total_number"] or None
 
-# Catalog units, the convertible scales, and whatever units the loaders found (e.g. pp).
+# The catalog's units and whatever units the loaders found (e.g. 万吨, pp); any unit of the
+# same base converts (loaders.units).
 found_units = [*state["figures"]["unit"], *state["unassigned"]["unit"]]
 unit_options = list(
     dict.fromkeys(
-        [*KNOWN_UNITS, *UNIT_SCALES, *(u for u in found_units if isinstance(u, str) and u)]
+        [
+            *(indicator.unit for indicator in catalog.indicators),
+            *(u for u in found_units if isinstance(u, str) and u),
+        ]
     )
 )
 indicator_column = st.column_config.SelectboxColumn(
