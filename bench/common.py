@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.synthetic import observation_frames
-from loaders.store import Store
+from loaders.catalog import load_catalog
+from loaders.services.ingest import bulk_load
+from loaders.store import open_store
+
+CATALOG = load_catalog()
+
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Store sizes the brief asks for (observations).
@@ -101,8 +106,8 @@ def build_store(path: Path, n_obs: int) -> float:
     """Create a synthetic store of n_obs observations at path; returns seconds taken."""
     started = time.perf_counter()
     issues, observations = observation_frames(n_obs)
-    with Store(path) as store:
-        store.bulk_load_observations(issues, observations)
+    with open_store(path) as store:
+        bulk_load(store, issues, observations, CATALOG)
     return time.perf_counter() - started
 
 

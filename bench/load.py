@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.common import BENCH_INDICATOR, Result, percentile
 from bench.serve import APP, CHART_DRAWN_JS, CHROMIUM, CHROMIUM_ARGS, streamlit_server
 from bench.synthetic import brief_text
-from loaders.store import Store
+from loaders.store import open_store, queries
 
 VIEWERS = 10
 ROUNDS = 2
@@ -122,8 +122,8 @@ def run(stores: dict[int, Path], workdir: Path, quick: bool = False) -> list[Res
     rounds = QUICK_ROUNDS if quick else ROUNDS
     with streamlit_server(APP, {"BRIEFS_DB": str(db)}, workdir / "load.log") as app:
         outcome = asyncio.run(_run(app.base, brief, issue.key, label, rounds))
-    with Store(db, read_only=True) as store:
-        landed = issue.key in set(store.issues()["issue_key"])
+    with open_store(db, read_only=True) as store:
+        landed = issue.key in set(queries.issues(store)["issue_key"])
     if not landed:
         outcome["errors"].append(f"editor: issue {issue.key} is not in the store afterwards")
     times, errors = outcome["times"], outcome["errors"]

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from bench.common import BENCH_INDICATOR, PROJECT_ROOT, Result
-from dashboard.comparable import with_plot_columns
-from loaders.store import Store
+from loaders.series import with_plot_columns
+from loaders.store import open_store, queries
 
 APP = PROJECT_ROOT / "dashboard" / "streamlit_app.py"
 BARE = PROJECT_ROOT / "bench" / "bare_page.py"
@@ -34,8 +34,8 @@ TIMEOUT_S = 120
 
 def prepare_points(db: Path, out: Path) -> int:
     """Write the points the Trends page plots for BENCH_INDICATOR (x, value) for the bare page."""
-    with Store(db, read_only=True) as store:
-        frame = with_plot_columns(store.series([BENCH_INDICATOR]))
+    with open_store(db, read_only=True) as store:
+        frame = with_plot_columns(queries.series(store, [BENCH_INDICATOR]))
     frame[["x", "value"]].reset_index(drop=True).to_pickle(out)
     return len(frame)
 

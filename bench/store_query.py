@@ -1,4 +1,4 @@
-"""Store.series([id]) against the same query written by hand in raw DuckDB, same file.
+"""queries.series(Store, [id]) against the same query written by hand in raw DuckDB, same file.
 
 The floor is what a DuckDB user would type for one indicator: filter the indicator
 first, then pick the latest issue per period. It returns the same rows as the Store
@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from bench.common import BENCH_INDICATOR, Result, interleaved_medians
-from loaders.store import Store
+from loaders.store import open_store, queries
 
 TARGET_RATIO = 1.5
 
@@ -49,16 +49,16 @@ ORDER BY r.period_end, r.period, r.forecast
 def run(stores: dict[int, Path], repeats: int = 7) -> list[Result]:
     results = []
     for size, path in sorted(stores.items()):
-        store = Store(path)
+        store = open_store(path)
         # Same process, same file: DuckDB hands this connection the Store's database.
         raw = duckdb.connect(str(path))
         try:
-            mine = store.series([BENCH_INDICATOR]).reset_index(drop=True)
+            mine = queries.series(store, [BENCH_INDICATOR]).reset_index(drop=True)
             floor = raw.execute(RAW_SERIES_SQL, [BENCH_INDICATOR]).df()
             pd.testing.assert_frame_equal(mine, floor, check_dtype=False)
             medians = interleaved_medians(
                 {
-                    "store": lambda store=store: store.series([BENCH_INDICATOR]),
+                    "store": lambda store=store: queries.series(store, [BENCH_INDICATOR]),
                     "raw": lambda raw=raw: raw.execute(RAW_SERIES_SQL, [BENCH_INDICATOR]).df(),
                 },
                 repeats=repeats,

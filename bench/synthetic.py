@@ -25,8 +25,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.catalog import Catalog, default_catalog
+from loaders.catalog import Catalog, load_catalog
 from loaders.models import Article, Extraction, IssueHeader, Observation
+
+CATALOG = load_catalog()
+
 
 SYNTHETIC_MARK = "合成"
 TITLE = "产业创新动态"
@@ -291,7 +294,7 @@ def synthetic_extraction(
     reader can count an issue's rows there. `variant` changes the values (and the
     sha256) for re-commit and replace tests.
     """
-    catalog = catalog or default_catalog()
+    catalog = catalog or CATALOG
     indicators = catalog.indicators
     year, number, total, published = issue_identity(seq)
     header = IssueHeader(
@@ -359,7 +362,7 @@ def observation_frames(
     onwards, each stated by STATEMENTS_PER_KEY issues with slightly different values
     (revisions). Issues hold OBSERVATIONS_PER_ISSUE observations each.
     """
-    catalog = catalog or default_catalog()
+    catalog = catalog or CATALOG
     rng = np.random.default_rng(seed)
     ids = np.array(catalog.ids(), dtype=object)
     units = np.array([ind.unit for ind in catalog.indicators], dtype=object)

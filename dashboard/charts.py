@@ -10,13 +10,13 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from dashboard.comparable import with_plot_columns
 from dashboard.formatting import (
     QUALIFIER_LABELS,
     format_value,
     period_label,
     wrap_for_hover,
 )
+from loaders.series import with_plot_columns
 
 # A bound must not look like an exact figure: ≥ points up, ≤ points down, ≈ is a diamond.
 QUALIFIER_SYMBOLS = {

@@ -6,7 +6,7 @@ import html
 import re
 
 from loaders.missing import is_missing
-from loaders.periods import KIND_LABELS, PeriodError, period_label_zh
+from loaders.periods import PeriodError, period_label_zh
 
 # A bound is shown as a sign before the number; an exact figure has none.
 QUALIFIER_SIGNS = {"exact": "", "approx": "≈", "more_than": "≥", "less_than": "≤"}
@@ -58,10 +58,6 @@ def period_label(period: str | None) -> str:
         return period_label_zh(period)
     except PeriodError:
         return period
-
-
-def kind_label(kind: str | None) -> str:
-    return KIND_LABELS.get(kind or "", kind or "—")
 
 
 def indicator_label(name_zh: str, name_en: str | None) -> str:

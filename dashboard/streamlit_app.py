@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import auth, data
 from loaders.paths import database_path
-from loaders.store import StoreError
+from loaders.services import StoreError
 
 st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
 

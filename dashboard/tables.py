@@ -11,9 +11,9 @@ from dashboard.formatting import (
     indicator_label,
     is_missing,
     issue_label_from_key,
-    kind_label,
     period_label,
 )
+from loaders.periods import kind_label
 
 # The CSV a user downloads from the Trends page: these columns, in this order.
 CSV_COLUMNS = (

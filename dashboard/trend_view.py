@@ -22,10 +22,10 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.charts import trend_figure
-from dashboard.comparable import with_plot_columns
 from dashboard.tables import export_rows, trend_table
 from loaders.csv_safety import csv_bytes
 from loaders.paths import database_path
+from loaders.series import with_plot_columns
 
 # Keyed on data_version, so the TTL and the entry bound only limit memory held by old
 # versions and by selections nobody looks at any more.

@@ -13,38 +13,21 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from loaders.catalog import CatalogError, default_catalog
+from loaders.catalog import Catalog, CatalogError, load_catalog
 from loaders.errors import BriefError
 from loaders.models import Extraction
 from loaders.periods import PeriodError, period_label_zh
-from loaders.store import Store, StoreError
+from loaders.qualifiers import WORD_ZH
+from loaders.services.export import export_tables
+from loaders.services.ingest import FileOutcome, Overwrite, ingest_files, read_file
+from loaders.store import StoreError, open_store
 
-QUALIFIER_ZH = {"exact": "", "approx": "约", "more_than": "超过", "less_than": "不足"}
 # Long enough to recognise the sentence, short enough to keep one row per line.
 QUOTE_WIDTH = 36
 
 
 class CliError(Exception):
     """A failure to report as one line on stderr."""
-
-
-def _extract(path: Path) -> Extraction:
-    """Run the pipeline on one file; imported late so `export` works without it."""
-    if path.is_dir():
-        raise CliError(f"{path}: is a folder; pass the brief files in it (e.g. {path}/*)")
-    if not path.is_file():
-        raise CliError(f"{path}: no such file")
-    from loaders.pipeline import extract_file
-
-    try:
-        return extract_file(path)
-    except OSError as exc:
-        raise CliError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-
-
-def _naming(path: Path, message: str) -> str:
-    """Errors must name the file; the pipeline's usually do already."""
-    return message if path.name in message else f"{path}: {message}"
 
 
 def _width(text: str) -> int:
@@ -96,7 +79,7 @@ def _period_zh(period: str | None) -> str:
 
 def _value_text(value: float, high: float | None, unit: str, qualifier: str) -> str:
     amount = _number(value) if high is None else f"{_number(value)}–{_number(high)}"
-    return f"{QUALIFIER_ZH.get(qualifier, '')}{amount} {unit}"
+    return f"{WORD_ZH.get(qualifier, '')}{amount} {unit}"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -111,10 +94,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def format_extraction(extraction: Extraction) -> str:
+def format_extraction(extraction: Extraction, catalog: Catalog) -> str:
     """The readable form of `extract`: header, figures table, unassigned figures."""
     issue = extraction.issue
-    catalog = default_catalog().by_id()
+    by_id = catalog.by_id()
     total = f"（总第 {issue.total_number} 期）" if issue.total_number else ""
     out = [
         f"{issue.title} {issue.label_zh}{total}  {issue.published.isoformat()}  [{extraction.source_name}]",
@@ -124,7 +107,7 @@ def format_extraction(extraction: Extraction) -> str:
     ]
     rows = []
     for o in extraction.observations:
-        indicator = catalog.get(o.indicator)
+        indicator = by_id.get(o.indicator)
         rows.append(
             [
                 indicator.name_zh if indicator else o.indicator,
@@ -155,50 +138,59 @@ def format_extraction(extraction: Extraction) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    try:
-        extraction = _extract(path)
-    except BriefError as exc:
-        raise CliError(_naming(path, str(exc))) from exc
+    catalog = load_catalog()
+    extraction = read_file(Path(args.file), catalog)
     if args.json:
         print(json.dumps(extraction.to_public_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_extraction(extraction))
+        print(format_extraction(extraction, catalog))
     return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.files]
-    store = Store(args.db)
-    issues = {"new": 0, "replaced": 0, "unchanged": 0}
+    catalog = load_catalog()
+    issues = {"new": 0, "replaced": 0, "unchanged": 0, "kept": 0}
     points = {"new": 0, "revised": 0, "unchanged": 0}
-    failed: list[Path] = []
-    try:
+
+    def report(outcome: FileOutcome) -> None:
+        position = len(outcomes_seen) + 1
+        outcomes_seen.append(outcome)
+        prefix = f"[{position}/{len(paths)}] {outcome.path.name} …"
+        if outcome.error is not None:
+            print(f"{prefix} failed", flush=True)
+            print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+            return
+        result = outcome.result
+        assert result is not None
+        issues[result.status] += 1
+        points["new"] += result.new_points
+        points["revised"] += len(result.revised)
+        points["unchanged"] += result.unchanged_points
+        print(f"{prefix} {result.summary()}", flush=True)
+        for revision in result.revised:
+            print(
+                f"    revised {revision.indicator} {revision.period}: "
+                f"{_number(revision.old_value)} ({revision.old_issue}) -> "
+                f"{_number(revision.new_value)}"
+            )
+
+    outcomes_seen: list[FileOutcome] = []
+    with open_store(args.db) as store:
         print(f"store: {store.path}")
-        for position, path in enumerate(paths, start=1):
-            prefix = f"[{position}/{len(paths)}] {path.name} …"
-            try:
-                extraction = _extract(path)
-                result = store.ingest(extraction, actor=args.actor, force=args.force)
-            except (BriefError, StoreError, CliError) as exc:
-                failed.append(path)
-                print(f"{prefix} failed", flush=True)
-                print(f"error: {_naming(path, str(exc))}", file=sys.stderr, flush=True)
-                continue
-            issues[result.status] += 1
-            points["new"] += result.new_points
-            points["revised"] += len(result.revised)
-            points["unchanged"] += result.unchanged_points
-            print(f"{prefix} {result.summary()}", flush=True)
-            for revision in result.revised:
-                print(
-                    f"    revised {revision.indicator} {revision.period}: "
-                    f"{_number(revision.old_value)} ({revision.old_issue}) -> {_number(revision.new_value)}"
-                )
-    finally:
-        store.close()
+        outcomes = ingest_files(
+            store,
+            paths,
+            catalog,
+            actor=args.actor,
+            overwrite=Overwrite.ALWAYS if args.replace else Overwrite.BATCH,
+            force=args.force,
+            on_outcome=report,
+        )
+    failed = [outcome.path for outcome in outcomes if outcome.error is not None]
     print(
         f"issues: {issues['new']} new, {issues['replaced']} revised, {issues['unchanged']} unchanged"
+        + (f", {issues['kept']} kept" if issues["kept"] else "")
         + (f", {len(failed)} failed" if failed else "")
         + f"; points: {points['new']} new, {points['revised']} revised, {points['unchanged']} unchanged"
     )
@@ -217,7 +209,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     if not folder.is_dir():
         raise CliError(f"{folder}: not a directory")
-    report = evaluate_dir(folder)
+    report = evaluate_dir(folder, load_catalog())
     if args.json:
         payload = report.to_json()
         print(
@@ -231,9 +223,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    # Read-only: exporting must never create a database or rewrite its catalog.
-    with Store(args.db, read_only=True) as store:
-        written = store.export_csv(args.outdir)
+    # Read-only: exporting must never create a database or change its catalog.
+    with open_store(args.db, read_only=True) as store:
+        written = export_tables(store, args.outdir)
     for path in written:
         print(path)
     return 0
@@ -260,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="re-store files already stored unchanged (after the extraction rules improved)",
+    )
+    ingest.add_argument(
+        "--replace",
+        action="store_true",
+        help="also overwrite issues an editor committed after review, and store retracted ones",
     )
     ingest.set_defaults(handler=cmd_ingest)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -105,11 +104,7 @@ def parse_catalog(text: str, path: Path = CATALOG_PATH) -> Catalog:
 
 
 def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
+    """Read and validate a catalog file (data/catalog.yaml by default); callers pass the
+    result on explicitly: there is no process-wide catalog."""
     path = Path(path)
     return parse_catalog(path.read_text(encoding="utf-8"), path)
-
-
-@lru_cache(maxsize=1)
-def default_catalog() -> Catalog:
-    """The project's catalog, parsed once per process."""
-    return load_catalog(CATALOG_PATH)

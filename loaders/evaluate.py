@@ -17,7 +17,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from loaders.catalog import Catalog, default_catalog
+from loaders.catalog import Catalog
 from loaders.errors import BriefError
 from loaders.periods import PeriodError, parse_period
 from loaders.pipeline import extract_file
@@ -204,8 +204,7 @@ def _expected_for(path: Path) -> Path | None:
         stem = stem.rsplit(".", 1)[0]
 
 
-def evaluate_file(path: Path, expected_path: Path, catalog: Catalog | None = None) -> FileScore:
-    catalog = catalog or default_catalog()
+def evaluate_file(path: Path, expected_path: Path, catalog: Catalog) -> FileScore:
     try:
         data = json.loads(Path(expected_path).read_text(encoding="utf-8"))
         expected = _expected_items(data)
@@ -235,9 +234,8 @@ def evaluate_file(path: Path, expected_path: Path, catalog: Catalog | None = Non
     return score
 
 
-def evaluate_dir(directory: Path, catalog: Catalog | None = None) -> EvaluationReport:
+def evaluate_dir(directory: Path, catalog: Catalog) -> EvaluationReport:
     """Score every labelled brief of a directory."""
-    catalog = catalog or default_catalog()
     report = EvaluationReport()
     for path, expected in brief_files(Path(directory)):
         report.files.append(evaluate_file(path, expected, catalog))

@@ -279,6 +279,7 @@ def _observation(
         span_end=0,
         figure_text=value_text,
         period_text=period_text,
+        origin="typed",
     )
 
 

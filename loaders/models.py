@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +58,11 @@ class Provenance(BaseModel):
     span_end: int
 
 
+# Where a stored figure came from: as the loaders extracted it, changed or assigned by an
+# editor in the review, or typed in a figures table.
+Origin = Literal["extracted", "reviewed", "typed"]
+
+
 class Observation(Provenance):
     """A figure mapped onto a catalog indicator, value in the catalog unit."""
 
@@ -72,6 +78,7 @@ class Observation(Provenance):
     period_text: str = ""
     # Upper bound of a range (55-60%); value holds the lower bound.
     value_high: float | None = None
+    origin: Origin = "extracted"
 
 
 class UnassignedFigure(Provenance):

@@ -29,6 +29,11 @@ KIND_LABELS = {
 }
 
 
+def kind_label(kind: str | None) -> str:
+    """The Chinese label of a kind of period ("季度"); the kind itself when unknown."""
+    return KIND_LABELS.get(kind or "", kind or "—")
+
+
 class PeriodError(ValueError):
     """A period string outside the grammar."""
 

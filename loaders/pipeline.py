@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from loaders.catalog import Catalog, default_catalog
+from loaders.catalog import Catalog
 from loaders.cleaning import clean_text
 from loaders.figures import extract_figures
 from loaders.models import Extraction
@@ -13,9 +13,8 @@ from loaders.reading import read_brief_text
 from loaders.structure import parse_structure
 
 
-def extract_bytes(data: bytes, filename: str, catalog: Catalog | None = None) -> Extraction:
+def extract_bytes(data: bytes, filename: str, catalog: Catalog) -> Extraction:
     """Run the whole extraction on a file's bytes; BriefError subclasses on bad input."""
-    catalog = catalog or default_catalog()
     raw = read_brief_text(data, filename)
     text = clean_text(raw)
     header, articles = parse_structure(text, source=filename)
@@ -31,6 +30,6 @@ def extract_bytes(data: bytes, filename: str, catalog: Catalog | None = None) ->
     )
 
 
-def extract_file(path: Path | str, catalog: Catalog | None = None) -> Extraction:
+def extract_file(path: Path | str, catalog: Catalog) -> Extraction:
     path = Path(path)
     return extract_bytes(path.read_bytes(), path.name, catalog)

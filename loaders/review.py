@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from loaders import units
-from loaders.catalog import Catalog, default_catalog
+from loaders.catalog import Catalog
 from loaders.missing import is_blank, text_or_empty
 from loaders.periods import PeriodError, parse_period
 from loaders.qualifiers import Qualifier, parse_qualifier
@@ -91,7 +91,7 @@ class ReviewRow(BaseModel):
         text = text_or_empty(value)
         if not text:
             raise ValueError("缺少指标：请选择一个目录中的指标")
-        catalog: Catalog = (info.context or {}).get("catalog") or default_catalog()
+        catalog: Catalog = (info.context or {})["catalog"]
         if catalog.get(text) is None:
             raise ValueError(f"未知指标 {text!r}（不在目录 data/catalog.yaml 中）")
         return text

@@ -17,8 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from loaders.catalog import load_catalog
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
-from loaders.store import Store
+from loaders.services.ingest import ingest
+from loaders.store import open_store
+
+# The curated catalog, read once for the whole suite and passed explicitly.
+CATALOG = load_catalog()
 
 
 @dataclass
@@ -294,9 +299,9 @@ def issue_2021_29() -> Extraction:
 def dashboard_db(tmp_path: Path) -> Path:
     """A DuckDB file holding issues 2021-15 and 2021-29 (closed, ready to reopen)."""
     path = tmp_path / "dashboard.duckdb"
-    with Store(path) as store:
-        store.ingest(issue_2021_15(), actor="test")
-        store.ingest(issue_2021_29(), actor="test")
+    with open_store(path) as store:
+        ingest(store, issue_2021_15(), CATALOG, actor="test")
+        ingest(store, issue_2021_29(), CATALOG, actor="test")
     return path
 
 
@@ -304,7 +309,7 @@ def dashboard_db(tmp_path: Path) -> Path:
 def empty_db(tmp_path: Path) -> Path:
     """A DuckDB file with the schema and catalog but no issue."""
     path = tmp_path / "empty.duckdb"
-    Store(path).close()
+    open_store(path).close()
     return path
 
 

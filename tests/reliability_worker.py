@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import synthetic_extraction  # noqa: E402
-from loaders.store import Store, StoreError  # noqa: E402
+from loaders.catalog import load_catalog  # noqa: E402
+from loaders.services.export import export_tables  # noqa: E402
+from loaders.services.ingest import ingest as store_issue  # noqa: E402
+from loaders.store import StoreError, open_store  # noqa: E402
+
+CATALOG = load_catalog()
 
 
 def ingest(db: str, first: int, count: int, n_obs: int) -> int:
@@ -38,10 +43,10 @@ def ingest(db: str, first: int, count: int, n_obs: int) -> int:
 
 
 def ingest_all(db: str, extractions: list) -> int:
-    store = Store(db)
+    store = open_store(db)
     print("READY", flush=True)
     for extraction in extractions:
-        result = store.ingest(extraction, actor="reliability-worker")
+        result = store_issue(store, extraction, CATALOG, actor="reliability-worker")
         print(f"ACK {result.issue_key}", flush=True)
     store.close()
     print("DONE", flush=True)
@@ -73,7 +78,7 @@ def serve(db: str) -> int:
 
 def try_open(db: str) -> int:
     try:
-        store = Store(db)
+        store = open_store(db)
     except StoreError as exc:
         print(f"REFUSED {exc}", flush=True)
         return 3
@@ -93,8 +98,8 @@ DISK_FULL_HEADROOM = 64 * 1024
 def disk_full(db: str, before_dir: str, after_dir: str, n_obs: int) -> int:
     big = synthetic_extraction(DISK_FULL_BIG_SEQ, DISK_FULL_BIG_OBS)
     small = synthetic_extraction(DISK_FULL_NEXT_SEQ, n_obs)
-    store = Store(db)
-    store.export_csv(before_dir)
+    store = open_store(db)
+    export_tables(store, before_dir)
     wal = Path(db + ".wal")
     largest = max(os.path.getsize(db), wal.stat().st_size if wal.exists() else 0)
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
@@ -102,14 +107,14 @@ def disk_full(db: str, before_dir: str, after_dir: str, n_obs: int) -> int:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (largest + DISK_FULL_HEADROOM, hard))
     try:
-        store.ingest(big, actor="reliability-worker")
+        store_issue(store, big, CATALOG, actor="reliability-worker")
         print("STORED-BIG", flush=True)
     except StoreError as exc:
         print(f"ERROR {exc}", flush=True)
     # The disk has room again (someone deleted files); the same Store object carries on.
     resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-    store.export_csv(after_dir)
-    result = store.ingest(small, actor="reliability-worker")
+    export_tables(store, after_dir)
+    result = store_issue(store, small, CATALOG, actor="reliability-worker")
     print(f"ACK {result.issue_key} {result.status}", flush=True)
     store.close()
     return 0

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from bench.serve import CHART_DRAWN_JS
-from dashboard.comparable import period_midpoint
 from dashboard.tables import CSV_COLUMNS
-from loaders.store import Store
+from loaders.series import period_midpoint
+from loaders.store import open_store, queries
 from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
@@ -43,10 +43,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def expected(sample_db: Path) -> dict:
     """What the store holds, read before the server takes the file's lock."""
-    with Store(sample_db) as store:
+    with open_store(sample_db) as store:
         return {
-            "series": store.series(TREND_IDS),
-            "issues": store.issues(),
+            "series": queries.series(store, TREND_IDS),
+            "issues": queries.issues(store),
         }
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog import CatalogError, default_catalog, load_catalog
+from loaders.catalog import CatalogError, load_catalog
+from tests.conftest import CATALOG
 
 FIXTURES = Path(__file__).parent / "data" / "catalog"
 
@@ -34,12 +35,12 @@ REQUIRED_UNITS = {
 
 
 def test_project_catalog_has_every_required_indicator_with_its_unit():
-    catalog = default_catalog()
+    catalog = CATALOG
     assert {i.id: i.unit for i in catalog.indicators if i.id in REQUIRED_UNITS} == REQUIRED_UNITS
 
 
 def test_every_indicator_is_described_in_both_languages():
-    for indicator in default_catalog().indicators:
+    for indicator in CATALOG.indicators:
         assert indicator.name_zh and indicator.name_en and indicator.description
         assert indicator.aliases, indicator.id
 

@@ -12,9 +12,10 @@ import pytest
 from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
 
 import loaders.__main__ as cli
+import loaders.services.ingest as ingest_service
 from loaders.errors import BriefStructureError
 from loaders.models import Extraction
-from loaders.store import Store
+from loaders.store import open_store, queries
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "briefs" / "2021-15.txt"
@@ -27,11 +28,11 @@ NOT_A_BRIEF = ROOT / "tests" / "data" / "store" / "not_a_brief.txt"
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Files named like the built Extractions; the CLI logic is tested apart from extraction."""
     outcomes: dict[str, Extraction | Exception] = {}
-    real_extract = cli._extract
+    real_read = ingest_service.read_file
 
-    def fake_extract(path: Path) -> Extraction:
+    def fake_read(path: Path, catalog) -> Extraction:
         if path.name not in outcomes:
-            return real_extract(path)
+            return real_read(path, catalog)
         outcome = outcomes[path.name]
         if isinstance(outcome, Exception):
             raise outcome
@@ -42,7 +43,8 @@ def fake_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
         (tmp_path / name).write_text("placeholder", encoding="utf-8")
         return str(tmp_path / name)
 
-    monkeypatch.setattr(cli, "_extract", fake_extract)
+    monkeypatch.setattr(ingest_service, "read_file", fake_read)
+    monkeypatch.setattr(cli, "read_file", fake_read)
     return add
 
 
@@ -58,9 +60,9 @@ def test_ingest_reports_progress_and_summary(fake_pipeline, tmp_path: Path, caps
 
     assert cli.main(["ingest", *files, "--db", db]) == 0
     assert "issues: 0 new, 0 revised, 2 unchanged" in capsys.readouterr().out
-    with Store(db) as store:
-        assert store.issues()["issue_key"].tolist() == ["2021-29", "2021-15"]
-        assert store.audit_log()["actor"].tolist() == ["cli", "cli"]
+    with open_store(db) as store:
+        assert queries.issues(store)["issue_key"].tolist() == ["2021-29", "2021-15"]
+        assert queries.audit_log(store)["actor"].tolist() == ["cli", "cli"]
 
 
 def test_ingest_force_restores_an_unchanged_file(fake_pipeline, tmp_path: Path, capsys) -> None:
@@ -69,8 +71,11 @@ def test_ingest_force_restores_an_unchanged_file(fake_pipeline, tmp_path: Path, 
     cli.main(["ingest", file, "--db", db])
     assert cli.main(["ingest", file, "--db", db, "--force", "--actor", "make"]) == 0
     assert "issues: 0 new, 1 revised" in capsys.readouterr().out
-    with Store(db) as store:
-        assert store.audit_log()[["action", "actor"]].values.tolist()[0] == ["replace", "make"]
+    with open_store(db) as store:
+        assert queries.audit_log(store)[["action", "actor"]].values.tolist()[0] == [
+            "replace",
+            "make",
+        ]
 
 
 def test_bad_files_are_named_and_the_rest_are_stored(fake_pipeline, tmp_path: Path, capsys) -> None:
@@ -93,8 +98,8 @@ def test_bad_files_are_named_and_the_rest_are_stored(fake_pipeline, tmp_path: Pa
     assert errors[3].startswith("error: 3 file(s) not stored")
     assert "Traceback" not in captured.err
     assert "issues: 1 new, 0 revised, 0 unchanged, 3 failed" in captured.out
-    with Store(db) as store:
-        assert store.issues()["issue_key"].tolist() == ["2021-15"]
+    with open_store(db) as store:
+        assert queries.issues(store)["issue_key"].tolist() == ["2021-15"]
 
 
 def test_extract_json_prints_the_public_shape(fake_pipeline, capsys) -> None:
@@ -165,7 +170,7 @@ def test_export_writes_csv_with_bom(fake_pipeline, tmp_path: Path, capsys) -> No
 
 def test_locked_database_is_one_clear_line(tmp_path: Path) -> None:
     db = tmp_path / "held.duckdb"
-    Store(db).close()
+    open_store(db).close()
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -211,10 +216,10 @@ def test_real_sample_brief_through_the_cli(tmp_path: Path) -> None:
         [sys.executable, "-m", "loaders", "ingest", str(SAMPLE), "--db", str(db)], **env_run
     )
     assert "issues: 0 new, 0 revised, 1 unchanged" in second.stdout
-    with Store(db) as store:
-        header = store.issue("2021-15")
+    with open_store(db) as store:
+        header = queries.issue(store, "2021-15")
         assert header is not None and header["total_number"] == 460
-        assert len(store.observations_for_issue("2021-15")) > 0
+        assert len(queries.observations_for_issue(store, "2021-15")) > 0
 
 
 def test_real_bad_file_is_named_and_the_good_one_stored(tmp_path: Path, capsys) -> None:
@@ -223,8 +228,8 @@ def test_real_bad_file_is_named_and_the_good_one_stored(tmp_path: Path, capsys) 
     captured = capsys.readouterr()
     assert captured.err.splitlines()[0].startswith("error: not_a_brief.txt: ")
     assert "[2/2] 2021-15.txt … new:" in captured.out
-    with Store(db) as store:
-        assert store.issues()["issue_key"].tolist() == ["2021-15"]
+    with open_store(db) as store:
+        assert queries.issues(store)["issue_key"].tolist() == ["2021-15"]
 
 
 def test_real_extract_table_and_json(capsys) -> None:

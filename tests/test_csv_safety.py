@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from loaders.csv_safety import csv_bytes, csv_cell, escape_text, formula_problem
-from loaders.store import Store
-from tests.conftest import issue_2021_15
+from loaders.services.export import export_tables
+from loaders.services.ingest import ingest
+from loaders.store import open_store
+from tests.conftest import CATALOG, issue_2021_15
 
 FORMULA = '=HYPERLINK("http://example.com/x","点击")'
 
@@ -81,9 +83,9 @@ def test_store_export_escapes_text_but_not_numbers(tmp_path):
         update={"quote": FORMULA, "article": "+x", "value": -0.5}
     )
     issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
-    with Store(tmp_path / "s.duckdb") as store:
-        store.ingest(issue, actor="@editor")
-        store.export_csv(tmp_path / "out")
+    with open_store(tmp_path / "s.duckdb") as store:
+        ingest(store, issue, CATALOG, actor="@editor")
+        export_tables(store, tmp_path / "out")
     observations = _rows(tmp_path / "out" / "observations.csv")
     row = observations[0]
     assert (row["quote"], row["article"], row["value"]) == ("'" + FORMULA, "'+x", "-0.5")

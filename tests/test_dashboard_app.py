@@ -21,7 +21,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.tables import CSV_COLUMNS
 from loaders.models import Extraction
-from loaders.store import Store
+from loaders.services.ingest import ingest, retract
+from loaders.store import open_store, queries
+from tests.conftest import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "streamlit_app.py"
@@ -104,8 +106,8 @@ def _texts(at: AppTest, kind: str) -> list[str]:
 def test_overview_shows_a_card_per_indicator_grouped_by_category(app_db: Path) -> None:
     at = _open()
     assert at.title[0].value == "概览"
-    with Store(app_db) as store:
-        catalog = store.indicators()
+    with open_store(app_db) as store:
+        catalog = queries.indicators(store)
     assert [h.value for h in at.subheader] == list(dict.fromkeys(catalog["category"]))
     metrics = {metric.label: metric for metric in at.metric}
     assert set(metrics) == set(catalog["name_zh"])
@@ -134,8 +136,8 @@ def test_overview_sparkline_holds_the_comparable_series(app_db: Path) -> None:
 def test_overview_flags_a_latest_value_that_issues_disagree_on(
     app_db: Path, revising_issue: Extraction
 ) -> None:
-    with Store(app_db) as store:
-        store.ingest(revising_issue, actor="test")
+    with open_store(app_db) as store:
+        ingest(store, revising_issue, CATALOG, actor="test")
     at = _open()
     revenue = next(m for m in at.metric if m.label == "物流业总收入")
     assert revenue.value == "2.8 万亿元"
@@ -163,8 +165,8 @@ def test_trends_from_url_plots_the_store_rows_and_offers_them_as_csv(
 
     (chart,) = at.get("plotly_chart")
     figure = json.loads(chart.proto.spec)
-    with Store(app_db) as store:
-        expected = store.series(ids)
+    with open_store(app_db) as store:
+        expected = queries.series(store, ids)
     plotted = sorted(
         (trace["meta"]["indicator"], period, y)
         for trace in figure["data"]
@@ -319,8 +321,8 @@ def test_issues_selection_goes_into_the_url(app_db: Path) -> None:
 
 def test_issues_page_survives_the_open_issue_being_retracted(app_db: Path) -> None:
     at = _open("issues", issue="2021-15")
-    with Store(app_db) as store:
-        assert store.retract_issue("2021-15", actor="test")
+    with open_store(app_db) as store:
+        assert retract(store, "2021-15", actor="test", role="editor")
     at.query_params.clear()
     _run(at, "issues")
     assert at.selectbox(key="issues_selected").value == "2021-29"
@@ -338,8 +340,8 @@ def test_issues_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
 def test_catalog_shows_definitions_and_coverage(app_db: Path) -> None:
     at = _open("catalog")
     table = at.dataframe[0].value
-    with Store(app_db) as store:
-        coverage = store.coverage()
+    with open_store(app_db) as store:
+        coverage = queries.coverage(store)
     assert list(table["编号"]) == list(coverage["id"])
     row = table[table["编号"] == "logistics_total"].iloc[0]
     assert (row["单位"], row["类型"], row["数据点"]) == ("万亿元", "流量", 3)
@@ -369,8 +371,8 @@ def test_a_newly_committed_issue_shows_on_the_next_run(
 ) -> None:
     at = _open("trends", indicators="logistics_total")
     assert "2021年1—9月" not in set(at.dataframe[0].value["期间"])
-    with Store(app_db) as store:
-        store.ingest(later_issue, actor="test")
+    with open_store(app_db) as store:
+        ingest(store, later_issue, CATALOG, actor="test")
     _run(at, "trends")
     assert "2021年1—9月" in set(at.dataframe[0].value["期间"])
 

@@ -12,7 +12,7 @@ import pytest
 from dashboard.tables import CSV_COLUMNS, export_rows
 from loaders.csv_safety import csv_bytes as to_csv_bytes
 from loaders.csv_safety import csv_cell
-from loaders.store import Store
+from loaders.store import open_store, queries
 
 
 def _series_row(**overrides: object) -> dict:
@@ -103,8 +103,8 @@ def test_commas_quotes_and_newlines_in_text_survive_a_round_trip() -> None:
 
 
 def test_export_of_store_rows_keeps_every_row(dashboard_db) -> None:
-    with Store(dashboard_db) as store:
-        series = store.series(["logistics_total", "telecom_ma_value"])
+    with open_store(dashboard_db) as store:
+        series = queries.series(store, ["logistics_total", "telecom_ma_value"])
     rows = list(csv.DictReader(io.StringIO(to_csv_bytes(export_rows(series)).decode("utf-8-sig"))))
     assert [(r["indicator"], r["period"], float(r["value"])) for r in rows] == list(
         zip(series["indicator"], series["period"], series["value"], strict=True)

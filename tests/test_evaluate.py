@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-from loaders.catalog import default_catalog
 from loaders.evaluate import (
     EvaluationReport,
     ScoredItem,
@@ -13,6 +12,7 @@ from loaders.evaluate import (
     score_observations,
     values_agree,
 )
+from tests.conftest import CATALOG
 
 DATA = Path(__file__).parent / "data" / "eval"
 
@@ -40,7 +40,7 @@ def item(
 
 
 def test_matching_is_one_to_one_and_checks_forecast_flags():
-    catalog = default_catalog()
+    catalog = CATALOG
     expected = [
         item(),
         item(indicator="ai_rd_platform_market", period="2025", value=15.5, forecast=True),
@@ -58,7 +58,7 @@ def test_matching_is_one_to_one_and_checks_forecast_flags():
 
 
 def test_qualifier_accuracy_is_over_matches():
-    catalog = default_catalog()
+    catalog = CATALOG
     score = score_observations([item(qualifier="approx")], [item(qualifier="exact")], catalog)
     assert score.matched == 1 and score.qualifier_accuracy == 0.0
     assert score.qualifier_errors
@@ -78,7 +78,7 @@ def test_evaluate_dir_scores_files_and_reports_misses(tmp_path):
     (tmp_path / "issue.expected.json").write_text(json.dumps(expected), encoding="utf-8")
     (tmp_path / "unlabelled.txt").write_text(brief, encoding="utf-8")
 
-    report = evaluate_dir(tmp_path)
+    report = evaluate_dir(tmp_path, CATALOG)
     assert [f.name for f in report.files] == ["issue.txt"]
     score = report.files[0]
     assert score.expected == 18 and score.matched == 17
@@ -103,7 +103,7 @@ def test_a_broken_expected_file_is_reported_not_raised(tmp_path):
         (DATA / "2021-29.txt").read_text(encoding="utf-8"), encoding="utf-8"
     )
     (tmp_path / "issue.expected.json").write_text("{not json", encoding="utf-8")
-    report = evaluate_dir(tmp_path)
+    report = evaluate_dir(tmp_path, CATALOG)
     assert report.files[0].error and "issue.expected.json" in report.files[0].error
     assert "error:" in format_report(report)
 
@@ -115,7 +115,7 @@ def test_copies_in_other_encodings_share_the_original_labels(tmp_path):
     labels = (DATA / "2021-29.expected.json").read_text(encoding="utf-8")
     (tmp_path / "2021-29.expected.json").write_text(labels, encoding="utf-8")
 
-    report = evaluate_dir(tmp_path)
+    report = evaluate_dir(tmp_path, CATALOG)
 
     assert [f.name for f in report.files] == ["2021-29.gbk.txt", "2021-29.txt"]
     assert report.precision == 1.0 and report.recall == 1.0

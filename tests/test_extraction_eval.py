@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog import default_catalog
 from loaders.evaluate import brief_files, evaluate_file
 from loaders.pipeline import extract_file
+from tests.conftest import CATALOG
 
 EVAL_DIR = Path(__file__).parent / "data" / "eval"
 BRIEFS = brief_files(EVAL_DIR)
@@ -20,7 +20,7 @@ def test_the_real_issue_and_the_practice_issues_are_present():
 
 @pytest.mark.parametrize(("brief", "expected"), BRIEFS, ids=[b.name for b, _ in BRIEFS])
 def test_precision_recall_and_qualifiers_are_perfect(brief, expected):
-    score = evaluate_file(brief, expected, default_catalog())
+    score = evaluate_file(brief, expected, CATALOG)
     assert score.error is None
     assert score.header_ok, score.header_diffs
     assert score.extras == [], score.extras
@@ -31,14 +31,14 @@ def test_precision_recall_and_qualifiers_are_perfect(brief, expected):
 
 def test_the_sample_brief_in_data_scores_the_same():
     sample = Path(__file__).parents[1] / "data" / "briefs" / "2021-15.txt"
-    score = evaluate_file(sample, EVAL_DIR / "2021-15.expected.json", default_catalog())
+    score = evaluate_file(sample, EVAL_DIR / "2021-15.expected.json", CATALOG)
     assert (score.precision, score.recall, score.qualifier_accuracy) == (1.0, 1.0, 1.0)
 
 
 @pytest.mark.parametrize(("brief", "expected"), BRIEFS, ids=[b.name for b, _ in BRIEFS])
 def test_every_observation_quotes_its_sentence_in_the_cleaned_text(brief, expected):
-    extraction = extract_file(brief)
-    catalog = default_catalog()
+    extraction = extract_file(brief, CATALOG)
+    catalog = CATALOG
     for obs in extraction.observations + extraction.unassigned:
         assert extraction.clean_text[obs.span_start : obs.span_end] == obs.quote
         assert obs.figure_text and obs.figure_text in obs.quote
@@ -54,7 +54,7 @@ def test_every_observation_quotes_its_sentence_in_the_cleaned_text(brief, expect
 
 def test_one_value_per_series_and_period():
     for brief, _ in BRIEFS:
-        observations = extract_file(brief).observations
+        observations = extract_file(brief, CATALOG).observations
         keys = [(o.indicator, o.period, o.forecast) for o in observations]
         assert len(keys) == len(set(keys)), brief.name
 
@@ -91,7 +91,7 @@ def _full_width_copy(source: Path, target: Path) -> None:
 def test_other_encodings_and_formats_score_the_same(tmp_path, stem, suffix, make):
     brief = tmp_path / f"copy{suffix}"
     make(EVAL_DIR / f"{stem}.txt", brief)
-    score = evaluate_file(brief, EVAL_DIR / f"{stem}.expected.json", default_catalog())
+    score = evaluate_file(brief, EVAL_DIR / f"{stem}.expected.json", CATALOG)
     assert (score.precision, score.recall, score.qualifier_accuracy) == (1.0, 1.0, 1.0)
     assert score.header_ok
 

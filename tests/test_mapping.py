@@ -4,15 +4,15 @@ from datetime import date
 
 import pytest
 
-from loaders.catalog import default_catalog
 from loaders.figures import extract_figures
 from loaders.models import Article, IssueHeader
+from tests.conftest import CATALOG
 
 
 def run(text: str, published: date = date(2022, 6, 20), title: str = "动态"):
     header = IssueHeader(title="产业创新动态", year=published.year, number=9, published=published)
     article = Article(index=0, title=title, editor="某某", text=text, start=10, end=10 + len(text))
-    return extract_figures(header, [article], default_catalog())
+    return extract_figures(header, [article], CATALOG)
 
 
 def mapped(text: str, **kwargs) -> set[tuple]:

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import synthetic_extraction
-from loaders.catalog import default_catalog
-from loaders.store import Store
+from loaders.services.ingest import ingest
+from loaders.store import Store, open_store, queries
+from tests.conftest import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "tests" / "reliability_worker.py"
@@ -41,13 +42,13 @@ def _worker(*args: str, **kwargs) -> subprocess.Popen:
 
 
 def _rows_per_issue(store: Store) -> dict[str, int]:
-    frame = store.series(default_catalog().ids())
+    frame = queries.series(store, CATALOG.ids())
     return frame.groupby("issue_key").size().to_dict()
 
 
 def _assert_complete(store: Store, n_obs: int) -> dict[str, int]:
     """Every stored issue has all of its observations; returns issue_key -> figure_count."""
-    issues = store.issues()
+    issues = queries.issues(store)
     counts = dict(zip(issues["issue_key"], issues["figure_count"], strict=True))
     partial = {key: count for key, count in counts.items() if count != n_obs}
     assert partial == {}, f"partial issues after reopening: {partial}"
@@ -58,7 +59,7 @@ def _assert_complete(store: Store, n_obs: int) -> dict[str, int]:
 
 
 def test_readers_never_see_part_of_an_issue_while_a_writer_commits(tmp_path):
-    store = Store(tmp_path / "shared.duckdb")
+    store = open_store(tmp_path / "shared.duckdb")
     stop = threading.Event()
     errors: list[BaseException] = []
     partial_snapshots: list[dict[str, int]] = []
@@ -73,7 +74,7 @@ def test_readers_never_see_part_of_an_issue_while_a_writer_commits(tmp_path):
                 bad = {key: n for key, n in counts.items() if n != N_OBS}
                 if bad:
                     partial_snapshots.append(bad)
-                issues = store.issues()
+                issues = queries.issues(store)
                 bad_issues = issues[issues["figure_count"] != N_OBS]
                 if len(bad_issues):
                     partial_snapshots.append(
@@ -90,11 +91,16 @@ def test_readers_never_see_part_of_an_issue_while_a_writer_commits(tmp_path):
             # Bounded: 2.5 s but at least 10 issues (a busy machine), never more than 400.
             deadline = time.monotonic() + 2.5
             while (time.monotonic() < deadline or seq < 10) and seq < 400:
-                store.ingest(synthetic_extraction(seq, N_OBS), actor="writer")
+                ingest(store, synthetic_extraction(seq, N_OBS), CATALOG, actor="writer")
                 committed.append(synthetic_extraction(seq, N_OBS).issue.key)
                 if seq % 5 == 4:
                     # A replacement deletes and re-inserts an issue's rows: the riskiest write.
-                    result = store.ingest(synthetic_extraction(seq - 2, N_OBS, variant=1))
+                    result = ingest(
+                        store,
+                        synthetic_extraction(seq - 2, N_OBS, variant=1),
+                        CATALOG,
+                        actor="test",
+                    )
                     assert result.status == "replaced"
                 seq += 1
         except BaseException as exc:  # noqa: BLE001
@@ -130,7 +136,7 @@ ISSUES_PER_ROUND = 200  # more than a worker can commit before its kill
 
 def test_writer_killed_with_sigkill_loses_nothing_acknowledged(tmp_path):
     db = tmp_path / "killed.duckdb"
-    Store(db).close()
+    open_store(db).close()
     rng = random.Random(20211015)
     acknowledged: set[str] = set()
     killed_mid_run = 0
@@ -162,17 +168,19 @@ def test_writer_killed_with_sigkill_loses_nothing_acknowledged(tmp_path):
             acks = [line.split()[1] for line in lines if line.startswith("ACK ")]
             acknowledged.update(acks)
 
-            with Store(db) as store:
+            with open_store(db) as store:
                 counts = _assert_complete(store, N_OBS)
                 missing = acknowledged - set(counts)
                 assert missing == set(), f"round {round_no}: acknowledged but lost: {missing}"
                 # The commit in flight at the kill either landed whole or not at all;
                 # committing it (and an acknowledged one) again leaves exactly one copy.
                 in_flight = synthetic_extraction(first + len(acks), N_OBS)
-                again = store.ingest(in_flight, actor="test")
+                again = ingest(store, in_flight, CATALOG, actor="test")
                 assert again.status in {"new", "unchanged"}
                 if acks:
-                    repeat = store.ingest(synthetic_extraction(first, N_OBS), actor="test")
+                    repeat = ingest(
+                        store, synthetic_extraction(first, N_OBS), CATALOG, actor="test"
+                    )
                     assert repeat.status == "unchanged"
                 counts = _assert_complete(store, N_OBS)
                 acknowledged.add(in_flight.issue.key)
@@ -188,8 +196,8 @@ def test_writer_killed_with_sigkill_loses_nothing_acknowledged(tmp_path):
 
 def test_second_process_is_refused_clearly_and_the_holder_keeps_serving(tmp_path):
     db = tmp_path / "held.duckdb"
-    with Store(db) as app_store:
-        app_store.ingest(synthetic_extraction(0, N_OBS))
+    with open_store(db) as app_store:
+        ingest(app_store, synthetic_extraction(0, N_OBS), CATALOG, actor="test")
         proc = _worker("open", str(db))
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 3, err
@@ -198,7 +206,9 @@ def test_second_process_is_refused_clearly_and_the_holder_keeps_serving(tmp_path
         assert "in use by another program" in out
         # The app that holds the file reads and writes as before.
         assert _rows_per_issue(app_store) == {synthetic_extraction(0, N_OBS).issue.key: N_OBS}
-        assert app_store.ingest(synthetic_extraction(1, N_OBS)).status == "new"
+        assert (
+            ingest(app_store, synthetic_extraction(1, N_OBS), CATALOG, actor="test").status == "new"
+        )
         assert len(_rows_per_issue(app_store)) == 2
 
 
@@ -207,7 +217,7 @@ def test_second_process_is_refused_clearly_and_the_holder_keeps_serving(tmp_path
 
 @pytest.mark.parametrize("same_content", [True, False], ids=["same-file", "different-files"])
 def test_two_editors_committing_one_issue_leave_one_copy(tmp_path, same_content):
-    with Store(tmp_path / "editors.duckdb") as store:
+    with open_store(tmp_path / "editors.duckdb") as store:
         for seq in range(8):
             versions = [
                 synthetic_extraction(seq, N_OBS),
@@ -220,7 +230,7 @@ def test_two_editors_committing_one_issue_leave_one_copy(tmp_path, same_content)
             def commit(extraction, barrier=barrier, statuses=statuses, errors=errors):
                 try:
                     barrier.wait(timeout=10)
-                    statuses.append(store.ingest(extraction, actor="editor").status)
+                    statuses.append(ingest(store, extraction, CATALOG, actor="editor").status)
                 except BaseException as exc:  # noqa: BLE001
                     errors.append(exc)
 
@@ -233,8 +243,8 @@ def test_two_editors_committing_one_issue_leave_one_copy(tmp_path, same_content)
             expected_second = "unchanged" if same_content else "replaced"
             assert sorted(statuses) == sorted(["new", expected_second])
             key = versions[0].issue.key
-            assert (store.issues()["issue_key"] == key).sum() == 1
-            stored = store.observations_for_issue(key)
+            assert (queries.issues(store)["issue_key"] == key).sum() == 1
+            stored = queries.observations_for_issue(store, key)
             assert len(stored) == N_OBS
             # One whole version, never a mix of the two editors' figures.
             values = sorted(stored["value"])
@@ -247,9 +257,9 @@ def test_two_editors_committing_one_issue_leave_one_copy(tmp_path, same_content)
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs POSIX file-size limits")
 def test_disk_full_during_a_commit_is_a_clear_error_and_the_store_carries_on(tmp_path):
     db = tmp_path / "full.duckdb"
-    with Store(db) as store:
+    with open_store(db) as store:
         for seq in range(3):
-            store.ingest(synthetic_extraction(seq, N_OBS))
+            ingest(store, synthetic_extraction(seq, N_OBS), CATALOG, actor="test")
     before, after = tmp_path / "before", tmp_path / "after"
     proc = _worker("disk-full", str(db), str(before), str(after), str(N_OBS))
     out, err = proc.communicate(timeout=120)
@@ -268,6 +278,6 @@ def test_disk_full_during_a_commit_is_a_clear_error_and_the_store_carries_on(tmp
     assert (mismatch, errs) == ([], [])
     # Recovered without a restart: the same Store object committed the next issue.
     assert lines[-1] == "ACK 2001-09 new"
-    with Store(db) as store:
+    with open_store(db) as store:
         counts = _assert_complete(store, N_OBS)
         assert sorted(counts) == ["2001-01", "2001-02", "2001-03", "2001-09"]

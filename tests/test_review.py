@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from loaders.catalog import default_catalog
 from loaders.review import RowError, UnitError, convert_unit, validate_rows
+from tests.conftest import CATALOG
 
-CATALOG = default_catalog()
+CATALOG = CATALOG
 
 
 def row(**fields):

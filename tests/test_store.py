@@ -14,58 +14,69 @@ import pandas as pd
 import pytest
 from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
 
+from loaders.catalog import Catalog
 from loaders.models import Extraction
-from loaders.store import TABLES, Store, StoreError
+from loaders.series import latest_cards, with_plot_columns
+from loaders.services.catalog import sync_catalog
+from loaders.services.export import export_tables
+from loaders.services.ingest import Overwrite, bulk_load, ingest, preview, retract
+from loaders.store import Store, StoreError, open_store, queries, writes
+from loaders.store.schema import TABLES
+from tests.conftest import CATALOG
 
 
 @pytest.fixture
 def store(tmp_path: Path):
-    with Store(tmp_path / "briefs.duckdb") as s:
+    with open_store(tmp_path / "briefs.duckdb") as s:
         yield s
 
 
 def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in store.export_csv(outdir)}
+    return {p.name: p.read_bytes() for p in export_tables(store, outdir)}
 
 
-def test_schema_is_created_in_a_real_file_with_the_catalog(tmp_path: Path) -> None:
+def test_schema_is_created_in_a_real_file_and_the_catalog_only_on_request(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "briefs.duckdb"
-    with Store(path) as s:
-        indicators = s.indicators()
+    with open_store(path) as s:
         assert path.exists()
+        # Opening a store writes no catalog: that is sync_catalog's (or an ingest's) job.
+        assert queries.indicators(s).empty
+        assert sync_catalog(s, CATALOG) is True
+        indicators = queries.indicators(s)
         assert indicators["id"].iloc[0] == "telecom_ma_value"
         assert {"name_zh", "unit", "kind", "measure", "description"} <= set(indicators.columns)
-        version = s.data_version()
-    # Reopening with the same catalog changes nothing.
-    with Store(path) as again:
-        assert again.data_version() == version
-        assert len(again.indicators()) == len(indicators)
+        version = queries.data_version(s)
+    # Reopening, and syncing the same catalog again, changes nothing.
+    with open_store(path) as again:
+        assert sync_catalog(again, CATALOG) is False
+        assert queries.data_version(again) == version
+        assert len(queries.indicators(again)) == len(indicators)
 
 
 def test_database_path_comes_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFS_DB", str(tmp_path / "env.duckdb"))
-    with Store() as s:
+    with open_store() as s:
         assert s.path == tmp_path / "env.duckdb"
     assert (tmp_path / "env.duckdb").exists()
 
 
 def test_ingest_new_then_same_file_is_unchanged(store: Store, tmp_path: Path) -> None:
-    result = store.ingest(ISSUE_15)
+    result = ingest(store, ISSUE_15, CATALOG, actor="test")
     assert result.status == "new"
     assert (result.new_points, result.observations, result.unassigned) == (3, 3, 1)
     before = snapshot(store, tmp_path / "a")
-    version = store.data_version()
+    version = queries.data_version(store)
 
-    again = store.ingest(ISSUE_15)
+    again = ingest(store, ISSUE_15, CATALOG, actor="test")
     assert again.status == "unchanged"
     assert again.unchanged_points == 3
-    assert store.data_version() == version
+    assert queries.data_version(store) == version
     assert snapshot(store, tmp_path / "b") == before
 
 
 def test_second_issue_reports_new_revised_and_unchanged_points(store: Store) -> None:
-    store.ingest(ISSUE_15)
-    result = store.ingest(ISSUE_29)
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    result = ingest(store, ISSUE_29, CATALOG, actor="test")
     assert result.status == "new"
     assert result.new_points == 1
     assert result.unchanged_points == 1
@@ -75,7 +86,7 @@ def test_second_issue_reports_new_revised_and_unchanged_points(store: Store) -> 
 
 
 def test_corrected_file_replaces_the_issue_figures(store: Store) -> None:
-    store.ingest(ISSUE_15)
+    ingest(store, ISSUE_15, CATALOG, actor="test")
     corrected = extraction(
         15,
         date(2021, 4, 26),
@@ -85,29 +96,33 @@ def test_corrected_file_replaces_the_issue_figures(store: Store) -> None:
         ],
         salt="corrected",
     )
-    assert store.preview_ingest(corrected).status == "replaced"
-    with pytest.raises(StoreError, match="issue 2021-15 already stored; confirm replace"):
-        store.ingest(corrected, replace=False)
+    assert preview(store, corrected, CATALOG).status == "replaced"
+    kept = ingest(store, corrected, CATALOG, overwrite=Overwrite.NEVER, actor="test")
+    assert (kept.status, kept.reason) == (
+        "kept",
+        "issue 2021-15 already stored with other content; confirm replace",
+    )
+    assert queries.series(store, ["logistics_total"])["value"].tolist() == [69.9]
 
-    result = store.ingest(corrected)
+    result = ingest(store, corrected, CATALOG, actor="test")
     assert result.status == "replaced"
-    changes = {(d["indicator"], d["period"], d["change"]) for d in result.replaced_diff}
+    changes = {(d.indicator, d.period, d.change) for d in result.replaced_diff}
     assert changes == {
         ("logistics_total", "2021-Q1", "changed"),
         ("logistics_total_yoy", "2020", "removed"),
     }
-    stored = store.observations_for_issue("2021-15")
+    stored = queries.observations_for_issue(store, "2021-15")
     assert sorted(stored["value"]) == [24.2, 69.8]
-    assert store.unassigned_for_issue("2021-15").empty
-    assert len(store.issues()) == 1
-    assert store.audit_log()["action"].tolist() == ["replace", "ingest"]
+    assert queries.unassigned_for_issue(store, "2021-15").empty
+    assert len(queries.issues(store)) == 1
+    assert queries.audit_log(store)["action"].tolist() == ["replace", "ingest"]
 
 
 def test_current_view_takes_the_latest_issue_and_flags_disagreement(store: Store) -> None:
     # Ingest out of order: the later issue must still win.
-    store.ingest(ISSUE_29)
-    store.ingest(ISSUE_15)
-    series = store.series(["logistics_total", "logistics_total_yoy"])
+    ingest(store, ISSUE_29, CATALOG, actor="test")
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    series = queries.series(store, ["logistics_total", "logistics_total_yoy"])
     rows = {(r.indicator, r.period): r for r in series.itertuples()}
     q1 = rows[("logistics_total", "2021-Q1")]
     assert (q1.value, q1.issue_key, q1.issue_label) == (70.1, "2021-29", "2021 年第 29 期")
@@ -119,29 +134,40 @@ def test_current_view_takes_the_latest_issue_and_flags_disagreement(store: Store
     assert series["indicator"].tolist() == sorted(series["indicator"].tolist())
     yoy = series[series["indicator"] == "logistics_total_yoy"]
     assert yoy["period"].tolist() == ["2020", "2021-Q1", "2021-H1"]
-    assert store.series(["no_such_id"]).empty
+    assert queries.series(store, ["no_such_id"]).empty
 
 
 def test_published_ties_fall_back_to_issue_number(store: Store) -> None:
-    store.ingest(extraction(16, date(2021, 5, 1), [obs("logistics_total_yoy", "2020", 1.0)]))
-    store.ingest(extraction(15, date(2021, 5, 1), [obs("logistics_total_yoy", "2020", 2.0)]))
-    assert store.series(["logistics_total_yoy"])["value"].tolist() == [1.0]
+    ingest(
+        store,
+        extraction(16, date(2021, 5, 1), [obs("logistics_total_yoy", "2020", 1.0)]),
+        CATALOG,
+        actor="test",
+    )
+    ingest(
+        store,
+        extraction(15, date(2021, 5, 1), [obs("logistics_total_yoy", "2020", 2.0)]),
+        CATALOG,
+        actor="test",
+    )
+    assert queries.series(store, ["logistics_total_yoy"])["value"].tolist() == [1.0]
 
 
 def test_revisions_lists_the_superseded_statements(store: Store) -> None:
-    store.ingest(ISSUE_15)
-    store.ingest(ISSUE_29)
-    revisions = store.revisions(["logistics_total"])
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    ingest(store, ISSUE_29, CATALOG, actor="test")
+    revisions = queries.revisions(store, ["logistics_total"])
     assert revisions[["period", "value", "issue_key"]].values.tolist() == [
         ["2021-Q1", 69.9, "2021-15"]
     ]
     assert revisions["issue_label"].tolist() == ["2021 年第 15 期"]
 
 
-def test_latest_points_compares_with_the_previous_point_of_the_same_kind(store: Store) -> None:
-    store.ingest(ISSUE_15)
-    store.ingest(ISSUE_29)
-    store.ingest(
+def test_latest_card_compares_with_the_previous_point_of_the_same_kind(store: Store) -> None:
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    ingest(store, ISSUE_29, CATALOG, actor="test")
+    ingest(
+        store,
         extraction(
             30,
             date(2021, 9, 6),
@@ -149,19 +175,22 @@ def test_latest_points_compares_with_the_previous_point_of_the_same_kind(store: 
                 obs("logistics_total_yoy", "2021-H2", 9.0, forecast=True),  # forecasts never latest
                 obs("logistics_total_yoy", "2020-H1", -3.3),
             ],
-        )
+        ),
+        CATALOG,
+        actor="test",
     )
-    latest = store.latest_points().set_index("indicator")
+    latest = latest_cards(queries.series(store, ["logistics_total", "logistics_total_yoy"]))
+    latest = latest.set_index("indicator")
     yoy = latest.loc["logistics_total_yoy"]
     assert (yoy["period"], yoy["value"]) == ("2021-H1", 15.7)
     assert (yoy["prev_period"], yoy["prev_value"]) == ("2020-H1", -3.3)
     total = latest.loc["logistics_total"]
-    assert total["period"] == "2021-Q1" and total["prev_value"] != total["prev_value"]  # NaN: none
+    assert total["period"] == "2021-Q1" and pd.isna(total["prev_value"])
     assert list(latest.index) == ["logistics_total", "logistics_total_yoy"]
 
 
 def test_unknown_indicator_writes_nothing(store: Store, tmp_path: Path) -> None:
-    store.ingest(ISSUE_15)
+    ingest(store, ISSUE_15, CATALOG, actor="test")
     before = snapshot(store, tmp_path / "a")
     bad = extraction(
         29,
@@ -169,68 +198,68 @@ def test_unknown_indicator_writes_nothing(store: Store, tmp_path: Path) -> None:
         [obs("logistics_total_yoy", "2021-H1", 15.7), obs("made_up_series", "2021", 1.0)],
     )
     with pytest.raises(StoreError, match="made_up_series"):
-        store.ingest(bad)
+        ingest(store, bad, CATALOG, actor="test")
     assert snapshot(store, tmp_path / "b") == before
 
 
 def test_failure_mid_ingest_rolls_everything_back(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.ingest(ISSUE_15)
+    ingest(store, ISSUE_15, CATALOG, actor="test")
     before = snapshot(store, tmp_path / "a")
-    version = store.data_version()
+    version = queries.data_version(store)
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
     # Issue, articles and observations are inserted before unassigned figures.
-    monkeypatch.setattr(Store, "_insert_unassigned", explode)
+    monkeypatch.setattr(writes, "_unassigned_frame", explode)
     corrected = extraction(
         15, date(2021, 4, 26), [obs("logistics_total_yoy", "2021-Q1", 1.0)], salt="x"
     )
     for attempt in (ISSUE_29, corrected):
         with pytest.raises(StoreError, match="nothing was changed.*disk on fire"):
-            store.ingest(attempt)
+            ingest(store, attempt, CATALOG, actor="test")
     assert snapshot(store, tmp_path / "b") == before
-    assert store.data_version() == version
+    assert queries.data_version(store) == version
 
 
 def test_data_version_bumps_on_every_write(store: Store) -> None:
-    versions = [store.data_version()]
-    store.ingest(ISSUE_15)
-    versions.append(store.data_version())
-    store.record_audit("login", actor="alice")
-    versions.append(store.data_version())
-    store.retract_issue("2021-15", actor="alice")
-    versions.append(store.data_version())
+    versions = [queries.data_version(store)]
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    versions.append(queries.data_version(store))
+    sync_catalog(store, Catalog(indicators=CATALOG.indicators[:3]))
+    versions.append(queries.data_version(store))
+    retract(store, "2021-15", actor="alice", role="editor")
+    versions.append(queries.data_version(store))
     assert versions == sorted(set(versions))
 
 
 def test_retract_issue_deletes_it_and_is_audited(store: Store) -> None:
-    store.ingest(ISSUE_15)
-    store.ingest(ISSUE_29)
-    assert store.retract_issue("2021-29", actor="alice") is True
-    assert store.retract_issue("2021-29", actor="alice") is False
-    assert store.issues()["issue_key"].tolist() == ["2021-15"]
-    assert store.issue("2021-29") is None
-    assert store.observations_for_issue("2021-29").empty
-    current = store.series(["logistics_total"])
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    ingest(store, ISSUE_29, CATALOG, actor="test")
+    assert retract(store, "2021-29", actor="alice", role="editor") is True
+    assert retract(store, "2021-29", actor="alice", role="editor") is False
+    assert queries.issues(store)["issue_key"].tolist() == ["2021-15"]
+    assert queries.issue(store, "2021-29") is None
+    assert queries.observations_for_issue(store, "2021-29").empty
+    current = queries.series(store, ["logistics_total"])
     assert current["value"].tolist() == [69.9]
     assert int(current["revision_count"].iloc[0]) == 0
-    log = store.audit_log()
+    log = queries.audit_log(store)
     assert log["action"].tolist() == ["retract", "ingest", "ingest"]
     assert log["actor"].iloc[0] == "alice"
 
 
 def test_audit_log_rows(store: Store) -> None:
-    store.ingest(ISSUE_15, actor="bob")
-    store.record_audit("upload_rejected", actor="carol", issue_key="2021-16", detail="bad file")
-    log = store.audit_log()
+    ingest(store, ISSUE_15, CATALOG, actor="bob")
+    assert retract(store, "2021-15", actor="carol", role="editor")
+    log = queries.audit_log(store)
     assert log[["action", "actor", "issue_key", "detail"]].values.tolist()[0] == [
-        "upload_rejected",
+        "retract",
         "carol",
-        "2021-16",
-        "bad file",
+        "2021-15",
+        "issue and its figures deleted",
     ]
     first = log.iloc[1]
     assert (first["action"], first["actor"], first["sha256"]) == ("ingest", "bob", ISSUE_15.sha256)
@@ -238,33 +267,33 @@ def test_audit_log_rows(store: Store) -> None:
 
 
 def test_issue_reads(store: Store) -> None:
-    store.ingest(ISSUE_15)
-    store.ingest(ISSUE_29)
-    issues = store.issues()
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    ingest(store, ISSUE_29, CATALOG, actor="test")
+    issues = queries.issues(store)
     assert issues["issue_key"].tolist() == ["2021-29", "2021-15"]
     first = issues.set_index("issue_key").loc["2021-15"]
     assert (first["article_count"], first["figure_count"], first["unassigned_count"]) == (1, 3, 1)
-    header = store.issue("2021-15")
+    header = queries.issue(store, "2021-15")
     assert header is not None
     assert (header["title"], header["published"], header["clean_text"]) == (
         "产业创新动态",
         date(2021, 4, 26),
         "产业创新动态 正文",
     )
-    articles = store.articles("2021-15")
+    articles = queries.articles(store, "2021-15")
     assert articles[["article_index", "title", "editor", "start", "end"]].values.tolist() == [
         [0, "物流运行", "张三", 0, 2]
     ]
-    stored = store.observations_for_issue("2021-15")
+    stored = queries.observations_for_issue(store, "2021-15")
     assert {"name_zh", "unit", "span_start", "span_end", "quote"} <= set(stored.columns)
-    assert store.unassigned_for_issue("2021-15")["subject"].tolist() == ["某数"]
+    assert queries.unassigned_for_issue(store, "2021-15")["subject"].tolist() == ["某数"]
 
 
 def test_coverage_lists_every_catalog_indicator(store: Store) -> None:
-    store.ingest(ISSUE_15)
-    store.ingest(ISSUE_29)
-    coverage = store.coverage().set_index("id")
-    assert len(coverage) == len(store.indicators())
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    ingest(store, ISSUE_29, CATALOG, actor="test")
+    coverage = queries.coverage(store).set_index("id")
+    assert len(coverage) == len(queries.indicators(store))
     yoy = coverage.loc["logistics_total_yoy"]
     assert (yoy["points"], yoy["first_period"], yoy["last_period"], yoy["last_issue"]) == (
         3,
@@ -276,8 +305,8 @@ def test_coverage_lists_every_catalog_indicator(store: Store) -> None:
 
 
 def test_export_csv_writes_every_table_with_a_bom(store: Store, tmp_path: Path) -> None:
-    store.ingest(ISSUE_15)
-    paths = store.export_csv(tmp_path / "out")
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    paths = export_tables(store, tmp_path / "out")
     assert [p.name for p in paths] == [f"{t}.csv" for t in TABLES]
     raw = (tmp_path / "out" / "indicators.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -287,7 +316,7 @@ def test_export_csv_writes_every_table_with_a_bom(store: Store, tmp_path: Path) 
 
 def test_open_while_another_process_holds_the_file(tmp_path: Path) -> None:
     path = tmp_path / "held.duckdb"
-    Store(path).close()
+    open_store(path).close()
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -302,25 +331,25 @@ def test_open_while_another_process_holds_the_file(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreError) as caught:
-            Store(path)
+            open_store(path)
         message = str(caught.value)
         assert str(path) in message
         assert "in use by another program" in message and "BRIEFS_DB" in message
     finally:
         holder.communicate("")
-    Store(path).close()  # usable again once the other program is gone
+    open_store(path).close()  # usable again once the other program is gone
 
 
 def test_read_only_store_reads_but_refuses_writes(tmp_path: Path) -> None:
     path = tmp_path / "ro.duckdb"
-    with Store(path) as s:
-        s.ingest(ISSUE_15)
-    with Store(path, read_only=True) as ro:
-        assert len(ro.series(["logistics_total"])) == 1
+    with open_store(path) as s:
+        ingest(s, ISSUE_15, CATALOG, actor="test")
+    with open_store(path, read_only=True) as ro:
+        assert len(queries.series(ro, ["logistics_total"])) == 1
         with pytest.raises(StoreError, match="read-only"):
-            ro.ingest(ISSUE_29)
+            ingest(ro, ISSUE_29, CATALOG, actor="test")
     with pytest.raises(StoreError, match="does not exist"):
-        Store(tmp_path / "missing.duckdb", read_only=True)
+        open_store(tmp_path / "missing.duckdb", read_only=True)
 
 
 def test_one_store_shared_by_threads(store: Store) -> None:
@@ -332,9 +361,9 @@ def test_one_store_shared_by_threads(store: Store) -> None:
 
     def work(item: Extraction) -> None:
         try:
-            store.ingest(item)
-            store.series(["logistics_total_yoy"])
-            store.data_version()
+            ingest(store, item, CATALOG, actor="test")
+            queries.series(store, ["logistics_total_yoy"])
+            queries.data_version(store)
         except BaseException as exc:  # collected for the assertion below
             errors.append(exc)
 
@@ -344,8 +373,8 @@ def test_one_store_shared_by_threads(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(store.issues()) == 8
-    assert len(store.series(["logistics_total_yoy"])) == 8
+    assert len(queries.issues(store)) == 8
+    assert len(queries.series(store, ["logistics_total_yoy"])) == 8
 
 
 def _bulk_frames(keys: list[str], indicator: str = "logistics_total_yoy"):
@@ -393,47 +422,25 @@ def _bulk_frames(keys: list[str], indicator: str = "logistics_total_yoy"):
 
 
 def test_bulk_load_observations(store: Store, tmp_path: Path) -> None:
-    version = store.data_version()
-    assert store.bulk_load_observations(*_bulk_frames(["2020-01", "2020-02"])) == 2
-    assert store.data_version() > version
-    current = store.series(["logistics_total_yoy"])
+    version = queries.data_version(store)
+    assert bulk_load(store, *_bulk_frames(["2020-01", "2020-02"]), CATALOG) == 2
+    assert queries.data_version(store) > version
+    current = queries.series(store, ["logistics_total_yoy"])
     assert current[["value", "issue_key", "revision_count"]].values.tolist() == [
         [1.0, "2020-02", 1]
     ]
     assert bool(current["disagrees"].iloc[0])
-    assert store.audit_log()["action"].tolist() == ["bulk_load"]
+    assert queries.audit_log(store)["action"].tolist() == ["bulk_load"]
 
     before = snapshot(store, tmp_path / "a")
     with pytest.raises(StoreError, match="already stored"):
-        store.bulk_load_observations(*_bulk_frames(["2020-03", "2020-02"]))
+        bulk_load(store, *_bulk_frames(["2020-03", "2020-02"]), CATALOG)
     with pytest.raises(StoreError, match="made_up"):
-        store.bulk_load_observations(*_bulk_frames(["2020-04"], indicator="made_up"))
+        bulk_load(store, *_bulk_frames(["2020-04"], indicator="made_up"), CATALOG)
     assert snapshot(store, tmp_path / "b") == before
 
 
-def _expected_latest(series: pd.DataFrame) -> dict[str, tuple]:
-    """latest_points() spelled out in pandas over series(): the definition, row by row."""
-    order = ["period_end", "published", "period_start", "period"]
-    ascending = [False, False, False, True]
-    expected = {}
-    actual = series[~series["forecast"].astype(bool)]
-    for indicator, rows in actual.groupby("indicator"):
-        latest = rows.sort_values(order, ascending=ascending).iloc[0]
-        earlier = rows[
-            (rows["period_kind"] == latest["period_kind"])
-            & (rows["period_end"] < latest["period_end"])
-        ]
-        prev = earlier.sort_values(order, ascending=ascending).iloc[0] if len(earlier) else None
-        expected[indicator] = (
-            latest["period"],
-            latest["value"],
-            None if prev is None else prev["period"],
-            None if prev is None else prev["value"],
-        )
-    return expected
-
-
-def test_latest_points_matches_its_definition_on_mixed_periods(store: Store) -> None:
+def test_latest_cards_hold_their_rule_on_mixed_periods(store: Store) -> None:
 
     rng = random.Random(7)
     periods = [
@@ -462,30 +469,46 @@ def test_latest_points_matches_its_definition_on_mixed_periods(store: Store) -> 
             )
             for _ in range(8)
         ]
-        store.ingest(extraction(number, date(2021, 1, 1 + number), chosen))
-    series = store.series(indicators)
-    got = {
-        row.indicator: (
-            row.period,
-            row.value,
-            None if pd.isna(row.prev_period) else row.prev_period,
-            None if pd.isna(row.prev_value) else row.prev_value,
-        )
-        for row in store.latest_points().itertuples()
-    }
-    assert got == _expected_latest(series)
-    assert len(got) == 3
+        ingest(store, extraction(number, date(2021, 1, 1 + number), chosen), CATALOG, actor="test")
+    series = with_plot_columns(queries.series(store, indicators))
+    actual = series[~series["forecast"].astype(bool)]
+    cards = latest_cards(queries.series(store, indicators)).set_index("indicator")
+    assert sorted(cards.index) == sorted(actual["indicator"].unique())
+    for indicator, card in cards.iterrows():
+        rows = actual[actual["indicator"] == indicator]
+        ends = pd.to_datetime(rows["period_end"])
+        # Nothing actual ends later; the card is one of the points that end last.
+        assert pd.Timestamp(card["period_end"]) == ends.max()
+        assert card["period"] in set(rows.loc[ends == ends.max(), "period"])
+        # The previous point is the latest earlier one of the same comparable group.
+        earlier = rows[(rows["group"] == card["group"]) & (ends < ends.max())]
+        if earlier.empty:
+            assert pd.isna(card["prev_value"])
+        else:
+            last = earlier.loc[pd.to_datetime(earlier["period_end"]).idxmax()]
+            assert pd.Timestamp(last["period_end"]) == max(pd.to_datetime(earlier["period_end"]))
+            assert card["prev_period"] in set(
+                earlier.loc[
+                    pd.to_datetime(earlier["period_end"]) == pd.Timestamp(last["period_end"]),
+                    "period",
+                ]
+            )
 
 
 def test_two_stores_on_one_file_share_the_write_lock(tmp_path: Path) -> None:
     path = tmp_path / "shared.duckdb"
-    first, second = Store(path), Store(path)
+    first, second = open_store(path), open_store(path)
     errors: list[BaseException] = []
 
     def work(store: Store, offset: int) -> None:
         try:
             for n in range(offset, offset + 4):
-                store.ingest(extraction(n, date(2021, 2, n), [obs("l2_penetration", "2020", n)]))
+                ingest(
+                    store,
+                    extraction(n, date(2021, 2, n), [obs("l2_penetration", "2020", n)]),
+                    CATALOG,
+                    actor="test",
+                )
         except BaseException as exc:  # collected for the assertion below
             errors.append(exc)
 
@@ -500,45 +523,45 @@ def test_two_stores_on_one_file_share_the_write_lock(tmp_path: Path) -> None:
     first.close()
     second.close()
     assert errors == []
-    with Store(path) as store:
-        assert len(store.issues()) == 8
-        assert len(store.audit_log()) == 8
+    with open_store(path) as store:
+        assert len(queries.issues(store)) == 8
+        assert len(queries.audit_log(store)) == 8
 
 
-def test_file_from_another_schema_version_is_refused(tmp_path: Path) -> None:
-
-    path = tmp_path / "old.duckdb"
-    Store(path).close()
+def test_file_from_a_newer_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    open_store(path).close()
     with duckdb.connect(str(path)) as raw:
-        raw.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match="schema 0.*ingest the briefs again"):
-        Store(path)
+        raw.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="schema 99, newer than this version"):
+            open_store(path, read_only=read_only)
 
 
 def test_unusable_paths_are_clear_errors(tmp_path: Path) -> None:
     not_duckdb = tmp_path / "notes.duckdb"
     not_duckdb.write_text("这不是数据库", encoding="utf-8")
     with pytest.raises(StoreError, match=f"cannot open {not_duckdb} as a DuckDB database"):
-        Store(not_duckdb)
+        open_store(not_duckdb)
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(StoreError, match="cannot create the folder"):
-        Store(blocker / "sub" / "briefs.duckdb")
+        open_store(blocker / "sub" / "briefs.duckdb")
 
 
 def test_preview_writes_nothing(store: Store, tmp_path: Path) -> None:
-    store.ingest(ISSUE_15)
+    ingest(store, ISSUE_15, CATALOG, actor="test")
     before = snapshot(store, tmp_path / "a")
-    preview = store.preview_ingest(ISSUE_29)
-    assert (preview.status, preview.new_points, len(preview.revised)) == ("new", 1, 1)
+    planned = preview(store, ISSUE_29, CATALOG)
+    assert (planned.status, planned.new_points, len(planned.revised)) == ("new", 1, 1)
     assert snapshot(store, tmp_path / "b") == before
 
 
 def test_reading_a_closed_or_mismatched_store_is_a_store_error(tmp_path: Path) -> None:
     path = tmp_path / "briefs.duckdb"
-    writer = Store(path)
+    writer = open_store(path)
     with pytest.raises(StoreError, match="already open in this program for writing"):
-        Store(path, read_only=True)
+        open_store(path, read_only=True)
     writer.close()
     with pytest.raises(StoreError, match=f"cannot read {path}"):
-        writer.series(["logistics_total"])
+        queries.series(writer, ["logistics_total"])

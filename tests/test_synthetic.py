@@ -12,9 +12,10 @@ from bench.synthetic import (
     synthetic_extraction,
     write_briefs,
 )
-from loaders.catalog import default_catalog
 from loaders.pipeline import extract_bytes, extract_file
-from loaders.store import Store
+from loaders.services.ingest import bulk_load, ingest
+from loaders.store import open_store, queries
+from tests.conftest import CATALOG
 
 # Spread over the months (periods in words differ by month) and the years of the series.
 SAMPLE = [0, 1, 5, 11, 17, 23, 29, 35, 40, 47, 48, 95, 230, 461, 777, 999]
@@ -23,7 +24,7 @@ SAMPLE = [0, 1, 5, 11, 17, 23, 29, 35, 40, 47, 48, 95, 230, 461, 777, 999]
 @pytest.mark.parametrize("index", SAMPLE)
 def test_synthetic_brief_parses_to_its_own_figures(index):
     issue = brief_text(index)
-    extraction = extract_bytes(issue.text.encode("utf-8"), issue.filename)
+    extraction = extract_bytes(issue.text.encode("utf-8"), issue.filename, CATALOG)
     header = extraction.issue
     assert (header.year, header.number, header.total_number, header.published) == (
         issue.year,
@@ -51,7 +52,7 @@ def test_briefs_are_written_as_files_and_differ(tmp_path):
     texts = {p.read_text(encoding="utf-8") for p in paths}
     assert len(texts) == 3
     assert all("2001 年第" in t and "（产业所 " in t and "synthetic" in t for t in texts)
-    assert extract_file(paths[1]).issue.key == "2001-02"
+    assert extract_file(paths[1], CATALOG).issue.key == "2001-02"
 
 
 def test_sentence_count_counts_sentences_and_lines():
@@ -59,30 +60,32 @@ def test_sentence_count_counts_sentences_and_lines():
 
 
 def test_direct_extraction_has_exactly_n_observations_on_fresh_keys(tmp_path):
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         for seq in range(3):
-            assert store.ingest(synthetic_extraction(seq, 25)).new_points == 25
-        rows = store.series(default_catalog().ids())
+            assert (
+                ingest(store, synthetic_extraction(seq, 25), CATALOG, actor="test").new_points == 25
+            )
+        rows = queries.series(store, CATALOG.ids())
         assert rows.groupby("issue_key").size().to_dict() == {
             "2001-01": 25,
             "2001-02": 25,
             "2001-03": 25,
         }
         assert (rows["revision_count"] == 0).all()
-        replaced = store.ingest(synthetic_extraction(1, 25, variant=1))
+        replaced = ingest(store, synthetic_extraction(1, 25, variant=1), CATALOG, actor="test")
         assert replaced.status == "replaced"
 
 
 def test_bulk_frames_load_into_the_store_with_restatements(tmp_path):
     issues, observations = observation_frames(4_000)
     assert len(observations) == 4_000
-    assert observations["indicator"].nunique() == len(default_catalog().ids())
-    with Store(tmp_path / "bulk.duckdb") as store:
-        assert store.bulk_load_observations(issues, observations) == 4_000
-        stored = store.issues()
+    assert observations["indicator"].nunique() == len(CATALOG.ids())
+    with open_store(tmp_path / "bulk.duckdb") as store:
+        assert bulk_load(store, issues, observations, CATALOG) == 4_000
+        stored = queries.issues(store)
         assert len(stored) == len(issues)
         assert stored["figure_count"].sum() == 4_000
-        series = store.series(["logistics_total"])
+        series = queries.series(store, ["logistics_total"])
         # Every key is stated twice: the series shows each once, flagged as revised.
         assert len(series) == 4_000 // 20 // 2
         assert (series["revision_count"] == 1).all()

@@ -7,7 +7,9 @@ import pandas as pd
 
 from dashboard.charts import MAX_POINTS_PER_TRACE, thin_for_plot, trend_figure
 from dashboard.formatting import period_label
-from loaders.store import Store
+from loaders.services.ingest import bulk_load
+from loaders.store import open_store, queries
+from tests.conftest import CATALOG
 
 
 def _trace(n: int) -> pd.DataFrame:
@@ -35,9 +37,9 @@ def test_chart_of_a_long_stored_series_is_thinned_but_complete_in_range(tmp_path
     from bench.synthetic import observation_frames
 
     issues, observations = observation_frames(200_000)
-    with Store(tmp_path / "long.duckdb") as store:
-        store.bulk_load_observations(issues, observations)
-        series = store.series(["logistics_total"])
+    with open_store(tmp_path / "long.duckdb") as store:
+        bulk_load(store, issues, observations, CATALOG)
+        series = queries.series(store, ["logistics_total"])
     assert len(series) == 5_000
     figure = trend_figure(series)
     drawn = [len(trace.y) for trace in figure.data]
@@ -54,9 +56,9 @@ def test_trends_table_shows_the_latest_rows_and_the_csv_all(tmp_path, monkeypatc
 
     issues, observations = observation_frames(200_000)
     db = tmp_path / "long.duckdb"
-    with Store(db) as store:
-        store.bulk_load_observations(issues, observations)
-        latest_period = store.series(["logistics_total"])["period"].iloc[-1]
+    with open_store(db) as store:
+        bulk_load(store, issues, observations, CATALOG)
+        latest_period = queries.series(store, ["logistics_total"])["period"].iloc[-1]
     monkeypatch.setenv("BRIEFS_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()

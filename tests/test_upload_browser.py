@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.store import Store
+from loaders.store import open_store, queries
 from tests.browser_support import require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ require_chromium()
 
 def test_upload_brief_commit_and_see_it_on_trends(tmp_path, browser) -> None:
     db = tmp_path / "briefs.duckdb"
-    Store(db).close()
+    open_store(db).close()
     with serve_dashboard(db) as base:
         context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
         page = context.new_page()
@@ -52,8 +52,8 @@ def test_upload_brief_commit_and_see_it_on_trends(tmp_path, browser) -> None:
             context.close()
     assert 232.0 in plotted
     # The server has exited and released the file: the point is really stored.
-    with Store(db) as store:
-        stored = store.series(["logistics_total"])
-        log = store.audit_log()
+    with open_store(db) as store:
+        stored = queries.series(store, ["logistics_total"])
+        log = queries.audit_log(store)
     assert ("2021-01/2021-09", 232.0) in set(zip(stored["period"], stored["value"], strict=True))
     assert log["action"].tolist()[:2] == ["upload", "ingest"]

@@ -9,32 +9,34 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.editing import (
+from loaders.models import Extraction
+from loaders.services.export import export_tables
+from loaders.services.ingest import preview, retract
+from loaders.services.review import (
     commit_upload,
     figures_frame,
-    header_fields,
     read_upload,
     rebuild_extraction,
-    retract,
     unassigned_frame,
 )
-from loaders.models import Extraction
-from loaders.store import Store, StoreError
-from tests.conftest import issue_2021_15
+from loaders.store import Store, StoreError, open_store, queries, writes
+from tests.conftest import CATALOG, issue_2021_15
 
 DATA = Path(__file__).parent / "data" / "upload"
 
 
 def reviewed(data: bytes, name: str, edit=None, assign=None) -> Extraction:
     """read -> frames -> optional edits -> rebuilt Extraction, as the page does."""
-    extraction = read_upload(data, name)
-    figures = figures_frame(extraction)
+    extraction = read_upload(data, name, CATALOG)
+    figures = figures_frame(extraction, CATALOG)
     unassigned = unassigned_frame(extraction)
     if edit:
         edit(figures)
     if assign:
         assign(unassigned)
-    review = rebuild_extraction(extraction, header_fields(extraction), figures, unassigned)
+    review = rebuild_extraction(
+        extraction, extraction.issue.model_dump(), figures, unassigned, CATALOG
+    )
     assert review.ok, review.errors
     return review.extraction
 
@@ -44,18 +46,18 @@ def json_2021_15() -> bytes:
 
 
 def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in store.export_csv(outdir)}
+    return {path.name: path.read_bytes() for path in export_tables(store, outdir)}
 
 
 def test_viewer_cannot_commit_or_retract_and_store_is_unchanged(tmp_path):
-    with Store(tmp_path / "s.duckdb") as store:
-        commit_upload(store, reviewed(json_2021_15(), "a.json"), role="editor", actor="ed")
+    with open_store(tmp_path / "s.duckdb") as store:
+        commit_upload(store, reviewed(json_2021_15(), "a.json"), CATALOG, role="editor", actor="ed")
         before = snapshot(store, tmp_path / "before")
         corrected = reviewed((DATA / "good_utf8_bom.csv").read_bytes(), "good_utf8_bom.csv")
         with pytest.raises(PermissionError):
-            commit_upload(store, corrected, role="viewer", actor="anonymous")
+            commit_upload(store, corrected, CATALOG, role="viewer", actor="anonymous")
         with pytest.raises(PermissionError):
-            commit_upload(store, corrected, role="viewer", actor="anonymous", replace=True)
+            commit_upload(store, corrected, CATALOG, role="viewer", actor="anonymous", replace=True)
         with pytest.raises(PermissionError):
             retract(store, "2021-15", role="viewer", actor="anonymous")
         assert snapshot(store, tmp_path / "after") == before
@@ -63,26 +65,27 @@ def test_viewer_cannot_commit_or_retract_and_store_is_unchanged(tmp_path):
 
 def test_same_file_again_is_already_stored_and_nothing_is_duplicated(tmp_path):
     data = (DATA / "good_utf8_bom.csv").read_bytes()
-    with Store(tmp_path / "s.duckdb") as store:
-        first = commit_upload(store, reviewed(data, "f.csv"), role="editor", actor="ed")
+    with open_store(tmp_path / "s.duckdb") as store:
+        first = commit_upload(store, reviewed(data, "f.csv"), CATALOG, role="editor", actor="ed")
         before = snapshot(store, tmp_path / "before")
         again = reviewed(data, "f.csv")
-        assert store.preview_ingest(again).status == "unchanged"
-        second = commit_upload(store, again, role="editor", actor="ed")
+        assert preview(store, again, CATALOG).status == "unchanged"
+        second = commit_upload(store, again, CATALOG, role="editor", actor="ed")
         assert snapshot(store, tmp_path / "after") == before
-        assert len(store.observations_for_issue("2021-30")) == 3
+        assert len(queries.observations_for_issue(store, "2021-30")) == 3
     assert (first.status, first.new_points) == ("new", 3)
     assert second.status == "unchanged"
 
 
 def test_an_unedited_brief_keeps_the_file_hash(tmp_path):
     data = json_2021_15()
-    extraction = read_upload(data, "a.json")
+    extraction = read_upload(data, "a.json", CATALOG)
     review = rebuild_extraction(
         extraction,
-        header_fields(extraction),
-        figures_frame(extraction),
+        extraction.issue.model_dump(),
+        figures_frame(extraction, CATALOG),
         unassigned_frame(extraction),
+        CATALOG,
     )
     assert not review.edited
     assert review.extraction.sha256 == extraction.sha256
@@ -95,15 +98,12 @@ def test_correction_shows_the_diff_and_replaces_only_after_confirmation(tmp_path
         figures.loc[figures["indicator"] == "logistics_total", "value"] = 75.3
         figures.loc[figures["indicator"] == "l2_penetration", "include"] = False
 
-    with Store(tmp_path / "s.duckdb") as store:
-        commit_upload(store, reviewed(data, "a.json"), role="editor", actor="ed")
+    with open_store(tmp_path / "s.duckdb") as store:
+        commit_upload(store, reviewed(data, "a.json"), CATALOG, role="editor", actor="ed")
         corrected = reviewed(data, "a.json", edit=correct)
-        preview = store.preview_ingest(corrected)
-        assert preview.status == "replaced"
-        changes = {
-            (d["indicator"], d["change"], d["old_value"], d["new_value"])
-            for d in preview.replaced_diff
-        }
+        planned = preview(store, corrected, CATALOG)
+        assert planned.status == "replaced"
+        changes = {(d.indicator, d.change, d.old_value, d.new_value) for d in planned.replaced_diff}
         assert changes == {
             ("logistics_total", "changed", 75.0, 75.3),
             ("l2_penetration", "removed", 50.0, None),
@@ -111,14 +111,14 @@ def test_correction_shows_the_diff_and_replaces_only_after_confirmation(tmp_path
 
         before = snapshot(store, tmp_path / "before")
         with pytest.raises(StoreError, match="confirm replace"):
-            commit_upload(store, corrected, role="editor", actor="ed")
+            commit_upload(store, corrected, CATALOG, role="editor", actor="ed")
         assert snapshot(store, tmp_path / "after") == before
 
-        result = commit_upload(store, corrected, role="editor", actor="ed", replace=True)
+        result = commit_upload(store, corrected, CATALOG, role="editor", actor="ed", replace=True)
         assert result.status == "replaced"
-        assert store.series(["logistics_total"])["value"].tolist() == [75.3]
-        assert store.series(["l2_penetration"]).empty
-        actions = store.audit_log()["action"].tolist()
+        assert queries.series(store, ["logistics_total"])["value"].tolist() == [75.3]
+        assert queries.series(store, ["l2_penetration"]).empty
+        actions = queries.audit_log(store)["action"].tolist()
     assert actions[:2] == ["upload", "replace"]
 
 
@@ -126,18 +126,19 @@ def test_assigning_an_unassigned_figure_converts_units_and_reports_revisions(tmp
     def assign(unassigned):
         unassigned.loc[1, ["include", "indicator", "unit"]] = [True, "logistics_revenue_yoy", "%"]
 
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         commit_upload(
             store,
             reviewed((DATA / "good_utf8_bom.csv").read_bytes(), "f.csv"),
+            CATALOG,
             role="editor",
             actor="ed",
         )
         extraction = reviewed(json_2021_15(), "a.json", assign=assign)
         assert [o.indicator for o in extraction.observations][-1] == "logistics_revenue_yoy"
         assert extraction.unassigned == []
-        result = commit_upload(store, extraction, role="editor", actor="ed")
-        assert store.series(["logistics_revenue_yoy"])["value"].tolist() == [12.5]
+        result = commit_upload(store, extraction, CATALOG, role="editor", actor="ed")
+        assert queries.series(store, ["logistics_revenue_yoy"])["value"].tolist() == [12.5]
     assert result.new_points == 10
 
 
@@ -145,11 +146,15 @@ def test_assigned_figure_without_period_is_refused():
     def assign(unassigned):
         unassigned.loc[1, ["include", "indicator", "period"]] = [True, "logistics_revenue_yoy", ""]
 
-    extraction = read_upload(json_2021_15(), "a.json")
+    extraction = read_upload(json_2021_15(), "a.json", CATALOG)
     unassigned = unassigned_frame(extraction)
     assign(unassigned)
     review = rebuild_extraction(
-        extraction, header_fields(extraction), figures_frame(extraction), unassigned
+        extraction,
+        extraction.issue.model_dump(),
+        figures_frame(extraction, CATALOG),
+        unassigned,
+        CATALOG,
     )
     assert not review.ok
     assert review.errors == [
@@ -158,20 +163,24 @@ def test_assigned_figure_without_period_is_refused():
 
 
 def test_bad_header_is_named():
-    extraction = read_upload(json_2021_15(), "a.json")
-    header = {**header_fields(extraction), "title": None}
+    extraction = read_upload(json_2021_15(), "a.json", CATALOG)
+    header = {**extraction.issue.model_dump(), "title": None}
     review = rebuild_extraction(
-        extraction, header, figures_frame(extraction), unassigned_frame(extraction)
+        extraction,
+        header,
+        figures_frame(extraction, CATALOG),
+        unassigned_frame(extraction),
+        CATALOG,
     )
     assert not review.ok and review.errors[0].startswith("期刊信息，字段 title")
 
 
 def test_retract_deletes_the_issue_and_is_audited(tmp_path):
-    with Store(tmp_path / "s.duckdb") as store:
-        commit_upload(store, reviewed(json_2021_15(), "a.json"), role="editor", actor="ed")
+    with open_store(tmp_path / "s.duckdb") as store:
+        commit_upload(store, reviewed(json_2021_15(), "a.json"), CATALOG, role="editor", actor="ed")
         assert retract(store, "2021-15", role="editor", actor="ed@example.org")
-        assert store.issues().empty
-        log = store.audit_log()
+        assert queries.issues(store).empty
+        log = queries.audit_log(store)
     assert log.iloc[0]["action"] == "retract" and log.iloc[0]["actor"] == "ed@example.org"
     assert set(log["action"]) == {"ingest", "upload", "retract"}
 
@@ -180,34 +189,38 @@ def test_upload_audit_row_is_part_of_the_commit_transaction(tmp_path, monkeypatc
     data = (DATA / "good_utf8_bom.csv").read_bytes()
     extraction = reviewed(data, "good_utf8_bom.csv")
     file_sha = hashlib.sha256(data).hexdigest()
-    insert_audit = Store._insert_audit
+    insert_audit = writes.insert_audit
 
-    def audit_fails_on_upload(self, cur, action, *args):
+    def audit_fails_on_upload(cur, action, *args):
         if action == "upload":
             raise RuntimeError("disk full")
-        return insert_audit(self, cur, action, *args)
+        return insert_audit(cur, action, *args)
 
-    def ingest_fails(self, cur, extraction):
+    def ingest_fails(extraction):
         raise RuntimeError("disk full")
 
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         before = snapshot(store, tmp_path / "before")
         # The upload row cannot be written: the figures are not stored either.
         with monkeypatch.context() as patch:
-            patch.setattr(Store, "_insert_audit", audit_fails_on_upload)
+            patch.setattr(writes, "insert_audit", audit_fails_on_upload)
             with pytest.raises(StoreError, match="nothing was changed"):
-                commit_upload(store, extraction, role="editor", actor="ed", file_sha256=file_sha)
+                commit_upload(
+                    store, extraction, CATALOG, role="editor", actor="ed", file_sha256=file_sha
+                )
         assert snapshot(store, tmp_path / "after_audit_failure") == before
         # The ingest fails half way: no audit row of any kind.
         with monkeypatch.context() as patch:
-            patch.setattr(Store, "_insert_unassigned", ingest_fails)
+            patch.setattr(writes, "_unassigned_frame", ingest_fails)
             with pytest.raises(StoreError, match="nothing was changed"):
-                commit_upload(store, extraction, role="editor", actor="ed", file_sha256=file_sha)
-        assert store.audit_log().empty
+                commit_upload(
+                    store, extraction, CATALOG, role="editor", actor="ed", file_sha256=file_sha
+                )
+        assert queries.audit_log(store).empty
         assert snapshot(store, tmp_path / "after_ingest_failure") == before
 
-        commit_upload(store, extraction, role="editor", actor="ed", file_sha256=file_sha)
-        log = store.audit_log()
+        commit_upload(store, extraction, CATALOG, role="editor", actor="ed", file_sha256=file_sha)
+        log = queries.audit_log(store)
     assert log["action"].tolist() == ["upload", "ingest"]
     upload = log.iloc[0]
     assert (upload["actor"], upload["issue_key"], upload["sha256"]) == ("ed", "2021-30", file_sha)
@@ -220,10 +233,12 @@ def test_commit_path_reads_viewer_role_when_a_password_is_set(tmp_path, monkeypa
 
     monkeypatch.setenv("BRIEFS_EDITOR_PASSWORD", "s3cret-pw")
     assert current_role() == "viewer"
-    with Store(tmp_path / "s.duckdb") as store:
+    with open_store(tmp_path / "s.duckdb") as store:
         before = snapshot(store, tmp_path / "before")
         with pytest.raises(PermissionError, match="Only editors"):
-            commit_upload(store, reviewed(json_2021_15(), "a.json"), role=current_role(), actor="x")
+            commit_upload(
+                store, reviewed(json_2021_15(), "a.json"), CATALOG, role=current_role(), actor="x"
+            )
         assert snapshot(store, tmp_path / "after") == before
 
 
@@ -233,7 +248,7 @@ def test_a_repeated_statement_is_pre_unticked_but_a_conflicting_one_is_not():
     repeat = first.model_copy()
     conflict = first.model_copy(update={"value": first.value + 1})
     figures = figures_frame(
-        extraction.model_copy(update={"observations": [first, repeat, conflict]})
+        extraction.model_copy(update={"observations": [first, repeat, conflict]}), CATALOG
     )
     assert figures["include"].tolist() == [True, False, True]
 
@@ -255,7 +270,11 @@ def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignme
     assert unassigned.loc[1, ["value", "unit"]].tolist() == [207.9, "万亿元"]
     unassigned.loc[1, ["include", "indicator"]] = [True, "telecom_ma_value"]
     review = rebuild_extraction(
-        extraction, header_fields(extraction), figures_frame(extraction), unassigned
+        extraction,
+        extraction.issue.model_dump(),
+        figures_frame(extraction, CATALOG),
+        unassigned,
+        CATALOG,
     )
     assert review.ok, review.errors
     assert (review.extraction.observations[-1].value, review.extraction.observations[-1].unit) == (
@@ -265,7 +284,7 @@ def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignme
 
 
 def test_plain_markdown_neutralises_links_images_directives_and_html():
-    from dashboard.editing import plain_markdown
+    from dashboard.markup import plain_markdown
 
     text = "![x](http://evil.example/a.png) [link](javascript:alert(1)) :red[big] <b>bold</b> *em*"
     escaped = plain_markdown(text)
@@ -276,7 +295,7 @@ def test_plain_markdown_neutralises_links_images_directives_and_html():
 
 
 def test_plain_markdown_escapes_a_dash_only_where_it_starts_a_line():
-    from dashboard.editing import plain_markdown
+    from dashboard.markup import plain_markdown
 
     assert plain_markdown("2021-15") == "2021-15"
     # The first dash escaped is enough: a line starting with "\\" is no list, rule or underline.
@@ -286,15 +305,15 @@ def test_plain_markdown_escapes_a_dash_only_where_it_starts_a_line():
 def test_names_follow_the_indicator_and_blanks_are_not_stale():
     import pandas as pd
 
-    from dashboard.editing import names_stale, refresh_names
+    from loaders.services.review import names_stale, refresh_names
 
     frame = pd.DataFrame(
         {"indicator": [None, float("nan"), "l2_penetration"], "name_zh": [float("nan"), None, ""]}
     )
-    assert names_stale(frame)
-    fresh = refresh_names(frame)
+    assert names_stale(frame, CATALOG)
+    fresh = refresh_names(frame, CATALOG)
     assert fresh["name_zh"].tolist() == ["", "", "L2级智能网联乘用车市场渗透率"]
-    assert not names_stale(fresh)
-    assert refresh_names(pd.DataFrame({"indicator": ["nope"], "name_zh": [""]}))[
+    assert not names_stale(fresh, CATALOG)
+    assert refresh_names(pd.DataFrame({"indicator": ["nope"], "name_zh": [""]}), CATALOG)[
         "name_zh"
     ].tolist() == ["（未知指标）"]

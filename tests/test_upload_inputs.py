@@ -13,16 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.editing import (
+from loaders.errors import BriefError
+from loaders.services.export import export_tables
+from loaders.services.ingest import IngestResult
+from loaders.services.review import (
     commit_upload,
     figures_frame,
-    header_fields,
     read_upload,
     rebuild_extraction,
     unassigned_frame,
 )
-from loaders.errors import BriefError
-from loaders.store import IngestResult, Store
+from loaders.store import Store, open_store, queries
+from tests.conftest import CATALOG
 
 DATA = Path(__file__).parent / "data" / "upload"
 
@@ -34,22 +36,23 @@ class Refused(Exception):
 def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
     """What the page does with an unedited upload and a click on 提交."""
     try:
-        extraction = read_upload(data, filename)
+        extraction = read_upload(data, filename, CATALOG)
     except BriefError as exc:
         raise Refused(str(exc)) from exc
     review = rebuild_extraction(
         extraction,
-        header_fields(extraction),
-        figures_frame(extraction),
+        extraction.issue.model_dump(),
+        figures_frame(extraction, CATALOG),
         unassigned_frame(extraction),
+        CATALOG,
     )
     if not review.ok:
         raise Refused("\n".join(review.errors))
-    return commit_upload(store, review.extraction, role="editor", actor="test")
+    return commit_upload(store, review.extraction, CATALOG, role="editor", actor="test")
 
 
 def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in store.export_csv(outdir)}
+    return {path.name: path.read_bytes() for path in export_tables(store, outdir)}
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +89,7 @@ BAD_INPUTS = [
 @pytest.mark.parametrize(("name", "words"), BAD_INPUTS, ids=[name for name, _ in BAD_INPUTS])
 def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_bomb):
     path = docx_bomb if name == "bomb.docx" else DATA / name
-    with Store(tmp_path / "store.duckdb") as store:
+    with open_store(tmp_path / "store.duckdb") as store:
         upload_path(store, (DATA / "good_utf8_bom.csv").read_bytes(), "good_utf8_bom.csv")
         before = snapshot(store, tmp_path / "before")
         with pytest.raises(Refused) as refused:
@@ -102,9 +105,9 @@ def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_b
 
 @pytest.mark.parametrize("name", ["good_utf8_bom.csv", "good_gbk.csv"])
 def test_utf8_bom_and_gbk_tables_import(name, tmp_path):
-    with Store(tmp_path / "store.duckdb") as store:
+    with open_store(tmp_path / "store.duckdb") as store:
         result = upload_path(store, (DATA / name).read_bytes(), name)
-        series = store.series(["logistics_total", "telecom_ma_deals"])
+        series = queries.series(store, ["logistics_total", "telecom_ma_deals"])
     assert result.status == "new" and result.new_points == 3
     assert set(zip(series["indicator"], series["period"], series["value"], strict=True)) == {
         ("logistics_total", "2021-01/2021-10", 260.5),
@@ -146,9 +149,9 @@ def test_xlsx_table_imports(tmp_path):
     )
     buffer = io.BytesIO()
     book.save(buffer)
-    with Store(tmp_path / "store.duckdb") as store:
+    with open_store(tmp_path / "store.duckdb") as store:
         result = upload_path(store, buffer.getvalue(), "figures.xlsx")
-        series = store.series(["telecom_ma_value"])
+        series = queries.series(store, ["telecom_ma_value"])
     assert result.status == "new"
     assert (series["period"].iloc[0], series["value"].iloc[0], series["unit"].iloc[0]) == (
         "2021-H1",

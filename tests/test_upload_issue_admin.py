@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from loaders.store import Store
+from loaders.store import open_store, queries
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py")
 
@@ -35,10 +35,10 @@ def test_retract_needs_confirmation_and_is_audited(app_db):
     assert not at.exception, [e.value for e in at.exception]
     assert "已撤回 2021-15" in [s.value for s in at.success]
     assert at.selectbox(key="issues_selected").options == ["2021 年第 29 期（2021-29）"]
-    with Store(app_db) as store:
-        assert store.issues()["issue_key"].tolist() == ["2021-29"]
-        assert store.series(["telecom_ma_value"]).empty
-        last = store.audit_log().iloc[0]
+    with open_store(app_db) as store:
+        assert queries.issues(store)["issue_key"].tolist() == ["2021-29"]
+        assert queries.series(store, ["telecom_ma_value"]).empty
+        last = queries.audit_log(store).iloc[0]
     assert (last["action"], last["actor"], last["issue_key"]) == ("retract", "local", "2021-15")
     log = [f.value for f in at.dataframe if "操作" in f.value.columns]
     assert log and log[0]["操作"].iloc[0] == "retract"

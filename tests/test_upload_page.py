@@ -15,7 +15,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from loaders.store import Store
+from loaders.store import open_store, queries
 from tests.conftest import issue_2021_15
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,9 +86,9 @@ def test_brief_upload_commit_and_trends(empty_app_db):
 
     click(at, "commit_")
     assert "已写入 2021-29" in texts(at, "success")
-    with Store(empty_app_db) as store:
-        series = store.series(["logistics_total"])
-        stored_sha = store.issues()["sha256"].tolist()
+    with open_store(empty_app_db) as store:
+        series = queries.series(store, ["logistics_total"])
+        stored_sha = queries.issues(store)["sha256"].tolist()
     assert ("2021-01/2021-09", 232.0) in set(zip(series["period"], series["value"], strict=True))
     # Provenance survives the review tables (hidden columns): the unedited brief is stored
     # exactly as the loaders read it, under the file's own hash.
@@ -115,11 +115,11 @@ def test_table_upload_edit_assign_commit(empty_app_db):
 
     click(at, "commit_")
     assert "已写入 2021-15：新增 10 个数据点" in texts(at, "success")
-    with Store(empty_app_db) as store:
-        assert store.series(["logistics_total"])["value"].tolist() == [75.4]
-        assert store.series(["logistics_revenue_yoy"])["value"].tolist() == [12.5]
-        assert store.unassigned_for_issue("2021-15").empty
-        assert store.audit_log()["action"].tolist()[:2] == ["upload", "ingest"]
+    with open_store(empty_app_db) as store:
+        assert queries.series(store, ["logistics_total"])["value"].tolist() == [75.4]
+        assert queries.series(store, ["logistics_revenue_yoy"])["value"].tolist() == [12.5]
+        assert queries.unassigned_for_issue(store, "2021-15").empty
+        assert queries.audit_log(store)["action"].tolist()[:2] == ["upload", "ingest"]
 
     table = trends_table(at, "logistics_revenue_yoy")
     assert table.astype(str).apply(lambda col: col.str.contains("12.5")).any().any()
@@ -172,8 +172,8 @@ def test_correction_replaces_only_after_confirmation(empty_app_db):
     ]
     (replace,) = [b for b in at.button if (b.key or "").startswith("replace_")]
     assert replace.disabled
-    with Store(empty_app_db) as store:
-        assert store.series(["telecom_ma_value"]).query("period == '2016/2020'")[
+    with open_store(empty_app_db) as store:
+        assert queries.series(store, ["telecom_ma_value"]).query("period == '2016/2020'")[
             "value"
         ].tolist() == [4500.0]
 
@@ -182,11 +182,11 @@ def test_correction_replaces_only_after_confirmation(empty_app_db):
     run(at)
     click(at, "replace_")
     assert "已替换 2021-15" in texts(at, "success")
-    with Store(empty_app_db) as store:
-        assert store.series(["telecom_ma_value"]).query("period == '2016/2020'")[
+    with open_store(empty_app_db) as store:
+        assert queries.series(store, ["telecom_ma_value"]).query("period == '2016/2020'")[
             "value"
         ].tolist() == [4600.0]
-        assert "replace" in store.audit_log()["action"].tolist()
+        assert "replace" in queries.audit_log(store)["action"].tolist()
 
 
 def test_markup_in_a_brief_is_shown_as_text(empty_app_db):
@@ -208,5 +208,5 @@ def test_header_is_editable_and_decides_the_issue(empty_app_db):
     run(at)
     assert "将写入 2021 年第 33 期" in texts(at, "markdown")
     click(at, "commit_")
-    with Store(empty_app_db) as store:
-        assert store.issues()["issue_key"].tolist() == ["2021-33"]
+    with open_store(empty_app_db) as store:
+        assert queries.issues(store)["issue_key"].tolist() == ["2021-33"]

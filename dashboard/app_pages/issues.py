@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.editing import plain_markdown, render_issue_admin
+from dashboard.components import render_issue_admin
 from dashboard.formatting import empty_state_message, is_missing
 from dashboard.highlight import Mark, highlight_html
+from dashboard.markup import plain_markdown
 from dashboard.tables import figures_table, issues_table, unassigned_table
 
 ISSUE_KEY = "issues_selected"
@@ -95,5 +96,5 @@ with tab_unassigned:
     else:
         st.dataframe(unassigned_table(unassigned), hide_index=True, key="issues_unassigned")
 
-# Editor tools for this issue (retract, audit log): dashboard/editing.py.
-render_issue_admin(data.get_store(), issue_key)
+# Editor tools for this issue (retract, audit log): dashboard/components.py.
+render_issue_admin(issue_key)

@@ -9,9 +9,9 @@ from dashboard.formatting import (
     empty_state_message,
     format_change,
     format_value,
-    kind_label,
     period_label,
 )
+from loaders.periods import kind_label
 
 CARDS_PER_ROW = 4
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.comparable import group_label
 from dashboard.formatting import empty_state_message, indicator_label
 from dashboard.trend_view import plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
+from loaders.series import group_label
 
 CATEGORY_KEY = "trends_category"
 INDICATORS_KEY = "trends_indicators"

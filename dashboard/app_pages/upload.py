@@ -1,7 +1,7 @@
 """上传 Upload: read a brief or a figures table, review every figure, commit in one go.
 
-Thin page over dashboard/editing.py: the page only holds widgets and session state; reading,
-validation and writing (with the role check) live there and are tested directly.
+Thin page over loaders.services.review: the page only holds widgets and session state;
+reading, validation and writing (with the role check) live there and are tested directly.
 User text (file names, quotes, errors quoting cells) is only ever shown through widgets,
 st.text or escaped markdown, never as HTML.
 """
@@ -16,7 +16,13 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role, render_login
-from dashboard.editing import (
+from dashboard.markup import plain_markdown
+from loaders.errors import BriefError
+from loaders.figures_table import MAX_TABLE_BYTES, template_csv
+from loaders.services import StoreError
+from loaders.services.ingest import preview as preview_ingest
+from loaders.services.permissions import NotAllowed
+from loaders.services.review import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
     UPLOAD_TYPES,
@@ -24,17 +30,12 @@ from dashboard.editing import (
     diff_frame,
     figures_frame,
     names_stale,
-    plain_markdown,
     read_upload,
     rebuild_extraction,
     refresh_names,
     revisions_frame,
     unassigned_frame,
 )
-from loaders.catalog import default_catalog
-from loaders.errors import BriefError
-from loaders.figures_table import MAX_TABLE_BYTES, template_csv
-from loaders.store import StoreError
 
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
 STATE_KEY = "upload_current"
@@ -46,7 +47,7 @@ if current_role() != "editor":
     st.warning("只有编辑可以上传和提交数据。 Only editors may upload.")
     st.stop()
 
-catalog = default_catalog()
+catalog = data.catalog()
 indicator_ids = catalog.ids()
 
 with st.expander("数据表格式与模板 Figures table format", expanded=False):
@@ -224,7 +225,7 @@ if not review.ok:
 
 to_store = review.extraction
 try:
-    preview = data.get_store().preview_ingest(to_store)
+    preview = preview_ingest(data.get_store(), to_store, catalog)
 except StoreError as exc:
     st.error(plain_markdown(str(exc)))
     st.stop()
@@ -240,16 +241,17 @@ def show_result(result_state: dict) -> None:
 
 def commit(replace: bool) -> None:
     try:
-        # The role is read again at the moment of writing; editing.py refuses non-editors.
+        # The role is read again at the moment of writing; the service refuses non-editors.
         result = commit_upload(
             data.get_store(),
             to_store,
+            catalog,
             role=current_role(),
             actor=current_actor(),
             replace=replace,
             file_sha256=file_sha,
         )
-    except (StoreError, PermissionError) as exc:
+    except (StoreError, NotAllowed) as exc:
         st.error(plain_markdown(str(exc)))
         return
     verb = "替换" if result.status == "replaced" else "写入"

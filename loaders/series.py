@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.formatting import kind_label
+from loaders.periods import kind_label
 
 # A card's sparkline is a glance at the recent run of its series: the last points only, so a
 # series of thousands of points does not ship them all to every visitor of the overview.

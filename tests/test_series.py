@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.comparable import comparable_group, group_label, latest_cards
 from loaders.periods import parse_period
+from loaders.series import comparable_group, group_label, latest_cards
 
 
 def _row(

@@ -1,35 +1,33 @@
-"""Review and commit logic behind the 上传 page and the Issues page's admin box.
+"""An upload's review: from a file to the frames an editor checks, and back to an issue to
+commit. The 上传 page holds only the widgets; every decision is here.
 
-Every function that writes takes the caller's role and raises PermissionError for anyone
-but an editor before it touches the store: hiding a page is not a permission check. The
-flow for one upload:
-
-    read_upload(bytes, name)          -> Extraction (brief or figures table)
-    figures_frame / unassigned_frame  -> DataFrames the editor reviews in st.data_editor
-    rebuild_extraction(...)           -> Review (Extraction or per-row errors; nothing written)
-    store.preview_ingest(extraction)  -> new / unchanged / replaced (+ diff), nothing written
-    commit_upload(..., role=...)      -> Store.ingest: figures and audit rows, one transaction
+    read_upload(bytes, name, catalog)  -> Extraction (a brief, or a figures table)
+    figures_frame / unassigned_frame   -> DataFrames the editor reviews
+    rebuild_extraction(...)            -> Review: an Extraction, or every problem by row
+    ingest.preview(store, ...)         -> new / unchanged / replaced (+ diff), nothing written
+    commit_upload(..., role=...)       -> one transaction: figures and audit rows
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import streamlit as st
 from pydantic import ValidationError
 
 from loaders import units
-from loaders.catalog import Catalog, default_catalog
+from loaders.catalog import Catalog
 from loaders.errors import BriefReadError
 from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
+from loaders.missing import is_blank, is_missing, plain, text_or_empty
 from loaders.models import Extraction, IssueHeader, Observation
 from loaders.review import RowError, validate_rows
-from loaders.store import IngestResult, Store
+from loaders.services.ingest import IngestResult, Overwrite, UploadRecord, ingest
+from loaders.services.permissions import require_editor
+from loaders.store import Store, StoreError
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in BRIEF_SUFFIXES + TABLE_SUFFIXES]
@@ -72,39 +70,12 @@ PROVENANCE_COLUMNS = [
     "span_start",
     "span_end",
 ]
+# The fields of a figure an editor may change; any change makes the figure "reviewed".
+_EDITABLE = ("indicator", "period", "value", "value_high", "unit", "qualifier", "forecast")
 UNKNOWN_NAME = "（未知指标）"
 
 
-def plain_markdown(text: str) -> str:
-    """Text safe to pass to st.markdown/st.error: ASCII punctuation backslash-escaped, so links,
-    images, :directives: and HTML in user text show as the characters they are.
-
-    A "-" inside a line is markup only at the line's start (list, rule, heading underline), so
-    elsewhere it stays as typed: 2021-15 reads and searches as 2021-15.
-    """
-    out: list[str] = []
-    line_start = True
-    for ch in text:
-        if ch == "\n":
-            out.append("  \n")
-            line_start = True
-            continue
-        escape = ch in _MARKDOWN_PUNCTUATION and (ch != "-" or line_start)
-        out.append("\\" + ch if escape else ch)
-        line_start = line_start and ch.isspace()
-    return "".join(out)
-
-
-_MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!|<>~$:&\"'=%@^/;?,")
-
-
-def require_editor(role: str) -> None:
-    """Raise PermissionError unless role is "editor"; called before every write."""
-    if role != "editor":
-        raise PermissionError(f"只有编辑可以写入数据库（当前角色：{role}） Only editors may write")
-
-
-def read_upload(data: bytes, filename: str, catalog: Catalog | None = None) -> Extraction:
+def read_upload(data: bytes, filename: str, catalog: Catalog) -> Extraction:
     """Read an uploaded file: a brief runs through the loaders, a table is parsed as figures."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix in TABLE_SUFFIXES:
@@ -113,7 +84,7 @@ def read_upload(data: bytes, filename: str, catalog: Catalog | None = None) -> E
         # Imported here: the pipeline pulls in PDF/DOCX readers the table path never needs.
         from loaders.pipeline import extract_bytes
 
-        return extract_bytes(data, filename, catalog or default_catalog())
+        return extract_bytes(data, filename, catalog)
     raise BriefReadError(
         f"不支持的文件类型 {suffix or '(无扩展名)'}；可上传 {', '.join(UPLOAD_TYPES)}",
         source=filename,
@@ -121,14 +92,16 @@ def read_upload(data: bytes, filename: str, catalog: Catalog | None = None) -> E
 
 
 def name_for(indicator: Any, catalog: Catalog) -> str:
-    if (
-        indicator is None
-        or (isinstance(indicator, float) and math.isnan(indicator))
-        or indicator == ""
-    ):
+    """The Chinese name of an indicator id; "" for none, UNKNOWN_NAME for an unknown id."""
+    if is_blank(indicator):
         return ""
     found = catalog.get(str(indicator))
     return found.name_zh if found else UNKNOWN_NAME
+
+
+def unit_of(indicator: Any, catalog: Catalog) -> str:
+    found = None if is_blank(indicator) else catalog.get(str(indicator))
+    return found.unit if found else ""
 
 
 def _numbered(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -138,13 +111,11 @@ def _numbered(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def figures_frame(extraction: Extraction, catalog: Catalog | None = None) -> pd.DataFrame:
+def figures_frame(extraction: Extraction, catalog: Catalog) -> pd.DataFrame:
     """One row per figure mapped onto an indicator, all included by default."""
-    catalog = catalog or default_catalog()
     rows = []
     first_value: dict[tuple[str, str, bool], float] = {}
     for o in extraction.observations:
-        unit = o.unit or (catalog.get(o.indicator).unit if catalog.get(o.indicator) else "")
         key = (o.indicator, o.period, o.forecast)
         # The same figure quoted twice in one issue is one statement: pre-untick the repeat.
         # A repeat with another value stays ticked, so the review makes the editor choose.
@@ -157,7 +128,7 @@ def figures_frame(extraction: Extraction, catalog: Catalog | None = None) -> pd.
                 "name_zh": name_for(o.indicator, catalog),
                 "period": o.period,
                 "value": o.value,
-                "unit": unit,
+                "unit": o.unit or unit_of(o.indicator, catalog),
                 "qualifier": o.qualifier,
                 "forecast": o.forecast,
                 "quote": o.quote,
@@ -173,6 +144,7 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
     """One row per figure the loaders could not map; none included until the editor assigns it."""
     rows = []
     for u in extraction.unassigned:
+        value, unit = units.readable(u.value, u.unit)
         rows.append(
             {
                 "include": False,
@@ -180,7 +152,8 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
                 "name_zh": "",
                 # Prefilled when the loaders resolved the period; the editor may correct it.
                 "period": u.period or "",
-                **dict(zip(("value", "unit"), units.readable(u.value, u.unit), strict=True)),
+                "value": value,
+                "unit": unit,
                 "qualifier": u.qualifier,
                 "forecast": u.forecast,
                 "subject": u.subject,
@@ -198,24 +171,18 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
     return _numbered(rows, columns)
 
 
-def refresh_names(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+def refresh_names(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """A copy with name_zh matching each row's indicator (after the editor changed one)."""
-    catalog = catalog or default_catalog()
     fresh = frame.copy()
     fresh["name_zh"] = [name_for(indicator, catalog) for indicator in fresh["indicator"]]
     return fresh
 
 
-def names_stale(frame: pd.DataFrame, catalog: Catalog | None = None) -> bool:
-    catalog = catalog or default_catalog()
+def names_stale(frame: pd.DataFrame, catalog: Catalog) -> bool:
     return any(
-        _text(name) != name_for(indicator, catalog)
+        text_or_empty(name) != name_for(indicator, catalog)
         for indicator, name in zip(frame["indicator"], frame["name_zh"], strict=True)
     )
-
-
-def header_fields(extraction: Extraction) -> dict[str, Any]:
-    return extraction.issue.model_dump()
 
 
 @dataclass
@@ -232,35 +199,10 @@ class Review:
         return self.extraction is not None and not self.errors
 
 
-def _clean(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):  # numpy scalars -> Python
-        return value.item()
-    return value
-
-
-def _int(value: Any, default: int = 0) -> int:
-    value = _clean(value)
-    return default if value is None else int(value)
-
-
-def _text(value: Any) -> str:
-    value = _clean(value)
-    return "" if value is None else str(value)
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     # value keeps NaN so the review can say "not a finite number" instead of "missing".
     return [
-        {k: (_clean(v) if k != "value" or v is None else float(v)) for k, v in row.items()}
+        {k: (plain(v) if k != "value" or v is None else float(v)) for k, v in row.items()}
         for row in frame.to_dict(orient="records")
     ]
 
@@ -268,10 +210,22 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _content_digest(extraction: Extraction) -> str:
     payload = {
         "issue": extraction.issue.model_dump(mode="json"),
-        "observations": [o.model_dump(mode="json") for o in extraction.observations],
+        "observations": [
+            o.model_dump(mode="json", exclude={"origin"}) for o in extraction.observations
+        ],
         "unassigned": [u.model_dump(mode="json") for u in extraction.unassigned],
     }
     return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
+def _origin(before: Observation | None, after: Observation) -> str:
+    """extracted stays extracted only untouched; a typed row stays typed; else reviewed."""
+    if before is None:
+        return "reviewed"  # an unassigned figure the editor assigned
+    untouched = all(getattr(before, name) == getattr(after, name) for name in _EDITABLE)
+    if untouched or before.origin == "typed":
+        return before.origin
+    return "reviewed"
 
 
 def rebuild_extraction(
@@ -279,17 +233,17 @@ def rebuild_extraction(
     header: dict[str, Any],
     figures: pd.DataFrame,
     unassigned: pd.DataFrame,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> Review:
     """Validate the reviewed header and rows; on success an Extraction ready for the store.
 
     Figures not included are left out. Unassigned figures that were included (assigned an
     indicator) become observations; the rest stay unassigned, as the loaders found them.
+    Each observation records whether an editor changed it (origin "reviewed").
     """
-    catalog = catalog or default_catalog()
     errors: list[str] = []
     try:
-        issue = IssueHeader.model_validate({k: _clean(v) for k, v in header.items()})
+        issue = IssueHeader.model_validate({k: plain(v) for k, v in header.items()})
     except ValidationError as exc:
         issue = None
         for error in exc.errors():
@@ -315,26 +269,26 @@ def rebuild_extraction(
     observations = []
     for item in valid:
         row, source = item.fields, item.source
-        observations.append(
-            Observation(
-                indicator=row.indicator,
-                period=row.period,
-                value=row.value,
-                value_high=row.value_high,
-                unit=row.unit,
-                qualifier=row.qualifier,
-                forecast=row.forecast,
-                derived=bool(_clean(source.get("derived")) or False),
-                figure_text=_text(source.get("figure_text")),
-                period_text=_text(source.get("period_text")),
-                quote=_text(source.get("quote")),
-                article=_text(source.get("article")),
-                article_index=_int(source.get("article_index")),
-                editor=_clean(source.get("editor")),
-                span_start=_int(source.get("span_start")),
-                span_end=_int(source.get("span_end")),
-            )
+        observation = Observation(
+            indicator=row.indicator,
+            period=row.period,
+            value=row.value,
+            value_high=row.value_high,
+            unit=row.unit,
+            qualifier=row.qualifier,
+            forecast=row.forecast,
+            derived=bool(plain(source.get("derived")) or False),
+            figure_text=text_or_empty(source.get("figure_text")),
+            period_text=text_or_empty(source.get("period_text")),
+            quote=text_or_empty(source.get("quote")),
+            article=text_or_empty(source.get("article")),
+            article_index=_int(source.get("article_index")),
+            editor=plain(source.get("editor")),
+            span_start=_int(source.get("span_start")),
+            span_end=_int(source.get("span_end")),
         )
+        before = original.observations[item.row - 1] if item.table == "figures" else None
+        observations.append(observation.model_copy(update={"origin": _origin(before, observation)}))
     still_unassigned = [
         figure
         for figure, row in zip(original.unassigned, unassigned_rows, strict=False)
@@ -352,9 +306,14 @@ def rebuild_extraction(
     return Review(rebuilt, [], [], edited=edited)
 
 
+def _int(value: Any, default: int = 0) -> int:
+    return default if is_missing(value) else int(plain(value))
+
+
 def commit_upload(
     store: Store,
     extraction: Extraction,
+    catalog: Catalog,
     *,
     role: str,
     actor: str,
@@ -363,29 +322,26 @@ def commit_upload(
 ) -> IngestResult:
     """Write a reviewed issue in one transaction; a stored issue is replaced only if replace=True.
 
-    Raises PermissionError for a non-editor before anything else, StoreError when the issue
-    is already stored with other content and replace is False.
+    Raises NotAllowed for a non-editor before anything else, StoreError when the issue is
+    already stored with other content and replace is False.
     """
     require_editor(role)
-    # The "upload" audit row (file name, file hash) is written inside ingest's transaction.
-    return store.ingest(
+    result = ingest(
+        store,
         extraction,
+        catalog,
         actor=actor,
-        replace=replace,
-        upload_name=extraction.source_name,
-        upload_sha256=file_sha256 or extraction.sha256,
+        overwrite=Overwrite.ALWAYS if replace else Overwrite.NEVER,
+        committed_via="review",
+        upload=UploadRecord(extraction.source_name, file_sha256 or extraction.sha256),
     )
+    if result.status == "kept":
+        raise StoreError(result.reason)
+    return result
 
 
-def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:
-    """Delete an issue and its figures (audit row "retract"); editors only."""
-    require_editor(role)
-    return store.retract_issue(issue_key, actor=actor)
-
-
-def revisions_frame(result: IngestResult, catalog: Catalog | None = None) -> pd.DataFrame:
+def revisions_frame(result: IngestResult, catalog: Catalog) -> pd.DataFrame:
     """Points that revise an earlier issue: old and new value side by side."""
-    catalog = catalog or default_catalog()
     return pd.DataFrame(
         [
             {
@@ -395,7 +351,7 @@ def revisions_frame(result: IngestResult, catalog: Catalog | None = None) -> pd.
                 "预测": r.forecast,
                 "原值 old": r.old_value,
                 "新值 new": r.new_value,
-                "单位": catalog.get(r.indicator).unit if catalog.get(r.indicator) else "",
+                "单位": unit_of(r.indicator, catalog),
                 "原期 earlier issue": r.old_issue,
             }
             for r in result.revised
@@ -403,65 +359,20 @@ def revisions_frame(result: IngestResult, catalog: Catalog | None = None) -> pd.
     )
 
 
-def diff_frame(result: IngestResult, catalog: Catalog | None = None) -> pd.DataFrame:
+def diff_frame(result: IngestResult, catalog: Catalog) -> pd.DataFrame:
     """What replacing a stored issue changes: added, removed and changed figures."""
-    catalog = catalog or default_catalog()
     labels = {"added": "新增", "removed": "删除", "changed": "修改"}
     return pd.DataFrame(
         [
             {
-                "变化 change": labels.get(row["change"], row["change"]),
-                "指标 indicator": row["indicator"],
-                "名称": name_for(row["indicator"], catalog),
-                "期间 period": row["period"],
-                "原值 old": row["old_value"],
-                "新值 new": row["new_value"],
-                "单位": catalog.get(row["indicator"]).unit if catalog.get(row["indicator"]) else "",
+                "变化 change": labels.get(change.change, change.change),
+                "指标 indicator": change.indicator,
+                "名称": name_for(change.indicator, catalog),
+                "期间 period": change.period,
+                "原值 old": change.old_value,
+                "新值 new": change.new_value,
+                "单位": unit_of(change.indicator, catalog),
             }
-            for row in result.replaced_diff
+            for change in result.replaced_diff
         ]
     )
-
-
-_FLASH_KEY = "issue_admin_flash"
-
-
-def render_issue_admin(store: Store, issue_key: str | None) -> None:
-    """Editors only: retract this issue (after a confirmation) and read the audit log."""
-    from dashboard.auth import current_actor, current_role
-
-    if current_role() != "editor":
-        return
-    flash = st.session_state.pop(_FLASH_KEY, None)
-    if flash:
-        st.success(flash)
-    with st.expander("管理 Admin：撤回本期 / 审计日志", expanded=False):
-        if issue_key:
-            confirm = st.checkbox(
-                f"我确认撤回 {issue_key}：删除本期及其全部数据（不可恢复）",
-                key=f"retract_confirm_{issue_key}",
-            )
-            if st.button(
-                "撤回本期 Retract", disabled=not confirm, key=f"retract_{issue_key}", type="primary"
-            ):
-                # The role is read again at the moment of writing, not trusted from render time.
-                if retract(store, issue_key, role=current_role(), actor=current_actor()):
-                    # Rerun so the page no longer lists the issue; the message survives it.
-                    st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
-                    st.rerun()
-                st.warning(f"{issue_key} 不存在（可能已被撤回）")
-        st.markdown("**审计日志 Audit log**")
-        log = store.audit_log()
-        st.dataframe(
-            log.rename(
-                columns={
-                    "at": "时间 (UTC)",
-                    "action": "操作",
-                    "actor": "操作人",
-                    "issue_key": "期号",
-                    "sha256": "文件哈希",
-                    "detail": "详情",
-                }
-            ),
-            hide_index=True,
-        )

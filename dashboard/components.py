@@ -1,0 +1,49 @@
+"""Streamlit pieces shared by pages: widgets only; what they do is decided in loaders.services."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.auth import current_actor, current_role
+from loaders.services.ingest import retract
+
+_FLASH_KEY = "issue_admin_flash"
+
+
+def render_issue_admin(issue_key: str | None) -> None:
+    """Editors only: retract this issue (after a confirmation) and read the audit log."""
+    if current_role() != "editor":
+        return
+    flash = st.session_state.pop(_FLASH_KEY, None)
+    if flash:
+        st.success(flash)
+    with st.expander("管理 Admin：撤回本期 / 审计日志", expanded=False):
+        if issue_key:
+            confirm = st.checkbox(
+                f"我确认撤回 {issue_key}：删除本期及其全部数据（不可恢复）",
+                key=f"retract_confirm_{issue_key}",
+            )
+            if st.button(
+                "撤回本期 Retract", disabled=not confirm, key=f"retract_{issue_key}", type="primary"
+            ):
+                # The role is read again at the moment of writing, not trusted from render time.
+                if retract(data.get_store(), issue_key, role=current_role(), actor=current_actor()):
+                    # Rerun so the page no longer lists the issue; the message survives it.
+                    st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
+                    st.rerun()
+                st.warning(f"{issue_key} 不存在（可能已被撤回）")
+        st.markdown("**审计日志 Audit log**")
+        st.dataframe(
+            data.audit_log().rename(
+                columns={
+                    "at": "时间 (UTC)",
+                    "action": "操作",
+                    "actor": "操作人",
+                    "issue_key": "期号",
+                    "sha256": "文件哈希",
+                    "detail": "详情",
+                }
+            ),
+            hide_index=True,
+        )

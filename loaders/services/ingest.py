@@ -1,0 +1,428 @@
+"""Storing issues: what an ingest, a revision and a replacement mean, decided here once.
+
+An ingest reads what the store holds about the incoming issue (its stored version, the
+latest statement of every other issue on the same keys, whether it was retracted), hands
+that and the extraction to `plan_ingest`, a pure function that returns the typed diff
+(new, revised and unchanged points; for a replacement, what changes), and writes the plan
+in the same transaction: all of it or nothing.
+
+Who may overwrite what is the Overwrite policy:
+- NEVER: a stored issue with other content is kept (the upload page asks first);
+- BATCH: a batch (the CLI, `make db`, a nightly job) replaces only versions a batch stored,
+  never an editor's reviewed commit, and does not bring back a retracted issue;
+- ALWAYS: the caller confirmed (the upload page's 替换, `ingest --replace`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from loaders.catalog import Catalog
+from loaders.errors import BriefError
+from loaders.models import Extraction, Observation
+from loaders.periods import PeriodError, parse_period
+from loaders.services.permissions import require_editor
+from loaders.store import Store, StoreError, queries, writes
+from loaders.store.queries import StoredIssue, StoredStatement
+
+# Two statements of one figure agree when they differ by less than this (relative):
+# unit conversion (万亿元 -> 亿元) can leave float noise on equal figures.
+_REL_TOLERANCE = 1e-9
+
+Key = tuple[str, str, bool]  # indicator, period, forecast
+Status = Literal["new", "unchanged", "replaced", "kept"]
+
+
+class Overwrite(StrEnum):
+    NEVER = "never"
+    BATCH = "batch"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A point this issue states with another value than the latest earlier statement."""
+
+    indicator: str
+    period: str
+    old_value: float
+    new_value: float
+    old_issue: str
+    forecast: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """How replacing a stored issue changes one of its own points."""
+
+    indicator: str
+    period: str
+    forecast: bool
+    old_value: float | None
+    new_value: float | None
+    change: Literal["added", "removed", "changed"]
+
+
+@dataclass
+class IngestResult:
+    """The plan of an ingest and, once written, its outcome."""
+
+    status: Status
+    issue_key: str
+    new_points: int = 0
+    revised: list[Revision] = field(default_factory=list)
+    unchanged_points: int = 0
+    observations: int = 0
+    unassigned: int = 0
+    replaced_diff: list[Change] = field(default_factory=list)
+    # Why a stored version was kept (status "kept"), in words for the user.
+    reason: str = ""
+
+    @property
+    def written(self) -> bool:
+        return self.status in ("new", "replaced")
+
+    def summary(self) -> str:
+        """One line for progress output: `new: 21 points, 2 revised, 3 unchanged`."""
+        if self.status == "unchanged":
+            return f"unchanged: {self.unchanged_points} points"
+        if self.status == "kept":
+            return f"kept the stored version: {self.reason}"
+        parts = [f"{self.status}: {self.new_points} points"]
+        if self.revised:
+            parts.append(f"{len(self.revised)} revised")
+        if self.unchanged_points:
+            parts.append(f"{self.unchanged_points} unchanged")
+        if self.status == "replaced":
+            parts.append(f"{len(self.replaced_diff)} differences from the stored version")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the store holds that an ingest of one issue depends on."""
+
+    issue: StoredIssue | None  # the stored version of this issue
+    own_statements: list[StoredStatement]  # what that version says
+    latest_other: dict[Key, StoredStatement]  # per key of the extraction: the latest other issue
+    retracted: bool  # the issue's last audit action was a retract
+
+
+# ------------------------------------------------------------------ the rule
+
+
+def same_value(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=_REL_TOLERANCE, abs_tol=_REL_TOLERANCE)
+
+
+def first_per_key(observations: Sequence[Observation]) -> dict[Key, Observation]:
+    """An issue may quote one figure twice; its first statement speaks for the issue."""
+    firsts: dict[Key, Observation] = {}
+    for obs in observations:
+        firsts.setdefault((obs.indicator, obs.period, obs.forecast), obs)
+    return firsts
+
+
+def plan_ingest(
+    state: StoredState,
+    extraction: Extraction,
+    *,
+    force: bool = False,
+    overwrite: Overwrite = Overwrite.ALWAYS,
+) -> IngestResult:
+    """What storing the extraction over this state does. Pure: reads nothing, writes nothing.
+
+    force re-stores a file whose stored version came from the very same bytes (the
+    extraction rules improved); it never lifts the overwrite policy.
+    """
+    key = extraction.issue.key
+    firsts = first_per_key(extraction.observations)
+    stored = state.issue
+    result = IngestResult(
+        status="new" if stored is None else "replaced",
+        issue_key=key,
+        observations=len(extraction.observations),
+        unassigned=len(extraction.unassigned),
+    )
+    if stored is None and state.retracted and overwrite is Overwrite.BATCH:
+        result.status = "kept"
+        result.reason = f"issue {key} was retracted by an editor; pass --replace to store it again"
+        return result
+    if stored is not None:
+        same_bytes = stored.sha256 == extraction.sha256
+        if overwrite is Overwrite.BATCH and stored.committed_via == "review":
+            result.status = "kept"
+            result.reason = (
+                f"issue {key} was committed by an editor after review; "
+                "pass --replace to overwrite it"
+            )
+            return result
+        if same_bytes and not force:
+            result.status = "unchanged"
+            result.unchanged_points = len(firsts)
+            return result
+        if not same_bytes and overwrite is Overwrite.NEVER:
+            result.status = "kept"
+            result.reason = f"issue {key} already stored with other content; confirm replace"
+            return result
+
+    for k, obs in firsts.items():
+        before = state.latest_other.get(k)
+        if before is None:
+            result.new_points += 1
+        elif same_value(before.value, obs.value) and same_value(before.value_high, obs.value_high):
+            result.unchanged_points += 1
+        else:
+            result.revised.append(
+                Revision(k[0], k[1], before.value, obs.value, before.issue_key, forecast=k[2])
+            )
+    if stored is not None:
+        result.replaced_diff = _replacement_diff(state.own_statements, firsts)
+    return result
+
+
+def _replacement_diff(
+    own: Sequence[StoredStatement], firsts: dict[Key, Observation]
+) -> list[Change]:
+    old: dict[Key, float] = {}
+    for statement in own:
+        old.setdefault(statement.key, statement.value)
+    changes = []
+    for k in sorted(set(old) | set(firsts)):
+        before = old.get(k)
+        after = firsts[k].value if k in firsts else None
+        if before is None:
+            change = "added"
+        elif after is None:
+            change = "removed"
+        elif not same_value(before, after):
+            change = "changed"
+        else:
+            continue
+        changes.append(Change(k[0], k[1], k[2], before, after, change))
+    return changes
+
+
+# ------------------------------------------------------------------ reading the state
+
+
+def validate(extraction: Extraction, catalog: Catalog) -> None:
+    """StoreError naming the file and issue when a figure cannot be stored as it is."""
+    where = f"{extraction.source_name} (issue {extraction.issue.key})"
+    known = set(catalog.ids())
+    unknown = sorted({o.indicator for o in extraction.observations} - known)
+    if unknown:
+        raise StoreError(
+            f"{where}: unknown indicator {', '.join(repr(u) for u in unknown)}; "
+            "not in the catalog, nothing was stored"
+        )
+    for obs in extraction.observations:
+        try:
+            parse_period(obs.period)
+        except PeriodError as exc:
+            raise StoreError(
+                f"{where}: indicator {obs.indicator!r}: {exc}; nothing was stored"
+            ) from exc
+
+
+def read_state(cur, extraction: Extraction) -> StoredState:
+    key = extraction.issue.key
+    firsts = first_per_key(extraction.observations)
+    indicators = sorted({indicator for indicator, _, _ in firsts})
+    periods = sorted({period for _, period, _ in firsts})
+    stored = queries.stored_issue(cur, key)
+    latest = queries.latest_statements(cur, indicators, periods, excluding_issue=key)
+    return StoredState(
+        issue=stored,
+        own_statements=queries.issue_statements(cur, key) if stored else [],
+        latest_other={s.key: s for s in latest if s.key in firsts},
+        retracted=stored is None and queries.last_issue_action(cur, key) == "retract",
+    )
+
+
+# ------------------------------------------------------------------ use cases
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    """The file an editor uploaded, audited with the commit it led to."""
+
+    file_name: str
+    file_sha256: str
+
+
+def preview(store: Store, extraction: Extraction, catalog: Catalog) -> IngestResult:
+    """What ingest() would do if the caller confirmed a replacement; nothing is written."""
+    validate(extraction, catalog)
+    with store.read() as cur:
+        return plan_ingest(read_state(cur, extraction), extraction)
+
+
+def ingest(
+    store: Store,
+    extraction: Extraction,
+    catalog: Catalog,
+    *,
+    actor: str,
+    overwrite: Overwrite = Overwrite.BATCH,
+    force: bool = False,
+    committed_via: Literal["batch", "review"] = "batch",
+    upload: UploadRecord | None = None,
+) -> IngestResult:
+    """Store one issue in one transaction; the same file twice changes nothing. The store's
+    indicators become the catalog the issue was mapped with.
+
+    An upload adds an "upload" audit row (file name and hash) in the same transaction, so
+    an upload is never stored without its audit row or the other way round.
+    """
+    validate(extraction, catalog)
+    key = extraction.issue.key
+    with store.transaction(f"store issue {key} from {extraction.source_name}") as cur:
+        state = read_state(cur, extraction)
+        result = plan_ingest(state, extraction, force=force, overwrite=overwrite)
+        if not result.written:
+            return result
+        # The store lists the indicators its figures were mapped onto.
+        writes.replace_catalog(cur, catalog)
+        if state.issue is not None:
+            writes.delete_issue(cur, key)
+        writes.insert_issue(cur, extraction, committed_via)
+        writes.insert_audit(
+            cur,
+            "replace" if result.status == "replaced" else "ingest",
+            actor,
+            key,
+            extraction.sha256,
+            f"source {extraction.source_name}; {result.observations} observations, "
+            f"{result.unassigned} unassigned; points new {result.new_points}, "
+            f"revised {len(result.revised)}, unchanged {result.unchanged_points}",
+        )
+        if upload is not None:
+            writes.insert_audit(
+                cur,
+                "upload",
+                actor,
+                key,
+                upload.file_sha256,
+                f"file {upload.file_name}; committed {result.status}: "
+                f"{result.observations} figures, {result.unassigned} unassigned",
+            )
+        writes.bump_version(cur)
+    return result
+
+
+def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:
+    """Delete an issue and everything stated in it (audit row "retract"); editors only.
+    False when no such issue is stored."""
+    require_editor(role)
+    with store.transaction(f"retract issue {issue_key}") as cur:
+        stored = queries.stored_issue(cur, issue_key)
+        if stored is None:
+            return False
+        writes.delete_issue(cur, issue_key)
+        writes.insert_audit(
+            cur, "retract", actor, issue_key, stored.sha256, "issue and its figures deleted"
+        )
+        writes.bump_version(cur)
+    return True
+
+
+def bulk_load(
+    store: Store,
+    issues: pd.DataFrame,
+    observations: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    actor: str = "bulk",
+) -> int:
+    """Many issues at once from frames in the tables' own columns (benchmarks, migrations):
+    one transaction; issue keys already stored are refused. Returns the rows loaded."""
+    unknown = sorted(set(observations["indicator"].unique()) - set(catalog.ids()))
+    if unknown:
+        raise StoreError(
+            f"bulk load: unknown indicator {', '.join(repr(u) for u in unknown[:5])}; "
+            "nothing was stored"
+        )
+    with store.transaction(f"bulk load {len(issues)} issues") as cur:
+        writes.replace_catalog(cur, catalog)
+        writes.bulk_insert(cur, issues, observations)
+        writes.insert_audit(
+            cur,
+            "bulk_load",
+            actor,
+            None,
+            None,
+            f"{len(issues)} issues, {len(observations)} observations",
+        )
+        writes.bump_version(cur)
+    return len(observations)
+
+
+# ------------------------------------------------------------------ batches of files
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file of a batch: its result, or the reason it was not stored."""
+
+    path: Path
+    result: IngestResult | None = None
+    error: str | None = None
+
+
+def read_file(path: Path, catalog: Catalog) -> Extraction:
+    """The extraction of one brief file; BriefError (naming the file) when it cannot be read."""
+    from loaders.pipeline import extract_bytes  # PDF/DOCX readers load only when needed
+
+    if path.is_dir():
+        raise BriefError(
+            f"is a folder; pass the brief files in it (e.g. {path}/*)", source=str(path)
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise BriefError("no such file", source=str(path)) from exc
+    except OSError as exc:
+        raise BriefError(f"cannot read ({exc.strerror or exc})", source=str(path)) from exc
+    return extract_bytes(data, path.name, catalog)
+
+
+def ingest_files(
+    store: Store,
+    paths: Iterable[Path],
+    catalog: Catalog,
+    *,
+    actor: str,
+    overwrite: Overwrite = Overwrite.BATCH,
+    force: bool = False,
+    on_outcome: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Read and store each file in its own transaction; a file that fails is named with the
+    reason and the others still go in."""
+    outcomes = []
+    for path in paths:
+        try:
+            extraction = read_file(Path(path), catalog)
+            result = ingest(
+                store, extraction, catalog, actor=actor, overwrite=overwrite, force=force
+            )
+        except (BriefError, StoreError) as exc:
+            message = str(exc)
+            outcome = FileOutcome(
+                Path(path), error=message if Path(path).name in message else f"{path}: {message}"
+            )
+        else:
+            outcome = FileOutcome(Path(path), result=result)
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return outcomes

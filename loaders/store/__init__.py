@@ -1,0 +1,39 @@
+"""The store: the only code that speaks SQL.
+
+- connection.py: opening a DuckDB file, cursors, write transactions, locks, StoreError;
+- schema.py: tables and views, and the ordered migrations (a schema change upgrades a
+  file in place, never asks for a re-ingest);
+- queries.py: one function per read, typed results;
+- writes.py: the inserts and deletes a use case composes inside one transaction.
+
+What a write means (an ingest, a revision, who may write) is decided in loaders.services.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loaders.store import schema
+from loaders.store.connection import Store, StoreError, connect
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:
+    """Open the store at path ($BRIEFS_DB or data/briefs.duckdb by default).
+
+    For writing, the file (and its folder) is created if missing and its schema brought up
+    to date; read-only, it must exist at the current schema. The catalog is not touched:
+    loaders.services.catalog decides when it changes.
+    """
+    store = connect(path, read_only=read_only)
+    try:
+        if read_only:
+            schema.check(store)
+        else:
+            schema.migrate(store)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+__all__ = ["Store", "StoreError", "open_store"]

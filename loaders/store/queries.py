@@ -1,0 +1,284 @@
+"""Reads from the store: one function per query, parameters bound, typed results.
+
+Tabular results (a series, an issue's figures) are DataFrames with the columns each
+docstring names; single facts are dataclasses. Functions that take a Store open their own
+cursor; those that take a cursor read inside a caller's transaction (the ingest plan reads
+what it is about to replace in the same transaction that writes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from loaders.store.connection import Store
+from loaders.store.schema import ISSUE_RECENCY, TABLE_ORDER, TABLES
+
+# Columns of series(), in the order the dashboard reads them.
+SERIES_COLUMNS = (
+    "indicator",
+    "name_zh",
+    "name_en",
+    "category",
+    "unit",
+    "period",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "value_high",
+    "qualifier",
+    "forecast",
+    "derived",
+    "issue_key",
+    "issue_label",
+    "published",
+    "article",
+    "editor",
+    "quote",
+    "period_text",
+    "figure_text",
+    "revision_count",
+    "disagrees",
+)
+_SERIES_SELECT = ", ".join(SERIES_COLUMNS)
+
+
+@dataclass(frozen=True)
+class StoredIssue:
+    """What the store holds about one issue, as the ingest plan needs it."""
+
+    issue_key: str
+    sha256: str
+    committed_via: str  # "batch" or "review"
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    """What one issue said about one (indicator, period, forecast) key."""
+
+    indicator: str
+    period: str
+    forecast: bool
+    value: float
+    value_high: float | None
+    issue_key: str
+
+    @property
+    def key(self) -> tuple[str, str, bool]:
+        return (self.indicator, self.period, self.forecast)
+
+
+def _frame(store: Store, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    with store.read() as cur:
+        return cur.execute(sql, list(params)).df()
+
+
+# ------------------------------------------------------------------ facts
+
+
+def data_version(store: Store) -> int:
+    """The counter every write bumps; readers key their caches on it."""
+    with store.read() as cur:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+    return int(row[0][0]) if row else 0
+
+
+def stored_issue(cur: duckdb.DuckDBPyConnection, issue_key: str) -> StoredIssue | None:
+    rows = cur.execute(
+        "SELECT issue_key, sha256, committed_via FROM issues WHERE issue_key = ?", [issue_key]
+    ).fetchall()
+    return StoredIssue(*rows[0]) if rows else None
+
+
+def last_issue_action(cur: duckdb.DuckDBPyConnection, issue_key: str) -> str | None:
+    """The last audit action that stored or removed this issue: ingest, replace, retract."""
+    rows = cur.execute(
+        "SELECT action FROM audit_log WHERE issue_key = ? "
+        "AND action IN ('ingest', 'replace', 'retract') ORDER BY id DESC LIMIT 1",
+        [issue_key],
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def issue_statements(cur: duckdb.DuckDBPyConnection, issue_key: str) -> list[StoredStatement]:
+    """Everything one stored issue says, in its own order."""
+    rows = cur.execute(
+        "SELECT indicator, period, forecast, value, value_high, issue_key FROM observations "
+        "WHERE issue_key = ? ORDER BY seq",
+        [issue_key],
+    ).fetchall()
+    return [StoredStatement(*row) for row in rows]
+
+
+def latest_statements(
+    cur: duckdb.DuckDBPyConnection,
+    indicators: Sequence[str],
+    periods: Sequence[str],
+    excluding_issue: str,
+) -> list[StoredStatement]:
+    """For each key among these indicators and periods, the statement of the latest issue
+    other than excluding_issue (the one being stored), ranked by ISSUE_RECENCY."""
+    # Both filters reach the scan: only rows that could share a key are ranked.
+    rows = cur.execute(
+        f"""SELECT indicator, period, forecast, value, value_high, issue_key FROM (
+            SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.issue_key,
+                row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
+                    ORDER BY {ISSUE_RECENCY}) AS rank_in_key
+            FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+            WHERE o.issue_key <> ? AND list_contains(?, o.indicator)
+                AND list_contains(?, o.period))
+        WHERE rank_in_key = 1""",
+        [excluding_issue, list(indicators), list(periods)],
+    ).fetchall()
+    return [StoredStatement(*row) for row in rows]
+
+
+def stored_keys(cur: duckdb.DuckDBPyConnection, issue_keys: Sequence[str]) -> list[str]:
+    rows = cur.execute(
+        "SELECT issue_key FROM issues WHERE list_contains(?, issue_key) ORDER BY issue_key",
+        [list(issue_keys)],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+# ------------------------------------------------------------------ tables for pages
+
+
+def indicators(store: Store) -> pd.DataFrame:
+    """The catalog as stored: id, name_zh, name_en, category, unit, kind, measure,
+    description, aliases (joined by 、), in catalog order."""
+    return _frame(
+        store,
+        "SELECT id, name_zh, name_en, category, unit, kind, measure, description, aliases "
+        "FROM indicators ORDER BY position",
+    )
+
+
+def series(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """Current values of the given indicators (SERIES_COLUMNS), one row per period and
+    forecast flag, in indicator and period order."""
+    return _frame(
+        store,
+        f"SELECT {_SERIES_SELECT} FROM current WHERE list_contains(?, indicator) "
+        "ORDER BY indicator, period_end, period, forecast",
+        [list(indicator_ids)],
+    )
+
+
+def revisions(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """What other issues said about the current keys: the statements the current view
+    superseded. A figure the current issue itself repeats is not a revision."""
+    return _frame(
+        store,
+        f"""SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
+            o.issue_key, i.issue_label, i.published, o.quote, o.article, o.period_end
+        FROM observations o
+        JOIN issues i ON i.issue_key = o.issue_key
+        JOIN current c ON c.indicator = o.indicator AND c.period = o.period
+            AND c.forecast = o.forecast
+        WHERE list_contains(?, o.indicator)
+            AND o.issue_key <> c.issue_key
+        ORDER BY o.indicator, o.period_end, o.period, o.forecast, {ISSUE_RECENCY}""",
+        [list(indicator_ids)],
+    )
+
+
+def issues(store: Store) -> pd.DataFrame:
+    """Every stored issue, newest first, with its article, figure and unassigned counts."""
+    return _frame(
+        store,
+        """SELECT i.issue_key, i.title, i.year, i.number, i.total_number, i.published,
+            i.issue_label, i.source_name, i.sha256, i.ingested_at, i.committed_via,
+            (SELECT count(*) FROM articles a WHERE a.issue_key = i.issue_key) AS article_count,
+            (SELECT count(*) FROM observations o WHERE o.issue_key = i.issue_key) AS figure_count,
+            (SELECT count(*) FROM unassigned u WHERE u.issue_key = i.issue_key) AS unassigned_count
+        FROM issues i ORDER BY i.published DESC, i.year DESC, i.number DESC""",
+    )
+
+
+def issue(store: Store, issue_key: str) -> dict | None:
+    """One issue's header fields, source file, sha256 and cleaned text; None if not stored."""
+    with store.read() as cur:
+        cur.execute(
+            "SELECT issue_key, title, year, number, total_number, published, issue_label, "
+            "source_name, sha256, ingested_at, committed_via, clean_text "
+            "FROM issues WHERE issue_key = ?",
+            [issue_key],
+        )
+        rows = cur.fetchall()
+        if not rows:
+            return None
+        names = [d[0] for d in cur.description]
+    return dict(zip(names, rows[0], strict=True))
+
+
+def articles(store: Store, issue_key: str) -> pd.DataFrame:
+    """article_index, title, editor, text, start, end of one issue."""
+    return _frame(
+        store,
+        'SELECT article_index, title, editor, text, start_offset AS "start", end_offset AS "end" '
+        "FROM articles WHERE issue_key = ? ORDER BY article_index",
+        [issue_key],
+    )
+
+
+def observations_for_issue(store: Store, issue_key: str) -> pd.DataFrame:
+    """Every figure one issue states, with the indicator's Chinese name, in text order."""
+    return _frame(
+        store,
+        """SELECT o.indicator, ind.name_zh, o.period, o.period_kind, o.period_start, o.period_end,
+            o.value, o.value_high, o.unit, o.qualifier, o.forecast, o.derived, o.figure_text,
+            o.period_text, o.quote, o.span_start, o.span_end, o.article_index, o.article,
+            o.editor, o.origin, o.issue_key, o.seq
+        FROM observations o LEFT JOIN indicators ind ON ind.id = o.indicator
+        WHERE o.issue_key = ? ORDER BY o.seq""",
+        [issue_key],
+    )
+
+
+def unassigned_for_issue(store: Store, issue_key: str) -> pd.DataFrame:
+    """The figures of one issue that no indicator claimed, in text order."""
+    return _frame(
+        store,
+        """SELECT value, value_high, unit, qualifier, forecast, period, period_kind, period_start,
+            period_end, figure_text, period_text, subject, quote, span_start, span_end,
+            article_index, article, editor, issue_key, seq
+        FROM unassigned WHERE issue_key = ? ORDER BY seq""",
+        [issue_key],
+    )
+
+
+def coverage(store: Store) -> pd.DataFrame:
+    """Every catalog indicator with how many current points it has (zero when none)."""
+    return _frame(
+        store,
+        """SELECT ind.id, ind.name_zh, ind.name_en, ind.category, ind.unit, ind.kind,
+            ind.measure, ind.description,
+            count(c.indicator) AS points,
+            arg_min(c.period, c.period_end) AS first_period,
+            arg_max(c.period, c.period_end) AS last_period,
+            arg_max(c.issue_key, c.published) AS last_issue
+        FROM indicators ind LEFT JOIN current c ON c.indicator = ind.id
+        GROUP BY ALL ORDER BY any_value(ind.position)""",
+    )
+
+
+def audit_log(store: Store) -> pd.DataFrame:
+    """Every write, newest first: at (UTC), action, actor, issue_key, sha256, detail."""
+    return _frame(
+        store,
+        'SELECT "at", action, actor, issue_key, sha256, detail FROM audit_log ORDER BY id DESC',
+    )
+
+
+def table(store: Store, name: str) -> pd.DataFrame:
+    """A whole table in its stable order (exports); name must be one of TABLES."""
+    if name not in TABLES:
+        raise ValueError(f"no such table: {name!r}")
+    # The table name and its ordering are the schema's constants, checked above.
+    return _frame(store, f"SELECT * FROM {name} ORDER BY {TABLE_ORDER[name]}")

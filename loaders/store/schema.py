@@ -1,0 +1,272 @@
+"""The store's tables and views, and the ordered migrations that build them.
+
+A store records its schema version in `meta`. Opening a store for writing applies every
+migration above that version, each in one transaction, so a schema change never asks anyone
+to re-ingest: a file written by an older release opens with its data intact. Views are not
+data: they are recreated from the definitions below whenever a migration ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loaders.store.connection import Store, StoreError
+
+# Tables in the order an export writes them (and the order a reader should load them).
+TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
+# Rows of each table in a stable order (exports, migrations between stores).
+TABLE_ORDER = {
+    "meta": "key",
+    "indicators": "position",
+    "issues": "published, year, number",
+    "articles": "issue_key, article_index",
+    "observations": "issue_key, seq",
+    "unassigned": "issue_key, seq",
+    "audit_log": "id",
+}
+
+# Which issue speaks last about a figure: the latest published, then the higher year and
+# number; within one issue its first statement. The `current` view and the ingest plan
+# (loaders.store.queries.latest_statements) both rank by this, and nothing else does.
+ISSUE_RECENCY = "i.published DESC, i.year DESC, i.number DESC, o.seq"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "tables of the first release",
+        (
+            """CREATE TABLE IF NOT EXISTS indicators (
+                position INTEGER NOT NULL,
+                id VARCHAR PRIMARY KEY,
+                name_zh VARCHAR NOT NULL,
+                name_en VARCHAR NOT NULL,
+                category VARCHAR NOT NULL,
+                unit VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                measure VARCHAR NOT NULL,
+                description VARCHAR NOT NULL,
+                aliases VARCHAR NOT NULL)""",
+            """CREATE TABLE IF NOT EXISTS issues (
+                issue_key VARCHAR PRIMARY KEY,
+                title VARCHAR NOT NULL,
+                year INTEGER NOT NULL,
+                number INTEGER NOT NULL,
+                total_number INTEGER,
+                published DATE NOT NULL,
+                issue_label VARCHAR NOT NULL,
+                source_name VARCHAR NOT NULL,
+                sha256 VARCHAR NOT NULL,
+                ingested_at TIMESTAMP NOT NULL,
+                clean_text VARCHAR NOT NULL)""",
+            """CREATE TABLE IF NOT EXISTS articles (
+                issue_key VARCHAR NOT NULL,
+                article_index INTEGER NOT NULL,
+                title VARCHAR NOT NULL,
+                editor VARCHAR,
+                text VARCHAR NOT NULL,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL)""",
+            """CREATE TABLE IF NOT EXISTS observations (
+                issue_key VARCHAR NOT NULL,
+                seq INTEGER NOT NULL,
+                indicator VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                period_kind VARCHAR NOT NULL,
+                period_start DATE NOT NULL,
+                period_end DATE NOT NULL,
+                value DOUBLE NOT NULL,
+                value_high DOUBLE,
+                unit VARCHAR NOT NULL,
+                qualifier VARCHAR NOT NULL,
+                forecast BOOLEAN NOT NULL,
+                derived BOOLEAN NOT NULL,
+                figure_text VARCHAR NOT NULL,
+                period_text VARCHAR NOT NULL,
+                quote VARCHAR NOT NULL,
+                span_start INTEGER NOT NULL,
+                span_end INTEGER NOT NULL,
+                article_index INTEGER NOT NULL,
+                article VARCHAR NOT NULL,
+                editor VARCHAR)""",
+            """CREATE TABLE IF NOT EXISTS unassigned (
+                issue_key VARCHAR NOT NULL,
+                seq INTEGER NOT NULL,
+                value DOUBLE NOT NULL,
+                value_high DOUBLE,
+                unit VARCHAR NOT NULL,
+                qualifier VARCHAR NOT NULL,
+                forecast BOOLEAN NOT NULL,
+                period VARCHAR,
+                period_kind VARCHAR,
+                period_start DATE,
+                period_end DATE,
+                figure_text VARCHAR NOT NULL,
+                period_text VARCHAR NOT NULL,
+                subject VARCHAR NOT NULL,
+                quote VARCHAR NOT NULL,
+                span_start INTEGER NOT NULL,
+                span_end INTEGER NOT NULL,
+                article_index INTEGER NOT NULL,
+                article VARCHAR NOT NULL,
+                editor VARCHAR)""",
+            """CREATE TABLE IF NOT EXISTS audit_log (
+                id BIGINT NOT NULL,
+                "at" TIMESTAMP NOT NULL,
+                action VARCHAR NOT NULL,
+                actor VARCHAR NOT NULL,
+                issue_key VARCHAR,
+                sha256 VARCHAR,
+                detail VARCHAR NOT NULL)""",
+        ),
+    ),
+    Migration(
+        2,
+        "where each issue and each figure came from",
+        (
+            # How the stored version of an issue was committed: read from a file in a batch
+            # (the CLI, `make db`) or committed by an editor after review in the app.
+            "ALTER TABLE issues ADD COLUMN committed_via VARCHAR NOT NULL DEFAULT 'batch'",
+            # Issues whose last write was an upload were committed through the review.
+            """UPDATE issues SET committed_via = 'review' WHERE issue_key IN (
+                SELECT issue_key FROM (
+                    SELECT issue_key, action, row_number() OVER (
+                        PARTITION BY issue_key ORDER BY id DESC) AS latest
+                    FROM audit_log WHERE issue_key IS NOT NULL)
+                WHERE latest = 1 AND action = 'upload')""",
+            # extracted (as the loaders found it), reviewed (an editor changed or assigned
+            # it), typed (a row of a figures table).
+            "ALTER TABLE observations ADD COLUMN origin VARCHAR NOT NULL DEFAULT 'extracted'",
+            """UPDATE observations SET origin = 'typed' WHERE issue_key IN (
+                SELECT issue_key FROM issues WHERE committed_via = 'review')
+                AND span_end = 0""",
+        ),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+META_TABLE = """CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL)"""
+
+# Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY).
+# revision_count and disagrees let the dashboard flag figures issues revised.
+VIEWS = {
+    "current": f"""CREATE OR REPLACE VIEW current AS
+    WITH ranked AS (
+        SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
+            row_number() OVER key_latest AS rank_in_key,
+            count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
+            max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
+            max(coalesce(o.value_high, o.value)) OVER key_all
+                - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
+            max(abs(o.value)) OVER key_all AS value_scale
+        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+        WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
+            key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
+                ORDER BY {ISSUE_RECENCY}))
+    SELECT r.indicator, ind.name_zh, ind.name_en, ind.category, r.unit,
+        r.period, r.period_kind, r.period_start, r.period_end,
+        r.value, r.value_high, r.qualifier, r.forecast, r.derived,
+        r.issue_key, r.issue_label, r.published, r.article, r.editor, r.quote,
+        r.period_text, r.figure_text,
+        CAST(r.revision_count AS INTEGER) AS revision_count,
+        greatest(r.value_spread, r.high_spread) > 1e-9 * greatest(r.value_scale, 1.0) AS disagrees,
+        r.issue_year, r.issue_number, r.article_index, r.span_start, r.span_end, r.seq,
+        r.origin, ind.position AS indicator_position
+    FROM ranked r LEFT JOIN indicators ind ON ind.id = r.indicator
+    WHERE r.rank_in_key = 1""",
+}
+
+
+def _stored_version(cur) -> int | None:
+    """The schema version written in meta; None for a file without the meta table."""
+    found = cur.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name = 'meta'"
+    ).fetchone()
+    if not found or not found[0]:
+        return None
+    row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(row[0][0]) if row else None
+
+
+def _too_new(store: Store, version: int) -> StoreError:
+    return StoreError(
+        f"{store.path} was written with store schema {version}, newer than this version "
+        f"({SCHEMA_VERSION}); update the program (git pull, make) to open it"
+    )
+
+
+def migrate(store: Store) -> list[int]:
+    """Bring a writable store up to SCHEMA_VERSION; returns the migrations applied.
+
+    Each migration is one transaction that also records its version, so a crash between
+    two leaves the file at the last complete one and the next open resumes there.
+    """
+    with store.read() as cur:
+        version = _stored_version(cur)
+    if version is not None and version > SCHEMA_VERSION:
+        raise _too_new(store, version)
+    if version == SCHEMA_VERSION:
+        return []
+    applied: list[int] = []
+    if version is None:
+        with store.transaction("create the store's tables") as cur:
+            cur.execute(META_TABLE)
+            for key, value in (("data_version", "0"), ("schema_version", "0")):
+                cur.execute(
+                    "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
+                    "(SELECT 1 FROM meta WHERE key = ?)",
+                    [key, value, key],
+                )
+        version = 0
+    for migration in MIGRATIONS:
+        if migration.version <= version:
+            continue
+        with store.transaction(
+            f"upgrade the store to schema {migration.version} ({migration.description})"
+        ) as cur:
+            for statement in migration.statements:
+                cur.execute(statement)
+            if migration is MIGRATIONS[-1]:
+                for view in VIEWS.values():
+                    cur.execute(view)
+            cur.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                [str(migration.version)],
+            )
+        applied.append(migration.version)
+    return applied
+
+
+def check(store: Store) -> None:
+    """A read-only store must already be at SCHEMA_VERSION (it cannot be upgraded here)."""
+    with store.read() as cur:
+        version = _stored_version(cur)
+        views = {
+            row[0]
+            for row in cur.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+    missing = [name for name in (*TABLES, *VIEWS) if name not in views]
+    if version is None or missing:
+        raise StoreError(
+            f"{store.path} is not a briefs database (missing {', '.join(missing) or 'meta'}); "
+            "open it once for writing to create the tables"
+        )
+    if version > SCHEMA_VERSION:
+        raise _too_new(store, version)
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{store.path} uses store schema {version}; open it once for writing "
+            f"(e.g. make db or python -m loaders ingest) to upgrade it to {SCHEMA_VERSION}"
+        )
