@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from loaders.catalog import Catalog, CatalogError, load_catalog
+from loaders.catalog import Catalog, CatalogError, load_catalogs
 from loaders.errors import BriefError
 from loaders.models import Extraction
 from loaders.periods import PeriodError, period_label_zh
@@ -138,7 +138,7 @@ def format_extraction(extraction: Extraction, catalog: Catalog) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    catalog = load_catalog()
+    catalog = load_catalogs(args.catalog)
     extraction = read_file(Path(args.file), catalog)
     if args.json:
         print(json.dumps(extraction.to_public_json(), ensure_ascii=False, indent=2))
@@ -149,7 +149,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.files]
-    catalog = load_catalog()
+    catalog = load_catalogs(args.catalog)
     issues = {"new": 0, "replaced": 0, "unchanged": 0, "kept": 0}
     points = {"new": 0, "revised": 0, "unchanged": 0}
 
@@ -209,7 +209,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     if not folder.is_dir():
         raise CliError(f"{folder}: not a directory")
-    report = evaluate_dir(folder, load_catalog())
+    report = evaluate_dir(folder, load_catalogs(args.catalog))
     if args.json:
         payload = report.to_json()
         print(
@@ -237,10 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read issues of 产业创新动态, store their figures, export them.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    catalog_flag = ("--catalog",)
+    catalog_options = {
+        "action": "append",
+        "default": [],
+        "metavar": "FILE",
+        "help": "add FILE's indicators to data/catalog.yaml (an id present is replaced); repeatable",
+    }
 
     extract = commands.add_parser("extract", help="show the figures found in one brief file")
     extract.add_argument("file", help="a brief: .txt, .pdf or .docx")
     extract.add_argument("--json", action="store_true", help="print JSON (the upload format)")
+    extract.add_argument(*catalog_flag, **catalog_options)
     extract.set_defaults(handler=cmd_extract)
 
     db_help = "DuckDB file (default: $BRIEFS_DB or data/briefs.duckdb)"
@@ -248,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("files", nargs="+", metavar="FILE")
     ingest.add_argument("--db", default=None, help=db_help)
     ingest.add_argument("--actor", default="cli", help="name written to the audit log")
+    ingest.add_argument(*catalog_flag, **catalog_options)
     ingest.add_argument(
         "--force",
         action="store_true",
@@ -263,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="score extraction against *.expected.json")
     evaluate.add_argument("dir", help="folder of briefs with NAME.expected.json beside each")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument(*catalog_flag, **catalog_options)
     evaluate.set_defaults(handler=cmd_evaluate)
 
     export = commands.add_parser("export", help="write every table as CSV (UTF-8 with BOM)")

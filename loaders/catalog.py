@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -73,6 +74,13 @@ class Catalog(BaseModel):
     def categories(self) -> list[str]:
         return list(dict.fromkeys(indicator.category for indicator in self.indicators))
 
+    def with_overlay(self, other: Catalog) -> Catalog:
+        """This catalog with other's indicators added; an id present in both takes other's
+        entry, in this catalog's position (`--catalog FILE`)."""
+        replaced = other.by_id()
+        kept = [replaced.pop(ind.id, ind) for ind in self.indicators]
+        return Catalog(indicators=(*kept, *replaced.values()))
+
 
 def _describe_error(path: Path, raw: dict, error: dict) -> str:
     location = list(error["loc"])
@@ -107,4 +115,18 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
     """Read and validate a catalog file (data/catalog.yaml by default); callers pass the
     result on explicitly: there is no process-wide catalog."""
     path = Path(path)
-    return parse_catalog(path.read_text(encoding="utf-8"), path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    return parse_catalog(text, path)
+
+
+def load_catalogs(extra: Sequence[Path | str] = (), base: Path | str = CATALOG_PATH) -> Catalog:
+    """The base catalog with each extra file's indicators laid over it, in order."""
+    catalog = load_catalog(base)
+    for path in extra:
+        catalog = catalog.with_overlay(load_catalog(path))
+    return catalog

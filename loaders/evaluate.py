@@ -8,7 +8,9 @@ extracted and compared with its expected observations:
 - matching is greedy and one-to-one, closest values first;
 - derived observations are not scored either way;
 - precision = matches / extracted, recall = matches / expected, qualifier
-  accuracy over the matches; the issue header must equal the expected one.
+  accuracy over the matches; the issue header must equal the expected one;
+- `<stem>.new.expected.json` labels figures of indicators not in the curated catalog;
+  its labels count for the indicators the active catalog has (`--catalog FILE`).
 """
 
 from __future__ import annotations
@@ -166,7 +168,7 @@ def score_observations(
     return score
 
 
-def _expected_items(data: dict) -> list[ScoredItem]:
+def _expected_items(data: dict, known: set[str] | None = None) -> list[ScoredItem]:
     return [
         ScoredItem(
             indicator=o["indicator"],
@@ -176,7 +178,7 @@ def _expected_items(data: dict) -> list[ScoredItem]:
             forecast=bool(o.get("forecast", False)),
         )
         for o in data.get("observations", [])
-        if not o.get("derived", False)
+        if not o.get("derived", False) and (known is None or o["indicator"] in known)
     ]
 
 
@@ -208,6 +210,12 @@ def evaluate_file(path: Path, expected_path: Path, catalog: Catalog) -> FileScor
     try:
         data = json.loads(Path(expected_path).read_text(encoding="utf-8"))
         expected = _expected_items(data)
+        extra_labels = Path(expected_path).with_name(
+            Path(expected_path).name.replace(".expected.json", ".new.expected.json")
+        )
+        if extra_labels.exists():
+            new = json.loads(extra_labels.read_text(encoding="utf-8"))
+            expected += _expected_items(new, set(catalog.ids()))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         score = FileScore(name=path.name, header_ok=False)
         score.error = f"{Path(expected_path).name}: unusable expected file: {exc}"

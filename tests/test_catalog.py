@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog import CatalogError, load_catalog
+from loaders.catalog import CatalogError, load_catalog, load_catalogs, parse_catalog
 from tests.conftest import CATALOG
 
 FIXTURES = Path(__file__).parent / "data" / "catalog"
@@ -65,3 +65,52 @@ def test_bad_catalog_entry_names_file_indicator_and_field(fixture, expected_part
     assert str(path) in message
     for part in expected_parts:
         assert part in message
+
+
+NEW_INDICATOR = """indicators:
+  - id: express_volume
+    name_zh: 快递业务量
+    name_en: Express delivery volume
+    category: 物流
+    unit: 亿件
+    kind: flow
+    measure: level
+    description: 全国快递服务企业业务量。
+    aliases: [快递业务量]
+  - id: logistics_total
+    name_zh: 社会物流总额（改）
+    name_en: Total value of social logistics
+    category: 物流
+    unit: 万亿元
+    kind: flow
+    measure: level
+    description: 改写的条目。
+    aliases: [社会物流总额]
+"""
+
+
+def test_an_overlay_adds_new_indicators_and_replaces_same_ids_in_place(tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(NEW_INDICATOR, encoding="utf-8")
+    merged = load_catalogs([extra])
+    assert merged.ids()[: len(CATALOG.ids())] == CATALOG.ids()
+    assert merged.ids()[-1] == "express_volume"
+    assert merged.get("express_volume").unit == "亿件"
+    assert merged.get("logistics_total").name_zh == "社会物流总额（改）"
+    assert CATALOG.get("logistics_total").name_zh == "全国社会物流总额"
+
+
+@pytest.mark.parametrize("unit", ["万辆", "亿件", "亿户", "万人", "台", "千瓦时", "亿千瓦时"])
+def test_any_magnitude_and_known_base_is_a_unit(unit):
+    text = NEW_INDICATOR.replace("unit: 亿件", f"unit: {unit}")
+    assert parse_catalog(text).get("express_volume").unit == unit
+
+
+@pytest.mark.parametrize("unit", ["兆元", "万%", "亿个百分点", "件件", ""])
+def test_an_unknown_unit_names_the_known_ones(unit):
+    text = NEW_INDICATOR.replace("unit: 亿件", f"unit: '{unit}'")
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(text, Path("extra.yaml"))
+    message = str(caught.value)
+    assert "extra.yaml: indicator 'express_volume', field 'unit'" in message
+    assert "万亿" in message and "辆" in message and "件" in message

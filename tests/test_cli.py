@@ -260,3 +260,31 @@ def test_folder_instead_of_file(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().err.strip() == (
         f"error: {tmp_path}: is a folder; pass the brief files in it (e.g. {tmp_path}/*)"
     )
+
+
+def test_extract_with_an_extra_catalog_maps_its_indicators(tmp_path: Path, capsys) -> None:
+    brief = tmp_path / "brief.txt"
+    brief.write_text(
+        "产业创新动态\n2022 年第 18 期（总第 487 期）\n2022 年 7 月 25 日\n快递业务运行情况\n"
+        "国家邮政局数据显示，上半年全国快递业务量累计完成 512.2 亿件，同比增长 3.7%。\n"
+        "（产业所 王罗汉 整理）\n",
+        encoding="utf-8",
+    )
+    extra = tmp_path / "express.yaml"
+    extra.write_text(
+        "indicators:\n  - {id: express_volume, name_zh: 快递业务量, name_en: Express volume,"
+        " category: 物流, unit: 亿件, kind: flow, measure: level, description: 快递,"
+        " aliases: [快递业务量]}\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["extract", str(brief), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["observations"] == []
+    assert cli.main(["extract", str(brief), "--json", "--catalog", str(extra)]) == 0
+    (found,) = json.loads(capsys.readouterr().out)["observations"]
+    assert (found["indicator"], found["period"], found["value"]) == (
+        "express_volume",
+        "2022-H1",
+        512.2,
+    )
+    assert cli.main(["extract", str(brief), "--catalog", str(tmp_path / "missing.yaml")]) == 1
+    assert "missing.yaml: cannot read" in capsys.readouterr().err

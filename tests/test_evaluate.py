@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from loaders.catalog import load_catalogs
 from loaders.evaluate import (
     EvaluationReport,
     ScoredItem,
@@ -119,3 +120,22 @@ def test_copies_in_other_encodings_share_the_original_labels(tmp_path):
 
     assert [f.name for f in report.files] == ["2021-29.gbk.txt", "2021-29.txt"]
     assert report.precision == 1.0 and report.recall == 1.0
+
+
+def test_new_labels_count_only_for_indicators_the_catalog_has(tmp_path):
+    brief = DATA / "2021-15.txt"
+    (tmp_path / "2021-15.txt").write_bytes(brief.read_bytes())
+    (tmp_path / "2021-15.expected.json").write_bytes((DATA / "2021-15.expected.json").read_bytes())
+    new = {"observations": [{"indicator": "express_volume", "period": "2021", "value": 833.6}]}
+    (tmp_path / "2021-15.new.expected.json").write_text(json.dumps(new), encoding="utf-8")
+    base = evaluate_dir(tmp_path, CATALOG)
+    assert (base.precision, base.recall) == (1.0, 1.0)
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "indicators:\n  - {id: express_volume, name_zh: 快递业务量, name_en: Express volume,"
+        " category: 物流, unit: 亿件, kind: flow, measure: level, description: 快递,"
+        " aliases: [快递业务量]}\n",
+        encoding="utf-8",
+    )
+    with_new = evaluate_dir(tmp_path, load_catalogs([extra]))
+    assert with_new.files[0].misses == [ScoredItem("express_volume", "2021", 833.6)]
