@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 # Rebuilt when the sample briefs, the catalog or the loaders change, so better rules reach
 # the shipped issues; --force re-reads only those issues, uploads made in the app stay.
-$(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml $(wildcard loaders/*.py)
+$(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml $(wildcard loaders/*.py loaders/*/*.py)
 	BRIEFS_DB=$(DB) $(PY) -m loaders ingest --force data/briefs/*
 	touch $@
 
@@ -28,6 +28,7 @@ run: $(VENV)/.installed $(DB)
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

@@ -17,7 +17,7 @@ from loaders.store import open_store, queries
 
 TARGET_RATIO = 1.5
 
-# The benchmark's floor query. SQL outside loaders/store.py is allowed here only because
+# The benchmark's floor query. SQL outside loaders/store/ is allowed here only because
 # this is the yardstick the store is measured against, never product code.
 RAW_SERIES_SQL = """
 WITH ranked AS (
@@ -68,7 +68,7 @@ def run(stores: dict[int, Path], repeats: int = 7) -> list[Result]:
             store.close()
         ratio = medians["store"] / medians["raw"]
         result = Result(
-            name=f"Store.series, {size:.0e} obs",
+            name=f"queries.series, {size:.0e} obs",
             measured=(
                 f"store {medians['store'] * 1000:.1f} ms, raw DuckDB "
                 f"{medians['raw'] * 1000:.1f} ms ({len(mine)} points)"

@@ -11,7 +11,7 @@ Three shapes, from slow-and-real to fast-and-bulk:
 - `synthetic_extraction(seq, n_obs)`: an Extraction built directly (no parsing) with exactly
   n_obs observations on distinct (indicator, period) keys: for store tests that count rows.
 - `observation_frames(n)`: issues and observations as DataFrames in the store's column
-  layout, for `Store.bulk_load` (1e6 rows in seconds).
+  layout, for `loaders.services.ingest.bulk_load` (1e6 rows in seconds).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Three modes, chosen by what is configured:
   BRIEFS_EDITOR_PASSWORD); the role is remembered in st.session_state after a correct entry.
 - "local": nothing configured; everyone may edit (a laptop, a test run).
 
-Pages call current_role(); the write functions in dashboard/editing.py check the role again
+Pages call current_role(); the use cases in loaders/services check the role again
 before touching the store, so a hidden page is not the only guard.
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -94,8 +95,8 @@ def _unit_order(frame: pd.DataFrame) -> list[str]:
 def trend_figure(rows: pd.DataFrame) -> go.Figure:
     """One trace per (indicator, comparable period group, forecast), one y-axis per unit.
 
-    `rows` are Store.series rows (the current view). Points of different period kinds are
-    never joined; forecasts are dashed with hollow markers; bounds use their own symbols.
+    `rows` are series rows (the current view). Points of different period kinds are never
+    joined; forecasts are dashed with hollow markers; bounds use their own symbols.
     One unit: one axis. Two units: a second axis on the right. More: one panel per unit.
     """
     frame = with_plot_columns(rows)
@@ -112,13 +113,23 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
         )
     else:
         figure = go.Figure()
+    for trace, unit_position in _traces(frame, units):
+        if panels:
+            figure.add_trace(trace, row=unit_position + 1, col=1)
+        else:
+            trace.update(yaxis="y2" if unit_position == 1 else "y")
+            figure.add_trace(trace)
+    _lay_out_axes(figure, units, panels)
+    return figure
 
+
+def _traces(frame: pd.DataFrame, units: list[str]) -> Iterator[tuple[go.Scatter, int]]:
+    """Each trace with the position of its unit in `units`; one colour per indicator group."""
     indicators = list(dict.fromkeys(frame["indicator"])) if not frame.empty else []
     color_index = 0
     for indicator in indicators:
         of_indicator = frame[frame["indicator"] == indicator]
         unit = of_indicator["unit"].iloc[0]
-        unit_position = units.index(unit)
         for group in dict.fromkeys(of_indicator["group"]):
             color = PALETTE[color_index % len(PALETTE)]
             color_index += 1
@@ -158,12 +169,10 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
                         "periods": list(points["period"]),
                     },
                 )
-                if panels:
-                    figure.add_trace(trace, row=unit_position + 1, col=1)
-                else:
-                    trace.update(yaxis="y2" if unit_position == 1 else "y")
-                    figure.add_trace(trace)
+                yield trace, units.index(unit)
 
+
+def _lay_out_axes(figure: go.Figure, units: list[str], panels: bool) -> None:
     if panels:
         for position, unit in enumerate(units, start=1):
             figure.update_yaxes(
@@ -201,4 +210,3 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         margin={"l": 60, "r": 60, "t": 40, "b": 40},
     )
-    return figure

@@ -9,10 +9,10 @@ import pandas as pd
 from dashboard.formatting import (
     format_value,
     indicator_label,
-    is_missing,
     issue_label_from_key,
     period_label,
 )
+from loaders.missing import is_missing
 from loaders.periods import kind_label
 
 # The CSV a user downloads from the Trends page: these columns, in this order.
@@ -37,7 +37,7 @@ KIND_NAMES_ZH = {"flow": "流量", "stock": "存量", "rate": "比率", "index":
 
 
 def export_rows(series: pd.DataFrame) -> pd.DataFrame:
-    """The CSV columns for Store.series rows (issue is the issue's label, 2021 年第 15 期)."""
+    """The CSV columns for queries.series rows (issue is the issue's label, 2021 年第 15 期)."""
     frame = series.rename(columns={"issue_label": "issue"})
     for column in CSV_COLUMNS:
         if column not in frame.columns:
@@ -107,7 +107,7 @@ def _date_text(value: Any) -> str:
 
 
 def issues_table(issues: pd.DataFrame) -> pd.DataFrame:
-    """Store.issues rows for the issue list (newest first, as the store orders them)."""
+    """queries.issues rows for the issue list (newest first, as the store orders them)."""
     return pd.DataFrame(
         {
             "期刊": issues["issue_label"],
@@ -127,7 +127,7 @@ def issues_table(issues: pd.DataFrame) -> pd.DataFrame:
 
 
 def figures_table(observations: pd.DataFrame) -> pd.DataFrame:
-    """Store.observations_for_issue rows: each figure with the indicator it was mapped onto."""
+    """queries.observations_for_issue rows: each figure with the indicator it was mapped onto."""
     return pd.DataFrame(
         {
             "指标": [
@@ -153,7 +153,7 @@ def figures_table(observations: pd.DataFrame) -> pd.DataFrame:
 
 
 def unassigned_table(unassigned: pd.DataFrame) -> pd.DataFrame:
-    """Store.unassigned_for_issue rows: figures no catalog indicator claimed."""
+    """queries.unassigned_for_issue rows: figures no catalog indicator claimed."""
     return pd.DataFrame(
         {
             "数值": [
@@ -174,7 +174,7 @@ def unassigned_table(unassigned: pd.DataFrame) -> pd.DataFrame:
 
 
 def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Store.coverage rows: definition, unit, kind and how much data each indicator has."""
+    """queries.coverage rows: definition, unit, kind and how much data each indicator has."""
     return pd.DataFrame(
         {
             "指标": coverage["name_zh"],

@@ -144,19 +144,6 @@ def parse_period(text: str) -> Period:
     return Period(text, kind, start, end)
 
 
-def is_valid_period(text: str) -> bool:
-    try:
-        parse_period(text)
-    except PeriodError:
-        return False
-    return True
-
-
-def stock_end(text: str) -> date:
-    """Stocks are compared on the end of their period only (2021-09-30 ~ 2021-09)."""
-    return parse_period(text).end
-
-
 def _point_label(text: str) -> str:
     kind, start, _ = _point(text)
     if kind == "year":

@@ -24,7 +24,7 @@ from pydantic import (
 
 from loaders import units
 from loaders.catalog import Catalog
-from loaders.missing import is_blank, text_or_empty
+from loaders.missing import is_blank, is_missing, text_or_empty
 from loaders.periods import PeriodError, parse_period
 from loaders.qualifiers import Qualifier, parse_qualifier
 
@@ -120,7 +120,7 @@ class ReviewRow(BaseModel):
             )
         except (TypeError, ValueError) as exc:
             raise ValueError(f"不是数字：{value!r}") from exc
-        if math.isnan(number):
+        if is_missing(number):
             raise ValueError("不是有限数值：NaN（空白或非数字）")
         if not math.isfinite(number):
             raise ValueError(f"不是有限数值：{value!r}")

@@ -57,7 +57,7 @@ def period_midpoint(start: object, end: object) -> str:
 
 
 def with_plot_columns(series: pd.DataFrame) -> pd.DataFrame:
-    """A copy of Store.series rows with x (period midpoint), group and group_label added.
+    """A copy of queries.series rows with x (period midpoint), group and group_label added.
 
     Vectorised (same results as period_midpoint and comparable_group row by row): the
     overview passes every indicator's rows, 500,000 of them in a store of a million.

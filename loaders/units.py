@@ -11,6 +11,8 @@ give).
 
 from __future__ import annotations
 
+import math
+
 # Magnitude words multiply the number; longest first, so 万亿 wins over 万 and 亿.
 MAGNITUDES: dict[str, float] = {
     "万亿": 1e12,
@@ -131,7 +133,7 @@ def readable(value: float, unit: str) -> tuple[float, str]:
     parts = split_unit(unit)
     if parts is None or parts[1] != 1.0 or parts[0] not in READABLE_BASES or value == 0:
         return value, unit
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         return value, unit
     for word in READABLE_MAGNITUDES:
         if abs(value) >= MAGNITUDES[word]:

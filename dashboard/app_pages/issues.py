@@ -6,10 +6,11 @@ import streamlit as st
 
 from dashboard import auth, data
 from dashboard.components import render_issue_admin
-from dashboard.formatting import empty_state_message, is_missing
+from dashboard.formatting import empty_state_message
 from dashboard.highlight import Mark, highlight_html
 from dashboard.markup import plain_markdown
 from dashboard.tables import figures_table, issues_table, unassigned_table
+from loaders.missing import is_missing
 
 ISSUE_KEY = "issues_selected"
 

@@ -11,6 +11,7 @@ from dashboard.formatting import (
     format_value,
     period_label,
 )
+from loaders.missing import is_missing
 from loaders.periods import kind_label
 
 CARDS_PER_ROW = 4
@@ -42,7 +43,7 @@ for category in dict.fromkeys(catalog["category"]):
                     st.caption("暂无数据")
                     continue
                 previous = card["prev_value"]
-                has_previous = previous is not None and previous == previous
+                has_previous = not is_missing(previous)
                 st.metric(
                     indicator["name_zh"],
                     format_value(

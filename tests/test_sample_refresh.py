@@ -1,0 +1,98 @@
+"""`make run` re-reads the shipped briefs whenever the loaders or the catalog change
+(`make db`: ingest --force data/briefs/*). That must never undo an editor's work: an issue an
+editor committed or corrected stays as they left it, and a retracted one stays retracted."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import loaders.__main__ as cli
+from loaders.services.ingest import retract
+from loaders.services.review import (
+    commit_upload,
+    figures_frame,
+    read_upload,
+    rebuild_extraction,
+    unassigned_frame,
+)
+from loaders.store import open_store, queries
+from tests.conftest import CATALOG
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "data" / "briefs").iterdir())
+
+
+def make_db_arguments() -> list[str]:
+    """The arguments the Makefile's $(DB) recipe passes to `python -m loaders`."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^\$\(DB\):.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert recipe, "the Makefile has a $(DB) target"
+    line = next(cmd for cmd in recipe.group(1).splitlines() if "-m loaders" in cmd)
+    words = shlex.split(line.split("-m loaders", 1)[1].replace("data/briefs/*", "SAMPLES"))
+    return [
+        w for word in words for w in ([str(p) for p in SAMPLES] if word == "SAMPLES" else [word])
+    ]
+
+
+def refresh(db: Path) -> None:
+    assert cli.main([*make_db_arguments(), "--db", str(db)]) == 0
+
+
+def test_the_make_db_recipe_is_a_forced_batch_ingest_of_the_samples():
+    arguments = make_db_arguments()
+    assert arguments[:2] == ["ingest", "--force"] and "--replace" not in arguments
+
+
+def test_make_run_keeps_an_editors_correction_of_a_shipped_issue(tmp_path, capsys):
+    db = tmp_path / "briefs.duckdb"
+    refresh(db)
+    sample = ROOT / "data" / "briefs" / "2021-15.txt"
+    extraction = read_upload(sample.read_bytes(), sample.name, CATALOG)
+    figures = figures_frame(extraction, CATALOG)
+    corrected_value = float(figures.loc[1, "value"]) + 1
+    figures.loc[1, "value"] = corrected_value
+    review = rebuild_extraction(
+        extraction,
+        extraction.issue.model_dump(),
+        figures,
+        unassigned_frame(extraction),
+        CATALOG,
+    )
+    with open_store(db) as store:
+        commit_upload(store, review.extraction, CATALOG, role="editor", actor="ed", replace=True)
+        edited = queries.observations_for_issue(store, "2021-15")
+    assert corrected_value in set(edited["value"]) and "reviewed" in set(edited["origin"])
+    capsys.readouterr()
+
+    refresh(db)  # the loaders changed: make run re-reads the samples
+    assert "kept the stored version" in capsys.readouterr().out
+    with open_store(db) as store:
+        after = queries.observations_for_issue(store, "2021-15")
+        issue = queries.issue(store, "2021-15")
+    assert after[["indicator", "period", "value"]].equals(edited[["indicator", "period", "value"]])
+    assert issue["committed_via"] == "review"
+
+
+def test_make_run_does_not_bring_back_a_retracted_shipped_issue(tmp_path, capsys):
+    db = tmp_path / "briefs.duckdb"
+    refresh(db)
+    with open_store(db) as store:
+        assert retract(store, "2021-15", role="editor", actor="ed")
+    refresh(db)
+    with open_store(db) as store:
+        assert "2021-15" not in set(queries.issues(store)["issue_key"])
+        assert queries.audit_log(store)["action"].iloc[0] == "retract"
+    # Asked for explicitly, the CLI stores it again.
+    assert cli.main(["ingest", "--replace", *map(str, SAMPLES), "--db", str(db)]) == 0
+    with open_store(db) as store:
+        assert "2021-15" in set(queries.issues(store)["issue_key"])
+
+
+def test_make_run_still_re_reads_an_issue_only_a_batch_stored(tmp_path, capsys):
+    db = tmp_path / "briefs.duckdb"
+    refresh(db)
+    capsys.readouterr()
+    refresh(db)
+    assert "replaced:" in capsys.readouterr().out  # --force: better rules reach the samples

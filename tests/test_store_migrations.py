@@ -1,0 +1,162 @@
+"""A store written by an older release opens with today's code, data and catalog intact.
+
+tests/data/store/schema1 is an EXPORT DATABASE of a store the first release wrote (its
+README says how); each test rebuilds that file from the text and opens it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loaders.services.export import export_tables
+from loaders.services.ingest import Overwrite, ingest, retract
+from loaders.store import StoreError, open_store, queries
+from loaders.store.schema import SCHEMA_VERSION
+from tests.conftest import CATALOG, issue_2021_15
+
+SCHEMA1 = Path(__file__).parent / "data" / "store" / "schema1"
+
+
+def build_schema1_store(path: Path) -> Path:
+    """The old file, rebuilt from its schema.sql and CSV tables."""
+    with duckdb.connect(str(path)) as raw:
+        raw.execute((SCHEMA1 / "schema.sql").read_text(encoding="utf-8"))
+        load = (SCHEMA1 / "load.sql").read_text(encoding="utf-8")
+        raw.execute(load.replace("'schema1/", f"'{SCHEMA1}/"))
+    return path
+
+
+@pytest.fixture
+def old_store(tmp_path: Path) -> Path:
+    return build_schema1_store(tmp_path / "schema1.duckdb")
+
+
+def _counts(path: Path, read_only: bool = True) -> dict[str, int]:
+    with duckdb.connect(str(path), read_only=read_only) as raw:
+        return {
+            table: raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("issues", "articles", "observations", "unassigned", "audit_log")
+        } | {"indicators": raw.execute("SELECT count(*) FROM indicators").fetchone()[0]}
+
+
+def test_the_fixture_is_the_old_schema(old_store: Path) -> None:
+    with duckdb.connect(str(old_store), read_only=True) as raw:
+        assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            "1",
+        )
+        columns = {row[0] for row in raw.execute("DESCRIBE observations").fetchall()}
+    assert "origin" not in columns
+
+
+def test_an_old_store_opens_upgraded_with_its_data_and_catalog_intact(old_store: Path) -> None:
+    before = _counts(old_store)
+    with duckdb.connect(str(old_store), read_only=True) as raw:
+        old_current = raw.execute(
+            "SELECT indicator, period, forecast, value, issue_key FROM current ORDER BY ALL"
+        ).fetchall()
+        old_catalog = raw.execute("SELECT * FROM indicators ORDER BY position").fetchall()
+    # Read-only, the old file is refused with a way out rather than misread.
+    with pytest.raises(StoreError, match="schema 1; open it once for writing"):
+        open_store(old_store, read_only=True)
+    with open_store(old_store) as store:
+        assert _counts_via(store) == before
+        current = queries.series(store, CATALOG.ids())
+        assert sorted(
+            zip(
+                current["indicator"],
+                current["period"],
+                current["forecast"],
+                current["value"],
+                current["issue_key"],
+                strict=True,
+            )
+        ) == sorted(old_current)
+        assert [tuple(row) for row in queries.indicators(store).itertuples(index=False)] == [
+            row[1:] for row in old_catalog
+        ]
+        issues = queries.issues(store).set_index("issue_key")
+    # What the old file knew about each issue's history becomes its origin.
+    assert issues["committed_via"].to_dict() == {
+        "2021-15": "batch",
+        "2021-29": "batch",
+        "2022-05": "review",
+        "2021-30": "review",
+    }
+    with duckdb.connect(str(old_store), read_only=True) as raw:
+        origins = dict(
+            raw.execute(
+                "SELECT issue_key, list(DISTINCT origin ORDER BY origin) FROM observations "
+                "GROUP BY issue_key"
+            ).fetchall()
+        )
+        version = raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert origins["2021-30"] == ["typed"] and origins["2021-15"] == ["extracted"]
+    assert version == (str(SCHEMA_VERSION),)
+    # Now current: read-only opens work, and a second writable open changes nothing.
+    open_store(old_store, read_only=True).close()
+    version_before = int(_meta(old_store, "data_version"))
+    with open_store(old_store) as again:
+        assert queries.data_version(again) == version_before
+
+
+def _meta(path: Path, key: str) -> str:
+    with duckdb.connect(str(path), read_only=True) as raw:
+        return raw.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()[0]
+
+
+def _counts_via(store) -> dict[str, int]:
+    tables = {}
+    for table in ("issues", "articles", "observations", "unassigned", "audit_log", "indicators"):
+        tables[table] = len(queries.table(store, table))
+    return tables
+
+
+def test_an_upgraded_store_keeps_the_editors_work_from_a_batch(old_store: Path) -> None:
+    """The old file's reviewed 2022-05 and retracted 2023-07 survive a batch re-read."""
+    from loaders.pipeline import extract_file
+
+    root = Path(__file__).parent / "data" / "eval"
+    with open_store(old_store) as store:
+        kept = ingest(store, extract_file(root / "2022-05.txt", CATALOG), CATALOG, actor="make")
+        retracted = ingest(
+            store, extract_file(root / "2023-07.txt", CATALOG), CATALOG, actor="make"
+        )
+        assert (kept.status, retracted.status) == ("kept", "kept")
+        assert "2023-07" not in set(queries.issues(store)["issue_key"])
+
+
+def test_the_upgrade_is_all_or_nothing(old_store: Path, tmp_path: Path, monkeypatch) -> None:
+    from loaders.store import schema
+
+    broken = schema.Migration(2, "broken", (*schema.MIGRATIONS[1].statements, "SELECT nonsense"))
+    monkeypatch.setattr(schema, "MIGRATIONS", (schema.MIGRATIONS[0], broken))
+    with pytest.raises(
+        StoreError, match="could not upgrade the store to schema 2.*nothing was changed"
+    ):
+        open_store(old_store)
+    with duckdb.connect(str(old_store), read_only=True) as raw:
+        columns = {row[0] for row in raw.execute("DESCRIBE issues").fetchall()}
+        assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            "1",
+        )
+    assert "committed_via" not in columns
+
+
+def test_a_new_store_and_an_upgraded_one_have_the_same_shape(old_store: Path, tmp_path) -> None:
+    with open_store(tmp_path / "new.duckdb") as new:
+        ingest(new, issue_2021_15(), CATALOG, actor="t")
+        retract(new, "2021-15", role="editor", actor="t")
+        ingest(new, issue_2021_15(), CATALOG, actor="t", overwrite=Overwrite.ALWAYS)
+        fresh = {
+            p.name: p.read_text(encoding="utf-8-sig").splitlines()[0]
+            for p in export_tables(new, tmp_path / "a")
+        }
+    with open_store(old_store) as old:
+        upgraded = {
+            p.name: p.read_text(encoding="utf-8-sig").splitlines()[0]
+            for p in export_tables(old, tmp_path / "b")
+        }
+    assert fresh == upgraded
