@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 import re
 
+from loaders import qualifiers
 from loaders.missing import is_missing
 from loaders.periods import PeriodError, period_label_zh
 
-# A bound is shown as a sign before the number; an exact figure has none.
-QUALIFIER_SIGNS = {"exact": "", "approx": "≈", "more_than": "≥", "less_than": "≤"}
-QUALIFIER_LABELS = {"exact": "确数", "approx": "约", "more_than": "不少于", "less_than": "不超过"}
+# How a qualifier reads on a page: the vocabulary's sign before a number, its label in words.
+QUALIFIER_SIGNS = qualifiers.SIGN
+QUALIFIER_LABELS = qualifiers.LABEL_ZH
 
 # Units written straight after the number (12.5%); the others take a thin space (367 亿元).
 _UNITS_WITHOUT_SPACE = {"%"}
