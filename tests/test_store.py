@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from loaders.services.catalog import sync_catalog
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, bulk_load, ingest, preview, retract
 from loaders.store import Store, StoreError, open_store, queries, writes
+from loaders.store.connection import connect
 from loaders.store.schema import TABLES
 from tests.conftest import CATALOG
 
@@ -532,7 +534,10 @@ def test_file_from_a_newer_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.duckdb"
     open_store(path).close()
     with duckdb.connect(str(path)) as raw:
+        # What a newer release would write and publish.
         raw.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        raw.execute("UPDATE meta SET value = '1000' WHERE key = 'data_version'")
+    assert connect(path).publish_if_behind()
     for read_only in (False, True):
         with pytest.raises(StoreError, match="schema 99, newer than this version"):
             open_store(path, read_only=read_only)
@@ -557,11 +562,18 @@ def test_preview_writes_nothing(store: Store, tmp_path: Path) -> None:
     assert snapshot(store, tmp_path / "b") == before
 
 
-def test_reading_a_closed_or_mismatched_store_is_a_store_error(tmp_path: Path) -> None:
+def test_a_reader_sees_a_writers_commit_and_a_closed_store_is_a_store_error(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "briefs.duckdb"
     writer = open_store(path)
-    with pytest.raises(StoreError, match="already open in this program for writing"):
-        open_store(path, read_only=True)
+    reader = open_store(path, read_only=True)  # both at once, in one process or two
+    ingest(writer, ISSUE_15, CATALOG, actor="test")
+    deadline = time.monotonic() + 5
+    while queries.series(reader, ["logistics_total"]).empty:
+        assert time.monotonic() < deadline, "the reader never saw the commit"
+        time.sleep(0.05)
     writer.close()
-    with pytest.raises(StoreError, match=f"cannot read {path}"):
+    reader.close()
+    with pytest.raises(StoreError, match=f"{path}: the store is closed"):
         queries.series(writer, ["logistics_total"])

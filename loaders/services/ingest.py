@@ -407,7 +407,13 @@ def ingest_files(
     on_outcome: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Read and store each file in its own transaction; a file that fails is named with the
-    reason and the others still go in."""
+    reason and the others still go in. The files are one batch (Store.batch): other writers
+    get a turn every second, and readers see progress as it is published."""
+    with store.batch():
+        return _ingest_each(store, paths, catalog, actor, overwrite, force, on_outcome)
+
+
+def _ingest_each(store, paths, catalog, actor, overwrite, force, on_outcome) -> list[FileOutcome]:
     outcomes = []
     for path in paths:
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.store.connection import Store, StoreError
+from loaders.store.connection import Store, StoreError, atomic
 
 # Tables in the order an export writes them (and the order a reader should load them).
 TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
@@ -206,44 +206,50 @@ def _too_new(store: Store, version: int) -> StoreError:
 
 
 def migrate(store: Store) -> list[int]:
-    """Bring a writable store up to SCHEMA_VERSION; returns the migrations applied.
+    """Bring a writable store up to SCHEMA_VERSION and publish it; returns the migrations
+    applied.
 
-    Each migration is one transaction that also records its version, so a crash between
-    two leaves the file at the last complete one and the next open resumes there.
+    Each migration is one transaction that also records its version and bumps the data
+    version (readers' caches hold rows of the old shape), so a crash between two leaves the
+    file at the last complete one and the next open resumes there.
     """
-    with store.read() as cur:
-        version = _stored_version(cur)
-    if version is not None and version > SCHEMA_VERSION:
-        raise _too_new(store, version)
-    if version == SCHEMA_VERSION:
-        return []
     applied: list[int] = []
-    if version is None:
-        with store.transaction("create the store's tables") as cur:
-            cur.execute(META_TABLE)
-            for key, value in (("data_version", "0"), ("schema_version", "0")):
+    with store.writing() as connection:
+        version = _stored_version(connection)
+        if version is not None and version > SCHEMA_VERSION:
+            raise _too_new(store, version)
+        if version is None:
+            with atomic(connection, "create the store's tables", store.path) as cur:
+                cur.execute(META_TABLE)
+                for key, value in (("data_version", "0"), ("schema_version", "0")):
+                    cur.execute(
+                        "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
+                        "(SELECT 1 FROM meta WHERE key = ?)",
+                        [key, value, key],
+                    )
+            version = 0
+        for migration in MIGRATIONS:
+            if migration.version <= version:
+                continue
+            what = f"upgrade the store to schema {migration.version} ({migration.description})"
+            with atomic(connection, what, store.path) as cur:
+                for statement in migration.statements:
+                    cur.execute(statement)
+                if migration is MIGRATIONS[-1]:
+                    for view in VIEWS.values():
+                        cur.execute(view)
                 cur.execute(
-                    "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
-                    "(SELECT 1 FROM meta WHERE key = ?)",
-                    [key, value, key],
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                    [str(migration.version)],
                 )
-        version = 0
-    for migration in MIGRATIONS:
-        if migration.version <= version:
-            continue
-        with store.transaction(
-            f"upgrade the store to schema {migration.version} ({migration.description})"
-        ) as cur:
-            for statement in migration.statements:
-                cur.execute(statement)
-            if migration is MIGRATIONS[-1]:
-                for view in VIEWS.values():
-                    cur.execute(view)
-            cur.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                [str(migration.version)],
-            )
-        applied.append(migration.version)
+                cur.execute(
+                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                    "WHERE key = 'data_version'"
+                )
+            applied.append(migration.version)
+        # Published even when nothing was applied: a file written before copies were
+        # published, or a writer killed before publishing, is made readable here.
+        store.publish(connection)
     return applied
 
 
