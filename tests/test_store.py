@@ -577,3 +577,55 @@ def test_a_reader_sees_a_writers_commit_and_a_closed_store_is_a_store_error(
     reader.close()
     with pytest.raises(StoreError, match=f"{path}: the store is closed"):
         queries.series(writer, ["logistics_total"])
+
+
+def _current_points(path: Path, recomputed: bool) -> list[tuple]:
+    from loaders.store.schema import CURRENT_POINTS_SELECT
+
+    with duckdb.connect(str(path), read_only=True) as raw:
+        sql = (
+            CURRENT_POINTS_SELECT.format(where="") if recomputed else "SELECT * FROM current_points"
+        )
+        return sorted(raw.execute(sql).fetchall(), key=repr)
+
+
+def test_kept_current_values_equal_a_full_recomputation_after_any_writes(tmp_path: Path) -> None:
+    """current_points is refreshed per write for the keys it touches; random ingests,
+    replacements and retractions leave it exactly as a recomputation from scratch."""
+    path = tmp_path / "current.duckdb"
+    rng = random.Random(11)
+    periods = ["2020", "2021", "2021-Q1", "2021-H1", "2021-03", "2020/2021"]
+    indicators = ["logistics_total_yoy", "logistics_revenue_yoy", "l2_penetration"]
+    with open_store(path) as store:
+        for step in range(40):
+            number = rng.randint(1, 8)
+            if rng.random() < 0.2:
+                retract(store, f"2021-{number:02d}", role="editor", actor="t")
+                continue
+            chosen = {
+                (rng.choice(indicators), rng.choice(periods), rng.random() < 0.2)
+                for _ in range(rng.randint(1, 5))
+            }
+            observations = [
+                obs(i, p, float(rng.randint(1, 9)), forecast=f) for i, p, f in sorted(chosen)
+            ]
+            issue = extraction(number, date(2021, 1 + number, 1), observations, salt=str(step))
+            ingest(store, issue, CATALOG, actor="t", overwrite=Overwrite.ALWAYS)
+    assert _current_points(path, recomputed=False) == _current_points(path, recomputed=True)
+    assert len(_current_points(path, recomputed=False)) > 5
+
+
+def test_a_write_marks_only_the_series_it_changed(store: Store) -> None:
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    before = queries.series_versions(store)
+    ingest(
+        store,
+        extraction(30, date(2021, 9, 6), [obs("l2_penetration", "2021", 7.0)]),
+        CATALOG,
+        actor="t",
+    )
+    after = queries.series_versions(store)
+    changed = {i for i in set(before) | set(after) if before.get(i, 0) != after.get(i, 0)}
+    assert changed == {"l2_penetration"}
+    assert retract(store, "2021-30", role="editor", actor="t")
+    assert queries.series_versions(store)["l2_penetration"] > after["l2_penetration"]

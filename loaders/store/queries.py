@@ -88,6 +88,12 @@ def data_version(store: Store) -> int:
     return int(row[0][0]) if row else 0
 
 
+def series_versions(store: Store) -> dict[str, int]:
+    """The data version at which each series last changed (a series not listed: 0)."""
+    with store.read() as cur:
+        return dict(cur.execute("SELECT indicator, version FROM series_versions").fetchall())
+
+
 def stored_issue(cur: duckdb.DuckDBPyConnection, issue_key: str) -> StoredIssue | None:
     rows = cur.execute(
         "SELECT issue_key, sha256, committed_via FROM issues WHERE issue_key = ?", [issue_key]
