@@ -46,6 +46,25 @@ SERIES_COLUMNS = (
     "disagrees",
 )
 _SERIES_SELECT = ", ".join(SERIES_COLUMNS)
+# What a point needs without its words (quote, article, texts): a tenth of the bytes, for
+# views that only place and compare points (the overview's cards).
+POINT_COLUMNS = (
+    "indicator",
+    "unit",
+    "period",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "value_high",
+    "qualifier",
+    "forecast",
+    "issue_key",
+    "issue_label",
+    "published",
+    "revision_count",
+    "disagrees",
+)
 
 
 @dataclass(frozen=True)
@@ -176,21 +195,36 @@ def series(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
     )
 
 
-def revisions(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """What other issues said about the current keys: the statements the current view
-    superseded. A figure the current issue itself repeats is not a revision."""
+def series_points(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """series() without the words: POINT_COLUMNS, in the same order."""
+    return _frame(
+        store,
+        f"SELECT {', '.join(POINT_COLUMNS)} FROM current_points "
+        "WHERE list_contains(?, indicator) ORDER BY indicator, period_end, period, forecast",
+        [list(indicator_ids)],
+    )
+
+
+def revisions(
+    store: Store, indicator_ids: Sequence[str], periods: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """What other issues said about the current keys (of these periods only, when given):
+    the statements the current view superseded. A figure the current issue itself repeats
+    is not a revision."""
+    period_filter = "" if periods is None else "AND list_contains(?, o.period)"
+    params = [list(indicator_ids)] + ([] if periods is None else [list(periods)])
     return _frame(
         store,
         f"""SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
             o.issue_key, i.issue_label, i.published, o.quote, o.article, o.period_end
         FROM observations o
         JOIN issues i ON i.issue_key = o.issue_key
-        JOIN current c ON c.indicator = o.indicator AND c.period = o.period
+        JOIN current_points c ON c.indicator = o.indicator AND c.period = o.period
             AND c.forecast = o.forecast
-        WHERE list_contains(?, o.indicator)
+        WHERE list_contains(?, o.indicator) {period_filter}
             AND o.issue_key <> c.issue_key
         ORDER BY o.indicator, o.period_end, o.period, o.forecast, {ISSUE_RECENCY}""",
-        [list(indicator_ids)],
+        params,
     )
 
 
