@@ -342,8 +342,7 @@ def _record(store, job_id, file, status, detail, issue_key, digest, me) -> FileR
 
 
 def _stop_requested(store: Store, job_id: str) -> bool:
-    with store.read() as cur:
-        job = queries.import_job(cur, job_id)
+    job = queries.import_job_of(store, job_id)
     return job is not None and job.state == "stopping"
 
 
@@ -396,8 +395,7 @@ def wait_for(store: Store, job_id: str, timeout: float) -> ImportJob | None:
     """The job once it is no longer running (tests and scripts); None on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with store.read() as cur:
-            job = queries.import_job(cur, job_id)
+        job = queries.import_job_of(store, job_id)
         if job is not None and job.state in ("done", "stopped"):
             return job
         time.sleep(0.1)

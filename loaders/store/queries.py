@@ -376,6 +376,12 @@ def import_job(cur: duckdb.DuckDBPyConnection, job_id: str) -> ImportJob | None:
     return ImportJob(*rows[0]) if rows else None
 
 
+def import_job_of(store: Store, job_id: str) -> ImportJob | None:
+    """One import with its progress, read from the published store."""
+    with store.read() as cur:
+        return import_job(cur, job_id)
+
+
 def import_files(store: Store, job_id: str) -> list[ImportFile]:
     """Every file of one import in its order, with its outcome."""
     with store.read() as cur:
