@@ -243,8 +243,13 @@ def run_job(
             raise StoreError(f"no import {job_id}")
         if job.state == "done":
             return JobProgress({})
-        writes.set_import_state(cur, job_id, "running", me)
+        # A stop asked for before this runner took over still holds.
+        writes.set_import_state(
+            cur, job_id, "stopped" if job.state == "stopping" else "running", me
+        )
         writes.bump_version(cur, series=[])
+    if job.state == "stopping":
+        return JobProgress({}, stopped=True)
     files = queries.import_files(store, job_id)
     pending = [f for f in files if f.status == "pending"]
     counts: dict[str, int] = {}
@@ -369,6 +374,13 @@ def start_runner(store: Store, job_id: str, *, role: str, actor: str) -> subproc
     """Run (or resume) a staged import in its own process, at a lower priority than the
     dashboard so viewers stay responsive; editors only."""
     require_editor(role)
+    with store.transaction(f"resume import {job_id}") as cur:
+        job = queries.import_job(cur, job_id)
+        if job is None or job.state == "done":
+            raise StoreError(f"no import {job_id} left to run")
+        # Running from now on: an earlier stop request is answered by this resume.
+        writes.set_import_state(cur, job_id, "running")
+        writes.bump_version(cur, series=[])
     command = [
         sys.executable,
         "-m",
