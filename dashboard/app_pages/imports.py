@@ -16,7 +16,6 @@ from dashboard.formatting import import_state_label
 from dashboard.markup import plain_markdown
 from loaders.services import StoreError, imports
 from loaders.services.permissions import NotAllowed
-from loaders.store.queries import ImportJob
 
 STATUS_LABELS = {
     "pending": "等待",
@@ -65,7 +64,7 @@ if submitted:
             st.error(plain_markdown(str(exc)))
 
 
-def _job_controls(job: ImportJob, state: str) -> None:
+def _job_controls(job: imports.ImportJob, state: str) -> None:
     store = data.get_store()
     if state == "running":
         if st.button("停止 Stop", key=f"stop_{job.job_id}"):
