@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.paths import DB_ENV_VAR, database_path
+from loaders.store import convert
 
 
 class StoreError(RuntimeError):
@@ -490,10 +491,22 @@ class _Batch:
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the store's settings; errors become StoreError."""
+    """A DuckDB connection with the store's settings; errors become StoreError. A store file
+    written by DuckDB 2.0 is converted first when opened for writing (loaders.store.convert)."""
     try:
         connection = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
+        if not read_only and convert.written_by_newer_duckdb(exc):
+            try:
+                convert.convert(path)
+            except convert.ConversionError as failure:
+                raise StoreError(str(failure)) from exc
+            return _connect(path, read_only=read_only)
+        if convert.written_by_newer_duckdb(exc):
+            raise StoreError(
+                f"{path} was written by a newer DuckDB; open the store once for writing "
+                "(make db, or python -m loaders ingest) to convert it"
+            ) from exc
         if _is_lock_error(exc):
             raise StoreError(
                 f"{path} is in use by another program (e.g. a DuckDB shell); "

@@ -173,7 +173,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             # How the stored version of an issue was committed: read from a file in a batch
             # (the CLI, `make db`) or committed by an editor after review in the app.
-            "ALTER TABLE issues ADD COLUMN committed_via VARCHAR NOT NULL DEFAULT 'batch'",
+            "ALTER TABLE issues ADD COLUMN committed_via VARCHAR DEFAULT 'batch'",
             # Issues whose last write was an upload were committed through the review.
             """UPDATE issues SET committed_via = 'review' WHERE issue_key IN (
                 SELECT issue_key FROM (
@@ -183,7 +183,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 WHERE latest = 1 AND action = 'upload')""",
             # extracted (as the loaders found it), reviewed (an editor changed or assigned
             # it), typed (a row of a figures table).
-            "ALTER TABLE observations ADD COLUMN origin VARCHAR NOT NULL DEFAULT 'extracted'",
+            "ALTER TABLE observations ADD COLUMN origin VARCHAR DEFAULT 'extracted'",
             """UPDATE observations SET origin = 'typed' WHERE issue_key IN (
                 SELECT issue_key FROM issues WHERE committed_via = 'review')
                 AND span_end = 0""",
