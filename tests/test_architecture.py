@@ -34,16 +34,21 @@ VOCABULARY = {
 CATALOG = {"loaders.catalog"}
 EXTRACTION = {
     "loaders.cleaning",
+    "loaders.conflicts",
     "loaders.evaluate",
     "loaders.figures",
     "loaders.figures_table",
+    "loaders.forecast_scope",
     "loaders.mapping",
     "loaders.pipeline",
     "loaders.quantities",
     "loaders.reading",
+    "loaders.respectively",
     "loaders.review",
+    "loaders.sentences",
     "loaders.series",
     "loaders.structure",
+    "loaders.subjects",
     "loaders.timeexpr",
 }
 PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "tables", "url_state")

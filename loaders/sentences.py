@@ -1,0 +1,87 @@
+"""Paragraphs, sentences and clauses of an article, and the record of one figure in them.
+
+Every later step (periods, 分别 lists, subjects, table rows) works on these: a
+`Sentence` knows its offsets in the article text, a `FoundFigure` carries the
+quantity with the words and the period around it until it is mapped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loaders.quantities import Quantity
+
+SENTENCE_END = "。！？!?"
+# Parentheses are no clause break: "搭载组合驾驶辅助系统(L2 级)的乘用车" is one subject.
+CLAUSE_BREAKS = ",，;；:：。！？!?、"
+
+
+@dataclass
+class Sentence:
+    start: int  # offset in the article text
+    end: int
+    text: str
+
+
+@dataclass
+class FoundFigure:
+    quantity: Quantity  # offsets relative to the sentence
+    sentence: Sentence
+    period: str | None
+    period_text: str
+    pre: str  # clause words before the figure
+    post: str  # noun right after a counted figure
+    subject: str = ""
+    measure: str | None = None
+    respectively_subject: str | None = None
+    gap: str | None = None  # text since the previous figure of the sentence
+    subject_from: int | None = None  # index of the figure whose subject it took
+    period_carried: bool = False  # period from the paragraph before
+    # Who the figure is about, for exclude words: the words before its series
+    # noun, else (a clause naming nothing but the measured noun) those of the
+    # figure before it in the sentence ("湖北碳市场累计成交量 x,累计成交额 y").
+    scope: str = ""
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def sentences(offset: int, paragraph: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    start = 0
+    i = 0
+    while i < len(paragraph):
+        char = paragraph[i]
+        if char in SENTENCE_END:
+            # Keep a closing quote or bracket with its sentence.
+            j = i + 1
+            while j < len(paragraph) and paragraph[j] in "”’」)）":
+                j += 1
+            out.append(Sentence(offset + start, offset + j, paragraph[start:j]))
+            start = j
+            i = j
+            continue
+        i += 1
+    if paragraph[start:].strip():
+        out.append(Sentence(offset + start, offset + len(paragraph), paragraph[start:]))
+    trimmed = []
+    for s in out:
+        lead = len(s.text) - len(s.text.lstrip())
+        tail = len(s.text.rstrip())
+        if tail > lead:
+            trimmed.append(Sentence(s.start + lead, s.start + tail, s.text[lead:tail]))
+    return trimmed
+
+
+def clause_start(shadow: str, position: int, floor: int) -> int:
+    i = position
+    while i > floor and shadow[i - 1] not in CLAUSE_BREAKS:
+        i -= 1
+    return i

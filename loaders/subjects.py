@@ -1,0 +1,91 @@
+"""The subject of a figure: the words naming what it is about.
+
+A figure's own clause words name it ("社会物流总额 …"); a clause without a
+subject of its own ("同比增长 24.2%") takes the nearest earlier clause that has
+one; the words of a 分别 list were paired beforehand (loaders.respectively).
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.catalog import Catalog
+from loaders.mapping import has_subject, mentions_alias, squeeze
+from loaders.sentences import FoundFigure
+
+LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
+# "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
+COMMA_START_RE = re.compile(r"^\s*[,，]")
+# Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
+DISTRIBUTIVE_RE = re.compile(r"累计")
+
+
+def gap_after_previous(figures: list[FoundFigure], k: int) -> str:
+    """Text since the figure before in the sentence, past the noun completing its unit."""
+    gap = figures[k].gap or ""
+    if k > 0 and figures[k - 1].post and gap.startswith(figures[k - 1].post):
+        # "4.8 亿吨二氧化碳当量，成交额 …": the noun completing the unit of
+        # the figure before is not a word between the two list items.
+        gap = gap[len(figures[k - 1].post) :]
+    return gap
+
+
+def listed_after(figures: list[FoundFigure], k: int) -> bool:
+    """Is figure k the next item of a list begun by figure k-1 ("x 亿吨、成交额 y")?"""
+    gap = gap_after_previous(figures, k)
+    own = figures[k].pre + figures[k].post
+    return bool(LIST_START_RE.match(gap) or (COMMA_START_RE.match(gap) and len(squeeze(own)) <= 4))
+
+
+def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: Catalog) -> str:
+    """The words naming what figure k is about."""
+    figure = figures[k]
+    if figure.respectively_subject is not None:
+        return figure.respectively_subject
+    own = figure.pre + figure.post
+    if mentions_alias(own, catalog):
+        return own
+    listed = listed_after(figures, k)
+    if k > 0 and listed and has_subject(own):
+        # "累计成交量约 4.8 亿吨、成交额约 114 亿元": 累计 qualifies both nouns.
+        shared = DISTRIBUTIVE_RE.search(figures[k - 1].subject)
+        if shared and shared.group(0) not in own and mentions_alias(shared.group(0) + own, catalog):
+            return shared.group(0) + own
+    if has_subject(own):
+        return own
+    pre_start = figure.sentence.start + figure.quantity.start - len(figure.pre)
+    if k > 0:
+        # No subject of its own: the subject of the figure before it in the
+        # paragraph, unless the words in between name another subject.
+        earlier = figures[k - 1]
+        gap = article_text[earlier.sentence.start + earlier.quantity.end : pre_start]
+        if has_subject(gap) or mentions_alias(gap, catalog):
+            return nearest_subject_clause(gap, catalog) or own
+        figure.subject_from = k - 1
+        return earlier.subject
+    # First figure of its paragraph: the nearest clause before it that names one.
+    prefix = figure.sentence.text[: figure.quantity.start - len(figure.pre)]
+    return nearest_subject_clause(prefix, catalog) or own
+
+
+def subject_before_alias(pre: str, catalog: Catalog) -> str | None:
+    """The words before the series noun of a clause ("广东碳市场" of
+    "广东碳市场累计成交额"), or None when it names no series noun."""
+    text = squeeze(pre)
+    # The series noun is the alias ending last, the longest of those (累计成交量,
+    # not the 市场 inside 湖北碳市场).
+    spans = [
+        (at + len(alias), -at)
+        for ind in catalog.indicators
+        for alias in map(squeeze, ind.aliases + ind.generic_aliases)
+        if (at := text.rfind(alias)) >= 0
+    ]
+    return text[: -max(spans)[1]] if spans else None
+
+
+def nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
+    clauses = [c for c in re.split(r"[,，;；:：()（）。！？!?\n]", text) if c.strip()]
+    for clause in reversed(clauses):
+        if mentions_alias(clause, catalog) or has_subject(clause):
+            return clause
+    return None
