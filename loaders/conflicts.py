@@ -59,6 +59,10 @@ def one_per_series(
                         if chosen
                         else f"{obs.indicator}: conflicting values in this issue"
                     ),
+                    # A conflicting repeat is this series' figure, but which one holds
+                    # is the reviewer's call.
+                    suggested_indicator=None if chosen else obs.indicator,
+                    suggested_period=None if chosen else obs.period,
                 )
             )
     kept.sort(key=lambda o: (o.span_start, o.figure_text))

@@ -3,12 +3,8 @@
 For every article: paragraphs -> sentences (loaders.sentences) -> figures
 (loaders.quantities).
 Each figure gets
-- a period: the last period expression before it in the sentence, else the
-  last one of an earlier sentence of the same paragraph (loaders.timeexpr),
-  else (a flow, or an index when it is a month) the one the paragraph before
-  ended on, since a PDF line ending on 。 at the margin splits a paragraph;
-  a parenthesis keeps its period to itself, "从 2019 年的 367 亿元" names the
-  period of that figure only, "上月为 46.0%" the month before the one named;
+- a period (loaders.figure_periods): the last period expression before it, in
+  its sentence, its paragraph or the paragraph before;
 - a subject: the words of its clause before it (plus the noun right after a
   counted figure: 3000 家重点排放企业); a clause without a subject of its own
   ("同比增长 24.2%") takes the nearest earlier clause that has one
@@ -31,8 +27,11 @@ from datetime import date
 from loaders.catalog import Catalog
 from loaders.cleaning import TABLE_CELL_SEPARATOR
 from loaders.conflicts import one_per_series
+from loaders.figure_periods import UNRESOLVED, figures_of_paragraph
+from loaders.figure_roles import mark_roles
 from loaders.forecast_scope import is_forecast
 from loaders.mapping import (
+    Candidate,
     choose_indicator,
     has_subject,
     is_negative,
@@ -42,119 +41,19 @@ from loaders.mapping import (
 )
 from loaders.models import Article, IssueHeader, Observation, UnassignedFigure
 from loaders.periods import (
+    end_month,
     index_month,
     month_before,
     month_of,
-    months_earlier,
     parse_period,
-    shift_year,
 )
-from loaders.quantities import Quantity, ascii_shadow, find_quantities
-from loaders.respectively import mark_respectively, respectively_periods
-from loaders.sentences import FoundFigure, clause_start, paragraphs, sentences
+from loaders.respectively import mark_respectively
+from loaders.sentences import FoundFigure, Sentence, paragraphs
 from loaders.subjects import listed_after, subject_before_alias, subject_of
-from loaders.timeexpr import TimeExpr, find_time_expressions
+from loaders.table_rows import Caption, caption_of, cell_figures, is_table_row
 
-# "同比增长 24.2%,上年一季度为下降 7.5%,两年平均增长 7.2%": a past period
-# followed by 为 is an aside about one figure.
-ASIDE_AFTER_RE = re.compile(r"\s*(?:为|是)")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
-# The period of a figure named relative to a month that the text did not name.
-UNRESOLVED = "?"
-POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
-
-
-def _resolve_period(chain: str | None, expr: TimeExpr, prospective: bool) -> str | None:
-    if expr.months_back is not None:
-        # 上月 only means something next to a month named before it.
-        return months_earlier(chain, expr.months_back) if chain else None
-    if expr.year_from_context and chain:
-        return chain[:4]
-    if prospective and expr.forward_period is not None:
-        return expr.forward_period
-    if expr.period is not None:
-        return expr.period
-    if expr.same_period_year is not None and chain:
-        return shift_year(chain, expr.same_period_year)
-    return chain
-
-
-def _figures_of_paragraph(
-    offset: int, paragraph: str, published: date, carried: tuple[str | None, str]
-) -> tuple[list[FoundFigure], tuple[str | None, str]]:
-    """The figures of a paragraph, and the period it ends on (for the next one).
-
-    carried: the period the paragraph before ended on. A PDF line that ends
-    on 。 at the right margin looks like a paragraph end, so a paragraph may
-    be the second half of one; its figures before any period of their own
-    keep the period before (flagged, since a stock or an index may not take it).
-    """
-    figures: list[FoundFigure] = []
-    chain, chain_text = carried
-    inherited = chain is not None
-    for sentence in sentences(offset, paragraph):
-        text = sentence.text
-        shadow = ascii_shadow(text)
-        exprs = find_time_expressions(text, published)
-        quantities = [
-            q
-            for q in find_quantities(text)
-            if not any(e.start < q.end and q.start < e.end for e in exprs)
-        ]
-        events: list[tuple[int, int, object]] = []
-        for e in exprs:
-            events.append((e.start, 0, e))
-        for q in quantities:
-            events.append((q.start, 1, q))
-        for i, char in enumerate(shadow):
-            if char == "(":
-                events.append((i, -1, "open"))
-            elif char == ")":
-                events.append((i, -1, "close"))
-        events.sort(key=lambda ev: (ev[0], ev[1]))
-        listed = respectively_periods(text, exprs)
-        # "全年社会物流总额预计超过 330 万亿元": a projection anywhere in the
-        # sentence makes its bare periods the coming ones.
-        prospective = is_forecast(text)
-        saved: list[tuple[str | None, str, bool]] = []
-        local: tuple[str | None, str] | None = None
-        previous_end = 0
-        for _, _, item in events:
-            if item == "open":
-                saved.append((chain, chain_text, inherited))
-                continue
-            if item == "close":
-                if saved:
-                    chain, chain_text, inherited = saved.pop()
-                continue
-            if isinstance(item, TimeExpr):
-                if item.role == "reference":
-                    continue
-                period = _resolve_period(chain, item, prospective)
-                aside = item.past_relative and chain and ASIDE_AFTER_RE.match(text, item.end)
-                if item.months_back is not None:
-                    # Unresolved, it must not fall back on any default period.
-                    local = (period or UNRESOLVED, item.text)
-                elif item.role == "local" or aside:
-                    local = (period, item.text)
-                elif period is not None and id(item) not in listed:
-                    chain, chain_text = period, item.text
-                    inherited = False
-                continue
-            assert isinstance(item, Quantity)
-            clause_from = max(previous_end, clause_start(shadow, item.start, 0))
-            pre = text[clause_from : item.start]
-            post_match = POST_NOUN_RE.match(shadow, item.end)
-            post = text[item.end : post_match.end()] if post_match else ""
-            period, period_text = local if local else (chain, chain_text)
-            figure = FoundFigure(item, sentence, period, period_text, pre, post)
-            figure.period_carried = inherited and local is None
-            local = None
-            figure.gap = text[previous_end : item.start] if previous_end else None
-            figures.append(figure)
-            previous_end = item.end
-    return figures, (chain, chain_text)
 
 
 def _index_period(period: str | None, default: str) -> str | None:
@@ -172,7 +71,10 @@ def _index_period(period: str | None, default: str) -> str | None:
 
 def _resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
     figure = figures[k]
-    measure_text = figure.respectively_subject if figure.respectively_subject else figure.pre
+    if figure.role in ("base", "revised") and figure.subject_from is not None:
+        # "较 2021 年全年的 23.5%": the base measures what the figure before measures.
+        return figures[figure.subject_from].measure
+    measure_text = figure.given_subject if figure.given_subject else figure.pre
     measure = measure_of(measure_text, figure.quantity)
     if measure is None and figure.subject_from is not None:
         # "渗透率达 23.5%,一季度进一步提升至 28%": same subject, same measure.
@@ -193,156 +95,258 @@ def extract_figures(
     header: IssueHeader, articles: list[Article], catalog: Catalog
 ) -> tuple[list[Observation], list[UnassignedFigure]]:
     """Every figure of the issue: mapped ones as Observations, the rest unassigned."""
-    published = header.published
-    issue_month = month_of(published)
-    index_default = month_before(published)
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
     for article in articles:
-        # Figures of the whole article, so that subjects and periods run on
-        # across a paragraph break (which a PDF may have invented).
-        figures: list[FoundFigure] = []
-        paragraph_of: list[str] = []
-        carried: tuple[str | None, str] = (None, "")
-        table_figures: list[FoundFigure] = []
-        for para_offset, paragraph in paragraphs(article.text):
-            if TABLE_CELL_SEPARATOR in paragraph:
-                # A table row: which column header (a year, a unit) a cell
-                # belongs to is not in its text, so its figures go to review,
-                # and periods run neither into nor out of the table.
-                found, _ = _figures_of_paragraph(para_offset, paragraph, published, (None, ""))
-                for figure in found:
-                    figure.subject = paragraph
-                table_figures += found
-                carried = (None, "")
-                continue
-            found, carried = _figures_of_paragraph(para_offset, paragraph, published, carried)
-            mark_respectively(found, published)
-            figures += found
-            paragraph_of += [paragraph] * len(found)
-        for figure in table_figures:
-            forecast = is_forecast(figure.sentence.text[: figure.quantity.start])
-            unassigned.append(_unassigned(article, figure, figure.period_text, forecast))
+        figures, paragraph_of = _article_figures(article, header.published, catalog)
+        mark_roles(figures)
         mapped_before: bool | None = None
-        for k, figure in enumerate(figures):
-            paragraph = paragraph_of[k]
-            figure.subject = subject_of(figures, k, article.text, catalog)
-            figure.measure = _resolve_measure(figures, k)
-            q = figure.quantity
-            sentence = figure.sentence
-            before = sentence.text[: q.start]
-            forecast = is_forecast(before)
-            # Context before the figure in its sentence outranks context after it.
-            scopes = [before, sentence.text, paragraph, article.title, article.text]
-            frame = "".join(FRAME_RE.findall(before))
-            own_subject = subject_before_alias(figure.pre, catalog)
-            if own_subject is not None and has_subject(own_subject):
-                figure.scope = own_subject
-            elif k > 0 and figures[k - 1].sentence is sentence:
-                figure.scope = figures[k - 1].scope
-                frame += figure.scope
-            if figure.measure == "index":
-                # "制造业采购经理指数(PMI)为 49.6%,新订单指数为 49.3%": an index
-                # after another in its sentence is one of its components.
-                frame += "".join(
-                    f.subject for f in figures[max(0, k - 4) : k] if f.sentence is sentence
-                )
-            # "数据中心相关交易 34 笔，交易金额 310 亿元": a bare generic noun
-            # listed after a figure that fit no series is about that segment too.
-            allow_generic = not (
-                k > 0
-                and listed_after(figures, k)
-                and not mentions_alias(figure.subject, catalog)
-                and mapped_before is False
-                and mentions_generic(figures[k - 1].subject + figures[k - 1].post, catalog)
+        for k in range(len(figures)):
+            found = _map_figure(
+                figures, k, article, paragraph_of[k], header.published, catalog, mapped_before
             )
-            candidate, _reason = choose_indicator(
-                q, figure.measure, figure.subject, scopes, catalog, frame, allow_generic
-            )
-            period = figure.period
-            period_text = figure.period_text
-            if period == UNRESOLVED:
-                candidate, period = None, None
-            if candidate is not None:
-                kind = candidate.indicator.kind
-                if figure.period_carried and (
-                    kind == "stock"
-                    or kind == "index"
-                    and parse_period(period).kind != "month"
-                    or is_forecast(sentence.text)
-                ):
-                    # A stock undated in its own paragraph is dated by the
-                    # issue, an index by the month before it; only an index
-                    # month runs on ("12 月份 … 。" / "业务总量指数 …"). A
-                    # projection ("预计增长 6%") is about another period.
-                    period, period_text = None, ""
-                if kind == "stock":
-                    if period is None:
-                        period = issue_month
-                    elif "/" in period:
-                        period = period.split("/")[1]
-                elif kind == "index":
-                    period = _index_period(period, index_default)
-                elif period and parse_period(period).kind == "day":
-                    period = None  # a day is when news broke, not a flow's period
-                elif period_text.startswith(("截至", "截止")):
-                    period = None  # "截至 9 月底" dates a stock; a flow's span is unsaid
-                if period is None:
-                    candidate = None  # a flow without a period: no guessing
-                elif parse_period(period).end > published and kind != "stock":
-                    forecast = True
-            value = candidate.value if candidate else q.value
-            if candidate and figure.measure in ("yoy", "yoy_2y", "cagr"):
-                if is_negative(figure.pre):
-                    value = -abs(value)
-            provenance = {
-                "article": article.title,
-                "article_index": article.index,
-                "editor": article.editor,
-                "quote": sentence.text,
-                "span_start": article.start + sentence.start,
-                "span_end": article.start + sentence.end,
-            }
-            mapped_before = candidate is not None and period is not None
-            if mapped_before:
-                observations.append(
-                    Observation(
-                        **provenance,
-                        indicator=candidate.indicator.id,
-                        period=period,
-                        value=round(value, 6),
-                        unit=candidate.indicator.unit,
-                        qualifier=q.qualifier,
-                        forecast=forecast,
-                        figure_text=q.text,
-                        period_text=period_text,
-                    )
-                )
+            if isinstance(found, Observation):
+                observations.append(found)
             else:
-                unassigned.append(_unassigned(article, figure, period_text, forecast))
+                unassigned.append(found)
+            mapped_before = isinstance(found, Observation)
     return one_per_series(observations, unassigned)
 
 
-def _unassigned(
-    article: Article, figure: FoundFigure, period_text: str, forecast: bool
-) -> UnassignedFigure:
+def _article_figures(
+    article: Article, published: date, catalog: Catalog
+) -> tuple[list[FoundFigure], list[str]]:
+    """The figures of an article in text order, with the paragraph each stands in.
+
+    Figures of the whole article, so that subjects and periods run on across a
+    paragraph break (which a PDF may have invented), but not into or out of a table.
+    """
+    figures: list[FoundFigure] = []
+    paragraph_of: list[str] = []
+    carried: tuple[str | None, str] = (None, "")
+    blocks = paragraphs(article.text)
+    i = 0
+    while i < len(blocks):
+        offset, paragraph = blocks[i]
+        if is_table_row(paragraph):
+            caption = caption_of(blocks[i - 1][1] if i else None, published)
+            j = i
+            while j < len(blocks) and is_table_row(blocks[j][1]):
+                j += 1
+            for row_figure, row in _table_figures(blocks[i:j], caption, published, catalog):
+                figures.append(row_figure)
+                paragraph_of.append(f"{caption.text}\n{row}")
+            carried = (None, "")
+            i = j
+            continue
+        found, carried = figures_of_paragraph(offset, paragraph, published, carried)
+        mark_respectively(found, published, lambda text: mentions_alias(text, catalog))
+        figures += found
+        paragraph_of += [paragraph] * len(found)
+        i += 1
+    return figures, paragraph_of
+
+
+def _table_figures(
+    rows: list[tuple[int, str]], caption: Caption, published: date, catalog: Catalog
+) -> list[tuple[FoundFigure, str]]:
+    """The figures of a run of table rows, each with its row: DOCX rows cell by cell,
+    text rows ("名称：数值") like prose dated by the caption."""
+    out: list[tuple[FoundFigure, str]] = []
+    k = 0
+    while k < len(rows):
+        if TABLE_CELL_SEPARATOR in rows[k][1]:
+            end = k
+            while end < len(rows) and TABLE_CELL_SEPARATOR in rows[end][1]:
+                end += 1
+            for figure in cell_figures(rows[k:end], caption, published):
+                out.append((figure, figure.sentence.text))
+            k = end
+            continue
+        offset, row = rows[k]
+        start = (caption.period, caption.period_text)
+        found, _ = figures_of_paragraph(offset, row, published, start, caption_dates=True)
+        mark_respectively(found, published, lambda text: mentions_alias(text, catalog))
+        for figure in found:
+            figure.context = caption.text
+            out.append((figure, row))
+        k += 1
+    return out
+
+
+def _series_period(
+    candidate: Candidate, figure: FoundFigure, forecast: bool, published: date
+) -> tuple[str | None, str | None]:
+    """The period a figure has in its series, and one to suggest when it has none.
+
+    A stock undated in its own paragraph, or dated by a 截至 of another sentence, is
+    dated by the issue month, an index by
+    the month before the issue; only an index month runs on across paragraphs
+    ("12 月份 … 。" / "业务总量指数 …"); a projection ("预计增长 6%") is about
+    another period than the one of the paragraph before; a flow never takes a day
+    (the day news broke) or an as-of date, and without a period it is not guessed.
+    """
+    kind = candidate.indicator.kind
+    period = figure.period
+    if kind == "stock":
+        if figure.year_to_date:
+            return None, period  # a sum since January is no total since the start
+        if period is None or figure.period_carried or figure.as_of_from_earlier_sentence:
+            return month_of(published), None
+        if parse_period(period).kind == "day":
+            return period, None
+        return end_month(period), None  # a level at the end: 2021 年 -> 2021-12
+    if figure.period_carried and (
+        kind == "index" and parse_period(period).kind != "month" or forecast
+    ):
+        period = None
+    if kind == "index":
+        return _index_period(period, month_before(published)), None
+    if period and parse_period(period).kind == "day":
+        return None, None  # a day is when news broke, not a flow's period
+    if figure.period_text.startswith(("截至", "截止")):
+        if candidate.indicator.measure == "share":
+            # "截至 6 月末，5G 用户占移动电话用户的 27.3%": a share of two stocks.
+            return end_month(period), None
+        return None, None  # "截至 9 月底" dates a stock; a flow's span is unsaid
+    return period, None
+
+
+def _map_figure(
+    figures: list[FoundFigure],
+    k: int,
+    article: Article,
+    paragraph: str,
+    published: date,
+    catalog: Catalog,
+    mapped_before: bool | None,
+) -> Observation | UnassignedFigure:
+    """Figure k as an observation of one series, or unassigned (with a best guess)."""
+    figure = figures[k]
+    figure.subject = subject_of(figures, k, article.text, catalog)
+    figure.measure = _resolve_measure(figures, k)
     q = figure.quantity
     sentence = figure.sentence
+    before = sentence.text[: q.start]
+    forecast = is_forecast(before)
+    value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
+    if figure.role in ("superseded", "threshold"):
+        return _unassigned(article, figure, forecast, value_sign)
+    candidate, _reason, guess = choose_indicator(
+        q,
+        figure.measure,
+        figure.subject,
+        _scopes(figure, before, paragraph, article),
+        catalog,
+        _frame(figures, k, before, catalog),
+        _allow_generic(figures, k, catalog, mapped_before),
+    )
+    if figure.period == UNRESOLVED or candidate is None:
+        suggestion = guess.indicator.id if guess and figure.period != UNRESOLVED else None
+        return _unassigned(article, figure, forecast, value_sign, suggestion, figure.period)
+    period, suggested_period = _series_period(candidate, figure, forecast, published)
+    if period is None:
+        # A flow without a period, a sum since January: no guessing.
+        return _unassigned(
+            article,
+            figure,
+            forecast,
+            value_sign,
+            None if figure.year_to_date else candidate.indicator.id,
+            suggested_period,
+        )
+    if parse_period(period).end > published and candidate.indicator.kind != "stock":
+        forecast = True
+    value = candidate.value
+    if figure.measure in ("yoy", "yoy_2y", "cagr") and value_sign < 0:
+        value = -abs(value)
+    return Observation(
+        **_provenance(article, sentence),
+        indicator=candidate.indicator.id,
+        period=period,
+        value=round(value, 6),
+        unit=candidate.indicator.unit,
+        qualifier=q.qualifier,
+        forecast=forecast,
+        figure_text=q.text,
+        period_text=figure.period_text,
+    )
+
+
+def _scopes(figure: FoundFigure, before: str, paragraph: str, article: Article) -> list[str]:
+    """Where context words are looked up, nearest first: context before the figure in
+    its sentence outranks context after it; a table's caption frames its rows."""
+    sentence = figure.sentence.text
+    return [figure.context + before, sentence, paragraph, article.title, article.text]
+
+
+def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) -> str:
+    """Words that frame figure k for exclude words: a leading "电商物流指数中,", the
+    scope of the figure before it, a table caption, the index before an index."""
+    figure = figures[k]
+    sentence = figure.sentence
+    frame = "".join(FRAME_RE.findall(before)) + figure.context
+    own_subject = subject_before_alias(figure.pre, catalog)
+    if own_subject is not None and has_subject(own_subject):
+        figure.scope = own_subject
+    elif k > 0 and figures[k - 1].sentence is sentence:
+        figure.scope = figures[k - 1].scope
+        frame += figure.scope
+    if figure.measure == "index":
+        # "制造业采购经理指数(PMI)为 49.6%,新订单指数为 49.3%": an index
+        # after another in its sentence is one of its components.
+        frame += "".join(f.subject for f in figures[max(0, k - 4) : k] if f.sentence is sentence)
+    return frame
+
+
+def _allow_generic(
+    figures: list[FoundFigure], k: int, catalog: Catalog, mapped_before: bool | None
+) -> bool:
+    """ "数据中心相关交易 34 笔，交易金额 310 亿元": a bare generic noun listed after a
+    figure that fit no series is about that segment too."""
+    return not (
+        k > 0
+        and listed_after(figures, k)
+        and not mentions_alias(figures[k].subject, catalog)
+        and mapped_before is False
+        and mentions_generic(figures[k - 1].subject + figures[k - 1].post, catalog)
+    )
+
+
+def _provenance(article: Article, sentence: Sentence) -> dict:
+    return {
+        "article": article.title,
+        "article_index": article.index,
+        "editor": article.editor,
+        "quote": sentence.text,
+        "span_start": article.start + sentence.start,
+        "span_end": article.start + sentence.end,
+    }
+
+
+def _unassigned(
+    article: Article,
+    figure: FoundFigure,
+    forecast: bool,
+    sign: float,
+    suggested_indicator: str | None = None,
+    suggested_period: str | None = None,
+) -> UnassignedFigure:
+    q = figure.quantity
+    period = None if figure.period == UNRESOLVED else figure.period
     return UnassignedFigure(
-        article=article.title,
-        article_index=article.index,
-        editor=article.editor,
-        quote=sentence.text,
-        span_start=article.start + sentence.start,
-        span_end=article.start + sentence.end,
-        # As written (207.9 万亿元), so a reviewer reads it at a glance.
-        value=q.number,
+        **_provenance(article, figure.sentence),
+        # As written (207.9 万亿元), so a reviewer reads it at a glance; a decline
+        # (下降 68.2%) keeps its sign.
+        value=abs(q.number) * sign if sign < 0 else q.number,
         unit=q.written_unit,
         qualifier=q.qualifier,
         forecast=forecast,
-        period=None if figure.period == UNRESOLVED else figure.period,
+        period=period,
         figure_text=q.text,
-        period_text=period_text,
+        period_text=figure.period_text,
         value_high=q.number_high,
         subject=figure.subject.strip(),
+        suggested_indicator=suggested_indicator,
+        suggested_period=suggested_period if suggested_indicator or suggested_period else None,
     )

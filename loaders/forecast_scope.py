@@ -1,4 +1,11 @@
-"""Which figures of a sentence are projections: the scope of 预计, 有望, 将达到 …"""
+"""Which figures and periods of a sentence are projections: the scope of 预计, 有望, 将达到 …
+
+A marker governs what comes after it in its sentence ("预计下半年…，全年物流业总收入
+有望突破 12.5 万亿元"), and a period named earlier in the marker's own clause
+("全年社会物流总额预计超过 330 万亿元"). Figures reported before the marker, in
+clauses of their own ("上半年物流业总收入 5.9 万亿元，同比增长 5.1%，预计…"), stay
+outcomes with their own periods: only the clause that forecasts is a forecast.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ FORECAST_RE = re.compile(
 )
 # Words between a forecast marker and the figure that make it an outcome again.
 ACTUAL_RE = re.compile(r"已经|已|实际|截至")
+# Where a clause ends: a period named before a marker shares its clause up to here.
+CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 
 
 def is_forecast(before: str) -> bool:
@@ -18,3 +27,16 @@ def is_forecast(before: str) -> bool:
     if not markers:
         return False
     return not ACTUAL_RE.search(before[markers[-1].end() :])
+
+
+def is_prospective(sentence: str, start: int, end: int) -> bool:
+    """Does a period expression at sentence[start:end] name a coming period?
+
+    It does under a marker before it, or with a marker later in its own clause; a
+    period in a clause of reported figures before the marker is the past one.
+    """
+    if is_forecast(sentence[:start]):
+        return True
+    clause_end = CLAUSE_END_RE.search(sentence, end)
+    clause = sentence[end : clause_end.start() if clause_end else len(sentence)]
+    return bool(FORECAST_RE.search(clause))

@@ -29,7 +29,13 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("vs_base", re.compile(r"(?:比|较|相比|相较)(?:于)?(?:19|20)\d{2}\s*年")),
     ("yoy", re.compile(r"同比|比上年|较上年|比去年|较去年|比上一年")),
     # 搭载率 / 装配率: the share of new cars fitted with a feature, a penetration.
-    ("share", re.compile(r"渗透率|占比|比重|份额|市场占有率|占.{0,10}比例|搭载率|装配率")),
+    # 与 GDP 的比率 / 占…的 x%: a part of a whole, like a share of the market.
+    (
+        "share",
+        re.compile(
+            r"渗透率|占比|比重|份额|占有率|占.{0,10}比例|搭载率|装配率|普及率|比率|占[^,，;；]{1,15}的\s*$"
+        ),
+    ),
     ("index", re.compile(r"指数")),
     ("price", re.compile(r"收盘价|开盘价|均价|成交价|价格")),
     (
@@ -40,17 +46,31 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # Words right before a figure that make it a change, not a level or a rate.
-CHANGE_BEFORE = re.compile(r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|多|少)了?$")
+CHANGE_BEFORE = re.compile(
+    r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|净增|净减|多|少)了?$"
+)
+GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
 NEGATIVE_BEFORE = re.compile(
     r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩)(?:了|为|幅度为|幅度达)?$"
 )
 
 # Phrases that say nothing about the subject.
+# Who says it: a source and its reporting verb ("IDC 预计", "业内人士认为", "据中物联测算")
+# name no subject. A source is Latin letters or a noun for people, bodies and reports;
+# "社会物流总额预计" is no source.
+SOURCE_SAYS = re.compile(
+    r"(?:据|根据)?(?:[A-Za-z]{2,}|[\u4e00-\u9fff]{0,12}?"
+    r"(?:人士|专家|分析师|机构|报告|协会|联合会|中物联|研究院|研究所|公司|部|局|委|中心|永道))"
+    r"(?:预计|预测|认为|指出|表示|测算|估计|称)"
+)
 FILLERS = re.compile(
-    r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
+    r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示|"
+    + SOURCE_SAYS.pattern
 )
 MEASURE_WORDS = re.compile(
-    r"市场渗透率|市场占有率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
+    r"市场渗透率|市场占有率|占有率|普及率|比率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
+    # "占移动电话用户的 27.3%": the whole a share is taken of is not its subject.
+    r"|占[^,，;；]{1,15}的$"
 )
 
 
@@ -68,7 +88,11 @@ def measure_of(text: str, quantity: Quantity) -> str | None:
         return "pp"
     if quantity.unit == "元/吨" or quantity.unit == "美元/吨":
         return "price"
-    if quantity.unit != "%":
+    if quantity.unit == "倍":
+        # "同比增长 1.2 倍" is growth; "是上年的 1.2 倍" a ratio that no series keeps.
+        if not GROWTH_BY_MULTIPLE_BEFORE.search(text.rstrip()):
+            return None
+    elif quantity.unit != "%":
         return "change" if CHANGE_BEFORE.search(text.rstrip()) else "level"
     for name, pattern in MEASURE_RULES:
         if pattern.search(text):
@@ -96,7 +120,9 @@ FUNCTION_WORDS = re.compile(
     r"同比|环比|年均|平均|"
     r"增长|增速|增幅|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
     r"升至|增至|降至|达到|实现|完成|突破|超过|不足|不到|左右|以上|"
-    r"分别|继续|仍然|仍|再次|再|已经|已|首次|共计|合计|总计|累计|共|有望|预计|或将|将|"
+    r"分别|继续|仍然|仍|再次|再|已经|已|首次|共计|合计|总计|累计|共|均|有望|预计|或将|将|"
+    r"由降转升|由升转降|由负转正|由正转负|转正|转负|年内|低点|高点|新高|新低|"
+    r"高于|低于|多于|少于|好于|快于|慢于|"
     r"其中|同时|此外|而且|并且|但是|有所|明显|大幅|小幅|略有|稳步|持续|保持|"
     r"十[一二三四五六七八九]?五|初期|末期|期间|时期|阶段|水平|"
     r"[年月日前后初中末底为是达约近超逾至到了的和与及并而且但也又较比由从在于,.;:()、“”‘’\"\d\s%~\-—]"
@@ -127,19 +153,27 @@ def mentions_generic(text: str, catalog: Catalog) -> bool:
 # "披露的交易金额"): time words, determiners and reporting verbs, never another
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
-    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|其中|我国|中国|国内|整体|总体"
+    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|[一二三四]季度|其中|我国|中国|国内|整体|总体"
     r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|并|且|同时|此外|另外|合计|总计)*$"
 )
+# Words for the domain of a series that may stand before its generic name along with its
+# context words ("中国电信行业交易总金额": the industry the series is about).
+_DOMAIN_WORDS = re.compile(r"行业|产业|领域|境内外")
 
 
-def _bare_generic(alias: str, subject: str) -> bool:
+def _bare_generic(alias: str, subject: str, indicator: Indicator) -> bool:
+    """Is a generic alias used bare: preceded only by time words, determiners, reporting
+    verbs, who says it ("IDC 预计") or the series' own domain ("中国电信行业")?"""
     alias = squeeze(alias)
     at = subject.rfind(alias)
     # "超过 10 亿元的交易仅 6 宗": a noun led by 的 right after another figure
     # is narrowed by that figure, not the whole.
     if at < 0 or subject.startswith("的"):
         return False
-    return bool(_GENERIC_PREFIX.match(subject[:at]))
+    prefix = SOURCE_SAYS.sub("", subject[:at])
+    for word in indicator.context:
+        prefix = prefix.replace(squeeze(word), "")
+    return bool(_GENERIC_PREFIX.match(_DOMAIN_WORDS.sub("", prefix)))
 
 
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
@@ -159,8 +193,9 @@ def choose_indicator(
     catalog: Catalog,
     frame: str = "",
     allow_generic: bool = True,
-) -> tuple[Candidate | None, str]:
-    """The one indicator the figure belongs to, or None with the reason why not.
+) -> tuple[Candidate | None, str, Candidate | None]:
+    """The one indicator the figure belongs to, or None with the reason why not, and a
+    best guess when two series tie (for the reviewer, never committed).
 
     scopes: texts in which context words are looked up, nearest first
     (sentence before the figure, sentence, paragraph, article title, article
@@ -170,7 +205,7 @@ def choose_indicator(
     subject of the clause before, which was not a series itself.
     """
     if quantity.is_range:
-        return None, "range"
+        return None, "range", None
     subject = squeeze(subject)
     frame = squeeze(frame)
     scopes = [squeeze(s) for s in scopes]
@@ -185,7 +220,7 @@ def choose_indicator(
         if not aliases:
             if not allow_generic:
                 continue
-            aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject)]
+            aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject, indicator)]
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
         if any(squeeze(word) in subject + frame for word in indicator.exclude):
@@ -195,11 +230,12 @@ def choose_indicator(
             continue
         candidates.append(Candidate(indicator, value, max(aliases, key=len), level))
     if not candidates:
-        return None, "no indicator"
+        return None, "no indicator", None
     candidates.sort(key=lambda c: (-len(c.alias), c.context_level))
     best = candidates[0]
     if len(candidates) > 1:
         second = candidates[1]
         if len(second.alias) == len(best.alias) and second.context_level == best.context_level:
-            return None, "ambiguous: " + ", ".join(c.indicator.id for c in candidates[:2])
-    return best, "ok"
+            tied = ", ".join(c.indicator.id for c in candidates[:2])
+            return None, f"ambiguous: {tied}", best
+    return best, "ok", None

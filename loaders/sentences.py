@@ -33,10 +33,21 @@ class FoundFigure:
     post: str  # noun right after a counted figure
     subject: str = ""
     measure: str | None = None
-    respectively_subject: str | None = None
+    # The subject a 分别 list or a table row gave the figure ("" when it could not).
+    given_subject: str | None = None
     gap: str | None = None  # text since the previous figure of the sentence
     subject_from: int | None = None  # index of the figure whose subject it took
     period_carried: bool = False  # period from the paragraph before
+    # The period is a 截至 date of an earlier sentence: it dates no stock of this one.
+    as_of_from_earlier_sentence: bool = False
+    # Under 今年以来 / 年内累计: a sum since January, not a total since a market opened.
+    year_to_date: bool = False
+    # Words around the figure that frame it without being in its sentence: the caption
+    # of its table ("6 月物流业景气指数分项："), searched for context and exclude words.
+    context: str = ""
+    # What the figure is to its sentence besides a statement (loaders.figure_roles):
+    # "superseded", "threshold", "milestone" or "base"; "" for a plain statement.
+    role: str = ""
     # Who the figure is about, for exclude words: the words before its series
     # noun, else (a clause naming nothing but the measured noun) those of the
     # figure before it in the sentence ("湖北碳市场累计成交量 x,累计成交额 y").
@@ -81,7 +92,14 @@ def sentences(offset: int, paragraph: str) -> list[Sentence]:
 
 
 def clause_start(shadow: str, position: int, floor: int) -> int:
+    """Where the clause of the figure at position begins (after a , ; : 。 、 …).
+
+    A colon right before the figure is no break: in a row "业务总量指数：52.1%"
+    the name before it is what the figure is about.
+    """
     i = position
     while i > floor and shadow[i - 1] not in CLAUSE_BREAKS:
         i -= 1
+    if i > floor and shadow[i - 1] in ":：" and not shadow[i:position].strip():
+        return clause_start(shadow, i - 1, floor)
     return i

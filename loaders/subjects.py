@@ -18,6 +18,9 @@ LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
 COMMA_START_RE = re.compile(r"^\s*[,，]")
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
 DISTRIBUTIVE_RE = re.compile(r"累计")
+# Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
+# "受疫情影响，". Between two figures they do not change the subject.
+CIRCUMSTANCE_RE = re.compile(r"(?:^|(?<=[,，;；]))\s*(?:随着|伴随|受|由于|得益于|因为)[^,，;；]*")
 
 
 def gap_after_previous(figures: list[FoundFigure], k: int) -> str:
@@ -40,8 +43,13 @@ def listed_after(figures: list[FoundFigure], k: int) -> bool:
 def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: Catalog) -> str:
     """The words naming what figure k is about."""
     figure = figures[k]
-    if figure.respectively_subject is not None:
-        return figure.respectively_subject
+    if figure.given_subject is not None:
+        return figure.given_subject
+    if k > 0 and figure.role in ("revised", "base"):
+        # "由此前公布的 520 亿元修订为 546 亿元", "较去年同期的 66 笔": about what the
+        # figure before it is about.
+        figure.subject_from = k - 1
+        return figures[k - 1].subject
     own = figure.pre + figure.post
     if mentions_alias(own, catalog):
         return own
@@ -59,6 +67,9 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
         # paragraph, unless the words in between name another subject.
         earlier = figures[k - 1]
         gap = article_text[earlier.sentence.start + earlier.quantity.end : pre_start]
+        if earlier.role == "milestone" and gap.startswith(earlier.post):
+            gap = gap[len(earlier.post) :]  # "突破 5 亿美元大关，达到 5.3 亿美元"
+        gap = CIRCUMSTANCE_RE.sub("", gap)
         if has_subject(gap) or mentions_alias(gap, catalog):
             return nearest_subject_clause(gap, catalog) or own
         figure.subject_from = k - 1

@@ -13,6 +13,10 @@ Each expression also says how it relates to the figures around it:
   the next figure only;
 - `role="reference"`: a comparison base ("高于 2019 年水平", "较上年同期"),
   "2011 年以来", "6 月底前": it names no figure's period.
+
+"今年以来", "年初至今", "年内累计" are year to date (`year_to_date=True`): the
+figures after them add up the months since January, which is neither a
+cumulative total since a market opened nor the period named before.
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ _REFERENCE_AFTER = (
 _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
 # "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
 _LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
+# Since the start of the year: "今年以来累计成交量", "年初至今", "年内累计".
+_YEAR_TO_DATE_RE = re.compile(r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计")
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,10 @@ class TimeExpr:
     year_from_context: bool = False
     # 上月 / 上个月: the month before the one being talked about (period None).
     months_back: int | None = None
+    # The text names the year (2021 年, 去年, 2016—2020 年), not only a part of one.
+    explicit_year: bool = False
+    # 今年以来 / 年初至今 / 年内累计: from January to the date being talked about.
+    year_to_date: bool = False
 
 
 def _cn_int(text: str) -> int:
@@ -205,9 +215,14 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
     """Period expressions of a sentence (or any text), in order, with their role."""
     shadow = ascii_shadow(text)
     books = [m.span() for m in _BOOK_RE.finditer(shadow)]
-    found: list[TimeExpr] = []
+    found: list[TimeExpr] = [
+        TimeExpr(m.start(), m.end(), text[m.start() : m.end()], None, "set", year_to_date=True)
+        for m in _YEAR_TO_DATE_RE.finditer(shadow)
+    ]
     for match in TIME_RE.finditer(shadow):
         start, end = match.span()
+        if any(e.year_to_date and e.start < end and start < e.end for e in found):
+            continue
         if start == end or not (
             match["y1"]
             or match["y"]
@@ -251,6 +266,7 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 forward_period=forward_period,
                 past_relative=match["rel"] in ("去年", "上年", "上一年", "前年"),
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
+                explicit_year=bool(match["y1"] or match["y"] or match["rel"]),
             )
         )
     for match in _LAST_MONTH_RE.finditer(shadow):

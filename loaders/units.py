@@ -114,10 +114,19 @@ def series_units_help() -> str:
     )
 
 
+# Growth written as a multiple ("同比增长 1.2 倍") is a percentage: 1.2 倍 more is +120%.
+# (A multiple reaches a %-series only as growth: loaders.mapping gives "是上年的 1.2 倍",
+# a ratio, no measure.)
+PERCENT_PER_MULTIPLE = 100.0
+
+
 def convert(value: float, unit: str, target: str) -> float | None:
     """value in unit -> value in target, or None when the two differ in base (美元 vs 元) or
-    either is unknown. Rescaling only: 1.2 万亿元 -> 12000 亿元, 1,765 万吨 -> 0.1765 亿吨."""
+    either is unknown. Rescaling only: 1.2 万亿元 -> 12000 亿元, 1,765 万吨 -> 0.1765 亿吨;
+    and a growth multiple into percent: 1.2 倍 -> 120 %."""
     source, goal = split_unit(unit), split_unit(target)
+    if source is not None and goal is not None and (source[0], goal[0]) == ("倍", "%"):
+        return float(f"{value * PERCENT_PER_MULTIPLE:.{_SIGNIFICANT_DIGITS}g}")
     if source is None or goal is None or source[0] != goal[0]:
         return None
     if source[1] == goal[1]:

@@ -36,6 +36,8 @@ EXTRACTION = {
     "loaders.cleaning",
     "loaders.conflicts",
     "loaders.evaluate",
+    "loaders.figure_periods",
+    "loaders.figure_roles",
     "loaders.figures",
     "loaders.figures_table",
     "loaders.forecast_scope",
@@ -49,6 +51,7 @@ EXTRACTION = {
     "loaders.series",
     "loaders.structure",
     "loaders.subjects",
+    "loaders.table_rows",
     "loaders.timeexpr",
 }
 PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "tables", "url_state")

@@ -1,0 +1,549 @@
+"""The hard cases of shared/eval/README.md ("Conventions for hard cases"), each in several
+phrasings of our own, with the near misses that must stay out.
+
+Every sentence here is written for this file; none is taken from a labelled brief.
+"""
+
+from datetime import date
+
+import pytest
+
+from loaders.catalog import parse_catalog
+from loaders.figures import extract_figures
+from loaders.models import Article, IssueHeader
+from tests.conftest import CATALOG
+
+JULY_2022 = date(2022, 7, 25)
+
+
+def run(text: str, published: date = JULY_2022, title: str = "动态", catalog=CATALOG):
+    header = IssueHeader(title="产业创新动态", year=published.year, number=9, published=published)
+    article = Article(index=0, title=title, editor="某某", text=text, start=0, end=len(text))
+    return extract_figures(header, [article], catalog)
+
+
+def mapped(text: str, **kwargs) -> set[tuple]:
+    observations, _ = run(text, **kwargs)
+    return {
+        (o.indicator, o.period, round(o.value, 4), o.qualifier, o.forecast) for o in observations
+    }
+
+
+def loose(text: str, **kwargs) -> list:
+    return run(text, **kwargs)[1]
+
+
+# ------------------------------------------------------------ 1. periods listed before 分别
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # The subject between the list and 分别.
+        (
+            "一季度、二季度社会物流总额分别增长6.1%和0.8%。",
+            JULY_2022,
+            {("2022-Q1", 6.1), ("2022-Q2", 0.8)},
+        ),
+        # With 第, three items, and 同比 before 分别.
+        (
+            "第一季度、第二季度和第三季度社会物流总额同比分别增长5.2%、4.1%和3.6%。",
+            date(2021, 11, 8),
+            {("2021-Q1", 5.2), ("2021-Q2", 4.1), ("2021-Q3", 3.6)},
+        ),
+        # One suffix for the whole list.
+        (
+            "一、二、三季度社会物流总额分别增长5.2%、4.1%和3.6%。",
+            date(2021, 11, 8),
+            {("2021-Q1", 5.2), ("2021-Q2", 4.1), ("2021-Q3", 3.6)},
+        ),
+        # The subject before the list.
+        (
+            "社会物流总额一季度、二季度同比分别增长6.1%和0.8%。",
+            JULY_2022,
+            {("2022-Q1", 6.1), ("2022-Q2", 0.8)},
+        ),
+        # A span and a month, both declines.
+        (
+            "1—2月、3月社会物流总额同比分别下降9.6%和3.3%。",
+            date(2020, 5, 25),
+            {("2020-01/2020-02", -9.6), ("2020-03", -3.3)},
+        ),
+        # The list alone in the clause before the one with 分别.
+        (
+            "上半年和前三季度，社会物流总额同比分别增长3.1%和3.5%。",
+            date(2022, 10, 31),
+            {("2022-H1", 3.1), ("2022-01/2022-09", 3.5)},
+        ),
+    ],
+)
+def test_a_list_of_periods_gives_each_figure_its_own(text, published, expected):
+    got = {(o[1], o[2]) for o in mapped(text, published=published)}
+    assert got == expected
+
+
+def test_a_year_named_by_the_first_item_holds_for_the_rest():
+    text = "2021年一季度、二季度物流业总收入分别为2.6万亿元和2.9万亿元。"
+    assert mapped(text) == {
+        ("logistics_revenue", "2021-Q1", 2.6, "exact", False),
+        ("logistics_revenue", "2021-Q2", 2.9, "exact", False),
+    }
+
+
+def test_listed_periods_do_not_date_what_follows():
+    text = "上半年社会物流总额159.6万亿元，一季度、二季度分别增长6.1%和0.8%，同比增长3.1%。"
+    assert ("logistics_total_yoy", "2022-H1", 3.1, "exact", False) in mapped(text)
+
+
+def test_a_period_list_that_does_not_pair_with_its_figures_dates_none_of_them():
+    # Two periods, one figure: which period it has is not said.
+    text = "上半年社会物流总额159.6万亿元。一季度、二季度社会物流总额分别增长6.1%。"
+    got = mapped(text)
+    assert ("logistics_total", "2022-H1", 159.6, "exact", False) in got
+    assert not any(o[0] == "logistics_total_yoy" for o in got)
+
+
+# ------------------------------------------------------------ 2. a second 分别 clause
+
+
+def test_a_second_respectively_clause_shares_the_periods_and_subject_of_the_first():
+    text = "一季度、二季度社会物流总额分别增长6.1%和0.8%，规模分别为78.3万亿元和81.3万亿元。"
+    assert mapped(text) == {
+        ("logistics_total_yoy", "2022-Q1", 6.1, "exact", False),
+        ("logistics_total_yoy", "2022-Q2", 0.8, "exact", False),
+        ("logistics_total", "2022-Q1", 78.3, "exact", False),
+        ("logistics_total", "2022-Q2", 81.3, "exact", False),
+    }
+
+
+def test_a_second_respectively_clause_shares_the_subjects_of_the_first():
+    text = (
+        "上半年，社会物流总额和物流业总收入分别达到159.6万亿元和5.9万亿元，同比分别增长3.1%和5.1%。"
+    )
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+    }
+
+
+def test_a_second_clause_that_names_its_own_series_keeps_it_but_shares_the_periods():
+    text = (
+        "一季度、二季度社会物流总额分别为78.3万亿元和81.3万亿元，"
+        "物流业总收入分别为2.9万亿元和3.0万亿元。"
+    )
+    got = mapped(text)
+    assert ("logistics_revenue", "2022-Q1", 2.9, "exact", False) in got
+    assert ("logistics_revenue", "2022-Q2", 3.0, "exact", False) in got
+    assert not any(o[0] == "logistics_total" and o[2] in (2.9, 3.0) for o in got)
+
+
+def test_a_second_clause_with_another_number_of_figures_shares_nothing():
+    text = (
+        "一季度、二季度社会物流总额分别增长6.1%和0.8%，规模分别为78.3万亿元、81.3万亿元和1万亿元。"
+    )
+    assert not any(o[0] == "logistics_total" for o in mapped(text))
+
+
+# ------------------------------------------------------------ 3. forecast scope
+
+
+def test_reported_figures_before_a_trailing_forecast_keep_their_period():
+    text = (
+        "上半年物流业总收入5.9万亿元，同比增长5.1%，预计下半年需求将延续恢复态势，"
+        "全年物流业总收入有望突破12.5万亿元。"
+    )
+    assert mapped(text) == {
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+        ("logistics_revenue", "2022", 12.5, "more_than", True),
+    }
+
+
+def test_a_forecast_clause_after_an_outcome_in_other_words():
+    text = "一季度社会物流总额78.3万亿元，业内人士预计全年将超过330万亿元。"
+    assert mapped(text) == {
+        ("logistics_total", "2022-Q1", 78.3, "exact", False),
+        ("logistics_total", "2022", 330.0, "more_than", True),
+    }
+
+
+def test_a_period_before_the_marker_in_its_own_clause_is_the_coming_one():
+    assert mapped("全年社会物流总额预计超过330万亿元。") == {
+        ("logistics_total", "2022", 330.0, "more_than", True)
+    }
+
+
+def test_the_sentence_after_a_forecast_talks_about_the_reported_period_again():
+    text = (
+        "上半年物流业总收入5.9万亿元，全年物流业总收入有望突破12.5万亿元。"
+        "同期社会物流总额159.6万亿元。"
+    )
+    assert ("logistics_total", "2022-H1", 159.6, "exact", False) in mapped(text)
+
+
+# ------------------------------------------------------------ 4. an undated stock after 截至
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至2022年7月15日，全国碳市场累计成交量1.94亿吨。全国碳市场共纳入重点排放单位2162家。",
+        "截止到2022年6月底，全国碳市场累计成交量1.9亿吨。目前全国碳市场纳入发电企业2162家。",
+    ],
+)
+def test_an_undated_stock_after_an_as_of_sentence_takes_the_issue_month(text):
+    assert ("carbon_national_units", "2022-07", 2162.0, "exact", False) in mapped(
+        text, title="全国碳市场"
+    )
+
+
+def test_an_as_of_date_in_the_stock_s_own_sentence_dates_it():
+    text = "截至2022年6月底，全国碳市场共纳入重点排放单位2162家。"
+    assert mapped(text, title="全国碳市场") == {
+        ("carbon_national_units", "2022-06", 2162.0, "exact", False)
+    }
+
+
+def test_a_day_that_is_no_as_of_date_still_dates_the_next_sentence():
+    # "首日" speaks of the day named before: the closing price is that day's.
+    text = "7月16日，全国碳市场启动上线交易。首日收盘价51.23元/吨。"
+    assert mapped(text, published=date(2021, 8, 9), title="全国碳市场") == {
+        ("carbon_national_price", "2021-07-16", 51.23, "exact", False)
+    }
+
+
+# ------------------------------------------------------------ 6. revisions
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected", "old"),
+    [
+        (
+            "2021年上半年交易总金额由此前公布的520亿元修订为546亿元。",
+            JULY_2022,
+            ("telecom_ma_value", "2021-H1", 546.0, "exact", False),
+            520.0,
+        ),
+        (
+            "2018年中国电信行业并购交易总金额由612亿元下修至598亿元。",
+            date(2020, 5, 25),
+            ("telecom_ma_value", "2018", 598.0, "exact", False),
+            612.0,
+        ),
+        (
+            "2020年全国社会物流总额从初步核算的298.0万亿元调整为300.1万亿元。",
+            date(2021, 5, 10),
+            ("logistics_total", "2020", 300.1, "exact", False),
+            298.0,
+        ),
+    ],
+)
+def test_only_the_new_value_of_a_revision_is_stated(text, published, expected, old):
+    observations, unassigned = run(text, published=published, title="电信并购 物流")
+    assert {(o.indicator, o.period, o.value, o.qualifier, o.forecast) for o in observations} == {
+        expected
+    }
+    assert old in {u.value for u in unassigned}
+
+
+def test_a_rise_from_one_year_to_the_next_is_no_revision():
+    text = "2020年中国电信行业交易总金额从2019年的367亿元跃升至1,750亿元。"
+    assert mapped(text, published=date(2021, 4, 26), title="电信并购") == {
+        ("telecom_ma_value", "2019", 367.0, "exact", False),
+        ("telecom_ma_value", "2020", 1750.0, "exact", False),
+    }
+
+
+# ------------------------------------------------------------ 7. year to date
+
+
+def test_year_to_date_is_not_the_cumulative_total_since_launch():
+    text = (
+        "截至2022年7月15日，全国碳市场累计成交量1.94亿吨，累计成交额84.92亿元，"
+        "其中今年以来累计成交量1,521万吨，累计成交额8.31亿元。"
+    )
+    observations, unassigned = run(text, title="全国碳市场")
+    assert {(o.indicator, o.period, o.value) for o in observations} == {
+        ("carbon_national_cum_volume", "2022-07-15", 1.94),
+        ("carbon_national_cum_turnover", "2022-07-15", 84.92),
+    }
+    ytd = {u.value: u for u in unassigned}
+    assert ytd[1521.0].suggested_period == ytd[8.31].suggested_period == "2022-01/2022-07"
+    assert ytd[1521.0].suggested_indicator is None  # not the since-launch series
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年以来，全国碳市场累计成交量1,521万吨。",
+        "受疫情影响，全国碳市场年内累计成交量1,286万吨，成交额2.9亿元。",
+        "截至6月底，全国碳市场年初至今累计成交量1,286万吨。",
+    ],
+)
+def test_other_year_to_date_phrasings_stay_out_of_the_cumulative_series(text):
+    assert mapped(text, title="全国碳市场") == set()
+
+
+# ------------------------------------------------------------ 8. comparison bases
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "上半年，中国电信行业共完成并购交易52笔，较去年同期的66笔减少14笔。",
+            JULY_2022,
+            {("telecom_ma_deals", "2022-H1", 52.0), ("telecom_ma_deals", "2021-H1", 66.0)},
+        ),
+        (
+            "上半年L2级乘用车新车渗透率达到32.4%，较2021年全年的23.5%提高8.9个百分点。",
+            JULY_2022,
+            {("l2_penetration", "2022-H1", 32.4), ("l2_penetration", "2021", 23.5)},
+        ),
+        (
+            "2019年人工智能研发平台市场规模1.9亿美元，其中下半年为1.08亿美元，"
+            "高于上半年的8,200万美元。",
+            date(2020, 5, 25),
+            {
+                ("ai_rd_platform_market", "2019", 1.9),
+                ("ai_rd_platform_market", "2019-H2", 1.08),
+                ("ai_rd_platform_market", "2019-H1", 0.82),
+            },
+        ),
+    ],
+)
+def test_a_comparison_base_with_its_own_period_is_an_observation(text, published, expected):
+    got = {(o[0], o[1], o[2]) for o in mapped(text, published=published, title="电信 研发平台")}
+    assert got == expected
+
+
+def test_a_comparison_without_a_stated_base_value_adds_nothing():
+    text = "上半年L2级乘用车新车渗透率达到32.4%，较2021年提高8.9个百分点。"
+    assert mapped(text) == {("l2_penetration", "2022-H1", 32.4, "exact", False)}
+
+
+# ------------------------------------------------------------ 9. a source before a generic name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IDC预计，该市场规模将在2026年达到21.7亿美元。",
+        "IDC预计市场规模将在2026年达到21.7亿美元。",
+        "据IDC预测，2026年市场规模将达到21.7亿美元。",
+    ],
+)
+def test_a_source_before_the_generic_name_keeps_it_usable(text):
+    assert mapped(text, title="人工智能研发平台市场") == {
+        ("ai_rd_platform_market", "2026", 21.7, "exact", True)
+    }
+
+
+def test_another_market_named_before_the_generic_name_is_not_the_series():
+    text = "IDC预计，芯片市场规模将在2026年达到21.7亿美元。"
+    assert mapped(text, title="人工智能研发平台市场") == set()
+
+
+# ------------------------------------------------------------ 10. a milestone before the value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "2021年中国人工智能研发平台市场规模首次突破5亿美元大关，达到5.3亿美元。",
+            JULY_2022,
+            ("ai_rd_platform_market", "2021", 5.3, "exact", False),
+        ),
+        (
+            "2020年全国社会物流总额首次突破300万亿元关口，达到300.1万亿元。",
+            date(2021, 2, 8),
+            ("logistics_total", "2020", 300.1, "exact", False),
+        ),
+    ],
+)
+def test_the_value_after_a_milestone_is_the_statement(text, published, expected):
+    assert mapped(text, published=published, title="研发平台") == {expected}
+
+
+def test_a_milestone_alone_is_a_bound():
+    assert mapped("2021年社会物流总额首次突破300万亿元大关。", published=date(2022, 2, 7)) == {
+        ("logistics_total", "2021", 300.0, "more_than", False)
+    }
+
+
+# ------------------------------------------------------------ 11. thresholds in relative clauses
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年，交易金额超过10亿元的大额交易共9笔，合计251亿元。",
+        "上半年，单笔交易金额在5亿元以上的交易有17笔，合计241亿元。",
+        "上半年，交易金额不足1亿元的交易共30笔。",
+    ],
+)
+def test_a_threshold_in_a_relative_clause_is_never_the_total(text):
+    assert mapped(text, title="电信并购") == set()
+
+
+def test_a_total_with_a_bound_but_no_relative_clause_is_the_total():
+    assert mapped("上半年，中国电信行业并购交易总金额超过380亿元。", title="电信并购") == {
+        ("telecom_ma_value", "2022-H1", 380.0, "more_than", False)
+    }
+
+
+# ------------------------------------------------------------ 12. signs of unassigned figures
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("上半年快递业务量同比增长3.7%，其中同城业务量同比下降5.1%。", -5.1),
+        ("上半年电信行业交易总金额387亿元，同比下降29.1%。", -29.1),
+        ("4月份快递业务量74.8亿件，同比减少11.9%。", -11.9),
+    ],
+)
+def test_a_decline_keeps_its_sign_when_unassigned(text, value):
+    assert value in {u.value for u in loose(text, title="快递 电信")}
+
+
+def test_a_fall_to_a_level_is_no_decline():
+    assert mapped("4月份，社会物流总额增速降至3.4%。") == {
+        ("logistics_total_yoy", "2022-04", 3.4, "exact", False)
+    }
+
+
+# ------------------------------------------------------------ 13. shares
+
+SHARES = parse_catalog(
+    """
+indicators:
+  - {id: nev_share, name_zh: 新能源汽车市场占有率, name_en: NEV share, category: 汽车,
+     unit: "%", kind: rate, measure: share, description: 占比,
+     aliases: [新能源汽车市场占有率, 新能源汽车渗透率], context: [新能源汽车]}
+  - {id: cost_gdp, name_zh: 社会物流总费用与GDP的比率, name_en: cost to GDP, category: 物流,
+     unit: "%", kind: rate, measure: share, description: 比率,
+     aliases: [社会物流总费用与GDP的比率, 物流费用占GDP比重]}
+  - {id: share_5g, name_zh: 5G用户占比, name_en: 5G share, category: 通信,
+     unit: "%", kind: rate, measure: share, description: 占比, aliases: [5G移动电话用户]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("上半年，新能源汽车市场占有率达到21.6%。", ("nev_share", "2022-H1", 21.6)),
+        ("上半年社会物流总费用与GDP的比率为14.8%。", ("cost_gdp", "2022-H1", 14.8)),
+        (
+            "截至6月末，5G移动电话用户达4.55亿户，占移动电话用户的27.3%。",
+            ("share_5g", "2022-06", 27.3),
+        ),
+    ],
+)
+def test_market_share_ratio_and_part_of_a_whole_are_shares(text, expected):
+    got = {(o[0], o[1], o[2]) for o in mapped(text, catalog=SHARES)}
+    assert got == {expected}
+
+
+def test_a_growth_rate_is_no_share():
+    assert mapped("上半年，新能源汽车渗透率同比增长8.1%。", catalog=SHARES) == set()
+
+
+# ------------------------------------------------------------ 5. table rows
+
+LPI_TABLE = (
+    "从景气指数看，物流需求继续恢复。\n"
+    "6月物流业景气指数分项：\n"
+    "业务总量指数：52.1%\n"
+    "新订单指数：53.3%，较上月回升3.1个百分点\n"
+    "设备利用率指数：50.4%\n"
+    "快递方面，上半年快递业务量同比增长3.7%。"
+)
+
+
+def test_text_rows_are_statements_dated_by_their_caption():
+    assert mapped(LPI_TABLE, title="物流运行") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_a_caption_of_another_index_frames_its_rows_out_of_the_lpi():
+    text = LPI_TABLE.replace("6月物流业景气指数分项", "6月电商物流指数分项")
+    assert mapped(text, title="物流运行") == set()
+
+
+def test_rows_after_prose_with_figures_take_no_period_from_it():
+    # The line before the rows states a figure: it is prose, not a caption.
+    text = (
+        "上半年社会物流总额159.6万亿元。\n"
+        "物流业总收入：5.9万亿元\n"
+        "社会物流总额：159.6万亿元，同比增长3.1%"
+    )
+    got = mapped(text)
+    assert got == {("logistics_total", "2022-H1", 159.6, "exact", False)}
+
+
+def test_every_measure_of_a_text_row_counts():
+    text = "2022年上半年物流运行主要指标：\n社会物流总额：159.6万亿元，同比增长3.1%\n物流业总收入：5.9万亿元，同比增长5.1%"
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+    }
+
+
+def test_a_stock_in_a_row_takes_the_caption_s_as_of_date():
+    text = "截至2022年6月底全国碳市场运行情况：\n累计成交量：1.94亿吨\n累计成交额：84.92亿元"
+    assert mapped(text, title="全国碳市场") == {
+        ("carbon_national_cum_volume", "2022-06", 1.94, "exact", False),
+        ("carbon_national_cum_turnover", "2022-06", 84.92, "exact", False),
+    }
+
+
+def test_docx_cells_take_their_column_and_the_unit_of_their_header():
+    text = (
+        "表1 物流运行主要指标\n"
+        "指标（万亿元） | 2021年 | 2022年上半年\n"
+        "社会物流总额 | 335.2 | 159.6\n"
+        "物流业总收入 | 11.9 | 5.9"
+    )
+    assert mapped(text) == {
+        ("logistics_total", "2021", 335.2, "exact", False),
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_revenue", "2021", 11.9, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+    }
+
+
+def test_docx_cells_under_a_measure_column_are_that_measure_for_the_caption_period():
+    text = (
+        "2022年上半年物流运行情况\n"
+        "指标 | 数值 | 同比增长\n"
+        "社会物流总额 | 159.6万亿元 | 3.1%\n"
+        "物流业总收入 | 5.9万亿元 | 5.1%"
+    )
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+    }
+
+
+def test_a_two_cell_docx_row_reads_like_a_text_row():
+    text = "6月物流业景气指数分项\n业务总量指数 | 52.1%\n新订单指数 | 53.3%"
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_a_bare_number_without_a_unit_anywhere_is_not_read():
+    text = "2022年上半年物流运行情况\n指标 | 数值\n社会物流总额 | 159.6"
+    assert mapped(text) == set()
