@@ -33,6 +33,7 @@ from loaders.periods import PeriodError, parse_period
 from loaders.pipeline import extract_file
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+NOTES_SUFFIX = ".notes.md"
 # Relative tolerance on values, as the eval README defines it.
 VALUE_TOLERANCE = 0.005
 HEADER_FIELDS = ("title", "year", "number", "total_number", "published")
@@ -364,10 +365,15 @@ def _expected_items(data: dict, known: set[str] | None = None) -> list[ScoredIte
 
 
 def brief_files(directory: Path) -> list[tuple[Path, Path]]:
-    """(brief, expected.json) pairs of a directory, sorted by name."""
+    """(brief, expected.json) pairs of a directory, sorted by name.
+
+    NAME.notes.md beside a brief is what its labeller wrote about NAME, not a copy of it.
+    """
     pairs = []
     for path in sorted(Path(directory).iterdir()):
         if path.suffix.lower() not in BRIEF_SUFFIXES or not path.is_file():
+            continue
+        if path.name.lower().endswith(NOTES_SUFFIX):
             continue
         expected = _expected_for(path)
         if expected is not None:

@@ -242,3 +242,19 @@ def test_the_report_groups_misses_and_extras_by_cause(tmp_path):
     assert payload["causes"] == {"misses": {"period": 1}, "extras": {"period": 1}}
     assert payload["files"][0]["misses"][0]["cause"] == "period"
     assert payload["files"][0]["causes"]["extras"] == {"period": 1}
+
+
+def test_a_labeller_s_notes_beside_a_brief_are_not_scored(tmp_path):
+    brief = (DATA / "2021-29.txt").read_text(encoding="utf-8")
+    (tmp_path / "2021-29.txt").write_text(brief, encoding="utf-8")
+    (tmp_path / "2021-29.notes.md").write_text(
+        "# 2021-29: where each case sits\n", encoding="utf-8"
+    )
+    labels = (DATA / "2021-29.expected.json").read_text(encoding="utf-8")
+    (tmp_path / "2021-29.expected.json").write_text(labels, encoding="utf-8")
+    # A Markdown copy of the brief is still a brief.
+    (tmp_path / "2021-29.copy.md").write_text(brief, encoding="utf-8")
+
+    report = evaluate_dir(tmp_path, CATALOG)
+
+    assert [f.name for f in report.files] == ["2021-29.copy.md", "2021-29.txt"]
