@@ -10,7 +10,8 @@ ending on 。 at the margin splits a paragraph). Besides:
   ("2021 年……，其中下半年实现 3.2 亿美元" is 2021-H2), the issue's otherwise;
 - a period in a clause that forecasts names the coming one ("预计下半年…"),
   for the rest of its sentence only;
-- a 截至 date dates the stocks of its own sentence only (flagged for the others);
+- a stock is dated by its own sentence only, or by the day an earlier sentence named
+  when it speaks of that day again (首日, 当日): flags for loaders.figures;
 - 今年以来 / 年内累计 turn the period into the months since January for the
   rest of the sentence and flag the figures as year to date;
 - periods listed before 分别 name one figure each (loaders.respectively), so
@@ -36,6 +37,8 @@ ASIDE_AFTER_RE = re.compile(r"\s*(?:为|是)")
 # The period of a figure named relative to a month that the text did not name.
 UNRESOLVED = "?"
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
+# "首日收盘价", "当日收于", "同日": the day named in a sentence before, spoken of again.
+DAY_ANAPHOR_RE = re.compile(r"首日|当日|当天|同日|同一天|次日")
 # Kinds of period that lie inside one year, and so may take a year named before them.
 WITHIN_A_YEAR = ("half", "quarter", "month", "ytd")
 
@@ -114,6 +117,7 @@ def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[t
     events += [(q.start, 1, q) for q in quantities]
     events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "("]
     events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")"]
+    events += [(i, -1, "semicolon") for i, char in enumerate(shadow) if char == ";"]
     events.sort(key=lambda ev: (ev[0], ev[1]))
     return exprs, events
 
@@ -164,6 +168,9 @@ def _figures_of_sentence(
         elif item == "close":
             if chain.saved:
                 chain.restore(chain.saved.pop())
+        elif item == "semicolon":
+            if chain.prospective:
+                chain.restore(chain.before_prospective)  # a forecast ends at ；
         elif isinstance(item, TimeExpr):
             if item.role == "reference" or id(item) in listed:
                 continue
@@ -204,9 +211,8 @@ def _figures_of_sentence(
             )
             named_before = chain.period is not None and local is None
             figure.period_carried = named_before and chain.sentence < 0
-            figure.as_of_from_earlier_sentence = (
-                named_before and chain.as_of and chain.sentence != number
-            )
+            figure.period_from_earlier_sentence = named_before and chain.sentence != number
+            figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
             figure.year_to_date = chain.year_to_date and local is None
             figure.gap = text[previous_end : item.start] if previous_end else None
             local = None

@@ -49,7 +49,13 @@ from loaders.periods import (
 )
 from loaders.respectively import mark_respectively
 from loaders.sentences import FoundFigure, Sentence, paragraphs
-from loaders.subjects import listed_after, subject_before_alias, subject_of
+from loaders.subjects import (
+    expand_short_name,
+    listed_after,
+    subject_before_alias,
+    subject_of,
+    without_periods,
+)
 from loaders.table_rows import Caption, caption_of, cell_figures, is_table_row
 
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
@@ -77,8 +83,12 @@ def _resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
     measure_text = figure.given_subject if figure.given_subject else figure.pre
     measure = measure_of(measure_text, figure.quantity)
     if measure is None and figure.subject_from is not None:
-        # "渗透率达 23.5%,一季度进一步提升至 28%": same subject, same measure.
-        return figures[figure.subject_from].measure
+        # "渗透率达 23.5%,一季度进一步提升至 28%": same subject, same measure; past a
+        # difference ("较上年提高 2 个百分点，预计全年有望突破 20%") to what it differs from.
+        j = figure.subject_from
+        while figures[j].measure in ("pp", "change") and figures[j].subject_from is not None:
+            j = figures[j].subject_from
+        return figures[j].measure
     if measure == "growth":
         # A bare 增长/下降 repeats the measure of the growth figure before it
         # in the sentence (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比.
@@ -179,8 +189,8 @@ def _series_period(
 ) -> tuple[str | None, str | None]:
     """The period a figure has in its series, and one to suggest when it has none.
 
-    A stock undated in its own paragraph, or dated by a 截至 of another sentence, is
-    dated by the issue month, an index by
+    A stock with no date of its own sentence is dated by the issue month (unless it
+    speaks again of a day named before: "首日收盘价"), an index by
     the month before the issue; only an index month runs on across paragraphs
     ("12 月份 … 。" / "业务总量指数 …"); a projection ("预计增长 6%") is about
     another period than the one of the paragraph before; a flow never takes a day
@@ -189,9 +199,13 @@ def _series_period(
     kind = candidate.indicator.kind
     period = figure.period
     if kind == "stock":
-        if figure.year_to_date:
-            return None, period  # a sum since January is no total since the start
-        if period is None or figure.period_carried or figure.as_of_from_earlier_sentence:
+        if figure.year_to_date or _summed_over_span(figure):
+            return None, period  # a sum over a span is no total since the start
+        undated = figure.period_carried or (
+            figure.period_from_earlier_sentence
+            and not (figure.refers_back_to_day and parse_period(period).kind == "day")
+        )
+        if period is None or undated:
             return month_of(published), None
         if parse_period(period).kind == "day":
             return period, None
@@ -210,6 +224,23 @@ def _series_period(
             return end_month(period), None
         return None, None  # "截至 9 月底" dates a stock; a flow's span is unsaid
     return period, None
+
+
+# Periods over which a 累计 figure is a sum, not a level at their end: "2020 年全年，各试点
+# 碳市场累计成交 4,227 万吨" is the year's trading. A bare year ("2021 年累计成交量") or a
+# point ("年底", "截至") still dates a level.
+SPAN_KINDS = ("half", "quarter", "ytd", "span", "multi_year")
+CUMULATIVE_RE = re.compile(r"累计")
+POINT_WORDS_RE = re.compile(r"截至|截止|底|末")
+
+
+def _summed_over_span(figure: FoundFigure) -> bool:
+    if figure.period is None or not CUMULATIVE_RE.search(figure.subject):
+        return False
+    if POINT_WORDS_RE.search(figure.period_text):
+        return False
+    kind = parse_period(figure.period).kind
+    return kind in SPAN_KINDS or kind == "year" and "全年" in figure.period_text
 
 
 def _map_figure(
@@ -232,15 +263,24 @@ def _map_figure(
     value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
     if figure.role in ("superseded", "threshold"):
         return _unassigned(article, figure, forecast, value_sign)
+    scopes = _scopes(figure, before, paragraph, article)
+    frame = _frame(figures, k, before, catalog)
+    allow_generic = _allow_generic(figures, k, catalog, mapped_before)
+    # "这一市场 2023 年全年规模": a period inside a noun phrase does not split it.
+    subject = without_periods(figure.subject, published)
     candidate, _reason, guess = choose_indicator(
-        q,
-        figure.measure,
-        figure.subject,
-        _scopes(figure, before, paragraph, article),
-        catalog,
-        _frame(figures, k, before, catalog),
-        _allow_generic(figures, k, catalog, mapped_before),
+        q, figure.measure, subject, scopes, catalog, frame, allow_generic
     )
+    if candidate is None and guess is None and allow_generic:
+        # "快递业务量 … 其中 2 月份业务量同比下降 10.1%": the short name of a series
+        # named before in the paragraph.
+        expanded = expand_short_name(subject, _said_before(figures, k, article), catalog)
+        if expanded is not None:
+            candidate, _reason, guess = choose_indicator(
+                q, figure.measure, expanded, scopes, catalog, frame, allow_generic
+            )
+            if candidate is not None:
+                figure.subject = expanded
     if figure.period == UNRESOLVED or candidate is None:
         suggestion = guess.indicator.id if guess and figure.period != UNRESOLVED else None
         return _unassigned(article, figure, forecast, value_sign, suggestion, figure.period)
@@ -271,6 +311,14 @@ def _map_figure(
         figure_text=q.text,
         period_text=figure.period_text,
     )
+
+
+def _said_before(figures: list[FoundFigure], k: int, article: Article) -> str:
+    """The paragraph before figure k, with the subjects its lists gave earlier figures."""
+    start = figures[k].sentence.start + figures[k].quantity.start
+    paragraph_start = article.text.rfind("\n", 0, start) + 1
+    given = [f.subject for f in figures[:k] if f.sentence.start >= paragraph_start]
+    return article.text[paragraph_start:start] + "".join(given)
 
 
 def _scopes(figure: FoundFigure, before: str, paragraph: str, article: Article) -> list[str]:

@@ -1,7 +1,7 @@
 """Which figures and periods of a sentence are projections: the scope of 预计, 有望, 将达到 …
 
-A marker governs what comes after it in its sentence ("预计下半年…，全年物流业总收入
-有望突破 12.5 万亿元"), and a period named earlier in the marker's own clause
+A marker governs what comes after it in its sentence, up to a semicolon ("预计下半年…，
+全年物流业总收入有望突破 12.5 万亿元"), and a period named earlier in the marker's own clause
 ("全年社会物流总额预计超过 330 万亿元"). Figures reported before the marker, in
 clauses of their own ("上半年物流业总收入 5.9 万亿元，同比增长 5.1%，预计…"), stay
 outcomes with their own periods: only the clause that forecasts is a forecast.
@@ -21,8 +21,17 @@ ACTUAL_RE = re.compile(r"已经|已|实际|截至")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 
 
+# "…，预计上半年业务量将超过 600 亿件；业务收入累计完成 4,637.5 亿元": a semicolon ends
+# what a marker governs.
+SCOPE_END_RE = re.compile(r"[;；]")
+
+
 def is_forecast(before: str) -> bool:
-    """A projection marker before the figure in its sentence, not undone by 已/实际."""
+    """A projection marker before the figure in its sentence (since the last semicolon),
+    not undone by 已/实际."""
+    ends = list(SCOPE_END_RE.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
     markers = list(FORECAST_RE.finditer(before))
     if not markers:
         return False

@@ -49,6 +49,7 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 CHANGE_BEFORE = re.compile(
     r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|净增|净减|多|少)了?$"
 )
+AVERAGE_RE = re.compile(r"日均|月均|年均|平均|单日")
 GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
 NEGATIVE_BEFORE = re.compile(
     r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩)(?:了|为|幅度为|幅度达)?$"
@@ -60,12 +61,13 @@ NEGATIVE_BEFORE = re.compile(
 # "社会物流总额预计" is no source.
 SOURCE_SAYS = re.compile(
     r"(?:据|根据)?(?:[A-Za-z]{2,}|[\u4e00-\u9fff]{0,12}?"
-    r"(?:人士|专家|分析师|机构|报告|协会|联合会|中物联|研究院|研究所|公司|部|局|委|中心|永道))"
+    r"(?:业内|人士|专家|分析师|机构|报告|协会|汽协|联合会|中物联|研究院|研究所|公司|部|局|委|中心|永道))"
     r"(?:预计|预测|认为|指出|表示|测算|估计|称)"
 )
 FILLERS = re.compile(
     r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示|"
-    + SOURCE_SAYS.pattern
+    # "而 2022 年同期这一比例为 32.4%": a word that points back at the figure before.
+    r"(?:这一|该|此)(?:比例|比重|比率|数字|指标|数值|水平)|" + SOURCE_SAYS.pattern
 )
 MEASURE_WORDS = re.compile(
     r"市场渗透率|市场占有率|占有率|普及率|比率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
@@ -93,6 +95,8 @@ def measure_of(text: str, quantity: Quantity) -> str | None:
         if not GROWTH_BY_MULTIPLE_BEFORE.search(text.rstrip()):
             return None
     elif quantity.unit != "%":
+        if AVERAGE_RE.search(text):
+            return "avg"  # "日均业务量 1.2 亿件": a per-day figure is no period's total
         return "change" if CHANGE_BEFORE.search(text.rstrip()) else "level"
     for name, pattern in MEASURE_RULES:
         if pattern.search(text):
@@ -122,7 +126,7 @@ FUNCTION_WORDS = re.compile(
     r"升至|增至|降至|达到|实现|完成|突破|超过|不足|不到|左右|以上|"
     r"分别|继续|仍然|仍|再次|再|已经|已|首次|共计|合计|总计|累计|共|均|有望|预计|或将|将|"
     r"由降转升|由升转降|由负转正|由正转负|转正|转负|年内|低点|高点|新高|新低|"
-    r"高于|低于|多于|少于|好于|快于|慢于|"
+    r"高于|低于|多于|少于|好于|快于|慢于|此前|公布|发布|修订|修正|下修|上修|上调|下调|更正|"
     r"其中|同时|此外|而且|并且|但是|有所|明显|大幅|小幅|略有|稳步|持续|保持|"
     r"十[一二三四五六七八九]?五|初期|末期|期间|时期|阶段|水平|"
     r"[年月日前后初中末底为是达约近超逾至到了的和与及并而且但也又较比由从在于,.;:()、“”‘’\"\d\s%~\-—]"
@@ -153,7 +157,7 @@ def mentions_generic(text: str, catalog: Catalog) -> bool:
 # "披露的交易金额"): time words, determiners and reporting verbs, never another
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
-    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|[一二三四]季度|其中|我国|中国|国内|整体|总体"
+    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
     r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|并|且|同时|此外|另外|合计|总计)*$"
 )
 # Words for the domain of a series that may stand before its generic name along with its

@@ -6,7 +6,7 @@ The words before 分别, back to the clause break, are the head of the list:
 - periods: "一季度、二季度社会物流总额分别增长 x 和 y" gives each figure its own
   period, and the words after the list ("社会物流总额") are the shared subject; a
   list may be written with one suffix ("一、二、三季度"), and a year named by its
-  first item holds for the rest ("2021 年一季度、二季度"); a list alone in the
+  first item holds for the rest ("2021 年一季度、二季度"); a list opening the
   clause before ("2020 年和 2021 年，市场规模分别为 …") counts as well;
 - a compound of two ("新能源汽车产销分别完成 x 和 y") splits into its parts;
 - a second 分别 clause of the sentence with no list of its own ("…，规模分别为 x
@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from loaders.mapping import has_subject
 from loaders.periods import parse_period, shift_year
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import TimeExpr, find_time_expressions
@@ -145,6 +146,13 @@ def _clause_before(text: str, head_start: int) -> tuple[int, str]:
     return start, text[start : head_start - 1]
 
 
+def _starts_with_subject(clause: str, found: tuple[list[tuple[str, str]], str]) -> bool:
+    """Does a clause name something before its list of periods ("物流需求一季度、二季度…")?
+    Only a clause that opens with its periods ("去年一季度和四季度交易较为活跃，分别…")
+    lends them to the 分别 clause after it."""
+    return not clause.strip().startswith(found[0][0][1])
+
+
 def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> set[int]:
     """ids of the period expressions listed before a 分别 of the sentence.
 
@@ -161,7 +169,7 @@ def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> s
         else:
             before_start, before = _clause_before(text, start)
             found = _period_list(before, published)
-            if found and not found[1].strip():
+            if found and not _starts_with_subject(before, found):
                 span = (before_start, start)
         if span:
             listed.update(id(e) for e in exprs if span[0] <= e.start < span[1])
@@ -237,7 +245,7 @@ def mark_respectively(
         if periods is None:
             _, before = _clause_before(sentence_text, begin)
             found = _period_list(before, published)
-            if found and not found[1].strip():
+            if found and not _starts_with_subject(before, found):
                 periods = (found[0], head)
         shared = (
             previous
@@ -258,9 +266,12 @@ def mark_respectively(
         elif (parts := _compound_parts(head, len(group))) is not None:
             listed.bases = parts
         elif shared and len(items) <= 1:
-            # "…分别达到 a 和 b，同比分别增长 c 和 d": the list before speaks here too.
+            # "…分别达到 a 和 b，同比分别增长 c 和 d": the list before speaks here too;
+            # its subjects complete a head that is only a measure (规模, 同比), not one
+            # naming a noun of its own ("交易金额分别为").
             listed.periods = shared.periods
-            if shared.bases and not names_series(head):
+            bare_head = not has_subject(head) or LIST_HEAD_RE.fullmatch(head.strip())
+            if shared.bases and bare_head and not names_series(head):
                 listed.bases = [base + head for base in shared.bases]
         elif len(group) > 1:
             for figure in group:
@@ -269,7 +280,7 @@ def mark_respectively(
         for k, figure in enumerate(group):
             if listed.periods:
                 figure.period, figure.period_text = listed.periods[k]
-                figure.period_carried = figure.as_of_from_earlier_sentence = False
+                figure.period_carried = figure.period_from_earlier_sentence = False
                 figure.year_to_date = False
             if listed.bases:
                 figure.given_subject = listed.bases[k] + match.group(0)

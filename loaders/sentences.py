@@ -38,8 +38,10 @@ class FoundFigure:
     gap: str | None = None  # text since the previous figure of the sentence
     subject_from: int | None = None  # index of the figure whose subject it took
     period_carried: bool = False  # period from the paragraph before
-    # The period is a 截至 date of an earlier sentence: it dates no stock of this one.
-    as_of_from_earlier_sentence: bool = False
+    # The period was named in an earlier sentence (or paragraph), not in the figure's own.
+    period_from_earlier_sentence: bool = False
+    # The sentence speaks of a day named before (首日, 当日, 同日).
+    refers_back_to_day: bool = False
     # Under 今年以来 / 年内累计: a sum since January, not a total since a market opened.
     year_to_date: bool = False
     # Words around the figure that frame it without being in its sentence: the caption

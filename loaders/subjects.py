@@ -8,10 +8,12 @@ one; the words of a 分别 list were paired beforehand (loaders.respectively).
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from loaders.catalog import Catalog
 from loaders.mapping import has_subject, mentions_alias, squeeze
 from loaders.sentences import FoundFigure
+from loaders.timeexpr import find_time_expressions
 
 LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
 # "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
@@ -100,3 +102,45 @@ def nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
         if mentions_alias(clause, catalog) or has_subject(clause):
             return clause
     return None
+
+
+def without_periods(subject: str, published: date) -> str:
+    """The subject with its period expressions taken out ("这一市场 2023 年全年规模" ->
+    "这一市场规模"), for matching names that a period splits."""
+    exprs = find_time_expressions(subject, published)
+    for expr in reversed(exprs):
+        subject = subject[: expr.start] + subject[expr.end :]
+    return subject
+
+
+def expand_short_name(subject: str, said_before: str, catalog: Catalog) -> str | None:
+    """ "业务量同比下降" after "快递业务量…" -> "快递业务量同比下降": a subject that names a
+    series by the tail of its name, once the full name was said before.
+
+    The tail must stand alone in the subject, with nothing but how and when words
+    around it ("同城业务量", "业务收入", "日均成交额", "交易金额" are other things), and
+    be at least two characters long; of several names, the one said last wins, then
+    the longer tail. A noun led by 的 ("超过 10 亿元的交易") is narrowed, never expanded.
+    """
+    text = squeeze(subject)
+    said = squeeze(said_before)
+    if text.startswith("的"):
+        return None
+    best: tuple[int, int, str, str] | None = None
+    for indicator in catalog.indicators:
+        for alias in map(squeeze, indicator.aliases):
+            where = said.rfind(alias)
+            if where < 0 or alias in text:
+                continue
+            for cut in range(1, len(alias) - 1):
+                tail = alias[cut:]
+                at = text.find(tail)
+                rest = text[at + len(tail) :]
+                if at >= 0 and not has_subject(text[:at]) and not has_subject(rest):
+                    if best is None or (where, len(tail)) > best[:2]:
+                        best = (where, len(tail), alias, tail)
+                    break
+    if best is None:
+        return None
+    _, _, alias, tail = best
+    return text.replace(tail, alias, 1)

@@ -547,3 +547,152 @@ def test_a_two_cell_docx_row_reads_like_a_text_row():
 def test_a_bare_number_without_a_unit_anywhere_is_not_read():
     text = "2022年上半年物流运行情况\n指标 | 数值\n社会物流总额 | 159.6"
     assert mapped(text) == set()
+
+
+# ------------------------------------------------------------ more phrasings of the kinds above
+
+
+def test_a_base_value_far_exceeded_is_an_observation_too():
+    text = (
+        "前三季度，中国电信行业交易总金额1,210亿元，已远超2019年全年的367亿元，"
+        "预计全年将超过1,500亿元。"
+    )
+    assert mapped(text, published=date(2020, 11, 9), title="电信并购") == {
+        ("telecom_ma_value", "2020-01/2020-09", 1210.0, "exact", False),
+        ("telecom_ma_value", "2019", 367.0, "exact", False),
+        ("telecom_ma_value", "2020", 1500.0, "more_than", True),
+    }
+
+
+def test_a_projection_after_a_difference_measures_what_the_difference_is_of():
+    text = "上半年L2级乘用车新车渗透率达到17%，较2020年提高约2个百分点，预计全年有望突破20%。"
+    assert mapped(text, published=date(2021, 8, 9)) == {
+        ("l2_penetration", "2021-H1", 17.0, "exact", False),
+        ("l2_penetration", "2021", 20.0, "more_than", True),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年L2级乘用车新车渗透率升至42.4%，而2022年同期这一比例为32.4%。",
+        "上半年L2级乘用车新车渗透率升至42.4%，去年同期该比重为32.4%。",
+    ],
+)
+def test_a_word_pointing_back_at_a_ratio_is_its_subject(text):
+    assert ("l2_penetration", "2022-H1", 32.4, "exact", False) in mapped(
+        text, published=date(2023, 7, 31)
+    )
+
+
+def test_an_industry_source_before_its_forecast_names_no_subject():
+    text = "上半年L2级乘用车新车渗透率升至42.4%；业内预计全年渗透率将达到45%左右。"
+    assert ("l2_penetration", "2023", 45.0, "approx", True) in mapped(
+        text, published=date(2023, 7, 31)
+    )
+
+
+def test_a_period_inside_a_name_does_not_split_it():
+    text = "IDC判断，这一市场2023年全年规模有望达到11.2亿美元。"
+    assert mapped(text, published=date(2023, 6, 26), title="人工智能研发平台") == {
+        ("ai_rd_platform_market", "2023", 11.2, "exact", True)
+    }
+
+
+def test_a_forecast_ends_at_a_semicolon():
+    text = (
+        "1—5月，社会物流总额131.9万亿元，预计上半年将超过160万亿元；"
+        "物流业总收入累计完成4.9万亿元，同比增长4.2%。"
+    )
+    got = mapped(text, published=date(2023, 6, 26))
+    assert ("logistics_total", "2023-H1", 160.0, "more_than", True) in got
+    assert ("logistics_revenue", "2023-01/2023-05", 4.9, "exact", False) in got
+    assert ("logistics_revenue_yoy", "2023-01/2023-05", 4.2, "exact", False) in got
+
+
+def test_periods_opening_the_clause_before_respectively_are_its_list():
+    text = "分季度看，去年一季度和四季度电信行业并购较为活跃，分别完成交易36笔和34笔。"
+    assert mapped(text, published=date(2022, 3, 7), title="电信并购") == {
+        ("telecom_ma_deals", "2021-Q1", 36.0, "exact", False),
+        ("telecom_ma_deals", "2021-Q4", 34.0, "exact", False),
+    }
+
+
+def test_a_second_clause_naming_a_noun_of_its_own_keeps_it_and_shares_the_periods():
+    text = (
+        "2020年上半年和下半年，电信行业并购交易数量分别为61笔和87笔，"
+        "交易金额分别为420亿元和1,330亿元。"
+    )
+    assert mapped(text, published=date(2021, 2, 22), title="电信并购") == {
+        ("telecom_ma_deals", "2020-H1", 61.0, "exact", False),
+        ("telecom_ma_deals", "2020-H2", 87.0, "exact", False),
+        ("telecom_ma_value", "2020-H1", 420.0, "exact", False),
+        ("telecom_ma_value", "2020-H2", 1330.0, "exact", False),
+    }
+
+
+def test_a_cumulative_sum_over_a_whole_year_is_no_level():
+    text = (
+        "截至2020年12月底，试点碳市场累计配额成交量4.33亿吨。"
+        "2020年全年，各试点碳市场累计成交4,227万吨。"
+    )
+    observations, unassigned = run(text, published=date(2021, 1, 25), title="试点碳市场")
+    assert {(o.indicator, o.period, o.value) for o in observations} == {
+        ("carbon_pilot_cum_volume", "2020-12", 4.33)
+    }
+    assert {(u.value, u.suggested_period) for u in unassigned} == {(4227.0, "2020")}
+
+
+def test_a_quarter_of_a_deal_count_written_with_di():
+    text = "前三季度电信行业完成并购交易103笔，其中第三季度完成交易42笔。"
+    assert ("telecom_ma_deals", "2020-Q3", 42.0, "exact", False) in mapped(
+        text, published=date(2020, 11, 9), title="电信并购"
+    )
+
+
+EXPRESS = parse_catalog(
+    """
+indicators:
+  - {id: parcels, name_zh: 快递业务量, name_en: Parcels, category: 快递, unit: 亿件, kind: flow,
+     measure: level, description: 件数, aliases: [快递业务量], exclude: [同城, 异地]}
+  - {id: parcels_yoy, name_zh: 快递业务量增速, name_en: Parcels yoy, category: 快递, unit: "%",
+     kind: rate, measure: yoy, description: 增速, aliases: [快递业务量], exclude: [同城, 异地]}
+  - {id: lpi, name_zh: 物流业景气指数, name_en: LPI, category: 物流, unit: "%", kind: index,
+     measure: index, description: 指数, aliases: [物流业景气指数]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "一季度快递业务量106.0亿件，其中2月份业务量同比下降10.1%。",
+            ("parcels_yoy", "2020-02", -10.1),
+        ),
+        (
+            "1—4月，快递业务量169.3亿件，预计上半年累计业务量将突破340亿件。",
+            ("parcels", "2020-H1", 340.0),
+        ),
+        (
+            "4月份物流业景气指数为51.9%，其中3月份指数由此前公布的48.2%修订为48.5%。",
+            ("lpi", "2020-03", 48.5),
+        ),
+    ],
+)
+def test_a_short_name_after_the_full_one_is_the_same_series(text, expected):
+    got = {(o[0], o[1], o[2]) for o in mapped(text, published=date(2020, 5, 25), catalog=EXPRESS)}
+    assert expected in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一季度快递业务量106.0亿件，其中同城业务量同比下降10.1%。",
+        "一季度快递业务量106.0亿件，业务收入完成1,800亿元。",
+        "一季度快递业务量106.0亿件，日均业务量1.2亿件。",
+    ],
+)
+def test_a_short_name_with_words_of_its_own_is_another_thing(text):
+    got = mapped(text, published=date(2020, 5, 25), catalog=EXPRESS)
+    assert got == {("parcels", "2020-Q1", 106.0, "exact", False)}

@@ -601,9 +601,9 @@ def test_table_cells_are_statements_dated_by_their_column_and_keep_periods_to_th
 def test_cumulative_trading_written_as_a_verb():
     text = (
         "截至2021年12月31日,全国碳市场累计成交碳排放配额1.79亿吨,累计成交额76.61亿元。"
-        "同日,试点碳市场累计成交4.8亿吨,累计成交114亿元。"
+        "试点碳市场累计成交4.8亿吨,累计成交114亿元。"
     )
-    # 同日 is no date of the second sentence's own: its stocks take the issue month.
+    # The second sentence has no date of its own: its stocks take the issue month.
     assert mapped(text, published=date(2022, 1, 17), title="碳市场") == {
         ("carbon_national_cum_volume", "2021-12-31", 1.79, "exact", False),
         ("carbon_national_cum_turnover", "2021-12-31", 76.61, "exact", False),
