@@ -261,7 +261,7 @@ def _map_figure(
     before = sentence.text[: q.start]
     forecast = is_forecast(before)
     value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
-    if figure.role in ("superseded", "threshold"):
+    if figure.role in ("superseded", "threshold") or _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign)
     scopes = _scopes(figure, before, paragraph, article)
     frame = _frame(figures, k, before, catalog)
@@ -282,8 +282,10 @@ def _map_figure(
             if candidate is not None:
                 figure.subject = expanded
     if figure.period == UNRESOLVED or candidate is None:
-        suggestion = guess.indicator.id if guess and figure.period != UNRESOLVED else None
-        return _unassigned(article, figure, forecast, value_sign, suggestion, figure.period)
+        if guess is None or figure.period == UNRESOLVED:
+            return _unassigned(article, figure, forecast, value_sign)
+        # Two series fit equally well: the first is a guess for the reviewer.
+        return _unassigned(article, figure, forecast, value_sign, guess.indicator.id, figure.period)
     period, suggested_period = _series_period(candidate, figure, forecast, published)
     if period is None:
         # A flow without a period, a sum since January: no guessing.
@@ -310,6 +312,18 @@ def _map_figure(
         forecast=forecast,
         figure_text=q.text,
         period_text=figure.period_text,
+    )
+
+
+def _passed_on_the_way(figures: list[FoundFigure], k: int) -> bool:
+    """ "首次迈过 2 亿美元关口，达到 2.3 亿美元": a milestone with the value right after it
+    in its sentence is a mark passed, not a statement of its own."""
+    following = figures[k + 1] if k + 1 < len(figures) else None
+    return (
+        figures[k].role == "milestone"
+        and following is not None
+        and following.sentence is figures[k].sentence
+        and following.quantity.unit == figures[k].quantity.unit
     )
 
 

@@ -73,6 +73,8 @@ MEASURE_WORDS = re.compile(
     r"市场渗透率|市场占有率|占有率|普及率|比率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
     # "占移动电话用户的 27.3%": the whole a share is taken of is not its subject.
     r"|占[^,，;；]{1,15}的$"
+    # "与 GDP 的比率": the whole a ratio is taken to.
+    r"|与[^,，;；]{1,10}的?(?:比率|之比|比值)"
 )
 
 
@@ -180,6 +182,35 @@ def _bare_generic(alias: str, subject: str, indicator: Indicator) -> bool:
     return bool(_GENERIC_PREFIX.match(_DOMAIN_WORDS.sub("", prefix)))
 
 
+# Words inside a name for who does the thing counted ("快递服务企业业务量", "电信行业
+# 并购交易"), which a series name often leaves out; and 累计, which for a flow (and its
+# growth) only says that the months named are summed.
+DOERS_RE = re.compile(r"服务企业|全行业|行业|企业")
+SUMMED_RE = re.compile(r"累计")
+
+
+def plain_name(text: str, summed: bool = True) -> str:
+    """A name without the words a series name often leaves out (see DOERS_RE)."""
+    text = DOERS_RE.sub("", squeeze(text))
+    return SUMMED_RE.sub("", text) if summed else text
+
+
+# Measures a name may carry in its last words ("新能源汽车市场占有率", "快递业务量增速").
+RATE_MEASURES = ("yoy", "yoy_2y", "cagr", "share")
+
+
+def _stems_named(indicator: Indicator, subject: str) -> list[str]:
+    """The names of a rate series that the subject names without their measure word:
+    "新能源汽车市场占有率" in "新能源汽车销量 …，市场占有率达到 21.6%" (the figure's own
+    words already said it is a share)."""
+    stems = []
+    for alias in map(squeeze, indicator.aliases):
+        stem = MEASURE_WORDS.sub("", alias)
+        if stem != alias and len(stem) >= 2 and stem in subject:
+            stems.append(stem)
+    return stems
+
+
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
     if not indicator.context:
         return 0
@@ -221,6 +252,14 @@ def choose_indicator(
         if value is None:
             continue
         aliases = [a for a in indicator.aliases if squeeze(a) in subject]
+        if not aliases:
+            # "快递服务企业业务量" is the 快递业务量, "1—10 月新能源汽车累计销量" the
+            # flow 新能源汽车销量 over those months.
+            summed = indicator.kind == "flow" or indicator.measure in ("yoy", "yoy_2y")
+            plain = plain_name(subject, summed=summed)
+            aliases = [a for a in indicator.aliases if squeeze(a) in plain]
+        if not aliases and measure in RATE_MEASURES:
+            aliases = _stems_named(indicator, subject)
         if not aliases:
             if not allow_generic:
                 continue

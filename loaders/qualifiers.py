@@ -21,6 +21,12 @@ BEFORE_NUMBER: tuple[tuple[str, Qualifier], ...] = (
     ("多于", "more_than"),
     ("逾", "more_than"),
     ("突破", "more_than"),
+    # A mark passed or reached: 迈过 2 亿美元关口, 站上 50% 荣枯线, 跨越 300 万亿元.
+    ("迈过", "more_than"),
+    ("跨过", "more_than"),
+    ("跨越", "more_than"),
+    ("迈上", "more_than"),
+    ("站上", "more_than"),
     ("超", "more_than"),
     ("不足", "less_than"),
     ("不到", "less_than"),

@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from loaders.catalog import Catalog
-from loaders.mapping import has_subject, mentions_alias, squeeze
+from loaders.mapping import has_subject, mentions_alias, plain_name, squeeze
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import find_time_expressions
 
@@ -123,7 +123,7 @@ def expand_short_name(subject: str, said_before: str, catalog: Catalog) -> str |
     the longer tail. A noun led by 的 ("超过 10 亿元的交易") is narrowed, never expanded.
     """
     text = squeeze(subject)
-    said = squeeze(said_before)
+    said = plain_name(said_before)
     if text.startswith("的"):
         return None
     best: tuple[int, int, str, str] | None = None

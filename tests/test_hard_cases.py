@@ -696,3 +696,64 @@ def test_a_short_name_after_the_full_one_is_the_same_series(text, expected):
 def test_a_short_name_with_words_of_its_own_is_another_thing(text):
     got = mapped(text, published=date(2020, 5, 25), catalog=EXPRESS)
     assert got == {("parcels", "2020-Q1", 106.0, "exact", False)}
+
+
+# ------------------------------------------------------------ plainly written catalog entries
+
+PLAIN = parse_catalog(
+    (__import__("pathlib").Path(__file__).parent / "data" / "new_indicators.yaml").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The share's name carries its measure word; the text says it after the subject.
+        (
+            "上半年新能源汽车销量260万辆，市场占有率达到21.6%。",
+            {("nev_sales", "2022-H1", 260.0), ("nev_share", "2022-H1", 21.6)},
+        ),
+        # Who does it is left out of the series name.
+        (
+            "上半年全国快递服务企业业务量累计完成512.2亿件，同比增长3.7%。",
+            {("express_volume", "2022-H1", 512.2), ("express_volume_yoy", "2022-H1", 3.7)},
+        ),
+        # 累计 over the months named is the flow over them.
+        (
+            "1—6月，新能源汽车累计销量260万辆，同比增长120%。",
+            {("nev_sales", "2022-01/2022-06", 260.0), ("nev_sales_yoy", "2022-01/2022-06", 120.0)},
+        ),
+        # The whole a ratio is taken to is no subject.
+        (
+            "上半年社会物流总费用8.4万亿元，与GDP的比率为14.8%。",
+            {
+                ("logistics_cost_total", "2022-H1", 8.4),
+                ("logistics_cost_gdp_ratio", "2022-H1", 14.8),
+            },
+        ),
+        # 产销 splits; 均 covers both; a growth of 1.2 倍 is +120%.
+        (
+            "上半年，新能源汽车产销分别完成266.1万辆和260万辆，同比均增长1.2倍。",
+            {("nev_sales", "2022-H1", 260.0), ("nev_sales_yoy", "2022-H1", 120.0)},
+        ),
+    ],
+)
+def test_plainly_written_entries_find_their_figures(text, expected):
+    assert {(o[0], o[1], o[2]) for o in mapped(text, catalog=CATALOG.with_overlay(PLAIN))} == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年新能源汽车出口销量12万辆。",  # 出口: not in the entry, but another noun
+        "截至6月末，全国碳市场累计成交量1.94亿吨。",  # a since-launch stock is no flow
+        "上半年，新能源汽车销量是上年同期的2.2倍。",  # a ratio, not a growth
+    ],
+)
+def test_plain_entries_do_not_take_figures_of_other_things(text):
+    got = {o[0] for o in mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="动态")}
+    assert not got & {"nev_sales", "nev_sales_yoy", "express_volume"}

@@ -220,3 +220,10 @@ def test_a_net_addition_is_a_change_not_a_level():
 
     assert measure_of("比上年末净增", only("2627万户")) == "change"
     assert measure_of("移动电话用户总数达", only("16.68亿户")) == "level"
+
+
+@pytest.mark.parametrize(
+    "text", ["迈过2亿美元关口", "站上50%荣枯线", "跨越300万亿元", "迈上5万亿元台阶"]
+)
+def test_a_mark_passed_is_more_than(text):
+    assert only(text).qualifier == "more_than"
