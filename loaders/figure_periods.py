@@ -157,6 +157,7 @@ def _figures_of_sentence(
     text = sentence.text
     shadow = ascii_shadow(text)
     exprs, events = _sentence_events(text, published)
+    figure_starts = [at for at, _, item in events if isinstance(item, Quantity)]
     listed = respectively_periods(text, exprs, published)
     figures: list[FoundFigure] = []
     local: tuple[str | None, str] | None = None
@@ -180,7 +181,7 @@ def _figures_of_sentence(
                 chain.period = year_to_date(chain.period) if chain.period else None
                 chain.text, chain.sentence, chain.year_to_date = item.text, number, True
                 continue
-            prospective = is_prospective(text, item.start, item.end)
+            prospective = is_prospective(text, item.start, item.end, figure_starts)
             period = _resolve(chain.period, item, prospective)
             period = _in_named_year(period, item, named_year)
             aside = item.past_relative and chain.period and ASIDE_AFTER_RE.match(text, item.end)

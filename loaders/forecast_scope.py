@@ -38,14 +38,19 @@ def is_forecast(before: str) -> bool:
     return not ACTUAL_RE.search(before[markers[-1].end() :])
 
 
-def is_prospective(sentence: str, start: int, end: int) -> bool:
+def is_prospective(sentence: str, start: int, end: int, figure_starts: list[int]) -> bool:
     """Does a period expression at sentence[start:end] name a coming period?
 
-    It does under a marker before it, or with a marker later in its own clause; a
-    period in a clause of reported figures before the marker is the past one.
+    It does under a marker before it, or with a marker later in its own clause, or
+    later in the sentence with no figure reported in between ("下半年需求将进一步
+    释放，预计全年…"); a period of reported figures before the marker is the past one.
     """
     if is_forecast(sentence[:start]):
         return True
     clause_end = CLAUSE_END_RE.search(sentence, end)
     clause = sentence[end : clause_end.start() if clause_end else len(sentence)]
-    return bool(FORECAST_RE.search(clause))
+    if FORECAST_RE.search(clause):
+        return True
+    scope_end = SCOPE_END_RE.search(sentence, end)
+    marker = FORECAST_RE.search(sentence, end, scope_end.start() if scope_end else len(sentence))
+    return marker is not None and not any(end <= at < marker.start() for at in figure_starts)

@@ -35,6 +35,8 @@ BEFORE_NUMBER: tuple[tuple[str, Qualifier], ...] = (
 )
 # Words just after a number (or its unit) that qualify it.
 AFTER_NUMBER: tuple[tuple[str, Qualifier], ...] = (
+    ("及以上", "more_than"),
+    ("及以下", "less_than"),
     ("左右", "approx"),
     ("上下", "approx"),
     ("以上", "more_than"),

@@ -91,10 +91,12 @@ def _period_list(head: str, published: date) -> tuple[list[tuple[str, str]], str
     lead = ""
     found = _period_of(items[0], published)
     if found is None:
-        # "社会物流总额一季度、二季度": the subject before the first period.
+        # "社会物流总额一季度、二季度", "社会物流总额一、二、三季度": the subject before
+        # the first period.
         for cut in range(1, len(items[0])):
-            found = _period_of(items[0][cut:], published)
-            if found and found.text == items[0][cut:]:
+            tail = items[0][cut:]
+            found = _period_of(tail, published)
+            if found and found.text == tail or BARE_NUMBER_RE.fullmatch(tail):
                 lead = items[0][:cut]
                 break
         else:

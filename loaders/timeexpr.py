@@ -81,6 +81,7 @@ _REFERENCE_AFTER = (
     "开始",
     "相比",
     "同期水平",
+    "基数",  # "受上年基数抬高影响": the base of a comparison
 )
 _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
 # "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.

@@ -757,3 +757,35 @@ def test_plainly_written_entries_find_their_figures(text, expected):
 def test_plain_entries_do_not_take_figures_of_other_things(text):
     got = {o[0] for o in mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="动态")}
     assert not got & {"nev_sales", "nev_sales_yoy", "express_volume"}
+
+
+def test_the_subject_before_a_list_written_with_one_suffix():
+    text = "分季度看，社会物流总额一、二、三季度分别增长3.7%、5.4%和4.7%。"
+    assert {(o[1], o[2]) for o in mapped(text, published=date(2023, 11, 20))} == {
+        ("2023-Q1", 3.7),
+        ("2023-Q2", 5.4),
+        ("2023-Q3", 4.7),
+    }
+
+
+def test_a_period_named_before_a_marker_with_no_figure_between_is_the_coming_one():
+    # 下半年 in December is this year's half when it heads a projection.
+    text = "IDC认为，下半年市场需求将进一步释放，预计全年研发平台市场规模将超过5亿美元。"
+    assert mapped(text, published=date(2021, 12, 6)) == {
+        ("ai_rd_platform_market", "2021", 5.0, "more_than", True)
+    }
+
+
+def test_last_year_s_base_names_no_period():
+    text = (
+        "1—10月社会物流总额258.0万亿元，受上年基数抬高影响，增速逐季回落。"
+        "中物联预计全年社会物流总额将超过330万亿元。"
+    )
+    assert ("logistics_total", "2021", 330.0, "more_than", True) in mapped(
+        text, published=date(2021, 12, 6)
+    )
+
+
+def test_a_threshold_written_and_above_is_a_bound_too():
+    text = "前三季度，交易金额在10亿元及以上的交易有18笔，合计402亿元。"
+    assert mapped(text, published=date(2023, 11, 20), title="电信并购") == set()

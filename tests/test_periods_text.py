@@ -159,3 +159,7 @@ def test_year_to_date_and_end_month_arithmetic():
     assert end_month("2021") == "2021-12"
     assert end_month("2021-H1") == "2021-06"
     assert end_month("2021-09-30") == "2021-09"
+
+
+def test_a_base_of_last_year_is_a_reference():
+    assert periods("受上年基数抬高影响") == [("2021", "reference")]
