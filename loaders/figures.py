@@ -58,6 +58,7 @@ from loaders.subjects import (
 )
 from loaders.table_rows import Caption, caption_of, cell_figures, is_table_row
 
+LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 
@@ -89,6 +90,10 @@ def _resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
         while figures[j].measure in ("pp", "change") and figures[j].subject_from is not None:
             j = figures[j].subject_from
         return figures[j].measure
+    if measure == "growth" and k > 0 and figures[k - 1].role == "base":
+        # "较 2020 年同期的 123.9 万亿元增长 28.8%": growth over the base just named,
+        # year on year only when the base is last year's.
+        return "yoy" if LAST_YEAR_RE.search(figures[k - 1].period_text) else "vs_base"
     if measure == "growth":
         # A bare 增长/下降 repeats the measure of the growth figure before it
         # in the sentence (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比.
@@ -288,13 +293,15 @@ def _map_figure(
         return _unassigned(article, figure, forecast, value_sign, guess.indicator.id, figure.period)
     period, suggested_period = _series_period(candidate, figure, forecast, published)
     if period is None:
-        # A flow without a period, a sum since January: no guessing.
+        # A flow without a period: no guessing, a suggestion. A sum over a span is no
+        # level of a stock series: its span is suggested, the series is not.
+        not_this_series = candidate.indicator.kind == "stock"
         return _unassigned(
             article,
             figure,
             forecast,
             value_sign,
-            None if figure.year_to_date else candidate.indicator.id,
+            None if not_this_series else candidate.indicator.id,
             suggested_period,
         )
     if parse_period(period).end > published and candidate.indicator.kind != "stock":

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
-# Words that make the figures after them projections, not outcomes.
+# Words that make the figures after them projections, not outcomes; "此前预计的 400 亿元"
+# (a marker before 的) only says what the figure right after it was.
 FORECAST_RE = re.compile(
-    r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标(?:是|为|值|达到|:)|力争|可望|或将|将会"
+    r"(?:预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标(?:是|为|值|达到|:)|力争|可望|或将|将会)"
+    r"(?!的)"
 )
 # Words between a forecast marker and the figure that make it an outcome again.
 ACTUAL_RE = re.compile(r"已经|已|实际|截至")

@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from loaders.catalog import Catalog
-from loaders.mapping import has_subject, mentions_alias, plain_name, squeeze
+from loaders.mapping import has_subject, mentions_alias, mentions_generic, plain_name, squeeze
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import find_time_expressions
 
@@ -20,6 +20,7 @@ LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
 COMMA_START_RE = re.compile(r"^\s*[,，]")
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
 DISTRIBUTIVE_RE = re.compile(r"累计")
+WHOLE_OF_SHARE_RE = re.compile(r"占[^,，;；]{1,15}的\s*$")
 # Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
 # "受疫情影响，". Between two figures they do not change the subject.
 CIRCUMSTANCE_RE = re.compile(r"(?:^|(?<=[,，;；]))\s*(?:随着|伴随|受|由于|得益于|因为)[^,，;；]*")
@@ -47,12 +48,23 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
     figure = figures[k]
     if figure.given_subject is not None:
         return figure.given_subject
-    if k > 0 and figure.role in ("revised", "base"):
-        # "由此前公布的 520 亿元修订为 546 亿元", "较去年同期的 66 笔": about what the
-        # figure before it is about.
+    if k > 0 and figure.role == "revised":
+        # "由此前公布的 520 亿元修订为 546 亿元": about what the old value is about.
         figure.subject_from = k - 1
         return figures[k - 1].subject
-    own = figure.pre + figure.post
+    if k > 0 and figure.role == "base":
+        # "较去年同期的 66 笔", "较 2020 年同期的 123.9 万亿元": about what the figure it
+        # is compared with is about, the nearest before it in the same unit.
+        same_unit = [
+            j
+            for j in range(k - 1, -1, -1)
+            if figures[j].sentence is figure.sentence
+            and figures[j].quantity.unit == figure.quantity.unit
+        ]
+        figure.subject_from = same_unit[0] if same_unit else k - 1
+        return figures[figure.subject_from].subject
+    # "占新能源汽车销量的 94.6%": the whole a share is taken of is not what it is about.
+    own = WHOLE_OF_SHARE_RE.sub("", figure.pre) + figure.post
     if mentions_alias(own, catalog):
         return own
     listed = listed_after(figures, k)
@@ -61,6 +73,11 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
         shared = DISTRIBUTIVE_RE.search(figures[k - 1].subject)
         if shared and shared.group(0) not in own and mentions_alias(shared.group(0) + own, catalog):
             return shared.group(0) + own
+        # "新能源汽车产量 266.1 万辆，销量 260 万辆": the next noun of a list shares the
+        # words before the noun of the first.
+        shared_stem = _stem_completing(figures[k - 1].subject, own, catalog)
+        if shared_stem is not None:
+            return shared_stem
     if has_subject(own):
         return own
     pre_start = figure.sentence.start + figure.quantity.start - len(figure.pre)
@@ -79,6 +96,22 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
     # First figure of its paragraph: the nearest clause before it that names one.
     prefix = figure.sentence.text[: figure.quantity.start - len(figure.pre)]
     return nearest_subject_clause(prefix, catalog) or own
+
+
+def _stem_completing(before: str, own: str, catalog: Catalog) -> str | None:
+    """The longest start of the subject before that completes own into a catalog name
+    (one that begins in that start and ends in own), if any."""
+    before, own = squeeze(before), squeeze(own)
+    if mentions_alias(own, catalog) or mentions_generic(own, catalog):
+        return None  # a name of its own; a generic one has rules of its own
+    aliases = [squeeze(a) for ind in catalog.indicators for a in ind.aliases]
+    for cut in range(len(before), 0, -1):
+        combined = before[:cut] + own
+        for alias in aliases:
+            at = combined.find(alias)
+            if 0 <= at < cut < at + len(alias):
+                return combined
+    return None
 
 
 def subject_before_alias(pre: str, catalog: Catalog) -> str | None:

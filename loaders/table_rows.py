@@ -23,6 +23,7 @@ from datetime import date
 
 from loaders import units
 from loaders.cleaning import TABLE_CELL_SEPARATOR, TEXT_ROW_RE, is_text_row_line
+from loaders.mapping import has_subject
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
 from loaders.sentences import FoundFigure, Sentence
 from loaders.timeexpr import find_time_expressions
@@ -125,14 +126,22 @@ def cell_figures(
     figures: list[FoundFigure] = []
     # A unit named once for the whole table: in the header's corner or in the caption.
     table_unit = _unit_in(header[0] if header else "") or _unit_in(caption.text)
+    named = ""
     for offset, cells in split:
         line = TABLE_CELL_SEPARATOR.join(cells)
         sentence = Sentence(offset, offset + len(line), line)
         name = cells[0].strip()
+        row_unit = _unit_in(name)
+        if has_subject(name):
+            named = UNIT_IN_NAME_RE.sub("", name)
+        else:
+            # "快递业务量（亿件） | …" then "同比增长（%） | …": a row naming only a
+            # measure is about the row named above it (in its own unit).
+            name = named + name
         position = len(cells[0]) + len(TABLE_CELL_SEPARATOR)
         for column, cell in enumerate(cells[1:], start=1):
             label = header[column].strip() if column < len(header) else ""
-            unit = _unit_in(label) or _unit_in(name) or table_unit
+            unit = _unit_in(label) or row_unit or table_unit
             quantity = _cell_quantity(cell, unit)
             if quantity is not None:
                 period, period_text = _column_period(label, published)

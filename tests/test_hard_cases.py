@@ -789,3 +789,61 @@ def test_last_year_s_base_names_no_period():
 def test_a_threshold_written_and_above_is_a_bound_too():
     text = "前三季度，交易金额在10亿元及以上的交易有18笔，合计402亿元。"
     assert mapped(text, published=date(2023, 11, 20), title="电信并购") == set()
+
+
+def test_a_base_of_another_year_measures_the_growth_after_it_against_that_year():
+    text = "上半年社会物流总额159.6万亿元，较去年同期增长3.1%，较2020年同期的123.9万亿元增长28.8%。"
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_total", "2020-H1", 123.9, "exact", False),
+    }
+
+
+def test_a_revision_of_an_earlier_forecast_is_no_forecast():
+    text = "上半年电信行业并购交易金额从此前预计的400亿元下调至387亿元。"
+    assert mapped(text, title="电信并购") == {
+        ("telecom_ma_value", "2022-H1", 387.0, "exact", False)
+    }
+
+
+def test_an_outcome_after_a_forecast_in_the_same_sentence():
+    text = "预计全年物流业总收入将达12.5万亿元，实际上半年已实现5.9万亿元。"
+    assert mapped(text) == {
+        ("logistics_revenue", "2022", 12.5, "exact", True),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+    }
+
+
+def test_the_next_noun_of_a_list_shares_the_words_before_the_first():
+    text = "上半年新能源汽车产量266.1万辆，销量260万辆。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN)) == {
+        ("nev_sales", "2022-H1", 260.0, "exact", False)
+    }
+
+
+def test_a_table_row_naming_only_a_measure_is_about_the_row_above():
+    text = (
+        "指标 | 2021年 | 2022年上半年\n"
+        "快递业务量（亿件） | 1083.0 | 512.2\n"
+        "同比增长（%） | 29.9 | 3.7"
+    )
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="快递") == {
+        ("express_volume", "2021", 1083.0, "exact", False),
+        ("express_volume", "2022-H1", 512.2, "exact", False),
+        ("express_volume_yoy", "2021", 29.9, "exact", False),
+        ("express_volume_yoy", "2022-H1", 3.7, "exact", False),
+    }
+
+
+def test_a_share_of_a_whole_named_in_the_catalog_is_not_about_that_whole():
+    text = "上半年新能源乘用车销量246万辆，占新能源汽车销量的94.6%。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN)) == set()
+
+
+def test_a_flow_summed_since_january_without_a_date_is_suggested_not_placed():
+    observations, unassigned = run(
+        "今年以来，全国快递业务量累计完成512.2亿件。", catalog=CATALOG.with_overlay(PLAIN)
+    )
+    assert observations == []
+    assert [(u.value, u.suggested_indicator) for u in unassigned] == [(512.2, "express_volume")]
