@@ -1,6 +1,7 @@
 """What a figure is to its sentence when it is not a plain statement of a series value.
 
-- superseded: "由此前公布的 520 亿元修订为 546 亿元": the old value of a revision;
+- superseded: "由此前公布的 520 亿元修订为 546 亿元", "546 亿元（原为 520 亿元）": the
+  old value of a revision;
   only the new one is this issue's statement, and it speaks about what the old one
   did (role "revised");
 - threshold: "交易金额超过 10 亿元的大额交易": a bound inside a relative clause that
@@ -27,7 +28,9 @@ REVISED_TO_RE = re.compile(
 # "超过 10 亿元的", "10 亿元以上的": a figure right before 的 qualifies the noun after it.
 ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
-MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡)")
+MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
+# "546 亿元（原为 520 亿元）": the old value named after the new one.
+FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为)\s*$")
 # "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period.
 BASE_BEFORE_RE = re.compile(
     r"(?:较|比|相比于?|相较于?|高于|低于|多于|少于|超过|超出|远超|不及|接近|相当于)"
@@ -63,6 +66,8 @@ def mark_roles(figures: list[FoundFigure]) -> None:
         ):
             figure.role = "superseded"
             following.role = "revised"
+        elif FORMERLY_RE.search(figure.pre):
+            figure.role = "superseded"
         elif _is_threshold(figure, following):
             figure.role = "threshold"
         elif MILESTONE_RE.match(figure.post):

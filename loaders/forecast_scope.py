@@ -14,7 +14,8 @@ import re
 # Words that make the figures after them projections, not outcomes; "此前预计的 400 亿元"
 # (a marker before 的) only says what the figure right after it was.
 FORECAST_RE = re.compile(
-    r"(?:预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标(?:是|为|值|达到|:)|力争|可望|或将|将会)"
+    r"(?:预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标(?:是|为|值|达到|:)|力争|可望|或将|将会"
+    r"|料将|预期将|预估|估计将)"
     r"(?!的)"
 )
 # Words between a forecast marker and the figure that make it an outcome again.

@@ -1,4 +1,4 @@
-"""分别 lists: "A 和 B 分别为 x 和 y" gives each figure its own subject or period.
+"""分别 lists: "A 和 B 分别为 x 和 y" (or 依次为) gives each figure its own subject or period.
 
 The words before 分别, back to the clause break, are the head of the list:
 - subjects: "业务总量指数和新订单指数分别为 x 和 y" pairs the nouns with the figures
@@ -28,8 +28,8 @@ from loaders.sentences import FoundFigure
 from loaders.timeexpr import TimeExpr, find_time_expressions
 
 # "A 和 B 分别为 x 和 y": 分别 and the verb before the first figure of the list.
-RESPECTIVELY_RE = re.compile(r"分别[^,，;；:：。、\d]{0,8}$")
-RESPECTIVELY_WORD = "分别"
+RESPECTIVELY_RE = re.compile(r"(?:分别|依次)[^,，;；:：。、\d]{0,8}$")
+RESPECTIVELY_WORD_RE = re.compile(r"分别|依次")
 LIST_SPLIT_RE = re.compile(r"以及|和|、|与|及|,|，")
 LIST_HEAD_RE = re.compile(
     r"(指数|总额|总收入|收入|成交量|成交额|成交金额|金额|规模|增速|渗透率|数量|笔数|总量)$"
@@ -162,8 +162,8 @@ def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> s
     none is the period the text goes on about, so none sets the chain.
     """
     listed: set[int] = set()
-    at = text.find(RESPECTIVELY_WORD)
-    while at >= 0:
+    for word in RESPECTIVELY_WORD_RE.finditer(text):
+        at = word.start()
         start = _head_start(text, at)
         span = None
         if _period_list(text[start:at], published):
@@ -175,7 +175,6 @@ def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> s
                 span = (before_start, start)
         if span:
             listed.update(id(e) for e in exprs if span[0] <= e.start < span[1])
-        at = text.find(RESPECTIVELY_WORD, at + 1)
     return listed
 
 

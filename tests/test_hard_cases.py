@@ -847,3 +847,41 @@ def test_a_flow_summed_since_january_without_a_date_is_suggested_not_placed():
     )
     assert observations == []
     assert [(u.value, u.suggested_indicator) for u in unassigned] == [(512.2, "express_volume")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "一季度、二季度社会物流总额依次增长6.1%和0.8%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 6.1, "exact", False),
+                ("logistics_total_yoy", "2022-Q2", 0.8, "exact", False),
+            },
+        ),
+        (
+            "上半年物流业总收入5.9万亿元，业内料将全年突破12.5万亿元。",
+            {
+                ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+                ("logistics_revenue", "2022", 12.5, "more_than", True),
+            },
+        ),
+        # An index named 预期 is no forecast.
+        (
+            "6月份物流业务总量指数为52.1%，业务活动预期指数回升至55.8%。",
+            {("logistics_business_index", "2022-06", 52.1, "exact", False)},
+        ),
+        # The old value named after the new one.
+        (
+            "上半年电信行业交易总金额为546亿元（原为520亿元）。",
+            {("telecom_ma_value", "2022-H1", 546.0, "exact", False)},
+        ),
+        # A line passed is a bound that the value before it already says more precisely.
+        (
+            "6月份物流业务总量指数为52.1%，重回50%荣枯线以上。",
+            {("logistics_business_index", "2022-06", 52.1, "exact", False)},
+        ),
+    ],
+)
+def test_other_words_for_the_same_kinds(text, expected):
+    assert mapped(text, title="物流 电信并购") == expected

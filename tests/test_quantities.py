@@ -227,3 +227,18 @@ def test_a_net_addition_is_a_change_not_a_level():
 )
 def test_a_mark_passed_is_more_than(text):
     assert only(text).qualifier == "more_than"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("不超过10亿元", "less_than"),
+        ("不高于3%", "less_than"),
+        ("不低于1亿元", "more_than"),
+        ("不少于30笔", "more_than"),
+        ("10亿元及以上", "more_than"),
+        ("1亿元及以下", "less_than"),
+    ],
+)
+def test_negated_and_inclusive_bounds(text, qualifier):
+    assert only(text).qualifier == qualifier
