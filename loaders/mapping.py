@@ -145,14 +145,42 @@ def has_subject(text: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", residue))
 
 
+@dataclass(frozen=True)
+class CatalogNames:
+    """The names of a catalog without spaces, as the text is compared with them."""
+
+    aliases: tuple[str, ...]
+    generic: tuple[str, ...]
+
+
+# Names are squeezed once per catalog, not once per figure (a catalog is immutable; the
+# entry keeps it alive so that its id is not reused while cached).
+_NAMES: dict[int, tuple[Catalog, CatalogNames]] = {}
+_NAMES_CACHED = 16
+
+
+def catalog_names(catalog: Catalog) -> CatalogNames:
+    cached = _NAMES.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    if len(_NAMES) >= _NAMES_CACHED:
+        _NAMES.clear()
+    names = CatalogNames(
+        aliases=tuple(squeeze(a) for ind in catalog.indicators for a in ind.aliases),
+        generic=tuple(squeeze(a) for ind in catalog.indicators for a in ind.generic_aliases),
+    )
+    _NAMES[id(catalog)] = (catalog, names)
+    return names
+
+
 def mentions_alias(text: str, catalog: Catalog) -> bool:
     text = squeeze(text)
-    return any(alias in text for ind in catalog.indicators for alias in ind.aliases)
+    return any(alias in text for alias in catalog_names(catalog).aliases)
 
 
 def mentions_generic(text: str, catalog: Catalog) -> bool:
     text = squeeze(text)
-    return any(alias in text for ind in catalog.indicators for alias in ind.generic_aliases)
+    return any(alias in text for alias in catalog_names(catalog).generic)
 
 
 # What may stand before a generic alias ("全年市场规模", "2020 年完成 148 笔交易",

@@ -11,7 +11,14 @@ import re
 from datetime import date
 
 from loaders.catalog import Catalog
-from loaders.mapping import has_subject, mentions_alias, mentions_generic, plain_name, squeeze
+from loaders.mapping import (
+    catalog_names,
+    has_subject,
+    mentions_alias,
+    mentions_generic,
+    plain_name,
+    squeeze,
+)
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import find_time_expressions
 
@@ -20,6 +27,8 @@ LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
 COMMA_START_RE = re.compile(r"^\s*[,，]")
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
 DISTRIBUTIVE_RE = re.compile(r"累计")
+# Every period expression has a digit or one of these (cheap test before the full one).
+MAY_NAME_A_PERIOD_RE = re.compile(r"[\d０-９年月季半期]")
 WHOLE_OF_SHARE_RE = re.compile(r"占[^,，;；]{1,15}的\s*$")
 # Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
 # "受疫情影响，". Between two figures they do not change the subject.
@@ -104,7 +113,7 @@ def _stem_completing(before: str, own: str, catalog: Catalog) -> str | None:
     before, own = squeeze(before), squeeze(own)
     if mentions_alias(own, catalog) or mentions_generic(own, catalog):
         return None  # a name of its own; a generic one has rules of its own
-    aliases = [squeeze(a) for ind in catalog.indicators for a in ind.aliases]
+    aliases = catalog_names(catalog).aliases
     for cut in range(len(before), 0, -1):
         combined = before[:cut] + own
         for alias in aliases:
@@ -120,10 +129,10 @@ def subject_before_alias(pre: str, catalog: Catalog) -> str | None:
     text = squeeze(pre)
     # The series noun is the alias ending last, the longest of those (累计成交量,
     # not the 市场 inside 湖北碳市场).
+    names = catalog_names(catalog)
     spans = [
         (at + len(alias), -at)
-        for ind in catalog.indicators
-        for alias in map(squeeze, ind.aliases + ind.generic_aliases)
+        for alias in names.aliases + names.generic
         if (at := text.rfind(alias)) >= 0
     ]
     return text[: -max(spans)[1]] if spans else None
@@ -140,6 +149,8 @@ def nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
 def without_periods(subject: str, published: date) -> str:
     """The subject with its period expressions taken out ("这一市场 2023 年全年规模" ->
     "这一市场规模"), for matching names that a period splits."""
+    if not MAY_NAME_A_PERIOD_RE.search(subject):
+        return subject
     exprs = find_time_expressions(subject, published)
     for expr in reversed(exprs):
         subject = subject[: expr.start] + subject[expr.end :]
@@ -160,19 +171,18 @@ def expand_short_name(subject: str, said_before: str, catalog: Catalog) -> str |
     if text.startswith("的"):
         return None
     best: tuple[int, int, str, str] | None = None
-    for indicator in catalog.indicators:
-        for alias in map(squeeze, indicator.aliases):
-            where = said.rfind(alias)
-            if where < 0 or alias in text:
-                continue
-            for cut in range(1, len(alias) - 1):
-                tail = alias[cut:]
-                at = text.find(tail)
-                rest = text[at + len(tail) :]
-                if at >= 0 and not has_subject(text[:at]) and not has_subject(rest):
-                    if best is None or (where, len(tail)) > best[:2]:
-                        best = (where, len(tail), alias, tail)
-                    break
+    for alias in catalog_names(catalog).aliases:
+        where = said.rfind(alias)
+        if where < 0 or alias in text:
+            continue
+        for cut in range(1, len(alias) - 1):
+            tail = alias[cut:]
+            at = text.find(tail)
+            rest = text[at + len(tail) :]
+            if at >= 0 and not has_subject(text[:at]) and not has_subject(rest):
+                if best is None or (where, len(tail)) > best[:2]:
+                    best = (where, len(tail), alias, tail)
+                break
     if best is None:
         return None
     _, _, alias, tail = best
