@@ -47,6 +47,7 @@ EXTRACTION = {
     "loaders.reading",
     "loaders.respectively",
     "loaders.review",
+    "loaders.scoring",
     "loaders.sentences",
     "loaders.series",
     "loaders.structure",
