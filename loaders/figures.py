@@ -10,10 +10,14 @@ Each figure gets
   ("同比增长 24.2%") takes the nearest earlier clause that has one
   (loaders.subjects); a 分别 list pairs its items (loaders.respectively);
 - a forecast flag when a projection marker governs it (loaders.forecast_scope);
+- a role when it is no plain statement: the old value of a revision, a
+  threshold, a milestone passed, a comparison base (loaders.figure_roles);
 - a measure and an indicator (loaders.mapping).
-Figures that fit no series, or fit one ambiguously, are kept as
-UnassignedFigure (value and unit as written) for a reviewer, and so are the
-figures of a table row (a DOCX table: its column headers are not in the row). One
+Table rows ("名称：数值" lines, DOCX cells) are statements like prose, dated by
+their caption or column (loaders.table_rows). Figures that fit no series, or
+fit one ambiguously, or whose period the text leaves open, are kept as
+UnassignedFigure (value and unit as written, a decline with its sign) for a
+reviewer, with a suggested indicator and period where there is a guess. One
 indicator+period appears once per issue: an exact value wins over consistent
 rounded ones (首次突破 300 万亿元), other conflicts all go to the reviewer
 (loaders.conflicts).
