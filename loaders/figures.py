@@ -270,7 +270,7 @@ def _map_figure(
     before = sentence.text[: q.start]
     forecast = is_forecast(before)
     value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
-    if figure.role in ("superseded", "threshold") or _passed_on_the_way(figures, k):
+    if figure.role in ("superseded", "threshold", "subset") or _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign)
     scopes = _scopes(figure, before, paragraph, article)
     frame = _frame(figures, k, before, catalog)

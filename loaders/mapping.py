@@ -52,7 +52,7 @@ CHANGE_BEFORE = re.compile(
 AVERAGE_RE = re.compile(r"日均|月均|年均|平均|单日")
 GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
 NEGATIVE_BEFORE = re.compile(
-    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩)(?:了|为|幅度为|幅度达)?$"
+    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅)(?:了|为|达|幅度为|幅度达)?$"
 )
 
 # Phrases that say nothing about the subject.

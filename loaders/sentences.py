@@ -48,7 +48,8 @@ class FoundFigure:
     # of its table ("6 月物流业景气指数分项："), searched for context and exclude words.
     context: str = ""
     # What the figure is to its sentence besides a statement (loaders.figure_roles):
-    # "superseded", "threshold", "milestone" or "base"; "" for a plain statement.
+    # "superseded", "revised", "threshold", "subset", "milestone" or "base"; "" for a
+    # plain statement.
     role: str = ""
     # Who the figure is about, for exclude words: the words before its series
     # noun, else (a clause naming nothing but the measured noun) those of the

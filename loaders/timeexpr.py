@@ -65,8 +65,9 @@ TIME_RE = re.compile(
 
 # A period named as a comparison base or a starting point is no figure's period.
 _REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "自", "相比", "对比", "回到", "恢复到")
-# "2019 年的 367 亿元", "较 2020 年的 1,750 亿元": a period glued to one figure.
-_OWN_FIGURE_AFTER = re.compile(r"的\s*(?:约|近|超过|逾|超|不足)?\s*\d")
+# "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
+# one figure.
+_OWN_FIGURE_AFTER = re.compile(r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d")
 _REFERENCE_AFTER = (
     "以来",
     "来",

@@ -71,6 +71,29 @@ UNIT_WORDS: dict[str, str] = {
     "天": "天",
 }
 
+# Base units that count things (classifiers: 20 多个行业, 3000 家企业), as opposed to
+# amounts measured in money, weight or energy.
+COUNT_BASES = (
+    "个",
+    "家",
+    "笔",
+    "项",
+    "件",
+    "户",
+    "辆",
+    "台",
+    "座",
+    "款",
+    "篇",
+    "套",
+    "部",
+    "种",
+    "位",
+    "名",
+    "人",
+    "次",
+    "张",
+)
 # Base units that are ratios: no magnitude goes before them (there is no 万%).
 RATIO_UNITS = ("%", "‰", "pp", "倍")
 # Base units a catalog series may be stored in: every base the parser produces except the

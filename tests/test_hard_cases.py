@@ -885,3 +885,29 @@ def test_a_flow_summed_since_january_without_a_date_is_suggested_not_placed():
 )
 def test_other_words_for_the_same_kinds(text, expected):
     assert mapped(text, title="物流 电信并购") == expected
+
+
+def test_a_base_in_parentheses_with_its_own_period():
+    text = "上半年，中国电信行业完成并购交易52笔，较去年同期（66笔）减少14笔。"
+    assert mapped(text, title="电信并购") == {
+        ("telecom_ma_deals", "2022-H1", 52.0, "exact", False),
+        ("telecom_ma_deals", "2021-H1", 66.0, "exact", False),
+    }
+
+
+def test_an_amount_bound_before_the_noun_it_selects_counts_a_subset():
+    text = "上半年中国电信行业完成并购交易52笔，其中10亿元以上交易9笔，合计251亿元。"
+    assert mapped(text, title="电信并购") == {("telecom_ma_deals", "2022-H1", 52.0, "exact", False)}
+
+
+def test_a_count_before_its_noun_is_no_threshold():
+    text = "截至2021年底，7个试点碳市场共覆盖20多个行业近3000家重点排放单位。"
+    assert mapped(text, published=date(2022, 1, 17)) == {
+        ("carbon_pilot_enterprises", "2021-12", 3000.0, "approx", False)
+    }
+
+
+def test_a_fall_written_as_its_size_is_negative():
+    assert mapped("上半年社会物流总额同比降幅为3.4%。") == {
+        ("logistics_total_yoy", "2022-H1", -3.4, "exact", False)
+    }
