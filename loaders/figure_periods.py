@@ -199,7 +199,7 @@ def _figures_of_sentence(
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
                 chain.as_of, chain.prospective = item.as_of, prospective
-                if item.explicit_year:
+                if item.explicit_year and parse_period(period).kind != "multi_year":
                     named_year = parse_period(period).start.year
         else:
             assert isinstance(item, Quantity)

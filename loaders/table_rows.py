@@ -6,7 +6,7 @@ Two layouts carry rows:
   prose with the colon joining the name to its figure;
 - DOCX table rows, cells apart by " | " (loaders.cleaning): the first cell names
   the row, a header row names the columns. Each value cell is one statement about
-  "row name + column name"; a column named by a period ("2021 年", "6 月") dates it,
+  "row name + column name"; a column (or a row) named by a period ("2021 年", "6 月") dates it,
   a column named by a measure ("同比增长") says what it measures, and a unit in a
   name ("（亿元）", "单位：万亿元") completes a bare number.
 Either way a row takes the period of the caption or heading line right before
@@ -138,6 +138,9 @@ def cell_figures(
             # "快递业务量（亿件） | …" then "同比增长（%） | …": a row naming only a
             # measure is about the row named above it (in its own unit).
             name = named + name
+        # "5 月 | 49.3% | 48.7%" under "月份 | 业务总量指数 | 新订单指数": a row may be a period.
+        row_period, row_period_text = _column_period(name, published)
+        row_name = name.replace(row_period_text, "") if row_period_text else name
         position = len(cells[0]) + len(TABLE_CELL_SEPARATOR)
         for column, cell in enumerate(cells[1:], start=1):
             label = header[column].strip() if column < len(header) else ""
@@ -145,9 +148,12 @@ def cell_figures(
             quantity = _cell_quantity(cell, unit)
             if quantity is not None:
                 period, period_text = _column_period(label, published)
+                column_name = label.replace(period_text, "") if period_text else label
+                if period is None:
+                    period, period_text = row_period, row_period_text
                 if period is None:
                     period, period_text = caption.period, caption.period_text
-                subject = name + (label.replace(period_text, "") if period_text else label)
+                subject = row_name + column_name
                 quantity = replace(
                     quantity, start=quantity.start + position, end=quantity.end + position
                 )

@@ -954,3 +954,13 @@ def test_a_flow_whose_period_is_left_open_is_suggested_without_a_period():
 def test_figures_that_fit_nothing_carry_no_suggestion():
     _, unassigned = run("上半年全国铁路货运量24.6亿吨。")
     assert [(u.suggested_indicator, u.suggested_period) for u in unassigned] == [(None, None)]
+
+
+def test_a_table_whose_rows_are_months_and_columns_are_series():
+    text = "月份 | 业务总量指数 | 新订单指数\n5月 | 49.3% | 48.7%\n6月 | 52.1% | 53.3%"
+    assert mapped(text, title="物流景气") == {
+        ("logistics_business_index", "2022-05", 49.3, "exact", False),
+        ("logistics_new_orders_index", "2022-05", 48.7, "exact", False),
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
