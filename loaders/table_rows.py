@@ -63,9 +63,13 @@ def caption_of(paragraph: str | None, published: date) -> Caption:
     """The caption a table takes from the line before it, when that line is one.
 
     A caption is short and states no figure ("6 月物流业景气指数分项：", "表 1
-    2022 年上半年物流运行主要指标"); prose before a table does not date its rows.
+    2022 年上半年物流运行主要指标"), or introduces the rows with a colon ("6 月份物流业
+    景气指数为 52.1%，主要分项如下："); other prose before a table does not date its rows.
     """
-    if not paragraph or len(paragraph) > CAPTION_MAX_CHARS or find_quantities(paragraph):
+    introduces = bool(paragraph) and paragraph.rstrip().endswith((":", "："))
+    if not paragraph or len(paragraph) > CAPTION_MAX_CHARS:
+        return Caption("", None, "")
+    if find_quantities(paragraph) and not introduces:
         return Caption("", None, "")
     exprs = [
         e

@@ -964,3 +964,15 @@ def test_a_table_whose_rows_are_months_and_columns_are_series():
         ("logistics_business_index", "2022-06", 52.1, "exact", False),
         ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
     }
+
+
+def test_a_line_introducing_rows_with_a_colon_dates_them_even_with_a_figure():
+    text = (
+        "从景气指数看，5月份物流业景气指数为48.7%，主要分项如下：\n"
+        "业务总量指数：48.7%\n"
+        "新订单指数：47.2%"
+    )
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-05", 48.7, "exact", False),
+        ("logistics_new_orders_index", "2022-05", 47.2, "exact", False),
+    }
