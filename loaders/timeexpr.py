@@ -47,7 +47,7 @@ _SUFFIX = (
     r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
     r"|(?P<ytdq>前三季度|前两季度|前二季度)"
-    r"|第?(?P<q>[一二三四1-4])\s*季度"
+    r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
     r"|(?P<half>上半年|下半年)"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
     r"|(?P<yend>年底|年末|底|末)"
@@ -183,6 +183,8 @@ def _resolve(
     if g["q"]:
         quarter = _QUARTERS[g["q"]]
         y = pick(3 * quarter - 2, 3 * quarter, by_start=False)
+        if g["qend"] or g["qend2"]:
+            return f"{y}-{3 * quarter:02d}", None  # 一季度末: the quarter's last month
         return f"{y}-Q{quarter}", None
     if g["half"]:
         first = 1 if g["half"] == "上半年" else 7

@@ -976,3 +976,9 @@ def test_a_line_introducing_rows_with_a_colon_dates_them_even_with_a_figure():
         ("logistics_business_index", "2022-05", 48.7, "exact", False),
         ("logistics_new_orders_index", "2022-05", 47.2, "exact", False),
     }
+
+
+def test_a_cumulative_total_at_a_quarter_s_end_is_a_level_not_a_sum():
+    assert mapped("一季度末，全国碳市场累计成交量1.9亿吨。", title="全国碳市场") == {
+        ("carbon_national_cum_volume", "2022-03", 1.9, "exact", False)
+    }

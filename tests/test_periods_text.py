@@ -163,3 +163,11 @@ def test_year_to_date_and_end_month_arithmetic():
 
 def test_a_base_of_last_year_is_a_reference():
     assert periods("受上年基数抬高影响") == [("2021", "reference")]
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("一季度末", "2022-03"), ("三季末", "2021-09"), ("2021年四季度末", "2021-12")],
+)
+def test_the_end_of_a_quarter_is_its_last_month(text, period):
+    assert periods(text)[0] == (period, "set")
