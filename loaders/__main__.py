@@ -258,6 +258,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_store(args: argparse.Namespace) -> int:
+    """An embedded store into a team store and back (BRIEFS_DATA_PATH for the lake)."""
+    from loaders.services.migrate import migrate_store
+
+    with open_store(args.source, read_only=True) as source, open_store(args.target) as target:
+        copied = migrate_store(source, target)
+    for table, rows in copied.items():
+        print(f"{table}: {rows} rows")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m loaders",
@@ -312,6 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument(*catalog_flag, **catalog_options)
     evaluate.set_defaults(handler=cmd_evaluate)
+
+    migrate = commands.add_parser(
+        "migrate-store", help="copy a store into another (a file into a team store, or back)"
+    )
+    migrate.add_argument("source", help="a DuckDB file or a ducklake: attach string")
+    migrate.add_argument("target", help="an empty store: a file path or a ducklake: string")
+    migrate.set_defaults(handler=cmd_migrate_store)
 
     export = commands.add_parser("export", help="write every table as CSV (UTF-8 with BOM)")
     export.add_argument("outdir")

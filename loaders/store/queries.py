@@ -14,9 +14,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from loaders.store.connection import Store
-from loaders.store.schema import ISSUE_RECENCY, TABLE_ORDER, TABLES
+from loaders.store.schema import ISSUE_RECENCY, STATE_TABLES, TABLE_ORDER, TABLES
 
 # Columns of series(), in the order the dashboard reads them.
 SERIES_COLUMNS = (
@@ -314,6 +315,16 @@ def audit_log(store: Store) -> pd.DataFrame:
         store,
         'SELECT "at", action, actor, issue_key, sha256, detail FROM audit_log ORDER BY id DESC',
     )
+
+
+def table_rows(store: Store, name: str) -> pa.Table:
+    """A whole table in its stable order as Arrow (exact types: moving a store, not showing
+    it); name must be one of TABLES or STATE_TABLES."""
+    if name not in TABLES + STATE_TABLES:
+        raise ValueError(f"no such table: {name!r}")
+    order = TABLE_ORDER.get(name, "ALL")
+    with store.read() as cur:
+        return cur.execute(f"SELECT * FROM {name} ORDER BY {order}").to_arrow_table()
 
 
 def table(store: Store, name: str) -> pd.DataFrame:

@@ -17,6 +17,9 @@ from loaders.store.connection import Store, StoreError
 
 # Tables in the order an export writes them (and the order a reader should load them).
 TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
+# The rest of a store's state: what a move between stores carries besides the exported
+# tables (current_points is derived, and rebuilt instead).
+STATE_TABLES = ("series_versions", "import_jobs", "import_files")
 # Rows of each table in a stable order (exports, migrations between stores).
 TABLE_ORDER = {
     "meta": "key",

@@ -11,13 +11,14 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from loaders.catalog import Catalog
 from loaders.missing import plain
 from loaders.models import Extraction
 from loaders.periods import Period, PeriodError, parse_period
 from loaders.store.connection import StoreError
-from loaders.store.schema import CURRENT_POINTS_SELECT
+from loaders.store.schema import CURRENT_POINTS_SELECT, STATE_TABLES, TABLES
 
 # Rows per INSERT ... VALUES statement (an issue has tens; a long one is split).
 _VALUES_BATCH = 200
@@ -353,3 +354,20 @@ def set_import_state(
         "finished_at = ? WHERE job_id = ?",
         [state, runner, _now(), finished, job_id],
     )
+
+
+# ------------------------------------------------------------------ moving a store
+
+
+def replace_table(cur: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
+    """Empty table `name` and fill it with rows (Arrow, the table's own columns)."""
+    if name not in TABLES + STATE_TABLES:
+        raise ValueError(f"no such table: {name!r}")
+    # The name is checked above against the schema's constants.
+    cur.execute(f"DELETE FROM {name}")
+    if rows.num_rows:
+        cur.register("_moving", rows)
+        try:
+            cur.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _moving")
+        finally:
+            cur.unregister("_moving")
