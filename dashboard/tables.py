@@ -304,7 +304,12 @@ def preview_table(rows: pd.DataFrame, unit: str, with_owner: bool = False) -> pd
                 period_label(p) + ("（预测）" if f else "")
                 for p, f in zip(rows["period"], rows["forecast"], strict=True)
             ],
-            "数值": [format_value(value, unit) for value in rows["value"]],
+            "数值": [
+                format_value(value, row_unit if isinstance(row_unit, str) and row_unit else unit)
+                for value, row_unit in zip(
+                    rows["value"], rows.get("unit", pd.Series([unit] * len(rows))), strict=True
+                )
+            ],
             "数字原文": rows["figure_text"],
             "原文": rows["quote"],
         }

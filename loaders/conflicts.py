@@ -47,6 +47,7 @@ def one_per_series(
                     quote=obs.quote,
                     span_start=obs.span_start,
                     span_end=obs.span_end,
+                    figure_start=obs.figure_start,
                     value=obs.value,
                     unit=obs.unit,
                     qualifier=obs.qualifier,

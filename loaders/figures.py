@@ -314,7 +314,7 @@ def _map_figure(
     if figure.measure in ("yoy", "yoy_2y", "cagr") and value_sign < 0:
         value = -abs(value)
     return Observation(
-        **_provenance(article, sentence),
+        **_provenance(article, sentence, q.start),
         indicator=candidate.indicator.id,
         period=period,
         value=round(value, 6),
@@ -386,7 +386,8 @@ def _allow_generic(
     )
 
 
-def _provenance(article: Article, sentence: Sentence) -> dict:
+def _provenance(article: Article, sentence: Sentence, figure_offset: int) -> dict:
+    """figure_offset: where the figure starts in the sentence."""
     return {
         "article": article.title,
         "article_index": article.index,
@@ -394,6 +395,7 @@ def _provenance(article: Article, sentence: Sentence) -> dict:
         "quote": sentence.text,
         "span_start": article.start + sentence.start,
         "span_end": article.start + sentence.end,
+        "figure_start": article.start + sentence.start + figure_offset,
     }
 
 
@@ -408,7 +410,7 @@ def _unassigned(
     q = figure.quantity
     period = None if figure.period == UNRESOLVED else figure.period
     return UnassignedFigure(
-        **_provenance(article, figure.sentence),
+        **_provenance(article, figure.sentence, q.start),
         # As written (207.9 万亿元), so a reviewer reads it at a glance; a decline
         # (下降 68.2%) keeps its sign.
         value=abs(q.number) * sign if sign < 0 else q.number,

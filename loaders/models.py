@@ -56,6 +56,9 @@ class Provenance(BaseModel):
     # Character span of the quoted sentence in the cleaned text.
     span_start: int
     span_end: int
+    # Where the figure itself starts in the cleaned text: a sentence may say "55.2%" twice,
+    # for two series. None for typed figures and for figures stored before schema 7.
+    figure_start: int | None = None
 
 
 # Where a stored figure came from: as the loaders extracted it, changed or assigned by an

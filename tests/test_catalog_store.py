@@ -261,3 +261,81 @@ def test_ingest_with_a_catalog_file_records_it_and_maps_with_it(tmp_path: Path):
     with open_store(db, read_only=True) as store:
         assert len(_express_points(store)) == 2
         assert queries.catalog_history(store)["action"].iloc[0] == "import"
+
+
+SAME_FIGURE_TWICE = Path(__file__).parent / "data" / "catalog" / "same_figure_twice.txt"
+LPI = form_values(None) | {
+    "id": "logistics_lpi",
+    "name_zh": "中国物流业景气指数",
+    "name_en": "Logistics prosperity index",
+    "category": "物流",
+    "unit": "%",
+    "kind": "index",
+    "measure": "index",
+    "aliases": "物流业景气指数",
+    "description": "物流业景气指数（LPI），月度。",
+}
+
+
+@pytest.fixture
+def twice(tmp_path: Path) -> Path:
+    """An issue whose sentence states 53.5% twice: the LPI (no series yet) and its
+    business-volume sub-index (a series of the seed catalog)."""
+    path = tmp_path / "twice.duckdb"
+    with open_store(path) as store:
+        catalog_service.ensure_catalog(store)
+        ingest(store, extract_file(SAME_FIGURE_TWICE, CATALOG), CATALOG, actor="test")
+    return path
+
+
+def test_the_same_figure_twice_in_a_sentence_is_two_figures(twice: Path):
+    with open_store(twice) as store:
+        preview = catalog_service.preview_indicator(store, LPI)
+        assert list(zip(preview.joins["period"], preview.joins["value"], strict=True)) == [
+            ("2021-07", 53.5)
+        ]
+        assert preview.taken.empty and preview.unsettled.empty
+        catalog_service.save_indicator(store, LPI, **EDITOR)
+        both = queries.series(store, ["logistics_lpi", "logistics_business_index"])
+        assert sorted(zip(both["indicator"], both["value"], strict=True)) == [
+            ("logistics_business_index", 53.5),
+            ("logistics_lpi", 53.5),
+        ]
+
+
+def test_a_preview_shows_figures_another_series_would_lose(twice: Path):
+    ambiguous = form_values(None) | {
+        "id": "covered_entities",
+        "name_zh": "重点排放单位",
+        "name_en": "Covered entities",
+        "category": "碳市场",
+        "unit": "家",
+        "kind": "stock",
+        "aliases": "重点排放单位",
+        "description": "纳入的重点排放单位数量",
+    }
+    with open_store(twice) as store:
+        preview = catalog_service.preview_indicator(store, ambiguous)
+    assert preview.unsettled[["from", "value", "unit"]].to_dict("records") == [
+        {"from": "carbon_national_units", "value": 2162.0, "unit": "家"}
+    ]
+
+
+def test_the_team_store_grows_its_catalog_the_same_way(lake: str):
+    with open_store(lake) as store:
+        catalog_service.ensure_catalog(store)
+        ingest(store, extract_file(EVAL / "2021-35.txt", CATALOG), CATALOG, actor="test")
+        preview = catalog_service.preview_indicator(store, EXPRESS)
+        assert len(preview.joins) == 2
+        catalog_service.save_indicator(store, EXPRESS, **EDITOR)
+        assert _express_points(store) == [
+            ("2021-01/2021-10", 867.2, "亿件"),
+            ("2021-10", 100.4, "亿件"),
+        ]
+        target = CATALOG.ids()[0]
+        catalog_service.set_retired(store, target, True, **EDITOR)
+        assert target not in set(queries.indicators(store)["id"])
+        catalog_service.undo(store, **EDITOR)  # the retirement
+        catalog_service.undo(store, **EDITOR)  # undoing an undo: retired again
+        assert target not in set(queries.indicators(store)["id"])
+        assert len(_express_points(store)) == 2

@@ -284,11 +284,12 @@ def show_preview(draft: dict) -> None:
     unit = draft["values"]["unit"].strip()
     indicator_id = draft["values"]["id"].strip()
     st.subheader(f"预览：{indicator_id}")
-    counts = st.columns(4)
+    counts = st.columns(5)
     counts[0].metric("将归入的数字", len(preview.joins))
     counts[1].metric("从其他指标转来", len(preview.taken))
     counts[2].metric("将移出的数字", len(preview.leaves))
     counts[3].metric("待复核", len(preview.conflicts))
+    counts[4].metric("其他指标将失去", len(preview.unsettled))
     st.caption(f"已检查库中 {preview.issues} 期的原文；编辑复核或录入的数字保持不变。")
     sections = [
         ("将归入的数字", preview_table(preview.joins, unit)),
@@ -297,6 +298,10 @@ def show_preview(draft: dict) -> None:
         (
             "待复核（可能属于该指标、未能确定期间或取值）",
             preview_conflicts_table(preview.conflicts),
+        ),
+        (
+            "其他指标将失去的数字（不再能确定归属，转为未归类）",
+            preview_table(preview.unsettled, "", with_owner=True),
         ),
     ]
     for title, table in sections:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.catalog import Catalog
+from loaders.missing import is_missing
 from loaders.models import Observation
 from loaders.review import validate_rows
 from loaders.services.permissions import require_editor
@@ -58,6 +59,7 @@ def assign(
             quote=row["quote"],
             span_start=int(row["span_start"]),
             span_end=int(row["span_end"]),
+            figure_start=None if is_missing(row.get("figure_start")) else int(row["figure_start"]),
             article_index=int(row["article_index"]),
             article=row["article"],
             editor=row["editor"],

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from loaders.catalog import Catalog
 from loaders.figures import extract_figures
+from loaders.missing import is_missing
 from loaders.models import Article, IssueHeader, Observation
 from loaders.store import Store, queries, writes
 
@@ -32,8 +34,15 @@ class Remapped:
     before: pd.DataFrame  # the observations stored now (queries.figures_of)
 
 
-def _figure_id(issue_key: str, span_start: object, figure_text: object) -> tuple:
-    return (issue_key, int(span_start), str(figure_text))
+def _figure_id(issue_key: str, row: Any) -> tuple:
+    """A figure's identity across re-mappings: where it starts in its issue's text, and its
+    text. A figure stored before schema 7 has no start of its own and is placed at the
+    first place its text appears in its sentence (the best the stored row can say)."""
+    start = getattr(row, "figure_start", None)
+    if is_missing(start):
+        offset = str(row.quote).find(str(row.figure_text))
+        start = int(row.span_start) + max(offset, 0)
+    return (issue_key, int(start), str(row.figure_text))
 
 
 def remap(cur, catalog: Catalog) -> Remapped:
@@ -44,7 +53,7 @@ def remap(cur, catalog: Catalog) -> Remapped:
     kept_keys = {
         (row.issue_key, row.indicator, row.period, bool(row.forecast)) for row in kept.itertuples()
     }
-    kept_figures = {_figure_id(r.issue_key, r.span_start, r.figure_text) for r in kept.itertuples()}
+    kept_figures = {_figure_id(r.issue_key, r) for r in kept.itertuples()}
     observation_frames, unassigned_frames = [kept], []
     for text in texts:
         header = IssueHeader(**text.header)
@@ -54,13 +63,9 @@ def remap(cur, catalog: Catalog) -> Remapped:
             o
             for o in found
             if (text.issue_key, o.indicator, o.period, o.forecast) not in kept_keys
-            and _figure_id(text.issue_key, o.span_start, o.figure_text) not in kept_figures
+            and _figure_id(text.issue_key, o) not in kept_figures
         ]
-        left = [
-            u
-            for u in unassigned
-            if _figure_id(text.issue_key, u.span_start, u.figure_text) not in kept_figures
-        ]
+        left = [u for u in unassigned if _figure_id(text.issue_key, u) not in kept_figures]
         observation_frames.append(_numbered(text.issue_key, fresh, kept))
         unassigned_frames.append(writes.unassigned_rows(text.issue_key, left))
     observations = _renumber(pd.concat([f for f in observation_frames if not f.empty] or [kept]))
@@ -104,30 +109,29 @@ class Preview:
     taken: pd.DataFrame = field(default_factory=pd.DataFrame)  # gained from another series
     leaves: pd.DataFrame = field(default_factory=pd.DataFrame)  # figures it would lose
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)  # left to review
+    # Figures of other series that no series would keep (a new alias makes them ambiguous).
+    unsettled: pd.DataFrame = field(default_factory=pd.DataFrame)
     issues: int = 0
 
 
 def preview(store: Store, catalog: Catalog, indicator_id: str) -> Preview:
-    """The figures indicator_id would gain, take from another series and lose, and those
-    left for review, if catalog became the store's catalog (nothing written)."""
+    """The figures indicator_id would gain, take from another series and lose, those left
+    for review, and the figures of other series no series would keep any more, if catalog
+    became the store's catalog (nothing written)."""
     with store.read() as cur:
         remapped = remap(cur, catalog)
         labels = queries.issue_labels(cur)
     after = remapped.observations
     before = remapped.before
-    columns = ["issue_key", "period", "forecast", "value", "figure_text", "quote"]
+    columns = ["issue_key", "period", "forecast", "value", "unit", "figure_text", "quote"]
     mine_after = after[after["indicator"] == indicator_id] if not after.empty else after
     mine_before = before[before["indicator"] == indicator_id] if not before.empty else before
-    before_ids = {
-        _figure_id(r.issue_key, r.span_start, r.figure_text): r.indicator
-        for r in before.itertuples()
-    }
-    after_ids = {
-        _figure_id(r.issue_key, r.span_start, r.figure_text) for r in mine_after.itertuples()
-    }
+    before_ids = {_figure_id(r.issue_key, r): r.indicator for r in before.itertuples()}
+    after_ids = {_figure_id(r.issue_key, r) for r in mine_after.itertuples()}
+    kept_anywhere = {_figure_id(r.issue_key, r) for r in after.itertuples()}
     taken_rows, join_rows = [], []
     for row in mine_after.itertuples():
-        owner = before_ids.get(_figure_id(row.issue_key, row.span_start, row.figure_text))
+        owner = before_ids.get(_figure_id(row.issue_key, row))
         if owner == indicator_id:
             continue
         target = taken_rows if owner is not None else join_rows
@@ -135,7 +139,12 @@ def preview(store: Store, catalog: Catalog, indicator_id: str) -> Preview:
     leave_rows = [
         {c: getattr(row, c) for c in columns}
         for row in mine_before.itertuples()
-        if _figure_id(row.issue_key, row.span_start, row.figure_text) not in after_ids
+        if _figure_id(row.issue_key, row) not in after_ids
+    ]
+    unsettled_rows = [
+        {**{c: getattr(row, c) for c in columns}, "from": row.indicator}
+        for row in before.itertuples()
+        if row.indicator != indicator_id and _figure_id(row.issue_key, row) not in kept_anywhere
     ]
     unassigned = remapped.unassigned
     conflicts = (
@@ -163,5 +172,6 @@ def preview(store: Store, catalog: Catalog, indicator_id: str) -> Preview:
         ]
         if not conflicts.empty
         else pd.DataFrame(),
+        unsettled=framed(unsettled_rows, True),
         issues=len(remapped.issue_keys),
     )

@@ -69,6 +69,7 @@ PROVENANCE_COLUMNS = [
     "editor",
     "span_start",
     "span_end",
+    "figure_start",
 ]
 # The fields of a figure an editor may change; any change makes the figure "reviewed".
 _EDITABLE = ("indicator", "period", "value", "value_high", "unit", "qualifier", "forecast")
@@ -286,6 +287,7 @@ def rebuild_extraction(
             editor=plain(source.get("editor")),
             span_start=_int(source.get("span_start")),
             span_end=_int(source.get("span_end")),
+            figure_start=_optional_int(source.get("figure_start")),
         )
         before = original.observations[item.row - 1] if item.table == "figures" else None
         observations.append(observation.model_copy(update={"origin": _origin(before, observation)}))
@@ -308,6 +310,10 @@ def rebuild_extraction(
 
 def _int(value: Any, default: int = 0) -> int:
     return default if is_missing(value) else int(plain(value))
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if is_missing(value) else int(plain(value))
 
 
 def commit_upload(

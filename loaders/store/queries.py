@@ -510,11 +510,11 @@ def editor_figures(cur: duckdb.DuckDBPyConnection, issue_keys: Sequence[str]) ->
 
 
 def figures_of(cur: duckdb.DuckDBPyConnection, issue_keys: Sequence[str]) -> pd.DataFrame:
-    """Observations of these issues: issue_key, indicator, period, forecast, value, origin,
-    span_start, figure_text, quote (what a re-mapping preview compares)."""
+    """Observations of these issues: issue_key, indicator, period, forecast, value, unit, origin,
+    span_start, figure_start, figure_text, quote (what a re-mapping preview compares)."""
     cur.execute(
-        "SELECT issue_key, indicator, period, forecast, value, origin, span_start, figure_text, "
-        "quote FROM observations WHERE list_contains(?, issue_key)",
+        "SELECT issue_key, indicator, period, forecast, value, unit, origin, span_start, figure_start, "
+        "figure_text, quote FROM observations WHERE list_contains(?, issue_key)",
         [list(issue_keys)],
     )
     return cur.df()

@@ -263,7 +263,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                 indicator VARCHAR,
                 reason VARCHAR NOT NULL,
                 definition VARCHAR NOT NULL)""",
-            "ALTER TABLE indicators ADD COLUMN retired BOOLEAN DEFAULT false",
+            # No default: DuckLake takes only literal defaults, and false is not one to it;
+            # readers treat NULL as not retired.
+            "ALTER TABLE indicators ADD COLUMN retired BOOLEAN",
             "ALTER TABLE unassigned ADD COLUMN suggested_indicator VARCHAR",
         ),
     ),
@@ -275,6 +277,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             "ALTER TABLE indicators ADD COLUMN source VARCHAR DEFAULT ''",
             "ALTER TABLE unassigned ADD COLUMN suggested_period VARCHAR",
+        ),
+    ),
+    Migration(
+        7,
+        "where each figure starts in the text (a sentence may state the same figure twice)",
+        (
+            # NULL for figures stored before: loaders.services.remap places them by their
+            # text in the quoted sentence when it needs to.
+            "ALTER TABLE observations ADD COLUMN figure_start INTEGER",
+            "ALTER TABLE unassigned ADD COLUMN figure_start INTEGER",
         ),
     ),
 )

@@ -330,6 +330,7 @@ def _provenance_columns(items: Sequence[Any]) -> dict[str, Any]:
         "quote": pd.Series([i.quote for i in items], dtype=object),
         "span_start": pd.array([i.span_start for i in items], dtype="Int64"),
         "span_end": pd.array([i.span_end for i in items], dtype="Int64"),
+        "figure_start": pd.array([i.figure_start for i in items], dtype="Int64"),
         "article_index": pd.array([i.article_index for i in items], dtype="Int64"),
         "article": pd.Series([i.article for i in items], dtype=object),
         "editor": pd.Series([i.editor for i in items], dtype=object),
