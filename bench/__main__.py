@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import browser, extraction, lake, load, page_server, store_query, team
+from bench import browser, catalog, extraction, lake, load, page_server, store_query, team
 from bench.common import STORE_SIZES, Result, build_store, machine, summary_table
 from bench.serve import chromium_available
 
-BENCHMARKS = ("store", "extraction", "page", "browser", "load", "team", "lake")
+BENCHMARKS = ("store", "extraction", "catalog", "page", "browser", "load", "team", "lake")
 # The whole run must stay under this on the 2-core reference machine.
 BUDGET_S = 600
 TARGET_STORE_BUILD_S = 60.0
@@ -70,6 +70,10 @@ def main(argv: list[str]) -> int:
         steps = {
             "store": ("Series query: Store vs raw DuckDB", lambda: store_query.run(stores)),
             "extraction": ("Extraction and ingest", lambda: extraction.run(workdir)),
+            "catalog": (
+                "Catalog: add an indicator to an archive (preview, save, undo)",
+                lambda: catalog.run(workdir, quick=args.quick),
+            ),
             "page": (
                 "Trends page server time (AppTest)",
                 lambda: page_server.run(stores, workdir, repeats=page_repeats),
