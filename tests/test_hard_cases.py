@@ -982,3 +982,107 @@ def test_a_cumulative_total_at_a_quarter_s_end_is_a_level_not_a_sum():
     assert mapped("一季度末，全国碳市场累计成交量1.9亿吨。", title="全国碳市场") == {
         ("carbon_national_cum_volume", "2022-03", 1.9, "exact", False)
     }
+
+
+# ------------------------------------------------------------ subjects carried past comments
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb of cause (带动, 拉动) names no subject: the total of the months before.
+        (
+            "4月、5月、6月社会物流总额分别增长3.1%、4.4%和5.0%，增速逐月加快，带动二季度同比增长4.2%。",
+            ("logistics_total_yoy", "2021-Q2", 4.2),
+        ),
+        (
+            "上半年社会物流总额同比增长7.3%，拉动二季度增长4.2%。",
+            ("logistics_total_yoy", "2021-Q2", 4.2),
+        ),
+        # A comment on the rate, then a two-year average of the same total.
+        (
+            "1—6月社会物流总额同比增长15.7%，由于上年同期基数较低，增速处于高位，两年平均增长6.5%。",
+            ("logistics_total_yoy_2y", "2021-01/2021-06", 6.5),
+        ),
+        # From where the text looks (从…看) and the quarter alone (当季).
+        (
+            "前三季度社会物流总额同比增长2.0%，累计增速由负转正。从季度走势看，三季度当季增长5.7%。",
+            ("logistics_total_yoy", "2020-Q3", 5.7),
+        ),
+        # 相应: the growth rate revised with the level.
+        (
+            "上半年物流业总收入由此前公布的5.8万亿元上调至5.9万亿元，同比增速相应修正为3.2%。",
+            ("logistics_revenue_yoy", "2021-H1", 3.2),
+        ),
+        # A circumstance opening the next sentence.
+        (
+            "上半年L2级乘用车渗透率达到30%。随着功能加快落地，全年渗透率有望接近35%。",
+            ("l2_penetration", "2021", 35.0),
+        ),
+    ],
+)
+def test_words_between_two_figures_that_name_nothing_keep_the_subject(text, expected):
+    assert expected in {o[:3] for o in mapped(text, published=date(2021, 8, 2))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A frame or a cause followed by another subject: that subject is what it is about.
+        "前三季度社会物流总额同比增长2.0%。从季度走势看，三季度工业品物流总额增长5.7%。",
+        "上半年社会物流总额同比增长7.3%，带动工业品物流总额增长4.2%。",
+        "上半年社会物流总额同比增长7.3%，增速较快，铁路货运量增长4.2%。",
+    ],
+)
+def test_a_subject_named_after_a_comment_is_its_own(text):
+    assert 4.2 not in {o[2] for o in mapped(text, published=date(2021, 8, 2))}
+    assert 5.7 not in {o[2] for o in mapped(text, published=date(2021, 8, 2))}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # Who revises (IDC 据此将, 报告同时将) names no subject; the generic noun is bare.
+        (
+            "IDC据此将2021年全年市场规模的预测值由此前的4.2亿美元下修为3.9亿美元。",
+            "人工智能研发平台",
+            {("ai_rd_platform_market", "2021", 3.9, "exact", True)},
+        ),
+        (
+            "报告同时将2021年上半年的交易笔数由50笔上调至54笔，下半年则完成交易61笔。",
+            "电信并购",
+            {
+                ("telecom_ma_deals", "2021-H1", 54.0, "exact", False),
+                ("telecom_ma_deals", "2021-H2", 61.0, "exact", False),
+            },
+        ),
+    ],
+)
+def test_a_source_revising_its_figure_names_no_subject(text, title, expected):
+    assert mapped(text, published=date(2022, 3, 1), title=title) == expected
+
+
+def test_a_company_acting_on_a_generic_noun_is_still_no_series():
+    assert mapped("某公司将交易金额由300亿元上调至320亿元。", title="电信并购") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受疫情影响，5月份和6月份社会物流总额同比降幅分别为3.1%和1.2%。",
+        "5月份和6月份社会物流总额同比分别下降3.1%和1.2%。",
+    ],
+)
+def test_a_list_under_one_decline_is_all_declines(text):
+    assert {o[:3] for o in mapped(text)} == {
+        ("logistics_total_yoy", "2022-05", -3.1),
+        ("logistics_total_yoy", "2022-06", -1.2),
+    }
+
+
+@pytest.mark.parametrize(
+    "text", ["比2020年全年的833.6亿件多出近250亿件。", "比上年高出249.4亿件。"]
+)
+def test_a_difference_written_with_chu_is_no_level(text):
+    got = mapped("2021年快递业务量1083.0亿件，" + text, catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[2] for o in got} <= {1083.0, 833.6}
