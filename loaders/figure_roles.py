@@ -20,6 +20,7 @@ import re
 
 from loaders import units
 from loaders.sentences import FoundFigure
+from loaders.timeexpr import names_a_base
 
 # "由此前公布的", "从初步核算的", "由": what stands before the old value of a revision.
 REVISED_FROM_RE = re.compile(r"(?:由|从|原)(?:[^,，;；。由从]{0,10}的)?\s*$")
@@ -30,6 +31,7 @@ REVISED_TO_RE = re.compile(
 # "超过 10 亿元的", "10 亿元以上的": a figure right before 的 qualifies the noun after it.
 ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
+LISTED_AFTER_RE = re.compile(r"^\s*(?:和|、|与|及|以及)\s*$")
 MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
 # "546 亿元（原为 520 亿元）": the old value named after the new one.
 FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为)\s*$")
@@ -38,6 +40,28 @@ BASE_BEFORE_RE = re.compile(
     r"(?:较|比|相比于?|相较于?|高于|低于|多于|少于|超过|超出|远超|不及|接近|相当于)"
     r"\s*(?P<when>[^,，;；。]{1,14}?)(?:的|[(（])\s*$"
 )
+# "较 2021 年 7 月 16 日首日收盘价": the base named by its period and its noun.
+COMPARED_AT_END_RE = re.compile(r"(?:较|比|相比|相较|对比|高于|低于|超过|多于|少于)\s*$")
+
+
+def _is_base(figure: FoundFigure) -> bool:
+    """Does the figure's own period stand in a comparison right before it? Sets the noun
+    a base names after its period ("首日开盘价"), which may be another series than the
+    figure it is compared with."""
+    when = figure.period_text
+    if not when:
+        return False
+    base = BASE_BEFORE_RE.search(figure.pre)
+    if base and when in base["when"]:
+        return True
+    at = figure.pre.rfind(when)
+    if at < 0 or not COMPARED_AT_END_RE.search(figure.pre[:at]):
+        return False
+    noun = figure.pre[at + len(when) :].strip()
+    if not names_a_base(noun):
+        return False
+    figure.base_noun = noun
+    return True
 
 
 def _in_its_clause(figure: FoundFigure, following: FoundFigure | None) -> bool:
@@ -84,11 +108,15 @@ def mark_roles(figures: list[FoundFigure]) -> None:
                 following.role = "subset"  # counts what the threshold selects
         elif MILESTONE_RE.match(figure.post):
             figure.role = "milestone"
+        elif k > 0 and figures[k - 1].sentence is figure.sentence and _is_base(figure):
+            figure.role = "base"
         elif (
             k > 0
+            and figures[k - 1].role == "base"
             and figures[k - 1].sentence is figure.sentence
-            and figure.period_text
-            and (base := BASE_BEFORE_RE.search(figure.pre))
-            and figure.period_text in base["when"]
+            and LISTED_AFTER_RE.match(figure.gap or "")
         ):
+            # "较去年同期的 3.90 亿吨和 88.6 亿元": the next item of a list of bases is one
+            # too, of the same period.
             figure.role = "base"
+            figure.period, figure.period_text = figures[k - 1].period, figures[k - 1].period_text

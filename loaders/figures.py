@@ -63,6 +63,8 @@ from loaders.subjects import (
 from loaders.table_rows import Caption, caption_of, cell_figures, is_table_row
 
 LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
+# The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
+DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 
@@ -83,8 +85,10 @@ def _index_period(period: str | None, default: str) -> str | None:
 def _resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
     figure = figures[k]
     if figure.role in ("base", "revised") and figure.subject_from is not None:
-        # "较 2021 年全年的 23.5%": the base measures what the figure before measures.
-        return figures[figure.subject_from].measure
+        # "较 2021 年全年的 23.5%": the base measures what the figure before measures,
+        # unless it names a measure of its own ("较 7 月 16 日首日开盘价 48 元/吨").
+        own = measure_of(figure.base_noun, figure.quantity) if figure.base_noun else None
+        return own or figures[figure.subject_from].measure
     measure_text = figure.given_subject if figure.given_subject else figure.pre
     measure = measure_of(measure_text, figure.quantity)
     if measure is None and figure.subject_from is not None:
@@ -270,6 +274,8 @@ def _map_figure(
     before = sentence.text[: q.start]
     forecast = is_forecast(before)
     value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
+    if figure.role == "base" and DECLINE_COMPARED_RE.search(figure.pre):
+        value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset") or _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign)
     scopes = _scopes(figure, before, paragraph, article)
@@ -310,6 +316,8 @@ def _map_figure(
         )
     if parse_period(period).end > published and candidate.indicator.kind != "stock":
         forecast = True
+    elif figure.role == "base":
+        forecast = False  # "有望突破 1,200 亿件，超过 2022 年全年的 1,105.8 亿件": a past base
     value = candidate.value
     if figure.measure in ("yoy", "yoy_2y", "cagr") and value_sign < 0:
         value = -abs(value)

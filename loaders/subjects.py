@@ -82,7 +82,7 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
             and figures[j].quantity.unit == figure.quantity.unit
         ]
         figure.subject_from = same_unit[0] if same_unit else k - 1
-        return figures[figure.subject_from].subject
+        return figures[figure.subject_from].subject + figure.base_noun
     # "占新能源汽车销量的 94.6%": the whole a share is taken of is not what it is about.
     own = WHOLE_OF_SHARE_RE.sub("", figure.pre) + figure.post
     if mentions_alias(own, catalog):

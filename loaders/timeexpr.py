@@ -68,6 +68,29 @@ _REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "自", "相比", 
 # "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
 # one figure.
 _OWN_FIGURE_AFTER = re.compile(r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d")
+# "较 2021 年 7 月 16 日首日收盘价 51.23 元/吨": after a comparison word, a period, the name
+# of what is compared and its figure: the base's own period, like "较去年同期的 66 笔". A
+# word of change in between ("较上年同期增长 5%", "比上年高 2 个百分点") makes the period
+# a reference instead.
+_COMPARED_BEFORE = ("较", "比", "相比", "相较", "对比", "高于", "低于", "超过", "多于", "少于")
+_NAMED_FIGURE_AFTER = re.compile(
+    r"\s*(?P<noun>[^\d\s,，;；:：。、()（）]{1,8}?)\s*(?:约|近|超过|逾|超|不足)?\s*\d"
+)
+_CHANGE_WORD_RE = re.compile(r"增|降|升|涨|跌|减|加|提高|回|缓|快|慢|多|少|扩|缩|窄|^高|^低|为|是")
+
+
+def names_a_base(noun: str) -> bool:
+    """Is the noun between a compared period and its figure a name, not a change?"""
+    return bool(noun) and not _CHANGE_WORD_RE.search(noun)
+
+
+def _named_base_after(shadow: str, start: int, end: int) -> bool:
+    if not shadow[max(0, start - 4) : start].rstrip().endswith(_COMPARED_BEFORE):
+        return False
+    named = _NAMED_FIGURE_AFTER.match(shadow, end)
+    return named is not None and names_a_base(named["noun"])
+
+
 _REFERENCE_AFTER = (
     "以来",
     "来",
@@ -251,6 +274,8 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
         after = shadow[end : end + 4].lstrip()
         role = "set"
         if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):
+            role = "local"
+        elif _named_base_after(shadow, start, end):
             role = "local"
         elif before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
             role = "reference"

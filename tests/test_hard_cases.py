@@ -1086,3 +1086,73 @@ def test_a_list_under_one_decline_is_all_declines(text):
 def test_a_difference_written_with_chu_is_no_level(text):
     got = mapped("2021年快递业务量1083.0亿件，" + text, catalog=CATALOG.with_overlay(PLAIN))
     assert {o[2] for o in got} <= {1083.0, 833.6}
+
+
+# ------------------------------------------------------------ more comparison bases
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list of bases under one period: each is an observation of its own series.
+        (
+            "截至6月末，7个试点碳市场累计成交量5.1亿吨，累计成交额约120亿元，"
+            "较上年末的4.8亿吨和114亿元分别增加3,000万吨和6亿元。",
+            {
+                ("carbon_pilot_cum_volume", "2022-06", 5.1, "exact", False),
+                ("carbon_pilot_cum_turnover", "2022-06", 120.0, "approx", False),
+                ("carbon_pilot_cum_volume", "2021-12", 4.8, "exact", False),
+                ("carbon_pilot_cum_turnover", "2021-12", 114.0, "exact", False),
+            },
+        ),
+        # A base named by its period and its noun, without 的.
+        (
+            "6月30日全国碳市场收盘价58.24元/吨，较2021年7月16日首日收盘价51.23元/吨上涨13.7%。",
+            {
+                ("carbon_national_price", "2022-06-30", 58.24, "exact", False),
+                ("carbon_national_price", "2021-07-16", 51.23, "exact", False),
+            },
+        ),
+        # … whose noun is another series: an opening price is no close.
+        (
+            "6月30日全国碳市场收盘价58.24元/吨，比2021年7月16日首日开盘价48元/吨上涨21.3%。",
+            {("carbon_national_price", "2022-06-30", 58.24, "exact", False)},
+        ),
+        # The base of a decline's size is a decline.
+        (
+            "上半年物流业总收入5.9万亿元，同比下降1.1%，降幅较一季度的5.9%收窄4.8个百分点。",
+            {
+                ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+                ("logistics_revenue_yoy", "2022-H1", -1.1, "exact", False),
+                ("logistics_revenue_yoy", "2022-Q1", -5.9, "exact", False),
+            },
+        ),
+        # A past base after a forecast is reported, not projected.
+        (
+            "全年物流业总收入有望突破12.5万亿元，超过2021年全年的11.9万亿元。",
+            {
+                ("logistics_revenue", "2022", 12.5, "more_than", True),
+                ("logistics_revenue", "2021", 11.9, "exact", False),
+            },
+        ),
+    ],
+)
+def test_bases_in_lists_named_by_their_noun_of_declines_and_after_forecasts(text, expected):
+    assert mapped(text, title="碳市场 物流") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A change between the period and the figure: the period is a reference.
+        "上半年物流业总收入5.9万亿元，较上年同期增长4.2万亿元。",
+        "上半年物流业总收入5.9万亿元，比上年高0.3万亿元。",
+        # The size of a rise compared with a base stays positive.
+        "上半年物流业总收入同比增长1.1%，增幅较一季度的5.9%回落。",
+    ],
+)
+def test_changes_after_a_compared_period_are_no_bases(text):
+    got = mapped(text)
+    assert all(o[2] > 0 for o in got)
+    assert {o[1] for o in got} <= {"2022-H1", "2022-Q1"}
+    assert not {o for o in got if o[1] == "2022-Q1" and o[0] == "logistics_revenue"}
