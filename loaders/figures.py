@@ -367,7 +367,8 @@ def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) ->
     figure = figures[k]
     sentence = figure.sentence
     frame = "".join(FRAME_RE.findall(before)) + figure.context
-    own_subject = subject_before_alias(figure.pre, catalog)
+    # A 分别 list gave the figure its owner ("全国碳市场的累计成交额"): that is its scope.
+    own_subject = subject_before_alias(figure.given_subject or figure.pre, catalog)
     if own_subject is not None and has_subject(own_subject):
         figure.scope = own_subject
     elif k > 0 and figures[k - 1].sentence is sentence:

@@ -194,3 +194,23 @@ def shift_year(period: str, year: int) -> str:
     first_year = int(parts[0][:4])
     delta = year - first_year
     return "/".join(f"{int(p[:4]) + delta}{p[4:]}" for p in parts)
+
+
+def quarters_span(year: int, first: int, last: int) -> str:
+    """Quarters first..last of a year as one period: (2021, 1, 3) -> 2021-01/2021-09, whole
+    halves and the whole year as such (1, 2 -> 2021-H1; 1, 4 -> 2021)."""
+    if (first, last) == (1, 4):
+        return str(year)
+    if (first, last) in ((1, 2), (3, 4)):
+        return f"{year}-H{1 if first == 1 else 2}"
+    return f"{month_text(year, 3 * first - 2)}/{month_text(year, 3 * last)}"
+
+
+def quarters_of(period: str) -> list[str]:
+    """The quarters a period is made of: 2021 -> 2021-Q1 … 2021-Q4, 2021-04/2021-09 ->
+    2021-Q2, 2021-Q3; [] when it does not run from a quarter's start to a quarter's end."""
+    parsed = parse_period(period)
+    start, end = parsed.start, parsed.end
+    if start.year != end.year or start.day != 1 or start.month % 3 != 1 or end.month % 3:
+        return []
+    return [f"{start.year}-Q{q}" for q in range(start.month // 3 + 1, end.month // 3 + 1)]

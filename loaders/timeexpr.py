@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from loaders.numerals import parse_small_int
-from loaders.periods import month_end
+from loaders.periods import month_end, quarters_span
 from loaders.quantities import ascii_shadow
 
 _RANGE = r"\s*(?:-|—|–|~|至|到)\s*"
@@ -47,6 +47,8 @@ _SUFFIX = (
     r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
     r"|(?P<ytdq>前三季度|前两季度|前二季度)"
+    # "一至三季度", "一季度至四季度": a run of quarters (one span unless a list splits it).
+    r"|第?(?P<qa>[一二三四1-4])\s*(?:季度)?\s*(?:至|到|—|–|~)\s*第?(?P<qb>[一二三四1-4])\s*季度"
     r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
     r"|(?P<half>上半年|下半年)"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
@@ -203,6 +205,11 @@ def _resolve(
     if g["ytdq"]:
         y = pick(1, 9 if g["ytdq"] == "前三季度" else 6, by_start=False)
         return (f"{y}-01/{y}-09" if g["ytdq"] == "前三季度" else f"{y}-H1"), None
+    if g["qa"]:
+        first, last = _QUARTERS[g["qa"]], _QUARTERS[g["qb"]]
+        if first >= last:
+            return None, None
+        return quarters_span(pick(3 * first - 2, 3 * last, by_start=False), first, last), None
     if g["q"]:
         quarter = _QUARTERS[g["q"]]
         y = pick(3 * quarter - 2, 3 * quarter, by_start=False)
@@ -234,7 +241,7 @@ def _resolve(
 
 
 def _has_suffix(match: re.Match[str]) -> bool:
-    keys = ("m1", "m", "ytdq", "q", "half", "nm", "yend", "full", "same")
+    keys = ("m1", "m", "ytdq", "qa", "q", "half", "nm", "yend", "full", "same")
     return any(match[key] for key in keys)
 
 

@@ -1156,3 +1156,71 @@ def test_changes_after_a_compared_period_are_no_bases(text):
     assert all(o[2] > 0 for o in got)
     assert {o[1] for o in got} <= {"2022-H1", "2022-Q1"}
     assert not {o for o in got if o[1] == "2022-Q1" and o[0] == "logistics_revenue"}
+
+
+# ------------------------------------------------------------ more 分别 / 依次 lists
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # A run of quarters before as many figures lists them.
+        (
+            "分季度看，一至四季度社会物流总额同比增速依次为6.2%、5.1%、4.3%和3.9%。",
+            date(2023, 2, 27),
+            {("2022-Q1", 6.2), ("2022-Q2", 5.1), ("2022-Q3", 4.3), ("2022-Q4", 3.9)},
+        ),
+        (
+            "去年一季度至三季度社会物流总额同比分别增长6.2%、5.1%和4.3%。",
+            date(2023, 2, 27),
+            {("2022-Q1", 6.2), ("2022-Q2", 5.1), ("2022-Q3", 4.3)},
+        ),
+        # Periods described before their names ("…的 1—2 月").
+        (
+            "疫情最为严重的1—2月与逐步复工复产的3月，社会物流总额同比分别下降9.6%和3.3%。",
+            date(2020, 5, 25),
+            {("2020-01/2020-02", -9.6), ("2020-03", -3.3)},
+        ),
+    ],
+)
+def test_runs_of_quarters_and_described_periods_are_lists(text, published, expected):
+    assert {(o[1], o[2]) for o in mapped(text, published=published)} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A run of quarters over fewer figures is one span.
+        (
+            "一至三季度，社会物流总额235.0万亿元，同比增长5.2%。",
+            {("logistics_total", "2021-01/2021-09"), ("logistics_total_yoy", "2021-01/2021-09")},
+        ),
+        (
+            "一至三季度，新能源汽车产销分别完成216.6万辆和215.7万辆。",
+            {("nev_sales", "2021-01/2021-09")},
+        ),
+        # … and a first half when it is two quarters.
+        ("一至二季度社会物流总额150.0万亿元。", {("logistics_total", "2021-H1")}),
+    ],
+)
+def test_a_run_of_quarters_is_one_span_otherwise(text, expected):
+    got = mapped(text, published=date(2021, 11, 25), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:2] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至2022年底，全国碳市场与7个试点碳市场的累计成交量分别为2.30亿吨和5.62亿吨，"
+        "累计成交额分别为104.75亿元和150.8亿元。",
+        "截至2022年底，全国碳市场和7个试点碳市场的累计成交量依次为2.30亿吨和5.62亿吨；"
+        "累计成交额依次为104.75亿元和150.8亿元。",
+    ],
+)
+def test_owners_of_one_noun_after_de_own_the_next_noun_too(text):
+    assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="碳市场")} == {
+        ("carbon_national_cum_volume", "2022-12", 2.3),
+        ("carbon_pilot_cum_volume", "2022-12", 5.62),
+        ("carbon_national_cum_turnover", "2022-12", 104.75),
+        ("carbon_pilot_cum_turnover", "2022-12", 150.8),
+    }

@@ -171,3 +171,18 @@ def test_a_base_of_last_year_is_a_reference():
 )
 def test_the_end_of_a_quarter_is_its_last_month(text, period):
     assert periods(text)[0] == (period, "set")
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("一至三季度", "2021-01/2021-09"),
+        ("一季度至四季度", "2021"),
+        ("第一至第二季度", "2021-H1"),
+        ("2020年三至四季度", "2020-H2"),
+        ("二至三季度", "2021-04/2021-09"),
+    ],
+)
+def test_a_run_of_quarters_is_one_span(text, period):
+    (expr,) = find_time_expressions(text, date(2022, 2, 28))
+    assert expr.period == period
