@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from loaders.forecast_scope import is_prospective
+from loaders.mapping import has_subject
 from loaders.periods import months_earlier, parse_period, shift_year, year_to_date
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
 from loaders.respectively import respectively_periods
@@ -39,6 +40,13 @@ UNRESOLVED = "?"
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
 # "首日收盘价", "当日收于", "同日": the day named in a sentence before, spoken of again.
 DAY_ANAPHOR_RE = re.compile(r"首日|当日|当天|同日|同一天|次日")
+# "78.8 亿件——这是 4 月份全国快递业务量", "196.2 万亿元，这是前三季度社会物流总额的规模",
+# "347.6 万亿元——2022 年全国社会物流总额再创新高": a figure opening its clause, named
+# (subject and period) by the clause after it.
+NAMED_AFTER_RE = re.compile(
+    r"\s*(?:(?:——|—|--)\s*(?:这是|这一数字是|此即|即)?|[,，]\s*(?:这是|这一数字是|此即))\s*"
+)
+NAMING_CLAUSE_END_RE = re.compile(r"[,，;；:：。！？!?]")
 # Kinds of period that lie inside one year, and so may take a year named before them.
 WITHIN_A_YEAR = ("half", "quarter", "month", "ytd")
 
@@ -151,6 +159,21 @@ def figures_of_paragraph(
     return figures, (chain.period, chain.text)
 
 
+def _named_after(
+    text: str, shadow: str, quantity: Quantity, pre: str, exprs: list[TimeExpr]
+) -> tuple[str, TimeExpr | None] | None:
+    """The clause naming a figure that opens its own clause, and its period, if any."""
+    if pre.strip(' \t“”"') or not (named := NAMED_AFTER_RE.match(shadow, quantity.end)):
+        return None
+    start = named.end()
+    end_match = NAMING_CLAUSE_END_RE.search(shadow, start)
+    end = end_match.start() if end_match else len(text)
+    if not has_subject(text[start:end]):
+        return None
+    own = [e for e in exprs if start <= e.start < end and e.period and e.role != "reference"]
+    return text[start:end], own[0] if own else None
+
+
 def _figures_of_sentence(
     sentence: Sentence, number: int, published: date, chain: _Chain
 ) -> list[FoundFigure]:
@@ -216,6 +239,13 @@ def _figures_of_sentence(
             figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
             figure.year_to_date = chain.year_to_date and local is None
             figure.gap = text[previous_end : item.start] if previous_end else None
+            named = _named_after(text, shadow, item, figure.pre, exprs)
+            if named is not None:
+                figure.given_subject = named[0]
+                if named[1] is not None:
+                    figure.period, figure.period_text = named[1].period, named[1].text
+                    figure.period_carried = figure.period_from_earlier_sentence = False
+                    figure.year_to_date = False
             local = None
             figures.append(figure)
             previous_end = item.end

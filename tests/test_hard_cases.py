@@ -1224,3 +1224,42 @@ def test_owners_of_one_noun_after_de_own_the_next_noun_too(text):
         ("carbon_national_cum_turnover", "2022-12", 104.75),
         ("carbon_pilot_cum_turnover", "2022-12", 150.8),
     }
+
+
+# ------------------------------------------------------------ a figure named after it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "单月来看，102.6亿件——这是6月份全国快递业务量，同比增长5.4%。",
+            {("express_volume", "2022-06", 102.6), ("express_volume_yoy", "2022-06", 5.4)},
+        ),
+        (
+            "159.6万亿元，这是上半年全国社会物流总额的规模。",
+            {("logistics_total", "2022-H1", 159.6)},
+        ),
+        (
+            "335.2万亿元——2021年全国社会物流总额再创历史新高，比上年增长9.2%。",
+            {("logistics_total", "2021", 335.2), ("logistics_total_yoy", "2021", 9.2)},
+        ),
+    ],
+)
+def test_a_figure_opening_its_clause_is_named_by_the_clause_after_it(text, expected):
+    got = mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流 快递")
+    assert {o[:3] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A subject before the figure: the words after the dash are a comment.
+        "上半年社会物流总额159.6万亿元——这是工业品物流总额的两倍。",
+        # What the dash points at is another thing.
+        "102.6亿件——这是6月份全国铁路货运量。",
+    ],
+)
+def test_words_after_a_dash_name_no_figure_that_has_a_subject(text):
+    got = mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流 快递")
+    assert {o[:3] for o in got} <= {("logistics_total", "2022-H1", 159.6)}
