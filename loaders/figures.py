@@ -29,7 +29,6 @@ import re
 from datetime import date
 
 from loaders.catalog import Catalog
-from loaders.cleaning import TABLE_CELL_SEPARATOR
 from loaders.conflicts import one_per_series
 from loaders.figure_periods import UNRESOLVED, figures_of_paragraph
 from loaders.figure_roles import mark_roles
@@ -60,7 +59,7 @@ from loaders.subjects import (
     subject_of,
     without_periods,
 )
-from loaders.table_rows import Caption, caption_of, cell_figures, is_table_row
+from loaders.table_rows import bare_row_unit, caption_of, is_table_row, table_figures
 
 LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
@@ -148,53 +147,33 @@ def _article_figures(
     paragraph_of: list[str] = []
     carried: tuple[str | None, str] = (None, "")
     blocks = paragraphs(article.text)
+
+    def names_series(text: str) -> bool:
+        return mentions_alias(text, catalog)
+
     i = 0
     while i < len(blocks):
         offset, paragraph = blocks[i]
-        if is_table_row(paragraph):
-            caption = caption_of(blocks[i - 1][1] if i else None, published)
+        before = blocks[i - 1][1] if i else None
+        if is_table_row(paragraph) or bare_row_unit(paragraph, before):
+            caption = caption_of(before, published)
             j = i
-            while j < len(blocks) and is_table_row(blocks[j][1]):
+            while j < len(blocks) and (
+                is_table_row(blocks[j][1]) or bare_row_unit(blocks[j][1], caption.text)
+            ):
                 j += 1
-            for row_figure, row in _table_figures(blocks[i:j], caption, published, catalog):
+            for row_figure, row in table_figures(blocks[i:j], caption, published, names_series):
                 figures.append(row_figure)
                 paragraph_of.append(f"{caption.text}\n{row}")
             carried = (None, "")
             i = j
             continue
         found, carried = figures_of_paragraph(offset, paragraph, published, carried)
-        mark_respectively(found, published, lambda text: mentions_alias(text, catalog))
+        mark_respectively(found, published, names_series)
         figures += found
         paragraph_of += [paragraph] * len(found)
         i += 1
     return figures, paragraph_of
-
-
-def _table_figures(
-    rows: list[tuple[int, str]], caption: Caption, published: date, catalog: Catalog
-) -> list[tuple[FoundFigure, str]]:
-    """The figures of a run of table rows, each with its row: DOCX rows cell by cell,
-    text rows ("名称：数值") like prose dated by the caption."""
-    out: list[tuple[FoundFigure, str]] = []
-    k = 0
-    while k < len(rows):
-        if TABLE_CELL_SEPARATOR in rows[k][1]:
-            end = k
-            while end < len(rows) and TABLE_CELL_SEPARATOR in rows[end][1]:
-                end += 1
-            for figure in cell_figures(rows[k:end], caption, published):
-                out.append((figure, figure.sentence.text))
-            k = end
-            continue
-        offset, row = rows[k]
-        start = (caption.period, caption.period_text)
-        found, _ = figures_of_paragraph(offset, row, published, start, caption_dates=True)
-        mark_respectively(found, published, lambda text: mentions_alias(text, catalog))
-        for figure in found:
-            figure.context = caption.text
-            out.append((figure, row))
-        k += 1
-    return out
 
 
 def _series_period(

@@ -1263,3 +1263,42 @@ def test_a_figure_opening_its_clause_is_named_by_the_clause_after_it(text, expec
 def test_words_after_a_dash_name_no_figure_that_has_a_subject(text):
     got = mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流 快递")
     assert {o[:3] for o in got} <= {("logistics_total", "2022-H1", 159.6)}
+
+
+# ------------------------------------------------------------ more table rows
+
+
+def test_bare_numbers_under_a_caption_naming_their_unit():
+    text = (
+        "6月份物流业景气指数主要分项（%）：\n"
+        "业务总量指数：52.1\n"
+        "新订单指数：53.3\n"
+        "从业人员指数：49.2"
+    )
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_bare_numbers_without_a_unit_are_no_figures():
+    text = "6月份物流业景气指数主要分项：\n业务总量指数：52.1\n新订单指数：53.3"
+    assert mapped(text, title="物流") == set()
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["2022年4—6月物流业新订单指数", "近三个月物流业新订单指数：", "物流业新订单指数（%）"],
+)
+def test_rows_named_by_periods_are_about_what_the_caption_names(caption):
+    text = f"{caption}\n4月：47.2%\n5月：48.9%\n6月：53.3%"
+    assert mapped(text, title="物流") == {
+        ("logistics_new_orders_index", "2022-04", 47.2, "exact", False),
+        ("logistics_new_orders_index", "2022-05", 48.9, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_rows_named_by_periods_under_a_caption_of_another_index_stay_out():
+    text = "2022年4—6月中国仓储指数\n4月：47.2%\n5月：48.9%\n6月：53.3%"
+    assert mapped(text, title="物流") == set()
