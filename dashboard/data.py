@@ -15,10 +15,10 @@ import time
 import pandas as pd
 import streamlit as st
 
-from loaders.catalog import Catalog, load_catalog
+from loaders.catalog import Catalog
 from loaders.paths import database_location
 from loaders.series import latest_cards
-from loaders.services.catalog import sync_catalog
+from loaders.services import catalog as catalog_service
 from loaders.store import Store, open_store, queries
 
 # Results are keyed on data or series versions, so the TTL only bounds memory held by old
@@ -29,25 +29,26 @@ SERIES_ENTRIES = 512
 
 
 @st.cache_resource(show_spinner=False)
-def _catalog() -> Catalog:
-    return load_catalog()
-
-
-@st.cache_resource(show_spinner=False)
 def _store_for(path: str) -> Store:
     store = open_store(path)
     try:
-        # The pages list the indicators the store holds; a new store learns them here.
-        sync_catalog(store, _catalog())
+        # The store holds the catalog; a new store is seeded from data/catalog.yaml here.
+        catalog_service.ensure_catalog(store)
     except BaseException:
         store.close()
         raise
     return store
 
 
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
+def _catalog(path: str, version: int) -> Catalog:
+    return catalog_service.active_catalog(_store_for(path))
+
+
 def catalog() -> Catalog:
-    """The curated catalog the pages and the upload review use."""
-    return _catalog()
+    """The store's catalog (every entry, retired ones too) as the upload review and the 指标
+    page's editor use it; it changes with the data version."""
+    return _catalog(_path(), data_version())
 
 
 def get_store() -> Store:

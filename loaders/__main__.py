@@ -151,10 +151,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """Files, folders and zips, stored as one import job (seen in the app's 导入 page)."""
     from loaders.services import imports
 
-    catalog = load_catalogs(args.catalog)
     sources = imports.path_sources(Path(p) for p in args.files)
     with open_store(args.db) as store:
         print(f"store: {store.path}")
+        catalog = _store_catalog(store, args)
         label = f"command line: {' '.join(args.files)}"[:200]
         job_id = imports.create_job(
             store, sources, role="editor", actor=args.actor, label=label, stage=False
@@ -165,9 +165,52 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_import_run(args: argparse.Namespace) -> int:
     """Run (or resume) an import staged by the app; the app starts this in the background."""
 
-    catalog = load_catalogs(args.catalog)
     with open_store(args.db) as store:
-        return _run_import(store, args.job, catalog, args, None)
+        return _run_import(store, args.job, _store_catalog(store, args), args, None)
+
+
+def _store_catalog(store, args: argparse.Namespace):
+    """The store's catalog (seeded from data/catalog.yaml when new), with each --catalog
+    file's indicators added to it as a new catalog version (stored issues re-mapped)."""
+    from loaders.catalog import load_catalog
+    from loaders.services import catalog as catalog_service
+
+    catalog = catalog_service.ensure_catalog(store)
+    for path in args.catalog:
+        catalog = catalog.with_overlay(load_catalog(path))
+    if args.catalog and catalog != catalog_service.stored_catalog(store):
+        catalog_service.change(
+            store,
+            catalog,
+            action="import",
+            indicator=None,
+            reason=f"ingest --catalog {' '.join(args.catalog)}",
+            role="editor",
+            actor=args.actor,
+        )
+    return catalog
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """The store's catalog as YAML, or a YAML file as the store's catalog."""
+    from loaders.services import catalog as catalog_service
+
+    with open_store(args.db, read_only=args.action == "export") as store:
+        if args.action == "export":
+            if store.read_only and catalog_service.stored_catalog(store) is None:
+                raise CliError(f"{store.path} has no catalog yet; it is seeded on first write")
+            path = catalog_service.export_catalog(store, args.file)
+            print(path)
+            return 0
+        catalog_service.ensure_catalog(store)
+        change = catalog_service.import_catalog(
+            store, args.file, role="editor", actor=args.actor, reason=args.reason
+        )
+    print(
+        f"catalog version {change.version}: {change.remapped_issues} issues re-mapped, "
+        f"{change.figures_before} -> {change.figures_after} figures"
+    )
+    return 0
 
 
 def _run_import(store, job_id, catalog, args, sources) -> int:
@@ -331,6 +374,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument(*catalog_flag, **catalog_options)
     evaluate.set_defaults(handler=cmd_evaluate)
+
+    catalog = commands.add_parser(
+        "catalog", help="export the store's catalog as YAML, or import a YAML file as it"
+    )
+    catalog.add_argument("action", choices=["export", "import"])
+    catalog.add_argument("file", help="the YAML file to write or read")
+    catalog.add_argument("--db", default=None, help=db_help)
+    catalog.add_argument("--actor", default="cli", help="name written to the audit log")
+    catalog.add_argument("--reason", default="", help="why, for the catalog's history")
+    catalog.set_defaults(handler=cmd_catalog)
 
     migrate = commands.add_parser(
         "migrate-store", help="copy a store into another (a file into a team store, or back)"
