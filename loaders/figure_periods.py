@@ -47,6 +47,7 @@ NAMED_AFTER_RE = re.compile(
     r"\s*(?:(?:——|—|--)\s*(?:这是|这一数字是|此即|即)?|[,，]\s*(?:这是|这一数字是|此即))\s*"
 )
 NAMING_CLAUSE_END_RE = re.compile(r"[,，;；:：。！？!?]")
+BRACKETED_RE = re.compile(r"\(\s*(?P<inner>[^()]{1,20}?)\s*\)")
 # Kinds of period that lie inside one year, and so may take a year named before them.
 WITHIN_A_YEAR = ("half", "quarter", "month", "ytd")
 
@@ -123,8 +124,20 @@ def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[t
     ]
     events: list[tuple[int, int, object]] = [(e.start, 0, e) for e in exprs]
     events += [(q.start, 1, q) for q in quantities]
-    events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "("]
-    events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")"]
+    # "2022 年最后一个交易日（12 月 30 日）收盘价…": a parenthesis holding only a date says
+    # which day the words before it are; it dates what follows, not only itself.
+    # A date in brackets right after a figure stays an aside about that figure.
+    figure_ends = {len(shadow[: q.end].rstrip()) for q in quantities}
+    dated = {
+        (m.start(), m.end() - 1)
+        for m in BRACKETED_RE.finditer(shadow)
+        if any(e.start == m.start("inner") and e.end == m.end("inner") for e in exprs)
+        and len(shadow[: m.start()].rstrip()) not in figure_ends
+    }
+    opens = {start for start, _ in dated}
+    closes = {end for _, end in dated}
+    events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "(" and i not in opens]
+    events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")" and i not in closes]
     events += [(i, -1, "semicolon") for i, char in enumerate(shadow) if char == ";"]
     events.sort(key=lambda ev: (ev[0], ev[1]))
     return exprs, events

@@ -1302,3 +1302,28 @@ def test_rows_named_by_periods_are_about_what_the_caption_names(caption):
 def test_rows_named_by_periods_under_a_caption_of_another_index_stay_out():
     text = "2022年4—6月中国仓储指数\n4月：47.2%\n5月：48.9%\n6月：53.3%"
     assert mapped(text, title="物流") == set()
+
+
+# ------------------------------------------------------------ bracketed dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年最后一个交易日（12月30日），全国碳市场收盘价为55.00元/吨。",
+        "上半年最后一个交易日(6月30日)全国碳市场收盘价为55.00元/吨。",
+    ],
+)
+def test_a_date_in_brackets_names_the_day_the_words_before_it_mean(text):
+    got = mapped(text, published=date(2023, 3, 27), title="全国碳市场")
+    assert {o[:3] for o in got} <= {
+        ("carbon_national_price", "2022-12-30", 55.0),
+        ("carbon_national_price", "2022-06-30", 55.0),
+    }
+    assert len(got) == 1
+
+
+def test_a_date_in_brackets_after_a_figure_stays_with_that_figure():
+    text = "2022年全国碳市场累计成交量2.30亿吨（截至12月31日），收盘价55.00元/吨。"
+    got = mapped(text, published=date(2023, 3, 27), title="全国碳市场")
+    assert ("carbon_national_price", "2022-12", 55.0, "exact", False) in got
