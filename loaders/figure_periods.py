@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.forecast_scope import is_prospective
+from loaders.forecast_scope import is_forecast, is_prospective
 from loaders.mapping import has_subject
 from loaders.periods import months_earlier, parse_period, shift_year, year_to_date
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
@@ -65,6 +65,9 @@ class _Chain:
     before_year_to_date: tuple = ()  # the chain a 今年以来 of this sentence replaced
     prospective: bool = False  # named in a clause that forecasts
     before_prospective: tuple = ()  # the chain that projected period replaced
+    # The projected period names its year ("预计 2022 年…"): the clauses after a semicolon
+    # that project further ("；业务收入将达到…") are still about it.
+    prospective_year: bool = False
 
     def state(self) -> tuple:
         return (
@@ -172,6 +175,11 @@ def figures_of_paragraph(
     return figures, (chain.period, chain.text)
 
 
+def _up_to_semicolon(text: str, start: int) -> str:
+    end = min((at for at in (text.find(";", start), text.find("；", start)) if at >= 0), default=-1)
+    return text[start:] if end < 0 else text[start:end]
+
+
 def _named_after(
     text: str, shadow: str, quantity: Quantity, pre: str, exprs: list[TimeExpr]
 ) -> tuple[str, TimeExpr | None] | None:
@@ -199,15 +207,18 @@ def _figures_of_sentence(
     local: tuple[str | None, str] | None = None
     named_year: int | None = None  # the year a set period of this sentence named
     previous_end = 0
-    for _, _, item in events:
+    for at, _, item in events:
         if item == "open":
             chain.saved.append(chain.state())
         elif item == "close":
             if chain.saved:
                 chain.restore(chain.saved.pop())
         elif item == "semicolon":
-            if chain.prospective:
-                chain.restore(chain.before_prospective)  # a forecast ends at ；
+            # A forecast ends at ；, unless it named its year and the clause after
+            # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").
+            further = chain.prospective_year and is_forecast(_up_to_semicolon(text, at + 1))
+            if chain.prospective and not further:
+                chain.restore(chain.before_prospective)
         elif isinstance(item, TimeExpr):
             if item.role == "reference" or id(item) in listed:
                 continue
@@ -235,6 +246,7 @@ def _figures_of_sentence(
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
                 chain.as_of, chain.prospective = item.as_of, prospective
+                chain.prospective_year = prospective and item.explicit_year
                 if item.explicit_year and parse_period(period).kind != "multi_year":
                     named_year = parse_period(period).start.year
         else:

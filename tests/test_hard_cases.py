@@ -1327,3 +1327,16 @@ def test_a_date_in_brackets_after_a_figure_stays_with_that_figure():
     text = "2022年全国碳市场累计成交量2.30亿吨（截至12月31日），收盘价55.00元/吨。"
     got = mapped(text, published=date(2023, 3, 27), title="全国碳市场")
     assert ("carbon_national_price", "2022-12", 55.0, "exact", False) in got
+
+
+def test_a_forecast_naming_its_year_goes_on_past_a_semicolon_only_while_it_projects():
+    catalog = CATALOG.with_overlay(PLAIN)
+    projected = "中物联预计，2023年社会物流总额将超过360万亿元；物流业总收入将达到13.5万亿元。"
+    assert mapped(projected, published=date(2023, 2, 27), catalog=catalog) == {
+        ("logistics_total", "2023", 360.0, "more_than", True),
+        ("logistics_revenue", "2023", 13.5, "exact", True),
+    }
+    reported = "中物联预计，2023年社会物流总额将超过360万亿元；物流业总收入累计完成12.7万亿元。"
+    assert mapped(reported, published=date(2023, 2, 27), catalog=catalog) == {
+        ("logistics_total", "2023", 360.0, "more_than", True)
+    }
