@@ -210,6 +210,9 @@ def _series_period(
         return _index_period(period, month_before(published)), None
     if period and parse_period(period).kind == "day":
         return None, None  # a day is when news broke, not a flow's period
+    if period and len(period.rpartition("/")[2]) == len("2022-07-15"):
+        # "截至 11 月 16 日，今年以来…": a sum up to a day is no series' period; suggested.
+        return None, period
     if figure.period_text.startswith(("截至", "截止")):
         if candidate.indicator.measure == "share":
             # "截至 6 月末，5G 用户占移动电话用户的 27.3%": a share of two stocks.

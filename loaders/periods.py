@@ -180,9 +180,14 @@ def index_month(period: str) -> str:
 
 
 def year_to_date(period: str) -> str:
-    """From January to the end month of a period (今年以来 up to a date being talked about):
-    2022-07-15 -> 2022-01/2022-07, 2022-Q2 -> 2022-01/2022-06, 2022-01 -> 2022-01."""
-    end = parse_period(period).end
+    """From January to the end of a period (今年以来 up to a date being talked about):
+    2022-Q2 -> 2022-01/2022-06, 2022-01 -> 2022-01, 2022-06-30 -> 2022-01/2022-06; up to a
+    day inside its month the span ends on that day (2022-07-15 -> 2022-01-01/2022-07-15),
+    since it is no sum over whole months."""
+    parsed = parse_period(period)
+    end = parsed.end
+    if parsed.kind == "day" and end != month_end(end.year, end.month):
+        return f"{end.year}-01-01/{period}"
     if end.month == 1:
         return month_text(end.year, 1)
     return f"{month_text(end.year, 1)}/{month_text(end.year, end.month)}"

@@ -270,7 +270,8 @@ def test_year_to_date_is_not_the_cumulative_total_since_launch():
         ("carbon_national_cum_turnover", "2022-07-15", 84.92),
     }
     ytd = {u.value: u for u in unassigned}
-    assert ytd[1521.0].suggested_period == ytd[8.31].suggested_period == "2022-01/2022-07"
+    # Since January up to the day named, not up to the end of July.
+    assert ytd[1521.0].suggested_period == ytd[8.31].suggested_period == "2022-01-01/2022-07-15"
     assert ytd[1521.0].suggested_indicator is None  # not the since-launch series
 
 
@@ -1339,4 +1340,19 @@ def test_a_forecast_naming_its_year_goes_on_past_a_semicolon_only_while_it_proje
     reported = "中物联预计，2023年社会物流总额将超过360万亿元；物流业总收入累计完成12.7万亿元。"
     assert mapped(reported, published=date(2023, 2, 27), catalog=catalog) == {
         ("logistics_total", "2023", 360.0, "more_than", True)
+    }
+
+
+def test_a_flow_summed_since_january_up_to_a_day_is_suggested_not_placed():
+    catalog = CATALOG.with_overlay(PLAIN)
+    text = "截至11月16日，今年以来快递业务量已突破700亿件。"
+    observations, unassigned = run(text, published=date(2020, 11, 23), catalog=catalog)
+    assert observations == []
+    assert [(u.suggested_indicator, u.suggested_period) for u in unassigned] == [
+        ("express_volume", "2020-01-01/2020-11-16")
+    ]
+    # Up to a month's last day it is the months since January.
+    text = "截至10月31日，今年以来快递业务量累计完成643.6亿件。"
+    assert mapped(text, published=date(2020, 11, 23), catalog=catalog) == {
+        ("express_volume", "2020-01/2020-10", 643.6, "exact", False)
     }

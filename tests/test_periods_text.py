@@ -153,7 +153,8 @@ def test_explicit_years_are_told_from_bare_periods():
 def test_year_to_date_and_end_month_arithmetic():
     from loaders.periods import end_month, year_to_date
 
-    assert year_to_date("2022-07-15") == "2022-01/2022-07"
+    assert year_to_date("2022-07-15") == "2022-01-01/2022-07-15"
+    assert year_to_date("2022-06-30") == "2022-01/2022-06"
     assert year_to_date("2022-Q2") == "2022-01/2022-06"
     assert year_to_date("2022-01") == "2022-01"
     assert end_month("2021") == "2021-12"
