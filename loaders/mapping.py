@@ -245,6 +245,14 @@ def _stems_named(indicator: Indicator, subject: str) -> list[str]:
     return stems
 
 
+# "国际及港澳台" and "国际/港澳台", "单位与居民" and "单位和居民": one name, joined either way.
+JOINERS_RE = re.compile(r"[及和与、/／]")
+
+
+def _joined(text: str) -> str:
+    return JOINERS_RE.sub("/", squeeze(text))
+
+
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
     if not indicator.context:
         return 0
@@ -300,7 +308,7 @@ def choose_indicator(
             aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject, indicator)]
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
-        if any(squeeze(word) in subject + frame for word in indicator.exclude):
+        if any(_joined(word) in _joined(subject + frame) for word in indicator.exclude):
             continue
         level = _context_level(indicator, scopes)
         if level is None:
