@@ -64,6 +64,7 @@ from loaders.table_rows import bare_row_unit, caption_of, is_table_row, table_fi
 LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
+CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 
@@ -345,10 +346,14 @@ def _scopes(figure: FoundFigure, before: str, paragraph: str, article: Article) 
 
 def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) -> str:
     """Words that frame figure k for exclude words: a leading "电商物流指数中,", the
-    scope of the figure before it, a table caption, the index before an index."""
+    scope of the figure before it, a table caption, the index before an index, and what
+    the noun counted after the figure does ("1,833 家重点排放单位按时完成配额清缴")."""
     figure = figures[k]
     sentence = figure.sentence
     frame = "".join(FRAME_RE.findall(before)) + figure.context
+    if figure.post:
+        clause_end = CLAUSE_END_RE.search(sentence.text, figure.quantity.end)
+        frame += sentence.text[figure.quantity.end : clause_end.start() if clause_end else None]
     # A 分别 list gave the figure its owner ("全国碳市场的累计成交额"): that is its scope.
     own_subject = subject_before_alias(figure.given_subject or figure.pre, catalog)
     if own_subject is not None and has_subject(own_subject):

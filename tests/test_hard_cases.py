@@ -1356,3 +1356,26 @@ def test_a_flow_summed_since_january_up_to_a_day_is_suggested_not_placed():
     assert mapped(text, published=date(2020, 11, 23), catalog=catalog) == {
         ("express_volume", "2020-01/2020-10", 643.6, "exact", False)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What the counted units do after the figure says they are a part.
+        (
+            "全国碳市场纳入重点排放单位2162家，其中1,833家重点排放单位按时足额完成配额清缴。",
+            {("carbon_national_units", "2022-07", 2162.0)},
+        ),
+        (
+            "全国碳市场纳入重点排放单位2162家，共有1,500家重点排放单位参与了交易。",
+            {("carbon_national_units", "2022-07", 2162.0)},
+        ),
+        # A noun at the end of its clause is what is counted.
+        (
+            "全国碳市场共纳入2,162家重点排放单位，年覆盖二氧化碳排放量约45亿吨。",
+            {("carbon_national_units", "2022-07", 2162.0)},
+        ),
+    ],
+)
+def test_words_after_a_counted_noun_can_exclude_it(text, expected):
+    assert {o[:3] for o in mapped(text, title="全国碳市场")} == expected
