@@ -1379,3 +1379,10 @@ def test_a_flow_summed_since_january_up_to_a_day_is_suggested_not_placed():
 )
 def test_words_after_a_counted_noun_can_exclude_it(text, expected):
     assert {o[:3] for o in mapped(text, title="全国碳市场")} == expected
+
+
+def test_a_round_magnitude_forecast_after_its_source():
+    text = "普华永道预计，随着投资加快，电信行业交易总金额将在2023年重回千亿元以上。"
+    assert mapped(text, published=date(2023, 3, 1), title="电信并购") == {
+        ("telecom_ma_value", "2023", 1000.0, "more_than", True)
+    }
