@@ -128,11 +128,11 @@ def extract_figures(
             found = _map_figure(
                 figures, k, article, paragraph_of[k], header.published, catalog, mapped_before
             )
-            if isinstance(found, Observation):
-                observations.append(found)
+            if isinstance(found, list):
+                observations += found
             else:
                 unassigned.append(found)
-            mapped_before = isinstance(found, Observation)
+            mapped_before = isinstance(found, list)
     return one_per_series(observations, unassigned)
 
 
@@ -247,8 +247,9 @@ def _map_figure(
     published: date,
     catalog: Catalog,
     mapped_before: bool | None,
-) -> Observation | UnassignedFigure:
-    """Figure k as an observation of one series, or unassigned (with a best guess)."""
+) -> list[Observation] | UnassignedFigure:
+    """Figure k as observations (of one series, or of each a second name names), or
+    unassigned (with a best guess)."""
     figure = figures[k]
     figure.subject = subject_of(figures, k, article.text, catalog)
     figure.measure = _resolve_measure(figures, k)
@@ -264,26 +265,59 @@ def _map_figure(
     scopes = _scopes(figure, before, paragraph, article)
     frame = _frame(figures, k, before, catalog)
     allow_generic = _allow_generic(figures, k, catalog, mapped_before)
+    candidates: list[Candidate] = []
+    guess: Candidate | None = None
     # "这一市场 2023 年全年规模": a period inside a noun phrase does not split it.
-    subject = without_periods(figure.subject, published)
-    candidate, _reason, guess = choose_indicator(
-        q, figure.measure, subject, scopes, catalog, frame, allow_generic
-    )
-    if candidate is None and guess is None and allow_generic:
-        # "快递业务量 … 其中 2 月份业务量同比下降 10.1%": the short name of a series
-        # named before in the paragraph.
-        expanded = expand_short_name(subject, _said_before(figures, k, article), catalog)
-        if expanded is not None:
-            candidate, _reason, guess = choose_indicator(
-                q, figure.measure, expanded, scopes, catalog, frame, allow_generic
-            )
-            if candidate is not None:
-                figure.subject = expanded
-    if figure.period == UNRESOLVED or candidate is None:
+    for subject in _names_of_one_thing(without_periods(figure.subject, published)):
+        candidate, _reason, tie = choose_indicator(
+            q, figure.measure, subject, scopes, catalog, frame, allow_generic
+        )
+        if candidate is None and tie is None and allow_generic:
+            # "快递业务量 … 其中 2 月份业务量同比下降 10.1%": the short name of a series
+            # named before in the paragraph.
+            expanded = expand_short_name(subject, _said_before(figures, k, article), catalog)
+            if expanded is not None:
+                candidate, _reason, tie = choose_indicator(
+                    q, figure.measure, expanded, scopes, catalog, frame, allow_generic
+                )
+                if candidate is not None:
+                    figure.subject = expanded
+        if candidate is not None and all(c.indicator != candidate.indicator for c in candidates):
+            candidates.append(candidate)
+        guess = guess or tie
+    if figure.period == UNRESOLVED or not candidates:
         if guess is None or figure.period == UNRESOLVED:
             return _unassigned(article, figure, forecast, value_sign)
         # Two series fit equally well: the first is a guess for the reviewer.
         return _unassigned(article, figure, forecast, value_sign, guess.indicator.id, figure.period)
+    found = [_placed(article, figure, c, forecast, value_sign, published) for c in candidates]
+    placed = [o for o in found if isinstance(o, Observation)]
+    return placed or found[0]
+
+
+# "中国物流业景气指数（即业务总量指数）": one thing by two names, each naming a series.
+SAME_THING_RE = re.compile(r"[(（]\s*(?:即|也即|亦即|又称|也称|简称)\s*([^()（）]{2,20}?)\s*[)）]")
+
+
+def _names_of_one_thing(subject: str) -> list[str]:
+    """The subject, or its two names when it says the one is the other."""
+    same = SAME_THING_RE.search(subject)
+    if same is None:
+        return [subject]
+    after = subject[same.end() :]
+    return [subject[: same.start()] + after, same.group(1) + after]
+
+
+def _placed(
+    article: Article,
+    figure: FoundFigure,
+    candidate: Candidate,
+    forecast: bool,
+    value_sign: float,
+    published: date,
+) -> Observation | UnassignedFigure:
+    """The figure as an observation of the candidate's series, in its period."""
+    q = figure.quantity
     period, suggested_period = _series_period(candidate, figure, forecast, published)
     if period is None:
         # A flow without a period: no guessing, a suggestion. A sum over a span is no
@@ -305,7 +339,7 @@ def _map_figure(
     if figure.measure in ("yoy", "yoy_2y", "cagr") and value_sign < 0:
         value = -abs(value)
     return Observation(
-        **_provenance(article, sentence),
+        **_provenance(article, figure.sentence),
         indicator=candidate.indicator.id,
         period=period,
         value=round(value, 6),

@@ -1386,3 +1386,27 @@ def test_a_round_magnitude_forecast_after_its_source():
     assert mapped(text, published=date(2023, 3, 1), title="电信并购") == {
         ("telecom_ma_value", "2023", 1000.0, "more_than", True)
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "6月份，中国物流业景气指数（即业务总量指数）为52.1%。",
+        "6月份物流业景气指数(也即业务总量指数)为52.1%。",
+    ],
+)
+def test_one_thing_named_twice_is_a_figure_of_each_series_a_name_fits(text):
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流") == {
+        ("logistics_lpi", "2022-06", 52.1, "exact", False),
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+    }
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False)
+    }
+
+
+def test_a_bracket_that_names_something_else_adds_no_series():
+    text = "6月份物流业景气指数（LPI）为52.1%，其中电商物流指数（即网购物流景气）为110.2%。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流") == {
+        ("logistics_lpi", "2022-06", 52.1, "exact", False)
+    }
