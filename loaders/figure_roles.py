@@ -34,7 +34,9 @@ CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 LISTED_AFTER_RE = re.compile(r"^\s*(?:和|、|与|及|以及)\s*$")
 MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
 # "546 亿元（原为 520 亿元）": the old value named after the new one.
-FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为)\s*$")
+FORMERLY_RE = re.compile(
+    r"(?:原为|原公布为|此前公布为|此前为|修订前为|修正前为|调整前为|初值为|初步统计为|初步核算为)\s*$"
+)
 # "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period.
 BASE_BEFORE_RE = re.compile(
     r"(?:较|比|相比于?|相较于?|高于|低于|多于|少于|超过|超出|远超|不及|接近|相当于)"

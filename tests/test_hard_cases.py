@@ -1410,3 +1410,27 @@ def test_a_bracket_that_names_something_else_adds_no_series():
     assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流") == {
         ("logistics_lpi", "2022-06", 52.1, "exact", False)
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年电信行业交易总金额修正为1,036亿元（此前为1,020亿元）。",
+        "2021年电信行业交易总金额为1,036亿元（初值为1,020亿元）。",
+    ],
+)
+def test_the_old_value_named_after_the_new_one_in_other_words(text):
+    assert mapped(text, title="电信并购") == {("telecom_ma_value", "2021", 1036.0, "exact", False)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7月15日，全国碳市场碳排放配额收盘报58.24元/吨。",
+        "7月15日，全国碳市场碳排放配额以58.24元/吨收盘。",
+    ],
+)
+def test_other_ways_of_writing_a_close(text):
+    assert mapped(text, title="全国碳市场") == {
+        ("carbon_national_price", "2022-07-15", 58.24, "exact", False)
+    }
