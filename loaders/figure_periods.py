@@ -40,11 +40,11 @@ UNRESOLVED = "?"
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
 # "首日收盘价", "当日收于", "同日": the day named in a sentence before, spoken of again.
 DAY_ANAPHOR_RE = re.compile(r"首日|当日|当天|同日|同一天|次日")
-# "78.8 亿件——这是 4 月份全国快递业务量", "196.2 万亿元，这是前三季度社会物流总额的规模",
+# "78.8 亿件——这是 4 月份全国快递业务量", "196.2 万亿元，是前三季度社会物流总额的规模",
 # "347.6 万亿元——2022 年全国社会物流总额再创新高": a figure opening its clause, named
 # (subject and period) by the clause after it.
 NAMED_AFTER_RE = re.compile(
-    r"\s*(?:(?:——|—|--)\s*(?:这是|这一数字是|此即|即)?|[,，]\s*(?:这是|这一数字是|此即))\s*"
+    r"\s*(?:(?:——|—|--)\s*(?:这是|这一数字是|此即|即)?|[,，]\s*(?:这是|这一数字是|此即|是))\s*"
 )
 NAMING_CLAUSE_END_RE = re.compile(r"[,，;；:：。！？!?]")
 BRACKETED_RE = re.compile(r"\(\s*(?P<inner>[^()]{1,20}?)\s*\)")

@@ -385,7 +385,7 @@ def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) ->
     figure = figures[k]
     sentence = figure.sentence
     frame = "".join(FRAME_RE.findall(before)) + figure.context
-    if figure.post:
+    if figure.post and mentions_alias(figure.post, catalog):
         clause_end = CLAUSE_END_RE.search(sentence.text, figure.quantity.end)
         frame += sentence.text[figure.quantity.end : clause_end.start() if clause_end else None]
     # A 分别 list gave the figure its owner ("全国碳市场的累计成交额"): that is its scope.

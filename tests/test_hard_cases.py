@@ -1241,6 +1241,7 @@ def test_owners_of_one_noun_after_de_own_the_next_noun_too(text):
             "159.6万亿元，这是上半年全国社会物流总额的规模。",
             {("logistics_total", "2022-H1", 159.6)},
         ),
+        ("123.3万亿元，是1—5月全国社会物流总额。", {("logistics_total", "2022-01/2022-05", 123.3)}),
         (
             "335.2万亿元——2021年全国社会物流总额再创历史新高，比上年增长9.2%。",
             {("logistics_total", "2021", 335.2), ("logistics_total_yoy", "2021", 9.2)},
@@ -1433,4 +1434,12 @@ def test_the_old_value_named_after_the_new_one_in_other_words(text):
 def test_other_ways_of_writing_a_close(text):
     assert mapped(text, title="全国碳市场") == {
         ("carbon_national_price", "2022-07-15", 58.24, "exact", False)
+    }
+
+
+def test_a_base_followed_by_a_change_keeps_its_series():
+    text = "截至6月末，5G移动电话用户达到4.55亿户，较上年末的3.55亿户净增1亿户。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="通信") == {
+        ("connections_5g", "2022-06", 4.55, "exact", False),
+        ("connections_5g", "2021-12", 3.55, "exact", False),
     }
