@@ -101,13 +101,21 @@ def _resolve(chain: str | None, expr: TimeExpr, prospective: bool) -> str | None
     if expr.period is not None:
         return expr.period
     if expr.same_period_year is not None and chain:
+        if expr.relative_years is not None:
+            # "上年同期", "去年同期": the period talked about, a year earlier.
+            return shift_year(chain, parse_period(chain).start.year + expr.relative_years)
         return shift_year(chain, expr.same_period_year)
     return chain
 
 
 def _in_named_year(period: str | None, expr: TimeExpr, year: int | None) -> str | None:
-    """A period written without a year, in the year its sentence named before it."""
-    if period is None or year is None or expr.explicit_year or expr.same_period_year:
+    """A period written without a year, in the year its sentence named before it; one
+    written with 上年, in the year before that one."""
+    if period is None or year is None or expr.same_period_year:
+        return period
+    if expr.before_named_year:
+        return shift_year(period, year - 1)
+    if expr.explicit_year:
         return period
     if expr.months_back is not None or expr.year_from_context:
         return period

@@ -131,6 +131,12 @@ class TimeExpr:
     past_relative: bool = False
     # A bare 全年 is the year being talked about, when the text named one.
     year_from_context: bool = False
+    # 去年 / 上年 / 今年 …: how many years from the one talked about (同期 moves the
+    # period being talked about by as many years).
+    relative_years: int | None = None
+    # 上年 / 上一年 name the year before the one the sentence named ("2023 年…，比上年的
+    # 34.5%" is 2022 in an issue of 2024); 去年 is the year before the issue's.
+    before_named_year: bool = False
     # 上月 / 上个月: the month before the one being talked about (period None).
     months_back: int | None = None
     # The text names the year (2021 年, 去年, 2016—2020 年), not only a part of one.
@@ -301,6 +307,8 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 same_period_year=same_year,
                 forward_period=forward_period,
                 past_relative=match["rel"] in ("去年", "上年", "上一年", "前年"),
+                relative_years=_RELATIVE_YEARS[match["rel"]] if match["rel"] else None,
+                before_named_year=match["rel"] in ("上年", "上一年"),
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
                 explicit_year=bool(match["y1"] or match["y"] or match["rel"]),
             )

@@ -1443,3 +1443,41 @@ def test_a_base_followed_by_a_change_keeps_its_series():
         ("connections_5g", "2022-06", 4.55, "exact", False),
         ("connections_5g", "2021-12", 3.55, "exact", False),
     }
+
+
+# ------------------------------------------------------------ 上年 after a named year
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # In an issue of 2024 about 2023, 上年 is 2022: the year before the one named.
+        (
+            "2023年L2级乘用车新车渗透率达到47.3%，比上年的34.5%提高12.8个百分点。",
+            {("l2_penetration", "2023", 47.3), ("l2_penetration", "2022", 34.5)},
+        ),
+        (
+            "2023年上半年电信行业并购交易金额305亿元，较上年同期的387亿元下降21.2%。",
+            {("telecom_ma_value", "2023-H1", 305.0), ("telecom_ma_value", "2022-H1", 387.0)},
+        ),
+        (
+            "2023年上半年电信行业并购交易金额305亿元，较去年同期的387亿元下降21.2%。",
+            {("telecom_ma_value", "2023-H1", 305.0), ("telecom_ma_value", "2022-H1", 387.0)},
+        ),
+        # Without a year named, 上年 is the issue's year before.
+        (
+            "上半年L2级乘用车新车渗透率达到47.3%，比上年全年的34.5%提高12.8个百分点。",
+            {("l2_penetration", "2024-H1", 47.3), ("l2_penetration", "2023", 34.5)},
+        ),
+    ],
+)
+def test_shang_nian_is_the_year_before_the_one_the_sentence_named(text, expected):
+    got = mapped(text, published=date(2024, 8, 26), title="电信并购 智能网联")
+    assert {o[:3] for o in got} == expected
+
+
+def test_words_of_sequence_between_figures_name_nothing():
+    text = "一季度物流业总收入同比下降0.6%，此后逐季回升，带动上半年同比增长2.1%。"
+    assert ("logistics_revenue_yoy", "2023-H1", 2.1) in {
+        o[:3] for o in mapped(text, published=date(2023, 7, 31))
+    }
