@@ -5,11 +5,17 @@ last one of an earlier sentence of the same paragraph (loaders.timeexpr), else
 the one the paragraph before ended on (flagged `period_carried`: a PDF line
 ending on 。 at the margin splits a paragraph). Besides:
 - a parenthesis keeps its period to itself, "从 2019 年的 367 亿元" names the
-  period of that figure only, "上月为 46.0%" the month before the one named;
+  period of that figure only, "上月为 46.0%" the month before the one named; a date
+  alone in brackets dates the figure right before it ("55.00 元/吨（12 月 30 日）"),
+  or else what follows ("最后一个交易日（12 月 30 日）收盘价…");
 - a period without a year takes the year named earlier in its sentence
-  ("2021 年……，其中下半年实现 3.2 亿美元" is 2021-H2), the issue's otherwise;
+  ("2021 年……，其中下半年实现 3.2 亿美元" is 2021-H2), the issue's otherwise; 上年
+  after a named year is the year before it, 上年同期 the period talked about a year back;
+- a figure opening its clause and named by the clause after it ("78.8 亿件——这是
+  4 月份全国快递业务量") takes that clause's period and words;
 - a period in a clause that forecasts names the coming one ("预计下半年…"),
-  for the rest of its sentence only;
+  for the rest of its sentence only (past a semicolon while a year it named is
+  still projected);
 - a stock is dated by its own sentence only, or by the day an earlier sentence named
   when it speaks of that day again (首日, 当日): flags for loaders.figures;
 - 今年以来 / 年内累计 turn the period into the months since January for the
@@ -124,8 +130,9 @@ def _in_named_year(period: str | None, expr: TimeExpr, year: int | None) -> str 
     return shift_year(period, year)
 
 
-def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[tuple]]:
-    """Period expressions, figures and parentheses of a sentence, in text order."""
+def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[tuple], set[int]]:
+    """Period expressions, figures and parentheses of a sentence, in text order, and the
+    ids of the dates in brackets right after a figure (which date that figure)."""
     shadow = ascii_shadow(text)
     exprs = find_time_expressions(text, published)
     quantities = [
@@ -137,21 +144,26 @@ def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[t
     events += [(q.start, 1, q) for q in quantities]
     # "2022 年最后一个交易日（12 月 30 日）收盘价…": a parenthesis holding only a date says
     # which day the words before it are; it dates what follows, not only itself.
-    # A date in brackets right after a figure stays an aside about that figure.
+    # A date in brackets right after a figure ("55.00 元/吨（12 月 30 日）") is an aside
+    # dating that figure only.
     figure_ends = {len(shadow[: q.end].rstrip()) for q in quantities}
-    dated = {
-        (m.start(), m.end() - 1)
-        for m in BRACKETED_RE.finditer(shadow)
-        if any(e.start == m.start("inner") and e.end == m.end("inner") for e in exprs)
-        and len(shadow[: m.start()].rstrip()) not in figure_ends
-    }
+    dated: set[tuple[int, int]] = set()
+    dating_figure: set[int] = set()
+    for m in BRACKETED_RE.finditer(shadow):
+        inner = [e for e in exprs if e.start == m.start("inner") and e.end == m.end("inner")]
+        if not inner:
+            continue
+        if len(shadow[: m.start()].rstrip()) in figure_ends:
+            dating_figure.add(id(inner[0]))
+        else:
+            dated.add((m.start(), m.end() - 1))
     opens = {start for start, _ in dated}
     closes = {end for _, end in dated}
     events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "(" and i not in opens]
     events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")" and i not in closes]
     events += [(i, -1, "semicolon") for i, char in enumerate(shadow) if char == ";"]
     events.sort(key=lambda ev: (ev[0], ev[1]))
-    return exprs, events
+    return exprs, events, dating_figure
 
 
 def figures_of_paragraph(
@@ -208,7 +220,7 @@ def _figures_of_sentence(
 ) -> list[FoundFigure]:
     text = sentence.text
     shadow = ascii_shadow(text)
-    exprs, events = _sentence_events(text, published)
+    exprs, events, dating_figure = _sentence_events(text, published)
     figure_starts = [at for at, _, item in events if isinstance(item, Quantity)]
     listed = respectively_periods(text, exprs, published)
     figures: list[FoundFigure] = []
@@ -239,6 +251,11 @@ def _figures_of_sentence(
             prospective = is_prospective(text, item.start, item.end, figure_starts)
             period = _resolve(chain.period, item, prospective)
             period = _in_named_year(period, item, named_year)
+            if id(item) in dating_figure and figures and period is not None:
+                figure = figures[-1]
+                figure.period, figure.period_text = period, item.text
+                figure.period_carried = figure.period_from_earlier_sentence = False
+                continue
             aside = item.past_relative and chain.period and ASIDE_AFTER_RE.match(text, item.end)
             if item.months_back is not None:
                 # Unresolved, it must not fall back on any default period.

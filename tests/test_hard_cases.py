@@ -1481,3 +1481,22 @@ def test_words_of_sequence_between_figures_name_nothing():
     assert ("logistics_revenue_yoy", "2023-H1", 2.1) in {
         o[:3] for o in mapped(text, published=date(2023, 7, 31))
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2022年，全国碳市场碳排放配额收盘价为55.00元/吨（12月30日）。",
+            {("carbon_national_price", "2022-12-30", 55.0)},
+        ),
+        (
+            "2022年全国碳市场配额累计成交量2.30亿吨（截至12月31日）。",
+            {("carbon_national_cum_volume", "2022-12-31", 2.3)},
+        ),
+    ],
+)
+def test_a_date_in_brackets_right_after_a_figure_dates_that_figure(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="全国碳市场")} == (
+        expected
+    )
