@@ -49,6 +49,9 @@ DESCRIBED_RE = re.compile(
 # A run of quarters written as one ("一至四季度", "一季度至四季度"), and the names of quarters.
 QUARTER_RUN_RE = re.compile(r"(?:至|到|—|–|~)\s*第?[一二三四1-4]\s*季度")
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
+RUN_START_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年|去年|今年|上年)?\s*第?[一二三四1-4]\s*(?:季度)?\s*(?:至|到|—|–|~)"
+)
 HEAD_END_RE = re.compile(r"[,，;；。]")
 # Two things named in one word: 产销 is 产量 and 销量, in that order.
 PAIRED_COMPOUNDS = {
@@ -187,7 +190,8 @@ def _starts_with_subject(clause: str, found: tuple[list[tuple[str, str]], str]) 
     """Does a clause name something before its list of periods ("物流需求一季度、二季度…")?
     Only a clause that opens with its periods ("去年一季度和四季度交易较为活跃，分别…",
     "疫情最为严重的 1—2 月与…3 月，…分别") lends them to the 分别 clause after it."""
-    return not DESCRIBED_RE.sub("", clause.strip()).startswith(found[0][0][1])
+    clause = DESCRIBED_RE.sub("", clause.strip())
+    return not (clause.startswith(found[0][0][1]) or RUN_START_RE.match(clause))
 
 
 def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> set[int]:
@@ -235,15 +239,17 @@ def _owners(items: list[str]) -> list[str] | None:
     return [item.strip() + "的" for item in items[:-1]] + [last[: at + 1]]
 
 
-def _subject_items(items: list[str]) -> list[str]:
-    """ "业务量和新订单指数": the last head noun completes the first items;
+def _subject_items(items: list[str], names_series: Callable[[str], bool]) -> list[str]:
+    """ "业务量和新订单指数": the last head noun completes the first items (with the words
+    before it that make a series name: "全国碳市场和试点碳市场累计成交量");
     "并购交易数量和金额": the first item's stem completes bare heads; "A 与 B 的累计成交量":
     the noun after 的 completes every owner."""
     owners = _owners(items)
     if owners is not None:
         noun = items[-1][items[-1].rfind("的") + 1 :]
         return [owner + noun for owner in owners]
-    last_head = LIST_HEAD_RE.search(items[-1])
+    last = items[-1].strip()
+    last_head = LIST_HEAD_RE.search(last)
     first_head = LIST_HEAD_RE.search(items[0])
     stem = items[0][: first_head.start()] if first_head else ""
     out = []
@@ -251,9 +257,20 @@ def _subject_items(items: list[str]) -> list[str]:
         if k and stem and LIST_HEAD_RE.fullmatch(item.strip()):
             item = stem + item.strip()
         elif last_head and not LIST_HEAD_RE.search(item):
-            item += last_head.group(1)
+            item += _parallel_tail(item.strip(), last, last_head.start(), names_series)
         out.append(item)
     return out
+
+
+def _parallel_tail(item: str, last: str, head_at: int, names_series: Callable) -> str:
+    """What completes an item from the last one: the words after the word both end their
+    owner with ("全国碳市场" / "试点碳市场累计成交量" -> "累计成交量"), else the head noun."""
+    for size in range(len(item), 1, -1):
+        at = last.find(item[-size:])
+        tail = last[at + size :] if 0 <= at and at + size <= head_at else ""
+        if tail and names_series(item + tail):
+            return tail
+    return last[head_at:]
 
 
 def _compound_parts(head: str, size: int) -> list[str] | None:
@@ -325,7 +342,7 @@ def mark_respectively(
                 figure.period, figure.period_text = None, ""
             continue
         elif len(items) >= 2 and len(items) == len(group):
-            listed.bases = _subject_items(items)
+            listed.bases = _subject_items(items, names_series)
             listed.owners = _owners(items)
         elif (parts := _compound_parts(head, len(group))) is not None:
             listed.bases = parts

@@ -1500,3 +1500,30 @@ def test_a_date_in_brackets_right_after_a_figure_dates_that_figure(text, expecte
     assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="全国碳市场")} == (
         expected
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Parallel owners: the words after the word both owners end with complete the first.
+        "截至2022年底，全国碳市场和地方试点碳市场累计成交量分别为2.30亿吨和5.62亿吨。",
+        # A run of quarters opening the clause before 依次.
+        "1至4季度，社会物流总额同比增速依次为24.2%、10.7%、5.3%和4.4%。",
+    ],
+)
+def test_lists_written_without_de_or_with_a_run_before_the_clause(text):
+    got = {o[:2] for o in mapped(text, published=date(2023, 3, 27), title="碳市场 物流")}
+    assert got in (
+        {("carbon_national_cum_volume", "2022-12"), ("carbon_pilot_cum_volume", "2022-12")},
+        {("logistics_total_yoy", f"2022-Q{q}") for q in range(1, 5)},
+    )
+
+
+def test_a_single_place_before_a_market_in_a_list_stays_a_single_place():
+    text = (
+        "截至4月底，7个试点碳市场累计成交量4.06亿吨。"
+        "其中，湖北、广东碳市场累计成交量分别为1.6亿吨和1.4亿吨。"
+    )
+    assert mapped(text, published=date(2022, 5, 23), title="试点碳市场") == {
+        ("carbon_pilot_cum_volume", "2022-04", 4.06, "exact", False)
+    }
