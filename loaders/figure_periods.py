@@ -215,11 +215,49 @@ def _named_after(
     return text[start:end], own[0] if own else None
 
 
+def _date(figure: FoundFigure, period: str | None, text: str) -> None:
+    """Give a figure a period named for it alone (after it, or in brackets)."""
+    figure.period, figure.period_text = period, text
+    figure.period_carried = figure.period_from_earlier_sentence = False
+    figure.year_to_date = False
+
+
+def _new_figure(
+    item: Quantity,
+    sentence: Sentence,
+    number: int,
+    chain: _Chain,
+    local: tuple[str | None, str] | None,
+    previous_end: int,
+    exprs: list[TimeExpr],
+) -> FoundFigure:
+    """The record of a figure of sentence number `number`, dated by the chain (or by the
+    period named for it alone, `local`)."""
+    text = sentence.text
+    shadow = ascii_shadow(text)
+    clause_from = max(previous_end, clause_start(shadow, item.start, 0))
+    post_match = POST_NOUN_RE.match(shadow, item.end)
+    post = text[item.end : post_match.end()] if post_match else ""
+    period, period_text = local if local else (chain.period, chain.text)
+    figure = FoundFigure(item, sentence, period, period_text, text[clause_from : item.start], post)
+    named_before = chain.period is not None and local is None
+    figure.period_carried = named_before and chain.sentence < 0
+    figure.period_from_earlier_sentence = named_before and chain.sentence != number
+    figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
+    figure.year_to_date = chain.year_to_date and local is None
+    figure.gap = text[previous_end : item.start] if previous_end else None
+    named = _named_after(text, shadow, item, figure.pre, exprs)
+    if named is not None:
+        figure.given_subject = named[0]
+        if named[1] is not None:
+            _date(figure, named[1].period, named[1].text)
+    return figure
+
+
 def _figures_of_sentence(
     sentence: Sentence, number: int, published: date, chain: _Chain
 ) -> list[FoundFigure]:
     text = sentence.text
-    shadow = ascii_shadow(text)
     exprs, events, dating_figure = _sentence_events(text, published)
     figure_starts = [at for at, _, item in events if isinstance(item, Quantity)]
     listed = respectively_periods(text, exprs, published)
@@ -252,9 +290,7 @@ def _figures_of_sentence(
             period = _resolve(chain.period, item, prospective)
             period = _in_named_year(period, item, named_year)
             if id(item) in dating_figure and figures and period is not None:
-                figure = figures[-1]
-                figure.period, figure.period_text = period, item.text
-                figure.period_carried = figure.period_from_earlier_sentence = False
+                _date(figures[-1], period, item.text)
                 continue
             aside = item.past_relative and chain.period and ASIDE_AFTER_RE.match(text, item.end)
             if item.months_back is not None:
@@ -276,27 +312,7 @@ def _figures_of_sentence(
                     named_year = parse_period(period).start.year
         else:
             assert isinstance(item, Quantity)
-            clause_from = max(previous_end, clause_start(shadow, item.start, 0))
-            post_match = POST_NOUN_RE.match(shadow, item.end)
-            post = text[item.end : post_match.end()] if post_match else ""
-            period, period_text = local if local else (chain.period, chain.text)
-            figure = FoundFigure(
-                item, sentence, period, period_text, text[clause_from : item.start], post
-            )
-            named_before = chain.period is not None and local is None
-            figure.period_carried = named_before and chain.sentence < 0
-            figure.period_from_earlier_sentence = named_before and chain.sentence != number
-            figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
-            figure.year_to_date = chain.year_to_date and local is None
-            figure.gap = text[previous_end : item.start] if previous_end else None
-            named = _named_after(text, shadow, item, figure.pre, exprs)
-            if named is not None:
-                figure.given_subject = named[0]
-                if named[1] is not None:
-                    figure.period, figure.period_text = named[1].period, named[1].text
-                    figure.period_carried = figure.period_from_earlier_sentence = False
-                    figure.year_to_date = False
+            figures.append(_new_figure(item, sentence, number, chain, local, previous_end, exprs))
             local = None
-            figures.append(figure)
             previous_end = item.end
     return figures

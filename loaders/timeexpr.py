@@ -156,6 +156,21 @@ def _latest_year(published: date, first: date | None, last: date, by_start: bool
     return published.year if probe <= published else published.year - 1
 
 
+def _day(year: int | None, month: int, day: int, published: date) -> str | None:
+    """A day, in the year named or else the latest such day not after the issue."""
+    if year is None:
+        try:
+            probe = date(published.year, month, day)
+        except ValueError:
+            return None
+        year = published.year if probe <= published else published.year - 1
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
+
+
 def _resolve(
     match: re.Match[str], published: date, forward: bool = False
 ) -> tuple[str | None, int | None]:
@@ -193,19 +208,7 @@ def _resolve(
         if not 1 <= month <= 12:
             return None, None
         if g["d"]:
-            day = int(g["d"])
-            y = year if explicit else None
-            if y is None:
-                try:
-                    probe = date(published.year, month, day)
-                except ValueError:
-                    return None, None
-                y = published.year if probe <= published else published.year - 1
-            try:
-                date(y, month, day)
-            except ValueError:
-                return None, None
-            return f"{y}-{month:02d}-{day:02d}", None
+            return _day(year, month, int(g["d"]), published), None
         y = pick(month, month, by_start=True)
         return f"{y}-{month:02d}", None
     if g["ytdq"]:
