@@ -233,3 +233,23 @@ def coverage() -> pd.DataFrame:
 
 def audit_log() -> pd.DataFrame:
     return _audit_log(_path(), data_version())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _catalog_history(path: str, version: int) -> pd.DataFrame:
+    return queries.catalog_history(_store_for(path))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _unassigned_all(path: str, version: int) -> pd.DataFrame:
+    return queries.unassigned_all(_store_for(path))
+
+
+def catalog_history() -> pd.DataFrame:
+    """The catalog's versions, newest first (who, when, what, why)."""
+    return _catalog_history(_path(), data_version())
+
+
+def unassigned_all() -> pd.DataFrame:
+    """Every issue's unassigned figures, newest issue first: the editors' work queue."""
+    return _unassigned_all(_path(), data_version())

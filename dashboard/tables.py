@@ -14,6 +14,7 @@ from dashboard.formatting import (
 )
 from loaders.missing import is_missing
 from loaders.periods import kind_label
+from loaders.subjects import subject_group
 
 # The CSV a user downloads from the Trends page: these columns, in this order.
 CSV_COLUMNS = (
@@ -200,3 +201,132 @@ def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
             "类别": coverage["category"],
         }
     )
+
+
+CATALOG_ACTIONS_ZH = {
+    "seed": "初始目录",
+    "ingest": "随导入更新",
+    "add": "新增",
+    "edit": "修改",
+    "retire": "停用",
+    "restore": "恢复",
+    "import": "导入目录文件",
+    "undo": "撤销",
+}
+
+
+def catalog_history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """queries.catalog_history rows as the 修改记录 list shows them."""
+    return pd.DataFrame(
+        {
+            "版本": history["version"].astype(int),
+            "时间": [
+                "" if is_missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+                for value in history["created_at"]
+            ],
+            "操作": [CATALOG_ACTIONS_ZH.get(action, action) for action in history["action"]],
+            "指标": ["" if is_missing(value) else value for value in history["indicator"]],
+            "操作人": history["actor"],
+            "原因": ["" if is_missing(value) else value for value in history["reason"]],
+        }
+    )
+
+
+NO_SUBJECT = "（未识别所指）"
+
+
+def _subject_keys(unassigned: pd.DataFrame) -> list[str]:
+    return [
+        subject_group("" if is_missing(subject) else str(subject), pd.Timestamp(published).date())
+        or NO_SUBJECT
+        for subject, published in zip(unassigned["subject"], unassigned["published"], strict=True)
+    ]
+
+
+def queue_subjects(unassigned: pd.DataFrame) -> pd.DataFrame:
+    """queries.unassigned_all rows grouped by what they are about, most figures first."""
+    columns = ["所指", "数字个数", "期刊数", "单位", "最新期刊"]
+    if unassigned.empty:
+        return pd.DataFrame(columns=columns)
+    frame = unassigned.assign(_subject=_subject_keys(unassigned))
+    groups = []
+    for subject, rows in frame.groupby("_subject", sort=False):
+        units = [str(u) for u in dict.fromkeys(rows["unit"]) if not is_missing(u)]
+        groups.append(
+            {
+                "所指": subject,
+                "数字个数": len(rows),
+                "期刊数": rows["issue_key"].nunique(),
+                "单位": "、".join(units),
+                "最新期刊": rows["issue_label"].iloc[0],
+            }
+        )
+    grouped = pd.DataFrame(groups, columns=columns)
+    return grouped.sort_values("数字个数", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def queue_figures(unassigned: pd.DataFrame, subject: str) -> pd.DataFrame:
+    """The queue's figures about one subject (as queue_subjects names it), newest first,
+    with issue_key and seq kept for the assignment."""
+    rows = unassigned[[key == subject for key in _subject_keys(unassigned)]]
+    return pd.DataFrame(
+        {
+            "期刊": rows["issue_label"],
+            "数值": [
+                format_value(row.value, row.unit, row.qualifier, row.value_high)
+                for row in rows.itertuples(index=False)
+            ],
+            "期间": [
+                "" if is_missing(period) else period_label(period) for period in rows["period"]
+            ],
+            "建议指标": ["" if is_missing(v) else v for v in rows["suggested_indicator"]],
+            "数字原文": rows["figure_text"],
+            "原文": rows["quote"],
+            "issue_key": rows["issue_key"],
+            "seq": rows["seq"].astype(int),
+            "period": [
+                "" if is_missing(p) else p for p in rows["suggested_period"].fillna(rows["period"])
+            ],
+            "unit": rows["unit"],
+        }
+    ).reset_index(drop=True)
+
+
+def preview_table(rows: pd.DataFrame, unit: str, with_owner: bool = False) -> pd.DataFrame:
+    """Figures of a catalog preview (loaders.services.remap.Preview) as a list to read."""
+    columns = ["期刊", "期间", "数值", "数字原文", "原文"] + (["原指标"] if with_owner else [])
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=columns)
+    table = pd.DataFrame(
+        {
+            "期刊": rows["issue_label"],
+            "期间": [
+                period_label(p) + ("（预测）" if f else "")
+                for p, f in zip(rows["period"], rows["forecast"], strict=True)
+            ],
+            "数值": [format_value(value, unit) for value in rows["value"]],
+            "数字原文": rows["figure_text"],
+            "原文": rows["quote"],
+        }
+    )
+    if with_owner:
+        table["原指标"] = rows["from"].fillna("")
+    return table.reset_index(drop=True)
+
+
+def preview_conflicts_table(conflicts: pd.DataFrame) -> pd.DataFrame:
+    """Figures a catalog preview leaves for review (suggested for the indicator, unplaced)."""
+    columns = ["期刊", "数值", "期间", "所指", "原文"]
+    if conflicts is None or conflicts.empty:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(
+        {
+            "期刊": conflicts["issue_label"],
+            "数值": [
+                format_value(row.value, row.unit) for row in conflicts.itertuples(index=False)
+            ],
+            "期间": ["" if is_missing(p) else period_label(p) for p in conflicts["period"]],
+            "所指": conflicts["subject"],
+            "原文": conflicts["quote"],
+        }
+    ).reset_index(drop=True)

@@ -12,6 +12,7 @@ from datetime import date
 
 from loaders.catalog import Catalog
 from loaders.mapping import (
+    FUNCTION_WORDS,
     catalog_names,
     has_subject,
     mentions_alias,
@@ -200,3 +201,22 @@ def expand_short_name(subject: str, said_before: str, catalog: Catalog) -> str |
         return None
     _, _, alias, tail = best
     return text.replace(tail, alias, 1)
+
+
+# "全国快递业务量" and "快递业务量" are one subject to an editor sorting figures.
+_NATIONWIDE_RE = re.compile(r"^(?:全国|我国|全省|全市)")
+_LEADING_FILLER_RE = re.compile(r"^(?:[\s,，;；:：、的和与及并而]|其中|同时|此外|另外|如)+")
+_TRAILING_FUNCTION_WORDS_RE = re.compile(f"(?:{FUNCTION_WORDS.pattern})+$")
+
+
+def subject_group(subject: str, published: date) -> str:
+    """The words of a subject that say what it is, for grouping figures no series claimed:
+    periods, doers, how-and-when words and "全国" taken out ("10月份快递业务量为" and
+    "全国快递服务企业业务量累计完成" are both 快递业务量). "" when nothing is left."""
+    text = (subject or "").strip()
+    if ":" in text and text.split(":", 1)[0].isascii():  # "carbon_volume: 成交量" (a hint)
+        text = text.split(":", 1)[1]
+    core = plain_name(without_periods(text, published))
+    # How-and-when words only at the ends: inside a name they are its own (中国, 年度).
+    core = _NATIONWIDE_RE.sub("", _LEADING_FILLER_RE.sub("", core))
+    return _TRAILING_FUNCTION_WORDS_RE.sub("", core)

@@ -31,7 +31,7 @@ VOCABULARY = {
     "loaders.qualifiers",
     "loaders.units",
 }
-CATALOG = {"loaders.catalog"}
+CATALOG = {"loaders.catalog", "loaders.catalog_form"}
 EXTRACTION = {
     "loaders.cleaning",
     "loaders.conflicts",

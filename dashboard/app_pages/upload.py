@@ -161,7 +161,7 @@ unit_options = list(
     )
 )
 indicator_column = st.column_config.SelectboxColumn(
-    "指标 indicator", options=indicator_ids, help="目录中的指标 id（data/catalog.yaml）"
+    "指标 indicator", options=indicator_ids, help="库中目录的指标 id（在「指标」页新增或修改）"
 )
 common_config = {
     "include": st.column_config.CheckboxColumn("写入 include", default=False),

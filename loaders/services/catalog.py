@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from loaders.catalog import Catalog, dump_catalog, load_catalog, parse_catalog
+from loaders.catalog_form import draft_catalog
 from loaders.paths import CATALOG_PATH
 from loaders.services.permissions import require_editor
+from loaders.services.remap import Preview, preview, remap_all
 from loaders.store import Store, StoreError, queries, writes
 
 SEED_ACTOR = "data/catalog.yaml"
@@ -108,8 +111,6 @@ def change(
 ) -> CatalogChange:
     """Make catalog the store's catalog (a new version) and, with remap, re-map every
     stored issue under it, all in one transaction; editors only."""
-    from loaders.services.remap import remap_all
-
     require_editor(role)
 
     def apply(cur) -> CatalogChange:
@@ -172,6 +173,40 @@ def set_retired(
         role=role,
         actor=actor,
         remap=False,
+    )
+
+
+def preview_indicator(
+    store: Store, values: dict[str, Any], *, editing: str | None = None
+) -> Preview:
+    """What saving the form's indicator would do across every stored issue (the figures
+    that would join it, those it would take from another series or lose, and those left to
+    review); nothing is written. IndicatorFormError names the fields a bad form gets wrong."""
+    catalog, indicator = draft_catalog(active_catalog(store), values, editing=editing)
+    return preview(store, catalog, indicator.id)
+
+
+def save_indicator(
+    store: Store,
+    values: dict[str, Any],
+    *,
+    editing: str | None = None,
+    reason: str = "",
+    role: str,
+    actor: str,
+) -> CatalogChange:
+    """Add the form's indicator (or replace `editing` with it) as a new catalog version and
+    re-map every stored issue, in one transaction; editors only."""
+    require_editor(role)
+    catalog, indicator = draft_catalog(active_catalog(store), values, editing=editing)
+    return change(
+        store,
+        catalog,
+        action="edit" if editing else "add",
+        indicator=indicator.id,
+        reason=reason,
+        role=role,
+        actor=actor,
     )
 
 

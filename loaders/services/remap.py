@@ -157,8 +157,9 @@ def preview(store: Store, catalog: Catalog, indicator_id: str) -> Preview:
         joins=framed(join_rows, True),
         taken=framed(taken_rows, True),
         leaves=framed(leave_rows, False),
-        conflicts=conflicts[
-            ["issue_key", "period", "value", "unit", "figure_text", "subject", "quote"]
+        conflicts=conflicts.assign(issue_label=conflicts["issue_key"].map(labels))[
+            ["issue_key", "issue_label", "period", "value", "unit", "figure_text", "subject"]
+            + ["quote"]
         ]
         if not conflicts.empty
         else pd.DataFrame(),
