@@ -33,10 +33,17 @@ ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 LISTED_AFTER_RE = re.compile(r"^\s*(?:和|、|与|及|以及)\s*$")
 MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
-# "546 亿元（原为 520 亿元）": the old value named after the new one.
-FORMERLY_RE = re.compile(
-    r"(?:原为|原公布为|此前公布为|此前为|修订前为|修正前为|调整前为|初值为|初步统计为|初步核算为)\s*$"
+# "此前公布为 520 亿元，现修正为 546 亿元": the new value in the clause after the old one.
+REVISED_NEXT_RE = re.compile(
+    r"^\s*[,，]?\s*(?:现|后|最终|经)?\s*(?:修订|修正|下修|上修|调整|上调|下调|更正|修改|核实|核定)"
+    r"(?:后)?\s*(?:为|至|到)\s*$"
 )
+OPEN_BRACKET_RE = re.compile(r"^\s*[(（]")
+# "546 亿元（原为 520 亿元）": the old value named after the new one.
+FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为|修正前为|调整前为)\s*$")
+# "1,036 亿元（此前为 1,020 亿元）", "初步核算为 11.9 万亿元，最终核实为 12.0 万亿元": a first
+# estimate is an old value only next to the value that replaced it.
+PRELIMINARY_RE = re.compile(r"(?:此前为|初值为|初步统计为|初步核算为|初步测算为)\s*$")
 # "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period.
 BASE_BEFORE_RE = re.compile(
     r"(?:较|比|相比于?|相较于?|高于|低于|多于|少于|超过|超出|远超|不及|接近|相当于)"
@@ -95,6 +102,12 @@ def mark_roles(figures: list[FoundFigure]) -> None:
             continue  # the new value of a revision marked with the old one
         following = figures[k + 1] if k + 1 < len(figures) else None
         same_sentence = following is not None and following.sentence is figure.sentence
+        revised_next = same_sentence and bool(REVISED_NEXT_RE.match(following.gap or ""))
+        aside_after_new = (
+            k > 0
+            and figures[k - 1].sentence is figure.sentence
+            and (OPEN_BRACKET_RE.search(figure.gap or ""))
+        )
         if (
             same_sentence
             and REVISED_FROM_RE.search(figure.pre)
@@ -102,8 +115,12 @@ def mark_roles(figures: list[FoundFigure]) -> None:
         ):
             figure.role = "superseded"
             following.role = "revised"
-        elif FORMERLY_RE.search(figure.pre):
+        elif FORMERLY_RE.search(figure.pre) or (
+            PRELIMINARY_RE.search(figure.pre) and (revised_next or aside_after_new)
+        ):
             figure.role = "superseded"
+            if revised_next:
+                following.role = "revised"  # "此前公布为 520 亿元，现修正为 546 亿元"
         elif _is_threshold(figure, following):
             figure.role = "threshold"
             if _in_its_clause(figure, following):

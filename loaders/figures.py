@@ -132,7 +132,9 @@ def extract_figures(
                 observations += found
             else:
                 unassigned.append(found)
-            mapped_before = isinstance(found, list)
+            # An old value set aside by a revision says nothing about whether its words
+            # name a series ("此前公布为 520 亿元，现修正为 546 亿元").
+            mapped_before = None if figures[k].role == "superseded" else isinstance(found, list)
     return one_per_series(observations, unassigned)
 
 

@@ -1527,3 +1527,27 @@ def test_a_single_place_before_a_market_in_a_list_stays_a_single_place():
     assert mapped(text, published=date(2022, 5, 23), title="试点碳市场") == {
         ("carbon_pilot_cum_volume", "2022-04", 4.06, "exact", False)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2022年上半年电信行业交易总金额此前公布为520亿元，现修正为546亿元。",
+            {("telecom_ma_value", "2022-H1", 546.0)},
+        ),
+        (
+            "2021年物流业总收入初步核算为11.9万亿元，最终核实为12.0万亿元。",
+            {("logistics_revenue", "2021", 12.0)},
+        ),
+        # A first estimate with nothing replacing it is the statement.
+        (
+            "2021年物流业总收入初步核算为11.9万亿元，同比增长15.1%。",
+            {("logistics_revenue", "2021", 11.9), ("logistics_revenue_yoy", "2021", 15.1)},
+        ),
+    ],
+)
+def test_an_old_value_then_the_new_one_in_the_next_clause(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="电信并购")} == (
+        expected
+    )
