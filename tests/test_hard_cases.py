@@ -1551,3 +1551,10 @@ def test_an_old_value_then_the_new_one_in_the_next_clause(text, expected):
     assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="电信并购")} == (
         expected
     )
+
+
+def test_an_as_of_date_between_a_milestone_and_its_value_names_no_subject():
+    text = "全国碳市场累计成交额首次跨越100亿元关口，截至12月22日达到101.21亿元。"
+    assert mapped(text, published=date(2023, 1, 9), title="全国碳市场") == {
+        ("carbon_national_cum_turnover", "2022-12-22", 101.21, "exact", False)
+    }
