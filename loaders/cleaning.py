@@ -196,9 +196,9 @@ def _page_furniture(lines: list[str]) -> set[int]:
     }
 
     def key(line: str) -> str:
-        # Rows of a table look alike by design ("6 月：51.4%", "7 月：50.6%"): only the
+        # Rows of a table look alike by design ("6 月：51.4%", "6 月 | 51.4%"): only the
         # same row twice may be a running line, not rows differing in their numbers.
-        if is_text_row_line(line):
+        if is_text_row_line(line) or TABLE_CELL_SEPARATOR in line:
             return line.replace(" ", "")
         return re.sub(r"\d+", "#", line.replace(" ", ""))
 
