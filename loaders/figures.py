@@ -62,6 +62,11 @@ from loaders.subjects import (
 from loaders.table_rows import bare_row_unit, caption_of, is_table_row, table_figures
 
 LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
+# "回升 2.8 个百分点至 53.5%": the figure after 至 is where the change ended.
+REACHED_RE = re.compile(
+    r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
+)
+COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
@@ -89,6 +94,11 @@ def _resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
         # unless it names a measure of its own ("较 7 月 16 日首日开盘价 48 元/吨").
         own = measure_of(figure.base_noun, figure.quantity) if figure.base_noun else None
         return own or figures[figure.subject_from].measure
+    if k > 0 and figures[k - 1].measure in ("pp", "change") and REACHED_RE.match(figure.gap or ""):
+        # "较上月回升 2.8 个百分点至 53.5%": the level reached, measured by the noun the
+        # change was of, not by the comparison.
+        noun = COMPARED_TAIL_RE.sub("", figures[k - 1].given_subject or figures[k - 1].pre)
+        return measure_of(noun, figure.quantity)
     measure_text = figure.given_subject if figure.given_subject else figure.pre
     measure = measure_of(measure_text, figure.quantity)
     if measure is None and figure.subject_from is not None:

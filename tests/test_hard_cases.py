@@ -1558,3 +1558,27 @@ def test_an_as_of_date_between_a_milestone_and_its_value_names_no_subject():
     assert mapped(text, published=date(2023, 1, 9), title="全国碳市场") == {
         ("carbon_national_cum_turnover", "2022-12-22", 101.21, "exact", False)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "8月份，中国物流业景气指数较上月回升2.8个百分点至53.5%。",
+            {("logistics_lpi", "2023-08", 53.5)},
+        ),
+        (
+            "8月份，业务总量指数比上月下降1.5个百分点，降至49.0%。",
+            {("logistics_business_index", "2023-08", 49.0)},
+        ),
+        (
+            "2022年，新能源汽车市场占有率比上年提高12.2个百分点至25.6%。",
+            {("nev_share", "2022", 25.6)},
+        ),
+    ],
+)
+def test_the_level_a_change_reached_is_measured_by_its_noun(text, expected):
+    got = mapped(
+        text, published=date(2023, 9, 25), catalog=CATALOG.with_overlay(PLAIN), title="物流"
+    )
+    assert {o[:3] for o in got} == expected
