@@ -222,11 +222,13 @@ def _bare_generic(alias: str, subject: str, indicator: Indicator) -> bool:
 # growth) only says that the months named are summed.
 DOERS_RE = re.compile(r"服务企业|全行业|行业|企业")
 SUMMED_RE = re.compile(r"累计")
+# A verb of doing inside a name: "物流业实现总收入", "快递服务企业共完成业务量".
+DOING_RE = re.compile(r"(?:共|合计)?(?:实现|完成)")
 
 
 def plain_name(text: str, summed: bool = True) -> str:
-    """A name without the words a series name often leaves out (see DOERS_RE)."""
-    text = DOERS_RE.sub("", squeeze(text))
+    """A name without the words a series name often leaves out (see DOERS_RE, DOING_RE)."""
+    text = DOING_RE.sub("", DOERS_RE.sub("", squeeze(text)))
     return SUMMED_RE.sub("", text) if summed else text
 
 

@@ -33,7 +33,7 @@ RESPECTIVELY_RE = re.compile(r"(?:分别|依次)[^,，;；:：。、\d]{0,8}$")
 RESPECTIVELY_WORD_RE = re.compile(r"分别|依次")
 LIST_SPLIT_RE = re.compile(r"以及|和|、|与|及|,|，")
 LIST_HEAD_RE = re.compile(
-    r"(指数|总额|总收入|收入|成交量|成交额|成交金额|金额|规模|增速|渗透率|数量|笔数|总量)$"
+    r"(指数|总额|总收入|收入|成交量|成交额|成交金额|金额|规模|增速|渗透率|数量|笔数|总量|产量|销量)$"
 )
 # Text between figures of one 分别 list.
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
@@ -278,9 +278,11 @@ def _compound_parts(head: str, size: int) -> list[str] | None:
     if size != 2:
         return None
     for word, parts in PAIRED_COMPOUNDS.items():
-        at = head.rfind(word)
-        if at >= 0:
-            return [head[:at] + part + head[at + len(word) :] for part in parts]
+        # "产销", also written apart: "产、销", "产和销".
+        found = list(re.finditer(rf"{word[0]}[、和与及/]?{word[1:]}", head))
+        if found:
+            at, end = found[-1].span()
+            return [head[:at] + part + head[end:] for part in parts]
     return None
 
 
@@ -341,11 +343,11 @@ def mark_respectively(
             for figure in group:
                 figure.period, figure.period_text = None, ""
             continue
+        elif (parts := _compound_parts(head, len(group))) is not None:
+            listed.bases = parts
         elif len(items) >= 2 and len(items) == len(group):
             listed.bases = _subject_items(items, names_series)
             listed.owners = _owners(items)
-        elif (parts := _compound_parts(head, len(group))) is not None:
-            listed.bases = parts
         elif shared and len(items) <= 1:
             # "…分别达到 a 和 b，同比分别增长 c 和 d": the list before speaks here too;
             # its subjects complete a head that is only a measure (规模, 同比), not one

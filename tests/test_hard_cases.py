@@ -1582,3 +1582,31 @@ def test_the_level_a_change_reached_is_measured_by_its_noun(text, expected):
         text, published=date(2023, 9, 25), catalog=CATALOG.with_overlay(PLAIN), title="物流"
     )
     assert {o[:3] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb of doing inside a name.
+        (
+            "前三季度，物流业实现总收入9.6万亿元，同比增长3.9%。",
+            {
+                ("logistics_revenue", "2023-01/2023-09"),
+                ("logistics_revenue_yoy", "2023-01/2023-09"),
+            },
+        ),
+        (
+            "1—8月，全国快递服务企业共完成业务量812.1亿件，同比增长17.0%。",
+            {("express_volume", "2023-01/2023-08"), ("express_volume_yoy", "2023-01/2023-08")},
+        ),
+        # A compound written apart, and two nouns sharing what comes before the first.
+        ("8月份，新能源汽车产、销分别完成87.2万辆和84.6万辆。", {("nev_sales", "2023-08")}),
+        (
+            "8月份，新能源汽车产量和销量分别为87.2万辆和84.6万辆，同比分别增长19.1%和27.0%。",
+            {("nev_sales", "2023-08"), ("nev_sales_yoy", "2023-08")},
+        ),
+    ],
+)
+def test_names_broken_by_a_verb_or_a_list(text, expected):
+    got = mapped(text, published=date(2023, 10, 30), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:2] for o in got} == expected
