@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from dashboard.markup import plain_markdown
+
 Role = Literal["editor", "viewer"]
 AuthMode = Literal["local", "oidc", "password"]
 
@@ -118,7 +120,7 @@ def render_login() -> None:
             st.button("登录 Log in", on_click=st.login, key="auth_login")
             return
         if email not in editor_emails():
-            st.warning(f"{email} 不在编辑名单中，只能查看。")
+            st.warning(f"{plain_markdown(email)} 不在编辑名单中，只能查看。")
         st.button("退出 Log out", on_click=st.logout, key="auth_logout")
         return
     if current_role() == "editor":
