@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role
+from loaders.csv_safety import csv_bytes
 from loaders.services.ingest import retract
 
 _FLASH_KEY = "issue_admin_flash"
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """The table as our CSV (loaders.csv_safety: BOM, formula cells escaped). The grids' own
+    download is switched off (client.disableDataExport): it writes cells raw."""
+    st.download_button(
+        "下载 CSV",
+        csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def render_issue_admin(issue_key: str | None) -> None:
@@ -34,16 +50,15 @@ def render_issue_admin(issue_key: str | None) -> None:
                     st.rerun()
                 st.warning(f"{issue_key} 不存在（可能已被撤回）")
         st.markdown("**审计日志 Audit log**")
-        st.dataframe(
-            data.audit_log().rename(
-                columns={
-                    "at": "时间 (UTC)",
-                    "action": "操作",
-                    "actor": "操作人",
-                    "issue_key": "期号",
-                    "sha256": "文件哈希",
-                    "detail": "详情",
-                }
-            ),
-            hide_index=True,
+        log = data.audit_log().rename(
+            columns={
+                "at": "时间 (UTC)",
+                "action": "操作",
+                "actor": "操作人",
+                "issue_key": "期号",
+                "sha256": "文件哈希",
+                "detail": "详情",
+            }
         )
+        st.dataframe(log, hide_index=True)
+        csv_download(log, "audit_log.csv", key="audit_log_csv")

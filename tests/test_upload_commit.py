@@ -318,3 +318,42 @@ def test_names_follow_the_indicator_and_blanks_are_not_stale():
     assert refresh_names(pd.DataFrame({"indicator": ["nope"], "name_zh": [""]}), CATALOG)[
         "name_zh"
     ].tolist() == ["（未知指标）"]
+
+
+def test_an_edited_title_that_looks_like_a_formula_is_a_review_problem():
+    extraction = read_upload(json_2021_15(), "2021-15.json", CATALOG)
+    header = {**extraction.issue.model_dump(), "title": '=HYPERLINK("http://evil.example","x")'}
+    review = rebuild_extraction(
+        extraction,
+        header,
+        figures_frame(extraction, CATALOG),
+        unassigned_frame(extraction),
+        CATALOG,
+    )
+    assert not review.ok
+    assert review.errors == ['期刊标题 以 "=" 开头，可能是电子表格公式（如 =HYPERLINK(...)）']
+
+
+def test_a_forged_edit_of_a_read_only_quote_is_a_review_problem():
+    """The quote column is disabled on the page, but widget state can be forged."""
+    extraction = read_upload(json_2021_15(), "2021-15.json", CATALOG)
+    figures = figures_frame(extraction, CATALOG)
+    figures.loc[2, "quote"] = "=cmd|' /C calc'!A0"
+    review = rebuild_extraction(
+        extraction, extraction.issue.model_dump(), figures, unassigned_frame(extraction), CATALOG
+    )
+    assert review.errors == [
+        '第 2 个数字的原文 以 "=" 开头，可能是电子表格公式（如 =HYPERLINK(...)）'
+    ]
+
+
+def test_the_store_refuses_formula_text_whatever_the_caller(tmp_path):
+    """ingest() checks again: the CLI and any other caller go through it."""
+    issue = issue_2021_15()
+    first = issue.observations[0].model_copy(update={"unit": "+亿元"})
+    issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
+    with open_store(tmp_path / "s.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises(StoreError, match='第 1 个数字的单位 以 "\\+" 开头'):
+            commit_upload(store, issue, CATALOG, role="editor", actor="e")
+        assert snapshot(store, tmp_path / "after") == before

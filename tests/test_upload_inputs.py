@@ -23,14 +23,19 @@ from loaders.services.review import (
     rebuild_extraction,
     unassigned_frame,
 )
-from loaders.store import Store, open_store, queries
+from loaders.store import Store, StoreError, open_store, queries
 from tests.conftest import CATALOG
 
 DATA = Path(__file__).parent / "data" / "upload"
 
 
 class Refused(Exception):
-    """The upload path stopped before writing; str() is what the page shows."""
+    """The upload path stopped before writing; str() is what the page shows, stage is where
+    ("read": the file itself, named in the message; "review": rows and fields)."""
+
+    def __init__(self, message: str, stage: str):
+        super().__init__(message)
+        self.stage = stage
 
 
 def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
@@ -38,7 +43,7 @@ def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
     try:
         extraction = read_upload(data, filename, CATALOG)
     except BriefError as exc:
-        raise Refused(str(exc)) from exc
+        raise Refused(str(exc), "read") from exc
     review = rebuild_extraction(
         extraction,
         extraction.issue.model_dump(),
@@ -47,7 +52,7 @@ def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
         CATALOG,
     )
     if not review.ok:
-        raise Refused("\n".join(review.errors))
+        raise Refused("\n".join(review.errors), "review")
     return commit_upload(store, review.extraction, CATALOG, role="editor", actor="test")
 
 
@@ -83,6 +88,9 @@ BAD_INPUTS = [
     ("duplicate_key.csv", ["第 2 行", "字段 indicator+period", "重复", "第 1 行"]),
     ("unit_dollars.json", ["第 1 行", "字段 unit", "亿美元"]),
     ("formula_note.csv", ["第 3 行", "字段 note", '以 "=" 开头', "电子表格公式"]),
+    ("formula_dde_note.json", ["第 1 行", "字段 note", '以 "-" 开头', "电子表格公式"]),
+    ("formula_fullwidth_title.csv", ["第 1 行", "字段 title", '以 "＝" 开头']),
+    ("formula_title_brief.txt", ["文章 1 的标题", '以 "=" 开头', "电子表格公式"]),
 ]
 
 
@@ -98,7 +106,7 @@ def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_b
     message = str(refused.value)
     for word in words:
         assert word in message, message
-    if "第" not in words[0]:  # file-level problems name the file
+    if refused.value.stage == "read":  # the file itself is refused: the message names it
         assert name in message
     assert after == before
 
@@ -158,3 +166,15 @@ def test_xlsx_table_imports(tmp_path):
         520.0,
         "亿元",
     )
+
+
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0.csv", "＠SUM(A1).csv", "+1.csv"])
+def test_a_file_named_like_a_formula_is_refused(name, tmp_path):
+    """The file name is stored as the issue's source and exported: a cell like any other."""
+    with open_store(tmp_path / "store.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises((Refused, StoreError)) as refused:
+            upload_path(store, (DATA / "good_utf8_bom.csv").read_bytes(), name)
+        after = snapshot(store, tmp_path / "after")
+    assert "文件名" in str(refused.value) and "电子表格公式" in str(refused.value)
+    assert after == before

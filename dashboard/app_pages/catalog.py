@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
+from dashboard.components import csv_download
 from dashboard.formatting import empty_state_message
 from dashboard.tables import catalog_table
 
@@ -26,8 +27,9 @@ shown = coverage if category == ALL_CATEGORIES else coverage[coverage["category"
 
 with_data = int((shown["points"] > 0).sum())
 st.caption(f"{len(shown)} 个指标，其中 {with_data} 个已有数据。")
+table = catalog_table(shown)
 st.dataframe(
-    catalog_table(shown),
+    table,
     hide_index=True,
     key="catalog_table",
     # Tall enough for every row: the catalog is short and reads better without a scrollbar.
@@ -38,3 +40,4 @@ st.dataframe(
         "数据点": st.column_config.NumberColumn("数据点", format="%d 个"),
     },
 )
+csv_download(table, "catalog.csv", key="catalog_csv")

@@ -16,7 +16,7 @@ Who may overwrite what is the Overwrite policy:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from loaders.catalog import Catalog
+from loaders.csv_safety import formula_problem
 from loaders.errors import BriefError
 from loaders.models import Extraction, Observation
 from loaders.periods import PeriodError, parse_period
@@ -215,9 +216,52 @@ def _replacement_diff(
 # ------------------------------------------------------------------ reading the state
 
 
+# Text fields a spreadsheet later shows as cells (exports, page downloads), as (attribute,
+# label in messages): a formula in any of them is refused before anything is written.
+_ARTICLE_TEXT = (("title", "标题"), ("editor", "编辑"))
+_FIGURE_TEXT = (
+    ("quote", "原文"),
+    ("article", "文章"),
+    ("unit", "单位"),
+    ("figure_text", "数字原文"),
+    ("period_text", "期间原文"),
+    ("editor", "编辑"),
+)
+_UNASSIGNED_TEXT = (*_FIGURE_TEXT, ("subject", "所指"), ("period", "期间"))
+
+
+def _text_fields(extraction: Extraction) -> Iterator[tuple[str, str | None]]:
+    """(where, text) for every text of the extraction that becomes a cell somewhere."""
+    yield "文件名", extraction.source_name
+    yield "期刊标题", extraction.issue.title
+    for article in extraction.articles:
+        for name, label in _ARTICLE_TEXT:
+            yield f"文章 {article.index + 1} 的{label}", getattr(article, name)
+    for number, observation in enumerate(extraction.observations, start=1):
+        for name, label in _FIGURE_TEXT:
+            yield f"第 {number} 个数字的{label}", getattr(observation, name)
+    for number, figure in enumerate(extraction.unassigned, start=1):
+        for name, label in _UNASSIGNED_TEXT:
+            yield f"第 {number} 个未归类数字的{label}", getattr(figure, name)
+
+
+def text_problems(extraction: Extraction) -> list[str]:
+    """Every text of the extraction that a spreadsheet would open as a formula, named where it
+    first occurs (an article title repeated in each of its figures is named once)."""
+    problems: dict[str, str] = {}
+    for field_name, text in _text_fields(extraction):
+        problem = formula_problem(text) if text else None
+        if problem and text not in problems:
+            problems[text] = f"{field_name} {problem}"
+    return list(problems.values())
+
+
 def validate(extraction: Extraction, catalog: Catalog) -> None:
-    """StoreError naming the file and issue when a figure cannot be stored as it is."""
+    """StoreError naming the file and issue when a figure cannot be stored as it is, or when
+    a text would open as a formula in a spreadsheet (loaders.csv_safety)."""
     where = f"{extraction.source_name} (issue {extraction.issue.key})"
+    for problem in text_problems(extraction)[:1]:
+        raise StoreError(f"{where}: {problem}；未写入 (nothing was stored)")
     known = set(catalog.ids())
     unknown = sorted({o.indicator for o in extraction.observations} - known)
     if unknown:

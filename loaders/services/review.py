@@ -25,7 +25,13 @@ from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
 from loaders.missing import is_blank, is_missing, plain, text_or_empty
 from loaders.models import Extraction, IssueHeader, Observation
 from loaders.review import RowError, validate_rows
-from loaders.services.ingest import IngestResult, Overwrite, UploadRecord, ingest
+from loaders.services.ingest import (
+    IngestResult,
+    Overwrite,
+    UploadRecord,
+    ingest,
+    text_problems,
+)
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError
 
@@ -297,6 +303,11 @@ def rebuild_extraction(
     rebuilt = original.model_copy(
         update={"issue": issue, "observations": observations, "unassigned": still_unassigned}
     )
+    # Titles, quotes, file name …: whatever becomes a spreadsheet cell must not be a formula,
+    # including text the editor cannot change here (a brief's own titles and quotes).
+    formulas = text_problems(rebuilt)
+    if formulas:
+        return Review(None, formulas)
     edited = _content_digest(rebuilt) != _content_digest(original)
     if edited:
         # Edited content gets its own fingerprint, so the store sees a new version; the
