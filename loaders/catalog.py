@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from loaders import units
 from loaders.paths import CATALOG_PATH
 
 Kind = Literal["flow", "stock", "rate", "index"]
 Measure = Literal["level", "yoy", "yoy_2y", "cagr", "share", "index", "price"]
+# Measures no figure of which can be below zero: an amount or count, a share, a diffusion
+# index, a price. Growth rates (yoy, yoy_2y, cagr) fall as often as they rise.
+NONNEGATIVE_MEASURES = frozenset({"level", "share", "index", "price"})
 
 
 class CatalogError(ValueError):
@@ -38,6 +49,26 @@ class Indicator(BaseModel):
     # when nothing but time words, determiners or reporting verbs precede them
     # in the clause and a context word is in the sentence, paragraph or title.
     generic_aliases: tuple[str, ...] = ()
+    # No figure of the series can be negative (a total, a count, a share). Default: from the
+    # measure (NONNEGATIVE_MEASURES); an entry may say otherwise.
+    nonnegative: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nonnegative_from_measure(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "nonnegative" not in data:
+            return {**data, "nonnegative": data.get("measure") in NONNEGATIVE_MEASURES}
+        return data
+
+    def value_problem(self, value: float | None) -> str | None:
+        """Why a value (in this series' unit) cannot be stored in the series, or None."""
+        if value is None:
+            return None
+        if not math.isfinite(value):
+            return f"不是有限数值（{value!r} {self.unit}）"
+        if self.nonnegative and value < 0:
+            return f"{self.id}（{self.name_zh}）不能为负数：{value:g} {self.unit}"
+        return None
 
     @field_validator("unit")
     @classmethod

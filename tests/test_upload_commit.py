@@ -357,3 +357,33 @@ def test_the_store_refuses_formula_text_whatever_the_caller(tmp_path):
         with pytest.raises(StoreError, match='第 1 个数字的单位 以 "\\+" 开头'):
             commit_upload(store, issue, CATALOG, role="editor", actor="e")
         assert snapshot(store, tmp_path / "after") == before
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"value": float("inf")}, "第 1 个数字的数值"),
+        ({"value_high": float("nan")}, "第 1 个数字的上限"),
+        ({"value": -4500.0}, "不能为负"),
+    ],
+)
+def test_the_store_refuses_values_the_review_would_whatever_the_caller(tmp_path, change, words):
+    issue = issue_2021_15()
+    first = issue.observations[0].model_copy(update=change)
+    issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
+    with open_store(tmp_path / "s.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises(StoreError, match=words):
+            commit_upload(store, issue, CATALOG, role="editor", actor="e")
+        assert snapshot(store, tmp_path / "after") == before
+
+
+def test_the_store_refuses_a_header_out_of_bounds_whatever_the_caller(tmp_path):
+    issue = issue_2021_15()
+    issue = issue.model_copy(
+        update={"issue": issue.issue.model_copy(update={"year": 99999, "number": 15})}
+    )
+    with open_store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(StoreError, match="year"):
+            commit_upload(store, issue, CATALOG, role="editor", actor="e")
+        assert queries.issues(store).empty

@@ -91,6 +91,12 @@ BAD_INPUTS = [
     ("formula_dde_note.json", ["第 1 行", "字段 note", '以 "-" 开头', "电子表格公式"]),
     ("formula_fullwidth_title.csv", ["第 1 行", "字段 title", '以 "＝" 开头']),
     ("formula_title_brief.txt", ["文章 1 的标题", '以 "=" 开头', "电子表格公式"]),
+    ("overflow_value.csv", ["第 1 行", "字段 value", "换算为 亿元 后超出"]),
+    ("negative_total.csv", ["第 1 行", "字段 value", "不能为负", "-260.5"]),
+    ("negative_count.json", ["第 1 行", "字段 value", "不能为负", "-3"]),
+    ("year_99999.csv", ["期刊信息，字段 year", "99999"]),
+    ("published_future.csv", ["期刊信息，字段 published", "2100-12-31", "晚于今天"]),
+    ("published_far_from_year.csv", ["期刊信息，字段 published", "2021-11-01", "2015"]),
 ]
 
 

@@ -210,3 +210,26 @@ def test_header_is_editable_and_decides_the_issue(empty_app_db):
     click(at, "commit_")
     with open_store(empty_app_db) as store:
         assert queries.issues(store)["issue_key"].tolist() == ["2021-33"]
+
+
+def test_a_header_out_of_bounds_is_shown_as_it_is_and_blocks_the_commit(empty_app_db):
+    """No widget clamps 99999 to 2100 (or 2100-12-31 to a date that wins every view)."""
+    at = open_upload()
+    upload(at, "year_99999.csv", (DATA / "upload" / "year_99999.csv").read_bytes())
+    (year,) = [n for n in at.number_input if n.key.startswith("hdr_year_")]
+    assert year.value == 99999
+    assert any(
+        "期刊信息，字段 year：99999" in problem
+        for frame in at.dataframe
+        if "问题 problem" in frame.value.columns
+        for problem in frame.value["问题 problem"]
+    )
+    assert not [b for b in at.button if (b.key or "").startswith("commit_")]
+
+    at = open_upload()
+    upload(at, "published_future.csv", (DATA / "upload" / "published_future.csv").read_bytes())
+    (published,) = [d for d in at.date_input if d.key.startswith("hdr_published_")]
+    assert str(published.value) == "2100-12-31"
+    assert not [b for b in at.button if (b.key or "").startswith("commit_")]
+    with open_store(empty_app_db) as store:
+        assert queries.issues(store).empty

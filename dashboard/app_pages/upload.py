@@ -109,41 +109,31 @@ extraction = state["extraction"]
 tag = file_sha[:12]
 
 
-def clamp(value: int, low: int, high: int) -> int:
-    """A header number from a file may lie outside the widget's range; start inside it."""
-    return min(max(value, low), high)
-
-
 st.subheader("本期信息 Issue")
 columns = st.columns([3, 1, 1, 1, 2])
 original_header = extraction.issue
+# The widgets take any value the file holds: bounds are the review's to name
+# (loaders.review.header_problems), never a widget's to clamp silently.
 header = {
     "title": columns[0].text_input("标题 title", original_header.title, key=f"hdr_title_{tag}"),
     "year": columns[1].number_input(
-        "年 year",
-        1900,
-        2100,
-        clamp(original_header.year, 1900, 2100),
-        step=1,
-        key=f"hdr_year_{tag}",
+        "年 year", value=original_header.year, step=1, key=f"hdr_year_{tag}"
     ),
     "number": columns[2].number_input(
-        "期 number", 1, 999, clamp(original_header.number, 1, 999), step=1, key=f"hdr_number_{tag}"
+        "期 number", value=original_header.number, step=1, key=f"hdr_number_{tag}"
     ),
     "total_number": columns[3].number_input(
         "总期 total",
-        0,
-        99999,
-        clamp(original_header.total_number or 0, 0, 99999),
+        value=original_header.total_number or 0,
         step=1,
         key=f"hdr_total_{tag}",
         help="0 = 未知",
     ),
     "published": columns[4].date_input(
         "出版日期 published",
-        min(max(original_header.published, date(1990, 1, 1)), date(2100, 12, 31)),
-        min_value=date(1990, 1, 1),
-        max_value=date(2100, 12, 31),
+        original_header.published,
+        min_value=date.min,
+        max_value=date.max,
         key=f"hdr_published_{tag}",
     ),
 }

@@ -29,6 +29,7 @@ from loaders.csv_safety import formula_problem
 from loaders.errors import BriefError
 from loaders.models import Extraction, Observation
 from loaders.periods import PeriodError, parse_period
+from loaders.review import header_problems
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import StoredIssue, StoredStatement
@@ -260,8 +261,13 @@ def validate(extraction: Extraction, catalog: Catalog) -> None:
     """StoreError naming the file and issue when a figure cannot be stored as it is, or when
     a text would open as a formula in a spreadsheet (loaders.csv_safety)."""
     where = f"{extraction.source_name} (issue {extraction.issue.key})"
+    for field_name, problem in header_problems(extraction.issue)[:1]:
+        raise StoreError(
+            f"{where}: 期刊信息，字段 {field_name}：{problem}；未写入 (nothing was stored)"
+        )
     for problem in text_problems(extraction)[:1]:
         raise StoreError(f"{where}: {problem}；未写入 (nothing was stored)")
+    by_id = catalog.by_id()
     known = set(catalog.ids())
     unknown = sorted({o.indicator for o in extraction.observations} - known)
     if unknown:
@@ -269,13 +275,19 @@ def validate(extraction: Extraction, catalog: Catalog) -> None:
             f"{where}: unknown indicator {', '.join(repr(u) for u in unknown)}; "
             "not in the catalog, nothing was stored"
         )
-    for obs in extraction.observations:
+    for number, obs in enumerate(extraction.observations, start=1):
         try:
             parse_period(obs.period)
         except PeriodError as exc:
             raise StoreError(
                 f"{where}: indicator {obs.indicator!r}: {exc}; nothing was stored"
             ) from exc
+        for label, value in (("数值", obs.value), ("上限", obs.value_high)):
+            problem = by_id[obs.indicator].value_problem(value)
+            if problem:
+                raise StoreError(
+                    f"{where}: 第 {number} 个数字的{label}：{problem}；未写入 (nothing was stored)"
+                )
 
 
 def read_state(cur, extraction: Extraction) -> StoredState:

@@ -24,7 +24,7 @@ from loaders.errors import BriefReadError
 from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
 from loaders.missing import is_blank, is_missing, plain, text_or_empty
 from loaders.models import Extraction, IssueHeader, Observation
-from loaders.review import RowError, validate_rows
+from loaders.review import RowError, header_problems, validate_rows
 from loaders.services.ingest import (
     IngestResult,
     Overwrite,
@@ -255,6 +255,11 @@ def rebuild_extraction(
         for error in exc.errors():
             field_name = ".".join(str(p) for p in error["loc"])
             errors.append(f"期刊信息，字段 {field_name}：{error['msg']}")
+    else:
+        errors.extend(
+            f"期刊信息，字段 {field_name}：{problem}"
+            for field_name, problem in header_problems(issue)
+        )
 
     figure_rows = _records(figures)
     unassigned_rows = _records(unassigned)
