@@ -54,6 +54,7 @@ import unicodedata
 from collections import Counter
 
 from loaders.structure import DATE_RE, ISSUE_RE, editor_from_line, header_end_index, is_note
+from loaders.text_safety import strip_unsafe
 
 # Chinese characters and the punctuation that goes with them; a space next to
 # one of these is never meaningful (PDF extractors insert them between glyphs).
@@ -74,7 +75,6 @@ _DASH_BEFORE_CJK = re.compile(rf"[ \t]+([-–])(?=[{_CJK}])")
 _DASH_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])([-–])[ \t]+")
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 # A line that is only a page number: "3", "- 3 -", "— 3 —", "第3页", "第3页/共8页", "3/8", "Page 3".
 _PAGE_NUMBER = re.compile(
@@ -129,8 +129,9 @@ def _normalise_chars(raw: str) -> str:
 
 
 def _drop_controls(text: str) -> str:
-    # Vertical tab, form feed and other controls carry no text.
-    return _CONTROL.sub("", text)
+    # NUL, vertical tab and other controls carry no text; bidi overrides reorder what is
+    # shown (loaders.text_safety: the one rule of what never reaches the store).
+    return strip_unsafe(text)
 
 
 def _unspace_letters(line: str) -> str:

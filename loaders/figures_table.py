@@ -33,6 +33,7 @@ from loaders.models import Article, Extraction, IssueHeader, Observation, Unassi
 from loaders.qualifiers import QualifierError, parse_qualifier
 from loaders.reading import decode_text
 from loaders.review import parse_bool
+from loaders.text_safety import strip_unsafe
 
 # Tables are small (one issue's figures); 5 MB is thousands of rows, far beyond any issue.
 MAX_TABLE_BYTES = 5 * 1024 * 1024
@@ -177,7 +178,8 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # Controls and bidi overrides never reach the store (loaders.text_safety).
+    return strip_unsafe(str(value)).strip()
 
 
 def _refuse_formulas(
@@ -310,7 +312,10 @@ def _from_json(data: bytes, filename: str) -> Extraction:
     if not isinstance(payload, dict) or not isinstance(payload.get("issue"), dict):
         raise _fail(filename, "JSON 应为对象，含 issue（期刊信息）与 observations 列表")
     _refuse_formulas(payload["issue"], ("title",), "期刊信息，字段", filename)
-    header = _issue_header(payload["issue"], filename)
+    header = _issue_header(
+        {k: _cell_text(v) if isinstance(v, str) else v for k, v in payload["issue"].items()},
+        filename,
+    )
     raw_observations = payload.get("observations") or []
     raw_unassigned = payload.get("unassigned") or []
     if not isinstance(raw_observations, list) or not isinstance(raw_unassigned, list):

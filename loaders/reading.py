@@ -45,6 +45,11 @@ MAX_WEDGED_SHARE = 0.2
 # (GB2312 level 1, or Big5 level 1 for traditional text); bytes decoded with
 # the wrong Chinese codec land all over the rare ranges (15-73 % in tests).
 MIN_COMMON_HANZI_SHARE = 0.85
+# A short text (a figures table, a header) may have one rare character, a name, and no more.
+RARE_HANZI_ALLOWED = 1
+# Japanese text in Shift-JIS: kana make up much of what it decodes to (Chinese GBK read as
+# Shift-JIS gives half-width katakana, which are not counted).
+MIN_KANA_SHARE = 0.2
 
 # How the codecs report a multi-byte character cut off at the end of the data.
 _TRUNCATED = ("unexpected end of data", "incomplete multibyte sequence")
@@ -66,6 +71,12 @@ _OTHER_FORMATS = (
     (b"Rar!", "a RAR archive"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
 )
+
+# Names that promise a binary format, and how to tell the content is not it.
+_NAMED_KINDS = {
+    "pdf": ("a PDF", "it does not start with %PDF-"),
+    "docx": ("a Word document", "it is not a ZIP archive"),
+}
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -103,14 +114,15 @@ def read_brief_text(data: bytes, filename: str) -> str:
             filename,
         )
     kind = next((name for magic, name in _OTHER_FORMATS if data.startswith(magic)), None)
-    if suffix == "pdf" and (kind or not _looks_like_text(data)):
+    if suffix in _NAMED_KINDS:
+        # The name promised a PDF or a Word document and the content is something else: say
+        # what it is, so the editor renames or re-exports it (text is not read as a brief
+        # under a .pdf name: the name is usually right and the file damaged or mixed up).
+        named, missing = _NAMED_KINDS[suffix]
+        what = kind or ("a text file" if _looks_like_text(data) else "binary data")
         raise _refuse(
-            f"named .pdf but is not a PDF file (it does not start with %PDF-; it is {kind or 'binary data'})",
-            filename,
-        )
-    if suffix == "docx" and (kind or not _looks_like_text(data)):
-        raise _refuse(
-            f"named .docx but is not a Word document (not a ZIP archive; it is {kind or 'binary data'})",
+            f"named .{suffix} but is not {named}: it is {what} ({missing})"
+            + ("; rename it to .txt to read it as text" if what == "a text file" else ""),
             filename,
         )
     if kind:
@@ -184,9 +196,11 @@ def _prose_problem(text: str) -> str | None:
     if not cjk and accented > MAX_ACCENTED_SHARE * len(chars):
         # "äº§ä¸šåˆ›æ–°" is UTF-8 Chinese read as Latin-1/cp1252 somewhere upstream.
         return "it looks like Chinese text decoded with a Western encoding (ä, å, æ … instead of characters)"
-    if len(cjk) >= 10:
+    if cjk:
+        # Short text too: every Shift-JIS byte sequence is also valid GB18030, and decodes to
+        # rare characters. One rare character (a name) is allowed in a short text.
         common = sum(1 for i in cjk if _is_common_hanzi(text[i]))
-        if common < MIN_COMMON_HANZI_SHARE * len(cjk):
+        if len(cjk) - common > max(RARE_HANZI_ALLOWED, (1 - MIN_COMMON_HANZI_SHARE) * len(cjk)):
             return (
                 f"only {common / len(cjk):.0%} of its Chinese characters are common ones; "
                 "it looks like text decoded with the wrong encoding"
@@ -214,6 +228,17 @@ def _looks_like_text(data: bytes) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _looks_japanese(data: bytes) -> bool:
+    """The bytes are Shift-JIS text with kana in it: Japanese, whatever GB18030 makes of it."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in text if ord(c) > 0x7F]
+    kana = sum(1 for c in wide if 0x3040 <= ord(c) <= 0x30FF)
+    return bool(wide) and kana >= MIN_KANA_SHARE * len(wide)
 
 
 def decode_text(data: bytes) -> str:
@@ -249,7 +274,11 @@ def decode_text(data: bytes) -> str:
             else:
                 problems.append(f"not valid {name}")
                 continue
-        problem = _prose_problem(text)
+        if name == "GB18030" and _looks_japanese(payload):
+            # Checked before the prose test, which a short Japanese text can pass.
+            problem = "it looks like Japanese text in Shift-JIS, not Chinese"
+        else:
+            problem = _prose_problem(text)
         if problem is None:
             return text.lstrip("\ufeff")
         problems.append(f"as {name} {problem}")

@@ -433,6 +433,8 @@ REFUSALS = [
     ("locked.pdf", "password-protected"),
     ("scan.png", "this is a PNG image"),
     ("brief.rtf", "this is an RTF document"),
+    ("text-named.pdf", "named .pdf but is not a PDF: it is a text file"),
+    ("shift-jis-short.txt", "cannot decode the text"),
 ]
 
 
@@ -535,3 +537,23 @@ def test_random_pdf_layouts_clean_to_the_same_issue(brief, seed):
     dump = _pdf_dump(text, seed)
     assert _structure_of(dump) == _structure_of(text)
     assert re.sub(r"\s", "", clean_text(dump)) == re.sub(r"\s", "", clean_text(text))
+
+
+def test_short_japanese_text_is_not_taken_for_chinese():
+    """Every Shift-JIS byte sequence is valid GB18030: decoded so, it is a string of rare
+    Chinese characters. Short text too must be refused, and the reason say why."""
+    with pytest.raises(ValueError, match="wrong encoding"):
+        decode_text("産業革新動向\n2021年第15期\n".encode("shift_jis"))
+    with pytest.raises(ValueError, match="Japanese text in Shift-JIS"):
+        decode_text("物流の総額は75兆円です".encode("shift_jis"))
+    with pytest.raises(ValueError, match="Japanese text in Shift-JIS"):
+        decode_text("テスト".encode("shift_jis"))
+    # Short Chinese text, with one rare character (a name), still reads.
+    assert decode_text("产业创新动态 王罗汉 堃".encode("gbk")) == "产业创新动态 王罗汉 堃"
+
+
+def test_a_text_file_named_docx_says_it_is_text():
+    with pytest.raises(
+        BriefReadError, match="named .docx but is not a Word document: it is a text file"
+    ):
+        read_brief_text(BRIEF_29.read_bytes(), "brief.docx")

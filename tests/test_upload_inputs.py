@@ -8,6 +8,7 @@ leave the store byte for byte as it was.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -97,6 +98,8 @@ BAD_INPUTS = [
     ("year_99999.csv", ["期刊信息，字段 year", "99999"]),
     ("published_future.csv", ["期刊信息，字段 published", "2100-12-31", "晚于今天"]),
     ("published_far_from_year.csv", ["期刊信息，字段 published", "2021-11-01", "2015"]),
+    ("text_named.pdf", ["named .pdf but is not a PDF: it is a text file"]),
+    ("shift_jis.csv", ["无法解码", "wrong encoding"]),
 ]
 
 
@@ -184,3 +187,45 @@ def test_a_file_named_like_a_formula_is_refused(name, tmp_path):
         after = snapshot(store, tmp_path / "after")
     assert "文件名" in str(refused.value) and "电子表格公式" in str(refused.value)
     assert after == before
+
+
+def test_controls_and_direction_overrides_never_reach_the_store(tmp_path):
+    """NUL, other control characters and bidi overrides are removed where text comes in (one
+    rule: loaders.text_safety); the file name "report\u202egpj.json" would show as
+    "reportnosj.gpj" if its override were kept."""
+    payload = json.loads((DATA / "good_table.json").read_text(encoding="utf-8"))
+    payload["issue"]["title"] = "产业\u202e创新\x00动态"
+    payload["observations"][0]["note"] = "交易\x00金额\x85 80\u2066 亿元\x1b[31m"
+    payload["observations"][0]["article"] = "\u202d电信并购"
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    with open_store(tmp_path / "store.duckdb") as store:
+        result = upload_path(store, data, "report\u202egpj\x00.json")
+        stored = queries.issue(store, result.issue_key)
+        series = queries.series(store, ["telecom_ma_value"])
+    assert stored["title"] == "产业创新动态"
+    assert stored["source_name"] == "reportgpj.json"
+    assert series["quote"].iloc[0] == "交易金额 80 亿元[31m"
+    assert series["article"].iloc[0] == "电信并购"
+
+
+def test_a_brief_with_controls_and_overrides_is_stored_without_them(tmp_path):
+    text = (DATA / "script_brief.txt").read_text(encoding="utf-8")
+    text = text.replace("前三季度物流运行稳中有进", "前三季度\u202e物流运行稳中有进\x00")
+    with open_store(tmp_path / "store.duckdb") as store:
+        result = upload_path(store, text.encode("utf-8"), "bidi.txt")
+        stored = queries.issue(store, result.issue_key)
+        articles = queries.articles(store, result.issue_key)
+    assert "\u202e" not in stored["clean_text"] and "\x00" not in stored["clean_text"]
+    assert articles["title"].iloc[0] == "前三季度物流运行稳中有进"
+
+
+def test_the_store_refuses_control_characters_whatever_the_caller(tmp_path):
+    from tests.conftest import issue_2021_15
+
+    issue = issue_2021_15()
+    first = issue.observations[0].model_copy(update={"quote": "交易\x00金额"})
+    issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
+    with open_store(tmp_path / "store.duckdb") as store:
+        with pytest.raises(StoreError, match="第 1 个数字的原文.*控制字符"):
+            commit_upload(store, issue, CATALOG, role="editor", actor="test")
+        assert queries.issues(store).empty

@@ -33,6 +33,7 @@ from loaders.review import header_problems
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import StoredIssue, StoredStatement
+from loaders.text_safety import strip_unsafe, unsafe_problem
 
 # Two statements of one figure agree when they differ by less than this (relative):
 # unit conversion (万亿元 -> 亿元) can leave float noise on equal figures.
@@ -247,11 +248,21 @@ def _text_fields(extraction: Extraction) -> Iterator[tuple[str, str | None]]:
 
 
 def text_problems(extraction: Extraction) -> list[str]:
-    """Every text of the extraction that a spreadsheet would open as a formula, named where it
-    first occurs (an article title repeated in each of its figures is named once)."""
+    """Every text of the extraction that a spreadsheet would open as a formula, or that holds
+    control characters or bidi overrides (loaders.text_safety), named where it first occurs
+    (an article title repeated in each of its figures is named once)."""
     problems: dict[str, str] = {}
     for field_name, text in _text_fields(extraction):
-        problem = formula_problem(text) if text else None
+        problem = (formula_problem(text) or unsafe_problem(text)) if text else None
+        if problem and text not in problems:
+            problems[text] = f"{field_name} {problem}"
+    # The brief's text is no cell of its own (exports escape it like any cell), but it is
+    # stored and shown: no controls or overrides in it either.
+    bodies = [("原文", extraction.clean_text)] + [
+        (f"文章 {a.index + 1} 的正文", a.text) for a in extraction.articles
+    ]
+    for field_name, text in bodies:
+        problem = unsafe_problem(text)
         if problem and text not in problems:
             problems[text] = f"{field_name} {problem}"
     return list(problems.values())
@@ -449,7 +460,7 @@ def read_file(path: Path, catalog: Catalog) -> Extraction:
         raise BriefError("no such file", source=str(path)) from exc
     except OSError as exc:
         raise BriefError(f"cannot read ({exc.strerror or exc})", source=str(path)) from exc
-    return extract_bytes(data, path.name, catalog)
+    return extract_bytes(data, strip_unsafe(path.name), catalog)
 
 
 def ingest_files(

@@ -34,6 +34,7 @@ from loaders.services.ingest import (
 )
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError
+from loaders.text_safety import strip_unsafe
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in BRIEF_SUFFIXES + TABLE_SUFFIXES]
@@ -82,7 +83,9 @@ UNKNOWN_NAME = "（未知指标）"
 
 
 def read_upload(data: bytes, filename: str, catalog: Catalog) -> Extraction:
-    """Read an uploaded file: a brief runs through the loaders, a table is parsed as figures."""
+    """Read an uploaded file: a brief runs through the loaders, a table is parsed as figures.
+    The name becomes the issue's source: controls and bidi overrides are dropped from it."""
+    filename = strip_unsafe(filename)
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix in TABLE_SUFFIXES:
         return parse_figures_table(data, filename)
