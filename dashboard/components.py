@@ -18,7 +18,8 @@ def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
     download is switched off (client.disableDataExport): it writes cells raw."""
     st.download_button(
         "下载 CSV",
-        csv_bytes(frame),
+        # Built on the click, not on every run of the page.
+        lambda: csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         on_click="ignore",

@@ -10,14 +10,21 @@ year-to-date and annual figures.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from loaders.catalog import load_catalog
+
+# The cache-warming thread (dashboard/warm.py) watches one store per process; the suite's
+# stores come and go, so it stays off here and is tested by calling it directly.
+os.environ["BRIEFS_WARM_CACHES"] = "0"
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
 from loaders.services.ingest import ingest
 from loaders.store import open_store
@@ -369,3 +376,23 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
+    """The in-memory media stores AppTest creates per run, so a download's bytes can be read."""
+    created: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str) -> None:
+            super().__init__(media_endpoint)
+            created.append(self)
+
+    class Manager(app_test_module.MediaFileManager):
+        def __init__(self, storage: MemoryMediaFileStorage) -> None:
+            super().__init__(storage)
+            storage.manager = self  # a deferred download is executed through its manager
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Manager)
+    return created

@@ -5,12 +5,16 @@ python tests/reliability_worker.py ingest DB FIRST_SEQ COUNT N_OBS
     returns, flushed, so a parent that kills this process with SIGKILL knows exactly
     which commits were acknowledged before the kill.
 python tests/reliability_worker.py serve DB
-    A fork server for the kill test: imports once, then for each stdin line
-    "ingest FIRST_SEQ COUNT N_OBS" forks a child that runs the ingest mode (it prints
+    A fork server for the kill tests: imports once, then for each stdin line
+    "ingest FIRST_SEQ COUNT N_OBS" (or "import JOB", a staged archive import) forks a
+    child that runs it (it prints
     "CHILD <pid>" first and "REAPED <pid>" once the child is gone), so twenty killed
     writers cost twenty forks rather than twenty interpreter start-ups.
-python tests/reliability_worker.py open DB
-    Tries to open a store another process holds: "REFUSED <message>" (exit 3) or OPENED.
+python tests/reliability_worker.py open DB N_OBS
+    Opens a store another process holds, prints OPENED and how many issues it sees, stores
+    synthetic issue 1 and prints "ACK <issue_key>"; "REFUSED <message>" (exit 3) on failure.
+python tests/reliability_worker.py batch DB FIRST_SEQ COUNT N_OBS
+    Like ingest, but all in one Store.batch() (as the CLI and an archive import write).
 python tests/reliability_worker.py disk-full DB BEFORE_DIR AFTER_DIR N_OBS
     Commits under a file-size limit (a full disk, as far as this process can tell),
     then lifts the limit and commits again on the same Store object.
@@ -18,6 +22,8 @@ python tests/reliability_worker.py disk-full DB BEFORE_DIR AFTER_DIR N_OBS
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import resource
 import signal
@@ -31,7 +37,7 @@ from bench.synthetic import synthetic_extraction  # noqa: E402
 from loaders.catalog import load_catalog  # noqa: E402
 from loaders.services.export import export_tables  # noqa: E402
 from loaders.services.ingest import ingest as store_issue  # noqa: E402
-from loaders.store import StoreError, open_store  # noqa: E402
+from loaders.store import StoreError, open_store, queries  # noqa: E402
 
 CATALOG = load_catalog()
 
@@ -42,12 +48,13 @@ def ingest(db: str, first: int, count: int, n_obs: int) -> int:
     return ingest_all(db, extractions)
 
 
-def ingest_all(db: str, extractions: list) -> int:
+def ingest_all(db: str, extractions: list, batch: bool = False) -> int:
     store = open_store(db)
     print("READY", flush=True)
-    for extraction in extractions:
-        result = store_issue(store, extraction, CATALOG, actor="reliability-worker")
-        print(f"ACK {result.issue_key}", flush=True)
+    with store.batch() if batch else contextlib.nullcontext():
+        for extraction in extractions:
+            result = store_issue(store, extraction, CATALOG, actor="reliability-worker")
+            print(f"ACK {result.issue_key}", flush=True)
     store.close()
     print("DONE", flush=True)
     return 0
@@ -60,14 +67,18 @@ def serve(db: str) -> int:
         command = line.split()
         if not command or command[0] == "quit":
             break
-        first, count, n_obs = (int(x) for x in command[1:4])
-        extractions = [synthetic_extraction(seq, n_obs) for seq in range(first, first + count)]
+        if command[0] == "import":
+            work = functools.partial(run_import, db, command[1])
+        else:
+            first, count, n_obs = (int(x) for x in command[1:4])
+            extractions = [synthetic_extraction(seq, n_obs) for seq in range(first, first + count)]
+            work = functools.partial(ingest_all, db, extractions)
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                code = ingest_all(db, extractions)
+                code = work()
             finally:
                 os._exit(code)
         print(f"CHILD {pid}", flush=True)
@@ -76,14 +87,25 @@ def serve(db: str) -> int:
     return 0
 
 
-def try_open(db: str) -> int:
+def run_import(db: str, job_id: str) -> int:
+    """Run (resume) a staged import, as `python -m loaders import-run` does."""
+    from loaders.services import imports
+
+    with open_store(db) as store:
+        imports.run_job(store, job_id, CATALOG, actor="ed")
+    return 0
+
+
+def try_open(db: str, n_obs: int) -> int:
     try:
         store = open_store(db)
+        print("OPENED", len(queries.issues(store)), flush=True)
+        result = store_issue(store, synthetic_extraction(1, n_obs), CATALOG, actor="second")
     except StoreError as exc:
         print(f"REFUSED {exc}", flush=True)
         return 3
     store.close()
-    print("OPENED", flush=True)
+    print(f"ACK {result.issue_key}", flush=True)
     return 0
 
 
@@ -124,10 +146,14 @@ def main(argv: list[str]) -> int:
     mode, args = argv[1], argv[2:]
     if mode == "ingest":
         return ingest(args[0], int(args[1]), int(args[2]), int(args[3]))
+    if mode == "batch":
+        first, count, n_obs = int(args[1]), int(args[2]), int(args[3])
+        extractions = [synthetic_extraction(seq, n_obs) for seq in range(first, first + count)]
+        return ingest_all(args[0], extractions, batch=True)
     if mode == "serve":
         return serve(args[0])
     if mode == "open":
-        return try_open(args[0])
+        return try_open(args[0], int(args[1]))
     if mode == "disk-full":
         return disk_full(args[0], args[1], args[2], int(args[3]))
     print(f"unknown mode {mode!r}", file=sys.stderr)

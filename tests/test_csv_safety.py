@@ -130,6 +130,8 @@ def test_store_export_escapes_text_but_not_numbers(tmp_path):
             writes.replace_catalog(cur, CATALOG)
             writes.insert_issue(cur, issue, "batch")
             writes.insert_audit(cur, "ingest", "@editor", issue.issue.key, None, "legacy")
+            writes.refresh_current(cur)
+            writes.bump_version(cur)
         export_tables(store, tmp_path / "out")
     observations = _rows(tmp_path / "out" / "observations.csv")
     row = observations[0]

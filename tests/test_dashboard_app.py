@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -70,23 +69,13 @@ def _open(page: str | None = None, **query: str) -> AppTest:
     return at
 
 
-@pytest.fixture
-def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
-    """The in-memory media stores AppTest creates per run, so a download's bytes can be read."""
-    created: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            created.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-    return created
-
-
 def _download_bytes(at: AppTest, media: list[MemoryMediaFileStorage]) -> bytes:
+    """The file a click on the page's download button gets (built on the click)."""
     (button,) = at.get("download_button")
     url = button.proto.url
+    if not url and button.proto.deferred_file_id:
+        # What the server does when the button is clicked: run the page's callable.
+        url = media[-1].manager.execute_deferred(button.proto.deferred_file_id)
     assert url, "the download button carries no file"
     filename = url.rsplit("/", 1)[-1]
     return media[-1].get_file(filename).content

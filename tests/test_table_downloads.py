@@ -13,7 +13,6 @@ import io
 from pathlib import Path
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -41,30 +40,20 @@ def legacy_formula_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     with open_store(path) as store, store.transaction("legacy rows") as cur:
         writes.replace_catalog(cur, CATALOG)
         writes.insert_issue(cur, issue, "batch")
+        writes.refresh_current(cur)
         writes.bump_version(cur)
     monkeypatch.setenv("BRIEFS_DB", str(path))
     monkeypatch.delenv("BRIEFS_EDITOR_PASSWORD", raising=False)
     return path
 
 
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
-    created: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            created.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-    return created
-
-
 def downloads(at: AppTest, media: list[MemoryMediaFileStorage]) -> dict[str, list[list[str]]]:
-    """Each download button's CSV as rows, by the button's key."""
+    """Each download button's CSV as rows, by the button's key; a file built on the click is
+    built as the server builds it when the button is clicked."""
     found = {}
     for button in at.get("download_button"):
-        name = button.proto.url.rsplit("/", 1)[-1]
+        url = button.proto.url or media[-1].manager.execute_deferred(button.proto.deferred_file_id)
+        name = url.rsplit("/", 1)[-1]
         file_id = name.split(".", 1)[0]
         payload = next(m.get_file(name).content for m in media if file_id in m._files_by_id)
         assert payload.startswith(b"\xef\xbb\xbf")
@@ -82,14 +71,14 @@ def downloads(at: AppTest, media: list[MemoryMediaFileStorage]) -> dict[str, lis
     ],
 )
 def test_each_table_downloads_with_formula_cells_escaped(
-    legacy_formula_db, media, page, query, tables
+    legacy_formula_db, media_files, page, query, tables
 ):
     at = run(AppTest.from_file(APP, default_timeout=TIMEOUT))
     at.switch_page(f"app_pages/{page}.py")
     at.query_params.update(query)
     run(at)
     assert len(at.dataframe) == tables
-    files = downloads(at, media)
+    files = downloads(at, media_files)
     assert len(files) == tables
     cells = [cell for rows in files.values() for row in rows for cell in row]
     assert [cell for cell in cells if formula_sign(cell)] == []

@@ -16,11 +16,11 @@ Who may overwrite what is the Overwrite policy:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -319,6 +319,12 @@ def read_state(cur, extraction: Extraction) -> StoredState:
 # ------------------------------------------------------------------ use cases
 
 
+def _refresh(cur, keys: set[Key]) -> None:
+    """Recompute the current values of the keys a write touched."""
+    if keys:
+        writes.refresh_current(cur, sorted({k[0] for k in keys}), sorted({k[1] for k in keys}))
+
+
 @dataclass(frozen=True)
 class UploadRecord:
     """The file an editor uploaded, audited with the commit it led to."""
@@ -344,12 +350,15 @@ def ingest(
     force: bool = False,
     committed_via: Literal["batch", "review"] = "batch",
     upload: UploadRecord | None = None,
+    also: Callable[[Any, IngestResult], None] | None = None,
 ) -> IngestResult:
     """Store one issue in one transaction; the same file twice changes nothing. The store's
     indicators become the catalog the issue was mapped with.
 
     An upload adds an "upload" audit row (file name and hash) in the same transaction, so
-    an upload is never stored without its audit row or the other way round.
+    an upload is never stored without its audit row or the other way round. `also(cur,
+    result)` runs in that transaction too, whatever the result (an import records the
+    file's outcome with it).
     """
     validate(extraction, catalog)
     key = extraction.issue.key
@@ -357,12 +366,18 @@ def ingest(
         state = read_state(cur, extraction)
         result = plan_ingest(state, extraction, force=force, overwrite=overwrite)
         if not result.written:
+            if also is not None:
+                also(cur, result)
             return result
         # The store lists the indicators its figures were mapped onto.
-        writes.replace_catalog(cur, catalog)
+        catalog_changed = writes.replace_catalog(cur, catalog)
         if state.issue is not None:
             writes.delete_issue(cur, key)
         writes.insert_issue(cur, extraction, committed_via)
+        touched = set(first_per_key(extraction.observations)) | {
+            statement.key for statement in state.own_statements
+        }
+        _refresh(cur, touched)
         writes.insert_audit(
             cur,
             "replace" if result.status == "replaced" else "ingest",
@@ -383,7 +398,9 @@ def ingest(
                 f"file {upload.file_name}; committed {result.status}: "
                 f"{result.observations} figures, {result.unassigned} unassigned",
             )
-        writes.bump_version(cur)
+        writes.bump_version(cur, None if catalog_changed else {k[0] for k in touched})
+        if also is not None:
+            also(cur, result)
     return result
 
 
@@ -395,11 +412,13 @@ def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:
         stored = queries.stored_issue(cur, issue_key)
         if stored is None:
             return False
+        touched = {statement.key for statement in queries.issue_statements(cur, issue_key)}
         writes.delete_issue(cur, issue_key)
+        _refresh(cur, touched)
         writes.insert_audit(
             cur, "retract", actor, issue_key, stored.sha256, "issue and its figures deleted"
         )
-        writes.bump_version(cur)
+        writes.bump_version(cur, {k[0] for k in touched})
     return True
 
 
@@ -420,8 +439,9 @@ def bulk_load(
             "nothing was stored"
         )
     with store.transaction(f"bulk load {len(issues)} issues") as cur:
-        writes.replace_catalog(cur, catalog)
+        catalog_changed = writes.replace_catalog(cur, catalog)
         writes.bulk_insert(cur, issues, observations)
+        writes.refresh_current(cur)
         writes.insert_audit(
             cur,
             "bulk_load",
@@ -430,20 +450,12 @@ def bulk_load(
             None,
             f"{len(issues)} issues, {len(observations)} observations",
         )
-        writes.bump_version(cur)
+        touched = set(observations["indicator"].unique())
+        writes.bump_version(cur, None if catalog_changed else touched)
     return len(observations)
 
 
-# ------------------------------------------------------------------ batches of files
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """One file of a batch: its result, or the reason it was not stored."""
-
-    path: Path
-    result: IngestResult | None = None
-    error: str | None = None
+# ------------------------------------------------------------------ one file
 
 
 def read_file(path: Path, catalog: Catalog) -> Extraction:
@@ -461,35 +473,3 @@ def read_file(path: Path, catalog: Catalog) -> Extraction:
     except OSError as exc:
         raise BriefError(f"cannot read ({exc.strerror or exc})", source=str(path)) from exc
     return extract_bytes(data, strip_unsafe(path.name), catalog)
-
-
-def ingest_files(
-    store: Store,
-    paths: Iterable[Path],
-    catalog: Catalog,
-    *,
-    actor: str,
-    overwrite: Overwrite = Overwrite.BATCH,
-    force: bool = False,
-    on_outcome: Callable[[FileOutcome], None] | None = None,
-) -> list[FileOutcome]:
-    """Read and store each file in its own transaction; a file that fails is named with the
-    reason and the others still go in."""
-    outcomes = []
-    for path in paths:
-        try:
-            extraction = read_file(Path(path), catalog)
-            result = ingest(
-                store, extraction, catalog, actor=actor, overwrite=overwrite, force=force
-            )
-        except (BriefError, StoreError) as exc:
-            message = str(exc)
-            outcome = FileOutcome(
-                Path(path), error=message if Path(path).name in message else f"{path}: {message}"
-            )
-        else:
-            outcome = FileOutcome(Path(path), result=result)
-        outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-    return outcomes

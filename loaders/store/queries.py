@@ -46,6 +46,25 @@ SERIES_COLUMNS = (
     "disagrees",
 )
 _SERIES_SELECT = ", ".join(SERIES_COLUMNS)
+# What a point needs without its words (quote, article, texts): a tenth of the bytes, for
+# views that only place and compare points (the overview's cards).
+POINT_COLUMNS = (
+    "indicator",
+    "unit",
+    "period",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "value_high",
+    "qualifier",
+    "forecast",
+    "issue_key",
+    "issue_label",
+    "published",
+    "revision_count",
+    "disagrees",
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,12 @@ def data_version(store: Store) -> int:
     with store.read() as cur:
         row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
     return int(row[0][0]) if row else 0
+
+
+def series_versions(store: Store) -> dict[str, int]:
+    """The data version at which each series last changed (a series not listed: 0)."""
+    with store.read() as cur:
+        return dict(cur.execute("SELECT indicator, version FROM series_versions").fetchall())
 
 
 def stored_issue(cur: duckdb.DuckDBPyConnection, issue_key: str) -> StoredIssue | None:
@@ -170,21 +195,36 @@ def series(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
     )
 
 
-def revisions(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """What other issues said about the current keys: the statements the current view
-    superseded. A figure the current issue itself repeats is not a revision."""
+def series_points(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """series() without the words: POINT_COLUMNS, in the same order."""
+    return _frame(
+        store,
+        f"SELECT {', '.join(POINT_COLUMNS)} FROM current_points "
+        "WHERE list_contains(?, indicator) ORDER BY indicator, period_end, period, forecast",
+        [list(indicator_ids)],
+    )
+
+
+def revisions(
+    store: Store, indicator_ids: Sequence[str], periods: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """What other issues said about the current keys (of these periods only, when given):
+    the statements the current view superseded. A figure the current issue itself repeats
+    is not a revision."""
+    period_filter = "" if periods is None else "AND list_contains(?, o.period)"
+    params = [list(indicator_ids)] + ([] if periods is None else [list(periods)])
     return _frame(
         store,
         f"""SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
             o.issue_key, i.issue_label, i.published, o.quote, o.article, o.period_end
         FROM observations o
         JOIN issues i ON i.issue_key = o.issue_key
-        JOIN current c ON c.indicator = o.indicator AND c.period = o.period
+        JOIN current_points c ON c.indicator = o.indicator AND c.period = o.period
             AND c.forecast = o.forecast
-        WHERE list_contains(?, o.indicator)
+        WHERE list_contains(?, o.indicator) {period_filter}
             AND o.issue_key <> c.issue_key
         ORDER BY o.indicator, o.period_end, o.period, o.forecast, {ISSUE_RECENCY}""",
-        [list(indicator_ids)],
+        params,
     )
 
 
@@ -282,3 +322,81 @@ def table(store: Store, name: str) -> pd.DataFrame:
         raise ValueError(f"no such table: {name!r}")
     # The table name and its ordering are the schema's constants, checked above.
     return _frame(store, f"SELECT * FROM {name} ORDER BY {TABLE_ORDER[name]}")
+
+
+# ------------------------------------------------------------------ archive imports
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    job_id: str
+    created_at: Any
+    actor: str
+    label: str
+    staged_dir: str | None
+    state: str
+    runner: str | None
+    heartbeat_at: Any
+    finished_at: Any
+    total: int
+    done: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    position: int
+    name: str
+    size: int
+    status: str
+    sha256: str | None
+    issue_key: str | None
+    detail: str
+
+
+_JOB_SELECT = """SELECT j.job_id, j.created_at, j.actor, j.label, j.staged_dir, j.state, j.runner,
+        j.heartbeat_at, j.finished_at,
+        (SELECT count(*) FROM import_files f WHERE f.job_id = j.job_id) AS total,
+        (SELECT count(*) FROM import_files f WHERE f.job_id = j.job_id
+            AND f.status <> 'pending') AS done,
+        (SELECT count(*) FROM import_files f WHERE f.job_id = j.job_id
+            AND f.status = 'failed') AS failed
+    FROM import_jobs j"""
+
+
+def import_jobs(store: Store, limit: int = 20) -> list[ImportJob]:
+    """The latest imports, newest first, with their progress."""
+    with store.read() as cur:
+        rows = cur.execute(f"{_JOB_SELECT} ORDER BY j.created_at DESC LIMIT ?", [limit]).fetchall()
+    return [ImportJob(*row) for row in rows]
+
+
+def import_job(cur: duckdb.DuckDBPyConnection, job_id: str) -> ImportJob | None:
+    rows = cur.execute(f"{_JOB_SELECT} WHERE j.job_id = ?", [job_id]).fetchall()
+    return ImportJob(*rows[0]) if rows else None
+
+
+def import_job_of(store: Store, job_id: str) -> ImportJob | None:
+    """One import with its progress, read from the published store."""
+    with store.read() as cur:
+        return import_job(cur, job_id)
+
+
+def import_files(store: Store, job_id: str) -> list[ImportFile]:
+    """Every file of one import in its order, with its outcome."""
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT position, name, size, status, sha256, issue_key, detail FROM import_files "
+            "WHERE job_id = ? ORDER BY position",
+            [job_id],
+        ).fetchall()
+    return [ImportFile(*row) for row in rows]
+
+
+def stored_file_hashes(cur: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> dict[str, str]:
+    """sha256 -> issue key, for files whose bytes are stored as an issue already."""
+    return dict(
+        cur.execute(
+            "SELECT sha256, issue_key FROM issues WHERE list_contains(?, sha256)", [list(hashes)]
+        ).fetchall()
+    )

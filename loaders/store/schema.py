@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.store.connection import Store, StoreError
+from loaders.store.connection import Store, StoreError, atomic
 
 # Tables in the order an export writes them (and the order a reader should load them).
 TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
@@ -29,6 +29,46 @@ TABLE_ORDER = {
 # number; within one issue its first statement. The `current` view and the ingest plan
 # (loaders.store.queries.latest_statements) both rank by this, and nothing else does.
 ISSUE_RECENCY = "i.published DESC, i.year DESC, i.number DESC, o.seq"
+
+
+# Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY);
+# revision_count and disagrees let the dashboard flag figures issues revised. The result is
+# kept in the table current_points, refreshed by every write for the keys it touches
+# (loaders.store.writes.refresh_current), so reading a series is a plain scan.
+# {where} narrows the statements ranked (a write's indicators and periods).
+CURRENT_POINTS_SELECT = f"""
+    SELECT indicator, period, forecast, unit, period_kind, period_start, period_end, value,
+        value_high, qualifier, derived, issue_key, issue_label, published, article, editor,
+        quote, period_text, figure_text,
+        CAST(revision_count AS INTEGER) AS revision_count,
+        greatest(value_spread, high_spread) > 1e-9 * greatest(value_scale, 1.0) AS disagrees,
+        issue_year, issue_number, article_index, span_start, span_end, seq, origin
+    FROM (
+        SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
+            row_number() OVER key_latest AS rank_in_key,
+            count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
+            max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
+            max(coalesce(o.value_high, o.value)) OVER key_all
+                - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
+            max(abs(o.value)) OVER key_all AS value_scale
+        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+        {{where}}
+        WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
+            key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
+                ORDER BY {ISSUE_RECENCY}))
+    WHERE rank_in_key = 1"""
+
+VIEWS = {
+    "current": """CREATE OR REPLACE VIEW current AS
+    SELECT c.indicator, ind.name_zh, ind.name_en, ind.category, c.unit,
+        c.period, c.period_kind, c.period_start, c.period_end,
+        c.value, c.value_high, c.qualifier, c.forecast, c.derived,
+        c.issue_key, c.issue_label, c.published, c.article, c.editor, c.quote,
+        c.period_text, c.figure_text, c.revision_count, c.disagrees,
+        c.issue_year, c.issue_number, c.article_index, c.span_start, c.span_end, c.seq,
+        c.origin, ind.position AS indicator_position
+    FROM current_points c LEFT JOIN indicators ind ON ind.id = c.indicator""",
+}
 
 
 @dataclass(frozen=True)
@@ -149,41 +189,55 @@ MIGRATIONS: tuple[Migration, ...] = (
                 AND span_end = 0""",
         ),
     ),
+    Migration(
+        3,
+        "current values kept as a table; a version per series",
+        (
+            "DROP VIEW IF EXISTS current",
+            "CREATE TABLE current_points AS " + CURRENT_POINTS_SELECT.format(where=""),
+            # The data version at which each series last changed: caches of one series
+            # survive a commit that touched another. A series without a row is at 0.
+            """CREATE TABLE series_versions (
+                indicator VARCHAR PRIMARY KEY,
+                version BIGINT NOT NULL)""",
+        ),
+    ),
+    Migration(
+        4,
+        "archive imports and the files they hold",
+        (
+            # One import of many files (a folder, a zip, a drop of files in the app). state:
+            # running, stopping, stopped, done; a running job whose runner stopped beating
+            # was interrupted (loaders.services.imports decides).
+            """CREATE TABLE import_jobs (
+                job_id VARCHAR PRIMARY KEY,
+                created_at TIMESTAMP NOT NULL,
+                actor VARCHAR NOT NULL,
+                label VARCHAR NOT NULL,
+                staged_dir VARCHAR,
+                state VARCHAR NOT NULL,
+                runner VARCHAR,
+                heartbeat_at TIMESTAMP,
+                finished_at TIMESTAMP)""",
+            # status: pending, then new, replaced, unchanged, kept or failed.
+            """CREATE TABLE import_files (
+                job_id VARCHAR NOT NULL,
+                position INTEGER NOT NULL,
+                name VARCHAR NOT NULL,
+                size BIGINT NOT NULL,
+                status VARCHAR NOT NULL,
+                sha256 VARCHAR,
+                issue_key VARCHAR,
+                detail VARCHAR NOT NULL,
+                done_at TIMESTAMP)""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 META_TABLE = """CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL)"""
-
-# Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY).
-# revision_count and disagrees let the dashboard flag figures issues revised.
-VIEWS = {
-    "current": f"""CREATE OR REPLACE VIEW current AS
-    WITH ranked AS (
-        SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
-            row_number() OVER key_latest AS rank_in_key,
-            count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
-            max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
-            max(coalesce(o.value_high, o.value)) OVER key_all
-                - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
-            max(abs(o.value)) OVER key_all AS value_scale
-        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
-        WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
-            key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
-                ORDER BY {ISSUE_RECENCY}))
-    SELECT r.indicator, ind.name_zh, ind.name_en, ind.category, r.unit,
-        r.period, r.period_kind, r.period_start, r.period_end,
-        r.value, r.value_high, r.qualifier, r.forecast, r.derived,
-        r.issue_key, r.issue_label, r.published, r.article, r.editor, r.quote,
-        r.period_text, r.figure_text,
-        CAST(r.revision_count AS INTEGER) AS revision_count,
-        greatest(r.value_spread, r.high_spread) > 1e-9 * greatest(r.value_scale, 1.0) AS disagrees,
-        r.issue_year, r.issue_number, r.article_index, r.span_start, r.span_end, r.seq,
-        r.origin, ind.position AS indicator_position
-    FROM ranked r LEFT JOIN indicators ind ON ind.id = r.indicator
-    WHERE r.rank_in_key = 1""",
-}
 
 
 def _stored_version(cur) -> int | None:
@@ -206,44 +260,50 @@ def _too_new(store: Store, version: int) -> StoreError:
 
 
 def migrate(store: Store) -> list[int]:
-    """Bring a writable store up to SCHEMA_VERSION; returns the migrations applied.
+    """Bring a writable store up to SCHEMA_VERSION and publish it; returns the migrations
+    applied.
 
-    Each migration is one transaction that also records its version, so a crash between
-    two leaves the file at the last complete one and the next open resumes there.
+    Each migration is one transaction that also records its version and bumps the data
+    version (readers' caches hold rows of the old shape), so a crash between two leaves the
+    file at the last complete one and the next open resumes there.
     """
-    with store.read() as cur:
-        version = _stored_version(cur)
-    if version is not None and version > SCHEMA_VERSION:
-        raise _too_new(store, version)
-    if version == SCHEMA_VERSION:
-        return []
     applied: list[int] = []
-    if version is None:
-        with store.transaction("create the store's tables") as cur:
-            cur.execute(META_TABLE)
-            for key, value in (("data_version", "0"), ("schema_version", "0")):
+    with store.writing() as connection:
+        version = _stored_version(connection)
+        if version is not None and version > SCHEMA_VERSION:
+            raise _too_new(store, version)
+        if version is None:
+            with atomic(connection, "create the store's tables", store.path) as cur:
+                cur.execute(META_TABLE)
+                for key, value in (("data_version", "0"), ("schema_version", "0")):
+                    cur.execute(
+                        "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
+                        "(SELECT 1 FROM meta WHERE key = ?)",
+                        [key, value, key],
+                    )
+            version = 0
+        for migration in MIGRATIONS:
+            if migration.version <= version:
+                continue
+            what = f"upgrade the store to schema {migration.version} ({migration.description})"
+            with atomic(connection, what, store.path) as cur:
+                for statement in migration.statements:
+                    cur.execute(statement)
+                if migration is MIGRATIONS[-1]:
+                    for view in VIEWS.values():
+                        cur.execute(view)
                 cur.execute(
-                    "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
-                    "(SELECT 1 FROM meta WHERE key = ?)",
-                    [key, value, key],
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                    [str(migration.version)],
                 )
-        version = 0
-    for migration in MIGRATIONS:
-        if migration.version <= version:
-            continue
-        with store.transaction(
-            f"upgrade the store to schema {migration.version} ({migration.description})"
-        ) as cur:
-            for statement in migration.statements:
-                cur.execute(statement)
-            if migration is MIGRATIONS[-1]:
-                for view in VIEWS.values():
-                    cur.execute(view)
-            cur.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                [str(migration.version)],
-            )
-        applied.append(migration.version)
+                cur.execute(
+                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                    "WHERE key = 'data_version'"
+                )
+            applied.append(migration.version)
+        # Published even when nothing was applied: a file written before copies were
+        # published, or a writer killed before publishing, is made readable here.
+        store.publish(connection)
     return applied
 
 

@@ -5,7 +5,7 @@ one commit: all of them or none. Values reach SQL only as bound parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from loaders.missing import plain
 from loaders.models import Extraction
 from loaders.periods import Period, PeriodError, parse_period
 from loaders.store.connection import StoreError
+from loaders.store.schema import CURRENT_POINTS_SELECT
 
 # Rows per INSERT ... VALUES statement (an issue has tens; a long one is split).
 _VALUES_BATCH = 200
@@ -29,11 +30,51 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def bump_version(cur: duckdb.DuckDBPyConnection) -> None:
-    """Every write bumps data_version: the key every reader's cache is built on."""
-    cur.execute(
+def bump_version(cur: duckdb.DuckDBPyConnection, series: Iterable[str] | None = None) -> int:
+    """Every write bumps data_version (the key readers' caches are built on) and marks the
+    series it changed with that version (all of them when series is None: a catalog change
+    renames what every series shows). Returns the new data version."""
+    version = cur.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version'"
+        "WHERE key = 'data_version' RETURNING CAST(value AS BIGINT)"
+    ).fetchall()[0][0]
+    if series is None:
+        touched = [
+            row[0]
+            for row in cur.execute(
+                "SELECT id FROM indicators UNION SELECT indicator FROM series_versions"
+            ).fetchall()
+        ]
+    else:
+        touched = sorted(set(series))
+    if touched:
+        cur.execute("DELETE FROM series_versions WHERE list_contains(?, indicator)", [touched])
+        cur.execute("INSERT INTO series_versions SELECT unnest(?), ?", [touched, version])
+    return version
+
+
+def refresh_current(
+    cur: duckdb.DuckDBPyConnection,
+    indicators: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+) -> None:
+    """Recompute current_points for the keys among these indicators and periods (every key
+    when both are None) from the statements stored now. A superset of the keys a write
+    touched is fine: each key is recomputed from all its statements."""
+    if indicators is None and periods is None:
+        cur.execute("DELETE FROM current_points")
+        cur.execute("INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=""))
+        return
+    indicators, periods = list(indicators or []), list(periods or [])
+    cur.execute(
+        "DELETE FROM current_points WHERE list_contains(?, indicator) AND list_contains(?, period)",
+        [indicators, periods],
+    )
+    # Both filters reach below the window: only the statements of these keys are ranked.
+    where = "WHERE list_contains(?, o.indicator) AND list_contains(?, o.period)"
+    cur.execute(
+        "INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=where),
+        [indicators, periods],
     )
 
 
@@ -247,3 +288,67 @@ def _provenance_columns(items: Sequence[Any]) -> dict[str, Any]:
         "article": pd.Series([i.article for i in items], dtype=object),
         "editor": pd.Series([i.editor for i in items], dtype=object),
     }
+
+
+# ------------------------------------------------------------------ archive imports
+
+
+def insert_import_job(
+    cur: duckdb.DuckDBPyConnection,
+    job_id: str,
+    actor: str,
+    label: str,
+    staged_dir: str | None,
+    files: Sequence[tuple[str, int]],
+) -> None:
+    """A new import (state running) and its files (name, size), all pending."""
+    cur.execute(
+        "INSERT INTO import_jobs (job_id, created_at, actor, label, staged_dir, state) "
+        "VALUES (?, ?, ?, ?, ?, 'running')",
+        [job_id, _now(), actor, label, staged_dir],
+    )
+    rows = [
+        (job_id, position, name, size, "pending", None, None, "", None)
+        for position, (name, size) in enumerate(files)
+    ]
+    for start in range(0, len(rows), _VALUES_BATCH):
+        batch = rows[start : start + _VALUES_BATCH]
+        cur.execute(
+            "INSERT INTO import_files VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch)),
+            [value for row in batch for value in row],
+        )
+
+
+def record_import_file(
+    cur: duckdb.DuckDBPyConnection,
+    job_id: str,
+    position: int,
+    status: str,
+    sha256: str | None,
+    issue_key: str | None,
+    detail: str,
+    runner: str,
+) -> None:
+    """One file's outcome; the runner's heartbeat rides along."""
+    now = _now()
+    cur.execute(
+        "UPDATE import_files SET status = ?, sha256 = ?, issue_key = ?, detail = ?, "
+        "done_at = ? WHERE job_id = ? AND position = ?",
+        [status, sha256, issue_key, detail, now, job_id, position],
+    )
+    cur.execute(
+        "UPDATE import_jobs SET runner = ?, heartbeat_at = ? WHERE job_id = ?",
+        [runner, now, job_id],
+    )
+
+
+def set_import_state(
+    cur: duckdb.DuckDBPyConnection, job_id: str, state: str, runner: str | None = None
+) -> None:
+    finished = _now() if state in ("stopped", "done") else None
+    cur.execute(
+        "UPDATE import_jobs SET state = ?, runner = coalesce(?, runner), heartbeat_at = ?, "
+        "finished_at = ? WHERE job_id = ?",
+        [state, runner, _now(), finished, job_id],
+    )
