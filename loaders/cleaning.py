@@ -443,21 +443,38 @@ _ASCII_PUNCT_NEAR_CJK = re.compile(
 )
 
 
+_BRACKET = re.compile(r"[()（）]")
+
+
+def _full_width(match: re.Match) -> str:
+    return _TO_FULL_WIDTH[match.group()]
+
+
 def chinese_punctuation(text: str) -> str:
-    """Full-width , ; : ( ) ! ? beside Chinese characters; 4,500 and English stay as they are."""
-    chars = list(text)
+    """Full-width , ; : ( ) ! ? beside Chinese characters; 4,500 and English stay as they are.
+
+    Works on the string and the positions of brackets, never on a list of every character
+    (one string object per Chinese character: 60 MB for a 2 MB brief).
+    """
     # Two passes: "7.5%)," turns "，" on the first, then ")" beside it on the second.
     for _ in range(2):
-        current = "".join(chars)
-        for match in _ASCII_PUNCT_NEAR_CJK.finditer(current):
-            chars[match.start()] = _TO_FULL_WIDTH[match.group()]
+        text = _ASCII_PUNCT_NEAR_CJK.sub(_full_width, text)
     # A bracket pair is one style: "网络(preferred networks)" closes as it opened.
+    chosen: dict[int, str] = {}
     opened: list[int] = []
-    for i, char in enumerate(chars):
+    for match in _BRACKET.finditer(text):
+        i, char = match.start(), match.group()
         if char in "(（":
             opened.append(i)
-        elif char in ")）" and opened:
+        elif opened:
             start = opened.pop()
-            if chars[start] == "（" or char == "）":
-                chars[start], chars[i] = "（", "）"
-    return "".join(chars)
+            if chosen.get(start, text[start]) == "（" or char == "）":
+                chosen[start], chosen[i] = "（", "）"
+    if not chosen:
+        return text
+    pieces, cursor = [], 0
+    for i in sorted(chosen):
+        pieces += [text[cursor:i], chosen[i]]
+        cursor = i + 1
+    pieces.append(text[cursor:])
+    return "".join(pieces)

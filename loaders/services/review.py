@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,7 @@ PROVENANCE_COLUMNS = [
     "editor",
     "span_start",
     "span_end",
+    "source_row",
 ]
 # The fields of a figure an editor may change; any change makes the figure "reviewed".
 _EDITABLE = ("indicator", "period", "value", "value_high", "unit", "qualifier", "forecast")
@@ -113,10 +115,13 @@ def unit_of(indicator: Any, catalog: Catalog) -> str:
     return found.unit if found else ""
 
 
-def _numbered(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def _numbered(rows: list[dict], columns: list[str], items: Sequence[Any]) -> pd.DataFrame:
+    """The review table, its rows numbered as the error messages number them: the row of the
+    figures table each came from (blank rows counted), or 1, 2, … for a brief's figures."""
     frame = pd.DataFrame(rows, columns=columns)
-    # Rows are numbered from 1 as in the error messages.
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    sources = [item.source_row for item in items]
+    numbers = sources if all(sources) and len(set(sources)) == len(sources) else None
+    frame.index = pd.Index(numbers) if numbers else pd.RangeIndex(1, len(frame) + 1)
     return frame
 
 
@@ -145,7 +150,9 @@ def figures_frame(extraction: Extraction, catalog: Catalog) -> pd.DataFrame:
             }
         )
     return _numbered(
-        rows, FIGURE_COLUMNS + [c for c in PROVENANCE_COLUMNS if c not in FIGURE_COLUMNS]
+        rows,
+        FIGURE_COLUMNS + [c for c in PROVENANCE_COLUMNS if c not in FIGURE_COLUMNS],
+        extraction.observations,
     )
 
 
@@ -177,7 +184,7 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
             }
         )
     columns = UNASSIGNED_COLUMNS + [c for c in PROVENANCE_COLUMNS if c != "figure_text"]
-    return _numbered(rows, columns)
+    return _numbered(rows, columns, extraction.unassigned)
 
 
 def refresh_names(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
@@ -268,11 +275,11 @@ def rebuild_extraction(
     unassigned_rows = _records(unassigned)
     candidates = [
         ("figures", number, row)
-        for number, row in enumerate(figure_rows, start=1)
+        for number, row in zip(figures.index, figure_rows, strict=True)
         if row.get("include")
     ] + [
         ("unassigned", number, row)
-        for number, row in enumerate(unassigned_rows, start=1)
+        for number, row in zip(unassigned.index, unassigned_rows, strict=True)
         if row.get("include")
     ]
     valid, row_errors = validate_rows(candidates, catalog)
@@ -280,6 +287,8 @@ def rebuild_extraction(
     if errors or issue is None:
         return Review(None, errors, row_errors)
 
+    # Rows are numbered as the editor sees them; the figures they came from, by position.
+    figure_position = {number: i for i, number in enumerate(figures.index)}
     observations = []
     for item in valid:
         row, source = item.fields, item.source
@@ -300,8 +309,10 @@ def rebuild_extraction(
             editor=plain(source.get("editor")),
             span_start=_int(source.get("span_start")),
             span_end=_int(source.get("span_end")),
+            source_row=None if is_missing(source.get("source_row")) else _int(source["source_row"]),
         )
-        before = original.observations[item.row - 1] if item.table == "figures" else None
+        position = figure_position.get(item.row) if item.table == "figures" else None
+        before = original.observations[position] if position is not None else None
         observations.append(observation.model_copy(update={"origin": _origin(before, observation)}))
     still_unassigned = [
         figure
