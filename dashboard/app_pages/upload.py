@@ -20,12 +20,15 @@ from dashboard.markup import plain_markdown
 from loaders.errors import BriefError
 from loaders.figures_table import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
+from loaders.services.ingest import Seen
 from loaders.services.ingest import preview as preview_ingest
 from loaders.services.permissions import NotAllowed
 from loaders.services.review import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
     UPLOAD_TYPES,
+    KeptStoredVersion,
+    commit_report,
     commit_upload,
     diff_frame,
     figures_frame,
@@ -71,7 +74,6 @@ uploaded = st.file_uploader(
     key="upload_file",
 )
 
-last = st.session_state.get(RESULT_KEY)
 if uploaded is None:
     st.session_state.pop(STATE_KEY, None)
     st.stop()
@@ -222,14 +224,16 @@ except StoreError as exc:
 
 
 def show_result(result_state: dict) -> None:
-    # Composed from counts and the issue key only: no user text in this message.
-    st.success(result_state["message"])
+    # Composed from counts and the issue key only (commit_report): no user text in it.
+    getattr(st, result_state["kind"])(result_state["message"])
     if result_state["revised"] is not None and not result_state["revised"].empty:
         st.markdown("修订了之前各期的数字 Revised points（原值 → 新值）：")
         st.dataframe(result_state["revised"], hide_index=True, width="stretch")
 
 
-def commit(replace: bool) -> None:
+def commit(replace: bool, seen: Seen) -> None:
+    """Commit what the editor reviewed over the stored version they saw (seen), and keep
+    the service's real outcome: written, unchanged, or a race lost to another editor."""
     try:
         # The role is read again at the moment of writing; the service refuses non-editors.
         result = commit_upload(
@@ -240,30 +244,46 @@ def commit(replace: bool) -> None:
             actor=current_actor(),
             replace=replace,
             file_sha256=file_sha,
+            seen=seen,
         )
+    except KeptStoredVersion as exc:
+        result = exc.result
     except (StoreError, NotAllowed) as exc:
         st.error(plain_markdown(str(exc)))
         return
-    verb = "替换" if result.status == "replaced" else "写入"
+    report = commit_report(result)
     st.session_state[RESULT_KEY] = {
         "content_sha": to_store.sha256,
         "issue_key": result.issue_key,
-        "message": (
-            f"已{verb} {result.issue_key}：新增 {result.new_points} 个数据点，"
-            f"修订 {len(result.revised)} 个，未变 {result.unchanged_points} 个；"
-            f"共 {result.observations} 个指标数字，{result.unassigned} 个未归类数字。"
-        ),
-        "revised": revisions_frame(result, catalog),
+        "kind": report.kind,
+        "message": report.message,
+        "written": report.written,
+        "revised": revisions_frame(result, catalog) if report.written else None,
     }
 
 
+commit_key, replace_key = f"commit_{tag}", f"replace_{tag}"
+# A click is acted on against what the editor saw when clicking (kept from the run that drew
+# the button), not against a preview recomputed since: another editor's commit in between is
+# then named as such instead of silently hiding the button the editor pressed.
+shown = state.get("shown")
+if shown and (st.session_state.get(commit_key) or st.session_state.get(replace_key)):
+    commit(replace=bool(st.session_state.get(replace_key)), seen=Seen(shown["stored_sha256"]))
+    state.pop("shown")
+    st.rerun()
+
 label = to_store.issue.label_zh
+last = st.session_state.get(RESULT_KEY)
 if last and last["content_sha"] == to_store.sha256:
     show_result(last)
-elif preview.status == "unchanged":
-    st.info(
-        f"已存储 Already stored：{label}（{to_store.issue.key}）与数据库中的版本相同，无需再次提交。"
-    )
+    if last["written"]:
+        st.stop()
+if preview.status == "unchanged":
+    if not (last and last["content_sha"] == to_store.sha256):
+        st.info(
+            f"已存储 Already stored：{label}（{to_store.issue.key}）与数据库中的版本相同，"
+            "无需再次提交。"
+        )
 elif preview.status == "new":
     st.markdown(
         f"将写入 {label}：新增 {preview.new_points} 个数据点，"
@@ -272,10 +292,8 @@ elif preview.status == "new":
     )
     if preview.revised:
         st.dataframe(revisions_frame(preview, catalog), hide_index=True, width="stretch")
-    if st.button("提交 Commit", type="primary", key=f"commit_{tag}"):
-        commit(replace=False)
-        if st.session_state.get(RESULT_KEY, {}).get("content_sha") == to_store.sha256:
-            st.rerun()
+    state["shown"] = {"stored_sha256": preview.stored_sha256}
+    st.button("提交 Commit", type="primary", key=commit_key)
 else:
     st.warning(
         f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
@@ -285,7 +303,5 @@ else:
     else:
         st.info("数字没有变化，只是文件（原文或未归类数字）不同。")
     confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")
-    if st.button("替换 Replace", type="primary", disabled=not confirmed, key=f"replace_{tag}"):
-        commit(replace=True)
-        if st.session_state.get(RESULT_KEY, {}).get("content_sha") == to_store.sha256:
-            st.rerun()
+    state["shown"] = {"stored_sha256": preview.stored_sha256}
+    st.button("替换 Replace", type="primary", disabled=not confirmed, key=replace_key)

@@ -87,6 +87,10 @@ class IngestResult:
     replaced_diff: list[Change] = field(default_factory=list)
     # Why a stored version was kept (status "kept"), in words for the user.
     reason: str = ""
+    # The sha256 of the version stored when the plan was made (None: the issue was not stored).
+    stored_sha256: str | None = None
+    # Another commit changed the issue after the caller saw it (Seen): nothing was written.
+    race: bool = False
 
     @property
     def written(self) -> bool:
@@ -118,6 +122,15 @@ class StoredState:
     retracted: bool  # the issue's last audit action was a retract
 
 
+@dataclass(frozen=True)
+class Seen:
+    """The stored version of an issue a caller saw when it decided to write (a preview): its
+    sha256, or None when the issue was not stored. Another version at the time of writing
+    means another commit came between, and nothing is written."""
+
+    stored_sha256: str | None
+
+
 # ------------------------------------------------------------------ the rule
 
 
@@ -141,11 +154,14 @@ def plan_ingest(
     *,
     force: bool = False,
     overwrite: Overwrite = Overwrite.ALWAYS,
+    seen: Seen | None = None,
 ) -> IngestResult:
     """What storing the extraction over this state does. Pure: reads nothing, writes nothing.
 
     force re-stores a file whose stored version came from the very same bytes (the
-    extraction rules improved); it never lifts the overwrite policy.
+    extraction rules improved); it never lifts the overwrite policy. seen is what the caller
+    saw stored; another stored version now is a lost race: unchanged when the winner stored
+    these very bytes, else kept, race set either way.
     """
     key = extraction.issue.key
     firsts = first_per_key(extraction.observations)
@@ -155,7 +171,21 @@ def plan_ingest(
         issue_key=key,
         observations=len(extraction.observations),
         unassigned=len(extraction.unassigned),
+        stored_sha256=stored.sha256 if stored is not None else None,
     )
+    if seen is not None and seen.stored_sha256 != result.stored_sha256:
+        result.race = True
+        if stored is not None and stored.sha256 == extraction.sha256:
+            result.status = "unchanged"
+            result.unchanged_points = len(firsts)
+        else:
+            result.status = "kept"
+            result.reason = (
+                f"另一位编辑在你预览之后提交了 {key} 的另一版本"
+                if stored is not None
+                else f"{key} 在你预览之后被撤回"
+            )
+        return result
     if stored is None and state.retracted and overwrite is Overwrite.BATCH:
         result.status = "kept"
         result.reason = f"issue {key} was retracted by an editor; pass --replace to store it again"
@@ -351,6 +381,7 @@ def ingest(
     committed_via: Literal["batch", "review"] = "batch",
     upload: UploadRecord | None = None,
     also: Callable[[Any, IngestResult], None] | None = None,
+    seen: Seen | None = None,
 ) -> IngestResult:
     """Store one issue in one transaction; the same file twice changes nothing. The store's
     indicators become the catalog the issue was mapped with.
@@ -364,7 +395,7 @@ def ingest(
     key = extraction.issue.key
     with store.transaction(f"store issue {key} from {extraction.source_name}") as cur:
         state = read_state(cur, extraction)
-        result = plan_ingest(state, extraction, force=force, overwrite=overwrite)
+        result = plan_ingest(state, extraction, force=force, overwrite=overwrite, seen=seen)
         if not result.written:
             if also is not None:
                 also(cur, result)

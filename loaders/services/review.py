@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import ValidationError
@@ -29,6 +29,7 @@ from loaders.review import RowError, header_problems, validate_rows
 from loaders.services.ingest import (
     IngestResult,
     Overwrite,
+    Seen,
     UploadRecord,
     ingest,
     text_problems,
@@ -340,6 +341,15 @@ def _int(value: Any, default: int = 0) -> int:
     return default if is_missing(value) else int(plain(value))
 
 
+class KeptStoredVersion(StoreError):
+    """A commit that wrote nothing because another version is stored (replace not confirmed,
+    or another editor committed after the preview); .result says which."""
+
+    def __init__(self, result: IngestResult):
+        super().__init__(result.reason)
+        self.result = result
+
+
 def commit_upload(
     store: Store,
     extraction: Extraction,
@@ -349,11 +359,13 @@ def commit_upload(
     actor: str,
     replace: bool = False,
     file_sha256: str | None = None,
+    seen: Seen | None = None,
 ) -> IngestResult:
     """Write a reviewed issue in one transaction; a stored issue is replaced only if replace=True.
 
-    Raises NotAllowed for a non-editor before anything else, StoreError when the issue is
-    already stored with other content and replace is False.
+    seen is the stored version the editor's preview showed: if another commit changed it
+    since, nothing is written (result.race). Raises NotAllowed for a non-editor before
+    anything else, KeptStoredVersion (a StoreError) when another version is kept.
     """
     require_editor(role)
     result = ingest(
@@ -364,10 +376,48 @@ def commit_upload(
         overwrite=Overwrite.ALWAYS if replace else Overwrite.NEVER,
         committed_via="review",
         upload=UploadRecord(extraction.source_name, file_sha256 or extraction.sha256),
+        seen=seen,
     )
     if result.status == "kept":
-        raise StoreError(result.reason)
+        raise KeptStoredVersion(result)
     return result
+
+
+@dataclass(frozen=True)
+class CommitReport:
+    """What a commit did, in words: kind is how the page shows it (success, info, warning)."""
+
+    kind: Literal["success", "info", "warning"]
+    message: str
+    written: bool
+
+
+def commit_report(result: IngestResult) -> CommitReport:
+    """The message for a commit's real outcome: written, unchanged, or a race lost (named as
+    such). Composed from the issue key and counts only: no user text in it."""
+    key = result.issue_key
+    counts = (
+        f"新增 {result.new_points} 个数据点，修订 {len(result.revised)} 个，"
+        f"未变 {result.unchanged_points} 个；"
+        f"共 {result.observations} 个指标数字，{result.unassigned} 个未归类数字。"
+    )
+    if result.status == "new":
+        return CommitReport("success", f"已写入 {key}：{counts}", True)
+    if result.status == "replaced":
+        return CommitReport("success", f"已替换 {key}：{counts}", True)
+    if result.status == "unchanged" and result.race:
+        return CommitReport(
+            "warning",
+            f"未写入：另一位编辑在你预览之后提交了与此相同的 {key}，数据库中已是这一版本。",
+            False,
+        )
+    if result.status == "unchanged":
+        return CommitReport("info", f"未写入：{key} 与数据库中的版本相同，无需再次提交。", False)
+    if result.race:
+        return CommitReport(
+            "warning", f"未写入：{result.reason}。请查看下面的差异，确认后再决定是否替换。", False
+        )
+    return CommitReport("warning", f"未写入：{result.reason}", False)
 
 
 def revisions_frame(result: IngestResult, catalog: Catalog) -> pd.DataFrame:
