@@ -7,10 +7,17 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role
+from dashboard.markup import hide_server_paths, plain_markdown
 from loaders.csv_safety import csv_bytes
+from loaders.services import StoreError
 from loaders.services.ingest import retract
 
 _FLASH_KEY = "issue_admin_flash"
+
+
+def show_error(message: str) -> None:
+    """An error a user caused or can act on, as text: no markup, no server path."""
+    st.error(plain_markdown(hide_server_paths(message)))
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
@@ -45,11 +52,18 @@ def render_issue_admin(issue_key: str | None) -> None:
                 "撤回本期 Retract", disabled=not confirm, key=f"retract_{issue_key}", type="primary"
             ):
                 # The role is read again at the moment of writing, not trusted from render time.
-                if retract(data.get_store(), issue_key, role=current_role(), actor=current_actor()):
-                    # Rerun so the page no longer lists the issue; the message survives it.
-                    st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
-                    st.rerun()
-                st.warning(f"{issue_key} 不存在（可能已被撤回）")
+                try:
+                    retracted = retract(
+                        data.get_store(), issue_key, role=current_role(), actor=current_actor()
+                    )
+                except (StoreError, PermissionError) as exc:
+                    show_error(str(exc))
+                else:
+                    if retracted:
+                        # Rerun so the page no longer lists the issue; the message survives it.
+                        st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
+                        st.rerun()
+                    st.warning(f"{plain_markdown(issue_key)} 不存在（可能已被撤回）")
         st.markdown("**审计日志 Audit log**")
         log = data.audit_log().rename(
             columns={

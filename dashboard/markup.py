@@ -38,3 +38,15 @@ def plain_markdown(text: str) -> str:
         out.append("\\" + ch if escape else ch)
         line_start = line_start and ch.isspace()
     return "".join(out)
+
+
+# An absolute path on the server (/srv/app/data/briefs.duckdb): a slash not after a word
+# character, a dot, a colon or another slash (so not in http://, 2021-01/2021-09 or
+# data/briefs.duckdb), then at least two segments.
+_SERVER_PATH = re.compile(r"(?<![\w.:/\\])/(?:[^\s/:;,'\"()（）；，]+/)+([^\s/:;,'\"()（）；，]*)")
+
+
+def hide_server_paths(text: str) -> str:
+    """text with every absolute server path cut to its last part (the file's name): error
+    messages written for the command line name whole paths, a page must not."""
+    return _SERVER_PATH.sub(lambda match: match.group(1), text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data, warm
+from dashboard.components import show_error
 from loaders.paths import database_path
 from loaders.services import StoreError, imports
 
@@ -48,7 +49,7 @@ with st.sidebar:
     try:
         version = data.data_version()
     except StoreError as exc:
-        st.error(f"无法打开数据库：{exc}")
+        show_error(f"无法打开数据库：{exc}")
         st.stop()
     warm.start()  # once per process: rebuilds what a commit touched before anyone asks
     # The file name only: viewers need not see the server's directories.

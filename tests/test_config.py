@@ -23,3 +23,9 @@ def test_streamlit_takes_no_upload_larger_than_the_loaders_accept():
     """Streamlit holds every upload in memory before the loaders see it: its cap is theirs."""
     largest = max(MAX_UPLOAD_BYTES, MAX_TABLE_BYTES)
     assert CONFIG["server"]["maxUploadSize"] * 2**20 == largest
+
+
+def test_tracebacks_stay_in_the_server_log():
+    """A user never sees an exception's type, message or traceback (server paths in them);
+    developers run with --client.showErrorDetails full."""
+    assert CONFIG["client"]["showErrorDetails"] == "none"

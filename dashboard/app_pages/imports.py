@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role, render_login
+from dashboard.components import show_error
 from dashboard.formatting import import_state_label
 from dashboard.markup import plain_markdown
 from loaders.services import StoreError, imports
@@ -62,7 +63,7 @@ if submitted:
             imports.start_runner(store, job_id, role=current_role(), actor=current_actor())
             st.success(f"已开始导入 {len(sources)} 个文件（{job_id}）。")
         except (imports.ArchiveRefused, StoreError, NotAllowed) as exc:
-            st.error(plain_markdown(str(exc)))
+            show_error(str(exc))
 
 
 def _job_controls(job: ImportJob, state: str) -> None:

@@ -9,6 +9,7 @@ st.text or escaped markdown, never as HTML.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import date
 
 import pandas as pd
@@ -16,7 +17,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role, render_login
-from dashboard.markup import plain_markdown
+from dashboard.components import show_error
 from loaders.errors import BriefError
 from loaders.figures_table import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
@@ -26,7 +27,6 @@ from loaders.services.permissions import NotAllowed
 from loaders.services.review import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
-    UPLOAD_TYPES,
     KeptStoredVersion,
     commit_report,
     commit_upload,
@@ -43,6 +43,9 @@ from loaders.services.review import (
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
 STATE_KEY = "upload_current"
 RESULT_KEY = "upload_last_result"
+# A message that outlives the rerun after a review table's edit state was reset.
+RESET_KEY = "upload_table_reset"
+logger = logging.getLogger(__name__)
 
 st.title("上传 Upload")
 render_login()
@@ -68,9 +71,12 @@ with st.expander("数据表格式与模板 Figures table format", expanded=False
         mime="text/csv",
     )
 
+# No type= filter: Streamlit checks a filtered upload's name before this script runs and
+# fails the whole page on a NUL in it (a forged upload), with no way to answer. The types are
+# in the label, and read_upload decides by content, refuses other types with a message and
+# drops control characters from the name (loaders.text_safety).
 uploaded = st.file_uploader(
     "简报 (.txt .md .pdf .docx) 或数据表 (.csv .xlsx .json)",
-    type=UPLOAD_TYPES,
     key="upload_file",
 )
 
@@ -89,8 +95,9 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
         except BriefError as exc:
             state["error"] = str(exc)
             status.update(label="读取失败 Could not read", state="error")
-        except Exception as exc:  # noqa: BLE001 - any reader failure is shown, never a traceback
-            state["error"] = f"{uploaded.name}: 无法读取（{type(exc).__name__}: {exc}）"
+        except Exception:  # noqa: BLE001 - a failure nobody foresaw: logged, never shown raw
+            logger.exception("reading upload %r failed", uploaded.name)
+            state["error"] = f"{uploaded.name}: 无法读取（内部错误，已记入服务器日志）"
             status.update(label="读取失败 Could not read", state="error")
         else:
             state["extraction"] = extraction
@@ -104,7 +111,7 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
     st.session_state[STATE_KEY] = state
 
 if state["error"]:
-    st.error(plain_markdown(state["error"]))
+    show_error(state["error"])
     st.stop()
 
 extraction = state["extraction"]
@@ -180,14 +187,20 @@ common_config = {
 def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
     """One editable table; a changed indicator refreshes its name column (new editor key)."""
     base = state[which]
-    edited = st.data_editor(
-        base,
-        column_order=visible,
-        column_config=common_config,
-        num_rows="fixed",
-        key=f"{which}_{tag}_{state['versions'][position]}",
-        width="stretch",
-    )
+    try:
+        edited = st.data_editor(
+            base,
+            column_order=visible,
+            column_config=common_config,
+            num_rows="fixed",
+            key=f"{which}_{tag}_{state['versions'][position]}",
+            width="stretch",
+        )
+    except Exception:  # noqa: BLE001 - an edit state the browser never sends (forged)
+        logger.warning("edit state of %s reset", which, exc_info=True)
+        state["versions"][position] += 1
+        st.session_state[RESET_KEY] = "表格的编辑状态无效，已重置；请重新修改。"
+        st.rerun()
     if names_stale(edited, catalog):
         state[which] = refresh_names(edited, catalog)
         state["versions"][position] += 1
@@ -195,6 +208,9 @@ def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
     return edited
 
 
+reset = st.session_state.pop(RESET_KEY, None)
+if reset:
+    st.warning(reset)
 st.subheader(f"识别的数据 Figures（{len(state['figures'])}）")
 st.caption("勾选“写入”的行会写入数据库；可修改指标、期间、数值、单位。")
 edited_figures = review_table("figures", FIGURE_COLUMNS, 0)
@@ -219,7 +235,7 @@ to_store = review.extraction
 try:
     preview = preview_ingest(data.get_store(), to_store, catalog)
 except StoreError as exc:
-    st.error(plain_markdown(str(exc)))
+    show_error(str(exc))
     st.stop()
 
 
@@ -249,7 +265,7 @@ def commit(replace: bool, seen: Seen) -> None:
     except KeptStoredVersion as exc:
         result = exc.result
     except (StoreError, NotAllowed) as exc:
-        st.error(plain_markdown(str(exc)))
+        show_error(str(exc))
         return
     report = commit_report(result)
     st.session_state[RESULT_KEY] = {
