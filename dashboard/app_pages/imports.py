@@ -18,6 +18,7 @@ from dashboard.markup import plain_markdown
 from loaders.services import StoreError, imports
 from loaders.services.imports import ImportJob
 from loaders.services.permissions import NotAllowed
+from loaders.text_safety import strip_unsafe
 
 STATUS_LABELS = {
     "pending": "等待",
@@ -41,11 +42,10 @@ st.caption(
 )
 
 with st.form("import_form", clear_on_submit=True):
+    # No type= filter: Streamlit fails the whole page on a NUL in a filtered upload's name (a
+    # forged upload) before this script runs. Each file's reading says what it is instead.
     dropped = st.file_uploader(
-        "简报文件或 zip",
-        type=[*(s.lstrip(".") for s in imports.BRIEF_SUFFIXES), "zip"],
-        accept_multiple_files=True,
-        key="import_files",
+        "简报文件（.txt .md .pdf .docx）或 zip", accept_multiple_files=True, key="import_files"
     )
     submitted = st.form_submit_button("开始导入 Start import", type="primary")
 
@@ -55,7 +55,8 @@ if submitted:
     else:
         try:
             sources = imports.upload_sources([(f.name, f.getvalue()) for f in dropped])
-            label = "、".join(f.name for f in dropped[:3]) + (" 等" if len(dropped) > 3 else "")
+            names = [strip_unsafe(f.name) for f in dropped]
+            label = "、".join(names[:3]) + (" 等" if len(names) > 3 else "")
             store = data.get_store()
             job_id = imports.create_job(
                 store, sources, role=current_role(), actor=current_actor(), label=label, stage=True

@@ -119,6 +119,7 @@ def upload_sources(files: Sequence[tuple[str, bytes]]) -> list[Source]:
     """Files dropped in the app: briefs as they are, zips opened."""
     sources: list[Source] = []
     for name, data in files:
+        name = strip_unsafe(name)  # a name from a browser: no controls or bidi overrides
         if name.lower().endswith(".zip"):
             sources += zip_sources(data, name)
         else:
