@@ -18,8 +18,11 @@ import os
 from typing import Any, Literal
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from dashboard import data
 from dashboard.markup import plain_markdown
+from loaders.services.login import LoginThrottle, attempt_password
 
 Role = Literal["editor", "viewer"]
 AuthMode = Literal["local", "oidc", "password"]
@@ -132,8 +135,27 @@ def render_login() -> None:
         given = st.text_input("编辑密码 Editor password", type="password", key="auth_password")
         submitted = st.form_submit_button("登录 Log in")
     if submitted:
-        if check_password(given):
+        # How many guesses, how long to wait, the audit rows: loaders.services.login.
+        outcome = attempt_password(
+            data.get_store(),
+            login_throttle(),
+            given=given,
+            is_right=check_password,
+            session=_session_id(),
+            address=st.context.ip_address,
+        )
+        if outcome.granted:
             st.session_state[SESSION_ROLE_KEY] = True
             st.rerun()
-        else:
-            st.error("密码不正确 Wrong password")
+        st.error(outcome.message)
+
+
+@st.cache_resource(show_spinner=False)
+def login_throttle() -> LoginThrottle:
+    """The password failures of this process, shared by every session."""
+    return LoginThrottle()
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "unknown"
