@@ -14,10 +14,12 @@ before touching the store, so a hidden page is not the only guard.
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 from typing import Any, Literal
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
@@ -31,6 +33,9 @@ PASSWORD_ENV_VAR = "BRIEFS_EDITOR_PASSWORD"
 # Session key holding the role granted by a correct password entry.
 SESSION_ROLE_KEY = "auth_editor_granted"
 LOCAL_MODE_BANNER = "本地模式：未配置登录，所有人可编辑"
+# A message that outlives the rerun after 登录 could not start an OIDC login.
+_LOGIN_PROBLEM_KEY = "auth_login_problem"
+logger = logging.getLogger(__name__)
 
 
 def _secret(key: str) -> Any:
@@ -111,6 +116,18 @@ def current_actor() -> str:
     return "local"
 
 
+def _start_oidc_login() -> None:
+    """st.login, or a message when the [auth] settings cannot start a login (the reason goes
+    to the server log, not to the page)."""
+    try:
+        st.login()
+    except StreamlitAPIException:
+        logger.exception("OIDC login could not start")
+        st.session_state[_LOGIN_PROBLEM_KEY] = (
+            "无法开始登录：服务器的登录设置（[auth]）不完整，请联系管理员。 Login is not configured."
+        )
+
+
 def render_login() -> None:
     """Login / logout controls for the current mode; shows the local-mode banner when open."""
     mode = auth_mode()
@@ -120,7 +137,10 @@ def render_login() -> None:
     if mode == "oidc":
         email = _user_email()
         if email is None:
-            st.button("登录 Log in", on_click=st.login, key="auth_login")
+            st.button("登录 Log in", on_click=_start_oidc_login, key="auth_login")
+            problem = st.session_state.pop(_LOGIN_PROBLEM_KEY, None)
+            if problem:
+                st.error(problem)
             return
         if email not in editor_emails():
             st.warning(f"{plain_markdown(email)} 不在编辑名单中，只能查看。")

@@ -110,3 +110,14 @@ def test_router_hides_upload_from_viewers(empty_app_db):
     assert not at.exception
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/upload.py")
+
+
+def test_an_oidc_login_that_cannot_start_is_a_message_not_a_traceback(empty_app_db):
+    """[auth] without client_id/secret/server_metadata_url: st.login refuses to start."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback"}
+    at.run()
+    at.button(key="auth_login").click()
+    at.run()
+    assert not at.exception
+    assert "无法开始登录" in texts(at, "error")
