@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import auth, data, warm
 from dashboard.components import show_error
-from loaders.paths import database_path
+from loaders.paths import database_location, display_name
 from loaders.services import StoreError, imports
 
 st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
@@ -53,7 +53,7 @@ with st.sidebar:
         st.stop()
     warm.start()  # once per process: rebuilds what a commit touched before anyone asks
     # The file name only: viewers need not see the server's directories.
-    st.caption(f"数据库：{database_path().name} · 数据版本 {version}")
+    st.caption(f"数据库：{display_name(database_location())} · 数据版本 {version}")
     if role == "editor":
         # An import in the background shows on every page, for every editor.
         running = [

@@ -35,16 +35,25 @@ VOCABULARY = {
 CATALOG = {"loaders.catalog"}
 EXTRACTION = {
     "loaders.cleaning",
+    "loaders.conflicts",
     "loaders.evaluate",
+    "loaders.figure_periods",
+    "loaders.figure_roles",
     "loaders.figures",
     "loaders.figures_table",
+    "loaders.forecast_scope",
     "loaders.mapping",
     "loaders.pipeline",
     "loaders.quantities",
     "loaders.reading",
+    "loaders.respectively",
     "loaders.review",
+    "loaders.scoring",
+    "loaders.sentences",
     "loaders.series",
     "loaders.structure",
+    "loaders.subjects",
+    "loaders.table_rows",
     "loaders.timeexpr",
 }
 PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "tables", "url_state")

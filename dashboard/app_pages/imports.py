@@ -16,7 +16,6 @@ from dashboard.components import show_error
 from dashboard.formatting import import_state_label
 from dashboard.markup import plain_markdown
 from loaders.services import StoreError, imports
-from loaders.services.imports import ImportJob
 from loaders.services.permissions import NotAllowed
 from loaders.text_safety import strip_unsafe
 
@@ -67,7 +66,7 @@ if submitted:
             show_error(str(exc))
 
 
-def _job_controls(job: ImportJob, state: str) -> None:
+def _job_controls(job: imports.ImportJob, state: str) -> None:
     store = data.get_store()
     if state == "running":
         if st.button("停止 Stop", key=f"stop_{job.job_id}"):

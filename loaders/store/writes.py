@@ -34,10 +34,11 @@ def bump_version(cur: duckdb.DuckDBPyConnection, series: Iterable[str] | None = 
     """Every write bumps data_version (the key readers' caches are built on) and marks the
     series it changed with that version (all of them when series is None: a catalog change
     renames what every series shows). Returns the new data version."""
-    version = cur.execute(
+    cur.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version' RETURNING CAST(value AS BIGINT)"
-    ).fetchall()[0][0]
+        "WHERE key = 'data_version'"
+    )
+    version = int(cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
     if series is None:
         touched = [
             row[0]
