@@ -6,6 +6,8 @@ auto-discovery). The 上传 page is only routed for editors (dashboard.auth).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import auth, data, warm
@@ -13,7 +15,11 @@ from dashboard.components import show_error
 from loaders.paths import database_location, display_name
 from loaders.services import StoreError, imports
 
-st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
+# The tab's icon is a file of ours: without it each page's :material/...: icon becomes the
+# favicon, fetched from fonts.gstatic.com (offline it fails; online it tells Google who
+# opened which page).
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(layout="wide", page_title="产业创新动态 指标看板", page_icon=str(FAVICON))
 
 pages = [
     st.Page(
