@@ -4,15 +4,35 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role
 from dashboard.markup import hide_server_paths, plain_markdown
+from dashboard.upload_guard import UploadGuard
 from loaders.csv_safety import csv_bytes
 from loaders.services import StoreError
 from loaders.services.ingest import retract
 
 _FLASH_KEY = "issue_admin_flash"
+
+
+@st.cache_resource(show_spinner=False)
+def _upload_guard() -> UploadGuard | None:
+    """One guard per server process; None where no Streamlit server runs (AppTest)."""
+    if not runtime.exists():
+        return None
+    instance = runtime.get_instance()
+    return UploadGuard(instance.uploaded_file_mgr, instance)
+
+
+def guard_uploads(role: str) -> None:
+    """Tell the upload guard (dashboard.upload_guard) what this session may do."""
+    guard = _upload_guard()
+    ctx = get_script_run_ctx()
+    if guard is not None and ctx is not None:
+        guard.note(ctx.session_id, role)
 
 
 def show_error(message: str) -> None:

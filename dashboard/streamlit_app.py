@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, data, warm
-from dashboard.components import show_error
+from dashboard.components import guard_uploads, show_error
 from loaders.paths import database_location, display_name
 from loaders.services import StoreError, imports
 
@@ -34,6 +34,8 @@ pages = [
     st.Page("app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"),
 ]
 role = auth.current_role()
+# Streamlit's upload endpoint keeps files only for the sessions this says may upload.
+guard_uploads(role)
 if role == "editor":
     pages.append(
         st.Page(
