@@ -46,13 +46,15 @@ class Session:
         self.http = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
         self.http.open(f"{base}/_stcore/health", timeout=10).read()  # sets the XSRF cookie
         host = base.removeprefix("http://")
-        self.socket = connect(  # noqa: SIM115 - closed by close()
+        self._connection = connect(
             f"ws://{host}/_stcore/stream",
             subprotocols=["streamlit"],
             origin=base,
             max_size=None,
             open_timeout=RUN_TIMEOUT_S,
         )
+        # Entered as its context manager, left in close().
+        self.socket = self._connection.__enter__()
         self.session_id = self.run_page()
 
     def run_page(self) -> str:
@@ -97,7 +99,7 @@ class Session:
             return error.code
 
     def close(self) -> None:
-        self.socket.close()
+        self._connection.__exit__(None, None, None)
 
 
 def held_upload_bytes(base: str) -> int:

@@ -86,7 +86,7 @@ def test_no_link_image_or_request_leaves_the_app(server: str, browser, name, pat
         page.goto(server + path)
         page.wait_for_selector(ready)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-        page.wait_for_timeout(1500)  # icons and images a page asks for after its run
+        page.wait_for_timeout(1000)  # icons and images a page asks for after its run
         assert page.locator('[data-testid="stException"]').count() == 0
         links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         images = page.eval_on_selector_all("img[src]", "els => els.map(e => e.src)")
