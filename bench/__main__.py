@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import browser, extraction, load, page_server, store_query, team
+from bench import browser, extraction, lake, load, page_server, store_query, team
 from bench.common import STORE_SIZES, Result, build_store, machine, summary_table
 from bench.serve import chromium_available
 
-BENCHMARKS = ("store", "extraction", "page", "browser", "load", "team")
+BENCHMARKS = ("store", "extraction", "page", "browser", "load", "team", "lake")
 # The whole run must stay under this on the 2-core reference machine.
 BUDGET_S = 600
 TARGET_STORE_BUILD_S = 60.0
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
         workdir = Path(tmp)
         stores: dict[int, Path] = {}
-        if {"store", "page", "browser", "load", "team"} & set(only):
+        if {"store", "page", "browser", "load", "team", "lake"} & set(only):
             print("\nSynthetic stores (generated, bulk-loaded through Store):")
             for size in sizes:
                 path = workdir / f"synthetic-{size}.duckdb"
@@ -81,6 +81,10 @@ def main(argv: list[str]) -> int:
             "load": (
                 "Load: concurrent browser sessions while an editor commits",
                 lambda: load.run(stores, workdir, quick=args.quick),
+            ),
+            "lake": (
+                "Team store (DuckLake over PostgreSQL) vs embedded",
+                lambda: lake.run(stores, workdir, repeats=repeats),
             ),
             "team": (
                 "One machine, many processes: viewers served, archive import, commits, memory",

@@ -258,6 +258,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_store(args: argparse.Namespace) -> int:
+    """An embedded store into a team store and back (BRIEFS_DATA_PATH for the lake)."""
+    from loaders.services.migrate import migrate_store
+
+    with open_store(args.source, read_only=True) as source, open_store(args.target) as target:
+        copied = migrate_store(source, target)
+    for table, rows in copied.items():
+        print(f"{table}: {rows} rows")
+    return 0
+
+
+def cmd_maintain(args: argparse.Namespace) -> int:
+    """The store's housekeeping now (the team store's compaction; nothing for a file)."""
+    with open_store(args.db) as store:
+        done = store.maintain(force=True)
+    print("compacted" if done else "nothing to do (or a writer was busy: run it again later)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m loaders",
@@ -312,6 +331,19 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument(*catalog_flag, **catalog_options)
     evaluate.set_defaults(handler=cmd_evaluate)
+
+    migrate = commands.add_parser(
+        "migrate-store", help="copy a store into another (a file into a team store, or back)"
+    )
+    migrate.add_argument("source", help="a DuckDB file or a ducklake: attach string")
+    migrate.add_argument("target", help="an empty store: a file path or a ducklake: string")
+    migrate.set_defaults(handler=cmd_migrate_store)
+
+    maintain = commands.add_parser(
+        "maintain", help="compact a team store now (cron it at night; a file needs none)"
+    )
+    maintain.add_argument("--db", default=None, help=db_help)
+    maintain.set_defaults(handler=cmd_maintain)
 
     export = commands.add_parser("export", help="write every table as CSV (UTF-8 with BOM)")
     export.add_argument("outdir")

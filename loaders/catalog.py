@@ -1,4 +1,11 @@
-"""The curated catalog of indicators: one YAML file validated by pydantic."""
+"""The curated catalog of indicators: YAML validated by pydantic.
+
+data/catalog.yaml seeds a new store; after that the store holds the catalog, versioned
+(loaders.services.catalog), and YAML is its import and export format. Word lists shared by
+several entries (the local carbon markets, the logistics sub-totals) are named once under
+`word_lists:` and used in any list field as `"@name"`; an entry keeps what it was written
+with (`written`) so an export writes the names back, while extraction sees the words.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +32,9 @@ Measure = Literal["level", "yoy", "yoy_2y", "cagr", "share", "index", "price"]
 # Measures no figure of which can be below zero: an amount or count, a share, a diffusion
 # index, a price. Growth rates (yoy, yoy_2y, cagr) fall as often as they rise.
 NONNEGATIVE_MEASURES = frozenset({"level", "share", "index", "price"})
+# The fields that hold word lists, in the order the YAML writes them.
+LIST_FIELDS = ("aliases", "context", "exclude", "generic_aliases")
+WORD_LIST_MARK = "@"
 
 
 class CatalogError(ValueError):
@@ -70,6 +80,17 @@ class Indicator(BaseModel):
             return f"{self.id}（{self.name_zh}）不能为负数：{value:g} {self.unit}"
         return None
 
+    # Where the series' figures come from (中国物流与采购联合会, 国家邮政局…), for readers.
+    source: str = ""
+    # Retired: hidden from the pages, its data kept (and still extracted, so it can return).
+    retired: bool = False
+    # The list fields as written, where they name word lists ("@local_carbon_markets").
+    written: dict[str, tuple[str, ...]] = Field(default_factory=dict, exclude=True, repr=False)
+
+    def as_written(self, field: str) -> tuple[str, ...]:
+        """A list field as the editor wrote it (word-list names kept)."""
+        return self.written.get(field, getattr(self, field))
+
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, unit: str) -> str:
@@ -81,7 +102,51 @@ class Indicator(BaseModel):
 class Catalog(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    word_lists: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_word_lists(cls, raw: Any) -> Any:
+        """Entries name word lists as "@name" in their list fields: expand them, and keep
+        what was written so an export writes the names back."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), list | tuple):
+            return raw
+        lists = raw.get("word_lists") or {}
+        if not isinstance(lists, dict):
+            return raw  # the field validator names the problem
+        entries = []
+        for entry in raw["indicators"]:
+            if not isinstance(entry, dict):
+                entries.append(entry)
+                continue
+            if "written" in entry:
+                raise ValueError(f"indicator {entry.get('id')!r}: unknown field 'written'")
+            entry = dict(entry)
+            written: dict[str, tuple[str, ...]] = {}
+            for field in LIST_FIELDS:
+                words = entry.get(field)
+                if not isinstance(words, list | tuple):
+                    continue
+                names = [w for w in words if isinstance(w, str) and w.startswith(WORD_LIST_MARK)]
+                if not names:
+                    continue
+                unknown = [n for n in names if n[1:] not in lists]
+                if unknown:
+                    known = ", ".join(WORD_LIST_MARK + name for name in lists) or "none"
+                    raise ValueError(
+                        f"indicator {entry.get('id')!r}, field {field!r}: unknown word list "
+                        f"{', '.join(unknown)} (word_lists: {known})"
+                    )
+                written[field] = tuple(words)
+                expanded: list[str] = []
+                for word in words:
+                    more = lists[word[1:]] if word in names else [word]
+                    expanded += [w for w in more if w not in expanded]
+                entry[field] = expanded
+            entry["written"] = written
+            entries.append(entry)
+        return {**raw, "indicators": entries}
 
     @field_validator("indicators")
     @classmethod
@@ -110,7 +175,97 @@ class Catalog(BaseModel):
         entry, in this catalog's position (`--catalog FILE`)."""
         replaced = other.by_id()
         kept = [replaced.pop(ind.id, ind) for ind in self.indicators]
-        return Catalog(indicators=(*kept, *replaced.values()))
+        return Catalog(
+            word_lists={**self.word_lists, **other.word_lists},
+            indicators=(*kept, *replaced.values()),
+        )
+
+    def active(self) -> Catalog:
+        """The indicators the pages show: every one not retired."""
+        return self.model_copy(
+            update={"indicators": tuple(i for i in self.indicators if not i.retired)}
+        )
+
+    def replacing(self, indicator: Indicator) -> Catalog:
+        """This catalog with indicator added, or replacing the entry of its id in place."""
+        entries = list(self.indicators)
+        ids = [entry.id for entry in entries]
+        if indicator.id in ids:
+            entries[ids.index(indicator.id)] = indicator
+        else:
+            entries.append(indicator)
+        return Catalog(word_lists=self.word_lists, indicators=tuple(entries))
+
+
+_HEADER = """\
+# The curated catalog: every series the loaders may fill.
+# Each entry is validated by loaders/catalog.py (pydantic) when loaded; a bad
+# entry fails naming this file, the indicator and the field. This file seeds a
+# new store; the store then holds the catalog (python -m loaders catalog
+# export FILE / import FILE, or the 指标 page).
+#
+# unit     the unit values are stored in: a magnitude (万, 亿, 万亿 …) and a base
+#          unit (元, 美元, 吨, 辆, 件, 户, %, 元/吨 …); figures are converted into it
+# kind     flow (amount over a period), stock (level at a moment),
+#          rate (percent), index (diffusion index, in %)
+# measure  what a figure must say to belong here: level (an amount),
+#          yoy (同比), yoy_2y (两年平均), cagr (复合增长率), share (渗透率/占比),
+#          index, price
+# aliases  names of the subject as they appear in briefs
+# context  words of which at least one must appear in the article or clause
+#          for an alias that is ambiguous on its own (empty: none needed)
+# exclude  words that, standing before the figure in its clause, mean the
+#          figure is about another subject
+# generic_aliases  names too general to stand alone (市场规模, 交易): they count
+#          only when nothing but time words, determiners or reporting verbs
+#          precede them in the clause and a context word is in the sentence,
+#          the paragraph or the article title
+# nonnegative  true when no figure of the series can be below zero (a negative one
+#          is refused); default true for level, share, index and price, false for the
+#          growth rates (yoy, yoy_2y, cagr); written only where an entry differs
+# source   where the figures come from; retired: true hides a series, keeps its data
+# word_lists  lists used by several entries, written "@name" in a list field
+"""
+_SCALAR_FIELDS = ("id", "name_zh", "name_en", "category", "unit", "kind", "measure", "description")
+
+
+def _flow(words: Sequence[str]) -> str:
+    return "[" + ", ".join(_scalar(word) for word in words) + "]"
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar, quoted only when plain text would read as something else."""
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
+    text = text.removesuffix("\n...\n").removesuffix("\n")
+    return text
+
+
+def dump_catalog(catalog: Catalog) -> str:
+    """The catalog as YAML, in one canonical form: what parse_catalog reads back to the same
+    catalog, and the same text again when dumped (the export format)."""
+    lines = [_HEADER.rstrip("\n")]
+    if catalog.word_lists:
+        lines.append("word_lists:")
+        for name, words in catalog.word_lists.items():
+            lines.append(f"  {name}: {_flow(words)}")
+    lines.append("indicators:")
+    for indicator in catalog.indicators:
+        first = True
+        for field in _SCALAR_FIELDS:
+            prefix = "  - " if first else "    "
+            lines.append(f"{prefix}{field}: {_scalar(getattr(indicator, field))}")
+            first = False
+        for field in LIST_FIELDS:
+            words = indicator.as_written(field)
+            if words or field in ("aliases", "context", "exclude"):
+                lines.append(f"    {field}: {_flow(words)}")
+        if indicator.nonnegative != (indicator.measure in NONNEGATIVE_MEASURES):
+            lines.append(f"    nonnegative: {'true' if indicator.nonnegative else 'false'}")
+        if indicator.source:
+            lines.append(f"    source: {_scalar(indicator.source)}")
+        if indicator.retired:
+            lines.append("    retired: true")
+    return "\n".join(lines) + "\n"
 
 
 def _describe_error(path: Path, raw: dict, error: dict) -> str:
@@ -135,6 +290,12 @@ def parse_catalog(text: str, path: Path = CATALOG_PATH) -> Catalog:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise CatalogError(f"{path}: expected a mapping with an 'indicators' list")
+    if "written" in str(raw):
+        for entry in raw.get("indicators") or []:
+            if isinstance(entry, dict) and "written" in entry:
+                raise CatalogError(
+                    f"{path}: indicator {entry.get('id')!r}: unknown field 'written'"
+                )
     try:
         return Catalog.model_validate(raw)
     except ValidationError as exc:

@@ -396,3 +396,31 @@ def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
     monkeypatch.setattr(app_test_module, "MediaFileManager", Manager)
     return created
+
+
+# ------------------------------------------------------------------ the team store
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A real PostgreSQL server for the whole run (bench/postgres.py)."""
+    from bench import postgres as postgres_support
+
+    reason = postgres_support.unavailable()
+    if reason:
+        pytest.skip(reason)
+    with postgres_support.server() as fields:
+        yield fields
+
+
+@pytest.fixture
+def lake(postgres: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """BRIEFS_DB of a new, empty team store (its own database and data folder), set in the
+    environment with BRIEFS_DATA_PATH as a deployment would."""
+    from bench import postgres as postgres_support
+
+    location = postgres_support.lake_location(postgres, postgres_support.create_database(postgres))
+    data_path = tmp_path / "lake-data"
+    data_path.mkdir()
+    monkeypatch.setenv("BRIEFS_DATA_PATH", str(data_path))
+    return location

@@ -31,7 +31,15 @@ def test_readme_shows_every_cli_command():
 
 
 def test_readme_documents_every_environment_setting():
-    for variable in (paths.DB_ENV_VAR, auth.PASSWORD_ENV_VAR, UPLOAD_BUDGET_ENV_VAR):
+    from dashboard import warm
+
+    for variable in (
+        paths.DB_ENV_VAR,
+        paths.DATA_PATH_ENV_VAR,
+        auth.PASSWORD_ENV_VAR,
+        warm.WARM_ENV_VAR,
+        UPLOAD_BUDGET_ENV_VAR,
+    ):
         assert f"`{variable}`" in README
 
 

@@ -134,13 +134,14 @@ KILL_ROUNDS = 20
 ISSUES_PER_ROUND = 200  # more than a worker can commit before its kill
 
 
-def test_writer_killed_with_sigkill_loses_nothing_acknowledged(tmp_path):
-    db = tmp_path / "killed.duckdb"
+@pytest.mark.parametrize("kind", ["file", "lake"])
+def test_writer_killed_with_sigkill_loses_nothing_acknowledged(kind, tmp_path, request):
+    db = str(tmp_path / "killed.duckdb") if kind == "file" else request.getfixturevalue("lake")
     open_store(db).close()
     rng = random.Random(20211015)
     acknowledged: set[str] = set()
     killed_mid_run = 0
-    server = _worker("serve", str(db), stdin=subprocess.PIPE)
+    server = _worker("serve", db, stdin=subprocess.PIPE)
     assert server.stdin is not None and server.stdout is not None
     try:
         assert server.stdout.readline().strip() == "SERVING"

@@ -18,6 +18,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from bench import viewers
 from bench.synthetic import brief_text, write_briefs
 from loaders.services.catalog import sync_catalog
@@ -72,7 +74,7 @@ def _wait_healthy(port: int, deadline: float) -> None:
         time.sleep(0.3)
 
 
-def _editor(db: Path, name: str, numbers: range, kept: list[str], errors: list[str]) -> None:
+def _editor(db: str, name: str, numbers: range, kept: list[str], errors: list[str]) -> None:
     """What the 上传 page and the Issues page's admin box do, file after file."""
     try:
         with open_store(db) as store:
@@ -97,8 +99,13 @@ def _editor(db: Path, name: str, numbers: range, kept: list[str], errors: list[s
         errors.append(f"{name}: {type(exc).__name__}: {exc}")
 
 
-def test_two_dashboards_an_archive_import_and_two_editors_at_once(tmp_path: Path) -> None:
-    db = tmp_path / "team.duckdb"
+@pytest.mark.parametrize("kind", ["file", "lake"])
+def test_two_dashboards_an_archive_import_and_two_editors_at_once(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # The file store on one machine; the team store with every process sharing nothing but
+    # PostgreSQL and the data folder, as separate machines would.
+    db = str(tmp_path / "team.duckdb") if kind == "file" else request.getfixturevalue("lake")
     with open_store(db) as store:
         sync_catalog(store, CATALOG)
     archive = tmp_path / "archive.zip"
@@ -107,7 +114,7 @@ def test_two_dashboards_an_archive_import_and_two_editors_at_once(tmp_path: Path
             zipped.write(path, f"briefs/{path.name}")
 
     port = _free_port_block(3)
-    env = {**os.environ, "BRIEFS_DB": str(db), "BRIEFS_WARM_CACHES": "1"}
+    env = {**os.environ, "BRIEFS_DB": db, "BRIEFS_WARM_CACHES": "1"}
     env.pop("BRIEFS_EDITOR_PASSWORD", None)
     log = (tmp_path / "serve.log").open("w")
     serve = subprocess.Popen(
@@ -134,7 +141,7 @@ def test_two_dashboards_an_archive_import_and_two_editors_at_once(tmp_path: Path
             _wait_healthy(worker_port, deadline)
 
         importer = subprocess.Popen(
-            [sys.executable, "-m", "loaders", "ingest", str(archive), "--db", str(db)],
+            [sys.executable, "-m", "loaders", "ingest", str(archive), "--db", db],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

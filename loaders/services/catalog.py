@@ -1,17 +1,210 @@
-"""The store's copy of the catalog: which indicators its pages list and its figures use."""
+"""The catalog the store holds: versioned, grown by editors, seeded from data/catalog.yaml.
+
+Every change (add, edit, retire, restore, import, undo) is a new version holding the whole
+catalog as YAML, with who, when, what and why; the latest version is the catalog, and
+`indicators` is its projection for the pages. An add or an edit re-maps every stored issue
+from its stored text in the same transaction (loaders.services.remap), so a new series is
+filled from the archive without a re-upload; figures an editor reviewed or typed in keep
+their assignment. Undo makes the version before the latest the catalog again (and re-maps).
+
+A store that never had a catalog is seeded from data/catalog.yaml. A store whose catalog
+no editor has changed follows data/catalog.yaml when it changes (a code update that
+describes the series better reaches it); once an editor changed it, the store's catalog is
+the editors' and `python -m loaders catalog import` is the way to take a new file in.
+"""
 
 from __future__ import annotations
 
-from loaders.catalog import Catalog
-from loaders.store import Store, writes
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.catalog import Catalog, dump_catalog, load_catalog, parse_catalog
+from loaders.paths import CATALOG_PATH
+from loaders.services.permissions import require_editor
+from loaders.store import Store, StoreError, queries, writes
+
+SEED_ACTOR = "data/catalog.yaml"
+# Versions an editor made; a store whose versions are all seeds follows the seed file.
+EDITOR_ACTIONS = ("add", "edit", "retire", "restore", "import", "undo", "ingest")
+
+
+@dataclass(frozen=True)
+class CatalogChange:
+    """What a change of the catalog did."""
+
+    version: int
+    remapped_issues: int = 0
+    figures_before: int = 0
+    figures_after: int = 0
+
+
+def _latest(cur) -> queries.CatalogVersion | None:
+    versions = queries.catalog_versions(cur, newest=1)
+    return versions[0] if versions else None
+
+
+def record_catalog(
+    cur,
+    catalog: Catalog,
+    *,
+    actor: str,
+    action: str,
+    indicator: str | None = None,
+    reason: str = "",
+) -> int | None:
+    """Make catalog the store's catalog in this transaction: a new version and the
+    projection, unless it already is (None then). The caller bumps the data version."""
+    definition = dump_catalog(catalog)
+    latest = _latest(cur)
+    if latest is not None and latest.definition == definition:
+        writes.replace_catalog(cur, catalog)  # a projection left behind by an old release
+        return None
+    version = writes.insert_catalog_version(
+        cur, definition, actor=actor, action=action, indicator=indicator, reason=reason
+    )
+    writes.replace_catalog(cur, catalog)
+    return version
+
+
+def stored_catalog(store: Store) -> Catalog | None:
+    """The store's catalog, or None for a store never given one."""
+    with store.read() as cur:
+        latest = _latest(cur)
+    return None if latest is None else parse_catalog(latest.definition, Path("(store)"))
+
+
+def ensure_catalog(store: Store, seed: Path | str = CATALOG_PATH) -> Catalog:
+    """The store's catalog, seeded from the seed file when it has none, or following the seed
+    file while no editor has changed it."""
+    wanted = load_catalog(seed)
+
+    def seed_it(cur) -> Catalog:
+        latest = _latest(cur)
+        edited = queries.catalog_versions_by(cur, EDITOR_ACTIONS)
+        if latest is not None and edited:
+            return parse_catalog(latest.definition, Path("(store)"))
+        if record_catalog(cur, wanted, actor=SEED_ACTOR, action="seed", reason=str(seed)):
+            writes.bump_version(cur, series=None)
+        return wanted
+
+    return store.write("seed the catalog", seed_it)
+
+
+def active_catalog(store: Store, seed: Path | str = CATALOG_PATH) -> Catalog:
+    """The catalog extraction uses for this store (its own; the seed for a new store)."""
+    return stored_catalog(store) or load_catalog(seed)
+
+
+def change(
+    store: Store,
+    catalog: Catalog,
+    *,
+    action: str,
+    indicator: str | None,
+    reason: str,
+    role: str,
+    actor: str,
+    remap: bool = True,
+) -> CatalogChange:
+    """Make catalog the store's catalog (a new version) and, with remap, re-map every
+    stored issue under it, all in one transaction; editors only."""
+    from loaders.services.remap import remap_all
+
+    require_editor(role)
+
+    def apply(cur) -> CatalogChange:
+        version = record_catalog(
+            cur, catalog, actor=actor, action=action, indicator=indicator, reason=reason
+        )
+        if version is None:
+            raise StoreError("目录没有变化，无需保存 (the catalog is unchanged)")
+        counts = remap_all(cur, catalog) if remap else (0, 0, 0)
+        writes.insert_audit(
+            cur,
+            f"catalog_{action}",
+            actor,
+            None,
+            None,
+            f"version {version}: {indicator or ''} {reason}".strip(),
+        )
+        writes.bump_version(cur, series=None)
+        return CatalogChange(version, *counts)
+
+    return store.write(f"change the catalog ({action})", apply)
+
+
+def undo(store: Store, *, role: str, actor: str, reason: str = "") -> CatalogChange:
+    """The catalog before the latest change becomes the catalog again (a new version), and
+    every stored issue is re-mapped under it; editors only."""
+    require_editor(role)
+    with store.read() as cur:
+        versions = queries.catalog_versions(cur, newest=2)
+    if len(versions) < 2:
+        raise StoreError("没有可撤销的目录修改 (nothing to undo)")
+    latest, previous = versions
+    return change(
+        store,
+        parse_catalog(previous.definition, Path("(store)")),
+        action="undo",
+        indicator=latest.indicator,
+        reason=reason or f"undo version {latest.version} ({latest.action})",
+        role=role,
+        actor=actor,
+    )
+
+
+def set_retired(
+    store: Store, indicator_id: str, retired: bool, *, role: str, actor: str, reason: str = ""
+) -> CatalogChange:
+    """Hide a series from the pages (its data stays, and it is still extracted, so it can
+    come back) or bring it back; editors only."""
+    catalog = active_catalog(store)
+    current = catalog.get(indicator_id)
+    if current is None:
+        raise StoreError(f"未知指标 {indicator_id!r}")
+    updated = catalog.replacing(current.model_copy(update={"retired": retired}))
+    return change(
+        store,
+        updated,
+        action="retire" if retired else "restore",
+        indicator=indicator_id,
+        reason=reason,
+        role=role,
+        actor=actor,
+        remap=False,
+    )
+
+
+def export_catalog(store: Store, path: Path | str) -> Path:
+    """The store's catalog as YAML (the file data/catalog.yaml is written in)."""
+    path = Path(path)
+    path.write_text(dump_catalog(active_catalog(store)), encoding="utf-8")
+    return path
+
+
+def import_catalog(
+    store: Store, path: Path | str, *, role: str, actor: str, reason: str = ""
+) -> CatalogChange:
+    """A catalog file becomes the store's catalog (validated first: a bad file changes
+    nothing and names the file, indicator and field), and every issue is re-mapped."""
+    catalog = load_catalog(path)
+    return change(
+        store,
+        catalog,
+        action="import",
+        indicator=None,
+        reason=reason or f"imported {Path(path).name}",
+        role=role,
+        actor=actor,
+    )
 
 
 def sync_catalog(store: Store, catalog: Catalog) -> bool:
-    """Make the store's indicators match the catalog; False (nothing written, no new data
-    version) when they already do."""
+    """Record catalog as the store's catalog if it is not already (no re-mapping: callers
+    that map issues with it, such as an ingest, do that); False when nothing changed."""
 
     def update(cur) -> bool:
-        changed = writes.replace_catalog(cur, catalog)
+        changed = record_catalog(cur, catalog, actor="loaders", action="ingest") is not None
         if changed:
             writes.bump_version(cur, series=None)
         return changed

@@ -30,6 +30,7 @@ from loaders.errors import BriefError
 from loaders.models import Extraction, Observation
 from loaders.periods import PeriodError, parse_period
 from loaders.review import header_problems
+from loaders.services.catalog import record_catalog
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import StoredIssue, StoredStatement
@@ -401,8 +402,11 @@ def ingest(
             if also is not None:
                 also(cur, result)
             return result
-        # The store lists the indicators its figures were mapped onto.
-        catalog_changed = writes.replace_catalog(cur, catalog)
+        # The store's catalog is the one its figures were mapped with.
+        catalog_changed = (
+            record_catalog(cur, catalog, actor=actor, action="ingest", reason="mapped with it")
+            is not None
+        )
         if state.issue is not None:
             writes.delete_issue(cur, key)
         writes.insert_issue(cur, extraction, committed_via)
@@ -477,7 +481,10 @@ def bulk_load(
         )
 
     def load_them(cur) -> None:
-        catalog_changed = writes.replace_catalog(cur, catalog)
+        catalog_changed = (
+            record_catalog(cur, catalog, actor=actor, action="ingest", reason="bulk load")
+            is not None
+        )
         writes.bulk_insert(cur, issues, observations)
         writes.refresh_current(cur)
         writes.insert_audit(

@@ -124,8 +124,9 @@ class Store(ABC):
         """For readers, cheap and often: repair what a killed writer left; True if it did."""
 
     @abstractmethod
-    def maintain(self) -> bool:
-        """Housekeeping a store needs now and then (compaction); True when it did some."""
+    def maintain(self, force: bool = False) -> bool:
+        """Housekeeping a store needs now and then (compaction): when due, or now with
+        force; True when it did some."""
 
     @abstractmethod
     def close(self) -> None: ...

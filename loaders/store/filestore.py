@@ -146,7 +146,7 @@ class FileStore(Store):
         # publishing, is made readable here.
         self.publish_if_behind()
 
-    def maintain(self) -> bool:
+    def maintain(self, force: bool = False) -> bool:
         return False  # a checkpoint after every write keeps the file compact
 
     # ------------------------------------------------------------------ reads

@@ -14,9 +14,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from loaders.store.connection import Store
-from loaders.store.schema import ISSUE_RECENCY, TABLE_ORDER, TABLES
+from loaders.store.schema import ISSUE_RECENCY, STATE_TABLES, TABLE_ORDER, TABLES
 
 # Columns of series(), in the order the dashboard reads them.
 SERIES_COLUMNS = (
@@ -174,13 +175,47 @@ def stored_keys(cur: duckdb.DuckDBPyConnection, issue_keys: Sequence[str]) -> li
 # ------------------------------------------------------------------ tables for pages
 
 
-def indicators(store: Store) -> pd.DataFrame:
+def indicators(store: Store, *, with_retired: bool = False) -> pd.DataFrame:
     """The catalog as stored: id, name_zh, name_en, category, unit, kind, measure,
-    description, aliases (joined by 、), in catalog order."""
+    description, aliases (joined by 、), source, retired, in catalog order; retired series
+    only when asked for."""
     return _frame(
         store,
-        "SELECT id, name_zh, name_en, category, unit, kind, measure, description, aliases "
-        "FROM indicators ORDER BY position",
+        "SELECT id, name_zh, name_en, category, unit, kind, measure, description, aliases, "
+        "source, retired FROM indicators "
+        + ("" if with_retired else "WHERE NOT coalesce(retired, false) ")
+        + "ORDER BY position",
+    )
+
+
+@dataclass(frozen=True)
+class CatalogVersion:
+    version: int
+    created_at: Any
+    actor: str
+    action: str
+    indicator: str | None
+    reason: str
+    definition: str
+
+
+def catalog_versions(cur: duckdb.DuckDBPyConnection, newest: int = 2) -> list[CatalogVersion]:
+    """The newest catalog versions, newest first (the catalog is the first one)."""
+    rows = cur.execute(
+        "SELECT version, created_at, actor, action, indicator, reason, definition "
+        "FROM catalog_versions ORDER BY version DESC LIMIT ?",
+        [newest],
+    ).fetchall()
+    return [CatalogVersion(*row) for row in rows]
+
+
+def catalog_history(store: Store, limit: int = 50) -> pd.DataFrame:
+    """The catalog's versions without their definitions, newest first."""
+    return _frame(
+        store,
+        "SELECT version, created_at, actor, action, indicator, reason FROM catalog_versions "
+        "ORDER BY version DESC LIMIT ?",
+        [limit],
     )
 
 
@@ -287,7 +322,8 @@ def unassigned_for_issue(store: Store, issue_key: str) -> pd.DataFrame:
         store,
         """SELECT value, value_high, unit, qualifier, forecast, period, period_kind, period_start,
             period_end, figure_text, period_text, subject, quote, span_start, span_end,
-            article_index, article, editor, issue_key, seq
+            article_index, article, editor, issue_key, seq, suggested_indicator,
+            suggested_period
         FROM unassigned WHERE issue_key = ? ORDER BY seq""",
         [issue_key],
     )
@@ -304,6 +340,7 @@ def coverage(store: Store) -> pd.DataFrame:
             arg_max(c.period, c.period_end) AS last_period,
             arg_max(c.issue_key, c.published) AS last_issue
         FROM indicators ind LEFT JOIN current c ON c.indicator = ind.id
+        WHERE NOT coalesce(ind.retired, false)
         GROUP BY ALL ORDER BY any_value(ind.position)""",
     )
 
@@ -314,6 +351,16 @@ def audit_log(store: Store) -> pd.DataFrame:
         store,
         'SELECT "at", action, actor, issue_key, sha256, detail FROM audit_log ORDER BY id DESC',
     )
+
+
+def table_rows(store: Store, name: str) -> pa.Table:
+    """A whole table in its stable order as Arrow (exact types: moving a store, not showing
+    it); name must be one of TABLES or STATE_TABLES."""
+    if name not in TABLES + STATE_TABLES:
+        raise ValueError(f"no such table: {name!r}")
+    order = TABLE_ORDER.get(name, "ALL")
+    with store.read() as cur:
+        return cur.execute(f"SELECT * FROM {name} ORDER BY {order}").to_arrow_table()
 
 
 def table(store: Store, name: str) -> pd.DataFrame:
@@ -400,3 +447,113 @@ def stored_file_hashes(cur: duckdb.DuckDBPyConnection, hashes: Sequence[str]) ->
             "SELECT sha256, issue_key FROM issues WHERE list_contains(?, sha256)", [list(hashes)]
         ).fetchall()
     )
+
+
+# ------------------------------------------------------------------ re-mapping stored issues
+
+
+@dataclass(frozen=True)
+class IssueText:
+    """What re-mapping an issue under a new catalog reads: its header and articles."""
+
+    issue_key: str
+    header: dict
+    articles: list[dict]
+
+
+def issue_texts(cur: duckdb.DuckDBPyConnection) -> list[IssueText]:
+    """Every stored issue that has text (a figures table has none), with its articles."""
+    issues = cur.execute(
+        "SELECT issue_key, title, year, number, total_number, published FROM issues "
+        "ORDER BY published, year, number"
+    ).fetchall()
+    rows = cur.execute(
+        "SELECT issue_key, article_index, title, editor, text, start_offset, end_offset "
+        "FROM articles ORDER BY issue_key, article_index"
+    ).fetchall()
+    articles: dict[str, list[dict]] = {}
+    for key, index, title, editor, text, start, end in rows:
+        articles.setdefault(key, []).append(
+            {
+                "index": index,
+                "title": title,
+                "editor": editor,
+                "text": text,
+                "start": start,
+                "end": end,
+            }
+        )
+    out = []
+    for key, title, year, number, total, published in issues:
+        texts = articles.get(key, [])
+        if not any(article["text"] for article in texts):
+            continue
+        header = {
+            "title": title,
+            "year": year,
+            "number": number,
+            "total_number": total,
+            "published": published,
+        }
+        out.append(IssueText(key, header, texts))
+    return out
+
+
+def editor_figures(cur: duckdb.DuckDBPyConnection, issue_keys: Sequence[str]) -> pd.DataFrame:
+    """The observations of these issues that an editor reviewed or typed in (all columns)."""
+    cur.execute(
+        "SELECT * FROM observations WHERE list_contains(?, issue_key) "
+        "AND coalesce(origin, 'extracted') <> 'extracted' ORDER BY issue_key, seq",
+        [list(issue_keys)],
+    )
+    return cur.df()
+
+
+def figures_of(cur: duckdb.DuckDBPyConnection, issue_keys: Sequence[str]) -> pd.DataFrame:
+    """Observations of these issues: issue_key, indicator, period, forecast, value, origin,
+    span_start, figure_text, quote (what a re-mapping preview compares)."""
+    cur.execute(
+        "SELECT issue_key, indicator, period, forecast, value, origin, span_start, figure_text, "
+        "quote FROM observations WHERE list_contains(?, issue_key)",
+        [list(issue_keys)],
+    )
+    return cur.df()
+
+
+def unassigned_all(store: Store, limit: int = 5000) -> pd.DataFrame:
+    """Unassigned figures across every issue, newest issues first: the work queue."""
+    return _frame(
+        store,
+        """SELECT u.issue_key, i.issue_label, i.published, u.seq, u.value, u.value_high, u.unit,
+            u.qualifier, u.forecast, u.period, u.figure_text, u.subject, u.quote, u.article,
+            u.suggested_indicator, u.suggested_period
+        FROM unassigned u JOIN issues i ON i.issue_key = u.issue_key
+        ORDER BY i.published DESC, i.year DESC, i.number DESC, u.seq LIMIT ?""",
+        [limit],
+    )
+
+
+def unassigned_row(cur: duckdb.DuckDBPyConnection, issue_key: str, seq: int) -> dict | None:
+    cur.execute("SELECT * FROM unassigned WHERE issue_key = ? AND seq = ?", [issue_key, seq])
+    rows = cur.fetchall()
+    if not rows:
+        return None
+    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
+
+
+def next_observation_seq(cur: duckdb.DuckDBPyConnection, issue_key: str) -> int:
+    return cur.execute(
+        "SELECT coalesce(max(seq), -1) + 1 FROM observations WHERE issue_key = ?", [issue_key]
+    ).fetchall()[0][0]
+
+
+def catalog_versions_by(cur: duckdb.DuckDBPyConnection, actions: Sequence[str]) -> int:
+    """How many catalog versions these actions made."""
+    return cur.execute(
+        "SELECT count(*) FROM catalog_versions WHERE list_contains(?, action)", [list(actions)]
+    ).fetchall()[0][0]
+
+
+def issue_labels(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """issue_key -> 2021 年第 15 期, for every stored issue."""
+    return dict(cur.execute("SELECT issue_key, issue_label FROM issues").fetchall())

@@ -16,7 +16,19 @@ import duckdb
 from loaders.store.connection import Store, StoreError
 
 # Tables in the order an export writes them (and the order a reader should load them).
-TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
+TABLES = (
+    "meta",
+    "indicators",
+    "issues",
+    "articles",
+    "observations",
+    "unassigned",
+    "audit_log",
+    "catalog_versions",
+)
+# The rest of a store's state: what a move between stores carries besides the exported
+# tables (current_points is derived, and rebuilt instead).
+STATE_TABLES = ("series_versions", "import_jobs", "import_files")
 # Rows of each table in a stable order (exports, migrations between stores).
 TABLE_ORDER = {
     "meta": "key",
@@ -26,6 +38,7 @@ TABLE_ORDER = {
     "observations": "issue_key, seq",
     "unassigned": "issue_key, seq",
     "audit_log": "id",
+    "catalog_versions": "version",
 }
 
 # Which issue speaks last about a figure: the latest published, then the higher year and
@@ -235,6 +248,35 @@ MIGRATIONS: tuple[Migration, ...] = (
                 done_at TIMESTAMP)""",
         ),
     ),
+    Migration(
+        5,
+        "the catalog held by the store, versioned; suggestions for unassigned figures",
+        (
+            # Every change of the catalog is a version: the whole catalog as YAML
+            # (loaders.catalog.dump_catalog), who, when, what and why. The latest version is
+            # the catalog; `indicators` is its projection for queries.
+            """CREATE TABLE catalog_versions (
+                version BIGINT PRIMARY KEY,
+                created_at TIMESTAMP NOT NULL,
+                actor VARCHAR NOT NULL,
+                action VARCHAR NOT NULL,
+                indicator VARCHAR,
+                reason VARCHAR NOT NULL,
+                definition VARCHAR NOT NULL)""",
+            "ALTER TABLE indicators ADD COLUMN retired BOOLEAN DEFAULT false",
+            "ALTER TABLE unassigned ADD COLUMN suggested_indicator VARCHAR",
+        ),
+    ),
+    # DuckDB refuses a second change to a table its transaction already altered: one new
+    # column per table and migration.
+    Migration(
+        6,
+        "where a series' figures come from; the period suggested for an unassigned figure",
+        (
+            "ALTER TABLE indicators ADD COLUMN source VARCHAR DEFAULT ''",
+            "ALTER TABLE unassigned ADD COLUMN suggested_period VARCHAR",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -343,16 +385,16 @@ def check(store: Store) -> None:
                 "WHERE table_catalog = current_database() AND table_schema = 'main'"
             ).fetchall()
         }
+    if version is not None and version > SCHEMA_VERSION:
+        raise _too_new(store, version)
+    if version is not None and version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{store.path} uses store schema {version}; open it once for writing "
+            f"(e.g. make db or python -m loaders ingest) to upgrade it to {SCHEMA_VERSION}"
+        )
     missing = [name for name in (*TABLES, *VIEWS) if name not in views]
     if version is None or missing:
         raise StoreError(
             f"{store.path} is not a briefs database (missing {', '.join(missing) or 'meta'}); "
             "open it once for writing to create the tables"
-        )
-    if version > SCHEMA_VERSION:
-        raise _too_new(store, version)
-    if version < SCHEMA_VERSION:
-        raise StoreError(
-            f"{store.path} uses store schema {version}; open it once for writing "
-            f"(e.g. make db or python -m loaders ingest) to upgrade it to {SCHEMA_VERSION}"
         )

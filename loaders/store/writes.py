@@ -11,13 +11,14 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from loaders.catalog import Catalog
 from loaders.missing import plain
 from loaders.models import Extraction
 from loaders.periods import Period, PeriodError, parse_period
 from loaders.store.connection import StoreError
-from loaders.store.schema import CURRENT_POINTS_SELECT
+from loaders.store.schema import CURRENT_POINTS_SELECT, STATE_TABLES, TABLES
 
 # Rows per INSERT ... VALUES statement (an issue has tens; a long one is split).
 _VALUES_BATCH = 200
@@ -129,8 +130,15 @@ def insert_issue(
     _insert_frame(cur, "unassigned", _unassigned_frame(extraction))
 
 
+_INDICATOR_COLUMNS = (
+    "position, id, name_zh, name_en, category, unit, kind, measure, description, aliases, "
+    "retired, source"
+)
+
+
 def replace_catalog(cur: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
-    """Make `indicators` hold the catalog; False (nothing written) when it already does."""
+    """Make `indicators` (the projection pages query) hold the catalog; False (nothing
+    written) when it already does."""
     wanted = [
         (
             position,
@@ -143,18 +151,43 @@ def replace_catalog(cur: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
             ind.measure,
             ind.description,
             "、".join(ind.aliases),
+            ind.retired,
+            ind.source,
         )
         for position, ind in enumerate(catalog.indicators)
     ]
     stored = cur.execute(
-        "SELECT position, id, name_zh, name_en, category, unit, kind, measure, description, "
-        "aliases FROM indicators ORDER BY position"
+        f"SELECT {_INDICATOR_COLUMNS} FROM indicators ORDER BY position"
     ).fetchall()
     if [tuple(row) for row in stored] == wanted:
         return False
     cur.execute("DELETE FROM indicators")
-    cur.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", wanted)
+    cur.executemany(
+        f"INSERT INTO indicators ({_INDICATOR_COLUMNS}) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        wanted,
+    )
     return True
+
+
+def insert_catalog_version(
+    cur: duckdb.DuckDBPyConnection,
+    definition: str,
+    *,
+    actor: str,
+    action: str,
+    indicator: str | None,
+    reason: str,
+) -> int:
+    """The catalog's next version (definition: its whole YAML); returns its number."""
+    version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM catalog_versions").fetchall()[
+        0
+    ][0]
+    cur.execute(
+        "INSERT INTO catalog_versions VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [version, _now(), actor, action, indicator, reason, definition],
+    )
+    return version
 
 
 def bulk_insert(
@@ -223,12 +256,16 @@ def _articles_frame(extraction: Extraction) -> pd.DataFrame:
 
 
 def _observations_frame(extraction: Extraction) -> pd.DataFrame:
-    obs = extraction.observations
+    return observation_rows(extraction.issue.key, extraction.observations)
+
+
+def observation_rows(issue_key: str, obs: Sequence[Any], first_seq: int = 0) -> pd.DataFrame:
+    """Observations as rows of the observations table (seq numbered from first_seq)."""
     periods = [parse_period(o.period) for o in obs]
     return pd.DataFrame(
         {
-            "issue_key": pd.Series([extraction.issue.key] * len(obs), dtype=object),
-            "seq": pd.array(range(len(obs)), dtype="Int64"),
+            "issue_key": pd.Series([issue_key] * len(obs), dtype=object),
+            "seq": pd.array(range(first_seq, first_seq + len(obs)), dtype="Int64"),
             "indicator": pd.Series([o.indicator for o in obs], dtype=object),
             "derived": pd.array([o.derived for o in obs], dtype="boolean"),
             "origin": pd.Series([o.origin for o in obs], dtype=object),
@@ -239,13 +276,21 @@ def _observations_frame(extraction: Extraction) -> pd.DataFrame:
 
 
 def _unassigned_frame(extraction: Extraction) -> pd.DataFrame:
-    figures = extraction.unassigned
+    return unassigned_rows(extraction.issue.key, extraction.unassigned)
+
+
+def unassigned_rows(issue_key: str, figures: Sequence[Any]) -> pd.DataFrame:
+    """Unassigned figures as rows of the unassigned table."""
     periods = [_optional_period(u.period) for u in figures]
     return pd.DataFrame(
         {
-            "issue_key": pd.Series([extraction.issue.key] * len(figures), dtype=object),
+            "issue_key": pd.Series([issue_key] * len(figures), dtype=object),
             "seq": pd.array(range(len(figures)), dtype="Int64"),
             "subject": pd.Series([u.subject for u in figures], dtype=object),
+            "suggested_indicator": pd.Series(
+                [u.suggested_indicator for u in figures], dtype=object
+            ),
+            "suggested_period": pd.Series([u.suggested_period for u in figures], dtype=object),
             **_figure_columns(figures, periods),
             **_provenance_columns(figures),
         }
@@ -353,3 +398,50 @@ def set_import_state(
         "finished_at = ? WHERE job_id = ?",
         [state, runner, _now(), finished, job_id],
     )
+
+
+# ------------------------------------------------------------------ moving a store
+
+
+def replace_table(cur: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
+    """Empty table `name` and fill it with rows (Arrow, the table's own columns)."""
+    if name not in TABLES + STATE_TABLES:
+        raise ValueError(f"no such table: {name!r}")
+    # The name is checked above against the schema's constants.
+    cur.execute(f"DELETE FROM {name}")
+    if rows.num_rows:
+        cur.register("_moving", rows)
+        try:
+            cur.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _moving")
+        finally:
+            cur.unregister("_moving")
+
+
+def replace_figures(
+    cur: duckdb.DuckDBPyConnection,
+    issue_keys: Sequence[str],
+    observations: pd.DataFrame,
+    unassigned: pd.DataFrame,
+) -> None:
+    """Every observation and unassigned figure of these issues replaced by the rows given
+    (in the tables' columns): a re-mapping of stored issues under a new catalog."""
+    keys = list(issue_keys)
+    cur.execute("DELETE FROM observations WHERE list_contains(?, issue_key)", [keys])
+    cur.execute("DELETE FROM unassigned WHERE list_contains(?, issue_key)", [keys])
+    for table, frame in (("observations", observations), ("unassigned", unassigned)):
+        if frame.empty:
+            continue
+        # The table names are the two constants above.
+        cur.register("_remapped", frame)
+        try:
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _remapped")
+        finally:
+            cur.unregister("_remapped")
+
+
+def move_unassigned(
+    cur: duckdb.DuckDBPyConnection, issue_key: str, seq: int, observation: Any, new_seq: int
+) -> None:
+    """An unassigned figure becomes an observation of the same issue (seq new_seq)."""
+    cur.execute("DELETE FROM unassigned WHERE issue_key = ? AND seq = ?", [issue_key, seq])
+    _insert_frame(cur, "observations", observation_rows(issue_key, [observation], new_seq))

@@ -1,0 +1,136 @@
+"""The team store: DuckLake with its catalog in a real PostgreSQL and its data files in a
+folder, reached through the same BRIEFS_DB setting, queries and use cases as the file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from store_fixtures import ISSUE_15, ISSUE_29
+
+import loaders.__main__ as cli
+from bench.synthetic import synthetic_extraction
+from loaders.services.export import export_tables
+from loaders.services.ingest import Overwrite, ingest, retract
+from loaders.store import open_store, queries
+from tests.conftest import CATALOG
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _export(store, folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in export_tables(store, folder)}
+
+
+def _same_writes(store) -> None:
+    ingest(store, ISSUE_15, CATALOG, actor="t")
+    ingest(store, ISSUE_29, CATALOG, actor="t")
+    retract(store, "2021-29", role="editor", actor="t")
+    ingest(store, ISSUE_29, CATALOG, actor="t", overwrite=Overwrite.ALWAYS)
+
+
+def test_the_team_store_answers_like_the_file(lake: str, tmp_path: Path) -> None:
+    with open_store(lake) as team, open_store(tmp_path / "file.duckdb") as file:
+        assert team.kind == "lake" and file.kind == "file"
+        for store in (team, file):
+            _same_writes(store)
+        ids = CATALOG.ids()
+        assert queries.series(team, ids).equals(queries.series(file, ids))
+        assert queries.revisions(team, ids).equals(queries.revisions(file, ids))
+        assert queries.coverage(team).equals(queries.coverage(file))
+        assert list(queries.audit_log(team)["action"]) == list(queries.audit_log(file)["action"])
+    # Nothing of the password-less attach string leaks a secret, and a reopen is current.
+    with open_store(lake, read_only=True) as again:
+        assert len(queries.issues(again)) == 2
+
+
+def test_migrate_store_into_the_lake_and_back_keeps_every_byte(lake: str, tmp_path: Path) -> None:
+    source = tmp_path / "source.duckdb"
+    with open_store(source) as store:
+        _same_writes(store)
+        before = _export(store, tmp_path / "before")
+    assert cli.main(["migrate-store", str(source), lake]) == 0
+    back = tmp_path / "back.duckdb"
+    assert cli.main(["migrate-store", lake, str(back)]) == 0
+    with open_store(lake, read_only=True) as team, open_store(back, read_only=True) as file:
+        assert _export(team, tmp_path / "lake") == before
+        assert _export(file, tmp_path / "back") == before
+        assert queries.series(team, CATALOG.ids()).equals(queries.series(file, CATALOG.ids()))
+    # Moving into a store that already holds issues is refused, and changes nothing.
+    assert cli.main(["migrate-store", str(source), lake]) == 1
+
+
+RACE_SCRIPT = """
+import sys, threading
+from bench.synthetic import synthetic_extraction
+from loaders.catalog import load_catalog
+from loaders.services.ingest import ingest, Overwrite
+from loaders.store import open_store
+catalog = load_catalog()
+seq, variant = int(sys.argv[1]), int(sys.argv[2])
+with open_store() as store:
+    print("READY", flush=True)
+    sys.stdin.readline()
+    result = ingest(store, synthetic_extraction(seq, 8, variant=variant), catalog, actor=f"p{variant}",
+                    overwrite=Overwrite.ALWAYS)
+    print(result.status, flush=True)
+"""
+
+
+def test_two_machines_storing_one_issue_at_once_store_it_once(lake: str) -> None:
+    """Separate processes (as separate machines would) that share only PostgreSQL and the
+    data folder: each writes, one of them wins, the other is told and runs again."""
+    import os
+
+    env = {**os.environ, "BRIEFS_DB": lake}
+    with open_store(lake) as store:
+        store.write("nothing", lambda cur: None)  # the schema exists before the race
+    for seq in range(6):
+        racers = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACE_SCRIPT, str(seq), str(variant)],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for variant in (0, 1)
+        ]
+        for racer in racers:
+            assert racer.stdout.readline().strip() == "READY"
+        for racer in racers:
+            racer.stdin.write("go\n")
+            racer.stdin.flush()
+        statuses = sorted(racer.communicate(timeout=120)[0].strip() for racer in racers)
+        assert statuses == ["new", "replaced"], statuses
+    with open_store(lake, read_only=True) as store:
+        issues = queries.issues(store)
+        assert issues["issue_key"].is_unique and len(issues) == 6
+        assert set(issues["figure_count"]) == {8}
+        audit = queries.table(store, "audit_log")
+        assert audit["id"].is_unique and len(audit) == 12
+
+
+def test_threads_of_one_process_share_the_lake(lake: str) -> None:
+    errors: list[BaseException] = []
+    with open_store(lake) as store:
+
+        def writer(first: int) -> None:
+            try:
+                for seq in range(first, first + 5):
+                    ingest(store, synthetic_extraction(seq, 6), CATALOG, actor="t")
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer, args=(first,)) for first in (0, 100)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert errors == []
+        assert len(queries.issues(store)) == 10
+        assert store.maintain(force=True)  # DuckLake's compaction runs between writers
+        assert len(queries.issues(store)) == 10
