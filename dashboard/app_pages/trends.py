@@ -131,7 +131,7 @@ if frame is None:
 view = trend_view(selected, kinds)
 plotted = view.plotted
 if plotted.empty:
-    missing = "、".join(labels[i] for i in selected)
+    missing = "、".join(plain_markdown(labels[i]) for i in selected)
     st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
     st.stop()
 
