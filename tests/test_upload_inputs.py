@@ -100,12 +100,42 @@ BAD_INPUTS = [
     ("published_far_from_year.csv", ["期刊信息，字段 published", "2021-11-01", "2015"]),
     ("text_named.pdf", ["named .pdf but is not a PDF: it is a text file"]),
     ("shift_jis.csv", ["无法解码", "wrong encoding"]),
+    ("far_cell.xlsx", ["A1:XFD1048576", "1048576 行", "16384 列"]),
+    ("long_brief.txt", ["a text brief is at most 2 MB"]),
 ]
+
+
+def _far_cell_xlsx() -> bytes:
+    """5 KB: a table and one cell at XFD1048576 (openpyxl once filled in every cell between)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "period", "value", "title", "year", "number", "published"])
+    sheet.append(["logistics_total", "2021-Q3", 232.0, "产业创新动态", 2021, 29, "2021-10-25"])
+    sheet["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _long_text_brief() -> bytes:
+    """A brief padded past the 2 MB a text brief may take."""
+    brief = (DATA / "script_brief.txt").read_bytes()
+    return brief + "物流运行稳中有进。\n".encode() * (2 * 1024 * 1024 // 27 + 1)
+
+
+# Failure modes too big (or too binary) to commit as fixtures, made here.
+GENERATED = {"far_cell.xlsx": _far_cell_xlsx, "long_brief.txt": _long_text_brief}
 
 
 @pytest.mark.parametrize(("name", "words"), BAD_INPUTS, ids=[name for name, _ in BAD_INPUTS])
 def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_bomb):
-    path = docx_bomb if name == "bomb.docx" else DATA / name
+    if name in GENERATED:
+        path = tmp_path / name
+        path.write_bytes(GENERATED[name]())
+    else:
+        path = docx_bomb if name == "bomb.docx" else DATA / name
     with open_store(tmp_path / "store.duckdb") as store:
         upload_path(store, (DATA / "good_utf8_bom.csv").read_bytes(), "good_utf8_bom.csv")
         before = snapshot(store, tmp_path / "before")
