@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,16 +39,24 @@ class Server:
     log: Path
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @contextmanager
-def streamlit_server(script: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
-    """`streamlit run script` on 127.0.0.1 at a free port; stopped (by its pid) on exit."""
-    port = _free_port()
+def streamlit_server(
+    script: Path,
+    env: dict[str, str],
+    log: Path,
+    *,
+    port: int | None = None,
+    options: Sequence[str] = (),
+) -> Iterator[Server]:
+    """`streamlit run script` on 127.0.0.1 (at port, or a free one); stopped (by its pid) on
+    exit. options are more command-line settings (--secrets.files PATH …)."""
+    port = port or free_port()
     full_env = {
         **os.environ,
         **env,
@@ -71,6 +79,7 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path) -> Iterator[S
                 "127.0.0.1",
                 "--server.fileWatcherType",
                 "none",
+                *options,
             ],
             cwd=PROJECT_ROOT,
             env=full_env,

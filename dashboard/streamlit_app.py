@@ -6,13 +6,20 @@ auto-discovery). The 上传 page is only routed for editors (dashboard.auth).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import auth, data, warm
+from dashboard.components import guard_uploads, show_error
 from loaders.paths import database_location, display_name
 from loaders.services import StoreError, imports
 
-st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
+# The tab's icon is a file of ours: without it each page's :material/...: icon becomes the
+# favicon, fetched from fonts.gstatic.com (offline it fails; online it tells Google who
+# opened which page).
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(layout="wide", page_title="产业创新动态 指标看板", page_icon=str(FAVICON))
 
 pages = [
     st.Page(
@@ -27,6 +34,8 @@ pages = [
     st.Page("app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"),
 ]
 role = auth.current_role()
+# Streamlit's upload endpoint keeps files only for the sessions this says may upload.
+guard_uploads(role)
 if role == "editor":
     pages.append(
         st.Page(
@@ -48,7 +57,7 @@ with st.sidebar:
     try:
         version = data.data_version()
     except StoreError as exc:
-        st.error(f"无法打开数据库：{exc}")
+        show_error(f"无法打开数据库：{exc}")
         st.stop()
     warm.start()  # once per process: rebuilds what a commit touched before anyone asks
     # The file name only: viewers need not see the server's directories.

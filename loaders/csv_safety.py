@@ -1,10 +1,15 @@
 """CSV for spreadsheets: the one writer (UTF-8 with BOM, formula-safe cells, numbers as
-numbers) behind every download and export, and the formula rule for tables we read.
+numbers) behind every download and export, and the one formula rule, for the cells we write
+and the text we accept.
 
-A cell that starts with = + - @ (or a tab or CR) is read by Excel and LibreOffice as a
-formula (CSV injection: =HYPERLINK(...) can leak data or run commands). Written cells get a
-leading single quote, which makes them plain text; uploaded text cells that look like a
-formula are refused, so nothing formula-like is stored in the first place.
+A cell whose first visible character is = + - @ (or a full-width or look-alike twin: ＝ ＋ －
+＠ −), or that starts with a tab or CR, is read by Excel or LibreOffice as a formula (CSV
+injection: =HYPERLINK(...) can leak data, -2+3+cmd|' /C calc'!A0 can run a command).
+Blanks and invisible characters in front do not help: LibreOffice trims them. Written cells
+get a leading single quote, which makes them plain text; text that looks like a formula is
+refused on the way in (figure tables, titles, quotes, units, file names), so nothing
+formula-like is stored in the first place. The one exception on the way in is a negative
+number followed by ordinary text (-0.5% 同比): data, not a formula.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import numbers
+import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -20,14 +27,41 @@ import pandas as pd
 
 from loaders.missing import is_missing
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
+# The first characters a spreadsheet starts a formula with, after NFKC (＝ -> =, ﹢ -> +).
+FORMULA_SIGNS = frozenset("=+-@")
+# Signs NFKC leaves alone that a spreadsheet still reads as a minus.
+_MINUS_LOOKALIKES = {"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"}
 _CONTROL_NAMES = {"\t": "制表符 (tab)", "\r": "回车符 (CR)"}
+# -3.5, -1,750, -0.5% : a negative number, possibly a percentage.
+_NEGATIVE_NUMBER = re.compile(r"-\d[\d,]*(?:\.\d+)?%?")
+# What after a negative number makes it a formula: an operator, a name or a cell reference.
+_FORMULA_CONTINUATION = re.compile(r"[-+*/^&=<>|!:;,()\[\]{}\"'$#A-Za-z_]")
+
+
+def _ignored_before_formula(ch: str) -> bool:
+    """Characters a spreadsheet skips before deciding what a cell is: blanks, controls,
+    zero-width and other format characters (BOM, bidi marks)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def formula_sign(text: str) -> str | None:
+    """The sign (= + - @, tab or CR) that makes a spreadsheet read text as a formula, or None.
+
+    The sign is the first visible character, normalised (＝ -> =, − -> -).
+    """
+    if text[:1] in _CONTROL_NAMES:
+        return text[0]
+    for ch in text:
+        if _ignored_before_formula(ch):
+            continue
+        sign = _MINUS_LOOKALIKES.get(ch) or unicodedata.normalize("NFKC", ch)
+        return sign if sign in FORMULA_SIGNS else None
+    return None
 
 
 def escape_text(text: str) -> str:
     """Text as a spreadsheet shows it literally: a leading ' before a formula-like start."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if formula_sign(text) else text
 
 
 def csv_cell(value: Any) -> str:
@@ -103,15 +137,23 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def formula_problem(text: str) -> str | None:
-    """Why an uploaded text cell looks like a spreadsheet formula, or None when it does not.
+    """Why a text cell on its way in looks like a spreadsheet formula, or None when it does not.
 
-    Refused: a leading tab or CR, or (after leading whitespace) = + @, or - followed by
-    anything but a digit. A negative number such as -3.5% is ordinary text and passes.
+    Refused: a leading tab or CR, or a first visible character = + @ (any width), or a minus
+    sign not followed by a plain negative number (-cmd, --1, - 3), or a negative number
+    followed by an operator, a name or a cell reference (-2+3+cmd|..., -1e5, -3.5%+A1).
+    A negative number before ordinary text (-3.5%, -0.5% 同比, -3.5亿元) passes.
     """
-    if text[:1] in _CONTROL_NAMES:
-        return f"以{_CONTROL_NAMES[text[0]]}开头"
-    stripped = text.lstrip()
-    first = stripped[:1]
-    if first in ("=", "+", "@") or (first == "-" and not stripped[1:2].isdigit()):
-        return f'以 "{first}" 开头，可能是电子表格公式（如 =HYPERLINK(...)）'
-    return None
+    sign = formula_sign(text)
+    if sign is None:
+        return None
+    if sign in _CONTROL_NAMES:
+        return f"以{_CONTROL_NAMES[sign]}开头"
+    start = next(i for i, ch in enumerate(text) if not _ignored_before_formula(ch))
+    if sign == "-" and text[start] == "-":
+        number = _NEGATIVE_NUMBER.match(text, start)
+        if number is not None:
+            rest = text[number.end() :].lstrip()
+            if not _FORMULA_CONTINUATION.match(rest):
+                return None
+    return f'以 "{text[start]}" 开头，可能是电子表格公式（如 =HYPERLINK(...)）'

@@ -56,6 +56,10 @@ class Provenance(BaseModel):
     # Character span of the quoted sentence in the cleaned text.
     span_start: int
     span_end: int
+    # The row of a figures table the figure was typed in (the first row under the header is
+    # 1, blank rows counted as the file has them), so messages and the review name the row
+    # the editor sees in the file; None for a figure read from a brief.
+    source_row: int | None = None
 
 
 # Where a stored figure came from: as the loaders extracted it, changed or assigned by an

@@ -29,6 +29,7 @@ VOCABULARY = {
     "loaders.paths",
     "loaders.periods",
     "loaders.qualifiers",
+    "loaders.text_safety",
     "loaders.units",
 }
 CATALOG = {"loaders.catalog", "loaders.catalog_form"}

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import auth, data
 from dashboard.formatting import empty_state_message, indicator_label
+from dashboard.markup import plain_markdown
 from dashboard.trend_view import plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
 from loaders.series import group_label
@@ -62,7 +63,7 @@ if fresh and not view["indicators"] and LAST_VIEW_KEY in st.session_state:
 requested = parse_list(view["indicators"])
 valid, unknown = split_known(requested, catalog["id"])
 if unknown:
-    st.warning(f"链接中有未知的指标，已忽略：{'、'.join(unknown)}")
+    st.warning(f"链接中有未知的指标，已忽略：{'、'.join(map(plain_markdown, unknown))}")
 
 # Widgets absent from session state means a fresh visit (or arrival by a link): the URL rules.
 if fresh:
@@ -130,7 +131,7 @@ if frame is None:
 view = trend_view(selected, kinds)
 plotted = view.plotted
 if plotted.empty:
-    missing = "、".join(labels[i] for i in selected)
+    missing = "、".join(plain_markdown(labels[i]) for i in selected)
     st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
     st.stop()
 
