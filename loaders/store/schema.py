@@ -25,10 +25,17 @@ TABLE_ORDER = {
     "audit_log": "id",
 }
 
-# Which issue speaks last about a figure: the latest published, then the higher year and
-# number; within one issue its first statement. The `current` view and the ingest plan
-# (loaders.store.queries.latest_statements) both rank by this, and nothing else does.
-ISSUE_RECENCY = "i.published DESC, i.year DESC, i.number DESC, o.seq"
+# Which issue is newer: the later published, then the higher year and number (issues `i`).
+# As-of reads (what was known at an issue) cut the issues in this order.
+ISSUE_ORDER = "i.published DESC, i.year DESC, i.number DESC"
+# Which issue speaks last about a figure: ISSUE_ORDER, then within one issue its first
+# statement. The `current` view, its as-of form (current_select) and the ingest plan
+# (loaders.store.queries.latest_statements) all rank by this, and nothing else does.
+ISSUE_RECENCY = f"{ISSUE_ORDER}, o.seq"
+# Two statements of a figure disagree when their values differ by more than this share of
+# the larger (or of 1 for figures below 1): conversion noise (12000.000000000002) is not a
+# revision.
+VALUE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -156,11 +163,18 @@ META_TABLE = """CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL)"""
 
-# Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY).
-# revision_count and disagrees let the dashboard flag figures issues revised.
-VIEWS = {
-    "current": f"""CREATE OR REPLACE VIEW current AS
-    WITH ranked AS (
+
+def current_select(observations_filter: str = "TRUE") -> str:
+    """The `current` view's SELECT: each (indicator, period, forecast) takes the statement of
+    the latest issue (ISSUE_RECENCY); revision_count and disagrees let the dashboard flag
+    figures issues revised.
+
+    observations_filter (SQL on `o` and `i`, values as ? parameters) narrows the statements
+    considered before the ranking: the view takes every one; an as-of read takes only those
+    of the issues published up to a vintage, so what was known then is ranked by the same
+    rule. The filter's parameters come first in the query's parameter list.
+    """
+    return f"""WITH ranked AS (
         SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
             row_number() OVER key_latest AS rank_in_key,
             count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
@@ -169,6 +183,7 @@ VIEWS = {
                 - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
             max(abs(o.value)) OVER key_all AS value_scale
         FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+        WHERE {observations_filter}
         WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
             key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
                 ORDER BY {ISSUE_RECENCY}))
@@ -178,12 +193,26 @@ VIEWS = {
         r.issue_key, r.issue_label, r.published, r.article, r.editor, r.quote,
         r.period_text, r.figure_text,
         CAST(r.revision_count AS INTEGER) AS revision_count,
-        greatest(r.value_spread, r.high_spread) > 1e-9 * greatest(r.value_scale, 1.0) AS disagrees,
+        greatest(r.value_spread, r.high_spread)
+            > {VALUE_TOLERANCE} * greatest(r.value_scale, 1.0) AS disagrees,
         r.issue_year, r.issue_number, r.article_index, r.span_start, r.span_end, r.seq,
         r.origin, ind.position AS indicator_position
     FROM ranked r LEFT JOIN indicators ind ON ind.id = r.indicator
-    WHERE r.rank_in_key = 1""",
-}
+    WHERE r.rank_in_key = 1"""
+
+
+def values_differ(left: str, right: str) -> str:
+    """SQL true when two statements' values (`left.value`, `left.value_high`, same for
+    right) differ beyond VALUE_TOLERANCE, the rule behind the view's `disagrees`."""
+    scale = f"greatest(abs({left}.value), abs({right}.value), 1.0)"
+    return (
+        f"(abs({left}.value - {right}.value) > {VALUE_TOLERANCE} * {scale} OR "
+        f"abs(coalesce({left}.value_high, {left}.value) - coalesce({right}.value_high, "
+        f"{right}.value)) > {VALUE_TOLERANCE} * {scale})"
+    )
+
+
+VIEWS = {"current": f"CREATE OR REPLACE VIEW current AS {current_select()}"}
 
 
 def _stored_version(cur) -> int | None:

@@ -30,10 +30,17 @@ def _now() -> datetime:
 
 
 def bump_version(cur: duckdb.DuckDBPyConnection) -> None:
-    """Every write bumps data_version: the key every reader's cache is built on."""
+    """Every write bumps data_version, the key every reader's cache is built on, and records
+    when (data_changed_at, ISO UTC): the API's ETag and Last-Modified."""
     cur.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
         "WHERE key = 'data_version'"
+    )
+    # Upserted rather than migrated in: a file no write has touched since this key existed
+    # has no row, and readers fall back to the latest audit entry (queries.data_state).
+    cur.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('data_changed_at', ?)",
+        [_now().isoformat(timespec="microseconds")],
     )
 
 
