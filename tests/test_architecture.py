@@ -45,6 +45,7 @@ EXTRACTION = {
     "loaders.series",
     "loaders.structure",
     "loaders.timeexpr",
+    "loaders.transforms",
 }
 PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "tables", "url_state")
 
