@@ -9,8 +9,11 @@ python tests/reliability_worker.py serve DB
     "ingest FIRST_SEQ COUNT N_OBS" forks a child that runs the ingest mode (it prints
     "CHILD <pid>" first and "REAPED <pid>" once the child is gone), so twenty killed
     writers cost twenty forks rather than twenty interpreter start-ups.
-python tests/reliability_worker.py open DB
-    Tries to open a store another process holds: "REFUSED <message>" (exit 3) or OPENED.
+python tests/reliability_worker.py open DB N_OBS
+    Opens a store another process holds, prints OPENED and how many issues it sees, stores
+    synthetic issue 1 and prints "ACK <issue_key>"; "REFUSED <message>" (exit 3) on failure.
+python tests/reliability_worker.py batch DB FIRST_SEQ COUNT N_OBS
+    Like ingest, but all in one Store.batch() (as the CLI and an archive import write).
 python tests/reliability_worker.py disk-full DB BEFORE_DIR AFTER_DIR N_OBS
     Commits under a file-size limit (a full disk, as far as this process can tell),
     then lifts the limit and commits again on the same Store object.
@@ -18,6 +21,7 @@ python tests/reliability_worker.py disk-full DB BEFORE_DIR AFTER_DIR N_OBS
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -31,7 +35,7 @@ from bench.synthetic import synthetic_extraction  # noqa: E402
 from loaders.catalog import load_catalog  # noqa: E402
 from loaders.services.export import export_tables  # noqa: E402
 from loaders.services.ingest import ingest as store_issue  # noqa: E402
-from loaders.store import StoreError, open_store  # noqa: E402
+from loaders.store import StoreError, open_store, queries  # noqa: E402
 
 CATALOG = load_catalog()
 
@@ -42,12 +46,13 @@ def ingest(db: str, first: int, count: int, n_obs: int) -> int:
     return ingest_all(db, extractions)
 
 
-def ingest_all(db: str, extractions: list) -> int:
+def ingest_all(db: str, extractions: list, batch: bool = False) -> int:
     store = open_store(db)
     print("READY", flush=True)
-    for extraction in extractions:
-        result = store_issue(store, extraction, CATALOG, actor="reliability-worker")
-        print(f"ACK {result.issue_key}", flush=True)
+    with store.batch() if batch else contextlib.nullcontext():
+        for extraction in extractions:
+            result = store_issue(store, extraction, CATALOG, actor="reliability-worker")
+            print(f"ACK {result.issue_key}", flush=True)
     store.close()
     print("DONE", flush=True)
     return 0
@@ -76,14 +81,16 @@ def serve(db: str) -> int:
     return 0
 
 
-def try_open(db: str) -> int:
+def try_open(db: str, n_obs: int) -> int:
     try:
         store = open_store(db)
+        print("OPENED", len(queries.issues(store)), flush=True)
+        result = store_issue(store, synthetic_extraction(1, n_obs), CATALOG, actor="second")
     except StoreError as exc:
         print(f"REFUSED {exc}", flush=True)
         return 3
     store.close()
-    print("OPENED", flush=True)
+    print(f"ACK {result.issue_key}", flush=True)
     return 0
 
 
@@ -124,10 +131,14 @@ def main(argv: list[str]) -> int:
     mode, args = argv[1], argv[2:]
     if mode == "ingest":
         return ingest(args[0], int(args[1]), int(args[2]), int(args[3]))
+    if mode == "batch":
+        first, count, n_obs = int(args[1]), int(args[2]), int(args[3])
+        extractions = [synthetic_extraction(seq, n_obs) for seq in range(first, first + count)]
+        return ingest_all(args[0], extractions, batch=True)
     if mode == "serve":
         return serve(args[0])
     if mode == "open":
-        return try_open(args[0])
+        return try_open(args[0], int(args[1]))
     if mode == "disk-full":
         return disk_full(args[0], args[1], args[2], int(args[3]))
     print(f"unknown mode {mode!r}", file=sys.stderr)

@@ -6,6 +6,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from loaders.services.catalog import sync_catalog
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, bulk_load, ingest, preview, retract
 from loaders.store import Store, StoreError, open_store, queries, writes
+from loaders.store.connection import connect
 from loaders.store.schema import TABLES
 from tests.conftest import CATALOG
 
@@ -532,7 +534,10 @@ def test_file_from_a_newer_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.duckdb"
     open_store(path).close()
     with duckdb.connect(str(path)) as raw:
+        # What a newer release would write and publish.
         raw.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        raw.execute("UPDATE meta SET value = '1000' WHERE key = 'data_version'")
+    assert connect(path).publish_if_behind()
     for read_only in (False, True):
         with pytest.raises(StoreError, match="schema 99, newer than this version"):
             open_store(path, read_only=read_only)
@@ -557,11 +562,70 @@ def test_preview_writes_nothing(store: Store, tmp_path: Path) -> None:
     assert snapshot(store, tmp_path / "b") == before
 
 
-def test_reading_a_closed_or_mismatched_store_is_a_store_error(tmp_path: Path) -> None:
+def test_a_reader_sees_a_writers_commit_and_a_closed_store_is_a_store_error(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "briefs.duckdb"
     writer = open_store(path)
-    with pytest.raises(StoreError, match="already open in this program for writing"):
-        open_store(path, read_only=True)
+    reader = open_store(path, read_only=True)  # both at once, in one process or two
+    ingest(writer, ISSUE_15, CATALOG, actor="test")
+    deadline = time.monotonic() + 5
+    while queries.series(reader, ["logistics_total"]).empty:
+        assert time.monotonic() < deadline, "the reader never saw the commit"
+        time.sleep(0.05)
     writer.close()
-    with pytest.raises(StoreError, match=f"cannot read {path}"):
+    reader.close()
+    with pytest.raises(StoreError, match=f"{path}: the store is closed"):
         queries.series(writer, ["logistics_total"])
+
+
+def _current_points(path: Path, recomputed: bool) -> list[tuple]:
+    from loaders.store.schema import CURRENT_POINTS_SELECT
+
+    with duckdb.connect(str(path), read_only=True) as raw:
+        sql = (
+            CURRENT_POINTS_SELECT.format(where="") if recomputed else "SELECT * FROM current_points"
+        )
+        return sorted(raw.execute(sql).fetchall(), key=repr)
+
+
+def test_kept_current_values_equal_a_full_recomputation_after_any_writes(tmp_path: Path) -> None:
+    """current_points is refreshed per write for the keys it touches; random ingests,
+    replacements and retractions leave it exactly as a recomputation from scratch."""
+    path = tmp_path / "current.duckdb"
+    rng = random.Random(11)
+    periods = ["2020", "2021", "2021-Q1", "2021-H1", "2021-03", "2020/2021"]
+    indicators = ["logistics_total_yoy", "logistics_revenue_yoy", "l2_penetration"]
+    with open_store(path) as store:
+        for step in range(40):
+            number = rng.randint(1, 8)
+            if rng.random() < 0.2:
+                retract(store, f"2021-{number:02d}", role="editor", actor="t")
+                continue
+            chosen = {
+                (rng.choice(indicators), rng.choice(periods), rng.random() < 0.2)
+                for _ in range(rng.randint(1, 5))
+            }
+            observations = [
+                obs(i, p, float(rng.randint(1, 9)), forecast=f) for i, p, f in sorted(chosen)
+            ]
+            issue = extraction(number, date(2021, 1 + number, 1), observations, salt=str(step))
+            ingest(store, issue, CATALOG, actor="t", overwrite=Overwrite.ALWAYS)
+    assert _current_points(path, recomputed=False) == _current_points(path, recomputed=True)
+    assert len(_current_points(path, recomputed=False)) > 5
+
+
+def test_a_write_marks_only_the_series_it_changed(store: Store) -> None:
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    before = queries.series_versions(store)
+    ingest(
+        store,
+        extraction(30, date(2021, 9, 6), [obs("l2_penetration", "2021", 7.0)]),
+        CATALOG,
+        actor="t",
+    )
+    after = queries.series_versions(store)
+    changed = {i for i in set(before) | set(after) if before.get(i, 0) != after.get(i, 0)}
+    assert changed == {"l2_penetration"}
+    assert retract(store, "2021-30", role="editor", actor="t")
+    assert queries.series_versions(store)["l2_penetration"] > after["l2_penetration"]

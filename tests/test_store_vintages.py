@@ -151,12 +151,20 @@ def test_data_state_moves_with_every_write(tmp_path: Path) -> None:
     assert before.changed_at is None or after.changed_at > before.changed_at
 
 
-def test_data_state_of_a_file_written_before_the_timestamp_falls_back_to_the_audit(
+def test_data_state_of_a_file_written_before_the_timestamp_falls_back_to_the_last_write(
     tmp_path: Path,
 ) -> None:
     with open_store(tmp_path / "old.duckdb") as store:
         ingest(store, ISSUE_15, CATALOG, actor="test")
-        with store.transaction("forget the timestamp") as cur:
+        # A write by a release before data_changed_at: the version moves (so readers see
+        # the new copy), no timestamp is recorded.
+        with store.transaction("write as an older release") as cur:
             cur.execute("DELETE FROM meta WHERE key = 'data_changed_at'")
-        audit_at = queries.audit_log(store)["at"].max()
-        assert queries.data_state(store).changed_at == audit_at
+            cur.execute(
+                "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                "WHERE key = 'data_version'"
+            )
+        last_write = max(
+            queries.audit_log(store)["at"].max(), queries.issues(store)["ingested_at"].max()
+        )
+        assert queries.data_state(store).changed_at == last_write

@@ -12,5 +12,5 @@ def sync_catalog(store: Store, catalog: Catalog) -> bool:
     with store.transaction("update the catalog") as cur:
         changed = writes.replace_catalog(cur, catalog)
         if changed:
-            writes.bump_version(cur)
+            writes.bump_version(cur, series=None)
     return changed

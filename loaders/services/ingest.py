@@ -252,6 +252,12 @@ def read_state(cur, extraction: Extraction) -> StoredState:
 # ------------------------------------------------------------------ use cases
 
 
+def _refresh(cur, keys: set[Key]) -> None:
+    """Recompute the current values of the keys a write touched."""
+    if keys:
+        writes.refresh_current(cur, sorted({k[0] for k in keys}), sorted({k[1] for k in keys}))
+
+
 @dataclass(frozen=True)
 class UploadRecord:
     """The file an editor uploaded, audited with the commit it led to."""
@@ -292,10 +298,14 @@ def ingest(
         if not result.written:
             return result
         # The store lists the indicators its figures were mapped onto.
-        writes.replace_catalog(cur, catalog)
+        catalog_changed = writes.replace_catalog(cur, catalog)
         if state.issue is not None:
             writes.delete_issue(cur, key)
         writes.insert_issue(cur, extraction, committed_via)
+        touched = set(first_per_key(extraction.observations)) | {
+            statement.key for statement in state.own_statements
+        }
+        _refresh(cur, touched)
         writes.insert_audit(
             cur,
             "replace" if result.status == "replaced" else "ingest",
@@ -316,7 +326,7 @@ def ingest(
                 f"file {upload.file_name}; committed {result.status}: "
                 f"{result.observations} figures, {result.unassigned} unassigned",
             )
-        writes.bump_version(cur)
+        writes.bump_version(cur, None if catalog_changed else {k[0] for k in touched})
     return result
 
 
@@ -328,11 +338,13 @@ def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:
         stored = queries.stored_issue(cur, issue_key)
         if stored is None:
             return False
+        touched = {statement.key for statement in queries.issue_statements(cur, issue_key)}
         writes.delete_issue(cur, issue_key)
+        _refresh(cur, touched)
         writes.insert_audit(
             cur, "retract", actor, issue_key, stored.sha256, "issue and its figures deleted"
         )
-        writes.bump_version(cur)
+        writes.bump_version(cur, {k[0] for k in touched})
     return True
 
 
@@ -353,8 +365,9 @@ def bulk_load(
             "nothing was stored"
         )
     with store.transaction(f"bulk load {len(issues)} issues") as cur:
-        writes.replace_catalog(cur, catalog)
+        catalog_changed = writes.replace_catalog(cur, catalog)
         writes.bulk_insert(cur, issues, observations)
+        writes.refresh_current(cur)
         writes.insert_audit(
             cur,
             "bulk_load",
@@ -363,7 +376,8 @@ def bulk_load(
             None,
             f"{len(issues)} issues, {len(observations)} observations",
         )
-        writes.bump_version(cur)
+        touched = set(observations["indicator"].unique())
+        writes.bump_version(cur, None if catalog_changed else touched)
     return len(observations)
 
 
@@ -407,7 +421,13 @@ def ingest_files(
     on_outcome: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Read and store each file in its own transaction; a file that fails is named with the
-    reason and the others still go in."""
+    reason and the others still go in. The files are one batch (Store.batch): other writers
+    get a turn every second, and readers see progress as it is published."""
+    with store.batch():
+        return _ingest_each(store, paths, catalog, actor, overwrite, force, on_outcome)
+
+
+def _ingest_each(store, paths, catalog, actor, overwrite, force, on_outcome) -> list[FileOutcome]:
     outcomes = []
     for path in paths:
         try:

@@ -20,13 +20,16 @@ from loaders.store.connection import Store, StoreError, connect
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:
     """Open the store at path ($BRIEFS_DB or data/briefs.duckdb by default).
 
-    For writing, the file (and its folder) is created if missing and its schema brought up
-    to date; read-only, it must exist at the current schema. The catalog is not touched:
-    loaders.services.catalog decides when it changes.
+    For writing, the file (and its folder) is created if missing, its schema brought up to
+    date and published for readers; read-only, it must exist at the current schema (a file
+    never published, e.g. written by an older release, is published first: a copy, not a
+    change). The catalog is not touched: loaders.services.catalog decides when it changes.
     """
     store = connect(path, read_only=read_only)
     try:
         if read_only:
+            if store.published_version() is None:
+                connect(store.path).publish_if_behind()
             schema.check(store)
         else:
             schema.migrate(store)

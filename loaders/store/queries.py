@@ -177,6 +177,12 @@ def issue_on_or_before(store: Store, day: date) -> IssueRef | None:
     return IssueRef(*rows[0]) if rows else None
 
 
+def series_versions(store: Store) -> dict[str, int]:
+    """The data version at which each series last changed (a series not listed: 0)."""
+    with store.read() as cur:
+        return dict(cur.execute("SELECT indicator, version FROM series_versions").fetchall())
+
+
 def stored_issue(cur: duckdb.DuckDBPyConnection, issue_key: str) -> StoredIssue | None:
     rows = cur.execute(
         "SELECT issue_key, sha256, committed_via FROM issues WHERE issue_key = ?", [issue_key]
@@ -267,7 +273,7 @@ def series_as_of(store: Store, indicator_ids: Sequence[str], issue_key: str) -> 
     is not stored."""
     return _frame(
         store,
-        f"""WITH known_then AS ({current_select(f"list_contains(?, o.indicator) AND {_KNOWN_AT_VINTAGE}")})
+        f"""WITH known_then AS ({current_select(f"WHERE list_contains(?, o.indicator) AND {_KNOWN_AT_VINTAGE}")})
         SELECT {", ".join(f"k.{column}" for column in SERIES_COLUMNS)},
             c.value AS current_value, c.value_high AS current_value_high,
             c.issue_key AS current_issue_key,
@@ -325,7 +331,7 @@ def revisions(store: Store, indicator_ids: Sequence[str], as_of: str | None = No
         known, current, params = "TRUE", "current", [list(indicator_ids)]
     else:
         known = _KNOWN_AT_VINTAGE
-        current = f"({current_select(f'list_contains(?, o.indicator) AND {known}')})"
+        current = f"({current_select(f'WHERE list_contains(?, o.indicator) AND {known}')})"
         params = [list(indicator_ids), as_of, list(indicator_ids), as_of]
     return _frame(
         store,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.store.connection import Store, StoreError
+from loaders.store.connection import Store, StoreError, atomic
 
 # Tables in the order an export writes them (and the order a reader should load them).
 TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
@@ -29,13 +29,78 @@ TABLE_ORDER = {
 # As-of reads (what was known at an issue) cut the issues in this order.
 ISSUE_ORDER = "i.published DESC, i.year DESC, i.number DESC"
 # Which issue speaks last about a figure: ISSUE_ORDER, then within one issue its first
-# statement. The `current` view, its as-of form (current_select) and the ingest plan
+# statement. current_points, its as-of form (current_select) and the ingest plan
 # (loaders.store.queries.latest_statements) all rank by this, and nothing else does.
 ISSUE_RECENCY = f"{ISSUE_ORDER}, o.seq"
 # Two statements of a figure disagree when their values differ by more than this share of
 # the larger (or of 1 for figures below 1): conversion noise (12000.000000000002) is not a
 # revision.
 VALUE_TOLERANCE = 1e-9
+
+
+# Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY);
+# revision_count and disagrees let the dashboard flag figures issues revised. The result is
+# kept in the table current_points, refreshed by every write for the keys it touches
+# (loaders.store.writes.refresh_current), so reading a series is a plain scan.
+# {where} narrows the statements ranked (a write's indicators and periods).
+CURRENT_POINTS_SELECT = f"""
+    SELECT indicator, period, forecast, unit, period_kind, period_start, period_end, value,
+        value_high, qualifier, derived, issue_key, issue_label, published, article, editor,
+        quote, period_text, figure_text,
+        CAST(revision_count AS INTEGER) AS revision_count,
+        greatest(value_spread, high_spread) > {VALUE_TOLERANCE} * greatest(value_scale, 1.0)
+            AS disagrees,
+        issue_year, issue_number, article_index, span_start, span_end, seq, origin
+    FROM (
+        SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
+            row_number() OVER key_latest AS rank_in_key,
+            count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
+            max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
+            max(coalesce(o.value_high, o.value)) OVER key_all
+                - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
+            max(abs(o.value)) OVER key_all AS value_scale
+        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+        {{where}}
+        WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
+            key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
+                ORDER BY {ISSUE_RECENCY}))
+    WHERE rank_in_key = 1"""
+
+# The current view's columns over a table of current points ({points}) with the catalog's
+# names: the view reads current_points, an as-of read (current_select) the same rule
+# computed over the issues known then.
+_CURRENT_WITH_NAMES = """
+    SELECT c.indicator, ind.name_zh, ind.name_en, ind.category, c.unit,
+        c.period, c.period_kind, c.period_start, c.period_end,
+        c.value, c.value_high, c.qualifier, c.forecast, c.derived,
+        c.issue_key, c.issue_label, c.published, c.article, c.editor, c.quote,
+        c.period_text, c.figure_text, c.revision_count, c.disagrees,
+        c.issue_year, c.issue_number, c.article_index, c.span_start, c.span_end, c.seq,
+        c.origin, ind.position AS indicator_position
+    FROM {points} c LEFT JOIN indicators ind ON ind.id = c.indicator"""
+
+VIEWS = {
+    "current": "CREATE OR REPLACE VIEW current AS"
+    + _CURRENT_WITH_NAMES.format(points="current_points"),
+}
+
+
+def current_select(where: str) -> str:
+    """The `current` view's rows computed afresh from the statements `where` keeps (SQL on
+    `o` and `i` starting with WHERE, values as ? parameters): an as-of read passes the
+    issues published up to a vintage, so what was known then is ranked by the same rule."""
+    return _CURRENT_WITH_NAMES.format(points=f"({CURRENT_POINTS_SELECT.format(where=where)})")
+
+
+def values_differ(left: str, right: str) -> str:
+    """SQL true when two statements' values (`left.value`, `left.value_high`, same for
+    right) differ beyond VALUE_TOLERANCE, the rule behind the view's `disagrees`."""
+    scale = f"greatest(abs({left}.value), abs({right}.value), 1.0)"
+    return (
+        f"(abs({left}.value - {right}.value) > {VALUE_TOLERANCE} * {scale} OR "
+        f"abs(coalesce({left}.value_high, {left}.value) - coalesce({right}.value_high, "
+        f"{right}.value)) > {VALUE_TOLERANCE} * {scale})"
+    )
 
 
 @dataclass(frozen=True)
@@ -156,63 +221,25 @@ MIGRATIONS: tuple[Migration, ...] = (
                 AND span_end = 0""",
         ),
     ),
+    Migration(
+        3,
+        "current values kept as a table; a version per series",
+        (
+            "DROP VIEW IF EXISTS current",
+            "CREATE TABLE current_points AS " + CURRENT_POINTS_SELECT.format(where=""),
+            # The data version at which each series last changed: caches of one series
+            # survive a commit that touched another. A series without a row is at 0.
+            """CREATE TABLE series_versions (
+                indicator VARCHAR PRIMARY KEY,
+                version BIGINT NOT NULL)""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 META_TABLE = """CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL)"""
-
-
-def current_select(observations_filter: str = "TRUE") -> str:
-    """The `current` view's SELECT: each (indicator, period, forecast) takes the statement of
-    the latest issue (ISSUE_RECENCY); revision_count and disagrees let the dashboard flag
-    figures issues revised.
-
-    observations_filter (SQL on `o` and `i`, values as ? parameters) narrows the statements
-    considered before the ranking: the view takes every one; an as-of read takes only those
-    of the issues published up to a vintage, so what was known then is ranked by the same
-    rule. The filter's parameters come first in the query's parameter list.
-    """
-    return f"""WITH ranked AS (
-        SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
-            row_number() OVER key_latest AS rank_in_key,
-            count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
-            max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
-            max(coalesce(o.value_high, o.value)) OVER key_all
-                - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
-            max(abs(o.value)) OVER key_all AS value_scale
-        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
-        WHERE {observations_filter}
-        WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
-            key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
-                ORDER BY {ISSUE_RECENCY}))
-    SELECT r.indicator, ind.name_zh, ind.name_en, ind.category, r.unit,
-        r.period, r.period_kind, r.period_start, r.period_end,
-        r.value, r.value_high, r.qualifier, r.forecast, r.derived,
-        r.issue_key, r.issue_label, r.published, r.article, r.editor, r.quote,
-        r.period_text, r.figure_text,
-        CAST(r.revision_count AS INTEGER) AS revision_count,
-        greatest(r.value_spread, r.high_spread)
-            > {VALUE_TOLERANCE} * greatest(r.value_scale, 1.0) AS disagrees,
-        r.issue_year, r.issue_number, r.article_index, r.span_start, r.span_end, r.seq,
-        r.origin, ind.position AS indicator_position
-    FROM ranked r LEFT JOIN indicators ind ON ind.id = r.indicator
-    WHERE r.rank_in_key = 1"""
-
-
-def values_differ(left: str, right: str) -> str:
-    """SQL true when two statements' values (`left.value`, `left.value_high`, same for
-    right) differ beyond VALUE_TOLERANCE, the rule behind the view's `disagrees`."""
-    scale = f"greatest(abs({left}.value), abs({right}.value), 1.0)"
-    return (
-        f"(abs({left}.value - {right}.value) > {VALUE_TOLERANCE} * {scale} OR "
-        f"abs(coalesce({left}.value_high, {left}.value) - coalesce({right}.value_high, "
-        f"{right}.value)) > {VALUE_TOLERANCE} * {scale})"
-    )
-
-
-VIEWS = {"current": f"CREATE OR REPLACE VIEW current AS {current_select()}"}
 
 
 def _stored_version(cur) -> int | None:
@@ -235,44 +262,50 @@ def _too_new(store: Store, version: int) -> StoreError:
 
 
 def migrate(store: Store) -> list[int]:
-    """Bring a writable store up to SCHEMA_VERSION; returns the migrations applied.
+    """Bring a writable store up to SCHEMA_VERSION and publish it; returns the migrations
+    applied.
 
-    Each migration is one transaction that also records its version, so a crash between
-    two leaves the file at the last complete one and the next open resumes there.
+    Each migration is one transaction that also records its version and bumps the data
+    version (readers' caches hold rows of the old shape), so a crash between two leaves the
+    file at the last complete one and the next open resumes there.
     """
-    with store.read() as cur:
-        version = _stored_version(cur)
-    if version is not None and version > SCHEMA_VERSION:
-        raise _too_new(store, version)
-    if version == SCHEMA_VERSION:
-        return []
     applied: list[int] = []
-    if version is None:
-        with store.transaction("create the store's tables") as cur:
-            cur.execute(META_TABLE)
-            for key, value in (("data_version", "0"), ("schema_version", "0")):
+    with store.writing() as connection:
+        version = _stored_version(connection)
+        if version is not None and version > SCHEMA_VERSION:
+            raise _too_new(store, version)
+        if version is None:
+            with atomic(connection, "create the store's tables", store.path) as cur:
+                cur.execute(META_TABLE)
+                for key, value in (("data_version", "0"), ("schema_version", "0")):
+                    cur.execute(
+                        "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
+                        "(SELECT 1 FROM meta WHERE key = ?)",
+                        [key, value, key],
+                    )
+            version = 0
+        for migration in MIGRATIONS:
+            if migration.version <= version:
+                continue
+            what = f"upgrade the store to schema {migration.version} ({migration.description})"
+            with atomic(connection, what, store.path) as cur:
+                for statement in migration.statements:
+                    cur.execute(statement)
+                if migration is MIGRATIONS[-1]:
+                    for view in VIEWS.values():
+                        cur.execute(view)
                 cur.execute(
-                    "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
-                    "(SELECT 1 FROM meta WHERE key = ?)",
-                    [key, value, key],
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                    [str(migration.version)],
                 )
-        version = 0
-    for migration in MIGRATIONS:
-        if migration.version <= version:
-            continue
-        with store.transaction(
-            f"upgrade the store to schema {migration.version} ({migration.description})"
-        ) as cur:
-            for statement in migration.statements:
-                cur.execute(statement)
-            if migration is MIGRATIONS[-1]:
-                for view in VIEWS.values():
-                    cur.execute(view)
-            cur.execute(
-                "UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                [str(migration.version)],
-            )
-        applied.append(migration.version)
+                cur.execute(
+                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                    "WHERE key = 'data_version'"
+                )
+            applied.append(migration.version)
+        # Published even when nothing was applied: a file written before copies were
+        # published, or a writer killed before publishing, is made readable here.
+        store.publish(connection)
     return applied
 
 

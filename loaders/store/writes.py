@@ -5,7 +5,7 @@ one commit: all of them or none. Values reach SQL only as bound parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from loaders.missing import plain
 from loaders.models import Extraction
 from loaders.periods import Period, PeriodError, parse_period
 from loaders.store.connection import StoreError
+from loaders.store.schema import CURRENT_POINTS_SELECT
 
 # Rows per INSERT ... VALUES statement (an issue has tens; a long one is split).
 _VALUES_BATCH = 200
@@ -29,18 +30,59 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def bump_version(cur: duckdb.DuckDBPyConnection) -> None:
-    """Every write bumps data_version, the key every reader's cache is built on, and records
-    when (data_changed_at, ISO UTC): the API's ETag and Last-Modified."""
-    cur.execute(
+def bump_version(cur: duckdb.DuckDBPyConnection, series: Iterable[str] | None = None) -> int:
+    """Every write bumps data_version (the key readers' caches are built on), records when
+    (data_changed_at, ISO UTC) and marks the series it changed with that version (all of them
+    when series is None: a catalog change renames what every series shows). Returns the new
+    data version."""
+    version = cur.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version'"
-    )
-    # Upserted rather than migrated in: a file no write has touched since this key existed
-    # has no row, and readers fall back to the latest audit entry (queries.data_state).
+        "WHERE key = 'data_version' RETURNING CAST(value AS BIGINT)"
+    ).fetchall()[0][0]
+    if series is None:
+        touched = [
+            row[0]
+            for row in cur.execute(
+                "SELECT id FROM indicators UNION SELECT indicator FROM series_versions"
+            ).fetchall()
+        ]
+    else:
+        touched = sorted(set(series))
+    if touched:
+        cur.execute("DELETE FROM series_versions WHERE list_contains(?, indicator)", [touched])
+        cur.execute("INSERT INTO series_versions SELECT unnest(?), ?", [touched, version])
+    # When, for the API's Last-Modified. Upserted rather than migrated in: a file no write
+    # has touched since this key existed has no row, and readers fall back to the latest
+    # audit entry (queries.data_state).
     cur.execute(
         "INSERT OR REPLACE INTO meta VALUES ('data_changed_at', ?)",
         [_now().isoformat(timespec="microseconds")],
+    )
+    return version
+
+
+def refresh_current(
+    cur: duckdb.DuckDBPyConnection,
+    indicators: Sequence[str] | None = None,
+    periods: Sequence[str] | None = None,
+) -> None:
+    """Recompute current_points for the keys among these indicators and periods (every key
+    when both are None) from the statements stored now. A superset of the keys a write
+    touched is fine: each key is recomputed from all its statements."""
+    if indicators is None and periods is None:
+        cur.execute("DELETE FROM current_points")
+        cur.execute("INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=""))
+        return
+    indicators, periods = list(indicators or []), list(periods or [])
+    cur.execute(
+        "DELETE FROM current_points WHERE list_contains(?, indicator) AND list_contains(?, period)",
+        [indicators, periods],
+    )
+    # Both filters reach below the window: only the statements of these keys are ranked.
+    where = "WHERE list_contains(?, o.indicator) AND list_contains(?, o.period)"
+    cur.execute(
+        "INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=where),
+        [indicators, periods],
     )
 
 
