@@ -1,4 +1,5 @@
-"""Tables the pages show and the CSV they offer: pure functions, rows in, rows or bytes out."""
+"""Tables the pages show: pure functions, rows in, rows out. (The columns of a series CSV
+are the read service's: loaders.services.series.export_rows.)"""
 
 from __future__ import annotations
 
@@ -15,34 +16,7 @@ from dashboard.formatting import (
 from loaders.missing import is_missing
 from loaders.periods import kind_label
 
-# The CSV a user downloads from the Trends page: these columns, in this order.
-CSV_COLUMNS = (
-    "indicator",
-    "name_zh",
-    "name_en",
-    "period",
-    "period_start",
-    "period_end",
-    "value",
-    "unit",
-    "qualifier",
-    "forecast",
-    "issue",
-    "published",
-    "article",
-    "quote",
-)
-
 KIND_NAMES_ZH = {"flow": "流量", "stock": "存量", "rate": "比率", "index": "指数"}
-
-
-def export_rows(series: pd.DataFrame) -> pd.DataFrame:
-    """The CSV columns for queries.series rows (issue is the issue's label, 2021 年第 15 期)."""
-    frame = series.rename(columns={"issue_label": "issue"})
-    for column in CSV_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = pd.Series(dtype="object")
-    return frame.loc[:, list(CSV_COLUMNS)].reset_index(drop=True)
 
 
 def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:

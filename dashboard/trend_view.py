@@ -22,10 +22,11 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.charts import trend_figure
-from dashboard.tables import export_rows, trend_table
+from dashboard.tables import trend_table
 from loaders.csv_safety import csv_bytes
 from loaders.paths import database_path
 from loaders.series import with_plot_columns
+from loaders.services.series import export_rows
 
 # Keyed on data_version, so the TTL and the entry bound only limit memory held by old
 # versions and by selections nobody looks at any more.

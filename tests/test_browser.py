@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bench.serve import CHART_DRAWN_JS
-from dashboard.tables import CSV_COLUMNS
 from loaders.series import period_midpoint
+from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
 from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
 

@@ -19,9 +19,9 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard.tables import CSV_COLUMNS
 from loaders.models import Extraction
 from loaders.services.ingest import ingest, retract
+from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
 from tests.conftest import CATALOG
 
