@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,9 +32,11 @@ PALETTE = qualitative.Plotly + qualitative.D3
 # Beyond two units a second y-axis no longer helps; each unit gets its own panel.
 MAX_UNITS_ON_ONE_PANEL = 2
 # A trace longer than this is thinned to the lowest and highest point of each stretch of
-# the axis (thin_for_plot): thousands of SVG markers make the browser crawl and cannot be
-# told apart on a screen anyway. The table and the CSV keep every row.
-MAX_POINTS_PER_TRACE = 1000
+# the axis (thin_for_plot): the chart is about 1,100 pixels wide, so 300 stretches of under
+# 4 pixels show every peak and dip a screen can; thousands of SVG markers only make the
+# browser crawl and the page message heavy (each point carries its quote for the hover).
+# The table and the CSV keep every row.
+MAX_POINTS_PER_TRACE = 600
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif'
 )
@@ -44,7 +48,7 @@ def marker_symbol(qualifier: str | None, forecast: bool) -> str:
     return f"{symbol}-open" if forecast else symbol
 
 
-def hover_text(row: pd.Series) -> str:
+def hover_text(row: Mapping[str, Any]) -> str:
     """Value with unit and qualifier, the period as written, the issue and the quoted sentence."""
     value = format_value(row["value"], row["unit"], row["qualifier"], row.get("value_high"))
     qualifier = row["qualifier"] or "exact"
@@ -92,6 +96,58 @@ def _unit_order(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["unit"]))
 
 
+@dataclass(frozen=True)
+class TraceSpec:
+    """One line of the chart before it gets a colour and an axis: what is costly to build
+    (hover texts, thinning), so it can be built once per series version and reused."""
+
+    indicator: str
+    unit: str
+    group: str
+    forecast: bool
+    name: str
+    x: tuple[str, ...]
+    y: tuple[float, ...]
+    hover: tuple[str, ...]
+    symbols: tuple[str, ...]
+    periods: tuple[str, ...]
+
+
+def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
+    """The traces of one indicator's plot rows (with_plot_columns): one per comparable
+    period group and forecast flag, thinned to what a chart can show."""
+    frame = frame[frame["value"].notna()] if not frame.empty else frame
+    specs = []
+    for indicator in dict.fromkeys(frame["indicator"]) if not frame.empty else []:
+        of_indicator = frame[frame["indicator"] == indicator]
+        unit = of_indicator["unit"].iloc[0]
+        for group in dict.fromkeys(of_indicator["group"]):
+            of_group = of_indicator[of_indicator["group"] == group]
+            for forecast in (False, True):
+                points = of_group[of_group["forecast"].astype(bool) == forecast]
+                if points.empty:
+                    continue
+                points = thin_for_plot(points.sort_values("x", kind="stable"))
+                name = f"{points['name_zh'].iloc[0]} · {points['group_label'].iloc[0]}"
+                specs.append(
+                    TraceSpec(
+                        indicator=indicator,
+                        unit=unit,
+                        group=group,
+                        forecast=forecast,
+                        name=name + ("（预测）" if forecast else ""),
+                        x=tuple(points["x"]),
+                        y=tuple(float(value) for value in points["value"]),
+                        hover=tuple(hover_text(row) for row in points.to_dict("records")),
+                        symbols=tuple(
+                            marker_symbol(qualifier, forecast) for qualifier in points["qualifier"]
+                        ),
+                        periods=tuple(points["period"]),
+                    )
+                )
+    return specs
+
+
 def trend_figure(rows: pd.DataFrame) -> go.Figure:
     """One trace per (indicator, comparable period group, forecast), one y-axis per unit.
 
@@ -99,9 +155,12 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
     joined; forecasts are dashed with hollow markers; bounds use their own symbols.
     One unit: one axis. Two units: a second axis on the right. More: one panel per unit.
     """
-    frame = with_plot_columns(rows)
-    frame = frame[frame["value"].notna()] if not frame.empty else frame
-    units = _unit_order(frame) if not frame.empty else []
+    return assemble_figure(indicator_traces(with_plot_columns(rows)))
+
+
+def assemble_figure(specs: list[TraceSpec]) -> go.Figure:
+    """The chart of these traces, in order: colours, axes or panels by unit, layout."""
+    units = list(dict.fromkeys(spec.unit for spec in specs))
     panels = len(units) > MAX_UNITS_ON_ONE_PANEL
     if panels:
         figure = make_subplots(
@@ -113,63 +172,42 @@ def trend_figure(rows: pd.DataFrame) -> go.Figure:
         )
     else:
         figure = go.Figure()
-    for trace, unit_position in _traces(frame, units):
+    color_of: dict[tuple[str, str], str] = {}
+    for spec in specs:
+        color = color_of.setdefault(
+            (spec.indicator, spec.group), PALETTE[len(color_of) % len(PALETTE)]
+        )
+        trace = go.Scatter(
+            x=list(spec.x),
+            y=list(spec.y),
+            mode="lines+markers" if len(spec.x) > 1 else "markers",
+            name=spec.name + (f" [{spec.unit}]" if len(units) > 1 else ""),
+            legendgroup=spec.indicator,
+            line={"color": color, "dash": "dash" if spec.forecast else "solid", "width": 2},
+            marker={
+                "color": color,
+                "size": 11,
+                "symbol": list(spec.symbols),
+                "line": {"color": color, "width": 2},
+            },
+            hovertext=list(spec.hover),
+            hovertemplate="%{hovertext}<extra></extra>",
+            meta={
+                "indicator": spec.indicator,
+                "group": spec.group,
+                "forecast": spec.forecast,
+                "unit": spec.unit,
+                "periods": list(spec.periods),
+            },
+        )
+        position = units.index(spec.unit)
         if panels:
-            figure.add_trace(trace, row=unit_position + 1, col=1)
+            figure.add_trace(trace, row=position + 1, col=1)
         else:
-            trace.update(yaxis="y2" if unit_position == 1 else "y")
+            trace.update(yaxis="y2" if position == 1 else "y")
             figure.add_trace(trace)
     _lay_out_axes(figure, units, panels)
     return figure
-
-
-def _traces(frame: pd.DataFrame, units: list[str]) -> Iterator[tuple[go.Scatter, int]]:
-    """Each trace with the position of its unit in `units`; one colour per indicator group."""
-    indicators = list(dict.fromkeys(frame["indicator"])) if not frame.empty else []
-    color_index = 0
-    for indicator in indicators:
-        of_indicator = frame[frame["indicator"] == indicator]
-        unit = of_indicator["unit"].iloc[0]
-        for group in dict.fromkeys(of_indicator["group"]):
-            color = PALETTE[color_index % len(PALETTE)]
-            color_index += 1
-            of_group = of_indicator[of_indicator["group"] == group]
-            for forecast in (False, True):
-                points = of_group[of_group["forecast"].astype(bool) == forecast]
-                if points.empty:
-                    continue
-                points = thin_for_plot(points.sort_values("x", kind="stable"))
-                name = f"{points['name_zh'].iloc[0]} · {points['group_label'].iloc[0]}"
-                if forecast:
-                    name += "（预测）"
-                if len(units) > 1:
-                    name += f" [{unit}]"
-                trace = go.Scatter(
-                    x=list(points["x"]),
-                    y=[float(value) for value in points["value"]],
-                    mode="lines+markers" if len(points) > 1 else "markers",
-                    name=name,
-                    legendgroup=indicator,
-                    line={"color": color, "dash": "dash" if forecast else "solid", "width": 2},
-                    marker={
-                        "color": color,
-                        "size": 11,
-                        "symbol": [
-                            marker_symbol(qualifier, forecast) for qualifier in points["qualifier"]
-                        ],
-                        "line": {"color": color, "width": 2},
-                    },
-                    hovertext=[hover_text(row) for _, row in points.iterrows()],
-                    hovertemplate="%{hovertext}<extra></extra>",
-                    meta={
-                        "indicator": indicator,
-                        "group": group,
-                        "forecast": forecast,
-                        "unit": unit,
-                        "periods": list(points["period"]),
-                    },
-                )
-                yield trace, units.index(unit)
 
 
 def _lay_out_axes(figure: go.Figure, units: list[str], panels: bool) -> None:

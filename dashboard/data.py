@@ -10,8 +10,6 @@ loaders.services; they never touch the store themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 import streamlit as st
 
@@ -21,8 +19,11 @@ from loaders.series import latest_cards
 from loaders.services.catalog import sync_catalog
 from loaders.store import Store, open_store, queries
 
-# Results are keyed on data_version, so the TTL only bounds memory held by old versions.
+# Results are keyed on data or series versions, so the TTL only bounds memory held by old
+# versions.
 CACHE_TTL_SECONDS = 600
+# Per-series entries kept: every series of a large catalog, at a couple of versions.
+SERIES_ENTRIES = 512
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,8 +57,28 @@ def _path() -> str:
     return str(database_path())
 
 
+def store_path() -> str:
+    """The store's path as the caches key it."""
+    return _path()
+
+
 def data_version() -> int:
     return queries.data_version(get_store())
+
+
+def series_version(indicator: str) -> int:
+    """The data version at which this series last changed: its caches' key."""
+    return _series_versions(_path(), data_version()).get(indicator, 0)
+
+
+def series_rows(indicator: str, version: int) -> pd.DataFrame:
+    """The current rows of one series at that version (read-only, shared)."""
+    return _series_rows(_path(), indicator, version)
+
+
+def revisions_of(indicator: str, version: int, periods: tuple[str, ...]) -> pd.DataFrame:
+    """What earlier issues said about these periods of one series (read-only, shared)."""
+    return _revisions_of(_path(), indicator, version, periods)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -66,13 +87,21 @@ def _indicators(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _series(path: str, version: int, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
-    return queries.series(_store_for(path), list(indicator_ids))
+def _series_versions(path: str, version: int) -> dict[str, int]:
+    return queries.series_versions(_store_for(path))
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _revisions(path: str, version: int, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
-    return queries.revisions(_store_for(path), list(indicator_ids))
+# Per series and version, shared by every session and never copied (pages only read them).
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
+def _series_rows(path: str, indicator: str, version: int) -> pd.DataFrame:
+    return queries.series(_store_for(path), [indicator])
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
+def _revisions_of(
+    path: str, indicator: str, version: int, periods: tuple[str, ...]
+) -> pd.DataFrame:
+    return queries.revisions(_store_for(path), [indicator], list(periods))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -110,16 +139,11 @@ def _audit_log(path: str, version: int) -> pd.DataFrame:
     return queries.audit_log(_store_for(path))
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _overview_cards(path: str, version: int) -> pd.DataFrame:
-    # Only the cards (one row per indicator) are cached, and they are computed one indicator
-    # at a time: all indicators' rows at once (500,000 in a store of a million) peaked at
-    # 1.4 GB of server memory. latest_cards works per indicator, so the result is the same.
-    store = _store_for(path)
-    cards = [latest_cards(queries.series(store, [i])) for i in queries.indicators(store)["id"]]
-    # Rebuilt from records, as latest_cards builds its frame, so the dtypes are the same.
-    records = [record for card in cards for record in card.to_dict("records")]
-    return pd.DataFrame(records, columns=cards[0].columns)
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
+def _card(path: str, indicator: str, version: int) -> pd.DataFrame:
+    # One indicator at a time: all indicators' rows at once (500,000 in a store of a
+    # million) peaked at 1.4 GB of server memory; latest_cards works per indicator anyway.
+    return latest_cards(queries.series_points(_store_for(path), [indicator]))
 
 
 def indicators() -> pd.DataFrame:
@@ -127,19 +151,28 @@ def indicators() -> pd.DataFrame:
     return _indicators(_path(), data_version())
 
 
-def series(indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """Current-view rows for these indicators (queries.series)."""
-    return _series(_path(), data_version(), tuple(indicator_ids))
+def all_series_versions(path: str) -> dict[str, int]:
+    """Every catalog series' version, read now (not cached): the cache warmer's poll."""
+    store = _store_for(path)
+    versions = queries.series_versions(store)
+    return {indicator: versions.get(indicator, 0) for indicator in queries.indicators(store)["id"]}
 
 
-def revisions(indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """Earlier statements that the current view superseded (queries.revisions)."""
-    return _revisions(_path(), data_version(), tuple(indicator_ids))
+def card(path: str, indicator: str, version: int) -> pd.DataFrame:
+    """The overview card of one series at a version (read-only, shared)."""
+    return _card(path, indicator, version)
 
 
 def overview_cards() -> pd.DataFrame:
-    """loaders.series.latest_cards of every indicator, computed once per data version."""
-    return _overview_cards(_path(), data_version())
+    """loaders.series.latest_cards of every indicator, each computed once per series version."""
+    ids = list(indicators()["id"])
+    cards = [_card(_path(), indicator, series_version(indicator)) for indicator in ids]
+    cards = [card for card in cards if not card.empty]
+    if not cards:
+        return latest_cards(pd.DataFrame())
+    # Rebuilt from records, as latest_cards builds its frame, so the dtypes are the same.
+    records = [record for card in cards for record in card.to_dict("records")]
+    return pd.DataFrame(records, columns=cards[0].columns)
 
 
 def issues() -> pd.DataFrame:

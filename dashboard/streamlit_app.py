@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data
+from dashboard import auth, data, warm
 from loaders.paths import database_path
 from loaders.services import StoreError
 
@@ -42,6 +42,7 @@ with st.sidebar:
     except StoreError as exc:
         st.error(f"无法打开数据库：{exc}")
         st.stop()
+    warm.start()  # once per process: rebuilds what a commit touched before anyone asks
     # The file name only: viewers need not see the server's directories.
     st.caption(f"数据库：{database_path().name} · 数据版本 {version}")
     # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).

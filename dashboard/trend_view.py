@@ -1,9 +1,11 @@
-"""The Trends page's rendered pieces (figure, table, CSV), built once per data version.
+"""The Trends page's rendered pieces (figure, table, CSV), built once per series version.
 
 Building them is most of the page's server time: hover texts and table cells are formatted
-row by row, so a long series (25,000 points of one indicator in a store of a million
-observations) takes seconds. They change only when the store does (data_version, part of
-every key) or the selection does, so each is built once and shared by every session.
+row by row. So each indicator's part (its plot rows, its traces, its table rows) is built
+once per version of that series (dashboard.data.series_version) and shared by every session:
+a commit that touches one indicator rebuilds that indicator's part only, and a selection of
+several indicators is assembled from the parts. The CSV is built only when someone clicks
+the download button.
 
 st.cache_resource rather than st.cache_data: cache_data hands each session a pickled copy,
 and unpickling a figure of thousands of points costs much of what the cache saves. The page
@@ -12,7 +14,7 @@ only reads these objects (STYLE: never mutate what a cache returns).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,17 +23,16 @@ import pyarrow as pa
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts import trend_figure
+from dashboard.charts import TraceSpec, assemble_figure, indicator_traces
 from dashboard.tables import trend_table
 from loaders.csv_safety import csv_bytes
-from loaders.paths import database_path
 from loaders.series import with_plot_columns
 from loaders.services.series import export_rows
 
-# Keyed on data_version, so the TTL and the entry bound only limit memory held by old
-# versions and by selections nobody looks at any more.
+# Keyed on series versions, so the TTL and the entries only bound memory held by old versions
+# and by selections nobody looks at any more.
 CACHE_TTL_SECONDS = data.CACHE_TTL_SECONDS
-MAX_ENTRIES = 64
+MAX_ENTRIES = 256
 # The table shows at most this many rows, the latest of each indicator; the CSV has them all.
 # 25,000 rows of one indicator on a store of a million observations made a 7 MB message on
 # every visit, for a grid nobody scrolls through.
@@ -44,55 +45,100 @@ class TrendView:
 
     plotted: pd.DataFrame  # series rows + x/group/group_label, chosen kinds, selection order
     figure: go.Figure
-    # Arrow, the form st.dataframe sends: converting 25,000 formatted rows from pandas on
-    # every run would cost more than the rest of the page.
+    # Arrow, the form st.dataframe sends: converting formatted rows from pandas on every
+    # run would cost more than the rest of the page.
     table: pa.Table
-    csv: bytes
+    csv: Callable[[], bytes]  # built on a click of the download button, not on every run
     table_note: str  # what the table leaves out, "" when it shows every row
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
-def _plot_frame(path: str, version: int, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
-    return with_plot_columns(data.series(list(indicator_ids)))
+def _plot_frame(path: str, indicator: str, version: int) -> pd.DataFrame:
+    return with_plot_columns(data.series_rows(indicator, version))
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _traces(path: str, indicator: str, version: int, kinds: tuple[str, ...]) -> list[TraceSpec]:
+    frame = _plot_frame(path, indicator, version)
+    return indicator_traces(frame[frame["group"].isin(kinds)])
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _table_rows(
+    path: str, indicator: str, version: int, kinds: tuple[str, ...], limit: int | None
+) -> pd.DataFrame:
+    """The formatted table rows of one indicator: its latest `limit` plotted rows (all when
+    None), with what earlier issues said about those periods."""
+    frame = _plot_frame(path, indicator, version)
+    rows = _series_columns(frame[frame["group"].isin(kinds)])
+    rows = rows.tail(limit) if limit is not None else rows
+    revisions = data.revisions_of(indicator, version, tuple(dict.fromkeys(rows["period"])))
+    return trend_table(rows, revisions)
+
+
+def _series_columns(plotted: pd.DataFrame) -> pd.DataFrame:
+    columns = [c for c in plotted.columns if c not in ("x", "group", "group_label")]
+    return plotted.loc[:, columns].reset_index(drop=True)
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
 def _trend_view(
-    path: str, version: int, indicator_ids: tuple[str, ...], kinds: tuple[str, ...]
+    path: str, versions: tuple[tuple[str, int], ...], kinds: tuple[str, ...]
 ) -> TrendView:
-    frame = _plot_frame(path, version, indicator_ids)
-    order = list(indicator_ids)
+    frames = [_plot_frame(path, indicator, version) for indicator, version in versions]
     # Rows in the order the user picked the indicators: the first pick gets the first axis.
-    plotted = frame[frame["group"].isin(kinds)].sort_values(
-        "indicator", key=lambda ids: ids.map(order.index), kind="stable"
-    )
-    series_columns = [c for c in plotted.columns if c not in ("x", "group", "group_label")]
-    rows = plotted.loc[:, series_columns].reset_index(drop=True)
-    shown, note = rows, ""
+    plotted = pd.concat([frame[frame["group"].isin(kinds)] for frame in frames])
+    rows = _series_columns(plotted)
+    per_indicator = None
+    note = ""
     if len(rows) > MAX_TABLE_ROWS:
-        # Rows of an indicator are in period order, so its tail is its latest periods.
-        per_indicator = max(1, MAX_TABLE_ROWS // rows["indicator"].nunique())
-        shown = rows.groupby("indicator", sort=False).tail(per_indicator).reset_index(drop=True)
+        per_indicator = max(1, MAX_TABLE_ROWS // len(versions))
         note = (
             f"表中显示每个指标最近的 {per_indicator} 行（共 {len(rows)} 行）；"
             "下载 CSV 可得全部数据。"
         )
+    tables = [
+        _table_rows(path, indicator, version, kinds, per_indicator)
+        for indicator, version in versions
+    ]
+    table = pd.concat(tables, ignore_index=True) if tables else trend_table(rows)
+    specs = [
+        spec for indicator, version in versions for spec in _traces(path, indicator, version, kinds)
+    ]
+
+    def build_csv() -> bytes:
+        return csv_bytes(export_rows(rows))
+
     return TrendView(
         plotted=plotted,
-        figure=trend_figure(plotted) if not plotted.empty else go.Figure(),
-        table=pa.Table.from_pandas(trend_table(shown, data.revisions(order)), preserve_index=False),
-        csv=csv_bytes(export_rows(rows)),
+        figure=assemble_figure(specs) if specs else go.Figure(),
+        table=pa.Table.from_pandas(table, preserve_index=False),
+        csv=build_csv,
         table_note=note,
     )
 
 
 def plot_frame(indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """Store.series rows of these indicators with x, group and group_label (read-only)."""
-    return _plot_frame(str(database_path()), data.data_version(), tuple(indicator_ids))
+    """Series rows of these indicators with x, group and group_label (read-only)."""
+    frames = [
+        _plot_frame(data.store_path(), indicator, data.series_version(indicator))
+        for indicator in indicator_ids
+    ]
+    return pd.concat(frames) if frames else with_plot_columns(pd.DataFrame())
 
 
 def trend_view(indicator_ids: Sequence[str], kinds: Sequence[str]) -> TrendView:
     """Figure, table and CSV for the selected indicators (in pick order) and period kinds."""
-    return _trend_view(
-        str(database_path()), data.data_version(), tuple(indicator_ids), tuple(sorted(kinds))
-    )
+    versions = tuple((indicator, data.series_version(indicator)) for indicator in indicator_ids)
+    return _trend_view(data.store_path(), versions, tuple(sorted(kinds)))
+
+
+def warm(path: str, indicator: str, version: int) -> None:
+    """Build one series' parts for the default Trends view (every kind of period, the
+    series alone), as the page would on its first visit."""
+    frame = _plot_frame(path, indicator, version)
+    kinds = tuple(sorted(frame["group"].unique()))
+    _traces(path, indicator, version, kinds)
+    limit = MAX_TABLE_ROWS if len(frame) > MAX_TABLE_ROWS else None
+    _table_rows(path, indicator, version, kinds, limit)
+    _trend_view(path, ((indicator, version),), kinds)

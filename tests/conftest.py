@@ -10,6 +10,7 @@ year-to-date and annual figures.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,10 @@ from pathlib import Path
 import pytest
 
 from loaders.catalog import load_catalog
+
+# The cache-warming thread (dashboard/warm.py) watches one store per process; the suite's
+# stores come and go, so it stays off here and is tested by calling it directly.
+os.environ["BRIEFS_WARM_CACHES"] = "0"
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
 from loaders.services.ingest import ingest
 from loaders.store import open_store

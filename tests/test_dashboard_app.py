@@ -79,13 +79,23 @@ def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]
             super().__init__(media_endpoint)
             created.append(self)
 
+    class Manager(app_test_module.MediaFileManager):
+        def __init__(self, storage: MemoryMediaFileStorage) -> None:
+            super().__init__(storage)
+            storage.manager = self  # a deferred download is executed through its manager
+
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Manager)
     return created
 
 
 def _download_bytes(at: AppTest, media: list[MemoryMediaFileStorage]) -> bytes:
+    """The file a click on the page's download button gets (built on the click)."""
     (button,) = at.get("download_button")
     url = button.proto.url
+    if not url and button.proto.deferred_file_id:
+        # What the server does when the button is clicked: run the page's callable.
+        url = media[-1].manager.execute_deferred(button.proto.deferred_file_id)
     assert url, "the download button carries no file"
     filename = url.rsplit("/", 1)[-1]
     return media[-1].get_file(filename).content

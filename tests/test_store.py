@@ -629,3 +629,16 @@ def test_a_write_marks_only_the_series_it_changed(store: Store) -> None:
     assert changed == {"l2_penetration"}
     assert retract(store, "2021-30", role="editor", actor="t")
     assert queries.series_versions(store)["l2_penetration"] > after["l2_penetration"]
+
+
+def test_series_points_are_the_series_without_its_words(store: Store) -> None:
+    ingest(store, ISSUE_15, CATALOG, actor="test")
+    ingest(store, ISSUE_29, CATALOG, actor="test")
+    ids = ["logistics_total", "logistics_total_yoy", "l2_penetration"]
+    full = queries.series(store, ids)
+    points = queries.series_points(store, ids)
+    assert list(points.columns) == list(queries.POINT_COLUMNS)
+    assert points.equals(full[list(queries.POINT_COLUMNS)])
+    assert latest_cards(points)[["indicator", "period", "value", "prev_value"]].equals(
+        latest_cards(full)[["indicator", "period", "value", "prev_value"]]
+    )

@@ -68,7 +68,7 @@ def test_trends_table_shows_the_latest_rows_and_the_csv_all(tmp_path, monkeypatc
         assert len(view.plotted) == 5_000
         assert view.table.num_rows == MAX_TABLE_ROWS
         assert "共 5000 行" in view.table_note
-        assert view.csv.decode("utf-8-sig").count("\r\n") == 5_000 + 1
+        assert view.csv().decode("utf-8-sig").count("\r\n") == 5_000 + 1
         # The rows kept are the latest: the table ends on the series' last period.
         assert view.table.column("期间").to_pylist()[-1] == period_label(latest_period)
     finally:

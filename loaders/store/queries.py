@@ -95,6 +95,27 @@ class IssueRef:
     published: date
 
 
+# What a point needs without its words (quote, article, texts): a tenth of the bytes, for
+# views that only place and compare points (the overview's cards).
+POINT_COLUMNS = (
+    "indicator",
+    "unit",
+    "period",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "value_high",
+    "qualifier",
+    "forecast",
+    "issue_key",
+    "issue_label",
+    "published",
+    "revision_count",
+    "disagrees",
+)
+
+
 @dataclass(frozen=True)
 class StoredIssue:
     """What the store holds about one issue, as the ingest plan needs it."""
@@ -265,6 +286,16 @@ def series(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
     )
 
 
+def series_points(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """series() without the words: POINT_COLUMNS, in the same order."""
+    return _frame(
+        store,
+        f"SELECT {', '.join(POINT_COLUMNS)} FROM current_points "
+        "WHERE list_contains(?, indicator) ORDER BY indicator, period_end, period, forecast",
+        [list(indicator_ids)],
+    )
+
+
 def series_as_of(store: Store, indicator_ids: Sequence[str], issue_key: str) -> pd.DataFrame:
     """The series as it stood when issue_key came out: the current view's rule applied to
     that issue and the issues before it (ISSUE_ORDER). SERIES_COLUMNS (revision_count and
@@ -323,16 +354,24 @@ def statements(
     )
 
 
-def revisions(store: Store, indicator_ids: Sequence[str], as_of: str | None = None) -> pd.DataFrame:
-    """What other issues said about the current keys: the statements the current view
-    superseded. A figure the current issue itself repeats is not a revision. With as_of (an
-    issue key), the same for the series as it stood then (series_as_of)."""
+def revisions(
+    store: Store,
+    indicator_ids: Sequence[str],
+    periods: Sequence[str] | None = None,
+    as_of: str | None = None,
+) -> pd.DataFrame:
+    """What other issues said about the current keys (of these periods only, when given):
+    the statements the current view superseded. A figure the current issue itself repeats
+    is not a revision. With as_of (an issue key), the same for the series as it stood then
+    (series_as_of): only issues up to that one, against what it held current."""
+    period_filter = "" if periods is None else "AND list_contains(?, o.period)"
+    period_params = [] if periods is None else [list(periods)]
     if as_of is None:
-        known, current, params = "TRUE", "current", [list(indicator_ids)]
+        known, current, known_params = "TRUE", "current_points", []
     else:
-        known = _KNOWN_AT_VINTAGE
+        known, known_params = _KNOWN_AT_VINTAGE, [as_of]
         current = f"({current_select(f'WHERE list_contains(?, o.indicator) AND {known}')})"
-        params = [list(indicator_ids), as_of, list(indicator_ids), as_of]
+    current_params = [] if as_of is None else [list(indicator_ids), as_of]
     return _frame(
         store,
         f"""SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
@@ -341,10 +380,10 @@ def revisions(store: Store, indicator_ids: Sequence[str], as_of: str | None = No
         JOIN issues i ON i.issue_key = o.issue_key
         JOIN {current} c ON c.indicator = o.indicator AND c.period = o.period
             AND c.forecast = o.forecast
-        WHERE list_contains(?, o.indicator) AND {known}
+        WHERE list_contains(?, o.indicator) {period_filter} AND {known}
             AND o.issue_key <> c.issue_key
         ORDER BY o.indicator, o.period_end, o.period, o.forecast, {ISSUE_RECENCY}""",
-        params,
+        [*current_params, list(indicator_ids), *period_params, *known_params],
     )
 
 

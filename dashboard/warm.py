@@ -1,0 +1,64 @@
+"""Keep the caches warm: after a commit (in any process), rebuild the parts of the series it
+touched in the background, so the first visitor after it does not wait for them.
+
+Every dashboard process runs one such thread. It watches the store's series versions (a
+tiny query once a second) and, for each series whose version changed, builds its overview
+card and its Trends parts for the default view (every kind of period) through the same
+caches the pages use. At start it warms every series, so the first visitor after a restart
+is served from warm caches too. Set BRIEFS_WARM_CACHES=0 to switch it off (the test suite
+does: its stores come and go under one process).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from dashboard import data, trend_view
+from loaders.store import StoreError
+
+WARM_ENV_VAR = "BRIEFS_WARM_CACHES"
+POLL_SECONDS = 1.0
+_LOGGER = logging.getLogger(__name__)
+_started: set[str] = set()
+_guard = threading.Lock()
+
+
+def enabled() -> bool:
+    return os.environ.get(WARM_ENV_VAR, "1").strip() not in ("0", "false", "no", "off")
+
+
+def start() -> None:
+    """Start the warming thread for this process's store, once; a no-op when disabled."""
+    if not enabled():
+        return
+    path = data.store_path()
+    with _guard:
+        if path in _started:
+            return
+        _started.add(path)
+    threading.Thread(target=_watch, args=(path,), name="briefs-warm-caches", daemon=True).start()
+
+
+def _watch(path: str) -> None:
+    seen: dict[str, int] = {}
+    while True:
+        try:
+            versions = data.all_series_versions(path)
+            for indicator, version in versions.items():
+                if seen.get(indicator) != version:
+                    warm(path, indicator, version)
+            seen = versions
+        except StoreError as exc:  # the store moved or is being rebuilt: try again later
+            _LOGGER.info("cache warming paused: %s", exc)
+        except Exception:  # noqa: BLE001 - a warming failure must never stop the server
+            _LOGGER.exception("cache warming failed")
+        time.sleep(POLL_SECONDS)
+
+
+def warm(path: str, indicator: str, version: int) -> None:
+    """Build one series' card and Trends parts at this version (a cache hit if built)."""
+    data.card(path, indicator, version)
+    trend_view.warm(path, indicator, version)

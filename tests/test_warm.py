@@ -1,0 +1,74 @@
+"""The cache warmer builds what a commit touched before a visitor asks (dashboard/warm.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from store_fixtures import extraction, obs
+
+from dashboard import data, trend_view, warm
+from loaders.services.ingest import ingest
+from loaders.store import open_store, queries
+from tests.conftest import CATALOG
+
+
+@pytest.fixture
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
+    """Every series read the dashboard makes, by query and indicators."""
+    reads: list[tuple[str, tuple]] = []
+    for name in ("series", "series_points", "revisions"):
+        real = getattr(queries, name)
+
+        def counting(store, ids, *args, _real=real, _name=name):
+            reads.append((_name, tuple(ids)))
+            return _real(store, ids, *args)
+
+        monkeypatch.setattr(queries, name, counting)
+    return reads
+
+
+def test_a_warmed_series_is_served_without_reading_it_again(app_db: Path, counted_reads) -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    path = data.store_path()
+    try:
+        version = data.all_series_versions(path)["logistics_total"]
+        warm.warm(path, "logistics_total", version)
+        assert ("series", ("logistics_total",)) in counted_reads
+        assert ("series_points", ("logistics_total",)) in counted_reads
+        counted_reads.clear()
+        # What the overview and a visit to /trends?indicators=logistics_total ask for.
+        data.card(path, "logistics_total", version)
+        kinds = list(trend_view.plot_frame(["logistics_total"])["group"].unique())
+        view = trend_view.trend_view(["logistics_total"], kinds)
+        assert not view.plotted.empty
+        assert counted_reads == []
+        # A commit that touches another series leaves this one's parts in place.
+        with open_store(app_db) as store:
+            ingest(
+                store,
+                extraction(40, date(2021, 12, 1), [obs("l2_penetration", "2021", 31.0)]),
+                CATALOG,
+                actor="t",
+            )
+        versions = data.all_series_versions(path)
+        assert versions["logistics_total"] == version
+        counted_reads.clear()
+        trend_view.trend_view(["logistics_total"], kinds)
+        assert counted_reads == []
+        warm.warm(path, "l2_penetration", versions["l2_penetration"])
+        assert ("series", ("l2_penetration",)) in counted_reads
+    finally:
+        data.get_store().close()
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def test_the_warmer_is_off_when_configured_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(warm.WARM_ENV_VAR, "0")
+    assert not warm.enabled()
+    monkeypatch.setenv(warm.WARM_ENV_VAR, "1")
+    assert warm.enabled()
