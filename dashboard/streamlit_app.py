@@ -2,51 +2,75 @@
 
 Pages live in dashboard/app_pages/ (not pages/, which would trigger Streamlit's legacy
 auto-discovery). The 上传 page is only routed for editors (dashboard.auth).
+
+The file is read twice. `streamlit run` finds `app` below (an st.App) and imports this file
+as a module to serve it: the dashboard and the HTTP API (dashboard.api, /api/v1/) on one
+port. Each session then runs the file as `__main__`, which draws the pages.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data, warm
-from loaders.paths import database_path
-from loaders.services import StoreError
+from dashboard import api
 
-st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
 
-pages = [
-    st.Page(
-        "app_pages/overview.py",
-        title="概览",
-        url_path="overview",
-        icon=":material/dashboard:",
-        default=True,
-    ),
-    st.Page("app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"),
-    st.Page("app_pages/issues.py", title="期刊", url_path="issues", icon=":material/article:"),
-    st.Page("app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"),
-]
-role = auth.current_role()
-if role == "editor":
-    pages.append(
+def route() -> None:
+    """Draw the navigation, the sidebar and the page of this session's URL."""
+    # Imported here, not above: `streamlit run` imports this file before Streamlit's runtime
+    # exists, and st.cache_data functions (dashboard.data) decorated then log warnings.
+    from dashboard import auth, data, warm
+    from loaders.paths import database_path
+    from loaders.services import StoreError
+
+    st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
+
+    pages = [
         st.Page(
-            "app_pages/upload.py", title="上传", url_path="upload", icon=":material/upload_file:"
+            "app_pages/overview.py",
+            title="概览",
+            url_path="overview",
+            icon=":material/dashboard:",
+            default=True,
+        ),
+        st.Page(
+            "app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"
+        ),
+        st.Page("app_pages/issues.py", title="期刊", url_path="issues", icon=":material/article:"),
+        st.Page(
+            "app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"
+        ),
+    ]
+    role = auth.current_role()
+    if role == "editor":
+        pages.append(
+            st.Page(
+                "app_pages/upload.py",
+                title="上传",
+                url_path="upload",
+                icon=":material/upload_file:",
+            )
         )
-    )
-page = st.navigation(pages)
+    page = st.navigation(pages)
 
-with st.sidebar:
-    st.markdown("**产业创新动态 指标看板**")
-    try:
-        version = data.data_version()
-    except StoreError as exc:
-        st.error(f"无法打开数据库：{exc}")
-        st.stop()
-    warm.start()  # once per process: rebuilds what a commit touched before anyone asks
-    # The file name only: viewers need not see the server's directories.
-    st.caption(f"数据库：{database_path().name} · 数据版本 {version}")
-    # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).
-    if role == "viewer":
-        auth.render_login()
+    with st.sidebar:
+        st.markdown("**产业创新动态 指标看板**")
+        try:
+            version = data.data_version()
+        except StoreError as exc:
+            st.error(f"无法打开数据库：{exc}")
+            st.stop()
+        warm.start()  # once per process: rebuilds what a commit touched before anyone asks
+        # The file name only: viewers need not see the server's directories.
+        st.caption(f"数据库：{database_path().name} · 数据版本 {version}")
+        # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).
+        if role == "viewer":
+            auth.render_login()
 
-page.run()
+    page.run()
+
+
+if __name__ == "__main__":
+    route()
+else:
+    app = st.App(__file__, routes=api.routes())

@@ -37,16 +37,16 @@ def require_chromium() -> ModuleType:
 
 
 @contextmanager
-def serve_dashboard(db: Path) -> Iterator[str]:
-    """`streamlit run` of the dashboard on db; yields the base URL.
-
-    The server holds the database file's lock until the block exits. Its log is written next
-    to db (streamlit.log).
-    """
+def serve_dashboard(
+    db: Path, env: dict[str, str] | None = None, log_name: str = "streamlit.log"
+) -> Iterator[str]:
+    """`streamlit run` of the dashboard on db (as `make run` starts it, API included); yields
+    the base URL. env adds settings (a password, an API token); the server's log is written
+    next to db (log_name: two servers on one db keep their own logs)."""
     with ExitStack() as stack:
         try:
             server = stack.enter_context(
-                streamlit_server(APP, {"BRIEFS_DB": str(db)}, db.parent / "streamlit.log")
+                streamlit_server(APP, {"BRIEFS_DB": str(db), **(env or {})}, db.parent / log_name)
             )
         except ServerStartError as error:
             pytest.fail(str(error))

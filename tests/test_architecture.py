@@ -47,7 +47,7 @@ EXTRACTION = {
     "loaders.timeexpr",
     "loaders.transforms",
 }
-PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "tables", "url_state")
+PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "openapi", "tables", "url_state")
 
 
 def _python_files(*folders: str) -> list[Path]:

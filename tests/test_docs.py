@@ -30,7 +30,7 @@ def test_readme_shows_every_cli_command():
 
 
 def test_readme_documents_every_environment_setting():
-    for variable in (paths.DB_ENV_VAR, auth.PASSWORD_ENV_VAR):
+    for variable in (paths.DB_ENV_VAR, auth.PASSWORD_ENV_VAR, auth.API_TOKEN_ENV_VAR):
         assert f"`{variable}`" in README
 
 

@@ -192,11 +192,22 @@ def check_request(request: SeriesRequest) -> None:
         )
 
 
-def read_series(store: Store, request: SeriesRequest) -> SeriesResult:
-    """The rows a request asks for (see the module docstring); raises SeriesRequestError."""
+def prepare(store: Store, request: SeriesRequest) -> IssueRef | None:
+    """Check a request against the store (cheap: the catalog and the issues, no series) and
+    return the vintage it reads (None: now); raises SeriesRequestError. The API answers a
+    conditional request between this and read_series."""
     check_request(request)
     check_indicators(store, request.indicators)
-    vintage = resolve_as_of(store, request.as_of) if request.as_of else None
+    return resolve_as_of(store, request.as_of) if request.as_of else None
+
+
+def read_series(store: Store, request: SeriesRequest) -> SeriesResult:
+    """The rows a request asks for (see the module docstring); raises SeriesRequestError."""
+    return read_prepared(store, request, prepare(store, request))
+
+
+def read_prepared(store: Store, request: SeriesRequest, vintage: IssueRef | None) -> SeriesResult:
+    """read_series for a request prepare() has checked and resolved to this vintage."""
     ids = list(request.indicators)
     if request.vintages == "all":
         rows = queries.statements(store, ids, vintage.issue_key if vintage else None)
@@ -215,6 +226,11 @@ def read_series(store: Store, request: SeriesRequest) -> SeriesResult:
         vintage=vintage,
         untransformed=untransformed,
     )
+
+
+def data_state(store: Store) -> queries.DataState:
+    """The data version and the time of the last write: what a reader's copy is."""
+    return queries.data_state(store)
 
 
 def filter_rows(rows: pd.DataFrame, request: SeriesRequest) -> pd.DataFrame:
