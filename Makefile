@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= data/briefs.duckdb
 PORT ?= 8501
+# Streamlit processes behind one port (dashboard/serve.py); each session stays in one.
+WORKERS ?= 1
 
 .PHONY: run test lint format db bench clean
 
@@ -24,7 +26,7 @@ $(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml $(wildcard
 db: $(DB)
 
 run: $(VENV)/.installed $(DB)
-	BRIEFS_DB=$(DB) $(PY) -m streamlit run dashboard/streamlit_app.py --server.port $(PORT)
+	BRIEFS_DB=$(abspath $(DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS)
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .
@@ -43,4 +45,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).lock $(DB).published $(DB).imports

@@ -146,6 +146,25 @@ def _card(path: str, indicator: str, version: int) -> pd.DataFrame:
     return latest_cards(queries.series_points(_store_for(path), [indicator]))
 
 
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _import_jobs(path: str, version: int) -> list[queries.ImportJob]:
+    return queries.import_jobs(_store_for(path))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _import_files(path: str, version: int, job_id: str) -> list[queries.ImportFile]:
+    return queries.import_files(_store_for(path), job_id)
+
+
+def import_jobs() -> list[queries.ImportJob]:
+    """The latest archive imports with their progress (every import writes a version)."""
+    return _import_jobs(_path(), data_version())
+
+
+def import_files(job_id: str) -> list[queries.ImportFile]:
+    return _import_files(_path(), data_version(), job_id)
+
+
 def indicators() -> pd.DataFrame:
     """Catalog indicators in catalog order: id, name_zh, name_en, category, unit, kind, …"""
     return _indicators(_path(), data_version())

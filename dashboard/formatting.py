@@ -134,3 +134,17 @@ def issue_label_from_key(issue_key: str | None) -> str:
     if not (year.isdigit() and number.isdigit()):
         return issue_key
     return f"{int(year)} 年第 {int(number)} 期"
+
+
+IMPORT_STATE_LABELS = {
+    "running": "进行中",
+    "stopping": "正在停止",
+    "stopped": "已停止（可继续）",
+    "done": "已完成",
+    "interrupted": "已中断（可继续）",
+}
+
+
+def import_state_label(state: str) -> str:
+    """How an archive import's state reads (loaders.services.imports.job_state)."""
+    return IMPORT_STATE_LABELS.get(state, state)

@@ -21,7 +21,7 @@ def route() -> None:
     # exists, and st.cache_data functions (dashboard.data) decorated then log warnings.
     from dashboard import auth, data, warm
     from loaders.paths import database_path
-    from loaders.services import StoreError
+    from loaders.services import StoreError, imports
 
     st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
 
@@ -51,6 +51,14 @@ def route() -> None:
                 icon=":material/upload_file:",
             )
         )
+        pages.append(
+            st.Page(
+                "app_pages/imports.py",
+                title="导入",
+                url_path="imports",
+                icon=":material/drive_folder_upload:",
+            )
+        )
     page = st.navigation(pages)
 
     with st.sidebar:
@@ -63,6 +71,18 @@ def route() -> None:
         warm.start()  # once per process: rebuilds what a commit touched before anyone asks
         # The file name only: viewers need not see the server's directories.
         st.caption(f"数据库：{database_path().name} · 数据版本 {version}")
+        if role == "editor":
+            # An import in the background shows on every page, for every editor.
+            running = [
+                job
+                for job in data.import_jobs()
+                if imports.job_state(job) in ("running", "stopping")
+            ]
+            for job in running:
+                st.caption(f"导入进行中：{job.done}/{job.total} 个文件")
+                st.progress(job.done / job.total if job.total else 1.0)
+            if running:
+                st.page_link("app_pages/imports.py", label="查看导入", icon=":material/sync:")
         # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).
         if role == "viewer":
             auth.render_login()

@@ -2,9 +2,11 @@
 touched in the background, so the first visitor after it does not wait for them.
 
 Every dashboard process runs one such thread. It watches the store's series versions (a
-tiny query once a second) and, for each series whose version changed, builds its overview
-card and its Trends parts for the default view (every kind of period) through the same
-caches the pages use. At start it warms every series, so the first visitor after a restart
+tiny query once a second) and, once the store has been quiet for QUIET_SECONDS, builds the
+overview card and the Trends parts (default view: every kind of period) of each series
+whose version changed, through the same caches the pages use. Waiting for quiet matters
+during an archive import: a series touched every second would otherwise be rebuilt every
+second, for nobody. At start it warms every series, so the first visitor after a restart
 is served from warm caches too. Set BRIEFS_WARM_CACHES=0 to switch it off (the test suite
 does: its stores come and go under one process).
 """
@@ -21,6 +23,7 @@ from loaders.store import StoreError
 
 WARM_ENV_VAR = "BRIEFS_WARM_CACHES"
 POLL_SECONDS = 1.0
+QUIET_SECONDS = 2.0
 _LOGGER = logging.getLogger(__name__)
 _started: set[str] = set()
 _guard = threading.Lock()
@@ -43,14 +46,21 @@ def start() -> None:
 
 
 def _watch(path: str) -> None:
-    seen: dict[str, int] = {}
+    warmed: dict[str, int] = {}
+    last: dict[str, int] | None = None
+    quiet_since = time.monotonic() - QUIET_SECONDS  # warm everything at start
     while True:
         try:
             versions = data.all_series_versions(path)
-            for indicator, version in versions.items():
-                if seen.get(indicator) != version:
-                    warm(path, indicator, version)
-            seen = versions
+            if versions != last:
+                last = versions
+                if warmed:
+                    quiet_since = time.monotonic()
+            if time.monotonic() - quiet_since >= QUIET_SECONDS:
+                for indicator, version in versions.items():
+                    if warmed.get(indicator) != version:
+                        warm(path, indicator, version)
+                        warmed[indicator] = version
         except StoreError as exc:  # the store moved or is being rebuilt: try again later
             _LOGGER.info("cache warming paused: %s", exc)
         except Exception:  # noqa: BLE001 - a warming failure must never stop the server

@@ -19,8 +19,8 @@ from loaders.models import Extraction
 from loaders.periods import PeriodError, period_label_zh
 from loaders.qualifiers import WORD_ZH
 from loaders.services.export import export_tables
-from loaders.services.ingest import FileOutcome, Overwrite, ingest_files, read_file
-from loaders.store import StoreError, open_store
+from loaders.services.ingest import Overwrite, read_file
+from loaders.store import StoreError, open_store, queries
 
 # Long enough to recognise the sentence, short enough to keep one row per line.
 QUOTE_WIDTH = 36
@@ -148,22 +148,51 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.files]
-    catalog = load_catalogs(args.catalog)
-    issues = {"new": 0, "replaced": 0, "unchanged": 0, "kept": 0}
-    points = {"new": 0, "revised": 0, "unchanged": 0}
+    """Files, folders and zips, stored as one import job (seen in the app's 导入 page)."""
+    from loaders.services import imports
 
-    def report(outcome: FileOutcome) -> None:
-        position = len(outcomes_seen) + 1
-        outcomes_seen.append(outcome)
-        prefix = f"[{position}/{len(paths)}] {outcome.path.name} …"
-        if outcome.error is not None:
+    catalog = load_catalogs(args.catalog)
+    sources = imports.path_sources(Path(p) for p in args.files)
+    with open_store(args.db) as store:
+        print(f"store: {store.path}")
+        label = f"command line: {' '.join(args.files)}"[:200]
+        job_id = imports.create_job(
+            store, sources, role="editor", actor=args.actor, label=label, stage=False
+        )
+        return _run_import(store, job_id, catalog, args, sources)
+
+
+def cmd_import_run(args: argparse.Namespace) -> int:
+    """Run (or resume) an import staged by the app; the app starts this in the background."""
+
+    catalog = load_catalogs(args.catalog)
+    with open_store(args.db) as store:
+        return _run_import(store, args.job, catalog, args, None)
+
+
+def _run_import(store, job_id, catalog, args, sources) -> int:
+    from loaders.services import imports
+
+    issues = {"new": 0, "replaced": 0, "unchanged": 0, "kept": 0, "failed": 0}
+    points = {"new": 0, "revised": 0, "unchanged": 0}
+    failed: list[str] = []
+    total = len(queries.import_files(store, job_id))
+
+    def report(position: int, name: str, outcome: imports.FileResult) -> None:
+        prefix = f"[{position + 1}/{total}] {Path(name).name} …"
+        issues[outcome.status] = issues.get(outcome.status, 0) + 1
+        if outcome.status == "failed":
+            failed.append(name)
             print(f"{prefix} failed", flush=True)
-            print(f"error: {outcome.error}", file=sys.stderr, flush=True)
+            detail = (
+                outcome.detail if Path(name).name in outcome.detail else f"{name}: {outcome.detail}"
+            )
+            print(f"error: {detail}", file=sys.stderr, flush=True)
             return
         result = outcome.result
-        assert result is not None
-        issues[result.status] += 1
+        if result is None:
+            print(f"{prefix} {outcome.status}: {outcome.detail}", flush=True)
+            return
         points["new"] += result.new_points
         points["revised"] += len(result.revised)
         points["unchanged"] += result.unchanged_points
@@ -175,28 +204,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 f"{_number(revision.new_value)}"
             )
 
-    outcomes_seen: list[FileOutcome] = []
-    with open_store(args.db) as store:
-        print(f"store: {store.path}")
-        outcomes = ingest_files(
-            store,
-            paths,
-            catalog,
-            actor=args.actor,
-            overwrite=Overwrite.ALWAYS if args.replace else Overwrite.BATCH,
-            force=args.force,
-            on_outcome=report,
-        )
-    failed = [outcome.path for outcome in outcomes if outcome.error is not None]
+    progress = imports.run_job(
+        store,
+        job_id,
+        catalog,
+        actor=args.actor,
+        sources=sources,
+        overwrite=Overwrite.ALWAYS if getattr(args, "replace", False) else Overwrite.BATCH,
+        force=getattr(args, "force", False),
+        on_file=report,
+    )
     print(
         f"issues: {issues['new']} new, {issues['replaced']} revised, {issues['unchanged']} unchanged"
         + (f", {issues['kept']} kept" if issues["kept"] else "")
         + (f", {len(failed)} failed" if failed else "")
         + f"; points: {points['new']} new, {points['revised']} revised, {points['unchanged']} unchanged"
+        + ("; stopped on request" if progress.stopped else "")
     )
     if failed:
         print(
-            f"error: {len(failed)} file(s) not stored: {', '.join(str(p) for p in failed)}",
+            f"error: {len(failed)} file(s) not stored: {', '.join(failed)}",
             file=sys.stderr,
         )
         return 1
@@ -252,8 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=cmd_extract)
 
     db_help = "DuckDB file (default: $BRIEFS_DB or data/briefs.duckdb)"
-    ingest = commands.add_parser("ingest", help="store one or more brief files")
-    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest = commands.add_parser(
+        "ingest", help="store brief files, folders of them or zips (one import job)"
+    )
+    ingest.add_argument("files", nargs="+", metavar="PATH", help="a brief, a folder or a .zip")
     ingest.add_argument("--db", default=None, help=db_help)
     ingest.add_argument("--actor", default="cli", help="name written to the audit log")
     ingest.add_argument(*catalog_flag, **catalog_options)
@@ -268,6 +297,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="also overwrite issues an editor committed after review, and store retracted ones",
     )
     ingest.set_defaults(handler=cmd_ingest)
+
+    run = commands.add_parser(
+        "import-run", help="run or resume an import the app staged (the app starts it)"
+    )
+    run.add_argument("job", help="the import's id, as the 导入 page shows it")
+    run.add_argument("--db", default=None, help=db_help)
+    run.add_argument("--actor", default="import", help="name written to the audit log")
+    run.add_argument(*catalog_flag, **catalog_options)
+    run.set_defaults(handler=cmd_import_run)
 
     evaluate = commands.add_parser("evaluate", help="score extraction against *.expected.json")
     evaluate.add_argument("dir", help="folder of briefs with NAME.expected.json beside each")
@@ -286,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (CliError, BriefError, StoreError, CatalogError) as exc:
+    except (CliError, BriefError, StoreError, CatalogError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -18,8 +18,8 @@ class ArchiveError(ValueError):
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    kind: str  # as named in messages: "DOCX", "XLSX"
-    required_member: str  # the part every file of this kind has
+    kind: str  # as named in messages: "DOCX", "XLSX", "ZIP"
+    required_member: str | None  # the part every file of this kind has (None: any zip)
     wrong_kind_message: str  # when that part is missing
     max_members: int
     max_member_bytes: int
@@ -63,7 +63,9 @@ def check_archive(data: bytes, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
         raise ArchiveError(
             f"zip 损坏，无法打开 (damaged ZIP/{limits.kind} archive, cannot be opened: {exc})"
         ) from exc
-    if limits.required_member not in {member.filename for member in members}:
+    if limits.required_member is not None and limits.required_member not in {
+        member.filename for member in members
+    }:
         raise ArchiveError(limits.wrong_kind_message)
     if len(members) > limits.max_members:
         raise ArchiveError(

@@ -5,8 +5,9 @@ python tests/reliability_worker.py ingest DB FIRST_SEQ COUNT N_OBS
     returns, flushed, so a parent that kills this process with SIGKILL knows exactly
     which commits were acknowledged before the kill.
 python tests/reliability_worker.py serve DB
-    A fork server for the kill test: imports once, then for each stdin line
-    "ingest FIRST_SEQ COUNT N_OBS" forks a child that runs the ingest mode (it prints
+    A fork server for the kill tests: imports once, then for each stdin line
+    "ingest FIRST_SEQ COUNT N_OBS" (or "import JOB", a staged archive import) forks a
+    child that runs it (it prints
     "CHILD <pid>" first and "REAPED <pid>" once the child is gone), so twenty killed
     writers cost twenty forks rather than twenty interpreter start-ups.
 python tests/reliability_worker.py open DB N_OBS
@@ -22,6 +23,7 @@ python tests/reliability_worker.py disk-full DB BEFORE_DIR AFTER_DIR N_OBS
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import resource
 import signal
@@ -65,19 +67,32 @@ def serve(db: str) -> int:
         command = line.split()
         if not command or command[0] == "quit":
             break
-        first, count, n_obs = (int(x) for x in command[1:4])
-        extractions = [synthetic_extraction(seq, n_obs) for seq in range(first, first + count)]
+        if command[0] == "import":
+            work = functools.partial(run_import, db, command[1])
+        else:
+            first, count, n_obs = (int(x) for x in command[1:4])
+            extractions = [synthetic_extraction(seq, n_obs) for seq in range(first, first + count)]
+            work = functools.partial(ingest_all, db, extractions)
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                code = ingest_all(db, extractions)
+                code = work()
             finally:
                 os._exit(code)
         print(f"CHILD {pid}", flush=True)
         _, status = os.waitpid(pid, 0)
         print(f"REAPED {pid} {status}", flush=True)
+    return 0
+
+
+def run_import(db: str, job_id: str) -> int:
+    """Run (resume) a staged import, as `python -m loaders import-run` does."""
+    from loaders.services import imports
+
+    with open_store(db) as store:
+        imports.run_job(store, job_id, CATALOG, actor="ed")
     return 0
 
 

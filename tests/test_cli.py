@@ -12,7 +12,7 @@ import pytest
 from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
 
 import loaders.__main__ as cli
-import loaders.services.ingest as ingest_service
+import loaders.pipeline as pipeline
 from loaders.errors import BriefStructureError
 from loaders.models import Extraction
 from loaders.store import open_store, queries
@@ -28,23 +28,22 @@ NOT_A_BRIEF = ROOT / "tests" / "data" / "store" / "not_a_brief.txt"
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Files named like the built Extractions; the CLI logic is tested apart from extraction."""
     outcomes: dict[str, Extraction | Exception] = {}
-    real_read = ingest_service.read_file
+    real_extract = pipeline.extract_bytes
 
-    def fake_read(path: Path, catalog) -> Extraction:
-        if path.name not in outcomes:
-            return real_read(path, catalog)
-        outcome = outcomes[path.name]
+    def fake_extract(data: bytes, filename: str, catalog) -> Extraction:
+        if filename not in outcomes:
+            return real_extract(data, filename, catalog)
+        outcome = outcomes[filename]
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
     def add(name: str, outcome: Extraction | Exception) -> str:
         outcomes[name] = outcome
-        (tmp_path / name).write_text("placeholder", encoding="utf-8")
+        (tmp_path / name).write_text(f"placeholder for {name}", encoding="utf-8")
         return str(tmp_path / name)
 
-    monkeypatch.setattr(ingest_service, "read_file", fake_read)
-    monkeypatch.setattr(cli, "read_file", fake_read)
+    monkeypatch.setattr(pipeline, "extract_bytes", fake_extract)
     return add
 
 

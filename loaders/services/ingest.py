@@ -16,11 +16,11 @@ Who may overwrite what is the Overwrite policy:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -283,12 +283,15 @@ def ingest(
     force: bool = False,
     committed_via: Literal["batch", "review"] = "batch",
     upload: UploadRecord | None = None,
+    also: Callable[[Any, IngestResult], None] | None = None,
 ) -> IngestResult:
     """Store one issue in one transaction; the same file twice changes nothing. The store's
     indicators become the catalog the issue was mapped with.
 
     An upload adds an "upload" audit row (file name and hash) in the same transaction, so
-    an upload is never stored without its audit row or the other way round.
+    an upload is never stored without its audit row or the other way round. `also(cur,
+    result)` runs in that transaction too, whatever the result (an import records the
+    file's outcome with it).
     """
     validate(extraction, catalog)
     key = extraction.issue.key
@@ -296,6 +299,8 @@ def ingest(
         state = read_state(cur, extraction)
         result = plan_ingest(state, extraction, force=force, overwrite=overwrite)
         if not result.written:
+            if also is not None:
+                also(cur, result)
             return result
         # The store lists the indicators its figures were mapped onto.
         catalog_changed = writes.replace_catalog(cur, catalog)
@@ -327,6 +332,8 @@ def ingest(
                 f"{result.observations} figures, {result.unassigned} unassigned",
             )
         writes.bump_version(cur, None if catalog_changed else {k[0] for k in touched})
+        if also is not None:
+            also(cur, result)
     return result
 
 
@@ -381,16 +388,7 @@ def bulk_load(
     return len(observations)
 
 
-# ------------------------------------------------------------------ batches of files
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """One file of a batch: its result, or the reason it was not stored."""
-
-    path: Path
-    result: IngestResult | None = None
-    error: str | None = None
+# ------------------------------------------------------------------ one file
 
 
 def read_file(path: Path, catalog: Catalog) -> Extraction:
@@ -408,41 +406,3 @@ def read_file(path: Path, catalog: Catalog) -> Extraction:
     except OSError as exc:
         raise BriefError(f"cannot read ({exc.strerror or exc})", source=str(path)) from exc
     return extract_bytes(data, path.name, catalog)
-
-
-def ingest_files(
-    store: Store,
-    paths: Iterable[Path],
-    catalog: Catalog,
-    *,
-    actor: str,
-    overwrite: Overwrite = Overwrite.BATCH,
-    force: bool = False,
-    on_outcome: Callable[[FileOutcome], None] | None = None,
-) -> list[FileOutcome]:
-    """Read and store each file in its own transaction; a file that fails is named with the
-    reason and the others still go in. The files are one batch (Store.batch): other writers
-    get a turn every second, and readers see progress as it is published."""
-    with store.batch():
-        return _ingest_each(store, paths, catalog, actor, overwrite, force, on_outcome)
-
-
-def _ingest_each(store, paths, catalog, actor, overwrite, force, on_outcome) -> list[FileOutcome]:
-    outcomes = []
-    for path in paths:
-        try:
-            extraction = read_file(Path(path), catalog)
-            result = ingest(
-                store, extraction, catalog, actor=actor, overwrite=overwrite, force=force
-            )
-        except (BriefError, StoreError) as exc:
-            message = str(exc)
-            outcome = FileOutcome(
-                Path(path), error=message if Path(path).name in message else f"{path}: {message}"
-            )
-        else:
-            outcome = FileOutcome(Path(path), result=result)
-        outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-    return outcomes

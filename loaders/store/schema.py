@@ -234,6 +234,36 @@ MIGRATIONS: tuple[Migration, ...] = (
                 version BIGINT NOT NULL)""",
         ),
     ),
+    Migration(
+        4,
+        "archive imports and the files they hold",
+        (
+            # One import of many files (a folder, a zip, a drop of files in the app). state:
+            # running, stopping, stopped, done; a running job whose runner stopped beating
+            # was interrupted (loaders.services.imports decides).
+            """CREATE TABLE import_jobs (
+                job_id VARCHAR PRIMARY KEY,
+                created_at TIMESTAMP NOT NULL,
+                actor VARCHAR NOT NULL,
+                label VARCHAR NOT NULL,
+                staged_dir VARCHAR,
+                state VARCHAR NOT NULL,
+                runner VARCHAR,
+                heartbeat_at TIMESTAMP,
+                finished_at TIMESTAMP)""",
+            # status: pending, then new, replaced, unchanged, kept or failed.
+            """CREATE TABLE import_files (
+                job_id VARCHAR NOT NULL,
+                position INTEGER NOT NULL,
+                name VARCHAR NOT NULL,
+                size BIGINT NOT NULL,
+                status VARCHAR NOT NULL,
+                sha256 VARCHAR,
+                issue_key VARCHAR,
+                detail VARCHAR NOT NULL,
+                done_at TIMESTAMP)""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

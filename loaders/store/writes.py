@@ -296,3 +296,67 @@ def _provenance_columns(items: Sequence[Any]) -> dict[str, Any]:
         "article": pd.Series([i.article for i in items], dtype=object),
         "editor": pd.Series([i.editor for i in items], dtype=object),
     }
+
+
+# ------------------------------------------------------------------ archive imports
+
+
+def insert_import_job(
+    cur: duckdb.DuckDBPyConnection,
+    job_id: str,
+    actor: str,
+    label: str,
+    staged_dir: str | None,
+    files: Sequence[tuple[str, int]],
+) -> None:
+    """A new import (state running) and its files (name, size), all pending."""
+    cur.execute(
+        "INSERT INTO import_jobs (job_id, created_at, actor, label, staged_dir, state) "
+        "VALUES (?, ?, ?, ?, ?, 'running')",
+        [job_id, _now(), actor, label, staged_dir],
+    )
+    rows = [
+        (job_id, position, name, size, "pending", None, None, "", None)
+        for position, (name, size) in enumerate(files)
+    ]
+    for start in range(0, len(rows), _VALUES_BATCH):
+        batch = rows[start : start + _VALUES_BATCH]
+        cur.execute(
+            "INSERT INTO import_files VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch)),
+            [value for row in batch for value in row],
+        )
+
+
+def record_import_file(
+    cur: duckdb.DuckDBPyConnection,
+    job_id: str,
+    position: int,
+    status: str,
+    sha256: str | None,
+    issue_key: str | None,
+    detail: str,
+    runner: str,
+) -> None:
+    """One file's outcome; the runner's heartbeat rides along."""
+    now = _now()
+    cur.execute(
+        "UPDATE import_files SET status = ?, sha256 = ?, issue_key = ?, detail = ?, "
+        "done_at = ? WHERE job_id = ? AND position = ?",
+        [status, sha256, issue_key, detail, now, job_id, position],
+    )
+    cur.execute(
+        "UPDATE import_jobs SET runner = ?, heartbeat_at = ? WHERE job_id = ?",
+        [runner, now, job_id],
+    )
+
+
+def set_import_state(
+    cur: duckdb.DuckDBPyConnection, job_id: str, state: str, runner: str | None = None
+) -> None:
+    finished = _now() if state in ("stopped", "done") else None
+    cur.execute(
+        "UPDATE import_jobs SET state = ?, runner = coalesce(?, runner), heartbeat_at = ?, "
+        "finished_at = ? WHERE job_id = ?",
+        [state, runner, _now(), finished, job_id],
+    )

@@ -1,0 +1,205 @@
+"""Archive imports: folders and zips through the CLI, staged imports run in their own
+process, stop and resume, caps of their own, and a runner killed at twenty moments."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import loaders.__main__ as cli
+import loaders.pipeline as pipeline
+from bench.synthetic import brief_text, write_briefs
+from loaders.services import imports
+from loaders.services.imports import ArchiveRefused, upload_sources
+from loaders.services.permissions import NotAllowed
+from loaders.store import open_store, queries
+from tests.conftest import CATALOG
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER = ROOT / "tests" / "reliability_worker.py"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _issue_counts(store) -> dict[str, int]:
+    issues = queries.issues(store)
+    return dict(zip(issues["issue_key"], issues["figure_count"], strict=True))
+
+
+def _expected_counts(indices) -> dict[str, int]:
+    return {
+        f"{brief_text(i).year}-{brief_text(i).number:02d}": len(brief_text(i).expected)
+        for i in indices
+    }
+
+
+def test_the_cli_imports_a_folder_and_a_zip_as_one_job_and_resumes_by_hash(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    folder = tmp_path / "archive"
+    paths = write_briefs(folder, count=6)
+    (folder / "notes.xlsx").write_bytes(b"not a brief")  # not a brief: left out
+    zipped = tmp_path / "more.zip"
+    more = [brief_text(i) for i in range(6, 9)]
+    zipped.write_bytes(_zip({f"2001/{b.filename}": b.text.encode() for b in more}))
+    db = tmp_path / "briefs.duckdb"
+
+    assert cli.main(["ingest", str(folder), str(zipped), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "[9/9]" in out and "issues: 9 new" in out
+    with open_store(db) as store:
+        assert _issue_counts(store) == _expected_counts(range(9))
+        (job,) = queries.import_jobs(store)
+        assert (job.state, job.total, job.done, job.failed) == ("done", 9, 9, 0)
+        files = queries.import_files(store, job.job_id)
+    assert [f.name for f in files][:6] == [str(p) for p in sorted(paths)]
+    assert files[6].name == f"{zipped}/2001/{more[0].filename}"
+
+    # Again: every file is known by its bytes, so none is even read as a brief.
+    def must_not_extract(*args, **kwargs):
+        raise AssertionError("a stored file was extracted again")
+
+    monkeypatch.setattr(pipeline, "extract_bytes", must_not_extract)
+    assert cli.main(["ingest", str(folder), str(zipped), "--db", str(db)]) == 0
+    assert "issues: 0 new, 0 revised, 9 unchanged" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("members", "words"),
+    [
+        ({f"{i:05d}.txt": b"x" for i in range(imports.MAX_ARCHIVE_FILES + 1)}, "at most 2000"),
+        ({"big.txt": bytes(imports.MAX_UPLOAD_BYTES + 1)}, "possible zip bomb"),
+    ],
+    ids=["too-many-files", "member-over-the-file-cap"],
+)
+def test_archive_caps_are_their_own_and_refuse_before_anything_is_stored(
+    tmp_path: Path, members, words
+) -> None:
+    with pytest.raises(ArchiveRefused, match=words):
+        upload_sources([("archive.zip", _zip(members))])
+
+
+def test_a_broken_zip_is_refused_by_name() -> None:
+    with pytest.raises(ArchiveRefused, match=r"broken\.zip: zip 损坏"):
+        upload_sources([("broken.zip", b"PK\x03\x04 not really")])
+
+
+def test_viewers_cannot_start_or_stop_an_import(tmp_path: Path) -> None:
+    sources = upload_sources([("a.txt", brief_text(0).text.encode())])
+    with open_store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(NotAllowed):
+            imports.create_job(store, sources, role="viewer", actor="x", label="x", stage=True)
+        assert queries.import_jobs(store) == []
+
+
+def _staged_job(store, count: int, first: int = 0) -> str:
+    files = [(f"{i}.txt", brief_text(i).text.encode()) for i in range(first, first + count)]
+    return imports.create_job(
+        store, upload_sources(files), role="editor", actor="ed", label="drop", stage=True
+    )
+
+
+def test_a_staged_import_runs_in_its_own_process_and_cleans_up(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.duckdb") as store:
+        job_id = _staged_job(store, 5)
+        staged = imports.staging_root(store) / job_id
+        assert len(list(staged.iterdir())) == 5
+        runner = imports.start_runner(store, job_id, role="editor", actor="ed")
+        assert runner.wait(timeout=120) == 0
+        job = imports.wait_for(store, job_id, timeout=10)
+        assert job is not None and (job.state, job.done, job.failed) == ("done", 5, 0)
+        assert _issue_counts(store) == _expected_counts(range(5))
+        assert {f.status for f in queries.import_files(store, job_id)} == {"new"}
+        assert queries.audit_log(store)["actor"].iloc[0] == "ed"
+    assert not staged.exists()
+
+
+def test_an_import_stops_when_asked_and_resumes_where_it_stopped(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.duckdb") as store:
+        job_id = _staged_job(store, 40)
+        runner = imports.start_runner(store, job_id, role="editor", actor="ed")
+        deadline = time.monotonic() + 120
+        while queries.import_job_of(store, job_id).done < 2:
+            assert time.monotonic() < deadline and runner.poll() is None
+            time.sleep(0.05)
+        imports.request_stop(store, job_id, role="editor")
+        assert runner.wait(timeout=120) == 0
+        stopped = queries.import_job_of(store, job_id)
+        assert stopped.state == "stopped" and 2 <= stopped.done < 40
+        runner = imports.start_runner(store, job_id, role="editor", actor="ed")
+        assert runner.wait(timeout=180) == 0
+        done = queries.import_job_of(store, job_id)
+        assert (done.state, done.done, done.failed) == ("done", 40, 0)
+        assert _issue_counts(store) == _expected_counts(range(40))
+
+
+KILL_ROUNDS = 20
+
+
+def test_an_import_killed_at_twenty_moments_leaves_nothing_partial_and_resumes(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "killed.duckdb"
+    count = 150  # more than twenty short runs can finish: every kill lands mid-import
+    with open_store(db) as store:
+        job_id = _staged_job(store, count)
+    rng = random.Random(11)
+    server = subprocess.Popen(
+        [sys.executable, str(WORKER), "serve", str(db)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdin is not None and server.stdout is not None
+    expected = _expected_counts(range(count))
+    try:
+        assert server.stdout.readline().strip() == "SERVING"
+        for round_no in range(KILL_ROUNDS):
+            server.stdin.write(f"import {job_id}\n")
+            server.stdin.flush()
+            line = server.stdout.readline()
+            assert line.startswith("CHILD "), line
+            child = int(line.split()[1])
+            time.sleep(rng.uniform(0.05, 0.5))
+            os.kill(child, signal.SIGKILL)
+            while not (line := server.stdout.readline()).startswith("REAPED "):
+                assert line, "the fork server stopped"
+            status = int(line.split()[2])
+            assert os.WIFSIGNALED(status), f"round {round_no}: the import ended before its kill"
+            with open_store(db) as store:
+                counts = _issue_counts(store)
+                # Nothing partial: every stored issue has all its figures.
+                partial = {k: n for k, n in counts.items() if n != expected.get(k)}
+                assert partial == {}, f"round {round_no}: partial issues {partial}"
+                # The record agrees with the store: a file done is an issue stored.
+                files = queries.import_files(store, job_id)
+                done_keys = {f.issue_key for f in files if f.status != "pending"}
+                assert done_keys <= set(counts), f"round {round_no}"
+        # Resumed to the end (in the foreground): each issue exactly once.
+        with open_store(db) as store:
+            imports.run_job(store, job_id, CATALOG, actor="ed")
+            job = queries.import_job_of(store, job_id)
+            assert (job.state, job.done, job.failed) == ("done", count, 0)
+            assert _issue_counts(store) == expected
+            ingests = queries.audit_log(store)
+            stored = ingests[ingests["action"] == "ingest"]["issue_key"]
+            assert stored.is_unique and set(stored) == set(expected)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)

@@ -1,0 +1,81 @@
+"""`make run WORKERS=2`: the sticky proxy keeps each browser on one Streamlit process.
+
+The proxy is tested against two small HTTP servers that say who they are, so which worker
+answered is visible; tests/test_team.py runs the real dashboards behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from dashboard.serve import COOKIE, StickyProxy, with_cookie, worker_of
+
+
+async def _backend(name: str) -> tuple[asyncio.Server, int]:
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                await reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                break
+            body = name.encode()
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def _get(
+    port: int, cookie: str | None = None, requests: int = 1
+) -> list[tuple[bytes, bytes]]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    answers = []
+    for _ in range(requests):
+        head = "GET / HTTP/1.1\r\nHost: x\r\n" + (f"Cookie: a=1; {cookie}\r\n" if cookie else "")
+        writer.write((head + "\r\n").encode())
+        await writer.drain()
+        response = await reader.readuntil(b"\r\n\r\n")
+        length = int(response.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        answers.append((response, await reader.readexactly(length)))
+    writer.close()
+    return answers
+
+
+def test_new_browsers_are_spread_and_known_ones_stay_where_they_are() -> None:
+    async def scenario() -> None:
+        a, port_a = await _backend("A")
+        b, port_b = await _backend("B")
+        proxy = await asyncio.start_server(StickyProxy([port_a, port_b]).handle, "127.0.0.1", 0)
+        port = proxy.sockets[0].getsockname()[1]
+        try:
+            first = await _get(port)
+            second = await _get(port)
+            # Round robin for browsers without a cookie, each told where it now belongs.
+            assert [first[0][1], second[0][1]] == [b"A", b"B"]
+            assert f"Set-Cookie: {COOKIE}=0;".encode() in first[0][0]
+            assert f"Set-Cookie: {COOKIE}=1;".encode() in second[0][0]
+            # A browser with a cookie reaches its worker on every request, never re-pinned.
+            pinned = await _get(port, f"{COOKIE}=1", requests=3)
+            assert [body for _, body in pinned] == [b"B", b"B", b"B"]
+            assert all(b"Set-Cookie" not in head for head, _ in pinned)
+            # A connection stays with the worker it started on (keep-alive requests).
+            kept = await _get(port, requests=3)
+            assert len({body for _, body in kept}) == 1
+        finally:
+            for server in (proxy, a, b):
+                server.close()
+
+    asyncio.run(scenario())
+
+
+def test_cookie_parsing_and_injection() -> None:
+    head = b"GET / HTTP/1.1\r\nHost: x\r\nCookie: other=3; briefs_worker=1\r\n\r\n"
+    assert worker_of(head, 2) == 1
+    assert worker_of(head, 1) is None  # a worker that no longer exists: spread again
+    assert worker_of(b"GET / HTTP/1.1\r\nCookie: briefs_worker=x\r\n\r\n", 2) is None
+    response = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
+    cookied = with_cookie(response, 1)
+    assert cookied.endswith(b"briefs_worker=1; Path=/; HttpOnly; SameSite=Lax\r\n\r\n")
+    assert cookied.startswith(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n")
