@@ -35,6 +35,7 @@ from loaders.services.series import (
     SeriesRequest,
     SeriesRequestError,
     data_state,
+    download_name,
     indicators,
     prepare,
     read_prepared,
@@ -247,7 +248,7 @@ def series(request: Request) -> Response:
         result = read_prepared(store, wanted, vintage)
         rows = result.export()
         if extension == "csv":
-            filename = _download_name(wanted)
+            filename = download_name(wanted)
             return Response(
                 csv_bytes(rows),
                 media_type=FORMATS["csv"],
@@ -279,17 +280,6 @@ def series(request: Request) -> Response:
         )
 
     return _conditional(request, build)
-
-
-def _download_name(wanted: SeriesRequest) -> str:
-    parts = [wanted.indicators[0]]
-    if wanted.transform != "level":
-        parts.append(wanted.transform + (f"-{wanted.base}" if wanted.base else ""))
-    if wanted.as_of:
-        parts.append(f"as-of-{wanted.as_of}")
-    if wanted.vintages == "all":
-        parts.append("vintages")
-    return "_".join(parts).replace("/", "-") + ".csv"
 
 
 def indicator_list(request: Request) -> Response:

@@ -102,7 +102,7 @@ class SeriesResult:
     untransformed: int = 0
 
     def export(self) -> pd.DataFrame:
-        return export_rows(self.rows, self.vintage)
+        return export_rows(self.rows, self.vintage.issue_key if self.vintage else None)
 
 
 def close_matches(wanted: str, known: Sequence[str], count: int = 3) -> list[str]:
@@ -253,16 +253,29 @@ def filter_rows(rows: pd.DataFrame, request: SeriesRequest) -> pd.DataFrame:
     return rows if bool(keep.all()) else rows[keep].reset_index(drop=True)
 
 
-def export_rows(rows: pd.DataFrame, vintage: IssueRef | None = None) -> pd.DataFrame:
+def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     """rows in EXPORT_COLUMNS (issue is the issue's label, issue_key its key), followed by
-    the as-of, statement and transform columns the rows carry."""
+    the as-of (as_of: the vintage's issue key), statement and transform columns the rows
+    carry."""
     frame = rows.rename(columns={"issue_label": "issue"})
     columns = list(EXPORT_COLUMNS)
-    if vintage is not None:
-        frame = frame.assign(as_of=vintage.issue_key)
+    if as_of is not None:
+        frame = frame.assign(as_of=as_of)
     for extra in (AS_OF_EXPORT_COLUMNS, VINTAGE_EXPORT_COLUMNS, TRANSFORM_EXPORT_COLUMNS):
         columns += [column for column in extra if column in frame.columns]
     for column in columns:
         if column not in frame.columns:
             frame[column] = pd.Series(dtype="object")
     return frame.loc[:, columns].reset_index(drop=True)
+
+
+def download_name(request: SeriesRequest) -> str:
+    """The CSV's file name, carrying what the rows are: logistics_total_yoy_as-of-2021-15.csv."""
+    parts = ["_".join(request.indicators)[:80]]
+    if request.transform != "level":
+        parts.append(request.transform + (f"-{request.base}" if request.base else ""))
+    if request.as_of:
+        parts.append(f"as-of-{request.as_of}")
+    if request.vintages == "all":
+        parts.append("vintages")
+    return "_".join(parts).replace("/", "-") + ".csv"
