@@ -245,7 +245,7 @@ def series(request: Request) -> Response:
     vintage = prepare(store, wanted)
 
     def build() -> Response:
-        result = read_prepared(store, wanted, vintage)
+        result = read_prepared(store, wanted, vintage, for_export=True)
         rows = result.export()
         if extension == "csv":
             filename = download_name(wanted)

@@ -18,6 +18,7 @@ from loaders.services.series import (
     SeriesRequestError,
     UnknownIndicator,
     UnknownIssue,
+    read_prepared,
     read_series,
 )
 from loaders.store import open_store, queries
@@ -132,3 +133,11 @@ def test_an_issue_with_its_articles_and_figures(store) -> None:
     assert len(detail.figures) == 4
     with pytest.raises(UnknownIssue, match="did you mean 2021-29"):
         issue_detail(store, "2021-28")
+
+
+@pytest.mark.parametrize("transform", ["level", "yoy"])
+def test_a_read_for_export_exports_what_a_full_read_does(store, transform: str) -> None:
+    request = SeriesRequest(indicators=("logistics_total", "telecom_ma_value"), transform=transform)
+    full = read_series(store, request).export()
+    lean = read_prepared(store, request, None, for_export=True).export()
+    pd.testing.assert_frame_equal(lean, full)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from loaders.periods import KIND_LABELS, PeriodError, parse_period
 from loaders.store import Store, queries
-from loaders.store.queries import IssueRef
+from loaders.store.queries import SERIES_COLUMNS, IssueRef
 from loaders.transforms import (
     TRANSFORM_COLUMNS,
     TransformError,
@@ -55,6 +55,10 @@ EXPORT_COLUMNS = (
 )
 # Added to EXPORT_COLUMNS when the request asks for them: the vintage read (and what became
 # of each point since), every issue's statement, the transform and its comparison point.
+# The store columns behind EXPORT_COLUMNS (issue is issue_label), which transforms also use.
+EXPORT_SOURCE_COLUMNS = tuple(
+    "issue_label" if column == "issue" else column for column in EXPORT_COLUMNS
+)
 AS_OF_EXPORT_COLUMNS = ("as_of", "revised_later", "current_value", "current_issue_key")
 VINTAGE_EXPORT_COLUMNS = ("superseded_by", "superseded_on")
 TRANSFORM_EXPORT_COLUMNS = TRANSFORM_COLUMNS
@@ -206,15 +210,19 @@ def read_series(store: Store, request: SeriesRequest) -> SeriesResult:
     return read_prepared(store, request, prepare(store, request))
 
 
-def read_prepared(store: Store, request: SeriesRequest, vintage: IssueRef | None) -> SeriesResult:
-    """read_series for a request prepare() has checked and resolved to this vintage."""
+def read_prepared(
+    store: Store, request: SeriesRequest, vintage: IssueRef | None, *, for_export: bool = False
+) -> SeriesResult:
+    """read_series for a request prepare() has checked and resolved to this vintage.
+    for_export: the rows only feed export_rows (the API), so the current series is read
+    with the columns the export and the transforms use (EXPORT_SOURCE_COLUMNS)."""
     ids = list(request.indicators)
     if request.vintages == "all":
         rows = queries.statements(store, ids, vintage.issue_key if vintage else None)
     elif vintage is not None:
         rows = queries.series_as_of(store, ids, vintage.issue_key)
     else:
-        rows = queries.series(store, ids)
+        rows = queries.series(store, ids, EXPORT_SOURCE_COLUMNS if for_export else SERIES_COLUMNS)
     untransformed = 0
     if request.transform != "level":
         transformed = transform_series(rows, request.transform, request.base)

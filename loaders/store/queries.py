@@ -53,7 +53,6 @@ SERIES_COLUMNS = (
     "revision_count",
     "disagrees",
 )
-_SERIES_SELECT = ", ".join(SERIES_COLUMNS)
 # What series_as_of adds: the point's value now (the current view) and whether a later issue
 # changed it.
 AS_OF_COLUMNS = ("current_value", "current_value_high", "current_issue_key", "revised_later")
@@ -275,12 +274,19 @@ def indicators(store: Store) -> pd.DataFrame:
     )
 
 
-def series(store: Store, indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """Current values of the given indicators (SERIES_COLUMNS), one row per period and
-    forecast flag, in indicator and period order."""
+def series(
+    store: Store, indicator_ids: Sequence[str], columns: Sequence[str] = SERIES_COLUMNS
+) -> pd.DataFrame:
+    """Current values of the given indicators (SERIES_COLUMNS, or those of them a caller
+    needs: a 25,000-point CSV reads a third faster without the unused words), one row per
+    period and forecast flag, in indicator and period order."""
+    unknown = [column for column in columns if column not in SERIES_COLUMNS]
+    if unknown:
+        raise ValueError(f"not series columns: {unknown}")
+    # The column names are SERIES_COLUMNS' own, checked above, never input.
     return _frame(
         store,
-        f"SELECT {_SERIES_SELECT} FROM current WHERE list_contains(?, indicator) "
+        f"SELECT {', '.join(columns)} FROM current WHERE list_contains(?, indicator) "
         "ORDER BY indicator, period_end, period, forecast",
         [list(indicator_ids)],
     )
