@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -327,3 +328,26 @@ def test_head_answers_with_the_validators_and_no_body(base) -> None:
     status, headers, body = get(f"{base}/series/logistics_total.csv", method="HEAD")
     assert (status, body) == (200, b"")
     assert headers["ETag"] and headers["Last-Modified"]
+
+
+# ------------------------------------------------------------------ docs/api.md
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "api.md"
+EXAMPLE_URL = re.compile(r"http://localhost:8501(/api/v1/[^\s\"'`)]+)")
+
+
+def test_every_example_url_in_the_docs_answers_as_documented(base) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    errors = set(EXAMPLE_URL.findall(text[text.index("## Errors") : text.index("## Examples")]))
+    examples = dict.fromkeys(EXAMPLE_URL.findall(text))
+    assert len(examples) >= 8
+    server = base.removesuffix("/api/v1")
+    for path in examples:
+        status, headers, body = get(f"{server}{path}")
+        if path in errors:
+            assert 400 <= status < 500 and json.loads(body)["error"]["message"], path
+        else:
+            assert status == 200, (path, body[:300])
+            if path.split("?")[0].endswith(".csv"):
+                assert len(pd.read_csv(io.BytesIO(body))) > 0, path
