@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# DuckDB 2.0 beside the pinned one, only to convert stores earlier releases wrote
+	# (loaders/store/convert.py); never imported by the program itself.
+	$(PY) -m pip install --quiet --upgrade --no-deps --target $(VENV)/duckdb-2.0 duckdb==2.0.1 \
+		2>&1 | grep -v "incompatible\|dependency resolver" || true
 	touch $@
 
 # Rebuilt when the sample briefs, the catalog or the loaders change, so better rules reach

@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import api_series, browser, extraction, load, page_server, store_query
+from bench import api_series, browser, extraction, load, page_server, store_query, team
 from bench.common import STORE_SIZES, Result, build_store, machine, summary_table
 from bench.serve import chromium_available
 
-BENCHMARKS = ("store", "api", "extraction", "page", "browser", "load")
+BENCHMARKS = ("store", "api", "extraction", "page", "browser", "load", "team")
 # The whole run must stay under this on the 2-core reference machine.
 BUDGET_S = 600
 TARGET_STORE_BUILD_S = 60.0
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
         workdir = Path(tmp)
         stores: dict[int, Path] = {}
-        if {"store", "api", "page", "browser", "load"} & set(only):
+        if {"store", "api", "page", "browser", "load", "team"} & set(only):
             print("\nSynthetic stores (generated, bulk-loaded through Store):")
             for size in sizes:
                 path = workdir / f"synthetic-{size}.duckdb"
@@ -85,6 +85,10 @@ def main(argv: list[str]) -> int:
             "load": (
                 "Load: concurrent browser sessions while an editor commits",
                 lambda: load.run(stores, workdir, quick=args.quick),
+            ),
+            "team": (
+                "One machine, many processes: viewers served, archive import, commits, memory",
+                lambda: team.run(stores, workdir, quick=args.quick),
             ),
         }
         missing_browser = chromium_available()

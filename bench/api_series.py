@@ -25,7 +25,7 @@ import pandas as pd
 
 from bench.common import BENCH_INDICATOR, Result, percentile
 from bench.serve import APP, streamlit_server
-from loaders.store.connection import published_dir
+from loaders.store.filestore import published_dir
 
 TARGET_RATIO = 1.5
 # The floor's query: the rows and columns the endpoint writes (loaders.services.series.

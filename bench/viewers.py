@@ -220,3 +220,57 @@ def load(
     """`sessions` viewers spread over the ports, each visiting again and again (Trends by a
     link, two reruns, the overview, the issues) until `seconds` pass or `visits` are done."""
     return asyncio.run(_load(ports, sessions, seconds, pause, visits))
+
+
+class HeldViewers:
+    """Viewers that opened a page and stay connected (a thread keeps their sockets)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.errors = 0
+        self.ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    def close(self) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+
+def hold_open(port: int, sessions: int, page: str, query: str) -> HeldViewers:
+    """`sessions` viewers open page?query (ten at a time, as people arrive) and stay; returns
+    once all are in. close() disconnects them."""
+    import threading
+
+    held = HeldViewers()
+
+    async def main() -> None:
+        held._loop = asyncio.get_running_loop()
+        held._stop = asyncio.Event()
+        open_viewers: list[Viewer] = []
+        for start in range(0, sessions, 10):
+            batch = [Viewer(port) for _ in range(min(10, sessions - start))]
+
+            async def arrive(viewer: Viewer) -> None:
+                try:
+                    await viewer.connect()
+                    run = await viewer.run(page, query, "first")
+                    if run.error:
+                        held.errors += 1
+                except Exception:  # noqa: BLE001 - counted, the rest still come in
+                    held.errors += 1
+
+            await asyncio.gather(*(arrive(viewer) for viewer in batch))
+            open_viewers += batch
+        held.ready.set()
+        await held._stop.wait()
+        await asyncio.gather(*(viewer.close() for viewer in open_viewers))
+
+    held._thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+    held._thread.start()
+    held.ready.wait(timeout=600)
+    return held

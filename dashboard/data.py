@@ -10,11 +10,13 @@ loaders.services; they never touch the store themselves.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
 from loaders.catalog import Catalog, load_catalog
-from loaders.paths import database_path
+from loaders.paths import database_location
 from loaders.series import latest_cards
 from loaders.services.catalog import sync_catalog
 from loaders.services.series import SeriesRequest, read_series, resolve_as_of
@@ -56,7 +58,7 @@ def get_store() -> Store:
 
 
 def _path() -> str:
-    return str(database_path())
+    return database_location()
 
 
 def store_path() -> str:
@@ -64,8 +66,18 @@ def store_path() -> str:
     return _path()
 
 
+# How often a page run may look for a write that a killed writer left unpublished.
+CATCH_UP_SECONDS = 5.0
+_caught_up_at = 0.0
+
+
 def data_version() -> int:
-    return queries.data_version(get_store())
+    global _caught_up_at
+    store = get_store()
+    if time.monotonic() - _caught_up_at > CATCH_UP_SECONDS:
+        _caught_up_at = time.monotonic()
+        store.catch_up()
+    return queries.data_version(store)
 
 
 def series_version(indicator: str) -> int:

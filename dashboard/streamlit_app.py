@@ -20,7 +20,7 @@ def route() -> None:
     # Imported here, not above: `streamlit run` imports this file before Streamlit's runtime
     # exists, and st.cache_data functions (dashboard.data) decorated then log warnings.
     from dashboard import auth, data, warm
-    from loaders.paths import database_path
+    from loaders.paths import database_location, display_name
     from loaders.services import StoreError, imports
 
     st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
@@ -70,7 +70,7 @@ def route() -> None:
             st.stop()
         warm.start()  # once per process: rebuilds what a commit touched before anyone asks
         # The file name only: viewers need not see the server's directories.
-        st.caption(f"数据库：{database_path().name} · 数据版本 {version}")
+        st.caption(f"数据库：{display_name(database_location())} · 数据版本 {version}")
         if role == "editor":
             # An import in the background shows on every page, for every editor.
             running = [

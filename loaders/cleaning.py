@@ -30,7 +30,8 @@ The contract (what `clean_text` returns; `loaders.figures` matches on it):
   leaves one where it moved the marks away from their words; so is a lone
   mark between a number and 年/月/日/号 ("4月22“日"), where none belongs.
 - A table row (read from a DOCX, cells apart by tabs) is one line with its
-  cells joined by " | " and is never joined to the lines around it.
+  cells joined by " | " and is never joined to the lines around it; nor is a
+  short line written as a row, "名称：数值" ("业务总量指数：52.1%").
 - An article title that the PDF wrapped onto a second short line is one line
   again ("…征求意见:" / "不得强制刷脸、预测偏好").
 
@@ -92,6 +93,15 @@ TITLE_NOTE_MAX_LINES = 2
 WRAPPED_TITLE_TAIL_MAX_CHARS = 20
 # Cells of a table row (a DOCX table) stay apart, one row per line.
 TABLE_CELL_SEPARATOR = " | "
+# A row written as a text line: a short name without clause punctuation, a colon, and a
+# figure right after it ("业务总量指数：52.1%", "社会物流总额（万亿元）：159.6").
+# A date after the colon ("数据显示：2022 年上半年…") is prose, not a row.
+TEXT_ROW_RE = re.compile(
+    r"^(?P<name>[^,，。;；:：!?！？]{1,30})[:：]\s*"
+    r"(?P<value>(?:约|近|超过|超|逾|不足)?\s*[-−]?\d(?![\d.,]*\s*(?:年|月|日|[-—–~至]\s*\d)).*)$"
+)
+# Rows are short; a longer line of that shape is prose that a PDF wrapped.
+TEXT_ROW_MAX_CHARS = 40
 # A contents list after the masthead: "本期要目", then "标题……3" entries.
 _TOC_HEAD = re.compile(r"^(?:本期要目|本期目录|目\s*录|要\s*目|本期导读|本期内容|内容提要)$")
 _TOC_LEADER = re.compile(r"(?:\.{3,}|·{3,}|-{3,}|—{2,})\s*\d{1,3}$")
@@ -269,6 +279,11 @@ def _table_row(line: str) -> str:
     )
 
 
+def is_text_row_line(line: str) -> bool:
+    """ "业务总量指数：52.1%": a row of a table written as text, a paragraph of its own."""
+    return len(line) <= TEXT_ROW_MAX_CHARS and bool(TEXT_ROW_RE.match(line))
+
+
 def _toc_entry(line: str) -> str:
     """A contents entry without its leader dots and page number."""
     return _TOC_PAGE.sub("", line).strip(" .·")
@@ -392,6 +407,7 @@ def clean_text(raw: str) -> str:
     header_end = header_end_index(lines)
     lines = _merge_wrapped_titles(lines, header_end, rows)
     verbatim = [_is_editor(line) or line in rows for line in lines]
+    text_rows = [is_text_row_line(line) for line in lines]
     title = _title_flags(lines, header_end)
 
     # Pieces of each paragraph, joined once at the end (a paragraph grown by
@@ -415,6 +431,8 @@ def clean_text(raw: str) -> str:
                 i - 1 <= header_end
                 or verbatim[i - 1]
                 or verbatim[i]
+                or text_rows[i - 1]
+                or text_rows[i]
                 or title[i - 1]
                 or _ends_sentence(prev)
                 or (starts[i - 1] and _is_heading(prev))

@@ -1,70 +1,55 @@
 """Score the loaders against labelled briefs (shared/eval/README.md).
 
 Every brief (txt, md, pdf, docx) with a sibling `<stem>.expected.json` is
-extracted and compared with its expected observations:
-- a match needs the same indicator, agreeing periods (stock indicators compare
-  period end dates only, so 2021-09-30 matches 2021-09; other periods compare
-  their start and end dates), a value within 0.5 % and the same forecast flag;
-- matching is greedy and one-to-one, closest values first;
+extracted and compared with its expected observations (loaders.scoring matches
+them and says why the others differ):
 - derived observations are not scored either way;
 - precision = matches / extracted, recall = matches / expected, qualifier
   accuracy over the matches; the issue header must equal the expected one;
 - `<stem>.new.expected.json` labels figures of indicators not in the curated catalog;
   its labels count for the indicators the active catalog has (`--catalog FILE`).
+
+The report groups misses and extras by cause, so that a regression says where it is.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from loaders.catalog import Catalog
 from loaders.errors import BriefError
-from loaders.periods import PeriodError, parse_period
 from loaders.pipeline import extract_file
+from loaders.scoring import (
+    CAUSES,
+    FileScore,
+    ScoredItem,
+    classify_errors,
+    periods_agree,
+    score_observations,
+    values_agree,
+)
+
+# Scoring lives in loaders.scoring; these names are part of this module's interface too.
+__all__ = [
+    "EvaluationReport",
+    "FileScore",
+    "ScoredItem",
+    "brief_files",
+    "classify_errors",
+    "evaluate_dir",
+    "evaluate_file",
+    "format_report",
+    "periods_agree",
+    "score_observations",
+    "values_agree",
+]
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
-# Relative tolerance on values, as the eval README defines it.
-VALUE_TOLERANCE = 0.005
+NOTES_SUFFIX = ".notes.md"
 HEADER_FIELDS = ("title", "year", "number", "total_number", "published")
-
-
-@dataclass
-class ScoredItem:
-    indicator: str
-    period: str
-    value: float
-    qualifier: str = "exact"
-    forecast: bool = False
-    quote: str = ""
-
-
-@dataclass
-class FileScore:
-    name: str
-    expected: int = 0
-    extracted: int = 0
-    matched: int = 0
-    qualifier_matches: int = 0
-    misses: list[ScoredItem] = field(default_factory=list)
-    extras: list[ScoredItem] = field(default_factory=list)
-    qualifier_errors: list[str] = field(default_factory=list)
-    header_ok: bool = True
-    header_diffs: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.extracted if self.extracted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.expected if self.expected else 1.0
-
-    @property
-    def qualifier_accuracy(self) -> float:
-        return self.qualifier_matches / self.matched if self.matched else 1.0
 
 
 @dataclass
@@ -93,6 +78,13 @@ class EvaluationReport:
     def headers_ok(self) -> bool:
         return all(f.header_ok for f in self.files)
 
+    def causes(self) -> dict[str, dict[str, int]]:
+        total: dict[str, Counter] = {"misses": Counter(), "extras": Counter()}
+        for f in self.files:
+            for side, counts in f.causes().items():
+                total[side].update(counts)
+        return {side: {c: n[c] for c in CAUSES if n[c]} for side, n in total.items()}
+
     def to_json(self) -> dict:
         return {
             "precision": self.precision,
@@ -102,9 +94,11 @@ class EvaluationReport:
             "expected": self._total("expected"),
             "extracted": self._total("extracted"),
             "matched": self._total("matched"),
+            "causes": self.causes(),
             "files": [
                 {
                     **asdict(f),
+                    "causes": f.causes(),
                     "precision": f.precision,
                     "recall": f.recall,
                     "qualifier_accuracy": f.qualifier_accuracy,
@@ -112,60 +106,6 @@ class EvaluationReport:
                 for f in self.files
             ],
         }
-
-
-def periods_agree(extracted: str, expected: str, stock: bool) -> bool:
-    try:
-        a, b = parse_period(extracted), parse_period(expected)
-    except PeriodError:
-        return False
-    if stock:
-        return a.end == b.end
-    return (a.start, a.end) == (b.start, b.end)
-
-
-def values_agree(extracted: float, expected: float) -> bool:
-    if expected == 0:
-        return abs(extracted) < 1e-9
-    return abs(extracted - expected) <= VALUE_TOLERANCE * abs(expected)
-
-
-def score_observations(
-    extracted: list[ScoredItem], expected: list[ScoredItem], catalog: Catalog, name: str = ""
-) -> FileScore:
-    """Greedy one-to-one matching of extracted against expected observations."""
-    score = FileScore(name=name, expected=len(expected), extracted=len(extracted))
-    kinds = {ind.id: ind.kind for ind in catalog.indicators}
-    pairs: list[tuple[float, int, int]] = []
-    for i, got in enumerate(extracted):
-        for j, want in enumerate(expected):
-            if got.indicator != want.indicator or got.forecast != want.forecast:
-                continue
-            if not periods_agree(got.period, want.period, kinds.get(want.indicator) == "stock"):
-                continue
-            if not values_agree(got.value, want.value):
-                continue
-            error = abs(got.value - want.value) / (abs(want.value) or 1.0)
-            pairs.append((error, i, j))
-    pairs.sort()
-    used_got: set[int] = set()
-    used_want: set[int] = set()
-    for _, i, j in pairs:
-        if i in used_got or j in used_want:
-            continue
-        used_got.add(i)
-        used_want.add(j)
-        score.matched += 1
-        if extracted[i].qualifier == expected[j].qualifier:
-            score.qualifier_matches += 1
-        else:
-            score.qualifier_errors.append(
-                f"{expected[j].indicator} {expected[j].period}: "
-                f"{extracted[i].qualifier} != {expected[j].qualifier}"
-            )
-    score.misses = [want for j, want in enumerate(expected) if j not in used_want]
-    score.extras = [got for i, got in enumerate(extracted) if i not in used_got]
-    return score
 
 
 def _expected_items(data: dict, known: set[str] | None = None) -> list[ScoredItem]:
@@ -183,10 +123,15 @@ def _expected_items(data: dict, known: set[str] | None = None) -> list[ScoredIte
 
 
 def brief_files(directory: Path) -> list[tuple[Path, Path]]:
-    """(brief, expected.json) pairs of a directory, sorted by name."""
+    """(brief, expected.json) pairs of a directory, sorted by name.
+
+    NAME.notes.md beside a brief is what its labeller wrote about NAME, not a copy of it.
+    """
     pairs = []
     for path in sorted(Path(directory).iterdir()):
         if path.suffix.lower() not in BRIEF_SUFFIXES or not path.is_file():
+            continue
+        if path.name.lower().endswith(NOTES_SUFFIX):
             continue
         expected = _expected_for(path)
         if expected is not None:
@@ -233,6 +178,7 @@ def evaluate_file(path: Path, expected_path: Path, catalog: Catalog) -> FileScor
         if not o.derived
     ]
     score = score_observations(extracted, expected, catalog, name=path.name)
+    classify_errors(score, extracted, extraction.unassigned, expected, catalog)
     got_issue = extraction.issue.model_dump(mode="json")
     for key in HEADER_FIELDS:
         want = data.get("issue", {}).get(key)
@@ -255,6 +201,27 @@ def _item_line(item: ScoredItem) -> str:
     return f"    {item.indicator} {item.period} = {item.value:g} [{item.qualifier}]{flag}"
 
 
+def _causes_line(causes: dict[str, int]) -> str:
+    return ", ".join(f"{cause} {n}" for cause, n in causes.items()) or "none"
+
+
+def _grouped(label: str, items: list[ScoredItem], quotes: bool) -> list[str]:
+    """Items under one heading per cause ("missed (period):"), each with its explanation."""
+    lines = []
+    for cause in (*CAUSES, ""):
+        group = [item for item in items if item.cause == cause]
+        if not group:
+            continue
+        lines.append(f"  {label} ({cause}):" if cause else f"  {label}:")
+        for item in group:
+            lines.append(_item_line(item))
+            if item.detail:
+                lines.append(f"      ~ {item.detail}")
+            if quotes and item.quote:
+                lines.append(f"      « {item.quote[:80]} »")
+    return lines
+
+
 def format_report(report: EvaluationReport) -> str:
     """A readable summary: totals, then each file with its misses and extras."""
     lines = [
@@ -263,6 +230,8 @@ def format_report(report: EvaluationReport) -> str:
         f"precision: {report.precision:.3f}  recall: {report.recall:.3f}  "
         f"qualifier accuracy: {report.qualifier_accuracy:.3f}  "
         f"headers: {'ok' if report.headers_ok else 'MISMATCH'}",
+        f"misses by cause: {_causes_line(report.causes()['misses'])}; "
+        f"extras by cause: {_causes_line(report.causes()['extras'])}",
     ]
     for f in report.files:
         lines.append("")
@@ -274,15 +243,8 @@ def format_report(report: EvaluationReport) -> str:
             lines.append(f"  error: {f.error}")
         for diff in f.header_diffs:
             lines.append(f"  header {diff}")
-        if f.misses:
-            lines.append("  missed:")
-            lines.extend(_item_line(m) for m in f.misses)
-        if f.extras:
-            lines.append("  extra:")
-            for extra in f.extras:
-                lines.append(_item_line(extra))
-                if extra.quote:
-                    lines.append(f"      « {extra.quote[:80]} »")
+        lines.extend(_grouped("missed", f.misses, quotes=False))
+        lines.extend(_grouped("extra", f.extras, quotes=True))
         for err in f.qualifier_errors:
             lines.append(f"  qualifier {err}")
     return "\n".join(lines)

@@ -57,7 +57,16 @@ TEMPLATE_EXAMPLE = {
 TABLE_ARTICLE = "数据表"
 # Free-text cells, checked for formula-like starts; numeric cells (value: -3.5) are not.
 OBSERVATION_TEXT_FIELDS = ("note", "quote", "article", "unit")
-UNASSIGNED_TEXT_FIELDS = ("subject", "figure", "quote", "article", "unit", "period")
+UNASSIGNED_TEXT_FIELDS = (
+    "subject",
+    "figure",
+    "quote",
+    "article",
+    "unit",
+    "period",
+    "suggested_indicator",
+    "suggested_period",
+)
 
 
 def template_csv() -> bytes:
@@ -346,6 +355,8 @@ def _from_json(data: bytes, filename: str) -> Extraction:
                 period=_cell_text(item.get("period")) or None,
                 figure_text=_cell_text(item.get("figure")),
                 subject=_cell_text(item.get("subject")),
+                suggested_indicator=_cell_text(item.get("suggested_indicator")) or None,
+                suggested_period=_cell_text(item.get("suggested_period")) or None,
                 quote=_cell_text(item.get("quote")),
                 article=name,
                 article_index=index,

@@ -29,7 +29,13 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("vs_base", re.compile(r"(?:比|较|相比|相较)(?:于)?(?:19|20)\d{2}\s*年")),
     ("yoy", re.compile(r"同比|比上年|较上年|比去年|较去年|比上一年")),
     # 搭载率 / 装配率: the share of new cars fitted with a feature, a penetration.
-    ("share", re.compile(r"渗透率|占比|比重|份额|市场占有率|占.{0,10}比例|搭载率|装配率")),
+    # 与 GDP 的比率 / 占…的 x%: a part of a whole, like a share of the market.
+    (
+        "share",
+        re.compile(
+            r"渗透率|占比|比重|份额|占有率|占.{0,10}比例|搭载率|装配率|普及率|比率|占[^,，;；]{1,15}的\s*$"
+        ),
+    ),
     ("index", re.compile(r"指数")),
     ("price", re.compile(r"收盘价|开盘价|均价|成交价|价格")),
     (
@@ -40,17 +46,35 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # Words right before a figure that make it a change, not a level or a rate.
-CHANGE_BEFORE = re.compile(r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|多|少)了?$")
+CHANGE_BEFORE = re.compile(
+    r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|净增|净减|多|少)了?$"
+)
+AVERAGE_RE = re.compile(r"日均|月均|年均|平均|单日")
+GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
 NEGATIVE_BEFORE = re.compile(
-    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩)(?:了|为|幅度为|幅度达)?$"
+    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅)(?:了|为|达|幅度为|幅度达)?$"
 )
 
 # Phrases that say nothing about the subject.
+# Who says it: a source and its reporting verb ("IDC 预计", "业内人士认为", "据中物联测算")
+# name no subject. A source is Latin letters or a noun for people, bodies and reports;
+# "社会物流总额预计" is no source.
+SOURCE_SAYS = re.compile(
+    r"(?:据|根据)?(?:[A-Za-z]{2,}|[\u4e00-\u9fff]{0,12}?"
+    r"(?:业内|人士|专家|分析师|机构|报告|协会|汽协|联合会|中物联|研究院|研究所|公司|部|局|委|中心|永道))"
+    r"(?:预计|预测|认为|指出|表示|测算|估计|称|料将|预估)"
+)
 FILLERS = re.compile(
-    r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示"
+    r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示|"
+    # "而 2022 年同期这一比例为 32.4%": a word that points back at the figure before.
+    r"(?:这一|该|此)(?:比例|比重|比率|数字|指标|数值|水平)|" + SOURCE_SAYS.pattern
 )
 MEASURE_WORDS = re.compile(
-    r"市场渗透率|市场占有率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
+    r"市场渗透率|市场占有率|占有率|普及率|比率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
+    # "占移动电话用户的 27.3%": the whole a share is taken of is not its subject.
+    r"|占[^,，;；]{1,15}的$"
+    # "与 GDP 的比率": the whole a ratio is taken to.
+    r"|与[^,，;；]{1,10}的?(?:比率|之比|比值)"
 )
 
 
@@ -68,7 +92,13 @@ def measure_of(text: str, quantity: Quantity) -> str | None:
         return "pp"
     if quantity.unit == "元/吨" or quantity.unit == "美元/吨":
         return "price"
-    if quantity.unit != "%":
+    if quantity.unit == "倍":
+        # "同比增长 1.2 倍" is growth; "是上年的 1.2 倍" a ratio that no series keeps.
+        if not GROWTH_BY_MULTIPLE_BEFORE.search(text.rstrip()):
+            return None
+    elif quantity.unit != "%":
+        if AVERAGE_RE.search(text):
+            return "avg"  # "日均业务量 1.2 亿件": a per-day figure is no period's total
         return "change" if CHANGE_BEFORE.search(text.rstrip()) else "level"
     for name, pattern in MEASURE_RULES:
         if pattern.search(text):
@@ -96,7 +126,9 @@ FUNCTION_WORDS = re.compile(
     r"同比|环比|年均|平均|"
     r"增长|增速|增幅|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
     r"升至|增至|降至|达到|实现|完成|突破|超过|不足|不到|左右|以上|"
-    r"分别|继续|仍然|仍|再次|再|已经|已|首次|共计|合计|总计|累计|共|有望|预计|或将|将|"
+    r"分别|继续|仍然|仍|再次|再|已经|已|实际|首次|共计|合计|总计|累计|共|均|有望|预计|或将|将|"
+    r"由降转升|由升转降|由负转正|由正转负|转正|转负|年内|低点|高点|新高|新低|"
+    r"高于|低于|多于|少于|好于|快于|慢于|此前|公布|发布|修订|修正|下修|上修|上调|下调|更正|"
     r"其中|同时|此外|而且|并且|但是|有所|明显|大幅|小幅|略有|稳步|持续|保持|"
     r"十[一二三四五六七八九]?五|初期|末期|期间|时期|阶段|水平|"
     r"[年月日前后初中末底为是达约近超逾至到了的和与及并而且但也又较比由从在于,.;:()、“”‘’\"\d\s%~\-—]"
@@ -113,33 +145,98 @@ def has_subject(text: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", residue))
 
 
+@dataclass(frozen=True)
+class CatalogNames:
+    """The names of a catalog without spaces, as the text is compared with them."""
+
+    aliases: tuple[str, ...]
+    generic: tuple[str, ...]
+
+
+# Names are squeezed once per catalog, not once per figure (a catalog is immutable; the
+# entry keeps it alive so that its id is not reused while cached).
+_NAMES: dict[int, tuple[Catalog, CatalogNames]] = {}
+_NAMES_CACHED = 16
+
+
+def catalog_names(catalog: Catalog) -> CatalogNames:
+    cached = _NAMES.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    if len(_NAMES) >= _NAMES_CACHED:
+        _NAMES.clear()
+    names = CatalogNames(
+        aliases=tuple(squeeze(a) for ind in catalog.indicators for a in ind.aliases),
+        generic=tuple(squeeze(a) for ind in catalog.indicators for a in ind.generic_aliases),
+    )
+    _NAMES[id(catalog)] = (catalog, names)
+    return names
+
+
 def mentions_alias(text: str, catalog: Catalog) -> bool:
     text = squeeze(text)
-    return any(alias in text for ind in catalog.indicators for alias in ind.aliases)
+    return any(alias in text for alias in catalog_names(catalog).aliases)
 
 
 def mentions_generic(text: str, catalog: Catalog) -> bool:
     text = squeeze(text)
-    return any(alias in text for ind in catalog.indicators for alias in ind.generic_aliases)
+    return any(alias in text for alias in catalog_names(catalog).generic)
 
 
 # What may stand before a generic alias ("全年市场规模", "2020 年完成 148 笔交易",
 # "披露的交易金额"): time words, determiners and reporting verbs, never another
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
-    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|其中|我国|中国|国内|整体|总体"
+    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
     r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|并|且|同时|此外|另外|合计|总计)*$"
 )
+# Words for the domain of a series that may stand before its generic name along with its
+# context words ("中国电信行业交易总金额": the industry the series is about).
+_DOMAIN_WORDS = re.compile(r"行业|产业|领域|境内外")
 
 
-def _bare_generic(alias: str, subject: str) -> bool:
+def _bare_generic(alias: str, subject: str, indicator: Indicator) -> bool:
+    """Is a generic alias used bare: preceded only by time words, determiners, reporting
+    verbs, who says it ("IDC 预计") or the series' own domain ("中国电信行业")?"""
     alias = squeeze(alias)
     at = subject.rfind(alias)
     # "超过 10 亿元的交易仅 6 宗": a noun led by 的 right after another figure
     # is narrowed by that figure, not the whole.
     if at < 0 or subject.startswith("的"):
         return False
-    return bool(_GENERIC_PREFIX.match(subject[:at]))
+    prefix = SOURCE_SAYS.sub("", subject[:at])
+    for word in indicator.context:
+        prefix = prefix.replace(squeeze(word), "")
+    return bool(_GENERIC_PREFIX.match(_DOMAIN_WORDS.sub("", prefix)))
+
+
+# Words inside a name for who does the thing counted ("快递服务企业业务量", "电信行业
+# 并购交易"), which a series name often leaves out; and 累计, which for a flow (and its
+# growth) only says that the months named are summed.
+DOERS_RE = re.compile(r"服务企业|全行业|行业|企业")
+SUMMED_RE = re.compile(r"累计")
+
+
+def plain_name(text: str, summed: bool = True) -> str:
+    """A name without the words a series name often leaves out (see DOERS_RE)."""
+    text = DOERS_RE.sub("", squeeze(text))
+    return SUMMED_RE.sub("", text) if summed else text
+
+
+# Measures a name may carry in its last words ("新能源汽车市场占有率", "快递业务量增速").
+RATE_MEASURES = ("yoy", "yoy_2y", "cagr", "share")
+
+
+def _stems_named(indicator: Indicator, subject: str) -> list[str]:
+    """The names of a rate series that the subject names without their measure word:
+    "新能源汽车市场占有率" in "新能源汽车销量 …，市场占有率达到 21.6%" (the figure's own
+    words already said it is a share)."""
+    stems = []
+    for alias in map(squeeze, indicator.aliases):
+        stem = MEASURE_WORDS.sub("", alias)
+        if stem != alias and len(stem) >= 2 and stem in subject:
+            stems.append(stem)
+    return stems
 
 
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
@@ -159,8 +256,9 @@ def choose_indicator(
     catalog: Catalog,
     frame: str = "",
     allow_generic: bool = True,
-) -> tuple[Candidate | None, str]:
-    """The one indicator the figure belongs to, or None with the reason why not.
+) -> tuple[Candidate | None, str, Candidate | None]:
+    """The one indicator the figure belongs to, or None with the reason why not, and a
+    best guess when two series tie (for the reviewer, never committed).
 
     scopes: texts in which context words are looked up, nearest first
     (sentence before the figure, sentence, paragraph, article title, article
@@ -170,7 +268,7 @@ def choose_indicator(
     subject of the clause before, which was not a series itself.
     """
     if quantity.is_range:
-        return None, "range"
+        return None, "range", None
     subject = squeeze(subject)
     frame = squeeze(frame)
     scopes = [squeeze(s) for s in scopes]
@@ -183,9 +281,17 @@ def choose_indicator(
             continue
         aliases = [a for a in indicator.aliases if squeeze(a) in subject]
         if not aliases:
+            # "快递服务企业业务量" is the 快递业务量, "1—10 月新能源汽车累计销量" the
+            # flow 新能源汽车销量 over those months.
+            summed = indicator.kind == "flow" or indicator.measure in ("yoy", "yoy_2y")
+            plain = plain_name(subject, summed=summed)
+            aliases = [a for a in indicator.aliases if squeeze(a) in plain]
+        if not aliases and measure in RATE_MEASURES:
+            aliases = _stems_named(indicator, subject)
+        if not aliases:
             if not allow_generic:
                 continue
-            aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject)]
+            aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject, indicator)]
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
         if any(squeeze(word) in subject + frame for word in indicator.exclude):
@@ -195,11 +301,12 @@ def choose_indicator(
             continue
         candidates.append(Candidate(indicator, value, max(aliases, key=len), level))
     if not candidates:
-        return None, "no indicator"
+        return None, "no indicator", None
     candidates.sort(key=lambda c: (-len(c.alias), c.context_level))
     best = candidates[0]
     if len(candidates) > 1:
         second = candidates[1]
         if len(second.alias) == len(best.alias) and second.context_level == best.context_level:
-            return None, "ambiguous: " + ", ".join(c.indicator.id for c in candidates[:2])
-    return best, "ok"
+            tied = ", ".join(c.indicator.id for c in candidates[:2])
+            return None, f"ambiguous: {tied}", best
+    return best, "ok", None

@@ -94,6 +94,11 @@ class UnassignedFigure(Provenance):
     value_high: float | None = None
     # The words before the figure in its clause: what the figure is about.
     subject: str = ""
+    # A best guess the loaders did not dare commit (two series tie, a conflicting repeat,
+    # a flow whose period the text leaves open): shown to the reviewer, never stored as
+    # an observation by itself.
+    suggested_indicator: str | None = None
+    suggested_period: str | None = None
 
 
 class Extraction(BaseModel):
@@ -137,6 +142,8 @@ class Extraction(BaseModel):
                     "period": u.period,
                     "figure": u.figure_text,
                     "subject": u.subject,
+                    "suggested_indicator": u.suggested_indicator,
+                    "suggested_period": u.suggested_period,
                     "quote": u.quote,
                     "article": u.article,
                 }

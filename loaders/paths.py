@@ -1,4 +1,4 @@
-"""Where the project's files live; every default path is decided here."""
+"""Where the project's files live; every default location is decided here."""
 
 import os
 from pathlib import Path
@@ -8,12 +8,26 @@ DATA_DIR = PROJECT_ROOT / "data"
 CATALOG_PATH = DATA_DIR / "catalog.yaml"
 SAMPLE_BRIEFS_DIR = DATA_DIR / "briefs"
 
-# The store's path can be moved (tests, CI, a shared drive) without code changes.
+# The store can be moved (tests, CI, a shared drive, a team store) without code changes:
+# a file path is the embedded store; DuckLake's attach string (ducklake:postgres:…) is the
+# team store, whose data files live at BRIEFS_DATA_PATH.
 DB_ENV_VAR = "BRIEFS_DB"
+DATA_PATH_ENV_VAR = "BRIEFS_DATA_PATH"
 DEFAULT_DB_PATH = DATA_DIR / "briefs.duckdb"
 
 
-def database_path() -> Path:
-    """The DuckDB file to use: $BRIEFS_DB when set, else data/briefs.duckdb."""
+def database_location() -> str:
+    """The store to use: $BRIEFS_DB when set, else data/briefs.duckdb."""
     configured = os.environ.get(DB_ENV_VAR, "").strip()
-    return Path(configured) if configured else DEFAULT_DB_PATH
+    return configured if configured else str(DEFAULT_DB_PATH)
+
+
+def display_name(location: str) -> str:
+    """What a page may show of a store's location: a file's name, a team store's database
+    and host, never a password or the server's folders."""
+    if location.startswith("ducklake:"):
+        fields = dict(
+            part.split("=", 1) for part in location.split(":", 2)[-1].split() if "=" in part
+        )
+        return f"团队库 {fields.get('dbname', '?')}@{fields.get('host', '?')}"
+    return Path(location).name

@@ -168,10 +168,24 @@ def period_label_zh(text: str) -> str:
     return f"{_point_label(first)}至{_point_label(last)}"
 
 
+def end_month(period: str) -> str:
+    """The last month of a period: 2021-Q1 -> 2021-03, 2021 -> 2021-12, 2021-04-06 -> 2021-04."""
+    return month_of(parse_period(period).end)
+
+
 def index_month(period: str) -> str:
     """The month a monthly index belongs to when the text names a longer period: the
     period's last month (2021-Q1 -> 2021-03, 2021 -> 2021-12, 2021-04-06 -> 2021-04)."""
-    return month_of(parse_period(period).end)
+    return end_month(period)
+
+
+def year_to_date(period: str) -> str:
+    """From January to the end month of a period (今年以来 up to a date being talked about):
+    2022-07-15 -> 2022-01/2022-07, 2022-Q2 -> 2022-01/2022-06, 2022-01 -> 2022-01."""
+    end = parse_period(period).end
+    if end.month == 1:
+        return month_text(end.year, 1)
+    return f"{month_text(end.year, 1)}/{month_text(end.year, end.month)}"
 
 
 def shift_year(period: str, year: int) -> str:

@@ -12,6 +12,11 @@ QUALIFIERS: tuple[Qualifier, ...] = get_args(Qualifier)
 
 # Words just before a number that qualify it (longest first).
 BEFORE_NUMBER: tuple[tuple[str, Qualifier], ...] = (
+    # Negated bounds first: 不超过 must not be read as 超过.
+    ("不低于", "more_than"),
+    ("不少于", "more_than"),
+    ("不超过", "less_than"),
+    ("不高于", "less_than"),
     ("大约", "approx"),
     ("将近", "approx"),
     ("接近", "approx"),
@@ -21,14 +26,24 @@ BEFORE_NUMBER: tuple[tuple[str, Qualifier], ...] = (
     ("多于", "more_than"),
     ("逾", "more_than"),
     ("突破", "more_than"),
+    # A mark passed or reached: 迈过 2 亿美元关口, 站上 50% 荣枯线, 跨越 300 万亿元.
+    ("迈过", "more_than"),
+    ("跨过", "more_than"),
+    ("跨越", "more_than"),
+    ("迈上", "more_than"),
+    ("站上", "more_than"),
+    ("至少", "more_than"),
     ("超", "more_than"),
     ("不足", "less_than"),
+    ("至多", "less_than"),
     ("不到", "less_than"),
     ("低于", "less_than"),
     ("少于", "less_than"),
 )
 # Words just after a number (or its unit) that qualify it.
 AFTER_NUMBER: tuple[tuple[str, Qualifier], ...] = (
+    ("及以上", "more_than"),
+    ("及以下", "less_than"),
     ("左右", "approx"),
     ("上下", "approx"),
     ("以上", "more_than"),

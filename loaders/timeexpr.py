@@ -13,6 +13,10 @@ Each expression also says how it relates to the figures around it:
   the next figure only;
 - `role="reference"`: a comparison base ("高于 2019 年水平", "较上年同期"),
   "2011 年以来", "6 月底前": it names no figure's period.
+
+"今年以来", "年初至今", "年内累计" are year to date (`year_to_date=True`): the
+figures after them add up the months since January, which is neither a
+cumulative total since a market opened nor the period named before.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ _SUFFIX = (
     r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
     r"|(?P<ytdq>前三季度|前两季度|前二季度)"
-    r"|第?(?P<q>[一二三四1-4])\s*季度"
+    r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
     r"|(?P<half>上半年|下半年)"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
     r"|(?P<yend>年底|年末|底|末)"
@@ -61,8 +65,9 @@ TIME_RE = re.compile(
 
 # A period named as a comparison base or a starting point is no figure's period.
 _REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "自", "相比", "对比", "回到", "恢复到")
-# "2019 年的 367 亿元", "较 2020 年的 1,750 亿元": a period glued to one figure.
-_OWN_FIGURE_AFTER = re.compile(r"的\s*(?:约|近|超过|逾|超|不足)?\s*\d")
+# "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
+# one figure.
+_OWN_FIGURE_AFTER = re.compile(r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d")
 _REFERENCE_AFTER = (
     "以来",
     "来",
@@ -77,10 +82,13 @@ _REFERENCE_AFTER = (
     "开始",
     "相比",
     "同期水平",
+    "基数",  # "受上年基数抬高影响": the base of a comparison
 )
 _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
 # "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
 _LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
+# Since the start of the year: "今年以来累计成交量", "年初至今", "年内累计".
+_YEAR_TO_DATE_RE = re.compile(r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计")
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ class TimeExpr:
     year_from_context: bool = False
     # 上月 / 上个月: the month before the one being talked about (period None).
     months_back: int | None = None
+    # The text names the year (2021 年, 去年, 2016—2020 年), not only a part of one.
+    explicit_year: bool = False
+    # 今年以来 / 年初至今 / 年内累计: from January to the date being talked about.
+    year_to_date: bool = False
 
 
 def _cn_int(text: str) -> int:
@@ -171,6 +183,8 @@ def _resolve(
     if g["q"]:
         quarter = _QUARTERS[g["q"]]
         y = pick(3 * quarter - 2, 3 * quarter, by_start=False)
+        if g["qend"] or g["qend2"]:
+            return f"{y}-{3 * quarter:02d}", None  # 一季度末: the quarter's last month
         return f"{y}-Q{quarter}", None
     if g["half"]:
         first = 1 if g["half"] == "上半年" else 7
@@ -205,9 +219,14 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
     """Period expressions of a sentence (or any text), in order, with their role."""
     shadow = ascii_shadow(text)
     books = [m.span() for m in _BOOK_RE.finditer(shadow)]
-    found: list[TimeExpr] = []
+    found: list[TimeExpr] = [
+        TimeExpr(m.start(), m.end(), text[m.start() : m.end()], None, "set", year_to_date=True)
+        for m in _YEAR_TO_DATE_RE.finditer(shadow)
+    ]
     for match in TIME_RE.finditer(shadow):
         start, end = match.span()
+        if any(e.year_to_date and e.start < end and start < e.end for e in found):
+            continue
         if start == end or not (
             match["y1"]
             or match["y"]
@@ -251,6 +270,7 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 forward_period=forward_period,
                 past_relative=match["rel"] in ("去年", "上年", "上一年", "前年"),
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
+                explicit_year=bool(match["y1"] or match["y"] or match["rel"]),
             )
         )
     for match in _LAST_MONTH_RE.finditer(shadow):

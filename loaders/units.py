@@ -73,6 +73,29 @@ UNIT_WORDS: dict[str, str] = {
     "天": "天",
 }
 
+# Base units that count things (classifiers: 20 多个行业, 3000 家企业), as opposed to
+# amounts measured in money, weight or energy.
+COUNT_BASES = (
+    "个",
+    "家",
+    "笔",
+    "项",
+    "件",
+    "户",
+    "辆",
+    "台",
+    "座",
+    "款",
+    "篇",
+    "套",
+    "部",
+    "种",
+    "位",
+    "名",
+    "人",
+    "次",
+    "张",
+)
 # Base units that are ratios: no magnitude goes before them (there is no 万%).
 RATIO_UNITS = ("%", "‰", "pp", "倍")
 # Base units a catalog series may be stored in: every base the parser produces except the
@@ -116,10 +139,19 @@ def series_units_help() -> str:
     )
 
 
+# Growth written as a multiple ("同比增长 1.2 倍") is a percentage: 1.2 倍 more is +120%.
+# (A multiple reaches a %-series only as growth: loaders.mapping gives "是上年的 1.2 倍",
+# a ratio, no measure.)
+PERCENT_PER_MULTIPLE = 100.0
+
+
 def convert(value: float, unit: str, target: str) -> float | None:
     """value in unit -> value in target, or None when the two differ in base (美元 vs 元) or
-    either is unknown. Rescaling only: 1.2 万亿元 -> 12000 亿元, 1,765 万吨 -> 0.1765 亿吨."""
+    either is unknown. Rescaling only: 1.2 万亿元 -> 12000 亿元, 1,765 万吨 -> 0.1765 亿吨;
+    and a growth multiple into percent: 1.2 倍 -> 120 %."""
     source, goal = split_unit(unit), split_unit(target)
+    if source is not None and goal is not None and (source[0], goal[0]) == ("倍", "%"):
+        return float(f"{value * PERCENT_PER_MULTIPLE:.{_SIGNIFICANT_DIGITS}g}")
     if source is None or goal is None or source[0] != goal[0]:
         return None
     if source[1] == goal[1]:

@@ -309,3 +309,33 @@ def test_punctuation_beside_chinese_text_is_full_width_again(ascii_form, as_writ
     restored = chinese_punctuation(ascii_form)
     assert restored == as_written
     assert len(restored) == len(ascii_form)  # offsets into the cleaned text do not move
+
+
+def test_rows_written_as_text_stay_one_per_line():
+    raw = (
+        "产业创新动态\n2022年第18期（总第487期）\n中国科学技术发展战略研究院\n2022年7月25日\n"
+        "物流运行稳中有进\n"
+        "上半年物流需求逐步恢复，主要指标如下：\n"
+        "社会物流总额（万亿元）：159.6\n"
+        "物流业总收入（万亿元）：5.9，同比增长5.1%\n"
+        "业务总量指数：52.1%\n"
+        "快递方面，上半年业务量稳步\n增长。\n"
+        "（产业所 王罗汉 整理）"
+    )
+    lines = clean_text(raw).split("\n")
+    assert "社会物流总额（万亿元）：159.6" in lines
+    assert "物流业总收入（万亿元）：5.9，同比增长5.1%" in lines
+    assert "业务总量指数：52.1%" in lines
+    # Prose around the rows is still rejoined where the PDF broke it.
+    assert "快递方面，上半年业务量稳步增长。" in lines
+
+
+def test_a_long_line_shaped_like_a_row_is_prose():
+    raw = (
+        "产业创新动态\n2022年第18期（总第487期）\n中国科学技术发展战略研究院\n2022年7月25日\n"
+        "物流运行稳中有进\n"
+        "数据显示：2022年上半年全国社会物流总额实现稳定增长，物流需求规模继续扩大，增\n"
+        "速比一季度有所回落。\n"
+        "（产业所 王罗汉 整理）"
+    )
+    assert "规模继续扩大，增速比一季度有所回落。" in clean_text(raw)

@@ -87,7 +87,7 @@ def test_evaluate_dir_scores_files_and_reports_misses(tmp_path):
     assert not report.headers_ok and score.header_diffs == ["number: 29 != 30"]
 
     text = format_report(report)
-    assert "missed:" in text and "logistics_total 2020" in text and "MISMATCH" in text
+    assert "missed (mapping):" in text and "logistics_total 2020" in text and "MISMATCH" in text
     payload = report.to_json()
     assert payload["matched"] == 17 and payload["files"][0]["name"] == "issue.txt"
     json.dumps(payload, ensure_ascii=False)
@@ -139,3 +139,122 @@ def test_new_labels_count_only_for_indicators_the_catalog_has(tmp_path):
     )
     with_new = evaluate_dir(tmp_path, load_catalogs([extra]))
     assert with_new.files[0].misses == [ScoredItem("express_volume", "2021", 833.6)]
+
+
+def _unassigned(value, unit, period, subject="", figure_text=""):
+    from loaders.models import UnassignedFigure
+
+    return UnassignedFigure(
+        article="a",
+        article_index=0,
+        quote="q",
+        span_start=0,
+        span_end=1,
+        value=value,
+        unit=unit,
+        period=period,
+        figure_text=figure_text or f"{value:g}{unit}",
+        subject=subject,
+    )
+
+
+def _causes(extracted, expected, unassigned=()):
+    from loaders.evaluate import classify_errors
+
+    score = score_observations(extracted, expected, CATALOG)
+    classify_errors(score, extracted, list(unassigned), expected, CATALOG)
+    return score
+
+
+def test_a_miss_found_under_another_period_is_a_period_error():
+    score = _causes([item(period="2021-Q2")], [item()])
+    assert [m.cause for m in score.misses] == ["period"]
+    assert [e.cause for e in score.extras] == ["period"]
+    assert "logistics_total 2021-Q2" in score.misses[0].detail
+    assert score.causes() == {"misses": {"period": 1}, "extras": {"period": 1}}
+
+
+def test_a_miss_with_another_forecast_flag_is_a_forecast_error_even_when_moved():
+    # A trailing 预计 clause flags the reported figure and moves it into the next year.
+    score = _causes([item(period="2022-Q1", forecast=True)], [item()])
+    assert score.misses[0].cause == "forecast" and score.extras[0].cause == "forecast"
+
+
+def test_a_value_off_by_a_power_of_ten_is_a_unit_error():
+    score = _causes([item(value=7.51)], [item()])
+    assert score.misses[0].cause == "unit"
+    assert _causes([item(value=751)], [item()]).misses[0].cause == "unit"
+    # 7.6 is no power of ten away: the value is simply another one.
+    assert _causes([item(value=7.6)], [item()]).misses[0].cause == "unread"
+
+
+def test_a_value_in_another_series_or_left_unassigned_is_a_mapping_error():
+    other = item(indicator="logistics_revenue", value=75.1)
+    assert _causes([other], [item()]).misses[0].cause == "mapping"
+    loose = _unassigned(75.1, "万亿元", "2021-Q1", subject="总额")
+    score = _causes([], [item()], [loose])
+    assert score.misses[0].cause == "mapping" and "总额" in score.misses[0].detail
+    # The same figure in 亿元 is still found: units convert before values are compared.
+    in_yi = _unassigned(751000, "亿元", "2021-Q1")
+    assert _causes([], [item()], [in_yi]).misses[0].cause == "mapping"
+
+
+def test_an_unassigned_figure_of_the_series_with_another_period_is_a_period_error():
+    loose = _unassigned(75.1, "万亿元", "2021-Q2", subject="一季度社会物流总额")
+    assert _causes([], [item()], [loose]).misses[0].cause == "period"
+    # The same value about something else, in another period: it was read, but nothing
+    # ties it to the series.
+    stray = _unassigned(75.1, "万亿元", "2021-Q2", subject="快递业务收入")
+    score = _causes([], [item()], [stray])
+    assert score.misses[0].cause == "mapping" and "only read as" in score.misses[0].detail
+
+
+def test_a_decline_read_without_its_sign_is_a_mapping_error():
+    want = item(indicator="logistics_total_yoy", value=-3.4)
+    score = _causes([], [want], [_unassigned(3.4, "%", "2021-Q1")])
+    assert score.misses[0].cause == "mapping" and "sign" in score.misses[0].detail
+
+
+def test_a_figure_never_read_is_unread_and_an_unlabelled_extra_is_mapping():
+    score = _causes([item(indicator="telecom_ma_value", period="2020", value=520)], [item()])
+    assert score.misses[0].cause == "unread"
+    assert score.extras[0].cause == "mapping"
+
+
+def test_qualifier_errors_are_counted_as_their_own_cause():
+    score = _causes([item(qualifier="approx")], [item()])
+    assert score.causes() == {"misses": {"qualifier": 1}, "extras": {}}
+
+
+def test_the_report_groups_misses_and_extras_by_cause(tmp_path):
+    brief = (DATA / "2021-29.txt").read_text(encoding="utf-8")
+    (tmp_path / "issue.txt").write_text(brief, encoding="utf-8")
+    expected = json.loads((DATA / "2021-29.expected.json").read_text(encoding="utf-8"))
+    moved = expected["observations"][0]
+    moved["period"] = "2019"  # a label the loaders read under another period
+    (tmp_path / "issue.expected.json").write_text(json.dumps(expected), encoding="utf-8")
+
+    report = evaluate_dir(tmp_path, CATALOG)
+    text = format_report(report)
+    assert "misses by cause: period 1; extras by cause: period 1" in text
+    assert "missed (period):" in text and "extra (period):" in text
+    payload = report.to_json()
+    assert payload["causes"] == {"misses": {"period": 1}, "extras": {"period": 1}}
+    assert payload["files"][0]["misses"][0]["cause"] == "period"
+    assert payload["files"][0]["causes"]["extras"] == {"period": 1}
+
+
+def test_a_labeller_s_notes_beside_a_brief_are_not_scored(tmp_path):
+    brief = (DATA / "2021-29.txt").read_text(encoding="utf-8")
+    (tmp_path / "2021-29.txt").write_text(brief, encoding="utf-8")
+    (tmp_path / "2021-29.notes.md").write_text(
+        "# 2021-29: where each case sits\n", encoding="utf-8"
+    )
+    labels = (DATA / "2021-29.expected.json").read_text(encoding="utf-8")
+    (tmp_path / "2021-29.expected.json").write_text(labels, encoding="utf-8")
+    # A Markdown copy of the brief is still a brief.
+    (tmp_path / "2021-29.copy.md").write_text(brief, encoding="utf-8")
+
+    report = evaluate_dir(tmp_path, CATALOG)
+
+    assert [f.name for f in report.files] == ["2021-29.copy.md", "2021-29.txt"]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from loaders.catalog import load_catalog
 from loaders.evaluate import brief_files, evaluate_file
 from loaders.pipeline import extract_file
 from tests.conftest import CATALOG
@@ -26,6 +27,25 @@ def test_precision_recall_and_qualifiers_are_perfect(brief, expected):
     assert score.extras == [], score.extras
     assert score.misses == [], score.misses
     assert score.precision == 1.0 and score.recall == 1.0
+    assert score.qualifier_accuracy == 1.0, score.qualifier_errors
+
+
+NEW_INDICATORS = Path(__file__).parent / "data" / "new_indicators.yaml"
+WITH_NEW_LABELS = [
+    (b, e) for b, e in BRIEFS if e.with_name(e.name.replace(".expected", ".new.expected")).exists()
+]
+
+
+@pytest.mark.parametrize(
+    ("brief", "expected"), WITH_NEW_LABELS, ids=[b.name for b, _ in WITH_NEW_LABELS]
+)
+def test_plainly_written_new_indicators_find_their_labelled_figures(brief, expected):
+    """Issue 10: an editor adds indicators with a name or two each (tests/data/
+    new_indicators.yaml); the briefs that label them (NAME.new.expected.json) score 1.000
+    with those entries laid over the catalog, and nothing else moves."""
+    catalog = CATALOG.with_overlay(load_catalog(NEW_INDICATORS))
+    score = evaluate_file(brief, expected, catalog)
+    assert score.extras == [] and score.misses == [], (score.extras, score.misses)
     assert score.qualifier_accuracy == 1.0, score.qualifier_errors
 
 

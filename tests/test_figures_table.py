@@ -217,3 +217,22 @@ def test_the_cli_json_is_accepted_as_a_figures_table():
         (o["indicator"], o["period"], o["value"]) for o in payload["observations"]
     ]
     assert len(extraction.unassigned) == len(payload["unassigned"])
+
+
+def test_suggestions_of_unassigned_figures_round_trip_through_the_json():
+    original = issue_2021_15()
+    payload = original.to_public_json()
+    payload["unassigned"][0]["suggested_indicator"] = "logistics_total"
+    payload["unassigned"][0]["suggested_period"] = "2021-Q1"
+    extraction = parse_figures_table(json.dumps(payload).encode("utf-8"), "2021-15.json")
+    first = extraction.unassigned[0]
+    assert (first.suggested_indicator, first.suggested_period) == ("logistics_total", "2021-Q1")
+    # A figures table written without the columns reads as no suggestion.
+    bare = original.to_public_json()
+    for item in bare["unassigned"]:
+        del item["suggested_indicator"], item["suggested_period"]
+    plain = parse_figures_table(json.dumps(bare).encode("utf-8"), "2021-15.json")
+    assert {(u.suggested_indicator, u.suggested_period) for u in plain.unassigned} == {(None, None)}
+    payload["unassigned"][0]["suggested_period"] = "=HYPERLINK(1)"
+    with pytest.raises(BriefReadError, match="suggested_period"):
+        parse_figures_table(json.dumps(payload).encode("utf-8"), "2021-15.json")

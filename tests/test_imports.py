@@ -131,7 +131,9 @@ def test_a_staged_import_runs_in_its_own_process_and_cleans_up(tmp_path: Path) -
 
 def test_an_import_stops_when_asked_and_resumes_where_it_stopped(tmp_path: Path) -> None:
     with open_store(tmp_path / "s.duckdb") as store:
-        job_id = _staged_job(store, 40)
+        # Enough files that the stop lands mid-way: the runner holds the store a second at a
+        # time (Store.batch), so a stop may wait that long for its turn.
+        job_id = _staged_job(store, 120)
         runner = imports.start_runner(store, job_id, role="editor", actor="ed")
         deadline = time.monotonic() + 120
         while queries.import_job_of(store, job_id).done < 2:
@@ -140,12 +142,12 @@ def test_an_import_stops_when_asked_and_resumes_where_it_stopped(tmp_path: Path)
         imports.request_stop(store, job_id, role="editor")
         assert runner.wait(timeout=120) == 0
         stopped = queries.import_job_of(store, job_id)
-        assert stopped.state == "stopped" and 2 <= stopped.done < 40
+        assert stopped.state == "stopped" and 2 <= stopped.done < 120
         runner = imports.start_runner(store, job_id, role="editor", actor="ed")
         assert runner.wait(timeout=180) == 0
         done = queries.import_job_of(store, job_id)
-        assert (done.state, done.done, done.failed) == ("done", 40, 0)
-        assert _issue_counts(store) == _expected_counts(range(40))
+        assert (done.state, done.done, done.failed) == ("done", 120, 0)
+        assert _issue_counts(store) == _expected_counts(range(120))
 
 
 KILL_ROUNDS = 20

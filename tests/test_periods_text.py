@@ -128,3 +128,46 @@ def test_two_consecutive_months_listed_are_a_span():
     ]
     # Months apart are two months, not a span: no period rather than a wrong one.
     assert periods("1、3月", date(2022, 3, 21)) == []
+
+
+@pytest.mark.parametrize("text", ["今年以来累计成交量", "年初至今,", "年内累计成交量", "本年累计"])
+def test_year_to_date_is_marked_and_names_no_period_of_its_own(text):
+    (expr,) = find_time_expressions(text, JUNE_2022)
+    assert expr.year_to_date and expr.period is None and expr.role == "set"
+
+
+def test_since_a_named_year_is_still_a_starting_point_only():
+    assert periods("2011年以来") == [("2011", "reference")]
+
+
+def test_explicit_years_are_told_from_bare_periods():
+    found = find_time_expressions("2021年下半年,上年一季度,下半年,今年一季度", JUNE_2022)
+    assert [(e.text, e.explicit_year) for e in found] == [
+        ("2021年下半年", True),
+        ("上年一季度", True),
+        ("下半年", False),
+        ("今年一季度", True),
+    ]
+
+
+def test_year_to_date_and_end_month_arithmetic():
+    from loaders.periods import end_month, year_to_date
+
+    assert year_to_date("2022-07-15") == "2022-01/2022-07"
+    assert year_to_date("2022-Q2") == "2022-01/2022-06"
+    assert year_to_date("2022-01") == "2022-01"
+    assert end_month("2021") == "2021-12"
+    assert end_month("2021-H1") == "2021-06"
+    assert end_month("2021-09-30") == "2021-09"
+
+
+def test_a_base_of_last_year_is_a_reference():
+    assert periods("受上年基数抬高影响") == [("2021", "reference")]
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("一季度末", "2022-03"), ("三季末", "2021-09"), ("2021年四季度末", "2021-12")],
+)
+def test_the_end_of_a_quarter_is_its_last_month(text, period):
+    assert periods(text)[0] == (period, "set")

@@ -197,3 +197,48 @@ def test_a_range_with_the_unit_written_twice():
     assert (q.value, q.value_high, q.unit) == (40, 62, "元/吨")
     # A list is no range.
     assert [q.value for q in find_quantities("分别为-7.4%、-0.5%")] == [-7.4, -0.5]
+
+
+def test_growth_written_as_a_multiple_converts_to_percent():
+    # "同比增长 1.2 倍" is +120%; only a growth ever meets a %-series (loaders.mapping).
+    assert convert(only("同比增长1.2倍"), "%") == 120.0
+    assert convert(only("增长0.5倍"), "%") == 50.0
+    # A percentage is no multiple, and a multiple is no amount.
+    assert convert(only("增长50%"), "倍") is None
+    assert convert(only("1.2倍"), "亿元") is None
+
+
+def test_a_multiple_is_growth_only_after_a_growth_verb():
+    from loaders.mapping import measure_of
+
+    assert measure_of("同比均增长", only("1.2倍")) == "yoy"
+    assert measure_of("销量是上年的", only("1.2倍")) is None
+
+
+def test_a_net_addition_is_a_change_not_a_level():
+    from loaders.mapping import measure_of
+
+    assert measure_of("比上年末净增", only("2627万户")) == "change"
+    assert measure_of("移动电话用户总数达", only("16.68亿户")) == "level"
+
+
+@pytest.mark.parametrize(
+    "text", ["迈过2亿美元关口", "站上50%荣枯线", "跨越300万亿元", "迈上5万亿元台阶"]
+)
+def test_a_mark_passed_is_more_than(text):
+    assert only(text).qualifier == "more_than"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("不超过10亿元", "less_than"),
+        ("不高于3%", "less_than"),
+        ("不低于1亿元", "more_than"),
+        ("不少于30笔", "more_than"),
+        ("10亿元及以上", "more_than"),
+        ("1亿元及以下", "less_than"),
+    ],
+)
+def test_negated_and_inclusive_bounds(text, qualifier):
+    assert only(text).qualifier == qualifier

@@ -312,6 +312,7 @@ def test_a_long_batch_in_another_process_lets_a_single_commit_through(tmp_path):
 def test_a_commit_that_was_never_published_is_published_by_the_next_reader(tmp_path):
     """A writer killed between its commit and its publish: readers catch up on their own."""
     import loaders.store.connection as connection
+    import loaders.store.filestore as filestore
 
     db = tmp_path / "unpublished.duckdb"
     with open_store(db) as store:
@@ -323,7 +324,7 @@ def test_a_commit_that_was_never_published_is_published_by_the_next_reader(tmp_p
                 "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
                 "WHERE key = 'data_version'"
             )
-    old = time.time() - 2 * connection.CATCH_UP_AFTER_SECONDS
+    old = time.time() - 2 * filestore.CATCH_UP_AFTER_SECONDS
     for copy in (db.parent / (db.name + ".published")).glob("v*.duckdb"):
         os.utime(copy, (old, old))
     with open_store(db, read_only=True) as reader:

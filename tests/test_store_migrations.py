@@ -6,6 +6,9 @@ README says how); each test rebuilds that file from the text and opens it.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -160,3 +163,42 @@ def test_a_new_store_and_an_upgraded_one_have_the_same_shape(old_store: Path, tm
             for p in export_tables(old, tmp_path / "b")
         }
     assert fresh == upgraded
+
+
+def test_a_store_written_by_duckdb_2_is_converted_once_and_upgraded(tmp_path: Path) -> None:
+    """The first release ran DuckDB 2.0, whose files DuckDB 1.5 cannot read: the schema-1
+    store rebuilt by DuckDB 2.0 itself opens, converted, with its data and catalog intact."""
+    from loaders.store import convert
+
+    legacy = convert.legacy_dir()
+    if not (legacy / "duckdb").is_dir():
+        pytest.fail(f"DuckDB 2.0 is missing from {legacy}: make installs it (make test)")
+    path = tmp_path / "written-by-2.0.duckdb"
+    script = (
+        "import sys, duckdb\n"
+        "assert duckdb.__version__.startswith('2.')\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "con.execute(open(sys.argv[2] + '/schema.sql').read())\n"
+        "con.execute(open(sys.argv[2] + '/load.sql').read().replace(\"'schema1/\", \"'\" + sys.argv[2] + '/'))\n"
+        "con.close()\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(path), str(SCHEMA1)],
+        env={**os.environ, "PYTHONPATH": str(legacy)},
+        check=True,
+    )
+    with pytest.raises(duckdb.IOException, match="newer version of DuckDB"):
+        duckdb.connect(str(path), read_only=True)
+    reference = build_schema1_store(tmp_path / "reference.duckdb")
+    with open_store(reference) as expected_store:
+        expected = queries.series(expected_store, CATALOG.ids())
+        expected_issues = queries.issues(expected_store)[["issue_key", "committed_via"]]
+    with open_store(path) as store:
+        assert queries.series(store, CATALOG.ids()).equals(expected)
+        assert queries.issues(store)[["issue_key", "committed_via"]].equals(expected_issues)
+    backup = path.with_name(path.name + convert.BACKUP_SUFFIX)
+    assert backup.exists()  # the original, untouched
+    with duckdb.connect(str(path), read_only=True) as raw:
+        assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),
+        )

@@ -15,7 +15,6 @@ from dashboard.auth import current_actor, current_role, render_login
 from dashboard.formatting import import_state_label
 from dashboard.markup import plain_markdown
 from loaders.services import StoreError, imports
-from loaders.services.imports import ImportJob
 from loaders.services.permissions import NotAllowed
 
 STATUS_LABELS = {
@@ -65,7 +64,7 @@ if submitted:
             st.error(plain_markdown(str(exc)))
 
 
-def _job_controls(job: ImportJob, state: str) -> None:
+def _job_controls(job: imports.ImportJob, state: str) -> None:
     store = data.get_store()
     if state == "running":
         if st.button("停止 Stop", key=f"stop_{job.job_id}"):

@@ -9,8 +9,11 @@ from loaders.store import Store, writes
 def sync_catalog(store: Store, catalog: Catalog) -> bool:
     """Make the store's indicators match the catalog; False (nothing written, no new data
     version) when they already do."""
-    with store.transaction("update the catalog") as cur:
+
+    def update(cur) -> bool:
         changed = writes.replace_catalog(cur, catalog)
         if changed:
             writes.bump_version(cur, series=None)
-    return changed
+        return changed
+
+    return store.write("update the catalog", update)

@@ -145,7 +145,7 @@ def _check_count(sources: Sequence[Source]) -> None:
 
 def staging_root(store: Store) -> Path:
     """Where the app keeps the files of its imports until they are done."""
-    return store.path.with_name(store.path.name + ".imports")
+    return store.staging_root
 
 
 def create_job(
@@ -172,7 +172,8 @@ def create_job(
         for position, source in enumerate(sources):
             (folder / _staged_name(position)).write_bytes(source.read())
         staged_dir = str(folder)
-    with store.transaction(f"record import {job_id}") as cur:
+
+    def record(cur) -> None:
         writes.insert_import_job(
             cur,
             job_id,
@@ -182,6 +183,8 @@ def create_job(
             [(n, s.size) for n, s in zip(names, sources, strict=True)],
         )
         writes.bump_version(cur, series=[])
+
+    store.write(f"record import {job_id}", record)
     return job_id
 
 
@@ -237,17 +240,21 @@ def run_job(
     from loaders.pipeline import extract_bytes  # PDF/DOCX readers load only when needed
 
     me = runner_id()
-    with store.transaction(f"start import {job_id}") as cur:
+
+    def take_over(cur) -> ImportJob:
         job = queries.import_job(cur, job_id)
         if job is None:
             raise StoreError(f"no import {job_id}")
-        if job.state == "done":
-            return JobProgress({})
-        # A stop asked for before this runner took over still holds.
-        writes.set_import_state(
-            cur, job_id, "stopped" if job.state == "stopping" else "running", me
-        )
-        writes.bump_version(cur, series=[])
+        if job.state != "done":
+            # A stop asked for before this runner took over still holds.
+            state = "stopped" if job.state == "stopping" else "running"
+            writes.set_import_state(cur, job_id, state, me)
+            writes.bump_version(cur, series=[])
+        return job
+
+    job = store.write(f"start import {job_id}", take_over)
+    if job.state == "done":
+        return JobProgress({})
     if job.state == "stopping":
         return JobProgress({}, stopped=True)
     files = queries.import_files(store, job_id)
@@ -266,9 +273,13 @@ def run_job(
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             if on_file is not None:
                 on_file(file.position, file.name, outcome)
-    with store.transaction(f"finish import {job_id}") as cur:
+
+    def finish(cur) -> None:
         writes.set_import_state(cur, job_id, "stopped" if progress.stopped else "done", me)
         writes.bump_version(cur, series=[])
+
+    store.write(f"finish import {job_id}", finish)
+    store.maintain()
     if not progress.stopped and job.staged_dir:
         _remove_staged(Path(job.staged_dir))
     return progress
@@ -340,9 +351,11 @@ def _store_file(
 
 
 def _record(store, job_id, file, status, detail, issue_key, digest, me) -> FileResult:
-    with store.transaction(f"record import {job_id} file {file.position}") as cur:
+    def record(cur) -> None:
         writes.record_import_file(cur, job_id, file.position, status, digest, issue_key, detail, me)
         writes.bump_version(cur, series=[])
+
+    store.write(f"record import {job_id} file {file.position}", record)
     return FileResult(status, detail, issue_key, digest)
 
 
@@ -363,24 +376,30 @@ def _remove_staged(folder: Path) -> None:
 def request_stop(store: Store, job_id: str, *, role: str) -> None:
     """Ask a running import to stop after the file it is on; editors only."""
     require_editor(role)
-    with store.transaction(f"stop import {job_id}") as cur:
+
+    def ask(cur) -> None:
         job = queries.import_job(cur, job_id)
         if job is not None and job.state == "running":
             writes.set_import_state(cur, job_id, "stopping")
             writes.bump_version(cur, series=[])
+
+    store.write(f"stop import {job_id}", ask)
 
 
 def start_runner(store: Store, job_id: str, *, role: str, actor: str) -> subprocess.Popen:
     """Run (or resume) a staged import in its own process, at a lower priority than the
     dashboard so viewers stay responsive; editors only."""
     require_editor(role)
-    with store.transaction(f"resume import {job_id}") as cur:
+
+    def resume(cur) -> None:
         job = queries.import_job(cur, job_id)
         if job is None or job.state == "done":
             raise StoreError(f"no import {job_id} left to run")
         # Running from now on: an earlier stop request is answered by this resume.
         writes.set_import_state(cur, job_id, "running")
         writes.bump_version(cur, series=[])
+
+    store.write(f"resume import {job_id}", resume)
     command = [
         sys.executable,
         "-m",
@@ -388,7 +407,7 @@ def start_runner(store: Store, job_id: str, *, role: str, actor: str) -> subproc
         "import-run",
         job_id,
         "--db",
-        str(store.path),
+        store.location,
         "--actor",
         actor,
     ]

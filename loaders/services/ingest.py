@@ -295,7 +295,8 @@ def ingest(
     """
     validate(extraction, catalog)
     key = extraction.issue.key
-    with store.transaction(f"store issue {key} from {extraction.source_name}") as cur:
+
+    def store_it(cur) -> IngestResult:
         state = read_state(cur, extraction)
         result = plan_ingest(state, extraction, force=force, overwrite=overwrite)
         if not result.written:
@@ -334,14 +335,17 @@ def ingest(
         writes.bump_version(cur, None if catalog_changed else {k[0] for k in touched})
         if also is not None:
             also(cur, result)
-    return result
+        return result
+
+    return store.write(f"store issue {key} from {extraction.source_name}", store_it)
 
 
 def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:
     """Delete an issue and everything stated in it (audit row "retract"); editors only.
     False when no such issue is stored."""
     require_editor(role)
-    with store.transaction(f"retract issue {issue_key}") as cur:
+
+    def retract_it(cur) -> bool:
         stored = queries.stored_issue(cur, issue_key)
         if stored is None:
             return False
@@ -352,7 +356,9 @@ def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:
             cur, "retract", actor, issue_key, stored.sha256, "issue and its figures deleted"
         )
         writes.bump_version(cur, {k[0] for k in touched})
-    return True
+        return True
+
+    return store.write(f"retract issue {issue_key}", retract_it)
 
 
 def bulk_load(
@@ -371,7 +377,8 @@ def bulk_load(
             f"bulk load: unknown indicator {', '.join(repr(u) for u in unknown[:5])}; "
             "nothing was stored"
         )
-    with store.transaction(f"bulk load {len(issues)} issues") as cur:
+
+    def load_them(cur) -> None:
         catalog_changed = writes.replace_catalog(cur, catalog)
         writes.bulk_insert(cur, issues, observations)
         writes.refresh_current(cur)
@@ -385,6 +392,8 @@ def bulk_load(
         )
         touched = set(observations["indicator"].unique())
         writes.bump_version(cur, None if catalog_changed else touched)
+
+    store.write(f"bulk load {len(issues)} issues", load_them)
     return len(observations)
 
 

@@ -1,6 +1,8 @@
 """The store: the only code that speaks SQL.
 
-- connection.py: opening a DuckDB file, cursors, write transactions, locks, StoreError;
+- connection.py: what every store is (reads, writes run again on a conflict, errors) and
+  `connect`, which picks the embedded file store (filestore.py: one machine, many
+  processes) or the team store (lake.py: DuckLake over PostgreSQL, many machines);
 - schema.py: tables and views, and the ordered migrations (a schema change upgrades a
   file in place, never asks for a re-ingest);
 - queries.py: one function per read, typed results;
@@ -14,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from loaders.store import schema
-from loaders.store.connection import Store, StoreError, connect
+from loaders.store.connection import Store, StoreError, WriteConflict, connect
 
 
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:
@@ -28,8 +30,8 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     store = connect(path, read_only=read_only)
     try:
         if read_only:
-            if store.published_version() is None:
-                connect(store.path).publish_if_behind()
+            if store.kind == "file" and store.published_version() is None:
+                connect(store.path).after_open()
             schema.check(store)
         else:
             schema.migrate(store)
@@ -39,4 +41,4 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     return store
 
 
-__all__ = ["Store", "StoreError", "open_store"]
+__all__ = ["Store", "StoreError", "WriteConflict", "open_store"]

@@ -1,343 +1,62 @@
-"""Opening a store and running work on it, shared by many processes on one machine.
+"""What every store is: the interface the queries, writes and use cases speak to, the
+errors they raise, and `connect`, which picks the kind of store a location names.
 
-DuckDB lets one process write a file, or many read it, never both at once. So the store is
-three things on disk, side by side:
+- a file path (`data/briefs.duckdb`): the embedded store, one machine (filestore.py);
+- DuckLake's attach string (`ducklake:postgres:dbname=… host=…`) with BRIEFS_DATA_PATH
+  naming where its data files live: the team store, shared by many machines (lake.py).
 
-- `briefs.duckdb`, the file every write goes to. Nobody keeps it open: a write opens it,
-  runs one transaction, checkpoints and closes it again, so the CLI, an archive import and
-  any number of dashboard processes take turns in milliseconds;
-- `briefs.duckdb.lock`, a lock file (flock) that serialises those writes across processes,
-  with a thread lock for the writers of one process;
-- `briefs.duckdb.published/`, read-only copies of the file published after every write
-  (`v<data_version>.duckdb`, written to a temporary name and renamed, so a reader never sees
-  half a copy). Readers open the newest copy read-only; many processes can, and no reader
-  ever holds the file a writer needs. A reader moves to a newer copy on its next read, so
-  every process sees a commit as soon as it is published.
-
-A write that is killed before it publishes leaves the written file newer than its copies;
-the next writer, or any reader noticing the gap, publishes it. Old copies are unlinked (a
-reader still using one keeps reading it until it moves on).
+Reads take a cursor (Store.read). A write is a function of a cursor run in one transaction
+(Store.write): all or nothing, and run again when a concurrent writer on another machine
+won the race (WriteConflict), so the function must read what it depends on inside.
 """
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import os
-import shutil
-import threading
+import random
 import time
-import uuid
-from collections.abc import Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from loaders.paths import DB_ENV_VAR, database_path
+from loaders.paths import DATA_PATH_ENV_VAR, DB_ENV_VAR, database_location
+
+T = TypeVar("T")
+
+# A write that lost a race to a concurrent writer is run again this many times, with a
+# growing, jittered pause (the team store; the file store takes turns and never loses one).
+WRITE_RETRIES = 12
+RETRY_FIRST_PAUSE_SECONDS = 0.05
+LAKE_PREFIX = "ducklake:"
 
 
 class StoreError(RuntimeError):
     """A store problem the user can act on; str() is the message to show."""
 
 
-# How long a write waits for another process's write to finish before giving up.
-WRITE_WAIT_SECONDS = 60.0
-# A waiting writer looks at the lock file at least this often.
-MAX_LOCK_POLL_SECONDS = 0.02
-# A batch (Store.batch) keeps the store file for this long before handing it over, and
-# publishes a copy for readers at least this often.
-BATCH_HOLD_SECONDS = 1.0
-BATCH_PUBLISH_SECONDS = 1.0
-# A store file changed this long after its newest copy, with no writer at work, lost its
-# writer between commit and publish (Store.catch_up publishes it).
-CATCH_UP_AFTER_SECONDS = 3.0
-# How many published copies stay on disk besides the newest (readers may still use them).
-KEEP_PUBLISHED = 2
-# A temporary copy this old was left by a killed writer.
-STALE_TEMP_SECONDS = 120.0
-# A long-running dashboard: hand memory freed after a big query (a GROUP BY over a million
-# rows) back to the system above 16 MB instead of DuckDB's default 128 MB. Measured by
-# bench/ on 1e6 observations: server RSS 414 -> ~350 MB.
-_SETTINGS = ("SET allocator_flush_threshold = '16MB'", "SET allocator_background_threads = true")
-
-_THREAD_LOCKS: dict[str, threading.Lock] = {}
-_THREAD_LOCKS_GUARD = threading.Lock()
+class WriteConflict(StoreError):
+    """Another writer committed a conflicting change first; the write may be run again."""
 
 
-def _thread_lock(path: Path) -> threading.Lock:
-    with _THREAD_LOCKS_GUARD:
-        return _THREAD_LOCKS.setdefault(str(path), threading.Lock())
-
-
-def _is_lock_error(exc: Exception) -> bool:
-    message = str(exc).lower()
-    return "lock" in message and ("conflicting" in message or "could not set" in message)
-
-
-def published_dir(path: Path) -> Path:
-    """Where the read-only copies of the store at path are published."""
-    return path.with_name(path.name + ".published")
-
-
-def _version_of(copy: Path) -> int:
-    return int(copy.stem[1:])
-
-
-class _Copy:
-    """One open read-only copy, with the readers using it (closed when superseded and idle)."""
-
-    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection):
-        self.path = path
-        self.connection = connection
-        self.users = 0
-        self.superseded = False
-
-
-class Store:
-    """A store on disk; build one with loaders.store.open_store().
-
-    read() gives a cursor on the newest published copy; transaction() runs one write on the
-    store file under the cross-process write lock and publishes the result.
-    """
-
-    def __init__(self, path: Path, read_only: bool):
-        self.path = path
-        self.read_only = read_only
-        self._lock_path = path.with_name(path.name + ".lock")
-        self._published = published_dir(path)
-        self._thread_lock = _thread_lock(path)
-        self._copy: _Copy | None = None
-        self._copy_guard = threading.Lock()
-        self._batches = threading.local()
-        self._closed = False
-
-    # ------------------------------------------------------------------ lifecycle
-
-    def close(self) -> None:
-        with self._copy_guard:
-            self._closed = True
-            if self._copy is not None:
-                self._copy.superseded = True
-                if self._copy.users == 0:
-                    self._copy.connection.close()
-                self._copy = None
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ reads
-
-    @contextmanager
-    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the newest published copy; DuckDB errors become StoreError."""
-        copy = self._acquire_copy()
-        try:
-            try:
-                cur = copy.connection.cursor()
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot read {self.path}: {exc}") from exc
-            try:
-                yield cur
-            except duckdb.Error as exc:
-                # Callers (the dashboard) show StoreError messages; raw DuckDB errors are bugs.
-                raise StoreError(f"cannot read {self.path}: {exc}") from exc
-            finally:
-                cur.close()
-        finally:
-            self._release_copy(copy)
-
-    def published_version(self) -> int | None:
-        """The data version of the newest published copy (None when nothing is published)."""
-        newest = self._newest_copy()
-        return _version_of(newest) if newest else None
-
-    def _newest_copy(self) -> Path | None:
-        try:
-            copies = [
-                entry.path
-                for entry in os.scandir(self._published)
-                if entry.name.startswith("v") and entry.name.endswith(".duckdb")
-            ]
-        except FileNotFoundError:
-            return None
-        return Path(max(copies, key=lambda p: _version_of(Path(p)))) if copies else None
-
-    def _acquire_copy(self) -> _Copy:
-        with self._copy_guard:
-            if self._closed:
-                raise StoreError(f"{self.path}: the store is closed")
-            # Every read looks for a newer copy: a directory listing costs microseconds,
-            # and a commit in any process is then seen by the very next read.
-            newest = self._newest_copy()
-            if newest is None and self._copy is None:
-                raise StoreError(
-                    f"{self.path} has no published copy to read; open it once for "
-                    "writing (make db, or python -m loaders ingest)"
-                )
-            if newest is not None and (self._copy is None or newest != self._copy.path):
-                self._switch_to(newest)
-            assert self._copy is not None
-            self._copy.users += 1
-            return self._copy
-
-    def _switch_to(self, newest: Path) -> None:
-        try:
-            connection = duckdb.connect(str(newest), read_only=True)
-            for setting in _SETTINGS:
-                connection.execute(setting)
-        except duckdb.Error as exc:
-            if self._copy is not None:
-                return  # unlinked under us by a writer's clean-up: keep the one we have
-            raise StoreError(f"cannot open {newest} as a DuckDB database: {exc}") from exc
-        old = self._copy
-        self._copy = _Copy(newest, connection)
-        if old is not None:
-            old.superseded = True
-            if old.users == 0:
-                old.connection.close()
-
-    def _release_copy(self, copy: _Copy) -> None:
-        with self._copy_guard:
-            copy.users -= 1
-            if copy.superseded and copy.users == 0:
-                copy.connection.close()
-
-    # ------------------------------------------------------------------ writes
-
-    @contextmanager
-    def transaction(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One write: serialised across processes, all or nothing, then published.
-
-        Any failure becomes a StoreError saying that nothing was changed; `what` completes
-        "could not …" in that message. Inside batch() the store file stays open between
-        transactions and copies are published at most every BATCH_PUBLISH_SECONDS.
-        """
-        if self.read_only:
-            raise StoreError(f"{self.path} is open read-only; cannot {what}")
-        batch = getattr(self._batches, "current", None)
-        if batch is not None:
-            with atomic(batch.connection(), what, self.path) as cur:
-                yield cur
-            batch.committed()
-            return
-        with self.writing() as connection:
-            with atomic(connection, what, self.path) as cur:
-                yield cur
-            self.publish(connection)
-
-    @contextmanager
-    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The store file open for writing, under the write lock, closed afterwards."""
-        if self.read_only:
-            raise StoreError(f"{self.path} is open read-only")
-        writer = _Writer(self)
-        try:
-            yield writer.open()
-        finally:
-            writer.close()
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Many writes of this thread in a row (an archive import, the CLI's ingest): the
-        store file stays open and locked for up to BATCH_HOLD_SECONDS at a time, then is
-        handed over so other writers (an editor's commit) get their turn; readers see a new
-        copy at most BATCH_PUBLISH_SECONDS after a commit, and at the end."""
-        if self.read_only:
-            raise StoreError(f"{self.path} is open read-only")
-        if getattr(self._batches, "current", None) is not None:
-            yield  # already batching in this thread
-            return
-        batch = _Batch(self)
-        self._batches.current = batch
-        try:
-            yield
-        finally:
-            self._batches.current = None
-            batch.finish()
-
-    def publish_if_behind(self) -> bool:
-        """Publish the store file when it is newer than the newest copy (a writer killed
-        between its commit and its publish); True when a copy was published."""
-        with self.writing() as connection:
-            return self.publish(connection)
-
-    def catch_up(self) -> bool:
-        """For readers, cheap enough to call often: when the store file changed well after
-        the newest copy and no writer holds it, a writer died before publishing; publish
-        now. True when a copy was published."""
-        newest = self._newest_copy()
-        try:
-            changed = max(
-                (
-                    p.stat().st_mtime
-                    for p in (self.path, self.path.with_name(self.path.name + ".wal"))
-                    if p.exists()
-                ),
-                default=0.0,
-            )
-            published = newest.stat().st_mtime if newest else 0.0
-        except FileNotFoundError:
-            return False  # a copy pruned under us: a writer is at work
-        if self.read_only or changed - published < CATCH_UP_AFTER_SECONDS:
-            return False
-        writer = _Writer(self)
-        try:
-            if not writer.try_open():
-                return False  # someone is writing: they publish
-            return self.publish(writer.connection)
-        finally:
-            writer.close()
-
-    def publish(self, connection: duckdb.DuckDBPyConnection) -> bool:
-        """Checkpoint the store file (open for writing on `connection`) and publish a copy,
-        unless its data version is published already; True when a copy was written."""
-        rows = connection.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
-        version = int(rows[0][0]) if rows else 0
-        newest = self._newest_copy()
-        if newest is not None and _version_of(newest) >= version:
-            return False
-        # The copy must hold every commit: fold the write-ahead log into the file first.
-        connection.execute("CHECKPOINT")
-        self._published.mkdir(parents=True, exist_ok=True)
-        target = self._published / f"v{version:012d}.duckdb"
-        temporary = self._published / f".{target.stem}-{os.getpid()}-{uuid.uuid4().hex}.tmp"
-        try:
-            shutil.copyfile(self.path, temporary)
-            os.replace(temporary, target)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise StoreError(
-                f"stored in {self.path}, but could not publish it for readers ({exc}); "
-                "the next write publishes it"
-            ) from exc
-        self._prune(target)
-        return True
-
-    def _prune(self, newest: Path) -> None:
-        copies = sorted(
-            (p for p in self._published.glob("v*.duckdb") if p != newest), key=_version_of
-        )
-        for old in copies[: max(0, len(copies) - KEEP_PUBLISHED)]:
-            old.unlink(missing_ok=True)
-        now = time.time()
-        for leftover in self._published.glob(".*.tmp"):
-            try:
-                if now - leftover.stat().st_mtime > STALE_TEMP_SECONDS:
-                    leftover.unlink(missing_ok=True)
-            except FileNotFoundError:
-                pass
+def _is_conflict(exc: BaseException) -> bool:
+    """A concurrent writer won (a disk that is full is not that, though it fails the same
+    commit with a TransactionException too)."""
+    return "conflict" in str(exc).lower()
 
 
 @contextmanager
 def atomic(
-    connection: duckdb.DuckDBPyConnection, what: str, path: Path
+    connection: duckdb.DuckDBPyConnection, what: str, path: object, *, own_cursor: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A transaction on a cursor of connection: committed when the block ends, rolled back
-    on any error, which becomes a StoreError saying that nothing was changed."""
-    cur = connection.cursor()
+    """A transaction on a new cursor of connection (on connection itself when own_cursor is
+    False): committed when the block ends, rolled back on any error, which becomes a
+    StoreError saying that nothing was changed (WriteConflict when another writer won)."""
+    cur = connection.cursor() if own_cursor else connection
     try:
         cur.begin()
         try:
@@ -352,6 +71,10 @@ def atomic(
                 pass
             if isinstance(exc, StoreError):
                 raise
+            if isinstance(exc, duckdb.Error) and _is_conflict(exc):
+                raise WriteConflict(
+                    f"could not {what} in {path}: another writer changed it first ({exc})"
+                ) from exc
             if isinstance(exc, Exception):
                 raise StoreError(
                     f"could not {what} in {path}; nothing was changed ({type(exc).__name__}: {exc})"
@@ -361,167 +84,88 @@ def atomic(
         cur.close()
 
 
-class _Writer:
-    """The store file open for writing: the thread lock, the lock file, the connection."""
+class Store(ABC):
+    """An open store. Build one with loaders.store.open_store()."""
 
-    def __init__(self, store: Store):
-        self.store = store
-        self._handle = None
-        self._connection: duckdb.DuckDBPyConnection | None = None
-        self._locked = False
-
-    def open(self) -> duckdb.DuckDBPyConnection:
-        store = self.store
-        store._thread_lock.acquire()  # noqa: SLF001 - the writer is part of the store
-        self._locked = True
-        try:
-            store._lock_path.parent.mkdir(parents=True, exist_ok=True)  # noqa: SLF001
-            self._handle = open(store._lock_path, "a+b")  # noqa: SLF001, SIM115
-            self._wait_for_lock()
-            self._connection = _connect(store.path, read_only=False)
-        except BaseException:
-            self.close()
-            raise
-        return self._connection
+    kind: str  # "file" or "lake"
+    path: object  # what messages name: the file, or the lake's attach string
+    read_only: bool
 
     @property
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        assert self._connection is not None
-        return self._connection
+    def location(self) -> str:
+        """What BRIEFS_DB (or --db) says to reach this store again."""
+        return str(self.path)
 
-    def try_open(self) -> bool:
-        """open() when nobody else is writing right now; False (nothing held) otherwise."""
-        store = self.store
-        if not store._thread_lock.acquire(blocking=False):  # noqa: SLF001
-            return False
-        self._locked = True
-        try:
-            self._handle = open(store._lock_path, "a+b")  # noqa: SLF001, SIM115
+    @property
+    @abstractmethod
+    def staging_root(self) -> Path:
+        """A local folder for the files of archive imports made in the app."""
+
+    @abstractmethod
+    def read(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A cursor on the store as last committed; DuckDB errors become StoreError."""
+
+    @abstractmethod
+    def transaction(
+        self, what: str
+    ) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """One write, all or nothing (see write() for a write that may be run again)."""
+
+    @abstractmethod
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Many writes of this thread in a row (imports): as cheap as the store allows."""
+
+    @abstractmethod
+    def after_open(self) -> None:
+        """Whatever opening for writing should repair (a copy left unpublished)."""
+
+    @abstractmethod
+    def catch_up(self) -> bool:
+        """For readers, cheap and often: repair what a killed writer left; True if it did."""
+
+    @abstractmethod
+    def maintain(self) -> bool:
+        """Housekeeping a store needs now and then (compaction); True when it did some."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def write(self, what: str, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """fn(cursor) in one transaction; run again (from the start) while a concurrent
+        writer wins the race, up to WRITE_RETRIES times."""
+        pause = RETRY_FIRST_PAUSE_SECONDS
+        for attempt in range(WRITE_RETRIES + 1):
             try:
-                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                self.close()
-                return False
-            self._connection = _connect(store.path, read_only=False)
-        except BaseException:
-            self.close()
-            raise
-        return True
+                with self.transaction(what) as cur:
+                    return fn(cur)
+            except WriteConflict:
+                if attempt == WRITE_RETRIES:
+                    raise
+                time.sleep(pause * (0.5 + random.random()))
+                pause = min(pause * 2, 2.0)
+        raise AssertionError("unreachable")
 
-    def _wait_for_lock(self) -> None:
-        deadline = time.monotonic() + WRITE_WAIT_SECONDS
-        pause = 0.002
-        while True:
-            try:
-                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(
-                        f"{self.store.path} is busy: another program has been writing to it "
-                        f"for over {WRITE_WAIT_SECONDS:.0f} s (an archive import?); try again"
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, MAX_LOCK_POLL_SECONDS)
+    def __enter__(self) -> Store:
+        return self
 
-    def close(self) -> None:
-        try:
-            if self._connection is not None:
-                self._connection.close()
-        finally:
-            self._connection = None
-            if self._handle is not None:
-                # Closing the file releases the flock (the kernel does it for a killed one).
-                self._handle.close()
-                self._handle = None
-            if self._locked:
-                self._locked = False
-                self.store._thread_lock.release()  # noqa: SLF001
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
-class _Batch:
-    """A thread's run of writes sharing one open store file (Store.batch)."""
+def connect(location: str | Path | None = None, *, read_only: bool = False) -> Store:
+    """The store at location ($BRIEFS_DB or data/briefs.duckdb by default), nothing opened
+    yet; open_store (loaders.store) also brings the schema up to date."""
+    location = str(location) if location is not None else database_location()
+    if location.startswith(LAKE_PREFIX):
+        from loaders.store.lake import LakeStore
 
-    def __init__(self, store: Store):
-        self.store = store
-        self.writer: _Writer | None = None
-        self.opened_at = 0.0
-        self.published_at = time.monotonic()
-        self.unpublished = False
-
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        if self.writer is None:
-            self.writer = _Writer(self.store)
-            connection = self.writer.open()
-            self.opened_at = time.monotonic()
-            return connection
-        assert self.writer._connection is not None  # noqa: SLF001
-        return self.writer._connection  # noqa: SLF001
-
-    def committed(self) -> None:
-        self.unpublished = True
-        now = time.monotonic()
-        if now - self.published_at >= BATCH_PUBLISH_SECONDS:
-            self._publish()
-        if now - self.opened_at >= BATCH_HOLD_SECONDS:
-            self._hand_over()
-
-    def _publish(self) -> None:
-        if self.writer is not None and self.unpublished:
-            self.store.publish(self.connection())
-            self.unpublished = False
-            self.published_at = time.monotonic()
-
-    def _hand_over(self) -> None:
-        self._publish()
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-            # Longer than a waiting writer's poll interval: it takes the lock now.
-            time.sleep(2 * MAX_LOCK_POLL_SECONDS)
-
-    def finish(self) -> None:
-        try:
-            self._publish()
-        finally:
-            if self.writer is not None:
-                self.writer.close()
-                self.writer = None
-
-
-def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the store's settings; errors become StoreError."""
-    try:
-        connection = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        if _is_lock_error(exc):
+        data_path = os.environ.get(DATA_PATH_ENV_VAR, "").strip()
+        if not data_path:
             raise StoreError(
-                f"{path} is in use by another program (e.g. a DuckDB shell); "
-                f"close it or set {DB_ENV_VAR} to another file"
-            ) from exc
-        raise StoreError(f"cannot open {path} as a DuckDB database: {exc}") from exc
-    try:
-        for setting in _SETTINGS:
-            connection.execute(setting)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
+                f"{DB_ENV_VAR} names a team store ({location.split(' password=')[0]}); set "
+                f"{DATA_PATH_ENV_VAR} to where its data files live (a shared folder or s3://…)"
+            )
+        return LakeStore(location, data_path, read_only=read_only)
+    from loaders.store.filestore import FileStore
 
-
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> Store:
-    """The store at path ($BRIEFS_DB or data/briefs.duckdb by default), nothing opened yet;
-    open_store (loaders.store) also brings the schema up to date and publishes it."""
-    path = Path(path) if path is not None else database_path()
-    if str(path) == ":memory:":
-        raise StoreError("an in-memory store cannot be shared; give a file path")
-    path = path.absolute()
-    if read_only:
-        if not path.exists():
-            raise StoreError(f"{path} does not exist; ingest some issues first")
-    else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder for {path}: {exc.strerror or exc}") from exc
-    return Store(path, read_only)
+    return FileStore.at(Path(location), read_only=read_only)

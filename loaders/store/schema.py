@@ -8,9 +8,12 @@ data: they are recreated from the definitions below whenever a migration ran.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from loaders.store.connection import Store, StoreError, atomic
+import duckdb
+
+from loaders.store.connection import Store, StoreError
 
 # Tables in the order an export writes them (and the order a reader should load them).
 TABLES = ("meta", "indicators", "issues", "articles", "observations", "unassigned", "audit_log")
@@ -205,7 +208,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             # How the stored version of an issue was committed: read from a file in a batch
             # (the CLI, `make db`) or committed by an editor after review in the app.
-            "ALTER TABLE issues ADD COLUMN committed_via VARCHAR NOT NULL DEFAULT 'batch'",
+            "ALTER TABLE issues ADD COLUMN committed_via VARCHAR DEFAULT 'batch'",
             # Issues whose last write was an upload were committed through the review.
             """UPDATE issues SET committed_via = 'review' WHERE issue_key IN (
                 SELECT issue_key FROM (
@@ -215,7 +218,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 WHERE latest = 1 AND action = 'upload')""",
             # extracted (as the loaders found it), reviewed (an editor changed or assigned
             # it), typed (a row of a figures table).
-            "ALTER TABLE observations ADD COLUMN origin VARCHAR NOT NULL DEFAULT 'extracted'",
+            "ALTER TABLE observations ADD COLUMN origin VARCHAR DEFAULT 'extracted'",
             """UPDATE observations SET origin = 'typed' WHERE issue_key IN (
                 SELECT issue_key FROM issues WHERE committed_via = 'review')
                 AND span_end = 0""",
@@ -273,10 +276,10 @@ META_TABLE = """CREATE TABLE IF NOT EXISTS meta (
 
 
 def _stored_version(cur) -> int | None:
-    """The schema version written in meta; None for a file without the meta table."""
+    """The schema version written in meta; None for a store without the meta table."""
     found = cur.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_name = 'meta'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() "
+        "AND table_schema = 'main' AND table_name = 'meta'"
     ).fetchone()
     if not found or not found[0]:
         return None
@@ -291,51 +294,73 @@ def _too_new(store: Store, version: int) -> StoreError:
     )
 
 
-def migrate(store: Store) -> list[int]:
-    """Bring a writable store up to SCHEMA_VERSION and publish it; returns the migrations
-    applied.
+# A team store (DuckLake) refuses PRIMARY KEY and UNIQUE: there, uniqueness is the write
+# path's job (each write reads what it replaces, in a transaction that conflicts with any
+# concurrent write, loaders.store.connection.Store.write).
+_KEY_CONSTRAINT = re.compile(r"\s+(?:PRIMARY KEY|UNIQUE)\b")
 
-    Each migration is one transaction that also records its version and bumps the data
-    version (readers' caches hold rows of the old shape), so a crash between two leaves the
-    file at the last complete one and the next open resumes there.
+
+def statement_for(store: Store, statement: str) -> str:
+    return _KEY_CONSTRAINT.sub("", statement) if store.kind == "lake" else statement
+
+
+def _bump(cur) -> None:
+    cur.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+        "WHERE key = 'data_version'"
+    )
+
+
+def migrate(store: Store) -> list[int]:
+    """Bring a writable store up to SCHEMA_VERSION; returns the migrations applied.
+
+    Each migration is one write (loaders.store.connection.Store.write) that also records
+    its version and bumps the data version (readers' caches hold rows of the old shape), so
+    a crash between two leaves the store at the last complete one and the next open resumes
+    there; two processes opening a new store at once apply each migration once.
     """
     applied: list[int] = []
-    with store.writing() as connection:
-        version = _stored_version(connection)
-        if version is not None and version > SCHEMA_VERSION:
+
+    def create_meta(cur) -> None:
+        if _stored_version(cur) is not None:
+            return
+        cur.execute(statement_for(store, META_TABLE))
+        for key in ("data_version", "schema_version"):
+            cur.execute("INSERT INTO meta VALUES (?, '0')", [key])
+
+    def next_migration(cur) -> int | None:
+        version = _stored_version(cur) or 0
+        if version > SCHEMA_VERSION:
             raise _too_new(store, version)
+        pending = [m for m in MIGRATIONS if m.version > version]
+        if not pending:
+            return None
+        migration = pending[0]
+        try:
+            for statement in migration.statements:
+                cur.execute(statement_for(store, statement))
+            if migration is MIGRATIONS[-1]:
+                for view in VIEWS.values():
+                    cur.execute(view)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"could not upgrade the store to schema {migration.version} "
+                f"({migration.description}) in {store.path}; nothing was changed "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
+        cur.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(migration.version)]
+        )
+        _bump(cur)
+        return migration.version
+
+    store.write("create the store's tables", create_meta)
+    while True:
+        version = store.write("upgrade the store's schema", next_migration)
         if version is None:
-            with atomic(connection, "create the store's tables", store.path) as cur:
-                cur.execute(META_TABLE)
-                for key, value in (("data_version", "0"), ("schema_version", "0")):
-                    cur.execute(
-                        "INSERT INTO meta SELECT ?, ? WHERE NOT EXISTS "
-                        "(SELECT 1 FROM meta WHERE key = ?)",
-                        [key, value, key],
-                    )
-            version = 0
-        for migration in MIGRATIONS:
-            if migration.version <= version:
-                continue
-            what = f"upgrade the store to schema {migration.version} ({migration.description})"
-            with atomic(connection, what, store.path) as cur:
-                for statement in migration.statements:
-                    cur.execute(statement)
-                if migration is MIGRATIONS[-1]:
-                    for view in VIEWS.values():
-                        cur.execute(view)
-                cur.execute(
-                    "UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                    [str(migration.version)],
-                )
-                cur.execute(
-                    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-                    "WHERE key = 'data_version'"
-                )
-            applied.append(migration.version)
-        # Published even when nothing was applied: a file written before copies were
-        # published, or a writer killed before publishing, is made readable here.
-        store.publish(connection)
+            break
+        applied.append(version)
+    store.after_open()
     return applied
 
 
@@ -346,7 +371,8 @@ def check(store: Store) -> None:
         views = {
             row[0]
             for row in cur.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = current_database() AND table_schema = 'main'"
             ).fetchall()
         }
     missing = [name for name in (*TABLES, *VIEWS) if name not in views]

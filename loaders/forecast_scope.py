@@ -1,0 +1,59 @@
+"""Which figures and periods of a sentence are projections: the scope of 预计, 有望, 将达到 …
+
+A marker governs what comes after it in its sentence, up to a semicolon ("预计下半年…，
+全年物流业总收入有望突破 12.5 万亿元"), and a period named earlier in the marker's own clause
+("全年社会物流总额预计超过 330 万亿元"). Figures reported before the marker, in
+clauses of their own ("上半年物流业总收入 5.9 万亿元，同比增长 5.1%，预计…"), stay
+outcomes with their own periods: only the clause that forecasts is a forecast.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that make the figures after them projections, not outcomes; "此前预计的 400 亿元"
+# (a marker before 的) only says what the figure right after it was.
+FORECAST_RE = re.compile(
+    r"(?:预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|目标(?:是|为|值|达到|:)|力争|可望|或将|将会"
+    r"|料将|预期将|预估|估计将)"
+    r"(?!的)"
+)
+# Words between a forecast marker and the figure that make it an outcome again.
+ACTUAL_RE = re.compile(r"已经|已|实际|截至")
+# Where a clause ends: a period named before a marker shares its clause up to here.
+CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
+
+
+# "…，预计上半年业务量将超过 600 亿件；业务收入累计完成 4,637.5 亿元": a semicolon ends
+# what a marker governs.
+SCOPE_END_RE = re.compile(r"[;；]")
+
+
+def is_forecast(before: str) -> bool:
+    """A projection marker before the figure in its sentence (since the last semicolon),
+    not undone by 已/实际."""
+    ends = list(SCOPE_END_RE.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    markers = list(FORECAST_RE.finditer(before))
+    if not markers:
+        return False
+    return not ACTUAL_RE.search(before[markers[-1].end() :])
+
+
+def is_prospective(sentence: str, start: int, end: int, figure_starts: list[int]) -> bool:
+    """Does a period expression at sentence[start:end] name a coming period?
+
+    It does under a marker before it, or with a marker later in its own clause, or
+    later in the sentence with no figure reported in between ("下半年需求将进一步
+    释放，预计全年…"); a period of reported figures before the marker is the past one.
+    """
+    if is_forecast(sentence[:start]):
+        return True
+    clause_end = CLAUSE_END_RE.search(sentence, end)
+    clause = sentence[end : clause_end.start() if clause_end else len(sentence)]
+    if FORECAST_RE.search(clause):
+        return True
+    scope_end = SCOPE_END_RE.search(sentence, end)
+    marker = FORECAST_RE.search(sentence, end, scope_end.start() if scope_end else len(sentence))
+    return marker is not None and not any(end <= at < marker.start() for at in figure_starts)

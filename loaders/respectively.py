@@ -1,0 +1,288 @@
+"""分别 lists: "A 和 B 分别为 x 和 y" (or 依次为) gives each figure its own subject or period.
+
+The words before 分别, back to the clause break, are the head of the list:
+- subjects: "业务总量指数和新订单指数分别为 x 和 y" pairs the nouns with the figures
+  in order (a bare head noun borrows the stem or the head of its neighbours);
+- periods: "一季度、二季度社会物流总额分别增长 x 和 y" gives each figure its own
+  period, and the words after the list ("社会物流总额") are the shared subject; a
+  list may be written with one suffix ("一、二、三季度"), and a year named by its
+  first item holds for the rest ("2021 年一季度、二季度"); a list opening the
+  clause before ("2020 年和 2021 年，市场规模分别为 …") counts as well;
+- a compound of two ("新能源汽车产销分别完成 x 和 y") splits into its parts;
+- a second 分别 clause of the sentence with no list of its own ("…，规模分别为 x
+  和 y", "…，同比分别增长 c 和 d") shares the periods of the first and, unless it
+  names a series itself, its subjects.
+A list whose items cannot be paired with its figures pairs none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from loaders.mapping import has_subject
+from loaders.periods import parse_period, shift_year
+from loaders.sentences import FoundFigure
+from loaders.timeexpr import TimeExpr, find_time_expressions
+
+# "A 和 B 分别为 x 和 y": 分别 and the verb before the first figure of the list.
+RESPECTIVELY_RE = re.compile(r"(?:分别|依次)[^,，;；:：。、\d]{0,8}$")
+RESPECTIVELY_WORD_RE = re.compile(r"分别|依次")
+LIST_SPLIT_RE = re.compile(r"以及|和|、|与|及|,|，")
+LIST_HEAD_RE = re.compile(
+    r"(指数|总额|总收入|收入|成交量|成交额|成交金额|金额|规模|增速|渗透率|数量|笔数|总量)$"
+)
+# Text between figures of one 分别 list.
+LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
+# Where the head of a list begins: 、 and 和 separate its items, not clauses.
+HEAD_BREAKS = ",，;；:：。"
+# "一、二、三季度": a bare number that takes the suffix of the last item of its list.
+BARE_NUMBER_RE = re.compile(r"第?[一二三四五六七八九十\d]{1,3}")
+LEADING_NUMBER_RE = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}")
+# Two things named in one word: 产销 is 产量 and 销量, in that order.
+PAIRED_COMPOUNDS = {
+    "产销": ("产量", "销量"),
+    "进出口": ("进口", "出口"),
+    "收支": ("收入", "支出"),
+}
+
+
+@dataclass
+class _Item:
+    period: str
+    text: str
+    explicit_year: bool
+
+
+@dataclass
+class _Listed:
+    """What one 分别 list gave its figures, for a second clause that shares it."""
+
+    sentence: object
+    size: int
+    periods: list[tuple[str, str]] | None
+    bases: list[str] | None  # the subject words of each item
+
+
+def _head_start(text: str, upto: int) -> int:
+    return max(text.rfind(ch, 0, upto) for ch in HEAD_BREAKS) + 1
+
+
+def _period_of(item: str, published: date) -> _Item | None:
+    exprs = [
+        e for e in find_time_expressions(item, published) if e.period and e.role != "reference"
+    ]
+    if len(exprs) != 1 or exprs[0].start != 0 or exprs[0].year_to_date:
+        return None
+    return _Item(exprs[0].period, item[: exprs[0].end], exprs[0].explicit_year)
+
+
+def _period_list(head: str, published: date) -> tuple[list[tuple[str, str]], str] | None:
+    """The periods of a head that lists them, and the words after the list (its subject).
+
+    "一季度、二季度社会物流总额" -> ([2022-Q1, 2022-Q2], "社会物流总额"); None when the
+    head is no list of two or more periods.
+    """
+    items = [part.strip() for part in LIST_SPLIT_RE.split(head) if part.strip()]
+    if len(items) < 2:
+        return None
+    lead = ""
+    found = _period_of(items[0], published)
+    if found is None:
+        # "社会物流总额一季度、二季度", "社会物流总额一、二、三季度": the subject before
+        # the first period.
+        for cut in range(1, len(items[0])):
+            tail = items[0][cut:]
+            found = _period_of(tail, published)
+            if found and found.text == tail or BARE_NUMBER_RE.fullmatch(tail):
+                lead = items[0][:cut]
+                break
+        else:
+            found = None
+    periods: list[_Item] = []
+    bare: list[str] = []
+    rest = ""
+    for k, item in enumerate(items):
+        if k == 0 and lead:
+            item = item[len(lead) :]
+        if BARE_NUMBER_RE.fullmatch(item) and k < len(items) - 1:
+            bare.append(item)
+            continue
+        found = _period_of(item, published)
+        if found is None or (found.text != item and k < len(items) - 1):
+            return None
+        suffix = LEADING_NUMBER_RE.sub("", found.text)
+        for number in bare:
+            expanded = _period_of(number + suffix, published)
+            if expanded is None:
+                return None
+            periods.append(expanded)
+        bare = []
+        periods.append(found)
+        rest = item[len(found.text) :]
+    if bare or len(periods) < 2:
+        return None
+    return _in_first_year(periods), lead + rest
+
+
+def _in_first_year(items: list[_Item]) -> list[tuple[str, str]]:
+    """Items written without a year take the year the first item named (2021 年一季度、二季度)."""
+    year = parse_period(items[0].period).start.year if items[0].explicit_year else None
+    out = []
+    for item in items:
+        period = item.period
+        if year is not None and not item.explicit_year and "/" not in period:
+            if parse_period(period).kind in ("half", "quarter", "month"):
+                period = shift_year(period, year)
+        out.append((period, item.text))
+    return out
+
+
+def _clause_before(text: str, head_start: int) -> tuple[int, str]:
+    """The clause before the one starting at head_start ("2020 年和 2021 年" of "…，市场规模")."""
+    if head_start <= 0:
+        return head_start, ""
+    start = _head_start(text, head_start - 1)
+    return start, text[start : head_start - 1]
+
+
+def _starts_with_subject(clause: str, found: tuple[list[tuple[str, str]], str]) -> bool:
+    """Does a clause name something before its list of periods ("物流需求一季度、二季度…")?
+    Only a clause that opens with its periods ("去年一季度和四季度交易较为活跃，分别…")
+    lends them to the 分别 clause after it."""
+    return not clause.strip().startswith(found[0][0][1])
+
+
+def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> set[int]:
+    """ids of the period expressions listed before a 分别 of the sentence.
+
+    Each names the period of one figure of the list (see mark_respectively);
+    none is the period the text goes on about, so none sets the chain.
+    """
+    listed: set[int] = set()
+    for word in RESPECTIVELY_WORD_RE.finditer(text):
+        at = word.start()
+        start = _head_start(text, at)
+        span = None
+        if _period_list(text[start:at], published):
+            span = (start, at)
+        else:
+            before_start, before = _clause_before(text, start)
+            found = _period_list(before, published)
+            if found and not _starts_with_subject(before, found):
+                span = (before_start, start)
+        if span:
+            listed.update(id(e) for e in exprs if span[0] <= e.start < span[1])
+    return listed
+
+
+def _subject_items(items: list[str]) -> list[str]:
+    """ "业务量和新订单指数": the last head noun completes the first items;
+    "并购交易数量和金额": the first item's stem completes bare heads."""
+    last_head = LIST_HEAD_RE.search(items[-1])
+    first_head = LIST_HEAD_RE.search(items[0])
+    stem = items[0][: first_head.start()] if first_head else ""
+    out = []
+    for k, item in enumerate(items):
+        if k and stem and LIST_HEAD_RE.fullmatch(item.strip()):
+            item = stem + item.strip()
+        elif last_head and not LIST_HEAD_RE.search(item):
+            item += last_head.group(1)
+        out.append(item)
+    return out
+
+
+def _compound_parts(head: str, size: int) -> list[str] | None:
+    """ "新能源汽车产销" with two figures -> 新能源汽车产量, 新能源汽车销量."""
+    if size != 2:
+        return None
+    for word, parts in PAIRED_COMPOUNDS.items():
+        at = head.rfind(word)
+        if at >= 0:
+            return [head[:at] + part + head[at + len(word) :] for part in parts]
+    return None
+
+
+def _group(figures: list[FoundFigure], i: int) -> list[FoundFigure]:
+    group = [figures[i]]
+    j = i + 1
+    while (
+        j < len(figures)
+        and figures[j].sentence is figures[i].sentence
+        and LIST_GAP_RE.match(figures[j].gap or "x")
+    ):
+        group.append(figures[j])
+        j += 1
+    return group
+
+
+def mark_respectively(
+    figures: list[FoundFigure], published: date, names_series: Callable[[str], bool]
+) -> None:
+    """Give each figure of "A 和 B 分别为 x 和 y" its own subject (or period).
+
+    names_series: does a text name a catalog series (a second 分别 clause that does
+    keeps its own subject)?
+    """
+    i = 0
+    previous: _Listed | None = None
+    while i < len(figures):
+        first = figures[i]
+        sentence_text = first.sentence.text
+        begin = _head_start(sentence_text, first.quantity.start)
+        pre = sentence_text[begin : first.quantity.start].rstrip()
+        match = RESPECTIVELY_RE.search(pre)
+        if not match:
+            i += 1
+            continue
+        group = _group(figures, i)
+        i += len(group)
+        head = pre[: match.start()]
+        listed = _Listed(first.sentence, len(group), None, None)
+        items = [part for part in LIST_SPLIT_RE.split(head) if part.strip()]
+        periods = _period_list(head, published)
+        if periods is None:
+            _, before = _clause_before(sentence_text, begin)
+            found = _period_list(before, published)
+            if found and not _starts_with_subject(before, found):
+                periods = (found[0], head)
+        shared = (
+            previous
+            if previous and previous.sentence is first.sentence and previous.size == len(group)
+            else None
+        )
+        if periods and len(periods[0]) == len(group):
+            listed.periods = periods[0]
+            if periods[1].strip():
+                listed.bases = [periods[1]] * len(group)
+        elif periods:
+            # Periods that do not pair with the figures: which is whose is not said.
+            for figure in group:
+                figure.period, figure.period_text = None, ""
+            continue
+        elif len(items) >= 2 and len(items) == len(group):
+            listed.bases = _subject_items(items)
+        elif (parts := _compound_parts(head, len(group))) is not None:
+            listed.bases = parts
+        elif shared and len(items) <= 1:
+            # "…分别达到 a 和 b，同比分别增长 c 和 d": the list before speaks here too;
+            # its subjects complete a head that is only a measure (规模, 同比), not one
+            # naming a noun of its own ("交易金额分别为").
+            listed.periods = shared.periods
+            bare_head = not has_subject(head) or LIST_HEAD_RE.fullmatch(head.strip())
+            if shared.bases and bare_head and not names_series(head):
+                listed.bases = [base + head for base in shared.bases]
+        elif len(group) > 1:
+            for figure in group:
+                figure.given_subject = ""  # cannot pair subjects and figures
+            continue
+        for k, figure in enumerate(group):
+            if listed.periods:
+                figure.period, figure.period_text = listed.periods[k]
+                figure.period_carried = figure.period_from_earlier_sentence = False
+                figure.year_to_date = False
+            if listed.bases:
+                figure.given_subject = listed.bases[k] + match.group(0)
+        previous = listed

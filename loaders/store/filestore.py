@@ -1,0 +1,512 @@
+"""The embedded store: a DuckDB file on one machine, shared by its processes.
+
+DuckDB lets one process write a file, or many read it, never both at once. So the store is
+three things on disk, side by side:
+
+- `briefs.duckdb`, the file every write goes to. Nobody keeps it open: a write opens it,
+  runs one transaction, checkpoints and closes it again, so the CLI, an archive import and
+  any number of dashboard processes take turns in milliseconds;
+- `briefs.duckdb.lock`, a lock file (flock) that serialises those writes across processes,
+  with a thread lock for the writers of one process;
+- `briefs.duckdb.published/`, read-only copies of the file published after every write
+  (`v<data_version>.duckdb`, written to a temporary name and renamed, so a reader never sees
+  half a copy). Readers open the newest copy read-only; many processes can, and no reader
+  ever holds the file a writer needs. A reader moves to a newer copy on its next read, so
+  every process sees a commit as soon as it is published.
+
+A write that is killed before it publishes leaves the written file newer than its copies;
+the next writer, or any reader noticing the gap, publishes it. Old copies are unlinked (a
+reader still using one keeps reading it until it moves on).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from loaders.paths import DB_ENV_VAR
+from loaders.store import convert
+from loaders.store.connection import Store, StoreError, atomic
+
+# How long a write waits for another process's write to finish before giving up.
+WRITE_WAIT_SECONDS = 60.0
+# A waiting writer looks at the lock file at least this often.
+MAX_LOCK_POLL_SECONDS = 0.02
+# A batch (Store.batch) keeps the store file for this long before handing it over, and
+# publishes a copy for readers at least this often.
+BATCH_HOLD_SECONDS = 1.0
+BATCH_PUBLISH_SECONDS = 1.0
+# A store file changed this long after its newest copy, with no writer at work, lost its
+# writer between commit and publish (Store.catch_up publishes it).
+CATCH_UP_AFTER_SECONDS = 3.0
+# How many published copies stay on disk besides the newest (readers may still use them).
+KEEP_PUBLISHED = 2
+# A temporary copy this old was left by a killed writer.
+STALE_TEMP_SECONDS = 120.0
+# A long-running dashboard: hand memory freed after a big query (a GROUP BY over a million
+# rows) back to the system above 16 MB instead of DuckDB's default 128 MB. Measured by
+# bench/ on 1e6 observations: server RSS 414 -> ~350 MB.
+_SETTINGS = ("SET allocator_flush_threshold = '16MB'", "SET allocator_background_threads = true")
+
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(str(path), threading.Lock())
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    message = str(exc).lower()
+    return "lock" in message and ("conflicting" in message or "could not set" in message)
+
+
+def published_dir(path: Path) -> Path:
+    """Where the read-only copies of the store at path are published."""
+    return path.with_name(path.name + ".published")
+
+
+def _version_of(copy: Path) -> int:
+    return int(copy.stem[1:])
+
+
+class _Copy:
+    """One open read-only copy, with the readers using it (closed when superseded and idle)."""
+
+    def __init__(self, path: Path, connection: duckdb.DuckDBPyConnection):
+        self.path = path
+        self.connection = connection
+        self.users = 0
+        self.superseded = False
+
+
+class FileStore(Store):
+    """A store on disk; build one with loaders.store.open_store().
+
+    read() gives a cursor on the newest published copy; transaction() runs one write on the
+    store file under the cross-process write lock and publishes the result.
+    """
+
+    kind = "file"
+
+    @classmethod
+    def at(cls, path: Path, read_only: bool) -> FileStore:
+        """Check the location (and create its folder for writing); open nothing yet."""
+        path = path.absolute()
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"{path} does not exist; ingest some issues first")
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder for {path}: {exc.strerror or exc}"
+                ) from exc
+        return cls(path, read_only)
+
+    def __init__(self, path: Path, read_only: bool):
+        self.path = path
+        self.read_only = read_only
+        self._lock_path = path.with_name(path.name + ".lock")
+        self._published = published_dir(path)
+        self._thread_lock = _thread_lock(path)
+        self._copy: _Copy | None = None
+        self._copy_guard = threading.Lock()
+        self._batches = threading.local()
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        with self._copy_guard:
+            self._closed = True
+            if self._copy is not None:
+                self._copy.superseded = True
+                if self._copy.users == 0:
+                    self._copy.connection.close()
+                self._copy = None
+
+    @property
+    def staging_root(self) -> Path:
+        return self.path.with_name(self.path.name + ".imports")
+
+    def after_open(self) -> None:
+        # A file written before copies were published, or a writer killed before
+        # publishing, is made readable here.
+        self.publish_if_behind()
+
+    def maintain(self) -> bool:
+        return False  # a checkpoint after every write keeps the file compact
+
+    # ------------------------------------------------------------------ reads
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the newest published copy; DuckDB errors become StoreError."""
+        copy = self._acquire_copy()
+        try:
+            try:
+                cur = copy.connection.cursor()
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot read {self.path}: {exc}") from exc
+            try:
+                yield cur
+            except duckdb.Error as exc:
+                # Callers (the dashboard) show StoreError messages; raw DuckDB errors are bugs.
+                raise StoreError(f"cannot read {self.path}: {exc}") from exc
+            finally:
+                cur.close()
+        finally:
+            self._release_copy(copy)
+
+    def published_version(self) -> int | None:
+        """The data version of the newest published copy (None when nothing is published)."""
+        newest = self._newest_copy()
+        return _version_of(newest) if newest else None
+
+    def _newest_copy(self) -> Path | None:
+        try:
+            copies = [
+                entry.path
+                for entry in os.scandir(self._published)
+                if entry.name.startswith("v") and entry.name.endswith(".duckdb")
+            ]
+        except FileNotFoundError:
+            return None
+        return Path(max(copies, key=lambda p: _version_of(Path(p)))) if copies else None
+
+    def _acquire_copy(self) -> _Copy:
+        with self._copy_guard:
+            if self._closed:
+                raise StoreError(f"{self.path}: the store is closed")
+            # Every read looks for a newer copy: a directory listing costs microseconds,
+            # and a commit in any process is then seen by the very next read.
+            newest = self._newest_copy()
+            if newest is None and self._copy is None:
+                raise StoreError(
+                    f"{self.path} has no published copy to read; open it once for "
+                    "writing (make db, or python -m loaders ingest)"
+                )
+            if newest is not None and (self._copy is None or newest != self._copy.path):
+                self._switch_to(newest)
+            assert self._copy is not None
+            self._copy.users += 1
+            return self._copy
+
+    def _switch_to(self, newest: Path) -> None:
+        try:
+            connection = duckdb.connect(str(newest), read_only=True)
+            for setting in _SETTINGS:
+                connection.execute(setting)
+        except duckdb.Error as exc:
+            if self._copy is not None:
+                return  # unlinked under us by a writer's clean-up: keep the one we have
+            raise StoreError(f"cannot open {newest} as a DuckDB database: {exc}") from exc
+        old = self._copy
+        self._copy = _Copy(newest, connection)
+        if old is not None:
+            old.superseded = True
+            if old.users == 0:
+                old.connection.close()
+
+    def _release_copy(self, copy: _Copy) -> None:
+        with self._copy_guard:
+            copy.users -= 1
+            if copy.superseded and copy.users == 0:
+                copy.connection.close()
+
+    # ------------------------------------------------------------------ writes
+
+    @contextmanager
+    def transaction(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write: serialised across processes, all or nothing, then published.
+
+        Any failure becomes a StoreError saying that nothing was changed; `what` completes
+        "could not …" in that message. Inside batch() the store file stays open between
+        transactions and copies are published at most every BATCH_PUBLISH_SECONDS.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; cannot {what}")
+        batch = getattr(self._batches, "current", None)
+        if batch is not None:
+            with atomic(batch.connection(), what, self.path) as cur:
+                yield cur
+            batch.committed()
+            return
+        with self.writing() as connection:
+            with atomic(connection, what, self.path) as cur:
+                yield cur
+            self.publish(connection)
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The store file open for writing, under the write lock, closed afterwards."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        writer = _Writer(self)
+        try:
+            yield writer.open()
+        finally:
+            writer.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many writes of this thread in a row (an archive import, the CLI's ingest): the
+        store file stays open and locked for up to BATCH_HOLD_SECONDS at a time, then is
+        handed over so other writers (an editor's commit) get their turn; readers see a new
+        copy at most BATCH_PUBLISH_SECONDS after a commit, and at the end."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        if getattr(self._batches, "current", None) is not None:
+            yield  # already batching in this thread
+            return
+        batch = _Batch(self)
+        self._batches.current = batch
+        try:
+            yield
+        finally:
+            self._batches.current = None
+            batch.finish()
+
+    def publish_if_behind(self) -> bool:
+        """Publish the store file when it is newer than the newest copy (a writer killed
+        between its commit and its publish); True when a copy was published."""
+        with self.writing() as connection:
+            return self.publish(connection)
+
+    def catch_up(self) -> bool:
+        """For readers, cheap enough to call often: when the store file changed well after
+        the newest copy and no writer holds it, a writer died before publishing; publish
+        now. True when a copy was published."""
+        newest = self._newest_copy()
+        try:
+            changed = max(
+                (
+                    p.stat().st_mtime
+                    for p in (self.path, self.path.with_name(self.path.name + ".wal"))
+                    if p.exists()
+                ),
+                default=0.0,
+            )
+            published = newest.stat().st_mtime if newest else 0.0
+        except FileNotFoundError:
+            return False  # a copy pruned under us: a writer is at work
+        if self.read_only or changed - published < CATCH_UP_AFTER_SECONDS:
+            return False
+        writer = _Writer(self)
+        try:
+            if not writer.try_open():
+                return False  # someone is writing: they publish
+            return self.publish(writer.connection)
+        finally:
+            writer.close()
+
+    def publish(self, connection: duckdb.DuckDBPyConnection) -> bool:
+        """Checkpoint the store file (open for writing on `connection`) and publish a copy,
+        unless its data version is published already; True when a copy was written."""
+        rows = connection.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+        version = int(rows[0][0]) if rows else 0
+        newest = self._newest_copy()
+        if newest is not None and _version_of(newest) >= version:
+            return False
+        # The copy must hold every commit: fold the write-ahead log into the file first.
+        connection.execute("CHECKPOINT")
+        self._published.mkdir(parents=True, exist_ok=True)
+        target = self._published / f"v{version:012d}.duckdb"
+        temporary = self._published / f".{target.stem}-{os.getpid()}-{uuid.uuid4().hex}.tmp"
+        try:
+            shutil.copyfile(self.path, temporary)
+            os.replace(temporary, target)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise StoreError(
+                f"stored in {self.path}, but could not publish it for readers ({exc}); "
+                "the next write publishes it"
+            ) from exc
+        self._prune(target)
+        return True
+
+    def _prune(self, newest: Path) -> None:
+        copies = sorted(
+            (p for p in self._published.glob("v*.duckdb") if p != newest), key=_version_of
+        )
+        for old in copies[: max(0, len(copies) - KEEP_PUBLISHED)]:
+            old.unlink(missing_ok=True)
+        now = time.time()
+        for leftover in self._published.glob(".*.tmp"):
+            try:
+                if now - leftover.stat().st_mtime > STALE_TEMP_SECONDS:
+                    leftover.unlink(missing_ok=True)
+            except FileNotFoundError:
+                pass
+
+
+class _Writer:
+    """The store file open for writing: the thread lock, the lock file, the connection."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._handle = None
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._locked = False
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        store = self.store
+        store._thread_lock.acquire()  # noqa: SLF001 - the writer is part of the store
+        self._locked = True
+        try:
+            store._lock_path.parent.mkdir(parents=True, exist_ok=True)  # noqa: SLF001
+            self._handle = open(store._lock_path, "a+b")  # noqa: SLF001, SIM115
+            self._wait_for_lock()
+            self._connection = _connect(store.path, read_only=False)
+        except BaseException:
+            self.close()
+            raise
+        return self._connection
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        assert self._connection is not None
+        return self._connection
+
+    def try_open(self) -> bool:
+        """open() when nobody else is writing right now; False (nothing held) otherwise."""
+        store = self.store
+        if not store._thread_lock.acquire(blocking=False):  # noqa: SLF001
+            return False
+        self._locked = True
+        try:
+            self._handle = open(store._lock_path, "a+b")  # noqa: SLF001, SIM115
+            try:
+                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.close()
+                return False
+            self._connection = _connect(store.path, read_only=False)
+        except BaseException:
+            self.close()
+            raise
+        return True
+
+    def _wait_for_lock(self) -> None:
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        pause = 0.002
+        while True:
+            try:
+                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"{self.store.path} is busy: another program has been writing to it "
+                        f"for over {WRITE_WAIT_SECONDS:.0f} s (an archive import?); try again"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, MAX_LOCK_POLL_SECONDS)
+
+    def close(self) -> None:
+        try:
+            if self._connection is not None:
+                self._connection.close()
+        finally:
+            self._connection = None
+            if self._handle is not None:
+                # Closing the file releases the flock (the kernel does it for a killed one).
+                self._handle.close()
+                self._handle = None
+            if self._locked:
+                self._locked = False
+                self.store._thread_lock.release()  # noqa: SLF001
+
+
+class _Batch:
+    """A thread's run of writes sharing one open store file (Store.batch)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.writer: _Writer | None = None
+        self.opened_at = 0.0
+        self.published_at = time.monotonic()
+        self.unpublished = False
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self.writer is None:
+            self.writer = _Writer(self.store)
+            connection = self.writer.open()
+            self.opened_at = time.monotonic()
+            return connection
+        assert self.writer._connection is not None  # noqa: SLF001
+        return self.writer._connection  # noqa: SLF001
+
+    def committed(self) -> None:
+        self.unpublished = True
+        now = time.monotonic()
+        if now - self.published_at >= BATCH_PUBLISH_SECONDS:
+            self._publish()
+        if now - self.opened_at >= BATCH_HOLD_SECONDS:
+            self._hand_over()
+
+    def _publish(self) -> None:
+        if self.writer is not None and self.unpublished:
+            self.store.publish(self.connection())
+            self.unpublished = False
+            self.published_at = time.monotonic()
+
+    def _hand_over(self) -> None:
+        self._publish()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+            # Longer than a waiting writer's poll interval: it takes the lock now.
+            time.sleep(2 * MAX_LOCK_POLL_SECONDS)
+
+    def finish(self) -> None:
+        try:
+            self._publish()
+        finally:
+            if self.writer is not None:
+                self.writer.close()
+                self.writer = None
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the store's settings; errors become StoreError. A store file
+    written by DuckDB 2.0 is converted first when opened for writing (loaders.store.convert)."""
+    try:
+        connection = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        if not read_only and convert.written_by_newer_duckdb(exc):
+            try:
+                convert.convert(path)
+            except convert.ConversionError as failure:
+                raise StoreError(str(failure)) from exc
+            return _connect(path, read_only=read_only)
+        if convert.written_by_newer_duckdb(exc):
+            raise StoreError(
+                f"{path} was written by a newer DuckDB; open the store once for writing "
+                "(make db, or python -m loaders ingest) to convert it"
+            ) from exc
+        if _is_lock_error(exc):
+            raise StoreError(
+                f"{path} is in use by another program (e.g. a DuckDB shell); "
+                f"close it or set {DB_ENV_VAR} to another file"
+            ) from exc
+        raise StoreError(f"cannot open {path} as a DuckDB database: {exc}") from exc
+    try:
+        for setting in _SETTINGS:
+            connection.execute(setting)
+    except BaseException:
+        connection.close()
+        raise
+    return connection

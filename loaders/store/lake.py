@@ -1,0 +1,170 @@
+"""The team store: DuckLake, with its catalog in PostgreSQL and its data files in a shared
+location (a folder here, S3-compatible storage in production), so app replicas on many
+machines read and write one store with DuckDB as the engine and the same SQL.
+
+BRIEFS_DB holds DuckLake's own attach string (`ducklake:postgres:dbname=briefs host=db
+port=5432 user=briefs`) and BRIEFS_DATA_PATH the data files' location. Each process
+attaches the lake once (an ATTACH costs a few tenths of a second) and gives every read and
+write its own cursor. DuckLake gives each transaction a snapshot: readers never see half a
+write, and every process sees a commit on its next read.
+
+Writers on several machines race to commit the next snapshot. DuckLake settles races
+between changes that do not overlap (two inserts); every write of this program also bumps
+meta.data_version, so two writes always overlap and one of them is told so
+(WriteConflict) and run again from the start by Store.write: that is what keeps an issue
+stored once when two machines store it at the same moment, and audit ids unique. DuckLake
+refuses PRIMARY KEY and UNIQUE (schema.statement_for drops them); the same write path is
+what keeps keys unique.
+
+Each commit writes small files; reads slow down as they pile up until DuckLake's
+CHECKPOINT merges them (Store.maintain: after an import, and by the dashboard's cache
+warmer when writers have been quiet). The extensions load from PyPI packages
+(duckdb-extension-ducklake, -postgres), pinned with DuckDB itself (pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from loaders.paths import DATA_DIR
+from loaders.store.connection import Store, StoreError, atomic
+
+ALIAS = "lake"
+# Compaction (DuckLake's CHECKPOINT) at most this often, and only after this many commits.
+MAINTAIN_EVERY_SECONDS = 300.0
+MAINTAIN_AFTER_COMMITS = 50
+_EXTENSIONS_LOADED = threading.Lock()
+_SECRET = re.compile(r"(password\s*=\s*)\S+", re.IGNORECASE)
+
+
+def _load_extensions(connection: duckdb.DuckDBPyConnection) -> None:
+    import duckdb_extensions
+
+    with _EXTENSIONS_LOADED:  # INSTALL writes into DuckDB's extension folder
+        for name in ("ducklake", "postgres"):
+            duckdb_extensions.import_extension(name, con=connection)
+    for name in ("ducklake", "postgres"):
+        connection.execute(f"LOAD {name}")
+
+
+class LakeStore(Store):
+    kind = "lake"
+
+    def __init__(self, attach: str, data_path: str, read_only: bool):
+        self.attach = attach
+        self.path = _SECRET.sub(r"\1***", attach)  # what messages may show
+        self.data_path = data_path
+        self.read_only = read_only
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._guard = threading.Lock()
+        self._commits_since_maintain = 0
+        self._maintained_at = time.monotonic()
+
+    @property
+    def location(self) -> str:
+        return self.attach
+
+    @property
+    def staging_root(self) -> Path:
+        # Local: a staged import runs on the machine that staged it (and resumes there).
+        if "://" in self.data_path:
+            return DATA_DIR / "imports"
+        return Path(self.data_path) / "imports"
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        with self._guard:
+            if self._conn is None:
+                self._conn = self._attach()
+            return self._conn
+
+    def _attach(self) -> duckdb.DuckDBPyConnection:
+        connection = duckdb.connect()
+        try:
+            _load_extensions(connection)
+            options = [f"DATA_PATH '{_quoted(self.data_path)}'"]
+            if self.read_only:
+                options.append("READ_ONLY")
+            connection.execute(f"ATTACH '{_quoted(self.attach)}' AS {ALIAS} ({', '.join(options)})")
+            connection.execute(f"USE {ALIAS}")
+        except duckdb.Error as exc:
+            connection.close()
+            raise StoreError(f"cannot attach the team store {self.path}: {exc}") from exc
+        return connection
+
+    def close(self) -> None:
+        with self._guard:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self._connection().cursor()
+        cur.execute(f"USE {ALIAS}")
+        return cur
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            cur = self._cursor()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read {self.path}: {exc}") from exc
+        try:
+            yield cur
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read {self.path}: {exc}") from exc
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; cannot {what}")
+        cur = self._cursor()
+        try:
+            with atomic(cur, what, self.path, own_cursor=False) as tx:
+                yield tx
+        finally:
+            cur.close()
+        self._commits_since_maintain += 1
+
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        # Each write is its own snapshot; other machines' writers interleave by themselves.
+        return contextlib.nullcontext()
+
+    def after_open(self) -> None:
+        pass
+
+    def catch_up(self) -> bool:
+        return False  # a commit is visible to every reader the moment it lands
+
+    def maintain(self, force: bool = False) -> bool:
+        """DuckLake's CHECKPOINT (merge small files, expire old snapshots, delete unused
+        files) when enough commits piled up or force; a conflict with a writer just waits
+        for the next time."""
+        due = self._commits_since_maintain >= MAINTAIN_AFTER_COMMITS and (
+            time.monotonic() - self._maintained_at >= MAINTAIN_EVERY_SECONDS
+        )
+        if self.read_only or not (force or due):
+            return False
+        cur = self._cursor()
+        try:
+            cur.execute("CHECKPOINT")
+        except duckdb.Error:
+            return False
+        finally:
+            cur.close()
+        self._commits_since_maintain = 0
+        self._maintained_at = time.monotonic()
+        return True
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")

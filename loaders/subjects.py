@@ -1,0 +1,189 @@
+"""The subject of a figure: the words naming what it is about.
+
+A figure's own clause words name it ("社会物流总额 …"); a clause without a
+subject of its own ("同比增长 24.2%") takes the nearest earlier clause that has
+one; the words of a 分别 list were paired beforehand (loaders.respectively).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from loaders.catalog import Catalog
+from loaders.mapping import (
+    catalog_names,
+    has_subject,
+    mentions_alias,
+    mentions_generic,
+    plain_name,
+    squeeze,
+)
+from loaders.sentences import FoundFigure
+from loaders.timeexpr import find_time_expressions
+
+LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
+# "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
+COMMA_START_RE = re.compile(r"^\s*[,，]")
+# Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
+DISTRIBUTIVE_RE = re.compile(r"累计")
+# Every period expression has a digit or one of these (cheap test before the full one).
+MAY_NAME_A_PERIOD_RE = re.compile(r"[\d０-９年月季半期]")
+WHOLE_OF_SHARE_RE = re.compile(r"占[^,，;；]{1,15}的\s*$")
+# Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
+# "受疫情影响，". Between two figures they do not change the subject.
+CIRCUMSTANCE_RE = re.compile(r"(?:^|(?<=[,，;；]))\s*(?:随着|伴随|受|由于|得益于|因为)[^,，;；]*")
+
+
+def gap_after_previous(figures: list[FoundFigure], k: int) -> str:
+    """Text since the figure before in the sentence, past the noun completing its unit."""
+    gap = figures[k].gap or ""
+    if k > 0 and figures[k - 1].post and gap.startswith(figures[k - 1].post):
+        # "4.8 亿吨二氧化碳当量，成交额 …": the noun completing the unit of
+        # the figure before is not a word between the two list items.
+        gap = gap[len(figures[k - 1].post) :]
+    return gap
+
+
+def listed_after(figures: list[FoundFigure], k: int) -> bool:
+    """Is figure k the next item of a list begun by figure k-1 ("x 亿吨、成交额 y")?"""
+    gap = gap_after_previous(figures, k)
+    own = figures[k].pre + figures[k].post
+    return bool(LIST_START_RE.match(gap) or (COMMA_START_RE.match(gap) and len(squeeze(own)) <= 4))
+
+
+def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: Catalog) -> str:
+    """The words naming what figure k is about."""
+    figure = figures[k]
+    if figure.given_subject is not None:
+        return figure.given_subject
+    if k > 0 and figure.role == "revised":
+        # "由此前公布的 520 亿元修订为 546 亿元": about what the old value is about.
+        figure.subject_from = k - 1
+        return figures[k - 1].subject
+    if k > 0 and figure.role == "base":
+        # "较去年同期的 66 笔", "较 2020 年同期的 123.9 万亿元": about what the figure it
+        # is compared with is about, the nearest before it in the same unit.
+        same_unit = [
+            j
+            for j in range(k - 1, -1, -1)
+            if figures[j].sentence is figure.sentence
+            and figures[j].quantity.unit == figure.quantity.unit
+        ]
+        figure.subject_from = same_unit[0] if same_unit else k - 1
+        return figures[figure.subject_from].subject
+    # "占新能源汽车销量的 94.6%": the whole a share is taken of is not what it is about.
+    own = WHOLE_OF_SHARE_RE.sub("", figure.pre) + figure.post
+    if mentions_alias(own, catalog):
+        return own
+    listed = listed_after(figures, k)
+    if k > 0 and listed and has_subject(own):
+        # "累计成交量约 4.8 亿吨、成交额约 114 亿元": 累计 qualifies both nouns.
+        shared = DISTRIBUTIVE_RE.search(figures[k - 1].subject)
+        if shared and shared.group(0) not in own and mentions_alias(shared.group(0) + own, catalog):
+            return shared.group(0) + own
+        # "新能源汽车产量 266.1 万辆，销量 260 万辆": the next noun of a list shares the
+        # words before the noun of the first.
+        shared_stem = _stem_completing(figures[k - 1].subject, own, catalog)
+        if shared_stem is not None:
+            return shared_stem
+    if has_subject(own):
+        return own
+    pre_start = figure.sentence.start + figure.quantity.start - len(figure.pre)
+    if k > 0:
+        # No subject of its own: the subject of the figure before it in the
+        # paragraph, unless the words in between name another subject.
+        earlier = figures[k - 1]
+        gap = article_text[earlier.sentence.start + earlier.quantity.end : pre_start]
+        if earlier.role == "milestone" and gap.startswith(earlier.post):
+            gap = gap[len(earlier.post) :]  # "突破 5 亿美元大关，达到 5.3 亿美元"
+        gap = CIRCUMSTANCE_RE.sub("", gap)
+        if has_subject(gap) or mentions_alias(gap, catalog):
+            return nearest_subject_clause(gap, catalog) or own
+        figure.subject_from = k - 1
+        return earlier.subject
+    # First figure of its paragraph: the nearest clause before it that names one.
+    prefix = figure.sentence.text[: figure.quantity.start - len(figure.pre)]
+    return nearest_subject_clause(prefix, catalog) or own
+
+
+def _stem_completing(before: str, own: str, catalog: Catalog) -> str | None:
+    """The longest start of the subject before that completes own into a catalog name
+    (one that begins in that start and ends in own), if any."""
+    before, own = squeeze(before), squeeze(own)
+    if mentions_alias(own, catalog) or mentions_generic(own, catalog):
+        return None  # a name of its own; a generic one has rules of its own
+    aliases = catalog_names(catalog).aliases
+    for cut in range(len(before), 0, -1):
+        combined = before[:cut] + own
+        for alias in aliases:
+            at = combined.find(alias)
+            if 0 <= at < cut < at + len(alias):
+                return combined
+    return None
+
+
+def subject_before_alias(pre: str, catalog: Catalog) -> str | None:
+    """The words before the series noun of a clause ("广东碳市场" of
+    "广东碳市场累计成交额"), or None when it names no series noun."""
+    text = squeeze(pre)
+    # The series noun is the alias ending last, the longest of those (累计成交量,
+    # not the 市场 inside 湖北碳市场).
+    names = catalog_names(catalog)
+    spans = [
+        (at + len(alias), -at)
+        for alias in names.aliases + names.generic
+        if (at := text.rfind(alias)) >= 0
+    ]
+    return text[: -max(spans)[1]] if spans else None
+
+
+def nearest_subject_clause(text: str, catalog: Catalog) -> str | None:
+    clauses = [c for c in re.split(r"[,，;；:：()（）。！？!?\n]", text) if c.strip()]
+    for clause in reversed(clauses):
+        if mentions_alias(clause, catalog) or has_subject(clause):
+            return clause
+    return None
+
+
+def without_periods(subject: str, published: date) -> str:
+    """The subject with its period expressions taken out ("这一市场 2023 年全年规模" ->
+    "这一市场规模"), for matching names that a period splits."""
+    if not MAY_NAME_A_PERIOD_RE.search(subject):
+        return subject
+    exprs = find_time_expressions(subject, published)
+    for expr in reversed(exprs):
+        subject = subject[: expr.start] + subject[expr.end :]
+    return subject
+
+
+def expand_short_name(subject: str, said_before: str, catalog: Catalog) -> str | None:
+    """ "业务量同比下降" after "快递业务量…" -> "快递业务量同比下降": a subject that names a
+    series by the tail of its name, once the full name was said before.
+
+    The tail must stand alone in the subject, with nothing but how and when words
+    around it ("同城业务量", "业务收入", "日均成交额", "交易金额" are other things), and
+    be at least two characters long; of several names, the one said last wins, then
+    the longer tail. A noun led by 的 ("超过 10 亿元的交易") is narrowed, never expanded.
+    """
+    text = squeeze(subject)
+    said = plain_name(said_before)
+    if text.startswith("的"):
+        return None
+    best: tuple[int, int, str, str] | None = None
+    for alias in catalog_names(catalog).aliases:
+        where = said.rfind(alias)
+        if where < 0 or alias in text:
+            continue
+        for cut in range(1, len(alias) - 1):
+            tail = alias[cut:]
+            at = text.find(tail)
+            rest = text[at + len(tail) :]
+            if at >= 0 and not has_subject(text[:at]) and not has_subject(rest):
+                if best is None or (where, len(tail)) > best[:2]:
+                    best = (where, len(tail), alias, tail)
+                break
+    if best is None:
+        return None
+    _, _, alias, tail = best
+    return text.replace(tail, alias, 1)

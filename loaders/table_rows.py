@@ -1,0 +1,169 @@
+"""Table-like rows: statements like prose, dated by their caption or their column.
+
+Two layouts carry rows:
+- text lines "名称：数值" ("业务总量指数：52.1%", "社会物流总额：159.6 万亿元，同比增长
+  3.1%"), each its own paragraph (loaders.cleaning keeps them apart), read like
+  prose with the colon joining the name to its figure;
+- DOCX table rows, cells apart by " | " (loaders.cleaning): the first cell names
+  the row, a header row names the columns. Each value cell is one statement about
+  "row name + column name"; a column (or a row) named by a period ("2021 年", "6 月") dates it,
+  a column named by a measure ("同比增长") says what it measures, and a unit in a
+  name ("（亿元）", "单位：万亿元") completes a bare number.
+Either way a row takes the period of the caption or heading line right before
+the table ("6 月物流业景气指数分项："), never one from the prose around it, and
+periods do not run out of a table into the text after it. The caption's words
+frame every row (context and exclude words: "电商物流指数分项" rows are not LPI rows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from loaders import units
+from loaders.cleaning import TABLE_CELL_SEPARATOR, TEXT_ROW_RE, is_text_row_line
+from loaders.mapping import has_subject
+from loaders.quantities import Quantity, ascii_shadow, find_quantities
+from loaders.sentences import FoundFigure, Sentence
+from loaders.timeexpr import find_time_expressions
+
+# A caption is a short line; a longer one is prose, whose periods are not the table's.
+CAPTION_MAX_CHARS = 60
+BARE_NUMBER_RE = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
+# "（亿元）", "(%)", "单位：万亿元": the unit a name gives the numbers under it.
+UNIT_IN_NAME_RE = re.compile(
+    r"[(（]\s*([^()（）]{1,6}?)\s*[)）]|单位\s*[:：]\s*([^\s,，;；)）]{1,6})"
+)
+
+
+@dataclass
+class Caption:
+    """The line right before a table: its period and its words."""
+
+    text: str
+    period: str | None
+    period_text: str
+
+
+def is_text_row(paragraph: str) -> bool:
+    """ "业务总量指数：52.1%": a name, a colon, and a figure right after it."""
+    if not is_text_row_line(paragraph):
+        return False
+    value = TEXT_ROW_RE.match(paragraph)["value"]  # type: ignore[index]
+    figures = find_quantities(value)
+    return bool(figures) and not value[: figures[0].start].strip()
+
+
+def is_table_row(paragraph: str) -> bool:
+    return TABLE_CELL_SEPARATOR in paragraph or is_text_row(paragraph)
+
+
+def caption_of(paragraph: str | None, published: date) -> Caption:
+    """The caption a table takes from the line before it, when that line is one.
+
+    A caption is short and states no figure ("6 月物流业景气指数分项：", "表 1
+    2022 年上半年物流运行主要指标"), or introduces the rows with a colon ("6 月份物流业
+    景气指数为 52.1%，主要分项如下："); other prose before a table does not date its rows.
+    """
+    introduces = bool(paragraph) and paragraph.rstrip().endswith((":", "："))
+    if not paragraph or len(paragraph) > CAPTION_MAX_CHARS:
+        return Caption("", None, "")
+    if find_quantities(paragraph) and not introduces:
+        return Caption("", None, "")
+    exprs = [
+        e
+        for e in find_time_expressions(paragraph, published)
+        if e.period and e.role != "reference" and not e.year_to_date
+    ]
+    if not exprs:
+        return Caption(paragraph, None, "")
+    return Caption(paragraph, exprs[-1].period, exprs[-1].text)
+
+
+def _unit_in(name: str) -> str | None:
+    for match in UNIT_IN_NAME_RE.finditer(ascii_shadow(name)):
+        unit = (match.group(1) or match.group(2)).strip()
+        if units.split_unit(unit) is not None:
+            return unit
+    return None
+
+
+def _cell_quantity(cell: str, unit: str | None) -> Quantity | None:
+    """The one figure of a cell; a bare number takes the unit its row or column names."""
+    found = find_quantities(cell)
+    if len(found) == 1 and not cell[: found[0].start].strip():
+        return found[0]
+    if unit and BARE_NUMBER_RE.match(ascii_shadow(cell)):
+        lead = len(cell) - len(cell.lstrip())
+        number = cell.strip()
+        found = find_quantities(number + unit)
+        if len(found) == 1 and found[0].start == 0:
+            return replace(found[0], start=lead, end=lead + len(number), text=number)
+    return None
+
+
+def _column_period(label: str, published: date) -> tuple[str | None, str]:
+    exprs = [
+        e
+        for e in find_time_expressions(label, published)
+        if e.period and e.role != "reference" and not e.year_to_date
+    ]
+    return (exprs[-1].period, exprs[-1].text) if exprs else (None, "")
+
+
+def cell_figures(
+    rows: list[tuple[int, str]], caption: Caption, published: date
+) -> list[FoundFigure]:
+    """The figures of a DOCX table block (rows as (offset, "cell | cell") lines).
+
+    The first row is a header when none of its cells after the first holds a figure.
+    """
+    split = [(offset, line.split(TABLE_CELL_SEPARATOR)) for offset, line in rows]
+    header: list[str] = []
+    first_cells = split[0][1]
+    if not any(
+        find_quantities(c) or BARE_NUMBER_RE.match(ascii_shadow(c)) for c in first_cells[1:]
+    ):
+        header = first_cells
+        split = split[1:]
+    figures: list[FoundFigure] = []
+    # A unit named once for the whole table: in the header's corner or in the caption.
+    table_unit = _unit_in(header[0] if header else "") or _unit_in(caption.text)
+    named = ""
+    for offset, cells in split:
+        line = TABLE_CELL_SEPARATOR.join(cells)
+        sentence = Sentence(offset, offset + len(line), line)
+        name = cells[0].strip()
+        row_unit = _unit_in(name)
+        if has_subject(name):
+            named = UNIT_IN_NAME_RE.sub("", name)
+        else:
+            # "快递业务量（亿件） | …" then "同比增长（%） | …": a row naming only a
+            # measure is about the row named above it (in its own unit).
+            name = named + name
+        # "5 月 | 49.3% | 48.7%" under "月份 | 业务总量指数 | 新订单指数": a row may be a period.
+        row_period, row_period_text = _column_period(name, published)
+        row_name = name.replace(row_period_text, "") if row_period_text else name
+        position = len(cells[0]) + len(TABLE_CELL_SEPARATOR)
+        for column, cell in enumerate(cells[1:], start=1):
+            label = header[column].strip() if column < len(header) else ""
+            unit = _unit_in(label) or row_unit or table_unit
+            quantity = _cell_quantity(cell, unit)
+            if quantity is not None:
+                period, period_text = _column_period(label, published)
+                column_name = label.replace(period_text, "") if period_text else label
+                if period is None:
+                    period, period_text = row_period, row_period_text
+                if period is None:
+                    period, period_text = caption.period, caption.period_text
+                subject = row_name + column_name
+                quantity = replace(
+                    quantity, start=quantity.start + position, end=quantity.end + position
+                )
+                figure = FoundFigure(quantity, sentence, period, period_text, subject + "：", "")
+                figure.given_subject = subject + "："
+                figure.context = caption.text
+                figures.append(figure)
+            position += len(cell) + len(TABLE_CELL_SEPARATOR)
+    return figures

@@ -1,0 +1,984 @@
+"""The hard cases of shared/eval/README.md ("Conventions for hard cases"), each in several
+phrasings of our own, with the near misses that must stay out.
+
+Every sentence here is written for this file; none is taken from a labelled brief.
+"""
+
+from datetime import date
+
+import pytest
+
+from loaders.catalog import parse_catalog
+from loaders.figures import extract_figures
+from loaders.models import Article, IssueHeader
+from tests.conftest import CATALOG
+
+JULY_2022 = date(2022, 7, 25)
+
+
+def run(text: str, published: date = JULY_2022, title: str = "动态", catalog=CATALOG):
+    header = IssueHeader(title="产业创新动态", year=published.year, number=9, published=published)
+    article = Article(index=0, title=title, editor="某某", text=text, start=0, end=len(text))
+    return extract_figures(header, [article], catalog)
+
+
+def mapped(text: str, **kwargs) -> set[tuple]:
+    observations, _ = run(text, **kwargs)
+    return {
+        (o.indicator, o.period, round(o.value, 4), o.qualifier, o.forecast) for o in observations
+    }
+
+
+def loose(text: str, **kwargs) -> list:
+    return run(text, **kwargs)[1]
+
+
+# ------------------------------------------------------------ 1. periods listed before 分别
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # The subject between the list and 分别.
+        (
+            "一季度、二季度社会物流总额分别增长6.1%和0.8%。",
+            JULY_2022,
+            {("2022-Q1", 6.1), ("2022-Q2", 0.8)},
+        ),
+        # With 第, three items, and 同比 before 分别.
+        (
+            "第一季度、第二季度和第三季度社会物流总额同比分别增长5.2%、4.1%和3.6%。",
+            date(2021, 11, 8),
+            {("2021-Q1", 5.2), ("2021-Q2", 4.1), ("2021-Q3", 3.6)},
+        ),
+        # One suffix for the whole list.
+        (
+            "一、二、三季度社会物流总额分别增长5.2%、4.1%和3.6%。",
+            date(2021, 11, 8),
+            {("2021-Q1", 5.2), ("2021-Q2", 4.1), ("2021-Q3", 3.6)},
+        ),
+        # The subject before the list.
+        (
+            "社会物流总额一季度、二季度同比分别增长6.1%和0.8%。",
+            JULY_2022,
+            {("2022-Q1", 6.1), ("2022-Q2", 0.8)},
+        ),
+        # A span and a month, both declines.
+        (
+            "1—2月、3月社会物流总额同比分别下降9.6%和3.3%。",
+            date(2020, 5, 25),
+            {("2020-01/2020-02", -9.6), ("2020-03", -3.3)},
+        ),
+        # The list alone in the clause before the one with 分别.
+        (
+            "上半年和前三季度，社会物流总额同比分别增长3.1%和3.5%。",
+            date(2022, 10, 31),
+            {("2022-H1", 3.1), ("2022-01/2022-09", 3.5)},
+        ),
+    ],
+)
+def test_a_list_of_periods_gives_each_figure_its_own(text, published, expected):
+    got = {(o[1], o[2]) for o in mapped(text, published=published)}
+    assert got == expected
+
+
+def test_a_year_named_by_the_first_item_holds_for_the_rest():
+    text = "2021年一季度、二季度物流业总收入分别为2.6万亿元和2.9万亿元。"
+    assert mapped(text) == {
+        ("logistics_revenue", "2021-Q1", 2.6, "exact", False),
+        ("logistics_revenue", "2021-Q2", 2.9, "exact", False),
+    }
+
+
+def test_listed_periods_do_not_date_what_follows():
+    text = "上半年社会物流总额159.6万亿元，一季度、二季度分别增长6.1%和0.8%，同比增长3.1%。"
+    assert ("logistics_total_yoy", "2022-H1", 3.1, "exact", False) in mapped(text)
+
+
+def test_a_period_list_that_does_not_pair_with_its_figures_dates_none_of_them():
+    # Two periods, one figure: which period it has is not said.
+    text = "上半年社会物流总额159.6万亿元。一季度、二季度社会物流总额分别增长6.1%。"
+    got = mapped(text)
+    assert ("logistics_total", "2022-H1", 159.6, "exact", False) in got
+    assert not any(o[0] == "logistics_total_yoy" for o in got)
+
+
+# ------------------------------------------------------------ 2. a second 分别 clause
+
+
+def test_a_second_respectively_clause_shares_the_periods_and_subject_of_the_first():
+    text = "一季度、二季度社会物流总额分别增长6.1%和0.8%，规模分别为78.3万亿元和81.3万亿元。"
+    assert mapped(text) == {
+        ("logistics_total_yoy", "2022-Q1", 6.1, "exact", False),
+        ("logistics_total_yoy", "2022-Q2", 0.8, "exact", False),
+        ("logistics_total", "2022-Q1", 78.3, "exact", False),
+        ("logistics_total", "2022-Q2", 81.3, "exact", False),
+    }
+
+
+def test_a_second_respectively_clause_shares_the_subjects_of_the_first():
+    text = (
+        "上半年，社会物流总额和物流业总收入分别达到159.6万亿元和5.9万亿元，同比分别增长3.1%和5.1%。"
+    )
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+    }
+
+
+def test_a_second_clause_that_names_its_own_series_keeps_it_but_shares_the_periods():
+    text = (
+        "一季度、二季度社会物流总额分别为78.3万亿元和81.3万亿元，"
+        "物流业总收入分别为2.9万亿元和3.0万亿元。"
+    )
+    got = mapped(text)
+    assert ("logistics_revenue", "2022-Q1", 2.9, "exact", False) in got
+    assert ("logistics_revenue", "2022-Q2", 3.0, "exact", False) in got
+    assert not any(o[0] == "logistics_total" and o[2] in (2.9, 3.0) for o in got)
+
+
+def test_a_second_clause_with_another_number_of_figures_shares_nothing():
+    text = (
+        "一季度、二季度社会物流总额分别增长6.1%和0.8%，规模分别为78.3万亿元、81.3万亿元和1万亿元。"
+    )
+    assert not any(o[0] == "logistics_total" for o in mapped(text))
+
+
+# ------------------------------------------------------------ 3. forecast scope
+
+
+def test_reported_figures_before_a_trailing_forecast_keep_their_period():
+    text = (
+        "上半年物流业总收入5.9万亿元，同比增长5.1%，预计下半年需求将延续恢复态势，"
+        "全年物流业总收入有望突破12.5万亿元。"
+    )
+    assert mapped(text) == {
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+        ("logistics_revenue", "2022", 12.5, "more_than", True),
+    }
+
+
+def test_a_forecast_clause_after_an_outcome_in_other_words():
+    text = "一季度社会物流总额78.3万亿元，业内人士预计全年将超过330万亿元。"
+    assert mapped(text) == {
+        ("logistics_total", "2022-Q1", 78.3, "exact", False),
+        ("logistics_total", "2022", 330.0, "more_than", True),
+    }
+
+
+def test_a_period_before_the_marker_in_its_own_clause_is_the_coming_one():
+    assert mapped("全年社会物流总额预计超过330万亿元。") == {
+        ("logistics_total", "2022", 330.0, "more_than", True)
+    }
+
+
+def test_the_sentence_after_a_forecast_talks_about_the_reported_period_again():
+    text = (
+        "上半年物流业总收入5.9万亿元，全年物流业总收入有望突破12.5万亿元。"
+        "同期社会物流总额159.6万亿元。"
+    )
+    assert ("logistics_total", "2022-H1", 159.6, "exact", False) in mapped(text)
+
+
+# ------------------------------------------------------------ 4. an undated stock after 截至
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至2022年7月15日，全国碳市场累计成交量1.94亿吨。全国碳市场共纳入重点排放单位2162家。",
+        "截止到2022年6月底，全国碳市场累计成交量1.9亿吨。目前全国碳市场纳入发电企业2162家。",
+    ],
+)
+def test_an_undated_stock_after_an_as_of_sentence_takes_the_issue_month(text):
+    assert ("carbon_national_units", "2022-07", 2162.0, "exact", False) in mapped(
+        text, title="全国碳市场"
+    )
+
+
+def test_an_as_of_date_in_the_stock_s_own_sentence_dates_it():
+    text = "截至2022年6月底，全国碳市场共纳入重点排放单位2162家。"
+    assert mapped(text, title="全国碳市场") == {
+        ("carbon_national_units", "2022-06", 2162.0, "exact", False)
+    }
+
+
+def test_a_day_that_is_no_as_of_date_still_dates_the_next_sentence():
+    # "首日" speaks of the day named before: the closing price is that day's.
+    text = "7月16日，全国碳市场启动上线交易。首日收盘价51.23元/吨。"
+    assert mapped(text, published=date(2021, 8, 9), title="全国碳市场") == {
+        ("carbon_national_price", "2021-07-16", 51.23, "exact", False)
+    }
+
+
+# ------------------------------------------------------------ 6. revisions
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected", "old"),
+    [
+        (
+            "2021年上半年交易总金额由此前公布的520亿元修订为546亿元。",
+            JULY_2022,
+            ("telecom_ma_value", "2021-H1", 546.0, "exact", False),
+            520.0,
+        ),
+        (
+            "2018年中国电信行业并购交易总金额由612亿元下修至598亿元。",
+            date(2020, 5, 25),
+            ("telecom_ma_value", "2018", 598.0, "exact", False),
+            612.0,
+        ),
+        (
+            "2020年全国社会物流总额从初步核算的298.0万亿元调整为300.1万亿元。",
+            date(2021, 5, 10),
+            ("logistics_total", "2020", 300.1, "exact", False),
+            298.0,
+        ),
+    ],
+)
+def test_only_the_new_value_of_a_revision_is_stated(text, published, expected, old):
+    observations, unassigned = run(text, published=published, title="电信并购 物流")
+    assert {(o.indicator, o.period, o.value, o.qualifier, o.forecast) for o in observations} == {
+        expected
+    }
+    assert old in {u.value for u in unassigned}
+
+
+def test_a_rise_from_one_year_to_the_next_is_no_revision():
+    text = "2020年中国电信行业交易总金额从2019年的367亿元跃升至1,750亿元。"
+    assert mapped(text, published=date(2021, 4, 26), title="电信并购") == {
+        ("telecom_ma_value", "2019", 367.0, "exact", False),
+        ("telecom_ma_value", "2020", 1750.0, "exact", False),
+    }
+
+
+# ------------------------------------------------------------ 7. year to date
+
+
+def test_year_to_date_is_not_the_cumulative_total_since_launch():
+    text = (
+        "截至2022年7月15日，全国碳市场累计成交量1.94亿吨，累计成交额84.92亿元，"
+        "其中今年以来累计成交量1,521万吨，累计成交额8.31亿元。"
+    )
+    observations, unassigned = run(text, title="全国碳市场")
+    assert {(o.indicator, o.period, o.value) for o in observations} == {
+        ("carbon_national_cum_volume", "2022-07-15", 1.94),
+        ("carbon_national_cum_turnover", "2022-07-15", 84.92),
+    }
+    ytd = {u.value: u for u in unassigned}
+    assert ytd[1521.0].suggested_period == ytd[8.31].suggested_period == "2022-01/2022-07"
+    assert ytd[1521.0].suggested_indicator is None  # not the since-launch series
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年以来，全国碳市场累计成交量1,521万吨。",
+        "受疫情影响，全国碳市场年内累计成交量1,286万吨，成交额2.9亿元。",
+        "截至6月底，全国碳市场年初至今累计成交量1,286万吨。",
+    ],
+)
+def test_other_year_to_date_phrasings_stay_out_of_the_cumulative_series(text):
+    assert mapped(text, title="全国碳市场") == set()
+
+
+# ------------------------------------------------------------ 8. comparison bases
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "上半年，中国电信行业共完成并购交易52笔，较去年同期的66笔减少14笔。",
+            JULY_2022,
+            {("telecom_ma_deals", "2022-H1", 52.0), ("telecom_ma_deals", "2021-H1", 66.0)},
+        ),
+        (
+            "上半年L2级乘用车新车渗透率达到32.4%，较2021年全年的23.5%提高8.9个百分点。",
+            JULY_2022,
+            {("l2_penetration", "2022-H1", 32.4), ("l2_penetration", "2021", 23.5)},
+        ),
+        (
+            "2019年人工智能研发平台市场规模1.9亿美元，其中下半年为1.08亿美元，"
+            "高于上半年的8,200万美元。",
+            date(2020, 5, 25),
+            {
+                ("ai_rd_platform_market", "2019", 1.9),
+                ("ai_rd_platform_market", "2019-H2", 1.08),
+                ("ai_rd_platform_market", "2019-H1", 0.82),
+            },
+        ),
+    ],
+)
+def test_a_comparison_base_with_its_own_period_is_an_observation(text, published, expected):
+    got = {(o[0], o[1], o[2]) for o in mapped(text, published=published, title="电信 研发平台")}
+    assert got == expected
+
+
+def test_a_comparison_without_a_stated_base_value_adds_nothing():
+    text = "上半年L2级乘用车新车渗透率达到32.4%，较2021年提高8.9个百分点。"
+    assert mapped(text) == {("l2_penetration", "2022-H1", 32.4, "exact", False)}
+
+
+# ------------------------------------------------------------ 9. a source before a generic name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IDC预计，该市场规模将在2026年达到21.7亿美元。",
+        "IDC预计市场规模将在2026年达到21.7亿美元。",
+        "据IDC预测，2026年市场规模将达到21.7亿美元。",
+    ],
+)
+def test_a_source_before_the_generic_name_keeps_it_usable(text):
+    assert mapped(text, title="人工智能研发平台市场") == {
+        ("ai_rd_platform_market", "2026", 21.7, "exact", True)
+    }
+
+
+def test_another_market_named_before_the_generic_name_is_not_the_series():
+    text = "IDC预计，芯片市场规模将在2026年达到21.7亿美元。"
+    assert mapped(text, title="人工智能研发平台市场") == set()
+
+
+# ------------------------------------------------------------ 10. a milestone before the value
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "2021年中国人工智能研发平台市场规模首次突破5亿美元大关，达到5.3亿美元。",
+            JULY_2022,
+            ("ai_rd_platform_market", "2021", 5.3, "exact", False),
+        ),
+        (
+            "2020年全国社会物流总额首次突破300万亿元关口，达到300.1万亿元。",
+            date(2021, 2, 8),
+            ("logistics_total", "2020", 300.1, "exact", False),
+        ),
+    ],
+)
+def test_the_value_after_a_milestone_is_the_statement(text, published, expected):
+    assert mapped(text, published=published, title="研发平台") == {expected}
+
+
+def test_a_milestone_alone_is_a_bound():
+    assert mapped("2021年社会物流总额首次突破300万亿元大关。", published=date(2022, 2, 7)) == {
+        ("logistics_total", "2021", 300.0, "more_than", False)
+    }
+
+
+# ------------------------------------------------------------ 11. thresholds in relative clauses
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年，交易金额超过10亿元的大额交易共9笔，合计251亿元。",
+        "上半年，单笔交易金额在5亿元以上的交易有17笔，合计241亿元。",
+        "上半年，交易金额不足1亿元的交易共30笔。",
+    ],
+)
+def test_a_threshold_in_a_relative_clause_is_never_the_total(text):
+    assert mapped(text, title="电信并购") == set()
+
+
+def test_a_total_with_a_bound_but_no_relative_clause_is_the_total():
+    assert mapped("上半年，中国电信行业并购交易总金额超过380亿元。", title="电信并购") == {
+        ("telecom_ma_value", "2022-H1", 380.0, "more_than", False)
+    }
+
+
+# ------------------------------------------------------------ 12. signs of unassigned figures
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("上半年快递业务量同比增长3.7%，其中同城业务量同比下降5.1%。", -5.1),
+        ("上半年电信行业交易总金额387亿元，同比下降29.1%。", -29.1),
+        ("4月份快递业务量74.8亿件，同比减少11.9%。", -11.9),
+    ],
+)
+def test_a_decline_keeps_its_sign_when_unassigned(text, value):
+    assert value in {u.value for u in loose(text, title="快递 电信")}
+
+
+def test_a_fall_to_a_level_is_no_decline():
+    assert mapped("4月份，社会物流总额增速降至3.4%。") == {
+        ("logistics_total_yoy", "2022-04", 3.4, "exact", False)
+    }
+
+
+# ------------------------------------------------------------ 13. shares
+
+SHARES = parse_catalog(
+    """
+indicators:
+  - {id: nev_share, name_zh: 新能源汽车市场占有率, name_en: NEV share, category: 汽车,
+     unit: "%", kind: rate, measure: share, description: 占比,
+     aliases: [新能源汽车市场占有率, 新能源汽车渗透率], context: [新能源汽车]}
+  - {id: cost_gdp, name_zh: 社会物流总费用与GDP的比率, name_en: cost to GDP, category: 物流,
+     unit: "%", kind: rate, measure: share, description: 比率,
+     aliases: [社会物流总费用与GDP的比率, 物流费用占GDP比重]}
+  - {id: share_5g, name_zh: 5G用户占比, name_en: 5G share, category: 通信,
+     unit: "%", kind: rate, measure: share, description: 占比, aliases: [5G移动电话用户]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("上半年，新能源汽车市场占有率达到21.6%。", ("nev_share", "2022-H1", 21.6)),
+        ("上半年社会物流总费用与GDP的比率为14.8%。", ("cost_gdp", "2022-H1", 14.8)),
+        (
+            "截至6月末，5G移动电话用户达4.55亿户，占移动电话用户的27.3%。",
+            ("share_5g", "2022-06", 27.3),
+        ),
+    ],
+)
+def test_market_share_ratio_and_part_of_a_whole_are_shares(text, expected):
+    got = {(o[0], o[1], o[2]) for o in mapped(text, catalog=SHARES)}
+    assert got == {expected}
+
+
+def test_a_growth_rate_is_no_share():
+    assert mapped("上半年，新能源汽车渗透率同比增长8.1%。", catalog=SHARES) == set()
+
+
+# ------------------------------------------------------------ 5. table rows
+
+LPI_TABLE = (
+    "从景气指数看，物流需求继续恢复。\n"
+    "6月物流业景气指数分项：\n"
+    "业务总量指数：52.1%\n"
+    "新订单指数：53.3%，较上月回升3.1个百分点\n"
+    "设备利用率指数：50.4%\n"
+    "快递方面，上半年快递业务量同比增长3.7%。"
+)
+
+
+def test_text_rows_are_statements_dated_by_their_caption():
+    assert mapped(LPI_TABLE, title="物流运行") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_a_caption_of_another_index_frames_its_rows_out_of_the_lpi():
+    text = LPI_TABLE.replace("6月物流业景气指数分项", "6月电商物流指数分项")
+    assert mapped(text, title="物流运行") == set()
+
+
+def test_rows_after_prose_with_figures_take_no_period_from_it():
+    # The line before the rows states a figure: it is prose, not a caption.
+    text = (
+        "上半年社会物流总额159.6万亿元。\n"
+        "物流业总收入：5.9万亿元\n"
+        "社会物流总额：159.6万亿元，同比增长3.1%"
+    )
+    got = mapped(text)
+    assert got == {("logistics_total", "2022-H1", 159.6, "exact", False)}
+
+
+def test_every_measure_of_a_text_row_counts():
+    text = "2022年上半年物流运行主要指标：\n社会物流总额：159.6万亿元，同比增长3.1%\n物流业总收入：5.9万亿元，同比增长5.1%"
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+    }
+
+
+def test_a_stock_in_a_row_takes_the_caption_s_as_of_date():
+    text = "截至2022年6月底全国碳市场运行情况：\n累计成交量：1.94亿吨\n累计成交额：84.92亿元"
+    assert mapped(text, title="全国碳市场") == {
+        ("carbon_national_cum_volume", "2022-06", 1.94, "exact", False),
+        ("carbon_national_cum_turnover", "2022-06", 84.92, "exact", False),
+    }
+
+
+def test_docx_cells_take_their_column_and_the_unit_of_their_header():
+    text = (
+        "表1 物流运行主要指标\n"
+        "指标（万亿元） | 2021年 | 2022年上半年\n"
+        "社会物流总额 | 335.2 | 159.6\n"
+        "物流业总收入 | 11.9 | 5.9"
+    )
+    assert mapped(text) == {
+        ("logistics_total", "2021", 335.2, "exact", False),
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_revenue", "2021", 11.9, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+    }
+
+
+def test_docx_cells_under_a_measure_column_are_that_measure_for_the_caption_period():
+    text = (
+        "2022年上半年物流运行情况\n"
+        "指标 | 数值 | 同比增长\n"
+        "社会物流总额 | 159.6万亿元 | 3.1%\n"
+        "物流业总收入 | 5.9万亿元 | 5.1%"
+    )
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+        ("logistics_revenue_yoy", "2022-H1", 5.1, "exact", False),
+    }
+
+
+def test_a_two_cell_docx_row_reads_like_a_text_row():
+    text = "6月物流业景气指数分项\n业务总量指数 | 52.1%\n新订单指数 | 53.3%"
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_a_bare_number_without_a_unit_anywhere_is_not_read():
+    text = "2022年上半年物流运行情况\n指标 | 数值\n社会物流总额 | 159.6"
+    assert mapped(text) == set()
+
+
+# ------------------------------------------------------------ more phrasings of the kinds above
+
+
+def test_a_base_value_far_exceeded_is_an_observation_too():
+    text = (
+        "前三季度，中国电信行业交易总金额1,210亿元，已远超2019年全年的367亿元，"
+        "预计全年将超过1,500亿元。"
+    )
+    assert mapped(text, published=date(2020, 11, 9), title="电信并购") == {
+        ("telecom_ma_value", "2020-01/2020-09", 1210.0, "exact", False),
+        ("telecom_ma_value", "2019", 367.0, "exact", False),
+        ("telecom_ma_value", "2020", 1500.0, "more_than", True),
+    }
+
+
+def test_a_projection_after_a_difference_measures_what_the_difference_is_of():
+    text = "上半年L2级乘用车新车渗透率达到17%，较2020年提高约2个百分点，预计全年有望突破20%。"
+    assert mapped(text, published=date(2021, 8, 9)) == {
+        ("l2_penetration", "2021-H1", 17.0, "exact", False),
+        ("l2_penetration", "2021", 20.0, "more_than", True),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年L2级乘用车新车渗透率升至42.4%，而2022年同期这一比例为32.4%。",
+        "上半年L2级乘用车新车渗透率升至42.4%，去年同期该比重为32.4%。",
+    ],
+)
+def test_a_word_pointing_back_at_a_ratio_is_its_subject(text):
+    assert ("l2_penetration", "2022-H1", 32.4, "exact", False) in mapped(
+        text, published=date(2023, 7, 31)
+    )
+
+
+def test_an_industry_source_before_its_forecast_names_no_subject():
+    text = "上半年L2级乘用车新车渗透率升至42.4%；业内预计全年渗透率将达到45%左右。"
+    assert ("l2_penetration", "2023", 45.0, "approx", True) in mapped(
+        text, published=date(2023, 7, 31)
+    )
+
+
+def test_a_period_inside_a_name_does_not_split_it():
+    text = "IDC判断，这一市场2023年全年规模有望达到11.2亿美元。"
+    assert mapped(text, published=date(2023, 6, 26), title="人工智能研发平台") == {
+        ("ai_rd_platform_market", "2023", 11.2, "exact", True)
+    }
+
+
+def test_a_forecast_ends_at_a_semicolon():
+    text = (
+        "1—5月，社会物流总额131.9万亿元，预计上半年将超过160万亿元；"
+        "物流业总收入累计完成4.9万亿元，同比增长4.2%。"
+    )
+    got = mapped(text, published=date(2023, 6, 26))
+    assert ("logistics_total", "2023-H1", 160.0, "more_than", True) in got
+    assert ("logistics_revenue", "2023-01/2023-05", 4.9, "exact", False) in got
+    assert ("logistics_revenue_yoy", "2023-01/2023-05", 4.2, "exact", False) in got
+
+
+def test_periods_opening_the_clause_before_respectively_are_its_list():
+    text = "分季度看，去年一季度和四季度电信行业并购较为活跃，分别完成交易36笔和34笔。"
+    assert mapped(text, published=date(2022, 3, 7), title="电信并购") == {
+        ("telecom_ma_deals", "2021-Q1", 36.0, "exact", False),
+        ("telecom_ma_deals", "2021-Q4", 34.0, "exact", False),
+    }
+
+
+def test_a_second_clause_naming_a_noun_of_its_own_keeps_it_and_shares_the_periods():
+    text = (
+        "2020年上半年和下半年，电信行业并购交易数量分别为61笔和87笔，"
+        "交易金额分别为420亿元和1,330亿元。"
+    )
+    assert mapped(text, published=date(2021, 2, 22), title="电信并购") == {
+        ("telecom_ma_deals", "2020-H1", 61.0, "exact", False),
+        ("telecom_ma_deals", "2020-H2", 87.0, "exact", False),
+        ("telecom_ma_value", "2020-H1", 420.0, "exact", False),
+        ("telecom_ma_value", "2020-H2", 1330.0, "exact", False),
+    }
+
+
+def test_a_cumulative_sum_over_a_whole_year_is_no_level():
+    text = (
+        "截至2020年12月底，试点碳市场累计配额成交量4.33亿吨。"
+        "2020年全年，各试点碳市场累计成交4,227万吨。"
+    )
+    observations, unassigned = run(text, published=date(2021, 1, 25), title="试点碳市场")
+    assert {(o.indicator, o.period, o.value) for o in observations} == {
+        ("carbon_pilot_cum_volume", "2020-12", 4.33)
+    }
+    assert {(u.value, u.suggested_period) for u in unassigned} == {(4227.0, "2020")}
+
+
+def test_a_quarter_of_a_deal_count_written_with_di():
+    text = "前三季度电信行业完成并购交易103笔，其中第三季度完成交易42笔。"
+    assert ("telecom_ma_deals", "2020-Q3", 42.0, "exact", False) in mapped(
+        text, published=date(2020, 11, 9), title="电信并购"
+    )
+
+
+EXPRESS = parse_catalog(
+    """
+indicators:
+  - {id: parcels, name_zh: 快递业务量, name_en: Parcels, category: 快递, unit: 亿件, kind: flow,
+     measure: level, description: 件数, aliases: [快递业务量], exclude: [同城, 异地]}
+  - {id: parcels_yoy, name_zh: 快递业务量增速, name_en: Parcels yoy, category: 快递, unit: "%",
+     kind: rate, measure: yoy, description: 增速, aliases: [快递业务量], exclude: [同城, 异地]}
+  - {id: lpi, name_zh: 物流业景气指数, name_en: LPI, category: 物流, unit: "%", kind: index,
+     measure: index, description: 指数, aliases: [物流业景气指数]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "一季度快递业务量106.0亿件，其中2月份业务量同比下降10.1%。",
+            ("parcels_yoy", "2020-02", -10.1),
+        ),
+        (
+            "1—4月，快递业务量169.3亿件，预计上半年累计业务量将突破340亿件。",
+            ("parcels", "2020-H1", 340.0),
+        ),
+        (
+            "4月份物流业景气指数为51.9%，其中3月份指数由此前公布的48.2%修订为48.5%。",
+            ("lpi", "2020-03", 48.5),
+        ),
+    ],
+)
+def test_a_short_name_after_the_full_one_is_the_same_series(text, expected):
+    got = {(o[0], o[1], o[2]) for o in mapped(text, published=date(2020, 5, 25), catalog=EXPRESS)}
+    assert expected in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一季度快递业务量106.0亿件，其中同城业务量同比下降10.1%。",
+        "一季度快递业务量106.0亿件，业务收入完成1,800亿元。",
+        "一季度快递业务量106.0亿件，日均业务量1.2亿件。",
+    ],
+)
+def test_a_short_name_with_words_of_its_own_is_another_thing(text):
+    got = mapped(text, published=date(2020, 5, 25), catalog=EXPRESS)
+    assert got == {("parcels", "2020-Q1", 106.0, "exact", False)}
+
+
+# ------------------------------------------------------------ plainly written catalog entries
+
+PLAIN = parse_catalog(
+    (__import__("pathlib").Path(__file__).parent / "data" / "new_indicators.yaml").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The share's name carries its measure word; the text says it after the subject.
+        (
+            "上半年新能源汽车销量260万辆，市场占有率达到21.6%。",
+            {("nev_sales", "2022-H1", 260.0), ("nev_share", "2022-H1", 21.6)},
+        ),
+        # Who does it is left out of the series name.
+        (
+            "上半年全国快递服务企业业务量累计完成512.2亿件，同比增长3.7%。",
+            {("express_volume", "2022-H1", 512.2), ("express_volume_yoy", "2022-H1", 3.7)},
+        ),
+        # 累计 over the months named is the flow over them.
+        (
+            "1—6月，新能源汽车累计销量260万辆，同比增长120%。",
+            {("nev_sales", "2022-01/2022-06", 260.0), ("nev_sales_yoy", "2022-01/2022-06", 120.0)},
+        ),
+        # The whole a ratio is taken to is no subject.
+        (
+            "上半年社会物流总费用8.4万亿元，与GDP的比率为14.8%。",
+            {
+                ("logistics_cost_total", "2022-H1", 8.4),
+                ("logistics_cost_gdp_ratio", "2022-H1", 14.8),
+            },
+        ),
+        # 产销 splits; 均 covers both; a growth of 1.2 倍 is +120%.
+        (
+            "上半年，新能源汽车产销分别完成266.1万辆和260万辆，同比均增长1.2倍。",
+            {("nev_sales", "2022-H1", 260.0), ("nev_sales_yoy", "2022-H1", 120.0)},
+        ),
+    ],
+)
+def test_plainly_written_entries_find_their_figures(text, expected):
+    assert {(o[0], o[1], o[2]) for o in mapped(text, catalog=CATALOG.with_overlay(PLAIN))} == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年新能源汽车出口销量12万辆。",  # 出口: not in the entry, but another noun
+        "截至6月末，全国碳市场累计成交量1.94亿吨。",  # a since-launch stock is no flow
+        "上半年，新能源汽车销量是上年同期的2.2倍。",  # a ratio, not a growth
+    ],
+)
+def test_plain_entries_do_not_take_figures_of_other_things(text):
+    got = {o[0] for o in mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="动态")}
+    assert not got & {"nev_sales", "nev_sales_yoy", "express_volume"}
+
+
+def test_the_subject_before_a_list_written_with_one_suffix():
+    text = "分季度看，社会物流总额一、二、三季度分别增长3.7%、5.4%和4.7%。"
+    assert {(o[1], o[2]) for o in mapped(text, published=date(2023, 11, 20))} == {
+        ("2023-Q1", 3.7),
+        ("2023-Q2", 5.4),
+        ("2023-Q3", 4.7),
+    }
+
+
+def test_a_period_named_before_a_marker_with_no_figure_between_is_the_coming_one():
+    # 下半年 in December is this year's half when it heads a projection.
+    text = "IDC认为，下半年市场需求将进一步释放，预计全年研发平台市场规模将超过5亿美元。"
+    assert mapped(text, published=date(2021, 12, 6)) == {
+        ("ai_rd_platform_market", "2021", 5.0, "more_than", True)
+    }
+
+
+def test_last_year_s_base_names_no_period():
+    text = (
+        "1—10月社会物流总额258.0万亿元，受上年基数抬高影响，增速逐季回落。"
+        "中物联预计全年社会物流总额将超过330万亿元。"
+    )
+    assert ("logistics_total", "2021", 330.0, "more_than", True) in mapped(
+        text, published=date(2021, 12, 6)
+    )
+
+
+def test_a_threshold_written_and_above_is_a_bound_too():
+    text = "前三季度，交易金额在10亿元及以上的交易有18笔，合计402亿元。"
+    assert mapped(text, published=date(2023, 11, 20), title="电信并购") == set()
+
+
+def test_a_base_of_another_year_measures_the_growth_after_it_against_that_year():
+    text = "上半年社会物流总额159.6万亿元，较去年同期增长3.1%，较2020年同期的123.9万亿元增长28.8%。"
+    assert mapped(text) == {
+        ("logistics_total", "2022-H1", 159.6, "exact", False),
+        ("logistics_total_yoy", "2022-H1", 3.1, "exact", False),
+        ("logistics_total", "2020-H1", 123.9, "exact", False),
+    }
+
+
+def test_a_revision_of_an_earlier_forecast_is_no_forecast():
+    text = "上半年电信行业并购交易金额从此前预计的400亿元下调至387亿元。"
+    assert mapped(text, title="电信并购") == {
+        ("telecom_ma_value", "2022-H1", 387.0, "exact", False)
+    }
+
+
+def test_an_outcome_after_a_forecast_in_the_same_sentence():
+    text = "预计全年物流业总收入将达12.5万亿元，实际上半年已实现5.9万亿元。"
+    assert mapped(text) == {
+        ("logistics_revenue", "2022", 12.5, "exact", True),
+        ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+    }
+
+
+def test_the_next_noun_of_a_list_shares_the_words_before_the_first():
+    text = "上半年新能源汽车产量266.1万辆，销量260万辆。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN)) == {
+        ("nev_sales", "2022-H1", 260.0, "exact", False)
+    }
+
+
+def test_a_table_row_naming_only_a_measure_is_about_the_row_above():
+    text = (
+        "指标 | 2021年 | 2022年上半年\n"
+        "快递业务量（亿件） | 1083.0 | 512.2\n"
+        "同比增长（%） | 29.9 | 3.7"
+    )
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="快递") == {
+        ("express_volume", "2021", 1083.0, "exact", False),
+        ("express_volume", "2022-H1", 512.2, "exact", False),
+        ("express_volume_yoy", "2021", 29.9, "exact", False),
+        ("express_volume_yoy", "2022-H1", 3.7, "exact", False),
+    }
+
+
+def test_a_share_of_a_whole_named_in_the_catalog_is_not_about_that_whole():
+    text = "上半年新能源乘用车销量246万辆，占新能源汽车销量的94.6%。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN)) == set()
+
+
+def test_a_flow_summed_since_january_without_a_date_is_suggested_not_placed():
+    observations, unassigned = run(
+        "今年以来，全国快递业务量累计完成512.2亿件。", catalog=CATALOG.with_overlay(PLAIN)
+    )
+    assert observations == []
+    assert [(u.value, u.suggested_indicator) for u in unassigned] == [(512.2, "express_volume")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "一季度、二季度社会物流总额依次增长6.1%和0.8%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 6.1, "exact", False),
+                ("logistics_total_yoy", "2022-Q2", 0.8, "exact", False),
+            },
+        ),
+        (
+            "上半年物流业总收入5.9万亿元，业内料将全年突破12.5万亿元。",
+            {
+                ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+                ("logistics_revenue", "2022", 12.5, "more_than", True),
+            },
+        ),
+        # An index named 预期 is no forecast.
+        (
+            "6月份物流业务总量指数为52.1%，业务活动预期指数回升至55.8%。",
+            {("logistics_business_index", "2022-06", 52.1, "exact", False)},
+        ),
+        # The old value named after the new one.
+        (
+            "上半年电信行业交易总金额为546亿元（原为520亿元）。",
+            {("telecom_ma_value", "2022-H1", 546.0, "exact", False)},
+        ),
+        # A line passed is a bound that the value before it already says more precisely.
+        (
+            "6月份物流业务总量指数为52.1%，重回50%荣枯线以上。",
+            {("logistics_business_index", "2022-06", 52.1, "exact", False)},
+        ),
+    ],
+)
+def test_other_words_for_the_same_kinds(text, expected):
+    assert mapped(text, title="物流 电信并购") == expected
+
+
+def test_a_base_in_parentheses_with_its_own_period():
+    text = "上半年，中国电信行业完成并购交易52笔，较去年同期（66笔）减少14笔。"
+    assert mapped(text, title="电信并购") == {
+        ("telecom_ma_deals", "2022-H1", 52.0, "exact", False),
+        ("telecom_ma_deals", "2021-H1", 66.0, "exact", False),
+    }
+
+
+def test_an_amount_bound_before_the_noun_it_selects_counts_a_subset():
+    text = "上半年中国电信行业完成并购交易52笔，其中10亿元以上交易9笔，合计251亿元。"
+    assert mapped(text, title="电信并购") == {("telecom_ma_deals", "2022-H1", 52.0, "exact", False)}
+
+
+def test_a_count_before_its_noun_is_no_threshold():
+    text = "截至2021年底，7个试点碳市场共覆盖20多个行业近3000家重点排放单位。"
+    assert mapped(text, published=date(2022, 1, 17)) == {
+        ("carbon_pilot_enterprises", "2021-12", 3000.0, "approx", False)
+    }
+
+
+def test_a_fall_written_as_its_size_is_negative():
+    assert mapped("上半年社会物流总额同比降幅为3.4%。") == {
+        ("logistics_total_yoy", "2022-H1", -3.4, "exact", False)
+    }
+
+
+# ------------------------------------------------------------ suggestions for the reviewer
+
+TWINS = parse_catalog(
+    """
+indicators:
+  - {id: parcels_a, name_zh: 快递业务量A, name_en: A, category: 快递, unit: 亿件, kind: flow,
+     measure: level, description: A, aliases: [快递业务量]}
+  - {id: parcels_b, name_zh: 快递业务量B, name_en: B, category: 快递, unit: 亿件, kind: flow,
+     measure: level, description: B, aliases: [快递业务量]}
+"""
+)
+
+
+def test_two_series_that_tie_leave_the_figure_unassigned_with_a_guess():
+    observations, unassigned = run("上半年快递业务量512.2亿件。", catalog=TWINS)
+    assert observations == []
+    (figure,) = unassigned
+    assert (figure.suggested_indicator, figure.suggested_period) == ("parcels_a", "2022-H1")
+
+
+def test_a_conflicting_repeat_is_suggested_under_its_series_and_period():
+    text = "上半年社会物流总额159.6万亿元。上半年社会物流总额为160.2万亿元。"
+    observations, unassigned = run(text)
+    assert observations == []
+    assert {(u.value, u.suggested_indicator, u.suggested_period) for u in unassigned} == {
+        (159.6, "logistics_total", "2022-H1"),
+        (160.2, "logistics_total", "2022-H1"),
+    }
+
+
+def test_a_flow_whose_period_is_left_open_is_suggested_without_a_period():
+    observations, unassigned = run("社会物流总额159.6万亿元。")
+    assert observations == []
+    assert [(u.suggested_indicator, u.suggested_period) for u in unassigned] == [
+        ("logistics_total", None)
+    ]
+
+
+def test_figures_that_fit_nothing_carry_no_suggestion():
+    _, unassigned = run("上半年全国铁路货运量24.6亿吨。")
+    assert [(u.suggested_indicator, u.suggested_period) for u in unassigned] == [(None, None)]
+
+
+def test_a_table_whose_rows_are_months_and_columns_are_series():
+    text = "月份 | 业务总量指数 | 新订单指数\n5月 | 49.3% | 48.7%\n6月 | 52.1% | 53.3%"
+    assert mapped(text, title="物流景气") == {
+        ("logistics_business_index", "2022-05", 49.3, "exact", False),
+        ("logistics_new_orders_index", "2022-05", 48.7, "exact", False),
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_a_line_introducing_rows_with_a_colon_dates_them_even_with_a_figure():
+    text = (
+        "从景气指数看，5月份物流业景气指数为48.7%，主要分项如下：\n"
+        "业务总量指数：48.7%\n"
+        "新订单指数：47.2%"
+    )
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-05", 48.7, "exact", False),
+        ("logistics_new_orders_index", "2022-05", 47.2, "exact", False),
+    }
+
+
+def test_a_cumulative_total_at_a_quarter_s_end_is_a_level_not_a_sum():
+    assert mapped("一季度末，全国碳市场累计成交量1.9亿吨。", title="全国碳市场") == {
+        ("carbon_national_cum_volume", "2022-03", 1.9, "exact", False)
+    }
