@@ -34,6 +34,8 @@ from loaders.services.issues import issue_detail, issue_list
 from loaders.services.series import (
     SeriesRequest,
     SeriesRequestError,
+    UnknownIndicator,
+    UnknownIssue,
     data_state,
     download_name,
     indicators,
@@ -91,7 +93,7 @@ def _endpoint(handler: Callable[[Request], Response]) -> Callable[[Request], Res
             return handler(request)
         except ApiError as exc:
             return _error(exc.status, exc.message)
-        except LookupError as exc:  # an unknown indicator or issue (the service's message)
+        except (UnknownIndicator, UnknownIssue) as exc:  # the message names close matches
             return _error(404, str(exc))
         except SeriesRequestError as exc:
             return _error(400, str(exc))

@@ -97,6 +97,18 @@ def check_transform(transform: str, base_period: str | None) -> tuple[Transform,
     return transform, base_period
 
 
+def base_choices(rows: pd.DataFrame) -> tuple[list[str], str | None]:
+    """The periods an index may be based on (those stated, in time order) and the one to
+    offer first: the earliest year, as "2020 = 100" is how indices are usually read, else
+    the earliest period."""
+    if rows.empty:
+        return [], None
+    ordered = rows.sort_values(["period_end", "period"], kind="stable")
+    choices = list(dict.fromkeys(ordered["period"]))
+    years = set(ordered.loc[ordered["period_kind"] == "year", "period"])
+    return choices, next((period for period in choices if period in years), choices[0])
+
+
 def transform_series(
     rows: pd.DataFrame, transform: str, base_period: str | None = None
 ) -> pd.DataFrame:

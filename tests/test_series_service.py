@@ -3,11 +3,10 @@ transforms before filters, and the export columns."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
+from loaders.services.ingest import ingest
 from loaders.services.issues import issue_detail
 from loaders.services.series import (
     AS_OF_EXPORT_COLUMNS,
@@ -22,11 +21,15 @@ from loaders.services.series import (
     read_series,
 )
 from loaders.store import open_store, queries
+from tests.conftest import CATALOG, issue_2021_15, issue_2021_29
 
 
-@pytest.fixture
-def store(dashboard_db: Path):
-    with open_store(dashboard_db) as opened:
+# The two dashboard issues (conftest); the tests only read, so one store serves them all.
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):
+    with open_store(tmp_path_factory.mktemp("series") / "series.duckdb") as opened:
+        for issue in (issue_2021_15(), issue_2021_29()):
+            ingest(opened, issue, CATALOG, actor="test")
         yield opened
 
 

@@ -42,9 +42,10 @@ ISSUE_40 = extraction(
 )
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    with open_store(tmp_path / "vintages.duckdb") as opened:
+# The tests of this module only read it: one store for all of them keeps the suite fast.
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):
+    with open_store(tmp_path_factory.mktemp("vintages") / "vintages.duckdb") as opened:
         for issue in (ISSUE_15, ISSUE_29, ISSUE_30, ISSUE_40):
             ingest(opened, issue, CATALOG, actor="test")
         yield opened

@@ -14,6 +14,7 @@ from loaders.transforms import (
     TRANSFORM_COLUMNS,
     TRANSFORMS,
     TransformError,
+    base_choices,
     transform_series,
 )
 
@@ -234,3 +235,13 @@ def test_a_transform_that_cannot_be_computed_says_why(
 def test_every_transform_has_its_rule_written_out() -> None:
     assert set(RULES_ZH) == set(TRANSFORMS)
     assert all("可比" in RULES_ZH[t] or "同类" in RULES_ZH[t] for t in TRANSFORMS if t != "level")
+
+
+def test_an_index_is_offered_on_the_periods_stated_first_on_the_earliest_year() -> None:
+    rows = pd.DataFrame(
+        [point("a", "2021-Q1", 3.0), point("a", "2020", 9.0), point("a", "2019-Q4", 2.0)]
+    )
+    assert base_choices(rows) == (["2019-Q4", "2020", "2021-Q1"], "2020")
+    quarterly = rows[rows["period_kind"] == "quarter"]
+    assert base_choices(quarterly) == (["2019-Q4", "2021-Q1"], "2019-Q4")
+    assert base_choices(rows.iloc[0:0]) == ([], None)

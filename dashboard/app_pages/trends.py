@@ -15,7 +15,7 @@ from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
 from loaders.series import group_label
 from loaders.services.series import SeriesRequest, SeriesRequestError, download_name
-from loaders.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS
+from loaders.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS, base_choices
 
 CATEGORY_KEY = "trends_category"
 INDICATORS_KEY = "trends_indicators"
@@ -138,14 +138,9 @@ as_of = vintage.selectbox(
 )
 base = None
 if transform == "index" and selected:
-    stated = plot_frame(selected, SeriesView(as_of=as_of or None))
-    ordered = stated.sort_values(["period_end", "period"], kind="stable")
-    base_options = list(dict.fromkeys(ordered["period"]))
+    base_options, first_base = base_choices(plot_frame(selected, SeriesView(as_of=as_of or None)))
     if st.session_state.get(BASE_KEY) not in base_options:
-        yearly = [
-            p for p in base_options if p in set(stated.loc[stated["group"] == "year", "period"])
-        ]
-        st.session_state[BASE_KEY] = (yearly or base_options or [None])[0]
+        st.session_state[BASE_KEY] = first_base
     base = shape.selectbox("基期（= 100）", base_options, key=BASE_KEY, format_func=period_label)
 series_view = SeriesView(transform, base, as_of or None)
 try:
