@@ -54,15 +54,16 @@ def streamlit_server(
     port: int | None = None,
     options: Sequence[str] = (),
 ) -> Iterator[Server]:
-    """`streamlit run script` on 127.0.0.1 (at port, or a free one); stopped (by its pid) on
-    exit. options are more command-line settings (--secrets.files PATH …)."""
+    """`streamlit run script` on 127.0.0.1 (at port, or a free one), as `make run` starts it
+    (the dashboard and its HTTP API on one port); stopped (by its pid) on exit. options are
+    more command-line settings (--secrets.files PATH …)."""
     port = port or free_port()
-    full_env = {
-        **os.environ,
-        **env,
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    full_env.pop("BRIEFS_EDITOR_PASSWORD", None)
+    inherited = dict(os.environ)
+    # A password or token of the shell running the tests must not close the served
+    # dashboard; a caller that wants one passes it in env.
+    for setting in ("BRIEFS_EDITOR_PASSWORD", "BRIEFS_API_TOKEN"):
+        inherited.pop(setting, None)
+    full_env = {**inherited, **env, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     with log.open("w") as out:
         process = subprocess.Popen(
             [

@@ -9,6 +9,12 @@ Three modes, chosen by what is configured:
 
 Pages call current_role(); the use cases in loaders/services check the role again
 before touching the store, so a hidden page is not the only guard.
+
+The HTTP API (dashboard.api) has no session to log in with, so it follows the mode with a
+token: in local mode it is open; once a password or OIDC is configured, a program must send
+`Authorization: Bearer <token>` with the configured API token (secrets `api_token` or env
+BRIEFS_API_TOKEN), and without a configured token the API stays closed. A configured token
+is required in local mode too.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import streamlit as st
@@ -30,6 +37,7 @@ Role = Literal["editor", "viewer"]
 AuthMode = Literal["local", "oidc", "password"]
 
 PASSWORD_ENV_VAR = "BRIEFS_EDITOR_PASSWORD"
+API_TOKEN_ENV_VAR = "BRIEFS_API_TOKEN"
 # Session key holding the role granted by a correct password entry.
 SESSION_ROLE_KEY = "auth_editor_granted"
 LOCAL_MODE_BANNER = "本地模式：未配置登录，所有人可编辑"
@@ -56,6 +64,41 @@ def editor_password() -> str | None:
         return str(configured)
     from_env = os.environ.get(PASSWORD_ENV_VAR, "")
     return from_env or None
+
+
+def api_token() -> str | None:
+    """The token programs send to read the API (secrets first, then the environment)."""
+    configured = _secret("api_token")
+    if configured:
+        return str(configured)
+    return os.environ.get(API_TOKEN_ENV_VAR, "").strip() or None
+
+
+@dataclass(frozen=True)
+class ApiRefusal:
+    """Why an API request may not read: the HTTP status and the message to send back."""
+
+    status: int
+    message: str
+
+
+def api_refusal(authorization: str | None) -> ApiRefusal | None:
+    """None when a request with this Authorization header may read the API; else why not."""
+    token = api_token()
+    if token is None:
+        if auth_mode() == "local":
+            return None
+        return ApiRefusal(
+            403,
+            "this dashboard requires a login and no API token is configured; set "
+            f"{API_TOKEN_ENV_VAR} (or api_token in .streamlit/secrets.toml) to open the API",
+        )
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        return ApiRefusal(401, "send the API token as the header Authorization: Bearer <token>")
+    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+        return ApiRefusal(401, "the API token is not valid")
+    return None
 
 
 def editor_emails() -> set[str]:

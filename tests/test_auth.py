@@ -121,3 +121,51 @@ def test_an_oidc_login_that_cannot_start_is_a_message_not_a_traceback(empty_app_
     at.run()
     assert not at.exception
     assert "无法开始登录" in texts(at, "error")
+
+
+# ------------------------------------------------------------------ the HTTP API's access
+
+
+@pytest.fixture
+def no_settings(monkeypatch: pytest.MonkeyPatch):
+    for variable in ("BRIEFS_EDITOR_PASSWORD", "BRIEFS_API_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    return monkeypatch
+
+
+def test_api_is_open_in_local_mode(no_settings):
+    from dashboard.auth import api_refusal
+
+    assert api_refusal(None) is None
+
+
+def test_api_needs_a_configured_token_once_a_password_is_set(no_settings):
+    from dashboard.auth import api_refusal
+
+    no_settings.setenv("BRIEFS_EDITOR_PASSWORD", "pw")
+    closed = api_refusal("Bearer anything")
+    assert closed is not None and closed.status == 403 and "BRIEFS_API_TOKEN" in closed.message
+    no_settings.setenv("BRIEFS_API_TOKEN", "t0ken")
+    assert api_refusal(None).status == 401
+    assert api_refusal("Basic t0ken").status == 401
+    assert api_refusal("Bearer t0kex").status == 401
+    assert api_refusal("Bearer t0ken") is None
+    assert api_refusal("bearer  t0ken ") is None
+
+
+def test_api_follows_oidc_like_a_password(no_settings):
+    from dashboard import auth
+
+    secrets = {"auth": OIDC["auth"], "api_token": "from-secrets"}
+    no_settings.setattr(auth, "_secret", secrets.get)
+    assert auth.auth_mode() == "oidc"
+    assert auth.api_refusal(None).status == 401
+    assert auth.api_refusal("Bearer from-secrets") is None
+
+
+def test_a_token_set_in_local_mode_is_required_too(no_settings):
+    from dashboard.auth import api_refusal
+
+    no_settings.setenv("BRIEFS_API_TOKEN", "t0ken")
+    assert api_refusal(None).status == 401
+    assert api_refusal("Bearer t0ken") is None

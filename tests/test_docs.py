@@ -39,6 +39,7 @@ def test_readme_documents_every_environment_setting():
         auth.PASSWORD_ENV_VAR,
         warm.WARM_ENV_VAR,
         UPLOAD_BUDGET_ENV_VAR,
+        auth.API_TOKEN_ENV_VAR,
     ):
         assert f"`{variable}`" in README
 
