@@ -2,7 +2,7 @@
 
     python -m bench                 # everything (about 5 minutes on 2 cores)
     python -m bench --quick         # fewer repeats, stores up to 1e5: a smoke run
-    python -m bench --only store,extraction
+    python -m bench --only store,api
     python -m bench --json out.json # also write the results as JSON
 
 Synthetic briefs and stores are generated into a temporary directory and deleted at the end;
@@ -18,11 +18,21 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import browser, catalog, extraction, lake, load, page_server, store_query, team
+from bench import (
+    api_series,
+    browser,
+    catalog,
+    extraction,
+    lake,
+    load,
+    page_server,
+    store_query,
+    team,
+)
 from bench.common import STORE_SIZES, Result, build_store, machine, summary_table
 from bench.serve import chromium_available
 
-BENCHMARKS = ("store", "extraction", "catalog", "page", "browser", "load", "team", "lake")
+BENCHMARKS = ("store", "api", "extraction", "catalog", "page", "browser", "load", "team", "lake")
 # The whole run must stay under this on the 2-core reference machine.
 BUDGET_S = 600
 TARGET_STORE_BUILD_S = 60.0
@@ -51,7 +61,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
         workdir = Path(tmp)
         stores: dict[int, Path] = {}
-        if {"store", "page", "browser", "load", "team", "lake"} & set(only):
+        if {"store", "api", "page", "browser", "load", "team", "lake"} & set(only):
             print("\nSynthetic stores (generated, bulk-loaded through Store):")
             for size in sizes:
                 path = workdir / f"synthetic-{size}.duckdb"
@@ -69,6 +79,10 @@ def main(argv: list[str]) -> int:
             )
         steps = {
             "store": ("Series query: Store vs raw DuckDB", lambda: store_query.run(stores)),
+            "api": (
+                "Series CSV endpoint over HTTP vs DuckDB + pandas",
+                lambda: api_series.run(stores, workdir, repeats=8 if args.quick else 20),
+            ),
             "extraction": ("Extraction and ingest", lambda: extraction.run(workdir)),
             "catalog": (
                 "Catalog: add an indicator to an archive (preview, save, undo)",

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,22 +39,31 @@ class Server:
     log: Path
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @contextmanager
-def streamlit_server(script: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
-    """`streamlit run script` on 127.0.0.1 at a free port; stopped (by its pid) on exit."""
-    port = _free_port()
-    full_env = {
-        **os.environ,
-        **env,
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    full_env.pop("BRIEFS_EDITOR_PASSWORD", None)
+def streamlit_server(
+    script: Path,
+    env: dict[str, str],
+    log: Path,
+    *,
+    port: int | None = None,
+    options: Sequence[str] = (),
+) -> Iterator[Server]:
+    """`streamlit run script` on 127.0.0.1 (at port, or a free one), as `make run` starts it
+    (the dashboard and its HTTP API on one port); stopped (by its pid) on exit. options are
+    more command-line settings (--secrets.files PATH …)."""
+    port = port or free_port()
+    inherited = dict(os.environ)
+    # A password or token of the shell running the tests must not close the served
+    # dashboard; a caller that wants one passes it in env.
+    for setting in ("BRIEFS_EDITOR_PASSWORD", "BRIEFS_API_TOKEN"):
+        inherited.pop(setting, None)
+    full_env = {**inherited, **env, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     with log.open("w") as out:
         process = subprocess.Popen(
             [
@@ -71,6 +80,7 @@ def streamlit_server(script: Path, env: dict[str, str], log: Path) -> Iterator[S
                 "127.0.0.1",
                 "--server.fileWatcherType",
                 "none",
+                *options,
             ],
             cwd=PROJECT_ROOT,
             env=full_env,

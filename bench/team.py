@@ -293,14 +293,14 @@ def server_memory(store: Path, workdir: Path, port: int) -> list[Result]:
 
 
 def run(stores: dict[int, Path], workdir: Path, quick: bool = False) -> list[Result]:
-    from bench.serve import _free_port
+    from bench.serve import free_port
 
     small, large = min(stores), max(stores)
-    port = _free_port()
+    port = free_port()
     results = viewers_served(stores[small], workdir, port, quick)
-    results += archive_import(stores[small], workdir, _free_port())
+    results += archive_import(stores[small], workdir, free_port())
     results += first_run_after_commit(stores[large], workdir)
-    results += server_memory(stores[large], workdir, _free_port())
+    results += server_memory(stores[large], workdir, free_port())
     return results
 
 

@@ -9,23 +9,41 @@ Three modes, chosen by what is configured:
 
 Pages call current_role(); the use cases in loaders/services check the role again
 before touching the store, so a hidden page is not the only guard.
+
+The HTTP API (dashboard.api) has no session to log in with, so it follows the mode with a
+token: in local mode it is open; once a password or OIDC is configured, a program must send
+`Authorization: Bearer <token>` with the configured API token (secrets `api_token` or env
+BRIEFS_API_TOKEN), and without a configured token the API stays closed. A configured token
+is required in local mode too.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import os
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from dashboard import data
+from dashboard.markup import plain_markdown
+from loaders.services.login import LoginThrottle, attempt_password
 
 Role = Literal["editor", "viewer"]
 AuthMode = Literal["local", "oidc", "password"]
 
 PASSWORD_ENV_VAR = "BRIEFS_EDITOR_PASSWORD"
+API_TOKEN_ENV_VAR = "BRIEFS_API_TOKEN"
 # Session key holding the role granted by a correct password entry.
 SESSION_ROLE_KEY = "auth_editor_granted"
 LOCAL_MODE_BANNER = "本地模式：未配置登录，所有人可编辑"
+# A message that outlives the rerun after 登录 could not start an OIDC login.
+_LOGIN_PROBLEM_KEY = "auth_login_problem"
+logger = logging.getLogger(__name__)
 
 
 def _secret(key: str) -> Any:
@@ -46,6 +64,41 @@ def editor_password() -> str | None:
         return str(configured)
     from_env = os.environ.get(PASSWORD_ENV_VAR, "")
     return from_env or None
+
+
+def api_token() -> str | None:
+    """The token programs send to read the API (secrets first, then the environment)."""
+    configured = _secret("api_token")
+    if configured:
+        return str(configured)
+    return os.environ.get(API_TOKEN_ENV_VAR, "").strip() or None
+
+
+@dataclass(frozen=True)
+class ApiRefusal:
+    """Why an API request may not read: the HTTP status and the message to send back."""
+
+    status: int
+    message: str
+
+
+def api_refusal(authorization: str | None) -> ApiRefusal | None:
+    """None when a request with this Authorization header may read the API; else why not."""
+    token = api_token()
+    if token is None:
+        if auth_mode() == "local":
+            return None
+        return ApiRefusal(
+            403,
+            "this dashboard requires a login and no API token is configured; set "
+            f"{API_TOKEN_ENV_VAR} (or api_token in .streamlit/secrets.toml) to open the API",
+        )
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        return ApiRefusal(401, "send the API token as the header Authorization: Bearer <token>")
+    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+        return ApiRefusal(401, "the API token is not valid")
+    return None
 
 
 def editor_emails() -> set[str]:
@@ -106,6 +159,18 @@ def current_actor() -> str:
     return "local"
 
 
+def _start_oidc_login() -> None:
+    """st.login, or a message when the [auth] settings cannot start a login (the reason goes
+    to the server log, not to the page)."""
+    try:
+        st.login()
+    except StreamlitAPIException:
+        logger.exception("OIDC login could not start")
+        st.session_state[_LOGIN_PROBLEM_KEY] = (
+            "无法开始登录：服务器的登录设置（[auth]）不完整，请联系管理员。 Login is not configured."
+        )
+
+
 def render_login() -> None:
     """Login / logout controls for the current mode; shows the local-mode banner when open."""
     mode = auth_mode()
@@ -115,10 +180,13 @@ def render_login() -> None:
     if mode == "oidc":
         email = _user_email()
         if email is None:
-            st.button("登录 Log in", on_click=st.login, key="auth_login")
+            st.button("登录 Log in", on_click=_start_oidc_login, key="auth_login")
+            problem = st.session_state.pop(_LOGIN_PROBLEM_KEY, None)
+            if problem:
+                st.error(problem)
             return
         if email not in editor_emails():
-            st.warning(f"{email} 不在编辑名单中，只能查看。")
+            st.warning(f"{plain_markdown(email)} 不在编辑名单中，只能查看。")
         st.button("退出 Log out", on_click=st.logout, key="auth_logout")
         return
     if current_role() == "editor":
@@ -130,8 +198,27 @@ def render_login() -> None:
         given = st.text_input("编辑密码 Editor password", type="password", key="auth_password")
         submitted = st.form_submit_button("登录 Log in")
     if submitted:
-        if check_password(given):
+        # How many guesses, how long to wait, the audit rows: loaders.services.login.
+        outcome = attempt_password(
+            data.get_store(),
+            login_throttle(),
+            given=given,
+            is_right=check_password,
+            session=_session_id(),
+            address=st.context.ip_address,
+        )
+        if outcome.granted:
             st.session_state[SESSION_ROLE_KEY] = True
             st.rerun()
-        else:
-            st.error("密码不正确 Wrong password")
+        st.error(outcome.message)
+
+
+@st.cache_resource(show_spinner=False)
+def login_throttle() -> LoginThrottle:
+    """The password failures of this process, shared by every session."""
+    return LoginThrottle()
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "unknown"

@@ -19,7 +19,9 @@ from dashboard.formatting import (
     period_label,
     wrap_for_hover,
 )
+from loaders.missing import is_missing
 from loaders.series import with_plot_columns
+from loaders.transforms import LABELS_ZH, RULES_ZH
 
 # A bound must not look like an exact figure: ≥ points up, ≤ points down, ≈ is a diamond.
 QUALIFIER_SYMBOLS = {
@@ -37,6 +39,8 @@ MAX_UNITS_ON_ONE_PANEL = 2
 # browser crawl and the page message heavy (each point carries its quote for the hover).
 # The table and the CSV keep every row.
 MAX_POINTS_PER_TRACE = 600
+# A point a later issue revised (a Trends view as of an earlier issue) is ringed in red.
+REVISED_COLOR = "#d62728"
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif'
 )
@@ -61,6 +65,11 @@ def hover_text(row: Mapping[str, Any]) -> str:
     ]
     if row.get("period_text"):
         lines.append(f"原文期间：{html.escape(str(row['period_text']))}")
+    lines += _transform_lines(row)
+    if _flag(row.get("revised_later")):
+        unit = row.get("stated_unit") or row["unit"]
+        now = format_value(row.get("current_value"), unit, "exact", row.get("current_value_high"))
+        lines.append(f"<b>其后修订</b>：现为 {html.escape(now)}（{row.get('current_issue_key')}）")
     source = str(row["issue_label"])
     if row.get("article"):
         source += f" · {row['article']}"
@@ -68,6 +77,30 @@ def hover_text(row: Mapping[str, Any]) -> str:
     if row.get("quote"):
         lines.append(f"原文：{wrap_for_hover(str(row['quote']))}")
     return "<br>".join(lines)
+
+
+def _flag(value: Any) -> bool:
+    return not is_missing(value) and bool(value)
+
+
+def _transform_lines(row: Mapping[str, Any]) -> list[str]:
+    """For a transformed point: what it was computed from (both figures, the base's issue
+    and sentence) and the rule, so the number can be checked by hand."""
+    transform = row.get("transform")
+    if is_missing(transform) or transform in (None, "level"):
+        return []
+    unit = row.get("stated_unit")
+    stated = format_value(row.get("stated_value"), unit)
+    base = format_value(row.get("base_value"), unit)
+    lines = [
+        f"{LABELS_ZH[transform]}：本期 {html.escape(stated)}，"
+        f"对比 {html.escape(period_label(row.get('base_period')))} {html.escape(base)}",
+        f"对比期来源：{wrap_for_hover(str(row.get('base_issue_label') or ''))}",
+    ]
+    if row.get("base_quote") and row.get("base_quote") != row.get("quote"):
+        lines.append(f"对比期原文：{wrap_for_hover(str(row['base_quote']))}")
+    lines.append(f"规则：{wrap_for_hover(RULES_ZH[transform])}")
+    return lines
 
 
 def _range_mode(unit: str) -> str:
@@ -111,6 +144,7 @@ class TraceSpec:
     hover: tuple[str, ...]
     symbols: tuple[str, ...]
     periods: tuple[str, ...]
+    revised: tuple[bool, ...] = ()  # per point: a later issue changed it (as-of views)
 
 
 def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
@@ -143,6 +177,9 @@ def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
                             marker_symbol(qualifier, forecast) for qualifier in points["qualifier"]
                         ),
                         periods=tuple(points["period"]),
+                        revised=tuple(bool(flag) for flag in points["revised_later"].fillna(False))
+                        if "revised_later" in points.columns
+                        else (),
                     )
                 )
     return specs
@@ -188,7 +225,14 @@ def assemble_figure(specs: list[TraceSpec]) -> go.Figure:
                 "color": color,
                 "size": 11,
                 "symbol": list(spec.symbols),
-                "line": {"color": color, "width": 2},
+                "line": {
+                    "color": [REVISED_COLOR if flag else color for flag in spec.revised]
+                    if any(spec.revised)
+                    else color,
+                    "width": [4 if flag else 2 for flag in spec.revised]
+                    if any(spec.revised)
+                    else 2,
+                },
             },
             hovertext=list(spec.hover),
             hovertemplate="%{hovertext}<extra></extra>",
@@ -198,6 +242,7 @@ def assemble_figure(specs: list[TraceSpec]) -> go.Figure:
                 "forecast": spec.forecast,
                 "unit": spec.unit,
                 "periods": list(spec.periods),
+                "revised": [p for p, flag in zip(spec.periods, spec.revised, strict=False) if flag],
             },
         )
         position = units.index(spec.unit)

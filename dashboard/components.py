@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role
+from dashboard.markup import hide_server_paths, plain_markdown
+from dashboard.upload_guard import UploadGuard
+from loaders.csv_safety import csv_bytes
+from loaders.services import StoreError
 from loaders.services.ingest import retract
 
 _FLASH_KEY = "issue_admin_flash"
+
+
+@st.cache_resource(show_spinner=False)
+def _upload_guard() -> UploadGuard | None:
+    """One guard per server process; None where no Streamlit server runs (AppTest)."""
+    if not runtime.exists():
+        return None
+    instance = runtime.get_instance()
+    return UploadGuard(instance.uploaded_file_mgr, instance)
+
+
+def guard_uploads(role: str) -> None:
+    """Tell the upload guard (dashboard.upload_guard) what this session may do."""
+    guard = _upload_guard()
+    ctx = get_script_run_ctx()
+    if guard is not None and ctx is not None:
+        guard.note(ctx.session_id, role)
+
+
+def show_error(message: str) -> None:
+    """An error a user caused or can act on, as text: no markup, no server path."""
+    st.error(plain_markdown(hide_server_paths(message)))
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """The table as our CSV (loaders.csv_safety: BOM, formula cells escaped). The grids' own
+    download is switched off (client.disableDataExport): it writes cells raw."""
+    st.download_button(
+        "下载 CSV",
+        # Built on the click, not on every run of the page.
+        lambda: csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def render_issue_admin(issue_key: str | None) -> None:
@@ -28,22 +72,28 @@ def render_issue_admin(issue_key: str | None) -> None:
                 "撤回本期 Retract", disabled=not confirm, key=f"retract_{issue_key}", type="primary"
             ):
                 # The role is read again at the moment of writing, not trusted from render time.
-                if retract(data.get_store(), issue_key, role=current_role(), actor=current_actor()):
-                    # Rerun so the page no longer lists the issue; the message survives it.
-                    st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
-                    st.rerun()
-                st.warning(f"{issue_key} 不存在（可能已被撤回）")
+                try:
+                    retracted = retract(
+                        data.get_store(), issue_key, role=current_role(), actor=current_actor()
+                    )
+                except (StoreError, PermissionError) as exc:
+                    show_error(str(exc))
+                else:
+                    if retracted:
+                        # Rerun so the page no longer lists the issue; the message survives it.
+                        st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
+                        st.rerun()
+                    st.warning(f"{plain_markdown(issue_key)} 不存在（可能已被撤回）")
         st.markdown("**审计日志 Audit log**")
-        st.dataframe(
-            data.audit_log().rename(
-                columns={
-                    "at": "时间 (UTC)",
-                    "action": "操作",
-                    "actor": "操作人",
-                    "issue_key": "期号",
-                    "sha256": "文件哈希",
-                    "detail": "详情",
-                }
-            ),
-            hide_index=True,
+        log = data.audit_log().rename(
+            columns={
+                "at": "时间 (UTC)",
+                "action": "操作",
+                "actor": "操作人",
+                "issue_key": "期号",
+                "sha256": "文件哈希",
+                "detail": "详情",
+            }
         )
+        st.dataframe(log, hide_index=True)
+        csv_download(log, "audit_log.csv", key="audit_log_csv")

@@ -19,7 +19,9 @@ from loaders.catalog import Catalog
 from loaders.paths import database_location
 from loaders.series import latest_cards
 from loaders.services import catalog as catalog_service
+from loaders.services.series import SeriesRequest, read_series, resolve_as_of
 from loaders.store import Store, open_store, queries
+from loaders.store.queries import IssueRef
 
 # Results are keyed on data or series versions, so the TTL only bounds memory held by old
 # versions.
@@ -84,14 +86,32 @@ def series_version(indicator: str) -> int:
     return _series_versions(_path(), data_version()).get(indicator, 0)
 
 
-def series_rows(indicator: str, version: int) -> pd.DataFrame:
-    """The current rows of one series at that version (read-only, shared)."""
-    return _series_rows(_path(), indicator, version)
+def series_rows(
+    indicator: str,
+    version: int,
+    transform: str = "level",
+    base: str | None = None,
+    as_of: str | None = None,
+) -> pd.DataFrame:
+    """The rows of one series at that version (read-only, shared), through the read service
+    the API uses: current, or as of an issue key, transformed as asked. Raises
+    SeriesRequestError for a request the service refuses (an unknown issue, a bad base)."""
+    if (transform, base, as_of) == ("level", None, None):
+        return _series_rows(_path(), indicator, version)
+    return _series_view_rows(_path(), indicator, version, transform, base, as_of)
 
 
-def revisions_of(indicator: str, version: int, periods: tuple[str, ...]) -> pd.DataFrame:
-    """What earlier issues said about these periods of one series (read-only, shared)."""
-    return _revisions_of(_path(), indicator, version, periods)
+def revisions_of(
+    indicator: str, version: int, periods: tuple[str, ...], as_of: str | None = None
+) -> pd.DataFrame:
+    """What earlier issues said about these periods of one series (read-only, shared), as of
+    an issue key when given."""
+    return _revisions_of(_path(), indicator, version, periods, as_of)
+
+
+def vintage(as_of: str) -> IssueRef:
+    """The issue an as_of (issue key or date) names; SeriesRequestError when none."""
+    return _vintage(_path(), data_version(), as_of)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -107,14 +127,34 @@ def _series_versions(path: str, version: int) -> dict[str, int]:
 # Per series and version, shared by every session and never copied (pages only read them).
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
 def _series_rows(path: str, indicator: str, version: int) -> pd.DataFrame:
-    return queries.series(_store_for(path), [indicator])
+    return read_series(_store_for(path), SeriesRequest(indicators=(indicator,))).rows
+
+
+# A series as of an issue depends only on that series' statements (and the issue order, which
+# a commit elsewhere does not change), so the series version keys it like the current rows.
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
+def _series_view_rows(
+    path: str,
+    indicator: str,
+    version: int,
+    transform: str,
+    base: str | None,
+    as_of: str | None,
+) -> pd.DataFrame:
+    request = SeriesRequest(indicators=(indicator,), as_of=as_of, transform=transform, base=base)
+    return read_series(_store_for(path), request).rows
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
 def _revisions_of(
-    path: str, indicator: str, version: int, periods: tuple[str, ...]
+    path: str, indicator: str, version: int, periods: tuple[str, ...], as_of: str | None
 ) -> pd.DataFrame:
-    return queries.revisions(_store_for(path), [indicator], list(periods))
+    return queries.revisions(_store_for(path), [indicator], list(periods), as_of)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _vintage(path: str, version: int, as_of: str) -> IssueRef:
+    return resolve_as_of(_store_for(path), as_of)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

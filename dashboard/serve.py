@@ -69,6 +69,16 @@ def with_cookie(response_head: bytes, worker: int) -> bytes:
     return response_head[: end + 2] + cookie + response_head[end + 2 :]
 
 
+def with_forwarded_for(request_head: bytes, address: str) -> bytes:
+    """The request head with X-Forwarded-For naming the browser's address (any the browser
+    sent is dropped): behind this proxy every browser comes from 127.0.0.1, and uvicorn
+    takes the client's address from this header when it comes from 127.0.0.1. The login
+    throttle counts wrong passwords per address (loaders.services.login)."""
+    lines = request_head[: request_head.index(b"\r\n\r\n")].split(b"\r\n")
+    kept = [line for line in lines if not line.lower().startswith(b"x-forwarded-for:")]
+    return b"\r\n".join([*kept, b"X-Forwarded-For: " + address.encode()]) + b"\r\n\r\n"
+
+
 async def _read_head(reader: asyncio.StreamReader) -> bytes:
     return await reader.readuntil(b"\r\n\r\n")
 
@@ -109,7 +119,8 @@ class StickyProxy:
             await client_w.drain()
             client_w.close()
             return
-        backend_w.write(head)
+        peer = client_w.get_extra_info("peername")
+        backend_w.write(with_forwarded_for(head, peer[0]) if peer else head)
         await backend_w.drain()
         if pinned is None:
             try:

@@ -2,69 +2,105 @@
 
 Pages live in dashboard/app_pages/ (not pages/, which would trigger Streamlit's legacy
 auto-discovery). The 上传 page is only routed for editors (dashboard.auth).
+
+The file is read twice. `streamlit run` finds `app` below (an st.App) and imports this file
+as a module to serve it: the dashboard and the HTTP API (dashboard.api, /api/v1/) on one
+port. Each session then runs the file as `__main__`, which draws the pages.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import auth, data, warm
-from loaders.paths import database_location, display_name
-from loaders.services import StoreError, imports
+from dashboard import api
 
-st.set_page_config(layout="wide", page_title="产业创新动态 指标看板")
+# The tab's icon is a file of ours: without it each page's :material/...: icon becomes the
+# favicon, fetched from fonts.gstatic.com (offline it fails; online it tells Google who
+# opened which page).
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
 
-pages = [
-    st.Page(
-        "app_pages/overview.py",
-        title="概览",
-        url_path="overview",
-        icon=":material/dashboard:",
-        default=True,
-    ),
-    st.Page("app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"),
-    st.Page("app_pages/issues.py", title="期刊", url_path="issues", icon=":material/article:"),
-    st.Page("app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"),
-]
-role = auth.current_role()
-if role == "editor":
-    pages.append(
+
+def route() -> None:
+    """Draw the navigation, the sidebar and the page of this session's URL."""
+    # Imported here, not above: `streamlit run` imports this file before Streamlit's runtime
+    # exists, and st.cache_data functions (dashboard.data) decorated then log warnings.
+    from dashboard import auth, data, warm
+    from dashboard.components import guard_uploads, show_error
+    from loaders.paths import database_location, display_name
+    from loaders.services import StoreError, imports
+
+    st.set_page_config(layout="wide", page_title="产业创新动态 指标看板", page_icon=str(FAVICON))
+
+    pages = [
         st.Page(
-            "app_pages/upload.py", title="上传", url_path="upload", icon=":material/upload_file:"
-        )
-    )
-    pages.append(
+            "app_pages/overview.py",
+            title="概览",
+            url_path="overview",
+            icon=":material/dashboard:",
+            default=True,
+        ),
         st.Page(
-            "app_pages/imports.py",
-            title="导入",
-            url_path="imports",
-            icon=":material/drive_folder_upload:",
-        )
-    )
-page = st.navigation(pages)
-
-with st.sidebar:
-    st.markdown("**产业创新动态 指标看板**")
-    try:
-        version = data.data_version()
-    except StoreError as exc:
-        st.error(f"无法打开数据库：{exc}")
-        st.stop()
-    warm.start()  # once per process: rebuilds what a commit touched before anyone asks
-    # The file name only: viewers need not see the server's directories.
-    st.caption(f"数据库：{display_name(database_location())} · 数据版本 {version}")
+            "app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"
+        ),
+        st.Page("app_pages/issues.py", title="期刊", url_path="issues", icon=":material/article:"),
+        st.Page(
+            "app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"
+        ),
+    ]
+    role = auth.current_role()
+    # Streamlit's upload endpoint keeps files only for the sessions this says may upload.
+    guard_uploads(role)
     if role == "editor":
-        # An import in the background shows on every page, for every editor.
-        running = [
-            job for job in data.import_jobs() if imports.job_state(job) in ("running", "stopping")
-        ]
-        for job in running:
-            st.caption(f"导入进行中：{job.done}/{job.total} 个文件")
-            st.progress(job.done / job.total if job.total else 1.0)
-        if running:
-            st.page_link("app_pages/imports.py", label="查看导入", icon=":material/sync:")
-    # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).
-    if role == "viewer":
-        auth.render_login()
+        pages.append(
+            st.Page(
+                "app_pages/upload.py",
+                title="上传",
+                url_path="upload",
+                icon=":material/upload_file:",
+            )
+        )
+        pages.append(
+            st.Page(
+                "app_pages/imports.py",
+                title="导入",
+                url_path="imports",
+                icon=":material/drive_folder_upload:",
+            )
+        )
+    page = st.navigation(pages)
 
-page.run()
+    with st.sidebar:
+        st.markdown("**产业创新动态 指标看板**")
+        try:
+            version = data.data_version()
+        except StoreError as exc:
+            show_error(f"无法打开数据库：{exc}")
+            st.stop()
+        warm.start()  # once per process: rebuilds what a commit touched before anyone asks
+        # The file name only: viewers need not see the server's directories.
+        st.caption(f"数据库：{display_name(database_location())} · 数据版本 {version}")
+        if role == "editor":
+            # An import in the background shows on every page, for every editor.
+            running = [
+                job
+                for job in data.import_jobs()
+                if imports.job_state(job) in ("running", "stopping")
+            ]
+            for job in running:
+                st.caption(f"导入进行中：{job.done}/{job.total} 个文件")
+                st.progress(job.done / job.total if job.total else 1.0)
+            if running:
+                st.page_link("app_pages/imports.py", label="查看导入", icon=":material/sync:")
+        # Viewers log in here (the 上传 page, which has its own login box, is hidden from them).
+        if role == "viewer":
+            auth.render_login()
+
+    page.run()
+
+
+if __name__ == "__main__":
+    route()
+else:
+    app = st.App(__file__, routes=api.routes())

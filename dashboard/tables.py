@@ -1,4 +1,5 @@
-"""Tables the pages show and the CSV they offer: pure functions, rows in, rows or bytes out."""
+"""Tables the pages show: pure functions, rows in, rows out. (The columns of a series CSV
+are the read service's: loaders.services.series.export_rows.)"""
 
 from __future__ import annotations
 
@@ -16,34 +17,7 @@ from loaders.missing import is_missing
 from loaders.periods import kind_label
 from loaders.subjects import subject_group
 
-# The CSV a user downloads from the Trends page: these columns, in this order.
-CSV_COLUMNS = (
-    "indicator",
-    "name_zh",
-    "name_en",
-    "period",
-    "period_start",
-    "period_end",
-    "value",
-    "unit",
-    "qualifier",
-    "forecast",
-    "issue",
-    "published",
-    "article",
-    "quote",
-)
-
 KIND_NAMES_ZH = {"flow": "流量", "stock": "存量", "rate": "比率", "index": "指数"}
-
-
-def export_rows(series: pd.DataFrame) -> pd.DataFrame:
-    """The CSV columns for queries.series rows (issue is the issue's label, 2021 年第 15 期)."""
-    frame = series.rename(columns={"issue_label": "issue"})
-    for column in CSV_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = pd.Series(dtype="object")
-    return frame.loc[:, list(CSV_COLUMNS)].reset_index(drop=True)
 
 
 def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:
@@ -62,43 +36,50 @@ def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:
 
 def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """The plotted rows as an analyst reads them, one line per plotted point, with a 修订
-    column listing what earlier issues said where they disagree."""
+    column listing what earlier issues said where they disagree. Transformed rows (see
+    loaders.transforms) add 原值 and 对比期; rows read as of an issue add 其后修订."""
     revisions = revisions if revisions is not None else pd.DataFrame()
     if not revisions.empty and "unit" not in revisions.columns and not rows.empty:
-        units = dict(zip(rows["indicator"], rows["unit"], strict=False))
+        units_column = "stated_unit" if "stated_unit" in rows.columns else "unit"
+        units = dict(zip(rows["indicator"], rows[units_column], strict=False))
         revisions = revisions.assign(unit=revisions["indicator"].map(units))
     notes = revision_notes(revisions)
+    transformed = "stated_value" in rows.columns
+    as_of = "revised_later" in rows.columns
+    columns = ["指标", "期间", "期间类型", "数值"]
+    columns += ["原值", "对比期"] if transformed else []
+    columns += ["修订"] + (["其后修订"] if as_of else [])
+    columns += ["预测", "期刊", "发布日期", "文章", "原文"]
     records = []
-    for row in rows.itertuples(index=False):
-        records.append(
-            {
-                "指标": indicator_label(row.name_zh, row.name_en),
-                "期间": period_label(row.period),
-                "期间类型": kind_label(row.period_kind),
-                "数值": format_value(row.value, row.unit, row.qualifier, row.value_high),
-                "修订": notes.get((row.indicator, row.period, bool(row.forecast)), ""),
-                "预测": "预测" if row.forecast else "",
-                "期刊": row.issue_label,
-                "发布日期": _date_text(row.published),
-                "文章": row.article,
-                "原文": row.quote,
-            }
-        )
-    return pd.DataFrame(
-        records,
-        columns=[
-            "指标",
-            "期间",
-            "期间类型",
-            "数值",
-            "修订",
-            "预测",
-            "期刊",
-            "发布日期",
-            "文章",
-            "原文",
-        ],
-    )
+    for row in rows.to_dict("records"):
+        record = {
+            "指标": indicator_label(row["name_zh"], row["name_en"]),
+            "期间": period_label(row["period"]),
+            "期间类型": kind_label(row["period_kind"]),
+            "数值": format_value(row["value"], row["unit"], row["qualifier"], row["value_high"]),
+            "修订": notes.get((row["indicator"], row["period"], bool(row["forecast"])), ""),
+            "预测": "预测" if row["forecast"] else "",
+            "期刊": row["issue_label"],
+            "发布日期": _date_text(row["published"]),
+            "文章": row["article"],
+            "原文": row["quote"],
+        }
+        if transformed:
+            unit = row["stated_unit"]
+            record["原值"] = format_value(row["stated_value"], unit)
+            record["对比期"] = (
+                f"{period_label(row['base_period'])}：{format_value(row['base_value'], unit)}"
+                f"（{row['base_issue_label']}）"
+            )
+        if as_of:
+            unit = row.get("stated_unit") or row["unit"]
+            record["其后修订"] = (
+                f"现为 {format_value(row['current_value'], unit)}（{row['current_issue_key']}）"
+                if not is_missing(row["revised_later"]) and row["revised_later"]
+                else ""
+            )
+        records.append(record)
+    return pd.DataFrame(records, columns=columns)
 
 
 def _date_text(value: Any) -> str:

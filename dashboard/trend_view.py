@@ -2,7 +2,8 @@
 
 Building them is most of the page's server time: hover texts and table cells are formatted
 row by row. So each indicator's part (its plot rows, its traces, its table rows) is built
-once per version of that series (dashboard.data.series_version) and shared by every session:
+once per version of that series (dashboard.data.series_version) and view (SeriesView: the
+transform and the vintage) and shared by every session:
 a commit that touches one indicator rebuilds that indicator's part only, and a selection of
 several indicators is assembled from the parts. The CSV is built only when someone clicks
 the download button.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,9 +26,10 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.charts import TraceSpec, assemble_figure, indicator_traces
-from dashboard.tables import export_rows, trend_table
+from dashboard.tables import trend_table
 from loaders.csv_safety import csv_bytes
 from loaders.series import with_plot_columns
+from loaders.services.series import export_rows
 
 # Keyed on series versions, so the TTL and the entries only bound memory held by old versions
 # and by selections nobody looks at any more.
@@ -36,6 +39,18 @@ MAX_ENTRIES = 256
 # 25,000 rows of one indicator on a store of a million observations made a 7 MB message on
 # every visit, for a grid nobody scrolls through.
 MAX_TABLE_ROWS = 1000
+
+
+class SeriesView(NamedTuple):
+    """How the series are drawn: a transform (loaders.transforms; base for "index") of the
+    series as it stood at an issue (as_of, an issue key; None: now)."""
+
+    transform: str = "level"
+    base: str | None = None
+    as_of: str | None = None
+
+
+LATEST = SeriesView()
 
 
 @dataclass(frozen=True)
@@ -49,30 +64,40 @@ class TrendView:
     table: pa.Table
     csv: Callable[[], bytes]  # built on a click of the download button, not on every run
     table_note: str  # what the table leaves out, "" when it shows every row
+    # Points of the series a transform could not compare (no comparable period stated).
+    without_comparison: int = 0
+    revised_later: int = 0  # points of an as-of view that a later issue changed
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
-def _plot_frame(path: str, indicator: str, version: int) -> pd.DataFrame:
-    return with_plot_columns(data.series_rows(indicator, version))
+def _plot_frame(path: str, indicator: str, version: int, view: SeriesView = LATEST) -> pd.DataFrame:
+    return with_plot_columns(data.series_rows(indicator, version, *view))
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
-def _traces(path: str, indicator: str, version: int, kinds: tuple[str, ...]) -> list[TraceSpec]:
-    frame = _plot_frame(path, indicator, version)
+def _traces(
+    path: str, indicator: str, version: int, kinds: tuple[str, ...], view: SeriesView = LATEST
+) -> list[TraceSpec]:
+    frame = _plot_frame(path, indicator, version, view)
     return indicator_traces(frame[frame["group"].isin(kinds)])
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
 def _table_rows(
-    path: str, indicator: str, version: int, kinds: tuple[str, ...], limit: int | None
+    path: str,
+    indicator: str,
+    version: int,
+    kinds: tuple[str, ...],
+    limit: int | None,
+    view: SeriesView = LATEST,
 ) -> pd.DataFrame:
     """The formatted table rows of one indicator: its latest `limit` plotted rows (all when
-    None), with what earlier issues said about those periods."""
-    frame = _plot_frame(path, indicator, version)
+    None), with what earlier issues (up to the view's vintage) said about those periods."""
+    frame = _plot_frame(path, indicator, version, view)
     rows = _series_columns(frame[frame["group"].isin(kinds)])
     rows = rows.tail(limit) if limit is not None else rows
-    revisions = data.revisions_of(indicator, version, tuple(dict.fromkeys(rows["period"])))
-    return trend_table(rows, revisions)
+    periods = tuple(dict.fromkeys(rows["period"]))
+    return trend_table(rows, data.revisions_of(indicator, version, periods, view.as_of))
 
 
 def _series_columns(plotted: pd.DataFrame) -> pd.DataFrame:
@@ -82,9 +107,12 @@ def _series_columns(plotted: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
 def _trend_view(
-    path: str, versions: tuple[tuple[str, int], ...], kinds: tuple[str, ...]
+    path: str,
+    versions: tuple[tuple[str, int], ...],
+    kinds: tuple[str, ...],
+    view: SeriesView = LATEST,
 ) -> TrendView:
-    frames = [_plot_frame(path, indicator, version) for indicator, version in versions]
+    frames = [_plot_frame(path, indicator, version, view) for indicator, version in versions]
     # Rows in the order the user picked the indicators: the first pick gets the first axis.
     plotted = pd.concat([frame[frame["group"].isin(kinds)] for frame in frames])
     rows = _series_columns(plotted)
@@ -97,16 +125,25 @@ def _trend_view(
             "下载 CSV 可得全部数据。"
         )
     tables = [
-        _table_rows(path, indicator, version, kinds, per_indicator)
+        _table_rows(path, indicator, version, kinds, per_indicator, view)
         for indicator, version in versions
     ]
     table = pd.concat(tables, ignore_index=True) if tables else trend_table(rows)
     specs = [
-        spec for indicator, version in versions for spec in _traces(path, indicator, version, kinds)
+        spec
+        for indicator, version in versions
+        for spec in _traces(path, indicator, version, kinds, view)
     ]
+    without_comparison = 0
+    if view.transform != "level":
+        # The same vintage untransformed: how many of its points found no comparison.
+        stated = SeriesView(as_of=view.as_of)
+        levels = [_plot_frame(path, indicator, version, stated) for indicator, version in versions]
+        without_comparison = sum(len(frame) for frame in levels) - sum(len(f) for f in frames)
+    revised = int(rows["revised_later"].sum()) if "revised_later" in rows.columns else 0
 
     def build_csv() -> bytes:
-        return csv_bytes(export_rows(rows))
+        return csv_bytes(export_rows(rows, view.as_of))
 
     return TrendView(
         plotted=plotted,
@@ -114,27 +151,33 @@ def _trend_view(
         table=pa.Table.from_pandas(table, preserve_index=False),
         csv=build_csv,
         table_note=note,
+        without_comparison=without_comparison,
+        revised_later=revised,
     )
 
 
-def plot_frame(indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """Series rows of these indicators with x, group and group_label (read-only)."""
+def plot_frame(indicator_ids: Sequence[str], view: SeriesView = LATEST) -> pd.DataFrame:
+    """Series rows of these indicators in this view, with x, group and group_label
+    (read-only). Raises SeriesRequestError for a view the read service refuses."""
     frames = [
-        _plot_frame(data.store_path(), indicator, data.series_version(indicator))
+        _plot_frame(data.store_path(), indicator, data.series_version(indicator), view)
         for indicator in indicator_ids
     ]
     return pd.concat(frames) if frames else with_plot_columns(pd.DataFrame())
 
 
-def trend_view(indicator_ids: Sequence[str], kinds: Sequence[str]) -> TrendView:
-    """Figure, table and CSV for the selected indicators (in pick order) and period kinds."""
+def trend_view(
+    indicator_ids: Sequence[str], kinds: Sequence[str], view: SeriesView = LATEST
+) -> TrendView:
+    """Figure, table and CSV for the selected indicators (in pick order), period kinds and
+    view."""
     versions = tuple((indicator, data.series_version(indicator)) for indicator in indicator_ids)
-    return _trend_view(data.store_path(), versions, tuple(sorted(kinds)))
+    return _trend_view(data.store_path(), versions, tuple(sorted(kinds)), view)
 
 
 def warm(path: str, indicator: str, version: int) -> None:
     """Build one series' parts for the default Trends view (every kind of period, the
-    series alone), as the page would on its first visit."""
+    series alone, as stated now), as the page would on its first visit."""
     frame = _plot_frame(path, indicator, version)
     kinds = tuple(sorted(frame["group"].unique()))
     _traces(path, indicator, version, kinds)

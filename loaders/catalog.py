@@ -9,6 +9,7 @@ with (`written`) so an export writes the names back, while extraction sees the w
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -28,6 +29,9 @@ from loaders.paths import CATALOG_PATH
 
 Kind = Literal["flow", "stock", "rate", "index"]
 Measure = Literal["level", "yoy", "yoy_2y", "cagr", "share", "index", "price"]
+# Measures no figure of which can be below zero: an amount or count, a share, a diffusion
+# index, a price. Growth rates (yoy, yoy_2y, cagr) fall as often as they rise.
+NONNEGATIVE_MEASURES = frozenset({"level", "share", "index", "price"})
 # The fields that hold word lists, in the order the YAML writes them.
 LIST_FIELDS = ("aliases", "context", "exclude", "generic_aliases")
 WORD_LIST_MARK = "@"
@@ -55,6 +59,27 @@ class Indicator(BaseModel):
     # when nothing but time words, determiners or reporting verbs precede them
     # in the clause and a context word is in the sentence, paragraph or title.
     generic_aliases: tuple[str, ...] = ()
+    # No figure of the series can be negative (a total, a count, a share). Default: from the
+    # measure (NONNEGATIVE_MEASURES); an entry may say otherwise.
+    nonnegative: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nonnegative_from_measure(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "nonnegative" not in data:
+            return {**data, "nonnegative": data.get("measure") in NONNEGATIVE_MEASURES}
+        return data
+
+    def value_problem(self, value: float | None) -> str | None:
+        """Why a value (in this series' unit) cannot be stored in the series, or None."""
+        if value is None:
+            return None
+        if not math.isfinite(value):
+            return f"不是有限数值（{value!r} {self.unit}）"
+        if self.nonnegative and value < 0:
+            return f"{self.id}（{self.name_zh}）不能为负数：{value:g} {self.unit}"
+        return None
+
     # Where the series' figures come from (中国物流与采购联合会, 国家邮政局…), for readers.
     source: str = ""
     # Retired: hidden from the pages, its data kept (and still extracted, so it can return).
@@ -195,6 +220,9 @@ _HEADER = """\
 #          only when nothing but time words, determiners or reporting verbs
 #          precede them in the clause and a context word is in the sentence,
 #          the paragraph or the article title
+# nonnegative  true when no figure of the series can be below zero (a negative one
+#          is refused); default true for level, share, index and price, false for the
+#          growth rates (yoy, yoy_2y, cagr); written only where an entry differs
 # source   where the figures come from; retired: true hides a series, keeps its data
 # word_lists  lists used by several entries, written "@name" in a list field
 """
@@ -231,6 +259,8 @@ def dump_catalog(catalog: Catalog) -> str:
             words = indicator.as_written(field)
             if words or field in ("aliases", "context", "exclude"):
                 lines.append(f"    {field}: {_flow(words)}")
+        if indicator.nonnegative != (indicator.measure in NONNEGATIVE_MEASURES):
+            lines.append(f"    nonnegative: {'true' if indicator.nonnegative else 'false'}")
         if indicator.source:
             lines.append(f"    source: {_scalar(indicator.source)}")
         if indicator.retired:

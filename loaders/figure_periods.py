@@ -5,11 +5,17 @@ last one of an earlier sentence of the same paragraph (loaders.timeexpr), else
 the one the paragraph before ended on (flagged `period_carried`: a PDF line
 ending on 。 at the margin splits a paragraph). Besides:
 - a parenthesis keeps its period to itself, "从 2019 年的 367 亿元" names the
-  period of that figure only, "上月为 46.0%" the month before the one named;
+  period of that figure only, "上月为 46.0%" the month before the one named; a date
+  alone in brackets dates the figure right before it ("55.00 元/吨（12 月 30 日）"),
+  or else what follows ("最后一个交易日（12 月 30 日）收盘价…");
 - a period without a year takes the year named earlier in its sentence
-  ("2021 年……，其中下半年实现 3.2 亿美元" is 2021-H2), the issue's otherwise;
+  ("2021 年……，其中下半年实现 3.2 亿美元" is 2021-H2), the issue's otherwise; 上年
+  after a named year is the year before it, 上年同期 the period talked about a year back;
+- a figure opening its clause and named by the clause after it ("78.8 亿件——这是
+  4 月份全国快递业务量") takes that clause's period and words;
 - a period in a clause that forecasts names the coming one ("预计下半年…"),
-  for the rest of its sentence only;
+  for the rest of its sentence only (past a semicolon while a year it named is
+  still projected);
 - a stock is dated by its own sentence only, or by the day an earlier sentence named
   when it speaks of that day again (首日, 当日): flags for loaders.figures;
 - 今年以来 / 年内累计 turn the period into the months since January for the
@@ -24,7 +30,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.forecast_scope import is_prospective
+from loaders.forecast_scope import is_forecast, is_prospective
+from loaders.mapping import has_subject
 from loaders.periods import months_earlier, parse_period, shift_year, year_to_date
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
 from loaders.respectively import respectively_periods
@@ -39,6 +46,14 @@ UNRESOLVED = "?"
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
 # "首日收盘价", "当日收于", "同日": the day named in a sentence before, spoken of again.
 DAY_ANAPHOR_RE = re.compile(r"首日|当日|当天|同日|同一天|次日")
+# "78.8 亿件——这是 4 月份全国快递业务量", "196.2 万亿元，是前三季度社会物流总额的规模",
+# "347.6 万亿元——2022 年全国社会物流总额再创新高": a figure opening its clause, named
+# (subject and period) by the clause after it.
+NAMED_AFTER_RE = re.compile(
+    r"\s*(?:(?:——|—|--)\s*(?:这是|这一数字是|此即|即)?|[,，]\s*(?:这是|这一数字是|此即|是))\s*"
+)
+NAMING_CLAUSE_END_RE = re.compile(r"[,，;；:：。！？!?]")
+BRACKETED_RE = re.compile(r"\(\s*(?P<inner>[^()]{1,20}?)\s*\)")
 # Kinds of period that lie inside one year, and so may take a year named before them.
 WITHIN_A_YEAR = ("half", "quarter", "month", "ytd")
 
@@ -56,6 +71,9 @@ class _Chain:
     before_year_to_date: tuple = ()  # the chain a 今年以来 of this sentence replaced
     prospective: bool = False  # named in a clause that forecasts
     before_prospective: tuple = ()  # the chain that projected period replaced
+    # The projected period names its year ("预计 2022 年…"): the clauses after a semicolon
+    # that project further ("；业务收入将达到…") are still about it.
+    prospective_year: bool = False
 
     def state(self) -> tuple:
         return (
@@ -89,13 +107,21 @@ def _resolve(chain: str | None, expr: TimeExpr, prospective: bool) -> str | None
     if expr.period is not None:
         return expr.period
     if expr.same_period_year is not None and chain:
+        if expr.relative_years is not None:
+            # "上年同期", "去年同期": the period talked about, a year earlier.
+            return shift_year(chain, parse_period(chain).start.year + expr.relative_years)
         return shift_year(chain, expr.same_period_year)
     return chain
 
 
 def _in_named_year(period: str | None, expr: TimeExpr, year: int | None) -> str | None:
-    """A period written without a year, in the year its sentence named before it."""
-    if period is None or year is None or expr.explicit_year or expr.same_period_year:
+    """A period written without a year, in the year its sentence named before it; one
+    written with 上年, in the year before that one."""
+    if period is None or year is None or expr.same_period_year:
+        return period
+    if expr.before_named_year:
+        return shift_year(period, year - 1)
+    if expr.explicit_year:
         return period
     if expr.months_back is not None or expr.year_from_context:
         return period
@@ -104,8 +130,9 @@ def _in_named_year(period: str | None, expr: TimeExpr, year: int | None) -> str 
     return shift_year(period, year)
 
 
-def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[tuple]]:
-    """Period expressions, figures and parentheses of a sentence, in text order."""
+def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[tuple], set[int]]:
+    """Period expressions, figures and parentheses of a sentence, in text order, and the
+    ids of the dates in brackets right after a figure (which date that figure)."""
     shadow = ascii_shadow(text)
     exprs = find_time_expressions(text, published)
     quantities = [
@@ -115,11 +142,28 @@ def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[t
     ]
     events: list[tuple[int, int, object]] = [(e.start, 0, e) for e in exprs]
     events += [(q.start, 1, q) for q in quantities]
-    events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "("]
-    events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")"]
+    # "2022 年最后一个交易日（12 月 30 日）收盘价…": a parenthesis holding only a date says
+    # which day the words before it are; it dates what follows, not only itself.
+    # A date in brackets right after a figure ("55.00 元/吨（12 月 30 日）") is an aside
+    # dating that figure only.
+    figure_ends = {len(shadow[: q.end].rstrip()) for q in quantities}
+    dated: set[tuple[int, int]] = set()
+    dating_figure: set[int] = set()
+    for m in BRACKETED_RE.finditer(shadow):
+        inner = [e for e in exprs if e.start == m.start("inner") and e.end == m.end("inner")]
+        if not inner:
+            continue
+        if len(shadow[: m.start()].rstrip()) in figure_ends:
+            dating_figure.add(id(inner[0]))
+        else:
+            dated.add((m.start(), m.end() - 1))
+    opens = {start for start, _ in dated}
+    closes = {end for _, end in dated}
+    events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "(" and i not in opens]
+    events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")" and i not in closes]
     events += [(i, -1, "semicolon") for i, char in enumerate(shadow) if char == ";"]
     events.sort(key=lambda ev: (ev[0], ev[1]))
-    return exprs, events
+    return exprs, events, dating_figure
 
 
 def figures_of_paragraph(
@@ -151,27 +195,88 @@ def figures_of_paragraph(
     return figures, (chain.period, chain.text)
 
 
+def _up_to_semicolon(text: str, start: int) -> str:
+    end = min((at for at in (text.find(";", start), text.find("；", start)) if at >= 0), default=-1)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def _named_after(
+    text: str, shadow: str, quantity: Quantity, pre: str, exprs: list[TimeExpr]
+) -> tuple[str, TimeExpr | None] | None:
+    """The clause naming a figure that opens its own clause, and its period, if any."""
+    if pre.strip(' \t“”"') or not (named := NAMED_AFTER_RE.match(shadow, quantity.end)):
+        return None
+    start = named.end()
+    end_match = NAMING_CLAUSE_END_RE.search(shadow, start)
+    end = end_match.start() if end_match else len(text)
+    if not has_subject(text[start:end]):
+        return None
+    own = [e for e in exprs if start <= e.start < end and e.period and e.role != "reference"]
+    return text[start:end], own[0] if own else None
+
+
+def _date(figure: FoundFigure, period: str | None, text: str) -> None:
+    """Give a figure a period named for it alone (after it, or in brackets)."""
+    figure.period, figure.period_text = period, text
+    figure.period_carried = figure.period_from_earlier_sentence = False
+    figure.year_to_date = False
+
+
+def _new_figure(
+    item: Quantity,
+    sentence: Sentence,
+    number: int,
+    chain: _Chain,
+    local: tuple[str | None, str] | None,
+    previous_end: int,
+    exprs: list[TimeExpr],
+) -> FoundFigure:
+    """The record of a figure of sentence number `number`, dated by the chain (or by the
+    period named for it alone, `local`)."""
+    text = sentence.text
+    shadow = ascii_shadow(text)
+    clause_from = max(previous_end, clause_start(shadow, item.start, 0))
+    post_match = POST_NOUN_RE.match(shadow, item.end)
+    post = text[item.end : post_match.end()] if post_match else ""
+    period, period_text = local if local else (chain.period, chain.text)
+    figure = FoundFigure(item, sentence, period, period_text, text[clause_from : item.start], post)
+    named_before = chain.period is not None and local is None
+    figure.period_carried = named_before and chain.sentence < 0
+    figure.period_from_earlier_sentence = named_before and chain.sentence != number
+    figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
+    figure.year_to_date = chain.year_to_date and local is None
+    figure.gap = text[previous_end : item.start] if previous_end else None
+    named = _named_after(text, shadow, item, figure.pre, exprs)
+    if named is not None:
+        figure.given_subject = named[0]
+        if named[1] is not None:
+            _date(figure, named[1].period, named[1].text)
+    return figure
+
+
 def _figures_of_sentence(
     sentence: Sentence, number: int, published: date, chain: _Chain
 ) -> list[FoundFigure]:
     text = sentence.text
-    shadow = ascii_shadow(text)
-    exprs, events = _sentence_events(text, published)
+    exprs, events, dating_figure = _sentence_events(text, published)
     figure_starts = [at for at, _, item in events if isinstance(item, Quantity)]
     listed = respectively_periods(text, exprs, published)
     figures: list[FoundFigure] = []
     local: tuple[str | None, str] | None = None
     named_year: int | None = None  # the year a set period of this sentence named
     previous_end = 0
-    for _, _, item in events:
+    for at, _, item in events:
         if item == "open":
             chain.saved.append(chain.state())
         elif item == "close":
             if chain.saved:
                 chain.restore(chain.saved.pop())
         elif item == "semicolon":
-            if chain.prospective:
-                chain.restore(chain.before_prospective)  # a forecast ends at ；
+            # A forecast ends at ；, unless it named its year and the clause after
+            # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").
+            further = chain.prospective_year and is_forecast(_up_to_semicolon(text, at + 1))
+            if chain.prospective and not further:
+                chain.restore(chain.before_prospective)
         elif isinstance(item, TimeExpr):
             if item.role == "reference" or id(item) in listed:
                 continue
@@ -184,6 +289,9 @@ def _figures_of_sentence(
             prospective = is_prospective(text, item.start, item.end, figure_starts)
             period = _resolve(chain.period, item, prospective)
             period = _in_named_year(period, item, named_year)
+            if id(item) in dating_figure and figures and period is not None:
+                _date(figures[-1], period, item.text)
+                continue
             aside = item.past_relative and chain.period and ASIDE_AFTER_RE.match(text, item.end)
             if item.months_back is not None:
                 # Unresolved, it must not fall back on any default period.
@@ -199,24 +307,12 @@ def _figures_of_sentence(
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
                 chain.as_of, chain.prospective = item.as_of, prospective
+                chain.prospective_year = prospective and item.explicit_year
                 if item.explicit_year and parse_period(period).kind != "multi_year":
                     named_year = parse_period(period).start.year
         else:
             assert isinstance(item, Quantity)
-            clause_from = max(previous_end, clause_start(shadow, item.start, 0))
-            post_match = POST_NOUN_RE.match(shadow, item.end)
-            post = text[item.end : post_match.end()] if post_match else ""
-            period, period_text = local if local else (chain.period, chain.text)
-            figure = FoundFigure(
-                item, sentence, period, period_text, text[clause_from : item.start], post
-            )
-            named_before = chain.period is not None and local is None
-            figure.period_carried = named_before and chain.sentence < 0
-            figure.period_from_earlier_sentence = named_before and chain.sentence != number
-            figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
-            figure.year_to_date = chain.year_to_date and local is None
-            figure.gap = text[previous_end : item.start] if previous_end else None
+            figures.append(_new_figure(item, sentence, number, chain, local, previous_end, exprs))
             local = None
-            figures.append(figure)
             previous_end = item.end
     return figures

@@ -20,6 +20,7 @@ import re
 
 from loaders import units
 from loaders.sentences import FoundFigure
+from loaders.timeexpr import names_a_base
 
 # "由此前公布的", "从初步核算的", "由": what stands before the old value of a revision.
 REVISED_FROM_RE = re.compile(r"(?:由|从|原)(?:[^,，;；。由从]{0,10}的)?\s*$")
@@ -30,14 +31,46 @@ REVISED_TO_RE = re.compile(
 # "超过 10 亿元的", "10 亿元以上的": a figure right before 的 qualifies the noun after it.
 ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
+LISTED_AFTER_RE = re.compile(r"^\s*(?:和|、|与|及|以及)\s*$")
 MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
+# "此前公布为 520 亿元，现修正为 546 亿元": the new value in the clause after the old one.
+REVISED_NEXT_RE = re.compile(
+    r"^\s*[,，]?\s*(?:现|后|最终|经)?\s*(?:修订|修正|下修|上修|调整|上调|下调|更正|修改|核实|核定)"
+    r"(?:后)?\s*(?:为|至|到)\s*$"
+)
+OPEN_BRACKET_RE = re.compile(r"^\s*[(（]")
 # "546 亿元（原为 520 亿元）": the old value named after the new one.
-FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为)\s*$")
+FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为|修正前为|调整前为)\s*$")
+# "1,036 亿元（此前为 1,020 亿元）", "初步核算为 11.9 万亿元，最终核实为 12.0 万亿元": a first
+# estimate is an old value only next to the value that replaced it.
+PRELIMINARY_RE = re.compile(r"(?:此前为|初值为|初步统计为|初步核算为|初步测算为)\s*$")
 # "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period.
 BASE_BEFORE_RE = re.compile(
     r"(?:较|比|相比于?|相较于?|高于|低于|多于|少于|超过|超出|远超|不及|接近|相当于)"
     r"\s*(?P<when>[^,，;；。]{1,14}?)(?:的|[(（])\s*$"
 )
+# "较 2021 年 7 月 16 日首日收盘价": the base named by its period and its noun.
+COMPARED_AT_END_RE = re.compile(r"(?:较|比|相比|相较|对比|高于|低于|超过|多于|少于)\s*$")
+
+
+def _is_base(figure: FoundFigure) -> bool:
+    """Does the figure's own period stand in a comparison right before it? Sets the noun
+    a base names after its period ("首日开盘价"), which may be another series than the
+    figure it is compared with."""
+    when = figure.period_text
+    if not when:
+        return False
+    base = BASE_BEFORE_RE.search(figure.pre)
+    if base and when in base["when"]:
+        return True
+    at = figure.pre.rfind(when)
+    if at < 0 or not COMPARED_AT_END_RE.search(figure.pre[:at]):
+        return False
+    noun = figure.pre[at + len(when) :].strip()
+    if not names_a_base(noun):
+        return False
+    figure.base_noun = noun
+    return True
 
 
 def _in_its_clause(figure: FoundFigure, following: FoundFigure | None) -> bool:
@@ -69,6 +102,12 @@ def mark_roles(figures: list[FoundFigure]) -> None:
             continue  # the new value of a revision marked with the old one
         following = figures[k + 1] if k + 1 < len(figures) else None
         same_sentence = following is not None and following.sentence is figure.sentence
+        revised_next = same_sentence and bool(REVISED_NEXT_RE.match(following.gap or ""))
+        aside_after_new = (
+            k > 0
+            and figures[k - 1].sentence is figure.sentence
+            and (OPEN_BRACKET_RE.search(figure.gap or ""))
+        )
         if (
             same_sentence
             and REVISED_FROM_RE.search(figure.pre)
@@ -76,19 +115,27 @@ def mark_roles(figures: list[FoundFigure]) -> None:
         ):
             figure.role = "superseded"
             following.role = "revised"
-        elif FORMERLY_RE.search(figure.pre):
+        elif FORMERLY_RE.search(figure.pre) or (
+            PRELIMINARY_RE.search(figure.pre) and (revised_next or aside_after_new)
+        ):
             figure.role = "superseded"
+            if revised_next:
+                following.role = "revised"  # "此前公布为 520 亿元，现修正为 546 亿元"
         elif _is_threshold(figure, following):
             figure.role = "threshold"
             if _in_its_clause(figure, following):
                 following.role = "subset"  # counts what the threshold selects
         elif MILESTONE_RE.match(figure.post):
             figure.role = "milestone"
+        elif k > 0 and figures[k - 1].sentence is figure.sentence and _is_base(figure):
+            figure.role = "base"
         elif (
             k > 0
+            and figures[k - 1].role == "base"
             and figures[k - 1].sentence is figure.sentence
-            and figure.period_text
-            and (base := BASE_BEFORE_RE.search(figure.pre))
-            and figure.period_text in base["when"]
+            and LISTED_AFTER_RE.match(figure.gap or "")
         ):
+            # "较去年同期的 3.90 亿吨和 88.6 亿元": the next item of a list of bases is one
+            # too, of the same period.
             figure.role = "base"
+            figure.period, figure.period_text = figures[k - 1].period, figures[k - 1].period_text

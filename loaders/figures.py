@@ -29,7 +29,6 @@ import re
 from datetime import date
 
 from loaders.catalog import Catalog
-from loaders.cleaning import TABLE_CELL_SEPARATOR
 from loaders.conflicts import one_per_series
 from loaders.figure_periods import UNRESOLVED, figures_of_paragraph
 from loaders.figure_roles import mark_roles
@@ -60,9 +59,17 @@ from loaders.subjects import (
     subject_of,
     without_periods,
 )
-from loaders.table_rows import Caption, caption_of, cell_figures, is_table_row
+from loaders.table_rows import bare_row_unit, caption_of, is_table_row, table_figures
 
 LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
+# "回升 2.8 个百分点至 53.5%": the figure after 至 is where the change ended.
+REACHED_RE = re.compile(
+    r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
+)
+COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
+# The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
+DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
+CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 
@@ -83,8 +90,15 @@ def _index_period(period: str | None, default: str) -> str | None:
 def _resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
     figure = figures[k]
     if figure.role in ("base", "revised") and figure.subject_from is not None:
-        # "较 2021 年全年的 23.5%": the base measures what the figure before measures.
-        return figures[figure.subject_from].measure
+        # "较 2021 年全年的 23.5%": the base measures what the figure before measures,
+        # unless it names a measure of its own ("较 7 月 16 日首日开盘价 48 元/吨").
+        own = measure_of(figure.base_noun, figure.quantity) if figure.base_noun else None
+        return own or figures[figure.subject_from].measure
+    if k > 0 and figures[k - 1].measure in ("pp", "change") and REACHED_RE.match(figure.gap or ""):
+        # "较上月回升 2.8 个百分点至 53.5%": the level reached, measured by the noun the
+        # change was of, not by the comparison.
+        noun = COMPARED_TAIL_RE.sub("", figures[k - 1].given_subject or figures[k - 1].pre)
+        return measure_of(noun, figure.quantity)
     measure_text = figure.given_subject if figure.given_subject else figure.pre
     measure = measure_of(measure_text, figure.quantity)
     if measure is None and figure.subject_from is not None:
@@ -124,11 +138,13 @@ def extract_figures(
             found = _map_figure(
                 figures, k, article, paragraph_of[k], header.published, catalog, mapped_before
             )
-            if isinstance(found, Observation):
-                observations.append(found)
+            if isinstance(found, list):
+                observations += found
             else:
                 unassigned.append(found)
-            mapped_before = isinstance(found, Observation)
+            # An old value set aside by a revision says nothing about whether its words
+            # name a series ("此前公布为 520 亿元，现修正为 546 亿元").
+            mapped_before = None if figures[k].role == "superseded" else isinstance(found, list)
     return one_per_series(observations, unassigned)
 
 
@@ -144,53 +160,33 @@ def _article_figures(
     paragraph_of: list[str] = []
     carried: tuple[str | None, str] = (None, "")
     blocks = paragraphs(article.text)
+
+    def names_series(text: str) -> bool:
+        return mentions_alias(text, catalog)
+
     i = 0
     while i < len(blocks):
         offset, paragraph = blocks[i]
-        if is_table_row(paragraph):
-            caption = caption_of(blocks[i - 1][1] if i else None, published)
+        before = blocks[i - 1][1] if i else None
+        if is_table_row(paragraph) or bare_row_unit(paragraph, before):
+            caption = caption_of(before, published)
             j = i
-            while j < len(blocks) and is_table_row(blocks[j][1]):
+            while j < len(blocks) and (
+                is_table_row(blocks[j][1]) or bare_row_unit(blocks[j][1], caption.text)
+            ):
                 j += 1
-            for row_figure, row in _table_figures(blocks[i:j], caption, published, catalog):
+            for row_figure, row in table_figures(blocks[i:j], caption, published, names_series):
                 figures.append(row_figure)
                 paragraph_of.append(f"{caption.text}\n{row}")
             carried = (None, "")
             i = j
             continue
         found, carried = figures_of_paragraph(offset, paragraph, published, carried)
-        mark_respectively(found, published, lambda text: mentions_alias(text, catalog))
+        mark_respectively(found, published, names_series)
         figures += found
         paragraph_of += [paragraph] * len(found)
         i += 1
     return figures, paragraph_of
-
-
-def _table_figures(
-    rows: list[tuple[int, str]], caption: Caption, published: date, catalog: Catalog
-) -> list[tuple[FoundFigure, str]]:
-    """The figures of a run of table rows, each with its row: DOCX rows cell by cell,
-    text rows ("名称：数值") like prose dated by the caption."""
-    out: list[tuple[FoundFigure, str]] = []
-    k = 0
-    while k < len(rows):
-        if TABLE_CELL_SEPARATOR in rows[k][1]:
-            end = k
-            while end < len(rows) and TABLE_CELL_SEPARATOR in rows[end][1]:
-                end += 1
-            for figure in cell_figures(rows[k:end], caption, published):
-                out.append((figure, figure.sentence.text))
-            k = end
-            continue
-        offset, row = rows[k]
-        start = (caption.period, caption.period_text)
-        found, _ = figures_of_paragraph(offset, row, published, start, caption_dates=True)
-        mark_respectively(found, published, lambda text: mentions_alias(text, catalog))
-        for figure in found:
-            figure.context = caption.text
-            out.append((figure, row))
-        k += 1
-    return out
 
 
 def _series_period(
@@ -227,6 +223,9 @@ def _series_period(
         return _index_period(period, month_before(published)), None
     if period and parse_period(period).kind == "day":
         return None, None  # a day is when news broke, not a flow's period
+    if period and len(period.rpartition("/")[2]) == len("2022-07-15"):
+        # "截至 11 月 16 日，今年以来…": a sum up to a day is no series' period; suggested.
+        return None, period
     if figure.period_text.startswith(("截至", "截止")):
         if candidate.indicator.measure == "share":
             # "截至 6 月末，5G 用户占移动电话用户的 27.3%": a share of two stocks.
@@ -260,8 +259,9 @@ def _map_figure(
     published: date,
     catalog: Catalog,
     mapped_before: bool | None,
-) -> Observation | UnassignedFigure:
-    """Figure k as an observation of one series, or unassigned (with a best guess)."""
+) -> list[Observation] | UnassignedFigure:
+    """Figure k as observations (of one series, or of each a second name names), or
+    unassigned (with a best guess)."""
     figure = figures[k]
     figure.subject = subject_of(figures, k, article.text, catalog)
     figure.measure = _resolve_measure(figures, k)
@@ -270,31 +270,66 @@ def _map_figure(
     before = sentence.text[: q.start]
     forecast = is_forecast(before)
     value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
+    if figure.role == "base" and DECLINE_COMPARED_RE.search(figure.pre):
+        value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset") or _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign)
     scopes = _scopes(figure, before, paragraph, article)
     frame = _frame(figures, k, before, catalog)
     allow_generic = _allow_generic(figures, k, catalog, mapped_before)
+    candidates: list[Candidate] = []
+    guess: Candidate | None = None
     # "这一市场 2023 年全年规模": a period inside a noun phrase does not split it.
-    subject = without_periods(figure.subject, published)
-    candidate, _reason, guess = choose_indicator(
-        q, figure.measure, subject, scopes, catalog, frame, allow_generic
-    )
-    if candidate is None and guess is None and allow_generic:
-        # "快递业务量 … 其中 2 月份业务量同比下降 10.1%": the short name of a series
-        # named before in the paragraph.
-        expanded = expand_short_name(subject, _said_before(figures, k, article), catalog)
-        if expanded is not None:
-            candidate, _reason, guess = choose_indicator(
-                q, figure.measure, expanded, scopes, catalog, frame, allow_generic
-            )
-            if candidate is not None:
-                figure.subject = expanded
-    if figure.period == UNRESOLVED or candidate is None:
+    for subject in _names_of_one_thing(without_periods(figure.subject, published)):
+        candidate, _reason, tie = choose_indicator(
+            q, figure.measure, subject, scopes, catalog, frame, allow_generic
+        )
+        if candidate is None and tie is None and allow_generic:
+            # "快递业务量 … 其中 2 月份业务量同比下降 10.1%": the short name of a series
+            # named before in the paragraph.
+            expanded = expand_short_name(subject, _said_before(figures, k, article), catalog)
+            if expanded is not None:
+                candidate, _reason, tie = choose_indicator(
+                    q, figure.measure, expanded, scopes, catalog, frame, allow_generic
+                )
+                if candidate is not None:
+                    figure.subject = expanded
+        if candidate is not None and all(c.indicator != candidate.indicator for c in candidates):
+            candidates.append(candidate)
+        guess = guess or tie
+    if figure.period == UNRESOLVED or not candidates:
         if guess is None or figure.period == UNRESOLVED:
             return _unassigned(article, figure, forecast, value_sign)
         # Two series fit equally well: the first is a guess for the reviewer.
         return _unassigned(article, figure, forecast, value_sign, guess.indicator.id, figure.period)
+    found = [_placed(article, figure, c, forecast, value_sign, published) for c in candidates]
+    placed = [o for o in found if isinstance(o, Observation)]
+    return placed or found[0]
+
+
+# "中国物流业景气指数（即业务总量指数）": one thing by two names, each naming a series.
+SAME_THING_RE = re.compile(r"[(（]\s*(?:即|也即|亦即|又称|也称|简称)\s*([^()（）]{2,20}?)\s*[)）]")
+
+
+def _names_of_one_thing(subject: str) -> list[str]:
+    """The subject, or its two names when it says the one is the other."""
+    same = SAME_THING_RE.search(subject)
+    if same is None:
+        return [subject]
+    after = subject[same.end() :]
+    return [subject[: same.start()] + after, same.group(1) + after]
+
+
+def _placed(
+    article: Article,
+    figure: FoundFigure,
+    candidate: Candidate,
+    forecast: bool,
+    value_sign: float,
+    published: date,
+) -> Observation | UnassignedFigure:
+    """The figure as an observation of the candidate's series, in its period."""
+    q = figure.quantity
     period, suggested_period = _series_period(candidate, figure, forecast, published)
     if period is None:
         # A flow without a period: no guessing, a suggestion. A sum over a span is no
@@ -310,11 +345,13 @@ def _map_figure(
         )
     if parse_period(period).end > published and candidate.indicator.kind != "stock":
         forecast = True
+    elif figure.role == "base":
+        forecast = False  # "有望突破 1,200 亿件，超过 2022 年全年的 1,105.8 亿件": a past base
     value = candidate.value
     if figure.measure in ("yoy", "yoy_2y", "cagr") and value_sign < 0:
         value = -abs(value)
     return Observation(
-        **_provenance(article, sentence, q.start),
+        **_provenance(article, figure.sentence, q.start),
         indicator=candidate.indicator.id,
         period=period,
         value=round(value, 6),
@@ -355,11 +392,16 @@ def _scopes(figure: FoundFigure, before: str, paragraph: str, article: Article) 
 
 def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) -> str:
     """Words that frame figure k for exclude words: a leading "电商物流指数中,", the
-    scope of the figure before it, a table caption, the index before an index."""
+    scope of the figure before it, a table caption, the index before an index, and what
+    the noun counted after the figure does ("1,833 家重点排放单位按时完成配额清缴")."""
     figure = figures[k]
     sentence = figure.sentence
     frame = "".join(FRAME_RE.findall(before)) + figure.context
-    own_subject = subject_before_alias(figure.pre, catalog)
+    if figure.post and mentions_alias(figure.post, catalog):
+        clause_end = CLAUSE_END_RE.search(sentence.text, figure.quantity.end)
+        frame += sentence.text[figure.quantity.end : clause_end.start() if clause_end else None]
+    # A 分别 list gave the figure its owner ("全国碳市场的累计成交额"): that is its scope.
+    own_subject = subject_before_alias(figure.given_subject or figure.pre, catalog)
     if own_subject is not None and has_subject(own_subject):
         figure.scope = own_subject
     elif k > 0 and figures[k - 1].sentence is sentence:

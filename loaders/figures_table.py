@@ -19,6 +19,10 @@ import csv
 import hashlib
 import io
 import json
+import re
+import time
+import zipfile
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -33,10 +37,18 @@ from loaders.models import Article, Extraction, IssueHeader, Observation, Unassi
 from loaders.qualifiers import QualifierError, parse_qualifier
 from loaders.reading import decode_text
 from loaders.review import parse_bool
+from loaders.text_safety import strip_unsafe
 
 # Tables are small (one issue's figures); 5 MB is thousands of rows, far beyond any issue.
 MAX_TABLE_BYTES = 5 * 1024 * 1024
 MAX_TABLE_ROWS = 5000
+# A figures table has a dozen columns. A sheet that declares more rows or columns than a table
+# can have is refused from its <dimension ref> before openpyxl reads it (one cell at
+# XFD1048576 had openpyxl fill in 17 billion empty cells: minutes of CPU per upload), and
+# reading never fills in more than these rows and columns, whatever the sheet declares.
+MAX_TABLE_COLUMNS = 64
+# And reading stops at this deadline, checked row by row.
+XLSX_PARSE_SECONDS = 20.0
 TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
 HEADER_FIELDS = ("title", "year", "number", "total_number", "published")
 FIGURE_FIELDS = ("indicator", "period", "value", "qualifier", "forecast", "note")
@@ -117,14 +129,22 @@ def _norm_column(name: Any) -> str:
     return str(name or "").strip().lstrip("\ufeff").lower()
 
 
-def _csv_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
+# A row of a table as read: its number in the file (the first row under the header is 1,
+# blank rows counted as the file has them) and its cells by column name.
+Record = tuple[int, dict[str, Any]]
+
+
+def _is_blank_row(cells: Sequence[Any]) -> bool:
+    return not any(cell is not None and str(cell).strip() for cell in cells)
+
+
+def _csv_rows(data: bytes, filename: str) -> list[Record]:
     text = _decode_text(data, filename)
     first_line = text.split("\n", 1)[0]
     # Excel in some locales saves ";"-separated "CSV"; tab-separated text is common too.
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
-    return _rows_with_header(rows, filename)
+    return _rows_with_header(enumerate(reader, start=1), filename)
 
 
 def _check_zip(data: bytes, filename: str) -> None:
@@ -134,46 +154,128 @@ def _check_zip(data: bytes, filename: str) -> None:
         raise _fail(filename, str(exc)) from exc
 
 
-def _xlsx_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)$")
+# Enough of a sheet's XML to hold its <dimension>, which comes before the data.
+_SHEET_HEAD_BYTES = 64 * 1024
+_SMALL_PART_BYTES = 1024 * 1024
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet (the one openpyxl reads as worksheets[0])."""
+    workbook = archive.open("xl/workbook.xml").read(_SMALL_PART_BYTES)
+    first = _SHEET_ENTRY.search(workbook)
+    if first is None or "xl/_rels/workbook.xml.rels" not in archive.namelist():
+        return None
+    rels = archive.open("xl/_rels/workbook.xml.rels").read(_SMALL_PART_BYTES)
+    for relationship in _RELATIONSHIP.findall(rels):
+        if re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', relationship):
+            target = re.search(rb'\bTarget="([^"]+)"', relationship)
+            if target:
+                path = target.group(1).decode("utf-8", "replace").lstrip("/")
+                return path if path.startswith("xl/") else f"xl/{path}"
+    return None
+
+
+def _dimension_ref(data: bytes) -> str | None:
+    """The first sheet's <dimension ref> ("A1:K12"), read from the start of its XML, or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _first_sheet_part(archive)
+            if part is None or part not in archive.namelist():
+                return None
+            with archive.open(part) as sheet:
+                head = sheet.read(_SHEET_HEAD_BYTES)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    found = _DIMENSION.search(head)
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def sheet_dimension(data: bytes) -> tuple[int, int] | None:
+    """(rows, columns) the first sheet of an XLSX declares (its <dimension ref>'s last cell),
+    or None when it declares none (or one that is not a cell range)."""
+    ref = _dimension_ref(data)
+    last = _CELL_REF.match((ref or "").rsplit(":", 1)[-1].upper())
+    if last is None:
+        return None
+    return int(last.group(2)), _column_number(last.group(1))
+
+
+def _xlsx_rows(data: bytes, filename: str) -> list[Record]:
     import openpyxl
 
     _check_zip(data, filename)
+    declared = sheet_dimension(data)
+    if declared and (declared[0] > MAX_TABLE_ROWS + 1 or declared[1] > MAX_TABLE_COLUMNS):
+        raise _fail(
+            filename,
+            f"工作表范围 {_dimension_ref(data)} 有 {declared[0]} 行、{declared[1]} 列，"
+            f"超出数据表上限（{MAX_TABLE_ROWS + 1} 行含表头、{MAX_TABLE_COLUMNS} 列）；"
+            "请只保留数据所在的单元格（删除远处的空白或格式）后重新上传",
+        )
     try:
         # data_only=False keeps a formula cell (=HYPERLINK(...)) as its text, never evaluated.
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
         raise _fail(filename, f"无法读取 Excel 文件：{type(exc).__name__}: {exc}") from exc
+    started = time.monotonic()
+    rows: list[tuple[int, list[Any]]] = []
     try:
         sheet = book.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            if len(rows) > MAX_TABLE_ROWS + 1:
-                break
-            if any(value is not None and str(value).strip() for value in values):
-                rows.append(list(values))
+        # Bounded whatever the sheet declares (a missing or false <dimension>): one row past
+        # the cap tells a table that is too long.
+        cells = sheet.iter_rows(
+            max_row=MAX_TABLE_ROWS + 2, max_col=MAX_TABLE_COLUMNS, values_only=True
+        )
+        for number, values in enumerate(cells, start=1):
+            if time.monotonic() - started > XLSX_PARSE_SECONDS:
+                raise _fail(
+                    filename,
+                    f"读取 Excel 表格超过 {XLSX_PARSE_SECONDS:.0f} 秒（停在第 {number} 行），已放弃",
+                )
+            rows.append((number, list(values)))
     finally:
         book.close()
     return _rows_with_header(rows, filename)
 
 
-def _rows_with_header(rows: list[list[Any]], filename: str) -> list[dict[str, Any]]:
-    if not rows:
-        raise _fail(filename, "表格是空的，没有表头")
-    header = [_norm_column(cell) for cell in rows[0]]
-    missing = [name for name in ("indicator", "period", "value") if name not in header]
-    if missing:
-        raise _fail(
-            filename,
-            f"表头缺少列：{', '.join(missing)}（应有 {', '.join(FIGURE_FIELDS + HEADER_FIELDS)}）",
-        )
-    if len(rows) - 1 > MAX_TABLE_ROWS:
-        raise _fail(filename, f"行数超过上限 {MAX_TABLE_ROWS}")
-    records = []
-    for cells in rows[1:]:
+def _rows_with_header(rows: Iterable[tuple[int, Sequence[Any]]], filename: str) -> list[Record]:
+    """(file row number, cells) -> records numbered from the first row under the header, the
+    first non-blank row; blank rows are skipped but counted."""
+    header: list[str] | None = None
+    header_at = 0
+    records: list[Record] = []
+    for number, cells in rows:
+        if _is_blank_row(cells):
+            continue
+        if header is None:
+            header, header_at = [_norm_column(cell) for cell in cells], number
+            missing = [name for name in ("indicator", "period", "value") if name not in header]
+            if missing:
+                raise _fail(
+                    filename,
+                    f"表头缺少列：{', '.join(missing)}"
+                    f"（应有 {', '.join(FIGURE_FIELDS + HEADER_FIELDS)}）",
+                )
+            continue
+        if len(records) >= MAX_TABLE_ROWS:
+            raise _fail(filename, f"行数超过上限 {MAX_TABLE_ROWS}")
         record = {
             name: (cells[i] if i < len(cells) else None) for i, name in enumerate(header) if name
         }
-        records.append(record)
+        records.append((number - header_at, record))
+    if header is None:
+        raise _fail(filename, "表格是空的，没有表头")
     return records
 
 
@@ -186,7 +288,8 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # Controls and bidi overrides never reach the store (loaders.text_safety).
+    return strip_unsafe(str(value)).strip()
 
 
 def _refuse_formulas(
@@ -215,9 +318,9 @@ def _number(value: Any, where: str, filename: str) -> float:
         raise _fail(filename, f"{where}：不是数字 {text!r}") from exc
 
 
-def _header_from_rows(records: list[dict[str, Any]], filename: str) -> IssueHeader:
+def _header_from_rows(records: list[Record], filename: str) -> IssueHeader:
     values: dict[str, str] = {}
-    for position, record in enumerate(records, start=1):
+    for position, record in records:
         _refuse_formulas(record, ("title",), f"数据表第 {position} 行，字段", filename)
         for field in HEADER_FIELDS:
             text = _cell_text(record.get(field))
@@ -289,15 +392,15 @@ def _observation(
         figure_text=value_text,
         period_text=period_text,
         origin="typed",
+        source_row=position,
     )
 
 
-def _from_records(records: list[dict[str, Any]], data: bytes, filename: str) -> Extraction:
+def _from_records(records: list[Record], data: bytes, filename: str) -> Extraction:
     header = _header_from_rows(records, filename)
     article = f"{TABLE_ARTICLE} {filename}"
     observations = [
-        _observation(record, position, article, 0, filename)
-        for position, record in enumerate(records, start=1)
+        _observation(record, position, article, 0, filename) for position, record in records
     ]
     return Extraction(
         source_name=filename,
@@ -319,7 +422,10 @@ def _from_json(data: bytes, filename: str) -> Extraction:
     if not isinstance(payload, dict) or not isinstance(payload.get("issue"), dict):
         raise _fail(filename, "JSON 应为对象，含 issue（期刊信息）与 observations 列表")
     _refuse_formulas(payload["issue"], ("title",), "期刊信息，字段", filename)
-    header = _issue_header(payload["issue"], filename)
+    header = _issue_header(
+        {k: _cell_text(v) if isinstance(v, str) else v for k, v in payload["issue"].items()},
+        filename,
+    )
     raw_observations = payload.get("observations") or []
     raw_unassigned = payload.get("unassigned") or []
     if not isinstance(raw_observations, list) or not isinstance(raw_unassigned, list):
@@ -362,6 +468,7 @@ def _from_json(data: bytes, filename: str) -> Extraction:
                 article_index=index,
                 span_start=0,
                 span_end=0,
+                source_row=position,
             )
         )
     articles = [

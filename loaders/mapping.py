@@ -47,12 +47,13 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Words right before a figure that make it a change, not a level or a rate.
 CHANGE_BEFORE = re.compile(
-    r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|净增|净减|多|少)了?$"
+    r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|净增|净减|多出|高出|超出|多|少)了?$"
 )
 AVERAGE_RE = re.compile(r"日均|月均|年均|平均|单日")
 GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
+# "降幅分别为 11.9% 和 4.7%": a list under one decline is all declines.
 NEGATIVE_BEFORE = re.compile(
-    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅)(?:了|为|达|幅度为|幅度达)?$"
+    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅)(?:分别|依次|均)?(?:了|为|达|幅度为|幅度达)?$"
 )
 
 # Phrases that say nothing about the subject.
@@ -62,7 +63,9 @@ NEGATIVE_BEFORE = re.compile(
 SOURCE_SAYS = re.compile(
     r"(?:据|根据)?(?:[A-Za-z]{2,}|[\u4e00-\u9fff]{0,12}?"
     r"(?:业内|人士|专家|分析师|机构|报告|协会|汽协|联合会|中物联|研究院|研究所|公司|部|局|委|中心|永道))"
-    r"(?:预计|预测|认为|指出|表示|测算|估计|称|料将|预估)"
+    r"(?:预计|预测|认为|指出|表示|测算|估计|称|料将|预估"
+    # … or acts on a figure it publishes: "IDC 据此将…的预测值由 x 下修为 y", "报告同时将…".
+    r"|(?:同时|据此|也|还|又)?(?:将|把))"
 )
 FILLERS = re.compile(
     r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示|"
@@ -70,7 +73,7 @@ FILLERS = re.compile(
     r"(?:这一|该|此)(?:比例|比重|比率|数字|指标|数值|水平)|" + SOURCE_SAYS.pattern
 )
 MEASURE_WORDS = re.compile(
-    r"市场渗透率|市场占有率|占有率|普及率|比率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
+    r"市场渗透率|市场占有率|占有率|普及率|比率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|降幅|涨幅|跌幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
     # "占移动电话用户的 27.3%": the whole a share is taken of is not its subject.
     r"|占[^,，;；]{1,15}的$"
     # "与 GDP 的比率": the whole a ratio is taken to.
@@ -120,18 +123,22 @@ def squeeze(text: str) -> str:
 FUNCTION_WORDS = re.compile(
     r"按可比价格计算|按可比价计算|按现价计算|两年平均|两年年均|复合增长率|增长率|"
     r"进一步|分季度看|分月看|从全年看|全年来看|总体来看|"
-    r"上年|去年|今年|本年|明年|前年|同期|上个?月|当月|本月|当年|首日|"
+    r"上年|去年|今年|本年|明年|前年|同期|上个?月|当月|本月|当年|当季度?|单季度?|单月|首日|"
     r"[一二三四五六七八九两半]成|"
     r"[一二三四]?季度|上半年|下半年|前三季度|全年|年底|年末|月底|月末|月份|"
     r"同比|环比|年均|平均|"
     r"增长|增速|增幅|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
     r"升至|增至|降至|达到|实现|完成|突破|超过|不足|不到|左右|以上|"
+    # "带动二季度同比增长 6.1%": a verb of cause names no subject; the figure is about
+    # what the words before it were about. "相应修正为": correspondingly.
+    r"带动|推动|拉动|促使|使得|相应|随之|"
     r"分别|继续|仍然|仍|再次|再|已经|已|实际|首次|共计|合计|总计|累计|共|均|有望|预计|或将|将|"
     r"由降转升|由升转降|由负转正|由正转负|转正|转负|年内|低点|高点|新高|新低|"
+    r"此后|随后|其后|之后|逐季|逐月|逐年|逐步|截至|截止|"
     r"高于|低于|多于|少于|好于|快于|慢于|此前|公布|发布|修订|修正|下修|上修|上调|下调|更正|"
     r"其中|同时|此外|而且|并且|但是|有所|明显|大幅|小幅|略有|稳步|持续|保持|"
     r"十[一二三四五六七八九]?五|初期|末期|期间|时期|阶段|水平|"
-    r"[年月日前后初中末底为是达约近超逾至到了的和与及并而且但也又较比由从在于,.;:()、“”‘’\"\d\s%~\-—]"
+    r"[年月日前后初中末底为是达约近超逾至到了的和与及并而且但也又则较比由从在于,.;:()、“”‘’\"\d\s%~\-—]"
 )
 
 
@@ -188,7 +195,7 @@ def mentions_generic(text: str, catalog: Catalog) -> bool:
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
     r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
-    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|并|且|同时|此外|另外|合计|总计)*$"
+    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计)*$"
 )
 # Words for the domain of a series that may stand before its generic name along with its
 # context words ("中国电信行业交易总金额": the industry the series is about).
@@ -215,11 +222,13 @@ def _bare_generic(alias: str, subject: str, indicator: Indicator) -> bool:
 # growth) only says that the months named are summed.
 DOERS_RE = re.compile(r"服务企业|全行业|行业|企业")
 SUMMED_RE = re.compile(r"累计")
+# A verb of doing inside a name: "物流业实现总收入", "快递服务企业共完成业务量".
+DOING_RE = re.compile(r"(?:共|合计)?(?:实现|完成)")
 
 
 def plain_name(text: str, summed: bool = True) -> str:
-    """A name without the words a series name often leaves out (see DOERS_RE)."""
-    text = DOERS_RE.sub("", squeeze(text))
+    """A name without the words a series name often leaves out (see DOERS_RE, DOING_RE)."""
+    text = DOING_RE.sub("", DOERS_RE.sub("", squeeze(text)))
     return SUMMED_RE.sub("", text) if summed else text
 
 
@@ -237,6 +246,14 @@ def _stems_named(indicator: Indicator, subject: str) -> list[str]:
         if stem != alias and len(stem) >= 2 and stem in subject:
             stems.append(stem)
     return stems
+
+
+# "国际及港澳台" and "国际/港澳台", "单位与居民" and "单位和居民": one name, joined either way.
+JOINERS_RE = re.compile(r"[及和与、/／]")
+
+
+def _joined(text: str) -> str:
+    return JOINERS_RE.sub("/", squeeze(text))
 
 
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
@@ -294,7 +311,7 @@ def choose_indicator(
             aliases = [a for a in indicator.generic_aliases if _bare_generic(a, subject, indicator)]
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
-        if any(squeeze(word) in subject + frame for word in indicator.exclude):
+        if any(_joined(word) in _joined(subject + frame) for word in indicator.exclude):
             continue
         level = _context_level(indicator, scopes)
         if level is None:

@@ -59,6 +59,10 @@ class Provenance(BaseModel):
     # Where the figure itself starts in the cleaned text: a sentence may say "55.2%" twice,
     # for two series. None for typed figures and for figures stored before schema 7.
     figure_start: int | None = None
+    # The row of a figures table the figure was typed in (the first row under the header is
+    # 1, blank rows counted as the file has them), so messages and the review name the row
+    # the editor sees in the file; None for a figure read from a brief.
+    source_row: int | None = None
 
 
 # Where a stored figure came from: as the loaders extracted it, changed or assigned by an

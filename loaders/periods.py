@@ -180,9 +180,14 @@ def index_month(period: str) -> str:
 
 
 def year_to_date(period: str) -> str:
-    """From January to the end month of a period (今年以来 up to a date being talked about):
-    2022-07-15 -> 2022-01/2022-07, 2022-Q2 -> 2022-01/2022-06, 2022-01 -> 2022-01."""
-    end = parse_period(period).end
+    """From January to the end of a period (今年以来 up to a date being talked about):
+    2022-Q2 -> 2022-01/2022-06, 2022-01 -> 2022-01, 2022-06-30 -> 2022-01/2022-06; up to a
+    day inside its month the span ends on that day (2022-07-15 -> 2022-01-01/2022-07-15),
+    since it is no sum over whole months."""
+    parsed = parse_period(period)
+    end = parsed.end
+    if parsed.kind == "day" and end != month_end(end.year, end.month):
+        return f"{end.year}-01-01/{period}"
     if end.month == 1:
         return month_text(end.year, 1)
     return f"{month_text(end.year, 1)}/{month_text(end.year, end.month)}"
@@ -194,3 +199,23 @@ def shift_year(period: str, year: int) -> str:
     first_year = int(parts[0][:4])
     delta = year - first_year
     return "/".join(f"{int(p[:4]) + delta}{p[4:]}" for p in parts)
+
+
+def quarters_span(year: int, first: int, last: int) -> str:
+    """Quarters first..last of a year as one period: (2021, 1, 3) -> 2021-01/2021-09, whole
+    halves and the whole year as such (1, 2 -> 2021-H1; 1, 4 -> 2021)."""
+    if (first, last) == (1, 4):
+        return str(year)
+    if (first, last) in ((1, 2), (3, 4)):
+        return f"{year}-H{1 if first == 1 else 2}"
+    return f"{month_text(year, 3 * first - 2)}/{month_text(year, 3 * last)}"
+
+
+def quarters_of(period: str) -> list[str]:
+    """The quarters a period is made of: 2021 -> 2021-Q1 … 2021-Q4, 2021-04/2021-09 ->
+    2021-Q2, 2021-Q3; [] when it does not run from a quarter's start to a quarter's end."""
+    parsed = parse_period(period)
+    start, end = parsed.start, parsed.end
+    if start.year != end.year or start.day != 1 or start.month % 3 != 1 or end.month % 3:
+        return []
+    return [f"{start.year}-Q{q}" for q in range(start.month // 3 + 1, end.month // 3 + 1)]

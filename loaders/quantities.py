@@ -56,6 +56,10 @@ QUANTITY_RE = re.compile(
     rf"{_STRAY}\s*(?P<more>{_MORE})?{_STRAY}\s*(?P<mag>{_MAG})?(?P<more2>{_MORE})?{_STRAY}\s*(?P<unit>{_UNIT})?"
 )
 
+# "千亿元", "万亿元": a round magnitude with a unit and no number before it (not "数千亿").
+_ROUND_MAGNITUDE_RE = re.compile(
+    rf"(?<![数几上成\d{_CN_CHARS}])(?P<mag>万亿|千亿|百亿)\s*(?P<unit>{_UNIT})"
+)
 PRE_QUALIFIERS = qualifiers.BEFORE_NUMBER
 POST_QUALIFIERS = qualifiers.AFTER_NUMBER
 
@@ -242,7 +246,40 @@ def find_quantities(text: str) -> list[Quantity]:
                 number_high=sign * high if high is not None else None,
             )
         )
+    quantities += _round_magnitudes(text, shadow, quantities, masked)
+    quantities.sort(key=lambda q: q.start)
     return quantities
+
+
+def _round_magnitudes(
+    text: str, shadow: str, found: list[Quantity], masked: list[tuple[int, int]]
+) -> list[Quantity]:
+    """ "重回千亿元以上", "首次突破万亿元": a magnitude written without a number is one of it
+    (1,000 亿元, 1 万亿元); "数千亿元", "上千亿元" say no number."""
+    out = []
+    for match in _ROUND_MAGNITUDE_RE.finditer(shadow):
+        start, end = match.span()
+        if _inside(start, masked) or any(q.start <= start < q.end for q in found):
+            continue
+        magnitude = match["mag"]
+        number = parse_chinese_number(magnitude[0]) if magnitude != "万亿" else 1.0
+        rest = magnitude[1:] if magnitude != "万亿" else magnitude
+        unit_text = match["unit"]
+        qualifier, q_start = _pre_qualifier(shadow, start)
+        post, q_end = _post_qualifier(shadow, end)
+        out.append(
+            Quantity(
+                start=q_start,
+                end=q_end,
+                text=text[q_start:q_end],
+                value=MAGNITUDES[magnitude],
+                unit=UNITS[unit_text],
+                qualifier=post or qualifier,
+                number=float(number or 1.0),
+                written_unit=rest + unit_text,
+            )
+        )
+    return out
 
 
 def convert(quantity: Quantity, target_unit: str) -> float | None:

@@ -19,6 +19,8 @@ import logging
 import re
 import time
 import unicodedata
+import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,6 +30,14 @@ from loaders.errors import BriefReadError
 # A PDF of one issue is well under 2 MB; 20 MB leaves room for scans with a
 # text layer and still bounds the memory one upload can take.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# An issue's text is a few dozen KB. A text file is held, decoded and cleaned in memory a few
+# times over: it may take 2 MB, not the 20 MB a PDF with its fonts and images may.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+# The same bound on the text a PDF or DOCX yields (a million characters: fifty long issues).
+MAX_TEXT_CHARS = 1_000_000
+# The body of a DOCX (word/document.xml) is parsed into an XML tree about ten times its size;
+# an issue's is well under 1 MB.
+MAX_DOCX_XML_BYTES = 10 * 1024 * 1024
 # An issue has 4 to 20 pages; a 200-page PDF is not a brief, and pypdf, pure
 # Python, would take minutes on it.
 MAX_PDF_PAGES = 200
@@ -45,6 +55,11 @@ MAX_WEDGED_SHARE = 0.2
 # (GB2312 level 1, or Big5 level 1 for traditional text); bytes decoded with
 # the wrong Chinese codec land all over the rare ranges (15-73 % in tests).
 MIN_COMMON_HANZI_SHARE = 0.85
+# A short text (a figures table, a header) may have one rare character, a name, and no more.
+RARE_HANZI_ALLOWED = 1
+# Japanese text in Shift-JIS: kana make up much of what it decodes to (Chinese GBK read as
+# Shift-JIS gives half-width katakana, which are not counted).
+MIN_KANA_SHARE = 0.2
 
 # How the codecs report a multi-byte character cut off at the end of the data.
 _TRUNCATED = ("unexpected end of data", "incomplete multibyte sequence")
@@ -66,6 +81,12 @@ _OTHER_FORMATS = (
     (b"Rar!", "a RAR archive"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
 )
+
+# Names that promise a binary format, and how to tell the content is not it.
+_NAMED_KINDS = {
+    "pdf": ("a PDF", "it does not start with %PDF-"),
+    "docx": ("a Word document", "it is not a ZIP archive"),
+}
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -93,9 +114,9 @@ def read_brief_text(data: bytes, filename: str) -> str:
 
     suffix = _suffix(filename)
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
-        return _read_pdf(data, filename)
+        return _bounded(_read_pdf(data, filename), filename)
     if data.startswith(_ZIP_MAGIC):
-        return _read_docx(data, filename)
+        return _bounded(_read_docx(data, filename), filename)
     if data.startswith(_OLE_MAGIC):
         raise _refuse(
             "this is an old binary Word (.doc) or Excel file, which cannot be read; "
@@ -103,19 +124,26 @@ def read_brief_text(data: bytes, filename: str) -> str:
             filename,
         )
     kind = next((name for magic, name in _OTHER_FORMATS if data.startswith(magic)), None)
-    if suffix == "pdf" and (kind or not _looks_like_text(data)):
+    if suffix in _NAMED_KINDS:
+        # The name promised a PDF or a Word document and the content is something else: say
+        # what it is, so the editor renames or re-exports it (text is not read as a brief
+        # under a .pdf name: the name is usually right and the file damaged or mixed up).
+        named, missing = _NAMED_KINDS[suffix]
+        what = kind or ("a text file" if _looks_like_text(data) else "binary data")
         raise _refuse(
-            f"named .pdf but is not a PDF file (it does not start with %PDF-; it is {kind or 'binary data'})",
-            filename,
-        )
-    if suffix == "docx" and (kind or not _looks_like_text(data)):
-        raise _refuse(
-            f"named .docx but is not a Word document (not a ZIP archive; it is {kind or 'binary data'})",
+            f"named .{suffix} but is not {named}: it is {what} ({missing})"
+            + ("; rename it to .txt to read it as text" if what == "a text file" else ""),
             filename,
         )
     if kind:
         raise _refuse(
             f"this is {kind}, not a brief; upload the issue as PDF, DOCX or text", filename
+        )
+    if len(data) > MAX_TEXT_BYTES:
+        raise _refuse(
+            f"a text brief is at most {MAX_TEXT_BYTES // (1024 * 1024)} MB and this one is "
+            f"{len(data) / 1024 / 1024:.1f} MB; an issue's text is a few dozen KB",
+            filename,
         )
     try:
         text = decode_text(data)
@@ -125,6 +153,16 @@ def read_brief_text(data: bytes, filename: str) -> str:
         text = _strip_markdown(text)
     if not text.strip():
         raise _refuse("empty file: it holds only blank space", filename)
+    return text
+
+
+def _bounded(text: str, filename: str) -> str:
+    """The text of a PDF or DOCX, refused when longer than any brief."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise _refuse(
+            f"it holds {len(text):,} characters of text; a brief has at most {MAX_TEXT_CHARS:,}",
+            filename,
+        )
     return text
 
 
@@ -146,64 +184,68 @@ def _is_common_hanzi(char: str) -> bool:
     return len(big5) == 2 and (0xA4 <= big5[0] < 0xC6 or (big5[0] == 0xC6 and big5[1] <= 0x7E))
 
 
+_WEDGED_HANZI = re.compile(r"(?<=[A-Za-z])[\u4e00-\u9fff](?=[A-Za-z])")
+
+
 def _prose_problem(text: str) -> str | None:
-    """Why the decoded text does not look like Chinese/English prose, or None if it does."""
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
+    """Why the decoded text does not look like Chinese/English prose, or None if it does.
+
+    Works on the counts of distinct characters (a few thousand), never on a list of every
+    character: a list of 6 million one-character strings cost 500 MB on a 19 MB upload.
+    """
+    counts = Counter(text)
+    total = sum(n for c, n in counts.items() if not c.isspace())
+    if not total:
         return None
-    if "\ufffd" in text:
+    if "\ufffd" in counts:
         return "it contains replacement characters (\ufffd), the text was already damaged"
-    bad = 0
-    letters = 0
-    for c in chars:
+    bad = letters = accented = cjk = common = 0
+    for c, n in counts.items():
+        if c.isspace():
+            continue
         code = ord(c)
         cat = unicodedata.category(c)
+        if 0xC0 <= code <= 0x2FF:
+            accented += n
+        if 0x4E00 <= code <= 0x9FFF:
+            cjk += n
+            common += n if _is_common_hanzi(c) else 0
         if cat.startswith("C"):  # controls, private use, unassigned, surrogates
-            bad += 1
+            bad += n
         elif 0x3400 <= code <= 0x4DBF or 0x20000 <= code:
             # Rare ideographs (Extension A and beyond) are what mojibake is made of.
-            bad += 1
+            bad += n
         elif (
             c.isascii()
             or 0x4E00 <= code <= 0x9FFF
             or 0x3000 <= code <= 0x303F
             or 0xFF00 <= code <= 0xFFEF
         ):
-            letters += c.isalnum()
+            letters += n if c.isalnum() else 0
         elif cat[0] in "PSN" or cat == "Lm" or 0x80 <= code <= 0x24F:
             pass  # punctuation, symbols, Latin with accents: prose, but not evidence of it
         else:
-            bad += 1
-    share = 1 - bad / len(chars)
+            bad += n
+    share = 1 - bad / total
     if share < MIN_PROSE_SHARE:
         return f"only {share:.0%} of its characters are ordinary Chinese or English text"
     if letters == 0:
         return "it holds no Chinese characters, letters or digits"
-    cjk = [i for i, c in enumerate(text) if 0x4E00 <= ord(c) <= 0x9FFF]
-    accented = sum(1 for c in chars if 0xC0 <= ord(c) <= 0x2FF)
-    if not cjk and accented > MAX_ACCENTED_SHARE * len(chars):
+    if not cjk and accented > MAX_ACCENTED_SHARE * total:
         # "äº§ä¸šåˆ›æ–°" is UTF-8 Chinese read as Latin-1/cp1252 somewhere upstream.
         return "it looks like Chinese text decoded with a Western encoding (ä, å, æ … instead of characters)"
-    if len(cjk) >= 10:
-        common = sum(1 for i in cjk if _is_common_hanzi(text[i]))
-        if common < MIN_COMMON_HANZI_SHARE * len(cjk):
+    if cjk:
+        # Short text too: every Shift-JIS byte sequence is also valid GB18030, and decodes to
+        # rare characters. One rare character (a name) is allowed in a short text.
+        if cjk - common > max(RARE_HANZI_ALLOWED, (1 - MIN_COMMON_HANZI_SHARE) * cjk):
             return (
-                f"only {common / len(cjk):.0%} of its Chinese characters are common ones; "
+                f"only {common / cjk:.0%} of its Chinese characters are common ones; "
                 "it looks like text decoded with the wrong encoding"
             )
-    if cjk:
         # Latin-1 bytes read as GB18030 give single characters wedged between
         # Latin letters ("r閟um閟"); Chinese prose almost never does that.
-        wedged = sum(
-            1
-            for i in cjk
-            if 0 < i < len(text) - 1
-            and text[i - 1].isascii()
-            and text[i - 1].isalpha()
-            and text[i + 1].isascii()
-            and text[i + 1].isalpha()
-        )
-        if wedged > MAX_WEDGED_SHARE * len(cjk):
+        wedged = sum(1 for _ in _WEDGED_HANZI.finditer(text))
+        if wedged > MAX_WEDGED_SHARE * cjk:
             return "its Chinese characters sit between Latin letters, the mark of text decoded with the wrong encoding"
     return None
 
@@ -214,6 +256,17 @@ def _looks_like_text(data: bytes) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _looks_japanese(data: bytes) -> bool:
+    """The bytes are Shift-JIS text with kana in it: Japanese, whatever GB18030 makes of it."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in text if ord(c) > 0x7F]
+    kana = sum(1 for c in wide if 0x3040 <= ord(c) <= 0x30FF)
+    return bool(wide) and kana >= MIN_KANA_SHARE * len(wide)
 
 
 def decode_text(data: bytes) -> str:
@@ -249,7 +302,11 @@ def decode_text(data: bytes) -> str:
             else:
                 problems.append(f"not valid {name}")
                 continue
-        problem = _prose_problem(text)
+        if name == "GB18030" and _looks_japanese(payload):
+            # Checked before the prose test, which a short Japanese text can pass.
+            problem = "it looks like Japanese text in Shift-JIS, not Chinese"
+        else:
+            problem = _prose_problem(text)
         if problem is None:
             return text.lstrip("\ufeff")
         problems.append(f"as {name} {problem}")
@@ -350,9 +407,9 @@ def _extract_pdf(data: bytes, filename: str) -> str:
 # --- DOCX -----------------------------------------------------------------
 
 
-def _check_zip(data: bytes, filename: str) -> None:
+def _check_zip(data: bytes, filename: str) -> list[zipfile.ZipInfo]:
     try:
-        check_archive(data, DOCX_LIMITS)
+        return check_archive(data, DOCX_LIMITS)
     except ArchiveError as exc:
         raise _refuse(str(exc), filename) from exc
 
@@ -421,7 +478,14 @@ def _block_lines(container) -> list[str]:
 
 
 def _read_docx(data: bytes, filename: str) -> str:
-    _check_zip(data, filename)
+    members = _check_zip(data, filename)
+    body = next((m for m in members if m.filename == "word/document.xml"), None)
+    if body is not None and body.file_size > MAX_DOCX_XML_BYTES:
+        raise _refuse(
+            f"its body (word/document.xml) is {body.file_size / 1024 / 1024:.0f} MB of XML; "
+            f"a brief's is at most {MAX_DOCX_XML_BYTES // (1024 * 1024)} MB",
+            filename,
+        )
     import docx
 
     try:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from loaders.mapping import has_subject
-from loaders.periods import parse_period, shift_year
+from loaders.periods import parse_period, quarters_of, shift_year
+from loaders.quantities import find_quantities
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import TimeExpr, find_time_expressions
 
@@ -32,7 +33,7 @@ RESPECTIVELY_RE = re.compile(r"(?:分别|依次)[^,，;；:：。、\d]{0,8}$")
 RESPECTIVELY_WORD_RE = re.compile(r"分别|依次")
 LIST_SPLIT_RE = re.compile(r"以及|和|、|与|及|,|，")
 LIST_HEAD_RE = re.compile(
-    r"(指数|总额|总收入|收入|成交量|成交额|成交金额|金额|规模|增速|渗透率|数量|笔数|总量)$"
+    r"(指数|总额|总收入|收入|成交量|成交额|成交金额|金额|规模|增速|渗透率|数量|笔数|总量|产量|销量)$"
 )
 # Text between figures of one 分别 list.
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
@@ -41,6 +42,17 @@ HEAD_BREAKS = ",，;；:：。"
 # "一、二、三季度": a bare number that takes the suffix of the last item of its list.
 BARE_NUMBER_RE = re.compile(r"第?[一二三四五六七八九十\d]{1,3}")
 LEADING_NUMBER_RE = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}")
+# "疫情最为严重的 1—2 月": words describing a listed period, up to 的 (no figure in them).
+DESCRIBED_RE = re.compile(
+    r"^[^\d\s的,，;；:：。、]{1,15}的\s*(?=第?[\d一二三四五六七八九十上下前全今去上本])"
+)
+# A run of quarters written as one ("一至四季度", "一季度至四季度"), and the names of quarters.
+QUARTER_RUN_RE = re.compile(r"(?:至|到|—|–|~)\s*第?[一二三四1-4]\s*季度")
+QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
+RUN_START_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年|去年|今年|上年)?\s*第?[一二三四1-4]\s*(?:季度)?\s*(?:至|到|—|–|~)"
+)
+HEAD_END_RE = re.compile(r"[,，;；。]")
 # Two things named in one word: 产销 is 产量 and 销量, in that order.
 PAIRED_COMPOUNDS = {
     "产销": ("产量", "销量"),
@@ -64,6 +76,9 @@ class _Listed:
     size: int
     periods: list[tuple[str, str]] | None
     bases: list[str] | None  # the subject words of each item
+    # Whose each item is, when the items share one noun after 的 ("全国碳市场与 7 个试点碳
+    # 市场的累计成交量"): a second clause naming another noun is about the same owners.
+    owners: list[str] | None = None
 
 
 def _head_start(text: str, upto: int) -> int:
@@ -79,13 +94,36 @@ def _period_of(item: str, published: date) -> _Item | None:
     return _Item(exprs[0].period, item[: exprs[0].end], exprs[0].explicit_year)
 
 
-def _period_list(head: str, published: date) -> tuple[list[tuple[str, str]], str] | None:
+def _run_of_quarters(
+    item: str, published: date, size: int | None
+) -> tuple[list[tuple[str, str]], str] | None:
+    """ "一至四季度社会物流总额" before four figures: one period per quarter of the run, and
+    the words around it (the subject); None unless the figures are as many as the quarters."""
+    exprs = [e for e in find_time_expressions(item, published) if e.period]
+    if size is None or len(exprs) != 1 or has_subject(item[: exprs[0].start]):
+        return None
+    quarters = quarters_of(exprs[0].period) if QUARTER_RUN_RE.search(exprs[0].text) else []
+    if len(quarters) != size or size < 2:
+        return None
+    listed = [(q, QUARTER_NAMES[int(q[-1]) - 1]) for q in quarters]
+    return listed, item[: exprs[0].start] + item[exprs[0].end :]
+
+
+def _period_list(
+    head: str, published: date, size: int | None = None
+) -> tuple[list[tuple[str, str]], str] | None:
     """The periods of a head that lists them, and the words after the list (its subject).
 
     "一季度、二季度社会物流总额" -> ([2022-Q1, 2022-Q2], "社会物流总额"); None when the
-    head is no list of two or more periods.
+    head is no list of two or more periods. size: how many figures the list has, when known;
+    a run of quarters ("一至四季度") lists its quarters only when they are as many. An item
+    may open with words that describe its period ("疫情最为严重的 1—2 月").
     """
-    items = [part.strip() for part in LIST_SPLIT_RE.split(head) if part.strip()]
+    items = [
+        DESCRIBED_RE.sub("", part.strip()) for part in LIST_SPLIT_RE.split(head) if part.strip()
+    ]
+    if len(items) == 1:
+        return _run_of_quarters(items[0], published, size)
     if len(items) < 2:
         return None
     lead = ""
@@ -150,9 +188,10 @@ def _clause_before(text: str, head_start: int) -> tuple[int, str]:
 
 def _starts_with_subject(clause: str, found: tuple[list[tuple[str, str]], str]) -> bool:
     """Does a clause name something before its list of periods ("物流需求一季度、二季度…")?
-    Only a clause that opens with its periods ("去年一季度和四季度交易较为活跃，分别…")
-    lends them to the 分别 clause after it."""
-    return not clause.strip().startswith(found[0][0][1])
+    Only a clause that opens with its periods ("去年一季度和四季度交易较为活跃，分别…",
+    "疫情最为严重的 1—2 月与…3 月，…分别") lends them to the 分别 clause after it."""
+    clause = DESCRIBED_RE.sub("", clause.strip())
+    return not (clause.startswith(found[0][0][1]) or RUN_START_RE.match(clause))
 
 
 def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> set[int]:
@@ -166,11 +205,12 @@ def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> s
         at = word.start()
         start = _head_start(text, at)
         span = None
-        if _period_list(text[start:at], published):
+        size = _figures_listed(text, word.end())
+        if _period_list(text[start:at], published, size):
             span = (start, at)
         else:
             before_start, before = _clause_before(text, start)
-            found = _period_list(before, published)
+            found = _period_list(before, published, _own_size(text[start:at], size))
             if found and not _starts_with_subject(before, found):
                 span = (before_start, start)
         if span:
@@ -178,10 +218,38 @@ def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> s
     return listed
 
 
-def _subject_items(items: list[str]) -> list[str]:
-    """ "业务量和新订单指数": the last head noun completes the first items;
-    "并购交易数量和金额": the first item's stem completes bare heads."""
-    last_head = LIST_HEAD_RE.search(items[-1])
+def _figures_listed(text: str, after: int) -> int:
+    """How many figures follow 分别 in its clause ("分别为 24.2%、10.7%、5.3% 和 4.4%")."""
+    end = HEAD_END_RE.search(text, after)
+    return len(find_quantities(text[after : end.start() if end else len(text)]))
+
+
+def _own_size(head: str, size: int | None) -> int | None:
+    """A run of quarters in the clause before is no list when the head lists subjects."""
+    return size if len([p for p in LIST_SPLIT_RE.split(head) if p.strip()]) <= 1 else None
+
+
+def _owners(items: list[str]) -> list[str] | None:
+    """ "全国碳市场" and "7 个试点碳市场的累计成交量": owners of one noun after 的 in the last
+    item, the others without 的 -> ["全国碳市场的", "7 个试点碳市场的"]."""
+    last = items[-1]
+    at = last.rfind("的")
+    if at <= 0 or any("的" in item for item in items[:-1]):
+        return None
+    return [item.strip() + "的" for item in items[:-1]] + [last[: at + 1]]
+
+
+def _subject_items(items: list[str], names_series: Callable[[str], bool]) -> list[str]:
+    """ "业务量和新订单指数": the last head noun completes the first items (with the words
+    before it that make a series name: "全国碳市场和试点碳市场累计成交量");
+    "并购交易数量和金额": the first item's stem completes bare heads; "A 与 B 的累计成交量":
+    the noun after 的 completes every owner."""
+    owners = _owners(items)
+    if owners is not None:
+        noun = items[-1][items[-1].rfind("的") + 1 :]
+        return [owner + noun for owner in owners]
+    last = items[-1].strip()
+    last_head = LIST_HEAD_RE.search(last)
     first_head = LIST_HEAD_RE.search(items[0])
     stem = items[0][: first_head.start()] if first_head else ""
     out = []
@@ -189,9 +257,20 @@ def _subject_items(items: list[str]) -> list[str]:
         if k and stem and LIST_HEAD_RE.fullmatch(item.strip()):
             item = stem + item.strip()
         elif last_head and not LIST_HEAD_RE.search(item):
-            item += last_head.group(1)
+            item += _parallel_tail(item.strip(), last, last_head.start(), names_series)
         out.append(item)
     return out
+
+
+def _parallel_tail(item: str, last: str, head_at: int, names_series: Callable) -> str:
+    """What completes an item from the last one: the words after the word both end their
+    owner with ("全国碳市场" / "试点碳市场累计成交量" -> "累计成交量"), else the head noun."""
+    for size in range(len(item), 1, -1):
+        at = last.find(item[-size:])
+        tail = last[at + size :] if 0 <= at and at + size <= head_at else ""
+        if tail and names_series(item + tail):
+            return tail
+    return last[head_at:]
 
 
 def _compound_parts(head: str, size: int) -> list[str] | None:
@@ -199,9 +278,11 @@ def _compound_parts(head: str, size: int) -> list[str] | None:
     if size != 2:
         return None
     for word, parts in PAIRED_COMPOUNDS.items():
-        at = head.rfind(word)
-        if at >= 0:
-            return [head[:at] + part + head[at + len(word) :] for part in parts]
+        # "产销", also written apart: "产、销", "产和销".
+        found = list(re.finditer(rf"{word[0]}[、和与及/]?{word[1:]}", head))
+        if found:
+            at, end = found[-1].span()
+            return [head[:at] + part + head[end:] for part in parts]
     return None
 
 
@@ -242,10 +323,10 @@ def mark_respectively(
         head = pre[: match.start()]
         listed = _Listed(first.sentence, len(group), None, None)
         items = [part for part in LIST_SPLIT_RE.split(head) if part.strip()]
-        periods = _period_list(head, published)
+        periods = _period_list(head, published, len(group))
         if periods is None:
             _, before = _clause_before(sentence_text, begin)
-            found = _period_list(before, published)
+            found = _period_list(before, published, _own_size(head, len(group)))
             if found and not _starts_with_subject(before, found):
                 periods = (found[0], head)
         shared = (
@@ -262,10 +343,11 @@ def mark_respectively(
             for figure in group:
                 figure.period, figure.period_text = None, ""
             continue
-        elif len(items) >= 2 and len(items) == len(group):
-            listed.bases = _subject_items(items)
         elif (parts := _compound_parts(head, len(group))) is not None:
             listed.bases = parts
+        elif len(items) >= 2 and len(items) == len(group):
+            listed.bases = _subject_items(items, names_series)
+            listed.owners = _owners(items)
         elif shared and len(items) <= 1:
             # "…分别达到 a 和 b，同比分别增长 c 和 d": the list before speaks here too;
             # its subjects complete a head that is only a measure (规模, 同比), not one
@@ -274,6 +356,10 @@ def mark_respectively(
             bare_head = not has_subject(head) or LIST_HEAD_RE.fullmatch(head.strip())
             if shared.bases and bare_head and not names_series(head):
                 listed.bases = [base + head for base in shared.bases]
+            elif shared.owners and "的" not in head:
+                # "…的累计成交量分别为 a 和 b，累计成交额分别为 c 和 d": the same owners.
+                listed.bases = [owner + head.strip() for owner in shared.owners]
+            listed.owners = shared.owners
         elif len(group) > 1:
             for figure in group:
                 figure.given_subject = ""  # cannot pair subjects and figures

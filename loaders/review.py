@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import (
@@ -25,10 +26,23 @@ from pydantic import (
 from loaders import units
 from loaders.catalog import Catalog
 from loaders.missing import is_blank, is_missing, text_or_empty
+from loaders.models import IssueHeader
 from loaders.periods import PeriodError, parse_period
 from loaders.qualifiers import Qualifier, parse_qualifier
 
 TABLE_LABELS = {"figures": "数据表", "unassigned": "未归类数字表"}
+
+# An issue's header within these bounds, or the review says what is wrong (never a silent
+# clamp: a year 99999 made 2100 would be the "latest" issue for every figure it touches).
+EARLIEST_YEAR = 1980
+# Keys are f"{year}-{number:02d}" and sort as text: a number of three digits would sort
+# before 2021-15. The brief comes out about 24 times a year.
+MAX_ISSUE_NUMBER = 99
+MAX_TOTAL_NUMBER = 99_999
+# A brief dated tomorrow may be today where it was printed (Beijing is ahead of a UTC server).
+DAYS_AHEAD_ALLOWED = 1
+# An issue is published in its own year, or early in the next (第 24 期 in January).
+YEARS_BETWEEN_ISSUE_AND_DATE = 1
 
 
 class UnitError(ValueError):
@@ -42,6 +56,34 @@ def convert_unit(value: float, unit: str, target: str) -> float:
     if converted is None:
         raise UnitError(f"单位 {unit!r} 与指标单位 {target!r} 不符，且无法换算")
     return converted
+
+
+def header_problems(issue: IssueHeader, today: date | None = None) -> list[tuple[str, str]]:
+    """(field, why) for each header field outside sane bounds: a year near today's, a number
+    that fits the key, a publication date not in the future and near the issue's year."""
+    today = today or date.today()
+    latest_year = today.year + YEARS_BETWEEN_ISSUE_AND_DATE
+    problems = []
+    if not EARLIEST_YEAR <= issue.year <= latest_year:
+        problems.append(("year", f"{issue.year} 不在 {EARLIEST_YEAR}—{latest_year} 之间"))
+    if not 1 <= issue.number <= MAX_ISSUE_NUMBER:
+        problems.append(("number", f"{issue.number} 不在 1—{MAX_ISSUE_NUMBER} 之间"))
+    total = issue.total_number
+    if total is not None and not max(issue.number, 1) <= total <= MAX_TOTAL_NUMBER:
+        problems.append(
+            ("total_number", f"总期号 {total} 不在 {issue.number}—{MAX_TOTAL_NUMBER} 之间")
+        )
+    if issue.published > today + timedelta(days=DAYS_AHEAD_ALLOWED):
+        problems.append(("published", f"出版日期 {issue.published} 晚于今天（{today}）"))
+    elif abs(issue.published.year - issue.year) > YEARS_BETWEEN_ISSUE_AND_DATE:
+        problems.append(
+            (
+                "published",
+                f"出版日期 {issue.published} 与期号年份 {issue.year} 相差超过"
+                f" {YEARS_BETWEEN_ISSUE_AND_DATE} 年",
+            )
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -180,6 +222,20 @@ def _unit_error(row: ReviewRow, catalog: Catalog) -> str | None:
     return None
 
 
+def _value_problem(row: ReviewRow, converted: ReviewRow, catalog: Catalog) -> tuple[str, str]:
+    """(field, why) when a converted value cannot be stored in its series, else ("", "").
+    Checked after the conversion: 1e300 万亿元 is finite, the same in 亿元 is not."""
+    indicator = catalog.by_id()[row.indicator]
+    for name in ("value", "value_high"):
+        given, value = getattr(row, name), getattr(converted, name)
+        if value is not None and not math.isfinite(value):
+            return name, f"{given:g} {row.unit} 换算为 {indicator.unit} 后超出可表示的范围"
+        problem = indicator.value_problem(value)
+        if problem:
+            return name, problem
+    return "", ""
+
+
 def _to_catalog_unit(row: ReviewRow, catalog: Catalog) -> ReviewRow:
     target = catalog.by_id()[row.indicator].unit
     unit = row.unit or target
@@ -227,6 +283,11 @@ def validate_rows(
                 )
             )
             continue
+        converted = _to_catalog_unit(row, catalog)
+        field, problem = _value_problem(row, converted, catalog)
+        if problem:
+            errors.append(RowError(table, number, field, problem))
+            continue
         seen[key] = (table, number)
-        valid.append(ValidRow(table, number, _to_catalog_unit(row, catalog), fields))
+        valid.append(ValidRow(table, number, converted, fields))
     return valid, errors

@@ -51,6 +51,8 @@ class FoundFigure:
     # "superseded", "revised", "threshold", "subset", "milestone" or "base"; "" for a
     # plain statement.
     role: str = ""
+    # The noun a base names after its period ("较 2021 年 7 月 16 日首日开盘价 48 元/吨").
+    base_noun: str = ""
     # Who the figure is about, for exclude words: the words before its series
     # noun, else (a clause naming nothing but the measured noun) those of the
     # figure before it in the sentence ("湖北碳市场累计成交量 x,累计成交额 y").

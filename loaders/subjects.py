@@ -33,7 +33,18 @@ MAY_NAME_A_PERIOD_RE = re.compile(r"[\d０-９年月季半期]")
 WHOLE_OF_SHARE_RE = re.compile(r"占[^,，;；]{1,15}的\s*$")
 # Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
 # "受疫情影响，". Between two figures they do not change the subject.
-CIRCUMSTANCE_RE = re.compile(r"(?:^|(?<=[,，;；]))\s*(?:随着|伴随|受|由于|得益于|因为)[^,，;；]*")
+CIRCUMSTANCE_RE = re.compile(
+    r"(?:^|(?<=[,，;；。！？]))\s*(?:随着|伴随|受|由于|得益于|因为)[^,，;；。！？]*"
+)
+# Clauses that comment on the rate just given ("增速处于高位", "累计增速自 1—8 月由负转正后
+# 继续回升", "降幅呈快速收窄态势") or say from where the text looks ("从季度走势看"): between
+# two figures they name no other subject.
+COMMENT_RE = re.compile(
+    r"(?:^|(?<=[,，;；。！？]))\s*(?:累计|当月|当季|全年)?(?:增速|增幅|降幅|涨幅|跌幅|增长率)[^,，;；。！？]*"
+)
+VIEWPOINT_RE = re.compile(
+    r"(?:^|(?<=[,，;；。！？]))\s*(?:从|分|按|就)[^,，;；。！？\d]{1,8}(?:看|来看|而言)\s*(?=[,，])"
+)
 
 
 def gap_after_previous(figures: list[FoundFigure], k: int) -> str:
@@ -72,7 +83,7 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
             and figures[j].quantity.unit == figure.quantity.unit
         ]
         figure.subject_from = same_unit[0] if same_unit else k - 1
-        return figures[figure.subject_from].subject
+        return figures[figure.subject_from].subject + figure.base_noun
     # "占新能源汽车销量的 94.6%": the whole a share is taken of is not what it is about.
     own = WHOLE_OF_SHARE_RE.sub("", figure.pre) + figure.post
     if mentions_alias(own, catalog):
@@ -99,6 +110,8 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
         if earlier.role == "milestone" and gap.startswith(earlier.post):
             gap = gap[len(earlier.post) :]  # "突破 5 亿美元大关，达到 5.3 亿美元"
         gap = CIRCUMSTANCE_RE.sub("", gap)
+        if not mentions_alias(gap, catalog):
+            gap = VIEWPOINT_RE.sub("", COMMENT_RE.sub("", gap))
         if has_subject(gap) or mentions_alias(gap, catalog):
             return nearest_subject_clause(gap, catalog) or own
         figure.subject_from = k - 1

@@ -3,7 +3,9 @@
 Two layouts carry rows:
 - text lines "名称：数值" ("业务总量指数：52.1%", "社会物流总额：159.6 万亿元，同比增长
   3.1%"), each its own paragraph (loaders.cleaning keeps them apart), read like
-  prose with the colon joining the name to its figure;
+  prose with the colon joining the name to its figure; a bare number ("业务总量指数：50.8")
+  takes the unit its caption names ("主要分项（%）："), and a row named only by a period
+  ("6 月：51.4%") is about what the caption names ("2023 年 6—8 月物流业新订单指数");
 - DOCX table rows, cells apart by " | " (loaders.cleaning): the first cell names
   the row, a header row names the columns. Each value cell is one statement about
   "row name + column name"; a column (or a row) named by a period ("2021 年", "6 月") dates it,
@@ -18,14 +20,18 @@ frame every row (context and exclude words: "电商物流指数分项" rows are 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from loaders import units
 from loaders.cleaning import TABLE_CELL_SEPARATOR, TEXT_ROW_RE, is_text_row_line
+from loaders.figure_periods import figures_of_paragraph
 from loaders.mapping import has_subject
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
+from loaders.respectively import mark_respectively
 from loaders.sentences import FoundFigure, Sentence
+from loaders.subjects import without_periods
 from loaders.timeexpr import find_time_expressions
 
 # A caption is a short line; a longer one is prose, whose periods are not the table's.
@@ -35,6 +41,10 @@ BARE_NUMBER_RE = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
 UNIT_IN_NAME_RE = re.compile(
     r"[(（]\s*([^()（）]{1,6}?)\s*[)）]|单位\s*[:：]\s*([^\s,，;；)）]{1,6})"
 )
+
+
+# Column names that say nothing about what the numbers are: "数值", "数据".
+GENERIC_LABEL_RE = re.compile(r"数值|数据|指标值|取值")
 
 
 @dataclass
@@ -57,6 +67,17 @@ def is_text_row(paragraph: str) -> bool:
 
 def is_table_row(paragraph: str) -> bool:
     return TABLE_CELL_SEPARATOR in paragraph or is_text_row(paragraph)
+
+
+def bare_row_unit(paragraph: str, caption: str | None) -> str | None:
+    """ "业务总量指数：50.8" under "4 月份物流业景气指数主要分项（%）：": the unit its caption
+    gives a row whose value is a bare number, if so."""
+    if not caption or not is_text_row_line(paragraph):
+        return None
+    value = TEXT_ROW_RE.match(paragraph)["value"]  # type: ignore[index]
+    if not BARE_NUMBER_RE.match(ascii_shadow(value)):
+        return None
+    return _unit_in(caption)
 
 
 def caption_of(paragraph: str | None, published: date) -> Caption:
@@ -158,6 +179,8 @@ def cell_figures(
                 if period is None:
                     period, period_text = caption.period, caption.period_text
                 subject = row_name + column_name
+                if not has_subject(GENERIC_LABEL_RE.sub("", subject.replace(period_text, ""))):
+                    subject = caption.text + subject  # "5 月 | 49.3%" under a caption naming it
                 quantity = replace(
                     quantity, start=quantity.start + position, end=quantity.end + position
                 )
@@ -167,3 +190,56 @@ def cell_figures(
                 figures.append(figure)
             position += len(cell) + len(TABLE_CELL_SEPARATOR)
     return figures
+
+
+def table_figures(
+    rows: list[tuple[int, str]],
+    caption: Caption,
+    published: date,
+    names_series: Callable[[str], bool],
+) -> list[tuple[FoundFigure, str]]:
+    """The figures of a run of table rows, each with its row: DOCX rows cell by cell,
+    text rows ("名称：数值") like prose dated by the caption."""
+    out: list[tuple[FoundFigure, str]] = []
+    k = 0
+    while k < len(rows):
+        if TABLE_CELL_SEPARATOR in rows[k][1]:
+            end = k
+            while end < len(rows) and TABLE_CELL_SEPARATOR in rows[end][1]:
+                end += 1
+            for figure in cell_figures(rows[k:end], caption, published):
+                out.append((figure, figure.sentence.text))
+            k = end
+            continue
+        offset, row = rows[k]
+        start = (caption.period, caption.period_text)
+        unit = bare_row_unit(row, caption.text) or ""
+        found, _ = figures_of_paragraph(offset, row + unit, published, start, caption_dates=True)
+        if unit:
+            found = _without_added_unit(found, row)
+        mark_respectively(found, published, names_series)
+        named_by_period = not has_subject(
+            without_periods(TEXT_ROW_RE.match(row)["name"], published)
+        )
+        for figure in found:
+            figure.context = caption.text
+            if named_by_period and caption.text:
+                # "6 月：51.4%" under "2023 年 6—8 月物流业新订单指数": rows that are periods
+                # are about what the caption names.
+                figure.given_subject = caption.text + figure.pre
+            out.append((figure, row))
+        k += 1
+    return out
+
+
+def _without_added_unit(found: list[FoundFigure], row: str) -> list[FoundFigure]:
+    """Figures of a row read with its caption's unit after it, quoting the row as written."""
+    if not found:
+        return found
+    sentence = Sentence(found[0].sentence.start, found[0].sentence.start + len(row), row)
+    for figure in found:
+        q = figure.quantity
+        end = min(q.end, len(row))
+        figure.quantity = replace(q, end=end, text=row[q.start : end])
+        figure.sentence = sentence
+    return found

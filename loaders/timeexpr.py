@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from loaders.numerals import parse_small_int
-from loaders.periods import month_end
+from loaders.periods import month_end, quarters_span
 from loaders.quantities import ascii_shadow
 
 _RANGE = r"\s*(?:-|—|–|~|至|到)\s*"
@@ -47,6 +47,8 @@ _SUFFIX = (
     r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
     r"|(?P<ytdq>前三季度|前两季度|前二季度)"
+    # "一至三季度", "一季度至四季度": a run of quarters (one span unless a list splits it).
+    r"|第?(?P<qa>[一二三四1-4])\s*(?:季度)?\s*(?:至|到|—|–|~)\s*第?(?P<qb>[一二三四1-4])\s*季度"
     r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
     r"|(?P<half>上半年|下半年)"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
@@ -68,6 +70,29 @@ _REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "自", "相比", 
 # "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
 # one figure.
 _OWN_FIGURE_AFTER = re.compile(r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d")
+# "较 2021 年 7 月 16 日首日收盘价 51.23 元/吨": after a comparison word, a period, the name
+# of what is compared and its figure: the base's own period, like "较去年同期的 66 笔". A
+# word of change in between ("较上年同期增长 5%", "比上年高 2 个百分点") makes the period
+# a reference instead.
+_COMPARED_BEFORE = ("较", "比", "相比", "相较", "对比", "高于", "低于", "超过", "多于", "少于")
+_NAMED_FIGURE_AFTER = re.compile(
+    r"\s*(?P<noun>[^\d\s,，;；:：。、()（）]{1,8}?)\s*(?:约|近|超过|逾|超|不足)?\s*\d"
+)
+_CHANGE_WORD_RE = re.compile(r"增|降|升|涨|跌|减|加|提高|回|缓|快|慢|多|少|扩|缩|窄|^高|^低|为|是")
+
+
+def names_a_base(noun: str) -> bool:
+    """Is the noun between a compared period and its figure a name, not a change?"""
+    return bool(noun) and not _CHANGE_WORD_RE.search(noun)
+
+
+def _named_base_after(shadow: str, start: int, end: int) -> bool:
+    if not shadow[max(0, start - 4) : start].rstrip().endswith(_COMPARED_BEFORE):
+        return False
+    named = _NAMED_FIGURE_AFTER.match(shadow, end)
+    return named is not None and names_a_base(named["noun"])
+
+
 _REFERENCE_AFTER = (
     "以来",
     "来",
@@ -106,6 +131,12 @@ class TimeExpr:
     past_relative: bool = False
     # A bare 全年 is the year being talked about, when the text named one.
     year_from_context: bool = False
+    # 去年 / 上年 / 今年 …: how many years from the one talked about (同期 moves the
+    # period being talked about by as many years).
+    relative_years: int | None = None
+    # 上年 / 上一年 name the year before the one the sentence named ("2023 年…，比上年的
+    # 34.5%" is 2022 in an issue of 2024); 去年 is the year before the issue's.
+    before_named_year: bool = False
     # 上月 / 上个月: the month before the one being talked about (period None).
     months_back: int | None = None
     # The text names the year (2021 年, 去年, 2016—2020 年), not only a part of one.
@@ -123,6 +154,21 @@ def _latest_year(published: date, first: date | None, last: date, by_start: bool
     """The year for a period written without one: the latest not after the issue."""
     probe = first if by_start and first else last
     return published.year if probe <= published else published.year - 1
+
+
+def _day(year: int | None, month: int, day: int, published: date) -> str | None:
+    """A day, in the year named or else the latest such day not after the issue."""
+    if year is None:
+        try:
+            probe = date(published.year, month, day)
+        except ValueError:
+            return None
+        year = published.year if probe <= published else published.year - 1
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
 
 
 def _resolve(
@@ -162,24 +208,17 @@ def _resolve(
         if not 1 <= month <= 12:
             return None, None
         if g["d"]:
-            day = int(g["d"])
-            y = year if explicit else None
-            if y is None:
-                try:
-                    probe = date(published.year, month, day)
-                except ValueError:
-                    return None, None
-                y = published.year if probe <= published else published.year - 1
-            try:
-                date(y, month, day)
-            except ValueError:
-                return None, None
-            return f"{y}-{month:02d}-{day:02d}", None
+            return _day(year, month, int(g["d"]), published), None
         y = pick(month, month, by_start=True)
         return f"{y}-{month:02d}", None
     if g["ytdq"]:
         y = pick(1, 9 if g["ytdq"] == "前三季度" else 6, by_start=False)
         return (f"{y}-01/{y}-09" if g["ytdq"] == "前三季度" else f"{y}-H1"), None
+    if g["qa"]:
+        first, last = _QUARTERS[g["qa"]], _QUARTERS[g["qb"]]
+        if first >= last:
+            return None, None
+        return quarters_span(pick(3 * first - 2, 3 * last, by_start=False), first, last), None
     if g["q"]:
         quarter = _QUARTERS[g["q"]]
         y = pick(3 * quarter - 2, 3 * quarter, by_start=False)
@@ -211,7 +250,7 @@ def _resolve(
 
 
 def _has_suffix(match: re.Match[str]) -> bool:
-    keys = ("m1", "m", "ytdq", "q", "half", "nm", "yend", "full", "same")
+    keys = ("m1", "m", "ytdq", "qa", "q", "half", "nm", "yend", "full", "same")
     return any(match[key] for key in keys)
 
 
@@ -252,6 +291,8 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
         role = "set"
         if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):
             role = "local"
+        elif _named_base_after(shadow, start, end):
+            role = "local"
         elif before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
             role = "reference"
         elif match["same"]:
@@ -269,6 +310,8 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 same_period_year=same_year,
                 forward_period=forward_period,
                 past_relative=match["rel"] in ("去年", "上年", "上一年", "前年"),
+                relative_years=_RELATIVE_YEARS[match["rel"]] if match["rel"] else None,
+                before_named_year=match["rel"] in ("上年", "上一年"),
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
                 explicit_year=bool(match["y1"] or match["y"] or match["rel"]),
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -37,16 +37,29 @@ def require_chromium() -> ModuleType:
 
 
 @contextmanager
-def serve_dashboard(db: Path) -> Iterator[str]:
-    """`streamlit run` of the dashboard on db; yields the base URL.
-
-    The server holds the database file's lock until the block exits. Its log is written next
-    to db (streamlit.log).
-    """
+def serve_dashboard(
+    db: Path,
+    env: dict[str, str] | None = None,
+    log_name: str = "streamlit.log",
+    *,
+    port: int | None = None,
+    options: Sequence[str] = (),
+) -> Iterator[str]:
+    """`streamlit run` of the dashboard on db (as `make run` starts it, API included); yields
+    the base URL. env adds settings (a password, an API token); the server's log is written
+    next to db (log_name: two servers on one db keep their own logs). The server holds the
+    database file's lock until the block exits. port and options as
+    bench.serve.streamlit_server takes them."""
     with ExitStack() as stack:
         try:
             server = stack.enter_context(
-                streamlit_server(APP, {"BRIEFS_DB": str(db)}, db.parent / "streamlit.log")
+                streamlit_server(
+                    APP,
+                    {"BRIEFS_DB": str(db), **(env or {})},
+                    db.parent / log_name,
+                    port=port,
+                    options=options,
+                )
             )
         except ServerStartError as error:
             pytest.fail(str(error))

@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from loaders.catalog import load_catalog
 
@@ -374,6 +376,26 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
+    """The in-memory media stores AppTest creates per run, so a download's bytes can be read."""
+    created: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str) -> None:
+            super().__init__(media_endpoint)
+            created.append(self)
+
+    class Manager(app_test_module.MediaFileManager):
+        def __init__(self, storage: MemoryMediaFileStorage) -> None:
+            super().__init__(storage)
+            storage.manager = self  # a deferred download is executed through its manager
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Manager)
+    return created
 
 
 # ------------------------------------------------------------------ the team store

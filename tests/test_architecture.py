@@ -29,6 +29,7 @@ VOCABULARY = {
     "loaders.paths",
     "loaders.periods",
     "loaders.qualifiers",
+    "loaders.text_safety",
     "loaders.units",
 }
 CATALOG = {"loaders.catalog", "loaders.catalog_form"}
@@ -54,8 +55,9 @@ EXTRACTION = {
     "loaders.subjects",
     "loaders.table_rows",
     "loaders.timeexpr",
+    "loaders.transforms",
 }
-PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "tables", "url_state")
+PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "openapi", "tables", "url_state")
 
 
 def _python_files(*folders: str) -> list[Path]:

@@ -14,6 +14,22 @@ PAGE = str(ROOT / "dashboard" / "app_pages" / "upload.py")
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
 
 
+@pytest.fixture(autouse=True)
+def login_counts():
+    """Each test starts with no failed guesses counted (the counts live in the process), on a
+    clock the test moves."""
+    from dashboard.auth import login_throttle
+    from loaders.services import login
+
+    throttle = login_throttle()
+    throttle.clear()
+    clock = [1000.0]
+    throttle.clock = lambda: clock[0]
+    yield clock
+    throttle.clear()
+    throttle.clock = login.time.monotonic
+
+
 def page(**secrets) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.secrets.update(secrets)
@@ -32,7 +48,7 @@ def test_local_mode_is_open_and_says_so(empty_app_db):
     assert len(at.file_uploader) == 1
 
 
-def test_password_mode_needs_the_right_password(empty_app_db):
+def test_password_mode_needs_the_right_password(empty_app_db, login_counts):
     at = page(editor_password="s3cret-pw")
     at.run()
     assert not at.file_uploader
@@ -45,6 +61,7 @@ def test_password_mode_needs_the_right_password(empty_app_db):
     assert "密码不正确" in texts(at, "error")
     assert not at.file_uploader
 
+    login_counts[0] += 1  # the wait after one wrong guess (loaders.services.login)
     at.text_input(key="auth_password").input("s3cret-pw")
     at.button[0].click()
     at.run()
@@ -93,3 +110,62 @@ def test_router_hides_upload_from_viewers(empty_app_db):
     assert not at.exception
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/upload.py")
+
+
+def test_an_oidc_login_that_cannot_start_is_a_message_not_a_traceback(empty_app_db):
+    """[auth] without client_id/secret/server_metadata_url: st.login refuses to start."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback"}
+    at.run()
+    at.button(key="auth_login").click()
+    at.run()
+    assert not at.exception
+    assert "无法开始登录" in texts(at, "error")
+
+
+# ------------------------------------------------------------------ the HTTP API's access
+
+
+@pytest.fixture
+def no_settings(monkeypatch: pytest.MonkeyPatch):
+    for variable in ("BRIEFS_EDITOR_PASSWORD", "BRIEFS_API_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    return monkeypatch
+
+
+def test_api_is_open_in_local_mode(no_settings):
+    from dashboard.auth import api_refusal
+
+    assert api_refusal(None) is None
+
+
+def test_api_needs_a_configured_token_once_a_password_is_set(no_settings):
+    from dashboard.auth import api_refusal
+
+    no_settings.setenv("BRIEFS_EDITOR_PASSWORD", "pw")
+    closed = api_refusal("Bearer anything")
+    assert closed is not None and closed.status == 403 and "BRIEFS_API_TOKEN" in closed.message
+    no_settings.setenv("BRIEFS_API_TOKEN", "t0ken")
+    assert api_refusal(None).status == 401
+    assert api_refusal("Basic t0ken").status == 401
+    assert api_refusal("Bearer t0kex").status == 401
+    assert api_refusal("Bearer t0ken") is None
+    assert api_refusal("bearer  t0ken ") is None
+
+
+def test_api_follows_oidc_like_a_password(no_settings):
+    from dashboard import auth
+
+    secrets = {"auth": OIDC["auth"], "api_token": "from-secrets"}
+    no_settings.setattr(auth, "_secret", secrets.get)
+    assert auth.auth_mode() == "oidc"
+    assert auth.api_refusal(None).status == 401
+    assert auth.api_refusal("Bearer from-secrets") is None
+
+
+def test_a_token_set_in_local_mode_is_required_too(no_settings):
+    from dashboard.auth import api_refusal
+
+    no_settings.setenv("BRIEFS_API_TOKEN", "t0ken")
+    assert api_refusal(None).status == 401
+    assert api_refusal("Bearer t0ken") is None

@@ -11,14 +11,16 @@ import csv
 import io
 import json
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bench.serve import CHART_DRAWN_JS
-from dashboard.tables import CSV_COLUMNS
 from loaders.series import period_midpoint
+from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
 from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
 
@@ -132,6 +134,66 @@ def test_trends_chart_and_csv_match_the_store(server: str, expected: dict, page)
         (r.indicator, r.period, r.value, r.qualifier, r.issue_label, r.quote)
         for r in series.itertuples(index=False)
     ]
+
+
+def _download_csv(page) -> bytes:
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="下载 CSV").click()
+    return Path(download_info.value.path()).read_bytes()
+
+
+def test_year_on_year_of_a_level_series_is_drawn_and_downloaded(
+    server: str, expected: dict, page
+) -> None:
+    page.goto(f"{server}/trends?indicators=telecom_ma_value")
+    _wait_plotted(page)
+    page.get_by_text("同比 %", exact=True).click()
+    # Redrawn in the transform's unit, and the URL carries it.
+    page.wait_for_function(
+        """() => {
+            const plot = document.querySelector('.js-plotly-plot');
+            return plot && plot.data.length > 0 && plot.data.every(t => t.meta.unit === '%');
+        }""",
+        timeout=RENDER_TIMEOUT_MS,
+    )
+    page.wait_for_url("**transform=yoy**", timeout=RENDER_TIMEOUT_MS)
+    levels = expected["series"].set_index(["indicator", "period"])["value"]
+    growth = (levels["telecom_ma_value", "2020"] / levels["telecom_ma_value", "2019"] - 1) * 100
+    traces = page.evaluate(
+        """() => Array.from(document.querySelector('.js-plotly-plot').data).map(t => ({
+            y: Array.from(t.y), periods: Array.from(t.meta.periods)}))"""
+    )
+    plotted = {p: y for t in traces for p, y in zip(t["periods"], t["y"], strict=True)}
+    assert plotted == {"2020": pytest.approx(growth, rel=1e-11)}
+    # The hover names both figures and the rule; the page states the rule under the chart.
+    box = page.locator(".js-plotly-plot .scatterlayer .point").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=RENDER_TIMEOUT_MS)
+    hover = page.locator(".hoverlayer .hovertext").first.text_content()
+    assert "对比 2019年 367 亿元" in hover and "规则：同比 % = (本期 ÷ 上年同期 − 1)" in hover
+    page.get_by_text("只与上年的同类期间比较", exact=False).first.wait_for(
+        timeout=RENDER_TIMEOUT_MS
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "trends_yoy.png"), full_page=True)
+
+    rows = list(csv.DictReader(io.StringIO(_download_csv(page).decode("utf-8-sig"))))
+    assert {r["period"]: float(r["value"]) for r in rows} == plotted
+    assert [(r["transform"], r["base_period"], r["unit"]) for r in rows] == [("yoy", "2019", "%")]
+
+
+@pytest.mark.parametrize("query", ["", "&as_of=2021-15"])
+def test_the_api_serves_the_rows_the_trends_page_downloads(server: str, page, query: str) -> None:
+    page.goto(f"{server}/trends?indicators=logistics_total_yoy{query}")
+    _wait_plotted(page)
+    downloaded = _download_csv(page)
+    with urllib.request.urlopen(
+        f"{server}/api/v1/series/logistics_total_yoy.csv?{query.lstrip('&')}", timeout=60
+    ) as response:
+        served = response.read()
+    assert served == downloaded
+    read = pd.read_csv(io.BytesIO(served))
+    assert read["quote"].notna().all() and len(read) > 0
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,7 @@ def test_every_indicator_is_described_in_both_languages():
         ("empty_aliases.yaml", ["'carbon_national_price'", "'aliases'"]),
         ("unknown_field.yaml", ["'telecom_ma_value'", "'colour'"]),
         ("not_yaml.yaml", ["not valid YAML"]),
+        ("bad_nonnegative.yaml", ["'logistics_total'", "'nonnegative'"]),
     ],
 )
 def test_bad_catalog_entry_names_file_indicator_and_field(fixture, expected_parts):
@@ -114,3 +115,18 @@ def test_an_unknown_unit_names_the_known_ones(unit):
     message = str(caught.value)
     assert "extra.yaml: indicator 'express_volume', field 'unit'" in message
     assert "万亿" in message and "辆" in message and "件" in message
+
+
+def test_series_that_cannot_be_negative_follow_their_measure_unless_the_entry_says():
+    by_id = CATALOG.by_id()
+    assert by_id["logistics_total"].nonnegative  # level
+    assert by_id["l2_penetration"].nonnegative  # share
+    assert by_id["logistics_business_index"].nonnegative  # index
+    assert by_id["carbon_national_price"].nonnegative  # price
+    assert not by_id["logistics_total_yoy"].nonnegative  # growth rates can fall
+    assert not by_id["ai_rd_platform_cagr"].nonnegative
+    entry = CATALOG.indicators[0].model_dump(exclude={"nonnegative"})
+    explicit = parse_catalog(
+        __import__("yaml").safe_dump({"indicators": [{**entry, "nonnegative": False}]})
+    )
+    assert explicit.indicators[0].nonnegative is False

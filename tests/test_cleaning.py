@@ -339,3 +339,15 @@ def test_a_long_line_shaped_like_a_row_is_prose():
         "（产业所 王罗汉 整理）"
     )
     assert "规模继续扩大，增速比一季度有所回落。" in clean_text(raw)
+
+
+def test_rows_that_differ_only_in_their_numbers_are_no_running_lines():
+    text = "2023年6—8月物流业新订单指数\n6 月：51.4%\n7 月：50.6%\n8 月：53.4%\n"
+    cleaned = clean_text(HEADER + "物流运行\n" + text + "（产业所 王罗汉 整理）\n")
+    assert "6月：51.4%\n7月：50.6%\n8月：53.4%" in cleaned
+
+
+def test_table_cells_that_differ_only_in_their_numbers_are_no_running_lines():
+    text = "2023年6—8月物流业新订单指数\n6 月\t51.4%\n7 月\t50.6%\n8 月\t53.4%\n"
+    cleaned = clean_text(HEADER + "物流运行\n" + text + "（产业所 王罗汉 整理）\n")
+    assert "51.4%" in cleaned and "50.6%" in cleaned and "53.4%" in cleaned

@@ -10,18 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard.tables import CSV_COLUMNS
 from loaders.models import Extraction
 from loaders.services.ingest import ingest, retract
+from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
 from tests.conftest import CATALOG
 
@@ -67,26 +67,6 @@ def _open(page: str | None = None, **query: str) -> AppTest:
         at.query_params.update(query)
         _run(at, page)
     return at
-
-
-@pytest.fixture
-def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
-    """The in-memory media stores AppTest creates per run, so a download's bytes can be read."""
-    created: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            created.append(self)
-
-    class Manager(app_test_module.MediaFileManager):
-        def __init__(self, storage: MemoryMediaFileStorage) -> None:
-            super().__init__(storage)
-            storage.manager = self  # a deferred download is executed through its manager
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-    monkeypatch.setattr(app_test_module, "MediaFileManager", Manager)
-    return created
 
 
 def _download_bytes(at: AppTest, media: list[MemoryMediaFileStorage]) -> bytes:
@@ -235,7 +215,8 @@ def test_trends_table_lists_earlier_values_as_revisions(app_db: Path) -> None:
 
 def test_trends_warns_about_unknown_ids_and_shows_the_rest(app_db: Path) -> None:
     at = _open("trends", indicators="logistics_total_yoy,no_such_thing")
-    warnings = _texts(at, "warning")
+    # The id from the link is data: shown escaped (dashboard.markup), read as typed.
+    warnings = [re.sub(r"\\(.)", r"\1", text) for text in _texts(at, "warning")]
     assert any("no_such_thing" in text for text in warnings)
     assert at.multiselect(key="trends_indicators").value == ["logistics_total_yoy"]
     assert at.query_params["indicators"] == "logistics_total_yoy"
@@ -281,6 +262,95 @@ def test_trends_view_comes_back_after_visiting_another_page(app_db: Path) -> Non
     assert at.multiselect(key="trends_indicators").value == ["logistics_total"]
     assert at.multiselect(key="trends_kinds").value == ["year"]
     assert at.query_params == {"indicators": "logistics_total", "kinds": "year"}
+
+
+def _plotted(at: AppTest) -> dict[tuple[str, str], float]:
+    """(indicator, period) -> the y the chart draws, from the figure the page sent."""
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return {
+        (trace["meta"]["indicator"], period): y
+        for trace in figure["data"]
+        for period, y in zip(trace["meta"]["periods"], trace["y"], strict=True)
+    }
+
+
+def test_trends_year_on_year_of_a_level_series_draws_the_growth_and_exports_it(
+    app_db: Path, media_files: list[MemoryMediaFileStorage]
+) -> None:
+    at = _open("trends", indicators="telecom_ma_value")
+    at.radio(key="trends_transform").set_value("yoy")
+    _run(at, "trends")
+    assert at.query_params["transform"] == "yoy"
+    with open_store(app_db) as store:
+        levels = queries.series(store, ["telecom_ma_value"]).set_index("period")["value"]
+    growth = (levels["2020"] / levels["2019"] - 1) * 100
+    # 2019 has no 2018 and the five-year total has no growth: only 2020 is drawn.
+    assert _plotted(at) == {("telecom_ma_value", "2020"): pytest.approx(growth, rel=1e-11)}
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["yaxis"]["title"]["text"] == "数值（%）"
+    hover = figure["data"][0]["hovertext"][0]
+    assert "同比 %：本期 1,750 亿元，对比 2019年 367 亿元" in hover
+    assert "规则：同比 % = (本期 ÷ 上年同期 − 1) × 100" in hover
+    assert any("2 个点没有可比的对比期" in text for text in _texts(at, "caption"))
+    table = at.dataframe[0].value
+    assert list(table["原值"]) == ["1,750 亿元"]
+
+    rows = _csv_rows(_download_bytes(at, media_files))
+    assert [(r["period"], float(r["value"]), r["transform"]) for r in rows] == [
+        ("2020", pytest.approx(growth, rel=1e-11), "yoy")
+    ]
+    assert (rows[0]["base_period"], rows[0]["stated_value"]) == ("2019", "1750")
+
+
+def test_trends_index_is_100_at_the_chosen_base(app_db: Path) -> None:
+    at = _open("trends", indicators="telecom_ma_value", transform="index", base="2020")
+    assert at.selectbox(key="trends_base").value == "2020"
+    assert _plotted(at) == {
+        ("telecom_ma_value", "2019"): pytest.approx(367 / 1750 * 100, rel=1e-11),
+        ("telecom_ma_value", "2020"): 100.0,
+    }
+    at.selectbox(key="trends_base").set_value("2019")
+    _run(at, "trends")
+    assert at.query_params["base"] == "2019"
+    assert _plotted(at)[("telecom_ma_value", "2019")] == 100.0
+
+
+def test_trends_as_of_an_issue_draws_what_it_said_and_rings_what_changed(
+    app_db: Path, media_files: list[MemoryMediaFileStorage]
+) -> None:
+    at = _open("trends", indicators="logistics_total")
+    at.selectbox(key="trends_as_of").set_value("2021-15")
+    _run(at, "trends")
+    assert at.query_params["as_of"] == "2021-15"
+    assert _plotted(at) == {("logistics_total", "2021-Q1"): 75.0}
+    (trace,) = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert trace["meta"]["revised"] == ["2021-Q1"]
+    assert trace["marker"]["line"]["color"] == ["#d62728"]
+    assert "其后修订</b>：现为 75.1 万亿元（2021-29）" in trace["hovertext"][0]
+    table = at.dataframe[0].value
+    assert list(table["其后修订"]) == ["现为 75.1 万亿元（2021-29）"]
+    assert any("2021 年第 15 期（2021-04-26）" in text for text in _texts(at, "caption"))
+    rows = _csv_rows(_download_bytes(at, media_files))
+    assert [(r["value"], r["as_of"], r["revised_later"]) for r in rows] == [
+        ("75", "2021-15", "true")
+    ]
+
+
+def test_trends_as_of_a_date_in_the_url_reads_the_issue_then_in_force(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total", as_of="2021-06-01")
+    assert at.selectbox(key="trends_as_of").value == "2021-15"
+    assert at.query_params["as_of"] == "2021-15"
+
+
+def test_trends_warns_about_a_bad_transform_or_vintage_and_shows_the_latest(
+    app_db: Path,
+) -> None:
+    at = _open("trends", indicators="logistics_total", transform="log", as_of="2019-01-01")
+    warnings = " ".join(_texts(at, "warning"))
+    assert "log" in warnings and "no issue was published on or before" in warnings
+    assert at.radio(key="trends_transform").value == "level"
+    assert at.selectbox(key="trends_as_of").value == ""
+    assert "transform" not in at.query_params and "as_of" not in at.query_params
 
 
 def test_trends_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:

@@ -9,9 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.tables import CSV_COLUMNS, export_rows
 from loaders.csv_safety import csv_bytes as to_csv_bytes
 from loaders.csv_safety import csv_cell
+from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
+from loaders.services.series import export_rows
 from loaders.store import open_store, queries
 
 
@@ -56,13 +57,16 @@ def test_csv_starts_with_bom_and_has_the_agreed_columns() -> None:
         "name_zh": "全国社会物流总额",
         "name_en": "Total value of social logistics",
         "period": "2021-Q1",
+        "period_kind": "quarter",
         "period_start": "2021-01-01",
         "period_end": "2021-03-31",
         "value": "75.1",
+        "value_high": "",
         "unit": "万亿元",
         "qualifier": "exact",
         "forecast": "false",
         "issue": "2021 年第 29 期",
+        "issue_key": "2021-29",
         "published": "2021-08-30",
         "article": "物流运行",
         "quote": "一季度社会物流总额 75.1 万亿元。",
@@ -80,8 +84,8 @@ def test_numbers_stay_unquoted_numbers_including_negatives() -> None:
     frame = pd.DataFrame([_series_row(value=-3.5), _series_row(value=1750.0, period="2020")])
     text = to_csv_bytes(export_rows(frame)).decode("utf-8-sig")
     lines = text.splitlines()
-    assert ",-3.5,万亿元," in lines[1]
-    assert ",1750,万亿元," in lines[2]
+    assert ",-3.5,,万亿元," in lines[1]  # value, then an empty value_high
+    assert ",1750,,万亿元," in lines[2]
     assert "'-3.5" not in text and '"-3.5"' not in text
 
 

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from dashboard import auth
+from dashboard.upload_guard import UPLOAD_BUDGET_ENV_VAR
 from loaders import paths
 from loaders.__main__ import build_parser
 
@@ -37,6 +38,8 @@ def test_readme_documents_every_environment_setting():
         paths.DATA_PATH_ENV_VAR,
         auth.PASSWORD_ENV_VAR,
         warm.WARM_ENV_VAR,
+        UPLOAD_BUDGET_ENV_VAR,
+        auth.API_TOKEN_ENV_VAR,
     ):
         assert f"`{variable}`" in README
 

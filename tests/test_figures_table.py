@@ -219,6 +219,95 @@ def test_the_cli_json_is_accepted_as_a_figures_table():
     assert len(extraction.unassigned) == len(payload["unassigned"])
 
 
+# ------------------------------------------------------------------ runaway sheets, row numbers
+
+XLSX_HEADER = ["indicator", "period", "value", "note", "title", "year", "number", "published"]
+XLSX_ROW = ["logistics_total", "2021-Q3", 232.0, "前三季度", "产业创新动态", 2021, 29, "2021-10-25"]
+
+
+def _with_dimension(data: bytes, ref: str | None) -> bytes:
+    """The workbook with its first sheet's <dimension ref> replaced (None: removed)."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                new = b"" if ref is None else f'<dimension ref="{ref}"/>'.encode()
+                part = re.sub(rb"<dimension ref=\"[^\"]*\"\s*/>", new, part)
+            target.writestr(item, part)
+    return out.getvalue()
+
+
+def test_a_sheet_whose_size_is_beyond_any_table_is_refused_before_it_is_parsed():
+    """One cell at XFD1048576: openpyxl would fill 16,384 x 1,048,576 cells (minutes of CPU)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(XLSX_HEADER)
+    sheet.append(XLSX_ROW)
+    sheet["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(BriefReadError) as caught:
+        parse_figures_table(buffer.getvalue(), "far.xlsx")
+    message = str(caught.value)
+    assert "far.xlsx" in message and "A1:XFD1048576" in message
+    assert "1048576 行" in message and "16384 列" in message
+
+
+def test_the_sheet_size_is_read_from_its_dimension_element():
+    from loaders.figures_table import sheet_dimension
+
+    data = _xlsx([XLSX_HEADER, XLSX_ROW])
+    assert sheet_dimension(data) == (2, 8)
+    assert sheet_dimension(_with_dimension(data, "B2:D9")) == (9, 4)
+    assert sheet_dimension(_with_dimension(data, None)) is None
+
+
+def test_a_sheet_that_hides_its_size_is_parsed_within_bounds_and_a_time_limit(monkeypatch):
+    """Without (or with a false) <dimension>, rows and columns beyond the caps are not filled
+    in, and the parse stops at its deadline."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(XLSX_HEADER)
+    sheet.append(XLSX_ROW)
+    sheet["XFD3"] = "far right"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    hidden = _with_dimension(buffer.getvalue(), None)
+    extraction = parse_figures_table(hidden, "hidden.xlsx")
+    assert [o.value for o in extraction.observations] == [232.0]
+
+    monkeypatch.setattr("loaders.figures_table.XLSX_PARSE_SECONDS", -1.0)
+    with pytest.raises(BriefReadError, match="读取 Excel 表格超过"):
+        parse_figures_table(hidden, "hidden.xlsx")
+
+
+def _line(**cells: str) -> str:
+    return _table_row(**cells).decode("utf-8").split("\n", 1)[1]
+
+
+def test_row_numbers_count_blank_rows_as_the_file_does():
+    """Errors name the row as the file has it (first row under the header = 1), blank rows
+    included; the review table shows the same numbers."""
+    from loaders.services.review import figures_frame
+    from tests.conftest import CATALOG
+
+    good = TABLE_HEADER + "\n" + _line() + ",,,\n" + _line(period="2021-Q2")
+    extraction = parse_figures_table(good.encode(), "blanks.csv")
+    assert [o.source_row for o in extraction.observations] == [2, 4]
+    assert list(figures_frame(extraction, CATALOG).index) == [2, 4]
+    with pytest.raises(BriefReadError, match="数据表第 5 行，字段 value"):
+        parse_figures_table((good + _line(value="abc")).encode(), "blanks.csv")
+
+    bad = [*XLSX_ROW[:2], "abc", *XLSX_ROW[3:]]
+    xlsx = _xlsx([XLSX_HEADER, [], XLSX_ROW, [None] * 8, bad])
+    with pytest.raises(BriefReadError, match="数据表第 4 行，字段 value"):
+        parse_figures_table(xlsx, "blanks.xlsx")
+
+
 def test_suggestions_of_unassigned_figures_round_trip_through_the_json():
     original = issue_2021_15()
     payload = original.to_public_json()

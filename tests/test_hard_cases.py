@@ -270,7 +270,8 @@ def test_year_to_date_is_not_the_cumulative_total_since_launch():
         ("carbon_national_cum_turnover", "2022-07-15", 84.92),
     }
     ytd = {u.value: u for u in unassigned}
-    assert ytd[1521.0].suggested_period == ytd[8.31].suggested_period == "2022-01/2022-07"
+    # Since January up to the day named, not up to the end of July.
+    assert ytd[1521.0].suggested_period == ytd[8.31].suggested_period == "2022-01-01/2022-07-15"
     assert ytd[1521.0].suggested_indicator is None  # not the since-launch series
 
 
@@ -982,3 +983,630 @@ def test_a_cumulative_total_at_a_quarter_s_end_is_a_level_not_a_sum():
     assert mapped("一季度末，全国碳市场累计成交量1.9亿吨。", title="全国碳市场") == {
         ("carbon_national_cum_volume", "2022-03", 1.9, "exact", False)
     }
+
+
+# ------------------------------------------------------------ subjects carried past comments
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb of cause (带动, 拉动) names no subject: the total of the months before.
+        (
+            "4月、5月、6月社会物流总额分别增长3.1%、4.4%和5.0%，增速逐月加快，带动二季度同比增长4.2%。",
+            ("logistics_total_yoy", "2021-Q2", 4.2),
+        ),
+        (
+            "上半年社会物流总额同比增长7.3%，拉动二季度增长4.2%。",
+            ("logistics_total_yoy", "2021-Q2", 4.2),
+        ),
+        # A comment on the rate, then a two-year average of the same total.
+        (
+            "1—6月社会物流总额同比增长15.7%，由于上年同期基数较低，增速处于高位，两年平均增长6.5%。",
+            ("logistics_total_yoy_2y", "2021-01/2021-06", 6.5),
+        ),
+        # From where the text looks (从…看) and the quarter alone (当季).
+        (
+            "前三季度社会物流总额同比增长2.0%，累计增速由负转正。从季度走势看，三季度当季增长5.7%。",
+            ("logistics_total_yoy", "2020-Q3", 5.7),
+        ),
+        # 相应: the growth rate revised with the level.
+        (
+            "上半年物流业总收入由此前公布的5.8万亿元上调至5.9万亿元，同比增速相应修正为3.2%。",
+            ("logistics_revenue_yoy", "2021-H1", 3.2),
+        ),
+        # A circumstance opening the next sentence.
+        (
+            "上半年L2级乘用车渗透率达到30%。随着功能加快落地，全年渗透率有望接近35%。",
+            ("l2_penetration", "2021", 35.0),
+        ),
+    ],
+)
+def test_words_between_two_figures_that_name_nothing_keep_the_subject(text, expected):
+    assert expected in {o[:3] for o in mapped(text, published=date(2021, 8, 2))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A frame or a cause followed by another subject: that subject is what it is about.
+        "前三季度社会物流总额同比增长2.0%。从季度走势看，三季度工业品物流总额增长5.7%。",
+        "上半年社会物流总额同比增长7.3%，带动工业品物流总额增长4.2%。",
+        "上半年社会物流总额同比增长7.3%，增速较快，铁路货运量增长4.2%。",
+    ],
+)
+def test_a_subject_named_after_a_comment_is_its_own(text):
+    assert 4.2 not in {o[2] for o in mapped(text, published=date(2021, 8, 2))}
+    assert 5.7 not in {o[2] for o in mapped(text, published=date(2021, 8, 2))}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # Who revises (IDC 据此将, 报告同时将) names no subject; the generic noun is bare.
+        (
+            "IDC据此将2021年全年市场规模的预测值由此前的4.2亿美元下修为3.9亿美元。",
+            "人工智能研发平台",
+            {("ai_rd_platform_market", "2021", 3.9, "exact", True)},
+        ),
+        (
+            "报告同时将2021年上半年的交易笔数由50笔上调至54笔，下半年则完成交易61笔。",
+            "电信并购",
+            {
+                ("telecom_ma_deals", "2021-H1", 54.0, "exact", False),
+                ("telecom_ma_deals", "2021-H2", 61.0, "exact", False),
+            },
+        ),
+    ],
+)
+def test_a_source_revising_its_figure_names_no_subject(text, title, expected):
+    assert mapped(text, published=date(2022, 3, 1), title=title) == expected
+
+
+def test_a_company_acting_on_a_generic_noun_is_still_no_series():
+    assert mapped("某公司将交易金额由300亿元上调至320亿元。", title="电信并购") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受疫情影响，5月份和6月份社会物流总额同比降幅分别为3.1%和1.2%。",
+        "5月份和6月份社会物流总额同比分别下降3.1%和1.2%。",
+    ],
+)
+def test_a_list_under_one_decline_is_all_declines(text):
+    assert {o[:3] for o in mapped(text)} == {
+        ("logistics_total_yoy", "2022-05", -3.1),
+        ("logistics_total_yoy", "2022-06", -1.2),
+    }
+
+
+@pytest.mark.parametrize(
+    "text", ["比2020年全年的833.6亿件多出近250亿件。", "比上年高出249.4亿件。"]
+)
+def test_a_difference_written_with_chu_is_no_level(text):
+    got = mapped("2021年快递业务量1083.0亿件，" + text, catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[2] for o in got} <= {1083.0, 833.6}
+
+
+# ------------------------------------------------------------ more comparison bases
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list of bases under one period: each is an observation of its own series.
+        (
+            "截至6月末，7个试点碳市场累计成交量5.1亿吨，累计成交额约120亿元，"
+            "较上年末的4.8亿吨和114亿元分别增加3,000万吨和6亿元。",
+            {
+                ("carbon_pilot_cum_volume", "2022-06", 5.1, "exact", False),
+                ("carbon_pilot_cum_turnover", "2022-06", 120.0, "approx", False),
+                ("carbon_pilot_cum_volume", "2021-12", 4.8, "exact", False),
+                ("carbon_pilot_cum_turnover", "2021-12", 114.0, "exact", False),
+            },
+        ),
+        # A base named by its period and its noun, without 的.
+        (
+            "6月30日全国碳市场收盘价58.24元/吨，较2021年7月16日首日收盘价51.23元/吨上涨13.7%。",
+            {
+                ("carbon_national_price", "2022-06-30", 58.24, "exact", False),
+                ("carbon_national_price", "2021-07-16", 51.23, "exact", False),
+            },
+        ),
+        # … whose noun is another series: an opening price is no close.
+        (
+            "6月30日全国碳市场收盘价58.24元/吨，比2021年7月16日首日开盘价48元/吨上涨21.3%。",
+            {("carbon_national_price", "2022-06-30", 58.24, "exact", False)},
+        ),
+        # The base of a decline's size is a decline.
+        (
+            "上半年物流业总收入5.9万亿元，同比下降1.1%，降幅较一季度的5.9%收窄4.8个百分点。",
+            {
+                ("logistics_revenue", "2022-H1", 5.9, "exact", False),
+                ("logistics_revenue_yoy", "2022-H1", -1.1, "exact", False),
+                ("logistics_revenue_yoy", "2022-Q1", -5.9, "exact", False),
+            },
+        ),
+        # A past base after a forecast is reported, not projected.
+        (
+            "全年物流业总收入有望突破12.5万亿元，超过2021年全年的11.9万亿元。",
+            {
+                ("logistics_revenue", "2022", 12.5, "more_than", True),
+                ("logistics_revenue", "2021", 11.9, "exact", False),
+            },
+        ),
+    ],
+)
+def test_bases_in_lists_named_by_their_noun_of_declines_and_after_forecasts(text, expected):
+    assert mapped(text, title="碳市场 物流") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A change between the period and the figure: the period is a reference.
+        "上半年物流业总收入5.9万亿元，较上年同期增长4.2万亿元。",
+        "上半年物流业总收入5.9万亿元，比上年高0.3万亿元。",
+        # The size of a rise compared with a base stays positive.
+        "上半年物流业总收入同比增长1.1%，增幅较一季度的5.9%回落。",
+    ],
+)
+def test_changes_after_a_compared_period_are_no_bases(text):
+    got = mapped(text)
+    assert all(o[2] > 0 for o in got)
+    assert {o[1] for o in got} <= {"2022-H1", "2022-Q1"}
+    assert not {o for o in got if o[1] == "2022-Q1" and o[0] == "logistics_revenue"}
+
+
+# ------------------------------------------------------------ more 分别 / 依次 lists
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # A run of quarters before as many figures lists them.
+        (
+            "分季度看，一至四季度社会物流总额同比增速依次为6.2%、5.1%、4.3%和3.9%。",
+            date(2023, 2, 27),
+            {("2022-Q1", 6.2), ("2022-Q2", 5.1), ("2022-Q3", 4.3), ("2022-Q4", 3.9)},
+        ),
+        (
+            "去年一季度至三季度社会物流总额同比分别增长6.2%、5.1%和4.3%。",
+            date(2023, 2, 27),
+            {("2022-Q1", 6.2), ("2022-Q2", 5.1), ("2022-Q3", 4.3)},
+        ),
+        # Periods described before their names ("…的 1—2 月").
+        (
+            "疫情最为严重的1—2月与逐步复工复产的3月，社会物流总额同比分别下降9.6%和3.3%。",
+            date(2020, 5, 25),
+            {("2020-01/2020-02", -9.6), ("2020-03", -3.3)},
+        ),
+    ],
+)
+def test_runs_of_quarters_and_described_periods_are_lists(text, published, expected):
+    assert {(o[1], o[2]) for o in mapped(text, published=published)} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A run of quarters over fewer figures is one span.
+        (
+            "一至三季度，社会物流总额235.0万亿元，同比增长5.2%。",
+            {("logistics_total", "2021-01/2021-09"), ("logistics_total_yoy", "2021-01/2021-09")},
+        ),
+        (
+            "一至三季度，新能源汽车产销分别完成216.6万辆和215.7万辆。",
+            {("nev_sales", "2021-01/2021-09")},
+        ),
+        # … and a first half when it is two quarters.
+        ("一至二季度社会物流总额150.0万亿元。", {("logistics_total", "2021-H1")}),
+    ],
+)
+def test_a_run_of_quarters_is_one_span_otherwise(text, expected):
+    got = mapped(text, published=date(2021, 11, 25), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:2] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至2022年底，全国碳市场与7个试点碳市场的累计成交量分别为2.30亿吨和5.62亿吨，"
+        "累计成交额分别为104.75亿元和150.8亿元。",
+        "截至2022年底，全国碳市场和7个试点碳市场的累计成交量依次为2.30亿吨和5.62亿吨；"
+        "累计成交额依次为104.75亿元和150.8亿元。",
+    ],
+)
+def test_owners_of_one_noun_after_de_own_the_next_noun_too(text):
+    assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="碳市场")} == {
+        ("carbon_national_cum_volume", "2022-12", 2.3),
+        ("carbon_pilot_cum_volume", "2022-12", 5.62),
+        ("carbon_national_cum_turnover", "2022-12", 104.75),
+        ("carbon_pilot_cum_turnover", "2022-12", 150.8),
+    }
+
+
+# ------------------------------------------------------------ a figure named after it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "单月来看，102.6亿件——这是6月份全国快递业务量，同比增长5.4%。",
+            {("express_volume", "2022-06", 102.6), ("express_volume_yoy", "2022-06", 5.4)},
+        ),
+        (
+            "159.6万亿元，这是上半年全国社会物流总额的规模。",
+            {("logistics_total", "2022-H1", 159.6)},
+        ),
+        ("123.3万亿元，是1—5月全国社会物流总额。", {("logistics_total", "2022-01/2022-05", 123.3)}),
+        (
+            "335.2万亿元——2021年全国社会物流总额再创历史新高，比上年增长9.2%。",
+            {("logistics_total", "2021", 335.2), ("logistics_total_yoy", "2021", 9.2)},
+        ),
+    ],
+)
+def test_a_figure_opening_its_clause_is_named_by_the_clause_after_it(text, expected):
+    got = mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流 快递")
+    assert {o[:3] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A subject before the figure: the words after the dash are a comment.
+        "上半年社会物流总额159.6万亿元——这是工业品物流总额的两倍。",
+        # What the dash points at is another thing.
+        "102.6亿件——这是6月份全国铁路货运量。",
+    ],
+)
+def test_words_after_a_dash_name_no_figure_that_has_a_subject(text):
+    got = mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流 快递")
+    assert {o[:3] for o in got} <= {("logistics_total", "2022-H1", 159.6)}
+
+
+# ------------------------------------------------------------ more table rows
+
+
+def test_bare_numbers_under_a_caption_naming_their_unit():
+    text = (
+        "6月份物流业景气指数主要分项（%）：\n"
+        "业务总量指数：52.1\n"
+        "新订单指数：53.3\n"
+        "从业人员指数：49.2"
+    )
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_bare_numbers_without_a_unit_are_no_figures():
+    text = "6月份物流业景气指数主要分项：\n业务总量指数：52.1\n新订单指数：53.3"
+    assert mapped(text, title="物流") == set()
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["2022年4—6月物流业新订单指数", "近三个月物流业新订单指数：", "物流业新订单指数（%）"],
+)
+def test_rows_named_by_periods_are_about_what_the_caption_names(caption):
+    text = f"{caption}\n4月：47.2%\n5月：48.9%\n6月：53.3%"
+    assert mapped(text, title="物流") == {
+        ("logistics_new_orders_index", "2022-04", 47.2, "exact", False),
+        ("logistics_new_orders_index", "2022-05", 48.9, "exact", False),
+        ("logistics_new_orders_index", "2022-06", 53.3, "exact", False),
+    }
+
+
+def test_rows_named_by_periods_under_a_caption_of_another_index_stay_out():
+    text = "2022年4—6月中国仓储指数\n4月：47.2%\n5月：48.9%\n6月：53.3%"
+    assert mapped(text, title="物流") == set()
+
+
+# ------------------------------------------------------------ bracketed dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年最后一个交易日（12月30日），全国碳市场收盘价为55.00元/吨。",
+        "上半年最后一个交易日(6月30日)全国碳市场收盘价为55.00元/吨。",
+    ],
+)
+def test_a_date_in_brackets_names_the_day_the_words_before_it_mean(text):
+    got = mapped(text, published=date(2023, 3, 27), title="全国碳市场")
+    assert {o[:3] for o in got} <= {
+        ("carbon_national_price", "2022-12-30", 55.0),
+        ("carbon_national_price", "2022-06-30", 55.0),
+    }
+    assert len(got) == 1
+
+
+def test_a_date_in_brackets_after_a_figure_stays_with_that_figure():
+    text = "2022年全国碳市场累计成交量2.30亿吨（截至12月31日），收盘价55.00元/吨。"
+    got = mapped(text, published=date(2023, 3, 27), title="全国碳市场")
+    assert ("carbon_national_price", "2022-12", 55.0, "exact", False) in got
+
+
+def test_a_forecast_naming_its_year_goes_on_past_a_semicolon_only_while_it_projects():
+    catalog = CATALOG.with_overlay(PLAIN)
+    projected = "中物联预计，2023年社会物流总额将超过360万亿元；物流业总收入将达到13.5万亿元。"
+    assert mapped(projected, published=date(2023, 2, 27), catalog=catalog) == {
+        ("logistics_total", "2023", 360.0, "more_than", True),
+        ("logistics_revenue", "2023", 13.5, "exact", True),
+    }
+    reported = "中物联预计，2023年社会物流总额将超过360万亿元；物流业总收入累计完成12.7万亿元。"
+    assert mapped(reported, published=date(2023, 2, 27), catalog=catalog) == {
+        ("logistics_total", "2023", 360.0, "more_than", True)
+    }
+
+
+def test_a_flow_summed_since_january_up_to_a_day_is_suggested_not_placed():
+    catalog = CATALOG.with_overlay(PLAIN)
+    text = "截至11月16日，今年以来快递业务量已突破700亿件。"
+    observations, unassigned = run(text, published=date(2020, 11, 23), catalog=catalog)
+    assert observations == []
+    assert [(u.suggested_indicator, u.suggested_period) for u in unassigned] == [
+        ("express_volume", "2020-01-01/2020-11-16")
+    ]
+    # Up to a month's last day it is the months since January.
+    text = "截至10月31日，今年以来快递业务量累计完成643.6亿件。"
+    assert mapped(text, published=date(2020, 11, 23), catalog=catalog) == {
+        ("express_volume", "2020-01/2020-10", 643.6, "exact", False)
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What the counted units do after the figure says they are a part.
+        (
+            "全国碳市场纳入重点排放单位2162家，其中1,833家重点排放单位按时足额完成配额清缴。",
+            {("carbon_national_units", "2022-07", 2162.0)},
+        ),
+        (
+            "全国碳市场纳入重点排放单位2162家，共有1,500家重点排放单位参与了交易。",
+            {("carbon_national_units", "2022-07", 2162.0)},
+        ),
+        # A noun at the end of its clause is what is counted.
+        (
+            "全国碳市场共纳入2,162家重点排放单位，年覆盖二氧化碳排放量约45亿吨。",
+            {("carbon_national_units", "2022-07", 2162.0)},
+        ),
+    ],
+)
+def test_words_after_a_counted_noun_can_exclude_it(text, expected):
+    assert {o[:3] for o in mapped(text, title="全国碳市场")} == expected
+
+
+def test_a_round_magnitude_forecast_after_its_source():
+    text = "普华永道预计，随着投资加快，电信行业交易总金额将在2023年重回千亿元以上。"
+    assert mapped(text, published=date(2023, 3, 1), title="电信并购") == {
+        ("telecom_ma_value", "2023", 1000.0, "more_than", True)
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "6月份，中国物流业景气指数（即业务总量指数）为52.1%。",
+        "6月份物流业景气指数(也即业务总量指数)为52.1%。",
+    ],
+)
+def test_one_thing_named_twice_is_a_figure_of_each_series_a_name_fits(text):
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流") == {
+        ("logistics_lpi", "2022-06", 52.1, "exact", False),
+        ("logistics_business_index", "2022-06", 52.1, "exact", False),
+    }
+    assert mapped(text, title="物流") == {
+        ("logistics_business_index", "2022-06", 52.1, "exact", False)
+    }
+
+
+def test_a_bracket_that_names_something_else_adds_no_series():
+    text = "6月份物流业景气指数（LPI）为52.1%，其中电商物流指数（即网购物流景气）为110.2%。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="物流") == {
+        ("logistics_lpi", "2022-06", 52.1, "exact", False)
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年电信行业交易总金额修正为1,036亿元（此前为1,020亿元）。",
+        "2021年电信行业交易总金额为1,036亿元（初值为1,020亿元）。",
+    ],
+)
+def test_the_old_value_named_after_the_new_one_in_other_words(text):
+    assert mapped(text, title="电信并购") == {("telecom_ma_value", "2021", 1036.0, "exact", False)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7月15日，全国碳市场碳排放配额收盘报58.24元/吨。",
+        "7月15日，全国碳市场碳排放配额以58.24元/吨收盘。",
+    ],
+)
+def test_other_ways_of_writing_a_close(text):
+    assert mapped(text, title="全国碳市场") == {
+        ("carbon_national_price", "2022-07-15", 58.24, "exact", False)
+    }
+
+
+def test_a_base_followed_by_a_change_keeps_its_series():
+    text = "截至6月末，5G移动电话用户达到4.55亿户，较上年末的3.55亿户净增1亿户。"
+    assert mapped(text, catalog=CATALOG.with_overlay(PLAIN), title="通信") == {
+        ("connections_5g", "2022-06", 4.55, "exact", False),
+        ("connections_5g", "2021-12", 3.55, "exact", False),
+    }
+
+
+# ------------------------------------------------------------ 上年 after a named year
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # In an issue of 2024 about 2023, 上年 is 2022: the year before the one named.
+        (
+            "2023年L2级乘用车新车渗透率达到47.3%，比上年的34.5%提高12.8个百分点。",
+            {("l2_penetration", "2023", 47.3), ("l2_penetration", "2022", 34.5)},
+        ),
+        (
+            "2023年上半年电信行业并购交易金额305亿元，较上年同期的387亿元下降21.2%。",
+            {("telecom_ma_value", "2023-H1", 305.0), ("telecom_ma_value", "2022-H1", 387.0)},
+        ),
+        (
+            "2023年上半年电信行业并购交易金额305亿元，较去年同期的387亿元下降21.2%。",
+            {("telecom_ma_value", "2023-H1", 305.0), ("telecom_ma_value", "2022-H1", 387.0)},
+        ),
+        # Without a year named, 上年 is the issue's year before.
+        (
+            "上半年L2级乘用车新车渗透率达到47.3%，比上年全年的34.5%提高12.8个百分点。",
+            {("l2_penetration", "2024-H1", 47.3), ("l2_penetration", "2023", 34.5)},
+        ),
+    ],
+)
+def test_shang_nian_is_the_year_before_the_one_the_sentence_named(text, expected):
+    got = mapped(text, published=date(2024, 8, 26), title="电信并购 智能网联")
+    assert {o[:3] for o in got} == expected
+
+
+def test_words_of_sequence_between_figures_name_nothing():
+    text = "一季度物流业总收入同比下降0.6%，此后逐季回升，带动上半年同比增长2.1%。"
+    assert ("logistics_revenue_yoy", "2023-H1", 2.1) in {
+        o[:3] for o in mapped(text, published=date(2023, 7, 31))
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2022年，全国碳市场碳排放配额收盘价为55.00元/吨（12月30日）。",
+            {("carbon_national_price", "2022-12-30", 55.0)},
+        ),
+        (
+            "2022年全国碳市场配额累计成交量2.30亿吨（截至12月31日）。",
+            {("carbon_national_cum_volume", "2022-12-31", 2.3)},
+        ),
+    ],
+)
+def test_a_date_in_brackets_right_after_a_figure_dates_that_figure(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="全国碳市场")} == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Parallel owners: the words after the word both owners end with complete the first.
+        "截至2022年底，全国碳市场和地方试点碳市场累计成交量分别为2.30亿吨和5.62亿吨。",
+        # A run of quarters opening the clause before 依次.
+        "1至4季度，社会物流总额同比增速依次为24.2%、10.7%、5.3%和4.4%。",
+    ],
+)
+def test_lists_written_without_de_or_with_a_run_before_the_clause(text):
+    got = {o[:2] for o in mapped(text, published=date(2023, 3, 27), title="碳市场 物流")}
+    assert got in (
+        {("carbon_national_cum_volume", "2022-12"), ("carbon_pilot_cum_volume", "2022-12")},
+        {("logistics_total_yoy", f"2022-Q{q}") for q in range(1, 5)},
+    )
+
+
+def test_a_single_place_before_a_market_in_a_list_stays_a_single_place():
+    text = (
+        "截至4月底，7个试点碳市场累计成交量4.06亿吨。"
+        "其中，湖北、广东碳市场累计成交量分别为1.6亿吨和1.4亿吨。"
+    )
+    assert mapped(text, published=date(2022, 5, 23), title="试点碳市场") == {
+        ("carbon_pilot_cum_volume", "2022-04", 4.06, "exact", False)
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2022年上半年电信行业交易总金额此前公布为520亿元，现修正为546亿元。",
+            {("telecom_ma_value", "2022-H1", 546.0)},
+        ),
+        (
+            "2021年物流业总收入初步核算为11.9万亿元，最终核实为12.0万亿元。",
+            {("logistics_revenue", "2021", 12.0)},
+        ),
+        # A first estimate with nothing replacing it is the statement.
+        (
+            "2021年物流业总收入初步核算为11.9万亿元，同比增长15.1%。",
+            {("logistics_revenue", "2021", 11.9), ("logistics_revenue_yoy", "2021", 15.1)},
+        ),
+    ],
+)
+def test_an_old_value_then_the_new_one_in_the_next_clause(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2023, 3, 27), title="电信并购")} == (
+        expected
+    )
+
+
+def test_an_as_of_date_between_a_milestone_and_its_value_names_no_subject():
+    text = "全国碳市场累计成交额首次跨越100亿元关口，截至12月22日达到101.21亿元。"
+    assert mapped(text, published=date(2023, 1, 9), title="全国碳市场") == {
+        ("carbon_national_cum_turnover", "2022-12-22", 101.21, "exact", False)
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "8月份，中国物流业景气指数较上月回升2.8个百分点至53.5%。",
+            {("logistics_lpi", "2023-08", 53.5)},
+        ),
+        (
+            "8月份，业务总量指数比上月下降1.5个百分点，降至49.0%。",
+            {("logistics_business_index", "2023-08", 49.0)},
+        ),
+        (
+            "2022年，新能源汽车市场占有率比上年提高12.2个百分点至25.6%。",
+            {("nev_share", "2022", 25.6)},
+        ),
+    ],
+)
+def test_the_level_a_change_reached_is_measured_by_its_noun(text, expected):
+    got = mapped(
+        text, published=date(2023, 9, 25), catalog=CATALOG.with_overlay(PLAIN), title="物流"
+    )
+    assert {o[:3] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb of doing inside a name.
+        (
+            "前三季度，物流业实现总收入9.6万亿元，同比增长3.9%。",
+            {
+                ("logistics_revenue", "2023-01/2023-09"),
+                ("logistics_revenue_yoy", "2023-01/2023-09"),
+            },
+        ),
+        (
+            "1—8月，全国快递服务企业共完成业务量812.1亿件，同比增长17.0%。",
+            {("express_volume", "2023-01/2023-08"), ("express_volume_yoy", "2023-01/2023-08")},
+        ),
+        # A compound written apart, and two nouns sharing what comes before the first.
+        ("8月份，新能源汽车产、销分别完成87.2万辆和84.6万辆。", {("nev_sales", "2023-08")}),
+        (
+            "8月份，新能源汽车产量和销量分别为87.2万辆和84.6万辆，同比分别增长19.1%和27.0%。",
+            {("nev_sales", "2023-08"), ("nev_sales_yoy", "2023-08")},
+        ),
+    ],
+)
+def test_names_broken_by_a_verb_or_a_list(text, expected):
+    got = mapped(text, published=date(2023, 10, 30), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:2] for o in got} == expected

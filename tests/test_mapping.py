@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from loaders.catalog import parse_catalog
 from loaders.figures import extract_figures
 from loaders.models import Article, IssueHeader
 from tests.conftest import CATALOG
@@ -780,3 +781,26 @@ def test_amount_involved_is_the_deal_value_unless_it_follows_a_segment():
         ("telecom_ma_deals", "2022-H1", 55.0, "exact", False),
         ("telecom_ma_value", "2022-H1", 268.0, "exact", False),
     }
+
+
+PARCELS = parse_catalog(
+    """
+indicators:
+  - {id: parcels, name_zh: 快递业务量, name_en: Parcels, category: 快递, unit: 亿件, kind: flow,
+     measure: level, description: 快递业务量, aliases: [快递业务量], exclude: [国际及港澳台]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年国际/港澳台快递业务量10.3亿件。",
+        "上半年国际和港澳台快递业务量10.3亿件。",
+    ],
+)
+def test_an_exclude_word_matches_whichever_word_joins_its_parts(text):
+    header = IssueHeader(title="产业创新动态", year=2022, number=9, published=date(2022, 7, 25))
+    article = Article(index=0, title="快递", editor="x", text=text, start=0, end=len(text))
+    observations, _ = extract_figures(header, [article], PARCELS)
+    assert observations == []

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from loaders.periods import PeriodError, parse_period, period_label_zh
+from loaders.periods import PeriodError, parse_period, period_label_zh, quarters_of, quarters_span
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,21 @@ def test_malformed_periods_are_refused_with_the_text_quoted(text):
 )
 def test_chinese_labels(text, label):
     assert period_label_zh(text) == label
+
+
+@pytest.mark.parametrize(
+    ("period", "quarters"),
+    [
+        ("2021", ["2021-Q1", "2021-Q2", "2021-Q3", "2021-Q4"]),
+        ("2021-H2", ["2021-Q3", "2021-Q4"]),
+        ("2021-04/2021-09", ["2021-Q2", "2021-Q3"]),
+        ("2021-01/2021-08", []),
+        ("2021-03", []),
+        ("2020/2021", []),
+    ],
+)
+def test_the_quarters_a_period_is_made_of(period, quarters):
+    assert quarters_of(period) == quarters
+    if quarters:
+        first, last = int(quarters[0][-1]), int(quarters[-1][-1])
+        assert quarters_span(int(period[:4]), first, last) == period

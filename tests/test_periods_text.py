@@ -153,7 +153,8 @@ def test_explicit_years_are_told_from_bare_periods():
 def test_year_to_date_and_end_month_arithmetic():
     from loaders.periods import end_month, year_to_date
 
-    assert year_to_date("2022-07-15") == "2022-01/2022-07"
+    assert year_to_date("2022-07-15") == "2022-01-01/2022-07-15"
+    assert year_to_date("2022-06-30") == "2022-01/2022-06"
     assert year_to_date("2022-Q2") == "2022-01/2022-06"
     assert year_to_date("2022-01") == "2022-01"
     assert end_month("2021") == "2021-12"
@@ -171,3 +172,18 @@ def test_a_base_of_last_year_is_a_reference():
 )
 def test_the_end_of_a_quarter_is_its_last_month(text, period):
     assert periods(text)[0] == (period, "set")
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("一至三季度", "2021-01/2021-09"),
+        ("一季度至四季度", "2021"),
+        ("第一至第二季度", "2021-H1"),
+        ("2020年三至四季度", "2020-H2"),
+        ("二至三季度", "2021-04/2021-09"),
+    ],
+)
+def test_a_run_of_quarters_is_one_span(text, period):
+    (expr,) = find_time_expressions(text, date(2022, 2, 28))
+    assert expr.period == period

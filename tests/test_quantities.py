@@ -242,3 +242,27 @@ def test_a_mark_passed_is_more_than(text):
 )
 def test_negated_and_inclusive_bounds(text, qualifier):
     assert only(text).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier", "written"),
+    [
+        ("交易总金额将重回千亿元以上", 1000e8, "元", "more_than", (1000.0, "亿元")),
+        ("业务收入首次跨过万亿元门槛", 1e12, "元", "more_than", (1.0, "万亿元")),
+        ("业务量突破千亿件", 1000e8, "件", "more_than", (1000.0, "亿件")),
+        ("缺少百亿元级别的交易", 100e8, "元", "exact", (100.0, "亿元")),
+    ],
+)
+def test_a_round_magnitude_without_a_number_is_one_of_it(text, value, unit, qualifier, written):
+    q = only(text)
+    assert (q.value, q.unit, q.qualifier, (q.number, q.written_unit)) == (
+        value,
+        unit,
+        qualifier,
+        written,
+    )
+
+
+@pytest.mark.parametrize("text", ["数千亿元的投资", "几百亿元", "上千亿元", "千家万户", "成千上万"])
+def test_a_magnitude_of_an_unsaid_number_is_no_figure(text):
+    assert find_quantities(text) == []

@@ -14,7 +14,13 @@ from pypdf import PdfReader, PdfWriter
 
 from loaders.cleaning import clean_text
 from loaders.errors import BriefReadError
-from loaders.reading import MAX_UPLOAD_BYTES, decode_text, read_brief_text
+from loaders.reading import (
+    MAX_DOCX_XML_BYTES,
+    MAX_TEXT_BYTES,
+    MAX_UPLOAD_BYTES,
+    decode_text,
+    read_brief_text,
+)
 from loaders.structure import parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -412,6 +418,11 @@ GENERATED = {
     "too-many-pages.pdf": lambda: make_pdf([["页"]] * 201),
     "too-large.txt": lambda: "产业创新动态".encode() * (MAX_UPLOAD_BYTES // 18 + 1),
     "locked.pdf": lambda: _encrypted(make_pdf([["产业创新动态"]]), "secret"),
+    # A text brief is a few dozen KB: far below the 20 MB a PDF with images may take.
+    "too-large-text.txt": lambda: "产业创新动态。\n".encode() * (MAX_TEXT_BYTES // 22 + 1),
+    "too-large-document.docx": lambda: _zip(
+        {"word/document.xml": b"<w:document>" + b" " * MAX_DOCX_XML_BYTES + b"</w:document>"}
+    ),
 }
 
 REFUSALS = [
@@ -433,6 +444,10 @@ REFUSALS = [
     ("locked.pdf", "password-protected"),
     ("scan.png", "this is a PNG image"),
     ("brief.rtf", "this is an RTF document"),
+    ("text-named.pdf", "named .pdf but is not a PDF: it is a text file"),
+    ("too-large-text.txt", "a text brief is at most 2 MB"),
+    ("too-large-document.docx", "word/document.xml"),
+    ("shift-jis-short.txt", "cannot decode the text"),
 ]
 
 
@@ -535,3 +550,53 @@ def test_random_pdf_layouts_clean_to_the_same_issue(brief, seed):
     dump = _pdf_dump(text, seed)
     assert _structure_of(dump) == _structure_of(text)
     assert re.sub(r"\s", "", clean_text(dump)) == re.sub(r"\s", "", clean_text(text))
+
+
+def test_short_japanese_text_is_not_taken_for_chinese():
+    """Every Shift-JIS byte sequence is valid GB18030: decoded so, it is a string of rare
+    Chinese characters. Short text too must be refused, and the reason say why."""
+    with pytest.raises(ValueError, match="wrong encoding"):
+        decode_text("産業革新動向\n2021年第15期\n".encode("shift_jis"))
+    with pytest.raises(ValueError, match="Japanese text in Shift-JIS"):
+        decode_text("物流の総額は75兆円です".encode("shift_jis"))
+    with pytest.raises(ValueError, match="Japanese text in Shift-JIS"):
+        decode_text("テスト".encode("shift_jis"))
+    # Short Chinese text, with one rare character (a name), still reads.
+    assert decode_text("产业创新动态 王罗汉 堃".encode("gbk")) == "产业创新动态 王罗汉 堃"
+
+
+def test_a_text_file_named_docx_says_it_is_text():
+    with pytest.raises(
+        BriefReadError, match="named .docx but is not a Word document: it is a text file"
+    ):
+        read_brief_text(BRIEF_29.read_bytes(), "brief.docx")
+
+
+def test_text_beyond_any_brief_is_refused_whatever_the_format(monkeypatch):
+    monkeypatch.setattr("loaders.reading.MAX_TEXT_CHARS", 10)
+    with pytest.raises(BriefReadError, match="characters of text; a brief has at most 10"):
+        read_brief_text(make_pdf([["产业创新动态，第十五期，二〇二一年"]]), "long.pdf")
+
+
+def test_reading_a_brief_holds_a_few_times_its_size_in_memory():
+    """Memory per upload is bounded by the text's size: no list of every character (a
+    19 MB text once cost 800 MB). Measured with tracemalloc: allocations, not time."""
+    import tracemalloc
+
+    from loaders.services.review import read_upload
+    from tests.conftest import CATALOG
+
+    head, _, _ = BRIEF_29.read_text(encoding="utf-8").partition("前三季度物流运行稳中有进")
+    line = (
+        "中国物流与采购联合会日前发布数据显示，全国社会物流需求规模稳步增长，行业运行保持平稳。\n"
+    )
+    body = line * (256 * 1024 // len(line.encode()))
+    data = (head + "前三季度物流运行稳中有进\n" + body + "（产业所 王罗汉 整理）\n").encode()
+    tracemalloc.start()
+    try:
+        extraction = read_upload(data, "long.txt", CATALOG)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(extraction.articles[0].text) > 80_000
+    assert peak < 12 * len(data), f"peak {peak / 2**20:.1f} MB for {len(data) / 2**20:.2f} MB"

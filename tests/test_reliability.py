@@ -268,7 +268,7 @@ def test_disk_full_during_a_commit_is_a_clear_error_and_the_store_carries_on(tmp
     errors = [line for line in lines if line.startswith("ERROR ")]
     assert len(errors) == 1, out
     message = errors[0]
-    assert "could not store issue 2001-08" in message
+    assert "could not store issue 1981-08" in message
     assert "nothing was changed" in message
     assert "File too large" in message or "No space" in message
     # Nothing lost: every table exports byte for byte as before the failed commit.
@@ -277,10 +277,10 @@ def test_disk_full_during_a_commit_is_a_clear_error_and_the_store_carries_on(tmp
     _, mismatch, errs = filecmp.cmpfiles(before, after, names, shallow=False)
     assert (mismatch, errs) == ([], [])
     # Recovered without a restart: the same Store object committed the next issue.
-    assert lines[-1] == "ACK 2001-09 new"
+    assert lines[-1] == "ACK 1981-09 new"
     with open_store(db) as store:
         counts = _assert_complete(store, N_OBS)
-        assert sorted(counts) == ["2001-01", "2001-02", "2001-03", "2001-09"]
+        assert sorted(counts) == ["1981-01", "1981-02", "1981-03", "1981-09"]
 
 
 # ---------------------------------------------------------------- processes taking turns

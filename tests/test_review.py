@@ -96,3 +96,37 @@ def test_range_is_converted_with_its_value():
     valid, errors = check(row(unit="亿元", value=750000, value_high=760000))
     assert errors == []
     assert (valid[0].fields.value, valid[0].fields.value_high) == (75.0, 76.0)
+
+
+def test_a_value_that_overflows_in_the_catalog_unit_is_refused():
+    """1e300 万亿元 is finite, 1e304 亿元 is not: the check runs after the conversion."""
+    _, errors = check(row(indicator="telecom_ma_value", unit="万亿元", value=1e300, period="2020"))
+    assert [(e.row, e.field) for e in errors] == [(1, "value")]
+    assert "换算为 亿元 后超出" in errors[0].message
+    _, errors = check(row(value=1.0, value_high=1e300, unit="万亿元"))
+    assert errors == []  # 万亿元 is the catalog unit: nothing to convert, 1e300 is finite
+
+
+@pytest.mark.parametrize(
+    ("indicator", "unit", "period"),
+    [
+        ("logistics_total", "万亿元", "2021-Q1"),
+        ("telecom_ma_deals", "笔", "2020"),
+        ("l2_penetration", "%", "2021"),
+        ("carbon_national_price", "元/吨", "2021-07-16"),
+    ],
+)
+def test_a_negative_value_of_a_series_that_cannot_be_negative(indicator, unit, period):
+    _, errors = check(row(indicator=indicator, unit=unit, value=-5.0, period=period))
+    assert [(e.row, e.field) for e in errors] == [(1, "value")]
+    assert "不能为负" in errors[0].message
+
+
+def test_a_negative_growth_rate_is_a_figure_like_any_other():
+    valid, errors = check(row(indicator="logistics_total_yoy", unit="%", value=-7.5))
+    assert errors == [] and valid[0].fields.value == -7.5
+
+
+def test_a_negative_upper_bound_is_caught_too():
+    _, errors = check(row(value=-3.0, value_high=-1.0))
+    assert {e.field for e in errors} == {"value"}

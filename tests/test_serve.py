@@ -79,3 +79,16 @@ def test_cookie_parsing_and_injection() -> None:
     cookied = with_cookie(response, 1)
     assert cookied.endswith(b"briefs_worker=1; Path=/; HttpOnly; SameSite=Lax\r\n\r\n")
     assert cookied.startswith(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n")
+
+
+def test_the_worker_learns_the_browsers_address_and_not_a_forged_one() -> None:
+    """Behind the proxy every browser comes from 127.0.0.1; Streamlit (uvicorn trusts
+    X-Forwarded-For from 127.0.0.1) then sees the real address, which the login throttle
+    counts guesses by (loaders.services.login). A header the browser sent is replaced."""
+    from dashboard.serve import with_forwarded_for
+
+    head = (
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 6.6.6.6\r\nx-forwarded-for: 7.7.7.7\r\n\r\n"
+    )
+    forwarded = with_forwarded_for(head, "203.0.113.9")
+    assert forwarded == b"GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n"

@@ -45,14 +45,14 @@ def test_synthetic_brief_parses_to_its_own_figures(index):
 def test_briefs_are_written_as_files_and_differ(tmp_path):
     paths = write_briefs(tmp_path, count=3)
     assert [p.name for p in paths] == [
-        "synthetic-2001-01.txt",
-        "synthetic-2001-02.txt",
-        "synthetic-2001-03.txt",
+        "synthetic-1981-01.txt",
+        "synthetic-1981-02.txt",
+        "synthetic-1981-03.txt",
     ]
     texts = {p.read_text(encoding="utf-8") for p in paths}
     assert len(texts) == 3
-    assert all("2001 年第" in t and "（产业所 " in t and "synthetic" in t for t in texts)
-    assert extract_file(paths[1], CATALOG).issue.key == "2001-02"
+    assert all("1981 年第" in t and "（产业所 " in t and "synthetic" in t for t in texts)
+    assert extract_file(paths[1], CATALOG).issue.key == "1981-02"
 
 
 def test_sentence_count_counts_sentences_and_lines():
@@ -67,9 +67,9 @@ def test_direct_extraction_has_exactly_n_observations_on_fresh_keys(tmp_path):
             )
         rows = queries.series(store, CATALOG.ids())
         assert rows.groupby("issue_key").size().to_dict() == {
-            "2001-01": 25,
-            "2001-02": 25,
-            "2001-03": 25,
+            "1981-01": 25,
+            "1981-02": 25,
+            "1981-03": 25,
         }
         assert (rows["revision_count"] == 0).all()
         replaced = ingest(store, synthetic_extraction(1, 25, variant=1), CATALOG, actor="test")

@@ -284,14 +284,15 @@ def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignme
 
 
 def test_plain_markdown_neutralises_links_images_directives_and_html():
-    from dashboard.markup import plain_markdown
+    from dashboard.markup import WORD_JOINER, plain_markdown
 
     text = "![x](http://evil.example/a.png) [link](javascript:alert(1)) :red[big] <b>bold</b> *em*"
     escaped = plain_markdown(text)
     for raw in ("![", "](", ":red[", "<b>", "*em*"):
         assert raw not in escaped
-    # Removing the escapes gives back exactly the text: nothing is lost, only neutralised.
-    assert re.sub(r"\\(.)", r"\1", escaped) == text
+    # Removing the escapes and the invisible joiners (which keep http:// from being
+    # autolinked) gives back exactly the text: nothing is lost, only neutralised.
+    assert re.sub(r"\\(.)", r"\1", escaped).replace(WORD_JOINER, "") == text
 
 
 def test_plain_markdown_escapes_a_dash_only_where_it_starts_a_line():
@@ -317,3 +318,72 @@ def test_names_follow_the_indicator_and_blanks_are_not_stale():
     assert refresh_names(pd.DataFrame({"indicator": ["nope"], "name_zh": [""]}), CATALOG)[
         "name_zh"
     ].tolist() == ["（未知指标）"]
+
+
+def test_an_edited_title_that_looks_like_a_formula_is_a_review_problem():
+    extraction = read_upload(json_2021_15(), "2021-15.json", CATALOG)
+    header = {**extraction.issue.model_dump(), "title": '=HYPERLINK("http://evil.example","x")'}
+    review = rebuild_extraction(
+        extraction,
+        header,
+        figures_frame(extraction, CATALOG),
+        unassigned_frame(extraction),
+        CATALOG,
+    )
+    assert not review.ok
+    assert review.errors == ['期刊标题 以 "=" 开头，可能是电子表格公式（如 =HYPERLINK(...)）']
+
+
+def test_a_forged_edit_of_a_read_only_quote_is_a_review_problem():
+    """The quote column is disabled on the page, but widget state can be forged."""
+    extraction = read_upload(json_2021_15(), "2021-15.json", CATALOG)
+    figures = figures_frame(extraction, CATALOG)
+    figures.loc[2, "quote"] = "=cmd|' /C calc'!A0"
+    review = rebuild_extraction(
+        extraction, extraction.issue.model_dump(), figures, unassigned_frame(extraction), CATALOG
+    )
+    assert review.errors == [
+        '第 2 个数字的原文 以 "=" 开头，可能是电子表格公式（如 =HYPERLINK(...)）'
+    ]
+
+
+def test_the_store_refuses_formula_text_whatever_the_caller(tmp_path):
+    """ingest() checks again: the CLI and any other caller go through it."""
+    issue = issue_2021_15()
+    first = issue.observations[0].model_copy(update={"unit": "+亿元"})
+    issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
+    with open_store(tmp_path / "s.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises(StoreError, match='第 1 个数字的单位 以 "\\+" 开头'):
+            commit_upload(store, issue, CATALOG, role="editor", actor="e")
+        assert snapshot(store, tmp_path / "after") == before
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"value": float("inf")}, "第 1 个数字的数值"),
+        ({"value_high": float("nan")}, "第 1 个数字的上限"),
+        ({"value": -4500.0}, "不能为负"),
+    ],
+)
+def test_the_store_refuses_values_the_review_would_whatever_the_caller(tmp_path, change, words):
+    issue = issue_2021_15()
+    first = issue.observations[0].model_copy(update=change)
+    issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
+    with open_store(tmp_path / "s.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises(StoreError, match=words):
+            commit_upload(store, issue, CATALOG, role="editor", actor="e")
+        assert snapshot(store, tmp_path / "after") == before
+
+
+def test_the_store_refuses_a_header_out_of_bounds_whatever_the_caller(tmp_path):
+    issue = issue_2021_15()
+    issue = issue.model_copy(
+        update={"issue": issue.issue.model_copy(update={"year": 99999, "number": 15})}
+    )
+    with open_store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(StoreError, match="year"):
+            commit_upload(store, issue, CATALOG, role="editor", actor="e")
+        assert queries.issues(store).empty

@@ -8,6 +8,7 @@ leave the store byte for byte as it was.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -23,14 +24,19 @@ from loaders.services.review import (
     rebuild_extraction,
     unassigned_frame,
 )
-from loaders.store import Store, open_store, queries
+from loaders.store import Store, StoreError, open_store, queries
 from tests.conftest import CATALOG
 
 DATA = Path(__file__).parent / "data" / "upload"
 
 
 class Refused(Exception):
-    """The upload path stopped before writing; str() is what the page shows."""
+    """The upload path stopped before writing; str() is what the page shows, stage is where
+    ("read": the file itself, named in the message; "review": rows and fields)."""
+
+    def __init__(self, message: str, stage: str):
+        super().__init__(message)
+        self.stage = stage
 
 
 def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
@@ -38,7 +44,7 @@ def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
     try:
         extraction = read_upload(data, filename, CATALOG)
     except BriefError as exc:
-        raise Refused(str(exc)) from exc
+        raise Refused(str(exc), "read") from exc
     review = rebuild_extraction(
         extraction,
         extraction.issue.model_dump(),
@@ -47,7 +53,7 @@ def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
         CATALOG,
     )
     if not review.ok:
-        raise Refused("\n".join(review.errors))
+        raise Refused("\n".join(review.errors), "review")
     return commit_upload(store, review.extraction, CATALOG, role="editor", actor="test")
 
 
@@ -83,12 +89,53 @@ BAD_INPUTS = [
     ("duplicate_key.csv", ["第 2 行", "字段 indicator+period", "重复", "第 1 行"]),
     ("unit_dollars.json", ["第 1 行", "字段 unit", "亿美元"]),
     ("formula_note.csv", ["第 3 行", "字段 note", '以 "=" 开头', "电子表格公式"]),
+    ("formula_dde_note.json", ["第 1 行", "字段 note", '以 "-" 开头', "电子表格公式"]),
+    ("formula_fullwidth_title.csv", ["第 1 行", "字段 title", '以 "＝" 开头']),
+    ("formula_title_brief.txt", ["文章 1 的标题", '以 "=" 开头', "电子表格公式"]),
+    ("overflow_value.csv", ["第 1 行", "字段 value", "换算为 亿元 后超出"]),
+    ("negative_total.csv", ["第 1 行", "字段 value", "不能为负", "-260.5"]),
+    ("negative_count.json", ["第 1 行", "字段 value", "不能为负", "-3"]),
+    ("year_99999.csv", ["期刊信息，字段 year", "99999"]),
+    ("published_future.csv", ["期刊信息，字段 published", "2100-12-31", "晚于今天"]),
+    ("published_far_from_year.csv", ["期刊信息，字段 published", "2021-11-01", "2015"]),
+    ("text_named.pdf", ["named .pdf but is not a PDF: it is a text file"]),
+    ("shift_jis.csv", ["无法解码", "wrong encoding"]),
+    ("far_cell.xlsx", ["A1:XFD1048576", "1048576 行", "16384 列"]),
+    ("long_brief.txt", ["a text brief is at most 2 MB"]),
 ]
+
+
+def _far_cell_xlsx() -> bytes:
+    """5 KB: a table and one cell at XFD1048576 (openpyxl once filled in every cell between)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "period", "value", "title", "year", "number", "published"])
+    sheet.append(["logistics_total", "2021-Q3", 232.0, "产业创新动态", 2021, 29, "2021-10-25"])
+    sheet["XFD1048576"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _long_text_brief() -> bytes:
+    """A brief padded past the 2 MB a text brief may take."""
+    brief = (DATA / "script_brief.txt").read_bytes()
+    return brief + "物流运行稳中有进。\n".encode() * (2 * 1024 * 1024 // 27 + 1)
+
+
+# Failure modes too big (or too binary) to commit as fixtures, made here.
+GENERATED = {"far_cell.xlsx": _far_cell_xlsx, "long_brief.txt": _long_text_brief}
 
 
 @pytest.mark.parametrize(("name", "words"), BAD_INPUTS, ids=[name for name, _ in BAD_INPUTS])
 def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_bomb):
-    path = docx_bomb if name == "bomb.docx" else DATA / name
+    if name in GENERATED:
+        path = tmp_path / name
+        path.write_bytes(GENERATED[name]())
+    else:
+        path = docx_bomb if name == "bomb.docx" else DATA / name
     with open_store(tmp_path / "store.duckdb") as store:
         upload_path(store, (DATA / "good_utf8_bom.csv").read_bytes(), "good_utf8_bom.csv")
         before = snapshot(store, tmp_path / "before")
@@ -98,7 +145,7 @@ def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_b
     message = str(refused.value)
     for word in words:
         assert word in message, message
-    if "第" not in words[0]:  # file-level problems name the file
+    if refused.value.stage == "read":  # the file itself is refused: the message names it
         assert name in message
     assert after == before
 
@@ -158,3 +205,57 @@ def test_xlsx_table_imports(tmp_path):
         520.0,
         "亿元",
     )
+
+
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0.csv", "＠SUM(A1).csv", "+1.csv"])
+def test_a_file_named_like_a_formula_is_refused(name, tmp_path):
+    """The file name is stored as the issue's source and exported: a cell like any other."""
+    with open_store(tmp_path / "store.duckdb") as store:
+        before = snapshot(store, tmp_path / "before")
+        with pytest.raises((Refused, StoreError)) as refused:
+            upload_path(store, (DATA / "good_utf8_bom.csv").read_bytes(), name)
+        after = snapshot(store, tmp_path / "after")
+    assert "文件名" in str(refused.value) and "电子表格公式" in str(refused.value)
+    assert after == before
+
+
+def test_controls_and_direction_overrides_never_reach_the_store(tmp_path):
+    """NUL, other control characters and bidi overrides are removed where text comes in (one
+    rule: loaders.text_safety); the file name "report\u202egpj.json" would show as
+    "reportnosj.gpj" if its override were kept."""
+    payload = json.loads((DATA / "good_table.json").read_text(encoding="utf-8"))
+    payload["issue"]["title"] = "产业\u202e创新\x00动态"
+    payload["observations"][0]["note"] = "交易\x00金额\x85 80\u2066 亿元\x1b[31m"
+    payload["observations"][0]["article"] = "\u202d电信并购"
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    with open_store(tmp_path / "store.duckdb") as store:
+        result = upload_path(store, data, "report\u202egpj\x00.json")
+        stored = queries.issue(store, result.issue_key)
+        series = queries.series(store, ["telecom_ma_value"])
+    assert stored["title"] == "产业创新动态"
+    assert stored["source_name"] == "reportgpj.json"
+    assert series["quote"].iloc[0] == "交易金额 80 亿元[31m"
+    assert series["article"].iloc[0] == "电信并购"
+
+
+def test_a_brief_with_controls_and_overrides_is_stored_without_them(tmp_path):
+    text = (DATA / "script_brief.txt").read_text(encoding="utf-8")
+    text = text.replace("前三季度物流运行稳中有进", "前三季度\u202e物流运行稳中有进\x00")
+    with open_store(tmp_path / "store.duckdb") as store:
+        result = upload_path(store, text.encode("utf-8"), "bidi.txt")
+        stored = queries.issue(store, result.issue_key)
+        articles = queries.articles(store, result.issue_key)
+    assert "\u202e" not in stored["clean_text"] and "\x00" not in stored["clean_text"]
+    assert articles["title"].iloc[0] == "前三季度物流运行稳中有进"
+
+
+def test_the_store_refuses_control_characters_whatever_the_caller(tmp_path):
+    from tests.conftest import issue_2021_15
+
+    issue = issue_2021_15()
+    first = issue.observations[0].model_copy(update={"quote": "交易\x00金额"})
+    issue = issue.model_copy(update={"observations": [first, *issue.observations[1:]]})
+    with open_store(tmp_path / "store.duckdb") as store:
+        with pytest.raises(StoreError, match="第 1 个数字的原文.*控制字符"):
+            commit_upload(store, issue, CATALOG, role="editor", actor="test")
+        assert queries.issues(store).empty

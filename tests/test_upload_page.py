@@ -210,3 +210,69 @@ def test_header_is_editable_and_decides_the_issue(empty_app_db):
     click(at, "commit_")
     with open_store(empty_app_db) as store:
         assert queries.issues(store)["issue_key"].tolist() == ["2021-33"]
+
+
+def test_a_header_out_of_bounds_is_shown_as_it_is_and_blocks_the_commit(empty_app_db):
+    """No widget clamps 99999 to 2100 (or 2100-12-31 to a date that wins every view)."""
+    at = open_upload()
+    upload(at, "year_99999.csv", (DATA / "upload" / "year_99999.csv").read_bytes())
+    (year,) = [n for n in at.number_input if n.key.startswith("hdr_year_")]
+    assert year.value == 99999
+    assert any(
+        "期刊信息，字段 year：99999" in problem
+        for frame in at.dataframe
+        if "问题 problem" in frame.value.columns
+        for problem in frame.value["问题 problem"]
+    )
+    assert not [b for b in at.button if (b.key or "").startswith("commit_")]
+
+    at = open_upload()
+    upload(at, "published_future.csv", (DATA / "upload" / "published_future.csv").read_bytes())
+    (published,) = [d for d in at.date_input if d.key.startswith("hdr_published_")]
+    assert str(published.value) == "2100-12-31"
+    assert not [b for b in at.button if (b.key or "").startswith("commit_")]
+    with open_store(empty_app_db) as store:
+        assert queries.issues(store).empty
+
+
+def _other_editor_commits(db, payload: dict) -> None:
+    """Another editor, in another session, commits between this page's preview and its click."""
+    from loaders.services.review import commit_upload, read_upload
+    from tests.conftest import CATALOG
+
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    with open_store(db) as store:
+        commit_upload(
+            store, read_upload(data, "other.json", CATALOG), CATALOG, role="editor", actor="other"
+        )
+
+
+def test_a_commit_that_lost_a_race_to_the_same_version_says_nothing_was_written(empty_app_db):
+    at = open_upload()
+    upload(at, "2021-15.json", json_2021_15())
+    assert "将写入 2021 年第 15 期" in texts(at, "markdown")
+    _other_editor_commits(empty_app_db, issue_2021_15().to_public_json())
+
+    click(at, "commit_")
+    assert "已写入" not in texts(at, "success")
+    reported = texts(at, "warning") + texts(at, "info")
+    assert "未写入" in reported and "另一位编辑" in reported and "相同" in reported
+    with open_store(empty_app_db) as store:
+        log = queries.audit_log(store)
+    assert log[log["action"] == "upload"]["actor"].tolist() == ["other"]
+
+
+def test_a_commit_that_lost_a_race_to_another_version_is_named_a_race(empty_app_db):
+    at = open_upload()
+    upload(at, "2021-15.json", json_2021_15())
+    theirs = issue_2021_15().to_public_json()
+    theirs["observations"][0]["value"] = 4600.0
+    _other_editor_commits(empty_app_db, theirs)
+
+    click(at, "commit_")
+    assert not at.success
+    assert "另一位编辑在你预览之后提交了 2021-15 的另一版本" in texts(at, "warning")
+    assert "未写入" in texts(at, "warning")
+    with open_store(empty_app_db) as store:
+        stored = queries.series(store, ["telecom_ma_value"]).query("period == '2016/2020'")
+    assert stored["value"].tolist() == [4600.0]  # theirs, untouched

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
+from dashboard.components import csv_download, show_error
 from dashboard.formatting import empty_state_message
 from dashboard.markup import plain_markdown
 from dashboard.tables import (
@@ -73,8 +74,9 @@ def show_list() -> None:
     shown = coverage if category == ALL_CATEGORIES else coverage[coverage["category"] == category]
     with_data = int((shown["points"] > 0).sum())
     st.caption(f"{len(shown)} 个指标，其中 {with_data} 个已有数据。")
+    table = catalog_table(shown)
     st.dataframe(
-        catalog_table(shown),
+        table,
         hide_index=True,
         key="catalog_table",
         # Tall enough for every row: the catalog is short and reads better without a scrollbar.
@@ -85,6 +87,7 @@ def show_list() -> None:
             "数据点": st.column_config.NumberColumn("数据点", format="%d 个"),
         },
     )
+    csv_download(table, "catalog.csv", key="catalog_csv")
 
 
 def write(action, success, indicator: str | None = None) -> bool:
@@ -98,7 +101,7 @@ def write(action, success, indicator: str | None = None) -> bool:
         st.error("只有编辑可以修改指标目录。")
         return False
     except StoreError as exc:
-        st.error(plain_markdown(str(exc)))
+        show_error(str(exc))
         return False
     st.session_state[FLASH_KEY] = {"text": success(result), "indicator": indicator}
     st.session_state.pop(DRAFT_KEY, None)
@@ -416,7 +419,9 @@ def show_history() -> None:
     if history.empty:
         st.info("目录还没有版本记录。")
         return
-    st.dataframe(catalog_history_table(history), hide_index=True, key="catalog_history")
+    history_table = catalog_history_table(history)
+    st.dataframe(history_table, hide_index=True, key="catalog_history")
+    csv_download(history_table, "catalog_history.csv", key="catalog_history_csv")
     if len(history) < 2:
         st.caption("只有初始目录，没有可撤销的修改。")
         return

@@ -12,10 +12,12 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role, render_login
+from dashboard.components import show_error
 from dashboard.formatting import import_state_label
 from dashboard.markup import plain_markdown
 from loaders.services import StoreError, imports
 from loaders.services.permissions import NotAllowed
+from loaders.text_safety import strip_unsafe
 
 STATUS_LABELS = {
     "pending": "等待",
@@ -39,11 +41,10 @@ st.caption(
 )
 
 with st.form("import_form", clear_on_submit=True):
+    # No type= filter: Streamlit fails the whole page on a NUL in a filtered upload's name (a
+    # forged upload) before this script runs. Each file's reading says what it is instead.
     dropped = st.file_uploader(
-        "简报文件或 zip",
-        type=[*(s.lstrip(".") for s in imports.BRIEF_SUFFIXES), "zip"],
-        accept_multiple_files=True,
-        key="import_files",
+        "简报文件（.txt .md .pdf .docx）或 zip", accept_multiple_files=True, key="import_files"
     )
     submitted = st.form_submit_button("开始导入 Start import", type="primary")
 
@@ -53,7 +54,8 @@ if submitted:
     else:
         try:
             sources = imports.upload_sources([(f.name, f.getvalue()) for f in dropped])
-            label = "、".join(f.name for f in dropped[:3]) + (" 等" if len(dropped) > 3 else "")
+            names = [strip_unsafe(f.name) for f in dropped]
+            label = "、".join(names[:3]) + (" 等" if len(names) > 3 else "")
             store = data.get_store()
             job_id = imports.create_job(
                 store, sources, role=current_role(), actor=current_actor(), label=label, stage=True
@@ -61,7 +63,7 @@ if submitted:
             imports.start_runner(store, job_id, role=current_role(), actor=current_actor())
             st.success(f"已开始导入 {len(sources)} 个文件（{job_id}）。")
         except (imports.ArchiveRefused, StoreError, NotAllowed) as exc:
-            st.error(plain_markdown(str(exc)))
+            show_error(str(exc))
 
 
 def _job_controls(job: imports.ImportJob, state: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.components import render_issue_admin
+from dashboard.components import csv_download, render_issue_admin
 from dashboard.formatting import empty_state_message
 from dashboard.highlight import Mark, highlight_html
 from dashboard.markup import plain_markdown
@@ -21,7 +21,9 @@ if stored.empty:
     st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
     st.stop()
 
-st.dataframe(issues_table(stored), hide_index=True, key="issues_list")
+issue_list = issues_table(stored)
+st.dataframe(issue_list, hide_index=True, key="issues_list")
+csv_download(issue_list, "issues.csv", key="issues_list_csv")
 
 keys = list(stored["issue_key"])
 label_of = dict(zip(stored["issue_key"], stored["issue_label"], strict=True))
@@ -84,18 +86,22 @@ with tab_figures:
     if observations.empty:
         st.info("这一期没有识别出目录中指标的数字。")
     else:
+        figures = figures_table(observations)
         st.dataframe(
-            figures_table(observations),
+            figures,
             hide_index=True,
             key="issues_figures",
             column_config={"趋势": st.column_config.LinkColumn("趋势", display_text="打开趋势")},
         )
+        csv_download(figures, f"figures_{issue_key}.csv", key="issues_figures_csv")
 
 with tab_unassigned:
     if unassigned.empty:
         st.info("这一期没有未归类的数字。")
     else:
-        st.dataframe(unassigned_table(unassigned), hide_index=True, key="issues_unassigned")
+        figures = unassigned_table(unassigned)
+        st.dataframe(figures, hide_index=True, key="issues_unassigned")
+        csv_download(figures, f"unassigned_{issue_key}.csv", key="issues_unassigned_csv")
 
 # Editor tools for this issue (retract, audit log): dashboard/components.py.
 render_issue_admin(issue_key)

@@ -11,6 +11,7 @@ from dashboard.formatting import (
     format_value,
     period_label,
 )
+from dashboard.markup import plain_markdown
 from loaders.missing import is_missing
 from loaders.periods import kind_label
 
@@ -27,7 +28,9 @@ if cards.empty:
 
 by_indicator = {row["indicator"]: row for row in cards.to_dict("records")}
 for category in dict.fromkeys(catalog["category"]):
-    st.subheader(category)
+    # Names, categories and units come from the catalog the store holds, which editors
+    # change (python -m loaders catalog import): data, shown through the one markup rule.
+    st.subheader(plain_markdown(category))
     members = catalog[catalog["category"] == category].to_dict("records")
     for first in range(0, len(members), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW)
@@ -36,23 +39,23 @@ for category in dict.fromkeys(catalog["category"]):
             with column.container(border=True):
                 if card is None:
                     st.metric(
-                        indicator["name_zh"],
+                        plain_markdown(indicator["name_zh"]),
                         "—",
-                        help=f"{indicator['name_en']} · 单位：{indicator['unit']}",
+                        help=plain_markdown(f"{indicator['name_en']} · 单位：{indicator['unit']}"),
                     )
                     st.caption("暂无数据")
                     continue
                 previous = card["prev_value"]
                 has_previous = not is_missing(previous)
                 st.metric(
-                    indicator["name_zh"],
+                    plain_markdown(indicator["name_zh"]),
                     format_value(
                         card["value"], card["unit"], card["qualifier"], card["value_high"]
                     ),
                     delta=format_change(card["value"], previous, card["unit"])
                     if has_previous
                     else None,
-                    help=f"{indicator['name_en']} · 单位：{card['unit']}",
+                    help=plain_markdown(f"{indicator['name_en']} · 单位：{card['unit']}"),
                     chart_data=card["spark"] if len(card["spark"]) > 1 else None,
                 )
                 lines = [f"{period_label(card['period'])}（{kind_label(card['period_kind'])}）"]

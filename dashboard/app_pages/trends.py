@@ -1,21 +1,32 @@
 """趋势 Trends: chosen indicators over time, the plotted rows as a table and as CSV.
 
-The view lives in the URL (?indicators=a,b&kinds=year,quarter) so a link reproduces it.
+The view lives in the URL (?indicators=a,b&kinds=year,quarter&transform=yoy&as_of=2021-15)
+so a link reproduces it; the same parameters read the same series from the HTTP API.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.formatting import empty_state_message, indicator_label
-from dashboard.trend_view import plot_frame, trend_view
+from dashboard.formatting import empty_state_message, indicator_label, period_label
+from dashboard.markup import plain_markdown
+from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
 from loaders.series import group_label
+from loaders.services.series import SeriesRequest, SeriesRequestError, download_name
+from loaders.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS, base_choices
 
 CATEGORY_KEY = "trends_category"
 INDICATORS_KEY = "trends_indicators"
 KINDS_KEY = "trends_kinds"
+TRANSFORM_KEY = "trends_transform"
+BASE_KEY = "trends_base"
+AS_OF_KEY = "trends_as_of"
+# The as-of choice meaning "as stated now" (every issue).
+LATEST = ""
+URL_KEYS = ("indicators", "kinds", "transform", "base", "as_of")
 # The kind options offered on the previous run: a kind that appears when an indicator is
 # added is selected too if the user had not narrowed the kinds.
 KIND_OPTIONS_KEY = "trends_kind_options"
@@ -56,13 +67,13 @@ def _on_category_change() -> None:
 # A link's view wins; without one (e.g. back from another page through the sidebar, which
 # drops the query string) the view this session last had comes back.
 fresh = INDICATORS_KEY not in st.session_state
-view = {key: st.query_params.get_all(key) for key in ("indicators", "kinds")}
+view = {key: st.query_params.get_all(key) for key in URL_KEYS}
 if fresh and not view["indicators"] and LAST_VIEW_KEY in st.session_state:
     view = {key: [value] for key, value in st.session_state[LAST_VIEW_KEY].items()}
-requested = parse_list(view["indicators"])
+requested = parse_list(view.get("indicators"))
 valid, unknown = split_known(requested, catalog["id"])
 if unknown:
-    st.warning(f"链接中有未知的指标，已忽略：{'、'.join(unknown)}")
+    st.warning(f"链接中有未知的指标，已忽略：{'、'.join(map(plain_markdown, unknown))}")
 
 # Widgets absent from session state means a fresh visit (or arrival by a link): the URL rules.
 if fresh:
@@ -74,6 +85,20 @@ if fresh:
     st.session_state[INDICATORS_KEY] = selection
     st.session_state.pop(KINDS_KEY, None)
     st.session_state.pop(KIND_OPTIONS_KEY, None)
+    wanted_transform = (view.get("transform") or ["level"])[0]
+    if wanted_transform not in TRANSFORMS:
+        st.warning(f"链接中的变换未知，已显示水平值：{plain_markdown(wanted_transform)}")
+        wanted_transform = "level"
+    st.session_state[TRANSFORM_KEY] = wanted_transform
+    st.session_state[BASE_KEY] = (view.get("base") or [None])[0]
+    st.session_state[AS_OF_KEY] = LATEST
+    wanted_as_of = (view.get("as_of") or [LATEST])[0]
+    if wanted_as_of:
+        # A date or an issue key, as the API takes it; the selector holds the issue key.
+        try:
+            st.session_state[AS_OF_KEY] = data.vintage(wanted_as_of).issue_key
+        except SeriesRequestError as exc:
+            st.warning(f"链接中的截至期刊无效，已显示最新数据：{plain_markdown(str(exc))}")
 
 left, right = st.columns([1, 3])
 category = left.selectbox(
@@ -90,7 +115,41 @@ selected = right.multiselect(
     placeholder="选择一个或多个指标",
 )
 
-frame = plot_frame(selected) if selected else None
+issues = data.issues()
+issue_names = {
+    row.issue_key: f"{row.issue_label}（{pd.Timestamp(row.published).date().isoformat()}）"
+    for row in issues.itertuples(index=False)
+}
+if st.session_state.get(AS_OF_KEY, LATEST) not in issue_names:
+    st.session_state[AS_OF_KEY] = LATEST
+shape, vintage = st.columns([3, 2])
+transform = shape.radio(
+    "显示",
+    TRANSFORMS,
+    key=TRANSFORM_KEY,
+    format_func=LABELS_ZH.get,
+    horizontal=True,
+    help="\n\n".join(RULES_ZH[name] for name in TRANSFORMS if name != "level"),
+)
+as_of = vintage.selectbox(
+    "截至期刊（按当时所知绘制）",
+    [LATEST, *issue_names],
+    key=AS_OF_KEY,
+    format_func=lambda key: issue_names.get(key, "最新（全部期刊）"),
+)
+base = None
+if transform == "index" and selected:
+    base_options, first_base = base_choices(plot_frame(selected, SeriesView(as_of=as_of or None)))
+    if st.session_state.get(BASE_KEY) not in base_options:
+        st.session_state[BASE_KEY] = first_base
+    base = shape.selectbox("基期（= 100）", base_options, key=BASE_KEY, format_func=period_label)
+series_view = SeriesView(transform, base, as_of or None)
+try:
+    frame = plot_frame(selected, series_view) if selected else None
+except SeriesRequestError as exc:
+    st.warning(f"无法按所选方式显示：{plain_markdown(str(exc))}")
+    series_view = SeriesView()
+    frame = plot_frame(selected, series_view)
 # unique() keeps first-seen order like dict.fromkeys, without a Python loop over every row.
 present = list(frame["group"].unique()) if frame is not None else []
 kind_options = sorted(present, key=lambda g: (GROUP_ORDER.index(g.partition("-")[0]), g))
@@ -118,6 +177,12 @@ kinds = st.multiselect(
 wanted_params = {"indicators": join_list(selected)} if selected else {}
 if kinds and set(kinds) != set(kind_options):
     wanted_params["kinds"] = join_list(kinds)
+if series_view.transform != "level":
+    wanted_params["transform"] = series_view.transform
+if series_view.base:
+    wanted_params["base"] = series_view.base
+if series_view.as_of:
+    wanted_params["as_of"] = series_view.as_of
 if st.query_params.to_dict() != wanted_params:
     st.query_params.from_dict(wanted_params)
 st.session_state[LAST_VIEW_KEY] = wanted_params
@@ -127,10 +192,10 @@ if frame is None:
     st.stop()
 
 # Figure, table and CSV are built once per data version and selection (dashboard.trend_view).
-view = trend_view(selected, kinds)
+view = trend_view(selected, kinds, series_view)
 plotted = view.plotted
 if plotted.empty:
-    missing = "、".join(labels[i] for i in selected)
+    missing = "、".join(plain_markdown(labels[i]) for i in selected)
     st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
     st.stop()
 
@@ -143,6 +208,18 @@ st.caption(
     "图例：● 确数；▲ 不少于（≥）；▼ 不超过（≤）；◆ 约（≈）；空心点和虚线为预测值。"
     "点位于期间中点；悬停查看原文与来源期刊。多期刊说法不一致时，图中采用最新一期，表格“修订”列列出早前说法。"
 )
+if series_view.transform != "level":
+    missing_note = (
+        f"另有 {view.without_comparison} 个点没有可比的对比期，未画出。"
+        if view.without_comparison
+        else ""
+    )
+    st.caption(f"{RULES_ZH[series_view.transform]}{missing_note}")
+if series_view.as_of:
+    st.caption(
+        f"按 {plain_markdown(issue_names[series_view.as_of])} 发布时所知绘制（该期及更早的期刊）。"
+        f"红色描边的点其后被修订（{view.revised_later} 个），悬停可见现值。"
+    )
 
 st.subheader("数据表")
 st.dataframe(
@@ -155,7 +232,14 @@ if view.table_note:
 st.download_button(
     "下载 CSV",
     view.csv,
-    file_name=f"indicators_{'_'.join(selected)}.csv"[:120],
+    file_name=download_name(
+        SeriesRequest(
+            indicators=tuple(selected),
+            transform=series_view.transform,
+            base=series_view.base,
+            as_of=series_view.as_of,
+        )
+    ),
     mime="text/csv",
     on_click="ignore",
     icon=":material/download:",

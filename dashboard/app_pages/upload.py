@@ -9,6 +9,7 @@ st.text or escaped markdown, never as HTML.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import date
 
 import pandas as pd
@@ -16,16 +17,18 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role, render_login
-from dashboard.markup import plain_markdown
+from dashboard.components import show_error
 from loaders.errors import BriefError
 from loaders.figures_table import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
+from loaders.services.ingest import Seen
 from loaders.services.ingest import preview as preview_ingest
 from loaders.services.permissions import NotAllowed
 from loaders.services.review import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
-    UPLOAD_TYPES,
+    KeptStoredVersion,
+    commit_report,
     commit_upload,
     diff_frame,
     figures_frame,
@@ -40,6 +43,9 @@ from loaders.services.review import (
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
 STATE_KEY = "upload_current"
 RESULT_KEY = "upload_last_result"
+# A message that outlives the rerun after a review table's edit state was reset.
+RESET_KEY = "upload_table_reset"
+logger = logging.getLogger(__name__)
 
 st.title("上传 Upload")
 render_login()
@@ -65,13 +71,15 @@ with st.expander("数据表格式与模板 Figures table format", expanded=False
         mime="text/csv",
     )
 
+# No type= filter: Streamlit checks a filtered upload's name before this script runs and
+# fails the whole page on a NUL in it (a forged upload), with no way to answer. The types are
+# in the label, and read_upload decides by content, refuses other types with a message and
+# drops control characters from the name (loaders.text_safety).
 uploaded = st.file_uploader(
     "简报 (.txt .md .pdf .docx) 或数据表 (.csv .xlsx .json)",
-    type=UPLOAD_TYPES,
     key="upload_file",
 )
 
-last = st.session_state.get(RESULT_KEY)
 if uploaded is None:
     st.session_state.pop(STATE_KEY, None)
     st.stop()
@@ -87,8 +95,9 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
         except BriefError as exc:
             state["error"] = str(exc)
             status.update(label="读取失败 Could not read", state="error")
-        except Exception as exc:  # noqa: BLE001 - any reader failure is shown, never a traceback
-            state["error"] = f"{uploaded.name}: 无法读取（{type(exc).__name__}: {exc}）"
+        except Exception:  # noqa: BLE001 - a failure nobody foresaw: logged, never shown raw
+            logger.exception("reading upload %r failed", uploaded.name)
+            state["error"] = f"{uploaded.name}: 无法读取（内部错误，已记入服务器日志）"
             status.update(label="读取失败 Could not read", state="error")
         else:
             state["extraction"] = extraction
@@ -102,48 +111,38 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
     st.session_state[STATE_KEY] = state
 
 if state["error"]:
-    st.error(plain_markdown(state["error"]))
+    show_error(state["error"])
     st.stop()
 
 extraction = state["extraction"]
 tag = file_sha[:12]
 
 
-def clamp(value: int, low: int, high: int) -> int:
-    """A header number from a file may lie outside the widget's range; start inside it."""
-    return min(max(value, low), high)
-
-
 st.subheader("本期信息 Issue")
 columns = st.columns([3, 1, 1, 1, 2])
 original_header = extraction.issue
+# The widgets take any value the file holds: bounds are the review's to name
+# (loaders.review.header_problems), never a widget's to clamp silently.
 header = {
     "title": columns[0].text_input("标题 title", original_header.title, key=f"hdr_title_{tag}"),
     "year": columns[1].number_input(
-        "年 year",
-        1900,
-        2100,
-        clamp(original_header.year, 1900, 2100),
-        step=1,
-        key=f"hdr_year_{tag}",
+        "年 year", value=original_header.year, step=1, key=f"hdr_year_{tag}"
     ),
     "number": columns[2].number_input(
-        "期 number", 1, 999, clamp(original_header.number, 1, 999), step=1, key=f"hdr_number_{tag}"
+        "期 number", value=original_header.number, step=1, key=f"hdr_number_{tag}"
     ),
     "total_number": columns[3].number_input(
         "总期 total",
-        0,
-        99999,
-        clamp(original_header.total_number or 0, 0, 99999),
+        value=original_header.total_number or 0,
         step=1,
         key=f"hdr_total_{tag}",
         help="0 = 未知",
     ),
     "published": columns[4].date_input(
         "出版日期 published",
-        min(max(original_header.published, date(1990, 1, 1)), date(2100, 12, 31)),
-        min_value=date(1990, 1, 1),
-        max_value=date(2100, 12, 31),
+        original_header.published,
+        min_value=date.min,
+        max_value=date.max,
         key=f"hdr_published_{tag}",
     ),
 }
@@ -188,14 +187,20 @@ common_config = {
 def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
     """One editable table; a changed indicator refreshes its name column (new editor key)."""
     base = state[which]
-    edited = st.data_editor(
-        base,
-        column_order=visible,
-        column_config=common_config,
-        num_rows="fixed",
-        key=f"{which}_{tag}_{state['versions'][position]}",
-        width="stretch",
-    )
+    try:
+        edited = st.data_editor(
+            base,
+            column_order=visible,
+            column_config=common_config,
+            num_rows="fixed",
+            key=f"{which}_{tag}_{state['versions'][position]}",
+            width="stretch",
+        )
+    except Exception:  # noqa: BLE001 - an edit state the browser never sends (forged)
+        logger.warning("edit state of %s reset", which, exc_info=True)
+        state["versions"][position] += 1
+        st.session_state[RESET_KEY] = "表格的编辑状态无效，已重置；请重新修改。"
+        st.rerun()
     if names_stale(edited, catalog):
         state[which] = refresh_names(edited, catalog)
         state["versions"][position] += 1
@@ -203,6 +208,9 @@ def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
     return edited
 
 
+reset = st.session_state.pop(RESET_KEY, None)
+if reset:
+    st.warning(reset)
 st.subheader(f"识别的数据 Figures（{len(state['figures'])}）")
 st.caption("勾选“写入”的行会写入数据库；可修改指标、期间、数值、单位。")
 edited_figures = review_table("figures", FIGURE_COLUMNS, 0)
@@ -227,19 +235,21 @@ to_store = review.extraction
 try:
     preview = preview_ingest(data.get_store(), to_store, catalog)
 except StoreError as exc:
-    st.error(plain_markdown(str(exc)))
+    show_error(str(exc))
     st.stop()
 
 
 def show_result(result_state: dict) -> None:
-    # Composed from counts and the issue key only: no user text in this message.
-    st.success(result_state["message"])
+    # Composed from counts and the issue key only (commit_report): no user text in it.
+    getattr(st, result_state["kind"])(result_state["message"])
     if result_state["revised"] is not None and not result_state["revised"].empty:
         st.markdown("修订了之前各期的数字 Revised points（原值 → 新值）：")
         st.dataframe(result_state["revised"], hide_index=True, width="stretch")
 
 
-def commit(replace: bool) -> None:
+def commit(replace: bool, seen: Seen) -> None:
+    """Commit what the editor reviewed over the stored version they saw (seen), and keep
+    the service's real outcome: written, unchanged, or a race lost to another editor."""
     try:
         # The role is read again at the moment of writing; the service refuses non-editors.
         result = commit_upload(
@@ -250,30 +260,46 @@ def commit(replace: bool) -> None:
             actor=current_actor(),
             replace=replace,
             file_sha256=file_sha,
+            seen=seen,
         )
+    except KeptStoredVersion as exc:
+        result = exc.result
     except (StoreError, NotAllowed) as exc:
-        st.error(plain_markdown(str(exc)))
+        show_error(str(exc))
         return
-    verb = "替换" if result.status == "replaced" else "写入"
+    report = commit_report(result)
     st.session_state[RESULT_KEY] = {
         "content_sha": to_store.sha256,
         "issue_key": result.issue_key,
-        "message": (
-            f"已{verb} {result.issue_key}：新增 {result.new_points} 个数据点，"
-            f"修订 {len(result.revised)} 个，未变 {result.unchanged_points} 个；"
-            f"共 {result.observations} 个指标数字，{result.unassigned} 个未归类数字。"
-        ),
-        "revised": revisions_frame(result, catalog),
+        "kind": report.kind,
+        "message": report.message,
+        "written": report.written,
+        "revised": revisions_frame(result, catalog) if report.written else None,
     }
 
 
+commit_key, replace_key = f"commit_{tag}", f"replace_{tag}"
+# A click is acted on against what the editor saw when clicking (kept from the run that drew
+# the button), not against a preview recomputed since: another editor's commit in between is
+# then named as such instead of silently hiding the button the editor pressed.
+shown = state.get("shown")
+if shown and (st.session_state.get(commit_key) or st.session_state.get(replace_key)):
+    commit(replace=bool(st.session_state.get(replace_key)), seen=Seen(shown["stored_sha256"]))
+    state.pop("shown")
+    st.rerun()
+
 label = to_store.issue.label_zh
+last = st.session_state.get(RESULT_KEY)
 if last and last["content_sha"] == to_store.sha256:
     show_result(last)
-elif preview.status == "unchanged":
-    st.info(
-        f"已存储 Already stored：{label}（{to_store.issue.key}）与数据库中的版本相同，无需再次提交。"
-    )
+    if last["written"]:
+        st.stop()
+if preview.status == "unchanged":
+    if not (last and last["content_sha"] == to_store.sha256):
+        st.info(
+            f"已存储 Already stored：{label}（{to_store.issue.key}）与数据库中的版本相同，"
+            "无需再次提交。"
+        )
 elif preview.status == "new":
     st.markdown(
         f"将写入 {label}：新增 {preview.new_points} 个数据点，"
@@ -282,10 +308,8 @@ elif preview.status == "new":
     )
     if preview.revised:
         st.dataframe(revisions_frame(preview, catalog), hide_index=True, width="stretch")
-    if st.button("提交 Commit", type="primary", key=f"commit_{tag}"):
-        commit(replace=False)
-        if st.session_state.get(RESULT_KEY, {}).get("content_sha") == to_store.sha256:
-            st.rerun()
+    state["shown"] = {"stored_sha256": preview.stored_sha256}
+    st.button("提交 Commit", type="primary", key=commit_key)
 else:
     st.warning(
         f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
@@ -295,7 +319,5 @@ else:
     else:
         st.info("数字没有变化，只是文件（原文或未归类数字）不同。")
     confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")
-    if st.button("替换 Replace", type="primary", disabled=not confirmed, key=f"replace_{tag}"):
-        commit(replace=True)
-        if st.session_state.get(RESULT_KEY, {}).get("content_sha") == to_store.sha256:
-            st.rerun()
+    state["shown"] = {"stored_sha256": preview.stored_sha256}
+    st.button("替换 Replace", type="primary", disabled=not confirmed, key=replace_key)

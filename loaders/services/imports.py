@@ -41,6 +41,7 @@ from loaders.services.ingest import IngestResult, Overwrite, ingest
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import ImportJob
+from loaders.text_safety import strip_unsafe
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 # An archive is many briefs: its caps are its own, apart from the single file's (each
@@ -118,6 +119,7 @@ def upload_sources(files: Sequence[tuple[str, bytes]]) -> list[Source]:
     """Files dropped in the app: briefs as they are, zips opened."""
     sources: list[Source] = []
     for name, data in files:
+        name = strip_unsafe(name)  # a name from a browser: no controls or bidi overrides
         if name.lower().endswith(".zip"):
             sources += zip_sources(data, name)
         else:
@@ -318,7 +320,8 @@ def _store_file(
                 store, job_id, file, "unchanged", "already stored", known[digest], digest, me
             )
     try:
-        extraction = extract(data, file.name.rsplit("/", 1)[-1], catalog)
+        # The name becomes the issue's source: no controls or bidi overrides in it.
+        extraction = extract(data, strip_unsafe(file.name.rsplit("/", 1)[-1]), catalog)
     except BriefError as exc:
         return _record(store, job_id, file, "failed", str(exc), None, digest, me)
     except Exception as exc:  # noqa: BLE001 - one unreadable file must not end the import

@@ -16,7 +16,7 @@ Who may overwrite what is the Overwrite policy:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -25,13 +25,16 @@ from typing import Any, Literal
 import pandas as pd
 
 from loaders.catalog import Catalog
+from loaders.csv_safety import formula_problem
 from loaders.errors import BriefError
 from loaders.models import Extraction, Observation
 from loaders.periods import PeriodError, parse_period
+from loaders.review import header_problems
 from loaders.services.catalog import record_catalog
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import StoredIssue, StoredStatement
+from loaders.text_safety import strip_unsafe, unsafe_problem
 
 # Two statements of one figure agree when they differ by less than this (relative):
 # unit conversion (万亿元 -> 亿元) can leave float noise on equal figures.
@@ -85,6 +88,10 @@ class IngestResult:
     replaced_diff: list[Change] = field(default_factory=list)
     # Why a stored version was kept (status "kept"), in words for the user.
     reason: str = ""
+    # The sha256 of the version stored when the plan was made (None: the issue was not stored).
+    stored_sha256: str | None = None
+    # Another commit changed the issue after the caller saw it (Seen): nothing was written.
+    race: bool = False
 
     @property
     def written(self) -> bool:
@@ -116,6 +123,15 @@ class StoredState:
     retracted: bool  # the issue's last audit action was a retract
 
 
+@dataclass(frozen=True)
+class Seen:
+    """The stored version of an issue a caller saw when it decided to write (a preview): its
+    sha256, or None when the issue was not stored. Another version at the time of writing
+    means another commit came between, and nothing is written."""
+
+    stored_sha256: str | None
+
+
 # ------------------------------------------------------------------ the rule
 
 
@@ -139,11 +155,14 @@ def plan_ingest(
     *,
     force: bool = False,
     overwrite: Overwrite = Overwrite.ALWAYS,
+    seen: Seen | None = None,
 ) -> IngestResult:
     """What storing the extraction over this state does. Pure: reads nothing, writes nothing.
 
     force re-stores a file whose stored version came from the very same bytes (the
-    extraction rules improved); it never lifts the overwrite policy.
+    extraction rules improved); it never lifts the overwrite policy. seen is what the caller
+    saw stored; another stored version now is a lost race: unchanged when the winner stored
+    these very bytes, else kept, race set either way.
     """
     key = extraction.issue.key
     firsts = first_per_key(extraction.observations)
@@ -153,7 +172,21 @@ def plan_ingest(
         issue_key=key,
         observations=len(extraction.observations),
         unassigned=len(extraction.unassigned),
+        stored_sha256=stored.sha256 if stored is not None else None,
     )
+    if seen is not None and seen.stored_sha256 != result.stored_sha256:
+        result.race = True
+        if stored is not None and stored.sha256 == extraction.sha256:
+            result.status = "unchanged"
+            result.unchanged_points = len(firsts)
+        else:
+            result.status = "kept"
+            result.reason = (
+                f"另一位编辑在你预览之后提交了 {key} 的另一版本"
+                if stored is not None
+                else f"{key} 在你预览之后被撤回"
+            )
+        return result
     if stored is None and state.retracted and overwrite is Overwrite.BATCH:
         result.status = "kept"
         result.reason = f"issue {key} was retracted by an editor; pass --replace to store it again"
@@ -216,9 +249,67 @@ def _replacement_diff(
 # ------------------------------------------------------------------ reading the state
 
 
+# Text fields a spreadsheet later shows as cells (exports, page downloads), as (attribute,
+# label in messages): a formula in any of them is refused before anything is written.
+_ARTICLE_TEXT = (("title", "标题"), ("editor", "编辑"))
+_FIGURE_TEXT = (
+    ("quote", "原文"),
+    ("article", "文章"),
+    ("unit", "单位"),
+    ("figure_text", "数字原文"),
+    ("period_text", "期间原文"),
+    ("editor", "编辑"),
+)
+_UNASSIGNED_TEXT = (*_FIGURE_TEXT, ("subject", "所指"), ("period", "期间"))
+
+
+def _text_fields(extraction: Extraction) -> Iterator[tuple[str, str | None]]:
+    """(where, text) for every text of the extraction that becomes a cell somewhere."""
+    yield "文件名", extraction.source_name
+    yield "期刊标题", extraction.issue.title
+    for article in extraction.articles:
+        for name, label in _ARTICLE_TEXT:
+            yield f"文章 {article.index + 1} 的{label}", getattr(article, name)
+    for number, observation in enumerate(extraction.observations, start=1):
+        for name, label in _FIGURE_TEXT:
+            yield f"第 {number} 个数字的{label}", getattr(observation, name)
+    for number, figure in enumerate(extraction.unassigned, start=1):
+        for name, label in _UNASSIGNED_TEXT:
+            yield f"第 {number} 个未归类数字的{label}", getattr(figure, name)
+
+
+def text_problems(extraction: Extraction) -> list[str]:
+    """Every text of the extraction that a spreadsheet would open as a formula, or that holds
+    control characters or bidi overrides (loaders.text_safety), named where it first occurs
+    (an article title repeated in each of its figures is named once)."""
+    problems: dict[str, str] = {}
+    for field_name, text in _text_fields(extraction):
+        problem = (formula_problem(text) or unsafe_problem(text)) if text else None
+        if problem and text not in problems:
+            problems[text] = f"{field_name} {problem}"
+    # The brief's text is no cell of its own (exports escape it like any cell), but it is
+    # stored and shown: no controls or overrides in it either.
+    bodies = [("原文", extraction.clean_text)] + [
+        (f"文章 {a.index + 1} 的正文", a.text) for a in extraction.articles
+    ]
+    for field_name, text in bodies:
+        problem = unsafe_problem(text)
+        if problem and text not in problems:
+            problems[text] = f"{field_name} {problem}"
+    return list(problems.values())
+
+
 def validate(extraction: Extraction, catalog: Catalog) -> None:
-    """StoreError naming the file and issue when a figure cannot be stored as it is."""
+    """StoreError naming the file and issue when a figure cannot be stored as it is, or when
+    a text would open as a formula in a spreadsheet (loaders.csv_safety)."""
     where = f"{extraction.source_name} (issue {extraction.issue.key})"
+    for field_name, problem in header_problems(extraction.issue)[:1]:
+        raise StoreError(
+            f"{where}: 期刊信息，字段 {field_name}：{problem}；未写入 (nothing was stored)"
+        )
+    for problem in text_problems(extraction)[:1]:
+        raise StoreError(f"{where}: {problem}；未写入 (nothing was stored)")
+    by_id = catalog.by_id()
     known = set(catalog.ids())
     unknown = sorted({o.indicator for o in extraction.observations} - known)
     if unknown:
@@ -226,13 +317,19 @@ def validate(extraction: Extraction, catalog: Catalog) -> None:
             f"{where}: unknown indicator {', '.join(repr(u) for u in unknown)}; "
             "not in the catalog, nothing was stored"
         )
-    for obs in extraction.observations:
+    for number, obs in enumerate(extraction.observations, start=1):
         try:
             parse_period(obs.period)
         except PeriodError as exc:
             raise StoreError(
                 f"{where}: indicator {obs.indicator!r}: {exc}; nothing was stored"
             ) from exc
+        for label, value in (("数值", obs.value), ("上限", obs.value_high)):
+            problem = by_id[obs.indicator].value_problem(value)
+            if problem:
+                raise StoreError(
+                    f"{where}: 第 {number} 个数字的{label}：{problem}；未写入 (nothing was stored)"
+                )
 
 
 def read_state(cur, extraction: Extraction) -> StoredState:
@@ -285,6 +382,7 @@ def ingest(
     committed_via: Literal["batch", "review"] = "batch",
     upload: UploadRecord | None = None,
     also: Callable[[Any, IngestResult], None] | None = None,
+    seen: Seen | None = None,
 ) -> IngestResult:
     """Store one issue in one transaction; the same file twice changes nothing. The store's
     indicators become the catalog the issue was mapped with.
@@ -299,7 +397,7 @@ def ingest(
 
     def store_it(cur) -> IngestResult:
         state = read_state(cur, extraction)
-        result = plan_ingest(state, extraction, force=force, overwrite=overwrite)
+        result = plan_ingest(state, extraction, force=force, overwrite=overwrite, seen=seen)
         if not result.written:
             if also is not None:
                 also(cur, result)
@@ -421,4 +519,4 @@ def read_file(path: Path, catalog: Catalog) -> Extraction:
         raise BriefError("no such file", source=str(path)) from exc
     except OSError as exc:
         raise BriefError(f"cannot read ({exc.strerror or exc})", source=str(path)) from exc
-    return extract_bytes(data, path.name, catalog)
+    return extract_bytes(data, strip_unsafe(path.name), catalog)

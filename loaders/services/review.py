@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import ValidationError
@@ -24,10 +25,18 @@ from loaders.errors import BriefReadError
 from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
 from loaders.missing import is_blank, is_missing, plain, text_or_empty
 from loaders.models import Extraction, IssueHeader, Observation
-from loaders.review import RowError, validate_rows
-from loaders.services.ingest import IngestResult, Overwrite, UploadRecord, ingest
+from loaders.review import RowError, header_problems, validate_rows
+from loaders.services.ingest import (
+    IngestResult,
+    Overwrite,
+    Seen,
+    UploadRecord,
+    ingest,
+    text_problems,
+)
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError
+from loaders.text_safety import strip_unsafe
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in BRIEF_SUFFIXES + TABLE_SUFFIXES]
@@ -70,6 +79,7 @@ PROVENANCE_COLUMNS = [
     "span_start",
     "span_end",
     "figure_start",
+    "source_row",
 ]
 # The fields of a figure an editor may change; any change makes the figure "reviewed".
 _EDITABLE = ("indicator", "period", "value", "value_high", "unit", "qualifier", "forecast")
@@ -77,7 +87,9 @@ UNKNOWN_NAME = "（未知指标）"
 
 
 def read_upload(data: bytes, filename: str, catalog: Catalog) -> Extraction:
-    """Read an uploaded file: a brief runs through the loaders, a table is parsed as figures."""
+    """Read an uploaded file: a brief runs through the loaders, a table is parsed as figures.
+    The name becomes the issue's source: controls and bidi overrides are dropped from it."""
+    filename = strip_unsafe(filename)
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix in TABLE_SUFFIXES:
         return parse_figures_table(data, filename)
@@ -105,10 +117,13 @@ def unit_of(indicator: Any, catalog: Catalog) -> str:
     return found.unit if found else ""
 
 
-def _numbered(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+def _numbered(rows: list[dict], columns: list[str], items: Sequence[Any]) -> pd.DataFrame:
+    """The review table, its rows numbered as the error messages number them: the row of the
+    figures table each came from (blank rows counted), or 1, 2, … for a brief's figures."""
     frame = pd.DataFrame(rows, columns=columns)
-    # Rows are numbered from 1 as in the error messages.
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    sources = [item.source_row for item in items]
+    numbers = sources if all(sources) and len(set(sources)) == len(sources) else None
+    frame.index = pd.Index(numbers) if numbers else pd.RangeIndex(1, len(frame) + 1)
     return frame
 
 
@@ -137,7 +152,9 @@ def figures_frame(extraction: Extraction, catalog: Catalog) -> pd.DataFrame:
             }
         )
     return _numbered(
-        rows, FIGURE_COLUMNS + [c for c in PROVENANCE_COLUMNS if c not in FIGURE_COLUMNS]
+        rows,
+        FIGURE_COLUMNS + [c for c in PROVENANCE_COLUMNS if c not in FIGURE_COLUMNS],
+        extraction.observations,
     )
 
 
@@ -169,7 +186,7 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
             }
         )
     columns = UNASSIGNED_COLUMNS + [c for c in PROVENANCE_COLUMNS if c != "figure_text"]
-    return _numbered(rows, columns)
+    return _numbered(rows, columns, extraction.unassigned)
 
 
 def refresh_names(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
@@ -250,16 +267,21 @@ def rebuild_extraction(
         for error in exc.errors():
             field_name = ".".join(str(p) for p in error["loc"])
             errors.append(f"期刊信息，字段 {field_name}：{error['msg']}")
+    else:
+        errors.extend(
+            f"期刊信息，字段 {field_name}：{problem}"
+            for field_name, problem in header_problems(issue)
+        )
 
     figure_rows = _records(figures)
     unassigned_rows = _records(unassigned)
     candidates = [
         ("figures", number, row)
-        for number, row in enumerate(figure_rows, start=1)
+        for number, row in zip(figures.index, figure_rows, strict=True)
         if row.get("include")
     ] + [
         ("unassigned", number, row)
-        for number, row in enumerate(unassigned_rows, start=1)
+        for number, row in zip(unassigned.index, unassigned_rows, strict=True)
         if row.get("include")
     ]
     valid, row_errors = validate_rows(candidates, catalog)
@@ -267,6 +289,8 @@ def rebuild_extraction(
     if errors or issue is None:
         return Review(None, errors, row_errors)
 
+    # Rows are numbered as the editor sees them; the figures they came from, by position.
+    figure_position = {number: i for i, number in enumerate(figures.index)}
     observations = []
     for item in valid:
         row, source = item.fields, item.source
@@ -288,8 +312,10 @@ def rebuild_extraction(
             span_start=_int(source.get("span_start")),
             span_end=_int(source.get("span_end")),
             figure_start=_optional_int(source.get("figure_start")),
+            source_row=_optional_int(source.get("source_row")),
         )
-        before = original.observations[item.row - 1] if item.table == "figures" else None
+        position = figure_position.get(item.row) if item.table == "figures" else None
+        before = original.observations[position] if position is not None else None
         observations.append(observation.model_copy(update={"origin": _origin(before, observation)}))
     still_unassigned = [
         figure
@@ -299,6 +325,11 @@ def rebuild_extraction(
     rebuilt = original.model_copy(
         update={"issue": issue, "observations": observations, "unassigned": still_unassigned}
     )
+    # Titles, quotes, file name …: whatever becomes a spreadsheet cell must not be a formula,
+    # including text the editor cannot change here (a brief's own titles and quotes).
+    formulas = text_problems(rebuilt)
+    if formulas:
+        return Review(None, formulas)
     edited = _content_digest(rebuilt) != _content_digest(original)
     if edited:
         # Edited content gets its own fingerprint, so the store sees a new version; the
@@ -316,6 +347,15 @@ def _optional_int(value: Any) -> int | None:
     return None if is_missing(value) else int(plain(value))
 
 
+class KeptStoredVersion(StoreError):
+    """A commit that wrote nothing because another version is stored (replace not confirmed,
+    or another editor committed after the preview); .result says which."""
+
+    def __init__(self, result: IngestResult):
+        super().__init__(result.reason)
+        self.result = result
+
+
 def commit_upload(
     store: Store,
     extraction: Extraction,
@@ -325,11 +365,13 @@ def commit_upload(
     actor: str,
     replace: bool = False,
     file_sha256: str | None = None,
+    seen: Seen | None = None,
 ) -> IngestResult:
     """Write a reviewed issue in one transaction; a stored issue is replaced only if replace=True.
 
-    Raises NotAllowed for a non-editor before anything else, StoreError when the issue is
-    already stored with other content and replace is False.
+    seen is the stored version the editor's preview showed: if another commit changed it
+    since, nothing is written (result.race). Raises NotAllowed for a non-editor before
+    anything else, KeptStoredVersion (a StoreError) when another version is kept.
     """
     require_editor(role)
     result = ingest(
@@ -340,10 +382,48 @@ def commit_upload(
         overwrite=Overwrite.ALWAYS if replace else Overwrite.NEVER,
         committed_via="review",
         upload=UploadRecord(extraction.source_name, file_sha256 or extraction.sha256),
+        seen=seen,
     )
     if result.status == "kept":
-        raise StoreError(result.reason)
+        raise KeptStoredVersion(result)
     return result
+
+
+@dataclass(frozen=True)
+class CommitReport:
+    """What a commit did, in words: kind is how the page shows it (success, info, warning)."""
+
+    kind: Literal["success", "info", "warning"]
+    message: str
+    written: bool
+
+
+def commit_report(result: IngestResult) -> CommitReport:
+    """The message for a commit's real outcome: written, unchanged, or a race lost (named as
+    such). Composed from the issue key and counts only: no user text in it."""
+    key = result.issue_key
+    counts = (
+        f"新增 {result.new_points} 个数据点，修订 {len(result.revised)} 个，"
+        f"未变 {result.unchanged_points} 个；"
+        f"共 {result.observations} 个指标数字，{result.unassigned} 个未归类数字。"
+    )
+    if result.status == "new":
+        return CommitReport("success", f"已写入 {key}：{counts}", True)
+    if result.status == "replaced":
+        return CommitReport("success", f"已替换 {key}：{counts}", True)
+    if result.status == "unchanged" and result.race:
+        return CommitReport(
+            "warning",
+            f"未写入：另一位编辑在你预览之后提交了与此相同的 {key}，数据库中已是这一版本。",
+            False,
+        )
+    if result.status == "unchanged":
+        return CommitReport("info", f"未写入：{key} 与数据库中的版本相同，无需再次提交。", False)
+    if result.race:
+        return CommitReport(
+            "warning", f"未写入：{result.reason}。请查看下面的差异，确认后再决定是否替换。", False
+        )
+    return CommitReport("warning", f"未写入：{result.reason}", False)
 
 
 def revisions_frame(result: IngestResult, catalog: Catalog) -> pd.DataFrame:

@@ -41,10 +41,17 @@ TABLE_ORDER = {
     "catalog_versions": "version",
 }
 
-# Which issue speaks last about a figure: the latest published, then the higher year and
-# number; within one issue its first statement. The `current` view and the ingest plan
-# (loaders.store.queries.latest_statements) both rank by this, and nothing else does.
-ISSUE_RECENCY = "i.published DESC, i.year DESC, i.number DESC, o.seq"
+# Which issue is newer: the later published, then the higher year and number (issues `i`).
+# As-of reads (what was known at an issue) cut the issues in this order.
+ISSUE_ORDER = "i.published DESC, i.year DESC, i.number DESC"
+# Which issue speaks last about a figure: ISSUE_ORDER, then within one issue its first
+# statement. current_points, its as-of form (current_select) and the ingest plan
+# (loaders.store.queries.latest_statements) all rank by this, and nothing else does.
+ISSUE_RECENCY = f"{ISSUE_ORDER}, o.seq"
+# Two statements of a figure disagree when their values differ by more than this share of
+# the larger (or of 1 for figures below 1): conversion noise (12000.000000000002) is not a
+# revision.
+VALUE_TOLERANCE = 1e-9
 
 
 # Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY);
@@ -57,7 +64,8 @@ CURRENT_POINTS_SELECT = f"""
         value_high, qualifier, derived, issue_key, issue_label, published, article, editor,
         quote, period_text, figure_text,
         CAST(revision_count AS INTEGER) AS revision_count,
-        greatest(value_spread, high_spread) > 1e-9 * greatest(value_scale, 1.0) AS disagrees,
+        greatest(value_spread, high_spread) > {VALUE_TOLERANCE} * greatest(value_scale, 1.0)
+            AS disagrees,
         issue_year, issue_number, article_index, span_start, span_end, seq, origin
     FROM (
         SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
@@ -74,8 +82,10 @@ CURRENT_POINTS_SELECT = f"""
                 ORDER BY {ISSUE_RECENCY}))
     WHERE rank_in_key = 1"""
 
-VIEWS = {
-    "current": """CREATE OR REPLACE VIEW current AS
+# The current view's columns over a table of current points ({points}) with the catalog's
+# names: the view reads current_points, an as-of read (current_select) the same rule
+# computed over the issues known then.
+_CURRENT_WITH_NAMES = """
     SELECT c.indicator, ind.name_zh, ind.name_en, ind.category, c.unit,
         c.period, c.period_kind, c.period_start, c.period_end,
         c.value, c.value_high, c.qualifier, c.forecast, c.derived,
@@ -83,8 +93,30 @@ VIEWS = {
         c.period_text, c.figure_text, c.revision_count, c.disagrees,
         c.issue_year, c.issue_number, c.article_index, c.span_start, c.span_end, c.seq,
         c.origin, ind.position AS indicator_position
-    FROM current_points c LEFT JOIN indicators ind ON ind.id = c.indicator""",
+    FROM {points} c LEFT JOIN indicators ind ON ind.id = c.indicator"""
+
+VIEWS = {
+    "current": "CREATE OR REPLACE VIEW current AS"
+    + _CURRENT_WITH_NAMES.format(points="current_points"),
 }
+
+
+def current_select(where: str) -> str:
+    """The `current` view's rows computed afresh from the statements `where` keeps (SQL on
+    `o` and `i` starting with WHERE, values as ? parameters): an as-of read passes the
+    issues published up to a vintage, so what was known then is ranked by the same rule."""
+    return _CURRENT_WITH_NAMES.format(points=f"({CURRENT_POINTS_SELECT.format(where=where)})")
+
+
+def values_differ(left: str, right: str) -> str:
+    """SQL true when two statements' values (`left.value`, `left.value_high`, same for
+    right) differ beyond VALUE_TOLERANCE, the rule behind the view's `disagrees`."""
+    scale = f"greatest(abs({left}.value), abs({right}.value), 1.0)"
+    return (
+        f"(abs({left}.value - {right}.value) > {VALUE_TOLERANCE} * {scale} OR "
+        f"abs(coalesce({left}.value_high, {left}.value) - coalesce({right}.value_high, "
+        f"{right}.value)) > {VALUE_TOLERANCE} * {scale})"
+    )
 
 
 @dataclass(frozen=True)

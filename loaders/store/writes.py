@@ -32,9 +32,10 @@ def _now() -> datetime:
 
 
 def bump_version(cur: duckdb.DuckDBPyConnection, series: Iterable[str] | None = None) -> int:
-    """Every write bumps data_version (the key readers' caches are built on) and marks the
-    series it changed with that version (all of them when series is None: a catalog change
-    renames what every series shows). Returns the new data version."""
+    """Every write bumps data_version (the key readers' caches are built on), records when
+    (data_changed_at, ISO UTC) and marks the series it changed with that version (all of them
+    when series is None: a catalog change renames what every series shows). Returns the new
+    data version."""
     cur.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
         "WHERE key = 'data_version'"
@@ -52,6 +53,15 @@ def bump_version(cur: duckdb.DuckDBPyConnection, series: Iterable[str] | None = 
     if touched:
         cur.execute("DELETE FROM series_versions WHERE list_contains(?, indicator)", [touched])
         cur.execute("INSERT INTO series_versions SELECT unnest(?), ?", [touched, version])
+    # When, for the API's Last-Modified. Written by every write rather than migrated in: a
+    # store no write has touched since this key existed has no row, and readers fall back
+    # to the latest audit entry (queries.data_state). Delete and insert, not an upsert: the
+    # team store has no primary keys to upsert on.
+    cur.execute("DELETE FROM meta WHERE key = 'data_changed_at'")
+    cur.execute(
+        "INSERT INTO meta VALUES ('data_changed_at', ?)",
+        [_now().isoformat(timespec="microseconds")],
+    )
     return version
 
 

@@ -1,0 +1,109 @@
+"""The series CSV endpoint over HTTP against DuckDB and pandas doing the same by hand.
+
+The endpoint is `GET /api/v1/series/<id>.csv` on `streamlit run` of the dashboard (as
+`make run` serves it), read whole with urllib, on the largest synthetic store. The floor is
+what an analyst would type for the same file: one DuckDB query for the same rows and columns
+on the store's published copy (the file the server reads), then pandas' `to_csv` (its C
+writer) as UTF-8 with a BOM. Both are checked to hold the same rows before timing, then
+timed in turns; p50 and p95 of each are reported and the p50 ratio is checked.
+
+The endpoint is not cached on the server (every request reads and encodes again), so this
+is the cost of a refresh that finds something new; one that finds nothing is a 304.
+The cache warmer is off during the run: at start it builds every series' Trends parts,
+which would compete with the measured requests for the two cores.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from bench.common import BENCH_INDICATOR, Result, percentile
+from bench.serve import APP, streamlit_server
+from loaders.store.filestore import published_dir
+
+TARGET_RATIO = 1.5
+# The floor's query: the rows and columns the endpoint writes (loaders.services.series.
+# EXPORT_COLUMNS), straight from the store's current view. SQL outside loaders/store/ is
+# allowed here only because this is the yardstick, never product code.
+RAW_EXPORT_SQL = """
+SELECT indicator, name_zh, name_en, period, period_kind, period_start, period_end, value,
+    value_high, unit, qualifier, forecast, issue_label AS issue, issue_key, published,
+    article, quote
+FROM current WHERE indicator = ? ORDER BY period_end, period, forecast
+"""
+
+
+def newest_copy(path: Path) -> Path:
+    """The published copy the server reads (loaders.store.connection)."""
+    copies = sorted(published_dir(path).glob("v*.duckdb"))
+    if not copies:
+        raise RuntimeError(f"{path} has no published copy; was it built with open_store?")
+    return copies[-1]
+
+
+def fetch(url: str) -> bytes:
+    # urllib asks for no compression, so the body is the CSV as encoded.
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.read()
+
+
+def floor_csv(raw: duckdb.DuckDBPyConnection) -> bytes:
+    frame = raw.execute(RAW_EXPORT_SQL, [BENCH_INDICATOR]).df()
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _same_rows(served: bytes, floor: bytes) -> None:
+    """Both CSVs parse to the same table (text differs: true vs True, 1750 vs 1750.0)."""
+    mine = pd.read_csv(io.BytesIO(served), dtype={"period": str})
+    theirs = pd.read_csv(io.BytesIO(floor), dtype={"period": str})
+    theirs["forecast"] = theirs["forecast"].astype(bool)
+    pd.testing.assert_frame_equal(mine, theirs, check_dtype=False)
+
+
+def run(stores: dict[int, Path], workdir: Path, repeats: int = 20) -> list[Result]:
+    size = max(stores)
+    path = stores[size]
+    env = {"BRIEFS_DB": str(path), "BRIEFS_WARM_CACHES": "0"}
+    with streamlit_server(APP, env, workdir / "api.log") as server:
+        url = f"{server.base}/api/v1/series/{BENCH_INDICATOR}.csv"
+        served = fetch(url)  # the first request opens the store and reads the catalog
+        raw = duckdb.connect(str(newest_copy(path)), read_only=True)
+        try:
+            _same_rows(served, floor_csv(raw))
+            fetch(url)
+            floor_csv(raw)
+            times: dict[str, list[float]] = {"endpoint": [], "floor": []}
+            for _ in range(repeats):
+                # In turns, so drift on a shared machine hits both sides alike.
+                for name, step in (
+                    ("endpoint", lambda: fetch(url)),
+                    ("floor", lambda: floor_csv(raw)),
+                ):
+                    started = time.perf_counter()
+                    step()
+                    times[name].append(time.perf_counter() - started)
+        finally:
+            raw.close()
+    p50 = {name: percentile(values, 50) * 1000 for name, values in times.items()}
+    p95 = {name: percentile(values, 95) * 1000 for name, values in times.items()}
+    rows = served.count(b"\r\n") - 1
+    ratio = p50["endpoint"] / p50["floor"]
+    result = Result(
+        name=f"Series CSV endpoint, {size:.0e} obs",
+        measured=(
+            f"endpoint p50 {p50['endpoint']:.0f} ms, p95 {p95['endpoint']:.0f} ms; "
+            f"DuckDB + pandas to_csv p50 {p50['floor']:.0f} ms, p95 {p95['floor']:.0f} ms "
+            f"({rows} rows, {len(served) / 1e6:.1f} MB, {repeats} requests; "
+            f"p95 ratio {p95['endpoint'] / p95['floor']:.2f}x)"
+        ),
+        value=ratio,
+        target=TARGET_RATIO,
+    )
+    print(result.line())
+    return [result]

@@ -1,0 +1,346 @@
+"""The HTTP API (/api/v1/), served by the dashboard's own server: series for programs.
+
+Read-only. Each value comes with the sentence and the issue it was read from; `as_of` gives
+a series as an earlier issue left it, `vintages=all` every issue's statement (see
+docs/api.md). The rules are the read service's (loaders.services.series, issues); this
+module turns query strings into requests and rows into CSV (the one writer,
+loaders.csv_safety) or JSON, answers conditional requests from the data version (ETag and
+Last-Modified, so a refresh that finds nothing new is a 304), and turns every failure into
+a JSON error with a message, never a traceback.
+
+Access follows the dashboard's login setting (dashboard.auth.api_refusal). Endpoints are
+plain functions, which Starlette runs in its thread pool: the store's reads block.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from dashboard import auth
+from dashboard.openapi import API_PREFIX, openapi_document
+from loaders.csv_safety import csv_bytes
+from loaders.services.issues import issue_detail, issue_list
+from loaders.services.series import (
+    SeriesRequest,
+    SeriesRequestError,
+    UnknownIndicator,
+    UnknownIssue,
+    data_state,
+    download_name,
+    indicators,
+    prepare,
+    read_prepared,
+)
+from loaders.store import Store, StoreError
+from loaders.transforms import LABELS_ZH, RULES_ZH
+
+_LOGGER = logging.getLogger(__name__)
+# The query parameters each endpoint reads; anything else is refused, so a typo
+# (?forcast=exclude) is an error rather than a silently ignored filter.
+SERIES_PARAMETERS = (
+    "start",
+    "end",
+    "period_kind",
+    "forecasts",
+    "as_of",
+    "vintages",
+    "transform",
+    "base",
+)
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+class ApiError(Exception):
+    """A request the API answers with an error: HTTP status and message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"status": status, "message": message}}, status_code=status, headers=headers
+    )
+
+
+def _endpoint(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """A handler with the API's rules around it: GET only, access checked, every failure a
+    JSON error (a StoreError is the store's message; anything else is logged and named)."""
+
+    def endpoint(request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return _error(
+                405, f"{request.method} is not allowed: the API is read-only", {"Allow": "GET"}
+            )
+        refusal = auth.api_refusal(request.headers.get("authorization"))
+        if refusal is not None:
+            headers = {"WWW-Authenticate": 'Bearer realm="briefs"'} if refusal.status == 401 else {}
+            return _error(refusal.status, refusal.message, headers)
+        try:
+            return handler(request)
+        except ApiError as exc:
+            return _error(exc.status, exc.message)
+        except (UnknownIndicator, UnknownIssue) as exc:  # the message names close matches
+            return _error(404, str(exc))
+        except SeriesRequestError as exc:
+            return _error(400, str(exc))
+        except StoreError as exc:
+            return _error(503, f"the store cannot be read: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a client gets a message, the log the trace
+            _LOGGER.exception("API request failed: %s", request.url.path)
+            return _error(500, f"internal error ({type(exc).__name__}); see the server log")
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+def _store() -> Store:
+    """The dashboard's shared Store. Imported on first use: the routes are built when
+    `streamlit run` imports the app, before the runtime that dashboard.data's caches need."""
+    from dashboard import data
+
+    return data.get_store()
+
+
+# ------------------------------------------------------------------ conditional requests
+
+
+def _validators() -> dict[str, str]:
+    """ETag and Last-Modified of everything the API serves now: one data version means the
+    same bytes for the same URL. The ETag is weak because the server may compress."""
+    state = data_state(_store())
+    stamp = state.changed_at.replace(tzinfo=UTC) if state.changed_at else None
+    tag = f'W/"{state.version}-{int(stamp.timestamp() * 1e6) if stamp else 0}"'
+    headers = {"ETag": tag, "Cache-Control": _cache_control()}
+    if stamp is not None:
+        headers["Last-Modified"] = format_datetime(stamp, usegmt=True)
+    return headers
+
+
+def _cache_control() -> str:
+    # Revalidate every time (a 304 is cheap); with a token, no shared cache may keep a copy.
+    return "private, no-cache" if auth.api_token() else "no-cache"
+
+
+def _not_modified(request: Request, validators: dict[str, str]) -> bool:
+    """RFC 9110: If-None-Match decides when present, else If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        wanted = validators["ETag"].removeprefix("W/")
+        given = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in given or wanted in given
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since and "Last-Modified" in validators:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False  # an unreadable date is ignored, as the RFC says
+        modified = parsedate_to_datetime(validators["Last-Modified"])
+        return since.tzinfo is not None and modified <= since
+    return False
+
+
+def _conditional(request: Request, build: Callable[[], Response]) -> Response:
+    validators = _validators()
+    if _not_modified(request, validators):
+        return Response(status_code=304, headers=validators)
+    response = build()
+    response.headers.update(validators)
+    return response
+
+
+# ------------------------------------------------------------------ encoding
+
+
+def _json_cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value)
+        if pd.isna(stamp):
+            return None
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON objects: dates ISO, missing values null, numbers as numbers."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype.kind == "M":
+            days = column.to_numpy().astype("datetime64[D]")
+            text = np.where(np.isnat(days), None, days.astype(str)).astype(object)
+            columns[name] = [None if cell is None else str(cell) for cell in text.tolist()]
+        else:
+            columns[name] = [_json_cell(cell) for cell in column.to_numpy(dtype=object).tolist()]
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_json_cell)
+    return Response(body.encode("utf-8"), status_code=status, media_type=FORMATS["json"])
+
+
+# ------------------------------------------------------------------ endpoints
+
+
+def _only(request: Request, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(request.query_params) - set(allowed))
+    if unknown:
+        accepted = ", ".join(allowed) if allowed else "none"
+        raise ApiError(400, f"unknown parameter {', '.join(unknown)}; accepted: {accepted}")
+
+
+def _series_request(indicator: str, request: Request) -> SeriesRequest:
+    _only(request, SERIES_PARAMETERS)
+    for name in SERIES_PARAMETERS:
+        if len(request.query_params.getlist(name)) > 1:
+            raise ApiError(400, f"{name} is given more than once")
+    params = request.query_params
+    kinds = tuple(k.strip() for k in params.get("period_kind", "").split(",") if k.strip())
+    return SeriesRequest(
+        indicators=(indicator,),
+        start=params.get("start") or None,
+        end=params.get("end") or None,
+        period_kinds=kinds,
+        forecasts=params.get("forecasts", "include"),
+        as_of=params.get("as_of") or None,
+        vintages=params.get("vintages", "latest"),
+        transform=params.get("transform", "level"),
+        base=params.get("base") or None,
+    )
+
+
+def series(request: Request) -> Response:
+    name = request.path_params["name"]
+    indicator, dot, extension = name.rpartition(".")
+    if not dot or extension not in FORMATS:
+        wanted_id = indicator or name
+        raise ApiError(
+            404,
+            f"no such resource: series/{name}; ask for series/{wanted_id}.csv "
+            f"or series/{wanted_id}.json",
+        )
+    wanted = _series_request(indicator, request)
+    store = _store()
+    vintage = prepare(store, wanted)
+
+    def build() -> Response:
+        result = read_prepared(store, wanted, vintage, for_export=True)
+        rows = result.export()
+        if extension == "csv":
+            filename = download_name(wanted)
+            return Response(
+                csv_bytes(rows),
+                media_type=FORMATS["csv"],
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+        catalog = indicators(store)
+        entry = catalog[catalog["id"] == indicator].iloc[0]
+        return _json(
+            {
+                "indicator": {key: _json_cell(value) for key, value in entry.items()},
+                "as_of": None
+                if vintage is None
+                else {
+                    "issue_key": vintage.issue_key,
+                    "issue_label": vintage.issue_label,
+                    "published": vintage.published.isoformat(),
+                },
+                "vintages": wanted.vintages,
+                "transform": {
+                    "name": wanted.transform,
+                    "label_zh": LABELS_ZH[wanted.transform],
+                    "rule_zh": RULES_ZH[wanted.transform],
+                    "base": wanted.base,
+                    "points_without_comparison": result.untransformed,
+                },
+                "count": len(rows),
+                "observations": _records(rows),
+            }
+        )
+
+    return _conditional(request, build)
+
+
+def indicator_list(request: Request) -> Response:
+    _only(request, ())
+    return _conditional(
+        request,
+        lambda: _json({"indicators": _records(indicators(_store()))}),
+    )
+
+
+def issues(request: Request) -> Response:
+    _only(request, ())
+    return _conditional(request, lambda: _json({"issues": _records(issue_list(_store()))}))
+
+
+def issue(request: Request) -> Response:
+    _only(request, ())
+    detail = issue_detail(_store(), request.path_params["key"])
+
+    def build() -> Response:
+        return _json(
+            {
+                "issue": {key: _json_cell(value) for key, value in detail.header.items()},
+                "articles": _records(detail.articles),
+                "figures": _records(detail.figures),
+                "unassigned": _records(detail.unassigned),
+            }
+        )
+
+    return _conditional(request, build)
+
+
+def openapi(request: Request) -> Response:
+    _only(request, ())
+    return _json(openapi_document())
+
+
+def not_found(request: Request) -> Response:
+    raise ApiError(
+        404,
+        f"no such resource: {request.url.path}; see {API_PREFIX}/openapi.json for the endpoints",
+    )
+
+
+# Every method reaches the endpoint, which answers anything but GET with a JSON 405.
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def routes() -> list[Route]:
+    """The API's routes, mounted by the dashboard's st.App (dashboard/streamlit_app.py)."""
+    table = [
+        ("/indicators", indicator_list),
+        ("/series/{name}", series),
+        ("/issues", issues),
+        ("/issues/{key}", issue),
+        ("/openapi.json", openapi),
+    ]
+    return [
+        *(Route(f"{API_PREFIX}{path}", _endpoint(h), methods=_METHODS) for path, h in table),
+        # Anything else under /api is a JSON 404, not the dashboard's page.
+        Route("/api/{rest:path}", _endpoint(not_found), methods=_METHODS),
+    ]

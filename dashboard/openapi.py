@@ -1,0 +1,217 @@
+"""The API's OpenAPI 3.1 document, built from the same constants the API and the read
+service check against (parameters' choices, columns), so it cannot drift from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loaders.periods import KIND_LABELS
+from loaders.services.series import (
+    AS_OF_EXPORT_COLUMNS,
+    EXPORT_COLUMNS,
+    FORECAST_CHOICES,
+    TRANSFORM_EXPORT_COLUMNS,
+    VINTAGE_CHOICES,
+    VINTAGE_EXPORT_COLUMNS,
+)
+from loaders.transforms import RULES_ZH, TRANSFORMS
+
+API_VERSION = "v1"
+API_PREFIX = f"/api/{API_VERSION}"
+TITLE = "产业创新动态 indicator series API"
+
+
+def _parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+SERIES_PARAMETERS = [
+    _parameter(
+        "start",
+        "Keep periods that start on or after the start of this period (2021, 2021-Q1, "
+        "2021-03, 2021-09-30).",
+        {"type": "string", "examples": ["2020"]},
+    ),
+    _parameter(
+        "end",
+        "Keep periods that end on or before the end of this period.",
+        {"type": "string", "examples": ["2021-H1"]},
+    ),
+    _parameter(
+        "period_kind",
+        f"Comma-separated kinds of period to keep: {', '.join(KIND_LABELS)}.",
+        {"type": "string", "examples": ["quarter,ytd"]},
+    ),
+    _parameter(
+        "forecasts",
+        "Forecasts too (include), none (exclude) or forecasts only (only).",
+        {"type": "string", "enum": list(FORECAST_CHOICES), "default": "include"},
+    ),
+    _parameter(
+        "as_of",
+        "The series as it was known then: a date (YYYY-MM-DD: the latest issue published on "
+        "or before it) or an issue key (2021-15). Adds as_of, revised_later, current_value "
+        "and current_issue_key.",
+        {"type": "string", "examples": ["2021-05-01", "2021-15"]},
+    ),
+    _parameter(
+        "vintages",
+        "latest: one value per period (the latest issue's); all: every issue's statement, "
+        "with superseded_by and superseded_on.",
+        {"type": "string", "enum": list(VINTAGE_CHOICES), "default": "latest"},
+    ),
+    _parameter(
+        "transform",
+        "level, change, yoy (%) or index (= 100 at base), computed only between comparable "
+        "periods. " + " ".join(f"{name}: {RULES_ZH[name]}" for name in TRANSFORMS),
+        {"type": "string", "enum": list(TRANSFORMS), "default": "level"},
+    ),
+    _parameter(
+        "base",
+        "The base period of transform=index (2020, 2021-Q1).",
+        {"type": "string", "examples": ["2020"]},
+    ),
+]
+
+_ERROR = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+        }
+    },
+}
+_ERRORS = {
+    "400": {"description": "A bad parameter; the message says what to send."},
+    "401": {"description": "A token is required (Authorization: Bearer <token>)."},
+    "403": {"description": "The dashboard requires a login and no API token is configured."},
+    "404": {"description": "Unknown indicator or issue; the message names close matches."},
+}
+_CONDITIONAL = {
+    "304": {"description": "Not modified: the ETag (If-None-Match) or date still holds."}
+}
+
+
+def _errors() -> dict[str, Any]:
+    return {
+        code: {**value, "content": {"application/json": {"schema": _ERROR}}}
+        for code, value in _ERRORS.items()
+    }
+
+
+def _json_object(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {
+            "ETag": {"schema": {"type": "string"}},
+            "Last-Modified": {"schema": {"type": "string"}},
+        },
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    columns = [
+        *EXPORT_COLUMNS,
+        *AS_OF_EXPORT_COLUMNS,
+        *VINTAGE_EXPORT_COLUMNS,
+        *TRANSFORM_EXPORT_COLUMNS,
+    ]
+    series_ok = {
+        "description": (
+            "The series: CSV (UTF-8 with BOM, one row per value, formula-safe text) or JSON "
+            f"(observations). Columns: {', '.join(EXPORT_COLUMNS)}; as asked, also "
+            f"{', '.join(columns[len(EXPORT_COLUMNS) :])}."
+        ),
+        "headers": {
+            "ETag": {"schema": {"type": "string"}},
+            "Last-Modified": {"schema": {"type": "string"}},
+        },
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": TITLE,
+            "version": API_VERSION,
+            "description": (
+                "Read-only series of the brief 产业创新动态 with the issue, article and sentence "
+                "behind every value, and the series as earlier issues stated it. See docs/api.md."
+            ),
+        },
+        "servers": [{"url": API_PREFIX}],
+        "components": {
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{}, {"token": []}],
+        "paths": {
+            "/indicators": {
+                "get": {
+                    "summary": "The catalog: every indicator with its unit and kind.",
+                    "responses": {"200": _json_object("The indicators."), **_CONDITIONAL},
+                }
+            },
+            "/series/{indicator}.{format}": {
+                "get": {
+                    "summary": "One indicator's series, with provenance.",
+                    "parameters": [
+                        {
+                            "name": "indicator",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "examples": {"logistics": {"value": "logistics_total_yoy"}},
+                        },
+                        {
+                            "name": "format",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": ["csv", "json"]},
+                        },
+                        *SERIES_PARAMETERS,
+                    ],
+                    "responses": {"200": series_ok, **_CONDITIONAL, **_errors()},
+                }
+            },
+            "/issues": {
+                "get": {
+                    "summary": "Every stored issue, newest first, with its counts.",
+                    "responses": {"200": _json_object("The issues."), **_CONDITIONAL},
+                }
+            },
+            "/issues/{key}": {
+                "get": {
+                    "summary": "One issue: header, articles, figures and unassigned figures.",
+                    "parameters": [
+                        {
+                            "name": "key",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "examples": ["2021-15"]},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json_object("The issue."),
+                        **_CONDITIONAL,
+                        **_errors(),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document.",
+                    "responses": {"200": _json_object("OpenAPI 3.1.")},
+                }
+            },
+        },
+    }

@@ -1,0 +1,289 @@
+"""Reading series: what the HTTP API serves and the Trends page draws, decided once.
+
+A request names indicators and, optionally, a vintage (as_of: a date or an issue key, read
+ALFRED-style as the latest issue published on or before it), every issue's statement
+(vintages="all"), a transform (loaders.transforms) and filters on the periods. The rows
+come back in the store's columns; export_rows turns them into the columns of every CSV and
+JSON the project hands out, with the provenance (issue, article, quote) of each value.
+
+A request that cannot be answered raises SeriesRequestError (or its subclasses for an
+unknown indicator or issue) with a message that says what to send instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from loaders.periods import KIND_LABELS, PeriodError, parse_period
+from loaders.store import Store, queries
+from loaders.store.queries import SERIES_COLUMNS, IssueRef
+from loaders.transforms import (
+    TRANSFORM_COLUMNS,
+    TransformError,
+    check_transform,
+    transform_series,
+)
+
+FORECAST_CHOICES = ("include", "exclude", "only")
+VINTAGE_CHOICES = ("latest", "all")
+# The columns of every series CSV and JSON (the Trends download and the API): the value, its
+# period and unit, and where it was said (issue label and key, date, article, sentence).
+EXPORT_COLUMNS = (
+    "indicator",
+    "name_zh",
+    "name_en",
+    "period",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "value",
+    "value_high",
+    "unit",
+    "qualifier",
+    "forecast",
+    "issue",
+    "issue_key",
+    "published",
+    "article",
+    "quote",
+)
+# Added to EXPORT_COLUMNS when the request asks for them: the vintage read (and what became
+# of each point since), every issue's statement, the transform and its comparison point.
+# The store columns behind EXPORT_COLUMNS (issue is issue_label), which transforms also use.
+EXPORT_SOURCE_COLUMNS = tuple(
+    "issue_label" if column == "issue" else column for column in EXPORT_COLUMNS
+)
+AS_OF_EXPORT_COLUMNS = ("as_of", "revised_later", "current_value", "current_issue_key")
+VINTAGE_EXPORT_COLUMNS = ("superseded_by", "superseded_on")
+TRANSFORM_EXPORT_COLUMNS = TRANSFORM_COLUMNS
+_ISSUE_KEY = re.compile(r"^\d{4}-\d{1,3}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class SeriesRequestError(ValueError):
+    """A request that cannot be answered as sent; str() says what to send instead."""
+
+
+class UnknownIndicator(SeriesRequestError, LookupError):
+    """No indicator with that id; the message names the closest ids."""
+
+
+class UnknownIssue(SeriesRequestError, LookupError):
+    """No issue with that key (or none published by that date)."""
+
+
+@dataclass(frozen=True)
+class SeriesRequest:
+    """What to read. Periods (start, end) are in the period grammar (2021, 2021-Q1,
+    2021-09-30); a point is kept when its whole period lies within [start, end]."""
+
+    indicators: tuple[str, ...]
+    start: str | None = None
+    end: str | None = None
+    period_kinds: tuple[str, ...] = ()
+    forecasts: str = "include"
+    as_of: str | None = None
+    vintages: str = "latest"
+    transform: str = "level"
+    base: str | None = None
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    """The rows read (store columns, plus the as-of, statement or transform columns asked
+    for), the vintage they were read at (None: now) and the request they answer."""
+
+    rows: pd.DataFrame
+    request: SeriesRequest
+    vintage: IssueRef | None = None
+    # Points of the series a transform could not compare (no comparable period stated).
+    untransformed: int = 0
+
+    def export(self) -> pd.DataFrame:
+        return export_rows(self.rows, self.vintage.issue_key if self.vintage else None)
+
+
+def close_matches(wanted: str, known: Sequence[str], count: int = 3) -> list[str]:
+    """The known ids or keys nearest to a mistyped one (closest first)."""
+    return difflib.get_close_matches(wanted, list(known), n=count, cutoff=0.5)
+
+
+def did_you_mean(wanted: str, known: Sequence[str]) -> str:
+    """The hint after an unknown name: "; did you mean a, b?", or "" when nothing is close."""
+    matches = close_matches(wanted, known)
+    return f"; did you mean {', '.join(matches)}?" if matches else ""
+
+
+def indicators(store: Store) -> pd.DataFrame:
+    """The catalog as stored, in catalog order (queries.indicators)."""
+    return queries.indicators(store)
+
+
+def check_indicators(store: Store, indicator_ids: Sequence[str]) -> None:
+    """UnknownIndicator for the first id the catalog does not list."""
+    known = list(indicators(store)["id"])
+    for indicator in indicator_ids:
+        if indicator not in known:
+            raise UnknownIndicator(
+                f"unknown indicator {indicator!r}{did_you_mean(indicator, known)} "
+                "(GET /api/v1/indicators lists them all)"
+            )
+
+
+def resolve_as_of(store: Store, as_of: str) -> IssueRef:
+    """The issue an as_of names: an issue key (2021-15), or a date (YYYY-MM-DD) meaning the
+    latest issue published on or before it."""
+    text = as_of.strip()
+    if _ISO_DATE.match(text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise SeriesRequestError(f"as_of: {text!r} is not a date") from None
+        found = queries.issue_on_or_before(store, day)
+        if found is None:
+            raise UnknownIssue(f"as_of {text}: no issue was published on or before that day")
+        return found
+    if _ISSUE_KEY.match(text):
+        found = queries.issue_ref(store, text)
+        if found is None:
+            keys = list(queries.issues(store)["issue_key"])
+            raise UnknownIssue(
+                f"as_of: no issue {text!r} is stored{did_you_mean(text, keys)} "
+                "(GET /api/v1/issues lists them)"
+            )
+        return found
+    raise SeriesRequestError(
+        f"as_of: {text!r} is neither a date (YYYY-MM-DD) nor an issue key (e.g. 2021-15)"
+    )
+
+
+def check_request(request: SeriesRequest) -> None:
+    """Everything about a request that needs no store: SeriesRequestError says what is wrong."""
+    for name in ("start", "end"):
+        text = getattr(request, name)
+        if text is not None:
+            try:
+                parse_period(text)
+            except PeriodError as exc:
+                raise SeriesRequestError(f"{name}: {exc}") from None
+    unknown_kinds = [kind for kind in request.period_kinds if kind not in KIND_LABELS]
+    if unknown_kinds:
+        raise SeriesRequestError(
+            f"period_kind: unknown {', '.join(unknown_kinds)}; choose from {', '.join(KIND_LABELS)}"
+        )
+    if request.forecasts not in FORECAST_CHOICES:
+        raise SeriesRequestError(
+            f"forecasts: {request.forecasts!r}; choose one of {', '.join(FORECAST_CHOICES)}"
+        )
+    if request.vintages not in VINTAGE_CHOICES:
+        raise SeriesRequestError(
+            f"vintages: {request.vintages!r}; choose one of {', '.join(VINTAGE_CHOICES)}"
+        )
+    try:
+        check_transform(request.transform, request.base)
+    except TransformError as exc:
+        raise SeriesRequestError(str(exc)) from None
+    if request.vintages == "all" and request.transform != "level":
+        raise SeriesRequestError(
+            "a transform compares the points of one vintage; ask for vintages=all or for "
+            "a transform, not both"
+        )
+
+
+def prepare(store: Store, request: SeriesRequest) -> IssueRef | None:
+    """Check a request against the store (cheap: the catalog and the issues, no series) and
+    return the vintage it reads (None: now); raises SeriesRequestError. The API answers a
+    conditional request between this and read_series."""
+    check_request(request)
+    check_indicators(store, request.indicators)
+    return resolve_as_of(store, request.as_of) if request.as_of else None
+
+
+def read_series(store: Store, request: SeriesRequest) -> SeriesResult:
+    """The rows a request asks for (see the module docstring); raises SeriesRequestError."""
+    return read_prepared(store, request, prepare(store, request))
+
+
+def read_prepared(
+    store: Store, request: SeriesRequest, vintage: IssueRef | None, *, for_export: bool = False
+) -> SeriesResult:
+    """read_series for a request prepare() has checked and resolved to this vintage.
+    for_export: the rows only feed export_rows (the API), so the current series is read
+    with the columns the export and the transforms use (EXPORT_SOURCE_COLUMNS)."""
+    ids = list(request.indicators)
+    if request.vintages == "all":
+        rows = queries.statements(store, ids, vintage.issue_key if vintage else None)
+    elif vintage is not None:
+        rows = queries.series_as_of(store, ids, vintage.issue_key)
+    else:
+        rows = queries.series(store, ids, EXPORT_SOURCE_COLUMNS if for_export else SERIES_COLUMNS)
+    untransformed = 0
+    if request.transform != "level":
+        transformed = transform_series(rows, request.transform, request.base)
+        untransformed = len(rows) - len(transformed)
+        rows = transformed
+    return SeriesResult(
+        rows=filter_rows(rows, request),
+        request=request,
+        vintage=vintage,
+        untransformed=untransformed,
+    )
+
+
+def data_state(store: Store) -> queries.DataState:
+    """The data version and the time of the last write: what a reader's copy is."""
+    return queries.data_state(store)
+
+
+def filter_rows(rows: pd.DataFrame, request: SeriesRequest) -> pd.DataFrame:
+    """The rows within the request's periods, kinds and forecast choice (after transforms,
+    which may compare a point with one outside the window)."""
+    keep = pd.Series(True, index=rows.index)
+    if request.start:
+        start = pd.Timestamp(parse_period(request.start).start)
+        keep &= pd.to_datetime(rows["period_start"]) >= start
+    if request.end:
+        end = pd.Timestamp(parse_period(request.end).end)
+        keep &= pd.to_datetime(rows["period_end"]) <= end
+    if request.period_kinds:
+        keep &= rows["period_kind"].isin(list(request.period_kinds))
+    forecast = rows["forecast"].astype(bool)
+    if request.forecasts == "exclude":
+        keep &= ~forecast
+    elif request.forecasts == "only":
+        keep &= forecast
+    return rows if bool(keep.all()) else rows[keep].reset_index(drop=True)
+
+
+def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
+    """rows in EXPORT_COLUMNS (issue is the issue's label, issue_key its key), followed by
+    the as-of (as_of: the vintage's issue key), statement and transform columns the rows
+    carry."""
+    frame = rows.rename(columns={"issue_label": "issue"})
+    columns = list(EXPORT_COLUMNS)
+    if as_of is not None:
+        frame = frame.assign(as_of=as_of)
+    for extra in (AS_OF_EXPORT_COLUMNS, VINTAGE_EXPORT_COLUMNS, TRANSFORM_EXPORT_COLUMNS):
+        columns += [column for column in extra if column in frame.columns]
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = pd.Series(dtype="object")
+    return frame.loc[:, columns].reset_index(drop=True)
+
+
+def download_name(request: SeriesRequest) -> str:
+    """The CSV's file name, carrying what the rows are: logistics_total_yoy_as-of-2021-15.csv."""
+    parts = ["_".join(request.indicators)[:80]]
+    if request.transform != "level":
+        parts.append(request.transform + (f"-{request.base}" if request.base else ""))
+    if request.as_of:
+        parts.append(f"as-of-{request.as_of}")
+    if request.vintages == "all":
+        parts.append("vintages")
+    return "_".join(parts).replace("/", "-") + ".csv"

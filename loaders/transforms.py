@@ -1,0 +1,332 @@
+"""Series as analysts read them: the level, the change, year-on-year growth, an index.
+
+Every transform compares a point only with a comparable one (loaders.series: the same
+comparable group, so a year-to-date 1—9月 figure meets the 1—9月 figure a year before, never a
+quarter). A point without its comparison in the series gets no value and is left out: a
+missing base is not a zero. The rule of each transform is written once here (RULES_ZH) and
+shown wherever a transformed value is (the chart's hover, the API's description).
+
+Pure functions on frames of series rows (loaders.store.queries.SERIES_COLUMNS): no store,
+no Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from loaders.periods import PeriodError, parse_period
+from loaders.series import comparable_group, with_plot_columns
+from loaders.units import RATIO_UNITS
+
+Transform = Literal["level", "change", "yoy", "index"]
+TRANSFORMS: tuple[Transform, ...] = get_args(Transform)
+LABELS_ZH: dict[Transform, str] = {
+    "level": "水平值",
+    "change": "变化量",
+    "yoy": "同比 %",
+    "index": "指数化",
+}
+RULES_ZH: dict[Transform, str] = {
+    "level": "水平值：各期公布的数值。",
+    "change": (
+        "变化量 = 本期 − 上一可比期：年对上年，半年、季度、月对上一个半年、季度、月，"
+        "1—n月累计对上年同期累计，多年合计对此前同样长的合计，时点数对上一个公布的时点；"
+        "比率（%）的变化以百分点计。上一可比期缺失时不显示。"
+    ),
+    "yoy": (
+        "同比 % = (本期 ÷ 上年同期 − 1) × 100：只与上年的同类期间比较（1—9月累计对上年1—9月，"
+        "季度对上年同季度），从不跨类型；比率（%）与多年合计不计算同比；"
+        "上年同期缺失或不为正时不显示。"
+    ),
+    "index": (
+        "指数化 = 本期 ÷ 基期 × 100：基期为所选期间，只在与基期同类的期间之间计算"
+        "（以季度为基期则只显示季度）；基期值须为正。"
+    ),
+}
+# Columns a transformed frame adds: what was stated, and the point it was compared with.
+TRANSFORM_COLUMNS = (
+    "transform",
+    "stated_value",
+    "stated_unit",
+    "base_period",
+    "base_value",
+    "base_issue_key",
+    "base_issue_label",
+    "base_quote",
+)
+# How a change of a rate reads (5% -> 7% is +2 个百分点, not +40%).
+POINTS_UNIT = "个百分点"
+INDEX_UNIT = "指数"
+YOY_UNIT = "%"
+# Briefs state a few significant digits; results keep 12, so 75.1 − 75.0 is 0.1, not
+# 0.09999999999999432 (the same precision units.convert keeps).
+SIGNIFICANT_DIGITS = 12
+# Months back to the previous comparable period, by kind, for "change".
+_CHANGE_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1, "ytd": 12}
+# A bound's direction: the true value is at least (+1) or at most (-1) the stated one.
+_DIRECTION = {"exact": 0, "more_than": 1, "less_than": -1}
+
+
+class TransformError(ValueError):
+    """A transform that cannot be computed as asked (unknown name, bad base period)."""
+
+
+def is_ratio(unit: str | None) -> bool:
+    """Units that are already ratios (%, ‰, 倍): growth of a growth rate means nothing."""
+    return (unit or "") in RATIO_UNITS
+
+
+def check_transform(transform: str, base_period: str | None) -> tuple[Transform, str | None]:
+    """The transform and base period as given, validated; TransformError says what is wrong."""
+    if transform not in TRANSFORMS:
+        raise TransformError(
+            f"unknown transform {transform!r}; choose one of {', '.join(TRANSFORMS)}"
+        )
+    if transform != "index":
+        return transform, None
+    if not base_period:
+        raise TransformError("transform=index needs a base period (e.g. base=2020 or 2021-Q1)")
+    try:
+        parse_period(base_period)
+    except PeriodError as exc:
+        raise TransformError(f"base: {exc}") from exc
+    return transform, base_period
+
+
+def base_choices(rows: pd.DataFrame) -> tuple[list[str], str | None]:
+    """The periods an index may be based on (those stated, in time order) and the one to
+    offer first: the earliest year, as "2020 = 100" is how indices are usually read, else
+    the earliest period."""
+    if rows.empty:
+        return [], None
+    ordered = rows.sort_values(["period_end", "period"], kind="stable")
+    choices = list(dict.fromkeys(ordered["period"]))
+    years = set(ordered.loc[ordered["period_kind"] == "year", "period"])
+    return choices, next((period for period in choices if period in years), choices[0])
+
+
+def transform_series(
+    rows: pd.DataFrame, transform: str, base_period: str | None = None
+) -> pd.DataFrame:
+    """rows (series rows, in any order) with `value` transformed, as plotted and exported.
+
+    level returns rows unchanged. The others return the points that have a comparison, in
+    rows' order, with value, unit, qualifier and forecast of the result (value_high empty)
+    and TRANSFORM_COLUMNS naming the stated value and the point compared with, so each
+    number can be traced to both sentences. A result is a forecast when either point is; it
+    is exact only when both are; bounds carry through when they push the same way (≥ minus
+    an exact base is ≥), otherwise it is approximate, and so is any result from a range.
+    """
+    transform, base_period = check_transform(transform, base_period)
+    if transform == "level":
+        return rows
+    frame = with_plot_columns(rows).reset_index(drop=True)
+    columns = [*rows.columns, *(c for c in TRANSFORM_COLUMNS if c not in rows.columns)]
+    if frame.empty:
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
+    frame["_start"] = pd.to_datetime(frame["period_start"])
+    frame["_end"] = pd.to_datetime(frame["period_end"])
+    frame["_row"] = np.arange(len(frame))
+    targets = _comparison_targets(frame, transform, base_period)
+    paired = _pair_with_bases(frame, targets)
+    if paired.empty:
+        return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
+    return _apply(paired, transform).loc[:, columns].reset_index(drop=True)
+
+
+def _comparison_targets(
+    frame: pd.DataFrame, transform: Transform, base_period: str | None
+) -> pd.DataFrame:
+    """Per row (_row), the period it is compared with: _target_start, _target_end in the
+    row's own comparable group. Rows without a comparison are absent."""
+    ratio = frame["unit"].map(is_ratio)
+    kind = frame["period_kind"].astype(str)
+    if transform == "index":
+        assert base_period is not None
+        base = parse_period(base_period)
+        group = comparable_group(base.kind, base.start, base.end)
+        chosen = frame[(frame["group"] == group) & ~ratio]
+        return pd.DataFrame(
+            {
+                "_row": chosen["_row"],
+                "_target_start": pd.Timestamp(base.start),
+                "_target_end": pd.Timestamp(base.end),
+            }
+        )
+    parts = []
+    if transform == "yoy":
+        eligible = frame[~ratio & (kind != "multi_year")]
+        parts.append(_months_back(eligible, pd.Series(12, index=eligible.index)))
+    else:
+        by_months = frame[kind.isin(list(_CHANGE_MONTHS))]
+        parts.append(_months_back(by_months, kind[by_months.index].map(_CHANGE_MONTHS)))
+        multi = frame[kind == "multi_year"]
+        years = multi["_end"].dt.year - multi["_start"].dt.year + 1
+        parts.append(_months_back(multi, years * 12))
+        span = frame[kind == "span"]
+        length = span["_end"] - span["_start"] + pd.Timedelta(days=1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_row": span["_row"],
+                    "_target_start": span["_start"] - length,
+                    "_target_end": span["_end"] - length,
+                }
+            )
+        )
+        parts.append(_previous_stated_day(frame[kind == "day"]))
+    return pd.concat([part for part in parts if not part.empty] or [parts[0]])
+
+
+def _months_back(rows: pd.DataFrame, months: pd.Series) -> pd.DataFrame:
+    """The same span `months` earlier. A span of whole months stays whole months (2021-02
+    ends on the 28th, 2020-02 on the 29th); a day stays the same calendar day."""
+    out = []
+    for count, of_count in rows.groupby(months.astype(int), sort=False):
+        offset = pd.DateOffset(months=int(count))
+        start, end = of_count["_start"], of_count["_end"]
+        whole_months = (start.dt.day == 1) & (end + pd.Timedelta(days=1)).dt.day.eq(1)
+        month_end = (end + pd.Timedelta(days=1) - offset) - pd.Timedelta(days=1)
+        out.append(
+            pd.DataFrame(
+                {
+                    "_row": of_count["_row"],
+                    "_target_start": start - offset,
+                    "_target_end": month_end.where(whole_months, end - offset),
+                }
+            )
+        )
+    if not out:
+        return pd.DataFrame(columns=["_row", "_target_start", "_target_end"])
+    return pd.concat(out)
+
+
+def _previous_stated_day(days: pd.DataFrame) -> pd.DataFrame:
+    """Stocks stated on days have no regular predecessor: each is compared with the
+    previous day the same indicator was stated on."""
+    if days.empty:
+        return pd.DataFrame(columns=["_row", "_target_start", "_target_end"])
+    dates = days.loc[:, ["indicator", "_end"]].drop_duplicates().sort_values(["indicator", "_end"])
+    dates["_previous"] = dates.groupby("indicator")["_end"].shift(1)
+    merged = days.loc[:, ["_row", "indicator", "_end"]].merge(dates, on=["indicator", "_end"])
+    merged = merged[merged["_previous"].notna()]
+    return pd.DataFrame(
+        {
+            "_row": merged["_row"],
+            "_target_start": merged["_previous"],
+            "_target_end": merged["_previous"],
+        }
+    )
+
+
+def _pair_with_bases(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Each row with its target's point in the same indicator and comparable group; an
+    actual figure is preferred to a forecast of the same period."""
+    bases = frame.sort_values("forecast", kind="stable").drop_duplicates(
+        ["indicator", "group", "_start", "_end"]
+    )
+    bases = bases.loc[
+        :,
+        [
+            "indicator",
+            "group",
+            "_start",
+            "_end",
+            "period",
+            "value",
+            "value_high",
+            "qualifier",
+            "forecast",
+            "issue_key",
+            "issue_label",
+            "quote",
+        ],
+    ].rename(
+        columns={
+            "_start": "_target_start",
+            "_end": "_target_end",
+            "period": "base_period",
+            "value": "_base_low",
+            "value_high": "_base_high",
+            "qualifier": "_base_qualifier",
+            "forecast": "_base_forecast",
+            "issue_key": "base_issue_key",
+            "issue_label": "base_issue_label",
+            "quote": "base_quote",
+        }
+    )
+    targets = targets.astype({"_target_start": "datetime64[ns]", "_target_end": "datetime64[ns]"})
+    bases = bases.astype({"_target_start": "datetime64[ns]", "_target_end": "datetime64[ns]"})
+    with_target = frame.drop(columns=[c for c in TRANSFORM_COLUMNS if c in frame.columns]).merge(
+        targets, on="_row"
+    )
+    paired = with_target.merge(bases, on=["indicator", "group", "_target_start", "_target_end"])
+    return paired.sort_values("_row", kind="stable")
+
+
+def _midpoint(low: pd.Series, high: pd.Series) -> pd.Series:
+    return (low + high.fillna(low)) / 2
+
+
+def _combined_qualifier(paired: pd.DataFrame, base_pushes_down: bool) -> pd.Series:
+    """The result's qualifier (see transform_series): the point's bound pushes the result
+    its own way, the base's the opposite way when the result falls as the base rises."""
+    # Unknown qualifiers (approx) map to NaN: no direction.
+    point = paired["qualifier"].fillna("exact").map(_DIRECTION).astype("float64")
+    base = paired["_base_qualifier"].fillna("exact").map(_DIRECTION).astype("float64")
+    if base_pushes_down:
+        base = -base
+    ranged = paired["value_high"].notna() | paired["_base_high"].notna()
+    approximate = point.isna() | base.isna() | ranged
+    point, base = point.fillna(0), base.fillna(0)
+    direction = np.sign(point + base)
+    conflicting = (point * base) < 0
+    result = pd.Series("exact", index=paired.index, dtype=object)
+    result[direction > 0] = "more_than"
+    result[direction < 0] = "less_than"
+    result[approximate | conflicting] = "approx"
+    return result
+
+
+def _round_significant(values: np.ndarray, scale: np.ndarray) -> list[float]:
+    """values rounded to SIGNIFICANT_DIGITS of scale (the operands' size), dropping the
+    binary noise of decimal figures."""
+    out = []
+    for value, size in zip(values.tolist(), scale.tolist(), strict=True):
+        if not math.isfinite(value) or size == 0 or not math.isfinite(size):
+            out.append(value)
+            continue
+        decimals = SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(size)))
+        out.append(round(value, decimals))
+    return out
+
+
+def _apply(paired: pd.DataFrame, transform: Transform) -> pd.DataFrame:
+    point = _midpoint(paired["value"], paired["value_high"])
+    base = _midpoint(paired["_base_low"], paired["_base_high"])
+    if transform == "change":
+        result = point - base
+        scale = np.maximum(point.abs(), base.abs())
+        unit = paired["unit"].where(paired["unit"] != "%", POINTS_UNIT)
+    else:
+        keep = base > 0
+        paired, point, base = paired[keep], point[keep], base[keep]
+        ratio = point / base
+        result = (ratio - 1) * 100 if transform == "yoy" else ratio * 100
+        scale = result.abs()
+        unit = pd.Series(YOY_UNIT if transform == "yoy" else INDEX_UNIT, index=paired.index)
+    out = paired.copy()
+    out["transform"] = transform
+    out["stated_value"] = point
+    out["stated_unit"] = paired["unit"]
+    out["base_value"] = base
+    out["value"] = _round_significant(result.to_numpy(float), scale.to_numpy(float))
+    out["value_high"] = np.nan
+    out["unit"] = unit
+    out["qualifier"] = _combined_qualifier(paired, base_pushes_down=True)
+    out["forecast"] = paired["forecast"].astype(bool) | paired["_base_forecast"].astype(bool)
+    return out
