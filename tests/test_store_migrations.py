@@ -1,7 +1,9 @@
 """A store written by an older release opens with today's code, data and catalog intact.
 
-tests/data/store/schema1 is an EXPORT DATABASE of a store the first release wrote (its
-README says how); each test rebuilds that file from the text and opens it.
+tests/data/store/schema1 is an EXPORT DATABASE of a store the first release wrote, and
+tests/data/store/schema4 one of the last release whose catalog lived only in
+data/catalog.yaml (their READMEs say how); each test rebuilds the file from the text and
+opens it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from loaders.catalog_form import form_values
+from loaders.services import catalog as catalog_service
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, ingest, retract
 from loaders.store import StoreError, open_store, queries
@@ -21,15 +25,20 @@ from loaders.store.schema import SCHEMA_VERSION
 from tests.conftest import CATALOG, issue_2021_15
 
 SCHEMA1 = Path(__file__).parent / "data" / "store" / "schema1"
+SCHEMA4 = Path(__file__).parent / "data" / "store" / "schema4"
+
+
+def build_old_store(path: Path, export: Path = SCHEMA1) -> Path:
+    """The old file, rebuilt from its schema.sql and CSV tables."""
+    with duckdb.connect(str(path)) as raw:
+        raw.execute((export / "schema.sql").read_text(encoding="utf-8"))
+        load = (export / "load.sql").read_text(encoding="utf-8")
+        raw.execute(load.replace(f"'{export.name}/", f"'{export}/"))
+    return path
 
 
 def build_schema1_store(path: Path) -> Path:
-    """The old file, rebuilt from its schema.sql and CSV tables."""
-    with duckdb.connect(str(path)) as raw:
-        raw.execute((SCHEMA1 / "schema.sql").read_text(encoding="utf-8"))
-        load = (SCHEMA1 / "load.sql").read_text(encoding="utf-8")
-        raw.execute(load.replace("'schema1/", f"'{SCHEMA1}/"))
-    return path
+    return build_old_store(path, SCHEMA1)
 
 
 @pytest.fixture
@@ -204,3 +213,77 @@ def test_a_store_written_by_duckdb_2_is_converted_once_and_upgraded(tmp_path: Pa
         assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
             str(SCHEMA_VERSION),
         )
+
+
+def test_a_store_from_before_the_catalog_moved_in_keeps_data_and_catalog(tmp_path: Path):
+    """Schema 4 kept the catalog in data/catalog.yaml: after the upgrade the store holds it,
+    versioned, with every series the old store had, and editors' figures outlive a change."""
+    path = build_old_store(tmp_path / "schema4.duckdb", SCHEMA4)
+    with duckdb.connect(str(path), read_only=True) as raw:
+        assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            "4",
+        )
+        old_indicators = raw.execute(
+            "SELECT id, name_zh, unit, kind, measure FROM indicators ORDER BY position"
+        ).fetchall()
+        old_current = raw.execute(
+            "SELECT indicator, period, forecast, value, issue_key FROM current ORDER BY ALL"
+        ).fetchall()
+        editors = raw.execute(
+            "SELECT issue_key, indicator, period, value, origin FROM observations "
+            "WHERE origin <> 'extracted' ORDER BY ALL"
+        ).fetchall()
+    before = _counts(path)
+    with open_store(path) as store:
+        assert _counts_via(store) == before
+        catalog = catalog_service.ensure_catalog(store)
+        held = {i.id: (i.id, i.name_zh, i.unit, i.kind, i.measure) for i in catalog.indicators}
+        assert all(held.get(row[0]) == row for row in old_indicators)
+        assert list(queries.catalog_history(store)["action"]) == ["seed"]
+        current = queries.series(store, catalog.ids())
+        assert (
+            sorted(
+                zip(
+                    current["indicator"],
+                    current["period"],
+                    current["forecast"],
+                    current["value"],
+                    current["issue_key"],
+                    strict=True,
+                )
+            )
+            == old_current
+        )
+        # A catalog change re-maps the old issues from their text (their figures have no
+        # stored offsets); the reviewed and typed figures stay as the editors left them.
+        assert len(editors) == 4
+        change = catalog_service.save_indicator(
+            store,
+            form_values(None)
+            | {
+                "id": "express_volume",
+                "name_zh": "快递业务量",
+                "name_en": "Express parcels",
+                "category": "快递",
+                "unit": "亿件",
+                "aliases": "快递业务量",
+                "description": "全国快递服务企业业务量",
+            },
+            role="editor",
+            actor="test editor",
+        )
+        assert change.remapped_issues == 2  # the figures table (2021-30) has no text to read
+        kept = queries.table(store, "observations")
+        kept = kept[kept["origin"] != "extracted"]
+        assert sorted(
+            zip(
+                kept["issue_key"],
+                kept["indicator"],
+                kept["period"],
+                kept["value"],
+                kept["origin"],
+                strict=True,
+            )
+        ) == sorted(editors)
+        catalog_service.undo(store, role="editor", actor="test editor")
+        assert "express_volume" not in set(queries.indicators(store)["id"])

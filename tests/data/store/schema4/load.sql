@@ -1,0 +1,11 @@
+COPY articles FROM 'schema4/articles.csv' (FORMAT 'csv', force_not_null ('issue_key', 'article_index', 'title', 'text', 'start_offset', 'end_offset'), quote '"', delimiter ',', HEADER true);
+COPY audit_log FROM 'schema4/audit_log.csv' (FORMAT 'csv', force_not_null ('id', 'at', 'action', 'actor', 'detail'), quote '"', delimiter ',', HEADER true);
+COPY current_points FROM 'schema4/current_points.csv' (FORMAT 'csv', quote '"', delimiter ',', HEADER true);
+COPY import_files FROM 'schema4/import_files.csv' (FORMAT 'csv', force_not_null ('job_id', 'position', 'name', 'size', 'status', 'detail'), quote '"', delimiter ',', HEADER true);
+COPY import_jobs FROM 'schema4/import_jobs.csv' (FORMAT 'csv', force_not_null ('created_at', 'actor', 'label', 'state', 'job_id'), quote '"', delimiter ',', HEADER true);
+COPY indicators FROM 'schema4/indicators.csv' (FORMAT 'csv', force_not_null ('position', 'name_zh', 'name_en', 'category', 'unit', 'kind', 'measure', 'description', 'aliases', 'id'), quote '"', delimiter ',', HEADER true);
+COPY issues FROM 'schema4/issues.csv' (FORMAT 'csv', force_not_null ('title', 'year', 'number', 'published', 'issue_label', 'source_name', 'sha256', 'ingested_at', 'clean_text', 'issue_key'), quote '"', delimiter ',', HEADER true);
+COPY meta FROM 'schema4/meta.csv' (FORMAT 'csv', force_not_null ('value', 'key'), quote '"', delimiter ',', HEADER true);
+COPY observations FROM 'schema4/observations.csv' (FORMAT 'csv', force_not_null ('issue_key', 'seq', 'indicator', 'period', 'period_kind', 'period_start', 'period_end', 'value', 'unit', 'qualifier', 'forecast', 'derived', 'figure_text', 'period_text', 'quote', 'span_start', 'span_end', 'article_index', 'article'), quote '"', delimiter ',', HEADER true);
+COPY series_versions FROM 'schema4/series_versions.csv' (FORMAT 'csv', force_not_null ('version', 'indicator'), quote '"', delimiter ',', HEADER true);
+COPY unassigned FROM 'schema4/unassigned.csv' (FORMAT 'csv', force_not_null ('issue_key', 'seq', 'value', 'unit', 'qualifier', 'forecast', 'figure_text', 'period_text', 'subject', 'quote', 'span_start', 'span_end', 'article_index', 'article'), quote '"', delimiter ',', HEADER true);
