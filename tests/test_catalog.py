@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog import CatalogError, load_catalog, load_catalogs, parse_catalog
+from loaders.catalog import LIST_FIELDS, CatalogError, load_catalog, load_catalogs, parse_catalog
 from tests.conftest import CATALOG
 
 FIXTURES = Path(__file__).parent / "data" / "catalog"
@@ -130,3 +130,22 @@ def test_series_that_cannot_be_negative_follow_their_measure_unless_the_entry_sa
         __import__("yaml").safe_dump({"indicators": [{**entry, "nonnegative": False}]})
     )
     assert explicit.indicators[0].nonnegative is False
+
+
+def test_the_shipped_catalog_names_shared_words_once():
+    """The logistics sub-totals and the local carbon markets are word lists, and no entry
+    spells a list out again (a copy would drift from the list)."""
+    catalog = load_catalog()
+    assert {"logistics_subtotals", "local_carbon_markets"} <= set(catalog.word_lists)
+    for indicator in catalog.indicators:
+        for field in LIST_FIELDS:
+            written = set(indicator.as_written(field))
+            for name, words in catalog.word_lists.items():
+                assert not set(words) <= written, (indicator.id, field, name)
+    used = {
+        word
+        for indicator in catalog.indicators
+        for field in LIST_FIELDS
+        for word in indicator.as_written(field)
+    }
+    assert {f"@{name}" for name in catalog.word_lists} <= used
