@@ -49,4 +49,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(DB).lock $(DB).published $(DB).imports
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).lock $(DB).waiting $(DB).published $(DB).imports

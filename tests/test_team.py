@@ -99,6 +99,15 @@ def _editor(db: str, name: str, numbers: range, kept: list[str], errors: list[st
         errors.append(f"{name}: {type(exc).__name__}: {exc}")
 
 
+def _wait_for_an_issue(db: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        with open_store(db, read_only=True) as store:
+            if len(queries.issues(store)):
+                return
+        time.sleep(0.2)
+    pytest.fail("no issue was stored within 120 s")
+
+
 @pytest.mark.parametrize("kind", ["file", "lake"])
 def test_two_dashboards_an_archive_import_and_two_editors_at_once(
     kind: str, tmp_path: Path, request: pytest.FixtureRequest
@@ -165,7 +174,9 @@ def test_two_dashboards_an_archive_import_and_two_editors_at_once(
         ]
         for editor in editors:
             editor.start()
-        # Viewers on both workers through the proxy while all of that goes on.
+        # Viewers on both workers through the proxy while all of that goes on, from the first
+        # stored issue on (before it, Trends rightly shows its empty state, not a chart).
+        _wait_for_an_issue(db, deadline=time.monotonic() + 120)
         seen = viewers.load([port], sessions=4, seconds=12, pause=0.1)
         for editor in editors:
             editor.join(timeout=300)

@@ -28,9 +28,11 @@ from loaders.paths import DATA_PATH_ENV_VAR, DB_ENV_VAR, database_location
 
 T = TypeVar("T")
 
-# A write that lost a race to a concurrent writer is run again this many times, with a
-# growing, jittered pause (the team store; the file store takes turns and never loses one).
-WRITE_RETRIES = 12
+# A write that lost a race to a concurrent writer (the team store; the file store takes
+# turns and never loses one) runs again, with growing jittered pauses, for up to this long:
+# a count of tries starved a writer among two busy ones on a loaded machine (three writers
+# on two cores, one lost 13 races in a row, about 15 s).
+WRITE_RETRY_SECONDS = 90.0
 RETRY_FIRST_PAUSE_SECONDS = 0.05
 LAKE_PREFIX = "ducklake:"
 
@@ -133,18 +135,18 @@ class Store(ABC):
 
     def write(self, what: str, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """fn(cursor) in one transaction; run again (from the start) while a concurrent
-        writer wins the race, up to WRITE_RETRIES times."""
+        writer wins the race, for up to WRITE_RETRY_SECONDS."""
         pause = RETRY_FIRST_PAUSE_SECONDS
-        for attempt in range(WRITE_RETRIES + 1):
+        deadline = time.monotonic() + WRITE_RETRY_SECONDS
+        while True:
             try:
                 with self.transaction(what) as cur:
                     return fn(cur)
             except WriteConflict:
-                if attempt == WRITE_RETRIES:
+                if time.monotonic() >= deadline:
                     raise
                 time.sleep(pause * (0.5 + random.random()))
                 pause = min(pause * 2, 2.0)
-        raise AssertionError("unreachable")
 
     def __enter__(self) -> Store:
         return self

@@ -44,6 +44,8 @@ MAX_LOCK_POLL_SECONDS = 0.02
 # A batch (Store.batch) keeps the store file for this long before handing it over, and
 # publishes a copy for readers at least this often.
 BATCH_HOLD_SECONDS = 1.0
+# A batch handing the store over waits at most this long for the writers that were waiting.
+HAND_OVER_WAIT_SECONDS = 10.0
 BATCH_PUBLISH_SECONDS = 1.0
 # A store file changed this long after its newest copy, with no writer at work, lost its
 # writer between commit and publish (Store.catch_up publishes it).
@@ -119,6 +121,9 @@ class FileStore(Store):
         self.path = path
         self.read_only = read_only
         self._lock_path = path.with_name(path.name + ".lock")
+        # Writers waiting for the lock hold a shared lock on this file, so a batch that hands
+        # the store over can tell someone is waiting and let them go first (flock is not fair).
+        self._waiting_path = path.with_name(path.name + ".waiting")
         self._published = published_dir(path)
         self._thread_lock = _thread_lock(path)
         self._copy: _Copy | None = None
@@ -400,20 +405,30 @@ class _Writer:
         return True
 
     def _wait_for_lock(self) -> None:
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
         deadline = time.monotonic() + WRITE_WAIT_SECONDS
         pause = 0.002
-        while True:
-            try:
-                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(
-                        f"{self.store.path} is busy: another program has been writing to it "
-                        f"for over {WRITE_WAIT_SECONDS:.0f} s (an archive import?); try again"
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, MAX_LOCK_POLL_SECONDS)
+        # Say we are waiting (a shared lock, released when this block ends) so a batch
+        # handing the store over waits for us to take it (_Batch._hand_over).
+        with open(self.store._waiting_path, "a+b") as waiting:  # noqa: SLF001
+            fcntl.flock(waiting, fcntl.LOCK_SH)
+            while True:
+                try:
+                    fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"{self.store.path} is busy: another program has been writing to "
+                            f"it for over {WRITE_WAIT_SECONDS:.0f} s (an archive import?); "
+                            "try again"
+                        ) from None
+                    time.sleep(pause)
+                    pause = min(pause * 2, MAX_LOCK_POLL_SECONDS)
 
     def close(self) -> None:
         try:
@@ -468,8 +483,23 @@ class _Batch:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
-            # Longer than a waiting writer's poll interval: it takes the lock now.
-            time.sleep(2 * MAX_LOCK_POLL_SECONDS)
+            self._let_waiting_writers_go_first()
+
+    def _let_waiting_writers_go_first(self) -> None:
+        """Until every writer that was waiting has taken the lock (each holds a shared lock
+        on the waiting file while it waits), or HAND_OVER_WAIT_SECONDS: without this, a
+        batch that reopens at once can win the lock again and again on a busy machine."""
+        deadline = time.monotonic() + HAND_OVER_WAIT_SECONDS
+        with open(self.store._waiting_path, "a+b") as waiting:  # noqa: SLF001
+            while True:
+                try:
+                    fcntl.flock(waiting, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(waiting, fcntl.LOCK_UN)
+                    return
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        return
+                    time.sleep(MAX_LOCK_POLL_SECONDS)
 
     def finish(self) -> None:
         try:
