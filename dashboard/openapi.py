@@ -118,6 +118,8 @@ def _json_object(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of /api/v1: one literal description of every endpoint, parameter
+    and column, long because the API is; the columns come from loaders.services.series."""
     columns = [
         *EXPORT_COLUMNS,
         *AS_OF_EXPORT_COLUMNS,

@@ -321,6 +321,8 @@ def cmd_maintain(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Every command and option of the CLI, declared in one place (so --help and the README
+    list the same things); a list of declarations, long but without decisions."""
     parser = argparse.ArgumentParser(
         prog="python -m loaders",
         description="Read issues of 产业创新动态, store their figures, export them.",

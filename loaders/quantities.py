@@ -141,7 +141,11 @@ def _post_qualifier(shadow: str, end: int) -> tuple[Qualifier | None, int]:
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    """Every figure with a unit (or a magnitude) in text, in order of position."""
+    """Every figure with a unit (or a magnitude) in text, in order of position.
+
+    One scan of the text in three steps (numbers with units, ranges, round magnitudes written
+    without a number) that share the masked spans and the ASCII shadow; splitting them would
+    pass those between functions for no gain, hence its length."""
     shadow = ascii_shadow(text)
     masked = _masked_spans(shadow)
     raw: list[tuple[re.Match[str], float, float | None]] = []

@@ -189,7 +189,11 @@ def _total_near(lines: list[_Line], issue_at: int, issue_match: re.Match) -> int
 
 
 def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHeader, int]:
-    """The issue header and the index of the first line after the header block."""
+    """The issue header and the index of the first line after the header block.
+
+    One pass over the first lines for each header field (issue, total number, date, editor),
+    each with its own fallback; kept together because the fields are found relative to one
+    another (the date near the issue line), which is why it runs past 80 lines."""
     scan = lines[:HEADER_SCAN_LINES]
     issue_at = None
     issue_match = None

@@ -171,7 +171,37 @@ def show_form(catalog) -> None:
         defaults = prefill["values"] if prefill and prefill["values"] else form_values(None)
     # Widget keys name what the form was opened on, so switching target refills it.
     form_id = f"{target or 'new'}_{prefill['token'] if prefill else 0}"
+    submitted, values, reason = form_fields(catalog, defaults, editing, form_id)
+    if submitted:
+        store = data.get_store()
+        with st.spinner("正在用新目录重新识别库中的每一期…"):
+            try:
+                preview = catalog_service.preview_indicator(store, values, editing=editing)
+            except IndicatorFormError as exc:
+                st.error("\n".join(f"- {plain_markdown(str(e))}" for e in exc.errors))
+                st.session_state.pop(DRAFT_KEY, None)
+                return
+        st.session_state[DRAFT_KEY] = {
+            "values": values,
+            "editing": editing,
+            "reason": reason,
+            "form_id": form_id,
+            "version": data.data_version(),
+            "preview": preview,
+        }
+    draft = st.session_state.get(DRAFT_KEY)
+    if not draft or draft["form_id"] != form_id:
+        st.caption("填好后点「预览」：先看库中哪些数字会归入该指标，再保存。")
+        return
+    show_preview(draft)
 
+
+def form_fields(
+    catalog, defaults: dict[str, str], editing: str | None, form_id: str
+) -> tuple[bool, dict[str, str], str]:
+    """The form's widgets: (submitted, the field values as typed, the reason). One widget
+    per field of a catalog entry, so as long as the entry has fields; it decides nothing
+    (loaders.catalog_form checks what was typed)."""
     with st.form(f"catalog_form_{form_id}"):
         values: dict[str, str] = {}
         left, right = st.columns(2)
@@ -257,29 +287,7 @@ def show_form(catalog) -> None:
         if editing is not None:
             values["id"] = editing
         submitted = st.form_submit_button("预览", type="primary")
-
-    if submitted:
-        store = data.get_store()
-        with st.spinner("正在用新目录重新识别库中的每一期…"):
-            try:
-                preview = catalog_service.preview_indicator(store, values, editing=editing)
-            except IndicatorFormError as exc:
-                st.error("\n".join(f"- {plain_markdown(str(e))}" for e in exc.errors))
-                st.session_state.pop(DRAFT_KEY, None)
-                return
-        st.session_state[DRAFT_KEY] = {
-            "values": values,
-            "editing": editing,
-            "reason": reason,
-            "form_id": form_id,
-            "version": data.data_version(),
-            "preview": preview,
-        }
-    draft = st.session_state.get(DRAFT_KEY)
-    if not draft or draft["form_id"] != form_id:
-        st.caption("填好后点「预览」：先看库中哪些数字会归入该指标，再保存。")
-        return
-    show_preview(draft)
+    return submitted, values, reason
 
 
 def show_preview(draft: dict) -> None:

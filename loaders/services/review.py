@@ -258,6 +258,9 @@ def rebuild_extraction(
     Figures not included are left out. Unassigned figures that were included (assigned an
     indicator) become observations; the rest stay unassigned, as the loaders found them.
     Each observation records whether an editor changed it (origin "reviewed").
+    Long because it checks every field of the header, the figures and the unassigned rows
+    and names each problem by table and row in one list; the checks themselves live in
+    loaders.review.
     """
     errors: list[str] = []
     try:
