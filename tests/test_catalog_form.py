@@ -88,9 +88,10 @@ def test_an_id_taken_or_changed_is_refused():
 def test_a_shared_word_list_is_used_by_name_and_kept_as_written():
     with_list = parse_catalog(
         dump_catalog(CATALOG).replace(
-            "indicators:", "word_lists:\n  parcels: [快递业务量, 快递量]\nindicators:", 1
+            "\nword_lists:\n", "\nword_lists:\n  parcels: [快递业务量, 快递量]\n", 1
         )
     )
+    assert "parcels" in with_list.word_lists
     catalog, indicator = draft_catalog(with_list, EXPRESS | {"aliases": "@parcels\n快件量"})
     assert indicator.aliases == ("快递业务量", "快递量", "快件量")
     assert "aliases: ['@parcels', 快件量]" in dump_catalog(catalog)
