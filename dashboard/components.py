@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 from streamlit import runtime
@@ -40,13 +42,20 @@ def show_error(message: str) -> None:
     st.error(plain_markdown(hide_server_paths(message)))
 
 
-def csv_download(frame: pd.DataFrame, file_name: str, key: str) -> None:
+def csv_download(
+    table: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str
+) -> None:
     """The table as our CSV (loaders.csv_safety: BOM, formula cells escaped). The grids' own
-    download is switched off (client.disableDataExport): it writes cells raw."""
+    download is switched off (client.disableDataExport): it writes cells raw.
+
+    The button keeps what it is given for as long as the session lives: pass a function that
+    builds the table from the cached reads for tables that grow with the archive (the issue
+    list, the audit log), a frame only for small ones."""
+    build = table if callable(table) else lambda: table
     st.download_button(
         "下载 CSV",
         # Built on the click, not on every run of the page.
-        lambda: csv_bytes(frame),
+        lambda: csv_bytes(build()),
         file_name=file_name,
         mime="text/csv",
         on_click="ignore",
@@ -85,15 +94,18 @@ def render_issue_admin(issue_key: str | None) -> None:
                         st.rerun()
                     st.warning(f"{plain_markdown(issue_key)} 不存在（可能已被撤回）")
         st.markdown("**审计日志 Audit log**")
-        log = data.audit_log().rename(
-            columns={
-                "at": "时间 (UTC)",
-                "action": "操作",
-                "actor": "操作人",
-                "issue_key": "期号",
-                "sha256": "文件哈希",
-                "detail": "详情",
-            }
-        )
-        st.dataframe(log, hide_index=True)
-        csv_download(log, "audit_log.csv", key="audit_log_csv")
+        st.dataframe(_audit_table(), hide_index=True)
+        csv_download(_audit_table, "audit_log.csv", key="audit_log_csv")
+
+
+def _audit_table() -> pd.DataFrame:
+    return data.audit_log().rename(
+        columns={
+            "at": "时间 (UTC)",
+            "action": "操作",
+            "actor": "操作人",
+            "issue_key": "期号",
+            "sha256": "文件哈希",
+            "detail": "详情",
+        }
+    )

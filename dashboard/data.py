@@ -251,6 +251,24 @@ def issues() -> pd.DataFrame:
     return _issues(_path(), data_version())
 
 
+def issue_choices() -> dict[str, str]:
+    """Every stored issue's key -> "2021 年第 15 期（2021-09-13）", newest first, for the
+    selectors that pick an issue. Shared by every session and never copied: a selector keeps
+    its options and labels for as long as its session lives, and an archive has thousands."""
+    return _issue_choices(_path(), data_version())
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
+def _issue_choices(path: str, version: int) -> dict[str, str]:
+    stored = _issues(path, version)
+    return {
+        key: f"{label}（{pd.Timestamp(published).date().isoformat()}）"
+        for key, label, published in zip(
+            stored["issue_key"], stored["issue_label"], stored["published"], strict=True
+        )
+    }
+
+
 def issue(issue_key: str) -> dict | None:
     return _issue(_path(), data_version(), issue_key)
 

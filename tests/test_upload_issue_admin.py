@@ -34,7 +34,7 @@ def test_retract_needs_confirmation_and_is_audited(app_db):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "已撤回 2021-15" in [s.value for s in at.success]
-    assert at.selectbox(key="issues_selected").options == ["2021 年第 29 期（2021-29）"]
+    assert at.selectbox(key="issues_selected").options == ["2021 年第 29 期（2021-08-30）"]
     with open_store(app_db) as store:
         assert queries.issues(store)["issue_key"].tolist() == ["2021-29"]
         assert queries.series(store, ["telecom_ma_value"]).empty

@@ -21,22 +21,24 @@ if stored.empty:
     st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
     st.stop()
 
-issue_list = issues_table(stored)
-st.dataframe(issue_list, hide_index=True, key="issues_list")
-csv_download(issue_list, "issues.csv", key="issues_list_csv")
+st.dataframe(issues_table(stored), hide_index=True, key="issues_list")
+csv_download(lambda: issues_table(data.issues()), "issues.csv", key="issues_list_csv")
+# This page's variables live as long as its widgets (their functions hold the page's
+# globals): the archive's list must not stay behind in every session that saw the page.
+del stored
 
-keys = list(stored["issue_key"])
-label_of = dict(zip(stored["issue_key"], stored["issue_label"], strict=True))
+choices = data.issue_choices()  # shared by every session
+keys = list(choices)
 requested = st.query_params.get("issue")
 if ISSUE_KEY not in st.session_state:
-    if requested and requested not in label_of:
+    if requested and requested not in choices:
         st.warning(f"链接中的期刊 {plain_markdown(requested)} 不存在，已打开最新一期。")
-    st.session_state[ISSUE_KEY] = requested if requested in label_of else keys[0]
+    st.session_state[ISSUE_KEY] = requested if requested in choices else keys[0]
 issue_key = st.selectbox(
     "打开一期",
     keys,
     key=ISSUE_KEY,
-    format_func=lambda key: f"{label_of[key]}（{key}）",
+    format_func=choices.get,  # the shared labels, not new strings for every session
 )
 if st.query_params.get("issue") != issue_key:
     st.query_params["issue"] = issue_key
@@ -47,7 +49,9 @@ unassigned = data.unassigned_for_issue(issue_key)
 articles = data.articles(issue_key)
 
 # Title, file name, article titles and editors come from uploads: escaped, never markup.
-st.subheader(f"{plain_markdown(str(header.get('title', '')))} · {label_of[issue_key]}")
+st.subheader(
+    f"{plain_markdown(str(header.get('title', '')))} · {plain_markdown(str(header.get('issue_label', '')))}"
+)
 total = header.get("total_number")
 st.caption(
     f"发布日期 {header.get('published')}"
