@@ -389,7 +389,12 @@ def build_parser() -> argparse.ArgumentParser:
     catalog = commands.add_parser(
         "catalog", help="export the store's catalog as YAML, or import a YAML file as it"
     )
-    catalog.add_argument("action", choices=["export", "import"])
+    catalog.add_argument(
+        "action",
+        choices=["export", "import"],
+        help="export: write the store's catalog to file; import: make file the store's catalog "
+        "(a new version; every stored issue re-mapped)",
+    )
     catalog.add_argument("file", help="the YAML file to write or read")
     catalog.add_argument("--db", default=None, help=db_help)
     catalog.add_argument("--actor", default="cli", help="name written to the audit log")
