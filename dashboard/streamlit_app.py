@@ -1,7 +1,7 @@
 """Entry script: `streamlit run dashboard/streamlit_app.py`. A router, nothing more.
 
 Pages live in dashboard/app_pages/ (not pages/, which would trigger Streamlit's legacy
-auto-discovery). The 上传 page is only routed for editors (dashboard.auth).
+auto-discovery). The 上传 and 导入 pages are only routed for editors (dashboard.auth).
 
 The file is read twice. `streamlit run` finds `app` below (an st.App) and imports this file
 as a module to serve it: the dashboard and the HTTP API (dashboard.api, /api/v1/) on one

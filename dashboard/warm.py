@@ -7,8 +7,9 @@ overview card and the Trends parts (default view: every kind of period) of each 
 whose version changed, through the same caches the pages use. Waiting for quiet matters
 during an archive import: a series touched every second would otherwise be rebuilt every
 second, for nobody. At start it warms every series, so the first visitor after a restart
-is served from warm caches too. Set BRIEFS_WARM_CACHES=0 to switch it off (the test suite
-does: its stores come and go under one process).
+is served from warm caches too. When quiet it also lets a team store compact, if due
+(Store.maintain). Set BRIEFS_WARM_CACHES=0 to switch it off, compaction included (the test
+suite does: its stores come and go under one process).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Command line: `python -m loaders extract|ingest|evaluate|export ...`.
+"""Command line: `python -m loaders extract|ingest|import-run|evaluate|catalog|migrate-store|
+maintain|export ...` (build_parser declares them; the README shows each).
 
 Every failure a user can act on prints one line on stderr (no traceback) and
 exits 1; `ingest` keeps going past a bad file and names it.
@@ -335,21 +336,29 @@ def build_parser() -> argparse.ArgumentParser:
         "metavar": "FILE",
         "help": "add FILE's indicators to data/catalog.yaml (an id present is replaced); repeatable",
     }
+    # ingest and import-run add FILE to the store's catalog instead (_store_catalog).
+    store_catalog_options = {
+        **catalog_options,
+        "help": "add FILE's indicators to the store's catalog, as a new catalog version "
+        "(an id present is replaced); repeatable",
+    }
 
     extract = commands.add_parser("extract", help="show the figures found in one brief file")
-    extract.add_argument("file", help="a brief: .txt, .pdf or .docx")
+    extract.add_argument("file", help="a brief: .txt, .md, .pdf or .docx")
     extract.add_argument("--json", action="store_true", help="print JSON (the upload format)")
     extract.add_argument(*catalog_flag, **catalog_options)
     extract.set_defaults(handler=cmd_extract)
 
-    db_help = "DuckDB file (default: $BRIEFS_DB or data/briefs.duckdb)"
+    db_help = (
+        "the store: a DuckDB file or a ducklake: string (default: $BRIEFS_DB or data/briefs.duckdb)"
+    )
     ingest = commands.add_parser(
         "ingest", help="store brief files, folders of them or zips (one import job)"
     )
     ingest.add_argument("files", nargs="+", metavar="PATH", help="a brief, a folder or a .zip")
     ingest.add_argument("--db", default=None, help=db_help)
     ingest.add_argument("--actor", default="cli", help="name written to the audit log")
-    ingest.add_argument(*catalog_flag, **catalog_options)
+    ingest.add_argument(*catalog_flag, **store_catalog_options)
     ingest.add_argument(
         "--force",
         action="store_true",
@@ -368,19 +377,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("job", help="the import's id, as the 导入 page shows it")
     run.add_argument("--db", default=None, help=db_help)
     run.add_argument("--actor", default="import", help="name written to the audit log")
-    run.add_argument(*catalog_flag, **catalog_options)
+    run.add_argument(*catalog_flag, **store_catalog_options)
     run.set_defaults(handler=cmd_import_run)
 
     evaluate = commands.add_parser("evaluate", help="score extraction against *.expected.json")
     evaluate.add_argument("dir", help="folder of briefs with NAME.expected.json beside each")
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument(*catalog_flag, **catalog_options)
     evaluate.set_defaults(handler=cmd_evaluate)
 
     catalog = commands.add_parser(
         "catalog", help="export the store's catalog as YAML, or import a YAML file as it"
     )
-    catalog.add_argument("action", choices=["export", "import"])
+    catalog.add_argument(
+        "action",
+        choices=["export", "import"],
+        help="export: write the store's catalog to file; import: make file the store's catalog "
+        "(a new version; every stored issue re-mapped)",
+    )
     catalog.add_argument("file", help="the YAML file to write or read")
     catalog.add_argument("--db", default=None, help=db_help)
     catalog.add_argument("--actor", default="cli", help="name written to the audit log")
@@ -401,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     maintain.set_defaults(handler=cmd_maintain)
 
     export = commands.add_parser("export", help="write every table as CSV (UTF-8 with BOM)")
-    export.add_argument("outdir")
+    export.add_argument("outdir", help="folder for the CSV files (made if missing)")
     export.add_argument("--db", default=None, help=db_help)
     export.set_defaults(handler=cmd_export)
     return parser

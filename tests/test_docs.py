@@ -32,6 +32,7 @@ def test_readme_shows_every_cli_command():
 
 def test_readme_documents_every_environment_setting():
     from dashboard import warm
+    from loaders.store import convert
 
     for variable in (
         paths.DB_ENV_VAR,
@@ -40,6 +41,7 @@ def test_readme_documents_every_environment_setting():
         warm.WARM_ENV_VAR,
         UPLOAD_BUDGET_ENV_VAR,
         auth.API_TOKEN_ENV_VAR,
+        convert.LEGACY_ENV_VAR,
     ):
         assert f"`{variable}`" in README
 

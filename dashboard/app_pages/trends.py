@@ -1,7 +1,8 @@
 """趋势 Trends: chosen indicators over time, the plotted rows as a table and as CSV.
 
 The view lives in the URL (?indicators=a,b&kinds=year,quarter&transform=yoy&as_of=2021-15)
-so a link reproduces it; the same parameters read the same series from the HTTP API.
+so a link reproduces it. transform, base and as_of mean the same in the HTTP API, which
+takes one indicator per URL (/api/v1/series/a.csv) and calls kinds period_kind.
 """
 
 from __future__ import annotations

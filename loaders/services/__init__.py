@@ -1,7 +1,7 @@
 """Use cases: the only place where the rules of writing live.
 
-The CLI, the dashboard's pages (and later the HTTP API and background jobs) call these
-functions and decide nothing themselves:
+The CLI, the dashboard's pages, the HTTP API and the import runner call these functions
+and decide nothing themselves:
 
 - permissions.py: who may write (require_editor, checked before every write);
 - ingest.py: storing an issue (the revision plan as a pure function of what is stored and
@@ -10,8 +10,15 @@ functions and decide nothing themselves:
   stop and resume;
 - review.py: an upload's review (figures and unassigned frames, the editor's changes
   validated back into an Extraction, the commit);
-- catalog.py: keeping the store's catalog in step with the curated one;
+- catalog.py: the store's versioned catalog (seeded from data/catalog.yaml; add, edit,
+  retire, restore, undo, import, export), with remap.py re-mapping stored issues under a
+  change and previewing it, and queue.py assigning an unassigned figure;
+- login.py: the editor password's throttle (waits, lockouts, audit rows);
+- migrate.py: copying a store into another (a file into a team store, or back);
 - export.py: every table as CSV.
+
+And the reads programs and pages share: series.py (a series now, as of an issue, every
+vintage, transformed) and issues.py (the issue list, one issue).
 """
 
 from loaders.store import StoreError

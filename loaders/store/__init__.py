@@ -6,7 +6,9 @@
 - schema.py: tables and views, and the ordered migrations (a schema change upgrades a
   file in place, never asks for a re-ingest);
 - queries.py: one function per read, typed results;
-- writes.py: the inserts and deletes a use case composes inside one transaction.
+- writes.py: the inserts and deletes a use case composes inside one transaction;
+- convert.py: a file written by DuckDB 2.0 (earlier releases) converted once, when first
+  opened for writing.
 
 What a write means (an ingest, a revision, who may write) is decided in loaders.services.
 """
