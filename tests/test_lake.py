@@ -134,3 +134,22 @@ def test_threads_of_one_process_share_the_lake(lake: str) -> None:
         assert len(queries.issues(store)) == 10
         assert store.maintain(force=True)  # DuckLake's compaction runs between writers
         assert len(queries.issues(store)) == 10
+
+
+def test_compaction_keeps_the_files_of_a_staged_import(lake: str, tmp_path: Path) -> None:
+    """DuckLake's CHECKPOINT deletes the files under its data path that it does not track:
+    an import staged in the app keeps its files beside that path, and they survive it."""
+    from bench.synthetic import brief_text
+    from loaders.services import imports
+
+    with open_store(lake) as store:
+        ingest(store, ISSUE_15, CATALOG, actor="t")  # data files for the lake to compact
+        files = [(f"{i}.txt", brief_text(i).text.encode()) for i in range(3)]
+        job_id = imports.create_job(
+            store, imports.upload_sources(files), role="editor", actor="ed", label="x", stage=True
+        )
+        staged = imports.staging_root(store) / job_id
+        data_path = (tmp_path / "lake-data").resolve()
+        assert data_path not in staged.resolve().parents
+        assert store.maintain(force=True)
+        assert len(list(staged.iterdir())) == 3

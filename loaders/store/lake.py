@@ -74,10 +74,15 @@ class LakeStore(Store):
 
     @property
     def staging_root(self) -> Path:
-        # Local: a staged import runs on the machine that staged it (and resumes there).
+        """Where imports started in the app keep their files until they are stored: beside
+        the data path, never inside it, because DuckLake's CHECKPOINT deletes the files
+        under the data path that it does not track (ducklake_delete_orphaned_files). Object
+        storage is no place for them either: a staged import runs on the machine that staged
+        it (and resumes there)."""
         if "://" in self.data_path:
             return DATA_DIR / "imports"
-        return Path(self.data_path) / "imports"
+        data_path = Path(self.data_path)
+        return data_path.parent / f"{data_path.name}.imports"
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         with self._guard:
