@@ -145,12 +145,40 @@ def _supervise(commands: list[list[str]]) -> list[subprocess.Popen]:
     return [subprocess.Popen(command) for command in commands]
 
 
+LOCAL_ONLY = "127.0.0.1"
+
+
+def default_address(mode: str) -> str:
+    """Where to listen when --address is not given: in local mode (no login configured)
+    every visitor is an editor, so only this machine may reach it."""
+    return LOCAL_ONLY if mode == "local" else "0.0.0.0"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.serve", description=__doc__)
     parser.add_argument("--port", type=int, default=8501)
-    parser.add_argument("--address", default="0.0.0.0", help="where the dashboard listens")
+    parser.add_argument(
+        "--address",
+        help="where the dashboard listens (default: every interface once a login is set, "
+        "127.0.0.1 in local mode, where everyone may edit)",
+    )
     parser.add_argument("--workers", type=int, default=1, help="Streamlit processes")
     args = parser.parse_args(argv)
+    if args.address is None:
+        # dashboard.auth holds the rule; imported outside Streamlit's runtime, its cached
+        # reads warn about the missing runtime. This process only decides, then execs.
+        import streamlit.logger
+
+        streamlit.logger.set_log_level("error")
+        from dashboard.auth import auth_mode
+
+        args.address = default_address(auth_mode())
+        if args.address == LOCAL_ONLY:
+            print(
+                "本地模式（未设置登录，人人可编辑）：仅在本机 127.0.0.1 提供。"
+                "设置 BRIEFS_EDITOR_PASSWORD（或 OIDC）后对外提供，或显式 --address 0.0.0.0。",
+                flush=True,
+            )
     if args.workers <= 1:
         os.execv(sys.executable, streamlit_command(args.port, args.address))
     backends = [args.port + 1 + i for i in range(args.workers)]

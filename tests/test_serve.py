@@ -92,3 +92,12 @@ def test_the_worker_learns_the_browsers_address_and_not_a_forged_one() -> None:
     )
     forwarded = with_forwarded_for(head, "203.0.113.9")
     assert forwarded == b"GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n"
+
+
+def test_local_mode_listens_on_this_machine_only() -> None:
+    """With no login configured every visitor may edit: make run keeps that to 127.0.0.1."""
+    from dashboard.serve import default_address
+
+    assert default_address("local") == "127.0.0.1"
+    assert default_address("password") == "0.0.0.0"
+    assert default_address("oidc") == "0.0.0.0"
