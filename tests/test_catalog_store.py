@@ -339,3 +339,21 @@ def test_the_team_store_grows_its_catalog_the_same_way(lake: str):
         catalog_service.undo(store, **EDITOR)  # undoing an undo: retired again
         assert target not in set(queries.indicators(store)["id"])
         assert len(_express_points(store)) == 2
+
+
+def test_a_store_following_its_seed_file_re_maps_when_the_file_changes(db: Path, tmp_path: Path):
+    """No editor changed this store's catalog, so it follows data/catalog.yaml; a new entry
+    there fills its series from the stored issues at the next open, as a save would."""
+    from loaders.catalog_form import draft_catalog
+
+    grown, _ = draft_catalog(load_catalog(CATALOG_PATH), EXPRESS)
+    seed = tmp_path / "catalog.yaml"
+    seed.write_text(dump_catalog(grown), encoding="utf-8")
+    with open_store(db) as store:
+        assert _express_points(store) == []
+        catalog_service.ensure_catalog(store, seed)
+        assert _express_points(store) == [
+            ("2021-01/2021-10", 867.2, "亿件"),
+            ("2021-10", 100.4, "亿件"),
+        ]
+        assert list(queries.catalog_history(store)["action"])[:2] == ["seed", "seed"]

@@ -87,6 +87,10 @@ def ensure_catalog(store: Store, seed: Path | str = CATALOG_PATH) -> Catalog:
         if latest is not None and edited:
             return parse_catalog(latest.definition, Path("(store)"))
         if record_catalog(cur, wanted, actor=SEED_ACTOR, action="seed", reason=str(seed)):
+            if latest is not None:
+                # The seed file changed under a store that follows it: its stored issues
+                # are re-mapped in the same transaction, so catalog and figures agree.
+                remap_all(cur, wanted)
             writes.bump_version(cur, series=None)
         return wanted
 
