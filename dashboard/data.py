@@ -223,6 +223,17 @@ def indicators() -> pd.DataFrame:
     return _indicators(_path(), data_version())
 
 
+def warm_store_reads(path: str) -> None:
+    """Build the reads every page makes at this data version (catalog, indicators, coverage,
+    the issue choices): the cache warmer runs it after a commit, so the first visitor does not
+    pay for them (the issue choices of a 20,000-issue archive take most of a second)."""
+    version = queries.data_version(_store_for(path))
+    _catalog(path, version)
+    _indicators(path, version)
+    _coverage(path, version)
+    _issue_choices(path, version)
+
+
 def all_series_versions(path: str) -> dict[str, int]:
     """Every catalog series' version, read now (not cached): the cache warmer's poll."""
     store = _store_for(path)

@@ -15,6 +15,8 @@ only reads these objects (STYLE: never mutate what a cache returns).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -29,7 +31,7 @@ from dashboard.charts import TraceSpec, assemble_figure, indicator_traces
 from dashboard.tables import trend_table
 from loaders.csv_safety import csv_bytes
 from loaders.series import with_plot_columns
-from loaders.services.series import export_rows
+from loaders.services.series import SeriesRequestError, export_rows
 
 # Keyed on series versions, so the TTL and the entries only bound memory held by old versions
 # and by selections nobody looks at any more.
@@ -166,13 +168,41 @@ def plot_frame(indicator_ids: Sequence[str], view: SeriesView = LATEST) -> pd.Da
     return pd.concat(frames) if frames else with_plot_columns(pd.DataFrame())
 
 
+# The views pages asked for lately, per store, newest last: the cache warmer rebuilds those
+# whose series a commit changed (a view of two series shares no parts with either alone).
+RECENT_VIEWS = 16
+_recent: OrderedDict[tuple, None] = OrderedDict()
+_recent_guard = threading.Lock()
+
+
 def trend_view(
     indicator_ids: Sequence[str], kinds: Sequence[str], view: SeriesView = LATEST
 ) -> TrendView:
     """Figure, table and CSV for the selected indicators (in pick order), period kinds and
     view."""
+    path = data.store_path()
+    sorted_kinds = tuple(sorted(kinds))
+    with _recent_guard:
+        key = (path, tuple(indicator_ids), sorted_kinds, view)
+        _recent[key] = None
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_VIEWS:
+            _recent.popitem(last=False)
     versions = tuple((indicator, data.series_version(indicator)) for indicator in indicator_ids)
-    return _trend_view(data.store_path(), versions, tuple(sorted(kinds)), view)
+    return _trend_view(path, versions, sorted_kinds, view)
+
+
+def warm_recent(path: str, versions: dict[str, int], changed: set[str]) -> None:
+    """Rebuild the recently asked views of this store that show a changed series, at the
+    series' new versions (the cache warmer, after a commit)."""
+    with _recent_guard:
+        recent = [key for key in _recent if key[0] == path and changed & set(key[1])]
+    for _, indicator_ids, kinds, view in recent:
+        current = tuple((indicator, versions.get(indicator, 0)) for indicator in indicator_ids)
+        try:
+            _trend_view(path, current, kinds, view)
+        except SeriesRequestError:
+            continue  # a view the new data no longer allows (a base period gone)
 
 
 def warm(path: str, indicator: str, version: int) -> None:

@@ -4,7 +4,9 @@ touched in the background, so the first visitor after it does not wait for them.
 Every dashboard process runs one such thread. It watches the store's series versions (a
 tiny query once a second) and, once the store has been quiet for QUIET_SECONDS, builds the
 overview card and the Trends parts (default view: every kind of period) of each series
-whose version changed, through the same caches the pages use. Waiting for quiet matters
+whose version changed, the reads every page makes (catalog, coverage, issue choices) and
+the Trends views asked for lately that show a changed series, through the same caches the
+pages use. Waiting for quiet matters
 during an archive import: a series touched every second would otherwise be rebuilt every
 second, for nobody. At start it warms every series, so the first visitor after a restart
 is served from warm caches too. When quiet it also lets a team store compact, if due
@@ -58,10 +60,19 @@ def _watch(path: str) -> None:
                 if warmed:
                     quiet_since = time.monotonic()
             if time.monotonic() - quiet_since >= QUIET_SECONDS:
-                for indicator, version in versions.items():
-                    if warmed.get(indicator) != version:
-                        warm(path, indicator, version)
-                        warmed[indicator] = version
+                changed = {
+                    indicator
+                    for indicator, version in versions.items()
+                    if warmed.get(indicator) != version
+                }
+                if changed:
+                    # What every page reads first, then the views people were looking at,
+                    # then each changed series alone (the default view of a link).
+                    data.warm_store_reads(path)
+                    trend_view.warm_recent(path, versions, changed)
+                for indicator in changed:
+                    warm(path, indicator, versions[indicator])
+                    warmed[indicator] = versions[indicator]
                 data.get_store().maintain()  # the team store's compaction, when due
         except StoreError as exc:  # the store moved or is being rebuilt: try again later
             _LOGGER.info("cache warming paused: %s", exc)

@@ -67,6 +67,41 @@ def test_a_warmed_series_is_served_without_reading_it_again(app_db: Path, counte
         st.cache_data.clear()
 
 
+def test_views_asked_for_lately_are_rebuilt_after_a_commit(app_db: Path, counted_reads) -> None:
+    """A view of two series shares no parts with either alone: the warmer rebuilds the views
+    pages asked for that show a series a commit changed, and leaves the others."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    path = data.store_path()
+    pair = ["logistics_total", "l2_penetration"]
+    try:
+        kinds = list(trend_view.plot_frame(pair)["group"].unique())
+        trend_view.trend_view(pair, kinds)
+        with open_store(app_db) as store:
+            ingest(
+                store,
+                extraction(41, date(2021, 12, 1), [obs("l2_penetration", "2021", 31.0)]),
+                CATALOG,
+                actor="t",
+            )
+        versions = data.all_series_versions(path)
+        counted_reads.clear()
+        trend_view.warm_recent(path, versions, {"l2_penetration"})
+        assert ("series", ("l2_penetration",)) in counted_reads
+        assert ("series", ("logistics_total",)) not in counted_reads  # its parts are kept
+        counted_reads.clear()
+        view = trend_view.trend_view(pair, kinds)
+        assert counted_reads == []  # the visitor after the commit is served from the cache
+        assert 31.0 in set(view.plotted["value"])
+        counted_reads.clear()
+        trend_view.warm_recent(path, versions, {"telecom_ma_value"})
+        assert counted_reads == []  # no recent view shows it
+    finally:
+        data.get_store().close()
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
 def test_the_warmer_is_off_when_configured_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(warm.WARM_ENV_VAR, "0")
     assert not warm.enabled()
