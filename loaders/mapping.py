@@ -41,7 +41,8 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "growth",
         re.compile(
-            r"(?:增长|增速|增幅|下降|减少|回落|下滑|下跌|降低|上升|提高|回升|上涨)(?!至|到)"
+            r"(?:增长|增速|增幅|降幅|跌幅|减幅|下降|减少|回落|下滑|下跌|降低|上升|提高|回升|上涨)"
+            r"(?!至|到)"
         ),
     ),
 )
@@ -51,9 +52,12 @@ CHANGE_BEFORE = re.compile(
 )
 AVERAGE_RE = re.compile(r"日均|月均|年均|平均|单日")
 GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
-# "降幅分别为 11.9% 和 4.7%": a list under one decline is all declines.
+# "降幅分别为 11.9% 和 4.7%": a list under one decline is all declines. "降幅收窄至 2.4%",
+# "跌幅扩大到 8.4%": where the size of a decline moved to is a decline too.
 NEGATIVE_BEFORE = re.compile(
-    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅)(?:分别|依次|均)?(?:了|为|达|幅度为|幅度达)?$"
+    r"(?:(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅|跌幅|减幅)(?:分别|依次|均)?"
+    r"(?:了|为|达|达到|幅度为|幅度达)?"
+    r"|(?:降幅|跌幅|减幅)(?:继续|进一步|明显|有所|略有|逐步)?(?:收窄|缩小|扩大|加深|加大)(?:至|到))$"
 )
 
 # Phrases that say nothing about the subject.
@@ -128,6 +132,8 @@ FUNCTION_WORDS = re.compile(
     r"[一二三四]?季度|上半年|下半年|前三季度|全年|年底|年末|月底|月末|月份|"
     r"同比|环比|年均|平均|"
     r"增长|增速|增幅|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
+    # "降幅收窄至 2.4%": how the size of a change moved.
+    r"收窄|缩小|扩大|加深|加大|"
     r"升至|增至|降至|达到|实现|完成|突破|超过|不足|不到|左右|以上|"
     # "带动二季度同比增长 6.1%": a verb of cause names no subject; the figure is about
     # what the words before it were about. "相应修正为": correspondingly.

@@ -1610,3 +1610,41 @@ def test_the_level_a_change_reached_is_measured_by_its_noun(text, expected):
 def test_names_broken_by_a_verb_or_a_list(text, expected):
     got = mapped(text, published=date(2023, 10, 30), catalog=CATALOG.with_overlay(PLAIN))
     assert {o[:2] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "一季度，社会物流总额同比降幅为6.8%，其中3月份降幅收窄至2.9%。",
+            {("2020-Q1", -6.8), ("2020-03", -2.9)},
+        ),
+        (
+            "1—4月，社会物流总额同比下降5.7%；4月份降幅进一步收窄到1.6%。",
+            {("2020-01/2020-04", -5.7), ("2020-04", -1.6)},
+        ),
+        (
+            "1—4月，社会物流总额同比下降5.7%，其中4月份跌幅扩大至9.3%。",
+            {("2020-01/2020-04", -5.7), ("2020-04", -9.3)},
+        ),
+        # A growth that moved stays a growth.
+        (
+            "1—4月，社会物流总额同比增长5.7%，其中4月份增幅扩大至6.3%。",
+            {("2020-01/2020-04", 5.7), ("2020-04", 6.3)},
+        ),
+        # How the decline moved names no other subject: the next figure keeps the series.
+        (
+            "1—4月，社会物流总额同比下降5.7%，降幅较一季度收窄1.1个百分点，其中4月份下降1.6%。",
+            {("2020-01/2020-04", -5.7), ("2020-04", -1.6)},
+        ),
+    ],
+)
+def test_where_a_decline_narrowed_or_widened_to_is_a_decline(text, expected):
+    got = mapped(text, published=date(2020, 5, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == expected
+
+
+def test_a_narrowed_decline_of_no_series_keeps_its_sign_unassigned():
+    text = "1—4月，工业品物流总额同比下降6.1%，其中4月份降幅收窄至2.2%。"
+    assert mapped(text, published=date(2020, 5, 25)) == set()
+    assert sorted(u.value for u in loose(text, published=date(2020, 5, 25))) == [-6.1, -2.2]
