@@ -1648,3 +1648,42 @@ def test_a_narrowed_decline_of_no_series_keeps_its_sign_unassigned():
     text = "1—4月，工业品物流总额同比下降6.1%，其中4月份降幅收窄至2.2%。"
     assert mapped(text, published=date(2020, 5, 25)) == set()
     assert sorted(u.value for u in loose(text, published=date(2020, 5, 25))) == [-6.1, -2.2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1—9月，L2级乘用车渗透率为20.0%，而上年同期仅为14.6%。",
+            {
+                ("l2_penetration", "2021-01/2021-09", 20.0),
+                ("l2_penetration", "2020-01/2020-09", 14.6),
+            },
+        ),
+        (
+            "1—9月，L2级乘用车渗透率达到20.0%，去年同期只有14.6%。",
+            {
+                ("l2_penetration", "2021-01/2021-09", 20.0),
+                ("l2_penetration", "2020-01/2020-09", 14.6),
+            },
+        ),
+        (
+            "前三季度，电信行业并购交易金额为520亿元，而去年同期仅有310亿元。",
+            {
+                ("telecom_ma_value", "2021-01/2021-09", 520.0),
+                ("telecom_ma_value", "2020-01/2020-09", 310.0),
+            },
+        ),
+        (
+            "上半年，全国社会物流总额为150.9万亿元，上年同期才123.9万亿元。",
+            {("logistics_total", "2021-H1", 150.9), ("logistics_total", "2020-H1", 123.9)},
+        ),
+        # Near miss: a noun of its own after 同期 is another thing.
+        (
+            "前三季度，电信行业并购交易金额为520亿元，而去年同期境外并购仅有310亿元。",
+            {("telecom_ma_value", "2021-01/2021-09", 520.0)},
+        ),
+    ],
+)
+def test_how_little_the_year_before_was_names_no_subject(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2021, 10, 25))} == expected
