@@ -1687,3 +1687,31 @@ def test_a_narrowed_decline_of_no_series_keeps_its_sign_unassigned():
 )
 def test_how_little_the_year_before_was_names_no_subject(text, expected):
     assert {o[:3] for o in mapped(text, published=date(2021, 10, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1—9月，L2级乘用车渗透率为20.0%。业内预计，2021年全年这一渗透率将超过20%。",
+            ("l2_penetration", "2021", 20.0, "more_than", True),
+        ),
+        (
+            "1—9月，L2级乘用车渗透率为20.0%。预计到2022年，该渗透率有望达到30%左右。",
+            ("l2_penetration", "2022", 30.0, "approx", True),
+        ),
+        (
+            "1—9月，新能源汽车销量216万辆，市场占有率为11.6%。预计全年这一占有率将超过12%。",
+            ("nev_share", "2021", 12.0, "more_than", True),
+        ),
+    ],
+)
+def test_a_measure_named_back_is_the_series_before(text, expected):
+    assert expected in mapped(
+        text, published=date(2021, 10, 25), catalog=CATALOG.with_overlay(PLAIN)
+    )
+
+
+def test_a_measure_named_back_after_a_figure_of_no_series_stays_out():
+    text = "1—9月，L3级乘用车渗透率不足1%。业内预计，这一渗透率2022年将达到3%。"
+    assert mapped(text, published=date(2021, 10, 25)) == set()
