@@ -39,9 +39,14 @@ LIST_HEAD_RE = re.compile(
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
 # Where the head of a list begins: 、 and 和 separate its items, not clauses.
 HEAD_BREAKS = ",，;；:：。"
-# "一、二、三季度": a bare number that takes the suffix of the last item of its list.
-BARE_NUMBER_RE = re.compile(r"第?[一二三四五六七八九十\d]{1,3}")
-LEADING_NUMBER_RE = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}")
+# "一、二、三季度", "上、下半年": a bare number (or 上/下 of a half) that takes the suffix of
+# the last item of its list; the first may carry the year ("2021 年一、二季度").
+BARE_NUMBER_RE = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年|去年|今年|上年|本年)?\s*(?:第?[一二三四五六七八九十\d]{1,3}|[上下])"
+)
+LEADING_NUMBER_RE = re.compile(r"^(?:第?[一二三四五六七八九十\d]{1,3}|[上下](?=半年))")
+# A clause opening with such a list: "2021 年上、下半年，…".
+BARE_LIST_START_RE = re.compile(BARE_NUMBER_RE.pattern + r"\s*[、和与及]")
 # "疫情最为严重的 1—2 月": words describing a listed period, up to 的 (no figure in them).
 DESCRIBED_RE = re.compile(
     r"^[^\d\s的,，;；:：。、]{1,15}的\s*(?=第?[\d一二三四五六七八九十上下前全今去上本])"
@@ -191,7 +196,8 @@ def _starts_with_subject(clause: str, found: tuple[list[tuple[str, str]], str]) 
     Only a clause that opens with its periods ("去年一季度和四季度交易较为活跃，分别…",
     "疫情最为严重的 1—2 月与…3 月，…分别") lends them to the 分别 clause after it."""
     clause = DESCRIBED_RE.sub("", clause.strip())
-    return not (clause.startswith(found[0][0][1]) or RUN_START_RE.match(clause))
+    opens = clause.startswith(found[0][0][1]) or BARE_LIST_START_RE.match(clause)
+    return not (opens or RUN_START_RE.match(clause))
 
 
 def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> set[int]:

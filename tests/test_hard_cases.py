@@ -1715,3 +1715,64 @@ def test_a_measure_named_back_is_the_series_before(text, expected):
 def test_a_measure_named_back_after_a_figure_of_no_series_stays_out():
     text = "1—9月，L3级乘用车渗透率不足1%。业内预计，这一渗透率2022年将达到3%。"
     assert mapped(text, published=date(2021, 10, 25)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The year on the first bare item holds for the list (the issue is of 2022).
+        (
+            "社会物流总额2021年一、二、三季度分别增长24.2%、10.7%和5.3%。",
+            {("2021-Q1", 24.2), ("2021-Q2", 10.7), ("2021-Q3", 5.3)},
+        ),
+        (
+            "2021年一、二、三季度，社会物流总额同比分别增长24.2%、10.7%和5.3%。",
+            {("2021-Q1", 24.2), ("2021-Q2", 10.7), ("2021-Q3", 5.3)},
+        ),
+        ("社会物流总额2021年1、2月分别增长24.2%和10.7%。", {("2021-01", 24.2), ("2021-02", 10.7)}),
+    ],
+)
+def test_a_bare_list_of_periods_keeps_the_year_its_first_item_names(text, expected):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "L2级乘用车渗透率2021年上、下半年分别为17%和28.9%，今年一季度进一步升至30.1%。",
+            {
+                ("l2_penetration", "2021-H1", 17.0),
+                ("l2_penetration", "2021-H2", 28.9),
+                ("l2_penetration", "2022-Q1", 30.1),
+            },
+        ),
+        (
+            "去年上、下半年，电信行业并购交易金额分别为281亿元和311亿元。",
+            {("telecom_ma_value", "2021-H1", 281.0), ("telecom_ma_value", "2021-H2", 311.0)},
+        ),
+        (
+            "2021年电信行业并购交易金额为592亿元。分半年看，上、下半年分别完成并购交易47笔和49笔。",
+            {
+                ("telecom_ma_value", "2021", 592.0),
+                ("telecom_ma_deals", "2021-H1", 47.0),
+                ("telecom_ma_deals", "2021-H2", 49.0),
+            },
+        ),
+    ],
+)
+def test_halves_listed_as_shang_xia_ban_nian(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 4, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上、下游企业分别完成并购交易47笔和49笔。",
+        "一、二线城市L2级乘用车渗透率分别为17%和28.9%。",
+    ],
+)
+def test_a_list_of_other_things_with_shang_xia_or_numbers_names_no_periods(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert not any(o[1].endswith(("H1", "H2", "Q1", "Q2")) for o in got)
