@@ -133,7 +133,7 @@ def _period_list(
         return None
     lead = ""
     found = _period_of(items[0], published)
-    if found is None:
+    if found is None and not BARE_NUMBER_RE.fullmatch(items[0]):
         # "社会物流总额一季度、二季度", "社会物流总额一、二、三季度": the subject before
         # the first period.
         for cut in range(1, len(items[0])):

@@ -1776,3 +1776,27 @@ def test_halves_listed_as_shang_xia_ban_nian(text, expected):
 def test_a_list_of_other_things_with_shang_xia_or_numbers_names_no_periods(text):
     got = mapped(text, published=date(2022, 4, 25))
     assert not any(o[1].endswith(("H1", "H2", "Q1", "Q2")) for o in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%；第一季度、第二季度分别增长5.9%和5.3%。",
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%；一、二季度分别增长5.9%和5.3%。",
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%；第一、第二季度分别增长5.9%和5.3%。",
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%，一季度、二季度分别增长5.9%和5.3%。",
+    ],
+)
+def test_a_list_of_periods_without_a_noun_speaks_of_the_series_before(text):
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == {
+        ("2025-H1", 5.6),
+        ("2025-Q1", 5.9),
+        ("2025-Q2", 5.3),
+    }
+
+
+def test_a_list_of_other_things_after_a_series_is_not_that_series():
+    text = "上半年全国社会物流总额171.3万亿元，同比增长5.6%；上、下游企业分别增长5.9%和5.3%。"
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == {("2025-H1", 5.6)}
