@@ -66,7 +66,26 @@ TIME_RE = re.compile(
 )
 
 # A period named as a comparison base or a starting point is no figure's period.
-_REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "自", "相比", "对比", "回到", "恢复到")
+_REFERENCE_BEFORE = (
+    "较",
+    "比",
+    "过",
+    "与",
+    "同",
+    "自",
+    "相比",
+    "对比",
+    "回到",
+    "恢复到",
+    # 于 compares after a word of degree ("高于 2019 年水平", "早于 2025 年"); alone it
+    # says when, see _WHEN_BEFORE.
+    *(f"{word}于" for word in "高低多少大小快慢好优早晚先强弱等"),
+    "相当于",
+)
+# "将于 2029 年达到 68.4 亿美元": a bare 于 dates the figure of its clause; with no figure
+# in its clause it dates an event ("将于 7 月择机启动上线交易"), no figure's period.
+_WHEN_BEFORE = "于"
+_FIGURE_IN_CLAUSE_RE = re.compile(r"[^,，;；。！？!?]*?\d")
 # "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
 # one figure.
 _OWN_FIGURE_AFTER = re.compile(r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d")
@@ -294,6 +313,8 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
         elif _named_base_after(shadow, start, end):
             role = "local"
         elif before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
+            role = "reference"
+        elif before.endswith(_WHEN_BEFORE) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
             role = "reference"
         elif match["same"]:
             # "去年同期为下降 7.5%": an aside about one figure, the text goes on

@@ -1800,3 +1800,44 @@ def test_a_list_of_other_things_after_a_series_is_not_that_series():
     text = "上半年全国社会物流总额171.3万亿元，同比增长5.6%；上、下游企业分别增长5.9%和5.3%。"
     got = mapped(text, published=date(2025, 7, 25))
     assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == {("2025-H1", 5.6)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024年人工智能研发平台市场规模为15.2亿美元。IDC预计，该市场规模将于2029年达到68.4亿美元。",
+            ("ai_rd_platform_market", "2029", 68.4, "exact", True),
+        ),
+        (
+            "2024年人工智能研发平台市场规模为15.2亿美元，其中下半年8.6亿美元。"
+            "IDC预计，这一市场规模有望于2027年突破40亿美元。",
+            ("ai_rd_platform_market", "2027", 40.0, "more_than", True),
+        ),
+        (
+            "2024年人工智能研发平台市场规模为15.2亿美元，已于2023年超过10亿美元。",
+            ("ai_rd_platform_market", "2023", 10.0, "more_than", False),
+        ),
+    ],
+)
+def test_a_bare_yu_before_a_period_says_when(text, expected):
+    got = mapped(text, published=date(2025, 7, 25))
+    assert expected in got
+    assert not any(o[2] == expected[2] and o[1] != expected[1] for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A period after a word of degree + 于 is a comparison, no figure's period.
+        ("2024年人工智能研发平台市场规模为15.2亿美元，高于2023年水平。", {"2024"}),
+        # With no figure in its clause, 于 dates an event: a stock after it is undated.
+        (
+            "全国碳排放权交易市场将于7月择机启动上线交易，首批纳入的全国重点排放单位2,225家。",
+            {"2025-07"},
+        ),
+        ("全国碳市场于2021年7月16日启动上线交易，累计成交量4.3亿吨。", {"2025-07"}),
+    ],
+)
+def test_yu_after_a_word_of_degree_or_before_an_event_dates_no_figure(text, expected):
+    assert {o[1] for o in mapped(text, published=date(2025, 7, 25))} == expected
