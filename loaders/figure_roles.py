@@ -33,10 +33,11 @@ ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 LISTED_AFTER_RE = re.compile(r"^\s*(?:和|、|与|及|以及)\s*$")
 MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
-# "此前公布为 520 亿元，现修正为 546 亿元": the new value in the clause after the old one.
+# "此前公布为 520 亿元，现修正为 546 亿元": the new value in the clause after the old one,
+# also after who or what revised it ("经补充统计修正为", "后经普华永道核实上调至").
 REVISED_NEXT_RE = re.compile(
-    r"^\s*[,，]?\s*(?:现|后|最终|经)?\s*(?:修订|修正|下修|上修|调整|上调|下调|更正|修改|核实|核定)"
-    r"(?:后)?\s*(?:为|至|到)\s*$"
+    r"^\s*[,，]?\s*(?:(?:现|后|随后|最终|再)?经[^,，;；。！？\d]{0,12}?|现|后|随后|最终)?"
+    r"(?:修订|修正|下修|上修|调整|上调|下调|更正|修改|核实|核定)(?:后)?\s*(?:为|至|到)\s*$"
 )
 OPEN_BRACKET_RE = re.compile(r"^\s*[(（]")
 # "546 亿元（原为 520 亿元）": the old value named after the new one.

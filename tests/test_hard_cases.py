@@ -1841,3 +1841,26 @@ def test_a_bare_yu_before_a_period_says_when(text, expected):
 )
 def test_yu_after_a_word_of_degree_or_before_an_event_dates_no_figure(text, expected):
     assert {o[1] for o in mapped(text, published=date(2025, 7, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年电信行业并购交易总金额初值为580亿元，经补充统计修正为592亿元。",
+        "2024年电信行业并购交易总金额此前公布为580亿元，经核实后修正为592亿元。",
+        "2024年电信行业并购交易总金额初步统计为580亿元，后经普华永道补充统计上调至592亿元。",
+        "2024年电信行业并购交易总金额初步核算为580亿元，随后经重新核定调整为592亿元。",
+    ],
+)
+def test_the_new_value_after_who_revised_it(text):
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {o[:3] for o in got} == {("telecom_ma_value", "2024", 592.0)}
+
+
+def test_a_move_of_another_noun_after_a_first_estimate_is_no_revision():
+    text = "2024年电信行业并购交易总金额初步统计为580亿元，物流业总收入上调至5.92万亿元。"
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {o[:3] for o in got} == {
+        ("telecom_ma_value", "2024", 580.0),
+        ("logistics_revenue", "2024", 5.92),
+    }
