@@ -195,6 +195,13 @@ def figures_of_paragraph(
     return figures, (chain.period, chain.text)
 
 
+def _in_year_to_date(chain: _Chain, period: str, published: date) -> bool:
+    """Does an as-of date lie in the year a 今年以来 spoke of? "…今年以来累计成交量…；而截至
+    2023 年底，累计成交量为 4.42 亿吨" dates a total since the start, not this year's sum."""
+    year = parse_period(chain.period).start.year if chain.period else published.year
+    return parse_period(period).end.year == year
+
+
 def _up_to_semicolon(text: str, start: int) -> str:
     end = min((at for at in (text.find(";", start), text.find("；", start)) if at >= 0), default=-1)
     return text[start:] if end < 0 else text[start:end]
@@ -299,7 +306,7 @@ def _figures_of_sentence(
             elif item.role == "local" or aside:
                 local = (period, item.text)
             elif period is not None:
-                if chain.year_to_date and item.as_of:
+                if chain.year_to_date and item.as_of and _in_year_to_date(chain, period, published):
                     period = year_to_date(period)  # 今年以来，截至 6 月底: still since January
                 else:
                     chain.year_to_date = False

@@ -1864,3 +1864,24 @@ def test_a_move_of_another_noun_after_a_first_estimate_is_no_revision():
         ("telecom_ma_value", "2024", 580.0),
         ("logistics_revenue", "2024", 5.92),
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至4月26日，全国碳市场累计成交量4.57亿吨，其中今年以来累计成交量约1,500万吨；"
+        "而截至2023年底，累计成交量为4.42亿吨，累计成交额249.19亿元。",
+        "今年以来，全国碳市场累计成交量1,500万吨；截至2023年底，全国碳市场累计成交量为4.42亿吨，"
+        "累计成交额249.19亿元。",
+    ],
+)
+def test_an_as_of_date_of_an_earlier_year_ends_the_year_to_date(text):
+    got = {o[:3] for o in mapped(text, published=date(2024, 5, 6))}
+    assert ("carbon_national_cum_volume", "2023-12", 4.42) in got
+    assert ("carbon_national_cum_turnover", "2023-12", 249.19) in got
+    assert not any(o[2] == 1500 or o[2] == 0.15 for o in got)
+
+
+def test_an_as_of_date_of_this_year_after_year_to_date_stays_a_sum():
+    text = "今年以来，截至4月26日，全国碳市场累计成交量1,500万吨，累计成交额8.1亿元。"
+    assert mapped(text, published=date(2024, 5, 6)) == set()
