@@ -183,6 +183,28 @@ def _in_first_year(items: list[_Item]) -> list[tuple[str, str]]:
     return out
 
 
+YEAR_NAMED_RE = re.compile(r"(?:19|20)\d{2}\s*年|去年|今年|上一?年|明年|前年|本年")
+WITHIN_A_YEAR = ("half", "quarter", "month")
+
+
+def _in_sentence_year(periods: list[tuple[str, str]], first: FoundFigure) -> list[tuple[str, str]]:
+    """A list that names no year is in the year its sentence named before it ("2024 年…共完成
+    并购交易 89 笔，上、下半年交易金额分别为…" is 2024-H1, 2024-H2 in an issue of 2025)."""
+    if YEAR_NAMED_RE.search(periods[0][1]) or first.period is None:
+        return periods
+    if first.period_from_earlier_sentence or first.year_to_date:
+        return periods
+    named = parse_period(first.period)
+    if named.start.year != named.end.year:
+        return periods
+    out = []
+    for period, text in periods:
+        if "/" in period or parse_period(period).kind in WITHIN_A_YEAR:
+            period = shift_year(period, named.start.year)
+        out.append((period, text))
+    return out
+
+
 def _clause_before(text: str, head_start: int) -> tuple[int, str]:
     """The clause before the one starting at head_start ("2020 年和 2021 年" of "…，市场规模")."""
     if head_start <= 0:
@@ -370,6 +392,8 @@ def mark_respectively(
             for figure in group:
                 figure.given_subject = ""  # cannot pair subjects and figures
             continue
+        if listed.periods:
+            listed.periods = _in_sentence_year(listed.periods, first)
         for k, figure in enumerate(group):
             if listed.periods:
                 figure.period, figure.period_text = listed.periods[k]

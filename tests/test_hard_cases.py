@@ -1885,3 +1885,35 @@ def test_an_as_of_date_of_an_earlier_year_ends_the_year_to_date(text):
 def test_an_as_of_date_of_this_year_after_year_to_date_stays_a_sum():
     text = "今年以来，截至4月26日，全国碳市场累计成交量1,500万吨，累计成交额8.1亿元。"
     assert mapped(text, published=date(2024, 5, 6)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024年中国电信行业共完成并购交易89笔，上、下半年交易金额分别为281亿元和311亿元。",
+            {("telecom_ma_value", "2024-H1", 281.0), ("telecom_ma_value", "2024-H2", 311.0)},
+        ),
+        (
+            "2024年，社会物流总额同比增长5.8%，一季度、二季度分别增长5.9%和5.3%。",
+            {("logistics_total_yoy", "2024-Q1", 5.9), ("logistics_total_yoy", "2024-Q2", 5.3)},
+        ),
+        (
+            "2024年社会物流总额同比增长5.8%；1—2月、3月分别增长5.9%和5.3%。",
+            {
+                ("logistics_total_yoy", "2024-01/2024-02", 5.9),
+                ("logistics_total_yoy", "2024-03", 5.3),
+            },
+        ),
+    ],
+)
+def test_a_listed_period_without_a_year_is_in_the_year_its_sentence_named(text, expected):
+    assert expected <= {o[:3] for o in mapped(text, published=date(2025, 7, 25))}
+
+
+def test_a_listed_period_without_a_year_in_a_sentence_without_one_is_the_latest():
+    text = "社会物流总额同比增长5.8%，一季度、二季度分别增长5.9%和5.3%。"
+    assert {o[:3] for o in mapped(text, published=date(2025, 7, 25))} == {
+        ("logistics_total_yoy", "2025-Q1", 5.9),
+        ("logistics_total_yoy", "2025-Q2", 5.3),
+    }
