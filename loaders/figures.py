@@ -143,8 +143,13 @@ def extract_figures(
             else:
                 unassigned.append(found)
             # An old value set aside by a revision says nothing about whether its words
-            # name a series ("此前公布为 520 亿元，现修正为 546 亿元").
-            mapped_before = None if figures[k].role == "superseded" else isinstance(found, list)
+            # name a series ("此前公布为 520 亿元，现修正为 546 亿元"); a mark passed on the way
+            # to the value hands on what the figure before it said ("交易 148 笔，交易总金额
+            # 首次突破千亿元大关，达到 1,750 亿元").
+            if figures[k].role == "superseded":
+                mapped_before = None
+            elif not _passed_on_the_way(figures, k):
+                mapped_before = isinstance(found, list)
     return one_per_series(observations, unassigned)
 
 

@@ -1917,3 +1917,24 @@ def test_a_listed_period_without_a_year_in_a_sentence_without_one_is_the_latest(
         ("logistics_total_yoy", "2025-Q1", 5.9),
         ("logistics_total_yoy", "2025-Q2", 5.3),
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020年中国电信行业完成并购交易148笔，交易总金额首次突破千亿元大关，达到1,750亿元。",
+        "2020年中国电信行业完成并购交易148笔。交易总金额首次迈过千亿元关口，达到1,750亿元。",
+        "2020年中国电信行业完成并购交易148笔，交易总金额首次突破1000亿元大关，达到1,750亿元。",
+    ],
+)
+def test_a_generic_name_goes_on_past_a_milestone_to_its_value(text):
+    got = {o[:3] for o in mapped(text, published=date(2021, 5, 10))}
+    assert got == {("telecom_ma_deals", "2020", 148.0), ("telecom_ma_value", "2020", 1750.0)}
+
+
+def test_a_generic_name_after_a_segment_stays_out_past_a_milestone():
+    text = (
+        "2020年中国电信行业并购交易活跃。"
+        "数据中心相关交易148笔，交易总金额首次突破千亿元大关，达到1,750亿元。"
+    )
+    assert mapped(text, published=date(2021, 5, 10)) == set()
