@@ -207,7 +207,9 @@ def mentions_generic(text: str, catalog: Catalog) -> bool:
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
     r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
-    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计)*$"
+    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计"
+    # "在上半年完成交易 47 笔…的基础上", "继…之后": the ground a projection builds on.
+    r"|在|继)*$"
 )
 # Words for the domain of a series that may stand before its generic name along with its
 # context words ("中国电信行业交易总金额": the industry the series is about).

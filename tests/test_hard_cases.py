@@ -1938,3 +1938,26 @@ def test_a_generic_name_after_a_segment_stays_out_past_a_milestone():
         "数据中心相关交易148笔，交易总金额首次突破千亿元大关，达到1,750亿元。"
     )
     assert mapped(text, published=date(2021, 5, 10)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中国电信行业并购持续活跃。在2023年上半年完成交易47笔、交易总金额305亿元的基础上，"
+        "预计全年交易总金额约650亿元。",
+        "中国电信行业并购持续活跃。继2023年上半年完成交易47笔、交易总金额305亿元之后，"
+        "预计全年交易总金额约650亿元。",
+    ],
+)
+def test_the_ground_a_projection_builds_on_is_reported(text):
+    got = mapped(text, published=date(2023, 10, 10))
+    assert {o[:3] + (o[4],) for o in got} == {
+        ("telecom_ma_deals", "2023-H1", 47.0, False),
+        ("telecom_ma_value", "2023-H1", 305.0, False),
+        ("telecom_ma_value", "2023", 650.0, True),
+    }
+
+
+def test_a_generic_name_after_a_place_stays_out():
+    text = "2023年上半年，中国电信行业完成并购交易47笔。在境外完成交易12笔。"
+    assert {o[2] for o in mapped(text, published=date(2023, 10, 10))} == {47.0}
