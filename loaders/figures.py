@@ -173,8 +173,8 @@ def _article_figures(
     while i < len(blocks):
         offset, paragraph = blocks[i]
         before = blocks[i - 1][1] if i else None
-        if is_table_row(paragraph) or bare_row_unit(paragraph, before):
-            caption = caption_of(before, published)
+        caption = caption_of(before, published)
+        if is_table_row(paragraph) or bare_row_unit(paragraph, caption.text):
             j = i
             while j < len(blocks) and (
                 is_table_row(blocks[j][1]) or bare_row_unit(blocks[j][1], caption.text)

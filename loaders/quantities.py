@@ -60,6 +60,9 @@ QUANTITY_RE = re.compile(
 _ROUND_MAGNITUDE_RE = re.compile(
     rf"(?<![数几上成\d{_CN_CHARS}])(?P<mag>万亿|千亿|百亿)\s*(?P<unit>{_UNIT})"
 )
+# A unit named as a label: after "单位：" or alone in brackets.
+_UNIT_LABEL_BEFORE_RE = re.compile(r"(?:单位\s*[:：]|[(（])\s*$")
+_UNIT_LABEL_AFTER_RE = re.compile(r"\s*(?:[)）,，;；]|$)")
 PRE_QUALIFIERS = qualifiers.BEFORE_NUMBER
 POST_QUALIFIERS = qualifiers.AFTER_NUMBER
 
@@ -261,6 +264,10 @@ def _round_magnitudes(
         start, end = match.span()
         if _inside(start, masked) or any(q.start <= start < q.end for q in found):
             continue
+        if _UNIT_LABEL_BEFORE_RE.search(shadow, 0, start) and _UNIT_LABEL_AFTER_RE.match(
+            shadow, end
+        ):
+            continue  # "（单位：万亿元）", "（万亿元）": the name of a unit, no figure
         magnitude = match["mag"]
         number = parse_chinese_number(magnitude[0]) if magnitude != "万亿" else 1.0
         rest = magnitude[1:] if magnitude != "万亿" else magnitude

@@ -295,16 +295,17 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             continue
         if any(b0 <= start < b1 for b0, b1 in books):
             continue
-        # A digit run glued to a figure is no date: "2021 年" yes, "12021" no.
+        # Leading spaces of the optional 截至 group are not part of the expression.
+        lead = len(match.group(0)) - len(match.group(0).lstrip())
+        start += lead
+        # A digit run glued to a figure is no date: "2021 年" yes, "12021" no ("表 1 2020 年"
+        # is a table's number and a year).
         if start and shadow[start - 1].isdigit():
             continue
         period, same_year = _resolve(match, published)
         forward_period, _ = _resolve(match, published, forward=True)
         if period is None and not match["same"]:
             continue
-        # Leading spaces of the optional 截至 group are not part of the expression.
-        lead = len(match.group(0)) - len(match.group(0).lstrip())
-        start += lead
         before = shadow[max(0, start - 4) : start].rstrip()
         after = shadow[end : end + 4].lstrip()
         role = "set"

@@ -1961,3 +1961,52 @@ def test_the_ground_a_projection_builds_on_is_reported(text):
 def test_a_generic_name_after_a_place_stays_out():
     text = "2023年上半年，中国电信行业完成并购交易47笔。在境外完成交易12笔。"
     assert {o[2] for o in mapped(text, published=date(2023, 10, 10))} == {47.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2月份物流业景气指数主要分项（单位：%）\n业务总量指数：26.2\n新订单指数：24.9",
+            {
+                ("logistics_business_index", "2020-02", 26.2),
+                ("logistics_new_orders_index", "2020-02", 24.9),
+            },
+        ),
+        (
+            "表1  2020年一季度物流运行主要指标（单位：万亿元）\n社会物流总额：59.1",
+            {("logistics_total", "2020-Q1", 59.1)},
+        ),
+        (
+            "表 2 2020 年一季度物流运行主要指标（万亿元）\n社会物流总额：59.1",
+            {("logistics_total", "2020-Q1", 59.1)},
+        ),
+    ],
+)
+def test_a_caption_naming_its_unit_as_a_label(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2020, 5, 23), title="物流")} == expected
+
+
+def test_bare_rows_under_prose_that_names_a_unit_are_no_table():
+    # Prose is no caption: its unit gives the rows none (and reading them must end).
+    text = (
+        "2月份，中国物流业景气指数降至26.2%，较1月份的50.1%骤降23.9个百分点，"
+        "为该指数发布以来的最低水平，各分项指数全面回落，具体如下（单位：%）。\n"
+        "业务总量指数：26.2\n新订单指数：24.9"
+    )
+    got = mapped(text, published=date(2020, 3, 23), title="物流")
+    assert not any(o[0] in ("logistics_business_index", "logistics_new_orders_index") for o in got)
+
+
+@pytest.mark.parametrize("text", ["社会物流总额首次突破万亿元（按现价计算）。", "全年突破千亿元，"])
+def test_a_round_magnitude_before_other_brackets_is_still_a_figure(text):
+    from loaders.quantities import find_quantities
+
+    assert len(find_quantities(text)) == 1
+
+
+@pytest.mark.parametrize("text", ["（单位：万亿元）", "主要指标（万亿元）", "单位：千亿元"])
+def test_a_round_magnitude_named_as_a_unit_label_is_no_figure(text):
+    from loaders.quantities import find_quantities
+
+    assert find_quantities(text) == []
