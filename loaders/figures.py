@@ -53,6 +53,7 @@ from loaders.periods import (
 from loaders.respectively import mark_respectively
 from loaders.sentences import FoundFigure, Sentence, paragraphs
 from loaders.subjects import (
+    WHOLE_OF_SHARE_RE,
     expand_short_name,
     listed_after,
     subject_before_alias,
@@ -402,6 +403,11 @@ def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) ->
     figure = figures[k]
     sentence = figure.sentence
     frame = "".join(FRAME_RE.findall(before)) + figure.context
+    # "占全球新能源汽车销量的份额": the whole a share is taken of is no subject, but its
+    # words still exclude.
+    whole = WHOLE_OF_SHARE_RE.search(figure.pre)
+    if whole:
+        frame += whole.group(0)
     if figure.post and mentions_alias(figure.post, catalog):
         clause_end = CLAUSE_END_RE.search(sentence.text, figure.quantity.end)
         frame += sentence.text[figure.quantity.end : clause_end.start() if clause_end else None]

@@ -2010,3 +2010,46 @@ def test_a_round_magnitude_named_as_a_unit_label_is_no_figure(text):
     from loaders.quantities import find_quantities
 
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1—2月，新能源汽车销量6.1万辆，同比下降60.2%，占汽车总销量的比重为2.7%。",
+        "1—2月，新能源汽车销量6.1万辆，占全部汽车销量的比例达到2.7%。",
+        "1—2月，新能源汽车销量6.1万辆，占汽车总销量的2.7%。",
+        "1—2月，新能源汽车销量6.1万辆，占同期汽车销量的份额约为2.7%。",
+    ],
+)
+def test_a_share_of_a_whole_named_with_its_measure_word_is_of_the_subject_before(text):
+    got = mapped(text, published=date(2020, 3, 23), catalog=CATALOG.with_overlay(PLAIN))
+    assert ("nev_share", "2020-01/2020-02", 2.7) in {o[:3] for o in got}
+
+
+def test_the_whole_of_a_share_still_excludes():
+    catalog = CATALOG.with_overlay(PLAIN)
+    catalog = catalog.with_overlay(
+        parse_catalog(
+            PLAIN_NEV_SHARE.replace(
+                "aliases: [新能源汽车市场占有率]",
+                "aliases: [新能源汽车市场占有率]\n    exclude: [全球]",
+            )
+        )
+    )
+    text = "1—2月，中国新能源汽车销量6.1万辆，占全球新能源汽车销量的比重为45%。"
+    got = mapped(text, published=date(2020, 3, 23), catalog=catalog)
+    assert not any(o[0] == "nev_share" for o in got)
+
+
+PLAIN_NEV_SHARE = """
+indicators:
+  - id: nev_share
+    name_zh: 新能源汽车市场占有率
+    name_en: NEV market share
+    category: 汽车
+    unit: "%"
+    kind: rate
+    measure: share
+    description: 新能源汽车销量占汽车总销量的比例。
+    aliases: [新能源汽车市场占有率]
+"""
