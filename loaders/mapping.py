@@ -240,9 +240,16 @@ SUMMED_RE = re.compile(r"累计")
 DOING_RE = re.compile(r"(?:共|合计)?(?:实现|完成)")
 
 
+# The verb right before a count names what the count is: "新能源汽车仅销售 1.3 万辆" is the
+# 新能源汽车销量, "共生产 6.5 万辆" the 产量.
+COUNTED_VERB_RE = re.compile(r"(?:仅|只|共|合计|累计|实现|完成)?(销售|生产)了?$")
+COUNTED_NOUNS = {"销售": "销量", "生产": "产量"}
+
+
 def plain_name(text: str, summed: bool = True) -> str:
     """A name without the words a series name often leaves out (see DOERS_RE, DOING_RE)."""
-    text = DOING_RE.sub("", DOERS_RE.sub("", squeeze(text)))
+    text = COUNTED_VERB_RE.sub(lambda m: COUNTED_NOUNS[m.group(1)], squeeze(text))
+    text = DOING_RE.sub("", DOERS_RE.sub("", text))
     return SUMMED_RE.sub("", text) if summed else text
 
 

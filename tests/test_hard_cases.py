@@ -2053,3 +2053,35 @@ indicators:
     description: 新能源汽车销量占汽车总销量的比例。
     aliases: [新能源汽车市场占有率]
 """
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1—2月，新能源汽车销量6.1万辆。其中，2月份新能源汽车仅销售1.3万辆，同比减少75.2%。",
+            {("nev_sales", "2020-02", 1.3), ("nev_sales_yoy", "2020-02", -75.2)},
+        ),
+        (
+            "1—2月，新能源汽车共销售6.1万辆，同比下降60.2%。",
+            {("nev_sales", "2020-01/2020-02", 6.1), ("nev_sales_yoy", "2020-01/2020-02", -60.2)},
+        ),
+        ("2月份，全国新能源汽车实现销售1.3万辆。", {("nev_sales", "2020-02", 1.3)}),
+    ],
+)
+def test_the_verb_before_a_count_names_the_count(text, expected):
+    got = mapped(text, published=date(2020, 3, 23), catalog=CATALOG.with_overlay(PLAIN))
+    assert expected <= {o[:3] for o in got}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1—2月，新能源汽车生产6.5万辆。",
+        "1—2月，新能源汽车销售收入650亿元。",
+        "1—2月，新能源汽车销售网点达到3000个。",
+    ],
+)
+def test_other_verbs_and_nouns_after_sales_are_not_sales(text):
+    got = mapped(text, published=date(2020, 3, 23), catalog=CATALOG.with_overlay(PLAIN))
+    assert not any(o[0] == "nev_sales" for o in got)
