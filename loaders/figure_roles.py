@@ -45,10 +45,12 @@ FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为|�
 # "1,036 亿元（此前为 1,020 亿元）", "初步核算为 11.9 万亿元，最终核实为 12.0 万亿元": a first
 # estimate is an old value only next to the value that replaced it.
 PRELIMINARY_RE = re.compile(r"(?:此前为|初值为|初步统计为|初步核算为|初步测算为)\s*$")
-# "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period.
+# "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period,
+# also by what happened then with the date in brackets ("较上线一周年时（2022 年 7 月 15 日）的").
 BASE_BEFORE_RE = re.compile(
     r"(?:较|比|相比于?|相较于?|高于|低于|多于|少于|超过|超出|远超|不及|接近|相当于)"
-    r"\s*(?P<when>[^,，;；。]{1,14}?)(?:的|[(（])\s*$"
+    r"\s*(?P<when>[^,，;；。]{1,14}?|[^,，;；。()（）]{0,10}[(（][^,，;；。()（）]{1,20}[)）])"
+    r"\s*(?:的|[(（])\s*$"
 )
 # "较 2021 年 7 月 16 日首日收盘价": the base named by its period and its noun.
 COMPARED_AT_END_RE = re.compile(r"(?:较|比|相比|相较|对比|高于|低于|超过|多于|少于)\s*$")

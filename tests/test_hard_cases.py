@@ -2085,3 +2085,26 @@ def test_the_verb_before_a_count_names_the_count(text, expected):
 def test_other_verbs_and_nouns_after_sales_are_not_sales(text):
     got = mapped(text, published=date(2020, 3, 23), catalog=CATALOG.with_overlay(PLAIN))
     assert not any(o[0] == "nev_sales" for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "截至2023年7月14日，全国碳市场累计成交量2.37亿吨，累计成交额109.1亿元，"
+            "较上线一周年时（2022年7月15日）的1.94亿吨和84.92亿元分别增加0.43亿吨和24.2亿元。",
+            {
+                ("carbon_national_cum_volume", "2022-07-15", 1.94),
+                ("carbon_national_cum_turnover", "2022-07-15", 84.92),
+            },
+        ),
+        (
+            "截至2023年7月14日，全国碳市场累计成交量2.37亿吨，比上线首日（2021年7月16日）的410万吨大幅增加。",
+            {("carbon_national_cum_volume", "2021-07-16", 0.041)},
+        ),
+    ],
+)
+def test_a_base_named_by_an_event_with_its_date_in_brackets(text, expected):
+    got = {o[:3] for o in mapped(text, published=date(2023, 8, 10))}
+    assert expected <= got
+    assert not any(o[2] in (0.43, 24.2) for o in got)
