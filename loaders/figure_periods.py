@@ -74,6 +74,10 @@ class _Chain:
     # The projected period names its year ("预计 2022 年…"): the clauses after a semicolon
     # that project further ("；业务收入将达到…") are still about it.
     prospective_year: bool = False
+    # The periods the sentence set, in order, and those of the sentence before (what a
+    # "同期，" opening the next sentence may mean).
+    named: list = field(default_factory=list)
+    named_before: list = field(default_factory=list)
 
     def state(self) -> tuple:
         return (
@@ -184,6 +188,7 @@ def figures_of_paragraph(
     chain = _Chain(*carried, sentence=0 if caption_dates else -1)
     for number, sentence in enumerate(sentences(offset, paragraph)):
         figures += _figures_of_sentence(sentence, number, published, chain)
+        chain.named_before, chain.named = chain.named, []
         if chain.year_to_date:
             # 今年以来 speaks for the rest of its sentence; the text then goes on
             # with the period named before it.
@@ -200,6 +205,33 @@ def _in_year_to_date(chain: _Chain, period: str, published: date) -> bool:
     2023 年底，累计成交量为 4.42 亿吨" dates a total since the start, not this year's sum."""
     year = parse_period(chain.period).start.year if chain.period else published.year
     return parse_period(period).end.year == year
+
+
+# "同期，…", "去年同期，…" opening a sentence: the period the sentence before talked about
+# (a year back).
+SAME_PERIOD_OPENING_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]"
+)
+
+
+def _opens_with_same_period(text: str, expr: TimeExpr) -> bool:
+    return bool(SAME_PERIOD_OPENING_RE.match(text)) and expr.start <= text.find("同期")
+
+
+def _same_period(named: list[str], expr: TimeExpr) -> str:
+    """What "同期" opening a sentence means after one that named these periods: the period
+    it opened with when the others lie inside it ("上半年…；6 月份…。同期，…" is 上半年);
+    with periods side by side ("1—9 月…；10 月份…") which one is not said."""
+    first = parse_period(named[0])
+    for period in named[1:]:
+        inner = parse_period(period)
+        if inner.start < first.start or inner.end > first.end:
+            return UNRESOLVED
+    if expr.relative_years is not None:
+        return shift_year(named[0], first.start.year + expr.relative_years)
+    if expr.same_period_year is not None:
+        return shift_year(named[0], expr.same_period_year)
+    return named[0]
 
 
 def _up_to_semicolon(text: str, start: int) -> str:
@@ -295,6 +327,8 @@ def _figures_of_sentence(
                 continue
             prospective = is_prospective(text, item.start, item.end, figure_starts)
             period = _resolve(chain.period, item, prospective)
+            if _opens_with_same_period(text, item) and chain.named_before:
+                period = _same_period(chain.named_before, item)
             period = _in_named_year(period, item, named_year)
             if id(item) in dating_figure and figures and period is not None:
                 _date(figures[-1], period, item.text)
@@ -313,6 +347,7 @@ def _figures_of_sentence(
                 if prospective and not chain.prospective:
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
+                chain.named.append(period)
                 chain.as_of, chain.prospective = item.as_of, prospective
                 chain.prospective_year = prospective and item.explicit_year
                 if item.explicit_year and parse_period(period).kind != "multi_year":

@@ -303,6 +303,9 @@ def _map_figure(
         if candidate is not None and all(c.indicator != candidate.indicator for c in candidates):
             candidates.append(candidate)
         guess = guess or tie
+    if figure.period == UNRESOLVED and candidates:
+        # The series is clear, which period is not ("同期" after two periods side by side).
+        return _unassigned(article, figure, forecast, value_sign, candidates[0].indicator.id)
     if figure.period == UNRESOLVED or not candidates:
         if guess is None or figure.period == UNRESOLVED:
             return _unassigned(article, figure, forecast, value_sign)

@@ -2108,3 +2108,36 @@ def test_a_base_named_by_an_event_with_its_date_in_brackets(text, expected):
     got = {o[:3] for o in mapped(text, published=date(2023, 8, 10))}
     assert expected <= got
     assert not any(o[2] in (0.43, 24.2) for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "上半年，新能源汽车销量374.7万辆，同比增长44.1%；6月份销量80.6万辆。"
+            "同期，L2级乘用车渗透率为42.4%。",
+            "2023-H1",
+        ),
+        (
+            "1—6月，新能源汽车销量374.7万辆；其中6月份销量80.6万辆。同期内，L2级乘用车渗透率为42.4%。",
+            "2023-01/2023-06",
+        ),
+        ("1—6月，新能源汽车销量374.7万辆。同期，L2级乘用车渗透率为42.4%。", "2023-01/2023-06"),
+    ],
+)
+def test_same_period_opening_a_sentence_is_the_period_the_one_before_was_about(text, expected):
+    got = mapped(text, published=date(2023, 8, 10))
+    assert {o[1] for o in got if o[0] == "l2_penetration"} == {expected}
+
+
+def test_same_period_after_periods_side_by_side_is_left_to_the_reviewer():
+    text = "1—6月，新能源汽车销量374.7万辆；7月份销量80.6万辆。同期，L2级乘用车渗透率为42.4%。"
+    assert not any(o[0] == "l2_penetration" for o in mapped(text, published=date(2023, 8, 10)))
+    (figure,) = [u for u in loose(text, published=date(2023, 8, 10)) if u.value == 42.4]
+    assert figure.suggested_indicator == "l2_penetration"
+
+
+def test_last_years_same_period_opening_a_sentence_keeps_its_year():
+    text = "1—6月，L2级乘用车渗透率为42.4%；6月份为45.1%。去年同期，L2级乘用车渗透率为32.4%。"
+    got = {o[:3] for o in mapped(text, published=date(2023, 8, 10))}
+    assert ("l2_penetration", "2022-01/2022-06", 32.4) in got
