@@ -300,6 +300,14 @@ def _map_figure(
                 )
                 if candidate is not None:
                     figure.subject = expanded
+        topic = _topic(before)
+        if candidate is None and tie is None and allow_generic and topic:
+            # "新能源汽车方面，上半年销量 39.3 万辆": the topic owns the bare noun.
+            candidate, _reason, tie = choose_indicator(
+                q, figure.measure, topic + subject, scopes, catalog, frame, allow_generic
+            )
+            if candidate is not None:
+                figure.subject = topic + subject
         if candidate is not None and all(c.indicator != candidate.indicator for c in candidates):
             candidates.append(candidate)
         guess = guess or tie
@@ -318,6 +326,18 @@ def _map_figure(
 
 # "中国物流业景气指数（即业务总量指数）": one thing by two names, each naming a series.
 SAME_THING_RE = re.compile(r"[(（]\s*(?:即|也即|亦即|又称|也称|简称)\s*([^()（）]{2,20}?)\s*[)）]")
+
+
+# "新能源汽车方面，", "从新能源汽车来看，", "就快递业务而言，": the topic of what follows.
+TOPIC_RE = re.compile(
+    r"(?:^|[,，;；。])\s*(?:从|就|在)?([^,，;；:：从就在]{2,12}?)(?:方面|来看|而言|领域)\s*[,，:：]"
+)
+
+
+def _topic(before: str) -> str:
+    """The topic the sentence named before the figure's clause, if any."""
+    found = TOPIC_RE.findall(before)
+    return found[-1] if found else ""
 
 
 def _names_of_one_thing(subject: str) -> list[str]:

@@ -2141,3 +2141,31 @@ def test_last_years_same_period_opening_a_sentence_keeps_its_year():
     text = "1—6月，L2级乘用车渗透率为42.4%；6月份为45.1%。去年同期，L2级乘用车渗透率为32.4%。"
     got = {o[:3] for o in mapped(text, published=date(2023, 8, 10))}
     assert ("l2_penetration", "2022-01/2022-06", 32.4) in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新能源汽车方面，上半年销量39.3万辆，同比下降37.4%。",
+        "从新能源汽车来看，上半年销量39.3万辆，同比下降37.4%。",
+        "就新能源汽车而言，上半年销量39.3万辆，同比下降37.4%。",
+    ],
+)
+def test_a_topic_named_before_owns_a_bare_noun(text):
+    got = mapped(text, published=date(2020, 8, 10), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {
+        ("nev_sales", "2020-H1", 39.3),
+        ("nev_sales_yoy", "2020-H1", -37.4),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新能源汽车方面，上半年出口销量3.3万辆。",
+        "物流方面，上半年总收入4.9万亿元。",
+        "乘用车方面，上半年销量800万辆。",
+    ],
+)
+def test_a_topic_completes_no_other_noun(text):
+    assert mapped(text, published=date(2020, 8, 10), catalog=CATALOG.with_overlay(PLAIN)) == set()
