@@ -280,6 +280,9 @@ def _map_figure(
         value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset") or _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign)
+    if BREAKDOWN_RE.search(before):
+        # "从企业看，中通快递前三季度完成业务量 175.8 亿件": a part, never the whole.
+        return _unassigned(article, figure, forecast, value_sign)
     scopes = _scopes(figure, before, paragraph, article)
     frame = _frame(figures, k, before, catalog)
     allow_generic = _allow_generic(figures, k, catalog, mapped_before)
@@ -328,6 +331,11 @@ def _map_figure(
 SAME_THING_RE = re.compile(r"[(（]\s*(?:即|也即|亦即|又称|也称|简称)\s*([^()（）]{2,20}?)\s*[)）]")
 
 
+# "从企业看，", "分地区看，", "按车型来看，": what follows is broken down by who or where,
+# its figures are parts of a series, never the series.
+BREAKDOWN_RE = re.compile(
+    r"(?:从|分|按)(?:企业|公司|品牌|厂商|地区|区域|省份|省市|城市|车型|企业类型|市场主体)(?:来)?看"
+)
 # "新能源汽车方面，", "从新能源汽车来看，", "就快递业务而言，": the topic of what follows.
 TOPIC_RE = re.compile(
     r"(?:^|[,，;；。])\s*(?:从|就|在)?([^,，;；:：从就在]{2,12}?)(?:方面|来看|而言|领域)\s*[,，:：]"

@@ -2169,3 +2169,22 @@ def test_a_topic_named_before_owns_a_bare_noun(text):
 )
 def test_a_topic_completes_no_other_noun(text):
     assert mapped(text, published=date(2020, 8, 10), catalog=CATALOG.with_overlay(PLAIN)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1—9月，全国快递业务量805.3亿件。从企业看，中通快递前三季度完成业务量175.8亿件。",
+        "1—9月，全国快递业务量805.3亿件。分地区看，东部地区快递业务量完成636.8亿件。",
+        "1—9月，全国快递业务量805.3亿件。按品牌来看，某品牌快递业务量达到120.5亿件。",
+    ],
+)
+def test_figures_after_a_breakdown_by_who_or_where_are_parts(text):
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {("express_volume", "2022-01/2022-09", 805.3)}
+
+
+def test_a_breakdown_by_time_still_states_the_series():
+    text = "1—9月，全国快递业务量805.3亿件。分季度看，三季度快递业务量完成280.1亿件。"
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert ("express_volume", "2022-Q3", 280.1) in {o[:3] for o in got}
