@@ -200,6 +200,17 @@ def figures_of_paragraph(
     return figures, (chain.period, chain.text)
 
 
+THIS_YEAR_RE = re.compile(r"^(?:今年|本年)$")
+
+
+def _this_year_up_to_date(chain: _Chain, expr: TimeExpr, number: int) -> bool:
+    """ "截至 11 月底，今年全国快递业务量累计完成…": a bare 今年 after a 截至 date of its
+    sentence, in that year, is the year so far (like 今年以来)."""
+    if not (THIS_YEAR_RE.match(expr.text.strip()) and chain.as_of and chain.period):
+        return False
+    return chain.sentence == number and parse_period(chain.period).end.year == int(expr.period)
+
+
 def _in_year_to_date(chain: _Chain, period: str, published: date) -> bool:
     """Does an as-of date lie in the year a 今年以来 spoke of? "…今年以来累计成交量…；而截至
     2023 年底，累计成交量为 4.42 亿吨" dates a total since the start, not this year's sum."""
@@ -319,7 +330,7 @@ def _figures_of_sentence(
         elif isinstance(item, TimeExpr):
             if item.role == "reference" or id(item) in listed:
                 continue
-            if item.year_to_date:
+            if item.year_to_date or _this_year_up_to_date(chain, item, number):
                 if not chain.year_to_date:
                     chain.before_year_to_date = chain.state()
                 chain.period = year_to_date(chain.period) if chain.period else None

@@ -2188,3 +2188,30 @@ def test_a_breakdown_by_time_still_states_the_series():
     text = "1—9月，全国快递业务量805.3亿件。分季度看，三季度快递业务量完成280.1亿件。"
     got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
     assert ("express_volume", "2022-Q3", 280.1) in {o[:3] for o in got}
+
+
+def test_this_year_after_an_as_of_month_end_is_the_months_so_far():
+    text = "截至11月底，今年全国快递业务量累计完成983.9亿件。"
+    got = mapped(text, published=date(2021, 12, 27), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {("express_volume", "2021-01/2021-11", 983.9)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至12月8日，今年我国快递业务量已突破1,000亿件，连续8年稳居世界第一。",
+        "截至12月8日，本年全国快递业务量累计超过1,000亿件。",
+    ],
+)
+def test_this_year_up_to_a_day_is_no_series_period(text):
+    catalog = CATALOG.with_overlay(PLAIN)
+    assert mapped(text, published=date(2021, 12, 27), catalog=catalog) == set()
+    (figure,) = loose(text, published=date(2021, 12, 27), catalog=catalog)
+    assert figure.suggested_period == "2021-01-01/2021-12-08"
+
+
+def test_this_year_in_another_sentence_than_the_as_of_date_is_the_year():
+    text = "截至11月底，全国碳市场累计成交量1.4亿吨。今年全国快递业务量将突破1,080亿件。"
+    got = mapped(text, published=date(2021, 12, 27), catalog=CATALOG.with_overlay(PLAIN))
+    assert ("express_volume", "2021", 1080.0, "more_than", True) in got
+    assert ("carbon_national_cum_volume", "2021-11", 1.4, "exact", False) in got
