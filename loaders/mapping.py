@@ -277,6 +277,15 @@ def _joined(text: str) -> str:
     return JOINERS_RE.sub("/", squeeze(text))
 
 
+def _named(alias: str, text: str) -> bool:
+    """Does the text say the alias, also with 累计 after its noun ("成交额累计" for
+    "累计成交额")?"""
+    alias = squeeze(alias)
+    if alias in text:
+        return True
+    return alias.startswith("累计") and len(alias) > 3 and alias[2:] + "累计" in text
+
+
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
     if not indicator.context:
         return 0
@@ -317,13 +326,13 @@ def choose_indicator(
         value = convert(quantity, indicator.unit)
         if value is None:
             continue
-        aliases = [a for a in indicator.aliases if squeeze(a) in subject]
+        aliases = [a for a in indicator.aliases if _named(a, subject)]
         if not aliases:
             # "快递服务企业业务量" is the 快递业务量, "1—10 月新能源汽车累计销量" the
             # flow 新能源汽车销量 over those months.
             summed = indicator.kind == "flow" or indicator.measure in ("yoy", "yoy_2y")
             plain = plain_name(subject, summed=summed)
-            aliases = [a for a in indicator.aliases if squeeze(a) in plain]
+            aliases = [a for a in indicator.aliases if _named(a, plain)]
         if not aliases and measure in RATE_MEASURES:
             aliases = _stems_named(indicator, subject)
         if not aliases:

@@ -804,3 +804,26 @@ def test_an_exclude_word_matches_whichever_word_joins_its_parts(text):
     article = Article(index=0, title="快递", editor="x", text=text, start=0, end=len(text))
     observations, _ = extract_figures(header, [article], PARCELS)
     assert observations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "截至6月底，全国碳市场碳排放配额成交量累计达1.94亿吨，成交额累计84.92亿元。",
+            {
+                ("carbon_national_cum_volume", "2022-06", 1.94),
+                ("carbon_national_cum_turnover", "2022-06", 84.92),
+            },
+        ),
+        (
+            "截至6月底，全国碳市场配额成交额累计突破85亿元。",
+            {("carbon_national_cum_turnover", "2022-06", 85.0)},
+        ),
+        ("截至6月底，试点碳市场成交量累计4.8亿吨。", {("carbon_pilot_cum_volume", "2022-06", 4.8)}),
+        # A sum over a span stays no level of the since-launch series.
+        ("上半年，全国碳市场成交量累计0.2亿吨。", set()),
+    ],
+)
+def test_cumulative_written_after_its_noun(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 7, 25))} == expected
