@@ -218,6 +218,11 @@ def _series_period(
         )
         if period is None or undated:
             return month_of(published), None
+        end = parse_period(period).end
+        if not forecast and (end.year, end.month) > (published.year, published.month):
+            # "今年，全国碳市场累计成交量 0.5 亿吨": a level at the end of a period still
+            # running is no level yet; the text means so far, which is not said.
+            return None, period
         if parse_period(period).kind == "day":
             return period, None
         return end_month(period), None  # a level at the end: 2021 年 -> 2021-12

@@ -827,3 +827,27 @@ def test_an_exclude_word_matches_whichever_word_joins_its_parts(text):
 )
 def test_cumulative_written_after_its_noun(text, expected):
     assert {o[:3] for o in mapped(text, published=date(2022, 7, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["今年，全国碳市场累计成交量0.5亿吨。", "2022年，全国碳市场纳入重点排放单位2162家。"],
+)
+def test_a_level_at_the_end_of_a_period_still_running_is_suggested_not_placed(text):
+    assert mapped(text, published=date(2022, 7, 25)) == set()
+    (figure,) = run(text, published=date(2022, 7, 25))[1]
+    assert figure.suggested_period == "2022"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("预计到今年年底，全国碳市场累计成交量将达到2.5亿吨。", ("2022-12", True)),
+        ("7月份，全国碳市场累计成交量1.9亿吨。", ("2022-07", False)),
+        ("截至7月20日，全国碳市场累计成交量1.9亿吨。", ("2022-07-20", False)),
+        ("2021年全国碳市场累计成交量1.79亿吨。", ("2021-12", False)),
+    ],
+)
+def test_a_level_projected_or_of_a_period_already_begun_is_placed(text, expected):
+    ((_, period, _, _, forecast),) = mapped(text, published=date(2022, 7, 25))
+    assert (period, forecast) == expected
