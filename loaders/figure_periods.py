@@ -54,6 +54,8 @@ NAMED_AFTER_RE = re.compile(
 )
 NAMING_CLAUSE_END_RE = re.compile(r"[,，;；:：。！？!?]")
 BRACKETED_RE = re.compile(r"\(\s*(?P<inner>[^()]{1,20}?)\s*\)")
+# "自上线以来", "上线交易以来", "开市以来", "启动至今": since a market opened, not since January.
+SINCE_START_RE = re.compile(r"(?:上线|开市|启动|开启|运行|成立)(?:交易)?(?:以来|至今|来)")
 # Kinds of period that lie inside one year, and so may take a year named before them.
 WITHIN_A_YEAR = ("half", "quarter", "month", "ytd")
 
@@ -166,6 +168,7 @@ def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[t
     events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "(" and i not in opens]
     events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")" and i not in closes]
     events += [(i, -1, "semicolon") for i, char in enumerate(shadow) if char == ";"]
+    events += [(m.start(), -1, "since_start") for m in SINCE_START_RE.finditer(shadow)]
     events.sort(key=lambda ev: (ev[0], ev[1]))
     return exprs, events, dating_figure
 
@@ -321,6 +324,10 @@ def _figures_of_sentence(
         elif item == "close":
             if chain.saved:
                 chain.restore(chain.saved.pop())
+        elif item == "since_start":
+            # "今年以来…；自上线以来累计成交量 1.96 亿吨": the total since the market opened.
+            if chain.year_to_date:
+                chain.restore(chain.before_year_to_date)
         elif item == "semicolon":
             # A forecast ends at ；, unless it named its year and the clause after
             # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").

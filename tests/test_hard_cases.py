@@ -2215,3 +2215,30 @@ def test_this_year_in_another_sentence_than_the_as_of_date_is_the_year():
     got = mapped(text, published=date(2021, 12, 27), catalog=CATALOG.with_overlay(PLAIN))
     assert ("express_volume", "2021", 1080.0, "more_than", True) in got
     assert ("carbon_national_cum_volume", "2021-11", 1.4, "exact", False) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "今年以来，全国碳市场累计成交量约0.17亿吨；自上线以来累计成交量1.96亿吨。",
+            ("carbon_national_cum_volume", "2022-10", 1.96),
+        ),
+        (
+            "今年以来，全国碳市场累计成交量约0.17亿吨，上线交易以来累计成交额85.8亿元。",
+            ("carbon_national_cum_turnover", "2022-10", 85.8),
+        ),
+        (
+            "年初至今，全国碳市场累计成交量约0.17亿吨，开市以来累计成交量1.96亿吨。",
+            ("carbon_national_cum_volume", "2022-10", 1.96),
+        ),
+    ],
+)
+def test_since_the_market_opened_ends_a_year_to_date(text, expected):
+    got = {o[:3] for o in mapped(text, published=date(2022, 10, 31))}
+    assert got == {expected}
+
+
+def test_year_to_date_goes_on_without_words_of_the_start():
+    text = "今年以来，全国碳市场累计成交量约0.17亿吨，累计成交额8.5亿元。"
+    assert mapped(text, published=date(2022, 10, 31)) == set()
