@@ -132,7 +132,11 @@ _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
 # "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
 _LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
 # Since the start of the year: "今年以来累计成交量", "年初至今", "年内累计".
-_YEAR_TO_DATE_RE = re.compile(r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计")
+_YEAR_TO_DATE_RE = re.compile(
+    r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计|年内(?=[^,，;；。！？\d]{1,12}累计)"
+)
+# "今年全国碳市场已累计成交 0.17 亿吨": 累计 later in the clause of a bare 今年.
+_CUMULATIVE_LATER_RE = re.compile(r"[^,，;；。！？\d]{0,12}累计")
 
 
 @dataclass(frozen=True)
@@ -273,6 +277,18 @@ def _has_suffix(match: re.Match[str]) -> bool:
     return any(match[key] for key in keys)
 
 
+def _year_so_far(
+    match: re.Match[str], period: str | None, published: date, shadow: str, end: int
+) -> bool:
+    """ "2022 年以来" in an issue of 2022, "今年…累计": the months since January, like 今年以来."""
+    if not (match["y"] or match["rel"]) or _has_suffix(match) or period != str(published.year):
+        return False
+    after = shadow[end:].lstrip()
+    if after.startswith(("以来", "至今")):
+        return True
+    return match["rel"] in ("今年", "本年") and bool(_CUMULATIVE_LATER_RE.match(shadow, end))
+
+
 def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
     """Period expressions of a sentence (or any text), in order, with their role."""
     shadow = ascii_shadow(text)
@@ -321,6 +337,9 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             # "去年同期为下降 7.5%": an aside about one figure, the text goes on
             # about the period it was talking about.
             role = "local"
+        if _year_so_far(match, period, published, shadow, end):
+            found.append(TimeExpr(start, end, text[start:end], None, "set", year_to_date=True))
+            continue
         found.append(
             TimeExpr(
                 start=start,

@@ -2242,3 +2242,36 @@ def test_since_the_market_opened_ends_a_year_to_date(text, expected):
 def test_year_to_date_goes_on_without_words_of_the_start():
     text = "今年以来，全国碳市场累计成交量约0.17亿吨，累计成交额8.5亿元。"
     assert mapped(text, published=date(2022, 10, 31)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年以来，全国碳市场累计成交量约0.17亿吨。",
+        "年内全国碳市场累计成交量约0.17亿吨。",
+        "今年全国碳市场已累计成交0.17亿吨。",
+        "本年全国碳市场累计成交量约0.17亿吨。",
+    ],
+)
+def test_other_words_for_the_year_so_far_are_no_since_launch_total(text):
+    assert mapped(text, published=date(2022, 10, 31)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An earlier year: since before this year, the total since the market opened.
+        (
+            "2021年以来，全国碳市场累计成交量1.96亿吨。",
+            ("carbon_national_cum_volume", "2022-10", 1.96),
+        ),
+        (
+            "今年1—9月，全国快递业务量累计完成805.3亿件。",
+            ("express_volume", "2022-01/2022-09", 805.3),
+        ),
+        ("预计今年全年快递业务量累计将超过1,100亿件。", ("express_volume", "2022", 1100.0)),
+    ],
+)
+def test_this_year_with_a_period_of_its_own_or_another_year_keeps_it(text, expected):
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {expected}
