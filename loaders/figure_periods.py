@@ -177,18 +177,20 @@ def figures_of_paragraph(
     offset: int,
     paragraph: str,
     published: date,
-    carried: tuple[str | None, str],
+    carried: tuple,
     caption_dates: bool = False,
-) -> tuple[list[FoundFigure], tuple[str | None, str]]:
+) -> tuple[list[FoundFigure], tuple]:
     """The figures of a paragraph, and the period it ends on (for the next one).
 
-    carried: the period the paragraph before ended on. Its figures before any
-    period of their own keep it, flagged, since a stock or an index may not take it.
+    carried: the period the paragraph before ended on (period, its text, and the periods
+    its last sentence named). Its figures before any period of their own keep it,
+    flagged, since a stock or an index may not take it.
     caption_dates: carried is the period of a table's caption, which dates its rows
     as if they named it themselves.
     """
     figures: list[FoundFigure] = []
-    chain = _Chain(*carried, sentence=0 if caption_dates else -1)
+    chain = _Chain(carried[0], carried[1], sentence=0 if caption_dates else -1)
+    chain.named_before = list(carried[2]) if len(carried) > 2 else []
     for number, sentence in enumerate(sentences(offset, paragraph)):
         figures += _figures_of_sentence(sentence, number, published, chain)
         chain.named_before, chain.named = chain.named, []
@@ -200,7 +202,7 @@ def figures_of_paragraph(
             # So does a projection ("…，全年有望突破 12.5 万亿元。同期…"): the next
             # sentence talks about the period the reported figures had.
             chain.restore(chain.before_prospective)
-    return figures, (chain.period, chain.text)
+    return figures, (chain.period, chain.text, tuple(chain.named_before))
 
 
 THIS_YEAR_RE = re.compile(r"^(?:今年|本年)$")
@@ -365,7 +367,8 @@ def _figures_of_sentence(
                 if prospective and not chain.prospective:
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
-                chain.named.append(period)
+                if not prospective:
+                    chain.named.append(period)  # what it reports about, not what it projects
                 chain.as_of, chain.prospective = item.as_of, prospective
                 chain.prospective_year = prospective and item.explicit_year
                 if item.explicit_year and parse_period(period).kind != "multi_year":

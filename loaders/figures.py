@@ -164,7 +164,7 @@ def _article_figures(
     """
     figures: list[FoundFigure] = []
     paragraph_of: list[str] = []
-    carried: tuple[str | None, str] = (None, "")
+    carried: tuple = (None, "")
     blocks = paragraphs(article.text)
 
     def names_series(text: str) -> bool:

@@ -2275,3 +2275,27 @@ def test_other_words_for_the_year_so_far_are_no_since_launch_total(text):
 def test_this_year_with_a_period_of_its_own_or_another_year_keeps_it(text, expected):
     got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
     assert {o[:3] for o in got} == {expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 同期 opening the next paragraph.
+        (
+            "上半年，新能源汽车销量374.7万辆；6月份销量80.6万辆。\n同期，L2级乘用车渗透率为42.4%。",
+            {"2023-H1"},
+        ),
+        # A projection in the sentence before is no period it reported about.
+        (
+            "上半年L2级乘用车渗透率为42.4%，预计全年将超过45%。\n同期，L2级乘用车渗透率为42.4%。",
+            {"2023-H1", "2023"},
+        ),
+        (
+            "1—6月，新能源汽车销量374.7万辆；7月份销量80.6万辆。\n同期，L2级乘用车渗透率为42.4%。",
+            set(),
+        ),
+    ],
+)
+def test_same_period_opening_a_paragraph(text, expected):
+    got = mapped(text, published=date(2023, 8, 10))
+    assert {o[1] for o in got if o[0] == "l2_penetration"} == expected
