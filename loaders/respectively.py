@@ -171,8 +171,14 @@ def _period_list(
 
 
 def _in_first_year(items: list[_Item]) -> list[tuple[str, str]]:
-    """Items written without a year take the year the first item named (2021 年一季度、二季度)."""
+    """Items written without a year take the year the first item named (2021 年一季度、二季度);
+    a list that names no year is one year's, the year of its last item ("一季度、二季度、三季度
+    和四季度" in April is last year's four, not this year's first and last year's others)."""
     year = parse_period(items[0].period).start.year if items[0].explicit_year else None
+    if year is None and not any(item.explicit_year for item in items):
+        starts = [parse_period(item.period).start for item in items]
+        if starts != sorted(starts):
+            year = parse_period(items[-1].period).start.year
     out = []
     for item in items:
         period = item.period

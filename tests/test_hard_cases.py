@@ -2299,3 +2299,32 @@ def test_this_year_with_a_period_of_its_own_or_another_year_keeps_it(text, expec
 def test_same_period_opening_a_paragraph(text, expected):
     got = mapped(text, published=date(2023, 8, 10))
     assert {o[1] for o in got if o[0] == "l2_penetration"} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一季度、二季度、三季度和四季度，社会物流总额同比分别增长24.2%、10.7%、5.3%和4.4%。",
+        "社会物流总额一、二、三、四季度同比分别增长24.2%、10.7%、5.3%和4.4%。",
+    ],
+)
+def test_a_list_of_periods_naming_no_year_is_one_years(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {(o[1], o[2]) for o in got} == {
+        ("2021-Q1", 24.2),
+        ("2021-Q2", 10.7),
+        ("2021-Q3", 5.3),
+        ("2021-Q4", 4.4),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "去年四季度和今年一季度，社会物流总额同比分别增长4.4%和6.1%。",
+        "四季度和一季度，社会物流总额同比分别增长4.4%和6.1%。",
+    ],
+)
+def test_a_list_of_periods_across_a_new_year_keeps_its_years(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {(o[1], o[2]) for o in got} == {("2021-Q4", 4.4), ("2022-Q1", 6.1)}
