@@ -273,6 +273,29 @@ def _owners(items: list[str]) -> list[str] | None:
     return [item.strip() + "的" for item in items[:-1]] + [last[: at + 1]]
 
 
+def _owners_of(bases: list[str], head: str, names_series: Callable) -> list[str] | None:
+    """The words before the noun a list's subjects end with alike ("全国碳市场" and "地方试点
+    碳市场" of "…累计成交量"), when each with the head noun names a series."""
+    tail = _series_tail(bases, names_series)
+    if not tail or not names_series(head):
+        return None
+    owners = [base.strip()[: -len(tail)].strip() for base in bases]
+    if not all(owners) or not all(names_series(owner + head.strip()) for owner in owners):
+        return None
+    return owners
+
+
+def _series_tail(bases: list[str], names_series: Callable) -> str:
+    """The shortest end all subjects share that names a series ("累计成交量", not "碳市场累计
+    成交量"), or ""."""
+    first = bases[0].strip()
+    for size in range(2, len(first) + 1):
+        tail = first[-size:]
+        if all(base.strip().endswith(tail) for base in bases) and names_series(tail):
+            return tail
+    return ""
+
+
 def _subject_items(items: list[str], names_series: Callable[[str], bool]) -> list[str]:
     """ "业务量和新订单指数": the last head noun completes the first items (with the words
     before it that make a series name: "全国碳市场和试点碳市场累计成交量");
@@ -393,7 +416,12 @@ def mark_respectively(
             elif shared.owners and "的" not in head:
                 # "…的累计成交量分别为 a 和 b，累计成交额分别为 c 和 d": the same owners.
                 listed.bases = [owner + head.strip() for owner in shared.owners]
-            listed.owners = shared.owners
+            elif shared.bases and (owners := _owners_of(shared.bases, head, names_series)):
+                # "全国碳市场和地方试点碳市场累计成交量分别为 a 和 b，累计成交额分别为 c 和
+                # d": the owners of the first list's shared noun own this noun too.
+                listed.bases = [owner + head.strip() for owner in owners]
+                listed.owners = owners
+            listed.owners = listed.owners or shared.owners
         elif len(group) > 1:
             for figure in group:
                 figure.given_subject = ""  # cannot pair subjects and figures

@@ -2328,3 +2328,30 @@ def test_a_list_of_periods_naming_no_year_is_one_years(text):
 def test_a_list_of_periods_across_a_new_year_keeps_its_years(text):
     got = mapped(text, published=date(2022, 4, 25))
     assert {(o[1], o[2]) for o in got} == {("2021-Q4", 4.4), ("2022-Q1", 6.1)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年，全国碳市场和地方试点碳市场累计成交量分别为1.79亿吨和4.83亿吨，"
+        "累计成交额分别为76.61亿元和118.6亿元。",
+        "截至2021年底，全国碳市场、试点碳市场累计成交量分别为1.79亿吨和4.83亿吨，"
+        "累计成交额分别为76.61亿元和118.6亿元。",
+    ],
+)
+def test_a_second_list_naming_another_noun_keeps_the_owners_of_the_first(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {o[:3] for o in got} == {
+        ("carbon_national_cum_volume", "2021-12", 1.79),
+        ("carbon_pilot_cum_volume", "2021-12", 4.83),
+        ("carbon_national_cum_turnover", "2021-12", 76.61),
+        ("carbon_pilot_cum_turnover", "2021-12", 118.6),
+    }
+
+
+def test_a_second_list_after_single_places_lends_no_owner():
+    text = (
+        "截至2021年底，湖北和广东试点碳市场累计成交量分别为1.2亿吨和1.9亿吨，"
+        "累计成交额分别为28亿元和40亿元。"
+    )
+    assert mapped(text, published=date(2022, 4, 25)) == set()
