@@ -301,7 +301,10 @@ def _map_figure(
         if candidate is None and tie is None and allow_generic:
             # "快递业务量 … 其中 2 月份业务量同比下降 10.1%": the short name of a series
             # named before in the paragraph.
-            expanded = expand_short_name(subject, _said_before(figures, k, article), catalog)
+            # A table's caption said it before its rows ("2022 年上半年社会物流总额" over a
+            # column "总额（万亿元）").
+            said = figure.context + _said_before(figures, k, article)
+            expanded = expand_short_name(subject, said, catalog)
             if expanded is not None:
                 candidate, _reason, tie = choose_indicator(
                     q, figure.measure, expanded, scopes, catalog, frame, allow_generic

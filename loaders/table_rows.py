@@ -174,6 +174,7 @@ def cell_figures(
             if quantity is not None:
                 period, period_text = _column_period(label, published)
                 column_name = label.replace(period_text, "") if period_text else label
+                column_name = UNIT_IN_NAME_RE.sub("", column_name)  # its unit is no name
                 if period is None:
                     period, period_text = row_period, row_period_text
                 if period is None:

@@ -2355,3 +2355,23 @@ def test_a_second_list_after_single_places_lends_no_owner():
         "累计成交额分别为28亿元和40亿元。"
     )
     assert mapped(text, published=date(2022, 4, 25)) == set()
+
+
+def test_a_column_named_by_the_tail_of_what_the_caption_names():
+    text = (
+        "表2 2022年上半年社会物流总额\n"
+        "时期 | 总额（万亿元） | 同比增长（%）\n"
+        "一季度 | 75.4 | 4.9\n"
+        "上半年 | 156.5 | 3.1"
+    )
+    assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == {
+        ("logistics_total", "2022-Q1", 75.4),
+        ("logistics_total_yoy", "2022-Q1", 4.9),
+        ("logistics_total", "2022-H1", 156.5),
+        ("logistics_total_yoy", "2022-H1", 3.1),
+    }
+
+
+def test_a_column_tail_under_a_caption_naming_another_total_stays_out():
+    text = "2022年上半年工业品物流总额\n时期 | 总额（万亿元） | 同比增长（%）\n一季度 | 75.4 | 4.9"
+    assert mapped(text, published=date(2022, 8, 10)) == set()
