@@ -149,7 +149,8 @@ def extract_figures(
             # 首次突破千亿元大关，达到 1,750 亿元").
             if figures[k].role == "superseded":
                 mapped_before = None
-            elif not _passed_on_the_way(figures, k):
+            elif not _passed_on_the_way(figures, k) and figures[k].measure not in ("change", "pp"):
+                # A change ("比上年同期增加 6 笔") is no segment that fit no series.
                 mapped_before = isinstance(found, list)
     return one_per_series(observations, unassigned)
 

@@ -2375,3 +2375,20 @@ def test_a_column_named_by_the_tail_of_what_the_caption_names():
 def test_a_column_tail_under_a_caption_naming_another_total_stays_out():
     text = "2022年上半年工业品物流总额\n时期 | 总额（万亿元） | 同比增长（%）\n一季度 | 75.4 | 4.9"
     assert mapped(text, published=date(2022, 8, 10)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "上半年电信行业并购交易66笔，同比增加6笔（去年同期60笔）。",
+            {("telecom_ma_deals", "2022-H1", 66.0), ("telecom_ma_deals", "2021-H1", 60.0)},
+        ),
+        (
+            "上半年电信行业并购交易66笔，比上年同期增加6笔，交易金额520亿元。",
+            {("telecom_ma_deals", "2022-H1", 66.0), ("telecom_ma_value", "2022-H1", 520.0)},
+        ),
+    ],
+)
+def test_a_change_names_no_subject_and_is_no_segment(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == expected
