@@ -50,6 +50,8 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 CHANGE_BEFORE = re.compile(
     r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|净增|净减|多出|高出|超出|多|少)了?$"
 )
+# "新增重点排放单位 50 家", "净增 5G 用户 1.2 亿户": what was added is a change, no level.
+NEWLY_ADDED_RE = re.compile(r"新增|净增|净减|新减少")
 AVERAGE_RE = re.compile(r"日均|月均|年均|平均|单日")
 GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
 # "降幅分别为 11.9% 和 4.7%": a list under one decline is all declines. "降幅收窄至 2.4%",
@@ -108,7 +110,9 @@ def measure_of(text: str, quantity: Quantity) -> str | None:
     elif quantity.unit != "%":
         if AVERAGE_RE.search(text):
             return "avg"  # "日均业务量 1.2 亿件": a per-day figure is no period's total
-        return "change" if CHANGE_BEFORE.search(text.rstrip()) else "level"
+        if CHANGE_BEFORE.search(text.rstrip()) or NEWLY_ADDED_RE.search(text):
+            return "change"
+        return "level"
     for name, pattern in MEASURE_RULES:
         if pattern.search(text):
             return name

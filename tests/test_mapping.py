@@ -851,3 +851,21 @@ def test_a_level_at_the_end_of_a_period_still_running_is_suggested_not_placed(te
 def test_a_level_projected_or_of_a_period_already_begun_is_placed(text, expected):
     ((_, period, _, _, forecast),) = mapped(text, published=date(2022, 7, 25))
     assert (period, forecast) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至6月底，全国碳市场新增重点排放单位50家。",
+        "上半年，全国碳市场净增重点排放单位50家。",
+    ],
+)
+def test_what_was_newly_added_is_no_level(text):
+    assert mapped(text, published=date(2022, 8, 10)) == set()
+
+
+def test_a_level_reached_after_an_increase_is_still_a_level():
+    text = "截至6月底，全国碳市场重点排放单位增加至2257家。"
+    assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == {
+        ("carbon_national_units", "2022-06", 2257.0)
+    }
