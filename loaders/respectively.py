@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from loaders.mapping import has_subject
-from loaders.periods import parse_period, quarters_of, shift_year
+from loaders.periods import months_of, parse_period, quarters_of, shift_year
 from loaders.quantities import find_quantities
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import TimeExpr, find_time_expressions
@@ -54,6 +54,10 @@ DESCRIBED_RE = re.compile(
 # A run of quarters written as one ("一至四季度", "一季度至四季度"), and the names of quarters.
 QUARTER_RUN_RE = re.compile(r"(?:至|到|—|–|~)\s*第?[一二三四1-4]\s*季度")
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
+# "前三季度(各季度)", "四个季度", "各季度": the quarters of a span, one figure each.
+EACH_QUARTER_RE = re.compile(r"前[三两二]个?季度|四个季度|各季度|每个季度|各个季度")
+EACH_RE = re.compile(r"各月|逐月|每月|各季度|每个季度|各个季度|四个季度")
+MONTH_RUN_RE = re.compile(r"\d{1,2}\s*(?:-|—|–|~|至|到)\s*\d{1,2}\s*月")
 RUN_START_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年|去年|今年|上年)?\s*第?[一二三四1-4]\s*(?:季度)?\s*(?:至|到|—|–|~)"
 )
@@ -107,11 +111,21 @@ def _run_of_quarters(
     exprs = [e for e in find_time_expressions(item, published) if e.period]
     if size is None or len(exprs) != 1 or has_subject(item[: exprs[0].start]):
         return None
-    quarters = quarters_of(exprs[0].period) if QUARTER_RUN_RE.search(exprs[0].text) else []
-    if len(quarters) != size or size < 2:
+    rest = item[: exprs[0].start] + item[exprs[0].end :]
+    each = EACH_RE.search(rest)
+    if each:
+        rest = rest[: each.start()] + rest[each.end() :]
+    if QUARTER_RUN_RE.search(exprs[0].text) or EACH_QUARTER_RE.search(exprs[0].text + rest):
+        quarters = quarters_of(exprs[0].period)
+        listed = [(q, QUARTER_NAMES[int(q[-1]) - 1]) for q in quarters]
+    elif MONTH_RUN_RE.search(exprs[0].text):
+        # "7—9 月(各月)，…分别为 a、b 和 c": one figure per month of the run.
+        listed = [(m, f"{int(m[-2:])}月") for m in months_of(exprs[0].period)]
+    else:
         return None
-    listed = [(q, QUARTER_NAMES[int(q[-1]) - 1]) for q in quarters]
-    return listed, item[: exprs[0].start] + item[exprs[0].end :]
+    if len(listed) != size or size < 2:
+        return None
+    return listed, rest
 
 
 def _period_list(
@@ -225,7 +239,8 @@ def _starts_with_subject(clause: str, found: tuple[list[tuple[str, str]], str]) 
     "疫情最为严重的 1—2 月与…3 月，…分别") lends them to the 分别 clause after it."""
     clause = DESCRIBED_RE.sub("", clause.strip())
     opens = clause.startswith(found[0][0][1]) or BARE_LIST_START_RE.match(clause)
-    return not (opens or RUN_START_RE.match(clause))
+    # "今年前三个季度，…", "7—9 月各月，…": a clause that is nothing but its periods.
+    return not (opens or RUN_START_RE.match(clause) or not has_subject(found[1]))
 
 
 def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> set[int]:

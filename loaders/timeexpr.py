@@ -46,7 +46,7 @@ _SUFFIX = (
     r"(?:"
     r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
-    r"|(?P<ytdq>前三季度|前两季度|前二季度)"
+    r"|(?P<ytdq>前[三两二]个?季度)"
     # "一至三季度", "一季度至四季度": a run of quarters (one span unless a list splits it).
     r"|第?(?P<qa>[一二三四1-4])\s*(?:季度)?\s*(?:至|到|—|–|~)\s*第?(?P<qb>[一二三四1-4])\s*季度"
     r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
@@ -235,8 +235,9 @@ def _resolve(
         y = pick(month, month, by_start=True)
         return f"{y}-{month:02d}", None
     if g["ytdq"]:
-        y = pick(1, 9 if g["ytdq"] == "前三季度" else 6, by_start=False)
-        return (f"{y}-01/{y}-09" if g["ytdq"] == "前三季度" else f"{y}-H1"), None
+        three = "三" in g["ytdq"]  # 前三季度, 前三个季度; 前两（二）季度 is the first half
+        y = pick(1, 9 if three else 6, by_start=False)
+        return (f"{y}-01/{y}-09" if three else f"{y}-H1"), None
     if g["qa"]:
         first, last = _QUARTERS[g["qa"]], _QUARTERS[g["qb"]]
         if first >= last:

@@ -2392,3 +2392,47 @@ def test_a_column_tail_under_a_caption_naming_another_total_stays_out():
 )
 def test_a_change_names_no_subject_and_is_no_segment(text, expected):
     assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "7—9月各月，中国物流业景气指数分别为48.6%、49.2%和48.7%。",
+            {
+                ("logistics_lpi", "2022-07", 48.6),
+                ("logistics_lpi", "2022-08", 49.2),
+                ("logistics_lpi", "2022-09", 48.7),
+            },
+        ),
+        (
+            "今年前三个季度，社会物流总额同比分别增长4.9%、1.7%和3.9%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 4.9),
+                ("logistics_total_yoy", "2022-Q2", 1.7),
+                ("logistics_total_yoy", "2022-Q3", 3.9),
+            },
+        ),
+        (
+            "今年前三个季度，社会物流总额同比增长3.5%。",
+            {("logistics_total_yoy", "2022-01/2022-09", 3.5)},
+        ),
+    ],
+)
+def test_a_run_of_months_or_quarters_gives_one_figure_each(text, expected):
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Fewer figures than months: which is whose is not said.
+        "7—9月，社会物流总额同比分别增长3.5%和4.1%。",
+        # A list of subjects pairs with the figures, the run is their common period.
+        "7—9月，社会物流总额、物流业总收入同比分别增长3.5%、4.6%和5.1%。",
+    ],
+)
+def test_a_run_that_does_not_pair_with_its_figures_gives_none_a_month(text):
+    got = mapped(text, published=date(2022, 10, 31))
+    assert not any(o[1] in ("2022-07", "2022-08", "2022-09") for o in got)
