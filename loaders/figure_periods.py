@@ -18,8 +18,13 @@ ending on 。 at the margin splits a paragraph). Besides:
   still projected);
 - a stock is dated by its own sentence only, or by the day an earlier sentence named
   when it speaks of that day again (首日, 当日): flags for loaders.figures;
-- 今年以来 / 年内累计 turn the period into the months since January for the
-  rest of the sentence and flag the figures as year to date;
+- 今年以来 / 年内累计 (also 2022 年以来 in a 2022 issue, a bare 今年 after a 截至 date
+  of its sentence) turn the period into the months since January for the rest of
+  the sentence and flag the figures as year to date, until a 截至 date of another
+  year or words of since-launch (上线以来);
+- "同期，" opening a sentence (or paragraph) is the period the sentence before opened
+  with, when its other periods lie inside it; after periods side by side it is left
+  open (UNRESOLVED);
 - periods listed before 分别 name one figure each (loaders.respectively), so
   none of them becomes the period the text goes on about.
 """

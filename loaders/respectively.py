@@ -6,12 +6,15 @@ The words before 分别, back to the clause break, are the head of the list:
 - periods: "一季度、二季度社会物流总额分别增长 x 和 y" gives each figure its own
   period, and the words after the list ("社会物流总额") are the shared subject; a
   list may be written with one suffix ("一、二、三季度"), and a year named by its
-  first item holds for the rest ("2021 年一季度、二季度"); a list opening the
-  clause before ("2020 年和 2021 年，市场规模分别为 …") counts as well;
+  first item holds for the rest ("2021 年一季度、二季度", "2021 年上、下半年"), a list
+  naming no year is one year's, in the year its sentence named before it; a list
+  opening the clause before ("2020 年和 2021 年，市场规模分别为 …") counts as well, and
+  so does a run ("一至四季度", "7—9 月各月", "前三个季度") as many as its figures;
 - a compound of two ("新能源汽车产销分别完成 x 和 y") splits into its parts;
 - a second 分别 clause of the sentence with no list of its own ("…，规模分别为 x
   和 y", "…，同比分别增长 c 和 d") shares the periods of the first and, unless it
-  names a series itself, its subjects.
+  names a series itself, its subjects; one naming a series noun of its own ("…，累计成交额
+  分别为 c 和 d") keeps the owners of the first list's items.
 A list whose items cannot be paired with its figures pairs none of them.
 """
 
