@@ -118,7 +118,7 @@ def _run_of_quarters(
     each = EACH_RE.search(rest)
     if each:
         rest = rest[: each.start()] + rest[each.end() :]
-    if QUARTER_RUN_RE.search(exprs[0].text) or EACH_QUARTER_RE.search(exprs[0].text + rest):
+    if QUARTER_RUN_RE.search(exprs[0].text) or EACH_QUARTER_RE.search(item):
         quarters = quarters_of(exprs[0].period)
         listed = [(q, QUARTER_NAMES[int(q[-1]) - 1]) for q in quarters]
     elif MONTH_RUN_RE.search(exprs[0].text):
@@ -226,6 +226,20 @@ def _in_sentence_year(periods: list[tuple[str, str]], first: FoundFigure) -> lis
             period = shift_year(period, named.start.year)
         out.append((period, text))
     return out
+
+
+def _quarters_of_the_year(
+    head: str, first: FoundFigure, size: int
+) -> tuple[list[tuple[str, str]], str] | None:
+    """ "2023 年…。分季度看，各季度增速分别为 a、b、c 和 d": the four quarters of the year the
+    text is talking about."""
+    if size != 4 or not EACH_QUARTER_RE.search(head) or first.period is None:
+        return None
+    if parse_period(first.period).kind != "year":
+        return None
+    year = first.period
+    listed = [(f"{year}-Q{q}", QUARTER_NAMES[q - 1]) for q in range(1, 5)]
+    return listed, EACH_RE.sub("", head)
 
 
 def _clause_before(text: str, head_start: int) -> tuple[int, str]:
@@ -404,6 +418,10 @@ def mark_respectively(
             found = _period_list(before, published, _own_size(head, len(group)))
             if found and not _starts_with_subject(before, found):
                 periods = (found[0], head)
+        if periods is None:
+            periods = _quarters_of_the_year(head, first, len(group))
+        if periods and not has_subject(periods[1]):
+            periods = (periods[0], "")  # "各季度增速": no noun, the series before speaks
         shared = (
             previous
             if previous and previous.sentence is first.sentence and previous.size == len(group)

@@ -2436,3 +2436,33 @@ def test_a_run_of_months_or_quarters_gives_one_figure_each(text, expected):
 def test_a_run_that_does_not_pair_with_its_figures_gives_none_a_month(text):
     got = mapped(text, published=date(2022, 10, 31))
     assert not any(o[1] in ("2022-07", "2022-08", "2022-09") for o in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年，全国社会物流总额352.4万亿元，同比增长5.2%。分季度看，各季度增速分别为3.9%、5.4%、4.7%和5.4%。",
+        "2023年四个季度，社会物流总额同比分别增长3.9%、5.4%、4.7%和5.4%。",
+    ],
+)
+def test_the_quarters_of_the_year_talked_about(text):
+    got = mapped(text, published=date(2024, 2, 26))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} >= {
+        ("2023-Q1", 3.9),
+        ("2023-Q2", 5.4),
+        ("2023-Q3", 4.7),
+        ("2023-Q4", 5.4),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Three figures for four quarters, or a half-year being talked about.
+        "2023年，全国社会物流总额352.4万亿元。各季度增速分别为3.9%、5.4%和4.7%。",
+        "上半年，全国社会物流总额160.6万亿元。各季度增速分别为3.9%、5.4%、4.7%和5.4%。",
+    ],
+)
+def test_each_quarter_without_a_year_and_four_figures_names_no_quarter(text):
+    got = mapped(text, published=date(2024, 2, 26))
+    assert not any("-Q" in o[1] for o in got)
