@@ -2466,3 +2466,37 @@ def test_the_quarters_of_the_year_talked_about(text):
 def test_each_quarter_without_a_year_and_four_figures_names_no_quarter(text):
     got = mapped(text, published=date(2024, 2, 26))
     assert not any("-Q" in o[1] for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "中物联预计全年社会物流总额将增长5%左右，而一季度已实现增长4.3%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 4.3, False),
+                ("logistics_total_yoy", "2022", 5.0, True),
+            },
+        ),
+        (
+            "预计全年社会物流总额增长5%左右，一季度实际增长4.3%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 4.3, False),
+                ("logistics_total_yoy", "2022", 5.0, True),
+            },
+        ),
+        (
+            "预计今年L2级乘用车渗透率将超过30%，一季度已达到28.1%。",
+            {("l2_penetration", "2022-Q1", 28.1, False), ("l2_penetration", "2022", 30.0, True)},
+        ),
+    ],
+)
+def test_a_clause_saying_what_already_happened_after_a_forecast_reports(text, expected):
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {(o[0], o[1], o[2], o[4]) for o in got} == expected
+
+
+def test_a_clause_after_a_forecast_that_projects_too_stays_projected():
+    text = "预计二季度社会物流总额增速将回落，下半年社会物流总额有望增长6%左右。"
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {(o[1], o[4]) for o in got} == {("2022-H2", True)}
