@@ -12,7 +12,9 @@ Each figure gets
 - a forecast flag when a projection marker governs it (loaders.forecast_scope);
 - a role when it is no plain statement: the old value of a revision, a
   threshold, a milestone passed, a comparison base (loaders.figure_roles);
-- a measure and an indicator (loaders.mapping).
+- a measure and an indicator (loaders.mapping); a topic named before the clause
+  ("新能源汽车方面，上半年销量…") owns a bare noun, and figures after a breakdown by
+  who or where ("从企业看，…") are parts, never the series.
 Table rows ("名称：数值" lines, DOCX cells) are statements like prose, dated by
 their caption or column (loaders.table_rows). Figures that fit no series, or
 fit one ambiguously, or whose period the text leaves open, are kept as
