@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.forecast_scope import is_forecast, is_prospective
+from loaders.forecast_scope import FORECAST_RE, is_forecast, is_prospective
 from loaders.mapping import has_subject
 from loaders.periods import months_earlier, parse_period, shift_year, year_to_date
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
@@ -85,6 +85,10 @@ class _Chain:
     # "同期，" opening the next sentence may mean).
     named: list = field(default_factory=list)
     named_before: list = field(default_factory=list)
+    # The period was read as a coming one only because a forecast before it in the
+    # sentence, already done with its own figure, might reach it ("预计全年…增长 5% 左右，
+    # 一季度社会物流总额为 75.4 万亿元"): which one is meant is not said.
+    guessed: bool = False
 
     def state(self) -> tuple:
         return (
@@ -199,6 +203,7 @@ def figures_of_paragraph(
     for number, sentence in enumerate(sentences(offset, paragraph)):
         figures += _figures_of_sentence(sentence, number, published, chain)
         chain.named_before, chain.named = chain.named, []
+        chain.guessed = False
         if chain.year_to_date:
             # 今年以来 speaks for the rest of its sentence; the text then goes on
             # with the period named before it.
@@ -233,6 +238,24 @@ def _in_year_to_date(chain: _Chain, period: str, published: date) -> bool:
 SAME_PERIOD_OPENING_RE = re.compile(
     r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]"
 )
+
+
+CLAUSE_BREAK_RE = re.compile(r"[,，;；:：]")
+
+
+def _new_statement_after_forecast(text: str, expr: TimeExpr, figure_starts: list[int]) -> bool:
+    """Does the period open a clause of its own (its own subject, no marker) after a
+    forecast that already gave its figure?"""
+    breaks = [m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, expr.start)]
+    start = breaks[-1] if breaks else 0
+    end_match = CLAUSE_BREAK_RE.search(text, expr.end)
+    clause = text[start : end_match.start() if end_match else len(text)]
+    if not start or FORECAST_RE.search(clause):
+        return False
+    if not has_subject(clause.replace(expr.text, "", 1)):
+        return False
+    markers = list(FORECAST_RE.finditer(text, 0, start))
+    return bool(markers) and any(markers[-1].end() <= at < start for at in figure_starts)
 
 
 def _opens_with_same_period(text: str, expr: TimeExpr) -> bool:
@@ -305,6 +328,7 @@ def _new_figure(
     figure.period_from_earlier_sentence = named_before and chain.sentence != number
     figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
     figure.year_to_date = chain.year_to_date and local is None
+    figure.forward_guess = chain.guessed and local is None and chain.sentence == number
     figure.gap = text[previous_end : item.start] if previous_end else None
     named = _named_after(text, shadow, item, figure.pre, exprs)
     if named is not None:
@@ -372,6 +396,11 @@ def _figures_of_sentence(
                 if prospective and not chain.prospective:
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
+                chain.guessed = (
+                    prospective
+                    and item.forward_period != item.period
+                    and _new_statement_after_forecast(text, item, figure_starts)
+                )
                 if not prospective:
                     chain.named.append(period)  # what it reports about, not what it projects
                 chain.as_of, chain.prospective = item.as_of, prospective

@@ -2500,3 +2500,33 @@ def test_a_clause_after_a_forecast_that_projects_too_stays_projected():
     text = "预计二季度社会物流总额增速将回落，下半年社会物流总额有望增长6%左右。"
     got = mapped(text, published=date(2022, 5, 10))
     assert {(o[1], o[4]) for o in got} == {("2022-H2", True)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "预计全年社会物流总额增长5%左右，一季度社会物流总额为75.4万亿元。",
+        "中物联预计全年社会物流总额增长5%左右，一季度社会物流总额为75.4万亿元，同比增长4.3%。",
+    ],
+)
+def test_a_new_statement_after_a_forecast_with_a_period_read_either_way_is_left_open(text):
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {o[:3] for o in got} == {("logistics_total_yoy", "2022", 5.0)}
+    assert {u.value for u in loose(text, published=date(2022, 5, 10))} >= {75.4}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No figure before the clause: the forecast reaches it.
+        ("预计下半年物流需求将进一步释放，全年社会物流总额增长5%左右。", {("2022", 5.0, True)}),
+        # A period named with its year reads one way only.
+        (
+            "中物联预计，2022年社会物流总额将增长5%左右，2022年下半年社会物流总额增长6%左右。",
+            {("2022", 5.0, True), ("2022-H2", 6.0, True)},
+        ),
+    ],
+)
+def test_a_forecast_still_reaches_the_clauses_it_governs(text, expected):
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {(o[1], o[2], o[4]) for o in got} == expected
