@@ -85,10 +85,11 @@ class _Chain:
     # "同期，" opening the next sentence may mean).
     named: list = field(default_factory=list)
     named_before: list = field(default_factory=list)
-    # The period was read as a coming one only because a forecast before it in the
+    # Which period the rest of the sentence means is not said: "同期" after periods side
+    # by side, or a period read as a coming one only because a forecast before it in the
     # sentence, already done with its own figure, might reach it ("预计全年…增长 5% 左右，
-    # 一季度社会物流总额为 75.4 万亿元"): which one is meant is not said.
-    guessed: bool = False
+    # 一季度社会物流总额为 75.4 万亿元").
+    open_period: bool = False
 
     def state(self) -> tuple:
         return (
@@ -203,7 +204,7 @@ def figures_of_paragraph(
     for number, sentence in enumerate(sentences(offset, paragraph)):
         figures += _figures_of_sentence(sentence, number, published, chain)
         chain.named_before, chain.named = chain.named, []
-        chain.guessed = False
+        chain.open_period = False
         if chain.year_to_date:
             # 今年以来 speaks for the rest of its sentence; the text then goes on
             # with the period named before it.
@@ -233,13 +234,6 @@ def _in_year_to_date(chain: _Chain, period: str, published: date) -> bool:
     return parse_period(period).end.year == year
 
 
-# "同期，…", "去年同期，…" opening a sentence: the period the sentence before talked about
-# (a year back).
-SAME_PERIOD_OPENING_RE = re.compile(
-    r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]"
-)
-
-
 CLAUSE_BREAK_RE = re.compile(r"[,，;；:：]")
 
 
@@ -256,6 +250,13 @@ def _new_statement_after_forecast(text: str, expr: TimeExpr, figure_starts: list
         return False
     markers = list(FORECAST_RE.finditer(text, 0, start))
     return bool(markers) and any(markers[-1].end() <= at < start for at in figure_starts)
+
+
+# "同期，…", "去年同期，…" opening a sentence: the period the sentence before talked about
+# (a year back).
+SAME_PERIOD_OPENING_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]"
+)
 
 
 def _opens_with_same_period(text: str, expr: TimeExpr) -> bool:
@@ -328,7 +329,7 @@ def _new_figure(
     figure.period_from_earlier_sentence = named_before and chain.sentence != number
     figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
     figure.year_to_date = chain.year_to_date and local is None
-    figure.forward_guess = chain.guessed and local is None and chain.sentence == number
+    figure.period_open = chain.open_period and local is None and chain.sentence == number
     figure.gap = text[previous_end : item.start] if previous_end else None
     named = _named_after(text, shadow, item, figure.pre, exprs)
     if named is not None:
@@ -378,6 +379,11 @@ def _figures_of_sentence(
             period = _resolve(chain.period, item, prospective)
             if _opens_with_same_period(text, item) and chain.named_before:
                 period = _same_period(chain.named_before, item)
+                if period == UNRESOLVED:
+                    # Its figure and the rest of its sentence; never the chain's period.
+                    local = (UNRESOLVED, item.text)
+                    chain.open_period, chain.sentence = True, number
+                    continue
             period = _in_named_year(period, item, named_year)
             if id(item) in dating_figure and figures and period is not None:
                 _date(figures[-1], period, item.text)
@@ -396,7 +402,7 @@ def _figures_of_sentence(
                 if prospective and not chain.prospective:
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
-                chain.guessed = (
+                chain.open_period = (
                     prospective
                     and item.forward_period != item.period
                     and _new_statement_after_forecast(text, item, figure_starts)

@@ -288,9 +288,9 @@ def _map_figure(
         value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset") or _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign)
-    if figure.forward_guess:
+    if figure.period_open:
         # "预计全年…增长 5% 左右，一季度社会物流总额为 75.4 万亿元": this year's Q1 reported or
-        # next year's projected is not said.
+        # next year's projected is not said; nor which "同期" after 1—6 月…；7 月份….
         return _unassigned(article, figure, forecast, value_sign)
     if BREAKDOWN_RE.search(before):
         # "从企业看，中通快递前三季度完成业务量 175.8 亿件": a part, never the whole.

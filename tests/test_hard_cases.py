@@ -2530,3 +2530,12 @@ def test_a_new_statement_after_a_forecast_with_a_period_read_either_way_is_left_
 def test_a_forecast_still_reaches_the_clauses_it_governs(text, expected):
     got = mapped(text, published=date(2022, 5, 10))
     assert {(o[1], o[2], o[4]) for o in got} == expected
+
+
+def test_the_rest_of_a_sentence_after_an_open_same_period_stays_open():
+    text = (
+        "1—6月，社会物流总额同比增长3.1%；7月份同比增长3.8%。"
+        "同期，新能源汽车销量374.7万辆，同比增长44.1%。"
+    )
+    got = mapped(text, published=date(2023, 8, 10), catalog=CATALOG.with_overlay(PLAIN))
+    assert not any(o[0].startswith("nev_") for o in got)
