@@ -32,7 +32,10 @@ REVISED_TO_RE = re.compile(
 ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 LISTED_AFTER_RE = re.compile(r"^\s*(?:和|、|与|及|以及)\s*$")
-MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
+# "5 亿美元大关", "300 万亿元新台阶", "1000 亿件的历史性关口": a round mark passed.
+MILESTONE_RE = re.compile(
+    r"^的?(?:整数|新的|新|历史性的?)?(?:大关|关口|门槛|大台阶|台阶|关卡|里程碑|荣枯线|枯荣线)"
+)
 # "此前公布为 520 亿元，现修正为 546 亿元": the new value in the clause after the old one,
 # also after who or what revised it ("经补充统计修正为", "后经普华永道核实上调至").
 REVISED_NEXT_RE = re.compile(
@@ -124,12 +127,12 @@ def mark_roles(figures: list[FoundFigure]) -> None:
             figure.role = "superseded"
             if revised_next:
                 following.role = "revised"  # "此前公布为 520 亿元，现修正为 546 亿元"
+        elif MILESTONE_RE.match(figure.post):
+            figure.role = "milestone"  # "突破 1000 亿件的历史性关口" selects nothing
         elif _is_threshold(figure, following):
             figure.role = "threshold"
             if _in_its_clause(figure, following):
                 following.role = "subset"  # counts what the threshold selects
-        elif MILESTONE_RE.match(figure.post):
-            figure.role = "milestone"
         elif k > 0 and figures[k - 1].sentence is figure.sentence and _is_base(figure):
             figure.role = "base"
         elif (

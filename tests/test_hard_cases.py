@@ -2539,3 +2539,29 @@ def test_the_rest_of_a_sentence_after_an_open_same_period_stays_open():
     )
     got = mapped(text, published=date(2023, 8, 10), catalog=CATALOG.with_overlay(PLAIN))
     assert not any(o[0].startswith("nev_") for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2021年，全国社会物流总额迈上300万亿元新台阶，达到335.2万亿元。",
+            ("logistics_total", "2021", 335.2),
+        ),
+        (
+            "2021年，全国社会物流总额跨过300万亿元的新关口，达到335.2万亿元。",
+            ("logistics_total", "2021", 335.2),
+        ),
+        (
+            "2021年，人工智能研发平台市场规模突破3亿美元的历史性关口，达到3.2亿美元。",
+            ("ai_rd_platform_market", "2021", 3.2),
+        ),
+    ],
+)
+def test_other_words_for_a_milestone_before_the_value(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 1, 17))} == {expected}
+
+
+def test_a_threshold_with_de_is_still_a_threshold():
+    text = "2021年，电信行业交易金额超过10亿元的大额并购交易9笔。"
+    assert mapped(text, published=date(2022, 1, 17)) == set()
