@@ -2565,3 +2565,17 @@ def test_other_words_for_a_milestone_before_the_value(text, expected):
 def test_a_threshold_with_de_is_still_a_threshold():
     text = "2021年，电信行业交易金额超过10亿元的大额并购交易9笔。"
     assert mapped(text, published=date(2022, 1, 17)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年上半年电信行业并购交易总金额由520亿元调增至546亿元。",
+        "2021年上半年电信行业并购交易总金额最初公布为520亿元，后修正为546亿元。",
+        "2021年上半年电信行业并购交易总金额为546亿元，较此前公布的520亿元有所上调。",
+        "2021年上半年电信行业并购交易总金额首次公布为520亿元，现调高至546亿元。",
+    ],
+)
+def test_more_words_for_a_revision(text):
+    got = mapped(text, published=date(2022, 7, 25))
+    assert {o[:3] for o in got} == {("telecom_ma_value", "2021-H1", 546.0)}
