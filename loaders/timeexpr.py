@@ -281,11 +281,14 @@ def _has_suffix(match: re.Match[str]) -> bool:
 def _year_so_far(
     match: re.Match[str], period: str | None, published: date, shadow: str, end: int
 ) -> bool:
-    """ "2022 年以来" in an issue of 2022, "今年…累计": the months since January, like 今年以来."""
+    """ "2022 年以来" in an issue of 2022, "(今年) 1 月以来", "今年…累计": the months since
+    January, like 今年以来."""
+    since = shadow[end:].lstrip().startswith(("以来", "至今"))
+    if period == f"{published.year}-01" and match["m"] and since:
+        return True
     if not (match["y"] or match["rel"]) or _has_suffix(match) or period != str(published.year):
         return False
-    after = shadow[end:].lstrip()
-    if after.startswith(("以来", "至今")):
+    if since:
         return True
     return match["rel"] in ("今年", "本年") and bool(_CUMULATIVE_LATER_RE.match(shadow, end))
 

@@ -2579,3 +2579,21 @@ def test_a_threshold_with_de_is_still_a_threshold():
 def test_more_words_for_a_revision(text):
     got = mapped(text, published=date(2022, 7, 25))
     assert {o[:3] for o in got} == {("telecom_ma_value", "2021-H1", 546.0)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自今年1月以来，全国碳市场累计成交量约0.15亿吨。",
+        "今年1月至今，全国碳市场累计成交量约0.15亿吨。",
+        "1月份以来，全国碳市场累计成交量约0.15亿吨。",
+    ],
+)
+def test_since_january_of_the_issue_year_is_the_year_so_far(text):
+    assert mapped(text, published=date(2022, 7, 25)) == set()
+
+
+def test_january_alone_and_since_a_launch_keep_their_meaning():
+    text = "自2021年7月16日上线以来，全国碳市场累计成交量1.94亿吨。1月份，全国碳市场收盘价为58.2元/吨。"
+    got = {o[:3] for o in mapped(text, published=date(2022, 7, 25))}
+    assert ("carbon_national_cum_volume", "2022-07", 1.94) in got
