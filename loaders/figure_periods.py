@@ -18,8 +18,13 @@ ending on 。 at the margin splits a paragraph). Besides:
   still projected);
 - a stock is dated by its own sentence only, or by the day an earlier sentence named
   when it speaks of that day again (首日, 当日): flags for loaders.figures;
-- 今年以来 / 年内累计 turn the period into the months since January for the
-  rest of the sentence and flag the figures as year to date;
+- 今年以来 / 年内累计 (also 2022 年以来 in a 2022 issue, a bare 今年 after a 截至 date
+  of its sentence) turn the period into the months since January for the rest of
+  the sentence and flag the figures as year to date, until a 截至 date of another
+  year or words of since-launch (上线以来);
+- "同期，" opening a sentence (or paragraph) is the period the sentence before opened
+  with, when its other periods lie inside it; after periods side by side it is left
+  open (UNRESOLVED);
 - periods listed before 分别 name one figure each (loaders.respectively), so
   none of them becomes the period the text goes on about.
 """
@@ -30,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.forecast_scope import is_forecast, is_prospective
+from loaders.forecast_scope import FORECAST_RE, is_forecast, is_prospective
 from loaders.mapping import has_subject
 from loaders.periods import months_earlier, parse_period, shift_year, year_to_date
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
@@ -54,6 +59,8 @@ NAMED_AFTER_RE = re.compile(
 )
 NAMING_CLAUSE_END_RE = re.compile(r"[,，;；:：。！？!?]")
 BRACKETED_RE = re.compile(r"\(\s*(?P<inner>[^()]{1,20}?)\s*\)")
+# "自上线以来", "上线交易以来", "开市以来", "启动至今": since a market opened, not since January.
+SINCE_START_RE = re.compile(r"(?:上线|开市|启动|开启|运行|成立)(?:交易)?(?:以来|至今|来)")
 # Kinds of period that lie inside one year, and so may take a year named before them.
 WITHIN_A_YEAR = ("half", "quarter", "month", "ytd")
 
@@ -74,6 +81,15 @@ class _Chain:
     # The projected period names its year ("预计 2022 年…"): the clauses after a semicolon
     # that project further ("；业务收入将达到…") are still about it.
     prospective_year: bool = False
+    # The periods the sentence set, in order, and those of the sentence before (what a
+    # "同期，" opening the next sentence may mean).
+    named: list = field(default_factory=list)
+    named_before: list = field(default_factory=list)
+    # Which period the rest of the sentence means is not said: "同期" after periods side
+    # by side, or a period read as a coming one only because a forecast before it in the
+    # sentence, already done with its own figure, might reach it ("预计全年…增长 5% 左右，
+    # 一季度社会物流总额为 75.4 万亿元").
+    open_period: bool = False
 
     def state(self) -> tuple:
         return (
@@ -162,6 +178,7 @@ def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[t
     events += [(i, -1, "open") for i, char in enumerate(shadow) if char == "(" and i not in opens]
     events += [(i, -1, "close") for i, char in enumerate(shadow) if char == ")" and i not in closes]
     events += [(i, -1, "semicolon") for i, char in enumerate(shadow) if char == ";"]
+    events += [(m.start(), -1, "since_start") for m in SINCE_START_RE.finditer(shadow)]
     events.sort(key=lambda ev: (ev[0], ev[1]))
     return exprs, events, dating_figure
 
@@ -170,20 +187,24 @@ def figures_of_paragraph(
     offset: int,
     paragraph: str,
     published: date,
-    carried: tuple[str | None, str],
+    carried: tuple,
     caption_dates: bool = False,
-) -> tuple[list[FoundFigure], tuple[str | None, str]]:
+) -> tuple[list[FoundFigure], tuple]:
     """The figures of a paragraph, and the period it ends on (for the next one).
 
-    carried: the period the paragraph before ended on. Its figures before any
-    period of their own keep it, flagged, since a stock or an index may not take it.
+    carried: the period the paragraph before ended on (period, its text, and the periods
+    its last sentence named). Its figures before any period of their own keep it,
+    flagged, since a stock or an index may not take it.
     caption_dates: carried is the period of a table's caption, which dates its rows
     as if they named it themselves.
     """
     figures: list[FoundFigure] = []
-    chain = _Chain(*carried, sentence=0 if caption_dates else -1)
+    chain = _Chain(carried[0], carried[1], sentence=0 if caption_dates else -1)
+    chain.named_before = list(carried[2]) if len(carried) > 2 else []
     for number, sentence in enumerate(sentences(offset, paragraph)):
         figures += _figures_of_sentence(sentence, number, published, chain)
+        chain.named_before, chain.named = chain.named, []
+        chain.open_period = False
         if chain.year_to_date:
             # 今年以来 speaks for the rest of its sentence; the text then goes on
             # with the period named before it.
@@ -192,7 +213,70 @@ def figures_of_paragraph(
             # So does a projection ("…，全年有望突破 12.5 万亿元。同期…"): the next
             # sentence talks about the period the reported figures had.
             chain.restore(chain.before_prospective)
-    return figures, (chain.period, chain.text)
+    return figures, (chain.period, chain.text, tuple(chain.named_before))
+
+
+THIS_YEAR_RE = re.compile(r"^(?:今年|本年)$")
+
+
+def _this_year_up_to_date(chain: _Chain, expr: TimeExpr, number: int) -> bool:
+    """ "截至 11 月底，今年全国快递业务量累计完成…": a bare 今年 after a 截至 date of its
+    sentence, in that year, is the year so far (like 今年以来)."""
+    if not (THIS_YEAR_RE.match(expr.text.strip()) and chain.as_of and chain.period):
+        return False
+    return chain.sentence == number and parse_period(chain.period).end.year == int(expr.period)
+
+
+def _in_year_to_date(chain: _Chain, period: str, published: date) -> bool:
+    """Does an as-of date lie in the year a 今年以来 spoke of? "…今年以来累计成交量…；而截至
+    2023 年底，累计成交量为 4.42 亿吨" dates a total since the start, not this year's sum."""
+    year = parse_period(chain.period).start.year if chain.period else published.year
+    return parse_period(period).end.year == year
+
+
+CLAUSE_BREAK_RE = re.compile(r"[,，;；:：]")
+
+
+def _new_statement_after_forecast(text: str, expr: TimeExpr, figure_starts: list[int]) -> bool:
+    """Does the period open a clause of its own (its own subject, no marker) after a
+    forecast that already gave its figure?"""
+    breaks = [m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, expr.start)]
+    start = breaks[-1] if breaks else 0
+    end_match = CLAUSE_BREAK_RE.search(text, expr.end)
+    clause = text[start : end_match.start() if end_match else len(text)]
+    if not start or FORECAST_RE.search(clause):
+        return False
+    if not has_subject(clause.replace(expr.text, "", 1)):
+        return False
+    markers = list(FORECAST_RE.finditer(text, 0, start))
+    return bool(markers) and any(markers[-1].end() <= at < start for at in figure_starts)
+
+
+# "同期，…", "去年同期，…" opening a sentence: the period the sentence before talked about
+# (a year back).
+SAME_PERIOD_OPENING_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]"
+)
+
+
+def _opens_with_same_period(text: str, expr: TimeExpr) -> bool:
+    return bool(SAME_PERIOD_OPENING_RE.match(text)) and expr.start <= text.find("同期")
+
+
+def _same_period(named: list[str], expr: TimeExpr) -> str:
+    """What "同期" opening a sentence means after one that named these periods: the period
+    it opened with when the others lie inside it ("上半年…；6 月份…。同期，…" is 上半年);
+    with periods side by side ("1—9 月…；10 月份…") which one is not said."""
+    first = parse_period(named[0])
+    for period in named[1:]:
+        inner = parse_period(period)
+        if inner.start < first.start or inner.end > first.end:
+            return UNRESOLVED
+    if expr.relative_years is not None:
+        return shift_year(named[0], first.start.year + expr.relative_years)
+    if expr.same_period_year is not None:
+        return shift_year(named[0], expr.same_period_year)
+    return named[0]
 
 
 def _up_to_semicolon(text: str, start: int) -> str:
@@ -245,6 +329,7 @@ def _new_figure(
     figure.period_from_earlier_sentence = named_before and chain.sentence != number
     figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
     figure.year_to_date = chain.year_to_date and local is None
+    figure.period_open = chain.open_period and local is None and chain.sentence == number
     figure.gap = text[previous_end : item.start] if previous_end else None
     named = _named_after(text, shadow, item, figure.pre, exprs)
     if named is not None:
@@ -271,6 +356,10 @@ def _figures_of_sentence(
         elif item == "close":
             if chain.saved:
                 chain.restore(chain.saved.pop())
+        elif item == "since_start":
+            # "今年以来…；自上线以来累计成交量 1.96 亿吨": the total since the market opened.
+            if chain.year_to_date:
+                chain.restore(chain.before_year_to_date)
         elif item == "semicolon":
             # A forecast ends at ；, unless it named its year and the clause after
             # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").
@@ -280,7 +369,7 @@ def _figures_of_sentence(
         elif isinstance(item, TimeExpr):
             if item.role == "reference" or id(item) in listed:
                 continue
-            if item.year_to_date:
+            if item.year_to_date or _this_year_up_to_date(chain, item, number):
                 if not chain.year_to_date:
                     chain.before_year_to_date = chain.state()
                 chain.period = year_to_date(chain.period) if chain.period else None
@@ -288,6 +377,13 @@ def _figures_of_sentence(
                 continue
             prospective = is_prospective(text, item.start, item.end, figure_starts)
             period = _resolve(chain.period, item, prospective)
+            if _opens_with_same_period(text, item) and chain.named_before:
+                period = _same_period(chain.named_before, item)
+                if period == UNRESOLVED:
+                    # Its figure and the rest of its sentence; never the chain's period.
+                    local = (UNRESOLVED, item.text)
+                    chain.open_period, chain.sentence = True, number
+                    continue
             period = _in_named_year(period, item, named_year)
             if id(item) in dating_figure and figures and period is not None:
                 _date(figures[-1], period, item.text)
@@ -299,13 +395,20 @@ def _figures_of_sentence(
             elif item.role == "local" or aside:
                 local = (period, item.text)
             elif period is not None:
-                if chain.year_to_date and item.as_of:
+                if chain.year_to_date and item.as_of and _in_year_to_date(chain, period, published):
                     period = year_to_date(period)  # 今年以来，截至 6 月底: still since January
                 else:
                     chain.year_to_date = False
                 if prospective and not chain.prospective:
                     chain.before_prospective = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
+                chain.open_period = (
+                    prospective
+                    and item.forward_period != item.period
+                    and _new_statement_after_forecast(text, item, figure_starts)
+                )
+                if not prospective:
+                    chain.named.append(period)  # what it reports about, not what it projects
                 chain.as_of, chain.prospective = item.as_of, prospective
                 chain.prospective_year = prospective and item.explicit_year
                 if item.explicit_year and parse_period(period).kind != "multi_year":

@@ -26,28 +26,40 @@ from loaders.timeexpr import names_a_base
 REVISED_FROM_RE = re.compile(r"(?:由|从|原)(?:[^,，;；。由从]{0,10}的)?\s*$")
 # … and between the old value and the new one.
 REVISED_TO_RE = re.compile(
-    r"^\s*(?:修订|修正|下修|上修|调整|上调|下调|更正|修改)(?:后)?\s*(?:为|至|到)\s*$"
+    r"^\s*(?:修订|修正|下修|上修|调整|上调|下调|调增|调减|调高|调低|更正|修改)(?:后)?\s*(?:为|至|到)\s*$"
 )
 # "超过 10 亿元的", "10 亿元以上的": a figure right before 的 qualifies the noun after it.
 ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 LISTED_AFTER_RE = re.compile(r"^\s*(?:和|、|与|及|以及)\s*$")
-MILESTONE_RE = re.compile(r"^(?:大关|关口|整数关口|门槛|大台阶|台阶|关卡|荣枯线|枯荣线)")
-# "此前公布为 520 亿元，现修正为 546 亿元": the new value in the clause after the old one.
+# "5 亿美元大关", "300 万亿元新台阶", "1000 亿件的历史性关口": a round mark passed.
+MILESTONE_RE = re.compile(
+    r"^的?(?:整数|新的|新|历史性的?)?(?:大关|关口|门槛|大台阶|台阶|关卡|里程碑|荣枯线|枯荣线)"
+)
+# "此前公布为 520 亿元，现修正为 546 亿元": the new value in the clause after the old one,
+# also after who or what revised it ("经补充统计修正为", "后经普华永道核实上调至").
 REVISED_NEXT_RE = re.compile(
-    r"^\s*[,，]?\s*(?:现|后|最终|经)?\s*(?:修订|修正|下修|上修|调整|上调|下调|更正|修改|核实|核定)"
-    r"(?:后)?\s*(?:为|至|到)\s*$"
+    r"^\s*[,，]?\s*(?:(?:现|后|随后|最终|再)?经[^,，;；。！？\d]{0,12}?|现|后|随后|最终)?"
+    r"(?:修订|修正|下修|上修|调整|上调|下调|调增|调减|调高|调低|更正|修改|核实|核定)(?:后)?"
+    r"\s*(?:为|至|到)\s*$"
 )
 OPEN_BRACKET_RE = re.compile(r"^\s*[(（]")
 # "546 亿元（原为 520 亿元）": the old value named after the new one.
-FORMERLY_RE = re.compile(r"(?:原为|原公布为|此前公布为|修订前为|修正前为|调整前为)\s*$")
+# "较此前公布的 520 亿元有所上调": the old value named as what the new one moved from.
+FORMERLY_RE = re.compile(
+    r"(?:原为|原公布为|此前公布为|修订前为|修正前为|调整前为|此前公布的|此前发布的|原公布的)\s*$"
+)
 # "1,036 亿元（此前为 1,020 亿元）", "初步核算为 11.9 万亿元，最终核实为 12.0 万亿元": a first
 # estimate is an old value only next to the value that replaced it.
-PRELIMINARY_RE = re.compile(r"(?:此前为|初值为|初步统计为|初步核算为|初步测算为)\s*$")
-# "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period.
+PRELIMINARY_RE = re.compile(
+    r"(?:此前为|初值为|初步统计为|初步核算为|初步测算为|最初公布为|首次公布为|初次公布为)\s*$"
+)
+# "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period,
+# also by what happened then with the date in brackets ("较上线一周年时（2022 年 7 月 15 日）的").
 BASE_BEFORE_RE = re.compile(
     r"(?:较|比|相比于?|相较于?|高于|低于|多于|少于|超过|超出|远超|不及|接近|相当于)"
-    r"\s*(?P<when>[^,，;；。]{1,14}?)(?:的|[(（])\s*$"
+    r"\s*(?P<when>[^,，;；。]{1,14}?|[^,，;；。()（）]{0,10}[(（][^,，;；。()（）]{1,20}[)）])"
+    r"\s*(?:的|[(（])\s*$"
 )
 # "较 2021 年 7 月 16 日首日收盘价": the base named by its period and its noun.
 COMPARED_AT_END_RE = re.compile(r"(?:较|比|相比|相较|对比|高于|低于|超过|多于|少于)\s*$")
@@ -121,12 +133,12 @@ def mark_roles(figures: list[FoundFigure]) -> None:
             figure.role = "superseded"
             if revised_next:
                 following.role = "revised"  # "此前公布为 520 亿元，现修正为 546 亿元"
+        elif MILESTONE_RE.match(figure.post):
+            figure.role = "milestone"  # "突破 1000 亿件的历史性关口" selects nothing
         elif _is_threshold(figure, following):
             figure.role = "threshold"
             if _in_its_clause(figure, following):
                 following.role = "subset"  # counts what the threshold selects
-        elif MILESTONE_RE.match(figure.post):
-            figure.role = "milestone"
         elif k > 0 and figures[k - 1].sentence is figure.sentence and _is_base(figure):
             figure.role = "base"
         elif (

@@ -12,7 +12,9 @@ Each figure gets
 - a forecast flag when a projection marker governs it (loaders.forecast_scope);
 - a role when it is no plain statement: the old value of a revision, a
   threshold, a milestone passed, a comparison base (loaders.figure_roles);
-- a measure and an indicator (loaders.mapping).
+- a measure and an indicator (loaders.mapping); a topic named before the clause
+  ("新能源汽车方面，上半年销量…") owns a bare noun, and figures after a breakdown by
+  who or where ("从企业看，…") are parts, never the series.
 Table rows ("名称：数值" lines, DOCX cells) are statements like prose, dated by
 their caption or column (loaders.table_rows). Figures that fit no series, or
 fit one ambiguously, or whose period the text leaves open, are kept as
@@ -53,6 +55,7 @@ from loaders.periods import (
 from loaders.respectively import mark_respectively
 from loaders.sentences import FoundFigure, Sentence, paragraphs
 from loaders.subjects import (
+    WHOLE_OF_SHARE_RE,
     expand_short_name,
     listed_after,
     subject_before_alias,
@@ -143,8 +146,14 @@ def extract_figures(
             else:
                 unassigned.append(found)
             # An old value set aside by a revision says nothing about whether its words
-            # name a series ("此前公布为 520 亿元，现修正为 546 亿元").
-            mapped_before = None if figures[k].role == "superseded" else isinstance(found, list)
+            # name a series ("此前公布为 520 亿元，现修正为 546 亿元"); a mark passed on the way
+            # to the value hands on what the figure before it said ("交易 148 笔，交易总金额
+            # 首次突破千亿元大关，达到 1,750 亿元").
+            if figures[k].role == "superseded":
+                mapped_before = None
+            elif not _passed_on_the_way(figures, k) and figures[k].measure not in ("change", "pp"):
+                # A change ("比上年同期增加 6 笔") is no segment that fit no series.
+                mapped_before = isinstance(found, list)
     return one_per_series(observations, unassigned)
 
 
@@ -158,7 +167,7 @@ def _article_figures(
     """
     figures: list[FoundFigure] = []
     paragraph_of: list[str] = []
-    carried: tuple[str | None, str] = (None, "")
+    carried: tuple = (None, "")
     blocks = paragraphs(article.text)
 
     def names_series(text: str) -> bool:
@@ -168,8 +177,8 @@ def _article_figures(
     while i < len(blocks):
         offset, paragraph = blocks[i]
         before = blocks[i - 1][1] if i else None
-        if is_table_row(paragraph) or bare_row_unit(paragraph, before):
-            caption = caption_of(before, published)
+        caption = caption_of(before, published)
+        if is_table_row(paragraph) or bare_row_unit(paragraph, caption.text):
             j = i
             while j < len(blocks) and (
                 is_table_row(blocks[j][1]) or bare_row_unit(blocks[j][1], caption.text)
@@ -212,6 +221,11 @@ def _series_period(
         )
         if period is None or undated:
             return month_of(published), None
+        end = parse_period(period).end
+        if not forecast and (end.year, end.month) > (published.year, published.month):
+            # "今年，全国碳市场累计成交量 0.5 亿吨": a level at the end of a period still
+            # running is no level yet; the text means so far, which is not said.
+            return None, period
         if parse_period(period).kind == "day":
             return period, None
         return end_month(period), None  # a level at the end: 2021 年 -> 2021-12
@@ -274,6 +288,13 @@ def _map_figure(
         value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset") or _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign)
+    if figure.period_open:
+        # "预计全年…增长 5% 左右，一季度社会物流总额为 75.4 万亿元": this year's Q1 reported or
+        # next year's projected is not said; nor which "同期" after 1—6 月…；7 月份….
+        return _unassigned(article, figure, forecast, value_sign)
+    if BREAKDOWN_RE.search(before):
+        # "从企业看，中通快递前三季度完成业务量 175.8 亿件": a part, never the whole.
+        return _unassigned(article, figure, forecast, value_sign)
     scopes = _scopes(figure, before, paragraph, article)
     frame = _frame(figures, k, before, catalog)
     allow_generic = _allow_generic(figures, k, catalog, mapped_before)
@@ -287,16 +308,30 @@ def _map_figure(
         if candidate is None and tie is None and allow_generic:
             # "快递业务量 … 其中 2 月份业务量同比下降 10.1%": the short name of a series
             # named before in the paragraph.
-            expanded = expand_short_name(subject, _said_before(figures, k, article), catalog)
+            # A table's caption said it before its rows ("2022 年上半年社会物流总额" over a
+            # column "总额（万亿元）").
+            said = figure.context + _said_before(figures, k, article)
+            expanded = expand_short_name(subject, said, catalog)
             if expanded is not None:
                 candidate, _reason, tie = choose_indicator(
                     q, figure.measure, expanded, scopes, catalog, frame, allow_generic
                 )
                 if candidate is not None:
                     figure.subject = expanded
+        topic = _topic(before)
+        if candidate is None and tie is None and allow_generic and topic:
+            # "新能源汽车方面，上半年销量 39.3 万辆": the topic owns the bare noun.
+            candidate, _reason, tie = choose_indicator(
+                q, figure.measure, topic + subject, scopes, catalog, frame, allow_generic
+            )
+            if candidate is not None:
+                figure.subject = topic + subject
         if candidate is not None and all(c.indicator != candidate.indicator for c in candidates):
             candidates.append(candidate)
         guess = guess or tie
+    if figure.period == UNRESOLVED and candidates:
+        # The series is clear, which period is not ("同期" after two periods side by side).
+        return _unassigned(article, figure, forecast, value_sign, candidates[0].indicator.id)
     if figure.period == UNRESOLVED or not candidates:
         if guess is None or figure.period == UNRESOLVED:
             return _unassigned(article, figure, forecast, value_sign)
@@ -309,6 +344,23 @@ def _map_figure(
 
 # "中国物流业景气指数（即业务总量指数）": one thing by two names, each naming a series.
 SAME_THING_RE = re.compile(r"[(（]\s*(?:即|也即|亦即|又称|也称|简称)\s*([^()（）]{2,20}?)\s*[)）]")
+
+
+# "从企业看，", "分地区看，", "按车型来看，": what follows is broken down by who or where,
+# its figures are parts of a series, never the series.
+BREAKDOWN_RE = re.compile(
+    r"(?:从|分|按)(?:企业|公司|品牌|厂商|地区|区域|省份|省市|城市|车型|企业类型|市场主体)(?:来)?看"
+)
+# "新能源汽车方面，", "从新能源汽车来看，", "就快递业务而言，": the topic of what follows.
+TOPIC_RE = re.compile(
+    r"(?:^|[,，;；。])\s*(?:从|就|在)?([^,，;；:：从就在]{2,12}?)(?:方面|来看|而言|领域)\s*[,，:：]"
+)
+
+
+def _topic(before: str) -> str:
+    """The topic the sentence named before the figure's clause, if any."""
+    found = TOPIC_RE.findall(before)
+    return found[-1] if found else ""
 
 
 def _names_of_one_thing(subject: str) -> list[str]:
@@ -397,6 +449,11 @@ def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) ->
     figure = figures[k]
     sentence = figure.sentence
     frame = "".join(FRAME_RE.findall(before)) + figure.context
+    # "占全球新能源汽车销量的份额": the whole a share is taken of is no subject, but its
+    # words still exclude.
+    whole = WHOLE_OF_SHARE_RE.search(figure.pre)
+    if whole:
+        frame += whole.group(0)
     if figure.post and mentions_alias(figure.post, catalog):
         clause_end = CLAUSE_END_RE.search(sentence.text, figure.quantity.end)
         frame += sentence.text[figure.quantity.end : clause_end.start() if clause_end else None]

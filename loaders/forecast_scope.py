@@ -48,10 +48,14 @@ def is_prospective(sentence: str, start: int, end: int, figure_starts: list[int]
     later in the sentence with no figure reported in between ("下半年需求将进一步
     释放，预计全年…"); a period of reported figures before the marker is the past one.
     """
-    if is_forecast(sentence[:start]):
-        return True
     clause_end = CLAUSE_END_RE.search(sentence, end)
     clause = sentence[end : clause_end.start() if clause_end else len(sentence)]
+    if ACTUAL_RE.search(clause) and not FORECAST_RE.search(clause):
+        # "预计全年…增长 5% 左右，而一季度已实现增长 4.3%": a clause saying what already
+        # happened reports, whatever a marker before it projected.
+        return False
+    if is_forecast(sentence[:start]):
+        return True
     if FORECAST_RE.search(clause):
         return True
     scope_end = SCOPE_END_RE.search(sentence, end)

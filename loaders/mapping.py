@@ -41,7 +41,8 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "growth",
         re.compile(
-            r"(?:增长|增速|增幅|下降|减少|回落|下滑|下跌|降低|上升|提高|回升|上涨)(?!至|到)"
+            r"(?:增长|增速|增幅|降幅|跌幅|减幅|下降|减少|回落|下滑|下跌|降低|上升|提高|回升|上涨)"
+            r"(?!至|到)"
         ),
     ),
 )
@@ -49,11 +50,16 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 CHANGE_BEFORE = re.compile(
     r"(?:增长|增加|减少|下降|提高|上升|回落|回升|下滑|下跌|上涨|净增|净减|多出|高出|超出|多|少)了?$"
 )
+# "新增重点排放单位 50 家", "净增 5G 用户 1.2 亿户": what was added is a change, no level.
+NEWLY_ADDED_RE = re.compile(r"新增|净增|净减|新减少")
 AVERAGE_RE = re.compile(r"日均|月均|年均|平均|单日")
 GROWTH_BY_MULTIPLE_BEFORE = re.compile(r"(?:增长|增加|提高|上升|扩大|增长了|增加了|提高了)$")
-# "降幅分别为 11.9% 和 4.7%": a list under one decline is all declines.
+# "降幅分别为 11.9% 和 4.7%": a list under one decline is all declines. "降幅收窄至 2.4%",
+# "跌幅扩大到 8.4%": where the size of a decline moved to is a decline too.
 NEGATIVE_BEFORE = re.compile(
-    r"(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅)(?:分别|依次|均)?(?:了|为|达|幅度为|幅度达)?$"
+    r"(?:(?:下降|减少|回落|下滑|下跌|降低|负增长|萎缩|降幅|跌幅|减幅)(?:分别|依次|均)?"
+    r"(?:了|为|达|达到|幅度为|幅度达)?"
+    r"|(?:降幅|跌幅|减幅)(?:继续|进一步|明显|有所|略有|逐步)?(?:收窄|缩小|扩大|加深|加大)(?:至|到))$"
 )
 
 # Phrases that say nothing about the subject.
@@ -70,12 +76,14 @@ SOURCE_SAYS = re.compile(
 FILLERS = re.compile(
     r"按可比价格计算|按可比价计算|按不变价格计算|按现价计算|按可比口径计算|从构成看|从结构看|数据显示|报告显示|统计显示|"
     # "而 2022 年同期这一比例为 32.4%": a word that points back at the figure before.
-    r"(?:这一|该|此)(?:比例|比重|比率|数字|指标|数值|水平)|" + SOURCE_SAYS.pattern
+    # "2021 年全年这一渗透率将超过 20%": a measure named back, not a subject.
+    r"(?:这一|这个|该|此)(?:比例|比重|比率|数字|数据|指标|数值|水平|渗透率|市场占有率|占有率|市场份额"
+    r"|份额|占比|搭载率|装配率|普及率|增速|增幅|增长率)|" + SOURCE_SAYS.pattern
 )
 MEASURE_WORDS = re.compile(
     r"市场渗透率|市场占有率|占有率|普及率|比率|市场份额|复合(?:年均)?增长率|年均复合增长率|增长率|增速|增幅|降幅|涨幅|跌幅|渗透率|搭载率|装配率|占比|比重|同比|环比|两年(?:平均|年均)"
     # "占移动电话用户的 27.3%": the whole a share is taken of is not its subject.
-    r"|占[^,，;；]{1,15}的$"
+    r"|占[^,，;；]{1,15}的(?:比重|比例|份额|比率|占比)?(?:为|达到|达|是|约为|约)?$"
     # "与 GDP 的比率": the whole a ratio is taken to.
     r"|与[^,，;；]{1,10}的?(?:比率|之比|比值)"
 )
@@ -102,7 +110,9 @@ def measure_of(text: str, quantity: Quantity) -> str | None:
     elif quantity.unit != "%":
         if AVERAGE_RE.search(text):
             return "avg"  # "日均业务量 1.2 亿件": a per-day figure is no period's total
-        return "change" if CHANGE_BEFORE.search(text.rstrip()) else "level"
+        if CHANGE_BEFORE.search(text.rstrip()) or NEWLY_ADDED_RE.search(text):
+            return "change"
+        return "level"
     for name, pattern in MEASURE_RULES:
         if pattern.search(text):
             return name
@@ -125,16 +135,22 @@ FUNCTION_WORDS = re.compile(
     r"进一步|分季度看|分月看|从全年看|全年来看|总体来看|"
     r"上年|去年|今年|本年|明年|前年|同期|上个?月|当月|本月|当年|当季度?|单季度?|单月|首日|"
     r"[一二三四五六七八九两半]成|"
-    r"[一二三四]?季度|上半年|下半年|前三季度|全年|年底|年末|月底|月末|月份|"
+    r"第?[一二三四]?季度|上半年|下半年|前三季度|全年|年底|年末|月底|月末|月份|"
+    # "一、二季度", "上、下半年": the bare first items of a list of periods.
+    r"(?:第?[一二三四五六七八九十]|[上下])(?=、)|"
     r"同比|环比|年均|平均|"
-    r"增长|增速|增幅|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
+    r"增长|增速|增幅|增加|下降|减少|回落|回升|上升|提升|提高|下滑|下跌|上涨|降低|跃升|加快|放缓|"
+    # "降幅收窄至 2.4%": how the size of a change moved.
+    r"收窄|缩小|扩大|加深|加大|"
     r"升至|增至|降至|达到|实现|完成|突破|超过|不足|不到|左右|以上|"
     # "带动二季度同比增长 6.1%": a verb of cause names no subject; the figure is about
     # what the words before it were about. "相应修正为": correspondingly.
     r"带动|推动|拉动|促使|使得|相应|随之|"
     r"分别|继续|仍然|仍|再次|再|已经|已|实际|首次|共计|合计|总计|累计|共|均|有望|预计|或将|将|"
+    # "而上年同期仅为 14.6%", "去年同期只有 310 亿元": how little, not what.
+    r"仅有|只有|仅|只|才|"
     r"由降转升|由升转降|由负转正|由正转负|转正|转负|年内|低点|高点|新高|新低|"
-    r"此后|随后|其后|之后|逐季|逐月|逐年|逐步|截至|截止|"
+    r"此后|随后|其后|之后|逐季|逐月|逐年|逐步|截至|截止|各季度|各个季度|每个季度|四个季度|各月|每月|"
     r"高于|低于|多于|少于|好于|快于|慢于|此前|公布|发布|修订|修正|下修|上修|上调|下调|更正|"
     r"其中|同时|此外|而且|并且|但是|有所|明显|大幅|小幅|略有|稳步|持续|保持|"
     r"十[一二三四五六七八九]?五|初期|末期|期间|时期|阶段|水平|"
@@ -195,7 +211,9 @@ def mentions_generic(text: str, catalog: Catalog) -> bool:
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
     r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
-    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计)*$"
+    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计"
+    # "在上半年完成交易 47 笔…的基础上", "继…之后": the ground a projection builds on.
+    r"|在|继)*$"
 )
 # Words for the domain of a series that may stand before its generic name along with its
 # context words ("中国电信行业交易总金额": the industry the series is about).
@@ -226,9 +244,16 @@ SUMMED_RE = re.compile(r"累计")
 DOING_RE = re.compile(r"(?:共|合计)?(?:实现|完成)")
 
 
+# The verb right before a count names what the count is: "新能源汽车仅销售 1.3 万辆" is the
+# 新能源汽车销量, "共生产 6.5 万辆" the 产量.
+COUNTED_VERB_RE = re.compile(r"(?:仅|只|共|合计|累计|实现|完成)?(销售|生产)了?$")
+COUNTED_NOUNS = {"销售": "销量", "生产": "产量"}
+
+
 def plain_name(text: str, summed: bool = True) -> str:
     """A name without the words a series name often leaves out (see DOERS_RE, DOING_RE)."""
-    text = DOING_RE.sub("", DOERS_RE.sub("", squeeze(text)))
+    text = COUNTED_VERB_RE.sub(lambda m: COUNTED_NOUNS[m.group(1)], squeeze(text))
+    text = DOING_RE.sub("", DOERS_RE.sub("", text))
     return SUMMED_RE.sub("", text) if summed else text
 
 
@@ -254,6 +279,15 @@ JOINERS_RE = re.compile(r"[及和与、/／]")
 
 def _joined(text: str) -> str:
     return JOINERS_RE.sub("/", squeeze(text))
+
+
+def _named(alias: str, text: str) -> bool:
+    """Does the text say the alias, also with 累计 after its noun ("成交额累计" for
+    "累计成交额")?"""
+    alias = squeeze(alias)
+    if alias in text:
+        return True
+    return alias.startswith("累计") and len(alias) > 3 and alias[2:] + "累计" in text
 
 
 def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
@@ -296,13 +330,13 @@ def choose_indicator(
         value = convert(quantity, indicator.unit)
         if value is None:
             continue
-        aliases = [a for a in indicator.aliases if squeeze(a) in subject]
+        aliases = [a for a in indicator.aliases if _named(a, subject)]
         if not aliases:
             # "快递服务企业业务量" is the 快递业务量, "1—10 月新能源汽车累计销量" the
             # flow 新能源汽车销量 over those months.
             summed = indicator.kind == "flow" or indicator.measure in ("yoy", "yoy_2y")
             plain = plain_name(subject, summed=summed)
-            aliases = [a for a in indicator.aliases if squeeze(a) in plain]
+            aliases = [a for a in indicator.aliases if _named(a, plain)]
         if not aliases and measure in RATE_MEASURES:
             aliases = _stems_named(indicator, subject)
         if not aliases:

@@ -29,11 +29,22 @@ NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
 
 
 def parse_chinese_number(text: str) -> float | None:
-    """三千 -> 3000, 二十 -> 20, 两 -> 2, 一万二千 -> 12000; None when malformed (十四五)."""
+    """三千 -> 3000, 二十 -> 20, 两 -> 2, 一万二千 -> 12000, 四点四 -> 4.4; None when
+    malformed (十四五)."""
+    whole, point, fraction = text.partition("点")
+    if point:
+        # "七十五点一": the digits after 点 are read one by one.
+        integer = parse_chinese_number(whole)
+        digits = parse_digit_string(fraction)
+        if integer is None or digits is None:
+            return None
+        return integer + float(f"0.{''.join(str(DIGITS[char]) for char in fraction)}")
     total = 0.0
     section = 0.0
     digit: int | None = None
     for char in text:
+        if char in "零〇" and digit is None and (section or total):
+            continue  # "一百零一": a zero holding an empty place
         if char in DIGITS:
             if digit is not None:
                 return None  # two digits in a row: 十四五, 一二

@@ -211,6 +211,16 @@ def quarters_span(year: int, first: int, last: int) -> str:
     return f"{month_text(year, 3 * first - 2)}/{month_text(year, 3 * last)}"
 
 
+def months_of(period: str) -> list[str]:
+    """The months a span of months is made of: 2022-07/2022-09 -> 2022-07, 2022-08, 2022-09;
+    [] unless it runs from a month's start to a month's end inside one year."""
+    parsed = parse_period(period)
+    start, end = parsed.start, parsed.end
+    if start.year != end.year or start.day != 1 or end != month_end(end.year, end.month):
+        return []
+    return [month_text(start.year, m) for m in range(start.month, end.month + 1)]
+
+
 def quarters_of(period: str) -> list[str]:
     """The quarters a period is made of: 2021 -> 2021-Q1 … 2021-Q4, 2021-04/2021-09 ->
     2021-Q2, 2021-Q3; [] when it does not run from a quarter's start to a quarter's end."""

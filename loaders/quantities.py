@@ -37,7 +37,9 @@ MAGNITUDES = units.MAGNITUDES
 UNITS = units.UNIT_WORDS
 
 _NUM = r"(?:\d{1,3}(?:, ?\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_CN_NUM = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+_CN_NUM = (
+    r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+)
 _MAG = "|".join(MAGNITUDES)
 _MORE = "|".join(qualifiers.MORE_SUFFIXES)
 # 起 counts cases (并购交易 66 起) but also starts words: 起步, 起飞, 起点, 起售.
@@ -60,6 +62,9 @@ QUANTITY_RE = re.compile(
 _ROUND_MAGNITUDE_RE = re.compile(
     rf"(?<![数几上成\d{_CN_CHARS}])(?P<mag>万亿|千亿|百亿)\s*(?P<unit>{_UNIT})"
 )
+# A unit named as a label: after "单位：" or alone in brackets.
+_UNIT_LABEL_BEFORE_RE = re.compile(r"(?:单位\s*[:：]|[(（])\s*$")
+_UNIT_LABEL_AFTER_RE = re.compile(r"\s*(?:[)）,，;；]|$)")
 PRE_QUALIFIERS = qualifiers.BEFORE_NUMBER
 POST_QUALIFIERS = qualifiers.AFTER_NUMBER
 
@@ -251,8 +256,41 @@ def find_quantities(text: str) -> list[Quantity]:
             )
         )
     quantities += _round_magnitudes(text, shadow, quantities, masked)
+    quantities += _percents_in_words(text, shadow, quantities, masked)
     quantities.sort(key=lambda q: q.start)
     return quantities
+
+
+# "百分之二十四点六", "百分之 5": a percentage written in words.
+_PERCENT_IN_WORDS_RE = re.compile(rf"百分之\s*(?P<num>{_NUM}|{_CN_NUM})")
+
+
+def _percents_in_words(
+    text: str, shadow: str, found: list[Quantity], masked: list[tuple[int, int]]
+) -> list[Quantity]:
+    out = []
+    for match in _PERCENT_IN_WORDS_RE.finditer(shadow):
+        start, end = match.span()
+        if _inside(start, masked) or any(q.start < end and start < q.end for q in found):
+            continue
+        value = _number(match["num"])
+        if value is None:
+            continue
+        qualifier, q_start = _pre_qualifier(shadow, start)
+        post, q_end = _post_qualifier(shadow, end)
+        out.append(
+            Quantity(
+                start=q_start,
+                end=q_end,
+                text=text[q_start:q_end],
+                value=value,
+                unit="%",
+                qualifier=post or qualifier,
+                number=value,
+                written_unit="%",
+            )
+        )
+    return out
 
 
 def _round_magnitudes(
@@ -265,6 +303,10 @@ def _round_magnitudes(
         start, end = match.span()
         if _inside(start, masked) or any(q.start <= start < q.end for q in found):
             continue
+        if _UNIT_LABEL_BEFORE_RE.search(shadow, 0, start) and _UNIT_LABEL_AFTER_RE.match(
+            shadow, end
+        ):
+            continue  # "（单位：万亿元）", "（万亿元）": the name of a unit, no figure
         magnitude = match["mag"]
         number = parse_chinese_number(magnitude[0]) if magnitude != "万亿" else 1.0
         rest = magnitude[1:] if magnitude != "万亿" else magnitude

@@ -6,12 +6,15 @@ The words before 分别, back to the clause break, are the head of the list:
 - periods: "一季度、二季度社会物流总额分别增长 x 和 y" gives each figure its own
   period, and the words after the list ("社会物流总额") are the shared subject; a
   list may be written with one suffix ("一、二、三季度"), and a year named by its
-  first item holds for the rest ("2021 年一季度、二季度"); a list opening the
-  clause before ("2020 年和 2021 年，市场规模分别为 …") counts as well;
+  first item holds for the rest ("2021 年一季度、二季度", "2021 年上、下半年"), a list
+  naming no year is one year's, in the year its sentence named before it; a list
+  opening the clause before ("2020 年和 2021 年，市场规模分别为 …") counts as well, and
+  so does a run ("一至四季度", "7—9 月各月", "前三个季度") as many as its figures;
 - a compound of two ("新能源汽车产销分别完成 x 和 y") splits into its parts;
 - a second 分别 clause of the sentence with no list of its own ("…，规模分别为 x
   和 y", "…，同比分别增长 c 和 d") shares the periods of the first and, unless it
-  names a series itself, its subjects.
+  names a series itself, its subjects; one naming a series noun of its own ("…，累计成交额
+  分别为 c 和 d") keeps the owners of the first list's items.
 A list whose items cannot be paired with its figures pairs none of them.
 """
 
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from loaders.mapping import has_subject
-from loaders.periods import parse_period, quarters_of, shift_year
+from loaders.periods import months_of, parse_period, quarters_of, shift_year
 from loaders.quantities import find_quantities
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import TimeExpr, find_time_expressions
@@ -39,9 +42,14 @@ LIST_HEAD_RE = re.compile(
 LIST_GAP_RE = re.compile(r"^\s*(?:和|、|与|及|,|，)\s*$")
 # Where the head of a list begins: 、 and 和 separate its items, not clauses.
 HEAD_BREAKS = ",，;；:：。"
-# "一、二、三季度": a bare number that takes the suffix of the last item of its list.
-BARE_NUMBER_RE = re.compile(r"第?[一二三四五六七八九十\d]{1,3}")
-LEADING_NUMBER_RE = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}")
+# "一、二、三季度", "上、下半年": a bare number (or 上/下 of a half) that takes the suffix of
+# the last item of its list; the first may carry the year ("2021 年一、二季度").
+BARE_NUMBER_RE = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年|去年|今年|上年|本年)?\s*(?:第?[一二三四五六七八九十\d]{1,3}|[上下])"
+)
+LEADING_NUMBER_RE = re.compile(r"^(?:第?[一二三四五六七八九十\d]{1,3}|[上下](?=半年))")
+# A clause opening with such a list: "2021 年上、下半年，…".
+BARE_LIST_START_RE = re.compile(BARE_NUMBER_RE.pattern + r"\s*[、和与及]")
 # "疫情最为严重的 1—2 月": words describing a listed period, up to 的 (no figure in them).
 DESCRIBED_RE = re.compile(
     r"^[^\d\s的,，;；:：。、]{1,15}的\s*(?=第?[\d一二三四五六七八九十上下前全今去上本])"
@@ -49,6 +57,10 @@ DESCRIBED_RE = re.compile(
 # A run of quarters written as one ("一至四季度", "一季度至四季度"), and the names of quarters.
 QUARTER_RUN_RE = re.compile(r"(?:至|到|—|–|~)\s*第?[一二三四1-4]\s*季度")
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
+# "前三季度(各季度)", "四个季度", "各季度": the quarters of a span, one figure each.
+EACH_QUARTER_RE = re.compile(r"前[三两二]个?季度|四个季度|各季度|每个季度|各个季度")
+EACH_RE = re.compile(r"各月|逐月|每月|各季度|每个季度|各个季度|四个季度")
+MONTH_RUN_RE = re.compile(r"\d{1,2}\s*(?:-|—|–|~|至|到)\s*\d{1,2}\s*月")
 RUN_START_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年|去年|今年|上年)?\s*第?[一二三四1-4]\s*(?:季度)?\s*(?:至|到|—|–|~)"
 )
@@ -102,11 +114,21 @@ def _run_of_quarters(
     exprs = [e for e in find_time_expressions(item, published) if e.period]
     if size is None or len(exprs) != 1 or has_subject(item[: exprs[0].start]):
         return None
-    quarters = quarters_of(exprs[0].period) if QUARTER_RUN_RE.search(exprs[0].text) else []
-    if len(quarters) != size or size < 2:
+    rest = item[: exprs[0].start] + item[exprs[0].end :]
+    each = EACH_RE.search(rest)
+    if each:
+        rest = rest[: each.start()] + rest[each.end() :]
+    if QUARTER_RUN_RE.search(exprs[0].text) or EACH_QUARTER_RE.search(item):
+        quarters = quarters_of(exprs[0].period)
+        listed = [(q, QUARTER_NAMES[int(q[-1]) - 1]) for q in quarters]
+    elif MONTH_RUN_RE.search(exprs[0].text):
+        # "7—9 月(各月)，…分别为 a、b 和 c": one figure per month of the run.
+        listed = [(m, f"{int(m[-2:])}月") for m in months_of(exprs[0].period)]
+    else:
         return None
-    listed = [(q, QUARTER_NAMES[int(q[-1]) - 1]) for q in quarters]
-    return listed, item[: exprs[0].start] + item[exprs[0].end :]
+    if len(listed) != size or size < 2:
+        return None
+    return listed, rest
 
 
 def _period_list(
@@ -128,7 +150,7 @@ def _period_list(
         return None
     lead = ""
     found = _period_of(items[0], published)
-    if found is None:
+    if found is None and not BARE_NUMBER_RE.fullmatch(items[0]):
         # "社会物流总额一季度、二季度", "社会物流总额一、二、三季度": the subject before
         # the first period.
         for cut in range(1, len(items[0])):
@@ -166,8 +188,14 @@ def _period_list(
 
 
 def _in_first_year(items: list[_Item]) -> list[tuple[str, str]]:
-    """Items written without a year take the year the first item named (2021 年一季度、二季度)."""
+    """Items written without a year take the year the first item named (2021 年一季度、二季度);
+    a list that names no year is one year's, the year of its last item ("一季度、二季度、三季度
+    和四季度" in April is last year's four, not this year's first and last year's others)."""
     year = parse_period(items[0].period).start.year if items[0].explicit_year else None
+    if year is None and not any(item.explicit_year for item in items):
+        starts = [parse_period(item.period).start for item in items]
+        if starts != sorted(starts):
+            year = parse_period(items[-1].period).start.year
     out = []
     for item in items:
         period = item.period
@@ -176,6 +204,42 @@ def _in_first_year(items: list[_Item]) -> list[tuple[str, str]]:
                 period = shift_year(period, year)
         out.append((period, item.text))
     return out
+
+
+YEAR_NAMED_RE = re.compile(r"(?:19|20)\d{2}\s*年|去年|今年|上一?年|明年|前年|本年")
+WITHIN_A_YEAR = ("half", "quarter", "month")
+
+
+def _in_sentence_year(periods: list[tuple[str, str]], first: FoundFigure) -> list[tuple[str, str]]:
+    """A list that names no year is in the year its sentence named before it ("2024 年…共完成
+    并购交易 89 笔，上、下半年交易金额分别为…" is 2024-H1, 2024-H2 in an issue of 2025)."""
+    if YEAR_NAMED_RE.search(periods[0][1]) or first.period is None:
+        return periods
+    if first.period_from_earlier_sentence or first.year_to_date:
+        return periods
+    named = parse_period(first.period)
+    if named.start.year != named.end.year:
+        return periods
+    out = []
+    for period, text in periods:
+        if "/" in period or parse_period(period).kind in WITHIN_A_YEAR:
+            period = shift_year(period, named.start.year)
+        out.append((period, text))
+    return out
+
+
+def _quarters_of_the_year(
+    head: str, first: FoundFigure, size: int
+) -> tuple[list[tuple[str, str]], str] | None:
+    """ "2023 年…。分季度看，各季度增速分别为 a、b、c 和 d": the four quarters of the year the
+    text is talking about."""
+    if size != 4 or not EACH_QUARTER_RE.search(head) or first.period is None:
+        return None
+    if parse_period(first.period).kind != "year":
+        return None
+    year = first.period
+    listed = [(f"{year}-Q{q}", QUARTER_NAMES[q - 1]) for q in range(1, 5)]
+    return listed, EACH_RE.sub("", head)
 
 
 def _clause_before(text: str, head_start: int) -> tuple[int, str]:
@@ -191,7 +255,9 @@ def _starts_with_subject(clause: str, found: tuple[list[tuple[str, str]], str]) 
     Only a clause that opens with its periods ("去年一季度和四季度交易较为活跃，分别…",
     "疫情最为严重的 1—2 月与…3 月，…分别") lends them to the 分别 clause after it."""
     clause = DESCRIBED_RE.sub("", clause.strip())
-    return not (clause.startswith(found[0][0][1]) or RUN_START_RE.match(clause))
+    opens = clause.startswith(found[0][0][1]) or BARE_LIST_START_RE.match(clause)
+    # "今年前三个季度，…", "7—9 月各月，…": a clause that is nothing but its periods.
+    return not (opens or RUN_START_RE.match(clause) or not has_subject(found[1]))
 
 
 def respectively_periods(text: str, exprs: list[TimeExpr], published: date) -> set[int]:
@@ -237,6 +303,29 @@ def _owners(items: list[str]) -> list[str] | None:
     if at <= 0 or any("的" in item for item in items[:-1]):
         return None
     return [item.strip() + "的" for item in items[:-1]] + [last[: at + 1]]
+
+
+def _owners_of(bases: list[str], head: str, names_series: Callable) -> list[str] | None:
+    """The words before the noun a list's subjects end with alike ("全国碳市场" and "地方试点
+    碳市场" of "…累计成交量"), when each with the head noun names a series."""
+    tail = _series_tail(bases, names_series)
+    if not tail or not names_series(head):
+        return None
+    owners = [base.strip()[: -len(tail)].strip() for base in bases]
+    if not all(owners) or not all(names_series(owner + head.strip()) for owner in owners):
+        return None
+    return owners
+
+
+def _series_tail(bases: list[str], names_series: Callable) -> str:
+    """The shortest end all subjects share that names a series ("累计成交量", not "碳市场累计
+    成交量"), or ""."""
+    first = bases[0].strip()
+    for size in range(2, len(first) + 1):
+        tail = first[-size:]
+        if all(base.strip().endswith(tail) for base in bases) and names_series(tail):
+            return tail
+    return ""
 
 
 def _subject_items(items: list[str], names_series: Callable[[str], bool]) -> list[str]:
@@ -329,6 +418,10 @@ def mark_respectively(
             found = _period_list(before, published, _own_size(head, len(group)))
             if found and not _starts_with_subject(before, found):
                 periods = (found[0], head)
+        if periods is None:
+            periods = _quarters_of_the_year(head, first, len(group))
+        if periods and not has_subject(periods[1]):
+            periods = (periods[0], "")  # "各季度增速": no noun, the series before speaks
         shared = (
             previous
             if previous and previous.sentence is first.sentence and previous.size == len(group)
@@ -359,11 +452,18 @@ def mark_respectively(
             elif shared.owners and "的" not in head:
                 # "…的累计成交量分别为 a 和 b，累计成交额分别为 c 和 d": the same owners.
                 listed.bases = [owner + head.strip() for owner in shared.owners]
-            listed.owners = shared.owners
+            elif shared.bases and (owners := _owners_of(shared.bases, head, names_series)):
+                # "全国碳市场和地方试点碳市场累计成交量分别为 a 和 b，累计成交额分别为 c 和
+                # d": the owners of the first list's shared noun own this noun too.
+                listed.bases = [owner + head.strip() for owner in owners]
+                listed.owners = owners
+            listed.owners = listed.owners or shared.owners
         elif len(group) > 1:
             for figure in group:
                 figure.given_subject = ""  # cannot pair subjects and figures
             continue
+        if listed.periods:
+            listed.periods = _in_sentence_year(listed.periods, first)
         for k, figure in enumerate(group):
             if listed.periods:
                 figure.period, figure.period_text = listed.periods[k]

@@ -44,6 +44,9 @@ class FoundFigure:
     refers_back_to_day: bool = False
     # Under 今年以来 / 年内累计: a sum since January, not a total since a market opened.
     year_to_date: bool = False
+    # Which period the text means is not said ("同期" after periods side by side, a
+    # period read as a coming one only if a forecast before its clause reaches it).
+    period_open: bool = False
     # Words around the figure that frame it without being in its sentence: the caption
     # of its table ("6 月物流业景气指数分项："), searched for context and exclude words.
     context: str = ""

@@ -30,7 +30,10 @@ COMMA_START_RE = re.compile(r"^\s*[,，]")
 DISTRIBUTIVE_RE = re.compile(r"累计")
 # Every period expression has a digit or one of these (cheap test before the full one).
 MAY_NAME_A_PERIOD_RE = re.compile(r"[\d０-９年月季半期]")
-WHOLE_OF_SHARE_RE = re.compile(r"占[^,，;；]{1,15}的\s*$")
+# "占汽车总销量的 2.7%", "占汽车总销量的比重为 2.7%": the whole a share is taken of.
+WHOLE_OF_SHARE_RE = re.compile(
+    r"占[^,，;；]{1,15}的\s*(?:比重|比例|份额|比率|占比)?\s*(?:为|达到|达|是|约为|约)?\s*$"
+)
 # Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
 # "受疫情影响，". Between two figures they do not change the subject.
 CIRCUMSTANCE_RE = re.compile(

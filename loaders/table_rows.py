@@ -37,9 +37,9 @@ from loaders.timeexpr import find_time_expressions
 # A caption is a short line; a longer one is prose, whose periods are not the table's.
 CAPTION_MAX_CHARS = 60
 BARE_NUMBER_RE = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
-# "（亿元）", "(%)", "单位：万亿元": the unit a name gives the numbers under it.
+# "（亿元）", "(%)", "单位：万亿元", "（单位：%）": the unit a name gives the numbers under it.
 UNIT_IN_NAME_RE = re.compile(
-    r"[(（]\s*([^()（）]{1,6}?)\s*[)）]|单位\s*[:：]\s*([^\s,，;；)）]{1,6})"
+    r"[(（]\s*(?:单位\s*[:：]\s*)?([^()（）]{1,6}?)\s*[)）]|单位\s*[:：]\s*([^\s,，;；)）]{1,6})"
 )
 
 
@@ -174,6 +174,7 @@ def cell_figures(
             if quantity is not None:
                 period, period_text = _column_period(label, published)
                 column_name = label.replace(period_text, "") if period_text else label
+                column_name = UNIT_IN_NAME_RE.sub("", column_name)  # its unit is no name
                 if period is None:
                     period, period_text = row_period, row_period_text
                 if period is None:

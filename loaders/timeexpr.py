@@ -46,7 +46,7 @@ _SUFFIX = (
     r"(?:"
     r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
-    r"|(?P<ytdq>前三季度|前两季度|前二季度)"
+    r"|(?P<ytdq>前[三两二]个?季度)"
     # "一至三季度", "一季度至四季度": a run of quarters (one span unless a list splits it).
     r"|第?(?P<qa>[一二三四1-4])\s*(?:季度)?\s*(?:至|到|—|–|~)\s*第?(?P<qb>[一二三四1-4])\s*季度"
     r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
@@ -66,7 +66,26 @@ TIME_RE = re.compile(
 )
 
 # A period named as a comparison base or a starting point is no figure's period.
-_REFERENCE_BEFORE = ("较", "比", "于", "过", "与", "同", "自", "相比", "对比", "回到", "恢复到")
+_REFERENCE_BEFORE = (
+    "较",
+    "比",
+    "过",
+    "与",
+    "同",
+    "自",
+    "相比",
+    "对比",
+    "回到",
+    "恢复到",
+    # 于 compares after a word of degree ("高于 2019 年水平", "早于 2025 年"); alone it
+    # says when, see _WHEN_BEFORE.
+    *(f"{word}于" for word in "高低多少大小快慢好优早晚先强弱等"),
+    "相当于",
+)
+# "将于 2029 年达到 68.4 亿美元": a bare 于 dates the figure of its clause; with no figure
+# in its clause it dates an event ("将于 7 月择机启动上线交易"), no figure's period.
+_WHEN_BEFORE = "于"
+_FIGURE_IN_CLAUSE_RE = re.compile(r"[^,，;；。！？!?]*?\d")
 # "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
 # one figure.
 _OWN_FIGURE_AFTER = re.compile(r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d")
@@ -113,7 +132,11 @@ _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
 # "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
 _LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
 # Since the start of the year: "今年以来累计成交量", "年初至今", "年内累计".
-_YEAR_TO_DATE_RE = re.compile(r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计")
+_YEAR_TO_DATE_RE = re.compile(
+    r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计|年内(?=[^,，;；。！？\d]{1,12}累计)"
+)
+# "今年全国碳市场已累计成交 0.17 亿吨": 累计 later in the clause of a bare 今年.
+_CUMULATIVE_LATER_RE = re.compile(r"[^,，;；。！？\d]{0,12}累计")
 
 
 @dataclass(frozen=True)
@@ -212,8 +235,9 @@ def _resolve(
         y = pick(month, month, by_start=True)
         return f"{y}-{month:02d}", None
     if g["ytdq"]:
-        y = pick(1, 9 if g["ytdq"] == "前三季度" else 6, by_start=False)
-        return (f"{y}-01/{y}-09" if g["ytdq"] == "前三季度" else f"{y}-H1"), None
+        three = "三" in g["ytdq"]  # 前三季度, 前三个季度; 前两（二）季度 is the first half
+        y = pick(1, 9 if three else 6, by_start=False)
+        return (f"{y}-01/{y}-09" if three else f"{y}-H1"), None
     if g["qa"]:
         first, last = _QUARTERS[g["qa"]], _QUARTERS[g["qb"]]
         if first >= last:
@@ -254,6 +278,21 @@ def _has_suffix(match: re.Match[str]) -> bool:
     return any(match[key] for key in keys)
 
 
+def _year_so_far(
+    match: re.Match[str], period: str | None, published: date, shadow: str, end: int
+) -> bool:
+    """ "2022 年以来" in an issue of 2022, "(今年) 1 月以来", "今年…累计": the months since
+    January, like 今年以来."""
+    since = shadow[end:].lstrip().startswith(("以来", "至今"))
+    if period == f"{published.year}-01" and match["m"] and since:
+        return True
+    if not (match["y"] or match["rel"]) or _has_suffix(match) or period != str(published.year):
+        return False
+    if since:
+        return True
+    return match["rel"] in ("今年", "本年") and bool(_CUMULATIVE_LATER_RE.match(shadow, end))
+
+
 def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
     """Period expressions of a sentence (or any text), in order, with their role."""
     shadow = ascii_shadow(text)
@@ -276,16 +315,17 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             continue
         if any(b0 <= start < b1 for b0, b1 in books):
             continue
-        # A digit run glued to a figure is no date: "2021 年" yes, "12021" no.
+        # Leading spaces of the optional 截至 group are not part of the expression.
+        lead = len(match.group(0)) - len(match.group(0).lstrip())
+        start += lead
+        # A digit run glued to a figure is no date: "2021 年" yes, "12021" no ("表 1 2020 年"
+        # is a table's number and a year).
         if start and shadow[start - 1].isdigit():
             continue
         period, same_year = _resolve(match, published)
         forward_period, _ = _resolve(match, published, forward=True)
         if period is None and not match["same"]:
             continue
-        # Leading spaces of the optional 截至 group are not part of the expression.
-        lead = len(match.group(0)) - len(match.group(0).lstrip())
-        start += lead
         before = shadow[max(0, start - 4) : start].rstrip()
         after = shadow[end : end + 4].lstrip()
         role = "set"
@@ -295,10 +335,15 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             role = "local"
         elif before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
             role = "reference"
+        elif before.endswith(_WHEN_BEFORE) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
+            role = "reference"
         elif match["same"]:
             # "去年同期为下降 7.5%": an aside about one figure, the text goes on
             # about the period it was talking about.
             role = "local"
+        if _year_so_far(match, period, published, shadow, end):
+            found.append(TimeExpr(start, end, text[start:end], None, "set", year_to_date=True))
+            continue
         found.append(
             TimeExpr(
                 start=start,

@@ -1610,3 +1610,990 @@ def test_the_level_a_change_reached_is_measured_by_its_noun(text, expected):
 def test_names_broken_by_a_verb_or_a_list(text, expected):
     got = mapped(text, published=date(2023, 10, 30), catalog=CATALOG.with_overlay(PLAIN))
     assert {o[:2] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "一季度，社会物流总额同比降幅为6.8%，其中3月份降幅收窄至2.9%。",
+            {("2020-Q1", -6.8), ("2020-03", -2.9)},
+        ),
+        (
+            "1—4月，社会物流总额同比下降5.7%；4月份降幅进一步收窄到1.6%。",
+            {("2020-01/2020-04", -5.7), ("2020-04", -1.6)},
+        ),
+        (
+            "1—4月，社会物流总额同比下降5.7%，其中4月份跌幅扩大至9.3%。",
+            {("2020-01/2020-04", -5.7), ("2020-04", -9.3)},
+        ),
+        # A growth that moved stays a growth.
+        (
+            "1—4月，社会物流总额同比增长5.7%，其中4月份增幅扩大至6.3%。",
+            {("2020-01/2020-04", 5.7), ("2020-04", 6.3)},
+        ),
+        # How the decline moved names no other subject: the next figure keeps the series.
+        (
+            "1—4月，社会物流总额同比下降5.7%，降幅较一季度收窄1.1个百分点，其中4月份下降1.6%。",
+            {("2020-01/2020-04", -5.7), ("2020-04", -1.6)},
+        ),
+    ],
+)
+def test_where_a_decline_narrowed_or_widened_to_is_a_decline(text, expected):
+    got = mapped(text, published=date(2020, 5, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == expected
+
+
+def test_a_narrowed_decline_of_no_series_keeps_its_sign_unassigned():
+    text = "1—4月，工业品物流总额同比下降6.1%，其中4月份降幅收窄至2.2%。"
+    assert mapped(text, published=date(2020, 5, 25)) == set()
+    assert sorted(u.value for u in loose(text, published=date(2020, 5, 25))) == [-6.1, -2.2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1—9月，L2级乘用车渗透率为20.0%，而上年同期仅为14.6%。",
+            {
+                ("l2_penetration", "2021-01/2021-09", 20.0),
+                ("l2_penetration", "2020-01/2020-09", 14.6),
+            },
+        ),
+        (
+            "1—9月，L2级乘用车渗透率达到20.0%，去年同期只有14.6%。",
+            {
+                ("l2_penetration", "2021-01/2021-09", 20.0),
+                ("l2_penetration", "2020-01/2020-09", 14.6),
+            },
+        ),
+        (
+            "前三季度，电信行业并购交易金额为520亿元，而去年同期仅有310亿元。",
+            {
+                ("telecom_ma_value", "2021-01/2021-09", 520.0),
+                ("telecom_ma_value", "2020-01/2020-09", 310.0),
+            },
+        ),
+        (
+            "上半年，全国社会物流总额为150.9万亿元，上年同期才123.9万亿元。",
+            {("logistics_total", "2021-H1", 150.9), ("logistics_total", "2020-H1", 123.9)},
+        ),
+        # Near miss: a noun of its own after 同期 is another thing.
+        (
+            "前三季度，电信行业并购交易金额为520亿元，而去年同期境外并购仅有310亿元。",
+            {("telecom_ma_value", "2021-01/2021-09", 520.0)},
+        ),
+    ],
+)
+def test_how_little_the_year_before_was_names_no_subject(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2021, 10, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1—9月，L2级乘用车渗透率为20.0%。业内预计，2021年全年这一渗透率将超过20%。",
+            ("l2_penetration", "2021", 20.0, "more_than", True),
+        ),
+        (
+            "1—9月，L2级乘用车渗透率为20.0%。预计到2022年，该渗透率有望达到30%左右。",
+            ("l2_penetration", "2022", 30.0, "approx", True),
+        ),
+        (
+            "1—9月，新能源汽车销量216万辆，市场占有率为11.6%。预计全年这一占有率将超过12%。",
+            ("nev_share", "2021", 12.0, "more_than", True),
+        ),
+    ],
+)
+def test_a_measure_named_back_is_the_series_before(text, expected):
+    assert expected in mapped(
+        text, published=date(2021, 10, 25), catalog=CATALOG.with_overlay(PLAIN)
+    )
+
+
+def test_a_measure_named_back_after_a_figure_of_no_series_stays_out():
+    text = "1—9月，L3级乘用车渗透率不足1%。业内预计，这一渗透率2022年将达到3%。"
+    assert mapped(text, published=date(2021, 10, 25)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The year on the first bare item holds for the list (the issue is of 2022).
+        (
+            "社会物流总额2021年一、二、三季度分别增长24.2%、10.7%和5.3%。",
+            {("2021-Q1", 24.2), ("2021-Q2", 10.7), ("2021-Q3", 5.3)},
+        ),
+        (
+            "2021年一、二、三季度，社会物流总额同比分别增长24.2%、10.7%和5.3%。",
+            {("2021-Q1", 24.2), ("2021-Q2", 10.7), ("2021-Q3", 5.3)},
+        ),
+        ("社会物流总额2021年1、2月分别增长24.2%和10.7%。", {("2021-01", 24.2), ("2021-02", 10.7)}),
+    ],
+)
+def test_a_bare_list_of_periods_keeps_the_year_its_first_item_names(text, expected):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "L2级乘用车渗透率2021年上、下半年分别为17%和28.9%，今年一季度进一步升至30.1%。",
+            {
+                ("l2_penetration", "2021-H1", 17.0),
+                ("l2_penetration", "2021-H2", 28.9),
+                ("l2_penetration", "2022-Q1", 30.1),
+            },
+        ),
+        (
+            "去年上、下半年，电信行业并购交易金额分别为281亿元和311亿元。",
+            {("telecom_ma_value", "2021-H1", 281.0), ("telecom_ma_value", "2021-H2", 311.0)},
+        ),
+        (
+            "2021年电信行业并购交易金额为592亿元。分半年看，上、下半年分别完成并购交易47笔和49笔。",
+            {
+                ("telecom_ma_value", "2021", 592.0),
+                ("telecom_ma_deals", "2021-H1", 47.0),
+                ("telecom_ma_deals", "2021-H2", 49.0),
+            },
+        ),
+    ],
+)
+def test_halves_listed_as_shang_xia_ban_nian(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 4, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上、下游企业分别完成并购交易47笔和49笔。",
+        "一、二线城市L2级乘用车渗透率分别为17%和28.9%。",
+    ],
+)
+def test_a_list_of_other_things_with_shang_xia_or_numbers_names_no_periods(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert not any(o[1].endswith(("H1", "H2", "Q1", "Q2")) for o in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%；第一季度、第二季度分别增长5.9%和5.3%。",
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%；一、二季度分别增长5.9%和5.3%。",
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%；第一、第二季度分别增长5.9%和5.3%。",
+        "上半年全国社会物流总额171.3万亿元，同比增长5.6%，一季度、二季度分别增长5.9%和5.3%。",
+    ],
+)
+def test_a_list_of_periods_without_a_noun_speaks_of_the_series_before(text):
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == {
+        ("2025-H1", 5.6),
+        ("2025-Q1", 5.9),
+        ("2025-Q2", 5.3),
+    }
+
+
+def test_a_list_of_other_things_after_a_series_is_not_that_series():
+    text = "上半年全国社会物流总额171.3万亿元，同比增长5.6%；上、下游企业分别增长5.9%和5.3%。"
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} == {("2025-H1", 5.6)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024年人工智能研发平台市场规模为15.2亿美元。IDC预计，该市场规模将于2029年达到68.4亿美元。",
+            ("ai_rd_platform_market", "2029", 68.4, "exact", True),
+        ),
+        (
+            "2024年人工智能研发平台市场规模为15.2亿美元，其中下半年8.6亿美元。"
+            "IDC预计，这一市场规模有望于2027年突破40亿美元。",
+            ("ai_rd_platform_market", "2027", 40.0, "more_than", True),
+        ),
+        (
+            "2024年人工智能研发平台市场规模为15.2亿美元，已于2023年超过10亿美元。",
+            ("ai_rd_platform_market", "2023", 10.0, "more_than", False),
+        ),
+    ],
+)
+def test_a_bare_yu_before_a_period_says_when(text, expected):
+    got = mapped(text, published=date(2025, 7, 25))
+    assert expected in got
+    assert not any(o[2] == expected[2] and o[1] != expected[1] for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A period after a word of degree + 于 is a comparison, no figure's period.
+        ("2024年人工智能研发平台市场规模为15.2亿美元，高于2023年水平。", {"2024"}),
+        # With no figure in its clause, 于 dates an event: a stock after it is undated.
+        (
+            "全国碳排放权交易市场将于7月择机启动上线交易，首批纳入的全国重点排放单位2,225家。",
+            {"2025-07"},
+        ),
+        ("全国碳市场于2021年7月16日启动上线交易，累计成交量4.3亿吨。", {"2025-07"}),
+    ],
+)
+def test_yu_after_a_word_of_degree_or_before_an_event_dates_no_figure(text, expected):
+    assert {o[1] for o in mapped(text, published=date(2025, 7, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年电信行业并购交易总金额初值为580亿元，经补充统计修正为592亿元。",
+        "2024年电信行业并购交易总金额此前公布为580亿元，经核实后修正为592亿元。",
+        "2024年电信行业并购交易总金额初步统计为580亿元，后经普华永道补充统计上调至592亿元。",
+        "2024年电信行业并购交易总金额初步核算为580亿元，随后经重新核定调整为592亿元。",
+    ],
+)
+def test_the_new_value_after_who_revised_it(text):
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {o[:3] for o in got} == {("telecom_ma_value", "2024", 592.0)}
+
+
+def test_a_move_of_another_noun_after_a_first_estimate_is_no_revision():
+    text = "2024年电信行业并购交易总金额初步统计为580亿元，物流业总收入上调至5.92万亿元。"
+    got = mapped(text, published=date(2025, 7, 25))
+    assert {o[:3] for o in got} == {
+        ("telecom_ma_value", "2024", 580.0),
+        ("logistics_revenue", "2024", 5.92),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至4月26日，全国碳市场累计成交量4.57亿吨，其中今年以来累计成交量约1,500万吨；"
+        "而截至2023年底，累计成交量为4.42亿吨，累计成交额249.19亿元。",
+        "今年以来，全国碳市场累计成交量1,500万吨；截至2023年底，全国碳市场累计成交量为4.42亿吨，"
+        "累计成交额249.19亿元。",
+    ],
+)
+def test_an_as_of_date_of_an_earlier_year_ends_the_year_to_date(text):
+    got = {o[:3] for o in mapped(text, published=date(2024, 5, 6))}
+    assert ("carbon_national_cum_volume", "2023-12", 4.42) in got
+    assert ("carbon_national_cum_turnover", "2023-12", 249.19) in got
+    assert not any(o[2] == 1500 or o[2] == 0.15 for o in got)
+
+
+def test_an_as_of_date_of_this_year_after_year_to_date_stays_a_sum():
+    text = "今年以来，截至4月26日，全国碳市场累计成交量1,500万吨，累计成交额8.1亿元。"
+    assert mapped(text, published=date(2024, 5, 6)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024年中国电信行业共完成并购交易89笔，上、下半年交易金额分别为281亿元和311亿元。",
+            {("telecom_ma_value", "2024-H1", 281.0), ("telecom_ma_value", "2024-H2", 311.0)},
+        ),
+        (
+            "2024年，社会物流总额同比增长5.8%，一季度、二季度分别增长5.9%和5.3%。",
+            {("logistics_total_yoy", "2024-Q1", 5.9), ("logistics_total_yoy", "2024-Q2", 5.3)},
+        ),
+        (
+            "2024年社会物流总额同比增长5.8%；1—2月、3月分别增长5.9%和5.3%。",
+            {
+                ("logistics_total_yoy", "2024-01/2024-02", 5.9),
+                ("logistics_total_yoy", "2024-03", 5.3),
+            },
+        ),
+    ],
+)
+def test_a_listed_period_without_a_year_is_in_the_year_its_sentence_named(text, expected):
+    assert expected <= {o[:3] for o in mapped(text, published=date(2025, 7, 25))}
+
+
+def test_a_listed_period_without_a_year_in_a_sentence_without_one_is_the_latest():
+    text = "社会物流总额同比增长5.8%，一季度、二季度分别增长5.9%和5.3%。"
+    assert {o[:3] for o in mapped(text, published=date(2025, 7, 25))} == {
+        ("logistics_total_yoy", "2025-Q1", 5.9),
+        ("logistics_total_yoy", "2025-Q2", 5.3),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020年中国电信行业完成并购交易148笔，交易总金额首次突破千亿元大关，达到1,750亿元。",
+        "2020年中国电信行业完成并购交易148笔。交易总金额首次迈过千亿元关口，达到1,750亿元。",
+        "2020年中国电信行业完成并购交易148笔，交易总金额首次突破1000亿元大关，达到1,750亿元。",
+    ],
+)
+def test_a_generic_name_goes_on_past_a_milestone_to_its_value(text):
+    got = {o[:3] for o in mapped(text, published=date(2021, 5, 10))}
+    assert got == {("telecom_ma_deals", "2020", 148.0), ("telecom_ma_value", "2020", 1750.0)}
+
+
+def test_a_generic_name_after_a_segment_stays_out_past_a_milestone():
+    text = (
+        "2020年中国电信行业并购交易活跃。"
+        "数据中心相关交易148笔，交易总金额首次突破千亿元大关，达到1,750亿元。"
+    )
+    assert mapped(text, published=date(2021, 5, 10)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中国电信行业并购持续活跃。在2023年上半年完成交易47笔、交易总金额305亿元的基础上，"
+        "预计全年交易总金额约650亿元。",
+        "中国电信行业并购持续活跃。继2023年上半年完成交易47笔、交易总金额305亿元之后，"
+        "预计全年交易总金额约650亿元。",
+    ],
+)
+def test_the_ground_a_projection_builds_on_is_reported(text):
+    got = mapped(text, published=date(2023, 10, 10))
+    assert {o[:3] + (o[4],) for o in got} == {
+        ("telecom_ma_deals", "2023-H1", 47.0, False),
+        ("telecom_ma_value", "2023-H1", 305.0, False),
+        ("telecom_ma_value", "2023", 650.0, True),
+    }
+
+
+def test_a_generic_name_after_a_place_stays_out():
+    text = "2023年上半年，中国电信行业完成并购交易47笔。在境外完成交易12笔。"
+    assert {o[2] for o in mapped(text, published=date(2023, 10, 10))} == {47.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2月份物流业景气指数主要分项（单位：%）\n业务总量指数：26.2\n新订单指数：24.9",
+            {
+                ("logistics_business_index", "2020-02", 26.2),
+                ("logistics_new_orders_index", "2020-02", 24.9),
+            },
+        ),
+        (
+            "表1  2020年一季度物流运行主要指标（单位：万亿元）\n社会物流总额：59.1",
+            {("logistics_total", "2020-Q1", 59.1)},
+        ),
+        (
+            "表 2 2020 年一季度物流运行主要指标（万亿元）\n社会物流总额：59.1",
+            {("logistics_total", "2020-Q1", 59.1)},
+        ),
+    ],
+)
+def test_a_caption_naming_its_unit_as_a_label(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2020, 5, 23), title="物流")} == expected
+
+
+def test_bare_rows_under_prose_that_names_a_unit_are_no_table():
+    # Prose is no caption: its unit gives the rows none (and reading them must end).
+    text = (
+        "2月份，中国物流业景气指数降至26.2%，较1月份的50.1%骤降23.9个百分点，"
+        "为该指数发布以来的最低水平，各分项指数全面回落，具体如下（单位：%）。\n"
+        "业务总量指数：26.2\n新订单指数：24.9"
+    )
+    got = mapped(text, published=date(2020, 3, 23), title="物流")
+    assert not any(o[0] in ("logistics_business_index", "logistics_new_orders_index") for o in got)
+
+
+@pytest.mark.parametrize("text", ["社会物流总额首次突破万亿元（按现价计算）。", "全年突破千亿元，"])
+def test_a_round_magnitude_before_other_brackets_is_still_a_figure(text):
+    from loaders.quantities import find_quantities
+
+    assert len(find_quantities(text)) == 1
+
+
+@pytest.mark.parametrize("text", ["（单位：万亿元）", "主要指标（万亿元）", "单位：千亿元"])
+def test_a_round_magnitude_named_as_a_unit_label_is_no_figure(text):
+    from loaders.quantities import find_quantities
+
+    assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1—2月，新能源汽车销量6.1万辆，同比下降60.2%，占汽车总销量的比重为2.7%。",
+        "1—2月，新能源汽车销量6.1万辆，占全部汽车销量的比例达到2.7%。",
+        "1—2月，新能源汽车销量6.1万辆，占汽车总销量的2.7%。",
+        "1—2月，新能源汽车销量6.1万辆，占同期汽车销量的份额约为2.7%。",
+    ],
+)
+def test_a_share_of_a_whole_named_with_its_measure_word_is_of_the_subject_before(text):
+    got = mapped(text, published=date(2020, 3, 23), catalog=CATALOG.with_overlay(PLAIN))
+    assert ("nev_share", "2020-01/2020-02", 2.7) in {o[:3] for o in got}
+
+
+def test_the_whole_of_a_share_still_excludes():
+    catalog = CATALOG.with_overlay(PLAIN)
+    catalog = catalog.with_overlay(
+        parse_catalog(
+            PLAIN_NEV_SHARE.replace(
+                "aliases: [新能源汽车市场占有率]",
+                "aliases: [新能源汽车市场占有率]\n    exclude: [全球]",
+            )
+        )
+    )
+    text = "1—2月，中国新能源汽车销量6.1万辆，占全球新能源汽车销量的比重为45%。"
+    got = mapped(text, published=date(2020, 3, 23), catalog=catalog)
+    assert not any(o[0] == "nev_share" for o in got)
+
+
+PLAIN_NEV_SHARE = """
+indicators:
+  - id: nev_share
+    name_zh: 新能源汽车市场占有率
+    name_en: NEV market share
+    category: 汽车
+    unit: "%"
+    kind: rate
+    measure: share
+    description: 新能源汽车销量占汽车总销量的比例。
+    aliases: [新能源汽车市场占有率]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1—2月，新能源汽车销量6.1万辆。其中，2月份新能源汽车仅销售1.3万辆，同比减少75.2%。",
+            {("nev_sales", "2020-02", 1.3), ("nev_sales_yoy", "2020-02", -75.2)},
+        ),
+        (
+            "1—2月，新能源汽车共销售6.1万辆，同比下降60.2%。",
+            {("nev_sales", "2020-01/2020-02", 6.1), ("nev_sales_yoy", "2020-01/2020-02", -60.2)},
+        ),
+        ("2月份，全国新能源汽车实现销售1.3万辆。", {("nev_sales", "2020-02", 1.3)}),
+    ],
+)
+def test_the_verb_before_a_count_names_the_count(text, expected):
+    got = mapped(text, published=date(2020, 3, 23), catalog=CATALOG.with_overlay(PLAIN))
+    assert expected <= {o[:3] for o in got}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1—2月，新能源汽车生产6.5万辆。",
+        "1—2月，新能源汽车销售收入650亿元。",
+        "1—2月，新能源汽车销售网点达到3000个。",
+    ],
+)
+def test_other_verbs_and_nouns_after_sales_are_not_sales(text):
+    got = mapped(text, published=date(2020, 3, 23), catalog=CATALOG.with_overlay(PLAIN))
+    assert not any(o[0] == "nev_sales" for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "截至2023年7月14日，全国碳市场累计成交量2.37亿吨，累计成交额109.1亿元，"
+            "较上线一周年时（2022年7月15日）的1.94亿吨和84.92亿元分别增加0.43亿吨和24.2亿元。",
+            {
+                ("carbon_national_cum_volume", "2022-07-15", 1.94),
+                ("carbon_national_cum_turnover", "2022-07-15", 84.92),
+            },
+        ),
+        (
+            "截至2023年7月14日，全国碳市场累计成交量2.37亿吨，比上线首日（2021年7月16日）的410万吨大幅增加。",
+            {("carbon_national_cum_volume", "2021-07-16", 0.041)},
+        ),
+    ],
+)
+def test_a_base_named_by_an_event_with_its_date_in_brackets(text, expected):
+    got = {o[:3] for o in mapped(text, published=date(2023, 8, 10))}
+    assert expected <= got
+    assert not any(o[2] in (0.43, 24.2) for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "上半年，新能源汽车销量374.7万辆，同比增长44.1%；6月份销量80.6万辆。"
+            "同期，L2级乘用车渗透率为42.4%。",
+            "2023-H1",
+        ),
+        (
+            "1—6月，新能源汽车销量374.7万辆；其中6月份销量80.6万辆。同期内，L2级乘用车渗透率为42.4%。",
+            "2023-01/2023-06",
+        ),
+        ("1—6月，新能源汽车销量374.7万辆。同期，L2级乘用车渗透率为42.4%。", "2023-01/2023-06"),
+    ],
+)
+def test_same_period_opening_a_sentence_is_the_period_the_one_before_was_about(text, expected):
+    got = mapped(text, published=date(2023, 8, 10))
+    assert {o[1] for o in got if o[0] == "l2_penetration"} == {expected}
+
+
+def test_same_period_after_periods_side_by_side_is_left_to_the_reviewer():
+    text = "1—6月，新能源汽车销量374.7万辆；7月份销量80.6万辆。同期，L2级乘用车渗透率为42.4%。"
+    assert not any(o[0] == "l2_penetration" for o in mapped(text, published=date(2023, 8, 10)))
+    (figure,) = [u for u in loose(text, published=date(2023, 8, 10)) if u.value == 42.4]
+    assert figure.suggested_indicator == "l2_penetration"
+
+
+def test_last_years_same_period_opening_a_sentence_keeps_its_year():
+    text = "1—6月，L2级乘用车渗透率为42.4%；6月份为45.1%。去年同期，L2级乘用车渗透率为32.4%。"
+    got = {o[:3] for o in mapped(text, published=date(2023, 8, 10))}
+    assert ("l2_penetration", "2022-01/2022-06", 32.4) in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新能源汽车方面，上半年销量39.3万辆，同比下降37.4%。",
+        "从新能源汽车来看，上半年销量39.3万辆，同比下降37.4%。",
+        "就新能源汽车而言，上半年销量39.3万辆，同比下降37.4%。",
+    ],
+)
+def test_a_topic_named_before_owns_a_bare_noun(text):
+    got = mapped(text, published=date(2020, 8, 10), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {
+        ("nev_sales", "2020-H1", 39.3),
+        ("nev_sales_yoy", "2020-H1", -37.4),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新能源汽车方面，上半年出口销量3.3万辆。",
+        "物流方面，上半年总收入4.9万亿元。",
+        "乘用车方面，上半年销量800万辆。",
+    ],
+)
+def test_a_topic_completes_no_other_noun(text):
+    assert mapped(text, published=date(2020, 8, 10), catalog=CATALOG.with_overlay(PLAIN)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1—9月，全国快递业务量805.3亿件。从企业看，中通快递前三季度完成业务量175.8亿件。",
+        "1—9月，全国快递业务量805.3亿件。分地区看，东部地区快递业务量完成636.8亿件。",
+        "1—9月，全国快递业务量805.3亿件。按品牌来看，某品牌快递业务量达到120.5亿件。",
+    ],
+)
+def test_figures_after_a_breakdown_by_who_or_where_are_parts(text):
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {("express_volume", "2022-01/2022-09", 805.3)}
+
+
+def test_a_breakdown_by_time_still_states_the_series():
+    text = "1—9月，全国快递业务量805.3亿件。分季度看，三季度快递业务量完成280.1亿件。"
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert ("express_volume", "2022-Q3", 280.1) in {o[:3] for o in got}
+
+
+def test_this_year_after_an_as_of_month_end_is_the_months_so_far():
+    text = "截至11月底，今年全国快递业务量累计完成983.9亿件。"
+    got = mapped(text, published=date(2021, 12, 27), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {("express_volume", "2021-01/2021-11", 983.9)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至12月8日，今年我国快递业务量已突破1,000亿件，连续8年稳居世界第一。",
+        "截至12月8日，本年全国快递业务量累计超过1,000亿件。",
+    ],
+)
+def test_this_year_up_to_a_day_is_no_series_period(text):
+    catalog = CATALOG.with_overlay(PLAIN)
+    assert mapped(text, published=date(2021, 12, 27), catalog=catalog) == set()
+    (figure,) = loose(text, published=date(2021, 12, 27), catalog=catalog)
+    assert figure.suggested_period == "2021-01-01/2021-12-08"
+
+
+def test_this_year_in_another_sentence_than_the_as_of_date_is_the_year():
+    text = "截至11月底，全国碳市场累计成交量1.4亿吨。今年全国快递业务量将突破1,080亿件。"
+    got = mapped(text, published=date(2021, 12, 27), catalog=CATALOG.with_overlay(PLAIN))
+    assert ("express_volume", "2021", 1080.0, "more_than", True) in got
+    assert ("carbon_national_cum_volume", "2021-11", 1.4, "exact", False) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "今年以来，全国碳市场累计成交量约0.17亿吨；自上线以来累计成交量1.96亿吨。",
+            ("carbon_national_cum_volume", "2022-10", 1.96),
+        ),
+        (
+            "今年以来，全国碳市场累计成交量约0.17亿吨，上线交易以来累计成交额85.8亿元。",
+            ("carbon_national_cum_turnover", "2022-10", 85.8),
+        ),
+        (
+            "年初至今，全国碳市场累计成交量约0.17亿吨，开市以来累计成交量1.96亿吨。",
+            ("carbon_national_cum_volume", "2022-10", 1.96),
+        ),
+    ],
+)
+def test_since_the_market_opened_ends_a_year_to_date(text, expected):
+    got = {o[:3] for o in mapped(text, published=date(2022, 10, 31))}
+    assert got == {expected}
+
+
+def test_year_to_date_goes_on_without_words_of_the_start():
+    text = "今年以来，全国碳市场累计成交量约0.17亿吨，累计成交额8.5亿元。"
+    assert mapped(text, published=date(2022, 10, 31)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年以来，全国碳市场累计成交量约0.17亿吨。",
+        "年内全国碳市场累计成交量约0.17亿吨。",
+        "今年全国碳市场已累计成交0.17亿吨。",
+        "本年全国碳市场累计成交量约0.17亿吨。",
+    ],
+)
+def test_other_words_for_the_year_so_far_are_no_since_launch_total(text):
+    assert mapped(text, published=date(2022, 10, 31)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An earlier year: since before this year, the total since the market opened.
+        (
+            "2021年以来，全国碳市场累计成交量1.96亿吨。",
+            ("carbon_national_cum_volume", "2022-10", 1.96),
+        ),
+        (
+            "今年1—9月，全国快递业务量累计完成805.3亿件。",
+            ("express_volume", "2022-01/2022-09", 805.3),
+        ),
+        ("预计今年全年快递业务量累计将超过1,100亿件。", ("express_volume", "2022", 1100.0)),
+    ],
+)
+def test_this_year_with_a_period_of_its_own_or_another_year_keeps_it(text, expected):
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == {expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 同期 opening the next paragraph.
+        (
+            "上半年，新能源汽车销量374.7万辆；6月份销量80.6万辆。\n同期，L2级乘用车渗透率为42.4%。",
+            {"2023-H1"},
+        ),
+        # A projection in the sentence before is no period it reported about.
+        (
+            "上半年L2级乘用车渗透率为42.4%，预计全年将超过45%。\n同期，L2级乘用车渗透率为42.4%。",
+            {"2023-H1", "2023"},
+        ),
+        (
+            "1—6月，新能源汽车销量374.7万辆；7月份销量80.6万辆。\n同期，L2级乘用车渗透率为42.4%。",
+            set(),
+        ),
+    ],
+)
+def test_same_period_opening_a_paragraph(text, expected):
+    got = mapped(text, published=date(2023, 8, 10))
+    assert {o[1] for o in got if o[0] == "l2_penetration"} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一季度、二季度、三季度和四季度，社会物流总额同比分别增长24.2%、10.7%、5.3%和4.4%。",
+        "社会物流总额一、二、三、四季度同比分别增长24.2%、10.7%、5.3%和4.4%。",
+    ],
+)
+def test_a_list_of_periods_naming_no_year_is_one_years(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {(o[1], o[2]) for o in got} == {
+        ("2021-Q1", 24.2),
+        ("2021-Q2", 10.7),
+        ("2021-Q3", 5.3),
+        ("2021-Q4", 4.4),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "去年四季度和今年一季度，社会物流总额同比分别增长4.4%和6.1%。",
+        "四季度和一季度，社会物流总额同比分别增长4.4%和6.1%。",
+    ],
+)
+def test_a_list_of_periods_across_a_new_year_keeps_its_years(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {(o[1], o[2]) for o in got} == {("2021-Q4", 4.4), ("2022-Q1", 6.1)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年，全国碳市场和地方试点碳市场累计成交量分别为1.79亿吨和4.83亿吨，"
+        "累计成交额分别为76.61亿元和118.6亿元。",
+        "截至2021年底，全国碳市场、试点碳市场累计成交量分别为1.79亿吨和4.83亿吨，"
+        "累计成交额分别为76.61亿元和118.6亿元。",
+    ],
+)
+def test_a_second_list_naming_another_noun_keeps_the_owners_of_the_first(text):
+    got = mapped(text, published=date(2022, 4, 25))
+    assert {o[:3] for o in got} == {
+        ("carbon_national_cum_volume", "2021-12", 1.79),
+        ("carbon_pilot_cum_volume", "2021-12", 4.83),
+        ("carbon_national_cum_turnover", "2021-12", 76.61),
+        ("carbon_pilot_cum_turnover", "2021-12", 118.6),
+    }
+
+
+def test_a_second_list_after_single_places_lends_no_owner():
+    text = (
+        "截至2021年底，湖北和广东试点碳市场累计成交量分别为1.2亿吨和1.9亿吨，"
+        "累计成交额分别为28亿元和40亿元。"
+    )
+    assert mapped(text, published=date(2022, 4, 25)) == set()
+
+
+def test_a_column_named_by_the_tail_of_what_the_caption_names():
+    text = (
+        "表2 2022年上半年社会物流总额\n"
+        "时期 | 总额（万亿元） | 同比增长（%）\n"
+        "一季度 | 75.4 | 4.9\n"
+        "上半年 | 156.5 | 3.1"
+    )
+    assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == {
+        ("logistics_total", "2022-Q1", 75.4),
+        ("logistics_total_yoy", "2022-Q1", 4.9),
+        ("logistics_total", "2022-H1", 156.5),
+        ("logistics_total_yoy", "2022-H1", 3.1),
+    }
+
+
+def test_a_column_tail_under_a_caption_naming_another_total_stays_out():
+    text = "2022年上半年工业品物流总额\n时期 | 总额（万亿元） | 同比增长（%）\n一季度 | 75.4 | 4.9"
+    assert mapped(text, published=date(2022, 8, 10)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "上半年电信行业并购交易66笔，同比增加6笔（去年同期60笔）。",
+            {("telecom_ma_deals", "2022-H1", 66.0), ("telecom_ma_deals", "2021-H1", 60.0)},
+        ),
+        (
+            "上半年电信行业并购交易66笔，比上年同期增加6笔，交易金额520亿元。",
+            {("telecom_ma_deals", "2022-H1", 66.0), ("telecom_ma_value", "2022-H1", 520.0)},
+        ),
+    ],
+)
+def test_a_change_names_no_subject_and_is_no_segment(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "7—9月各月，中国物流业景气指数分别为48.6%、49.2%和48.7%。",
+            {
+                ("logistics_lpi", "2022-07", 48.6),
+                ("logistics_lpi", "2022-08", 49.2),
+                ("logistics_lpi", "2022-09", 48.7),
+            },
+        ),
+        (
+            "今年前三个季度，社会物流总额同比分别增长4.9%、1.7%和3.9%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 4.9),
+                ("logistics_total_yoy", "2022-Q2", 1.7),
+                ("logistics_total_yoy", "2022-Q3", 3.9),
+            },
+        ),
+        (
+            "今年前三个季度，社会物流总额同比增长3.5%。",
+            {("logistics_total_yoy", "2022-01/2022-09", 3.5)},
+        ),
+    ],
+)
+def test_a_run_of_months_or_quarters_gives_one_figure_each(text, expected):
+    got = mapped(text, published=date(2022, 10, 31), catalog=CATALOG.with_overlay(PLAIN))
+    assert {o[:3] for o in got} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Fewer figures than months: which is whose is not said.
+        "7—9月，社会物流总额同比分别增长3.5%和4.1%。",
+        # A list of subjects pairs with the figures, the run is their common period.
+        "7—9月，社会物流总额、物流业总收入同比分别增长3.5%、4.6%和5.1%。",
+    ],
+)
+def test_a_run_that_does_not_pair_with_its_figures_gives_none_a_month(text):
+    got = mapped(text, published=date(2022, 10, 31))
+    assert not any(o[1] in ("2022-07", "2022-08", "2022-09") for o in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年，全国社会物流总额352.4万亿元，同比增长5.2%。分季度看，各季度增速分别为3.9%、5.4%、4.7%和5.4%。",
+        "2023年四个季度，社会物流总额同比分别增长3.9%、5.4%、4.7%和5.4%。",
+    ],
+)
+def test_the_quarters_of_the_year_talked_about(text):
+    got = mapped(text, published=date(2024, 2, 26))
+    assert {(o[1], o[2]) for o in got if o[0] == "logistics_total_yoy"} >= {
+        ("2023-Q1", 3.9),
+        ("2023-Q2", 5.4),
+        ("2023-Q3", 4.7),
+        ("2023-Q4", 5.4),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Three figures for four quarters, or a half-year being talked about.
+        "2023年，全国社会物流总额352.4万亿元。各季度增速分别为3.9%、5.4%和4.7%。",
+        "上半年，全国社会物流总额160.6万亿元。各季度增速分别为3.9%、5.4%、4.7%和5.4%。",
+    ],
+)
+def test_each_quarter_without_a_year_and_four_figures_names_no_quarter(text):
+    got = mapped(text, published=date(2024, 2, 26))
+    assert not any("-Q" in o[1] for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "中物联预计全年社会物流总额将增长5%左右，而一季度已实现增长4.3%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 4.3, False),
+                ("logistics_total_yoy", "2022", 5.0, True),
+            },
+        ),
+        (
+            "预计全年社会物流总额增长5%左右，一季度实际增长4.3%。",
+            {
+                ("logistics_total_yoy", "2022-Q1", 4.3, False),
+                ("logistics_total_yoy", "2022", 5.0, True),
+            },
+        ),
+        (
+            "预计今年L2级乘用车渗透率将超过30%，一季度已达到28.1%。",
+            {("l2_penetration", "2022-Q1", 28.1, False), ("l2_penetration", "2022", 30.0, True)},
+        ),
+    ],
+)
+def test_a_clause_saying_what_already_happened_after_a_forecast_reports(text, expected):
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {(o[0], o[1], o[2], o[4]) for o in got} == expected
+
+
+def test_a_clause_after_a_forecast_that_projects_too_stays_projected():
+    text = "预计二季度社会物流总额增速将回落，下半年社会物流总额有望增长6%左右。"
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {(o[1], o[4]) for o in got} == {("2022-H2", True)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "预计全年社会物流总额增长5%左右，一季度社会物流总额为75.4万亿元。",
+        "中物联预计全年社会物流总额增长5%左右，一季度社会物流总额为75.4万亿元，同比增长4.3%。",
+    ],
+)
+def test_a_new_statement_after_a_forecast_with_a_period_read_either_way_is_left_open(text):
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {o[:3] for o in got} == {("logistics_total_yoy", "2022", 5.0)}
+    assert {u.value for u in loose(text, published=date(2022, 5, 10))} >= {75.4}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No figure before the clause: the forecast reaches it.
+        ("预计下半年物流需求将进一步释放，全年社会物流总额增长5%左右。", {("2022", 5.0, True)}),
+        # A period named with its year reads one way only.
+        (
+            "中物联预计，2022年社会物流总额将增长5%左右，2022年下半年社会物流总额增长6%左右。",
+            {("2022", 5.0, True), ("2022-H2", 6.0, True)},
+        ),
+    ],
+)
+def test_a_forecast_still_reaches_the_clauses_it_governs(text, expected):
+    got = mapped(text, published=date(2022, 5, 10))
+    assert {(o[1], o[2], o[4]) for o in got} == expected
+
+
+def test_the_rest_of_a_sentence_after_an_open_same_period_stays_open():
+    text = (
+        "1—6月，社会物流总额同比增长3.1%；7月份同比增长3.8%。"
+        "同期，新能源汽车销量374.7万辆，同比增长44.1%。"
+    )
+    got = mapped(text, published=date(2023, 8, 10), catalog=CATALOG.with_overlay(PLAIN))
+    assert not any(o[0].startswith("nev_") for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2021年，全国社会物流总额迈上300万亿元新台阶，达到335.2万亿元。",
+            ("logistics_total", "2021", 335.2),
+        ),
+        (
+            "2021年，全国社会物流总额跨过300万亿元的新关口，达到335.2万亿元。",
+            ("logistics_total", "2021", 335.2),
+        ),
+        (
+            "2021年，人工智能研发平台市场规模突破3亿美元的历史性关口，达到3.2亿美元。",
+            ("ai_rd_platform_market", "2021", 3.2),
+        ),
+    ],
+)
+def test_other_words_for_a_milestone_before_the_value(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 1, 17))} == {expected}
+
+
+def test_a_threshold_with_de_is_still_a_threshold():
+    text = "2021年，电信行业交易金额超过10亿元的大额并购交易9笔。"
+    assert mapped(text, published=date(2022, 1, 17)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年上半年电信行业并购交易总金额由520亿元调增至546亿元。",
+        "2021年上半年电信行业并购交易总金额最初公布为520亿元，后修正为546亿元。",
+        "2021年上半年电信行业并购交易总金额为546亿元，较此前公布的520亿元有所上调。",
+        "2021年上半年电信行业并购交易总金额首次公布为520亿元，现调高至546亿元。",
+    ],
+)
+def test_more_words_for_a_revision(text):
+    got = mapped(text, published=date(2022, 7, 25))
+    assert {o[:3] for o in got} == {("telecom_ma_value", "2021-H1", 546.0)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自今年1月以来，全国碳市场累计成交量约0.15亿吨。",
+        "今年1月至今，全国碳市场累计成交量约0.15亿吨。",
+        "1月份以来，全国碳市场累计成交量约0.15亿吨。",
+    ],
+)
+def test_since_january_of_the_issue_year_is_the_year_so_far(text):
+    assert mapped(text, published=date(2022, 7, 25)) == set()
+
+
+def test_january_alone_and_since_a_launch_keep_their_meaning():
+    text = "自2021年7月16日上线以来，全国碳市场累计成交量1.94亿吨。1月份，全国碳市场收盘价为58.2元/吨。"
+    got = {o[:3] for o in mapped(text, published=date(2022, 7, 25))}
+    assert ("carbon_national_cum_volume", "2022-07", 1.94) in got

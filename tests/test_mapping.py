@@ -804,3 +804,68 @@ def test_an_exclude_word_matches_whichever_word_joins_its_parts(text):
     article = Article(index=0, title="快递", editor="x", text=text, start=0, end=len(text))
     observations, _ = extract_figures(header, [article], PARCELS)
     assert observations == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "截至6月底，全国碳市场碳排放配额成交量累计达1.94亿吨，成交额累计84.92亿元。",
+            {
+                ("carbon_national_cum_volume", "2022-06", 1.94),
+                ("carbon_national_cum_turnover", "2022-06", 84.92),
+            },
+        ),
+        (
+            "截至6月底，全国碳市场配额成交额累计突破85亿元。",
+            {("carbon_national_cum_turnover", "2022-06", 85.0)},
+        ),
+        ("截至6月底，试点碳市场成交量累计4.8亿吨。", {("carbon_pilot_cum_volume", "2022-06", 4.8)}),
+        # A sum over a span stays no level of the since-launch series.
+        ("上半年，全国碳市场成交量累计0.2亿吨。", set()),
+    ],
+)
+def test_cumulative_written_after_its_noun(text, expected):
+    assert {o[:3] for o in mapped(text, published=date(2022, 7, 25))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["今年，全国碳市场累计成交量0.5亿吨。", "2022年，全国碳市场纳入重点排放单位2162家。"],
+)
+def test_a_level_at_the_end_of_a_period_still_running_is_suggested_not_placed(text):
+    assert mapped(text, published=date(2022, 7, 25)) == set()
+    (figure,) = run(text, published=date(2022, 7, 25))[1]
+    assert figure.suggested_period == "2022"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("预计到今年年底，全国碳市场累计成交量将达到2.5亿吨。", ("2022-12", True)),
+        ("7月份，全国碳市场累计成交量1.9亿吨。", ("2022-07", False)),
+        ("截至7月20日，全国碳市场累计成交量1.9亿吨。", ("2022-07-20", False)),
+        ("2021年全国碳市场累计成交量1.79亿吨。", ("2021-12", False)),
+    ],
+)
+def test_a_level_projected_or_of_a_period_already_begun_is_placed(text, expected):
+    ((_, period, _, _, forecast),) = mapped(text, published=date(2022, 7, 25))
+    assert (period, forecast) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至6月底，全国碳市场新增重点排放单位50家。",
+        "上半年，全国碳市场净增重点排放单位50家。",
+    ],
+)
+def test_what_was_newly_added_is_no_level(text):
+    assert mapped(text, published=date(2022, 8, 10)) == set()
+
+
+def test_a_level_reached_after_an_increase_is_still_a_level():
+    text = "截至6月底，全国碳市场重点排放单位增加至2257家。"
+    assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == {
+        ("carbon_national_units", "2022-06", 2257.0)
+    }

@@ -266,3 +266,25 @@ def test_a_round_magnitude_without_a_number_is_one_of_it(text, value, unit, qual
 @pytest.mark.parametrize("text", ["数千亿元的投资", "几百亿元", "上千亿元", "千家万户", "成千上万"])
 def test_a_magnitude_of_an_unsaid_number_is_no_figure(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("累计成交量四点四亿吨", 4.4e8, "吨"),
+        ("社会物流总额达七十五点一万亿元", 75.1e12, "元"),
+        ("累计成交额一百零一点六亿元", 101.6e8, "元"),
+        ("纳入一千零五十家企业", 1050, "家"),
+        ("同比增长百分之二十四点六", 24.6, "%"),
+        ("两年平均增长百分之7.2", 7.2, "%"),
+    ],
+)
+def test_chinese_decimals_zeros_and_percents_in_words(text, value, unit):
+    (quantity,) = find_quantities(text)
+    assert quantity.unit == unit
+    assert quantity.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["“十四五”规划", "二〇二一年", "一点儿"])
+def test_words_with_numerals_are_still_no_figures(text):
+    assert find_quantities(text) == []
