@@ -153,6 +153,24 @@ LOGISTICS_H1_TEXT = (
 )
 
 
+def issue_carrying(payload: str) -> Extraction:
+    """A one-figure issue (2021 年第 15 期) whose title, file name, article title, editor and
+    quoted text carry payload: what the hostile-input tests feed every page."""
+    sentence = "2021 年一季度，全国社会物流总额为 75.0 万亿元。"
+    extraction = build_extraction(
+        15,
+        date(2021, 4, 26),
+        [(payload, payload, sentence + payload)],
+        [Fig(0, sentence, "75.0 万亿元", 75.0, "万亿元", "logistics_total", "2021-Q1")],
+    )
+    return extraction.model_copy(
+        update={
+            "source_name": f"{payload}.txt",
+            "issue": extraction.issue.model_copy(update={"title": payload}),
+        }
+    )
+
+
 def issue_2021_15() -> Extraction:
     return build_extraction(
         15,

@@ -12,7 +12,6 @@ go to the app's own host. The grids offer no raw CSV download of their own.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -21,7 +20,7 @@ import pytest
 from loaders.services.ingest import ingest
 from loaders.store import open_store
 from tests.browser_support import require_chromium, serve_dashboard
-from tests.conftest import CATALOG, Fig, build_extraction
+from tests.conftest import CATALOG, issue_carrying
 from tests.test_markup_everywhere import PAYLOAD
 
 pytestmark = pytest.mark.browser
@@ -48,19 +47,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    sentence = "2021 年一季度，全国社会物流总额为 75.0 万亿元。"
-    extraction = build_extraction(
-        15,
-        date(2021, 4, 26),
-        [(PAYLOAD, PAYLOAD, sentence + PAYLOAD)],
-        [Fig(0, sentence, "75.0 万亿元", 75.0, "万亿元", "logistics_total", "2021-Q1")],
-    )
-    extraction = extraction.model_copy(
-        update={
-            "source_name": f"{PAYLOAD}.txt",
-            "issue": extraction.issue.model_copy(update={"title": PAYLOAD}),
-        }
-    )
+    extraction = issue_carrying(PAYLOAD)
     db = tmp_path_factory.mktemp("hostile") / "briefs.duckdb"
     with open_store(db) as store:
         ingest(store, extraction, CATALOG, actor="test")

@@ -12,7 +12,6 @@ are resolved) may match what the reader sees. The payload must still be there to
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.services.ingest import ingest
 from loaders.store import open_store
-from tests.conftest import CATALOG, Fig, build_extraction
+from tests.conftest import CATALOG, issue_carrying
 from tests.test_upload_markup import markdown_texts
 from tests.test_upload_page import APP, TIMEOUT, run, upload
 
@@ -82,19 +81,7 @@ def assert_inert(at: AppTest, expected: list[str]) -> None:
 @pytest.fixture
 def hostile_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An issue whose title, file name, article title and editor are the payload."""
-    sentence = "2021 年一季度，全国社会物流总额为 75.0 万亿元。"
-    extraction = build_extraction(
-        15,
-        date(2021, 4, 26),
-        [(PAYLOAD, PAYLOAD, sentence + PAYLOAD)],
-        [Fig(0, sentence, "75.0 万亿元", 75.0, "万亿元", "logistics_total", "2021-Q1")],
-    )
-    extraction = extraction.model_copy(
-        update={
-            "source_name": f"{PAYLOAD}.txt",
-            "issue": extraction.issue.model_copy(update={"title": PAYLOAD}),
-        }
-    )
+    extraction = issue_carrying(PAYLOAD)
     path = tmp_path / "hostile.duckdb"
     with open_store(path) as store:
         ingest(store, extraction, CATALOG, actor="test")
