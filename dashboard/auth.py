@@ -29,7 +29,6 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import data
 from dashboard.markup import plain_markdown
 from loaders.services.login import LoginThrottle, attempt_password
 
@@ -198,6 +197,10 @@ def render_login() -> None:
         given = st.text_input("编辑密码 Editor password", type="password", key="auth_password")
         submitted = st.form_submit_button("登录 Log in")
     if submitted:
+        # Imported here: the HTTP API imports this module when `streamlit run` loads the app,
+        # before Streamlit's runtime exists, and dashboard.data's caches would warn then.
+        from dashboard import data
+
         # How many guesses, how long to wait, the audit rows: loaders.services.login.
         outcome = attempt_password(
             data.get_store(),
