@@ -86,6 +86,25 @@ def atomic(
         cur.close()
 
 
+@contextmanager
+def read_cursor(
+    make_cursor: Callable[[], duckdb.DuckDBPyConnection], path: object
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor from make_cursor, closed after the block; DuckDB errors, opening it or using
+    it, become StoreError (callers such as the dashboard show those; raw DuckDB errors are
+    bugs)."""
+    try:
+        cur = make_cursor()
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot read {path}: {exc}") from exc
+    try:
+        yield cur
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot read {path}: {exc}") from exc
+    finally:
+        cur.close()
+
+
 class Store(ABC):
     """An open store. Build one with loaders.store.open_store()."""
 

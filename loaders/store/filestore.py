@@ -35,7 +35,7 @@ import duckdb
 
 from loaders.paths import DB_ENV_VAR
 from loaders.store import convert
-from loaders.store.connection import Store, StoreError, atomic
+from loaders.store.connection import Store, StoreError, atomic, read_cursor
 
 # How long a write waits for another process's write to finish before giving up.
 WRITE_WAIT_SECONDS = 60.0
@@ -161,17 +161,8 @@ class FileStore(Store):
         """A cursor on the newest published copy; DuckDB errors become StoreError."""
         copy = self._acquire_copy()
         try:
-            try:
-                cur = copy.connection.cursor()
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot read {self.path}: {exc}") from exc
-            try:
+            with read_cursor(copy.connection.cursor, self.path) as cur:
                 yield cur
-            except duckdb.Error as exc:
-                # Callers (the dashboard) show StoreError messages; raw DuckDB errors are bugs.
-                raise StoreError(f"cannot read {self.path}: {exc}") from exc
-            finally:
-                cur.close()
         finally:
             self._release_copy(copy)
 

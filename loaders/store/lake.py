@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.paths import DATA_DIR
-from loaders.store.connection import Store, StoreError, atomic
+from loaders.store.connection import Store, StoreError, atomic, read_cursor
 
 ALIAS = "lake"
 # Compaction (DuckLake's CHECKPOINT) at most this often, and only after this many commits.
@@ -117,16 +117,8 @@ class LakeStore(Store):
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        try:
-            cur = self._cursor()
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot read {self.path}: {exc}") from exc
-        try:
+        with read_cursor(self._cursor, self.path) as cur:
             yield cur
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot read {self.path}: {exc}") from exc
-        finally:
-            cur.close()
 
     @contextmanager
     def transaction(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
