@@ -8,13 +8,14 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from store_fixtures import ISSUE_15, ISSUE_29
 
 import loaders.__main__ as cli
 from bench.synthetic import synthetic_extraction
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, ingest, retract
-from loaders.store import open_store, queries
+from loaders.store import StoreError, open_store, queries
 from tests.conftest import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,3 +154,23 @@ def test_compaction_keeps_the_files_of_a_staged_import(lake: str, tmp_path: Path
         assert data_path not in staged.resolve().parents
         assert store.maintain(force=True)
         assert len(list(staged.iterdir())) == 3
+
+
+def test_a_kept_read_cursor_sees_the_next_commit_and_a_failed_one_is_not_kept(lake: str) -> None:
+    """Read cursors are kept for the next read (a new one costs a catalog round trip); each
+    statement is its own transaction, so a kept cursor still sees another machine's commit,
+    and a cursor whose read failed is closed rather than handed to the next reader."""
+    with open_store(lake) as writer, open_store(lake, read_only=True) as reader:
+        before = queries.data_version(reader)
+        with reader.read() as cur:
+            kept = cur
+        ingest(writer, ISSUE_29, CATALOG, actor="t")
+        with reader.read() as cur:
+            assert cur is kept
+            assert cur.execute("SELECT count(*) FROM issues").fetchall() == [(1,)]
+        assert queries.data_version(reader) == before + 1
+        with pytest.raises(StoreError, match="cannot read"):
+            with reader.read() as cur:
+                cur.execute("SELECT * FROM no_such_table")
+        with reader.read() as cur:
+            assert cur is not kept

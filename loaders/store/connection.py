@@ -88,11 +88,14 @@ def atomic(
 
 @contextmanager
 def read_cursor(
-    make_cursor: Callable[[], duckdb.DuckDBPyConnection], path: object
+    make_cursor: Callable[[], duckdb.DuckDBPyConnection],
+    path: object,
+    release: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor from make_cursor, closed after the block; DuckDB errors, opening it or using
-    it, become StoreError (callers such as the dashboard show those; raw DuckDB errors are
-    bugs)."""
+    """A cursor from make_cursor for the block; DuckDB errors, opening it or using it,
+    become StoreError (callers such as the dashboard show those; raw DuckDB errors are
+    bugs). After a block that went well the cursor goes to release (a pool) when one is
+    given; otherwise, and always after an error, it is closed."""
     try:
         cur = make_cursor()
     except duckdb.Error as exc:
@@ -100,9 +103,15 @@ def read_cursor(
     try:
         yield cur
     except duckdb.Error as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from exc
-    finally:
         cur.close()
+        raise StoreError(f"cannot read {path}: {exc}") from exc
+    except BaseException:
+        cur.close()
+        raise
+    if release is None:
+        cur.close()
+    else:
+        release(cur)
 
 
 class Store(ABC):

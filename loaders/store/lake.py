@@ -41,6 +41,8 @@ ALIAS = "lake"
 # Compaction (DuckLake's CHECKPOINT) at most this often, and only after this many commits.
 MAINTAIN_EVERY_SECONDS = 300.0
 MAINTAIN_AFTER_COMMITS = 50
+# Read cursors kept for the next read: a new cursor costs a catalog round trip (its USE).
+IDLE_READ_CURSORS = 8
 _EXTENSIONS_LOADED = threading.Lock()
 _SECRET = re.compile(r"(password\s*=\s*)\S+", re.IGNORECASE)
 
@@ -65,6 +67,7 @@ class LakeStore(Store):
         self.read_only = read_only
         self._conn: duckdb.DuckDBPyConnection | None = None
         self._guard = threading.Lock()
+        self._idle_readers: list[duckdb.DuckDBPyConnection] = []
         self._commits_since_maintain = 0
         self._maintained_at = time.monotonic()
 
@@ -94,7 +97,12 @@ class LakeStore(Store):
         connection = duckdb.connect()
         try:
             _load_extensions(connection)
-            options = [f"DATA_PATH '{_quoted(self.data_path)}'"]
+            # Inlining (small inserts kept as rows in PostgreSQL) costs every read of a table
+            # two more catalog round trips per schema version it was written at, for as
+            # long as the lake lives; our small writes go to files, which CHECKPOINT merges.
+            # Measured at 1e4 observations: a series read 10.8 -> 7.8 ms, ingest 150 -> 128
+            # ms per issue.
+            options = [f"DATA_PATH '{_quoted(self.data_path)}'", "DATA_INLINING_ROW_LIMIT 0"]
             if self.read_only:
                 options.append("READ_ONLY")
             connection.execute(f"ATTACH '{_quoted(self.attach)}' AS {ALIAS} ({', '.join(options)})")
@@ -106,6 +114,9 @@ class LakeStore(Store):
 
     def close(self) -> None:
         with self._guard:
+            for cur in self._idle_readers:
+                cur.close()
+            self._idle_readers.clear()
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -115,9 +126,24 @@ class LakeStore(Store):
         cur.execute(f"USE {ALIAS}")
         return cur
 
+    def _reader(self) -> duckdb.DuckDBPyConnection:
+        with self._guard:
+            if self._idle_readers:
+                return self._idle_readers.pop()
+        return self._cursor()
+
+    def _keep_reader(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """A cursor whose read went well, for the next read (each of its statements is its
+        own transaction, so it sees every commit); closed when enough are kept."""
+        with self._guard:
+            if self._conn is not None and len(self._idle_readers) < IDLE_READ_CURSORS:
+                self._idle_readers.append(cur)
+                return
+        cur.close()
+
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with read_cursor(self._cursor, self.path) as cur:
+        with read_cursor(self._reader, self.path, release=self._keep_reader) as cur:
             yield cur
 
     @contextmanager
