@@ -353,6 +353,11 @@ def synthetic_extraction(
 # the `current` view (latest issue per key) work, so the bulk store has them.
 STATEMENTS_PER_KEY = 2
 OBSERVATIONS_PER_ISSUE = 50
+# observation_frames' issues fill the years from FRAMES_FIRST_YEAR up to the period
+# grammar's end (2100), leaving the years before free for an issue that is new to any
+# store built from them (1980 is the earliest year ingest accepts).
+FRAMES_FIRST_YEAR = 1981
+FRAMES_END_YEAR = 2100
 
 
 def observation_frames(
@@ -372,10 +377,10 @@ def observation_frames(
     n_issues = max(1, -(-n_obs // OBSERVATIONS_PER_ISSUE))
 
     issue_idx = np.arange(n_issues)
-    # Keep every year inside the period grammar's range (1900..2100): the 1e6 store has
-    # 20,000 issues, so it numbers up to a few hundred issues a year.
-    per_year = max(ISSUES_PER_YEAR, -(-n_issues // 150))
-    years = 1950 + issue_idx // per_year
+    # Keep every year inside the period grammar's range (..2100): the 1e6 store has 20,000
+    # issues, so it numbers up to a few hundred issues a year.
+    per_year = max(ISSUES_PER_YEAR, -(-n_issues // (FRAMES_END_YEAR - FRAMES_FIRST_YEAR)))
+    years = FRAMES_FIRST_YEAR + issue_idx // per_year
     numbers = issue_idx % per_year + 1
     published = pd.to_datetime(
         pd.DataFrame({"year": years, "month": 1, "day": 1})
