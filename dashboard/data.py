@@ -271,13 +271,7 @@ def issue_choices() -> dict[str, str]:
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
 def _issue_choices(path: str, version: int) -> dict[str, str]:
-    stored = _issues(path, version)
-    return {
-        key: f"{label}（{pd.Timestamp(published).date().isoformat()}）"
-        for key, label, published in zip(
-            stored["issue_key"], stored["issue_label"], stored["published"], strict=True
-        )
-    }
+    return queries.issue_choices(_store_for(path))
 
 
 def issue(issue_key: str) -> dict | None:
