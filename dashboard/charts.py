@@ -126,7 +126,7 @@ def thin_for_plot(points: pd.DataFrame, max_points: int = MAX_POINTS_PER_TRACE) 
 
 
 def _unit_order(frame: pd.DataFrame) -> list[str]:
-    return list(dict.fromkeys(frame["unit"]))
+    return list(frame["unit"].unique())
 
 
 @dataclass(frozen=True)
@@ -152,10 +152,12 @@ def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
     period group and forecast flag, thinned to what a chart can show."""
     frame = frame[frame["value"].notna()] if not frame.empty else frame
     specs = []
-    for indicator in dict.fromkeys(frame["indicator"]) if not frame.empty else []:
+    # unique() keeps first-seen order like dict.fromkeys, without iterating Arrow strings
+    # one Python object at a time (17 of 43 ms for a 25,000-point series).
+    for indicator in frame["indicator"].unique() if not frame.empty else []:
         of_indicator = frame[frame["indicator"] == indicator]
         unit = of_indicator["unit"].iloc[0]
-        for group in dict.fromkeys(of_indicator["group"]):
+        for group in of_indicator["group"].unique():
             of_group = of_indicator[of_indicator["group"] == group]
             for forecast in (False, True):
                 points = of_group[of_group["forecast"].astype(bool) == forecast]
@@ -224,7 +226,12 @@ def assemble_figure(specs: list[TraceSpec]) -> go.Figure:
             marker={
                 "color": color,
                 "size": 11,
-                "symbol": list(spec.symbols),
+                # One symbol for the whole trace when its points share one (most do): plotly
+                # checks each symbol of a list against its enumeration, 20 of the 30 ms a
+                # two-series chart took to build.
+                "symbol": spec.symbols[0]
+                if len(spec.symbols) > 1 and len(set(spec.symbols)) == 1
+                else list(spec.symbols),
                 "line": {
                     "color": [REVISED_COLOR if flag else color for flag in spec.revised]
                     if any(spec.revised)

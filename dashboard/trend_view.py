@@ -98,7 +98,7 @@ def _table_rows(
     frame = _plot_frame(path, indicator, version, view)
     rows = _series_columns(frame[frame["group"].isin(kinds)])
     rows = rows.tail(limit) if limit is not None else rows
-    periods = tuple(dict.fromkeys(rows["period"]))
+    periods = tuple(rows["period"].unique())
     return trend_table(rows, data.revisions_of(indicator, version, periods, view.as_of))
 
 

@@ -422,7 +422,9 @@ def revisions(
     the statements the current view superseded. A figure the current issue itself repeats
     is not a revision. With as_of (an issue key), the same for the series as it stood then
     (series_as_of): only issues up to that one, against what it held current."""
-    period_filter = "" if periods is None else "AND list_contains(?, o.period)"
+    # A semi-join, not list_contains: the Trends table asks for its latest 1,000 periods,
+    # and testing each observation against that list took 35 of the query's ms (13 now).
+    period_filter = "" if periods is None else "AND o.period IN (SELECT unnest(?))"
     period_params = [] if periods is None else [list(periods)]
     if as_of is None:
         known, current, known_params = "TRUE", "current_points", []
