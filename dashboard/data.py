@@ -88,17 +88,17 @@ def series_version(indicator: str) -> int:
 
 def series_rows(
     indicator: str,
-    version: int,
     transform: str = "level",
     base: str | None = None,
     as_of: str | None = None,
 ) -> pd.DataFrame:
-    """The rows of one series at that version (read-only, shared), through the read service
-    the API uses: current, or as of an issue key, transformed as asked. Raises
-    SeriesRequestError for a request the service refuses (an unknown issue, a bad base)."""
-    if (transform, base, as_of) == ("level", None, None):
-        return _series_rows(_path(), indicator, version)
-    return _series_view_rows(_path(), indicator, version, transform, base, as_of)
+    """The rows of one series as stored now, through the read service the API uses: current,
+    or as of an issue key, transformed as asked. Raises SeriesRequestError for a request the
+    service refuses (an unknown issue, a bad base). Not cached: the Trends page caches what
+    it draws from them (dashboard.trend_view), and a second cached copy of every series
+    drawn held ~9 MB per series at 1e6 observations."""
+    request = SeriesRequest(indicators=(indicator,), as_of=as_of, transform=transform, base=base)
+    return read_series(get_store(), request).rows
 
 
 def revisions_of(
@@ -122,27 +122,6 @@ def _indicators(path: str, version: int) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _series_versions(path: str, version: int) -> dict[str, int]:
     return queries.series_versions(_store_for(path))
-
-
-# Per series and version, shared by every session and never copied (pages only read them).
-@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
-def _series_rows(path: str, indicator: str, version: int) -> pd.DataFrame:
-    return read_series(_store_for(path), SeriesRequest(indicators=(indicator,))).rows
-
-
-# A series as of an issue depends only on that series' statements (and the issue order, which
-# a commit elsewhere does not change), so the series version keys it like the current rows.
-@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
-def _series_view_rows(
-    path: str,
-    indicator: str,
-    version: int,
-    transform: str,
-    base: str | None,
-    as_of: str | None,
-) -> pd.DataFrame:
-    request = SeriesRequest(indicators=(indicator,), as_of=as_of, transform=transform, base=base)
-    return read_series(_store_for(path), request).rows
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
@@ -231,6 +210,7 @@ def warm_store_reads(path: str) -> None:
     _catalog(path, version)
     _indicators(path, version)
     _coverage(path, version)
+    _issue_years(path, version)
     _issue_choices(path, version)
 
 
@@ -272,6 +252,27 @@ def issue_choices() -> dict[str, str]:
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
 def _issue_choices(path: str, version: int) -> dict[str, str]:
     return queries.issue_choices(_store_for(path))
+
+
+def issue_years() -> list[int]:
+    """The years with stored issues, newest first: the first step of picking an issue where
+    a selector of every issue would be too long to use (and to keep per session)."""
+    return _issue_years(_path(), data_version())
+
+
+def issues_of_year(year: int) -> dict[str, str]:
+    """issue_choices() of one year (read-only, shared)."""
+    return _issues_of_year(_path(), data_version(), year)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
+def _issue_years(path: str, version: int) -> list[int]:
+    return queries.issue_years(_store_for(path))
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
+def _issues_of_year(path: str, version: int, year: int) -> dict[str, str]:
+    return queries.issue_choices(_store_for(path), year)
 
 
 def issue(issue_key: str) -> dict | None:

@@ -73,7 +73,8 @@ class TrendView:
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
 def _plot_frame(path: str, indicator: str, version: int, view: SeriesView = LATEST) -> pd.DataFrame:
-    return with_plot_columns(data.series_rows(indicator, version, *view))
+    # version keys the cache; the rows are read as the store holds them now.
+    return with_plot_columns(data.series_rows(indicator, *view))
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -117,20 +118,21 @@ def _trend_view(
     frames = [_plot_frame(path, indicator, version, view) for indicator, version in versions]
     # Rows in the order the user picked the indicators: the first pick gets the first axis.
     plotted = pd.concat([frame[frame["group"].isin(kinds)] for frame in frames])
-    rows = _series_columns(plotted)
     per_indicator = None
     note = ""
-    if len(rows) > MAX_TABLE_ROWS:
+    if len(plotted) > MAX_TABLE_ROWS:
         per_indicator = max(1, MAX_TABLE_ROWS // len(versions))
         note = (
-            f"表中显示每个指标最近的 {per_indicator} 行（共 {len(rows)} 行）；"
+            f"表中显示每个指标最近的 {per_indicator} 行（共 {len(plotted)} 行）；"
             "下载 CSV 可得全部数据。"
         )
     tables = [
         _table_rows(path, indicator, version, kinds, per_indicator, view)
         for indicator, version in versions
     ]
-    table = pd.concat(tables, ignore_index=True) if tables else trend_table(rows)
+    table = (
+        pd.concat(tables, ignore_index=True) if tables else trend_table(_series_columns(plotted))
+    )
     specs = [
         spec
         for indicator, version in versions
@@ -142,10 +144,12 @@ def _trend_view(
         stated = SeriesView(as_of=view.as_of)
         levels = [_plot_frame(path, indicator, version, stated) for indicator, version in versions]
         without_comparison = sum(len(frame) for frame in levels) - sum(len(f) for f in frames)
-    revised = int(rows["revised_later"].sum()) if "revised_later" in rows.columns else 0
+    revised = int(plotted["revised_later"].sum()) if "revised_later" in plotted.columns else 0
 
     def build_csv() -> bytes:
-        return csv_bytes(export_rows(rows, view.as_of))
+        # The rows are taken from plotted when someone downloads: a copy kept for the
+        # button held as much memory again as the view itself.
+        return csv_bytes(export_rows(_series_columns(plotted), view.as_of))
 
     return TrendView(
         plotted=plotted,

@@ -26,6 +26,11 @@ class IssueHeader(BaseModel):
         """Stable identity of an issue across files: year and number (2021-15)."""
         return f"{self.year}-{self.number:02d}"
 
+    @staticmethod
+    def year_of_key(key: str) -> int:
+        """The year an issue key names (2021-15 -> 2021)."""
+        return int(key.partition("-")[0])
+
     @property
     def label_zh(self) -> str:
         return f"{self.year} 年第 {self.number} 期"

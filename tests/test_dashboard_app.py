@@ -319,7 +319,17 @@ def test_trends_as_of_an_issue_draws_what_it_said_and_rings_what_changed(
     app_db: Path, media_files: list[MemoryMediaFileStorage]
 ) -> None:
     at = _open("trends", indicators="logistics_total")
-    at.selectbox(key="trends_as_of").set_value("2021-15")
+    assert not at.selectbox(key="trends_as_of_year").value  # latest: no issue selector
+    assert "trends_as_of" not in [box.key for box in at.selectbox]
+    at.selectbox(key="trends_as_of_year").set_value(2021)
+    _run(at, "trends")
+    issues_of_2021 = at.selectbox(key="trends_as_of")
+    assert issues_of_2021.options == [
+        "2021 年第 29 期（2021-08-30）",
+        "2021 年第 15 期（2021-04-26）",
+    ]
+    assert at.query_params["as_of"] == "2021-29"  # the year's latest issue first
+    issues_of_2021.set_value("2021-15")
     _run(at, "trends")
     assert at.query_params["as_of"] == "2021-15"
     assert _plotted(at) == {("logistics_total", "2021-Q1"): 75.0}
@@ -338,6 +348,7 @@ def test_trends_as_of_an_issue_draws_what_it_said_and_rings_what_changed(
 
 def test_trends_as_of_a_date_in_the_url_reads_the_issue_then_in_force(app_db: Path) -> None:
     at = _open("trends", indicators="logistics_total", as_of="2021-06-01")
+    assert at.selectbox(key="trends_as_of_year").value == 2021
     assert at.selectbox(key="trends_as_of").value == "2021-15"
     assert at.query_params["as_of"] == "2021-15"
 
@@ -349,7 +360,8 @@ def test_trends_warns_about_a_bad_transform_or_vintage_and_shows_the_latest(
     warnings = " ".join(_texts(at, "warning"))
     assert "log" in warnings and "no issue was published on or before" in warnings
     assert at.radio(key="trends_transform").value == "level"
-    assert at.selectbox(key="trends_as_of").value == ""
+    assert at.selectbox(key="trends_as_of_year").value == ""
+    assert "trends_as_of" not in [box.key for box in at.selectbox]
     assert "transform" not in at.query_params and "as_of" not in at.query_params
 
 

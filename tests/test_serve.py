@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from dashboard.serve import COOKIE, StickyProxy, with_cookie, worker_of
 
 
@@ -101,3 +103,30 @@ def test_local_mode_listens_on_this_machine_only() -> None:
     assert default_address("local") == "127.0.0.1"
     assert default_address("password") == "0.0.0.0"
     assert default_address("oidc") == "0.0.0.0"
+
+
+def test_workers_start_with_two_malloc_arenas_unless_the_operator_chose(monkeypatch) -> None:
+    """glibc reads MALLOC_ARENA_MAX once, at start: the worker's environment must carry it
+    (it held server memory with 50 viewers under the 400 MB target)."""
+    import os
+
+    import dashboard.serve as serve
+
+    started: list[tuple[list[str], str | None]] = []
+
+    class Replaced(Exception):
+        """What os.execv does to the calling process: it does not come back."""
+
+    def exec_worker(executable: str, command: list[str]) -> None:
+        started.append((command, os.environ.get("MALLOC_ARENA_MAX")))
+        raise Replaced
+
+    monkeypatch.setattr(serve.os, "execv", exec_worker)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    with pytest.raises(Replaced):
+        serve.main(["--port", "8599", "--address", "127.0.0.1"])
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    with pytest.raises(Replaced):
+        serve.main(["--port", "8599", "--address", "127.0.0.1"])
+    assert [arenas for _, arenas in started] == ["2", "4"]
+    assert all("streamlit" in command for command, _ in started)

@@ -14,6 +14,7 @@ from dashboard.formatting import empty_state_message, indicator_label, period_la
 from dashboard.markup import plain_markdown
 from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
+from loaders.models import IssueHeader
 from loaders.series import group_label
 from loaders.services.series import SeriesRequest, SeriesRequestError, download_name
 from loaders.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS, base_choices
@@ -24,6 +25,7 @@ KINDS_KEY = "trends_kinds"
 TRANSFORM_KEY = "trends_transform"
 BASE_KEY = "trends_base"
 AS_OF_KEY = "trends_as_of"
+AS_OF_YEAR_KEY = "trends_as_of_year"
 # The as-of choice meaning "as stated now" (every issue).
 LATEST = ""
 URL_KEYS = ("indicators", "kinds", "transform", "base", "as_of")
@@ -91,14 +93,18 @@ if fresh:
         wanted_transform = "level"
     st.session_state[TRANSFORM_KEY] = wanted_transform
     st.session_state[BASE_KEY] = (view.get("base") or [None])[0]
-    st.session_state[AS_OF_KEY] = LATEST
+    st.session_state[AS_OF_YEAR_KEY] = LATEST
+    st.session_state.pop(AS_OF_KEY, None)
     wanted_as_of = (view.get("as_of") or [LATEST])[0]
     if wanted_as_of:
-        # A date or an issue key, as the API takes it; the selector holds the issue key.
+        # A date or an issue key, as the API takes it; the selectors hold its year and key.
         try:
-            st.session_state[AS_OF_KEY] = data.vintage(wanted_as_of).issue_key
+            vintage_ref = data.vintage(wanted_as_of)
         except SeriesRequestError as exc:
             st.warning(f"链接中的截至期刊无效，已显示最新数据：{plain_markdown(str(exc))}")
+        else:
+            st.session_state[AS_OF_YEAR_KEY] = IssueHeader.year_of_key(vintage_ref.issue_key)
+            st.session_state[AS_OF_KEY] = vintage_ref.issue_key
 
 left, right = st.columns([1, 3])
 category = left.selectbox(
@@ -115,9 +121,11 @@ selected = right.multiselect(
     placeholder="选择一个或多个指标",
 )
 
-issue_names = data.issue_choices()
-if st.session_state.get(AS_OF_KEY, LATEST) not in issue_names:
-    st.session_state[AS_OF_KEY] = LATEST
+# The vintage is picked by year, then issue: one selector of every issue would hold
+# thousands of options in every session of a large archive.
+issue_years = data.issue_years()
+if st.session_state.get(AS_OF_YEAR_KEY, LATEST) not in issue_years:
+    st.session_state[AS_OF_YEAR_KEY] = LATEST
 shape, vintage = st.columns([3, 2])
 transform = shape.radio(
     "显示",
@@ -127,12 +135,21 @@ transform = shape.radio(
     horizontal=True,
     help="\n\n".join(RULES_ZH[name] for name in TRANSFORMS if name != "level"),
 )
-as_of = vintage.selectbox(
+vintage_year, vintage_issue = vintage.columns(2)
+as_of_year = vintage_year.selectbox(
     "截至期刊（按当时所知绘制）",
-    [LATEST, *issue_names],
-    key=AS_OF_KEY,
-    format_func=lambda key: issue_names.get(key, "最新（全部期刊）"),
+    [LATEST, *issue_years],
+    key=AS_OF_YEAR_KEY,
+    format_func=lambda year: f"{year} 年" if year != LATEST else "最新（全部期刊）",
 )
+issue_names = data.issues_of_year(as_of_year) if as_of_year != LATEST else {}
+as_of = LATEST
+if issue_names:
+    if st.session_state.get(AS_OF_KEY) not in issue_names:
+        st.session_state[AS_OF_KEY] = next(iter(issue_names))  # the year's latest issue
+    as_of = vintage_issue.selectbox(
+        "期", list(issue_names), key=AS_OF_KEY, format_func=issue_names.get
+    )
 base = None
 if transform == "index" and selected:
     base_options, first_base = base_choices(plot_frame(selected, SeriesView(as_of=as_of or None)))

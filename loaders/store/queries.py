@@ -460,16 +460,25 @@ def issues(store: Store) -> pd.DataFrame:
     )
 
 
-def issue_choices(store: Store) -> dict[str, str]:
-    """Every stored issue's key -> "2021 年第 15 期（2021-09-13）", newest first, for the
-    selectors that pick one. Built in SQL: formatting 20,000 dates in pandas took longer
-    than the query, and the Trends page needs this after every commit."""
+def issue_choices(store: Store, year: int | None = None) -> dict[str, str]:
+    """Every stored issue's key (of that year, when given) -> "2021 年第 15 期（2021-09-13）",
+    newest first, for the selectors that pick one. Built in SQL: formatting 20,000 dates in
+    pandas took longer than the query."""
+    where, params = ("WHERE i.year = ?", [year]) if year is not None else ("", [])
     with store.read() as cur:
         rows = cur.execute(
             "SELECT i.issue_key, i.issue_label || '（' || strftime(i.published, '%Y-%m-%d') "
-            f"|| '）' FROM issues i ORDER BY {ISSUE_ORDER}"
+            f"|| '）' FROM issues i {where} ORDER BY {ISSUE_ORDER}",
+            params,
         ).fetchall()
     return dict(rows)
+
+
+def issue_years(store: Store) -> list[int]:
+    """The years that have stored issues, newest first."""
+    with store.read() as cur:
+        rows = cur.execute("SELECT DISTINCT year FROM issues ORDER BY year DESC").fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def issue(store: Store, issue_key: str) -> dict | None:
