@@ -10,7 +10,9 @@ loaders.services; they never touch the store themselves.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
@@ -163,7 +165,36 @@ def _unassigned_for_issue(path: str, version: int, issue_key: str) -> pd.DataFra
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _coverage(path: str, version: int) -> pd.DataFrame:
-    return queries.coverage(_store_for(path))
+    """queries.coverage, built from the catalog and each series' counts at its own version:
+    after a commit only the series it changed are counted again."""
+    catalog = _indicators(path, version)
+    versions = _series_versions(path, version)
+    wanted = [(indicator, versions.get(indicator, 0)) for indicator in catalog["id"]]
+    with _coverage_guard:
+        missing = [key for key in wanted if (path, *key) not in _series_coverage]
+    if missing:
+        counted = queries.coverage_of(_store_for(path), [indicator for indicator, _ in missing])
+        with _coverage_guard:
+            for key in missing:
+                _series_coverage[(path, *key)] = counted.get(key[0], _NO_COVERAGE)
+                _series_coverage.move_to_end((path, *key))
+            while len(_series_coverage) > SERIES_ENTRIES:
+                _series_coverage.popitem(last=False)
+    with _coverage_guard:
+        stats = [_series_coverage.get((path, *key), _NO_COVERAGE) for key in wanted]
+    frame = catalog.loc[
+        :, ["id", "name_zh", "name_en", "category", "unit", "kind", "measure", "description"]
+    ].reset_index(drop=True)
+    for position, column in enumerate(queries.COVERAGE_COLUMNS):
+        values = [row[position] for row in stats]
+        frame[column] = pd.Series(values, dtype="int64") if column == "points" else values
+    return frame
+
+
+# (path, indicator, series version) -> coverage_of's counts, newest last.
+_series_coverage: OrderedDict[tuple[str, str, int], tuple] = OrderedDict()
+_coverage_guard = threading.Lock()
+_NO_COVERAGE = (0, None, None, None)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -105,3 +105,35 @@ def test_the_warmer_is_off_when_configured_so(monkeypatch: pytest.MonkeyPatch) -
     assert not warm.enabled()
     monkeypatch.setenv(warm.WARM_ENV_VAR, "1")
     assert warm.enabled()
+
+
+def test_coverage_after_a_commit_counts_only_the_series_it_changed(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' coverage is queries.coverage, built per series version: a commit that
+    touches one series counts that series again and no other."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    counted: list[tuple[str, ...]] = []
+    real = queries.coverage_of
+
+    def counting(store, ids):
+        counted.append(tuple(ids))
+        return real(store, ids)
+
+    monkeypatch.setattr(queries, "coverage_of", counting)
+    with open_store(app_db, read_only=True) as store:
+        assert data.coverage().equals(queries.coverage(store))
+    assert len(counted) == 1 and len(counted[0]) == len(CATALOG.indicators)
+    with open_store(app_db) as store:
+        ingest(
+            store,
+            extraction(41, date(2021, 12, 2), [obs("l2_penetration", "2030", 55.0)]),
+            CATALOG,
+            actor="t",
+        )
+    with open_store(app_db, read_only=True) as store:
+        after = data.coverage()
+        assert after.equals(queries.coverage(store))
+    assert counted[1:] == [("l2_penetration",)]
+    assert after.set_index("id").loc["l2_penetration", "last_period"] == "2030"
