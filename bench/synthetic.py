@@ -353,10 +353,12 @@ def synthetic_extraction(
 # the `current` view (latest issue per key) work, so the bulk store has them.
 STATEMENTS_PER_KEY = 2
 OBSERVATIONS_PER_ISSUE = 50
-# observation_frames' issues fill the years from FRAMES_FIRST_YEAR up to the period
-# grammar's end (2100), leaving the years before free for an issue that is new to any
-# store built from them (1980 is the earliest year ingest accepts).
-FRAMES_FIRST_YEAR = 1981
+# observation_frames' issues fill the years from FRAMES_FIRST_YEAR on, short of the period
+# grammar's end (2100), all but FRAMES_FREE_YEAR: an issue of that year is new to any store
+# built from them and one ingest accepts (1980 to next year, numbers up to 99). Small stores
+# stay before 1981, where the generated briefs (issue_identity) begin.
+FRAMES_FIRST_YEAR = 1950
+FRAMES_FREE_YEAR = 1980
 FRAMES_END_YEAR = 2100
 
 
@@ -379,8 +381,10 @@ def observation_frames(
     issue_idx = np.arange(n_issues)
     # Keep every year inside the period grammar's range (..2100): the 1e6 store has 20,000
     # issues, so it numbers up to a few hundred issues a year.
-    per_year = max(ISSUES_PER_YEAR, -(-n_issues // (FRAMES_END_YEAR - FRAMES_FIRST_YEAR)))
+    years_available = FRAMES_END_YEAR - FRAMES_FIRST_YEAR - 1  # all but the free year
+    per_year = max(ISSUES_PER_YEAR, -(-n_issues // years_available))
     years = FRAMES_FIRST_YEAR + issue_idx // per_year
+    years = years + (years >= FRAMES_FREE_YEAR)
     numbers = issue_idx % per_year + 1
     published = pd.to_datetime(
         pd.DataFrame({"year": years, "month": 1, "day": 1})

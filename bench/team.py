@@ -227,7 +227,7 @@ def first_run_after_commit(store: Path, workdir: Path) -> list[Result]:
 def _cold_runs(db: str, rounds: int = 3) -> dict[str, list[float]]:
     from streamlit.testing.v1 import AppTest
 
-    from bench.synthetic import FRAMES_FIRST_YEAR, synthetic_extraction
+    from bench.synthetic import FRAMES_FREE_YEAR, synthetic_extraction
     from loaders.catalog import load_catalog
     from loaders.services.ingest import ingest
     from loaders.store import open_store
@@ -252,12 +252,12 @@ def _cold_runs(db: str, rounds: int = 3) -> dict[str, list[float]]:
         return time.perf_counter() - started
 
     def new_issue(seq: int, number: int):
-        """Synthetic issue seq's three figures as an issue of the year before the store's
-        first (its later years are all taken, up to past what ingest accepts as a year), so
+        """Synthetic issue seq's three figures as an issue of the one year the store's
+        issues leave free (the others are all taken, up to past what ingest accepts), so
         this is a new issue touching three series. An issue key the store holds would be a
         replacement, and the issue it replaced states every series."""
         extraction = synthetic_extraction(seq, 3)
-        year = FRAMES_FIRST_YEAR - 1
+        year = FRAMES_FREE_YEAR
         header = extraction.issue.model_copy(
             update={"year": year, "number": number, "published": date(year, 12, 31)}
         )
