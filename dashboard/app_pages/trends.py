@@ -126,7 +126,7 @@ selected = right.multiselect(
 issue_years = data.issue_years()
 if st.session_state.get(AS_OF_YEAR_KEY, LATEST) not in issue_years:
     st.session_state[AS_OF_YEAR_KEY] = LATEST
-shape, vintage = st.columns([3, 2])
+shape, vintage = st.columns([5, 4])
 transform = shape.radio(
     "显示",
     TRANSFORMS,
@@ -135,7 +135,7 @@ transform = shape.radio(
     horizontal=True,
     help="\n\n".join(RULES_ZH[name] for name in TRANSFORMS if name != "level"),
 )
-vintage_year, vintage_issue = vintage.columns(2)
+vintage_year, vintage_issue = vintage.columns([2, 3])
 as_of_year = vintage_year.selectbox(
     "截至期刊（按当时所知绘制）",
     [LATEST, *issue_years],
