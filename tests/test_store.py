@@ -579,6 +579,28 @@ def test_a_reader_sees_a_writers_commit_and_a_closed_store_is_a_store_error(
         queries.series(writer, ["logistics_total"])
 
 
+def test_a_commit_in_this_process_hands_its_copy_to_the_readers_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loaders.store import filestore
+
+    path = tmp_path / "briefs.duckdb"
+    writer = open_store(path)
+    reader = open_store(path, read_only=True)
+    assert queries.series(reader, ["logistics_total"]).empty  # the reader has a copy open
+    ingest(writer, ISSUE_15, CATALOG, actor="test")
+
+    # The commit opened its copy for the reader: the next read opens nothing (an open that
+    # fails would leave the reader on its old copy, without the commit).
+    def no_open(copy: Path) -> None:
+        raise duckdb.IOException(f"the read path opened {copy}")
+
+    monkeypatch.setattr(filestore, "_open_copy", no_open)
+    assert not queries.series(reader, ["logistics_total"]).empty
+    writer.close()
+    reader.close()
+
+
 def _current_points(path: Path, recomputed: bool) -> list[tuple]:
     from loaders.store.schema import CURRENT_POINTS_SELECT
 

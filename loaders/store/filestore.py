@@ -27,6 +27,7 @@ import shutil
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +65,13 @@ _SETTINGS = (
     "SET allocator_bulk_deallocation_flush_threshold = '1MB'",
     "SET allocator_background_threads = true",
 )
+
+# The stores of this process by path: a write publishing a copy hands it to the readers of
+# the same file here (FileStore.adopt), so the first page run after a commit made in this
+# process (an editor's, an archive import's) does not open it. Other processes open it
+# on their next read, or when their cache warmer polls.
+_OPEN_STORES: dict[str, weakref.WeakSet[FileStore]] = {}
+_OPEN_STORES_GUARD = threading.Lock()
 
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
@@ -136,6 +144,8 @@ class FileStore(Store):
         self._copy_guard = threading.Lock()
         self._batches = threading.local()
         self._closed = False
+        with _OPEN_STORES_GUARD:
+            _OPEN_STORES.setdefault(str(path), weakref.WeakSet()).add(self)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -208,19 +218,40 @@ class FileStore(Store):
 
     def _switch_to(self, newest: Path) -> None:
         try:
-            connection = duckdb.connect(str(newest), read_only=True)
-            for setting in _SETTINGS:
-                connection.execute(setting)
+            connection = _open_copy(newest)
         except duckdb.Error as exc:
             if self._copy is not None:
                 return  # unlinked under us by a writer's clean-up: keep the one we have
             raise StoreError(f"cannot open {newest} as a DuckDB database: {exc}") from exc
+        self._install(newest, connection)
+
+    def _install(self, newest: Path, connection: duckdb.DuckDBPyConnection) -> None:
+        """Make the open copy at newest the one reads use (under _copy_guard)."""
         old = self._copy
         self._copy = _Copy(newest, connection)
         if old is not None:
             old.superseded = True
             if old.users == 0:
                 old.connection.close()
+
+    def adopt(self, newest: Path) -> None:
+        """A copy this process just published: if this store reads an older one, open the new
+        one now, outside the readers' lock, so no reader waits for it. Best effort: a copy
+        that cannot be opened is left to the next read."""
+        with self._copy_guard:
+            if self._closed or self._copy is None:
+                return  # not reading (yet): the first read opens the newest copy
+            if _version_of(self._copy.path) >= _version_of(newest):
+                return
+        try:
+            connection = _open_copy(newest)
+        except duckdb.Error:
+            return
+        with self._copy_guard:
+            if self._closed or _version_of(self._copy.path) >= _version_of(newest):
+                connection.close()
+                return
+            self._install(newest, connection)
 
     def _release_copy(self, copy: _Copy) -> None:
         with self._copy_guard:
@@ -337,6 +368,10 @@ class FileStore(Store):
                 "the next write publishes it"
             ) from exc
         self._prune(target)
+        with _OPEN_STORES_GUARD:
+            readers = list(_OPEN_STORES.get(str(self.path), ()))
+        for reader in readers:
+            reader.adopt(target)
         return True
 
     def _prune(self, newest: Path) -> None:
@@ -505,6 +540,18 @@ class _Batch:
             if self.writer is not None:
                 self.writer.close()
                 self.writer = None
+
+
+def _open_copy(copy: Path) -> duckdb.DuckDBPyConnection:
+    """A published copy opened read-only with the store's settings (duckdb.Error if not)."""
+    connection = duckdb.connect(str(copy), read_only=True)
+    try:
+        for setting in _SETTINGS:
+            connection.execute(setting)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
