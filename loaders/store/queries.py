@@ -422,8 +422,10 @@ def revisions(
     the statements the current view superseded. A figure the current issue itself repeats
     is not a revision. With as_of (an issue key), the same for the series as it stood then
     (series_as_of): only issues up to that one, against what it held current."""
-    # A semi-join, not list_contains: the Trends table asks for its latest 1,000 periods,
-    # and testing each observation against that list took 35 of the query's ms (13 now).
+    # Semi-joins, not list_contains: the Trends table asks for its latest 1,000 periods,
+    # and testing each observation against that list took 35 of the query's ms (13 then);
+    # with list_contains on the indicators too, DuckDB matched the periods of all a
+    # million observations before their indicator (13 -> 7 ms as semi-joins).
     period_filter = "" if periods is None else "AND o.period IN (SELECT unnest(?))"
     period_params = [] if periods is None else [list(periods)]
     if as_of is None:
@@ -440,7 +442,7 @@ def revisions(
         JOIN issues i ON i.issue_key = o.issue_key
         JOIN {current} c ON c.indicator = o.indicator AND c.period = o.period
             AND c.forecast = o.forecast
-        WHERE list_contains(?, o.indicator) {period_filter} AND {known}
+        WHERE o.indicator IN (SELECT unnest(?)) {period_filter} AND {known}
             AND o.issue_key <> c.issue_key
         ORDER BY o.indicator, o.period_end, o.period, o.forecast, {ISSUE_RECENCY}""",
         [*current_params, list(indicator_ids), *period_params, *known_params],
