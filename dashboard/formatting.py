@@ -97,6 +97,8 @@ def wrap_for_hover(text: str | None, width: int = 32) -> str:
     """
     if not text:
         return ""
+    if len(text) <= width:  # one line: no need to find where it could break
+        return html.escape(text, quote=False)
     lines: list[str] = []
     current = ""
     for token in _HOVER_TOKEN.findall(text):

@@ -13,6 +13,7 @@ from dashboard.formatting import (
     issue_label_from_key,
     period_label,
 )
+from loaders.frames import records
 from loaders.missing import is_missing
 from loaders.periods import kind_label
 from loaders.subjects import subject_group
@@ -26,10 +27,12 @@ def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:
     if revisions is None or revisions.empty:
         return {}
     ordered = revisions.sort_values("published", kind="stable")
-    for row in ordered.itertuples(index=False):
-        key = (row.indicator, row.period, bool(row.forecast))
-        unit = getattr(row, "unit", None)
-        text = f"{row.issue_label}: {format_value(row.value, unit, row.qualifier)}"
+    columns = ("indicator", "period", "forecast", "unit", "issue_label", "value", "qualifier")
+    for row in records(ordered, columns):
+        key = (row["indicator"], row["period"], bool(row["forecast"]))
+        text = (
+            f"{row['issue_label']}: {format_value(row['value'], row.get('unit'), row['qualifier'])}"
+        )
         notes.setdefault(key, []).append(text)
     return {key: "; ".join(texts) for key, texts in notes.items()}
 
@@ -50,8 +53,8 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
     columns += ["原值", "对比期"] if transformed else []
     columns += ["修订"] + (["其后修订"] if as_of else [])
     columns += ["预测", "期刊", "发布日期", "文章", "原文"]
-    records = []
-    for row in rows.to_dict("records"):
+    table = []
+    for row in records(rows, _TREND_TABLE_COLUMNS):
         record = {
             "指标": indicator_label(row["name_zh"], row["name_en"]),
             "期间": period_label(row["period"]),
@@ -78,8 +81,35 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
                 if not is_missing(row["revised_later"]) and row["revised_later"]
                 else ""
             )
-        records.append(record)
-    return pd.DataFrame(records, columns=columns)
+        table.append(record)
+    return pd.DataFrame(table, columns=columns)
+
+
+# The series columns trend_table reads (transformed and as-of rows add some).
+_TREND_TABLE_COLUMNS = (
+    "indicator",
+    "name_zh",
+    "name_en",
+    "period",
+    "period_kind",
+    "value",
+    "unit",
+    "qualifier",
+    "value_high",
+    "forecast",
+    "issue_label",
+    "published",
+    "article",
+    "quote",
+    "stated_unit",
+    "stated_value",
+    "base_period",
+    "base_value",
+    "base_issue_label",
+    "current_value",
+    "current_issue_key",
+    "revised_later",
+)
 
 
 def _date_text(value: Any) -> str:
