@@ -126,3 +126,43 @@ def test_three_units_get_one_panel_each() -> None:
 
 def test_empty_rows_give_an_empty_figure() -> None:
     assert len(trend_figure(pd.DataFrame(columns=list(_row("a", "2019", 1)))).data) == 0
+
+
+def test_every_kind_of_chart_is_what_plotly_validation_makes_of_it() -> None:
+    """assemble_figure skips plotly's validation for speed: each kind of chart, validated
+    afresh, must come out the same (a misspelt property or a wrong value would raise or
+    change), with the white template resolved in full."""
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    charts = {
+        "one axis": [_row("a", "2019", 1), _row("a", "2020", 2), _row("a", "2021-03", 3)],
+        "single point": [_row("a", "2019", 1)],
+        "two axes, forecast and bounds": [
+            _row("a", "2019", 1),
+            _row("a", "2020", 2, forecast=True, qualifier="more_than"),
+            _row("a", "2021", 3, forecast=True),
+            _row("b", "2019", 2, unit="%"),
+        ],
+        "revised later": [
+            _row(
+                "a", "2019", 1, revised_later=True, current_value=2.0, current_issue_key="2021-15"
+            ),
+            _row("a", "2020", 2, revised_later=False),
+        ],
+        "panels": [
+            _row("a", "2019", 1),
+            _row("b", "2019", 2, unit="%"),
+            _row("c", "2019", 3, unit="笔"),
+            _row("c", "2020", 4, unit="笔"),
+        ],
+    }
+    for name, rows in charts.items():
+        figure = trend_figure(pd.DataFrame(rows))
+        sent = json.loads(pio.to_json(figure, validate=False))  # what st.plotly_chart sends
+        validated = go.Figure(figure.to_dict())
+        assert sent == json.loads(pio.to_json(validated, validate=False)), name
+        template = pio.templates["plotly_white"].to_plotly_json()
+        assert sent["layout"]["template"] == json.loads(json.dumps(template)), name

@@ -33,6 +33,30 @@ def test_long_trace_keeps_ends_peaks_and_dips_in_order():
     assert thinned["value"].max() == 99.0 and thinned["value"].min() == -99.0
 
 
+def _envelope_row_by_row(points: pd.DataFrame, max_points: int) -> list[int]:
+    """thin_for_plot's rule, one stretch at a time: what the vectorised version must keep."""
+    values = points["value"].to_numpy(dtype=float)
+    edges = np.linspace(0, len(points), max_points // 2 - 1).astype(int)
+    keep = {0, len(points) - 1}
+    for start, end in zip(edges[:-1], edges[1:], strict=True):
+        if end > start and not np.isnan(values[start:end]).all():
+            keep.add(start + int(np.nanargmin(values[start:end])))
+            keep.add(start + int(np.nanargmax(values[start:end])))
+    return sorted(keep)
+
+
+def test_thinning_keeps_each_stretchs_first_lowest_and_highest_row_with_gaps_and_ties():
+    generator = np.random.default_rng(7)
+    for count, max_points in ((601, 600), (5_000, 600), (25_000, 600), (1_000, 40)):
+        # Few distinct values (many ties), some missing, and one stretch missing entirely.
+        values = generator.integers(0, 5, count).astype(float)
+        values[generator.random(count) < 0.2] = np.nan
+        values[count // 2 : count // 2 + count // 10] = np.nan
+        points = pd.DataFrame({"x": np.arange(count), "value": values})
+        thinned = thin_for_plot(points, max_points)
+        assert list(thinned["x"]) == _envelope_row_by_row(points, max_points)
+
+
 def test_chart_of_a_long_stored_series_is_thinned_but_complete_in_range(tmp_path):
     from bench.synthetic import observation_frames
 
