@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
+from loaders.frames import records
 from loaders.periods import kind_label
 
 # A card's sparkline is a glance at the recent run of its series: the last points only, so a
@@ -72,49 +74,67 @@ def with_plot_columns(series: pd.DataFrame) -> pd.DataFrame:
     days = (end - start).dt.days
     # date + timedelta(days=n / 2) keeps whole days only, so the midpoint rounds down.
     frame["x"] = (start + pd.to_timedelta(days // 2, unit="D")).dt.strftime("%Y-%m-%d")
-    kind = frame["period_kind"].astype(str)
-    group = kind.copy()
-    ytd = kind == "ytd"
-    group[ytd] = "ytd-" + end[ytd].dt.month.astype(str).str.zfill(2)
-    multi = kind == "multi_year"
-    group[multi] = "multi_year-" + (end[multi].dt.year - start[multi].dt.year + 1).astype(str)
-    span = kind == "span"
-    group[span] = "span-" + (days[span] + 1).astype(str)
-    frame["group"] = group.astype(object)
+    frame["group"] = comparable_groups(frame)
     labels = {value: group_label(value) for value in frame["group"].unique()}
     frame["group_label"] = frame["group"].map(labels)
     return frame
+
+
+def comparable_groups(series: pd.DataFrame) -> pd.Series:
+    """comparable_group of every row of queries.series rows, vectorised (object strings)."""
+    if series.empty:
+        return pd.Series(dtype="object", index=series.index)
+    start = pd.to_datetime(series["period_start"])
+    end = pd.to_datetime(series["period_end"])
+    kind = series["period_kind"].astype(str)
+    group = kind.copy()
+    ytd = kind == "ytd"
+    if ytd.any():
+        group[ytd] = "ytd-" + end[ytd].dt.month.astype(str).str.zfill(2)
+    multi = kind == "multi_year"
+    if multi.any():
+        group[multi] = "multi_year-" + (end[multi].dt.year - start[multi].dt.year + 1).astype(str)
+    span = kind == "span"
+    if span.any():
+        group[span] = "span-" + ((end[span] - start[span]).dt.days + 1).astype(str)
+    return group.astype(object)
 
 
 def latest_cards(series: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator with data: its latest actual (non-forecast) point, the previous
     point of the same comparable group, and that group's values in time order (sparkline).
 
-    Columns: every series column plus group, prev_value, prev_period, prev_qualifier, spark.
+    The latest point ends last; of those, the kind _KIND_ORDER puts first, then the one
+    published last, then the first row. Columns: every series column plus group,
+    prev_value, prev_period, prev_qualifier, spark.
     """
     columns = [*series.columns, "group", "prev_value", "prev_period", "prev_qualifier", "spark"]
-    actual = with_plot_columns(series)
-    if actual.empty:
+    if series.empty:
         return pd.DataFrame(columns=columns)
-    actual = actual[~actual["forecast"].astype(bool)]
-    actual = actual.assign(
-        _end=pd.to_datetime(actual["period_end"]),
-        _order=actual["period_kind"].map(_KIND_ORDER).fillna(9),
-        _published=pd.to_datetime(actual["published"]),
-    )
+    actual = series[~series["forecast"].astype(bool).to_numpy()]
     cards = []
+    # Arrays, not sorted frames: a card of a 25,000-point series took 27 ms the pandas way,
+    # paid again for each series a commit touched.
     for _, rows in actual.groupby("indicator", sort=False):
-        ranked = rows.sort_values(
-            ["_end", "_order", "_published"], ascending=[False, True, False], kind="stable"
-        )
-        latest = ranked.iloc[0]
-        same_group = rows[rows["group"] == latest["group"]].sort_values("_end", kind="stable")
-        earlier = same_group[same_group["_end"] < latest["_end"]]
-        card = latest.drop(["_end", "_order", "_published"]).to_dict()
-        previous = earlier.iloc[-1] if not earlier.empty else None
+        end = pd.to_datetime(rows["period_end"]).to_numpy()
+        kinds, kind_names = pd.factorize(rows["period_kind"])
+        order = np.array([_KIND_ORDER.get(kind, 9) for kind in kind_names])[kinds]
+        published = pd.to_datetime(rows["published"]).to_numpy()
+        latest = end == end.max()
+        latest &= order == order[latest].min()
+        latest &= published == published[latest].max()
+        position = int(np.flatnonzero(latest)[0])
+        groups = comparable_groups(rows).to_numpy()
+        same_group = np.flatnonzero(groups == groups[position])
+        same_group = same_group[np.argsort(end[same_group], kind="stable")]
+        earlier = same_group[end[same_group] < end[position]]
+        card = records(rows.iloc[[position]])[0]
+        card["group"] = groups[position]
+        previous = records(rows.iloc[[earlier[-1]]])[0] if len(earlier) else None
         card["prev_value"] = None if previous is None else float(previous["value"])
         card["prev_period"] = None if previous is None else previous["period"]
         card["prev_qualifier"] = None if previous is None else previous["qualifier"]
-        card["spark"] = [float(value) for value in same_group["value"].iloc[-SPARK_POINTS:]]
+        values = rows["value"].to_numpy(dtype=float)
+        card["spark"] = [float(value) for value in values[same_group[-SPARK_POINTS:]]]
         cards.append(card)
     return pd.DataFrame(cards, columns=columns)
