@@ -23,6 +23,7 @@ VOCABULARY = {
     "loaders.archive",
     "loaders.csv_safety",
     "loaders.errors",
+    "loaders.frames",
     "loaders.missing",
     "loaders.models",
     "loaders.numerals",
