@@ -157,6 +157,7 @@ def test_retire_hides_a_series_and_keeps_its_data_restore_brings_it_back(db: Pat
         points = queries.series(store, [target])
         catalog_service.set_retired(store, target, True, reason="口径停更", **EDITOR)
         assert target not in set(queries.indicators(store)["id"])
+        assert queries.indicator_ids(store) == list(queries.indicators(store)["id"])
         assert target not in set(queries.coverage(store)["id"])
         assert len(queries.series(store, [target])) == len(points)
         assert catalog_service.active_catalog(store).get(target).retired

@@ -127,7 +127,7 @@ def indicators(store: Store) -> pd.DataFrame:
 
 def check_indicators(store: Store, indicator_ids: Sequence[str]) -> None:
     """UnknownIndicator for the first id the catalog does not list."""
-    known = list(indicators(store)["id"])
+    known = queries.indicator_ids(store)
     for indicator in indicator_ids:
         if indicator not in known:
             raise UnknownIndicator(

@@ -282,6 +282,16 @@ def stored_keys(cur: duckdb.DuckDBPyConnection, issue_keys: Sequence[str]) -> li
 # ------------------------------------------------------------------ tables for pages
 
 
+def indicator_ids(store: Store) -> list[str]:
+    """The ids indicators() lists (not retired), in catalog order: what a read checks a
+    request against, without building a frame of the catalog (3 ms of every series read)."""
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT id FROM indicators WHERE NOT coalesce(retired, false) ORDER BY position"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def indicators(store: Store, *, with_retired: bool = False) -> pd.DataFrame:
     """The catalog as stored: id, name_zh, name_en, category, unit, kind, measure,
     description, aliases (joined by 、), source, retired, in catalog order; retired series
