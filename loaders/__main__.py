@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import sys
+import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -214,6 +216,30 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Printer:
+    """Progress lines printed by a thread of their own. run_job reports each file while the
+    store's write lock may be held (a batch keeps the store up to a second), and a print
+    that blocks (a pipe nobody reads yet, a paused pager) must not keep every other writer
+    of the store waiting: the lines queue up here instead, and close() prints the rest."""
+
+    def __init__(self) -> None:
+        self._lines: queue.SimpleQueue[tuple[str, bool] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._print, name="import-progress", daemon=True)
+        self._thread.start()
+
+    def say(self, text: str, *, to_stderr: bool = False) -> None:
+        self._lines.put((text, to_stderr))
+
+    def close(self) -> None:
+        self._lines.put(None)
+        self._thread.join()
+
+    def _print(self) -> None:
+        while (line := self._lines.get()) is not None:
+            text, to_stderr = line
+            print(text, file=sys.stderr if to_stderr else sys.stdout, flush=True)
+
+
 def _run_import(store, job_id, catalog, args, sources) -> int:
     from loaders.services import imports
 
@@ -221,43 +247,47 @@ def _run_import(store, job_id, catalog, args, sources) -> int:
     points = {"new": 0, "revised": 0, "unchanged": 0}
     failed: list[str] = []
     total = len(queries.import_files(store, job_id))
+    printer = _Printer()
 
     def report(position: int, name: str, outcome: imports.FileResult) -> None:
         prefix = f"[{position + 1}/{total}] {Path(name).name} …"
         issues[outcome.status] = issues.get(outcome.status, 0) + 1
         if outcome.status == "failed":
             failed.append(name)
-            print(f"{prefix} failed", flush=True)
+            printer.say(f"{prefix} failed")
             detail = (
                 outcome.detail if Path(name).name in outcome.detail else f"{name}: {outcome.detail}"
             )
-            print(f"error: {detail}", file=sys.stderr, flush=True)
+            printer.say(f"error: {detail}", to_stderr=True)
             return
         result = outcome.result
         if result is None:
-            print(f"{prefix} {outcome.status}: {outcome.detail}", flush=True)
+            printer.say(f"{prefix} {outcome.status}: {outcome.detail}")
             return
         points["new"] += result.new_points
         points["revised"] += len(result.revised)
         points["unchanged"] += result.unchanged_points
-        print(f"{prefix} {result.summary()}", flush=True)
+        printer.say(f"{prefix} {result.summary()}")
         for revision in result.revised:
-            print(
+            printer.say(
                 f"    revised {revision.indicator} {revision.period}: "
                 f"{_number(revision.old_value)} ({revision.old_issue}) -> "
                 f"{_number(revision.new_value)}"
             )
 
-    progress = imports.run_job(
-        store,
-        job_id,
-        catalog,
-        actor=args.actor,
-        sources=sources,
-        overwrite=Overwrite.ALWAYS if getattr(args, "replace", False) else Overwrite.BATCH,
-        force=getattr(args, "force", False),
-        on_file=report,
-    )
+    try:
+        progress = imports.run_job(
+            store,
+            job_id,
+            catalog,
+            actor=args.actor,
+            sources=sources,
+            overwrite=Overwrite.ALWAYS if getattr(args, "replace", False) else Overwrite.BATCH,
+            force=getattr(args, "force", False),
+            on_file=report,
+        )
+    finally:
+        printer.close()
     print(
         f"issues: {issues['new']} new, {issues['replaced']} revised, {issues['unchanged']} unchanged"
         + (f", {issues['kept']} kept" if issues["kept"] else "")

@@ -20,7 +20,9 @@ import loaders.pipeline as pipeline
 from bench.synthetic import brief_text, write_briefs
 from loaders.services import imports
 from loaders.services.imports import ArchiveRefused, upload_sources
+from loaders.services.ingest import ingest
 from loaders.services.permissions import NotAllowed
+from loaders.services.review import read_upload
 from loaders.store import open_store, queries
 from tests.conftest import CATALOG
 
@@ -77,6 +79,45 @@ def test_the_cli_imports_a_folder_and_a_zip_as_one_job_and_resumes_by_hash(
     monkeypatch.setattr(pipeline, "extract_bytes", must_not_extract)
     assert cli.main(["ingest", str(folder), str(zipped), "--db", str(db)]) == 0
     assert "issues: 0 new, 0 revised, 9 unchanged" in capsys.readouterr().out
+
+
+def test_an_import_whose_output_nobody_reads_keeps_no_writer_waiting(tmp_path: Path) -> None:
+    """`python -m loaders ingest archive | less`, paused: a pipe that is full, and nobody
+    reading it, must not stop the import with the store's write lock held."""
+    import fcntl
+
+    write_briefs(tmp_path / "archive", count=30)
+    db = tmp_path / "briefs.duckdb"
+    open_store(db).close()
+    reader, writer = os.pipe()
+    fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, 4096)  # full after about 40 progress lines
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "loaders", "ingest", str(tmp_path / "archive"), "--db", str(db)],
+        cwd=ROOT,
+        stdout=writer,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(writer)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # every issue is stored while the pipe stays full
+            with open_store(db, read_only=True) as store:
+                if len(queries.issues(store)) == 30:
+                    break
+            assert time.monotonic() < deadline, "the import stalled on its full pipe"
+            time.sleep(0.2)
+        with open_store(db) as store:  # and another writer gets the store at once
+            started = time.monotonic()
+            brief = brief_text(100)
+            extraction = read_upload(brief.text.encode(), brief.filename, CATALOG)
+            ingest(store, extraction, CATALOG, actor="test")
+            assert time.monotonic() - started < 10
+    finally:
+        with os.fdopen(reader, "rb") as output:
+            printed = output.read().decode()
+        importer.wait(timeout=60)
+    assert importer.returncode == 0
+    assert "[30/30]" in printed and "issues: 30 new" in printed
 
 
 @pytest.mark.parametrize(

@@ -149,12 +149,16 @@ def test_two_dashboards_an_archive_import_and_two_editors_at_once(
         for worker_port in (port + 1, port + 2, port):
             _wait_healthy(worker_port, deadline)
 
+        # Its output goes to files, not pipes: nobody reads them until the editors are done,
+        # and an import cannot finish with a full pipe (64 KB) nobody reads.
+        importer_out = (tmp_path / "import.out").open("w")
+        importer_err = (tmp_path / "import.err").open("w")
         importer = subprocess.Popen(
             [sys.executable, "-m", "loaders", "ingest", str(archive), "--db", db],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=importer_out,
+            stderr=importer_err,
             text=True,
         )
         kept: list[str] = []
@@ -180,7 +184,11 @@ def test_two_dashboards_an_archive_import_and_two_editors_at_once(
         seen = viewers.load([port], sessions=4, seconds=12, pause=0.1)
         for editor in editors:
             editor.join(timeout=300)
-        out, err = importer.communicate(timeout=300)
+        importer.wait(timeout=300)
+        importer_out.close()
+        importer_err.close()
+        out = (tmp_path / "import.out").read_text()
+        err = (tmp_path / "import.err").read_text()
     finally:
         os.killpg(serve.pid, 15)
         serve.wait(timeout=30)
