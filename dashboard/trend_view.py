@@ -59,7 +59,12 @@ LATEST = SeriesView()
 class TrendView:
     """What the page shows for one selection: read-only, shared between sessions."""
 
-    plotted: pd.DataFrame  # series rows + x/group/group_label, chosen kinds, selection order
+    # Each indicator's plot frame (the cached _plot_frame, not a copy), in selection order,
+    # and the period groups shown: `plotted` is assembled from them when asked for (the CSV).
+    # A concatenated copy kept in every view held 23 MB per two-series view at 1e6.
+    frames: tuple[pd.DataFrame, ...]
+    kinds: tuple[str, ...]
+    points: int  # plotted rows
     figure: go.Figure
     # Arrow, the form st.dataframe sends: converting formatted rows from pandas on every
     # run would cost more than the rest of the page.
@@ -69,6 +74,18 @@ class TrendView:
     # Points of the series a transform could not compare (no comparable period stated).
     without_comparison: int = 0
     revised_later: int = 0  # points of an as-of view that a later issue changed
+
+    @property
+    def plotted(self) -> pd.DataFrame:
+        """Series rows + x/group/group_label of the chosen kinds, in selection order (a new
+        frame on every access)."""
+        return _plotted(self.frames, self.kinds)
+
+
+def _plotted(frames: Sequence[pd.DataFrame], kinds: tuple[str, ...]) -> pd.DataFrame:
+    if not frames:
+        return with_plot_columns(pd.DataFrame())
+    return pd.concat([frame[frame["group"].isin(kinds)] for frame in frames])
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -115,9 +132,9 @@ def _trend_view(
     kinds: tuple[str, ...],
     view: SeriesView = LATEST,
 ) -> TrendView:
-    frames = [_plot_frame(path, indicator, version, view) for indicator, version in versions]
+    frames = tuple(_plot_frame(path, indicator, version, view) for indicator, version in versions)
     # Rows in the order the user picked the indicators: the first pick gets the first axis.
-    plotted = pd.concat([frame[frame["group"].isin(kinds)] for frame in frames])
+    plotted = _plotted(frames, kinds)
     per_indicator = None
     note = ""
     if len(plotted) > MAX_TABLE_ROWS:
@@ -147,12 +164,14 @@ def _trend_view(
     revised = int(plotted["revised_later"].sum()) if "revised_later" in plotted.columns else 0
 
     def build_csv() -> bytes:
-        # The rows are taken from plotted when someone downloads: a copy kept for the
-        # button held as much memory again as the view itself.
-        return csv_bytes(export_rows(_series_columns(plotted), view.as_of))
+        # The rows are assembled when someone downloads: a copy kept for the button held as
+        # much memory again as the view itself.
+        return csv_bytes(export_rows(_series_columns(_plotted(frames, kinds)), view.as_of))
 
     return TrendView(
-        plotted=plotted,
+        frames=frames,
+        kinds=kinds,
+        points=len(plotted),
         figure=assemble_figure(specs) if specs else go.Figure(),
         table=pa.Table.from_pandas(table, preserve_index=False),
         csv=build_csv,

@@ -211,8 +211,7 @@ if nothing_selected:
 
 # Figure, table and CSV are built once per data version and selection (dashboard.trend_view).
 view = trend_view(selected, kinds, series_view)
-plotted = view.plotted
-if plotted.empty:
+if not view.points:
     missing = "、".join(plain_markdown(labels[i]) for i in selected)
     st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
     st.stop()
