@@ -196,9 +196,12 @@ def first_run_after_commit(store: Path, workdir: Path) -> list[Result]:
     """In a child process: AppTest keeps the store's caches in its own process."""
     copy = workdir / "cold.duckdb"
     shutil.copyfile(store, copy)
+    from dashboard.serve import WORKER_ENVIRONMENT
+
     done = subprocess.run(
         [sys.executable, "-m", "bench.team", "cold", str(copy)],
         cwd=PROJECT_ROOT,
+        env={**WORKER_ENVIRONMENT, **os.environ},  # as `make run` starts its workers
         capture_output=True,
         text=True,
         timeout=900,

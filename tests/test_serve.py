@@ -106,27 +106,54 @@ def test_local_mode_listens_on_this_machine_only() -> None:
 
 
 def test_workers_start_with_two_malloc_arenas_unless_the_operator_chose(monkeypatch) -> None:
-    """glibc reads MALLOC_ARENA_MAX once, at start: the worker's environment must carry it
-    (it held server memory with 50 viewers under the 400 MB target)."""
+    """glibc reads MALLOC_ARENA_MAX once, at start, and pyarrow its memory pool: the worker's
+    environment must carry both (they hold server memory with 50 viewers under the 400 MB
+    target)."""
     import os
 
     import dashboard.serve as serve
 
-    started: list[tuple[list[str], str | None]] = []
+    started: list[tuple[list[str], str | None, str | None]] = []
 
     class Replaced(Exception):
         """What os.execv does to the calling process: it does not come back."""
 
     def exec_worker(executable: str, command: list[str]) -> None:
-        started.append((command, os.environ.get("MALLOC_ARENA_MAX")))
+        started.append(
+            (
+                command,
+                os.environ.get("MALLOC_ARENA_MAX"),
+                os.environ.get("ARROW_DEFAULT_MEMORY_POOL"),
+            )
+        )
         raise Replaced
 
     monkeypatch.setattr(serve.os, "execv", exec_worker)
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
     with pytest.raises(Replaced):
         serve.main(["--port", "8599", "--address", "127.0.0.1"])
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
     with pytest.raises(Replaced):
         serve.main(["--port", "8599", "--address", "127.0.0.1"])
-    assert [arenas for _, arenas in started] == ["2", "4"]
-    assert all("streamlit" in command for command, _ in started)
+    assert [settings for _, *settings in started] == [["2", "system"], ["4", "jemalloc"]]
+    assert all("streamlit" in command for command, *_ in started)
+
+
+def test_pyarrow_takes_the_workers_memory_pool_setting() -> None:
+    """The variable's name and value are pyarrow's own: a worker started with them uses the
+    system allocator."""
+    import subprocess
+    import sys
+
+    from dashboard.serve import WORKER_ENVIRONMENT
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import pyarrow; print(pyarrow.default_memory_pool().backend_name)"],
+        env={"PATH": "/usr/bin:/bin", **WORKER_ENVIRONMENT},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "system"
