@@ -32,24 +32,21 @@ from datetime import date
 
 from loaders.catalog import Catalog
 from loaders.conflicts import one_per_series
+from loaders.figure_measures import resolve_measure
 from loaders.figure_periods import UNRESOLVED, figures_of_paragraph
 from loaders.figure_roles import mark_roles
+from loaders.figure_series_period import series_period
 from loaders.forecast_scope import is_forecast
 from loaders.mapping import (
     Candidate,
     choose_indicator,
     has_subject,
     is_negative,
-    measure_of,
     mentions_alias,
     mentions_generic,
 )
 from loaders.models import Article, IssueHeader, Observation, UnassignedFigure
 from loaders.periods import (
-    end_month,
-    index_month,
-    month_before,
-    month_of,
     parse_period,
 )
 from loaders.respectively import mark_respectively
@@ -64,67 +61,11 @@ from loaders.subjects import (
 )
 from loaders.table_rows import bare_row_unit, caption_of, is_table_row, table_figures
 
-LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
-# "回升 2.8 个百分点至 53.5%": the figure after 至 is where the change ended.
-REACHED_RE = re.compile(
-    r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
-)
-COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
-
-
-def _index_period(period: str | None, default: str) -> str | None:
-    """The month a monthly index belongs to, from the period its text names."""
-    if period is None:
-        return default
-    kind = parse_period(period).kind
-    if kind in ("year", "multi_year"):
-        return None  # under a whole year it is an annual average, not a month
-    if kind == "day":
-        # "中物联 4 月 6 日发布": the release day; the data is the month before.
-        return month_before(parse_period(period).start)
-    return index_month(period)
-
-
-def _resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
-    figure = figures[k]
-    if figure.role in ("base", "revised") and figure.subject_from is not None:
-        # "较 2021 年全年的 23.5%": the base measures what the figure before measures,
-        # unless it names a measure of its own ("较 7 月 16 日首日开盘价 48 元/吨").
-        own = measure_of(figure.base_noun, figure.quantity) if figure.base_noun else None
-        return own or figures[figure.subject_from].measure
-    if k > 0 and figures[k - 1].measure in ("pp", "change") and REACHED_RE.match(figure.gap or ""):
-        # "较上月回升 2.8 个百分点至 53.5%": the level reached, measured by the noun the
-        # change was of, not by the comparison.
-        noun = COMPARED_TAIL_RE.sub("", figures[k - 1].given_subject or figures[k - 1].pre)
-        return measure_of(noun, figure.quantity)
-    measure_text = figure.given_subject if figure.given_subject else figure.pre
-    measure = measure_of(measure_text, figure.quantity)
-    if measure is None and figure.subject_from is not None:
-        # "渗透率达 23.5%,一季度进一步提升至 28%": same subject, same measure; past a
-        # difference ("较上年提高 2 个百分点，预计全年有望突破 20%") to what it differs from.
-        j = figure.subject_from
-        while figures[j].measure in ("pp", "change") and figures[j].subject_from is not None:
-            j = figures[j].subject_from
-        return figures[j].measure
-    if measure == "growth" and k > 0 and figures[k - 1].role == "base":
-        # "较 2020 年同期的 123.9 万亿元增长 28.8%": growth over the base just named,
-        # year on year only when the base is last year's.
-        return "yoy" if LAST_YEAR_RE.search(figures[k - 1].period_text) else "vs_base"
-    if measure == "growth":
-        # A bare 增长/下降 repeats the measure of the growth figure before it
-        # in the sentence (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比.
-        for j in range(k - 1, -1, -1):
-            if figures[j].sentence is not figure.sentence:
-                break
-            if figures[j].measure in ("yoy", "yoy_2y"):
-                return figures[j].measure
-        return "yoy"
-    return measure
 
 
 def extract_figures(
@@ -198,73 +139,6 @@ def _article_figures(
     return figures, paragraph_of
 
 
-def _series_period(
-    candidate: Candidate, figure: FoundFigure, forecast: bool, published: date
-) -> tuple[str | None, str | None]:
-    """The period a figure has in its series, and one to suggest when it has none.
-
-    A stock with no date of its own sentence is dated by the issue month (unless it
-    speaks again of a day named before: "首日收盘价"), an index by
-    the month before the issue; only an index month runs on across paragraphs
-    ("12 月份 … 。" / "业务总量指数 …"); a projection ("预计增长 6%") is about
-    another period than the one of the paragraph before; a flow never takes a day
-    (the day news broke) or an as-of date, and without a period it is not guessed.
-    """
-    kind = candidate.indicator.kind
-    period = figure.period
-    if kind == "stock":
-        if figure.year_to_date or _summed_over_span(figure):
-            return None, period  # a sum over a span is no total since the start
-        undated = figure.period_carried or (
-            figure.period_from_earlier_sentence
-            and not (figure.refers_back_to_day and parse_period(period).kind == "day")
-        )
-        if period is None or undated:
-            return month_of(published), None
-        end = parse_period(period).end
-        if not forecast and (end.year, end.month) > (published.year, published.month):
-            # "今年，全国碳市场累计成交量 0.5 亿吨": a level at the end of a period still
-            # running is no level yet; the text means so far, which is not said.
-            return None, period
-        if parse_period(period).kind == "day":
-            return period, None
-        return end_month(period), None  # a level at the end: 2021 年 -> 2021-12
-    if figure.period_carried and (
-        kind == "index" and parse_period(period).kind != "month" or forecast
-    ):
-        period = None
-    if kind == "index":
-        return _index_period(period, month_before(published)), None
-    if period and parse_period(period).kind == "day":
-        return None, None  # a day is when news broke, not a flow's period
-    if period and len(period.rpartition("/")[2]) == len("2022-07-15"):
-        # "截至 11 月 16 日，今年以来…": a sum up to a day is no series' period; suggested.
-        return None, period
-    if figure.period_text.startswith(("截至", "截止")):
-        if candidate.indicator.measure == "share":
-            # "截至 6 月末，5G 用户占移动电话用户的 27.3%": a share of two stocks.
-            return end_month(period), None
-        return None, None  # "截至 9 月底" dates a stock; a flow's span is unsaid
-    return period, None
-
-
-# Periods over which a 累计 figure is a sum, not a level at their end: "2020 年全年，各试点
-# 碳市场累计成交 4,227 万吨" is the year's trading. A bare year ("2021 年累计成交量") or a
-# point ("年底", "截至") still dates a level.
-SPAN_KINDS = ("half", "quarter", "ytd", "span", "multi_year")
-CUMULATIVE_RE = re.compile(r"累计")
-POINT_WORDS_RE = re.compile(r"截至|截止|底|末")
-
-
-def _summed_over_span(figure: FoundFigure) -> bool:
-    if figure.period is None or not CUMULATIVE_RE.search(figure.subject):
-        return False
-    if POINT_WORDS_RE.search(figure.period_text):
-        return False
-    kind = parse_period(figure.period).kind
-    return kind in SPAN_KINDS or kind == "year" and "全年" in figure.period_text
-
-
 def _map_figure(
     figures: list[FoundFigure],
     k: int,
@@ -278,7 +152,7 @@ def _map_figure(
     unassigned (with a best guess)."""
     figure = figures[k]
     figure.subject = subject_of(figures, k, article.text, catalog)
-    figure.measure = _resolve_measure(figures, k)
+    figure.measure = resolve_measure(figures, k)
     q = figure.quantity
     sentence = figure.sentence
     before = sentence.text[: q.start]
@@ -382,7 +256,7 @@ def _placed(
 ) -> Observation | UnassignedFigure:
     """The figure as an observation of the candidate's series, in its period."""
     q = figure.quantity
-    period, suggested_period = _series_period(candidate, figure, forecast, published)
+    period, suggested_period = series_period(candidate, figure, forecast, published)
     if period is None:
         # A flow without a period: no guessing, a suggestion. A sum over a span is no
         # level of a stock series: its span is suggested, the series is not.

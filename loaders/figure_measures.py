@@ -1,0 +1,59 @@
+"""What a found figure measures (level, 同比, 两年平均, share, a change …), in its sentence.
+
+`loaders.mapping.measure_of` reads the words of one clause; this module settles what those
+words leave open from the figures around it: a comparison base measures what the figure it
+is compared with measures, the level reached after a change (回升 2.8 个百分点至 53.5%)
+what the change was of, a clause with no measure word of its own the measure of the
+subject it continues, and a bare 增长 the growth measure named before it in its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.mapping import measure_of
+from loaders.sentences import FoundFigure
+
+LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
+# "回升 2.8 个百分点至 53.5%": the figure after 至 is where the change ended.
+REACHED_RE = re.compile(
+    r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
+)
+COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
+
+
+def resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
+    figure = figures[k]
+    if figure.role in ("base", "revised") and figure.subject_from is not None:
+        # "较 2021 年全年的 23.5%": the base measures what the figure before measures,
+        # unless it names a measure of its own ("较 7 月 16 日首日开盘价 48 元/吨").
+        own = measure_of(figure.base_noun, figure.quantity) if figure.base_noun else None
+        return own or figures[figure.subject_from].measure
+    if k > 0 and figures[k - 1].measure in ("pp", "change") and REACHED_RE.match(figure.gap or ""):
+        # "较上月回升 2.8 个百分点至 53.5%": the level reached, measured by the noun the
+        # change was of, not by the comparison.
+        noun = COMPARED_TAIL_RE.sub("", figures[k - 1].given_subject or figures[k - 1].pre)
+        return measure_of(noun, figure.quantity)
+    measure_text = figure.given_subject if figure.given_subject else figure.pre
+    measure = measure_of(measure_text, figure.quantity)
+    if measure is None and figure.subject_from is not None:
+        # "渗透率达 23.5%,一季度进一步提升至 28%": same subject, same measure; past a
+        # difference ("较上年提高 2 个百分点，预计全年有望突破 20%") to what it differs from.
+        j = figure.subject_from
+        while figures[j].measure in ("pp", "change") and figures[j].subject_from is not None:
+            j = figures[j].subject_from
+        return figures[j].measure
+    if measure == "growth" and k > 0 and figures[k - 1].role == "base":
+        # "较 2020 年同期的 123.9 万亿元增长 28.8%": growth over the base just named,
+        # year on year only when the base is last year's.
+        return "yoy" if LAST_YEAR_RE.search(figures[k - 1].period_text) else "vs_base"
+    if measure == "growth":
+        # A bare 增长/下降 repeats the measure of the growth figure before it
+        # in the sentence (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比.
+        for j in range(k - 1, -1, -1):
+            if figures[j].sentence is not figure.sentence:
+                break
+            if figures[j].measure in ("yoy", "yoy_2y"):
+                return figures[j].measure
+        return "yoy"
+    return measure

@@ -1,0 +1,97 @@
+"""The period a mapped figure has in its series, by the series' kind.
+
+The text's period (loaders.figure_periods) is what the sentence talks about; a series
+keeps it only as its kind allows: a stock is a level at the end of a period (dated by the
+issue month when its own sentence names no date), a monthly index belongs to one month,
+and a flow never takes a day or an as-of date. What cannot be placed is suggested, never
+guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from loaders.mapping import Candidate
+from loaders.periods import end_month, index_month, month_before, month_of, parse_period
+from loaders.sentences import FoundFigure
+
+
+def _index_period(period: str | None, default: str) -> str | None:
+    """The month a monthly index belongs to, from the period its text names."""
+    if period is None:
+        return default
+    kind = parse_period(period).kind
+    if kind in ("year", "multi_year"):
+        return None  # under a whole year it is an annual average, not a month
+    if kind == "day":
+        # "中物联 4 月 6 日发布": the release day; the data is the month before.
+        return month_before(parse_period(period).start)
+    return index_month(period)
+
+
+def series_period(
+    candidate: Candidate, figure: FoundFigure, forecast: bool, published: date
+) -> tuple[str | None, str | None]:
+    """The period a figure has in its series, and one to suggest when it has none.
+
+    A stock with no date of its own sentence is dated by the issue month (unless it
+    speaks again of a day named before: "首日收盘价"), an index by
+    the month before the issue; only an index month runs on across paragraphs
+    ("12 月份 … 。" / "业务总量指数 …"); a projection ("预计增长 6%") is about
+    another period than the one of the paragraph before; a flow never takes a day
+    (the day news broke) or an as-of date, and without a period it is not guessed.
+    """
+    kind = candidate.indicator.kind
+    period = figure.period
+    if kind == "stock":
+        if figure.year_to_date or _summed_over_span(figure):
+            return None, period  # a sum over a span is no total since the start
+        undated = figure.period_carried or (
+            figure.period_from_earlier_sentence
+            and not (figure.refers_back_to_day and parse_period(period).kind == "day")
+        )
+        if period is None or undated:
+            return month_of(published), None
+        end = parse_period(period).end
+        if not forecast and (end.year, end.month) > (published.year, published.month):
+            # "今年，全国碳市场累计成交量 0.5 亿吨": a level at the end of a period still
+            # running is no level yet; the text means so far, which is not said.
+            return None, period
+        if parse_period(period).kind == "day":
+            return period, None
+        return end_month(period), None  # a level at the end: 2021 年 -> 2021-12
+    if figure.period_carried and (
+        kind == "index" and parse_period(period).kind != "month" or forecast
+    ):
+        period = None
+    if kind == "index":
+        return _index_period(period, month_before(published)), None
+    if period and parse_period(period).kind == "day":
+        return None, None  # a day is when news broke, not a flow's period
+    if period and len(period.rpartition("/")[2]) == len("2022-07-15"):
+        # "截至 11 月 16 日，今年以来…": a sum up to a day is no series' period; suggested.
+        return None, period
+    if figure.period_text.startswith(("截至", "截止")):
+        if candidate.indicator.measure == "share":
+            # "截至 6 月末，5G 用户占移动电话用户的 27.3%": a share of two stocks.
+            return end_month(period), None
+        return None, None  # "截至 9 月底" dates a stock; a flow's span is unsaid
+    return period, None
+
+
+# Periods over which a 累计 figure is a sum, not a level at their end: "2020 年全年，各试点
+# 碳市场累计成交 4,227 万吨" is the year's trading. A bare year ("2021 年累计成交量") or a
+# point ("年底", "截至") still dates a level.
+SPAN_KINDS = ("half", "quarter", "ytd", "span", "multi_year")
+CUMULATIVE_RE = re.compile(r"累计")
+POINT_WORDS_RE = re.compile(r"截至|截止|底|末")
+
+
+def _summed_over_span(figure: FoundFigure) -> bool:
+    if figure.period is None or not CUMULATIVE_RE.search(figure.subject):
+        return False
+    if POINT_WORDS_RE.search(figure.period_text):
+        return False
+    kind = parse_period(figure.period).kind
+    return kind in SPAN_KINDS or kind == "year" and "全年" in figure.period_text
