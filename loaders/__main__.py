@@ -140,13 +140,41 @@ def format_extraction(extraction: Extraction, catalog: Catalog) -> str:
     return "\n".join(out)
 
 
+def format_numbers(extraction) -> str:
+    """Every number of the text with its state and reason, as a table."""
+    from loaders.number_states import REASONS, account_for_numbers
+
+    states = {"observation": "观测值", "unassigned": "待归类", "ignored": "忽略"}
+    rows = [
+        [
+            n.text,
+            str(n.start),
+            states[n.state],
+            REASONS.get(n.reason, n.reason),
+            n.indicator or n.suggested_indicator or "",
+            n.period or "",
+        ]
+        for n in account_for_numbers(extraction)
+    ]
+    return "\n数字（每个数字的去向）\n" + _table(
+        ["数字", "位置", "状态", "原因", "指标", "期间"], rows
+    )
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     catalog = load_catalogs(args.catalog)
     extraction = read_file(Path(args.file), catalog)
     if args.json:
-        print(json.dumps(extraction.to_public_json(), ensure_ascii=False, indent=2))
+        shape = extraction.to_public_json()
+        if args.explain:
+            from loaders.number_states import explained
+
+            shape["numbers"] = explained(extraction)
+        print(json.dumps(shape, ensure_ascii=False, indent=2))
     else:
         print(format_extraction(extraction, catalog))
+        if args.explain:
+            print(format_numbers(extraction))
     return 0
 
 
@@ -376,6 +404,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="show the figures found in one brief file")
     extract.add_argument("file", help="a brief: .txt, .md, .pdf or .docx")
     extract.add_argument("--json", action="store_true", help="print JSON (the upload format)")
+    extract.add_argument(
+        "--explain",
+        action="store_true",
+        help="also every number of the text: observation, unassigned or ignored, and why",
+    )
     extract.add_argument(*catalog_flag, **catalog_options)
     extract.set_defaults(handler=cmd_extract)
 

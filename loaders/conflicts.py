@@ -19,16 +19,21 @@ def consistent(obs: Observation, exact: float) -> bool:
 
 def one_per_series(
     observations: list[Observation], unassigned: list[UnassignedFigure]
-) -> tuple[list[Observation], list[UnassignedFigure]]:
-    """At most one value per indicator, period and forecast flag; conflicts go to review."""
+) -> tuple[list[Observation], list[UnassignedFigure], list[Observation]]:
+    """At most one value per indicator, period and forecast flag; conflicts go to review.
+
+    Returns the observations kept, the unassigned figures (with the conflicting ones), and
+    the repeats: figures that say the kept value again (a headline, a table cell)."""
     groups: dict[tuple[str, str, bool], list[Observation]] = {}
     for obs in observations:
         groups.setdefault((obs.indicator, obs.period, obs.forecast), []).append(obs)
     kept: list[Observation] = []
+    repeats: list[Observation] = []
     for group in groups.values():
         values = {round(o.value, 6) for o in group}
         if len(values) == 1:
             kept.append(group[0])
+            repeats += group[1:]
             continue
         exact = [o for o in group if o.qualifier == "exact"]
         chosen = exact[0] if len({round(o.value, 6) for o in exact}) == 1 else None
@@ -64,7 +69,8 @@ def one_per_series(
                     # is the reviewer's call.
                     suggested_indicator=None if chosen else obs.indicator,
                     suggested_period=None if chosen else obs.period,
+                    reason="less_precise" if chosen else "conflict",
                 )
             )
     kept.sort(key=lambda o: (o.span_start, o.figure_text))
-    return kept, unassigned
+    return kept, unassigned, repeats

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from loaders.catalog import Catalog
 from loaders.errors import BriefError
+from loaders.number_states import account_for_numbers, says_value
 from loaders.pipeline import extract_file
 from loaders.scoring import (
     CAUSES,
@@ -85,6 +86,14 @@ class EvaluationReport:
                 total[side].update(counts)
         return {side: {c: n[c] for c in CAUSES if n[c]} for side, n in total.items()}
 
+    def miss_fates(self) -> dict[str, int]:
+        """How many misses each number state and reason accounts for ("ignored: date" 3),
+        most first: where the numbers of the labels the loaders missed went."""
+        counts = Counter(
+            m.number_fate.split(" as ")[0].split(" «")[0] for f in self.files for m in f.misses
+        )
+        return dict(counts.most_common())
+
     def to_json(self) -> dict:
         return {
             "precision": self.precision,
@@ -95,6 +104,7 @@ class EvaluationReport:
             "extracted": self._total("extracted"),
             "matched": self._total("matched"),
             "causes": self.causes(),
+            "miss_fates": self.miss_fates(),
             "files": [
                 {
                     **asdict(f),
@@ -179,6 +189,7 @@ def evaluate_file(path: Path, expected_path: Path, catalog: Catalog) -> FileScor
     ]
     score = score_observations(extracted, expected, catalog, name=path.name)
     classify_errors(score, extracted, extraction.unassigned, expected, catalog)
+    _trace_misses(score, extraction, catalog)
     got_issue = extraction.issue.model_dump(mode="json")
     for key in HEADER_FIELDS:
         want = data.get("issue", {}).get(key)
@@ -186,6 +197,29 @@ def evaluate_file(path: Path, expected_path: Path, catalog: Catalog) -> FileScor
             score.header_ok = False
             score.header_diffs.append(f"{key}: {got_issue.get(key)!r} != {want!r}")
     return score
+
+
+# Which number explains a miss best: one the loaders set aside before one they ignored,
+# before one they gave another series.
+_FATE_ORDER = {"unassigned": 0, "ignored": 1, "observation": 2}
+
+
+def _trace_misses(score: FileScore, extraction, catalog: Catalog) -> None:
+    """Say, for every missed label, what became of the number of the text that states its
+    value: its state and reason (loaders.number_states)."""
+    if not score.misses:
+        return
+    numbers = account_for_numbers(extraction)
+    for miss in score.misses:
+        indicator = catalog.get(miss.indicator)
+        unit = indicator.unit if indicator else ""
+        found = [n for n in numbers if says_value(n.text, miss.value, unit)]
+        if not found:
+            miss.number_fate = "no number of the text says this value"
+            continue
+        best = min(found, key=lambda n: _FATE_ORDER[n.state])
+        where = f" as {best.indicator} {best.period}" if best.indicator else ""
+        miss.number_fate = f"{best.state}: {best.reason}{where} «{best.text}»"
 
 
 def evaluate_dir(directory: Path, catalog: Catalog) -> EvaluationReport:
@@ -217,6 +251,8 @@ def _grouped(label: str, items: list[ScoredItem], quotes: bool) -> list[str]:
             lines.append(_item_line(item))
             if item.detail:
                 lines.append(f"      ~ {item.detail}")
+            if item.number_fate:
+                lines.append(f"      # number: {item.number_fate}")
             if quotes and item.quote:
                 lines.append(f"      « {item.quote[:80]} »")
     return lines
@@ -233,6 +269,8 @@ def format_report(report: EvaluationReport) -> str:
         f"misses by cause: {_causes_line(report.causes()['misses'])}; "
         f"extras by cause: {_causes_line(report.causes()['extras'])}",
     ]
+    if report.miss_fates():
+        lines.append(f"missed numbers by state: {_causes_line(report.miss_fates())}")
     for f in report.files:
         lines.append("")
         lines.append(

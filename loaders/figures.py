@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 from loaders.catalog import Catalog
 from loaders.conflicts import one_per_series
@@ -68,9 +69,14 @@ CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 
 
-def extract_figures(
-    header: IssueHeader, articles: list[Article], catalog: Catalog
-) -> tuple[list[Observation], list[UnassignedFigure]]:
+class FiguresFound(NamedTuple):
+    observations: list[Observation]
+    unassigned: list[UnassignedFigure]
+    # Figures that say an observation's value again (same series and period).
+    repeats: list[Observation]
+
+
+def extract_figures(header: IssueHeader, articles: list[Article], catalog: Catalog) -> FiguresFound:
     """Every figure of the issue: mapped ones as Observations, the rest unassigned."""
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
@@ -95,7 +101,7 @@ def extract_figures(
             elif not _passed_on_the_way(figures, k) and figures[k].measure not in ("change", "pp"):
                 # A change ("比上年同期增加 6 笔") is no segment that fit no series.
                 mapped_before = isinstance(found, list)
-    return one_per_series(observations, unassigned)
+    return FiguresFound(*one_per_series(observations, unassigned))
 
 
 def _article_figures(
@@ -160,15 +166,17 @@ def _map_figure(
     value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
     if figure.role == "base" and DECLINE_COMPARED_RE.search(figure.pre):
         value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
-    if figure.role in ("superseded", "threshold", "subset") or _passed_on_the_way(figures, k):
-        return _unassigned(article, figure, forecast, value_sign)
+    if figure.role in ("superseded", "threshold", "subset"):
+        return _unassigned(article, figure, forecast, value_sign, reason=figure.role)
+    if _passed_on_the_way(figures, k):
+        return _unassigned(article, figure, forecast, value_sign, reason="milestone")
     if figure.period_open:
         # "预计全年…增长 5% 左右，一季度社会物流总额为 75.4 万亿元": this year's Q1 reported or
         # next year's projected is not said; nor which "同期" after 1—6 月…；7 月份….
-        return _unassigned(article, figure, forecast, value_sign)
+        return _unassigned(article, figure, forecast, value_sign, reason="period_open")
     if BREAKDOWN_RE.search(before):
         # "从企业看，中通快递前三季度完成业务量 175.8 亿件": a part, never the whole.
-        return _unassigned(article, figure, forecast, value_sign)
+        return _unassigned(article, figure, forecast, value_sign, reason="breakdown")
     scopes = _scopes(figure, before, paragraph, article)
     frame = _frame(figures, k, before, catalog)
     allow_generic = _allow_generic(figures, k, catalog, mapped_before)
@@ -205,12 +213,25 @@ def _map_figure(
         guess = guess or tie
     if figure.period == UNRESOLVED and candidates:
         # The series is clear, which period is not ("同期" after two periods side by side).
-        return _unassigned(article, figure, forecast, value_sign, candidates[0].indicator.id)
+        return _unassigned(
+            article, figure, forecast, value_sign, candidates[0].indicator.id, reason="period_open"
+        )
     if figure.period == UNRESOLVED or not candidates:
-        if guess is None or figure.period == UNRESOLVED:
-            return _unassigned(article, figure, forecast, value_sign)
+        if figure.period == UNRESOLVED:
+            return _unassigned(article, figure, forecast, value_sign, reason="period_open")
+        if guess is None:
+            reason = "range" if q.is_range else "no_series"
+            return _unassigned(article, figure, forecast, value_sign, reason=reason)
         # Two series fit equally well: the first is a guess for the reviewer.
-        return _unassigned(article, figure, forecast, value_sign, guess.indicator.id, figure.period)
+        return _unassigned(
+            article,
+            figure,
+            forecast,
+            value_sign,
+            guess.indicator.id,
+            figure.period,
+            reason="ambiguous",
+        )
     found = [_placed(article, figure, c, forecast, value_sign, published) for c in candidates]
     placed = [o for o in found if isinstance(o, Observation)]
     return placed or found[0]
@@ -268,6 +289,7 @@ def _placed(
             value_sign,
             None if not_this_series else candidate.indicator.id,
             suggested_period,
+            reason="span_of_stock" if not_this_series else "no_period",
         )
     if parse_period(period).end > published and candidate.indicator.kind != "stock":
         forecast = True
@@ -379,6 +401,7 @@ def _unassigned(
     sign: float,
     suggested_indicator: str | None = None,
     suggested_period: str | None = None,
+    reason: str = "no_series",
 ) -> UnassignedFigure:
     q = figure.quantity
     period = None if figure.period == UNRESOLVED else figure.period
@@ -397,4 +420,5 @@ def _unassigned(
         subject=figure.subject.strip(),
         suggested_indicator=suggested_indicator,
         suggested_period=suggested_period if suggested_indicator or suggested_period else None,
+        reason=reason,
     )

@@ -111,6 +111,28 @@ class UnassignedFigure(Provenance):
     # an observation by itself.
     suggested_indicator: str | None = None
     suggested_period: str | None = None
+    # Why no series took it (a code of loaders.number_states.REASONS): no_series, ambiguous,
+    # superseded, threshold, range … Shown to the reviewer; "" for figures stored before.
+    reason: str = ""
+
+
+NumberStateName = Literal["observation", "unassigned", "ignored"]
+
+
+class NumberState(BaseModel):
+    """What became of one number of an issue's text (loaders.number_states)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str  # as written: "1,765", "三千", "2021"
+    start: int  # offsets in the issue's cleaned text
+    end: int
+    state: NumberStateName
+    reason: str  # a code of loaders.number_states.REASONS
+    indicator: str | None = None  # the series of an observation
+    suggested_indicator: str | None = None  # the guess for an unassigned figure
+    period: str | None = None
+    article_index: int | None = None  # None: the masthead or a headline
 
 
 class Extraction(BaseModel):
@@ -124,6 +146,10 @@ class Extraction(BaseModel):
     articles: list[Article] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
     unassigned: list[UnassignedFigure] = Field(default_factory=list)
+    # Figures that repeat an observation kept elsewhere in the issue (a headline, a table
+    # cell): the same series and period, so one observation; kept so every number of the
+    # text is accounted for.
+    repeats: list[Observation] = Field(default_factory=list)
     clean_text: str = ""
 
     def to_public_json(self) -> dict:
@@ -158,6 +184,7 @@ class Extraction(BaseModel):
                     "suggested_period": u.suggested_period,
                     "quote": u.quote,
                     "article": u.article,
+                    "reason": u.reason,
                 }
                 for u in self.unassigned
             ],

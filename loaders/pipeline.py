@@ -18,14 +18,15 @@ def extract_bytes(data: bytes, filename: str, catalog: Catalog) -> Extraction:
     raw = read_brief_text(data, filename)
     text = clean_text(raw)
     header, articles = parse_structure(text, source=filename)
-    observations, unassigned = extract_figures(header, articles, catalog)
+    found = extract_figures(header, articles, catalog)
     return Extraction(
         source_name=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         issue=header,
         articles=articles,
-        observations=observations,
-        unassigned=unassigned,
+        observations=found.observations,
+        unassigned=found.unassigned,
+        repeats=found.repeats,
         clean_text=text,
     )
 

@@ -38,6 +38,9 @@ class ScoredItem:
     # Filled in by classify_errors for misses and extras; not part of an item's identity.
     cause: str = field(default="", compare=False)
     detail: str = field(default="", compare=False)
+    # For a miss: what became of the number that states its value ("ignored: date «2021»"),
+    # from loaders.number_states; "" when no number of the text says that value.
+    number_fate: str = field(default="", compare=False)
 
 
 @dataclass

@@ -46,6 +46,7 @@ EXTRACTION = {
     "loaders.figures_table",
     "loaders.forecast_scope",
     "loaders.mapping",
+    "loaders.number_states",
     "loaders.pipeline",
     "loaders.quantities",
     "loaders.reading",

@@ -19,7 +19,7 @@ JULY_2022 = date(2022, 7, 25)
 def run(text: str, published: date = JULY_2022, title: str = "动态", catalog=CATALOG):
     header = IssueHeader(title="产业创新动态", year=published.year, number=9, published=published)
     article = Article(index=0, title=title, editor="某某", text=text, start=0, end=len(text))
-    return extract_figures(header, [article], catalog)
+    return extract_figures(header, [article], catalog)[:2]
 
 
 def mapped(text: str, **kwargs) -> set[tuple]:

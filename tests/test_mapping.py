@@ -13,7 +13,7 @@ from tests.conftest import CATALOG
 def run(text: str, published: date = date(2022, 6, 20), title: str = "动态"):
     header = IssueHeader(title="产业创新动态", year=published.year, number=9, published=published)
     article = Article(index=0, title=title, editor="某某", text=text, start=10, end=10 + len(text))
-    return extract_figures(header, [article], CATALOG)
+    return extract_figures(header, [article], CATALOG)[:2]
 
 
 def mapped(text: str, **kwargs) -> set[tuple]:
@@ -802,7 +802,7 @@ indicators:
 def test_an_exclude_word_matches_whichever_word_joins_its_parts(text):
     header = IssueHeader(title="产业创新动态", year=2022, number=9, published=date(2022, 7, 25))
     article = Article(index=0, title="快递", editor="x", text=text, start=0, end=len(text))
-    observations, _ = extract_figures(header, [article], PARCELS)
+    observations, _, _ = extract_figures(header, [article], PARCELS)
     assert observations == []
 
 

@@ -58,7 +58,7 @@ def remap(cur, catalog: Catalog) -> Remapped:
     for text in texts:
         header = IssueHeader(**text.header)
         articles = [Article(**article) for article in text.articles]
-        found, unassigned = extract_figures(header, articles, catalog)
+        found, unassigned, _repeats = extract_figures(header, articles, catalog)
         fresh = [
             o
             for o in found
