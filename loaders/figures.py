@@ -232,6 +232,17 @@ def _map_figure(
             figure.period,
             reason="ambiguous",
         )
+    if q.vague:
+        # "数十亿元": no value was said; the reviewer sees the series it would belong to.
+        return _unassigned(
+            article,
+            figure,
+            forecast,
+            value_sign,
+            candidates[0].indicator.id,
+            figure.period,
+            reason="vague",
+        )
     found = [_placed(article, figure, c, forecast, value_sign, published) for c in candidates]
     placed = [o for o in found if isinstance(o, Observation)]
     return placed or found[0]

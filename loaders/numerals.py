@@ -29,8 +29,8 @@ NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
 
 
 def parse_chinese_number(text: str) -> float | None:
-    """三千 -> 3000, 二十 -> 20, 两 -> 2, 一万二千 -> 12000, 四点四 -> 4.4; None when
-    malformed (十四五)."""
+    """三千 -> 3000, 二十 -> 20, 两 -> 2, 一万二千 -> 12000, 四点四 -> 4.4, 三万亿 -> 3e12;
+    None when malformed (十四五)."""
     whole, point, fraction = text.partition("点")
     if point:
         # "七十五点一": the digits after 点 are read one by one.
@@ -54,6 +54,10 @@ def parse_chinese_number(text: str) -> float | None:
             digit = None
         elif char in _BIG_UNITS:
             section += digit or 0
+            if section == 0 and char == "亿" and total and text[text.index(char) - 1] == "万":
+                total *= _BIG_UNITS["亿"]  # "三万亿": 万亿 is one magnitude, 1e12
+                digit = None
+                continue
             if section == 0:
                 return None
             total = (

@@ -38,7 +38,8 @@ UNITS = units.UNIT_WORDS
 
 _NUM = r"(?:\d{1,3}(?:, ?\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _CN_NUM = (
-    r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+    r"(?:[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*|零(?=点))"
+    r"(?:点[零〇一二三四五六七八九]+)?"
 )
 _MAG = "|".join(MAGNITUDES)
 _MORE = "|".join(qualifiers.MORE_SUFFIXES)
@@ -95,6 +96,8 @@ class Quantity:
     number: float = 0.0
     written_unit: str = ""
     number_high: float | None = None
+    # 数十亿元, 几十家, 数千家, 十几笔: a magnitude, not a number; value holds its lower end.
+    vague: bool = False
 
     @property
     def is_range(self) -> bool:
@@ -178,12 +181,20 @@ def find_quantities(text: str) -> list[Quantity]:
         high = _number(match["num2"]) if match["num2"] else None
         if match["num2"] and high is None:
             continue
+        if high is not None and chinese and not any(ch in num for ch in "十百千万亿"):
+            # "三至五亿元", "五到八千亿元": the magnitude written once scales both ends.
+            scale_words = re.search(r"[十百千万亿]+$", match["num2"])
+            if scale_words:
+                value = _number(num + scale_words.group(0)) or value
         if _DATE_AFTER.match(shadow, end) and not match["unit"]:
             continue
         if chinese:
-            # 一个, 三家, 四种 are words, not data; keep 三千家, 二十个, 两亿元.
-            has_scale = any(ch in num for ch in "十百千万亿") or match["mag"]
-            if not has_scale or not match["unit"] and not match["mag"]:
+            # 一个, 三家, 四种 are words, not data; keep 三千家, 二十个, 两亿元, and a rate or
+            # its change however written (两个百分点, 零点五个百分点).
+            written = num + (match["num2"] or "")  # 三至五亿元: the scale at the high end
+            has_scale = any(ch in written for ch in "十百千万亿点") or match["mag"]
+            rate = match["unit"] and UNITS[match["unit"]] in ("pp", "%")
+            if not (has_scale or rate) or not match["unit"] and not match["mag"]:
                 continue
             if shadow[end : end + 2].startswith(_CN_NOT_COUNT_AFTER):
                 continue
@@ -194,9 +205,11 @@ def find_quantities(text: str) -> list[Quantity]:
     for i in range(len(raw) - 1):
         a, b = raw[i][0], raw[i + 1][0]
         # "5%—6%", "40 元/吨至 62 元/吨": a range written with the unit twice.
+        same_unit = a["unit"] and a["unit"] == b["unit"]
+        # "1.2 万亿—1.5 万亿元", "3 亿至 5 亿元": the unit written once, after the high end.
+        unit_at_end = not a["unit"] and a["mag"] and b["mag"] and b["unit"]
         if (
-            a["unit"]
-            and a["unit"] == b["unit"]
+            (same_unit or unit_at_end)
             and raw[i][2] is None
             and raw[i + 1][2] is None
             and i not in partner_of.values()
@@ -214,6 +227,7 @@ def find_quantities(text: str) -> list[Quantity]:
             scale1 = MAGNITUDES.get(match["mag"] or "", 1.0)
             high = partner[1] * scale2 / scale1
             end = partner[0].end()
+            unit_text = unit_text or partner[0]["unit"]
         end = len(shadow[:end].rstrip(" \t“”‘’\"'")) if not unit_text else end
         if not unit_text and not match["mag"]:
             # "5.1 和 3.7 个百分点": a bare number shares the unit of the next one.
@@ -257,8 +271,135 @@ def find_quantities(text: str) -> list[Quantity]:
         )
     quantities += _round_magnitudes(text, shadow, quantities, masked)
     quantities += _percents_in_words(text, shadow, quantities, masked)
+    quantities = _with_magnitude_words(text, shadow, quantities, masked)
+    quantities += _tenths(text, shadow, quantities, masked)
     quantities.sort(key=lambda q: q.start)
     return quantities
+
+
+# A magnitude said in words with no number of its own: 数十亿元, 几十家, 数千家, 十几笔,
+# 上百笔 are vague (no value can be stated: a reviewer decides); 近千家, 逾百亿元, 超万亿元
+# qualify a round magnitude like a number.
+_SCALE_WORDS = {
+    "十": 10,
+    "百": 100,
+    "千": 1e3,
+    "万": 1e4,
+    "十万": 1e5,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "十亿": 1e9,
+    "百亿": 1e10,
+    "千亿": 1e11,
+    "万亿": 1e12,
+}
+_SCALE = "|".join(sorted(_SCALE_WORDS, key=len, reverse=True))
+# 上百, 上千: "as many as a hundred", no more a number than 数百 (issue #19's class 6).
+_VAGUE_LEADS = ("数", "几", "若干", "上")
+_MAGNITUDE_WORDS_RE = re.compile(
+    rf"(?P<lead>数|几|若干|上|逾|超过|超|过|将近|接近|近)(?P<scale>{_SCALE})(?P<more>多|余)?"
+    rf"\s*(?P<unit>{_UNIT})"
+    # "十几家", "二十几笔", "几十万辆": a number with 几 in it is vague too.
+    rf"|(?<![{_CN_CHARS}\d])(?P<num>[一二两三四五六七八九]?十)几(?P<scale2>{_SCALE})?\s*(?P<unit2>{_UNIT})"
+)
+
+
+def _with_magnitude_words(
+    text: str, shadow: str, found: list[Quantity], masked: list[tuple[int, int]]
+) -> list[Quantity]:
+    """The quantities, with magnitudes said in words (数十亿元, 上百笔) read as such: a vague
+    one replaces the number the main pass read inside it ("十亿元" of 数十亿元)."""
+    out = list(found)
+    for match in _MAGNITUDE_WORDS_RE.finditer(shadow):
+        start, end = match.span()
+        if _inside(start, masked):
+            continue
+        if match["num"]:
+            value = (parse_chinese_number(match["num"]) or 10) * _SCALE_WORDS.get(
+                match["scale2"] or "", 1
+            )
+            unit_text, vague, qualifier = match["unit2"], True, "approx"
+            written = match.group(0)[len(match["num"]) :]
+        else:
+            lead = match["lead"]
+            value = _SCALE_WORDS[match["scale"]]
+            unit_text = match["unit"]
+            vague = lead in _VAGUE_LEADS
+            written = match["scale"] + unit_text
+            if vague:
+                qualifier = "more_than" if lead == "上" else "approx"
+            elif lead in ("近", "将近", "接近"):
+                qualifier = "approx"
+            else:
+                qualifier = "more_than"
+            if lead in ("近", "将近", "接近", "超过", "超", "逾") and not vague:
+                start += len(lead)  # the qualifier word is read as one, below
+        if UNITS[unit_text] in ("pp", "%", "倍"):
+            continue  # "数百分点" is no number of percent
+        if vague:
+            # The main pass read the number inside the words: "十亿元" of "数十亿元".
+            out = [q for q in out if not (q.start < end and start < q.end)]
+        elif any(q.start < end and start < q.end for q in out):
+            continue
+        q_start = start
+        if (
+            not vague
+            and not match["num"]
+            and match["lead"] in ("近", "将近", "接近", "超过", "超", "逾")
+        ):
+            qualifier, q_start = _pre_qualifier(shadow, start)
+        post, q_end = _post_qualifier(shadow, end)
+        out.append(
+            Quantity(
+                start=q_start,
+                end=q_end,
+                text=text[q_start:q_end],
+                value=value,
+                unit=UNITS[unit_text],
+                qualifier=post or qualifier,
+                number=value,
+                written_unit=written,
+                vague=vague,
+            )
+        )
+    return out
+
+
+# "三成", "近四成", "五成以上", "两成多": tenths, a percentage (三成 = 30%). Not 成 starting a
+# word: 成交, 成本, 成为, 成立, 成果, 一成不变.
+_TENTHS_RE = re.compile(
+    rf"(?<![{_CN_CHARS}\d.])(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九]|十)\s*成(?P<more>多|余)?"
+    r"(?![交本为立果员功熟型就长绩效品不都员年])"
+)
+
+
+def _tenths(
+    text: str, shadow: str, found: list[Quantity], masked: list[tuple[int, int]]
+) -> list[Quantity]:
+    out = []
+    for match in _TENTHS_RE.finditer(shadow):
+        start, end = match.span()
+        if _inside(start, masked) or any(q.start < end and start < q.end for q in found):
+            continue
+        tenths = _number(match["num"])
+        if tenths is None or not 0 < tenths <= 10:
+            continue
+        qualifier, q_start = _pre_qualifier(shadow, start)
+        post, q_end = _post_qualifier(shadow, end)
+        out.append(
+            Quantity(
+                start=q_start,
+                end=q_end,
+                text=text[q_start:q_end],
+                value=tenths * 10,
+                unit="%",
+                qualifier="more_than" if match["more"] else post or qualifier,
+                number=tenths * 10,
+                written_unit="%",
+            )
+        )
+    return out
 
 
 # "百分之二十四点六", "百分之 5": a percentage written in words.

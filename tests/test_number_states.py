@@ -147,3 +147,32 @@ def test_evaluate_says_what_became_of_a_missed_number(tmp_path):
     )
     score = evaluate_file(brief, tmp_path / "2021-15.expected.json", CATALOG)
     assert [m.number_fate for m in score.misses] == ["unassigned: no_series «71.8万»"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2021 年，中国电信行业并购交易总金额达数十亿元。",
+        "2021 年，中国电信行业完成并购交易上百笔。",
+        "2021 年，中国电信行业完成并购交易几十笔。",
+    ],
+)
+def test_a_vague_magnitude_goes_to_review_never_into_a_series(sentence):
+    text = f"产业创新动态\n2022年第3期\n2022年2月10日\n电信并购\n{sentence}\n（产业所 某某 整理）\n"
+    extraction = extract_bytes(text.encode(), "vague.txt", CATALOG)
+    assert extraction.observations == []
+    assert [(u.reason, u.suggested_indicator is not None) for u in extraction.unassigned] == [
+        ("vague", True)
+    ]
+
+
+def test_a_range_with_magnitudes_on_both_ends_is_one_figure_to_review():
+    text = (
+        "产业创新动态\n2022年第3期\n2022年2月10日\n电信并购\n"
+        "预计 2022 年中国电信行业并购交易总金额为 1.2 万亿—1.5 万亿元。\n（产业所 某某 整理）\n"
+    )
+    extraction = extract_bytes(text.encode(), "range.txt", CATALOG)
+    assert extraction.observations == []
+    assert [(u.value, u.value_high, u.reason) for u in extraction.unassigned] == [
+        (1.2, 1.5, "range")
+    ]

@@ -95,7 +95,6 @@ def test_bare_number_shares_the_unit_of_the_next():
         "研究机构 IDC 发布",
         "间距为 $4.5\\ \\mu\\text{m}$ 的阵列",
         "受 COVID-19 影响",
-        "交易数量占比提升至三成以上",
         "第一个履约周期",
         "《2025 年发展规划》提出",
         "营收 12.5",
@@ -103,6 +102,89 @@ def test_bare_number_shares_the_unit_of_the_next():
 )
 def test_not_figures(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("交易数量占比提升至三成以上", 30, "more_than"),
+        ("渗透率已接近四成", 40, "approx"),
+        ("占比超过 2 成", 20, "more_than"),
+        ("两成多的企业", 20, "more_than"),
+        ("一成", 10, "exact"),
+    ],
+)
+def test_tenths_are_percent(text, value, qualifier):
+    q = only(text)
+    assert (q.value, q.unit, q.qualifier) == (value, "%", qualifier)
+
+
+@pytest.mark.parametrize("text", ["成交额 3 成交", "一成不变", "三成员国", "形成 5 成本优势"])
+def test_cheng_starting_a_word_is_no_tenth(text):
+    assert [q for q in find_quantities(text) if q.unit == "%"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("近千家企业", 1000, "approx"),
+        ("逾百亿元", 1e10, "more_than"),
+        ("超万亿元", 1e12, "more_than"),
+    ],
+)
+def test_a_magnitude_reached_in_words_is_a_bound(text, value, qualifier):
+    q = only(text)
+    assert (q.value, q.qualifier, q.vague) == (value, qualifier, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "low"),
+    [
+        ("数十亿元", 1e9),
+        ("几十家企业", 10),
+        ("数千家", 1000),
+        ("数百万吨", 1e6),
+        ("十几笔", 10),
+        ("二十几家", 20),
+        ("若干亿元", 1e8),
+    ],
+)
+def test_vague_magnitudes_are_never_exact(text, low):
+    q = only(text)
+    assert q.vague and q.qualifier != "exact" and q.value == low
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("1.2万亿-1.5万亿元", 1.2e12, 1.5e12, "元"),
+        ("3 亿至 5 亿元", 3e8, 5e8, "元"),
+        ("3—5 亿元", 3e8, 5e8, "元"),
+        ("三至五亿元", 3e8, 5e8, "元"),
+        ("五到八千亿元", 5e11, 8e11, "元"),
+        ("三到五个百分点", 3, 5, "pp"),
+        ("40 元/吨至 62 元/吨", 40, 62, "元/吨"),
+    ],
+)
+def test_a_range_is_one_figure_never_a_negative_one(text, low, high, unit):
+    q = only(text)
+    assert (q.value, q.value_high, q.unit) == (low, high, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("提高两个百分点", 2, "pp"),
+        ("回落零点五个百分点", 0.5, "pp"),
+        ("三万亿元", 3e12, "元"),
+        ("十二万亿元", 1.2e13, "元"),
+        ("一点二万亿元", 1.2e12, "元"),
+        ("两万亿元", 2e12, "元"),
+    ],
+)
+def test_chinese_numerals_with_wan_yi_and_percentage_points(text, value, unit):
+    q = only(text)
+    assert (q.value, q.unit) == (value, unit)
 
 
 def test_offsets_point_into_the_text():
@@ -263,8 +345,14 @@ def test_a_round_magnitude_without_a_number_is_one_of_it(text, value, unit, qual
     )
 
 
-@pytest.mark.parametrize("text", ["数千亿元的投资", "几百亿元", "上千亿元", "千家万户", "成千上万"])
-def test_a_magnitude_of_an_unsaid_number_is_no_figure(text):
+@pytest.mark.parametrize("text", ["数千亿元的投资", "几百亿元", "上千亿元", "上百笔交易"])
+def test_a_magnitude_of_an_unsaid_number_is_vague(text):
+    # Accounted for (a reviewer sees it), never a value: no number was said.
+    assert [q.vague for q in find_quantities(text)] == [True]
+
+
+@pytest.mark.parametrize("text", ["千家万户", "成千上万", "百家争鸣"])
+def test_a_magnitude_in_an_idiom_is_no_figure(text):
     assert find_quantities(text) == []
 
 
