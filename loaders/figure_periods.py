@@ -112,7 +112,53 @@ class _Chain:
         ) = state
 
 
-def _resolve(chain: str | None, expr: TimeExpr, prospective: bool) -> str | None:
+def _quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def _quarter_before(year: int, quarter: int) -> str:
+    return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
+
+
+def _relative(chain: str | None, expr: TimeExpr, published: date) -> str | None:
+    """A period named relative to the one talked about (当月, 本季度, 上季度, 年初, 年末,
+    近五年), or to the issue's date when the text talks about none."""
+    kind = expr.relative
+    talked = parse_period(chain) if chain else None
+    if kind == "recent_years":
+        if talked is None or talked.kind == "multi_year":
+            return expr.period
+        last = talked.end.year
+        return f"{last - expr.span_years + 1}/{last}"
+    if kind in ("year_start", "year_end"):
+        if talked is not None:
+            year = talked.end.year
+        else:
+            year = (
+                published.year
+                if kind == "year_start" or published.month == 12
+                else published.year - 1
+            )
+        return f"{year}-{1 if kind == 'year_start' else 12:02d}"
+    if kind == "this_month":
+        # "1—9 月…，其中 9 月当月": the month a span of months ends on.
+        if talked is None or talked.kind not in ("month", "day", "ytd", "span"):
+            return None
+        return f"{talked.end.year}-{talked.end.month:02d}"
+    if kind in ("this_quarter", "last_quarter"):
+        if talked is not None and talked.kind in ("quarter", "month"):
+            year, quarter = _quarter_of(talked.end)
+        elif talked is None:
+            year, quarter = _quarter_of(published)
+        else:
+            return None
+        return f"{year}-Q{quarter}" if kind == "this_quarter" else _quarter_before(year, quarter)
+    return expr.period
+
+
+def _resolve(chain: str | None, expr: TimeExpr, prospective: bool, published: date) -> str | None:
+    if expr.relative is not None:
+        return _relative(chain, expr, published)
     if expr.months_back is not None:
         # 上月 only means something next to a month named before it.
         return months_earlier(chain, expr.months_back) if chain else None
@@ -376,7 +422,7 @@ def _figures_of_sentence(
                 chain.text, chain.sentence, chain.year_to_date = item.text, number, True
                 continue
             prospective = is_prospective(text, item.start, item.end, figure_starts)
-            period = _resolve(chain.period, item, prospective)
+            period = _resolve(chain.period, item, prospective, published)
             if _opens_with_same_period(text, item) and chain.named_before:
                 period = _same_period(chain.named_before, item)
                 if period == UNRESOLVED:

@@ -22,14 +22,15 @@ cumulative total since a market opened nor the period named before.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from loaders.numerals import parse_small_int
-from loaders.periods import month_end, quarters_span
+from loaders.numerals import parse_digit_string, parse_small_int
+from loaders.periods import PeriodError, month_end, parse_period, quarters_span
 from loaders.quantities import ascii_shadow
 
-_RANGE = r"\s*(?:-|—|–|~|至|到)\s*"
+# "1—9 月", "2016——2020 年", "6 月 1 日~30 日": a dash (one or two), a tilde, 至 or 到.
+_RANGE = r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*"
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _RELATIVE_YEARS = {
     "今年": 0,
@@ -44,15 +45,22 @@ _RELATIVE_YEARS = {
 _YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年(?:度)?|(?P<rel>今年|本年|去年|上一年|上年|前年|明年))"
 _SUFFIX = (
     r"(?:"
-    r"(?P<m1>\d{1,2})(?:" + _RANGE + r"|\s*、\s*)(?P<m2>\d{1,2})\s*月(?:份)?"
+    r"(?P<m1>\d{1,2}|十[一二]?|[一二三四五六七八九])(?:" + _RANGE + r"|\s*、\s*)"
+    r"(?P<m2>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?"
     r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
     r"|(?P<ytdq>前[三两二]个?季度)"
     # "一至三季度", "一季度至四季度": a run of quarters (one span unless a list splits it).
     r"|第?(?P<qa>[一二三四1-4])\s*(?:季度)?\s*(?:至|到|—|–|~)\s*第?(?P<qb>[一二三四1-4])\s*季度"
     r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
+    r"|(?P<qfirst>首季度?)"
+    # 上季度, 本季度, 当季, 当月, 本月, 月末, 年初, 年末: named relative to the period the text
+    # talks about (loaders.figure_periods resolves them against it).
+    r"|(?P<rq>上个?季度|本季度|当季度?)"
+    r"|(?P<rm>当月|本月|月末|月底)"
     r"|(?P<half>上半年|下半年)"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
     r"|(?P<yend>年底|年末|底|末)"
+    r"|(?P<ystart>年初)"
     r"|(?P<full>全年)"
     r"|(?P<same>同期)"
     r")"
@@ -164,6 +172,12 @@ class TimeExpr:
     months_back: int | None = None
     # The text names the year (2021 年, 去年, 2016—2020 年), not only a part of one.
     explicit_year: bool = False
+    # Named relative to the period the text talks about (loaders.figure_periods resolves
+    # it; period is None or the reading without that context): "this_month" (当月, 本月,
+    # 月末), "this_quarter" (本季度, 当季), "last_quarter" (上季度), "year_start" (年初),
+    # "year_end" (年末, 年底), "recent_years" (近五年: span_years up to the year talked about).
+    relative: str | None = None
+    span_years: int | None = None
     # 今年以来 / 年初至今 / 年内累计: from January to the date being talked about.
     year_to_date: bool = False
 
@@ -219,7 +233,7 @@ def _resolve(
         return _latest_year(published, first, last, by_start)
 
     if g["m1"]:
-        m1, m2 = int(g["m1"]), int(g["m2"])
+        m1, m2 = _cn_int(g["m1"]), _cn_int(g["m2"])
         if not (1 <= m1 < m2 <= 12):
             return None, None
         if "、" in match.group(0) and m2 != m1 + 1:
@@ -249,6 +263,12 @@ def _resolve(
         if g["qend"] or g["qend2"]:
             return f"{y}-{3 * quarter:02d}", None  # 一季度末: the quarter's last month
         return f"{y}-Q{quarter}", None
+    if g["qfirst"]:
+        return f"{pick(1, 3, by_start=False)}-Q1", None  # 首季度 is the first quarter
+    if g["rq"] or g["rm"]:
+        return None, None  # named relative to the period talked about: see `relative`
+    if g["ystart"]:
+        return (f"{year}-01", None) if explicit else (None, None)
     if g["half"]:
         first = 1 if g["half"] == "上半年" else 7
         y = pick(first, first + 5, by_start=False)
@@ -261,7 +281,7 @@ def _resolve(
         return (f"{y}-01/{y}-{months:02d}" if months > 1 else f"{y}-01"), None
     if g["yend"]:
         if not explicit:
-            return None, None  # a bare 年底 could be any year
+            return None, None  # a bare 年底 is the end of the year talked about: `relative`
         return f"{year}-12", None
     if g["full"]:
         y = year if explicit else published.year - (0 if forward else 1)
@@ -274,7 +294,22 @@ def _resolve(
 
 
 def _has_suffix(match: re.Match[str]) -> bool:
-    keys = ("m1", "m", "ytdq", "qa", "q", "half", "nm", "yend", "full", "same")
+    keys = (
+        "m1",
+        "m",
+        "ytdq",
+        "qa",
+        "q",
+        "qfirst",
+        "rq",
+        "rm",
+        "half",
+        "nm",
+        "yend",
+        "ystart",
+        "full",
+        "same",
+    )
     return any(match[key] for key in keys)
 
 
@@ -293,9 +328,18 @@ def _year_so_far(
     return match["rel"] in ("今年", "本年") and bool(_CUMULATIVE_LATER_RE.match(shadow, end))
 
 
+# A year written digit by digit in Chinese ("二〇二一年"): read as its digits, which take
+# as many characters, so offsets stay those of the text.
+_DIGIT_YEAR_RE = re.compile(r"(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}(?=\s*年)")
+
+
+def _with_digit_years(shadow: str) -> str:
+    return _DIGIT_YEAR_RE.sub(lambda m: str(parse_digit_string(m.group(0))), shadow)
+
+
 def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
     """Period expressions of a sentence (or any text), in order, with their role."""
-    shadow = ascii_shadow(text)
+    shadow = _with_digit_years(ascii_shadow(text))
     books = [m.span() for m in _BOOK_RE.finditer(shadow)]
     found: list[TimeExpr] = [
         TimeExpr(m.start(), m.end(), text[m.start() : m.end()], None, "set", year_to_date=True)
@@ -324,23 +368,12 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             continue
         period, same_year = _resolve(match, published)
         forward_period, _ = _resolve(match, published, forward=True)
-        if period is None and not match["same"]:
+        relative = _relative_of(match)
+        if period is None and not match["same"] and relative is None:
             continue
-        before = shadow[max(0, start - 4) : start].rstrip()
-        after = shadow[end : end + 4].lstrip()
-        role = "set"
-        if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):
-            role = "local"
-        elif _named_base_after(shadow, start, end):
-            role = "local"
-        elif before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
-            role = "reference"
-        elif before.endswith(_WHEN_BEFORE) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
-            role = "reference"
-        elif match["same"]:
-            # "去年同期为下降 7.5%": an aside about one figure, the text goes on
-            # about the period it was talking about.
-            role = "local"
+        role = _role(shadow, start, end, same=bool(match["same"]))
+        if relative is not None and role == "reference" and period is None:
+            continue  # "年底前", "较上季度": a point of reference, no figure's period
         if _year_so_far(match, period, published, shadow, end):
             found.append(TimeExpr(start, end, text[start:end], None, "set", year_to_date=True))
             continue
@@ -359,8 +392,10 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
                 before_named_year=match["rel"] in ("上年", "上一年"),
                 year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
                 explicit_year=bool(match["y1"] or match["y"] or match["rel"]),
+                relative=relative,
             )
         )
+    found += _plan_and_recent_years(text, shadow, published, found, books)
     for match in _LAST_MONTH_RE.finditer(shadow):
         start, end = match.span()
         if any(e.start <= start < e.end for e in found):
@@ -371,4 +406,192 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             TimeExpr(start, end, text[start:end], None, "local", past_relative=True, months_back=1)
         )
     found.sort(key=lambda e: e.start)
-    return found
+    return _spans_joined(found, text, shadow, published)
+
+
+def _role(shadow: str, start: int, end: int, same: bool = False) -> str:
+    """How an expression at shadow[start:end] relates to the figures around it."""
+    before = shadow[max(0, start - 4) : start].rstrip()
+    after = shadow[end : end + 4].lstrip()
+    if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):
+        return "local"
+    if _named_base_after(shadow, start, end):
+        return "local"
+    if before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
+        return "reference"
+    if before.endswith(_WHEN_BEFORE) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
+        return "reference"
+    if same:
+        # "去年同期为下降 7.5%": an aside about one figure, the text goes on
+        # about the period it was talking about.
+        return "local"
+    return "set"
+
+
+def _relative_of(match: re.Match[str]) -> str | None:
+    """What a period named relative to the one talked about is relative to, if it is."""
+    if match["y"] or match["rel"] or match["y1"]:
+        return None  # "2021 年底", "去年年末": the year is named
+    if match["rq"]:
+        return "last_quarter" if match["rq"].startswith("上") else "this_quarter"
+    if match["rm"]:
+        return "this_month"
+    if match["ystart"]:
+        return "year_start"
+    if match["yend"] in ("年底", "年末"):
+        return "year_end"
+    return None
+
+
+# Plan periods: "十三五" is 2016/2020, "十四五" 2021/2025 (its part so far: "十四五"以来的
+# 三年间 is 2021/2023); "十四五"规划 names a plan and "十三五"初期 a part of one, no period.
+_PLAN_RE = re.compile(
+    r"[“\"]?十(?P<plan>[一二三四五])五[”\"]?"
+    r"(?:(?P<since>以来)的?(?P<n>[一二两三四五]|\d)\s*年(?:间|来|中|里)?"
+    r"|(?P<plan_doc>规划|计划|纲要|初期|末期|中期|初|末)|期间|时期)?"
+)
+# "过去三年": the three full years before the issue's; "近五年": the five years up to the
+# year talked about (the review's year).
+_RECENT_YEARS_RE = re.compile(
+    r"(?P<kind>过去的?|近|最近)(?P<n>[两二三四五六七八九十]|\d{1,2})\s*(?:个)?年(?:来|间|以来|中|里)?"
+)
+
+
+def _plan_and_recent_years(
+    text: str, shadow: str, published: date, found: list[TimeExpr], books: list
+) -> list[TimeExpr]:
+    out: list[TimeExpr] = []
+    taken = [(e.start, e.end) for e in found]
+
+    def free(start: int, end: int) -> bool:
+        return not any(a < end and start < b for a, b in taken + books)
+
+    for match in _PLAN_RE.finditer(shadow):
+        start, end = match.span()
+        if not free(start, end):
+            continue
+        first = 2006 + 5 * ("一二三四五".index(match["plan"]))
+        if match["plan_doc"]:
+            role, period = "reference", f"{first}/{first + 4}"
+        elif match["since"] and match["n"]:
+            years = _cn_int(match["n"])
+            role, period = "set", f"{first}/{first + years - 1}" if years > 1 else str(first)
+        elif match["since"]:
+            continue  # "十四五以来": a starting point
+        else:
+            role, period = _role(shadow, start, end), f"{first}/{first + 4}"
+        out.append(TimeExpr(start, end, text[start:end], period, role, explicit_year=True))
+    for match in _RECENT_YEARS_RE.finditer(shadow):
+        start, end = match.span()
+        if not free(start, end):
+            continue
+        years = _cn_int(match["n"])
+        if not 2 <= years <= 30:
+            continue
+        if match["kind"].startswith("过去"):
+            last = published.year - 1
+            relative = None
+        else:
+            last = published.year - 1  # without a year talked about: the last full one
+            relative = "recent_years"
+        out.append(
+            TimeExpr(
+                start,
+                end,
+                text[start:end],
+                f"{last - years + 1}/{last}",
+                _role(shadow, start, end),
+                explicit_year=True,
+                relative=relative,
+                span_years=years,
+            )
+        )
+    return out
+
+
+# Two periods joined by a dash, 至 or 到 are one span: "2021 年 1 月至 9 月", "1 月—9 月",
+# "6 月 1 日—6 月 30 日", "从 2008 年到 2018 年"; the end names what the start leaves out
+# and the other way round ("2021 年 1 月至 9 月" is 2021-01/2021-09). A day alone after a
+# day ("6 月 1 日至 30 日") is in the same month.
+_JOINED_RE = re.compile(r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*$")
+_DAY_AFTER_RE = re.compile(r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*(?P<d>\d{1,2})\s*日")
+
+
+def _point_parts(period: str, end: bool) -> str:
+    parts = period.split("/")
+    return parts[-1] if end else parts[0]
+
+
+def _joined_period(first: TimeExpr, last: TimeExpr) -> str | None:
+    """The span from first's start to last's end, years filled in from each other."""
+    a, b = _point_parts(first.period, False), _point_parts(last.period, True)
+    if len(a) != 4 and not first.explicit_year and (last.explicit_year or len(b) == 4):
+        # "1 月至 2021 年 9 月": the start's year is the end's (the year before when its
+        # month comes later).
+        year = int(b[:4]) - (1 if a[5:] > b[5:] and len(b) > 4 else 0)
+        a = f"{year}{a[4:]}"
+    elif len(b) != 4 and not last.explicit_year:
+        year = int(a[:4]) + (1 if b[5:] < a[5:] else 0)
+        b = f"{year}{b[4:]}"
+    try:
+        span = parse_period(f"{a}/{b}")
+    except PeriodError:
+        return None
+    return span.text if span.start < span.end else None
+
+
+def _spans_joined(found: list[TimeExpr], text: str, shadow: str, published: date) -> list[TimeExpr]:
+    out: list[TimeExpr] = []
+    i = 0
+    while i < len(found):
+        first = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        joinable = (
+            nxt is not None
+            and first.period
+            and nxt.period
+            and not first.year_to_date
+            and not nxt.year_to_date
+            and "/" not in first.period
+            and "/" not in nxt.period
+            and _JOINED_RE.match(shadow[first.end : nxt.start])
+        )
+        if joinable:
+            period = _joined_period(first, nxt)
+            if period is not None:
+                out.append(
+                    replace(
+                        first,
+                        end=nxt.end,
+                        text=text[first.start : nxt.end],
+                        period=period,
+                        forward_period=None,
+                        role=_role(shadow, first.start, nxt.end),
+                        explicit_year=first.explicit_year or nxt.explicit_year,
+                        relative=None,
+                    )
+                )
+                i += 2
+                continue
+        day = _DAY_AFTER_RE.match(shadow, first.end) if first.period else None
+        if day and len(first.period) == 10:
+            period = f"{first.period}/{first.period[:8]}{int(day['d']):02d}"
+            try:
+                valid = parse_period(period).end > parse_period(first.period).start
+            except PeriodError:
+                valid = False
+            if valid:
+                out.append(
+                    replace(
+                        first,
+                        end=day.end(),
+                        text=text[first.start : day.end()],
+                        period=period,
+                        role=_role(shadow, first.start, day.end()),
+                    )
+                )
+                i += 1
+                continue
+        out.append(first)
+        i += 1
+    return out
