@@ -56,6 +56,7 @@ from collections import Counter
 
 from loaders.structure import DATE_RE, ISSUE_RE, editor_from_line, header_end_index, is_note
 from loaders.text_safety import strip_unsafe
+from loaders.text_tables import rebuild_tables
 
 # Chinese characters and the punctuation that goes with them; a space next to
 # one of these is never meaningful (PDF extractors insert them between glyphs).
@@ -388,7 +389,7 @@ def clean_text(raw: str) -> str:
     text = _normalise_chars(raw)
     lines: list[str] = []
     rows: set[str] = set()
-    for raw_line in text.split("\n"):
+    for raw_line in rebuild_tables(text.split("\n")):
         line = _drop_controls(raw_line).strip(" \t\u00a0")
         if not line:
             continue

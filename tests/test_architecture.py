@@ -58,6 +58,7 @@ EXTRACTION = {
     "loaders.structure",
     "loaders.subjects",
     "loaders.table_rows",
+    "loaders.text_tables",
     "loaders.timeexpr",
     "loaders.transforms",
 }

@@ -1,0 +1,80 @@
+"""Tables written as text (aligned columns, tabs, a PDF's flattened rows) reach the one table
+model: every cell a statement of its row, dated by its column (loaders.text_tables)."""
+
+from pathlib import Path
+
+import pytest
+
+from loaders.cleaning import TABLE_CELL_SEPARATOR, clean_text
+from loaders.pipeline import extract_file
+from loaders.text_tables import rebuild_tables
+from tests.conftest import CATALOG
+
+TABLES = Path(__file__).resolve().parent / "data" / "tables"
+
+
+def _observed(name: str) -> set[tuple[str, str, float]]:
+    extraction = extract_file(TABLES / name, CATALOG)
+    return {(o.indicator, o.period, o.value) for o in extraction.observations}
+
+
+def test_aligned_columns_are_cells_dated_by_their_column():
+    assert _observed("aligned-spaces.txt") == {
+        ("logistics_total", "2019", 298.0),
+        ("logistics_total", "2020", 300.1),
+        ("logistics_total", "2021", 335.2),
+        ("logistics_total_yoy", "2019", 5.9),
+        ("logistics_total_yoy", "2020", 3.5),
+        ("logistics_total_yoy", "2021", 9.2),
+        ("logistics_revenue", "2019", 10.3),
+        ("logistics_revenue", "2020", 10.5),
+        ("logistics_revenue", "2021", 11.9),
+    }
+
+
+def test_tab_separated_rows_take_the_unit_of_the_caption():
+    assert _observed("tabs.txt") == {
+        ("logistics_total", "2021-Q1", 75.1),
+        ("logistics_total", "2021-H1", 150.9),
+        ("logistics_total", "2021-01/2021-09", 232.0),
+        ("logistics_revenue", "2021-Q1", 2.6),
+        ("logistics_revenue", "2021-H1", 5.6),
+        ("logistics_revenue", "2021-01/2021-09", 8.8),
+    }
+
+
+def test_a_pdf_table_with_wrapped_row_names_is_rebuilt():
+    assert _observed("pdf-flattened.txt") == {
+        ("logistics_total", "2021-Q1", 75.1),
+        ("logistics_total", "2021-H1", 150.9),
+        ("logistics_total", "2021-01/2021-09", 232.0),
+        ("logistics_total_yoy", "2021-Q1", 24.2),
+        ("logistics_total_yoy", "2021-H1", 15.7),
+        ("logistics_total_yoy", "2021-01/2021-09", 11.6),
+        ("logistics_revenue", "2021-Q1", 2.6),
+        ("logistics_revenue", "2021-H1", 5.6),
+        ("logistics_revenue", "2021-01/2021-09", 8.8),
+    }
+
+
+def test_prose_with_double_spaces_is_no_table():
+    text = clean_text((TABLES / "not-a-table.txt").read_text(encoding="utf-8"))
+    assert TABLE_CELL_SEPARATOR not in text
+    assert ("logistics_total", "2021-01/2021-10", 263.3) in _observed("not-a-table.txt")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["一是加强监管  二是完善制度  三是优化服务"],  # one line: no rows
+        ["社会物流总额  75.1  万亿元", "同比增长  24.2  %"],  # units between: prose
+        ["2021 年 1—10 月，社会物流总额 263.3 万亿元。", "75.1 150.9"],  # no header
+    ],
+)
+def test_what_is_no_table_is_left_alone(lines):
+    assert rebuild_tables(lines) == lines
+
+
+def test_a_header_without_a_corner_cell_gets_a_dash():
+    rebuilt = rebuild_tables(["一季度 上半年", "社会物流总额 75.1 150.9", "物流业总收入 2.6 5.6"])
+    assert rebuilt == ["—\t一季度\t上半年", "社会物流总额\t75.1\t150.9", "物流业总收入\t2.6\t5.6"]
