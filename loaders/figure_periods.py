@@ -423,7 +423,8 @@ def _figures_of_sentence(
                 continue
             prospective = is_prospective(text, item.start, item.end, figure_starts)
             period = _resolve(chain.period, item, prospective, published)
-            if _opens_with_same_period(text, item) and chain.named_before:
+            opening = _opens_with_same_period(text, item) and bool(chain.named_before)
+            if opening:
                 period = _same_period(chain.named_before, item)
                 if period == UNRESOLVED:
                     # Its figure and the rest of its sentence; never the chain's period.
@@ -438,7 +439,8 @@ def _figures_of_sentence(
             if item.months_back is not None:
                 # Unresolved, it must not fall back on any default period.
                 local = (period or UNRESOLVED, item.text)
-            elif item.role == "local" or aside:
+            elif item.role == "local" and not opening or aside:
+                # "同期，…" opening a sentence sets the period for all of it, not one figure.
                 local = (period, item.text)
             elif period is not None:
                 if chain.year_to_date and item.as_of and _in_year_to_date(chain, period, published):

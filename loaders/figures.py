@@ -37,7 +37,7 @@ from loaders.figure_measures import resolve_measure
 from loaders.figure_periods import UNRESOLVED, figures_of_paragraph
 from loaders.figure_roles import mark_roles
 from loaders.figure_series_period import series_period
-from loaders.forecast_scope import is_forecast
+from loaders.forecast_scope import is_forecast, is_plan_target
 from loaders.mapping import (
     Candidate,
     choose_indicator,
@@ -63,6 +63,7 @@ from loaders.subjects import (
 from loaders.table_rows import bare_row_unit, caption_of, is_table_row, table_figures
 
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
+DECLINE_NOUN_RE = re.compile(r"降幅|跌幅|减幅")
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
@@ -162,8 +163,11 @@ def _map_figure(
     q = figure.quantity
     sentence = figure.sentence
     before = sentence.text[: q.start]
-    forecast = is_forecast(before)
+    forecast = is_forecast(before) or is_plan_target(before, sentence.text[q.end :])
     value_sign = -1.0 if is_negative(figure.given_subject or figure.pre) else 1.0
+    if figure.role == "revised" and DECLINE_NOUN_RE.search(figure.subject):
+        # "同比降幅由此前公布的 7.5% 修订为 7.4%": the new value is a decline like the old.
+        value_sign = -1.0
     if figure.role == "base" and DECLINE_COMPARED_RE.search(figure.pre):
         value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset"):

@@ -29,6 +29,26 @@ CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 SCOPE_END_RE = re.compile(r"[;；]")
 
 
+# A plan's quantified target: "《行动计划》提出，到 2020 年，…搭载率达到 30% 以上", "力争到
+# 2025 年…": the figure is a projection of the series it names, whether or not the year
+# has ended; and a figure named as the target ("…30% 以上的目标").
+PLAN_WORDS_RE = re.compile(r"规划|计划|方案|意见|纲要|目标|提出|力争|要求|部署")
+PLAN_YEAR_RE = re.compile(r"到\s*(?:19|20)\d{2}\s*年(?:底|末)?")
+TARGET_AFTER_RE = re.compile(r"^\s*(?:以上|以下|左右)?\s*的(?:发展|阶段性|总体|预期)?目标")
+
+
+def is_plan_target(before: str, after: str) -> bool:
+    """Is the figure a plan's quantified target (see PLAN_YEAR_RE, TARGET_AFTER_RE)?"""
+    if TARGET_AFTER_RE.match(after):
+        return True
+    ends = list(SCOPE_END_RE.finditer(before))
+    clause = before[ends[-1].end() :] if ends else before
+    year = list(PLAN_YEAR_RE.finditer(clause))
+    if not year or ACTUAL_RE.search(clause[year[-1].end() :]):
+        return False
+    return bool(PLAN_WORDS_RE.search(before))
+
+
 def is_forecast(before: str) -> bool:
     """A projection marker before the figure in its sentence (since the last semicolon),
     not undone by 已/实际."""

@@ -26,7 +26,16 @@ MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("avg", re.compile(r"年均|平均")),
     ("mom", re.compile(r"环比|较上月|比上月|较前一月|较上一月")),
     # Growth against a named base year ("比 2019 年同期增长 15.2%") is no 同比.
-    ("vs_base", re.compile(r"(?:比|较|相比|相较)(?:于)?(?:19|20)\d{2}\s*年")),
+    # "与 2021 年同期相比", "相比 2019 年", "比 2019 年同期": a named year, two years back.
+    (
+        "vs_base",
+        re.compile(
+            r"(?:比|较|相比|相较)(?:于)?\s*(?:19|20)\d{2}\s*年"
+            r"|与\s*(?:19|20)\d{2}\s*年[^,，;；。]{0,6}(?:相比|相较|比较)"
+        ),
+    ),
+    # "工业物流对社会物流总额增长的贡献率超过 90%": a share of a growth, no growth rate.
+    ("contribution", re.compile(r"贡献率|贡献度")),
     ("yoy", re.compile(r"同比|比上年|较上年|比去年|较去年|比上一年")),
     # 搭载率 / 装配率: the share of new cars fitted with a feature, a penetration.
     # 与 GDP 的比率 / 占…的 x%: a part of a whole, like a share of the market.
@@ -123,8 +132,12 @@ def is_negative(text: str) -> bool:
     return bool(NEGATIVE_BEFORE.search(text.rstrip()))
 
 
+# "驾驶辅助系统（L2）", "（L2 级）": a code in brackets is the code ("L2", "L2级").
+_BRACKETED_CODE_RE = re.compile(r"[(（]\s*([A-Za-z]\d\+?)\s*(级)?\s*[)）]")
+
+
 def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _BRACKETED_CODE_RE.sub(r"\1\2", re.sub(r"\s+", "", text))
 
 
 # Words that say how or when, never what: a clause made only of these
@@ -211,7 +224,7 @@ def mentions_generic(text: str, catalog: Catalog) -> bool:
 # noun ("芯片市场规模", "5G 相关交易").
 _GENERIC_PREFIX = re.compile(
     r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
-    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计"
+    r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计|已经|已"
     # "在上半年完成交易 47 笔…的基础上", "继…之后": the ground a projection builds on.
     r"|在|继)*$"
 )

@@ -26,6 +26,8 @@ from loaders.timeexpr import find_time_expressions
 LIST_START_RE = re.compile(r"^\s*(?:、|和|及|与)")
 # "累计成交量 1.79 亿吨,成交额 76.61 亿元": a bare noun after a comma shares 累计 too.
 COMMA_START_RE = re.compile(r"^\s*[,，]")
+# How a list item links its noun to its figure ("成交额约为", "成交额达到"): no words of a noun.
+LINKING_RE = re.compile(r"(?:约为|约|近|超过|逾|达到|达|为|是|了|共)+$")
 # Modifiers that a list of nouns shares: 累计成交量 x、成交额 y.
 DISTRIBUTIVE_RE = re.compile(r"累计")
 # Every period expression has a digit or one of these (cheap test before the full one).
@@ -37,7 +39,8 @@ WHOLE_OF_SHARE_RE = re.compile(
 # Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
 # "受疫情影响，". Between two figures they do not change the subject.
 CIRCUMSTANCE_RE = re.compile(
-    r"(?:^|(?<=[,，;；。！？]))\s*(?:随着|伴随|受|由于|得益于|因为)[^,，;；。！？]*"
+    r"(?:^|(?<=[,，;；。！？]))\s*(?:主要|多|均|也|还|则|一方面|另一方面|这主要)?(?:是)?"
+    r"(?:随着|伴随|受|由于|得益于|因为)[^,，;；。！？]*"
 )
 # Clauses that comment on the rate just given ("增速处于高位", "累计增速自 1—8 月由负转正后
 # 继续回升", "降幅呈快速收窄态势") or say from where the text looks ("从季度走势看"): between
@@ -63,8 +66,8 @@ def gap_after_previous(figures: list[FoundFigure], k: int) -> str:
 def listed_after(figures: list[FoundFigure], k: int) -> bool:
     """Is figure k the next item of a list begun by figure k-1 ("x 亿吨、成交额 y")?"""
     gap = gap_after_previous(figures, k)
-    own = figures[k].pre + figures[k].post
-    return bool(LIST_START_RE.match(gap) or (COMMA_START_RE.match(gap) and len(squeeze(own)) <= 4))
+    own = LINKING_RE.sub("", squeeze(figures[k].pre + figures[k].post))
+    return bool(LIST_START_RE.match(gap) or (COMMA_START_RE.match(gap) and len(own) <= 4))
 
 
 def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: Catalog) -> str:

@@ -135,6 +135,14 @@ _REFERENCE_AFTER = (
     "相比",
     "同期水平",
     "基数",  # "受上年基数抬高影响": the base of a comparison
+    # "为全年最高水平", "为近四年最低", "创近五年新高": a superlative over the period ranks a
+    # figure, it names no figure's period.
+    *(f"最{word}" for word in "高低好差大小快慢多少"),
+    "新高",
+    "新低",
+    "高点",
+    "低点",
+    "峰值",
 )
 _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
 # "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
