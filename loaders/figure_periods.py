@@ -140,6 +140,9 @@ def _relative(chain: str | None, expr: TimeExpr, published: date) -> str | None:
                 else published.year - 1
             )
         return f"{year}-{1 if kind == 'year_start' else 12:02d}"
+    if kind == "this_year":
+        # "2023 年…。同年，…": the year of the period talked about.
+        return str(talked.end.year) if talked is not None and talked.kind != "multi_year" else None
     if kind == "this_month":
         # "1—9 月…，其中 9 月当月": the month a span of months ends on.
         if talked is None or talked.kind not in ("month", "day", "ytd", "span"):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from loaders import units
+from loaders.forecast_scope import TARGET_AFTER_RE
 from loaders.sentences import FoundFigure
 from loaders.timeexpr import names_a_base
 
@@ -97,6 +98,8 @@ def _in_its_clause(figure: FoundFigure, following: FoundFigure | None) -> bool:
 def _is_threshold(figure: FoundFigure, following: FoundFigure | None) -> bool:
     text = figure.sentence.text
     bound = figure.quantity.qualifier in ("more_than", "less_than")
+    if TARGET_AFTER_RE.match(text[figure.quantity.end :]):
+        return False  # "30% 以上的目标": the figure is the target, no bound picking a subset
     if ATTRIBUTE_AFTER_RE.match(text, figure.quantity.end):
         # 超过 10 亿元的, 不足 1 亿元的: a bound that selects; "…10 亿元的大额交易共
         # 9 笔": another figure in the clause states the subset.

@@ -53,9 +53,11 @@ from loaders.periods import (
 from loaders.respectively import mark_respectively
 from loaders.sentences import FoundFigure, Sentence, paragraphs
 from loaders.subjects import (
+    ANAPHOR_RE,
     WHOLE_OF_SHARE_RE,
     expand_short_name,
     listed_after,
+    resolve_references,
     subject_before_alias,
     subject_of,
     without_periods,
@@ -159,6 +161,9 @@ def _map_figure(
     unassigned (with a best guess)."""
     figure = figures[k]
     figure.subject = subject_of(figures, k, article.text, catalog)
+    if ANAPHOR_RE.search(figure.subject):
+        start = figure.sentence.start + figure.quantity.start
+        figure.subject = resolve_references(figure.subject, article.text[:start], catalog)
     figure.measure = resolve_measure(figures, k)
     q = figure.quantity
     sentence = figure.sentence

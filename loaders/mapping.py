@@ -187,6 +187,7 @@ class CatalogNames:
 
     aliases: tuple[str, ...]
     generic: tuple[str, ...]
+    excludes: tuple[str, ...] = ()
 
 
 # Names are squeezed once per catalog, not once per figure (a catalog is immutable; the
@@ -204,6 +205,9 @@ def catalog_names(catalog: Catalog) -> CatalogNames:
     names = CatalogNames(
         aliases=tuple(squeeze(a) for ind in catalog.indicators for a in ind.aliases),
         generic=tuple(squeeze(a) for ind in catalog.indicators for a in ind.generic_aliases),
+        excludes=tuple(
+            dict.fromkeys(squeeze(w) for ind in catalog.indicators for w in ind.exclude)
+        ),
     )
     _NAMES[id(catalog)] = (catalog, names)
     return names

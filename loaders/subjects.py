@@ -226,3 +226,59 @@ def subject_group(subject: str, published: date) -> str:
     # How-and-when words only at the ends: inside a name they are its own (中国, 年度).
     core = _NATIONWIDE_RE.sub("", _LEADING_FILLER_RE.sub("", core))
     return _TRAILING_FUNCTION_WORDS_RE.sub("", core)
+
+
+# "该市场", "这一市场", "上述交易所", "该指数": a name taken up again. It names what the article
+# named last with that head noun: "广东碳市场…。该市场累计成交额" is the 广东碳市场's, never the
+# pilots' total. The context is the article's text before the figure; an article ends it.
+ANAPHOR_RE = re.compile(r"(?:该|这一|此|上述|前述)(市场|交易所|试点|指数|平台|行业|领域)")
+# What may stand in a name before its head noun: Chinese and Latin letters, not the words
+# that end a name's start (的, a count, a date, a joiner).
+_NAME_STOP_RE = re.compile(r"[^\u4e00-\u9fffA-Za-z]|[的个家项在和与及并或年月日底末至截从由为是了]")
+_REFERENCE_BEFORE_RE = re.compile(r"(?:该|这一|此|上述|前述)$")
+NAME_MAX_CHARS = 10
+
+
+# Words that make what stands before a head noun a clause, not a name ("位居市场前列").
+_NOT_IN_A_NAME_RE = re.compile(r"[位居为是达占有在对将等被向于把让使]")
+
+
+def _named_with(head: str, before: str) -> str | None:
+    """The name with this head noun said last in the text before ("广东碳市场"), if any: its
+    words before the head start at a clause, a date or a count and hold no verb."""
+    at = len(before)
+    while (at := before.rfind(head, 0, at)) >= 0:
+        if _REFERENCE_BEFORE_RE.search(before[:at]):
+            continue  # another reference, not the name
+        start = at
+        while (
+            start > 0
+            and at - start <= NAME_MAX_CHARS
+            and not _NAME_STOP_RE.match(before[start - 1])
+        ):
+            start -= 1
+        modifier = before[start:at]
+        if modifier and at - start <= NAME_MAX_CHARS and not _NOT_IN_A_NAME_RE.search(modifier):
+            return modifier + head
+    return None
+
+
+def resolve_references(subject: str, before: str, catalog: Catalog) -> str:
+    """The subject with "该市场"-like references replaced by the name they take up, where
+    that name is one the catalog knows: a series' alias ("全国碳市场") or a word that marks
+    another subject ("广东碳市场"); a reference to anything else ("前五家厂商合计市场份额")
+    stays as written."""
+    known = catalog_names(catalog)
+
+    def named(match: re.Match[str]) -> str:
+        name = _named_with(match.group(1), before)
+        if name is None:
+            return match.group(0)
+        plain = squeeze(name)
+        if any(alias in plain for alias in known.aliases) or any(
+            squeeze(word) in plain for word in known.excludes
+        ):
+            return name
+        return match.group(0)
+
+    return ANAPHOR_RE.sub(named, subject)

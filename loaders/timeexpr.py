@@ -56,11 +56,12 @@ _SUFFIX = (
     # 上季度, 本季度, 当季, 当月, 本月, 月末, 年初, 年末: named relative to the period the text
     # talks about (loaders.figure_periods resolves them against it).
     r"|(?P<rq>上个?季度|本季度|当季度?)"
-    r"|(?P<rm>当月|本月|月末|月底)"
+    r"|(?P<rm>当月|本月|该月|月末|月底)"
+    r"|(?P<ry>同年|当年|该年)"
     r"|(?P<half>上半年|下半年)"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
     r"|(?P<yend>年底|年末|底|末)"
-    r"|(?P<ystart>年初)"
+    r"|(?P<ystart>年初|(?<=年)初)"
     r"|(?P<full>全年)"
     r"|(?P<same>同期)"
     r")"
@@ -182,7 +183,8 @@ class TimeExpr:
     explicit_year: bool = False
     # Named relative to the period the text talks about (loaders.figure_periods resolves
     # it; period is None or the reading without that context): "this_month" (当月, 本月,
-    # 月末), "this_quarter" (本季度, 当季), "last_quarter" (上季度), "year_start" (年初),
+    # 月末), "this_year" (同年, 当年), "this_quarter" (本季度, 当季), "last_quarter" (上季度),
+    # "year_start" (年初),
     # "year_end" (年末, 年底), "recent_years" (近五年: span_years up to the year talked about).
     relative: str | None = None
     span_years: int | None = None
@@ -273,7 +275,7 @@ def _resolve(
         return f"{y}-Q{quarter}", None
     if g["qfirst"]:
         return f"{pick(1, 3, by_start=False)}-Q1", None  # 首季度 is the first quarter
-    if g["rq"] or g["rm"]:
+    if g["rq"] or g["rm"] or g["ry"]:
         return None, None  # named relative to the period talked about: see `relative`
     if g["ystart"]:
         return (f"{year}-01", None) if explicit else (None, None)
@@ -311,6 +313,7 @@ def _has_suffix(match: re.Match[str]) -> bool:
         "qfirst",
         "rq",
         "rm",
+        "ry",
         "half",
         "nm",
         "yend",
@@ -444,7 +447,9 @@ def _relative_of(match: re.Match[str]) -> str | None:
         return "last_quarter" if match["rq"].startswith("上") else "this_quarter"
     if match["rm"]:
         return "this_month"
-    if match["ystart"]:
+    if match["ry"]:
+        return "this_year"
+    if match["ystart"] == "年初":
         return "year_start"
     if match["yend"] in ("年底", "年末"):
         return "year_end"
