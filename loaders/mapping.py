@@ -13,6 +13,7 @@ unassigned: precision first.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -136,7 +137,10 @@ def is_negative(text: str) -> bool:
 _BRACKETED_CODE_RE = re.compile(r"[(（]\s*([A-Za-z]\d\+?)\s*(级)?\s*[)）]")
 
 
+@functools.lru_cache(maxsize=8192)
 def squeeze(text: str) -> str:
+    """The text without spaces, codes in brackets read as the code; cached, since every
+    figure compares its words with every alias of the catalog."""
     return _BRACKETED_CODE_RE.sub(r"\1\2", re.sub(r"\s+", "", text))
 
 

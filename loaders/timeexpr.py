@@ -21,6 +21,7 @@ cumulative total since a market opened nor the period named before.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -350,6 +351,13 @@ def _with_digit_years(shadow: str) -> str:
 
 def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
     """Period expressions of a sentence (or any text), in order, with their role."""
+    return list(_time_expressions(text, published))
+
+
+# A sentence is read for its periods by several steps (its figures, their subjects, a 分别
+# list, a table's caption); the expressions are immutable, so one reading serves them all.
+@functools.lru_cache(maxsize=4096)
+def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
     shadow = _with_digit_years(ascii_shadow(text))
     books = [m.span() for m in _BOOK_RE.finditer(shadow)]
     found: list[TimeExpr] = [
@@ -417,7 +425,7 @@ def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
             TimeExpr(start, end, text[start:end], None, "local", past_relative=True, months_back=1)
         )
     found.sort(key=lambda e: e.start)
-    return _spans_joined(found, text, shadow, published)
+    return tuple(_spans_joined(found, text, shadow, published))
 
 
 def _role(shadow: str, start: int, end: int, same: bool = False) -> str:
