@@ -20,6 +20,12 @@ REACHED_RE = re.compile(
     r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
 )
 COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
+# "与 2023 年同期相比，一季度社会物流总额增长 11.9%": a clause naming a year as the base
+# frames the growth of the clause after it, which is then no 同比.
+BASE_FRAME_RE = re.compile(
+    r"(?:(?:与|和|同)\s*(?:19|20)\d{2}\s*年[^,，;；。]{0,8}(?:相比|相较|比较)"
+    r"|(?:相比|相较|对比)(?:于)?\s*(?:19|20)\d{2}\s*年[^,，;；。]{0,8})\s*[,，]\s*$"
+)
 
 
 def resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
@@ -36,6 +42,9 @@ def resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
         return measure_of(noun, figure.quantity)
     measure_text = figure.given_subject if figure.given_subject else figure.pre
     measure = measure_of(measure_text, figure.quantity)
+    clause_start = figure.quantity.start - len(figure.pre)
+    if measure in ("yoy", "growth") and BASE_FRAME_RE.search(figure.sentence.text[:clause_start]):
+        return "vs_base"
     if measure is None and figure.subject_from is not None:
         # "渗透率达 23.5%,一季度进一步提升至 28%": same subject, same measure; past a
         # difference ("较上年提高 2 个百分点，预计全年有望突破 20%") to what it differs from.

@@ -46,6 +46,8 @@ from loaders.timeexpr import TimeExpr, find_time_expressions
 # "同比增长 24.2%,上年一季度为下降 7.5%,两年平均增长 7.2%": a past period
 # followed by 为 is an aside about one figure.
 ASIDE_AFTER_RE = re.compile(r"\s*(?:为|是)")
+# What joins the items of a list of figures: "63 笔、158 亿元", "3.2 亿吨和 69 亿元".
+LIST_JOINER_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
 # The period of a figure named relative to a month that the text did not name.
 UNRESOLVED = "?"
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
@@ -397,6 +399,7 @@ def _figures_of_sentence(
     listed = respectively_periods(text, exprs, published)
     figures: list[FoundFigure] = []
     local: tuple[str | None, str] | None = None
+    listed_local: tuple[str | None, str] | None = None
     named_year: int | None = None  # the year a set period of this sentence named
     previous_end = 0
     for at, _, item in events:
@@ -466,7 +469,11 @@ def _figures_of_sentence(
                     named_year = parse_period(period).start.year
         else:
             assert isinstance(item, Quantity)
+            if local is None and listed_local and LIST_JOINER_RE.match(text[previous_end:at]):
+                # "上年同期为 63 笔、158 亿元": a period named for one figure names the figures
+                # listed with it too.
+                local = listed_local
             figures.append(_new_figure(item, sentence, number, chain, local, previous_end, exprs))
-            local = None
+            listed_local, local = local, None
             previous_end = item.end
     return figures

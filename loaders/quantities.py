@@ -243,7 +243,12 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = UNITS[unit_text] if unit_text else "1"
         sign = 1.0
         before_sign = shadow[start - 2] if start > 1 else ""
-        glued = before_sign.isascii() and before_sign.isalnum() or bool(before_sign) and before_sign in "%."
+        glued = (
+            before_sign.isascii()
+            and before_sign.isalnum()
+            or bool(before_sign)
+            and before_sign in "%."
+        )
         if start and shadow[start - 1] in "-−" and not glued:
             # "分别为 -7.4%、-0.5%": a minus sign, not a dash between two numbers.
             sign, start = -1.0, start - 1

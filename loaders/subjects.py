@@ -34,7 +34,10 @@ DISTRIBUTIVE_RE = re.compile(r"累计")
 MAY_NAME_A_PERIOD_RE = re.compile(r"[\d０-９年月季半期]")
 # "占汽车总销量的 2.7%", "占汽车总销量的比重为 2.7%": the whole a share is taken of.
 WHOLE_OF_SHARE_RE = re.compile(
-    r"占[^,，;；]{1,15}的\s*(?:比重|比例|份额|比率|占比)?\s*(?:为|达到|达|是|约为|约)?\s*$"
+    r"(?:占[^,，;；]{1,15}的\s*(?:比重|比例|份额|比率|占比)?"
+    # "比亚迪在 L2 级车型销量中的占比约为 27%": the whole is what the share is taken in.
+    r"|在[^,，;；]{1,20}中的?\s*(?:比重|比例|份额|比率|占比|占有率))"
+    r"\s*(?:为|达到|达|是|约为|约)?\s*$"
 )
 # Clauses that say under what circumstances, never what: "随着稳增长政策陆续显效，",
 # "受疫情影响，". Between two figures they do not change the subject.

@@ -102,6 +102,31 @@ def caption_of(paragraph: str | None, published: date) -> Caption:
     return Caption(paragraph, exprs[-1].period, exprs[-1].text)
 
 
+# "单位：万亿元，%", "（单位：亿元、%）": one unit for the amounts, one for the rates.
+UNITS_LINE_RE = re.compile(r"单位\s*[:：]\s*(?P<units>[^\s)）]{1,20}?)\s*(?:[)）]|$)")
+RATE_ROW_RE = re.compile(r"增长|增速|增幅|降幅|同比|环比|比率|比重|占比|渗透率|指数")
+
+
+def _units_of_line(text: str) -> list[str]:
+    """The units a 单位 line names, in order (several when it names one per kind of row)."""
+    match = UNITS_LINE_RE.search(ascii_shadow(text))
+    if match is None:
+        return []
+    words = re.split(r"[,，、;；/和及]", match["units"])
+    return [w.strip() for w in words if units.split_unit(w.strip()) is not None]
+
+
+def _row_unit_of_line(line_units: list[str], row_name: str) -> str | None:
+    """Of a 单位 line's units, the one a row takes: % for a rate's row, else the amount's."""
+    if len(line_units) < 2:
+        return line_units[0] if line_units else None
+    rates = [u for u in line_units if units.split_unit(u)[0] in units.RATIO_UNITS]
+    amounts = [u for u in line_units if u not in rates]
+    if RATE_ROW_RE.search(row_name) and rates:
+        return rates[0]
+    return amounts[0] if amounts else line_units[0]
+
+
 def _unit_in(name: str) -> str | None:
     for match in UNIT_IN_NAME_RE.finditer(ascii_shadow(name)):
         unit = (match.group(1) or match.group(2)).strip()
@@ -151,6 +176,7 @@ def cell_figures(
     figures: list[FoundFigure] = []
     # A unit named once for the whole table: in the header's corner or in the caption.
     table_unit = _unit_in(header[0] if header else "") or _unit_in(caption.text)
+    line_units = _units_of_line(header[0] if header else "") or _units_of_line(caption.text)
     named = ""
     for offset, cells in split:
         line = TABLE_CELL_SEPARATOR.join(cells)
@@ -169,7 +195,11 @@ def cell_figures(
         position = len(cells[0]) + len(TABLE_CELL_SEPARATOR)
         for column, cell in enumerate(cells[1:], start=1):
             label = header[column].strip() if column < len(header) else ""
-            unit = _unit_in(label) or row_unit or table_unit
+            unit = (
+                _unit_in(label)
+                or row_unit
+                or (_row_unit_of_line(line_units, name) if line_units else table_unit)
+            )
             quantity = _cell_quantity(cell, unit)
             if quantity is not None:
                 period, period_text = _column_period(label, published)
