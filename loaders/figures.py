@@ -177,6 +177,9 @@ def _map_figure(
         value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset"):
         return _unassigned(article, figure, forecast, value_sign, reason=figure.role)
+    if figure.role == "part":
+        # "广东 | 1.58" under "累计成交量（亿吨）": one market's row of a table, no total.
+        return _unassigned(article, figure, forecast, value_sign, reason="breakdown")
     if _passed_on_the_way(figures, k):
         return _unassigned(article, figure, forecast, value_sign, reason="milestone")
     if figure.period_open:

@@ -158,12 +158,32 @@ def _column_period(label: str, published: date) -> tuple[str | None, str]:
     return (exprs[-1].period, exprs[-1].text) if exprs else (None, "")
 
 
+# A row that sums the others: "合计 | 4.06 | 92.8" under rows of single markets.
+TOTAL_ROW_RE = re.compile(r"^(?:合计|总计|小计|共计|全部|总体|整体|全国|总量|总额|汇总|所有)")
+
+
+def _is_part_row(row_name: str, column_name: str, names_series: Callable[[str], bool]) -> bool:
+    """Is the row one part of a whole the column measures ("广东 | 1.58" under "累计成交量")?
+
+    The column names what is measured and the row only who or where: a row that names no
+    series itself, is no period and no total is a breakdown, never the series."""
+    if not has_subject(column_name) or not has_subject(row_name):
+        return False
+    plain = UNIT_IN_NAME_RE.sub("", row_name).strip()
+    return not TOTAL_ROW_RE.match(plain) and not names_series(plain)
+
+
 def cell_figures(
-    rows: list[tuple[int, str]], caption: Caption, published: date
+    rows: list[tuple[int, str]],
+    caption: Caption,
+    published: date,
+    names_series: Callable[[str], bool] = lambda _: True,
 ) -> list[FoundFigure]:
     """The figures of a DOCX table block (rows as (offset, "cell | cell") lines).
 
-    The first row is a header when none of its cells after the first holds a figure.
+    The first row is a header when none of its cells after the first holds a figure. A
+    row that only says who or where, under a column naming what is measured, is a part
+    (role "part"): the series is its total row, if the table has one.
     """
     split = [(offset, line.split(TABLE_CELL_SEPARATOR)) for offset, line in rows]
     header: list[str] = []
@@ -218,6 +238,8 @@ def cell_figures(
                 figure = FoundFigure(quantity, sentence, period, period_text, subject + "：", "")
                 figure.given_subject = subject + "："
                 figure.context = caption.text
+                if header and _is_part_row(row_name, column_name, names_series):
+                    figure.role = "part"
                 figures.append(figure)
             position += len(cell) + len(TABLE_CELL_SEPARATOR)
     return figures
@@ -238,7 +260,7 @@ def table_figures(
             end = k
             while end < len(rows) and TABLE_CELL_SEPARATOR in rows[end][1]:
                 end += 1
-            for figure in cell_figures(rows[k:end], caption, published):
+            for figure in cell_figures(rows[k:end], caption, published, names_series):
                 out.append((figure, figure.sentence.text))
             k = end
             continue

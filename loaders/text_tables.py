@@ -7,7 +7,7 @@ value per column. A brief carries it in one of three layouts:
 - text with aligned columns: cells apart by runs of spaces or tabs;
 - text taken from a PDF (pypdf): one space between cells, and a long row name wrapped over
   lines of its own, its values on the line after ("社会物流总额（万亿" / "元）" / "75.1 150.9
-  232.0").
+  232.0"); or one cell a line, the header's cells first, then each row's name and values.
 `rebuild_tables(lines)` turns the last two into the first: each row one line, its cells
 apart by a tab, so every layout reaches the one table model (loaders.table_rows), where a
 header row names the columns, a column or the caption dates its cells and a unit in a
@@ -66,6 +66,7 @@ def _is_name_line(line: str) -> bool:
         0 < len(stripped) <= NAME_MAX_CHARS
         and not SENTENCE_END_RE.search(stripped)
         and _value_tokens(stripped) is None
+        and not _is_value(stripped)
     )
 
 
@@ -143,6 +144,29 @@ def _pdf_block(lines: list[str], start: int) -> tuple[int, list[list[str]]] | No
     return i, [corner + header, *rows]
 
 
+def _cell_per_line_block(lines: list[str], start: int) -> tuple[int, list[list[str]]] | None:
+    """A table pypdf read one cell a line: k header cells, then rows of a name and k - 1
+    values ("期间" / "总额（万亿元）" / "同比增长（%）" / "1—2 月" / "41.0" / "6.2" …)."""
+    run = start
+    while run < len(lines) and run - start <= 8 and _is_name_line(lines[run]):
+        run += 1
+    width = run - start - 1  # the names are the header and the first row's name
+    if width < 2:
+        return None
+    header = [line.strip() for line in lines[start : start + width]]
+    rows: list[list[str]] = []
+    i = start + width
+    while i + width <= len(lines):
+        name, values = lines[i].strip(), [line.strip() for line in lines[i + 1 : i + width]]
+        if not _is_name_line(name) or not all(_is_value(v) for v in values):
+            break
+        rows.append([name, *values])
+        i += width
+    if len(rows) < 2:
+        return None
+    return i, [header, *rows]
+
+
 def rebuild_tables(lines: list[str]) -> list[str]:
     """The lines, with every table written as text turned into rows of tab-separated cells."""
     out: list[str] = []
@@ -153,7 +177,7 @@ def rebuild_tables(lines: list[str]) -> list[str]:
             out.append(line)
             i += 1
             continue
-        block = _aligned_block(lines, i) or _pdf_block(lines, i)
+        block = _aligned_block(lines, i) or _pdf_block(lines, i) or _cell_per_line_block(lines, i)
         if block is None:
             out.append(line)
             i += 1

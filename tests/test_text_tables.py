@@ -78,3 +78,22 @@ def test_what_is_no_table_is_left_alone(lines):
 def test_a_header_without_a_corner_cell_gets_a_dash():
     rebuilt = rebuild_tables(["一季度 上半年", "社会物流总额 75.1 150.9", "物流业总收入 2.6 5.6"])
     assert rebuilt == ["—\t一季度\t上半年", "社会物流总额\t75.1\t150.9", "物流业总收入\t2.6\t5.6"]
+
+
+def test_a_pdf_table_read_one_cell_a_line_is_rebuilt():
+    assert _observed("pdf-cell-per-line.txt") == {
+        ("logistics_total", "2019-01/2019-02", 41.0),
+        ("logistics_total_yoy", "2019-01/2019-02", 6.2),
+        ("logistics_total", "2019-Q1", 69.5),
+        ("logistics_total_yoy", "2019-Q1", 6.4),
+    }
+
+
+def test_rows_of_single_markets_are_parts_and_the_total_row_is_the_series():
+    extraction = extract_file(TABLES / "parts-and-total.txt", CATALOG)
+    assert {(o.indicator, o.period, o.value) for o in extraction.observations} == {
+        ("carbon_pilot_cum_volume", "2020-08", 4.06),
+        ("carbon_pilot_cum_turnover", "2020-08", 92.8),
+    }
+    parts = [u for u in extraction.unassigned if u.reason == "breakdown"]
+    assert sorted(u.value for u in parts) == [0.78, 1.58, 17.3, 34.6]
