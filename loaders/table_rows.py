@@ -205,6 +205,8 @@ def cell_figures(
         row_unit = _unit_in(name)
         if has_subject(name):
             named = UNIT_IN_NAME_RE.sub("", name)
+        elif TOTAL_ROW_RE.match(name):
+            named = ""  # "合计" sums the rows above: it continues none of them
         else:
             # "快递业务量（亿件） | …" then "同比增长（%） | …": a row naming only a
             # measure is about the row named above it (in its own unit).
