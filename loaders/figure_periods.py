@@ -43,9 +43,21 @@ from loaders.respectively import respectively_periods
 from loaders.sentences import FoundFigure, Sentence, clause_start, sentences
 from loaders.timeexpr import TimeExpr, find_time_expressions
 
-# "同比增长 24.2%,上年一季度为下降 7.5%,两年平均增长 7.2%": a past period
-# followed by 为 is an aside about one figure.
-ASIDE_AFTER_RE = re.compile(r"\s*(?:为|是)")
+# "同比增长 24.2%,上年一季度为下降 7.5%,两年平均增长 7.2%", "7 月份…，该指数 6 月份为
+# 51.6%；…": a period before the one talked about, followed by 为, is an aside about one
+# figure.
+ASIDE_AFTER_RE = re.compile(
+    r"\s*(?:(?:该|这一|此)?(?:指数|数据|数值|比例|比重|增速|数字))?\s*(?:为|是)"
+)
+
+
+def _before_the_chain(period: str | None, chain: str | None) -> bool:
+    """Does the period end before the one talked about begins (a month before, …)?"""
+    if not period or not chain:
+        return False
+    return parse_period(period).end < parse_period(chain).start
+
+
 # What joins the items of a list of figures: "63 笔、158 亿元", "3.2 亿吨和 69 亿元".
 LIST_JOINER_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
 # The period of a figure named relative to a month that the text did not name.
@@ -441,7 +453,11 @@ def _figures_of_sentence(
             if id(item) in dating_figure and figures and period is not None:
                 _date(figures[-1], period, item.text)
                 continue
-            aside = item.past_relative and chain.period and ASIDE_AFTER_RE.match(text, item.end)
+            aside = (
+                (item.past_relative or _before_the_chain(period, chain.period))
+                and chain.period
+                and ASIDE_AFTER_RE.match(text, item.end)
+            )
             if item.months_back is not None:
                 # Unresolved, it must not fall back on any default period.
                 local = (period or UNRESOLVED, item.text)

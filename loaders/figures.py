@@ -38,6 +38,7 @@ from loaders.figure_periods import UNRESOLVED, figures_of_paragraph
 from loaders.figure_roles import mark_roles
 from loaders.figure_series_period import series_period
 from loaders.forecast_scope import is_forecast, is_plan_target
+from loaders.headlines import first_period_of, headline_article, weigh_headline
 from loaders.mapping import (
     Candidate,
     choose_indicator,
@@ -80,31 +81,64 @@ class FiguresFound(NamedTuple):
 
 
 def extract_figures(header: IssueHeader, articles: list[Article], catalog: Catalog) -> FiguresFound:
-    """Every figure of the issue: mapped ones as Observations, the rest unassigned."""
+    """Every figure of the issue: mapped ones as Observations, the rest unassigned.
+
+    A headline's figures are read too (an article may state a figure only there), dated by
+    the first period its body names when they name none; a headline figure that says a
+    body figure again, rounded or not, is a repeat of it, and one the body contradicts
+    gives way to the body (loaders.headlines)."""
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
+    repeats: list[Observation] = []
     for article in articles:
         figures, paragraph_of = _article_figures(article, header.published, catalog)
-        mark_roles(figures)
-        mapped_before: bool | None = None
-        for k in range(len(figures)):
-            found = _map_figure(
-                figures, k, article, paragraph_of[k], header.published, catalog, mapped_before
-            )
-            if isinstance(found, list):
-                observations += found
-            else:
-                unassigned.append(found)
-            # An old value set aside by a revision says nothing about whether its words
-            # name a series ("此前公布为 520 亿元，现修正为 546 亿元"); a mark passed on the way
-            # to the value hands on what the figure before it said ("交易 148 笔，交易总金额
-            # 首次突破千亿元大关，达到 1,750 亿元").
-            if figures[k].role == "superseded":
-                mapped_before = None
-            elif not _passed_on_the_way(figures, k) and figures[k].measure not in ("change", "pp"):
-                # A change ("比上年同期增加 6 笔") is no segment that fit no series.
-                mapped_before = isinstance(found, list)
-    return FiguresFound(*one_per_series(observations, unassigned))
+        body, body_unassigned = _mapped(figures, paragraph_of, article, header.published, catalog)
+        observations += body
+        unassigned += body_unassigned
+        title = headline_article(article)
+        if title is None:
+            continue
+        carried = first_period_of(article.text, header.published)
+        found, _ = figures_of_paragraph(0, title.text, header.published, carried)
+        heads, head_unassigned = _mapped(
+            found, [title.text] * len(found), title, header.published, catalog
+        )
+        kept, repeated, contradicted = weigh_headline(heads, body)
+        observations += kept
+        repeats += repeated
+        unassigned += head_unassigned + contradicted
+    kept, unassigned, repeated = one_per_series(observations, unassigned)
+    return FiguresFound(kept, unassigned, repeats + repeated)
+
+
+def _mapped(
+    figures: list[FoundFigure],
+    paragraph_of: list[str],
+    article: Article,
+    published: date,
+    catalog: Catalog,
+) -> tuple[list[Observation], list[UnassignedFigure]]:
+    """The figures of one article (or headline) mapped: observations and unassigned."""
+    observations: list[Observation] = []
+    unassigned: list[UnassignedFigure] = []
+    mark_roles(figures)
+    mapped_before: bool | None = None
+    for k in range(len(figures)):
+        found = _map_figure(figures, k, article, paragraph_of[k], published, catalog, mapped_before)
+        if isinstance(found, list):
+            observations += found
+        else:
+            unassigned.append(found)
+        # An old value set aside by a revision says nothing about whether its words
+        # name a series ("此前公布为 520 亿元，现修正为 546 亿元"); a mark passed on the way
+        # to the value hands on what the figure before it said ("交易 148 笔，交易总金额
+        # 首次突破千亿元大关，达到 1,750 亿元").
+        if figures[k].role == "superseded":
+            mapped_before = None
+        elif not _passed_on_the_way(figures, k) and figures[k].measure not in ("change", "pp"):
+            # A change ("比上年同期增加 6 笔") is no segment that fit no series.
+            mapped_before = isinstance(found, list)
+    return observations, unassigned
 
 
 def _article_figures(

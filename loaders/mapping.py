@@ -24,7 +24,8 @@ from loaders.quantities import Quantity, convert
 MEASURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cagr", re.compile(r"复合(?:年均)?增长率|年均复合增长率|复合增速|复合年增长率|CAGR", re.I)),
     ("yoy_2y", re.compile(r"两年(?:平均|年均|复合)")),
-    ("avg", re.compile(r"年均|平均")),
+    # "业务总量指数月均值为 46.9%": an average over months is no month's index.
+    ("avg", re.compile(r"年均|平均|均值|月均|季均")),
     ("mom", re.compile(r"环比|较上月|比上月|较前一月|较上一月")),
     # Growth against a named base year ("比 2019 年同期增长 15.2%") is no 同比.
     # "与 2021 年同期相比", "相比 2019 年", "比 2019 年同期": a named year, two years back.

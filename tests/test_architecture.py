@@ -45,6 +45,7 @@ EXTRACTION = {
     "loaders.figures",
     "loaders.figures_table",
     "loaders.forecast_scope",
+    "loaders.headlines",
     "loaders.mapping",
     "loaders.number_states",
     "loaders.pipeline",

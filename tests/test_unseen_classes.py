@@ -15,9 +15,9 @@ OCT_2021 = date(2021, 10, 20)
 JUL_2023 = date(2023, 7, 24)
 
 
-def observed(text: str, published: date = OCT_2021) -> set[tuple]:
+def observed(text: str, published: date = OCT_2021, title: str = "动态") -> set[tuple]:
     header = IssueHeader(title="产业创新动态", year=published.year, number=9, published=published)
-    article = Article(index=0, title="动态", editor="某某", text=text, start=0, end=len(text))
+    article = Article(index=0, title=title, editor="某某", text=text, start=0, end=len(text))
     found = extract_figures(header, [article], CATALOG)
     return {(o.indicator, o.period, round(o.value, 4), o.forecast) for o in found.observations}
 
@@ -183,3 +183,64 @@ def test_a_reference_to_a_name_the_catalog_does_not_know_stays_as_written():
         "IDC 预测，2021—2026 年该市场的年复合增长率将达到 35.6%。"
     )
     assert ("ai_rd_platform_cagr", "2021/2026", 35.6, True) in observed(text)
+
+
+# ---------------------------------------------------------------- headlines
+
+
+def _issue(title: str, body: str, published: date = OCT_2021):
+    from loaders.pipeline import extract_bytes
+
+    text = f"产业创新动态\n{published.year}年第30期\n{published:%Y年%m月%d日}\n{title}\n{body}\n（产业所 某某 整理）\n"
+    return extract_bytes(text.encode(), "headline.txt", CATALOG)
+
+
+def test_a_figure_only_in_a_headline_is_an_observation_dated_by_its_article():
+    extraction = _issue(
+        "物流业总收入 4.7 万亿元，物流运行稳步复苏", "上半年，全国社会物流总额 123.4 万亿元。"
+    )
+    got = {(o.indicator, o.period, o.value) for o in extraction.observations}
+    assert ("logistics_revenue", "2021-H1", 4.7) in got
+    headline = [o for o in extraction.observations if o.indicator == "logistics_revenue"]
+    assert headline[0].quote == "物流业总收入4.7万亿元，物流运行稳步复苏"  # as cleaned
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("社会物流总额 123 万亿元", "上半年，全国社会物流总额 123.4 万亿元。"),  # rounded
+        (
+            "社会物流总额突破 120 万亿元",
+            "上半年，全国社会物流总额 123.4 万亿元。",
+        ),  # a bound over it
+        (
+            "全国碳市场累计成交额突破 190 亿元",
+            "截至 2021 年 10 月 15 日，全国碳市场累计成交额 190.68 亿元。",  # another period
+        ),
+    ],
+)
+def test_a_headline_saying_the_body_again_is_one_observation(title, body):
+    extraction = _issue(title, body)
+    assert len(extraction.observations) == 1
+    assert len(extraction.repeats) == 1
+
+
+def test_a_headline_the_body_contradicts_gives_way_to_the_body():
+    extraction = _issue("上半年社会物流总额 130 万亿元", "上半年，全国社会物流总额 123.4 万亿元。")
+    assert {(o.indicator, o.value) for o in extraction.observations} == {("logistics_total", 123.4)}
+    assert [u.reason for u in extraction.unassigned if u.value == 130] == ["conflict"]
+
+
+def test_an_earlier_month_named_for_one_figure_is_an_aside():
+    text = "7 月份，业务总量指数为 51.0%，该指数 6 月份为 51.6%；新订单指数为 51.2%。"
+    assert {
+        ("logistics_business_index", "2021-07", 51.0, False),
+        ("logistics_business_index", "2021-06", 51.6, False),
+        ("logistics_new_orders_index", "2021-07", 51.2, False),
+    } <= observed(text, title="物流业景气指数")
+
+
+def test_an_average_of_a_monthly_index_is_no_month_of_it():
+    assert not observed(
+        "上半年，业务总量指数月均值为 46.9%，仍低于上年同期。", title="物流业景气指数"
+    )
