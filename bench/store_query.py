@@ -20,27 +20,33 @@ TARGET_RATIO = 1.5
 # The benchmark's floor query. SQL outside loaders/store/ is allowed here only because
 # this is the yardstick the store is measured against, never product code.
 RAW_SERIES_SQL = """
-WITH ranked AS (
-    SELECT o.*, i.published, i.issue_label,
-        row_number() OVER key_latest AS rank_in_key,
-        count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
-        max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
-        max(coalesce(o.value_high, o.value)) OVER key_all
-            - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
-        max(abs(o.value)) OVER key_all AS value_scale
+WITH firsts AS (
+    SELECT o.*, i.published, i.year, i.number, i.issue_label
     FROM observations o JOIN issues i ON i.issue_key = o.issue_key
     WHERE o.indicator = ?
-    WINDOW key_all AS (PARTITION BY o.period, o.forecast),
-        key_latest AS (PARTITION BY o.period, o.forecast
-            ORDER BY i.published DESC, i.year DESC, i.number DESC, o.seq))
+    QUALIFY row_number() OVER (PARTITION BY o.period, o.forecast, o.issue_key
+        ORDER BY o.seq) = 1),
+ranked AS (
+    SELECT f.*, row_number() OVER newest_first AS rank_in_key,
+        lead(f.value) OVER newest_first AS earlier_value,
+        lead(coalesce(f.value_high, f.value)) OVER newest_first AS earlier_high
+    FROM firsts f
+    WINDOW newest_first AS (PARTITION BY f.period, f.forecast
+        ORDER BY f.published DESC, f.year DESC, f.number DESC)),
+counted AS (
+    SELECT r.*, count(*) FILTER (WHERE
+        abs(r.value - r.earlier_value) > 1e-9 * greatest(abs(r.value), abs(r.earlier_value), 1.0)
+        OR abs(coalesce(r.value_high, r.value) - r.earlier_high)
+            > 1e-9 * greatest(abs(coalesce(r.value_high, r.value)), abs(r.earlier_high), 1.0))
+        OVER (PARTITION BY r.period, r.forecast) AS revision_count
+    FROM ranked r)
 SELECT r.indicator, ind.name_zh, ind.name_en, ind.category, r.unit,
     r.period, r.period_kind, r.period_start, r.period_end,
     r.value, r.value_high, r.qualifier, r.forecast, r.derived,
     r.issue_key, r.issue_label, r.published, r.article, r.editor, r.quote,
     r.period_text, r.figure_text,
-    CAST(r.revision_count AS INTEGER) AS revision_count,
-    greatest(r.value_spread, r.high_spread) > 1e-9 * greatest(r.value_scale, 1.0) AS disagrees
-FROM ranked r LEFT JOIN indicators ind ON ind.id = r.indicator
+    CAST(r.revision_count AS INTEGER) AS revision_count, r.revision_count > 0 AS disagrees
+FROM counted r LEFT JOIN indicators ind ON ind.id = r.indicator
 WHERE r.rank_in_key = 1
 ORDER BY r.period_end, r.period, r.forecast
 """

@@ -106,8 +106,8 @@ def series_rows(
 def revisions_of(
     indicator: str, version: int, periods: tuple[str, ...], as_of: str | None = None
 ) -> pd.DataFrame:
-    """What earlier issues said about these periods of one series (read-only, shared), as of
-    an issue key when given."""
+    """The earlier values the current ones revised, of these periods of one series
+    (queries.revised_statements; read-only, shared), as of an issue key when given."""
     return _revisions_of(_path(), indicator, version, periods, as_of)
 
 
@@ -130,7 +130,7 @@ def _series_versions(path: str, version: int) -> dict[str, int]:
 def _revisions_of(
     path: str, indicator: str, version: int, periods: tuple[str, ...], as_of: str | None
 ) -> pd.DataFrame:
-    return queries.revisions(_store_for(path), [indicator], list(periods), as_of)
+    return queries.revised_statements(_store_for(path), [indicator], list(periods), as_of)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

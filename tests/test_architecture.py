@@ -30,6 +30,7 @@ VOCABULARY = {
     "loaders.paths",
     "loaders.periods",
     "loaders.qualifiers",
+    "loaders.revisions",
     "loaders.text_safety",
     "loaders.units",
 }

@@ -39,7 +39,7 @@ def test_the_team_store_answers_like_the_file(lake: str, tmp_path: Path) -> None
             _same_writes(store)
         ids = CATALOG.ids()
         assert queries.series(team, ids).equals(queries.series(file, ids))
-        assert queries.revisions(team, ids).equals(queries.revisions(file, ids))
+        assert queries.revised_statements(team, ids).equals(queries.revised_statements(file, ids))
         assert queries.coverage(team).equals(queries.coverage(file))
         assert list(queries.audit_log(team)["action"]) == list(queries.audit_log(file)["action"])
     # Nothing of the password-less attach string leaks a secret, and a reopen is current.

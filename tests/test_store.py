@@ -129,8 +129,9 @@ def test_current_view_takes_the_latest_issue_and_flags_disagreement(store: Store
     q1 = rows[("logistics_total", "2021-Q1")]
     assert (q1.value, q1.issue_key, q1.issue_label) == (70.1, "2021-29", "2021 年第 29 期")
     assert q1.revision_count == 1 and bool(q1.disagrees)
+    # A restatement of the same value is no revision (loaders.revisions).
     restated = rows[("logistics_total_yoy", "2020")]
-    assert restated.revision_count == 1 and not bool(restated.disagrees)
+    assert restated.revision_count == 0 and not bool(restated.disagrees)
     assert q1.name_zh == "全国社会物流总额" and q1.period_kind == "quarter"
     # Ordered by indicator, then period end.
     assert series["indicator"].tolist() == sorted(series["indicator"].tolist())
@@ -155,14 +156,17 @@ def test_published_ties_fall_back_to_issue_number(store: Store) -> None:
     assert queries.series(store, ["logistics_total_yoy"])["value"].tolist() == [1.0]
 
 
-def test_revisions_lists_the_superseded_statements(store: Store) -> None:
+def test_revised_statements_are_the_earlier_values_the_current_ones_revised(
+    store: Store,
+) -> None:
     ingest(store, ISSUE_15, CATALOG, actor="test")
     ingest(store, ISSUE_29, CATALOG, actor="test")
-    revisions = queries.revisions(store, ["logistics_total"])
-    assert revisions[["period", "value", "issue_key"]].values.tolist() == [
-        ["2021-Q1", 69.9, "2021-15"]
+    revised = queries.revised_statements(store, ["logistics_total", "logistics_total_yoy"])
+    # 2020's yoy was restated with the same value: not listed.
+    assert revised[["indicator", "period", "value", "issue_key"]].values.tolist() == [
+        ["logistics_total", "2021-Q1", 69.9, "2021-15"]
     ]
-    assert revisions["issue_label"].tolist() == ["2021 年第 15 期"]
+    assert revised["issue_label"].tolist() == ["2021 年第 15 期"]
 
 
 def test_latest_card_compares_with_the_previous_point_of_the_same_kind(store: Store) -> None:

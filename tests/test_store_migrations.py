@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from store_fixtures import ISSUE_15, ISSUE_29
 
 from loaders.catalog_form import form_values
 from loaders.services import catalog as catalog_service
@@ -287,3 +288,29 @@ def test_a_store_from_before_the_catalog_moved_in_keeps_data_and_catalog(tmp_pat
         ) == sorted(editors)
         catalog_service.undo(store, role="editor", actor="test editor")
         assert "express_volume" not in set(queries.indicators(store)["id"])
+
+
+def test_counts_of_a_store_that_counted_restatements_as_revisions_are_recomputed(
+    tmp_path: Path,
+) -> None:
+    """Up to schema 7 revision_count counted every other issue that restated a point, equal
+    values included; the upgrade recomputes the counts with loaders.revisions' meaning."""
+    path = tmp_path / "schema7.duckdb"
+    with open_store(path) as store:
+        for issue in (ISSUE_15, ISSUE_29):
+            ingest(store, issue, CATALOG, actor="test")
+    with duckdb.connect(str(path)) as raw:
+        # As schema 7 left it: 2020's yoy was restated with the same value and counted.
+        raw.execute(
+            "UPDATE current_points SET revision_count = 1 "
+            "WHERE indicator = 'logistics_total_yoy' AND period = '2020'"
+        )
+        raw.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    with open_store(path) as store:
+        counts = queries.series(store, ["logistics_total", "logistics_total_yoy"])
+    assert {(row.indicator, row.period): row.revision_count for row in counts.itertuples()} == {
+        ("logistics_total", "2021-Q1"): 1,
+        ("logistics_total_yoy", "2020"): 0,
+        ("logistics_total_yoy", "2021-Q1"): 0,
+        ("logistics_total_yoy", "2021-H1"): 0,
+    }

@@ -129,17 +129,22 @@ def test_statements_as_of_an_issue_stop_there(store) -> None:
     ]
 
 
-def test_revisions_as_of_are_the_statements_that_vintage_superseded(store) -> None:
-    assert queries.revisions(store, ["logistics_total"], as_of="2021-15").empty
-    earlier = queries.revisions(store, ["logistics_total"], as_of="2021-29")
+def test_revised_statements_as_of_are_the_values_that_vintage_revised(store) -> None:
+    assert queries.revised_statements(store, ["logistics_total"], as_of="2021-15").empty
+    earlier = queries.revised_statements(store, ["logistics_total"], as_of="2021-29")
     assert earlier[["issue_key", "value"]].values.tolist() == [["2021-15", 69.9]]
-    # Now 2021-40 stands: both of 29's sentences and 15's were superseded.
-    now = queries.revisions(store, ["logistics_total"])
-    assert now[["issue_key", "value"]].values.tolist() == [
-        ["2021-29", 70.1],
-        ["2021-29", 99.0],
-        ["2021-15", 69.9],
-    ]
+    # Now 2021-40 stands with 70.1: 29 said the same (its first sentence speaks for it, the
+    # 99 of its second is not its statement), so only 15's 69.9 was revised.
+    now = queries.revised_statements(store, ["logistics_total"])
+    assert now[["issue_key", "value"]].values.tolist() == [["2021-15", 69.9]]
+
+
+def test_revision_counts_are_revisions_among_the_issues_known(store) -> None:
+    # 69.9, then 70.1 (a revision), then 70.1 again (a restatement): one revision.
+    now = queries.series(store, ["logistics_total"]).set_index("period").loc["2021-Q1"]
+    assert (now["revision_count"], bool(now["disagrees"])) == (1, True)
+    then = queries.series_as_of(store, ["logistics_total"], "2021-29").set_index("period")
+    assert then.loc["2021-Q1", "revision_count"] == 1
 
 
 def test_data_state_moves_with_every_write(tmp_path: Path) -> None:

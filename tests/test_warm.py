@@ -19,7 +19,7 @@ from tests.conftest import CATALOG
 def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
     """Every series read the dashboard makes, by query and indicators."""
     reads: list[tuple[str, tuple]] = []
-    for name in ("series", "series_points", "revisions"):
+    for name in ("series", "series_points", "revised_statements"):
         real = getattr(queries, name)
 
         def counting(store, ids, *args, _real=real, _name=name):

@@ -1,10 +1,11 @@
 """Storing issues: what an ingest, a revision and a replacement mean, decided here once.
 
-An ingest reads what the store holds about the incoming issue (its stored version, the
-latest statement of every other issue on the same keys, whether it was retracted), hands
+An ingest reads what the store holds about the incoming issue (its stored version, on the
+same keys the statement of the latest issue before it, whether it was retracted), hands
 that and the extraction to `plan_ingest`, a pure function that returns the typed diff
-(new, revised and unchanged points; for a replacement, what changes), and writes the plan
-in the same transaction: all of it or nothing.
+(new, revised and unchanged points, revised as loaders.revisions defines it; for a
+replacement, what changes), and writes the plan in the same transaction: all of it or
+nothing.
 
 Who may overwrite what is the Overwrite policy:
 - NEVER: a stored issue with other content is kept (the upload page asks first);
@@ -15,7 +16,6 @@ Who may overwrite what is the Overwrite policy:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -30,15 +30,12 @@ from loaders.errors import BriefError
 from loaders.models import Extraction, Observation
 from loaders.periods import PeriodError, parse_period
 from loaders.review import header_problems
+from loaders.revisions import different_statement
 from loaders.services.catalog import record_catalog
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
-from loaders.store.queries import StoredIssue, StoredStatement
+from loaders.store.queries import IssuePlace, StoredIssue, StoredStatement
 from loaders.text_safety import strip_unsafe, unsafe_problem
-
-# Two statements of one figure agree when they differ by less than this (relative):
-# unit conversion (万亿元 -> 亿元) can leave float noise on equal figures.
-_REL_TOLERANCE = 1e-9
 
 Key = tuple[str, str, bool]  # indicator, period, forecast
 Status = Literal["new", "unchanged", "replaced", "kept"]
@@ -52,7 +49,8 @@ class Overwrite(StrEnum):
 
 @dataclass(frozen=True)
 class Revision:
-    """A point this issue states with another value than the latest earlier statement."""
+    """A point this issue states with another value than the issue before it that stated
+    the point (loaders.revisions)."""
 
     indicator: str
     period: str
@@ -119,7 +117,8 @@ class StoredState:
 
     issue: StoredIssue | None  # the stored version of this issue
     own_statements: list[StoredStatement]  # what that version says
-    latest_other: dict[Key, StoredStatement]  # per key of the extraction: the latest other issue
+    # Per key of the extraction: the statement of the latest issue before this one.
+    earlier: dict[Key, StoredStatement]
     retracted: bool  # the issue's last audit action was a retract
 
 
@@ -133,12 +132,6 @@ class Seen:
 
 
 # ------------------------------------------------------------------ the rule
-
-
-def same_value(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return math.isclose(a, b, rel_tol=_REL_TOLERANCE, abs_tol=_REL_TOLERANCE)
 
 
 def first_per_key(observations: Sequence[Observation]) -> dict[Key, Observation]:
@@ -210,10 +203,10 @@ def plan_ingest(
             return result
 
     for k, obs in firsts.items():
-        before = state.latest_other.get(k)
+        before = state.earlier.get(k)
         if before is None:
             result.new_points += 1
-        elif same_value(before.value, obs.value) and same_value(before.value_high, obs.value_high):
+        elif not different_statement(obs.value, obs.value_high, before.value, before.value_high):
             result.unchanged_points += 1
         else:
             result.revised.append(
@@ -227,22 +220,30 @@ def plan_ingest(
 def _replacement_diff(
     own: Sequence[StoredStatement], firsts: dict[Key, Observation]
 ) -> list[Change]:
-    old: dict[Key, float] = {}
+    old: dict[Key, StoredStatement] = {}
     for statement in own:
-        old.setdefault(statement.key, statement.value)
+        old.setdefault(statement.key, statement)
     changes = []
     for k in sorted(set(old) | set(firsts)):
-        before = old.get(k)
-        after = firsts[k].value if k in firsts else None
+        before, after = old.get(k), firsts.get(k)
         if before is None:
             change = "added"
         elif after is None:
             change = "removed"
-        elif not same_value(before, after):
+        elif different_statement(after.value, after.value_high, before.value, before.value_high):
             change = "changed"
         else:
             continue
-        changes.append(Change(k[0], k[1], k[2], before, after, change))
+        changes.append(
+            Change(
+                k[0],
+                k[1],
+                k[2],
+                before.value if before is not None else None,
+                after.value if after is not None else None,
+                change,
+            )
+        )
     return changes
 
 
@@ -338,11 +339,13 @@ def read_state(cur, extraction: Extraction) -> StoredState:
     indicators = sorted({indicator for indicator, _, _ in firsts})
     periods = sorted({period for _, period, _ in firsts})
     stored = queries.stored_issue(cur, key)
-    latest = queries.latest_statements(cur, indicators, periods, excluding_issue=key)
+    header = extraction.issue
+    place = IssuePlace(key, header.published, header.year, header.number)
+    earlier = queries.earlier_statements(cur, indicators, periods, place)
     return StoredState(
         issue=stored,
         own_statements=queries.issue_statements(cur, key) if stored else [],
-        latest_other={s.key: s for s in latest if s.key in firsts},
+        earlier={s.key: s for s in earlier if s.key in firsts},
         retracted=stored is None and queries.last_issue_action(cur, key) == "retract",
     )
 

@@ -127,6 +127,26 @@ class StoredIssue:
 
 
 @dataclass(frozen=True)
+class IssuePlace:
+    """Where an issue stands in ISSUE_ORDER: its key, publication date, year and number."""
+
+    issue_key: str
+    published: date
+    year: int
+    number: int
+
+    def before_params(self) -> list[Any]:
+        """The parameters of _BEFORE_ISSUE for this issue."""
+        return [self.published, self.published, self.year, self.year, self.number]
+
+
+# The issues (i) before one in ISSUE_ORDER (five ? parameters: IssuePlace.before_params).
+_BEFORE_ISSUE = (
+    "(i.published < ? OR (i.published = ? AND (i.year < ? OR (i.year = ? AND i.number < ?))))"
+)
+
+
+@dataclass(frozen=True)
 class StoredStatement:
     """What one issue said about one (indicator, period, forecast) key."""
 
@@ -248,14 +268,15 @@ def issue_statements(cur: duckdb.DuckDBPyConnection, issue_key: str) -> list[Sto
     return [StoredStatement(*row) for row in rows]
 
 
-def latest_statements(
+def earlier_statements(
     cur: duckdb.DuckDBPyConnection,
     indicators: Sequence[str],
     periods: Sequence[str],
-    excluding_issue: str,
+    issue: IssuePlace,
 ) -> list[StoredStatement]:
     """For each key among these indicators and periods, the statement of the latest issue
-    other than excluding_issue (the one being stored), ranked by ISSUE_RECENCY."""
+    before `issue` (the one being stored) in ISSUE_ORDER, ranked by ISSUE_RECENCY: the one a
+    statement of `issue` would revise (loaders.revisions)."""
     # Both filters reach the scan: only rows that could share a key are ranked.
     rows = cur.execute(
         f"""SELECT indicator, period, forecast, value, value_high, issue_key FROM (
@@ -263,10 +284,10 @@ def latest_statements(
                 row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
                     ORDER BY {ISSUE_RECENCY}) AS rank_in_key
             FROM observations o JOIN issues i ON i.issue_key = o.issue_key
-            WHERE o.issue_key <> ? AND list_contains(?, o.indicator)
-                AND list_contains(?, o.period))
+            WHERE o.issue_key <> ? AND {_BEFORE_ISSUE}
+                AND list_contains(?, o.indicator) AND list_contains(?, o.period))
         WHERE rank_in_key = 1""",
-        [excluding_issue, list(indicators), list(periods)],
+        [issue.issue_key, *issue.before_params(), list(indicators), list(periods)],
     ).fetchall()
     return [StoredStatement(*row) for row in rows]
 
@@ -376,7 +397,7 @@ def series_as_of(store: Store, indicator_ids: Sequence[str], issue_key: str) -> 
         SELECT {", ".join(f"k.{column}" for column in SERIES_COLUMNS)},
             c.value AS current_value, c.value_high AS current_value_high,
             c.issue_key AS current_issue_key,
-            coalesce(c.issue_key <> k.issue_key AND {values_differ("c", "k")}, FALSE)
+            coalesce(c.issue_key <> k.issue_key AND {values_differ("c.value", "c.value_high", "k.value", "k.value_high")}, FALSE)
                 AS revised_later
         FROM known_then k LEFT JOIN current c ON c.indicator = k.indicator
             AND c.period = k.period AND c.forecast = k.forecast
@@ -422,16 +443,19 @@ def statements(
     )
 
 
-def revisions(
+def revised_statements(
     store: Store,
     indicator_ids: Sequence[str],
     periods: Sequence[str] | None = None,
     as_of: str | None = None,
 ) -> pd.DataFrame:
-    """What other issues said about the current keys (of these periods only, when given):
-    the statements the current view superseded. A figure the current issue itself repeats
-    is not a revision. With as_of (an issue key), the same for the series as it stood then
-    (series_as_of): only issues up to that one, against what it held current."""
+    """The earlier values the current ones revised (loaders.revisions): for each current key
+    (of these periods only, when given) the statement of every other issue (its first) whose
+    value differs from the current one; a restatement of the same value, or a figure the
+    current issue itself repeats, is none. With as_of (an issue key), the same for the
+    series as it stood then (series_as_of): only issues up to that one, against what it held
+    current. Columns: indicator, period, forecast, value, value_high, qualifier, issue_key,
+    issue_label, published, quote, article, period_end; oldest issue last."""
     # Semi-joins, not list_contains: the Trends table asks for its latest 1,000 periods,
     # and testing each observation against that list took 35 of the query's ms (13 then);
     # with list_contains on the indicators too, DuckDB matched the periods of all a
@@ -444,6 +468,7 @@ def revisions(
         known, known_params = _KNOWN_AT_VINTAGE, [as_of]
         current = f"({current_select(f'WHERE list_contains(?, o.indicator) AND {known}')})"
     current_params = [] if as_of is None else [list(indicator_ids), as_of]
+    differs = values_differ("o.value", "o.value_high", "c.value", "c.value_high")
     return _frame(
         store,
         f"""SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
@@ -454,6 +479,8 @@ def revisions(
             AND c.forecast = o.forecast
         WHERE o.indicator IN (SELECT unnest(?)) {period_filter} AND {known}
             AND o.issue_key <> c.issue_key
+        QUALIFY row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast, o.issue_key
+            ORDER BY o.seq) = 1 AND {differs}
         ORDER BY o.indicator, o.period_end, o.period, o.forecast, {ISSUE_RECENCY}""",
         [*current_params, list(indicator_ids), *period_params, *known_params],
     )

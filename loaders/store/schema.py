@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from loaders.revisions import VALUE_TOLERANCE
 from loaders.store.connection import Store, StoreError
 
 # Tables in the order an export writes them (and the order a reader should load them).
@@ -46,41 +47,56 @@ TABLE_ORDER = {
 ISSUE_ORDER = "i.published DESC, i.year DESC, i.number DESC"
 # Which issue speaks last about a figure: ISSUE_ORDER, then within one issue its first
 # statement. current_points, its as-of form (current_select) and the ingest plan
-# (loaders.store.queries.latest_statements) all rank by this, and nothing else does.
+# (loaders.store.queries.earlier_statements) all rank by this, and nothing else does.
 ISSUE_RECENCY = f"{ISSUE_ORDER}, o.seq"
-# Two statements of a figure disagree when their values differ by more than this share of
-# the larger (or of 1 for figures below 1): conversion noise (12000.000000000002) is not a
-# revision.
-VALUE_TOLERANCE = 1e-9
 
 
-# Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY);
-# revision_count and disagrees let the dashboard flag figures issues revised. The result is
-# kept in the table current_points, refreshed by every write for the keys it touches
-# (loaders.store.writes.refresh_current), so reading a series is a plain scan.
-# {where} narrows the statements ranked (a write's indicators and periods).
+def values_differ(value: str, high: str, other_value: str, other_high: str) -> str:
+    """SQL true when two statements state another figure: loaders.revisions'
+    different_statement (VALUE_TOLERANCE) over four SQL expressions, the values and the
+    tops of their ranges (NULL: a single value)."""
+    top, other_top = f"coalesce({high}, {value})", f"coalesce({other_high}, {other_value})"
+    return (
+        f"(abs({value} - {other_value}) > {VALUE_TOLERANCE} * "
+        f"greatest(abs({value}), abs({other_value}), 1.0) OR abs({top} - {other_top}) > "
+        f"{VALUE_TOLERANCE} * greatest(abs({top}), abs({other_top}), 1.0))"
+    )
+
+
+# Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY).
+# revision_count is how many issues' statements revised the point (loaders.revisions: each
+# issue's first statement against the one of the issue before it), disagrees whether any
+# did. The result is kept in the table current_points, refreshed by every write for the
+# keys it touches (loaders.store.writes.refresh_current), so reading a series is a plain
+# scan. {where} narrows the statements ranked (a write's indicators and periods).
+# Inside, `i` is each issue's first statement of a key with its issue's columns under their
+# own names (published, year, number), so ISSUE_ORDER ranks the statements newest first and
+# lead() over that order is the statement of the issue before.
+_REVISES = values_differ("i.value", "i.value_high", "i.earlier_value", "i.earlier_high")
 CURRENT_POINTS_SELECT = f"""
     SELECT indicator, period, forecast, unit, period_kind, period_start, period_end, value,
         value_high, qualifier, derived, issue_key, issue_label, published, article, editor,
         quote, period_text, figure_text,
-        CAST(revision_count AS INTEGER) AS revision_count,
-        greatest(value_spread, high_spread) > {VALUE_TOLERANCE} * greatest(value_scale, 1.0)
-            AS disagrees,
-        issue_year, issue_number, article_index, span_start, span_end, seq, origin
+        CAST(revision_count AS INTEGER) AS revision_count, revision_count > 0 AS disagrees,
+        year AS issue_year, number AS issue_number, article_index, span_start, span_end, seq,
+        origin
     FROM (
-        SELECT o.*, i.published, i.year AS issue_year, i.number AS issue_number, i.issue_label,
-            row_number() OVER key_latest AS rank_in_key,
-            count(DISTINCT o.issue_key) OVER key_all - 1 AS revision_count,
-            max(o.value) OVER key_all - min(o.value) OVER key_all AS value_spread,
-            max(coalesce(o.value_high, o.value)) OVER key_all
-                - min(coalesce(o.value_high, o.value)) OVER key_all AS high_spread,
-            max(abs(o.value)) OVER key_all AS value_scale
-        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
-        {{where}}
-        WINDOW key_all AS (PARTITION BY o.indicator, o.period, o.forecast),
-            key_latest AS (PARTITION BY o.indicator, o.period, o.forecast
-                ORDER BY {ISSUE_RECENCY}))
-    WHERE rank_in_key = 1"""
+        SELECT i.*, sum(CASE WHEN i.earlier_value IS NOT NULL AND {_REVISES} THEN 1 ELSE 0 END)
+            OVER (PARTITION BY i.indicator, i.period, i.forecast) AS revision_count
+        FROM (
+            SELECT i.*, row_number() OVER newest_first AS rank_in_key,
+                lead(i.value) OVER newest_first AS earlier_value,
+                lead(i.value_high) OVER newest_first AS earlier_high
+            FROM (
+                SELECT o.*, i.published, i.year, i.number, i.issue_label
+                FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+                {{where}}
+                QUALIFY row_number() OVER (
+                    PARTITION BY o.indicator, o.period, o.forecast, o.issue_key
+                    ORDER BY o.seq) = 1) i
+            WINDOW newest_first AS (PARTITION BY i.indicator, i.period, i.forecast
+                ORDER BY {ISSUE_ORDER})) i
+        QUALIFY i.rank_in_key = 1)"""
 
 # The current view's columns over a table of current points ({points}) with the catalog's
 # names: the view reads current_points, an as-of read (current_select) the same rule
@@ -106,17 +122,6 @@ def current_select(where: str) -> str:
     `o` and `i` starting with WHERE, values as ? parameters): an as-of read passes the
     issues published up to a vintage, so what was known then is ranked by the same rule."""
     return _CURRENT_WITH_NAMES.format(points=f"({CURRENT_POINTS_SELECT.format(where=where)})")
-
-
-def values_differ(left: str, right: str) -> str:
-    """SQL true when two statements' values (`left.value`, `left.value_high`, same for
-    right) differ beyond VALUE_TOLERANCE, the rule behind the view's `disagrees`."""
-    scale = f"greatest(abs({left}.value), abs({right}.value), 1.0)"
-    return (
-        f"(abs({left}.value - {right}.value) > {VALUE_TOLERANCE} * {scale} OR "
-        f"abs(coalesce({left}.value_high, {left}.value) - coalesce({right}.value_high, "
-        f"{right}.value)) > {VALUE_TOLERANCE} * {scale})"
-    )
 
 
 @dataclass(frozen=True)
@@ -319,6 +324,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             # text in the quoted sentence when it needs to.
             "ALTER TABLE observations ADD COLUMN figure_start INTEGER",
             "ALTER TABLE unassigned ADD COLUMN figure_start INTEGER",
+        ),
+    ),
+    Migration(
+        8,
+        "revision_count counts revisions (another value than the issue before), not restatements",
+        (
+            "DELETE FROM current_points",
+            "INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=""),
         ),
     ),
 )
