@@ -105,6 +105,20 @@ def _period_phrase(rng: random.Random, published: date, kinds: tuple[str, ...]) 
     return f"{y - 1} 年", f"{y - 1}"
 
 
+def _months(period: str) -> int:
+    """How many months a period of the grammar spans (a year 12, 1—9 月 9, a quarter 3)."""
+    from loaders.periods import parse_period
+
+    parsed = parse_period(period)
+    return (parsed.end.year - parsed.start.year) * 12 + parsed.end.month - parsed.start.month + 1
+
+
+# The synthetic series are made as real ones are: an amount over a period grows with the
+# period's length, a total since launch grows with the date, so that the second look from
+# the series (loaders.plausibility) finds them as clean as a real archive.
+EPOCH = date(FIRST_YEAR - 1, 1, 1)
+
+
 def _num(value: float, decimals: int) -> str:
     """A figure as the brief prints it: thousands separators on big numbers."""
     return f"{value:,.{decimals}f}" if value >= 1000 else f"{value:.{decimals}f}"
@@ -115,10 +129,11 @@ def _num(value: float, decimals: int) -> str:
 
 def _logistics(rng: random.Random, published: date) -> tuple[str, list[str], list[ExpectedFigure]]:
     text, period = _period_phrase(rng, published, ("ytd", "half", "quarter", "year"))
-    total = round(rng.uniform(50, 350), 1)
+    months = _months(period)
+    total = round(months * rng.uniform(22, 28), 1)
     yoy = round(rng.uniform(1, 15), 1)
     yoy2 = round(rng.uniform(1, 9), 1)
-    revenue = round(rng.uniform(2, 15), 1)
+    revenue = round(months * rng.uniform(0.8, 1.0), 1)
     revenue_yoy = round(rng.uniform(1, 20), 1)
     paragraphs = [
         f"中国物流与采购联合会日前发布数据显示，{text}，全国社会物流总额 {_num(total, 1)} 万亿元，"
@@ -150,8 +165,10 @@ def _logistics(rng: random.Random, published: date) -> tuple[str, list[str], lis
 
 def _carbon(rng: random.Random, published: date) -> tuple[str, list[str], list[ExpectedFigure]]:
     day = published - timedelta(days=rng.randint(3, 20))
-    volume_wan_t = rng.randint(200, 9000)
-    turnover = round(rng.uniform(1, 90), 2)
+    # Totals since launch rise with the date: 3 万吨 and 0.01 亿元 a day, never falling.
+    days = (day - EPOCH).days
+    volume_wan_t = 200 + 3 * days + rng.randint(0, 1)
+    turnover = round(1 + 0.01 * days + rng.uniform(0, 0.004), 2)
     price = round(rng.uniform(30, 90), 2)
     units = rng.randint(1500, 2500)
     paragraphs = [
@@ -173,8 +190,9 @@ def _carbon(rng: random.Random, published: date) -> tuple[str, list[str], list[E
 
 def _telecom(rng: random.Random, published: date) -> tuple[str, list[str], list[ExpectedFigure]]:
     text, period = _period_phrase(rng, published, ("half", "year", "quarter"))
-    deals = rng.randint(20, 200)
-    value = rng.randint(100, 2000)
+    months = _months(period)
+    deals = round(months * rng.uniform(8, 12))
+    value = round(months * rng.uniform(80, 120))
     paragraphs = [
         f"普华永道最新报告显示，{text}，中国电信行业共完成并购交易 {deals} 笔，披露交易金额 "
         f"{_num(value, 0)} 亿元。报告认为，IDC、云计算领域的交易数量占比有所提升。",
@@ -188,7 +206,7 @@ def _telecom(rng: random.Random, published: date) -> tuple[str, list[str], list[
 
 def _ai(rng: random.Random, published: date) -> tuple[str, list[str], list[ExpectedFigure]]:
     text, period = _period_phrase(rng, published, ("half", "year"))
-    market = round(rng.uniform(0.5, 9), 1)
+    market = round(_months(period) / 12 * rng.uniform(4, 6), 1)
     growth = round(rng.uniform(10, 60), 1)
     target_year = published.year + 4
     forecast = round(market * rng.uniform(3, 8), 1)

@@ -312,6 +312,7 @@ def _run_import(store, job_id, catalog, args, sources) -> int:
             sources=sources,
             overwrite=Overwrite.ALWAYS if getattr(args, "replace", False) else Overwrite.BATCH,
             force=getattr(args, "force", False),
+            confirmed=getattr(args, "confirm", False),
             on_file=report,
         )
     finally:
@@ -401,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(an id present is replaced); repeatable",
     }
 
+    confirm_flag = ("--confirm",)
+    confirm_options = {
+        "action": "store_true",
+        "help": "store values the stored series doubt (a total since launch that falls, a "
+        "value 5x its neighbours …) instead of setting them aside in the unassigned queue",
+    }
+
     extract = commands.add_parser("extract", help="show the figures found in one brief file")
     extract.add_argument("file", help="a brief: .txt, .md, .pdf or .docx")
     extract.add_argument("--json", action="store_true", help="print JSON (the upload format)")
@@ -432,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also overwrite issues an editor committed after review, and store retracted ones",
     )
+    ingest.add_argument(*confirm_flag, **confirm_options)
     ingest.set_defaults(handler=cmd_ingest)
 
     run = commands.add_parser(
@@ -441,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", default=None, help=db_help)
     run.add_argument("--actor", default="import", help="name written to the audit log")
     run.add_argument(*catalog_flag, **store_catalog_options)
+    run.add_argument(*confirm_flag, **confirm_options)
     run.set_defaults(handler=cmd_import_run)
 
     evaluate = commands.add_parser("evaluate", help="score extraction against *.expected.json")

@@ -41,6 +41,36 @@ class CatalogError(ValueError):
     """A catalog file that cannot be used; the message names file, indicator and field."""
 
 
+class Checks(BaseModel):
+    """How a value is checked against its series before it joins it (loaders.plausibility);
+    a field left out takes the default of the series' kind and measure (`Indicator.checks_in_force`).
+
+    max_ratio  a value more than this many times, or less than 1/this, of its neighbours of
+               the same form is doubtful (levels, prices, indices; 0 switches it off)
+    minimum, maximum  the range a value of the series can take (a share 0–100)
+    cumulative  a total since launch: it never falls from one date to a later one
+    growth_of, growth_tolerance  the level series a growth rate is the growth of, and by how
+               many percentage points the stated growth may differ from the one the stated
+               levels give (unset: not checked; 按可比价格 growth differs from the nominal)
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_ratio: float | None = Field(default=None, ge=0)
+    minimum: float | None = None
+    maximum: float | None = None
+    cumulative: bool | None = None
+    growth_of: str | None = None
+    growth_tolerance: float | None = Field(default=None, ge=0)
+
+
+# The checks a series gets when its entry says nothing: levels, prices and indices against
+# their neighbours (5× either way), shares and indices within 0–100, growth rates within
+# what a growth can be, and totals since launch (累计) never falling.
+DEFAULT_MAX_RATIO = 5.0
+GROWTH_RANGE = (-100.0, 1000.0)
+
+
 class Indicator(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -84,6 +114,34 @@ class Indicator(BaseModel):
     source: str = ""
     # Retired: hidden from the pages, its data kept (and still extracted, so it can return).
     retired: bool = False
+    # Thresholds of the second look a value gets before it joins the series.
+    checks: Checks = Field(default_factory=Checks)
+
+    def checks_in_force(self) -> Checks:
+        """The entry's checks with the defaults of its kind and measure filled in."""
+        given = self.checks
+        ratio = given.max_ratio
+        if ratio is None:
+            ratio = DEFAULT_MAX_RATIO if self.measure in ("level", "price", "index") else 0.0
+        low, high = given.minimum, given.maximum
+        if self.measure in ("share", "index"):
+            low = 0.0 if low is None else low
+            high = 100.0 if high is None else high
+        elif self.measure in ("yoy", "yoy_2y", "cagr"):
+            low = GROWTH_RANGE[0] if low is None else low
+            high = GROWTH_RANGE[1] if high is None else high
+        cumulative = given.cumulative
+        if cumulative is None:
+            cumulative = self.kind == "stock" and "累计" in self.name_zh
+        return Checks(
+            max_ratio=ratio,
+            minimum=low,
+            maximum=high,
+            cumulative=cumulative,
+            growth_of=given.growth_of,
+            growth_tolerance=given.growth_tolerance,
+        )
+
     # The list fields as written, where they name word lists ("@local_carbon_markets").
     written: dict[str, tuple[str, ...]] = Field(default_factory=dict, exclude=True, repr=False)
 
@@ -224,6 +282,9 @@ _HEADER = """\
 #          is refused); default true for level, share, index and price, false for the
 #          growth rates (yoy, yoy_2y, cagr); written only where an entry differs
 # source   where the figures come from; retired: true hides a series, keeps its data
+# checks   the second look a value gets before it joins the series (loaders.plausibility):
+#          max_ratio (to its neighbours of the same form), minimum, maximum, cumulative,
+#          growth_of and growth_tolerance; written only where an entry sets them
 # word_lists  lists used by several entries, written "@name" in a list field
 """
 _SCALAR_FIELDS = ("id", "name_zh", "name_en", "category", "unit", "kind", "measure", "description")
@@ -238,6 +299,12 @@ def _scalar(value: str) -> str:
     text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
     text = text.removesuffix("\n...\n").removesuffix("\n")
     return text
+
+
+def _yaml_value(value: bool | float) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}"
 
 
 def dump_catalog(catalog: Catalog) -> str:
@@ -265,6 +332,13 @@ def dump_catalog(catalog: Catalog) -> str:
             lines.append(f"    source: {_scalar(indicator.source)}")
         if indicator.retired:
             lines.append("    retired: true")
+        checks = indicator.checks.model_dump(exclude_none=True)
+        if checks:
+            written = ", ".join(
+                f"{key}: {_scalar(value) if isinstance(value, str) else _yaml_value(value)}"
+                for key, value in checks.items()
+            )
+            lines.append(f"    checks: {{{written}}}")
     return "\n".join(lines) + "\n"
 
 

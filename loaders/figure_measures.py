@@ -20,6 +20,7 @@ REACHED_RE = re.compile(
     r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
 )
 COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
+BASE_IN_BRACKETS_RE = re.compile(r"(?:较|比|相比|相较)[^,，;；()（）]{1,14}[(（]\s*$")
 # "与 2023 年同期相比，一季度社会物流总额增长 11.9%": a clause naming a year as the base
 # frames the growth of the clause after it, which is then no 同比.
 BASE_FRAME_RE = re.compile(
@@ -41,6 +42,10 @@ def resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
         noun = COMPARED_TAIL_RE.sub("", figures[k - 1].given_subject or figures[k - 1].pre)
         return measure_of(noun, figure.quantity)
     measure_text = figure.given_subject if figure.given_subject else figure.pre
+    if BASE_IN_BRACKETS_RE.search(measure_text):
+        # "渗透率较上年同期（42.4%）提高…": the bracket holds the base's value; what it
+        # measures is said before the comparison.
+        measure_text = COMPARED_TAIL_RE.sub("", measure_text)
     measure = measure_of(measure_text, figure.quantity)
     clause_start = figure.quantity.start - len(figure.pre)
     if measure in ("yoy", "growth") and BASE_FRAME_RE.search(figure.sentence.text[:clause_start]):

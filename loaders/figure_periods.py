@@ -384,7 +384,10 @@ def _new_figure(
     shadow = ascii_shadow(text)
     clause_from = max(previous_end, clause_start(shadow, item.start, 0))
     post_match = POST_NOUN_RE.match(shadow, item.end)
-    post = text[item.end : post_match.end()] if post_match else ""
+    # The noun a count or an amount is of ("3000 家重点排放企业", "4.8 亿吨二氧化碳当量"); a
+    # rate has none ("增长 9.6% 转为两位数负增长" goes on with a verb).
+    counted = item.unit not in ("%", "pp", "倍", "‰")
+    post = text[item.end : post_match.end()] if post_match and counted else ""
     period, period_text = local if local else (chain.period, chain.text)
     figure = FoundFigure(item, sentence, period, period_text, text[clause_from : item.start], post)
     named_before = chain.period is not None and local is None

@@ -24,7 +24,7 @@ from loaders.sentences import FoundFigure
 from loaders.timeexpr import names_a_base
 
 # "由此前公布的", "从初步核算的", "由": what stands before the old value of a revision.
-REVISED_FROM_RE = re.compile(r"(?:由|从|原)(?:[^,，;；。由从]{0,10}的)?\s*$")
+REVISED_FROM_RE = re.compile(r"(?:由|从|原)(?:[^,，;；。由从]{0,16}的)?\s*$")
 # … and between the old value and the new one.
 REVISED_TO_RE = re.compile(
     r"^\s*(?:修订|修正|下修|上修|调整|上调|下调|调增|调减|调高|调低|更正|修改)(?:后)?\s*(?:为|至|到)\s*$"
@@ -53,7 +53,7 @@ FORMERLY_RE = re.compile(
 # "1,036 亿元（此前为 1,020 亿元）", "初步核算为 11.9 万亿元，最终核实为 12.0 万亿元": a first
 # estimate is an old value only next to the value that replaced it.
 PRELIMINARY_RE = re.compile(
-    r"(?:此前为|初值为|初步统计为|初步核算为|初步测算为|最初公布为|首次公布为|初次公布为)\s*$"
+    r"(?:此前为|初值为|初步(?:统计|核算|测算|估算)(?:约|结果)?为|最初公布为|首次公布为|初次公布为)\s*$"
 )
 # "较去年同期的", "高于上半年的", "比 2021 年全年的": a base named with its own period,
 # also by what happened then with the date in brackets ("较上线一周年时（2022 年 7 月 15 日）的").
@@ -80,6 +80,10 @@ def _is_base(figure: FoundFigure) -> bool:
     if at < 0 or not COMPARED_AT_END_RE.search(figure.pre[:at]):
         return False
     noun = figure.pre[at + len(when) :].strip()
+    if not noun:
+        # "低于上年同期 6.9% 的增长水平": the period right before its figure; a difference
+        # ("高于 2019 年 1.2 个百分点") is no base.
+        return figure.quantity.unit not in ("pp", "倍")
     if not names_a_base(noun):
         return False
     figure.base_noun = noun

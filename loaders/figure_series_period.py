@@ -45,6 +45,10 @@ def series_period(
     kind = candidate.indicator.kind
     period = figure.period
     if kind == "stock":
+        day = _day_spoken_of_again(figure)
+        if day is not None:
+            # "今年以来…，截至 4 月 15 日…；当日收盘价为 58.68 元/吨": the day the text named.
+            return day, None
         if figure.year_to_date or _summed_over_span(figure):
             return None, period  # a sum over a span is no total since the start
         undated = figure.period_carried or (
@@ -95,3 +99,12 @@ def _summed_over_span(figure: FoundFigure) -> bool:
         return False
     kind = parse_period(figure.period).kind
     return kind in SPAN_KINDS or kind == "year" and "全年" in figure.period_text
+
+
+def _day_spoken_of_again(figure: FoundFigure) -> str | None:
+    """The day a stock speaks of again (当日, 同日) when the text's period ends on a day: a
+    span up to that day (今年以来 up to a 截至 date) has the day as its end."""
+    if not figure.refers_back_to_day or not figure.period or "/" not in figure.period:
+        return None
+    end = figure.period.rpartition("/")[2]
+    return end if parse_period(end).kind == "day" else None

@@ -234,12 +234,16 @@ def subject_group(subject: str, published: date) -> str:
 # "该市场", "这一市场", "上述交易所", "该指数": a name taken up again. It names what the article
 # named last with that head noun: "广东碳市场…。该市场累计成交额" is the 广东碳市场's, never the
 # pilots' total. The context is the article's text before the figure; an article ends it.
-ANAPHOR_RE = re.compile(r"(?:该|这一|此|上述|前述)(市场|交易所|试点|指数|平台|行业|领域)")
+ANAPHOR_RE = re.compile(
+    r"(?:该|这一|此|上述|前述)(市场|交易所|试点|指数|平台|行业|领域|渗透率|搭载率|装配率|占比|比重|份额)"
+)
 # What may stand in a name before its head noun: Chinese and Latin letters, not the words
 # that end a name's start (的, a count, a date, a joiner).
-_NAME_STOP_RE = re.compile(r"[^\u4e00-\u9fffA-Za-z]|[的个家项在和与及并或年月日底末至截从由为是了]")
+_NAME_STOP_RE = re.compile(
+    r"[^\u4e00-\u9fffA-Za-z0-9]|[的个家项在和与及并或年月日底末至截从由为是了]"
+)
 _REFERENCE_BEFORE_RE = re.compile(r"(?:该|这一|此|上述|前述)$")
-NAME_MAX_CHARS = 10
+NAME_MAX_CHARS = 16
 
 
 # Words that make what stands before a head noun a clause, not a name ("位居市场前列").

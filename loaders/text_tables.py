@@ -97,10 +97,25 @@ def _aligned_block(lines: list[str], start: int) -> tuple[int, list[list[str]]] 
     return end, rows
 
 
+# "1—9 月" set with a space: a word of time after a number belongs to the cell before it.
+_TIME_WORD_RE = re.compile(r"^(?:月份?|年度?|季度|日|号|期)$")
+
+
+def _header_cells(line: str) -> list[str]:
+    """The cells of a header a PDF set with single spaces, "1—9 月" kept one cell."""
+    cells: list[str] = []
+    for token in line.split():
+        if cells and _TIME_WORD_RE.match(token):
+            cells[-1] += " " + token
+        else:
+            cells.append(token)
+    return cells
+
+
 def _pdf_block(lines: list[str], start: int) -> tuple[int, list[list[str]]] | None:
     """A header line at lines[start] ("指标 一季度 上半年 前三季度") and the rows under it, each
     a row name (maybe wrapped over lines) and its values, as pypdf lays a table out."""
-    header = lines[start].split()
+    header = _header_cells(lines[start])
     if (
         len(header) < 2
         or len(lines[start]) > HEADER_MAX_CHARS

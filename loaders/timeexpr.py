@@ -115,9 +115,18 @@ def names_a_base(noun: str) -> bool:
     return bool(noun) and not _CHANGE_WORD_RE.search(noun)
 
 
+# "低于上年同期 6.9% 的增长水平": the base's figure right after its period (a difference in
+# percentage points is no base: "高于 2019 年 1.2 个百分点").
+_BASE_FIGURE_AFTER = re.compile(
+    r"\s*(?:约|近|超过|逾|超|不足)?\s*\d[\d,.]*\s*(?!\d|[.,]|个百分点|百分点|倍)"
+)
+
+
 def _named_base_after(shadow: str, start: int, end: int) -> bool:
     if not shadow[max(0, start - 4) : start].rstrip().endswith(_COMPARED_BEFORE):
         return False
+    if _BASE_FIGURE_AFTER.match(shadow, end):
+        return True
     named = _NAMED_FIGURE_AFTER.match(shadow, end)
     return named is not None and names_a_base(named["noun"])
 
@@ -428,8 +437,28 @@ def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
     return tuple(_spans_joined(found, text, shadow, published))
 
 
+# "受下半年疫情散发和上年同期基数抬高等因素影响，…": a clause saying what caused the figures;
+# the periods in it date the cause, not the figures that follow.
+_CAUSE_OPEN_RE = re.compile(
+    r"^\s*(?:主要|但|而|也|这主要是|一方面|另一方面)?(?:受|由于|随着|得益于|因)"
+)
+_CAUSE_CLOSE_RE = re.compile(r"影响|因素|冲击|带动|拉动|推动|作用|制约|拖累")
+_CLAUSE_BREAK = ",;。!?"
+
+
+def _in_a_cause(shadow: str, start: int, end: int) -> bool:
+    clause_start = max(shadow.rfind(ch, 0, start) for ch in _CLAUSE_BREAK) + 1
+    ends = [at for ch in _CLAUSE_BREAK if (at := shadow.find(ch, end)) >= 0]
+    clause_end = min(ends) if ends else len(shadow)
+    return bool(_CAUSE_OPEN_RE.match(shadow[clause_start:start])) and bool(
+        _CAUSE_CLOSE_RE.search(shadow, end, clause_end)
+    )
+
+
 def _role(shadow: str, start: int, end: int, same: bool = False) -> str:
     """How an expression at shadow[start:end] relates to the figures around it."""
+    if _in_a_cause(shadow, start, end) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
+        return "reference"
     before = shadow[max(0, start - 4) : start].rstrip()
     after = shadow[end : end + 4].lstrip()
     if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):

@@ -50,6 +50,7 @@ EXTRACTION = {
     "loaders.mapping",
     "loaders.number_states",
     "loaders.pipeline",
+    "loaders.plausibility",
     "loaders.quantities",
     "loaders.reading",
     "loaders.respectively",

@@ -234,6 +234,7 @@ def run_job(
     sources: Sequence[Source] | None = None,
     overwrite: Overwrite = Overwrite.BATCH,
     force: bool = False,
+    confirmed: bool = False,
     on_file: Callable[[int, str, FileResult], None] | None = None,
 ) -> JobProgress:
     """Store every pending file of the job, one transaction each, until done or asked to
@@ -270,7 +271,17 @@ def run_job(
                 break
             data = _bytes_of(file, job, sources)
             outcome = _store_file(
-                store, job_id, file, data, catalog, actor, overwrite, force, extract_bytes, me
+                store,
+                job_id,
+                file,
+                data,
+                catalog,
+                actor,
+                overwrite,
+                force,
+                extract_bytes,
+                me,
+                confirmed,
             )
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             if on_file is not None:
@@ -303,7 +314,7 @@ def _bytes_of(file, job: ImportJob, sources: Sequence[Source] | None) -> bytes |
 
 
 def _store_file(
-    store, job_id, file, data, catalog, actor, overwrite, force, extract, me
+    store, job_id, file, data, catalog, actor, overwrite, force, extract, me, confirmed=False
 ) -> FileResult:
     """Store one file and record its outcome in the same transaction."""
     if isinstance(data, Exception):
@@ -344,7 +355,14 @@ def _store_file(
 
     try:
         result = ingest(
-            store, extraction, catalog, actor=actor, overwrite=overwrite, force=force, also=outcome
+            store,
+            extraction,
+            catalog,
+            actor=actor,
+            overwrite=overwrite,
+            force=force,
+            also=outcome,
+            second_look=not confirmed,
         )
     except StoreError as exc:
         return _record(store, job_id, file, "failed", str(exc), None, digest, me)

@@ -33,6 +33,7 @@ from loaders.review import header_problems
 from loaders.revisions import different_statement
 from loaders.services.catalog import record_catalog
 from loaders.services.permissions import require_editor
+from loaders.services.second_look import set_aside_doubtful
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import IssuePlace, StoredIssue, StoredStatement
 from loaders.text_safety import strip_unsafe, unsafe_problem
@@ -386,9 +387,14 @@ def ingest(
     upload: UploadRecord | None = None,
     also: Callable[[Any, IngestResult], None] | None = None,
     seen: Seen | None = None,
+    second_look: bool = False,
 ) -> IngestResult:
     """Store one issue in one transaction; the same file twice changes nothing. The store's
     indicators become the catalog the issue was mapped with.
+
+    With second_look (an import of briefs nobody reviewed: the CLI's ingest, the 导入 page),
+    values the stored series doubt are set aside in the unassigned queue with the reason
+    (loaders.services.second_look).
 
     An upload adds an "upload" audit row (file name and hash) in the same transaction, so
     an upload is never stored without its audit row or the other way round. `also(cur,
@@ -399,6 +405,9 @@ def ingest(
     key = extraction.issue.key
 
     def store_it(cur) -> IngestResult:
+        nonlocal extraction
+        if second_look:
+            extraction = set_aside_doubtful(cur, extraction, catalog)
         state = read_state(cur, extraction)
         result = plan_ingest(state, extraction, force=force, overwrite=overwrite, seen=seen)
         if not result.written:

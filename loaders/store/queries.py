@@ -705,6 +705,18 @@ def import_files(store: Store, job_id: str) -> list[ImportFile]:
     return [ImportFile(*row) for row in rows]
 
 
+def points_besides(
+    cur: duckdb.DuckDBPyConnection, indicator_ids: Sequence[str], issue_key: str
+) -> list[tuple[str, str, float, str, bool]]:
+    """(indicator, period, value, qualifier, forecast) of the current points of these series
+    that another issue than issue_key states: what a new issue's values are checked against."""
+    return cur.execute(
+        "SELECT indicator, period, value, qualifier, forecast FROM current_points "
+        "WHERE list_contains(?, indicator) AND issue_key <> ? ORDER BY indicator, period_end",
+        [list(indicator_ids), issue_key],
+    ).fetchall()
+
+
 def stored_file_hashes(cur: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> dict[str, str]:
     """sha256 -> issue key, for files whose bytes are stored as an issue already."""
     return dict(
