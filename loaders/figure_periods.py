@@ -318,7 +318,7 @@ def _new_statement_after_forecast(text: str, expr: TimeExpr, figure_starts: list
 # "同期，…", "去年同期，…" opening a sentence: the period the sentence before talked about
 # (a year back).
 SAME_PERIOD_OPENING_RE = re.compile(
-    r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]"
+    r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]?"
 )
 
 
@@ -430,7 +430,8 @@ def _figures_of_sentence(
         elif item == "semicolon":
             # A forecast ends at ；, unless it named its year and the clause after
             # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").
-            further = chain.prospective_year and is_forecast(_up_to_semicolon(text, at + 1))
+            # "预计全年…；物流业总收入有望接近 12 万亿元": the clause after projects as well.
+            further = chain.prospective and is_forecast(_up_to_semicolon(text, at + 1))
             if chain.prospective and not further:
                 chain.restore(chain.before_prospective)
         elif isinstance(item, TimeExpr):

@@ -26,9 +26,11 @@ from loaders.timeexpr import names_a_base
 # "由此前公布的", "从初步核算的", "由": what stands before the old value of a revision.
 REVISED_FROM_RE = re.compile(r"(?:由|从|原)(?:[^,，;；。由从]{0,16}的)?\s*$")
 # … and between the old value and the new one.
-REVISED_TO_RE = re.compile(
-    r"^\s*(?:修订|修正|下修|上修|调整|上调|下调|调增|调减|调高|调低|更正|修改)(?:后)?\s*(?:为|至|到)\s*$"
+# The verbs of a revision, one list for every pattern below: 修订为, 下修为, 核减为, 更正为 …
+REVISION_VERBS = (
+    "修订|修正|下修|上修|调整|上调|下调|调增|调减|调高|调低|更正|修改|订正|核减|核增|核定|核实|核准"
 )
+REVISED_TO_RE = re.compile(rf"^\s*(?:{REVISION_VERBS})(?:后)?\s*(?:为|至|到)\s*$")
 # "超过 10 亿元的", "10 亿元以上的": a figure right before 的 qualifies the noun after it.
 ATTRIBUTE_AFTER_RE = re.compile(r"\s*的")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
@@ -41,7 +43,7 @@ MILESTONE_RE = re.compile(
 # also after who or what revised it ("经补充统计修正为", "后经普华永道核实上调至").
 REVISED_NEXT_RE = re.compile(
     r"^\s*[,，]?\s*(?:(?:现|后|随后|最终|再)?经[^,，;；。！？\d]{0,12}?|现|后|随后|最终)?"
-    r"(?:修订|修正|下修|上修|调整|上调|下调|调增|调减|调高|调低|更正|修改|核实|核定)(?:后)?"
+    rf"(?:{REVISION_VERBS})(?:后)?"
     r"\s*(?:为|至|到)\s*$"
 )
 OPEN_BRACKET_RE = re.compile(r"^\s*[(（]")
