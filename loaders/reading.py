@@ -326,8 +326,23 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_RULE = re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.MULTILINE)
 
 
+# A pipe table: "| 指标 | 1—10 月 |" rows and the "|---|:---:|" line under its header.
+_MD_TABLE_ROW = re.compile(r"^[ \t]{0,3}\|(?P<cells>.*)\|[ \t]*$", re.MULTILINE)
+_MD_TABLE_RULE = re.compile(
+    r"^[ \t]{0,3}\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?)?[ \t]*$", re.MULTILINE
+)
+
+
+def _md_table_row(match: re.Match[str]) -> str:
+    """A pipe-table row as a table row of the brief: cells apart by tabs (as DOCX rows)."""
+    return "\t".join(cell.strip() or "—" for cell in match["cells"].split("|"))
+
+
 def _strip_markdown(text: str) -> str:
-    """Markdown marks are not part of the brief: '## 标题' → '标题', '**2021年**' → '2021年'."""
+    """Markdown marks are not part of the brief: '## 标题' → '标题', '**2021年**' → '2021年';
+    a pipe table becomes rows of cells, as a DOCX table does."""
+    text = _MD_TABLE_RULE.sub("", text)
+    text = _MD_TABLE_ROW.sub(_md_table_row, text)
     text = _MD_RULE.sub("", text)
     text = _MD_HEADING.sub("", text)
     return _MD_EMPHASIS.sub(r"\2", text)

@@ -97,3 +97,12 @@ def test_rows_of_single_markets_are_parts_and_the_total_row_is_the_series():
     }
     parts = [u for u in extraction.unassigned if u.reason == "breakdown"]
     assert sorted(u.value for u in parts) == [0.78, 1.58, 17.3, 34.6]
+
+
+def test_a_markdown_pipe_table_is_rows_of_cells():
+    assert _observed("pipe-table.md") == {
+        ("logistics_total", "2024-01/2024-10", 287.8),
+        ("logistics_total", "2024-01/2024-11", 318.6),
+        ("logistics_total_yoy", "2024-01/2024-10", 5.7),
+        ("logistics_total_yoy", "2024-01/2024-11", 5.8),
+    }
