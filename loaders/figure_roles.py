@@ -136,6 +136,11 @@ def mark_roles(figures: list[FoundFigure]) -> None:
         ):
             figure.role = "superseded"
             following.role = "revised"
+            old_words = REVISED_FROM_RE.search(figure.pre).group(0)
+            if figure.period_text and figure.period_text in old_words:
+                # "由 2020 年底公布名单时的 2225 家核减为 2162 家": the date belongs to the old
+                # value; the new one has no date of its own.
+                following.period, following.period_text = None, ""
         elif FORMERLY_RE.search(figure.pre) or (
             PRELIMINARY_RE.search(figure.pre) and (revised_next or aside_after_new)
         ):

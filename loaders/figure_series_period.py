@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from loaders.figure_periods import DAY_ANAPHOR_RE
 from loaders.mapping import Candidate
 from loaders.periods import end_month, index_month, month_before, month_of, parse_period
 from loaders.sentences import FoundFigure
+
+# 今年以来 / 年初以来 / 年内累计: a clause that sums since January.
+YEAR_SO_FAR_RE = re.compile(r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计")
 
 
 def _index_period(period: str | None, default: str) -> str | None:
@@ -102,9 +106,14 @@ def _summed_over_span(figure: FoundFigure) -> bool:
 
 
 def _day_spoken_of_again(figure: FoundFigure) -> str | None:
-    """The day a stock speaks of again (当日, 同日) when the text's period ends on a day: a
-    span up to that day (今年以来 up to a 截至 date) has the day as its end."""
+    """The day a stock speaks of again (当日, 同日 in its own clause) when the text's period
+    ends on a day: a span up to that day (今年以来 up to a 截至 date) has the day as its end.
+    A sum since January in the clause ("；年初以来累计成交量…") is no level of that day."""
     if not figure.refers_back_to_day or not figure.period or "/" not in figure.period:
+        return None
+    text = figure.sentence.text[: figure.quantity.start]
+    clause = text[max(text.rfind(";"), text.rfind("；")) + 1 :]
+    if not DAY_ANAPHOR_RE.search(clause) or YEAR_SO_FAR_RE.search(clause):
         return None
     end = figure.period.rpartition("/")[2]
     return end if parse_period(end).kind == "day" else None

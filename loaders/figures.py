@@ -67,6 +67,7 @@ from loaders.table_rows import bare_row_unit, caption_of, is_table_row, table_fi
 
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_NOUN_RE = re.compile(r"降幅|跌幅|减幅")
+SEMICOLON_RE = re.compile(r"[;；]")
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
 CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
 # Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
@@ -257,6 +258,17 @@ def _map_figure(
         if candidate is not None and all(c.indicator != candidate.indicator for c in candidates):
             candidates.append(candidate)
         guess = guess or tie
+    if not candidates and guess is not None and k > 0 and listed_after(figures, k):
+        # "该市场累计成交量 1.89 亿吨，累计成交额 82.39 亿元": a bare noun two series share
+        # is of the market the list's first item named.
+        owner = subject_before_alias(figures[k - 1].subject, catalog)
+        if owner and has_subject(owner):
+            candidate, _reason, _tie = choose_indicator(
+                q, figure.measure, owner + figure.subject, scopes, catalog, frame, allow_generic
+            )
+            if candidate is not None:
+                figure.subject = owner + figure.subject
+                candidates.append(candidate)
     if figure.period == UNRESOLVED and candidates:
         # The series is clear, which period is not ("同期" after two periods side by side).
         return _unassigned(
@@ -414,13 +426,26 @@ def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) ->
     own_subject = subject_before_alias(figure.given_subject or figure.pre, catalog)
     if own_subject is not None and has_subject(own_subject):
         figure.scope = own_subject
-    elif k > 0 and figures[k - 1].sentence is sentence:
+    elif (
+        k > 0 and figures[k - 1].sentence is sentence and not SEMICOLON_RE.search(figure.gap or "")
+    ):
+        # The figure before in its clause lends its scope; past a semicolon the sentence
+        # speaks of something else ("…均位于 52% 以上；…该指数曾达到 54.9%").
         figure.scope = figures[k - 1].scope
         frame += figure.scope
+    if k > 0 and listed_after(figures, k) and not mentions_alias(figure.pre, catalog):
+        # "中国企业海外电信资产收购 3 笔，金额合计 27 亿元": a list item naming no series of
+        # its own is about what the item before it was about, exclude words included.
+        frame += figures[k - 1].pre
     if figure.measure == "index":
         # "制造业采购经理指数(PMI)为 49.6%,新订单指数为 49.3%": an index
         # after another in its sentence is one of its components.
-        frame += "".join(f.subject for f in figures[max(0, k - 4) : k] if f.sentence is sentence)
+        frame += "".join(
+            f.subject
+            for f in figures[max(0, k - 4) : k]
+            if f.sentence is sentence
+            and not SEMICOLON_RE.search(sentence.text[f.quantity.end : figure.quantity.start])
+        )
     return frame
 
 

@@ -250,9 +250,10 @@ NAME_MAX_CHARS = 16
 _NOT_IN_A_NAME_RE = re.compile(r"[位居为是达占有在对将等被向于把让使]")
 
 
-def _named_with(head: str, before: str) -> str | None:
+def _named_with(head: str, before: str, skip: re.Pattern[str] | None = None) -> str | None:
     """The name with this head noun said last in the text before ("广东碳市场"), if any: its
-    words before the head start at a clause, a date or a count and hold no verb."""
+    words before the head start at a clause, a date or a count and hold no verb; a name
+    `skip` matches is passed over."""
     at = len(before)
     while (at := before.rfind(head, 0, at)) >= 0:
         if _REFERENCE_BEFORE_RE.search(before[:at]):
@@ -266,8 +267,15 @@ def _named_with(head: str, before: str) -> str | None:
             start -= 1
         modifier = before[start:at]
         if modifier and at - start <= NAME_MAX_CHARS and not _NOT_IN_A_NAME_RE.search(modifier):
+            if skip is not None and skip.search(modifier):
+                continue
             return modifier + head
     return None
+
+
+# "我国该市场规模": the referent is the home market, never a foreign or world one named last.
+HOME_RE = re.compile(r"(?:我国|中国|国内|全国)$")
+ABROAD_RE = re.compile(r"全球|世界|海外|国外|境外|美国|欧洲|欧盟|北美|亚太")
 
 
 def resolve_references(subject: str, before: str, catalog: Catalog) -> str:
@@ -278,7 +286,8 @@ def resolve_references(subject: str, before: str, catalog: Catalog) -> str:
     known = catalog_names(catalog)
 
     def named(match: re.Match[str]) -> str:
-        name = _named_with(match.group(1), before)
+        home = bool(HOME_RE.search(subject[: match.start()]))
+        name = _named_with(match.group(1), before, skip=ABROAD_RE if home else None)
         if name is None:
             return match.group(0)
         plain = squeeze(name)

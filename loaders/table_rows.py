@@ -173,6 +173,22 @@ def _is_part_row(row_name: str, column_name: str, names_series: Callable[[str], 
     return not TOTAL_ROW_RE.match(plain) and not names_series(plain)
 
 
+def _columns_named(header: list[str]) -> list[str]:
+    """The header with each measure-only column label completed by the label before it."""
+    out = header[:1]
+    named = ""
+    for label in header[1:]:
+        plain = UNIT_IN_NAME_RE.sub("", label)
+        if has_subject(plain) and not TOTAL_ROW_RE.match(plain.strip()):
+            named = plain
+            out.append(label)
+        elif named and RATE_ROW_RE.search(plain):
+            out.append(named + label)
+        else:
+            out.append(label)
+    return out
+
+
 def cell_figures(
     rows: list[tuple[int, str]],
     caption: Caption,
@@ -198,6 +214,10 @@ def cell_figures(
     table_unit = _unit_in(header[0] if header else "") or _unit_in(caption.text)
     line_units = _units_of_line(header[0] if header else "") or _units_of_line(caption.text)
     named = ""
+    # "社会物流总额（万亿元） | 同比增长（%） | 物流业总收入（万亿元） | 同比增长（%）": a column
+    # naming only a measure is about the column named before it.
+    if header:
+        header = _columns_named(header)
     for offset, cells in split:
         line = TABLE_CELL_SEPARATOR.join(cells)
         sentence = Sentence(offset, offset + len(line), line)

@@ -146,6 +146,9 @@ _REFERENCE_AFTER = (
     "相比",
     "同期水平",
     "基数",  # "受上年基数抬高影响": the base of a comparison
+    # "中国物流信息中心 4 月 29 日发布的分析显示": the day of an event dates no figure.
+    "发布",
+    "公布",
     # "为全年最高水平", "为近四年最低", "创近五年新高": a superlative over the period ranks a
     # figure, it names no figure's period.
     *(f"最{word}" for word in "高低好差大小快慢多少"),
