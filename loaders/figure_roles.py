@@ -116,8 +116,31 @@ def _is_threshold(figure: FoundFigure, following: FoundFigure | None) -> bool:
     return bound and amount and bool(figure.post) and _in_its_clause(figure, following)
 
 
+# "从 2008 年到 2018 年，…由 89.9 万亿元增至 283.1 万亿元": from the value at a span's start
+# to the value at its end.
+FROM_BEFORE_RE = re.compile(r"(?:由|从)\s*$")
+TO_BETWEEN_RE = re.compile(
+    r"^\s*(?:增长|增加|提高|提升|上升|扩大|跃升|攀升|增|升|下降|减少|降低|回落|缩小|降|减)?(?:至|到)\s*$"
+)
+
+
+def _ends_of_a_span(figure: FoundFigure, following: FoundFigure | None) -> None:
+    """A value from a span's start to its end: each end its own year."""
+    if following is None or following.sentence is not figure.sentence or not figure.period:
+        return
+    if not FROM_BEFORE_RE.search(figure.pre) or not TO_BETWEEN_RE.match(following.gap or ""):
+        return
+    if following.period != figure.period or "/" not in figure.period:
+        return
+    first, _, last = figure.period.partition("/")
+    if len(first) == 4 and len(last) == 4:  # years: 2008/2018
+        figure.period, following.period = first, last
+
+
 def mark_roles(figures: list[FoundFigure]) -> None:
     """Set FoundFigure.role for the figures of one article, in text order."""
+    for k in range(len(figures) - 1):
+        _ends_of_a_span(figures[k], figures[k + 1])
     for k, figure in enumerate(figures):
         if figure.role:
             continue  # the new value of a revision marked with the old one

@@ -91,9 +91,12 @@ def extract_figures(header: IssueHeader, articles: list[Article], catalog: Catal
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
     repeats: list[Observation] = []
+    evidence: dict[int, int] = {}
     for article in articles:
         figures, paragraph_of = _article_figures(article, header.published, catalog)
-        body, body_unassigned = _mapped(figures, paragraph_of, article, header.published, catalog)
+        body, body_unassigned = _mapped(
+            figures, paragraph_of, article, header.published, catalog, evidence
+        )
         observations += body
         unassigned += body_unassigned
         title = headline_article(article)
@@ -108,7 +111,7 @@ def extract_figures(header: IssueHeader, articles: list[Article], catalog: Catal
         observations += kept
         repeats += repeated
         unassigned += head_unassigned + contradicted
-    kept, unassigned, repeated = one_per_series(observations, unassigned)
+    kept, unassigned, repeated = one_per_series(observations, unassigned, evidence)
     return FiguresFound(kept, unassigned, repeats + repeated)
 
 
@@ -118,8 +121,10 @@ def _mapped(
     article: Article,
     published: date,
     catalog: Catalog,
+    evidence: dict[int, int] | None = None,
 ) -> tuple[list[Observation], list[UnassignedFigure]]:
-    """The figures of one article (or headline) mapped: observations and unassigned."""
+    """The figures of one article (or headline) mapped: observations and unassigned; each
+    observation's evidence (how firmly the text ties it: `_evidence`) into `evidence`."""
     observations: list[Observation] = []
     unassigned: list[UnassignedFigure] = []
     mark_roles(figures)
@@ -128,6 +133,9 @@ def _mapped(
         found = _map_figure(figures, k, article, paragraph_of[k], published, catalog, mapped_before)
         if isinstance(found, list):
             observations += found
+            if evidence is not None:
+                firm = _evidence(figures[k], catalog)
+                evidence.update((id(o), firm) for o in found)
         else:
             unassigned.append(found)
         # An old value set aside by a revision says nothing about whether its words
@@ -140,6 +148,17 @@ def _mapped(
             # A change ("比上年同期增加 6 笔") is no segment that fit no series.
             mapped_before = isinstance(found, list)
     return observations, unassigned
+
+
+def _evidence(figure: FoundFigure, catalog: Catalog) -> int:
+    """How firmly the text ties a mapped figure to its series and period: 2 when its own
+    clause (or its table row) names a series, 1 more when its own sentence names its period."""
+    own = figure.given_subject if figure.given_subject is not None else figure.pre + figure.post
+    named = 2 if mentions_alias(own, catalog) else 0
+    dated = figure.period_text and not (
+        figure.period_carried or figure.period_from_earlier_sentence
+    )
+    return named + (1 if dated else 0)
 
 
 def _article_figures(

@@ -244,3 +244,27 @@ def test_an_average_of_a_monthly_index_is_no_month_of_it():
     assert not observed(
         "上半年，业务总量指数月均值为 46.9%，仍低于上年同期。", title="物流业景气指数"
     )
+
+
+def test_from_a_spans_start_to_its_end_each_value_has_its_year():
+    text = "从 2008 年到 2018 年，全国社会物流总额由 89.9 万亿元增至 283.1 万亿元。"
+    assert {
+        ("logistics_total", "2008", 89.9, False),
+        ("logistics_total", "2018", 283.1, False),
+    } <= observed(text, date(2019, 4, 29))
+
+
+def test_a_conflict_keeps_the_value_its_own_words_name():
+    # The second 6.4 is the 贡献率 sentence's, read through an inherited subject; here a
+    # near miss with a different value the text ties less firmly to the series.
+    text = (
+        "一季度，全国社会物流总额同比增长 6.4%。从构成看，工业品物流总额同比增长 6.5%，"
+        "其中高技术制造业增长 9.1%。"
+    )
+    got = {o for o in observed(text) if o[0] == "logistics_total_yoy"}
+    assert got == {("logistics_total_yoy", "2021-Q1", 6.4, False)}
+
+
+def test_a_conflict_of_values_tied_alike_goes_to_review():
+    text = "一季度全国社会物流总额同比增长 6.4%。一季度全国社会物流总额同比增长 6.9%。"
+    assert not {o for o in observed(text) if o[0] == "logistics_total_yoy"}
