@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.mapping import measure_of
+from loaders.mapping import has_subject, measure_of
 from loaders.sentences import FoundFigure
 
 LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
@@ -19,6 +19,7 @@ LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
 REACHED_RE = re.compile(
     r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
 )
+SEMICOLON_RE = re.compile(r"[;；]")
 COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
 BASE_IN_BRACKETS_RE = re.compile(r"(?:较|比|相比|相较)[^,，;；()（）]{1,14}[(（]\s*$")
 # "与 2023 年同期相比，一季度社会物流总额增长 11.9%": a clause naming a year as the base
@@ -62,10 +63,15 @@ def resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
         # year on year only when the base is last year's.
         return "yoy" if LAST_YEAR_RE.search(figures[k - 1].period_text) else "vs_base"
     if measure == "growth":
-        # A bare 增长/下降 repeats the measure of the growth figure before it
-        # in the sentence (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比.
+        # A bare 增长/下降 repeats the measure of the growth figure before it in its clause
+        # (同比增长 24.2%(上年一季度为下降 7.5%)), else 同比; a clause that names its own
+        # subject, or one past a semicolon, starts afresh ("两年年均增长 6.2%；一季度、上半年
+        # 社会物流总额分别增长 24.2% 和 15.7%").
+        if has_subject(measure_text):
+            return "yoy"
         for j in range(k - 1, -1, -1):
-            if figures[j].sentence is not figure.sentence:
+            between = figure.sentence.text[figures[j].quantity.end : figure.quantity.start]
+            if figures[j].sentence is not figure.sentence or SEMICOLON_RE.search(between):
                 break
             if figures[j].measure in ("yoy", "yoy_2y"):
                 return figures[j].measure

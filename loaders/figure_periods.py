@@ -91,6 +91,10 @@ class _Chain:
     saved: list = field(default_factory=list)  # chains outside the open parentheses
     before_year_to_date: tuple = ()  # the chain a 今年以来 of this sentence replaced
     prospective: bool = False  # named in a clause that forecasts
+    # A plan period dates its own sentence only: the chain it replaced, restored after.
+    before_sentence_only: tuple | None = None
+    # The day named last, in whatever role (what 首日 / 当日 may take up).
+    last_day: str | None = None
     before_prospective: tuple = ()  # the chain that projected period replaced
     # The projected period names its year ("预计 2022 年…"): the clauses after a semicolon
     # that project further ("；业务收入将达到…") are still about it.
@@ -264,6 +268,7 @@ def figures_of_paragraph(
     figures: list[FoundFigure] = []
     chain = _Chain(carried[0], carried[1], sentence=0 if caption_dates else -1)
     chain.named_before = list(carried[2]) if len(carried) > 2 else []
+    chain.last_day = carried[3] if len(carried) > 3 else None
     for number, sentence in enumerate(sentences(offset, paragraph)):
         figures += _figures_of_sentence(sentence, number, published, chain)
         chain.named_before, chain.named = chain.named, []
@@ -276,7 +281,10 @@ def figures_of_paragraph(
             # So does a projection ("…，全年有望突破 12.5 万亿元。同期…"): the next
             # sentence talks about the period the reported figures had.
             chain.restore(chain.before_prospective)
-    return figures, (chain.period, chain.text, tuple(chain.named_before))
+        if chain.before_sentence_only is not None:
+            chain.restore(chain.before_sentence_only)
+            chain.before_sentence_only = None
+    return figures, (chain.period, chain.text, tuple(chain.named_before), chain.last_day)
 
 
 THIS_YEAR_RE = re.compile(r"^(?:今年|本年)$")
@@ -394,6 +402,7 @@ def _new_figure(
     figure.period_carried = named_before and chain.sentence < 0
     figure.period_from_earlier_sentence = named_before and chain.sentence != number
     figure.refers_back_to_day = bool(DAY_ANAPHOR_RE.search(text))
+    figure.day_named_before = chain.last_day
     figure.year_to_date = chain.year_to_date and local is None
     figure.period_open = chain.open_period and local is None and chain.sentence == number
     figure.gap = text[previous_end : item.start] if previous_end else None
@@ -435,6 +444,8 @@ def _figures_of_sentence(
             if chain.prospective and not further:
                 chain.restore(chain.before_prospective)
         elif isinstance(item, TimeExpr):
+            if item.period and len(item.period) == len("2021-07-16"):
+                chain.last_day = item.period
             if item.role == "reference" or id(item) in listed:
                 continue
             if item.year_to_date or _this_year_up_to_date(chain, item, number):
@@ -475,6 +486,8 @@ def _figures_of_sentence(
                     chain.year_to_date = False
                 if prospective and not chain.prospective:
                     chain.before_prospective = chain.state()
+                if item.sentence_only and chain.before_sentence_only is None:
+                    chain.before_sentence_only = chain.state()
                 chain.period, chain.text, chain.sentence = period, item.text, number
                 chain.open_period = (
                     prospective

@@ -17,6 +17,8 @@ from loaders.mapping import Candidate
 from loaders.periods import end_month, index_month, month_before, month_of, parse_period
 from loaders.sentences import FoundFigure
 
+# "启动首日", "上线首日", "首日": the first day of what was named before.
+FIRST_DAY_RE = re.compile(r"首日|当日|当天|同日|同一天")
 # 今年以来 / 年初以来 / 年内累计: a clause that sums since January.
 YEAR_SO_FAR_RE = re.compile(r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计")
 
@@ -55,10 +57,24 @@ def series_period(
             return day, None
         if figure.year_to_date or _summed_over_span(figure):
             return None, period  # a sum over a span is no total since the start
-        undated = figure.period_carried or (
-            figure.period_from_earlier_sentence
-            and not (figure.refers_back_to_day and parse_period(period).kind == "day")
+        # "同日，该市场…" / "●同日收盘价为 57.05 元/吨": a stock speaking of the day named
+        # before (in an earlier sentence, or the line before a bullet) is of that day.
+        of_that_day = (
+            figure.refers_back_to_day and period is not None and parse_period(period).kind == "day"
         )
+        before = figure.sentence.text[: figure.quantity.start]
+        own_clause = before[max(before.rfind(ch) for ch in ",，;；") + 1 :]
+        if (
+            not of_that_day
+            and figure.role == ""
+            and figure.refers_back_to_day
+            and figure.day_named_before
+            and FIRST_DAY_RE.search(own_clause)
+        ):
+            # "自 7 月 16 日启动上线交易以来…。启动首日，…当日收盘价为 51.23 元/吨": the day
+            # named before, though only as a starting point.
+            return figure.day_named_before, None
+        undated = (figure.period_carried or figure.period_from_earlier_sentence) and not of_that_day
         if period is None or undated:
             return month_of(published), None
         end = parse_period(period).end

@@ -42,6 +42,9 @@ class FoundFigure:
     period_from_earlier_sentence: bool = False
     # The sentence speaks of a day named before (首日, 当日, 同日).
     refers_back_to_day: bool = False
+    # The day the article named last, whatever its role ("自 7 月 16 日启动上线交易以来"):
+    # what 首日 / 当日 take up when the period talked about is no day.
+    day_named_before: str | None = None
     # Under 今年以来 / 年内累计: a sum since January, not a total since a market opened.
     year_to_date: bool = False
     # Which period the text means is not said ("同期" after periods side by side, a

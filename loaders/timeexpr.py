@@ -98,7 +98,10 @@ _WHEN_BEFORE = "于"
 _FIGURE_IN_CLAUSE_RE = re.compile(r"[^,，;；。！？!?]*?\d")
 # "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
 # one figure.
-_OWN_FIGURE_AFTER = re.compile(r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d")
+# A date in the bracket ("截至 10 月 29 日（10 月最后一个交易日）") is no figure of its own.
+_OWN_FIGURE_AFTER = re.compile(
+    r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d+(?:[.,]\d+)*\s*(?![年月日号\d.,])"
+)
 # "较 2021 年 7 月 16 日首日收盘价 51.23 元/吨": after a comparison word, a period, the name
 # of what is compared and its figure: the base's own period, like "较去年同期的 66 笔". A
 # word of change in between ("较上年同期增长 5%", "比上年高 2 个百分点") makes the period
@@ -201,6 +204,9 @@ class TimeExpr:
     # "year_end" (年末, 年底), "recent_years" (近五年: span_years up to the year talked about).
     relative: str | None = None
     span_years: int | None = None
+    # A plan period ("十四五"期间): it dates the figures of its own sentence only; the text
+    # goes on about the period it talked about before.
+    sentence_only: bool = False
     # 今年以来 / 年初至今 / 年内累计: from January to the date being talked about.
     year_to_date: bool = False
 
@@ -533,7 +539,11 @@ def _plan_and_recent_years(
             continue  # "十四五以来": a starting point
         else:
             role, period = _role(shadow, start, end), f"{first}/{first + 4}"
-        out.append(TimeExpr(start, end, text[start:end], period, role, explicit_year=True))
+        out.append(
+            TimeExpr(
+                start, end, text[start:end], period, role, explicit_year=True, sentence_only=True
+            )
+        )
     for match in _RECENT_YEARS_RE.finditer(shadow):
         start, end = match.span()
         if not free(start, end):
