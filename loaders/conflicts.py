@@ -3,6 +3,8 @@ to the reviewer."""
 
 from __future__ import annotations
 
+import re
+
 from loaders.models import Observation, UnassignedFigure
 
 
@@ -20,6 +22,21 @@ def consistent(obs: Observation, exact: float) -> bool:
 # How much more firmly one value must be tied to its series than the others to win a
 # conflict: its own clause names the series (2) where the others' words do not.
 FIRMER_BY = 2
+# "初步核算为 14.3 万亿元" in one article, "最终核实数据显示…为 14.4 万亿元，特此更正" in
+# another: the published value replaces the preliminary one (shared/eval/README.md).
+PRELIMINARY_RE = re.compile(r"初步(?:核算|测算|统计|估算|数据|结果)|初值|快报|预估值")
+FINAL_RE = re.compile(
+    r"最终(?:核实|核算|数据|结果|统计)|核实数据|修订后|更正|正式(?:数据|公布)|修订为|调整为"
+)
+
+
+def _standing(obs: Observation) -> int:
+    """1 for a value the text calls final or corrected, -1 for a preliminary one, else 0."""
+    at = obs.figure_start - obs.span_start if obs.figure_start is not None else len(obs.quote)
+    before = obs.quote[: max(0, at)]
+    if PRELIMINARY_RE.search(before):
+        return -1
+    return 1 if FINAL_RE.search(obs.quote) else 0
 
 
 def one_per_series(
@@ -60,6 +77,12 @@ def one_per_series(
             rejected = [o for o in group if o is not chosen]
         elif margin >= FIRMER_BY:
             chosen = firmest
+            kept.append(chosen)
+            rejected = [o for o in group if o is not chosen]
+        elif len(final := [o for o in group if _standing(o) > 0]) == 1 and any(
+            _standing(o) < 0 for o in group
+        ):
+            chosen = final[0]
             kept.append(chosen)
             rejected = [o for o in group if o is not chosen]
         else:

@@ -36,6 +36,17 @@ def resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
         # "较 2021 年全年的 23.5%": the base measures what the figure before measures,
         # unless it names a measure of its own ("较 7 月 16 日首日开盘价 48 元/吨").
         own = measure_of(figure.base_noun, figure.quantity) if figure.base_noun else None
+        before = figures[k - 1] if k > 0 else None
+        if (
+            own is None
+            and before is not None
+            and before.sentence is figure.sentence
+            and before.quantity.unit == "pp"
+        ):
+            # "累计增速比前三季度回落 0.8 个百分点，但仍高于上年同期 2.5% 的水平": the base of
+            # the rate whose change was just given.
+            changed = measure_of(COMPARED_TAIL_RE.sub("", before.pre), figure.quantity)
+            own = "yoy" if changed == "growth" else changed
         return own or figures[figure.subject_from].measure
     if k > 0 and figures[k - 1].measure in ("pp", "change") and REACHED_RE.match(figure.gap or ""):
         # "较上月回升 2.8 个百分点至 53.5%": the level reached, measured by the noun the

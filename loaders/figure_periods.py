@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.forecast_scope import FORECAST_RE, is_forecast, is_prospective
+from loaders.forecast_scope import FORECAST_RE, frames_the_sentence, is_forecast, is_prospective
 from loaders.mapping import has_subject
 from loaders.periods import months_earlier, parse_period, shift_year, year_to_date
 from loaders.quantities import Quantity, ascii_shadow, find_quantities
@@ -440,7 +440,9 @@ def _figures_of_sentence(
             # A forecast ends at ；, unless it named its year and the clause after
             # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").
             # "预计全年…；物流业总收入有望接近 12 万亿元": the clause after projects as well.
-            further = chain.prospective and is_forecast(_up_to_semicolon(text, at + 1))
+            further = chain.prospective and (
+                is_forecast(_up_to_semicolon(text, at + 1)) or frames_the_sentence(text[: at + 1])
+            )
             if chain.prospective and not further:
                 chain.restore(chain.before_prospective)
         elif isinstance(item, TimeExpr):

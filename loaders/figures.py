@@ -44,6 +44,7 @@ from loaders.mapping import (
     choose_indicator,
     has_subject,
     is_negative,
+    measure_of,
     mentions_alias,
     mentions_generic,
 )
@@ -55,6 +56,7 @@ from loaders.respectively import mark_respectively
 from loaders.sentences import FoundFigure, Sentence, paragraphs
 from loaders.subjects import (
     ANAPHOR_RE,
+    PAIR_ANAPHOR_RE,
     WHOLE_OF_SHARE_RE,
     expand_short_name,
     listed_after,
@@ -215,10 +217,15 @@ def _map_figure(
     unassigned (with a best guess)."""
     figure = figures[k]
     figure.subject = subject_of(figures, k, article.text, catalog)
-    if ANAPHOR_RE.search(figure.subject):
+    resolved = False
+    if ANAPHOR_RE.search(figure.subject) or PAIR_ANAPHOR_RE.search(figure.subject):
         start = figure.sentence.start + figure.quantity.start
-        figure.subject = resolve_references(figure.subject, article.text[:start], catalog)
+        named = resolve_references(figure.subject, article.text[:start], catalog)
+        resolved, figure.subject = named != figure.subject, named
     figure.measure = resolve_measure(figures, k)
+    if figure.measure is None and resolved:
+        # "前者为 57.4%": what the figure measures is in the name taken up.
+        figure.measure = measure_of(figure.subject, figure.quantity)
     q = figure.quantity
     sentence = figure.sentence
     before = sentence.text[: q.start]

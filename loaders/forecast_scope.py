@@ -49,11 +49,24 @@ def is_plan_target(before: str, after: str) -> bool:
     return bool(PLAN_WORDS_RE.search(before))
 
 
+# "中物联预计，A；B。": a marker standing alone before a comma frames the whole sentence, its
+# clauses after a semicolon too.
+FRAMING_RE = re.compile(FORECAST_RE.pattern + r"\s*[,，:：]")
+
+
+def frames_the_sentence(before: str) -> bool:
+    """Is there a marker framing the sentence ("X 预计，") before the last semicolon?"""
+    ends = list(SCOPE_END_RE.finditer(before))
+    return bool(ends) and bool(FRAMING_RE.search(before, 0, ends[-1].start()))
+
+
 def is_forecast(before: str) -> bool:
-    """A projection marker before the figure in its sentence (since the last semicolon),
-    not undone by 已/实际."""
+    """A projection marker before the figure in its sentence (since the last semicolon, or
+    one framing the sentence), not undone by 已/实际."""
     ends = list(SCOPE_END_RE.finditer(before))
     if ends:
+        if frames_the_sentence(before) and not ACTUAL_RE.search(before[ends[-1].end() :]):
+            return True
         before = before[ends[-1].end() :]
     markers = list(FORECAST_RE.finditer(before))
     if not markers:

@@ -108,6 +108,9 @@ class Candidate:
     context_level: int
 
 
+PRICE_BASIS_RE = re.compile(r"按(?:可比价格|可比价|不变价格|现价|当年价格)计算")
+
+
 def measure_of(text: str, quantity: Quantity) -> str | None:
     """The measure a figure reports, from the words of its clause before it."""
     if quantity.unit == "pp":
@@ -124,6 +127,8 @@ def measure_of(text: str, quantity: Quantity) -> str | None:
         if CHANGE_BEFORE.search(text.rstrip()) or NEWLY_ADDED_RE.search(text):
             return "change"
         return "level"
+    # "按可比价格计算增长 6.4%": how the growth is computed names no price.
+    text = PRICE_BASIS_RE.sub("", text)
     for name, pattern in MEASURE_RULES:
         if pattern.search(text):
             return name

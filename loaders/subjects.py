@@ -297,4 +297,33 @@ def resolve_references(subject: str, before: str, catalog: Catalog) -> str:
             return name
         return match.group(0)
 
-    return ANAPHOR_RE.sub(named, subject)
+    subject = ANAPHOR_RE.sub(named, subject)
+    if PAIR_ANAPHOR_RE.search(subject):
+        pair = _pair_named(before, known.aliases)
+        if pair is not None:
+            subject = PAIR_ANAPHOR_RE.sub(
+                lambda m: pair[0] if m.group(0) == "前者" else pair[1], subject
+            )
+    return subject
+
+
+# "业务总量指数和新订单指数双双回升，前者为 57.4%，后者为 55.9%": the first and the second of
+# the two series the sentence named last.
+PAIR_ANAPHOR_RE = re.compile(r"前者|后者")
+
+
+def _pair_named(before: str, aliases: tuple[str, ...]) -> tuple[str, str] | None:
+    """The last two series names (catalog aliases) said in the sentence before, in order."""
+    sentence = squeeze(before[max(before.rfind("。"), before.rfind("\n")) + 1 :])
+    found: list[tuple[int, str]] = []
+    for alias in sorted(aliases, key=len, reverse=True):
+        at = sentence.find(alias)
+        while at >= 0:
+            if not any(a <= at < a + len(n) or at <= a < at + len(alias) for a, n in found):
+                found.append((at, alias))
+            at = sentence.find(alias, at + 1)
+    names = [name for _, name in sorted(found)]
+    distinct = list(dict.fromkeys(names))
+    if len(distinct) < 2:
+        return None
+    return distinct[-2], distinct[-1]

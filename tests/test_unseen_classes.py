@@ -268,3 +268,35 @@ def test_a_conflict_keeps_the_value_its_own_words_name():
 def test_a_conflict_of_values_tied_alike_goes_to_review():
     text = "一季度全国社会物流总额同比增长 6.4%。一季度全国社会物流总额同比增长 6.9%。"
     assert not {o for o in observed(text) if o[0] == "logistics_total_yoy"}
+
+
+def test_a_preliminary_value_gives_way_to_the_final_one_in_another_article():
+    text = (
+        "据初步核算，一季度物流业总收入 3.2 万亿元。"
+        "最终核实数据显示，一季度物流业总收入为 3.3 万亿元，特此更正。"
+    )
+    got = {o for o in observed(text) if o[0] == "logistics_revenue"}
+    assert got == {("logistics_revenue", "2021-Q1", 3.3, False)}
+
+
+def test_former_and_latter_are_the_two_series_named_before():
+    text = (
+        "9 月份，中国物流业景气指数为 53.5%，业务总量指数和新订单指数双双回升，"
+        "前者为 57.4%，后者为 55.9%。"
+    )
+    got = observed(text)
+    assert {
+        ("logistics_business_index", "2021-09", 57.4, False),
+        ("logistics_new_orders_index", "2021-09", 55.9, False),
+    } <= got
+
+
+def test_a_marker_framing_the_sentence_reaches_past_its_semicolons():
+    text = "中物联预计，四季度物流需求保持增长；全年物流业总收入达到 12 万亿元。"
+    got = {o for o in observed(text) if o[0] == "logistics_revenue"}
+    assert got == {("logistics_revenue", "2021", 12.0, True)}
+
+
+def test_a_price_basis_names_no_price():
+    text = "前三季度，全国社会物流总额按可比价格计算增长 9.4%。"
+    assert ("logistics_total_yoy", "2021-01/2021-09", 9.4, False) in observed(text)
