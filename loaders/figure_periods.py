@@ -441,7 +441,8 @@ def _figures_of_sentence(
             # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").
             # "预计全年…；物流业总收入有望接近 12 万亿元": the clause after projects as well.
             further = chain.prospective and (
-                is_forecast(_up_to_semicolon(text, at + 1)) or frames_the_sentence(text[: at + 1])
+                is_forecast(_up_to_semicolon(text, at + 1))
+                or frames_the_sentence(text[: at + 1] + _up_to_semicolon(text, at + 1))
             )
             if chain.prospective and not further:
                 chain.restore(chain.before_prospective)

@@ -54,10 +54,20 @@ def is_plan_target(before: str, after: str) -> bool:
 FRAMING_RE = re.compile(FORECAST_RE.pattern + r"\s*[,，:：]")
 
 
+# "中物联预计，2023 年…将超过 360 万亿元；物流业总收入累计完成 12.7 万亿元": a clause saying
+# what was done reports, whatever framed the sentence.
+DONE_RE = re.compile(ACTUAL_RE.pattern + r"|完成|实现")
+
+
 def frames_the_sentence(before: str) -> bool:
-    """Is there a marker framing the sentence ("X 预计，") before the last semicolon?"""
+    """Is there a marker framing the sentence ("X 预计，") before the last semicolon, not
+    undone in the clause since (已, 实际, 完成)?"""
     ends = list(SCOPE_END_RE.finditer(before))
-    return bool(ends) and bool(FRAMING_RE.search(before, 0, ends[-1].start()))
+    return (
+        bool(ends)
+        and bool(FRAMING_RE.search(before, 0, ends[-1].start()))
+        and not DONE_RE.search(before[ends[-1].end() :])
+    )
 
 
 def is_forecast(before: str) -> bool:
@@ -65,7 +75,7 @@ def is_forecast(before: str) -> bool:
     one framing the sentence), not undone by 已/实际."""
     ends = list(SCOPE_END_RE.finditer(before))
     if ends:
-        if frames_the_sentence(before) and not ACTUAL_RE.search(before[ends[-1].end() :]):
+        if frames_the_sentence(before):
             return True
         before = before[ends[-1].end() :]
     markers = list(FORECAST_RE.finditer(before))
