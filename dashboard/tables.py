@@ -223,6 +223,7 @@ CATALOG_ACTIONS_ZH = {
     "restore": "恢复",
     "import": "导入目录文件",
     "undo": "撤销",
+    "revert": "回到旧版本",
 }
 
 

@@ -223,24 +223,71 @@ def _store_catalog(store, args: argparse.Namespace):
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
-    """The store's catalog as YAML, or a YAML file as the store's catalog."""
+    """The store's catalog as YAML, a YAML file as the store's catalog, the catalog's versions,
+    or an earlier version as the catalog again."""
     from loaders.services import catalog as catalog_service
 
-    with open_store(args.db, read_only=args.action == "export") as store:
+    wanted = {"export": "FILE", "import": "FILE", "restore": "N"}.get(args.action)
+    if wanted and args.target is None:
+        raise CliError(f"catalog {args.action} needs {wanted}")
+    if args.action == "versions" and args.target is not None:
+        raise CliError("catalog versions takes no argument")
+    with open_store(args.db, read_only=args.action in ("export", "versions")) as store:
+        if args.action == "versions":
+            return _print_versions(catalog_service.versions(store, limit=args.limit), store)
         if args.action == "export":
             if store.read_only and catalog_service.stored_catalog(store) is None:
                 raise CliError(f"{store.path} has no catalog yet; it is seeded on first write")
-            path = catalog_service.export_catalog(store, args.file)
+            path = catalog_service.export_catalog(store, args.target)
             print(path)
             return 0
-        catalog_service.ensure_catalog(store)
-        change = catalog_service.import_catalog(
-            store, args.file, role="editor", actor=args.actor, reason=args.reason
-        )
+        if args.action == "restore":
+            try:
+                number = int(args.target)
+            except ValueError:
+                raise CliError(f"catalog restore: {args.target!r} 不是版本号") from None
+            change = catalog_service.restore_version(
+                store, number, role="editor", actor=args.actor, reason=args.reason
+            )
+        else:
+            # A store with versions keeps them (its latest may be one that cannot be read,
+            # which an import replaces); a new one is seeded first, so undo has a way back.
+            if not catalog_service.versions(store, limit=1):
+                catalog_service.ensure_catalog(store)
+            change = catalog_service.import_catalog(
+                store, args.target, role="editor", actor=args.actor, reason=args.reason
+            )
     print(
         f"catalog version {change.version}: {change.remapped_issues} issues re-mapped, "
         f"{change.figures_before} -> {change.figures_after} figures"
     )
+    return 0
+
+
+def _print_versions(versions, store) -> int:
+    if not versions:
+        print(f"{store.path} 还没有目录 (no catalog yet; it is seeded on first write)")
+        return 0
+    rows = [
+        [
+            str(v.version),
+            f"{v.created_at:%Y-%m-%d %H:%M}" if v.created_at is not None else "",
+            v.action,
+            v.indicator or "",
+            _shorten(v.actor, 16),
+            _shorten(v.reason, 24),
+            f"{v.indicators} 个指标" if v.problem is None else "无法读取",
+        ]
+        for v in versions
+    ]
+    print(_table(["版本", "时间", "操作", "指标", "操作人", "原因", "状态"], rows))
+    for v in versions:
+        if v.problem is not None:
+            print(f"第 {v.version} 版无法读取：{_shorten(v.problem, 120)}")
+    if versions[0].problem is not None:
+        readable = next((v.version for v in versions if v.problem is None), None)
+        hint = f"python -m loaders catalog restore {readable}" if readable else "catalog import"
+        print(f"当前目录（第 {versions[0].version} 版）无法读取：用 {hint} 恢复")
     return 0
 
 
@@ -460,18 +507,27 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(handler=cmd_evaluate)
 
     catalog = commands.add_parser(
-        "catalog", help="export the store's catalog as YAML, or import a YAML file as it"
+        "catalog",
+        help="export the store's catalog as YAML, import a YAML file as it, list its "
+        "versions, or restore one",
     )
     catalog.add_argument(
         "action",
-        choices=["export", "import"],
-        help="export: write the store's catalog to file; import: make file the store's catalog "
-        "(a new version; every stored issue re-mapped)",
+        choices=["export", "import", "versions", "restore"],
+        help="export FILE: write the store's catalog to FILE; import FILE: make FILE the "
+        "store's catalog; versions: list the catalog's versions and whether each can be "
+        "read; restore N: make version N the catalog again (import and restore make a new "
+        "version and re-map every stored issue)",
     )
-    catalog.add_argument("file", help="the YAML file to write or read")
+    catalog.add_argument(
+        "target", nargs="?", metavar="FILE|N", help="the YAML file, or the version number"
+    )
     catalog.add_argument("--db", default=None, help=db_help)
     catalog.add_argument("--actor", default="cli", help="name written to the audit log")
     catalog.add_argument("--reason", default="", help="why, for the catalog's history")
+    catalog.add_argument(
+        "--limit", type=int, default=50, help="versions: how many of the newest to list"
+    )
     catalog.set_defaults(handler=cmd_catalog)
 
     migrate = commands.add_parser(

@@ -9,6 +9,7 @@ with (`written`) so an export writes the names back, while extraction sees the w
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -290,15 +291,41 @@ _HEADER = """\
 _SCALAR_FIELDS = ("id", "name_zh", "name_en", "category", "unit", "kind", "measure", "description")
 
 
+# Characters YAML reads as line breaks: a scalar holding one is written double-quoted on one
+# line, with escapes ("a\\nb"), never spread over lines the list or mapping around it would
+# have to indent.
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+
+
 def _flow(words: Sequence[str]) -> str:
-    return "[" + ", ".join(_scalar(word) for word in words) + "]"
+    """A flow list ("[a, 'x]']"), each word quoted as a word inside a flow list must be: there
+    []{},? have their own meaning, and a word quoted only for a scalar of its own ("x]", "{x}",
+    "(含港澳]") broke the list, and with it every reading of the store's catalog."""
+    return "[" + ", ".join(_one_line(word, in_flow=True) for word in words) + "]"
 
 
 def _scalar(value: str) -> str:
     """A YAML scalar, quoted only when plain text would read as something else."""
-    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
-    text = text.removesuffix("\n...\n").removesuffix("\n")
-    return text
+    return _one_line(value, in_flow=False)
+
+
+def _one_line(value: str, *, in_flow: bool) -> str:
+    """value as PyYAML's emitter writes it in its context (a list item in a flow list, or a
+    mapping's value): the emitter knows which plain words each context allows."""
+    for style in (None, '"'):
+        text = yaml.safe_dump(
+            [value] if in_flow else value,
+            allow_unicode=True,
+            default_flow_style=True,
+            default_style=style,
+            width=10**9,
+        )
+        text = text.removesuffix("\n...\n").removesuffix("\n")
+        if in_flow:
+            text = text[1:-1]
+        if not any(mark in text for mark in _LINE_BREAKS):
+            return text
+    raise CatalogError(f"cannot write {value!r} on one line")  # escapes make this unreachable
 
 
 def _yaml_value(value: bool | float) -> str:
@@ -309,7 +336,15 @@ def _yaml_value(value: bool | float) -> str:
 
 def dump_catalog(catalog: Catalog) -> str:
     """The catalog as YAML, in one canonical form: what parse_catalog reads back to the same
-    catalog, and the same text again when dumped (the export format)."""
+    catalog, and the same text again when dumped (the export format). The text is parsed back
+    and compared before it is returned: a dump that would read as another catalog (or not at
+    all) is a CatalogError naming the indicator and field, never a stored version."""
+    text = _dump_text(catalog)
+    _check_round_trip(catalog, text)
+    return text
+
+
+def _dump_text(catalog: Catalog) -> str:
     lines = [_HEADER.rstrip("\n")]
     if catalog.word_lists:
         lines.append("word_lists:")
@@ -340,6 +375,38 @@ def dump_catalog(catalog: Catalog) -> str:
             )
             lines.append(f"    checks: {{{written}}}")
     return "\n".join(lines) + "\n"
+
+
+@functools.lru_cache(maxsize=8)
+def _read_back(text: str) -> Catalog:
+    # Every ingest that writes records its catalog, so the same text is checked again and
+    # again: parsing it once (30 ms) is enough, the comparison is what is done each time.
+    return parse_catalog(text, Path("(写出的目录)"))
+
+
+def _check_round_trip(catalog: Catalog, text: str) -> None:
+    try:
+        back = _read_back(text)
+    except CatalogError as exc:
+        raise CatalogError(
+            f"目录写出后无法读回，未保存 (the catalog's YAML does not parse: {exc})"
+        ) from exc
+    if back == catalog:
+        return
+    if back.word_lists != catalog.word_lists:
+        raise CatalogError("目录写出后 word_lists 读回不同，未保存")
+    theirs = back.by_id()
+    for indicator in catalog.indicators:
+        other = theirs.get(indicator.id)
+        for field in type(indicator).model_fields:
+            if other is None or getattr(other, field) != getattr(indicator, field):
+                raise CatalogError(
+                    f"目录写出后指标 {indicator.id!r} 的字段 {field} 读回不同"
+                    f"（{getattr(indicator, field)!r} → "
+                    f"{getattr(other, field, None)!r}），未保存 "
+                    f"(indicator {indicator.id!r}, field {field!r} does not round-trip)"
+                )
+    raise CatalogError("目录写出后读回不同，未保存 (the catalog does not round-trip)")
 
 
 def _describe_error(path: Path, raw: dict, error: dict) -> str:

@@ -149,3 +149,99 @@ def test_the_shipped_catalog_names_shared_words_once():
         for word in indicator.as_written(field)
     }
     assert {f"@{name}" for name in catalog.word_lists} <= used
+
+
+# Words an editor may type that YAML reads as syntax: flow-list marks ([]{},?), comments,
+# anchors, tags, quotes, booleans, numbers, line breaks of every kind, invisible characters
+# (the big list of naughty strings, and the aliases that made a store unreadable).
+NAUGHTY_WORDS = [
+    "x]",
+    "a?b",
+    "{x}",
+    "(含港澳]",
+    "[x",
+    "? x",
+    "?x",
+    "a, b",
+    "a,b",
+    "}",
+    "#x",
+    "a #b",
+    "- x",
+    "-",
+    "yes",
+    "null",
+    "~",
+    "1.5",
+    "0x1F",
+    "'",
+    '"',
+    "it's",
+    'say "hi"',
+    "a: b",
+    "a:b",
+    "%x",
+    "*x",
+    "&x",
+    "!x",
+    "!!python/object:os.system",
+    "|x",
+    ">x",
+    "`x",
+    " lead",
+    "trail ",
+    "a\nb",
+    "a\r\nb",
+    "\u2028",
+    "x\x85y",
+    "\u2029",
+    "\ufeff",
+    "\t",
+    "\\",
+    "<script>alert(1)</script>",
+    "${HOME}",
+    "𝕏",
+    "٠١٢",
+]
+
+
+@pytest.mark.parametrize("word", NAUGHTY_WORDS, ids=[repr(w) for w in NAUGHTY_WORDS])
+def test_any_word_round_trips_through_the_catalog_yaml(word):
+    from loaders.catalog import dump_catalog
+
+    first = CATALOG.indicators[0]
+    changed = first.model_copy(
+        update={
+            "aliases": (*first.aliases, word),
+            "context": (word, "电信"),
+            "exclude": (word,),
+            "generic_aliases": (word,),
+            "name_zh": f"{word}名",
+            "description": word,
+            "source": word,
+        }
+    )
+    catalog = CATALOG.replacing(changed).model_copy(
+        update={"word_lists": {**CATALOG.word_lists, "naughty": (word, "x]")}}
+    )
+    text = dump_catalog(catalog)
+    assert parse_catalog(text) == catalog
+    assert dump_catalog(parse_catalog(text)) == text
+
+
+def test_a_dump_that_would_read_back_differently_is_refused(tmp_path):
+    """An overlay that redefines a word list the base's entries name: dumped as written, the
+    base's entry would read back with the overlay's words. The dump is parsed back and
+    compared, so this is an error naming the indicator and field, never a stored version."""
+    from loaders.catalog import dump_catalog
+
+    users = [i for i in CATALOG.indicators if any(w[:1] == "@" for w in i.as_written("exclude"))]
+    assert users, "the shipped catalog names a word list in some exclude list"
+    name = next(w for w in users[0].as_written("exclude") if w[:1] == "@")[1:]
+    overlay = tmp_path / "overlay.yaml"
+    express = NEW_INDICATOR.split("  - id: logistics_total")[0]
+    overlay.write_text(f"word_lists:\n  {name}: [完全不同的词]\n{express}", encoding="utf-8")
+    merged = load_catalogs([overlay])
+    with pytest.raises(CatalogError) as refused:
+        dump_catalog(merged)
+    assert repr(users[0].id) in str(refused.value) and "exclude" in str(refused.value)

@@ -358,3 +358,88 @@ def test_a_store_following_its_seed_file_re_maps_when_the_file_changes(db: Path,
             ("2021-10", 100.4, "亿件"),
         ]
         assert list(queries.catalog_history(store)["action"])[:2] == ["seed", "seed"]
+
+
+# Aliases the 指标 page accepted and the old YAML writer put unquoted into a flow list: the
+# stored catalog no longer parsed, and every page, ingest and catalog import failed.
+SYNTAX_ALIASES = "快递业务量、x]、a?b、{x}、(含港澳]、? y、#z"
+
+
+def test_an_alias_that_is_yaml_syntax_keeps_the_store_readable(db: Path, tmp_path: Path, capsys):
+    with open_store(db) as store:
+        catalog_service.save_indicator(store, EXPRESS | {"aliases": SYNTAX_ALIASES}, **EDITOR)
+        stored = catalog_service.stored_catalog(store)
+        assert stored.get("express_volume").aliases == (
+            "快递业务量",
+            "x]",
+            "a?b",
+            "{x}",
+            "(含港澳]",
+            "? y",
+            "#z",
+        )
+        assert catalog_service.ensure_catalog(store) == stored
+        catalog_service.undo(store, **EDITOR)  # the page's undo is reachable
+        assert catalog_service.stored_catalog(store).get("express_volume") is None
+    brief = str(EVAL / "2021-15.txt")
+    assert cli.main(["ingest", "--force", brief, "--db", str(db)]) == 0
+    exported = tmp_path / "out.yaml"
+    assert cli.main(["catalog", "export", str(exported), "--db", str(db)]) == 0
+    assert cli.main(["catalog", "import", str(exported), "--db", str(db)]) == 1  # unchanged
+
+
+def _store_unreadable_catalog(store) -> tuple[int, int]:
+    """What a store written by the old YAML writer holds after an editor saved the alias
+    "x]": a latest catalog version whose YAML does not parse."""
+    from loaders.store import writes
+
+    with store.read() as cur:
+        good = queries.catalog_versions(cur, newest=1)[0]
+    broken = good.definition.replace("aliases: [", "aliases: [x]], ", 1)
+
+    def write(cur) -> int:
+        version = writes.insert_catalog_version(
+            cur, broken, actor="old release", action="edit", indicator=None, reason="x]"
+        )
+        writes.bump_version(cur, series=None)
+        return version
+
+    return store.write("the old writer's version", write), good.version
+
+
+def test_a_store_whose_catalog_cannot_be_read_is_recovered_from_the_cli(db: Path, capsys):
+    with open_store(db) as store:
+        broken, good = _store_unreadable_catalog(store)
+        with pytest.raises(StoreError) as unreadable:
+            catalog_service.ensure_catalog(store)
+    assert f"目录第 {broken} 版无法读取" in str(unreadable.value)
+    assert "python -m loaders catalog restore N" in str(unreadable.value)
+    brief = str(EVAL / "2021-15.txt")
+    assert cli.main(["ingest", "--force", brief, "--db", str(db)]) == 1
+    capsys.readouterr()
+
+    assert cli.main(["catalog", "versions", "--db", str(db)]) == 0
+    listed = capsys.readouterr().out
+    assert f"第 {broken} 版无法读取" in listed
+    assert f"python -m loaders catalog restore {good}" in listed
+    assert cli.main(["catalog", "restore", str(good), "--db", str(db)]) == 0
+    assert f"catalog version {broken + 1}: 2 issues re-mapped" in capsys.readouterr().out
+    with open_store(db) as store:
+        assert catalog_service.ensure_catalog(store) == CATALOG
+        history = queries.catalog_history(store)
+        assert (history["action"].iloc[0], history["reason"].iloc[0]) == (
+            "revert",
+            f"restore version {good}",
+        )
+    assert cli.main(["ingest", "--force", brief, "--db", str(db)]) == 0
+    assert cli.main(["catalog", "restore", str(broken), "--db", str(db)]) == 1
+    assert cli.main(["catalog", "restore", "999", "--db", str(db)]) == 1
+    assert "没有第 999 版" in capsys.readouterr().err
+
+
+def test_a_catalog_import_replaces_a_catalog_that_cannot_be_read(db: Path):
+    with open_store(db) as store:
+        broken, _ = _store_unreadable_catalog(store)
+    assert cli.main(["catalog", "import", str(CATALOG_PATH), "--db", str(db)]) == 0
+    with open_store(db, read_only=True) as store:
+        assert catalog_service.stored_catalog(store) == CATALOG

@@ -30,6 +30,15 @@ def test_readme_shows_every_cli_command():
     assert missing == []
 
 
+def test_readme_shows_every_catalog_action():
+    catalog = build_parser()._subparsers._group_actions[0].choices["catalog"]  # noqa: SLF001
+    actions = next(action for action in catalog._actions if action.dest == "action")  # noqa: SLF001
+    missing = [
+        name for name in actions.choices if f"python -m loaders catalog {name}" not in README
+    ]
+    assert missing == []
+
+
 def test_readme_documents_every_environment_setting():
     from dashboard import warm
     from loaders.store import convert

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.catalog import Catalog, dump_catalog, load_catalog, parse_catalog
+from loaders.catalog import Catalog, CatalogError, dump_catalog, load_catalog, parse_catalog
 from loaders.catalog_form import draft_catalog
 from loaders.paths import CATALOG_PATH
 from loaders.services.permissions import require_editor
@@ -28,7 +28,7 @@ from loaders.store import Store, StoreError, queries, writes
 
 SEED_ACTOR = "data/catalog.yaml"
 # Versions an editor made; a store whose versions are all seeds follows the seed file.
-EDITOR_ACTIONS = ("add", "edit", "retire", "restore", "import", "undo", "ingest")
+EDITOR_ACTIONS = ("add", "edit", "retire", "restore", "import", "undo", "ingest", "revert")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,88 @@ def stored_catalog(store: Store) -> Catalog | None:
     """The store's catalog, or None for a store never given one."""
     with store.read() as cur:
         latest = _latest(cur)
-    return None if latest is None else parse_catalog(latest.definition, Path("(store)"))
+    return None if latest is None else _parse_version(latest)
+
+
+RECOVERY_HINT = (
+    "用 python -m loaders catalog versions 列出各版本，"
+    "python -m loaders catalog restore N 回到一个可读的版本"
+)
+
+
+def _parse_version(version: queries.CatalogVersion) -> Catalog:
+    """A stored version's catalog; a version that cannot be read (written by a release whose
+    YAML writer broke on some words) is a CatalogError that says how to recover."""
+    try:
+        return parse_catalog(
+            version.definition, Path(f"(store: catalog version {version.version})")
+        )
+    except CatalogError as exc:
+        raise CatalogError(
+            f"目录第 {version.version} 版无法读取（{exc}）；{RECOVERY_HINT}"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A catalog version as `catalog versions` lists it: who, when, what, and whether it
+    can be read (problem is None) and so restored."""
+
+    version: int
+    created_at: Any
+    actor: str
+    action: str
+    indicator: str | None
+    reason: str
+    indicators: int
+    problem: str | None
+
+
+def versions(store: Store, limit: int = 50) -> list[VersionInfo]:
+    """The newest catalog versions, newest first, each checked for whether it reads."""
+    with store.read() as cur:
+        stored = queries.catalog_versions(cur, newest=limit)
+    listed = []
+    for version in stored:
+        try:
+            count, problem = len(_parse_version(version).indicators), None
+        except CatalogError as exc:
+            count, problem = 0, str(exc.__cause__ or exc)
+        listed.append(
+            VersionInfo(
+                version.version,
+                version.created_at,
+                version.actor,
+                version.action,
+                version.indicator,
+                version.reason,
+                count,
+                problem,
+            )
+        )
+    return listed
+
+
+def restore_version(
+    store: Store, number: int, *, role: str, actor: str, reason: str = ""
+) -> CatalogChange:
+    """Catalog version `number` becomes the catalog again (a new version, every stored issue
+    re-mapped), whatever the latest one holds: the way back from a catalog that cannot be
+    read. Editors only."""
+    require_editor(role)
+    with store.read() as cur:
+        wanted = queries.catalog_version(cur, number)
+    if wanted is None:
+        raise StoreError(f"目录没有第 {number} 版 (no catalog version {number})")
+    return change(
+        store,
+        _parse_version(wanted),
+        action="revert",
+        indicator=None,
+        reason=reason or f"restore version {number}",
+        role=role,
+        actor=actor,
+    )
 
 
 def ensure_catalog(store: Store, seed: Path | str = CATALOG_PATH) -> Catalog:
@@ -85,7 +166,7 @@ def ensure_catalog(store: Store, seed: Path | str = CATALOG_PATH) -> Catalog:
         latest = _latest(cur)
         edited = queries.catalog_versions_by(cur, EDITOR_ACTIONS)
         if latest is not None and edited:
-            return parse_catalog(latest.definition, Path("(store)"))
+            return _parse_version(latest)
         if record_catalog(cur, wanted, actor=SEED_ACTOR, action="seed", reason=str(seed)):
             if latest is not None:
                 # The seed file changed under a store that follows it: its stored issues
@@ -149,7 +230,7 @@ def undo(store: Store, *, role: str, actor: str, reason: str = "") -> CatalogCha
     latest, previous = versions
     return change(
         store,
-        parse_catalog(previous.definition, Path("(store)")),
+        _parse_version(previous),
         action="undo",
         indicator=latest.indicator,
         reason=reason or f"undo version {latest.version} ({latest.action})",

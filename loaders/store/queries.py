@@ -347,6 +347,16 @@ def catalog_versions(cur: duckdb.DuckDBPyConnection, newest: int = 2) -> list[Ca
     return [CatalogVersion(*row) for row in rows]
 
 
+def catalog_version(cur: duckdb.DuckDBPyConnection, version: int) -> CatalogVersion | None:
+    """One catalog version by its number, or None when there is none of that number."""
+    rows = cur.execute(
+        "SELECT version, created_at, actor, action, indicator, reason, definition "
+        "FROM catalog_versions WHERE version = ?",
+        [version],
+    ).fetchall()
+    return CatalogVersion(*rows[0]) if rows else None
+
+
 def catalog_history(store: Store, limit: int = 50) -> pd.DataFrame:
     """The catalog's versions without their definitions, newest first."""
     return _frame(
