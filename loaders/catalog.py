@@ -358,7 +358,7 @@ def _dump_text(catalog: Catalog) -> str:
             lines.append(f"{prefix}{field}: {_scalar(getattr(indicator, field))}")
             first = False
         for field in LIST_FIELDS:
-            words = indicator.as_written(field)
+            words = _written(indicator, field, catalog.word_lists)
             if words or field in ("aliases", "context", "exclude"):
                 lines.append(f"    {field}: {_flow(words)}")
         if indicator.nonnegative != (indicator.measure in NONNEGATIVE_MEASURES):
@@ -384,6 +384,23 @@ def _read_back(text: str) -> Catalog:
     return parse_catalog(text, Path("(写出的目录)"))
 
 
+def _written(indicator: Indicator, field: str, word_lists: dict[str, tuple[str, ...]]):
+    """A list field as the editor wrote it ("@name" kept) when that still reads as the
+    entry's words with these word lists; the words themselves when it does not (a list an
+    overlay redefined, or one a catalog built from some entries no longer has)."""
+    written = indicator.as_written(field)
+    words: list[str] = []
+    for word in written:
+        if word.startswith(WORD_LIST_MARK):
+            if word[1:] not in word_lists:
+                return getattr(indicator, field)
+            more = word_lists[word[1:]]
+        else:
+            more = (word,)
+        words += [w for w in more if w not in words]
+    return written if tuple(words) == getattr(indicator, field) else getattr(indicator, field)
+
+
 def _check_round_trip(catalog: Catalog, text: str) -> None:
     try:
         back = _read_back(text)
@@ -391,14 +408,15 @@ def _check_round_trip(catalog: Catalog, text: str) -> None:
         raise CatalogError(
             f"目录写出后无法读回，未保存 (the catalog's YAML does not parse: {exc})"
         ) from exc
-    if back == catalog:
-        return
+    # What the catalog means: every field but `written`, the form a list was typed in.
     if back.word_lists != catalog.word_lists:
         raise CatalogError("目录写出后 word_lists 读回不同，未保存")
     theirs = back.by_id()
     for indicator in catalog.indicators:
         other = theirs.get(indicator.id)
         for field in type(indicator).model_fields:
+            if field == "written":
+                continue
             if other is None or getattr(other, field) != getattr(indicator, field):
                 raise CatalogError(
                     f"目录写出后指标 {indicator.id!r} 的字段 {field} 读回不同"
@@ -406,7 +424,8 @@ def _check_round_trip(catalog: Catalog, text: str) -> None:
                     f"{getattr(other, field, None)!r}），未保存 "
                     f"(indicator {indicator.id!r}, field {field!r} does not round-trip)"
                 )
-    raise CatalogError("目录写出后读回不同，未保存 (the catalog does not round-trip)")
+    if back.ids() != catalog.ids():
+        raise CatalogError("目录写出后指标顺序读回不同，未保存 (the catalog does not round-trip)")
 
 
 def _describe_error(path: Path, raw: dict, error: dict) -> str:

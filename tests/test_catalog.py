@@ -229,11 +229,25 @@ def test_any_word_round_trips_through_the_catalog_yaml(word):
     assert dump_catalog(parse_catalog(text)) == text
 
 
-def test_a_dump_that_would_read_back_differently_is_refused(tmp_path):
-    """An overlay that redefines a word list the base's entries name: dumped as written, the
-    base's entry would read back with the overlay's words. The dump is parsed back and
-    compared, so this is an error naming the indicator and field, never a stored version."""
+def test_a_dump_that_would_not_read_back_is_refused():
+    """model_copy does not validate: an entry changed that way (as set_retired changes one)
+    can hold what no catalog file may. The dump is parsed back before it is returned, so it
+    is an error naming the indicator and field, never a stored version nobody can read."""
     from loaders.catalog import dump_catalog
+
+    first = CATALOG.indicators[0]
+    with pytest.raises(CatalogError) as refused:
+        dump_catalog(CATALOG.replacing(first.model_copy(update={"unit": "兆元"})))
+    message = str(refused.value)
+    assert "目录写出后无法读回，未保存" in message
+    assert repr(first.id) in message and "'unit'" in message and "兆元" in message
+
+
+def test_an_entry_whose_word_list_changed_is_written_with_its_words(tmp_path):
+    """An overlay that redefines a word list the base's entries name, or a catalog made of
+    some entries without their lists: "@name" would read back as other words, or not at
+    all, so the entry's own words are written, and the catalog reads back the same."""
+    from loaders.catalog import Catalog, dump_catalog
 
     users = [i for i in CATALOG.indicators if any(w[:1] == "@" for w in i.as_written("exclude"))]
     assert users, "the shipped catalog names a word list in some exclude list"
@@ -242,6 +256,9 @@ def test_a_dump_that_would_read_back_differently_is_refused(tmp_path):
     express = NEW_INDICATOR.split("  - id: logistics_total")[0]
     overlay.write_text(f"word_lists:\n  {name}: [完全不同的词]\n{express}", encoding="utf-8")
     merged = load_catalogs([overlay])
-    with pytest.raises(CatalogError) as refused:
-        dump_catalog(merged)
-    assert repr(users[0].id) in str(refused.value) and "exclude" in str(refused.value)
+    for catalog in (merged, Catalog(indicators=tuple(users))):
+        back = parse_catalog(dump_catalog(catalog))
+        assert back.get(users[0].id).exclude == users[0].exclude
+        assert [i.model_dump() for i in back.indicators] == [
+            i.model_dump() for i in catalog.indicators
+        ]
