@@ -1,13 +1,23 @@
-"""The one guard for ZIP-based files (DOCX, XLSX): refuse a broken archive, a file of another
-kind, and a "zip bomb" (small compressed parts that inflate to gigabytes), before any parser
-opens it. Each kind of file has its own limits; the check and its messages are shared.
+"""The one guard for ZIP-based files (DOCX, XLSX, zips of briefs): refuse a broken archive, a
+file of another kind, and a "zip bomb" (small compressed parts that inflate to gigabytes),
+before any parser opens it. Each kind of file has its own limits; the check and its messages
+are shared.
+
+The central directory is checked first (open_archive); every member is then read through one
+bounded stream (Archive.read), never through zipfile's read(), which inflates a whole member
+before it notices the member is larger than it declared (a 1 MB DOCX asked for 2.2 GB).
+Parsers are given only bytes read here: python-docx the document part, openpyxl a repacked,
+uncompressed copy (Archive.repacked).
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 MB = 1024 * 1024
 
@@ -53,16 +63,156 @@ XLSX_LIMITS = ArchiveLimits(
 )
 
 
-def check_archive(data: bytes, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
-    """The archive's members when it is a sound file of limits.kind; ArchiveError otherwise.
-    Only the central directory is read: nothing is inflated."""
+# Office files and zip tools use these two; both inflate a chunk at a time. bzip2 and LZMA
+# members are refused: zipfile inflates a whole compressed chunk of theirs at once (4 KB of
+# bzip2 can be gigabytes), so no read of theirs is bounded.
+_BOUNDED_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64"}
+# What a bounded read asks zipfile for at a time: zipfile inflates at most this much (its
+# read(-1) inflates the whole member in one go, whatever the member declares).
+READ_CHUNK = 64 * 1024
+
+
+class Archive:
+    """A checked archive (see open_archive). Its members are read only through read() and
+    head(): a bounded stream that never gives more than a member declares in the central
+    directory, and refuses a member whose content does not match what it declares (the
+    "lying" member whose declared size is small and whose data inflates to gigabytes)."""
+
+    def __init__(
+        self, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: ArchiveLimits
+    ):
+        self._archive = archive
+        self.members = members
+        self.limits = limits
+        self._by_name = {member.filename: member for member in members}
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._archive.close()
+
+    def names(self) -> list[str]:
+        return [member.filename for member in self.members]
+
+    def member(self, name: str) -> zipfile.ZipInfo | None:
+        return self._by_name.get(name)
+
+    def files(self) -> list[zipfile.ZipInfo]:
+        return [member for member in self.members if not member.is_dir()]
+
+    def read(self, member: str | zipfile.ZipInfo) -> bytes:
+        """The whole member, read through the bounded stream; ArchiveError when its content
+        does not match its declared size and checksum (damaged, or lying about its size)."""
+        return self._read(self._info(member), None)
+
+    def head(self, member: str | zipfile.ZipInfo, size: int) -> bytes:
+        """The first `size` bytes of a member (its checksum is not checked: the rest is not
+        read)."""
+        return self._read(self._info(member), size)
+
+    def repacked(self) -> bytes:
+        """A copy of the archive whose members were all read here, within the caps, and are
+        stored uncompressed: what a parser that reads members its own way (openpyxl) is
+        given, so it inflates nothing."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
+            for member in self.files():
+                copy.writestr(member.filename, self.read(member))
+        return buffer.getvalue()
+
+    def _info(self, member: str | zipfile.ZipInfo) -> zipfile.ZipInfo:
+        if isinstance(member, zipfile.ZipInfo):
+            return member
+        found = self._by_name.get(member)
+        if found is None:
+            raise ArchiveError(f"{self.limits.kind} 中没有部件 {member} (no member {member})")
+        return found
+
+    def _read(self, member: zipfile.ZipInfo, head: int | None) -> bytes:
+        kind, name = self.limits.kind, member.filename
+        declared = member.file_size
+        if head is None:
+            # zipfile stops inflating at the size a member declares, and only checks the data
+            # when it gets there: asked for one byte more, it tells a member with more data
+            # than it declares (a lie, even with a checksum made to match) from an honest one.
+            member = copy.copy(member)
+            member.file_size = declared + 1
+            wanted = declared + 1
+        else:
+            wanted = min(head, declared)
+        chunks: list[bytes] = []
+        got = 0
+        try:
+            with self._archive.open(member) as stream:
+                while got < wanted:
+                    chunk = stream.read(min(READ_CHUNK, wanted - got))
+                    if not chunk:
+                        break
+                    got += len(chunk)
+                    chunks.append(chunk)
+        except zipfile.BadZipFile as exc:
+            if "CRC" in str(exc):
+                raise ArchiveError(_lying(kind, name, declared)) from exc
+            raise ArchiveError(_damaged(kind, name, exc)) from exc
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
+            raise ArchiveError(_damaged(kind, name, exc)) from exc
+        except RuntimeError as exc:  # an encrypted member
+            raise ArchiveError(
+                f"{kind} 部件 {name} 已加密，无法读取 (encrypted member: {exc})"
+            ) from exc
+        if head is None and got > declared:
+            raise ArchiveError(_lying(kind, name, declared))
+        if got < min(wanted, declared):
+            raise ArchiveError(_damaged(kind, name, f"{got} of {declared} bytes"))
+        return b"".join(chunks)
+
+
+def _lying(kind: str, name: str, declared: int) -> str:
+    return (
+        f"{kind} 部件 {name} 解压出的数据与 zip 目录所记不符（声明解压后 {declared:,} 字节）："
+        "文件已损坏，或是谎报大小的 zip 炸弹，已拒绝 "
+        f"(member {name} does not match its declared size: damaged, or a zip bomb)"
+    )
+
+
+def _damaged(kind: str, name: str, problem: object) -> str:
+    return f"{kind} 部件 {name} 已损坏，无法解压 (damaged member {name}: {problem})"
+
+
+def open_archive(source: bytes | str | Path, limits: ArchiveLimits) -> Archive:
+    """The archive (bytes, or a file on disk, which is then not read whole) once it is a
+    sound file of limits.kind: its central directory within the caps, every member
+    compressed in a way that can be read a chunk at a time; ArchiveError otherwise. Only the
+    central directory is read here: nothing is inflated until a member is read."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ArchiveError(
             f"zip 损坏，无法打开 (damaged ZIP/{limits.kind} archive, cannot be opened: {exc})"
         ) from exc
+    try:
+        members = _checked_members(archive.infolist(), limits)
+    except ArchiveError:
+        archive.close()
+        raise
+    return Archive(archive, members, limits)
+
+
+def check_archive(data: bytes, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
+    """The archive's members when it is a sound file of limits.kind; ArchiveError otherwise.
+    Only the central directory is read: nothing is inflated."""
+    with open_archive(data, limits) as archive:
+        return archive.members
+
+
+def _checked_members(
+    members: list[zipfile.ZipInfo], limits: ArchiveLimits
+) -> list[zipfile.ZipInfo]:
     if limits.required_member is not None and limits.required_member not in {
         member.filename for member in members
     }:
@@ -74,6 +224,13 @@ def check_archive(data: bytes, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
         )
     total = 0
     for member in members:
+        if member.compress_type not in _BOUNDED_METHODS and not member.is_dir():
+            method = _METHOD_NAMES.get(member.compress_type, f"#{member.compress_type}")
+            raise ArchiveError(
+                f"{limits.kind} 部件 {member.filename} 用 {method} 压缩，无法安全解压；"
+                "请用普通 zip（deflate）重新打包 "
+                f"(member compressed with {method}; only stored and deflate are read)"
+            )
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         too_big = member.file_size > limits.max_member_bytes

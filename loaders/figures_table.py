@@ -21,7 +21,6 @@ import io
 import json
 import re
 import time
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from loaders.archive import XLSX_LIMITS, ArchiveError, check_archive
+from loaders.archive import XLSX_LIMITS, Archive, ArchiveError, open_archive
 from loaders.csv_safety import csv_bytes, formula_problem
 from loaders.errors import BriefReadError
 from loaders.missing import is_missing
@@ -147,13 +146,6 @@ def _csv_rows(data: bytes, filename: str) -> list[Record]:
     return _rows_with_header(enumerate(reader, start=1), filename)
 
 
-def _check_zip(data: bytes, filename: str) -> None:
-    try:
-        check_archive(data, XLSX_LIMITS)
-    except ArchiveError as exc:
-        raise _fail(filename, str(exc)) from exc
-
-
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
 _RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
@@ -163,34 +155,28 @@ _SHEET_HEAD_BYTES = 64 * 1024
 _SMALL_PART_BYTES = 1024 * 1024
 
 
-def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+def _first_sheet_part(archive: Archive) -> str | None:
     """The zip member of the workbook's first sheet (the one openpyxl reads as worksheets[0])."""
-    workbook = archive.open("xl/workbook.xml").read(_SMALL_PART_BYTES)
+    workbook = archive.head("xl/workbook.xml", _SMALL_PART_BYTES)
     first = _SHEET_ENTRY.search(workbook)
-    if first is None or "xl/_rels/workbook.xml.rels" not in archive.namelist():
+    if first is None or archive.member("xl/_rels/workbook.xml.rels") is None:
         return None
-    rels = archive.open("xl/_rels/workbook.xml.rels").read(_SMALL_PART_BYTES)
+    rels = archive.head("xl/_rels/workbook.xml.rels", _SMALL_PART_BYTES)
     for relationship in _RELATIONSHIP.findall(rels):
         if re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', relationship):
             target = re.search(rb'\bTarget="([^"]+)"', relationship)
             if target:
                 path = target.group(1).decode("utf-8", "replace").lstrip("/")
-                return path if path.startswith("xl/") else f"xl/{path}"
+                path = path if path.startswith("xl/") else f"xl/{path}"
+                return path if archive.member(path) is not None else None
     return None
 
 
-def _dimension_ref(data: bytes) -> str | None:
+def _dimension_ref(archive: Archive, part: str | None) -> str | None:
     """The first sheet's <dimension ref> ("A1:K12"), read from the start of its XML, or None."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            part = _first_sheet_part(archive)
-            if part is None or part not in archive.namelist():
-                return None
-            with archive.open(part) as sheet:
-                head = sheet.read(_SHEET_HEAD_BYTES)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    if part is None:
         return None
-    found = _DIMENSION.search(head)
+    found = _DIMENSION.search(archive.head(part, _SHEET_HEAD_BYTES))
     return found.group(1).decode("ascii", "replace") if found else None
 
 
@@ -201,31 +187,50 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def sheet_dimension(data: bytes) -> tuple[int, int] | None:
-    """(rows, columns) the first sheet of an XLSX declares (its <dimension ref>'s last cell),
-    or None when it declares none (or one that is not a cell range)."""
-    ref = _dimension_ref(data)
+def _ref_size(ref: str | None) -> tuple[int, int] | None:
     last = _CELL_REF.match((ref or "").rsplit(":", 1)[-1].upper())
     if last is None:
         return None
     return int(last.group(2)), _column_number(last.group(1))
 
 
+def sheet_dimension(data: bytes) -> tuple[int, int] | None:
+    """(rows, columns) the first sheet of an XLSX declares (its <dimension ref>'s last cell),
+    or None when it declares none (or one that is not a cell range)."""
+    try:
+        with open_archive(data, XLSX_LIMITS) as archive:
+            return _ref_size(_dimension_ref(archive, _first_sheet_part(archive)))
+    except ArchiveError:
+        return None
+
+
+def _opened_workbook(data: bytes, filename: str) -> bytes:
+    """The workbook checked (its caps, the first sheet's declared size)
+    and repacked from members read through the bounded stream: what openpyxl is given."""
+    try:
+        with open_archive(data, XLSX_LIMITS) as archive:
+            sheet = _first_sheet_part(archive)
+            ref = _dimension_ref(archive, sheet)
+            declared = _ref_size(ref)
+            if declared and (declared[0] > MAX_TABLE_ROWS + 1 or declared[1] > MAX_TABLE_COLUMNS):
+                raise _fail(
+                    filename,
+                    f"工作表范围 {ref} 有 {declared[0]} 行、{declared[1]} 列，"
+                    f"超出数据表上限（{MAX_TABLE_ROWS + 1} 行含表头、{MAX_TABLE_COLUMNS} 列）；"
+                    "请只保留数据所在的单元格（删除远处的空白或格式）后重新上传",
+                )
+            return archive.repacked()
+    except ArchiveError as exc:
+        raise _fail(filename, str(exc)) from exc
+
+
 def _xlsx_rows(data: bytes, filename: str) -> list[Record]:
     import openpyxl
 
-    _check_zip(data, filename)
-    declared = sheet_dimension(data)
-    if declared and (declared[0] > MAX_TABLE_ROWS + 1 or declared[1] > MAX_TABLE_COLUMNS):
-        raise _fail(
-            filename,
-            f"工作表范围 {_dimension_ref(data)} 有 {declared[0]} 行、{declared[1]} 列，"
-            f"超出数据表上限（{MAX_TABLE_ROWS + 1} 行含表头、{MAX_TABLE_COLUMNS} 列）；"
-            "请只保留数据所在的单元格（删除远处的空白或格式）后重新上传",
-        )
+    workbook = _opened_workbook(data, filename)
     try:
         # data_only=False keeps a formula cell (=HYPERLINK(...)) as its text, never evaluated.
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
         raise _fail(filename, f"无法读取 Excel 文件：{type(exc).__name__}: {exc}") from exc
     started = time.monotonic()

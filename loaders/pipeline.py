@@ -9,7 +9,7 @@ from loaders.catalog import Catalog
 from loaders.cleaning import clean_text
 from loaders.figures import extract_figures
 from loaders.models import Extraction
-from loaders.reading import read_brief_text
+from loaders.reading import read_brief_text, read_capped
 from loaders.structure import parse_structure
 
 
@@ -33,4 +33,4 @@ def extract_bytes(data: bytes, filename: str, catalog: Catalog) -> Extraction:
 
 def extract_file(path: Path | str, catalog: Catalog) -> Extraction:
     path = Path(path)
-    return extract_bytes(path.read_bytes(), path.name, catalog)
+    return extract_bytes(read_capped(path, name=path.name), path.name, catalog)

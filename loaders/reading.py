@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import time
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from loaders.archive import DOCX_LIMITS, ArchiveError, check_archive
+from loaders.archive import DOCX_LIMITS, Archive, ArchiveError, open_archive
 from loaders.errors import BriefReadError
 
 # A PDF of one issue is well under 2 MB; 20 MB leaves room for scans with a
@@ -101,14 +102,36 @@ def _suffix(filename: str) -> str:
     return name.rsplit(".", 1)[-1] if "." in name else ""
 
 
+def _too_large(size: int, filename: str) -> BriefReadError:
+    return _refuse(
+        f"file is too large ({size / 1024 / 1024:.1f} MB); the limit is "
+        f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+        filename,
+    )
+
+
+def read_capped(path: Path, limit: int = MAX_UPLOAD_BYTES, *, name: str | None = None) -> bytes:
+    """A file's bytes for reading as a brief, its size checked by stat before anything is
+    read (a 1 GiB text file cost 1.2 GB of memory before "too large"); and never more than
+    limit + 1 bytes are read, whatever stat said (a file that grows, a pipe, /dev/zero).
+    BriefReadError (naming the file as `name`, default the path) when too large."""
+    shown = name or str(path)
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise _too_large(size, shown)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _refuse(
+            f"file is too large (more than {limit // (1024 * 1024)} MB, the limit)", shown
+        )
+    return data
+
+
 def read_brief_text(data: bytes, filename: str) -> str:
     """The text of a brief file (TXT, MD, PDF or DOCX), refused with BriefReadError otherwise."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(
-            f"file is too large ({len(data) / 1024 / 1024:.1f} MB); the limit is "
-            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
-            filename,
-        )
+        raise _too_large(len(data), filename)
     if not data.strip():
         raise _refuse("empty file: there is no text to read", filename)
 
@@ -422,13 +445,6 @@ def _extract_pdf(data: bytes, filename: str) -> str:
 # --- DOCX -----------------------------------------------------------------
 
 
-def _check_zip(data: bytes, filename: str) -> list[zipfile.ZipInfo]:
-    try:
-        return check_archive(data, DOCX_LIMITS)
-    except ArchiveError as exc:
-        raise _refuse(str(exc), filename) from exc
-
-
 def _run_text(element) -> Iterator[str]:
     """Text of a paragraph's runs in order, leaving out text boxes and fallback copies."""
     for child in element:
@@ -492,24 +508,62 @@ def _block_lines(container) -> list[str]:
     return lines
 
 
+_MAIN_DOCUMENT = "word/document.xml"
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_OFFICE_DOCUMENT = re.compile(rb'\bType="[^"]*/officeDocument"')
+_TARGET = re.compile(rb"\bTarget=\"([^\"]+)\"")
+# The package's relationships (_rels/.rels) are a few hundred bytes.
+_RELS_BYTES = 64 * 1024
+
+
+def _main_part(archive: Archive) -> str:
+    """The document's main part, as the package's relationships name it (word/document.xml
+    for every Word version; another name only from a few generators)."""
+    if archive.member("_rels/.rels") is None:
+        return _MAIN_DOCUMENT
+    rels = archive.head("_rels/.rels", _RELS_BYTES)
+    main = next((tag for tag in _RELATIONSHIP.findall(rels) if _OFFICE_DOCUMENT.search(tag)), b"")
+    target = _TARGET.search(main)
+    if target is None:
+        return _MAIN_DOCUMENT
+    name = target.group(1).decode("utf-8", "replace").lstrip("/")
+    return name if archive.member(name) is not None else _MAIN_DOCUMENT
+
+
 def _read_docx(data: bytes, filename: str) -> str:
-    members = _check_zip(data, filename)
-    body = next((m for m in members if m.filename == "word/document.xml"), None)
-    if body is not None and body.file_size > MAX_DOCX_XML_BYTES:
-        raise _refuse(
-            f"its body (word/document.xml) is {body.file_size / 1024 / 1024:.0f} MB of XML; "
-            f"a brief's is at most {MAX_DOCX_XML_BYTES // (1024 * 1024)} MB",
-            filename,
-        )
-    import docx
+    """Only the document's main part is read, through the archive's bounded stream, and
+    only that part is parsed (python-docx's own XML parser): images, fonts and the other
+    parts are never inflated."""
+    try:
+        with open_archive(data, DOCX_LIMITS) as archive:
+            part = _main_part(archive)
+            body = archive.member(part)
+            if body.file_size > MAX_DOCX_XML_BYTES:
+                raise _refuse(
+                    f"its body ({part}) is {body.file_size / 1024 / 1024:.0f} MB of XML; "
+                    f"a brief's is at most {MAX_DOCX_XML_BYTES // (1024 * 1024)} MB",
+                    filename,
+                )
+            xml = archive.read(body)
+    except ArchiveError as exc:
+        raise _refuse(str(exc), filename) from exc
+    import docx  # noqa: F401 - registers python-docx's element classes with its parser
+    from docx.oxml.parser import parse_xml
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…
+        root = parse_xml(xml)
+    except Exception as exc:  # lxml's XMLSyntaxError, a document of another encoding…
         raise _refuse(
-            f"damaged Word document, cannot be opened ({type(exc).__name__}: {exc})", filename
+            f"damaged Word document, {part} cannot be parsed ({type(exc).__name__}: {exc})",
+            filename,
         ) from exc
-    text = "\n".join(_block_lines(document.element.body))
+    element = root.find(f"{_W}body")
+    if root.tag != f"{_W}document" or element is None:
+        raise _refuse(
+            f"damaged Word document: {part} holds no document body (w:document/w:body)",
+            filename,
+        )
+    text = "\n".join(_block_lines(element))
     if not text.strip():
         raise _refuse("the Word document holds no text", filename)
     return text

@@ -25,6 +25,7 @@ from loaders.services.permissions import NotAllowed
 from loaders.services.review import read_upload
 from loaders.store import open_store, queries
 from tests.conftest import CATALOG
+from tests.hostile_files import lying_brief_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "tests" / "reliability_worker.py"
@@ -133,6 +134,35 @@ def test_archive_caps_are_their_own_and_refuse_before_anything_is_stored(
 ) -> None:
     with pytest.raises(ArchiveRefused, match=words):
         upload_sources([("archive.zip", _zip(members))])
+
+
+def test_a_zip_member_that_lies_about_its_size_fails_alone(tmp_path: Path, capsys) -> None:
+    """2021-16.txt declares 1 KB and inflates to 64 MB (1 GiB in test_input_bounds.py, where
+    the CLI's memory is measured): it is read through the bounded stream and fails with the
+    reason; the briefs beside it are stored."""
+    zipped = tmp_path / "lying.zip"
+    zipped.write_bytes(lying_brief_zip(64 * 2**20))
+    db = tmp_path / "briefs.duckdb"
+    assert cli.main(["ingest", str(zipped), "--db", str(db)]) == 1
+    printed = capsys.readouterr()
+    assert "[2/3] 2021-16.txt … failed" in printed.out
+    assert "issues: 2 new" in printed.out
+    assert f"{zipped}/archive/2021-16.txt" in printed.err
+    assert "2021-16.txt 解压出的数据与 zip 目录所记不符" in printed.err
+    with open_store(db, read_only=True) as store:
+        assert set(queries.issues(store)["issue_key"]) == {"2021-15", "2021-29"}
+        (job,) = queries.import_jobs(store)
+        failed = [f for f in queries.import_files(store, job.job_id) if f.status == "failed"]
+    assert [f.name.rsplit("/", 1)[-1] for f in failed] == ["2021-16.txt"]
+    assert "zip 炸弹" in failed[0].detail
+
+
+def test_a_zip_compressed_in_a_way_that_cannot_be_bounded_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_LZMA) as archive:
+        archive.writestr("2021-15.txt", (ROOT / "data" / "briefs" / "2021-15.txt").read_bytes())
+    with pytest.raises(ArchiveRefused, match=r"lzma\.zip: ZIP 部件 2021-15\.txt 用 LZMA 压缩"):
+        upload_sources([("lzma.zip", buffer.getvalue())])
 
 
 def test_a_broken_zip_is_refused_by_name() -> None:

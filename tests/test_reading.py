@@ -22,6 +22,7 @@ from loaders.reading import (
     read_brief_text,
 )
 from loaders.structure import parse_structure
+from tests.hostile_files import lying_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 READ = ROOT / "tests" / "data" / "read"
@@ -374,6 +375,20 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _bzip2_zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_docx_is_read_from_its_body_alone():
+    """Only word/document.xml is inflated and parsed: a lying image beside it is never read."""
+    text = read_brief_text(lying_docx(64 * 2**20, part="docProps/app.xml"), "lying-app.docx")
+    assert "产业创新动态" in text
+
+
 def _encrypted(pdf: bytes, password: str) -> bytes:
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(pdf)))
@@ -423,6 +438,11 @@ GENERATED = {
     "too-large-document.docx": lambda: _zip(
         {"word/document.xml": b"<w:document>" + b" " * MAX_DOCX_XML_BYTES + b"</w:document>"}
     ),
+    # Its body declares 1 KB and inflates to 64 MB (the CLI's memory is measured on 1 GiB in
+    # test_input_bounds.py); zipfile's read() inflated all of it before checking.
+    "lying-size.docx": lambda: lying_docx(64 * 2**20),
+    # bzip2 is inflated a whole chunk at a time (4 KB can be gigabytes): never read.
+    "bzip2.docx": lambda: _bzip2_zip({"word/document.xml": b"<w:document/>"}),
 }
 
 REFUSALS = [
@@ -447,6 +467,8 @@ REFUSALS = [
     ("text-named.pdf", "named .pdf but is not a PDF: it is a text file"),
     ("too-large-text.txt", "a text brief is at most 2 MB"),
     ("too-large-document.docx", "word/document.xml"),
+    ("lying-size.docx", "word/document.xml 解压出的数据与 zip 目录所记不符"),
+    ("bzip2.docx", "用 bzip2 压缩"),
     ("shift-jis-short.txt", "cannot decode the text"),
 ]
 

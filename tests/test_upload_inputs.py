@@ -26,6 +26,7 @@ from loaders.services.review import (
 )
 from loaders.store import Store, StoreError, open_store, queries
 from tests.conftest import CATALOG
+from tests.hostile_files import lying_docx, lying_xlsx
 
 DATA = Path(__file__).parent / "data" / "upload"
 
@@ -102,6 +103,8 @@ BAD_INPUTS = [
     ("shift_jis.csv", ["无法解码", "wrong encoding"]),
     ("far_cell.xlsx", ["A1:XFD1048576", "1048576 行", "16384 列"]),
     ("long_brief.txt", ["a text brief is at most 2 MB"]),
+    ("lying.docx", ["word/document.xml 解压出的数据与 zip 目录所记不符", "zip 炸弹"]),
+    ("lying.xlsx", ["xl/styles.xml 解压出的数据与 zip 目录所记不符", "zip 炸弹"]),
 ]
 
 
@@ -126,7 +129,14 @@ def _long_text_brief() -> bytes:
 
 
 # Failure modes too big (or too binary) to commit as fixtures, made here.
-GENERATED = {"far_cell.xlsx": _far_cell_xlsx, "long_brief.txt": _long_text_brief}
+GENERATED = {
+    "far_cell.xlsx": _far_cell_xlsx,
+    "long_brief.txt": _long_text_brief,
+    # A part that declares 1 KB and inflates to 64 MB (python-docx and openpyxl read parts
+    # whole with zipfile's read(), which inflated all of it).
+    "lying.docx": lambda: lying_docx(64 * 2**20),
+    "lying.xlsx": lambda: lying_xlsx(64 * 2**20),
+}
 
 
 @pytest.mark.parametrize(("name", "words"), BAD_INPUTS, ids=[name for name, _ in BAD_INPUTS])

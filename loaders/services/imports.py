@@ -20,7 +20,6 @@ competes with viewers for the server's interpreter; the CLI runs it in the foreg
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import socket
 import subprocess
@@ -33,10 +32,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from loaders.archive import ArchiveError, ArchiveLimits, check_archive
+from loaders.archive import ArchiveError, ArchiveLimits, open_archive
 from loaders.catalog import Catalog
 from loaders.errors import BriefError
-from loaders.reading import MAX_UPLOAD_BYTES
+from loaders.reading import MAX_UPLOAD_BYTES, read_capped
 from loaders.services.ingest import IngestResult, Overwrite, ingest
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
@@ -81,16 +80,15 @@ def _is_brief(name: str) -> bool:
     return name.lower().endswith(BRIEF_SUFFIXES) and not base.startswith((".", "~$", "__"))
 
 
-def zip_sources(data: bytes, label: str) -> list[Source]:
-    """The briefs in a zip, in name order; ArchiveRefused for a broken or oversized one."""
+def zip_sources(source: bytes | Path, label: str) -> list[Source]:
+    """The briefs in a zip (its bytes, or a file, which is not read whole), in name order;
+    ArchiveRefused for a broken or oversized one. Each brief is read through the archive's
+    bounded stream when its turn comes: a member that lies about its size fails alone."""
     try:
-        members = check_archive(data, ZIP_LIMITS)
+        archive = open_archive(source, ZIP_LIMITS)
     except ArchiveError as exc:
         raise ArchiveRefused(f"{label}: {exc}") from exc
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    briefs = sorted(
-        (m for m in members if not m.is_dir() and _is_brief(m.filename)), key=lambda m: m.filename
-    )
+    briefs = sorted((m for m in archive.files() if _is_brief(m.filename)), key=lambda m: m.filename)
 
     def reader(member: zipfile.ZipInfo) -> Callable[[], bytes]:
         return lambda: archive.read(member)
@@ -99,20 +97,31 @@ def zip_sources(data: bytes, label: str) -> list[Source]:
 
 
 def path_sources(paths: Iterable[Path]) -> list[Source]:
-    """Files, folders (every brief below, in name order) and zips, as the CLI is given them."""
+    """Files, folders (every brief below, in name order) and zips, as the CLI is given them.
+    Sizes come from stat: nothing is read before the caps are checked."""
     sources: list[Source] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_brief(p.name))
-            sources += [Source(str(p), p.stat().st_size, p.read_bytes) for p in found]
+            sources += [Source(str(p), p.stat().st_size, _file_reader(p)) for p in found]
         elif path.suffix.lower() == ".zip":
-            sources += zip_sources(path.read_bytes(), str(path))
+            size = path.stat().st_size if path.exists() else 0
+            if size > MAX_ARCHIVE_BYTES:
+                raise ArchiveRefused(
+                    f"{path}: {size / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB "
+                    f"(at most {MAX_ARCHIVE_BYTES // 2**20} MB per import)"
+                )
+            sources += zip_sources(path, str(path))
         else:
             size = path.stat().st_size if path.exists() else 0
-            sources.append(Source(str(path), size, path.read_bytes))
+            sources.append(Source(str(path), size, _file_reader(path)))
     _check_count(sources)
     return sources
+
+
+def _file_reader(path: Path) -> Callable[[], bytes]:
+    return lambda: read_capped(path)
 
 
 def upload_sources(files: Sequence[tuple[str, bytes]]) -> list[Source]:
@@ -304,12 +313,14 @@ def _bytes_of(file, job: ImportJob, sources: Sequence[Source] | None) -> bytes |
             return sources[file.position].read()
         if job.staged_dir is None:
             return StoreError("this import was run from the command line: run it there again")
-        return (Path(job.staged_dir) / _staged_name(file.position)).read_bytes()
+        return read_capped(Path(job.staged_dir) / _staged_name(file.position), name=file.name)
+    except BriefError as exc:
+        return exc
     except FileNotFoundError as exc:
         return OSError("no such file") if sources is not None else exc
     except IsADirectoryError:
         return OSError("is a folder")
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, ArchiveError) as exc:
         return exc
 
 
@@ -318,9 +329,13 @@ def _store_file(
 ) -> FileResult:
     """Store one file and record its outcome in the same transaction."""
     if isinstance(data, Exception):
-        reason = (
-            str(data) if str(data) in ("no such file", "is a folder") else f"cannot read ({data})"
-        )
+        if isinstance(data, BriefError | ArchiveError) or str(data) in (
+            "no such file",
+            "is a folder",
+        ):
+            reason = str(data)
+        else:
+            reason = f"cannot read ({data})"
         return _record(store, job_id, file, "failed", reason, None, None, me)
     digest = hashlib.sha256(data).hexdigest()
     if not force:

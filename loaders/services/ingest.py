@@ -520,13 +520,14 @@ def bulk_load(
 def read_file(path: Path, catalog: Catalog) -> Extraction:
     """The extraction of one brief file; BriefError (naming the file) when it cannot be read."""
     from loaders.pipeline import extract_bytes  # PDF/DOCX readers load only when needed
+    from loaders.reading import read_capped
 
     if path.is_dir():
         raise BriefError(
             f"is a folder; pass the brief files in it (e.g. {path}/*)", source=str(path)
         )
     try:
-        data = path.read_bytes()
+        data = read_capped(path)
     except FileNotFoundError as exc:
         raise BriefError("no such file", source=str(path)) from exc
     except OSError as exc:
