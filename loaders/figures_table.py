@@ -150,9 +150,20 @@ _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
 _RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)$")
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*>")
+_PART_NAME = re.compile(rb'\bPartName="([^"]+)"')
+_SHARED_STRINGS_TYPE = b"spreadsheetml.sharedStrings+xml"
+# An element of the shared-strings table (<si>) and a cell of a sheet (<c>), any prefix.
+_STRING_ITEM = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 # Enough of a sheet's XML to hold its <dimension>, which comes before the data.
 _SHEET_HEAD_BYTES = 64 * 1024
 _SMALL_PART_BYTES = 1024 * 1024
+# Every shared string is used by a cell. A table keeps its strings on its first sheet, but a
+# workbook may have a notes sheet too: this many strings more than the first sheet's cells
+# are allowed. openpyxl reads the whole table before the first row (400,000 strings in a 1 MB
+# file held the upload page for 21 s); a table bounded by its sheet costs what the sheet does.
+SHARED_STRINGS_SLACK = 1000
 
 
 def _first_sheet_part(archive: Archive) -> str | None:
@@ -204,8 +215,37 @@ def sheet_dimension(data: bytes) -> tuple[int, int] | None:
         return None
 
 
+def _shared_strings_part(archive: Archive) -> str | None:
+    """The shared-strings table's member, as [Content_Types].xml names it (openpyxl's way)."""
+    if archive.member("[Content_Types].xml") is None:
+        return None
+    types = archive.head("[Content_Types].xml", _SMALL_PART_BYTES)
+    for override in _OVERRIDE.findall(types):
+        name = _PART_NAME.search(override)
+        if _SHARED_STRINGS_TYPE in override and name:
+            part = name.group(1).decode("utf-8", "replace").lstrip("/")
+            return part if archive.member(part) is not None else None
+    return None
+
+
+def _check_shared_strings(archive: Archive, sheet: str | None, filename: str) -> None:
+    part = _shared_strings_part(archive)
+    if part is None:
+        return
+    strings = len(_STRING_ITEM.findall(archive.read(part)))
+    cells = len(_CELL.findall(archive.read(sheet))) if sheet is not None else 0
+    allowed = min(cells, (MAX_TABLE_ROWS + 2) * MAX_TABLE_COLUMNS) + SHARED_STRINGS_SLACK
+    if strings > allowed:
+        raise _fail(
+            filename,
+            f"{part} 含 {strings:,} 个共享字符串，而第一个工作表只有 {cells:,} 个单元格"
+            f"（最多允许多 {SHARED_STRINGS_SLACK} 个）；请只保留数据表所在的工作表，"
+            "另存为新的 .xlsx 后重新上传",
+        )
+
+
 def _opened_workbook(data: bytes, filename: str) -> bytes:
-    """The workbook checked (its caps, the first sheet's declared size)
+    """The workbook checked (its caps, the first sheet's declared size, the shared strings)
     and repacked from members read through the bounded stream: what openpyxl is given."""
     try:
         with open_archive(data, XLSX_LIMITS) as archive:
@@ -219,6 +259,7 @@ def _opened_workbook(data: bytes, filename: str) -> bytes:
                     f"超出数据表上限（{MAX_TABLE_ROWS + 1} 行含表头、{MAX_TABLE_COLUMNS} 列）；"
                     "请只保留数据所在的单元格（删除远处的空白或格式）后重新上传",
                 )
+            _check_shared_strings(archive, sheet, filename)
             return archive.repacked()
     except ArchiveError as exc:
         raise _fail(filename, str(exc)) from exc

@@ -26,7 +26,7 @@ from loaders.services.review import (
 )
 from loaders.store import Store, StoreError, open_store, queries
 from tests.conftest import CATALOG
-from tests.hostile_files import lying_docx, lying_xlsx
+from tests.hostile_files import lying_docx, lying_xlsx, shared_strings_xlsx
 
 DATA = Path(__file__).parent / "data" / "upload"
 
@@ -105,6 +105,7 @@ BAD_INPUTS = [
     ("long_brief.txt", ["a text brief is at most 2 MB"]),
     ("lying.docx", ["word/document.xml 解压出的数据与 zip 目录所记不符", "zip 炸弹"]),
     ("lying.xlsx", ["xl/styles.xml 解压出的数据与 zip 目录所记不符", "zip 炸弹"]),
+    ("many_strings.xlsx", ["xl/sharedStrings.xml", "400,011 个共享字符串", "只有 14 个单元格"]),
 ]
 
 
@@ -136,6 +137,8 @@ GENERATED = {
     # whole with zipfile's read(), which inflated all of it).
     "lying.docx": lambda: lying_docx(64 * 2**20),
     "lying.xlsx": lambda: lying_xlsx(64 * 2**20),
+    # 1 MB: 400,000 shared strings no cell uses (openpyxl read them all, for 21 s).
+    "many_strings.xlsx": lambda: shared_strings_xlsx(400_000),
 }
 
 
@@ -215,6 +218,17 @@ def test_xlsx_table_imports(tmp_path):
         520.0,
         "亿元",
     )
+
+
+@pytest.mark.parametrize("unused", [0, 900], ids=["every-string-used", "a-notes-sheet-worth"])
+def test_an_xlsx_with_shared_strings_imports(tmp_path, unused):
+    """Excel keeps text cells in the shared-strings table; a table of it is read, with room
+    for the strings of another sheet (up to SHARED_STRINGS_SLACK)."""
+    with open_store(tmp_path / "store.duckdb") as store:
+        result = upload_path(store, shared_strings_xlsx(unused), "shared.xlsx")
+        series = queries.series(store, ["logistics_total"])
+    assert result.status == "new"
+    assert (series["period"].iloc[0], series["value"].iloc[0]) == ("2021-Q3", 232.0)
 
 
 @pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0.csv", "＠SUM(A1).csv", "+1.csv"])
