@@ -21,7 +21,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -143,7 +143,19 @@ def _csv_rows(data: bytes, filename: str) -> list[Record]:
     # Excel in some locales saves ";"-separated "CSV"; tab-separated text is common too.
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return _rows_with_header(enumerate(reader, start=1), filename)
+    return _rows_with_header(_csv_lines(reader, filename), filename)
+
+
+def _csv_lines(reader, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """The reader's rows numbered; a row the csv module cannot parse (a cell over its field
+    limit, a stray quote at the end) is refused naming the line, never an internal error."""
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field limit" in reason:
+            reason = f"单元格超过 {csv.field_size_limit():,} 个字符，数据表的单元格不会这么长"
+        raise _fail(filename, f"CSV 文件第 {reader.line_num} 行无法解析：{reason}") from exc
 
 
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
@@ -290,6 +302,13 @@ def _xlsx_rows(data: bytes, filename: str) -> list[Record]:
                     f"读取 Excel 表格超过 {XLSX_PARSE_SECONDS:.0f} 秒（停在第 {number} 行），已放弃",
                 )
             rows.append((number, list(values)))
+    except BriefReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a cell openpyxl cannot convert (5,000 digits)
+        raise _fail(
+            filename,
+            f"无法读取 Excel 表格第 {len(rows) + 1} 行：{type(exc).__name__}: {str(exc)[:200]}",
+        ) from exc
     finally:
         book.close()
     return _rows_with_header(rows, filename)
@@ -457,10 +476,47 @@ def _from_records(records: list[Record], data: bytes, filename: str) -> Extracti
     )
 
 
+# The extractor's JSON nests four deep (issue, observations, a figure, its fields); the
+# parser recurses once per level and a few thousand levels end it (RecursionError).
+MAX_JSON_DEPTH = 32
+# Longer runs of digits are no count, year or number a table holds: read as a float (inf
+# beyond its range, which the review names), since int() refuses 4,300 digits and more and
+# float() refuses ints of over 308 digits.
+MAX_JSON_INT_DIGITS = 20
+_JSON_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_int(digits: str) -> int | float:
+    return int(digits) if len(digits.lstrip("-")) <= MAX_JSON_INT_DIGITS else float(digits)
+
+
+def _json_depth_problem(text: str) -> str | None:
+    """Where the JSON nests deeper than MAX_JSON_DEPTH (line and column), or None."""
+    depth = 0
+    for found in _JSON_STRING_OR_BRACKET.finditer(text):
+        mark = found.group()
+        if mark in ("[", "{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                at = found.start()
+                line = text.count("\n", 0, at) + 1
+                column = at - text.rfind("\n", 0, at)
+                return (
+                    f"第 {line} 行第 {column} 列：嵌套超过 {MAX_JSON_DEPTH} 层"
+                    "（数据表的 JSON 只有 issue、observations 与各行几层）"
+                )
+        elif mark in ("]", "}"):
+            depth -= 1
+    return None
+
+
 def _from_json(data: bytes, filename: str) -> Extraction:
     text = _decode_text(data, filename)
+    problem = _json_depth_problem(text)
+    if problem is not None:
+        raise _fail(filename, f"JSON 无法解析：{problem}")
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise _fail(
             filename, f"JSON 无法解析：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}"

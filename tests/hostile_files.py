@@ -157,6 +157,10 @@ def lying_xlsx(inflates_to: int = GiB, part: str = "xl/styles.xml") -> bytes:
     return build_zip(replaced(members, part, lying(part, inflates_to)))
 
 
+class Number(str):
+    """A number cell's text, written as it is."""
+
+
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -164,19 +168,20 @@ _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _ML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
-def shared_strings_xlsx(extra_strings: int) -> bytes:
+def shared_strings_xlsx(extra_strings: int = 0, value: str = "232.0") -> bytes:
     """A good figures table whose text cells use the shared-strings table, as Excel writes
     them, with `extra_strings` more strings in that table that no cell uses (400,000 of
-    them: a 1 MB file that held the upload page for 21 s)."""
+    them: a 1 MB file that held the upload page for 21 s); `value` is the number cell's XML
+    text (5,000 digits: openpyxl's int() refuses them)."""
     header = ["indicator", "period", "value", "title", "year", "number", "published"]
-    row = ["logistics_total", "2021-Q3", 232.0, "产业创新动态", 2021, 29, "2021-10-25"]
-    strings = [cell for cell in header + row if isinstance(cell, str)]
+    row = ["logistics_total", "2021-Q3", Number(value), "产业创新动态", 2021, 29, "2021-10-25"]
+    strings = [cell for cell in header + row if type(cell) is str]
 
     def cells(values: list, number: int) -> str:
         out = []
         for column, value in enumerate(values):
             ref = f"{chr(ord('A') + column)}{number}"
-            if isinstance(value, str):
+            if isinstance(value, str) and not isinstance(value, Number):
                 out.append(f'<c r="{ref}" t="s"><v>{strings.index(value)}</v></c>')
             else:
                 out.append(f'<c r="{ref}"><v>{value}</v></c>')

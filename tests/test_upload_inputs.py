@@ -106,6 +106,12 @@ BAD_INPUTS = [
     ("lying.docx", ["word/document.xml 解压出的数据与 zip 目录所记不符", "zip 炸弹"]),
     ("lying.xlsx", ["xl/styles.xml 解压出的数据与 zip 目录所记不符", "zip 炸弹"]),
     ("many_strings.xlsx", ["xl/sharedStrings.xml", "400,011 个共享字符串", "只有 14 个单元格"]),
+    ("deep.json", ["JSON 无法解析", "第 8 行第 42 列", "嵌套超过 32 层"]),
+    ("digits_value.json", ["第 1 行", "字段 value", "不是有限数值"]),
+    ("digits_year.json", ["期刊信息", "字段 year"]),
+    ("digits_value.csv", ["第 1 行", "字段 value", "不是有限数值"]),
+    ("digits_value.xlsx", ["无法读取 Excel 表格第 2 行", "digits"]),
+    ("big_cell.csv", ["CSV 文件第 2 行无法解析", "单元格超过 131,072 个字符"]),
 ]
 
 
@@ -129,6 +135,28 @@ def _long_text_brief() -> bytes:
     return brief + "物流运行稳中有进。\n".encode() * (2 * 1024 * 1024 // 27 + 1)
 
 
+def _good_json_with(change, raw: bool = False, **numbers: str) -> bytes:
+    """good_table.json changed: `change(payload)`, then numbers written as raw JSON text
+    (value= the first figure's, year= the issue's); raw: the notes field holds raw JSON."""
+    payload = change(json.loads((DATA / "good_table.json").read_text(encoding="utf-8")))
+    if "value" in numbers:
+        payload["observations"][0]["value"] = "@value@"
+    if "year" in numbers:
+        payload["issue"]["year"] = "@year@"
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    for name, digits in numbers.items():
+        text = text.replace(f'"@{name}@"', digits)
+    if raw:
+        notes = payload["issue"]["notes"]
+        text = text.replace(json.dumps(notes), notes)
+    return text.encode("utf-8")
+
+
+def _good_csv_with(old: str, new: str) -> bytes:
+    text = (DATA / "good_utf8_bom.csv").read_text(encoding="utf-8-sig")
+    return text.replace(old, new, 1).encode("utf-8")
+
+
 # Failure modes too big (or too binary) to commit as fixtures, made here.
 GENERATED = {
     "far_cell.xlsx": _far_cell_xlsx,
@@ -139,6 +167,16 @@ GENERATED = {
     "lying.xlsx": lambda: lying_xlsx(64 * 2**20),
     # 1 MB: 400,000 shared strings no cell uses (openpyxl read them all, for 21 s).
     "many_strings.xlsx": lambda: shared_strings_xlsx(400_000),
+    # Parse errors that were internal errors: the JSON parser's recursion, int()'s limit of
+    # 4,300 digits, the csv module's field limit.
+    "deep.json": lambda: _good_json_with(
+        lambda p: {**p, "issue": {**p["issue"], "notes": "[" * 5000 + "]" * 5000}}, raw=True
+    ),
+    "digits_value.json": lambda: _good_json_with(lambda p: p, value="9" * 5000),
+    "digits_year.json": lambda: _good_json_with(lambda p: p, year="9" * 5000),
+    "digits_value.csv": lambda: _good_csv_with("260.5", "9" * 5000),
+    "digits_value.xlsx": lambda: shared_strings_xlsx(value="9" * 5000),
+    "big_cell.csv": lambda: _good_csv_with("前十个月", "前十个月" + "长" * (4 * 2**20 // 3)),
 }
 
 
