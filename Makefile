@@ -22,9 +22,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Rebuilt when the sample briefs, the catalog or the loaders change, so better rules reach
-# the shipped issues; --force re-reads only those issues, uploads made in the app stay.
+# the shipped issues; --force re-reads only those issues, and --shipped replaces only
+# versions stored from the shipped files themselves: uploads made in the app, an editor's
+# commit and a corrected copy ingested with the CLI stay.
 $(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml $(wildcard loaders/*.py loaders/*/*.py)
-	BRIEFS_DB=$(DB) $(PY) -m loaders ingest --force data/briefs/*
+	BRIEFS_DB=$(DB) $(PY) -m loaders ingest --force --shipped data/briefs/*
 	touch $@
 
 db: $(DB)

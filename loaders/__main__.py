@@ -315,6 +315,12 @@ class _Printer:
             print(text, file=sys.stderr if to_stderr else sys.stdout, flush=True)
 
 
+def _overwrite(args: argparse.Namespace) -> Overwrite:
+    if getattr(args, "replace", False):
+        return Overwrite.ALWAYS
+    return Overwrite.SHIPPED if getattr(args, "shipped", False) else Overwrite.BATCH
+
+
 def _run_import(store, job_id, catalog, args, sources) -> int:
     from loaders.services import imports
 
@@ -357,7 +363,7 @@ def _run_import(store, job_id, catalog, args, sources) -> int:
             catalog,
             actor=args.actor,
             sources=sources,
-            overwrite=Overwrite.ALWAYS if getattr(args, "replace", False) else Overwrite.BATCH,
+            overwrite=_overwrite(args),
             force=getattr(args, "force", False),
             confirmed=getattr(args, "confirm", False),
             on_file=report,
@@ -488,6 +494,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also overwrite issues an editor committed after review, and store retracted ones",
     )
     ingest.add_argument(*confirm_flag, **confirm_options)
+    ingest.add_argument(
+        "--shipped",
+        action="store_true",
+        help="the files are the shipped sample (make db): replace only issues stored from "
+        "these very files, keep every other version (a corrected copy, an editor's commit)",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     run = commands.add_parser(

@@ -1,6 +1,8 @@
 """`make run` re-reads the shipped briefs whenever the loaders or the catalog change
-(`make db`: ingest --force data/briefs/*). That must never undo an editor's work: an issue an
-editor committed or corrected stays as they left it, and a retracted one stays retracted."""
+(`make db`: ingest --force --shipped data/briefs/*). That must never undo anyone's work: an
+issue an editor committed or corrected, or a corrected copy ingested with the CLI, stays as
+it was left, and a retracted one stays retracted; only versions stored from the shipped files
+themselves are re-read."""
 
 from __future__ import annotations
 
@@ -40,9 +42,9 @@ def refresh(db: Path) -> None:
     assert cli.main([*make_db_arguments(), "--db", str(db)]) == 0
 
 
-def test_the_make_db_recipe_is_a_forced_batch_ingest_of_the_samples():
+def test_the_make_db_recipe_is_a_forced_shipped_ingest_of_the_samples():
     arguments = make_db_arguments()
-    assert arguments[:2] == ["ingest", "--force"] and "--replace" not in arguments
+    assert arguments[:3] == ["ingest", "--force", "--shipped"] and "--replace" not in arguments
 
 
 def test_make_run_keeps_an_editors_correction_of_a_shipped_issue(tmp_path, capsys):
@@ -96,3 +98,58 @@ def test_make_run_still_re_reads_an_issue_only_a_batch_stored(tmp_path, capsys):
     capsys.readouterr()
     refresh(db)
     assert "replaced:" in capsys.readouterr().out  # --force: better rules reach the samples
+
+
+def _corrected_copy(tmp_path: Path) -> Path:
+    """The shipped 2021-15 with one figure corrected (1,750 亿元 -> 1,760 亿元), saved under
+    another name, as a user fixing the sample would."""
+    sample = (ROOT / "data" / "briefs" / "2021-15.txt").read_text(encoding="utf-8")
+    assert sample.count("1,750 亿元") == 1
+    corrected = tmp_path / "corrected-2021-15.txt"
+    corrected.write_text(sample.replace("1,750 亿元", "1,760 亿元"), encoding="utf-8")
+    return corrected
+
+
+def _telecom_2020(db: Path) -> float:
+    with open_store(db, read_only=True) as store:
+        rows = queries.observations_for_issue(store, "2021-15")
+    (value,) = rows[(rows["indicator"] == "telecom_ma_value") & (rows["period"] == "2020")]["value"]
+    return value
+
+
+def test_make_run_keeps_a_corrected_copy_ingested_with_the_cli(tmp_path, capsys):
+    db = tmp_path / "briefs.duckdb"
+    refresh(db)
+    assert _telecom_2020(db) == 1750
+    assert cli.main(["ingest", str(_corrected_copy(tmp_path)), "--db", str(db)]) == 0
+    assert "replaced:" in capsys.readouterr().out and _telecom_2020(db) == 1760
+
+    refresh(db)  # the loaders changed: make run re-reads the samples
+    out = capsys.readouterr().out
+    assert "kept the stored version: issue 2021-15 is stored from another file" in out
+    assert _telecom_2020(db) == 1760
+    with open_store(db, read_only=True) as store:
+        assert queries.issue(store, "2021-15")["source_name"] == "corrected-2021-15.txt"
+
+
+def test_make_run_refreshes_what_an_earlier_release_stored_from_the_same_file(tmp_path, capsys):
+    """A store whose sample an earlier make db stored as any batch (the same bytes): still
+    re-read, and from then on marked as the shipped file's."""
+    db = tmp_path / "briefs.duckdb"
+    assert cli.main(["ingest", *map(str, SAMPLES), "--db", str(db)]) == 0
+    capsys.readouterr()
+    refresh(db)
+    assert "replaced:" in capsys.readouterr().out
+    with open_store(db, read_only=True) as store:
+        assert queries.issue(store, "2021-15")["committed_via"] == "shipped"
+
+
+def test_make_run_replaces_the_version_an_earlier_shipped_file_stored(tmp_path, capsys):
+    """A release that corrects the shipped brief reaches stores the old one was refreshed
+    into (the stored version came from the shipped file of its day)."""
+    db = tmp_path / "briefs.duckdb"
+    old_release = _corrected_copy(tmp_path).rename(tmp_path / "2021-15.txt")
+    assert cli.main(["ingest", "--force", "--shipped", str(old_release), "--db", str(db)]) == 0
+    assert _telecom_2020(db) == 1760
+    refresh(db)
+    assert _telecom_2020(db) == 1750

@@ -11,7 +11,11 @@ Who may overwrite what is the Overwrite policy:
 - NEVER: a stored issue with other content is kept (the upload page asks first);
 - BATCH: a batch (the CLI, `make db`, a nightly job) replaces only versions a batch stored,
   never an editor's reviewed commit, and does not bring back a retracted issue;
-- ALWAYS: the caller confirmed (the upload page's 替换, `ingest --replace`).
+- ALWAYS: the caller confirmed (the upload page's 替换, `ingest --replace`);
+- SHIPPED: the shipped sample's refresh (`make db`, `ingest --shipped`): replaces a stored
+  version only when it came from the shipped file itself (the very same bytes, or stored by
+  an earlier refresh), so a corrected copy ingested with the CLI or an editor's commit is
+  never undone by a rebuild; a retracted issue is not stored again.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class Overwrite(StrEnum):
     NEVER = "never"
     BATCH = "batch"
     ALWAYS = "always"
+    SHIPPED = "shipped"
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,7 @@ def plan_ingest(
                 else f"{key} 在你预览之后被撤回"
             )
         return result
-    if stored is None and state.retracted and overwrite is Overwrite.BATCH:
+    if stored is None and state.retracted and overwrite in (Overwrite.BATCH, Overwrite.SHIPPED):
         result.status = "kept"
         result.reason = f"issue {key} was retracted by an editor; pass --replace to store it again"
         return result
@@ -191,6 +196,14 @@ def plan_ingest(
             result.status = "kept"
             result.reason = (
                 f"issue {key} was committed by an editor after review; "
+                "pass --replace to overwrite it"
+            )
+            return result
+        if overwrite is Overwrite.SHIPPED and not same_bytes and stored.committed_via != "shipped":
+            result.status = "kept"
+            result.reason = (
+                f"issue {key} is stored from another file than the shipped one "
+                f"({stored.committed_via}); a rebuild refreshes only what it stored itself, "
                 "pass --replace to overwrite it"
             )
             return result
@@ -383,7 +396,7 @@ def ingest(
     actor: str,
     overwrite: Overwrite = Overwrite.BATCH,
     force: bool = False,
-    committed_via: Literal["batch", "review"] = "batch",
+    committed_via: Literal["batch", "review", "shipped"] = "batch",
     upload: UploadRecord | None = None,
     also: Callable[[Any, IngestResult], None] | None = None,
     seen: Seen | None = None,
@@ -421,7 +434,9 @@ def ingest(
         )
         if state.issue is not None:
             writes.delete_issue(cur, key)
-        writes.insert_issue(cur, extraction, committed_via)
+        # What a shipped refresh stores is marked so: the next refresh may replace it.
+        via = "shipped" if overwrite is Overwrite.SHIPPED else committed_via
+        writes.insert_issue(cur, extraction, via)
         touched = set(first_per_key(extraction.observations)) | {
             statement.key for statement in state.own_statements
         }

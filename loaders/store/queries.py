@@ -123,7 +123,7 @@ class StoredIssue:
 
     issue_key: str
     sha256: str
-    committed_via: str  # "batch" or "review"
+    committed_via: str  # "batch", "review" or "shipped" (loaders.services.ingest.Overwrite)
 
 
 @dataclass(frozen=True)
