@@ -74,13 +74,23 @@ CATCH_UP_SECONDS = 5.0
 _caught_up_at = 0.0
 
 
-def data_version() -> int:
+def _caught_up_store():
     global _caught_up_at
     store = get_store()
     if time.monotonic() - _caught_up_at > CATCH_UP_SECONDS:
         _caught_up_at = time.monotonic()
         store.catch_up()
-    return queries.data_version(store)
+    return store
+
+
+def data_version() -> int:
+    """The key of every cache of the data: moves when issues, figures or the catalog do."""
+    return queries.data_version(_caught_up_store())
+
+
+def write_version() -> int:
+    """The key of caches of records (import progress, the audit log): moves on every write."""
+    return queries.write_version(_caught_up_store())
 
 
 def series_version(indicator: str) -> int:
@@ -220,12 +230,12 @@ def _import_files(path: str, version: int, job_id: str) -> list[queries.ImportFi
 
 
 def import_jobs() -> list[queries.ImportJob]:
-    """The latest archive imports with their progress (every import writes a version)."""
-    return _import_jobs(_path(), data_version())
+    """The latest archive imports with their progress (each step of an import is a write)."""
+    return _import_jobs(_path(), write_version())
 
 
 def import_files(job_id: str) -> list[queries.ImportFile]:
-    return _import_files(_path(), data_version(), job_id)
+    return _import_files(_path(), write_version(), job_id)
 
 
 def indicators() -> pd.DataFrame:
@@ -327,7 +337,7 @@ def coverage() -> pd.DataFrame:
 
 
 def audit_log() -> pd.DataFrame:
-    return _audit_log(_path(), data_version())
+    return _audit_log(_path(), write_version())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -242,6 +242,23 @@ def test_real_bad_file_is_named_and_the_good_one_stored(tmp_path: Path, capsys) 
         assert queries.issues(store)["issue_key"].tolist() == ["2021-15"]
 
 
+def test_a_file_that_stores_nothing_changes_no_data_version(tmp_path: Path, capsys) -> None:
+    """A refused file (and an unchanged one) stores nothing: the data version, the time of
+    the last change and every series' version stay, so no dashboard cache is thrown away.
+    The import's own record is still written, and seen (the write version moves)."""
+    db = tmp_path / "real.duckdb"
+    assert cli.main(["ingest", str(SAMPLE), "--db", str(db)]) == 0
+    with open_store(db, read_only=True) as store:
+        before = (queries.data_state(store), queries.series_versions(store))
+    assert cli.main(["ingest", str(NOT_A_BRIEF), "--db", str(db)]) == 1
+    assert cli.main(["ingest", str(SAMPLE), "--db", str(db)]) == 0
+    with open_store(db, read_only=True) as store:
+        assert (queries.data_state(store), queries.series_versions(store)) == before
+        jobs = queries.import_jobs(store)
+        assert [(job.done, job.failed) for job in jobs[:2]] == [(1, 0), (1, 1)]
+        assert queries.write_version(store) > before[0].version
+
+
 def test_real_extract_table_and_json(capsys) -> None:
     assert cli.main(["extract", str(SAMPLE)]) == 0
     table = capsys.readouterr().out

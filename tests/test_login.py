@@ -129,12 +129,16 @@ def test_a_success_clears_the_count(store, clock):
     assert throttle.check(login._keys("s1", "10.0.0.9")).wait_seconds == 1.0
 
 
-def test_each_audit_row_bumps_the_data_version(store, clock):
+def test_each_audit_row_is_a_write_of_records_not_of_data(store, clock):
+    """The audit log shows the row at once (its cache is keyed on the write version), and no
+    cache of the data is thrown away by a wrong password."""
     throttle = LoginThrottle(clock)
-    before = queries.data_version(store)
+    before = queries.data_state(store)
+    writes_before = queries.write_version(store)
     attempt(store, throttle, "guess")
     attempt(store, throttle, "guess")  # refused unchecked: no row
-    assert queries.data_version(store) == before + 1
+    assert queries.write_version(store) == writes_before + 1
+    assert queries.data_state(store) == before
     row = queries.audit_log(store).iloc[0]
     assert row["action"] == "login_failed" and row["actor"] == "anonymous from 10.0.0.9"
     assert "1 failures in a row" in row["detail"]

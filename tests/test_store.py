@@ -230,7 +230,7 @@ def test_failure_mid_ingest_rolls_everything_back(
     assert queries.data_version(store) == version
 
 
-def test_data_version_bumps_on_every_write(store: Store) -> None:
+def test_data_version_bumps_on_every_write_of_data(store: Store) -> None:
     versions = [queries.data_version(store)]
     ingest(store, ISSUE_15, CATALOG, actor="test")
     versions.append(queries.data_version(store))
@@ -541,6 +541,7 @@ def test_file_from_a_newer_schema_version_is_refused(tmp_path: Path) -> None:
         # What a newer release would write and publish.
         raw.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
         raw.execute("UPDATE meta SET value = '1000' WHERE key = 'data_version'")
+        raw.execute("UPDATE meta SET value = '1000' WHERE key = 'write_version'")
     assert connect(path).publish_if_behind()
     for read_only in (False, True):
         with pytest.raises(StoreError, match="schema 99, newer than this version"):

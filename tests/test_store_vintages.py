@@ -168,7 +168,7 @@ def test_data_state_of_a_file_written_before_the_timestamp_falls_back_to_the_las
             cur.execute("DELETE FROM meta WHERE key = 'data_changed_at'")
             cur.execute(
                 "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-                "WHERE key = 'data_version'"
+                "WHERE key IN ('data_version', 'write_version')"
             )
         last_write = max(
             queries.audit_log(store)["at"].max(), queries.issues(store)["ingested_at"].max()

@@ -193,7 +193,7 @@ def create_job(
             staged_dir,
             [(n, s.size) for n, s in zip(names, sources, strict=True)],
         )
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)
 
     store.write(f"record import {job_id}", record)
     return job_id
@@ -261,7 +261,7 @@ def run_job(
             # A stop asked for before this runner took over still holds.
             state = "stopped" if job.state == "stopping" else "running"
             writes.set_import_state(cur, job_id, state, me)
-            writes.bump_version(cur, series=[])
+            writes.bump_records(cur)
         return job
 
     job = store.write(f"start import {job_id}", take_over)
@@ -298,7 +298,7 @@ def run_job(
 
     def finish(cur) -> None:
         writes.set_import_state(cur, job_id, "stopped" if progress.stopped else "done", me)
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)
 
     store.write(f"finish import {job_id}", finish)
     store.maintain()
@@ -366,7 +366,7 @@ def _store_file(
             me,
         )
         if not result.written:
-            writes.bump_version(cur, series=[])
+            writes.bump_records(cur)
 
     try:
         result = ingest(
@@ -389,7 +389,7 @@ def _store_file(
 def _record(store, job_id, file, status, detail, issue_key, digest, me) -> FileResult:
     def record(cur) -> None:
         writes.record_import_file(cur, job_id, file.position, status, digest, issue_key, detail, me)
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)
 
     store.write(f"record import {job_id} file {file.position}", record)
     return FileResult(status, detail, issue_key, digest)
@@ -417,7 +417,7 @@ def request_stop(store: Store, job_id: str, *, role: str) -> None:
         job = queries.import_job(cur, job_id)
         if job is not None and job.state == "running":
             writes.set_import_state(cur, job_id, "stopping")
-            writes.bump_version(cur, series=[])
+            writes.bump_records(cur)
 
     store.write(f"stop import {job_id}", ask)
 
@@ -433,7 +433,7 @@ def start_runner(store: Store, job_id: str, *, role: str, actor: str) -> subproc
             raise StoreError(f"no import {job_id} left to run")
         # Running from now on: an earlier stop request is answered by this resume.
         writes.set_import_state(cur, job_id, "running")
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)
 
     store.write(f"resume import {job_id}", resume)
     command = [

@@ -9,7 +9,7 @@ right password included. A right password clears the keys. An attempt refused fo
 or a lockout is not checked and not counted, so a guesser cannot learn anything from it.
 
 Every checked failure, every lockout and every success is an audit row (written through the
-store, in one transaction with a data_version bump, so the audit log shows it at once).
+store, in one transaction with a write_version bump, so the audit log shows it at once).
 
 The counts live in this process's memory (LoginThrottle): a restart forgets them, and with
 several dashboard processes (make run WORKERS=N) each counts its own; docs/deploy.md says
@@ -177,7 +177,8 @@ def attempt_password(
 
 
 def _audit(store: Store, action: str, actor: str, detail: str) -> None:
-    """One audit row and a data_version bump (no series changed), in one transaction."""
+    """One audit row and a write_version bump (a record: no data changed), in one
+    transaction."""
     with store.transaction(f"record {action}") as cur:
         writes.insert_audit(cur, action, actor, None, None, detail)
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)

@@ -9,7 +9,7 @@ three things on disk, side by side:
 - `briefs.duckdb.lock`, a lock file (flock) that serialises those writes across processes,
   with a thread lock for the writers of one process;
 - `briefs.duckdb.published/`, read-only copies of the file published after every write
-  (`v<data_version>.duckdb`, written to a temporary name and renamed, so a reader never sees
+  (`v<write_version>.duckdb`, written to a temporary name and renamed, so a reader never sees
   half a copy). Readers open the newest copy read-only; many processes can, and no reader
   ever holds the file a writer needs. A reader moves to a newer copy on its next read, so
   every process sees a commit as soon as it is published.
@@ -90,6 +90,17 @@ def _is_lock_error(exc: Exception) -> bool:
 def published_dir(path: Path) -> Path:
     """Where the read-only copies of the store at path are published."""
     return path.with_name(path.name + ".published")
+
+
+def _write_version(connection: duckdb.DuckDBPyConnection) -> int:
+    """The store's count of writes (meta.write_version; data_version in a store older than
+    schema 9, whose every write bumped it)."""
+    rows = dict(
+        connection.execute(
+            "SELECT key, value FROM meta WHERE key IN ('write_version', 'data_version')"
+        ).fetchall()
+    )
+    return int(rows.get("write_version", rows.get("data_version", 0)))
 
 
 def _version_of(copy: Path) -> int:
@@ -183,7 +194,7 @@ class FileStore(Store):
             self._release_copy(copy)
 
     def published_version(self) -> int | None:
-        """The data version of the newest published copy (None when nothing is published)."""
+        """The write version of the newest published copy (None when nothing is published)."""
         newest = self._newest_copy()
         return _version_of(newest) if newest else None
 
@@ -347,9 +358,8 @@ class FileStore(Store):
 
     def publish(self, connection: duckdb.DuckDBPyConnection) -> bool:
         """Checkpoint the store file (open for writing on `connection`) and publish a copy,
-        unless its data version is published already; True when a copy was written."""
-        rows = connection.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
-        version = int(rows[0][0]) if rows else 0
+        unless its write version is published already; True when a copy was written."""
+        version = _write_version(connection)
         newest = self._newest_copy()
         if newest is not None and _version_of(newest) >= version:
             return False

@@ -10,7 +10,7 @@ write, and every process sees a commit on its next read.
 
 Writers on several machines race to commit the next snapshot. DuckLake settles races
 between changes that do not overlap (two inserts); every write of this program also bumps
-meta.data_version, so two writes always overlap and one of them is told so
+meta.write_version, so two writes always overlap and one of them is told so
 (WriteConflict) and run again from the start by Store.write: that is what keeps an issue
 stored once when two machines store it at the same moment, and audit ids unique. DuckLake
 refuses PRIMARY KEY and UNIQUE (schema.statement_for drops them); the same write path is

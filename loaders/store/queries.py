@@ -187,15 +187,30 @@ def result_frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def data_version(store: Store) -> int:
-    """The counter every write bumps; readers key their caches on it."""
+    """The counter every write of data bumps (issues, figures, the catalog); readers key their
+    caches of the data on it. A write of records only (an import's progress, a refused file,
+    an audit row) leaves it."""
     with store.read() as cur:
         row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
     return int(row[0][0]) if row else 0
 
 
+def write_version(store: Store) -> int:
+    """The counter every write bumps, records too: the key of caches of import progress and
+    the audit log (data_version for a store older than schema 9)."""
+    with store.read() as cur:
+        rows = dict(
+            cur.execute(
+                "SELECT key, value FROM meta WHERE key IN ('write_version', 'data_version')"
+            ).fetchall()
+        )
+    return int(rows.get("write_version", rows.get("data_version", 0)))
+
+
 def data_state(store: Store) -> DataState:
-    """data_version and the time of the last write (meta's data_changed_at; for a file last
-    written before that key existed, the latest audit entry or ingest)."""
+    """data_version and the time of the last change of the data (meta's data_changed_at; for
+    a file last written before that key existed, the latest audit entry of a change, or
+    ingest)."""
     with store.read() as cur:
         rows = dict(
             cur.execute(
@@ -206,9 +221,10 @@ def data_state(store: Store) -> DataState:
         if "data_changed_at" in rows:
             changed_at = datetime.fromisoformat(rows["data_changed_at"])
         else:
+            # Audit rows of logins and API tokens are records, not changes of the data.
             found = cur.execute(
-                'SELECT greatest((SELECT max("at") FROM audit_log), '
-                "(SELECT max(ingested_at) FROM issues))"
+                'SELECT greatest((SELECT max("at") FROM audit_log WHERE action NOT LIKE '
+                "'login%' AND action NOT LIKE 'token%'), (SELECT max(ingested_at) FROM issues))"
             ).fetchall()
             changed_at = found[0][0] if found else None
     return DataState(int(rows.get("data_version", 0)), changed_at)

@@ -334,6 +334,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=""),
         ),
     ),
+    Migration(
+        9,
+        "a count of every write beside the data version",
+        (
+            # data_version moves when what the store holds changes (its readers' caches are
+            # built on it); write_version on every write, records too (an import's progress,
+            # a refused file, a login's audit row): published copies are named by it, and on
+            # the team store every write updating its row is what makes two writes conflict.
+            """INSERT INTO meta SELECT 'write_version', value FROM meta
+                WHERE key = 'data_version'
+                AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'write_version')""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -372,10 +385,12 @@ def statement_for(store: Store, statement: str) -> str:
 
 
 def _bump(cur) -> None:
-    cur.execute(
-        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version'"
-    )
+    # Before migration 8 a store has no write_version: that UPDATE then changes nothing.
+    for key in ("data_version", "write_version"):
+        cur.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = ?",
+            [key],
+        )
 
 
 def migrate(store: Store) -> list[int]:
@@ -392,7 +407,7 @@ def migrate(store: Store) -> list[int]:
         if _stored_version(cur) is not None:
             return
         cur.execute(statement_for(store, META_TABLE))
-        for key in ("data_version", "schema_version"):
+        for key in ("data_version", "schema_version", "write_version"):
             cur.execute("INSERT INTO meta VALUES (?, '0')", [key])
 
     def next_migration(cur) -> int | None:

@@ -31,15 +31,24 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+_BUMP = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = ?"
+
+
+def bump_records(cur: duckdb.DuckDBPyConnection) -> None:
+    """A write of records only (an import's progress, a file it refused, an audit row of a
+    login): write_version moves, so readers see it (a new published copy, the 导入 page's and
+    the audit log's caches), data_version does not, so no cache of the data is thrown away by
+    a file that stored nothing."""
+    cur.execute(_BUMP, ["write_version"])
+
+
 def bump_version(cur: duckdb.DuckDBPyConnection, series: Iterable[str] | None = None) -> int:
-    """Every write bumps data_version (the key readers' caches are built on), records when
-    (data_changed_at, ISO UTC) and marks the series it changed with that version (all of them
-    when series is None: a catalog change renames what every series shows). Returns the new
-    data version."""
-    cur.execute(
-        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version'"
-    )
+    """A write of data bumps data_version (the key readers' caches of the data are built on)
+    and write_version (every write's), records when (data_changed_at, ISO UTC) and marks the
+    series it changed with that version (all of them when series is None: a catalog change
+    renames what every series shows). Returns the new data version."""
+    cur.execute(_BUMP, ["data_version"])
+    cur.execute(_BUMP, ["write_version"])
     version = int(cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0])
     if series is None:
         touched = [
