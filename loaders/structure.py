@@ -52,12 +52,22 @@ ISSUE_RE = re.compile(
     r"(?:\s*[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
 )
 ISSUE_NO_YEAR_RE = re.compile(
-    r"第\s*(?P<number>\d{1,3})\s*期"
+    # Not the 第 of 总第 460 期: "2021 年第 -3 期(总第 460 期)" is no issue 460.
+    r"(?<!总)(?<!总\s)第\s*(?P<number>\d{1,3})\s*期"
     r"(?:\s*[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
 )
 CN_DATE_RE = re.compile(
     r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
 )
+# An issue line whatever its number says ("第 -3 期", "第十五期", "第 1O 期"): to name what is
+# wrong with it rather than take another line's number.
+LOOSE_ISSUE_RE = re.compile(
+    r"(?<!总)(?<!总\s)第\s*(?P<number>[^\s期()\[\]【】]{1,8}?)\s*期"
+    r"(?:\s*[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?)?"
+)
+# The year written before 年第 on the issue line, whatever it is ("0", "二〇二一", "21").
+YEAR_TEXT_RE = re.compile(r"(?P<year>[^\s年]{1,8})\s*年\s*$")
+TOTAL_MENTION_RE = re.compile(r"总\s*第?[^期]{0,12}期?")
 TOTAL_RE = re.compile(r"^[(（\[【]?\s*总\s*第?\s*(?P<total>\d{1,5})\s*期\s*[)）\]】]?$")
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*"
@@ -188,8 +198,12 @@ def _total_near(lines: list[_Line], issue_at: int, issue_match: re.Match) -> int
     return None
 
 
-def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHeader, int]:
-    """The issue header and the index of the first line after the header block.
+def parse_header(
+    lines: list[_Line], source: str | None = None, *, check: bool = True
+) -> tuple[IssueHeader, int]:
+    """The issue header and the index of the first line after the header block. An issue
+    line whose number, year or total cannot be read is an error naming it (check=False: the
+    header block is still found, for cleaning, with 0 for what cannot be read).
 
     One pass over the first lines for each header field (issue, total number, date, editor),
     each with its own fallback; kept together because the fields are found relative to one
@@ -214,13 +228,30 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
             )
             break
     if issue_at is None or issue_match is None:
-        raise _err(
-            "no issue line like 2021 年第 15 期 found in the first lines; "
-            "is this an issue of 产业创新动态?",
-            source,
-        )
+        loose = _loose_issue_line(scan)
+        if loose is None:
+            raise _err(
+                "no issue line like 2021 年第 15 期 found in the first lines; "
+                "is this an issue of 产业创新动态?",
+                source,
+            )
+        issue_at, issue_match = loose
 
+    line = lines[issue_at].norm
+    problems: list[BriefStructureError] = []
+    number = _issue_number(issue_match["number"], line, source, problems)
+    year = _issue_year(issue_match, line, source, problems)
     total = _total_near(lines, issue_at, issue_match)
+    if total is None and (mention := TOTAL_MENTION_RE.search(line, issue_match.end())):
+        problems.append(
+            _err(
+                f"期号行 {line!r} 的总期号无法读取（{mention.group(0)!r}，应如 总第 460 期）"
+                "(the total issue number cannot be read)",
+                source,
+            )
+        )
+    if problems and check:
+        raise problems[0]
 
     title = None
     before = lines[issue_at].norm[: issue_match.start()].strip(" ·|-—")
@@ -264,15 +295,68 @@ def parse_header(lines: list[_Line], source: str | None = None) -> tuple[IssueHe
         or lines[body_at].norm.replace(" ", "") in (DEFAULT_TITLE, title.replace(" ", ""))
     ):
         body_at += 1
-    year = issue_match.groupdict().get("year")
     header = IssueHeader(
         title=title,
-        year=int(year) if year else published.year,
-        number=int(issue_match["number"]),
+        year=year if year is not None else published.year,
+        number=number,
         total_number=total,
         published=published,
     )
     return header, body_at
+
+
+def _loose_issue_line(scan: list[_Line]) -> tuple[int, re.Match] | None:
+    """The first short line that reads like an issue line whatever its number says."""
+    for i, line in enumerate(scan):
+        if len(line.norm) <= HEADER_LINE_MAX_CHARS and (match := LOOSE_ISSUE_RE.search(line.norm)):
+            return i, match
+    return None
+
+
+def _issue_number(
+    text: str, line: str, source: str | None, problems: list[BriefStructureError]
+) -> int:
+    """The issue number as written (digits, or 十五); 0 and a problem naming the line
+    otherwise."""
+    try:
+        return int(text) if text.isdigit() else _chinese_number(text)
+    except KeyError:
+        problems.append(
+            _err(
+                f"期号行 {line!r} 的期号 {text!r} 不是期号（1—99 的数，应如 2021 年第 15 期）"
+                "(the issue number is not a number)",
+                source,
+            )
+        )
+        return 0
+
+
+def _issue_year(
+    match: re.Match, line: str, source: str | None, problems: list[BriefStructureError]
+) -> int | None:
+    """The year the issue line writes before 年第 (None when it writes none: the date's
+    year is used); an error naming the line when what it writes is not a year ("0 年第 15
+    期" once became issue 15 of the date's year, replacing it)."""
+    if match.groupdict().get("year"):
+        return int(match["year"])
+    written = YEAR_TEXT_RE.search(line[: match.start()])
+    if written is None:
+        return None
+    text = written["year"]
+    try:
+        year = int(text) if text.isdigit() else _chinese_number(text)
+    except KeyError:
+        year = None
+    if year is None or not 1900 <= year <= 2099:
+        problems.append(
+            _err(
+                f"期号行 {line!r} 的年份 {text!r} 不是年份（应如 2021 年第 15 期）"
+                "(the issue line's year is not a year)",
+                source,
+            )
+        )
+        return None
+    return year
 
 
 def _name_list(words: str) -> str | None:
@@ -330,7 +414,7 @@ def header_end_index(lines: list[str]) -> int:
     if len(items) != len(lines):
         raise ValueError("header_end_index expects non-empty lines")
     try:
-        _, body_at = parse_header(items)
+        _, body_at = parse_header(items, check=False)
     except BriefStructureError:
         return -1
     return body_at - 1

@@ -229,3 +229,19 @@ def test_editors_note_before_the_first_title_is_not_the_title():
         # A title may end with a question mark.
         ("人工智能会取代人类吗？", "正文二第一行，\n正文二。"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("二〇二一年第 15 期（总第 460 期）", (2021, 15, 460)),
+        ("2021 年第十五期（总第 460 期）", (2021, 15, 460)),
+        ("第 15 期（总第 460 期）", (2021, 15, 460)),  # the year of the date
+        ("2021 年第 15 期", (2021, 15, None)),
+    ],
+)
+def test_the_issue_line_gives_its_own_year_number_and_total(line, expected):
+    """Never the number of 总第 460 期 for the issue's own (第十五期 once became issue 460)."""
+    text = BRIEF_15.read_text(encoding="utf-8").replace("2021 年第 15 期（总第 460 期）", line)
+    header, _ = parse_structure(text, "brief.txt")
+    assert (header.year, header.number, header.total_number) == expected

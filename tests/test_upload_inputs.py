@@ -112,6 +112,12 @@ BAD_INPUTS = [
     ("digits_value.csv", ["第 1 行", "字段 value", "不是有限数值"]),
     ("digits_value.xlsx", ["无法读取 Excel 表格第 2 行", "digits"]),
     ("big_cell.csv", ["CSV 文件第 2 行无法解析", "单元格超过 131,072 个字符"]),
+    # Header fields read as a whole: the issue line's own number, year and total, never
+    # another line's (第 -3 期 was read as the 460 of 总第 460 期; 0 年 as the date's year).
+    ("issue_minus_3.txt", ["期号行", "2021年第-3期", "期号 '-3' 不是期号"]),
+    ("issue_year_0.txt", ["期号行", "0年第31期", "年份 '0' 不是年份"]),
+    ("issue_total_markup.txt", ["期号行", "总期号无法读取", "总第<b>476</b>期"]),
+    ("issue_total_below_number.txt", ["期刊信息，字段 total_number", "总期号 3 不在 31—"]),
 ]
 
 
@@ -152,6 +158,12 @@ def _good_json_with(change, raw: bool = False, **numbers: str) -> bytes:
     return text.encode("utf-8")
 
 
+def _brief_with_issue_line(line: str) -> bytes:
+    text = (DATA / "script_brief.txt").read_text(encoding="utf-8")
+    assert "2021 年第 31 期（总第 476 期）" in text
+    return text.replace("2021 年第 31 期（总第 476 期）", line, 1).encode("utf-8")
+
+
 def _good_csv_with(old: str, new: str) -> bytes:
     text = (DATA / "good_utf8_bom.csv").read_text(encoding="utf-8-sig")
     return text.replace(old, new, 1).encode("utf-8")
@@ -177,6 +189,12 @@ GENERATED = {
     "digits_value.csv": lambda: _good_csv_with("260.5", "9" * 5000),
     "digits_value.xlsx": lambda: shared_strings_xlsx(value="9" * 5000),
     "big_cell.csv": lambda: _good_csv_with("前十个月", "前十个月" + "长" * (4 * 2**20 // 3)),
+    "issue_minus_3.txt": lambda: _brief_with_issue_line("2021 年第 -3 期（总第 476 期）"),
+    "issue_year_0.txt": lambda: _brief_with_issue_line("0 年第 31 期（总第 476 期）"),
+    "issue_total_markup.txt": lambda: _brief_with_issue_line(
+        "2021 年第 31 期（总第 <b>476</b> 期）"
+    ),
+    "issue_total_below_number.txt": lambda: _brief_with_issue_line("2021 年第 31 期（总第 3 期）"),
 }
 
 
