@@ -187,17 +187,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"store: {store.path}")
         catalog = _store_catalog(store, args)
         label = f"command line: {' '.join(args.files)}"[:200]
-        job_id = imports.create_job(
-            store, sources, role="editor", actor=args.actor, label=label, stage=False
-        )
-        return _run_import(store, job_id, catalog, args, sources)
+        tally = _Tally([source.name for source in sources])
+        try:
+            job_id = imports.create_job(
+                store, sources, role="editor", actor=args.actor, label=label, stage=False
+            )
+        except StoreError as exc:  # a full disk: not one file is read
+            return tally.finish(interrupted=exc)
+        return _run_import(store, job_id, catalog, args, sources, tally)
 
 
 def cmd_import_run(args: argparse.Namespace) -> int:
     """Run (or resume) an import staged by the app; the app starts this in the background."""
 
     with open_store(args.db) as store:
-        return _run_import(store, args.job, _store_catalog(store, args), args, None)
+        tally = _Tally([file.name for file in queries.import_files(store, args.job)])
+        return _run_import(store, args.job, _store_catalog(store, args), args, None, tally)
 
 
 def _store_catalog(store, args: argparse.Namespace):
@@ -321,20 +326,61 @@ def _overwrite(args: argparse.Namespace) -> Overwrite:
     return Overwrite.SHIPPED if getattr(args, "shipped", False) else Overwrite.BATCH
 
 
-def _run_import(store, job_id, catalog, args, sources) -> int:
+class _Tally:
+    """What an import did, file by file, and its summary: every file of it gets a line,
+    those a failing store left unread too (a full disk), and the summary is printed
+    whatever stopped the import."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.issues = {"new": 0, "replaced": 0, "unchanged": 0, "kept": 0, "failed": 0}
+        self.points = {"new": 0, "revised": 0, "unchanged": 0}
+        self.failed: list[str] = []
+        self.reported: set[int] = set()
+
+    def prefix(self, position: int, name: str) -> str:
+        return f"[{position + 1}/{len(self.names)}] {Path(name).name} …"
+
+    def finish(self, *, stopped: bool = False, interrupted: StoreError | None = None) -> int:
+        unread = [
+            (position, name)
+            for position, name in enumerate(self.names)
+            if position not in self.reported and interrupted is not None
+        ]
+        for position, name in unread:
+            print(f"{self.prefix(position, name)} not stored")
+        if interrupted is not None:
+            print(f"error: {interrupted}", file=sys.stderr)
+        issues, points = self.issues, self.points
+        print(
+            f"issues: {issues['new']} new, {issues['replaced']} revised, "
+            f"{issues['unchanged']} unchanged"
+            + (f", {issues['kept']} kept" if issues["kept"] else "")
+            + (f", {len(self.failed)} failed" if self.failed else "")
+            + (f", {len(unread)} not stored (the store could not be written)" if unread else "")
+            + f"; points: {points['new']} new, {points['revised']} revised, "
+            f"{points['unchanged']} unchanged" + ("; stopped on request" if stopped else "")
+        )
+        not_stored = self.failed + [name for _, name in unread]
+        if not_stored:
+            print(
+                f"error: {len(not_stored)} file(s) not stored: {', '.join(not_stored)}",
+                file=sys.stderr,
+            )
+        return 1 if not_stored or interrupted is not None else 0
+
+
+def _run_import(store, job_id, catalog, args, sources, tally: _Tally) -> int:
     from loaders.services import imports
 
-    issues = {"new": 0, "replaced": 0, "unchanged": 0, "kept": 0, "failed": 0}
-    points = {"new": 0, "revised": 0, "unchanged": 0}
-    failed: list[str] = []
-    total = len(queries.import_files(store, job_id))
     printer = _Printer()
 
     def report(position: int, name: str, outcome: imports.FileResult) -> None:
-        prefix = f"[{position + 1}/{total}] {Path(name).name} …"
-        issues[outcome.status] = issues.get(outcome.status, 0) + 1
+        tally.reported.add(position)
+        prefix = tally.prefix(position, name)
+        tally.issues[outcome.status] = tally.issues.get(outcome.status, 0) + 1
         if outcome.status == "failed":
-            failed.append(name)
+            tally.failed.append(name)
             printer.say(f"{prefix} failed")
             detail = (
                 outcome.detail if Path(name).name in outcome.detail else f"{name}: {outcome.detail}"
@@ -345,9 +391,9 @@ def _run_import(store, job_id, catalog, args, sources) -> int:
         if result is None:
             printer.say(f"{prefix} {outcome.status}: {outcome.detail}")
             return
-        points["new"] += result.new_points
-        points["revised"] += len(result.revised)
-        points["unchanged"] += result.unchanged_points
+        tally.points["new"] += result.new_points
+        tally.points["revised"] += len(result.revised)
+        tally.points["unchanged"] += result.unchanged_points
         printer.say(f"{prefix} {result.summary()}")
         for revision in result.revised:
             printer.say(
@@ -368,22 +414,11 @@ def _run_import(store, job_id, catalog, args, sources) -> int:
             confirmed=getattr(args, "confirm", False),
             on_file=report,
         )
-    finally:
+    except StoreError as exc:  # a full disk, a store that went away: the rest is unread
         printer.close()
-    print(
-        f"issues: {issues['new']} new, {issues['replaced']} revised, {issues['unchanged']} unchanged"
-        + (f", {issues['kept']} kept" if issues["kept"] else "")
-        + (f", {len(failed)} failed" if failed else "")
-        + f"; points: {points['new']} new, {points['revised']} revised, {points['unchanged']} unchanged"
-        + ("; stopped on request" if progress.stopped else "")
-    )
-    if failed:
-        print(
-            f"error: {len(failed)} file(s) not stored: {', '.join(failed)}",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+        return tally.finish(interrupted=exc)
+    printer.close()
+    return tally.finish(stopped=progress.stopped)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -283,6 +283,44 @@ def test_disk_full_during_a_commit_is_a_clear_error_and_the_store_carries_on(tmp
         assert sorted(counts) == ["1981-01", "1981-02", "1981-03", "1981-09"]
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs POSIX file-size limits")
+def test_the_cli_on_a_full_disk_names_every_file_and_sums_up(tmp_path):
+    """`ingest` of three briefs when the disk fills after the import's record was committed
+    (its checkpoint and published copy cannot be written): every file gets a line, the
+    summary is printed, the error says what was stored; with room again, the same command
+    stores all three. It was a traceback (FatalException from the checkpoint), or a single
+    "stored … could not publish" line."""
+    import resource
+
+    db = tmp_path / "full.duckdb"
+    eval_dir = ROOT / "tests" / "data" / "eval"
+    with open_store(db) as store:
+        ingest(store, synthetic_extraction(0, N_OBS), CATALOG, actor="test")
+    briefs = [str(eval_dir / name) for name in ("2021-15.txt", "2021-29.txt", "2021-35.txt")]
+    limit = db.stat().st_size - 4096  # the store file cannot grow, nor be copied
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    command = [sys.executable, "-m", "loaders", "ingest", *briefs, "--db", str(db)]
+    run = dict(cwd=ROOT, capture_output=True, text=True, timeout=120)
+    full = subprocess.run(command, preexec_fn=full_disk, **run)
+    assert full.returncode == 1
+    assert "Traceback" not in full.stderr
+    for position, name in enumerate(("2021-15.txt", "2021-29.txt", "2021-35.txt"), start=1):
+        assert f"[{position}/3] {name} … not stored" in full.stdout
+    assert "issues: 0 new, 0 revised, 0 unchanged, 3 not stored" in full.stdout
+    assert "已写入（record import " in full.stderr and "无法发布给读者" in full.stderr
+    assert "3 file(s) not stored" in full.stderr
+
+    again = subprocess.run(command, **run)
+    assert again.returncode == 0, again.stderr
+    assert "issues: 3 new" in again.stdout
+    with open_store(db, read_only=True) as store:
+        assert {"2021-15", "2021-29", "2021-35"} <= set(queries.issues(store)["issue_key"])
+
+
 # ---------------------------------------------------------------- processes taking turns
 
 

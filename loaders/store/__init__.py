@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from loaders.store import schema
-from loaders.store.connection import Store, StoreError, WriteConflict, connect
+from loaders.store.connection import Store, StoreError, StoreNotPublished, WriteConflict, connect
 
 
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:
@@ -43,4 +43,4 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     return store
 
 
-__all__ = ["Store", "StoreError", "WriteConflict", "open_store"]
+__all__ = ["Store", "StoreError", "StoreNotPublished", "WriteConflict", "open_store"]

@@ -41,6 +41,11 @@ class StoreError(RuntimeError):
     """A store problem the user can act on; str() is the message to show."""
 
 
+class StoreNotPublished(StoreError):
+    """A write that was committed to the store file but could not be published for readers
+    (a full disk): what it wrote is stored, readers see it once a later write publishes."""
+
+
 class WriteConflict(StoreError):
     """Another writer committed a conflicting change first; the write may be run again."""
 

@@ -36,7 +36,7 @@ import duckdb
 
 from loaders.paths import DB_ENV_VAR
 from loaders.store import convert
-from loaders.store.connection import Store, StoreError, atomic, read_cursor
+from loaders.store.connection import Store, StoreError, StoreNotPublished, atomic, read_cursor
 
 # How long a write waits for another process's write to finish before giving up.
 WRITE_WAIT_SECONDS = 60.0
@@ -291,7 +291,7 @@ class FileStore(Store):
         with self.writing() as connection:
             with atomic(connection, what, self.path) as cur:
                 yield cur
-            self.publish(connection)
+            self.publish(connection, what)
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -356,26 +356,29 @@ class FileStore(Store):
         finally:
             writer.close()
 
-    def publish(self, connection: duckdb.DuckDBPyConnection) -> bool:
+    def publish(self, connection: duckdb.DuckDBPyConnection, what: str = "") -> bool:
         """Checkpoint the store file (open for writing on `connection`) and publish a copy,
-        unless its write version is published already; True when a copy was written."""
+        unless its write version is published already; True when a copy was written.
+        StoreNotPublished when that fails (a full disk): `what` names what was stored."""
         version = _write_version(connection)
         newest = self._newest_copy()
         if newest is not None and _version_of(newest) >= version:
             return False
-        # The copy must hold every commit: fold the write-ahead log into the file first.
-        connection.execute("CHECKPOINT")
-        self._published.mkdir(parents=True, exist_ok=True)
         target = self._published / f"v{version:012d}.duckdb"
         temporary = self._published / f".{target.stem}-{os.getpid()}-{uuid.uuid4().hex}.tmp"
         try:
+            # The copy must hold every commit: fold the write-ahead log into the file first.
+            connection.execute("CHECKPOINT")
+            self._published.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.path, temporary)
             os.replace(temporary, target)
-        except OSError as exc:
+        except (OSError, duckdb.Error) as exc:
             temporary.unlink(missing_ok=True)
-            raise StoreError(
-                f"stored in {self.path}, but could not publish it for readers ({exc}); "
-                "the next write publishes it"
+            stored = f"已写入（{what}）" if what else "已写入"
+            raise StoreNotPublished(
+                f"{self.path}：{stored}，但无法发布给读者（{type(exc).__name__}: {exc}）；"
+                "磁盘满了吗？腾出空间后，下一次写入会发布它 "
+                f"(stored{f' ({what})' if what else ''}, but could not publish it for readers)"
             ) from exc
         self._prune(target)
         with _OPEN_STORES_GUARD:
@@ -507,18 +510,34 @@ class _Batch:
         return self.writer._connection  # noqa: SLF001
 
     def committed(self) -> None:
+        """After each commit of the batch. A publish that fails here (a full disk) is not the
+        commit's failure, which is stored: the file is opened again for the next write (a
+        failed checkpoint leaves the connection unusable; the write-ahead log holds every
+        commit), and the publish is tried again at the latest by finish()."""
         self.unpublished = True
         now = time.monotonic()
-        if now - self.published_at >= BATCH_PUBLISH_SECONDS:
-            self._publish()
-        if now - self.opened_at >= BATCH_HOLD_SECONDS:
-            self._hand_over()
+        try:
+            if now - self.published_at >= BATCH_PUBLISH_SECONDS:
+                self._publish()
+            if now - self.opened_at >= BATCH_HOLD_SECONDS:
+                self._hand_over()
+        except StoreNotPublished:
+            self.published_at = now
+            self._close_writer()
 
     def _publish(self) -> None:
         if self.writer is not None and self.unpublished:
-            self.store.publish(self.connection())
+            self.store.publish(self.connection(), "a batch of writes")
             self.unpublished = False
             self.published_at = time.monotonic()
+
+    def _close_writer(self) -> None:
+        if self.writer is not None:
+            try:
+                self.writer.close()
+            except duckdb.Error:
+                pass  # a connection a failed checkpoint invalidated
+            self.writer = None
 
     def _hand_over(self) -> None:
         self._publish()
@@ -545,11 +564,11 @@ class _Batch:
 
     def finish(self) -> None:
         try:
-            self._publish()
+            if self.unpublished:
+                self.store.publish(self.connection(), "a batch of writes")
+                self.unpublished = False
         finally:
-            if self.writer is not None:
-                self.writer.close()
-                self.writer = None
+            self._close_writer()
 
 
 def _open_copy(copy: Path) -> duckdb.DuckDBPyConnection:
