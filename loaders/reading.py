@@ -20,6 +20,7 @@ import os
 import re
 import time
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -374,6 +375,12 @@ def _strip_markdown(text: str) -> str:
 # --- PDF ------------------------------------------------------------------
 
 
+# pypdf's own warnings (warnings.warn, as its logged ones below) are for its programmers: a
+# brief's reader hears of a problem once, in our words. One process-wide filter, set here:
+# catch_warnings() is not safe in the dashboard's threads.
+warnings.filterwarnings("ignore", module=r"pypdf(\.|$)")
+
+
 @contextmanager
 def _quiet_pypdf() -> Iterator[None]:
     """pypdf logs every repair it makes ("EOF marker not found"); the user gets
@@ -392,6 +399,55 @@ def _read_pdf(data: bytes, filename: str) -> str:
         return _extract_pdf(data, filename)
 
 
+# pypdf's words for what is wrong with a file, in ours. Its own text is about pypdf (its
+# versions, its API: "The filter name /AHx is deprecated and has been removed in pypdf
+# 7.0.0"), not about the brief, and is never shown as it is.
+_PDF_PROBLEMS = (
+    ("startxref not found", "找不到交叉引用表（startxref），文件不完整或不是 PDF"),
+    ("EOF marker not found", "缺少文件结尾标记 %%EOF，文件不完整"),
+    ("Stream has ended unexpectedly", "数据在中途结束，文件不完整（下载或复制被中断？）"),
+    ("Unexpected end of stream", "数据在中途结束，文件不完整（下载或复制被中断？）"),
+    ("is deprecated", "用了 PDF 规范不允许的写法（如内容流的压缩方式用了简写名）"),
+    ("Could not read", "有无法解析的对象"),
+    ("not been decrypted", "已加密，无法解密"),
+    ("limit", "某个数据流或映射表超出读取上限（疑似构造的炸弹文件）"),
+    ("cycle", "页面目录自相引用（循环）"),
+    ("Invalid Elementary Object", "有无法解析的对象"),
+)
+
+
+_FILTER_NAME = re.compile(r"filter name (?P<old>/\w+) is deprecated.*?Use (?P<new>/\w+)")
+
+
+def _pdf_problem(exc: BaseException) -> str:
+    """What is wrong with a PDF, in our words, from the exception pypdf raised."""
+    from pypdf import errors
+
+    if isinstance(exc, RecursionError):
+        return "对象嵌套过深"
+    if isinstance(exc, errors.EmptyFileError):
+        return "文件是空的"
+    if isinstance(exc, errors.DependencyError):
+        return "用了本程序无法解密的加密方式"
+    if isinstance(exc, MemoryError):
+        return "解开后的数据过大"
+    text = str(exc)
+    renamed = _FILTER_NAME.search(text)
+    if renamed:
+        return (
+            f"内容流的压缩方式写作简写名 {renamed['old']}（PDF 规范要求 {renamed['new']}，"
+            "简写只用于内嵌图片）"
+        )
+    for words, problem in _PDF_PROBLEMS:
+        if words.lower() in text.lower():
+            return problem
+    if isinstance(exc, errors.LimitReachedError):
+        return "某个数据流或映射表超出读取上限（疑似构造的炸弹文件）"
+    if isinstance(exc, errors.DeprecationError):
+        return "用了 PDF 规范不允许的写法"
+    return f"结构无法解析（pypdf {type(exc).__name__}）"
+
+
 def _extract_pdf(data: bytes, filename: str) -> str:
     from pypdf import PdfReader
 
@@ -406,7 +462,7 @@ def _extract_pdf(data: bytes, filename: str) -> str:
         raise
     except Exception as exc:  # pypdf raises many types on damaged files
         raise _refuse(
-            f"damaged PDF, cannot be opened ({type(exc).__name__}: {exc})", filename
+            f"PDF 已损坏，无法打开：{_pdf_problem(exc)} (damaged PDF, cannot be opened)", filename
         ) from exc
     if count == 0:
         raise _refuse("the PDF has no pages", filename)
@@ -425,7 +481,8 @@ def _extract_pdf(data: bytes, filename: str) -> str:
             texts.append(pages[number].extract_text() or "")
         except Exception as exc:
             raise _refuse(
-                f"damaged PDF, page {number + 1} cannot be read ({type(exc).__name__}: {exc})",
+                f"PDF 第 {number + 1} 页无法读取：{_pdf_problem(exc)} "
+                f"(damaged PDF, page {number + 1} cannot be read)",
                 filename,
             ) from exc
     text = "\n".join(texts)
@@ -553,8 +610,11 @@ def _read_docx(data: bytes, filename: str) -> str:
     try:
         root = parse_xml(xml)
     except Exception as exc:  # lxml's XMLSyntaxError, a document of another encoding…
+        line, column = getattr(exc, "position", None) or (None, None)
+        where = f"第 {line} 行第 {column} 列" if line else ""
         raise _refuse(
-            f"damaged Word document, {part} cannot be parsed ({type(exc).__name__}: {exc})",
+            f"Word 文档已损坏：{part} {where}的 XML 无法解析（{getattr(exc, 'msg', exc)}）"
+            f" (damaged Word document)",
             filename,
         ) from exc
     element = root.find(f"{_W}body")

@@ -375,6 +375,22 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _with_abbreviated_filter(pdf: bytes) -> bytes:
+    """The PDF with its page's content stream ASCII-hex encoded under the abbreviated filter
+    name /AHx, which the PDF standard allows only in inline images."""
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    page = writer.pages[0]
+    stream = StreamObject()
+    stream.set_data(page["/Contents"].get_object().get_data().hex().encode() + b">")
+    stream[NameObject("/Filter")] = NameObject("/AHx")
+    page[NameObject("/Contents")] = writer._add_object(stream)  # noqa: SLF001
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def _bzip2_zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
@@ -443,6 +459,9 @@ GENERATED = {
     "lying-size.docx": lambda: lying_docx(64 * 2**20),
     # bzip2 is inflated a whole chunk at a time (4 KB can be gigabytes): never read.
     "bzip2.docx": lambda: _bzip2_zip({"word/document.xml": b"<w:document/>"}),
+    # pypdf's own words for these were about pypdf ("deprecated … removed in pypdf 7.0.0").
+    "abbreviated-filter.pdf": lambda: _with_abbreviated_filter(make_pdf([["产业创新动态"]])),
+    "truncated.pdf": lambda: make_pdf([["产业创新动态"], ["第二页"]])[:600],
 }
 
 REFUSALS = [
@@ -469,6 +488,8 @@ REFUSALS = [
     ("too-large-document.docx", "word/document.xml"),
     ("lying-size.docx", "word/document.xml 解压出的数据与 zip 目录所记不符"),
     ("bzip2.docx", "用 bzip2 压缩"),
+    ("abbreviated-filter.pdf", "PDF 第 1 页无法读取：内容流的压缩方式写作简写名 /AHx"),
+    ("truncated.pdf", "文件不完整"),
     ("shift-jis-short.txt", "cannot decode the text"),
 ]
 
@@ -482,6 +503,8 @@ def test_unreadable_files_are_refused_with_a_clear_message(name, problem):
     assert message.startswith(f"{name}: ")
     assert problem in message
     assert info.value.source == name
+    # The reason in our words: never a library's text about itself.
+    assert not re.search(r"pypdf|deprecated|Error:", message), message
 
 
 def test_every_committed_failure_fixture_is_exercised():
