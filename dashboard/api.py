@@ -85,9 +85,15 @@ def _endpoint(handler: Callable[[Request], Response]) -> Callable[[Request], Res
             return _error(
                 405, f"{request.method} is not allowed: the API is read-only", {"Allow": "GET"}
             )
-        refusal = auth.api_refusal(request.headers.get("authorization"))
+        refusal = auth.api_refusal(
+            request.headers.get("authorization"),
+            address=request.client.host if request.client else None,
+            store=_store,
+        )
         if refusal is not None:
             headers = {"WWW-Authenticate": 'Bearer realm="briefs"'} if refusal.status == 401 else {}
+            if refusal.retry_after is not None:
+                headers["Retry-After"] = str(int(refusal.retry_after))
             return _error(refusal.status, refusal.message, headers)
         try:
             return handler(request)

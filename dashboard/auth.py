@@ -14,7 +14,9 @@ The HTTP API (dashboard.api) has no session to log in with, so it follows the mo
 token: in local mode it is open; once a password or OIDC is configured, a program must send
 `Authorization: Bearer <token>` with the configured API token (secrets `api_token` or env
 BRIEFS_API_TOKEN), and without a configured token the API stays closed. A configured token
-is required in local mode too.
+is required in local mode too. A token is at least 16 characters (the dashboard does not
+start with a shorter one, and the API refuses every request under it), and wrong tokens are
+throttled and audited as wrong passwords are (loaders.services.login.attempt_token).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,7 +33,13 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.markup import plain_markdown
-from loaders.services.login import LoginThrottle, attempt_password
+from loaders.services.login import (
+    LoginThrottle,
+    api_token_problem,
+    attempt_password,
+    attempt_token,
+)
+from loaders.store import Store
 
 Role = Literal["editor", "viewer"]
 AuthMode = Literal["local", "oidc", "password"]
@@ -75,15 +84,30 @@ def api_token() -> str | None:
 
 @dataclass(frozen=True)
 class ApiRefusal:
-    """Why an API request may not read: the HTTP status and the message to send back."""
+    """Why an API request may not read: the HTTP status and the message to send back, and
+    how long a throttled client must wait (Retry-After)."""
 
     status: int
     message: str
+    retry_after: float | None = None
 
 
-def api_refusal(authorization: str | None) -> ApiRefusal | None:
-    """None when a request with this Authorization header may read the API; else why not."""
+# Wrong API tokens of this process, by client address (the API has no session).
+API_TOKEN_THROTTLE = LoginThrottle()
+
+
+def api_refusal(
+    authorization: str | None,
+    *,
+    address: str | None = None,
+    store: Callable[[], Store] | None = None,
+) -> ApiRefusal | None:
+    """None when a request with this Authorization header, from this client address, may
+    read the API; else why not. store: where a wrong token is audited."""
     token = api_token()
+    problem = api_token_problem(token)
+    if problem is not None:
+        return ApiRefusal(503, problem)
     if token is None:
         if auth_mode() == "local":
             return None
@@ -95,9 +119,33 @@ def api_refusal(authorization: str | None) -> ApiRefusal | None:
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
         return ApiRefusal(401, "send the API token as the header Authorization: Bearer <token>")
-    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
-        return ApiRefusal(401, "the API token is not valid")
-    return None
+    outcome = attempt_token(
+        store or _app_store,
+        API_TOKEN_THROTTLE,
+        given=given.strip(),
+        is_right=lambda sent: hmac.compare_digest(sent.encode("utf-8"), token.encode("utf-8")),
+        address=address,
+    )
+    if outcome.granted:
+        return None
+    wait = max(1, round(outcome.wait_seconds))
+    if outcome.status == "wrong":
+        return ApiRefusal(401, "the API token is not valid", retry_after=wait)
+    what = "locked out" if outcome.status == "locked" else "wait"
+    return ApiRefusal(
+        429,
+        f"错误的 API 令牌过多，请 {wait} 秒后再试 (too many wrong API tokens from this "
+        f"address: {what} {wait} s)",
+        retry_after=wait,
+    )
+
+
+def _app_store() -> Store:
+    # Imported here: this module is imported when `streamlit run` loads the app, before
+    # the runtime dashboard.data's caches need.
+    from dashboard import data
+
+    return data.get_store()
 
 
 def editor_emails() -> set[str]:

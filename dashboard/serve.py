@@ -173,14 +173,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=1, help="Streamlit processes")
     args = parser.parse_args(argv)
+    # dashboard.auth holds the rules; imported outside Streamlit's runtime, its cached
+    # reads warn about the missing runtime. This process only decides, then execs.
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
+    from dashboard.auth import api_token, auth_mode
+    from loaders.services.login import api_token_problem
+
+    problem = api_token_problem(api_token())
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.address is None:
-        # dashboard.auth holds the rule; imported outside Streamlit's runtime, its cached
-        # reads warn about the missing runtime. This process only decides, then execs.
-        import streamlit.logger
-
-        streamlit.logger.set_log_level("error")
-        from dashboard.auth import auth_mode
-
         args.address = default_address(auth_mode())
         if args.address == LOCAL_ONLY:
             print(

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from tests.conftest import CATALOG, Fig, build_extraction, issue_2021_15, issue_
 # sentence opening with a negative number is stored, and a spreadsheet would still read it as
 # a formula start, so the CSV must escape it.
 FORMULA_QUOTE = "-5.7% 的降幅之后，一季度物流业总收入回到 2.8 万亿元。"
-TOKEN = "api-token-for-tests"
+TOKEN = "api-token-for-the-tests"
 
 
 def formula_issue():
@@ -305,12 +306,20 @@ def closed_base(db: Path, base: str) -> Iterator[str]:
         yield f"{url}/api/v1"
 
 
-def test_with_a_login_configured_the_api_needs_the_token(closed_base) -> None:
+def test_with_a_login_configured_the_api_needs_the_token(closed_base, db) -> None:
     url = f"{closed_base}/series/logistics_total.csv"
     status, headers, body = get(url)
     assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
     assert "Authorization: Bearer" in json.loads(body)["error"]["message"]
-    assert get(url, {"Authorization": "Bearer wrong"})[0] == 401
+    status, headers, _ = get(url, {"Authorization": "Bearer wrong"})
+    assert (status, headers["Retry-After"]) == (401, "1")
+    # Throttled like a password: even the right token waits, unchecked, after a wrong one.
+    status, headers, _ = get(url, {"Authorization": f"Bearer {TOKEN}"})
+    assert (status, headers["Retry-After"]) == (429, "1")
+    time.sleep(int(headers["Retry-After"]))
+    with open_store(db, read_only=True) as store:
+        audit = queries.audit_log(store)
+    assert "token_failed" in set(audit["action"])
     status, headers, body = get(url, {"Authorization": f"Bearer {TOKEN}"})
     assert status == 200 and body.startswith(b"\xef\xbb\xbf")
     assert headers["Cache-Control"] == "private, no-cache"

@@ -11,6 +11,12 @@ or a lockout is not checked and not counted, so a guesser cannot learn anything 
 Every checked failure, every lockout and every success is an audit row (written through the
 store, in one transaction with a write_version bump, so the audit log shows it at once).
 
+The API token is a password programs send with every request, and follows the same rules
+(attempt_token): wrong tokens are counted per client address, each must wait before the
+next is checked, ten lock the address out, and every wrong one and every lockout is an audit
+row (a right token is not: that would be a write per request). A token shorter than
+MIN_API_TOKEN_CHARS is refused when the dashboard starts (api_token_problem).
+
 The counts live in this process's memory (LoginThrottle): a restart forgets them, and with
 several dashboard processes (make run WORKERS=N) each counts its own; docs/deploy.md says
 what a proxy in front adds.
@@ -27,6 +33,9 @@ from typing import Literal
 from loaders.store import Store, writes
 
 FIRST_DELAY_SECONDS = 1.0
+# 16 random characters are ~95 bits; a short token could be guessed even at the throttle's
+# pace, and nobody types it (programs send it), so length costs nothing.
+MIN_API_TOKEN_CHARS = 16
 MAX_DELAY_SECONDS = 60.0
 LOCKOUT_FAILURES = 10
 FAILURE_WINDOW_SECONDS = 15 * 60.0
@@ -174,6 +183,60 @@ def attempt_password(
         "wrong",
         f"密码不正确，请 {_wait_words(verdict.wait_seconds)}后再试。 Wrong password.",
     )
+
+
+def api_token_problem(token: str | None) -> str | None:
+    """Why a configured API token may not be used (too short), or None."""
+    if token is None or len(token) >= MIN_API_TOKEN_CHARS:
+        return None
+    return (
+        f"API 令牌（BRIEFS_API_TOKEN 或 secrets 的 api_token）只有 {len(token)} 个字符，"
+        f"至少要 {MIN_API_TOKEN_CHARS} 个：请换一个更长的随机令牌 "
+        f"(the API token is {len(token)} characters; at least {MIN_API_TOKEN_CHARS})"
+    )
+
+
+@dataclass(frozen=True)
+class TokenOutcome:
+    status: Literal["granted", "wrong", "wait", "locked"]
+    wait_seconds: float = 0.0
+
+    @property
+    def granted(self) -> bool:
+        return self.status == "granted"
+
+
+def attempt_token(
+    store: Callable[[], Store],
+    throttle: LoginThrottle,
+    *,
+    given: str,
+    is_right: Callable[[str], bool],
+    address: str | None,
+) -> TokenOutcome:
+    """One API request's token from an address: refused unchecked while the address must
+    wait or is locked (so a guesser learns nothing from it); otherwise checked, and a wrong
+    one counted and audited. store: the store to audit in (opened only then)."""
+    keys = [("address", address or "local")]
+    verdict = throttle.check(keys)
+    if not verdict.allowed:
+        return TokenOutcome("locked" if verdict.locked else "wait", verdict.wait_seconds)
+    if is_right(given):
+        throttle.succeeded(keys)
+        return TokenOutcome("granted")
+    verdict, failures, locked = throttle.failed(keys)
+    who = f"API client at {address or 'local'}"
+    _audit(
+        store(),
+        "token_failed",
+        who,
+        f"wrong API token; {failures} failures in a row; "
+        f"next attempt in {verdict.wait_seconds:.0f} s",
+    )
+    if locked:
+        _audit(store(), "token_locked", who, f"locked for {LOCKOUT_SECONDS / 60:.0f} min")
+        return TokenOutcome("locked", verdict.wait_seconds)
+    return TokenOutcome("wrong", verdict.wait_seconds)
 
 
 def _audit(store: Store, action: str, actor: str, detail: str) -> None:
