@@ -157,6 +157,27 @@ def test_a_zip_member_that_lies_about_its_size_fails_alone(tmp_path: Path, capsy
     assert "zip 炸弹" in failed[0].detail
 
 
+def test_a_zip_dropped_on_the_import_page_is_staged_without_its_lying_member(
+    tmp_path: Path,
+) -> None:
+    """The 导入 page stages what was dropped (read through the bounded stream in the page's
+    process): the member that lies about its size is recorded as failed with the reason,
+    and the briefs beside it are staged and stored."""
+    with open_store(tmp_path / "s.duckdb") as store:
+        sources = upload_sources([("lying.zip", lying_brief_zip(64 * 2**20))])
+        job_id = imports.create_job(
+            store, sources, role="editor", actor="ed", label="drop", stage=True
+        )
+        imports.run_job(store, job_id, CATALOG, actor="ed")  # from the staged copies
+        files = queries.import_files(store, job_id)
+    assert [(f.name.rsplit("/", 1)[-1], f.status) for f in files] == [
+        ("2021-15.txt", "new"),
+        ("2021-16.txt", "failed"),
+        ("2021-29.txt", "new"),
+    ]
+    assert "2021-16.txt 解压出的数据与 zip 目录所记不符" in files[1].detail
+
+
 def test_a_zip_compressed_in_a_way_that_cannot_be_bounded_is_refused() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_LZMA) as archive:

@@ -177,11 +177,19 @@ def create_job(
     job_id = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     staged_dir = None
     names = [source.name for source in sources]
+    # Members of a zip that cannot be read within the archive's caps (one lying about its
+    # size): not staged, recorded as failed with the reason; the other files go in.
+    unreadable: dict[int, str] = {}
     if stage:
         folder = staging_root(store) / job_id
         folder.mkdir(parents=True, exist_ok=False)
         for position, source in enumerate(sources):
-            (folder / _staged_name(position)).write_bytes(source.read())
+            try:
+                data = source.read()
+            except (ArchiveError, BriefError) as exc:
+                unreadable[position] = str(exc)
+                continue
+            (folder / _staged_name(position)).write_bytes(data)
         staged_dir = str(folder)
 
     def record(cur) -> None:
@@ -193,6 +201,10 @@ def create_job(
             staged_dir,
             [(n, s.size) for n, s in zip(names, sources, strict=True)],
         )
+        for position, reason in unreadable.items():
+            writes.record_import_file(
+                cur, job_id, position, "failed", None, None, reason, runner_id()
+            )
         writes.bump_records(cur)
 
     store.write(f"record import {job_id}", record)
