@@ -96,9 +96,6 @@ class Archive:
     def close(self) -> None:
         self._archive.close()
 
-    def names(self) -> list[str]:
-        return [member.filename for member in self.members]
-
     def member(self, name: str) -> zipfile.ZipInfo | None:
         return self._by_name.get(name)
 
