@@ -309,6 +309,7 @@ def _scalar(value: str) -> str:
     return _one_line(value, in_flow=False)
 
 
+@functools.lru_cache(maxsize=8192)
 def _one_line(value: str, *, in_flow: bool) -> str:
     """value as PyYAML's emitter writes it in its context (a list item in a flow list, or a
     mapping's value): the emitter knows which plain words each context allows."""
