@@ -312,10 +312,10 @@ def test_with_a_login_configured_the_api_needs_the_token(closed_base, db) -> Non
     assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
     assert "Authorization: Bearer" in json.loads(body)["error"]["message"]
     status, headers, _ = get(url, {"Authorization": "Bearer wrong"})
+    # Throttled like a password: the next token is checked only after Retry-After (what a
+    # request within that second gets, 429 unchecked, is pinned on a clock the test moves in
+    # tests/test_auth.py; here a loaded machine may take longer than the wait).
     assert (status, headers["Retry-After"]) == (401, "1")
-    # Throttled like a password: even the right token waits, unchecked, after a wrong one.
-    status, headers, _ = get(url, {"Authorization": f"Bearer {TOKEN}"})
-    assert (status, headers["Retry-After"]) == (429, "1")
     time.sleep(int(headers["Retry-After"]))
     with open_store(db, read_only=True) as store:
         audit = queries.audit_log(store)
