@@ -329,10 +329,19 @@ def _one_line(value: str, *, in_flow: bool) -> str:
     raise CatalogError(f"cannot write {value!r} on one line")  # escapes make this unreachable
 
 
-def _yaml_value(value: bool | float) -> str:
+def _check_value(value: str | bool | float) -> str:
+    """A value in the flow mapping of checks: a string quoted as flow context needs (a
+    growth_of of "a,b}" ended the mapping), a number short (3, 0.5) where that reads back as
+    the same float, else as the emitter writes it (1.23456789, 123456789.0, .inf): "{value:g}"
+    alone kept six digits, and a threshold of 123456789 read back as 123457000."""
+    if isinstance(value, str):
+        return _one_line(value, in_flow=True)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return f"{value:g}"
+    short = f"{value:g}"
+    if math.isfinite(value) and float(short) == value:
+        return short
+    return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
 
 
 def dump_catalog(catalog: Catalog) -> str:
@@ -370,10 +379,7 @@ def _dump_text(catalog: Catalog) -> str:
             lines.append("    retired: true")
         checks = indicator.checks.model_dump(exclude_none=True)
         if checks:
-            written = ", ".join(
-                f"{key}: {_scalar(value) if isinstance(value, str) else _yaml_value(value)}"
-                for key, value in checks.items()
-            )
+            written = ", ".join(f"{key}: {_check_value(value)}" for key, value in checks.items())
             lines.append(f"    checks: {{{written}}}")
     return "\n".join(lines) + "\n"
 

@@ -229,6 +229,34 @@ def test_any_word_round_trips_through_the_catalog_yaml(word):
     assert dump_catalog(parse_catalog(text)) == text
 
 
+@pytest.mark.parametrize(
+    "checks",
+    [
+        {"max_ratio": 3.0, "minimum": -5.5, "maximum": 120.0, "cumulative": True},
+        {"growth_of": "logistics_total", "growth_tolerance": 0.5},
+        {"max_ratio": 1.23456789},
+        {"minimum": 123456789.0, "maximum": 1e-07},
+        {"maximum": float("inf"), "minimum": float("-inf")},
+        {"cumulative": False, "max_ratio": 0.0},
+        *({"growth_of": word} for word in ("a,b}", "x]", "{x}", "a: b", "a\nb", "#x")),
+    ],
+    ids=repr,
+)
+def test_an_entrys_checks_round_trip_through_the_catalog_yaml(checks):
+    """The second look's thresholds are part of the catalog a store keeps: every value of
+    them reads back as written (six significant digits made 123456789 read as 123457000 and
+    refused the save; a growth_of of "a,b}" ended the flow mapping it is written in)."""
+    from loaders.catalog import Checks, dump_catalog
+
+    first = CATALOG.indicators[0]
+    catalog = CATALOG.replacing(first.model_copy(update={"checks": Checks(**checks)}))
+    text = dump_catalog(catalog)
+    back = parse_catalog(text)
+    assert back.get(first.id).checks == Checks(**checks)
+    assert back == catalog
+    assert dump_catalog(back) == text
+
+
 def test_a_dump_that_would_not_read_back_is_refused():
     """model_copy does not validate: an entry changed that way (as set_retired changes one)
     can hold what no catalog file may. The dump is parsed back before it is returned, so it
