@@ -17,7 +17,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from loaders import units
-from loaders.catalog import LIST_FIELDS, Catalog, CatalogError, Indicator
+from loaders.catalog import (
+    LIST_FIELDS,
+    NONNEGATIVE_MEASURES,
+    Catalog,
+    CatalogError,
+    Checks,
+    Indicator,
+)
 
 # Form labels, in the order the form shows them.
 FIELD_LABELS: dict[str, str] = {
@@ -121,8 +128,16 @@ def draft_catalog(
     current = catalog.get(editing) if editing else None
     entry = {key: value for key, value in raw.items() if value not in ("", [])}
     entry.setdefault("aliases", [])
-    if current is not None and current.retired:
-        entry["retired"] = True
+    if current is not None:
+        # What the form does not show stays as the entry has it: retired, the second look's
+        # checks, a nonnegative the entry states against its measure's default (an edit of
+        # an alias dropped the checks an imported catalog set).
+        if current.retired:
+            entry["retired"] = True
+        if current.checks != Checks():
+            entry["checks"] = current.checks.model_dump(exclude_none=True)
+        if current.nonnegative != (current.measure in NONNEGATIVE_MEASURES):
+            entry["nonnegative"] = current.nonnegative
     # The whole catalog is validated again: word lists ("@name") resolve against it.
     others = [{**_entry_of(ind)} for ind in catalog.indicators if ind.id != (editing or raw["id"])]
     position = next(

@@ -107,6 +107,25 @@ def test_a_retired_indicator_stays_retired_when_edited():
     assert indicator.retired
 
 
+def test_what_the_form_does_not_show_is_kept_when_an_entry_is_edited():
+    """The second look's checks and a nonnegative against the measure's default come from a
+    catalog file (catalog import, --catalog); editing the entry's aliases on the page dropped
+    them."""
+    from loaders.catalog import Checks
+
+    target = CATALOG.indicators[0]
+    checks = Checks(max_ratio=2.0, minimum=1.0, growth_of="logistics_total")
+    special = target.model_copy(update={"checks": checks, "nonnegative": not target.nonnegative})
+    catalog = CATALOG.replacing(special)
+    values = form_values(special) | {"aliases": form_values(special)["aliases"] + "\n新说法"}
+    edited, indicator = draft_catalog(catalog, values, editing=target.id)
+    assert indicator.aliases[-1] == "新说法"
+    assert indicator.checks == checks
+    assert indicator.nonnegative is special.nonnegative
+    unchanged, _ = draft_catalog(catalog, form_values(special), editing=target.id)
+    assert dump_catalog(unchanged) == dump_catalog(catalog)
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
