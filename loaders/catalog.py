@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +37,9 @@ NONNEGATIVE_MEASURES = frozenset({"level", "share", "index", "price"})
 # The fields that hold word lists, in the order the YAML writes them.
 LIST_FIELDS = ("aliases", "context", "exclude", "generic_aliases")
 WORD_LIST_MARK = "@"
+# The shipped catalog is 14 KB for 30 series; a catalog file is read only up to this.
+MB = 1024 * 1024
+MAX_CATALOG_BYTES = 2 * MB
 
 
 class CatalogError(ValueError):
@@ -475,9 +479,20 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
     result on explicitly: there is no process-wide catalog."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # The size by stat before anything is read, and never more than the cap read (a
+        # 1 GiB file given to `catalog import` was read whole, /dev/zero without end).
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = b"" if size > MAX_CATALOG_BYTES else handle.read(MAX_CATALOG_BYTES + 1)
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if size > MAX_CATALOG_BYTES or len(data) > MAX_CATALOG_BYTES:
+        raise CatalogError(
+            f"{path}: 目录文件过大（{max(size, len(data)) / MB:.1f} MB 以上，上限 "
+            f"{MAX_CATALOG_BYTES // MB} MB） (the file is too large for a catalog)"
+        )
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{path}: not UTF-8 text ({exc.reason})") from exc
     return parse_catalog(text, path)

@@ -83,6 +83,24 @@ def test_the_cli_checks_a_file_size_before_reading_it(hostile: Path, tmp_path: P
     assert peak < TEXT_PEAK_MB, f"peak {peak:.0f} MB"
 
 
+@pytest.mark.parametrize("command", ["catalog import", "ingest --catalog"])
+def test_the_cli_checks_a_catalog_file_size_before_reading_it(
+    hostile: Path, tmp_path: Path, command
+):
+    """A catalog file is read only up to its cap (2 MB; the shipped one is 14 KB): the 1 GiB
+    file was read whole by `catalog import` and `--catalog` before YAML refused it."""
+    huge, db = str(hostile / "huge.txt"), str(tmp_path / "s.duckdb")
+    argv = [sys.executable, "-m", "loaders", "catalog", "import", huge, "--db", db]
+    if command == "ingest --catalog":
+        brief = str(ROOT / "data" / "briefs" / "2021-15.txt")
+        argv = [sys.executable, "-m", "loaders", "ingest", brief, "--catalog", huge, "--db", db]
+    peak, done = peak_mb(argv)
+    assert done.returncode == 1
+    assert "huge.txt: 目录文件过大（1024.0 MB 以上，上限 2 MB）" in done.stderr, done.stderr
+    print(f"peak {peak:.0f} MB")
+    assert peak < TEXT_PEAK_MB, f"peak {peak:.0f} MB"
+
+
 UPLOAD_SCRIPT = """
 import re
 import sys
