@@ -59,7 +59,9 @@ class Checks(BaseModel):
                levels give (unset: not checked; 按可比价格 growth differs from the nominal)
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity: a NaN bound switches a check off unnoticed (no value compares with
+    # it); an open range is a bound left out.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     max_ratio: float | None = Field(default=None, ge=0)
     minimum: float | None = None

@@ -236,7 +236,6 @@ def test_any_word_round_trips_through_the_catalog_yaml(word):
         {"growth_of": "logistics_total", "growth_tolerance": 0.5},
         {"max_ratio": 1.23456789},
         {"minimum": 123456789.0, "maximum": 1e-07},
-        {"maximum": float("inf"), "minimum": float("-inf")},
         {"cumulative": False, "max_ratio": 0.0},
         *({"growth_of": word} for word in ("a,b}", "x]", "{x}", "a: b", "a\nb", "#x")),
     ],
@@ -255,6 +254,26 @@ def test_an_entrys_checks_round_trip_through_the_catalog_yaml(checks):
     assert back.get(first.id).checks == Checks(**checks)
     assert back == catalog
     assert dump_catalog(back) == text
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "1e999"])
+def test_checks_refuse_a_bound_that_is_no_number(value):
+    """A NaN minimum switched the range check off unnoticed (nothing compares with NaN)."""
+    text = _catalog_text_with_checks(f"{{minimum: {value}}}")
+    with pytest.raises(CatalogError) as refused:
+        parse_catalog(text)
+    assert "checks.minimum" in str(refused.value)
+
+
+def _catalog_text_with_checks(checks: str) -> str:
+    from loaders.catalog import dump_catalog
+
+    text = dump_catalog(CATALOG)
+    first = CATALOG.indicators[0]
+    line = f"    measure: {first.measure}\n"
+    start = text.index(f"  - id: {first.id}\n")
+    at = text.index(line, start) + len(line)
+    return text[:at] + f"    checks: {checks}\n" + text[at:]
 
 
 def test_a_dump_that_would_not_read_back_is_refused():
