@@ -365,7 +365,7 @@ def _dump_text(catalog: Catalog) -> str:
     if catalog.word_lists:
         lines.append("word_lists:")
         for name, words in catalog.word_lists.items():
-            lines.append(f"  {name}: {_flow(words)}")
+            lines.append(f"  {_scalar(name)}: {_flow(words)}")
     lines.append("indicators:")
     for indicator in catalog.indicators:
         first = True

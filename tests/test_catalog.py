@@ -229,6 +229,18 @@ def test_any_word_round_trips_through_the_catalog_yaml(word):
     assert dump_catalog(parse_catalog(text)) == text
 
 
+@pytest.mark.parametrize("name", NAUGHTY_WORDS, ids=[repr(w) for w in NAUGHTY_WORDS])
+def test_any_word_list_name_round_trips_through_the_catalog_yaml(name):
+    """A word list's name is a mapping key in the YAML: written plain, "x: y", "#a", "@x"
+    or "" did not read back (a catalog file naming such a list could not be imported)."""
+    from loaders.catalog import dump_catalog
+
+    catalog = CATALOG.model_copy(update={"word_lists": {**CATALOG.word_lists, name: ("词",)}})
+    text = dump_catalog(catalog)
+    assert parse_catalog(text) == catalog
+    assert dump_catalog(parse_catalog(text)) == text
+
+
 @pytest.mark.parametrize(
     "checks",
     [
