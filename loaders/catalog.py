@@ -455,12 +455,44 @@ def _describe_error(path: Path, raw: dict, error: dict) -> str:
     return f"{path}: {where}, field {field!r}: {error['msg']}"
 
 
+# A catalog nests four deep (the file, indicators, an entry, its checks); YAML deeper than
+# this is no catalog.
+MAX_NESTING = 32
+
+
+def _too_deep(text: str) -> str:
+    depth = 0
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, starts):
+                depth += 1
+                if depth > MAX_NESTING:
+                    mark = event.start_mark
+                    return (
+                        f"第 {mark.line + 1} 行第 {mark.column + 1} 列嵌套超过 {MAX_NESTING} 层，"
+                        f"不是目录 (nested more than {MAX_NESTING} deep at line "
+                        f"{mark.line + 1}, column {mark.column + 1})"
+                    )
+            elif isinstance(event, ends):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        return f"not valid YAML: {exc}"
+    return "嵌套过深，不是目录 (nested too deep)"
+
+
 def parse_catalog(text: str, path: Path = CATALOG_PATH) -> Catalog:
     """Validate catalog YAML text; errors name the file, the indicator and the field."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    except RecursionError:
+        # PyYAML builds nested lists and mappings recursively: [[[[…]]]] 50,000 deep was a
+        # traceback. Where it gets too deep is found again with the parser's events, which
+        # are read without recursion (only on this failure: a catalog is 4 deep).
+        raise CatalogError(f"{path}: {_too_deep(text)}") from None
     if not isinstance(raw, dict):
         raise CatalogError(f"{path}: expected a mapping with an 'indicators' list")
     if "written" in str(raw):

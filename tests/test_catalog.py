@@ -321,3 +321,15 @@ def test_an_entry_whose_word_list_changed_is_written_with_its_words(tmp_path):
         assert [i.model_dump() for i in back.indicators] == [
             i.model_dump() for i in catalog.indicators
         ]
+
+
+@pytest.mark.parametrize(
+    "deep", ["[" * 50_000 + "]" * 50_000, "[" + "{a: " * 5_000 + "1" + "}" * 5_000 + "]"]
+)
+def test_a_catalog_nested_too_deep_is_refused_naming_the_place(deep):
+    """PyYAML builds nested lists recursively: a catalog file nested 50,000 deep was a
+    RecursionError traceback from catalog import and --catalog."""
+    with pytest.raises(CatalogError) as refused:
+        parse_catalog(f"word_lists: {{}}\nindicators: {deep}\n", Path("deep.yaml"))
+    assert "deep.yaml: 第 2 行第 " in str(refused.value)
+    assert "嵌套超过 32 层" in str(refused.value)
