@@ -468,6 +468,18 @@ def cmd_maintain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version_count(text: str) -> int:
+    """--limit of catalog versions: a count the store can take (-1 or 10**20 reached the
+    query as a DuckDB binder or conversion error)."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} 不是整数 (not a whole number)") from None
+    if not 1 <= count <= 10_000:
+        raise argparse.ArgumentTypeError(f"{count} 不在 1—10000 之间 (between 1 and 10000)")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every command and option of the CLI, declared in one place (so --help and the README
     list the same things); a list of declarations, long but without decisions."""
@@ -573,7 +585,10 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--actor", default="cli", help="name written to the audit log")
     catalog.add_argument("--reason", default="", help="why, for the catalog's history")
     catalog.add_argument(
-        "--limit", type=int, default=50, help="versions: how many of the newest to list"
+        "--limit",
+        type=_version_count,
+        default=50,
+        help="versions: how many of the newest to list (1 to 10000)",
     )
     catalog.set_defaults(handler=cmd_catalog)
 

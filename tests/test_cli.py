@@ -315,3 +315,14 @@ def test_extract_with_an_extra_catalog_maps_its_indicators(tmp_path: Path, capsy
     )
     assert cli.main(["extract", str(brief), "--catalog", str(tmp_path / "missing.yaml")]) == 1
     assert "missing.yaml: cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "99999999999999999999", "x"])
+def test_catalog_versions_refuses_a_limit_the_store_cannot_take(limit, tmp_path, capsys):
+    """-1 and 10**20 reached the query as a DuckDB binder or conversion error."""
+    db = str(tmp_path / "s.duckdb")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["catalog", "versions", "--limit", limit, "--db", db])
+    assert stopped.value.code == 2
+    assert "argument --limit" in capsys.readouterr().err
+    assert not Path(db).exists()
