@@ -3,6 +3,7 @@ are the read service's: loaders.services.series.export_rows.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,8 +14,11 @@ from dashboard.formatting import (
     issue_label_from_key,
     period_label,
 )
+from dashboard.highlight import STATE_LABELS, written_with_unit
 from loaders.frames import records
 from loaders.missing import is_missing
+from loaders.models import NumberState
+from loaders.number_states import REASONS
 from loaders.periods import kind_label
 from loaders.subjects import subject_group
 
@@ -183,6 +187,35 @@ def unassigned_table(unassigned: pd.DataFrame) -> pd.DataFrame:
             "原文": unassigned["quote"],
         }
     )
+
+
+NUMBERS_COLUMNS = ["文章", "数字", "状态", "原因", "指标", "期间"]
+
+
+def numbers_table(
+    articles: Iterable[tuple[str, Sequence[NumberState]]],
+    names: Mapping[str, str],
+    clean_text: str,
+) -> pd.DataFrame:
+    """Every number of each article (title, its numbers) in text order: as written with its
+    unit, its state and reason, the series it is in (or the one suggested) and its period.
+    The marks' tooltips as a table, for a reader without a mouse."""
+    rows = []
+    for title, numbers in articles:
+        for number in numbers:
+            indicator = number.indicator or number.suggested_indicator
+            name = names.get(indicator, indicator) if indicator else ""
+            rows.append(
+                {
+                    "文章": title,
+                    "数字": written_with_unit(number, clean_text),
+                    "状态": STATE_LABELS.get(number.state, number.state),
+                    "原因": REASONS.get(number.reason, number.reason),
+                    "指标": name if number.indicator or not name else f"建议：{name}",
+                    "期间": period_label(number.period) if number.period else "",
+                }
+            )
+    return pd.DataFrame(rows, columns=NUMBERS_COLUMNS)
 
 
 def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,15 @@ import streamlit as st
 from dashboard import data
 from dashboard.auth import current_actor, current_role, render_login
 from dashboard.components import show_error
+from dashboard.highlight import (
+    article_label,
+    article_numbers,
+    choice_order,
+    legend_html,
+    number_choice,
+    number_note,
+)
+from dashboard.markup import plain_markdown
 from loaders.errors import BriefError
 from loaders.figures_table import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
@@ -28,6 +37,8 @@ from loaders.services.review import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
     KeptStoredVersion,
+    NotANumber,
+    add_number,
     commit_report,
     commit_upload,
     diff_frame,
@@ -36,6 +47,7 @@ from loaders.services.review import (
     read_upload,
     rebuild_extraction,
     refresh_names,
+    review_numbers,
     revisions_frame,
     unassigned_frame,
 )
@@ -45,6 +57,8 @@ STATE_KEY = "upload_current"
 RESULT_KEY = "upload_last_result"
 # A message that outlives the rerun after a review table's edit state was reset.
 RESET_KEY = "upload_table_reset"
+# What the last 加为数据 did, shown after the rerun that redraws the tables.
+ADDED_KEY = "upload_number_added"
 logger = logging.getLogger(__name__)
 
 st.title("上传 Upload")
@@ -88,7 +102,8 @@ payload = uploaded.getvalue()
 file_sha = hashlib.sha256(payload).hexdigest()
 state = st.session_state.get(STATE_KEY)
 if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
-    state = {"sha": file_sha, "name": uploaded.name, "error": None, "versions": [0, 0]}
+    # versions: of the two review tables' and of the number choices' widget keys.
+    state = {"sha": file_sha, "name": uploaded.name, "error": None, "versions": [0, 0, 0]}
     with st.status("正在读取 Reading…", expanded=False) as status:
         try:
             extraction = read_upload(payload, uploaded.name, catalog)
@@ -102,7 +117,7 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
         else:
             state["extraction"] = extraction
             state["figures"] = figures_frame(extraction, catalog)
-            state["unassigned"] = unassigned_frame(extraction)
+            state["unassigned"] = unassigned_frame(extraction, catalog)
             status.update(
                 label=f"已读取：{len(extraction.observations)} 个指标数字，"
                 f"{len(extraction.unassigned)} 个未归类数字",
@@ -180,6 +195,7 @@ common_config = {
     "forecast": st.column_config.CheckboxColumn("预测 forecast"),
     "quote": st.column_config.TextColumn("原文/备注 quote", disabled=True, width="large"),
     "subject": st.column_config.TextColumn("主题 subject", disabled=True),
+    "reason": st.column_config.TextColumn("原因 reason", disabled=True, help="为何未归入指标"),
     "figure_text": st.column_config.TextColumn("原文数字", disabled=True),
 }
 
@@ -219,10 +235,68 @@ st.subheader(f"未归类的数字 Unassigned（{len(state['unassigned'])}）")
 st.caption("选择指标并勾选“写入”即可归入该指标；需要期间（已识别的会预先填好）。")
 edited_unassigned = review_table("unassigned", UNASSIGNED_COLUMNS, 1)
 
-if extraction.clean_text:
-    with st.expander("原文 Text of the brief"):
-        # st.text: shown verbatim, nothing in the brief is interpreted as markup.
-        st.text(extraction.clean_text)
+
+def add_as_figure(start: int) -> None:
+    """The number at start made a ticked row of the tables (loaders.services.review.add_number),
+    the edits made so far kept; the tables and choices are drawn anew."""
+    try:
+        added = add_number(extraction, edited_figures, edited_unassigned, start, catalog)
+    except NotANumber as exc:
+        show_error(str(exc))
+        return
+    state["figures"], state["unassigned"] = added.figures, added.unassigned
+    state["versions"] = [version + 1 for version in state["versions"]]
+    st.session_state[ADDED_KEY] = added.message
+    st.rerun()
+
+
+if extraction.clean_text.strip():
+    st.subheader("原文中的数字 Numbers in the text")
+    st.caption(
+        "每个数字按状态标出。漏掉的数字：在文章下方点选它，再点「加为数据」，"
+        "它就会加入上面的表格并勾选写入（原句、位置、建议的指标和期间已填好），核对后提交。"
+    )
+    st.html(legend_html("悬停在数字上，或点选它，可见原因"))
+    added_message = st.session_state.pop(ADDED_KEY, None)
+    if added_message:
+        st.success(added_message)
+    numbers = review_numbers(extraction, edited_figures, edited_unassigned)
+    names = {indicator.id: indicator.name_zh for indicator in catalog.indicators}
+    for article in extraction.articles:
+        pick_key = f"pick_{tag}_{article.index}_{state['versions'][2]}"
+        view = article_numbers(
+            extraction.clean_text,
+            article.title,
+            article.start,
+            article.end,
+            numbers,
+            names,
+            picked=st.session_state.get(pick_key),
+        )
+        title = article_label(article.index, article.title, article.editor, view.counts)
+        with st.expander(title, expanded=True):
+            st.html(view.html)
+            choices = {n.start: n for n in choice_order(view.numbers)}
+            if not choices:
+                st.caption("这篇文章的数字都已是数据。")
+                continue
+            picked = st.pills(
+                "点选一个待归类或忽略的数字",
+                list(choices),
+                format_func=lambda at, shown=choices: plain_markdown(
+                    number_choice(shown[at], extraction.clean_text)
+                ),
+                key=pick_key,
+            )
+            if picked is not None:
+                st.caption(plain_markdown(number_note(choices[picked], names)))
+            if st.button(
+                "加为数据 Add as figure",
+                key=f"add_{tag}_{article.index}_{state['versions'][2]}",
+                disabled=picked is None,
+                icon=":material/add:",
+            ):
+                add_as_figure(picked)
 
 review = rebuild_extraction(extraction, header, edited_figures, edited_unassigned, catalog)
 st.subheader("检查与提交 Check and commit")
