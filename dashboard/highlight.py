@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dashboard.formatting import period_label
+from dashboard.formatting import format_number, period_label, with_unit
 from dashboard.markup import plain_markdown
 from loaders.models import NumberState
 from loaders.number_states import REASONS
+from loaders.services.review import HeldValue
 from loaders.units import UNIT_WORDS
 
 # What a reader calls each state (loaders.number_states): on the marks, the legend, the
@@ -33,6 +34,7 @@ NUMBERS_CSS = """<style>
   outline: 1.5px dashed rgba(200, 120, 0, .95); outline-offset: 1px; }
 .num-ignored { opacity: .75; border-bottom: 1.5px dotted currentColor; }
 .num-picked { outline: 2.5px solid currentColor; outline-offset: 2px; opacity: 1; }
+.num-held { background: rgba(220, 50, 47, .2); border-bottom: 3px double rgba(200, 30, 30, .95); }
 .num-sr { position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }
 .numbers-legend { display: flex; flex-wrap: wrap; gap: .4em 1.4em; font-size: .9em; }
@@ -49,6 +51,7 @@ class NumberMark:
     state: str
     note: str
     picked: bool = False  # the number the reviewer has chosen (outlined)
+    held: str | None = None  # the doubt the stored series cast on it (the second look)
 
 
 def number_note(number: NumberState, names: Mapping[str, str]) -> str:
@@ -68,14 +71,27 @@ def number_note(number: NumberState, names: Mapping[str, str]) -> str:
     return note
 
 
+# What the text says of a value the second look holds back (loaders.plausibility).
+HELD_LABEL = "存疑"
+
+
 def number_marks(
-    numbers: Iterable[NumberState], names: Mapping[str, str], picked: int | None = None
+    numbers: Iterable[NumberState],
+    names: Mapping[str, str],
+    picked: int | None = None,
+    held: Mapping[int, str] | None = None,
 ) -> list[NumberMark]:
-    """The marks of these numbers; the one starting at `picked` outlined."""
-    return [
-        NumberMark(n.start, n.end, n.state, number_note(n, names), n.start == picked)
-        for n in numbers
-    ]
+    """The marks of these numbers; the one starting at `picked` outlined, those `held`
+    (number start -> the doubt, loaders.services.review.held_at) marked with the doubt."""
+    held = held or {}
+    marks = []
+    for n in numbers:
+        note = number_note(n, names)
+        doubt = held.get(n.start)
+        if doubt:
+            note += f" · {HELD_LABEL}：{doubt}"
+        marks.append(NumberMark(n.start, n.end, n.state, note, n.start == picked, doubt))
+    return marks
 
 
 def _marked(text: str, text_start: int, marks: Sequence[NumberMark]) -> str:
@@ -85,10 +101,12 @@ def _marked(text: str, text_start: int, marks: Sequence[NumberMark]) -> str:
         if start < cursor or start < 0 or end > len(text):
             continue  # outside this text, or overlapping the mark before
         label = STATE_LABELS.get(mark.state, mark.state)
+        if mark.held:
+            label += f"，{HELD_LABEL}"
         pieces.append(html.escape(text[cursor:start]))
         pieces.append(
             f'<span class="num num-{html.escape(mark.state, quote=True)}'
-            f'{" num-picked" if mark.picked else ""}" '
+            f'{" num-picked" if mark.picked else ""}{" num-held" if mark.held else ""}" '
             f'title="{html.escape(mark.note, quote=True)}">{html.escape(text[start:end])}'
             f'<span class="num-sr">（{html.escape(label)}）</span></span>'
         )
@@ -121,10 +139,11 @@ def article_numbers(
     numbers: Iterable[NumberState],
     names: Mapping[str, str],
     picked: int | None = None,
+    held: Mapping[int, str] | None = None,
 ) -> ArticleNumbers:
     """The article of the clean text at [start, end) whose title is `title`: its numbers
-    and its text with each marked (the one at `picked` outlined); the headline is shown
-    above the text when it holds one."""
+    and its text with each marked (the one at `picked` outlined, those `held` with the
+    second look's doubt); the headline is shown above the text when it holds one."""
     title_start = clean_text.rfind(title, 0, start) if title else -1
     title_end = title_start + len(title) if title_start >= 0 else -1
     body = [n for n in numbers if start <= n.start < end]
@@ -133,9 +152,9 @@ def article_numbers(
     if headline:
         marked = (
             '<div class="brief-headline"><strong>'
-            f"{_marked(title, title_start, number_marks(headline, names, picked))}</strong></div>"
+            f"{_marked(title, title_start, number_marks(headline, names, picked, held))}</strong></div>"
         )
-    marked += _marked(clean_text[start:end], start, number_marks(body, names, picked))
+    marked += _marked(clean_text[start:end], start, number_marks(body, names, picked, held))
     return ArticleNumbers(
         headline + body,
         f'<div class="brief-text brief-numbers">{marked}</div>',
@@ -143,14 +162,19 @@ def article_numbers(
     )
 
 
-def legend_html(hint: str) -> str:
+def legend_html(hint: str, held: bool = False) -> str:
     """The three states as the text marks them, with the styles (once per page), and where
-    the page says why (`hint`, text)."""
+    the page says why (`hint`, text); with `held`, the mark of a value the second look
+    holds back too."""
     samples = [
         ("observation", "数据：已归入指标（实下划线）"),
         ("unassigned", "待归类：留给编辑（虚线框）"),
         ("ignored", "忽略：日期、序号、代号等（点状下划线）"),
     ]
+    if held:
+        samples.append(
+            ("observation num-held", f"{HELD_LABEL}：与库中该序列不合，待确认（双下划线）")
+        )
     items = "".join(
         f'<span><span class="num num-{state}">12.3</span>亿元　{html.escape(text)}</span>'
         for state, text in samples
@@ -222,3 +246,20 @@ def article_label(index: int, title: str, editor: str | None, counts: str) -> st
     if editor:
         label += f"（编辑：{plain_markdown(editor)}）"
     return f"{label} · {counts}"
+
+
+# The review tables as the upload page titles them.
+REVIEW_TABLES = {"figures": "识别的数据", "unassigned": "未归类的数字"}
+
+
+def held_title(value: HeldValue, names: Mapping[str, str]) -> str:
+    """A held value as the second look lists it, markdown-safe: "全国碳市场累计成交量 ·
+    2021年12月31日 · 0.179 亿吨（识别的数据第 2 行）"; the value in full, as it would be
+    written."""
+    name = plain_markdown(names.get(value.indicator, value.indicator))
+    forecast = " · 预测" if value.forecast else ""
+    return (
+        f"{name} · {period_label(value.period)}{forecast} · "
+        f"{plain_markdown(with_unit(format_number(value.value, 6), value.unit))}"
+        f"（{REVIEW_TABLES.get(value.table, value.table)}第 {value.row} 行）"
+    )

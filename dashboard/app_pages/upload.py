@@ -22,6 +22,7 @@ from dashboard.highlight import (
     article_label,
     article_numbers,
     choice_order,
+    held_title,
     legend_html,
     number_choice,
     number_note,
@@ -42,14 +43,18 @@ from loaders.services.review import (
     commit_report,
     commit_upload,
     diff_frame,
+    drop_held,
     figures_frame,
+    held_at,
     names_stale,
     read_upload,
     rebuild_extraction,
     refresh_names,
     review_numbers,
     revisions_frame,
+    second_look,
     unassigned_frame,
+    unconfirmed,
 )
 
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
@@ -59,6 +64,8 @@ RESULT_KEY = "upload_last_result"
 RESET_KEY = "upload_table_reset"
 # What the last 加为数据 did, shown after the rerun that redraws the tables.
 ADDED_KEY = "upload_number_added"
+# What the last 确认/不写入 of the second look did, shown after the rerun.
+HELD_KEY = "upload_held_done"
 logger = logging.getLogger(__name__)
 
 st.title("上传 Upload")
@@ -103,7 +110,14 @@ file_sha = hashlib.sha256(payload).hexdigest()
 state = st.session_state.get(STATE_KEY)
 if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
     # versions: of the two review tables' and of the number choices' widget keys.
-    state = {"sha": file_sha, "name": uploaded.name, "error": None, "versions": [0, 0, 0]}
+    # confirmed: HeldValue.key of each value the second look doubted that the editor confirmed.
+    state = {
+        "sha": file_sha,
+        "name": uploaded.name,
+        "error": None,
+        "versions": [0, 0, 0],
+        "confirmed": set(),
+    }
     with st.status("正在读取 Reading…", expanded=False) as status:
         try:
             extraction = read_upload(payload, uploaded.name, catalog)
@@ -236,6 +250,14 @@ st.caption("选择指标并勾选“写入”即可归入该指标；需要期�
 edited_unassigned = review_table("unassigned", UNASSIGNED_COLUMNS, 1)
 
 
+def redraw_tables(figures: pd.DataFrame, unassigned: pd.DataFrame) -> None:
+    """The review tables replaced (the edits made so far in them), every table and choice
+    drawn anew."""
+    state["figures"], state["unassigned"] = figures, unassigned
+    state["versions"] = [version + 1 for version in state["versions"]]
+    st.rerun()
+
+
 def add_as_figure(start: int) -> None:
     """The number at start made a ticked row of the tables (loaders.services.review.add_number),
     the edits made so far kept; the tables and choices are drawn anew."""
@@ -244,10 +266,20 @@ def add_as_figure(start: int) -> None:
     except NotANumber as exc:
         show_error(str(exc))
         return
-    state["figures"], state["unassigned"] = added.figures, added.unassigned
-    state["versions"] = [version + 1 for version in state["versions"]]
     st.session_state[ADDED_KEY] = added.message
-    st.rerun()
+    redraw_tables(added.figures, added.unassigned)
+
+
+# The review as committing it now would store it; the second look checks its values against
+# the series in the store (loaders.services.review.second_look) before any is written.
+review = rebuild_extraction(extraction, header, edited_figures, edited_unassigned, catalog)
+try:
+    held = second_look(data.get_store(), review, catalog)
+except StoreError as exc:
+    show_error(str(exc))
+    st.stop()
+pending = unconfirmed(held, state["confirmed"])
+names = {indicator.id: indicator.name_zh for indicator in catalog.indicators}
 
 
 if extraction.clean_text.strip():
@@ -256,12 +288,11 @@ if extraction.clean_text.strip():
         "每个数字按状态标出。漏掉的数字：在文章下方点选它，再点「加为数据」，"
         "它就会加入上面的表格并勾选写入（原句、位置、建议的指标和期间已填好），核对后提交。"
     )
-    st.html(legend_html("悬停在数字上，或点选它，可见原因"))
+    st.html(legend_html("悬停在数字上，或点选它，可见原因", held=bool(pending)))
     added_message = st.session_state.pop(ADDED_KEY, None)
     if added_message:
         st.success(added_message)
     numbers = review_numbers(extraction, edited_figures, edited_unassigned)
-    names = {indicator.id: indicator.name_zh for indicator in catalog.indicators}
     for article in extraction.articles:
         pick_key = f"pick_{tag}_{article.index}_{state['versions'][2]}"
         view = article_numbers(
@@ -272,6 +303,7 @@ if extraction.clean_text.strip():
             numbers,
             names,
             picked=st.session_state.get(pick_key),
+            held=held_at(numbers, pending),
         )
         title = article_label(article.index, article.title, article.editor, view.counts)
         with st.expander(title, expanded=True):
@@ -298,7 +330,45 @@ if extraction.clean_text.strip():
             ):
                 add_as_figure(picked)
 
-review = rebuild_extraction(extraction, header, edited_figures, edited_unassigned, catalog)
+
+def show_second_look() -> None:
+    """The values the stored series doubt, each with the reason: confirmed (written as they
+    are) or dropped (unticked, not written) here; the commit waits until each is one or the
+    other."""
+    st.subheader(f"与库中序列比对 Second look（{len(held)}）")
+    st.caption(
+        "这些数字与数据库中同一指标的已有数值相比不合常理（累计总量减少、是相邻期间的 5 倍以上、"
+        "超出指标范围、增速与两期数值不符）。请对照原文：确认无误后写入，或不写入。"
+        "修改指标、期间或数值后需重新确认。"
+    )
+    for value in held:
+        confirmed = value.key in state["confirmed"]
+        with st.container(border=True):
+            st.markdown(f"**{held_title(value, names)}**")
+            if confirmed:
+                st.caption(f"已确认写入。存疑：{plain_markdown(value.detail)}")
+            else:
+                st.warning(f"存疑：{plain_markdown(value.detail)}", icon=":material/warning:")
+            left, right, _ = st.columns([1, 1, 2])
+            where = f"{tag}_{value.table}_{value.row}"
+            if confirmed:
+                if left.button("取消确认 Undo", key=f"held_undo_{where}"):
+                    state["confirmed"].discard(value.key)
+                    st.rerun()
+            elif left.button("确认写入 Confirm", key=f"held_confirm_{where}", type="primary"):
+                state["confirmed"].add(value.key)
+                st.session_state[HELD_KEY] = f"已确认：{held_title(value, names)}"
+                st.rerun()
+            if right.button("不写入 Drop", key=f"held_drop_{where}", icon=":material/block:"):
+                st.session_state[HELD_KEY] = f"不写入：{held_title(value, names)}（已取消勾选）"
+                redraw_tables(*drop_held(edited_figures, edited_unassigned, [value]))
+
+
+if held:
+    show_second_look()
+held_done = st.session_state.pop(HELD_KEY, None)
+if held_done:
+    st.success(held_done)
 st.subheader("检查与提交 Check and commit")
 if not review.ok:
     st.error(f"发现 {len(review.errors)} 个问题，修正后才能提交。")
@@ -323,7 +393,11 @@ def show_result(result_state: dict) -> None:
 
 def commit(replace: bool, seen: Seen) -> None:
     """Commit what the editor reviewed over the stored version they saw (seen), and keep
-    the service's real outcome: written, unchanged, or a race lost to another editor."""
+    the service's real outcome: written, unchanged, or a race lost to another editor.
+    Nothing is written while a value the second look doubts waits for the editor."""
+    if pending:
+        show_error(f"未写入：还有 {len(pending)} 个存疑的数字未确认。")
+        return
     try:
         # The role is read again at the moment of writing; the service refuses non-editors.
         result = commit_upload(
@@ -350,6 +424,14 @@ def commit(replace: bool, seen: Seen) -> None:
         "written": report.written,
         "revised": revisions_frame(result, catalog) if report.written else None,
     }
+
+
+def wait_for_second_look() -> None:
+    if pending:
+        st.warning(
+            f"还有 {len(pending)} 个存疑的数字未确认："
+            "在上面的「与库中序列比对」中确认或不写入后才能提交。"
+        )
 
 
 commit_key, replace_key = f"commit_{tag}", f"replace_{tag}"
@@ -383,7 +465,8 @@ elif preview.status == "new":
     if preview.revised:
         st.dataframe(revisions_frame(preview, catalog), hide_index=True, width="stretch")
     state["shown"] = {"stored_sha256": preview.stored_sha256}
-    st.button("提交 Commit", type="primary", key=commit_key)
+    wait_for_second_look()
+    st.button("提交 Commit", type="primary", key=commit_key, disabled=bool(pending))
 else:
     st.warning(
         f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
@@ -394,4 +477,7 @@ else:
         st.info("数字没有变化，只是文件（原文或未归类数字）不同。")
     confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")
     state["shown"] = {"stored_sha256": preview.stored_sha256}
-    st.button("替换 Replace", type="primary", disabled=not confirmed, key=replace_key)
+    wait_for_second_look()
+    st.button(
+        "替换 Replace", type="primary", disabled=not confirmed or bool(pending), key=replace_key
+    )

@@ -6,6 +6,8 @@ commit. The 上传 page holds only the widgets; every decision is here.
     review_numbers(...)                -> every number of the text as the review would store it
     add_number(...)                    -> a number of the text made a figure row to include
     rebuild_extraction(...)            -> Review: an Extraction, or every problem by row
+    second_look(store, review, ...)    -> the values the stored series doubt, with the reason
+    drop_held(...)                     -> those values unticked (not written)
     ingest.preview(store, ...)         -> new / unchanged / replaced (+ diff), nothing written
     commit_upload(..., role=...)       -> one transaction: figures and audit rows
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -55,6 +57,7 @@ from loaders.services.ingest import (
     text_problems,
 )
 from loaders.services.permissions import require_editor
+from loaders.services.second_look import doubts_in_store
 from loaders.store import Store, StoreError
 from loaders.text_safety import strip_unsafe
 from loaders.timeexpr import find_time_expressions
@@ -245,6 +248,8 @@ class Review:
     errors: list[str] = field(default_factory=list)
     row_errors: list[RowError] = field(default_factory=list)
     edited: bool = False
+    # (table, row as the editor sees it) of each observation of the extraction, in order.
+    places: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -328,7 +333,7 @@ def rebuild_extraction(
 
     # Rows are numbered as the editor sees them; the figures they came from, by position.
     figure_position = {number: i for i, number in enumerate(figures.index)}
-    observations = []
+    observations, places = [], []
     for item in valid:
         row, source = item.fields, item.source
         observation = Observation(
@@ -356,6 +361,7 @@ def rebuild_extraction(
         known = position is not None and position < len(original.observations)
         before = original.observations[position] if known else None
         observations.append(observation.model_copy(update={"origin": _origin(before, observation)}))
+        places.append((item.table, int(item.row)))
     still_unassigned = [
         figure
         for figure, row in zip(original.unassigned, unassigned_rows, strict=False)
@@ -375,7 +381,7 @@ def rebuild_extraction(
         # same file committed unedited keeps the file's hash and reads as "already stored".
         digest = hashlib.sha256((original.sha256 + _content_digest(rebuilt)).encode("utf-8"))
         rebuilt = rebuilt.model_copy(update={"sha256": digest.hexdigest()})
-    return Review(rebuilt, [], [], edited=edited)
+    return Review(rebuilt, [], [], edited=edited, places=places)
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -606,6 +612,96 @@ def _number_row(
         "figure_start": figure_start,
         "source_row": None,
     }
+
+
+# ------------------------------------------------------------------ the second look
+
+
+@dataclass(frozen=True)
+class HeldValue:
+    """A value of the review that the stored series doubt (loaders.plausibility: a total
+    since launch that falls, a value 5x its neighbours …), with the reason in words. The
+    review writes it only once the editor confirmed it, or leaves it out (drop_held)."""
+
+    table: str  # "figures" or "unassigned": the review table of its row
+    row: int  # as the table numbers it
+    indicator: str
+    period: str
+    value: float  # in the catalog unit
+    unit: str
+    forecast: bool
+    at: tuple[int, int] | None  # where the figure stands in the clean text
+    reason: str  # cumulative_falls | ratio | out_of_range | growth_disagrees
+    detail: str  # in Chinese, for the reviewer
+
+    @property
+    def key(self) -> str:
+        """What a confirmation is of: this row with this series, period and value, so an
+        edit of any of them asks again."""
+        return "|".join(
+            [self.table, str(self.row), self.indicator, self.period, repr(self.value)]
+            + ["forecast" if self.forecast else ""]
+        )
+
+
+def second_look(store: Store, review: Review, catalog: Catalog) -> list[HeldValue]:
+    """The values of a review ready to commit that the series in the store doubt (the check
+    a batch import makes before a value joins its series; loaders.services.second_look),
+    each with the row it came from. None for a review with problems: rows are checked
+    once they are valid."""
+    extraction = review.extraction
+    if not review.ok or extraction is None or not extraction.observations:
+        return []
+    with store.read() as cur:
+        found = doubts_in_store(cur, extraction, catalog)
+    held = []
+    for obs, (table, row), doubt in zip(extraction.observations, review.places, found, strict=True):
+        if doubt is None:
+            continue
+        held.append(
+            HeldValue(
+                table,
+                row,
+                obs.indicator,
+                obs.period,
+                obs.value,
+                obs.unit or unit_of(obs.indicator, catalog),
+                obs.forecast,
+                place_of(extraction.clean_text, obs.model_dump()),
+                doubt.reason,
+                doubt.detail,
+            )
+        )
+    return held
+
+
+def unconfirmed(held: Sequence[HeldValue], confirmed: Collection[str]) -> list[HeldValue]:
+    """The held values the editor has not confirmed yet: the commit waits for these."""
+    return [value for value in held if value.key not in confirmed]
+
+
+def drop_held(
+    figures: pd.DataFrame, unassigned: pd.DataFrame, held: Sequence[HeldValue]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The review tables with the rows of these held values unticked: not written."""
+    frames = {"figures": figures.copy(), "unassigned": unassigned.copy()}
+    for value in held:
+        frame = frames[value.table]
+        if value.row in frame.index:
+            frame.at[value.row, "include"] = False
+    return frames["figures"], frames["unassigned"]
+
+
+def held_at(numbers: Sequence[NumberState], held: Sequence[HeldValue]) -> dict[int, str]:
+    """number start -> the doubt about the figure it is part of, for the marks in the text."""
+    flags: dict[int, str] = {}
+    for value in held:
+        if value.at is None:
+            continue
+        for number in numbers:
+            if value.at[0] <= number.start < value.at[1]:
+                flags.setdefault(number.start, value.detail)
+    return flags
 
 
 class KeptStoredVersion(StoreError):
