@@ -75,6 +75,14 @@ def number_note(number: NumberState, names: Mapping[str, str]) -> str:
 HELD_LABEL = "存疑"
 
 
+def held_number(number: NumberState) -> NumberState:
+    """A number the second look holds: a figure left to review says so as its reason (the
+    store keeps no reason of its own for it)."""
+    if number.state != "unassigned":
+        return number
+    return number.model_copy(update={"reason": "implausible"})
+
+
 def number_marks(
     numbers: Iterable[NumberState],
     names: Mapping[str, str],
@@ -86,8 +94,8 @@ def number_marks(
     held = held or {}
     marks = []
     for n in numbers:
-        note = number_note(n, names)
         doubt = held.get(n.start)
+        note = number_note(held_number(n) if doubt else n, names)
         if doubt:
             note += f" · {HELD_LABEL}：{doubt}"
         marks.append(NumberMark(n.start, n.end, n.state, note, n.start == picked, doubt))

@@ -7,18 +7,22 @@ from __future__ import annotations
 import re
 
 from dashboard.highlight import held_title, number_marks, numbers_html
-from loaders.number_states import account_for_numbers
+from dashboard.tables import numbers_table, queue_figures, queue_subjects
+from loaders.frames import records
+from loaders.number_states import REASONS, account_for_numbers, account_for_stored
 from loaders.services.ingest import ingest
 from loaders.services.review import (
     drop_held,
     figures_frame,
     held_at,
+    held_in_store,
     rebuild_extraction,
     review_numbers,
     second_look,
     unassigned_frame,
     unconfirmed,
 )
+from loaders.services.second_look import doubt_of, set_aside_subject
 from loaders.store import open_store, queries
 from tests.conftest import CATALOG
 from tests.test_review_numbers import _shown
@@ -161,3 +165,70 @@ def test_upload_drops_a_doubtful_value_and_an_edit_asks_again(empty_app_db):
     with open_store(empty_app_db) as store:
         assert list(queries.series(store, [SERIES])["value"]) == [1.79]
     run(at)
+
+
+# ------------------------------------------------------------------ held back by an import
+
+
+def _imported(db) -> None:
+    """2021-36, then 2022-02 imported without confirmation: its falling total set aside."""
+    with open_store(db) as store:
+        ingest(store, FIRST, CATALOG, actor="test")
+        ingest(store, FALLING, CATALOG, actor="test", second_look=True)
+
+
+def test_the_doubt_of_a_set_aside_figure_is_read_back_from_its_subject():
+    detail = "累计总量不会减少：低于 2021-12-17 的 1.79 亿吨"
+    assert doubt_of(set_aside_subject(SERIES, detail), SERIES) == detail
+    # Another series' figure, an English hint after an id, no subject: no doubt.
+    assert doubt_of(set_aside_subject(SERIES, detail), "carbon_national_cum_value") is None
+    assert doubt_of(f"{SERIES}: the headline says otherwise than the body", SERIES) is None
+    assert doubt_of(None, SERIES) is None and doubt_of("成交量", None) is None
+
+
+def test_a_value_an_import_set_aside_is_marked_and_queued_with_its_doubt(tmp_path):
+    db = tmp_path / "briefs.duckdb"
+    _imported(db)
+    with open_store(db) as store:
+        unassigned = queries.unassigned_for_issue(store, "2022-02")
+        queue = queries.unassigned_all(store)
+        header = queries.issue(store, "2022-02")
+        articles = queries.articles(store, "2022-02")
+        observations = queries.observations_for_issue(store, "2022-02")
+    numbers = account_for_stored(
+        header["clean_text"],
+        header["published"],
+        records(articles),
+        records(observations),
+        records(unassigned),
+    )
+    ((start, doubt),) = held_in_store(numbers, header["clean_text"], unassigned).items()
+    assert header["clean_text"][start:].startswith("0.179")
+    assert doubt.startswith("累计总量不会减少：低于 2021-12-17 的 1.79 亿吨")
+    listing = numbers_table([("t", numbers)], NAMES, header["clean_text"], {start: doubt})
+    (row,) = listing[listing["数字"] == "0.179亿吨"].to_dict("records")
+    assert (row["状态"], row["原因"]) == ("待归类", f"{REASONS['implausible']}：{doubt}")
+    (mark,) = [m for m in number_marks(numbers, NAMES, held={start: doubt}) if m.held]
+    assert mark.note.startswith(f"待归类：{REASONS['implausible']}")
+    assert mark.note.endswith(f"存疑：{doubt}")
+    # The queue groups it under the series it was read for, the doubt beside it.
+    groups = queue_subjects(queue)
+    assert f"存疑：{SERIES}" in list(groups["所指"])
+    (figure,) = queue_figures(queue, f"存疑：{SERIES}").to_dict("records")
+    assert (figure["建议指标"], figure["存疑"]) == (SERIES, doubt)
+
+
+def test_issue_page_marks_a_value_an_import_set_aside(empty_app_db):
+    _imported(empty_app_db)
+    at = open_upload()
+    at.switch_page("app_pages/issues.py")
+    at.query_params["issue"] = "2022-02"
+    at.session_state["issues_selected"] = "2022-02"
+    run(at)
+    assert "1 个数字导入时与库中该序列已有数值不合" in texts(at, "warning")
+    marked = " ".join(element.value for element in at.get("html"))
+    assert 'class="num num-unassigned num-held"' in marked
+    assert "存疑：累计总量不会减少" in marked
+    (listing,) = [f.value for f in at.dataframe if "状态" in f.value.columns]
+    (reason,) = listing.loc[listing["数字"] == "0.179亿吨", "原因"]
+    assert reason.startswith(f"{REASONS['implausible']}：累计总量不会减少")

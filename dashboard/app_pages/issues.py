@@ -12,6 +12,7 @@ from dashboard.highlight import article_label, article_numbers, legend_html
 from dashboard.markup import plain_markdown
 from dashboard.tables import figures_table, issues_table, numbers_table, unassigned_table
 from loaders.missing import is_missing
+from loaders.services.review import held_in_store
 
 ISSUE_KEY = "issues_selected"
 
@@ -64,14 +65,20 @@ st.caption(
 clean_text = str(header.get("clean_text") or "")
 names = data.indicator_names()
 numbers = data.issue_numbers(issue_key)
+# Values an import set aside because the stored series doubt them (loaders.services.second_look).
+held = held_in_store(numbers, clean_text, unassigned)
 views = [
     (
         article,
-        article_numbers(clean_text, article.title, article.start, article.end, numbers, names),
+        article_numbers(
+            clean_text, article.title, article.start, article.end, numbers, names, held=held
+        ),
     )
     for article in articles.itertuples(index=False)
 ]
-every_number = numbers_table([(a.title, view.numbers) for a, view in views], names, clean_text)
+every_number = numbers_table(
+    [(a.title, view.numbers) for a, view in views], names, clean_text, held
+)
 tab_articles, tab_figures, tab_unassigned, tab_numbers = st.tabs(
     [
         "文章",
@@ -85,8 +92,15 @@ with tab_articles:
     if not clean_text.strip():
         st.info("这一期来自数据表，没有原文；数字见「已识别数字」。", icon=":material/table:")
     else:
-        st.html(legend_html("悬停在数字上可见原因，「全部数字」中逐一列出"))
+        st.html(legend_html("悬停在数字上可见原因，「全部数字」中逐一列出", held=bool(held)))
         st.caption("待归类的数字可在「指标」页的待归类队列中归入指标。")
+        if held:
+            st.warning(
+                f"{len(held)} 个数字导入时与库中该序列已有数值不合（存疑，原因见标注与"
+                "「全部数字」），未写入序列，留在待归类队列：在「指标」页的「未归类数字」中核对，"
+                "归入指标即确认写入；不归入则不写入。",
+                icon=":material/warning:",
+            )
     for article, view in views:
         editor = None if is_missing(article.editor) else str(article.editor)
         title = article_label(int(article.article_index), str(article.title), editor, view.counts)

@@ -57,7 +57,7 @@ from loaders.services.ingest import (
     text_problems,
 )
 from loaders.services.permissions import require_editor
-from loaders.services.second_look import doubts_in_store
+from loaders.services.second_look import doubt_of, doubts_in_store
 from loaders.store import Store, StoreError
 from loaders.text_safety import strip_unsafe
 from loaders.timeexpr import find_time_expressions
@@ -701,6 +701,26 @@ def held_at(numbers: Sequence[NumberState], held: Sequence[HeldValue]) -> dict[i
         for number in numbers:
             if value.at[0] <= number.start < value.at[1]:
                 flags.setdefault(number.start, value.detail)
+    return flags
+
+
+def held_in_store(
+    numbers: Sequence[NumberState], text: str, unassigned: pd.DataFrame
+) -> dict[int, str]:
+    """number start -> the doubt, for the numbers of a stored issue's figures that a batch
+    import set aside in the unassigned queue (loaders.services.second_look); `unassigned`
+    as queries.unassigned_for_issue gives it."""
+    flags: dict[int, str] = {}
+    if unassigned.empty:
+        return flags
+    for row in records(unassigned):
+        doubt = doubt_of(row.get("subject"), row.get("suggested_indicator"))
+        at = place_of(text, row) if doubt else None
+        if at is None:
+            continue
+        for number in numbers:
+            if at[0] <= number.start < at[1]:
+                flags.setdefault(number.start, doubt)
     return flags
 
 
