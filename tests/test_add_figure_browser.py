@@ -51,6 +51,11 @@ def _shoot(page, name: str) -> None:
         "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight"
     )
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 120)})
+    # Elements a resize brings into view are drawn as skeletons first.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=RENDER_TIMEOUT_MS,
+    )
     page.wait_for_timeout(500)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
