@@ -274,7 +274,12 @@ def add_as_figure(start: int) -> None:
 # the series in the store (loaders.services.review.second_look) before any is written.
 review = rebuild_extraction(extraction, header, edited_figures, edited_unassigned, catalog)
 try:
-    held = second_look(data.get_store(), review, catalog)
+    # Checked again only when the content or the store changed: a table of thousands of
+    # rows takes seconds, and every click reruns the page.
+    look_key = (review.extraction.sha256 if review.ok else None, data.data_version())
+    if state.get("second_look", (None, None))[0] != look_key:
+        state["second_look"] = (look_key, second_look(data.get_store(), review, catalog))
+    held = state["second_look"][1]
 except StoreError as exc:
     show_error(str(exc))
     st.stop()
