@@ -18,6 +18,9 @@ import pandas as pd
 import streamlit as st
 
 from loaders.catalog import Catalog
+from loaders.frames import records
+from loaders.models import NumberState
+from loaders.number_states import account_for_stored
 from loaders.paths import database_location
 from loaders.series import latest_cards
 from loaders.services import catalog as catalog_service
@@ -171,6 +174,20 @@ def _observations_for_issue(path: str, version: int, issue_key: str) -> pd.DataF
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _unassigned_for_issue(path: str, version: int, issue_key: str) -> pd.DataFrame:
     return queries.unassigned_for_issue(_store_for(path), issue_key)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _issue_numbers(path: str, version: int, issue_key: str) -> list[NumberState]:
+    header = _issue(path, version, issue_key)
+    if header is None:
+        return []
+    return account_for_stored(
+        header["clean_text"],
+        header["published"],
+        records(_articles(path, version, issue_key)),
+        records(_observations_for_issue(path, version, issue_key)),
+        records(_unassigned_for_issue(path, version, issue_key)),
+    )
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -330,6 +347,17 @@ def observations_for_issue(issue_key: str) -> pd.DataFrame:
 
 def unassigned_for_issue(issue_key: str) -> pd.DataFrame:
     return _unassigned_for_issue(_path(), data_version(), issue_key)
+
+
+def issue_numbers(issue_key: str) -> list[NumberState]:
+    """Every number of a stored issue's text with its state and reason, from what the store
+    holds (loaders.number_states.account_for_stored: the issue is not read again)."""
+    return _issue_numbers(_path(), data_version(), issue_key)
+
+
+def indicator_names() -> dict[str, str]:
+    """Indicator id -> Chinese name, every indicator of the catalog (retired ones too)."""
+    return {indicator.id: indicator.name_zh for indicator in catalog().indicators}
 
 
 def coverage() -> pd.DataFrame:

@@ -3,6 +3,7 @@ are the read service's: loaders.services.series.export_rows.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,9 +14,13 @@ from dashboard.formatting import (
     issue_label_from_key,
     period_label,
 )
+from dashboard.highlight import STATE_LABELS, held_number, written_with_unit
 from loaders.frames import records
 from loaders.missing import is_missing
+from loaders.models import NumberState
+from loaders.number_states import REASONS
 from loaders.periods import kind_label
+from loaders.services.second_look import doubt_of
 from loaders.subjects import subject_group
 
 KIND_NAMES_ZH = {"flow": "流量", "stock": "存量", "rate": "比率", "index": "指数"}
@@ -185,6 +190,43 @@ def unassigned_table(unassigned: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+NUMBERS_COLUMNS = ["文章", "数字", "状态", "原因", "指标", "期间"]
+
+
+def numbers_table(
+    articles: Iterable[tuple[str, Sequence[NumberState]]],
+    names: Mapping[str, str],
+    clean_text: str,
+    held: Mapping[int, str] | None = None,
+) -> pd.DataFrame:
+    """Every number of each article (title, its numbers) in text order: as written with its
+    unit, its state and reason, the series it is in (or the one suggested) and its period.
+    The marks' tooltips as a table, for a reader without a mouse; a number `held` (start ->
+    doubt) says the second look's doubt in its reason."""
+    held = held or {}
+    rows = []
+    for title, numbers in articles:
+        for number in numbers:
+            doubt = held.get(number.start)
+            reason = REASONS.get(number.reason, number.reason)
+            if doubt:
+                number = held_number(number)
+                reason = f"{REASONS.get(number.reason, number.reason)}：{doubt}"
+            indicator = number.indicator or number.suggested_indicator
+            name = names.get(indicator, indicator) if indicator else ""
+            rows.append(
+                {
+                    "文章": title,
+                    "数字": written_with_unit(number, clean_text),
+                    "状态": STATE_LABELS.get(number.state, number.state),
+                    "原因": reason,
+                    "指标": name if number.indicator or not name else f"建议：{name}",
+                    "期间": period_label(number.period) if number.period else "",
+                }
+            )
+    return pd.DataFrame(rows, columns=NUMBERS_COLUMNS)
+
+
 def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
     """queries.coverage rows: definition, unit, kind and how much data each indicator has."""
     return pd.DataFrame(
@@ -247,11 +289,36 @@ def catalog_history_table(history: pd.DataFrame) -> pd.DataFrame:
 NO_SUBJECT = "（未识别所指）"
 
 
-def _subject_keys(unassigned: pd.DataFrame) -> list[str]:
+# The queue's group of the values an import set aside for a series (the second look).
+HELD_GROUP = "存疑："
+
+
+def _doubts(unassigned: pd.DataFrame) -> list[str | None]:
     return [
-        subject_group("" if is_missing(subject) else str(subject), pd.Timestamp(published).date())
+        doubt_of(subject, suggested)
+        for subject, suggested in zip(
+            unassigned["subject"], unassigned["suggested_indicator"], strict=True
+        )
+    ]
+
+
+def _subject_keys(unassigned: pd.DataFrame) -> list[str]:
+    """The group of each queued figure: what it is about, or, for a value the second look
+    set aside, 存疑：<the series it was read for>."""
+    return [
+        f"{HELD_GROUP}{suggested}"
+        if doubt
+        else subject_group(
+            "" if is_missing(subject) else str(subject), pd.Timestamp(published).date()
+        )
         or NO_SUBJECT
-        for subject, published in zip(unassigned["subject"], unassigned["published"], strict=True)
+        for subject, published, suggested, doubt in zip(
+            unassigned["subject"],
+            unassigned["published"],
+            unassigned["suggested_indicator"],
+            _doubts(unassigned),
+            strict=True,
+        )
     ]
 
 
@@ -292,6 +359,7 @@ def queue_figures(unassigned: pd.DataFrame, subject: str) -> pd.DataFrame:
                 "" if is_missing(period) else period_label(period) for period in rows["period"]
             ],
             "建议指标": ["" if is_missing(v) else v for v in rows["suggested_indicator"]],
+            "存疑": [doubt or "" for doubt in _doubts(rows)],
             "数字原文": rows["figure_text"],
             "原文": rows["quote"],
             "issue_key": rows["issue_key"],

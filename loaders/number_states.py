@@ -16,11 +16,13 @@ to a word (一是, 两者, 第一) is a word, not a number, unless the figures p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from loaders.models import Extraction, NumberState, Observation, UnassignedFigure
+from loaders.missing import is_missing, text_or_empty
+from loaders.models import Article, Extraction, NumberState, Observation, UnassignedFigure
 from loaders.quantities import ascii_shadow
 from loaders.timeexpr import find_time_expressions
 
@@ -31,6 +33,7 @@ REASONS: dict[str, str] = {
     # observations
     "mapped": "归入指标",
     "repeat": "重复：同一指标、同一期间已记录",
+    "reviewed": "编辑审核时归入或修改",
     # unassigned figures
     "no_series": "没有匹配的指标",
     "ambiguous": "两个指标同样匹配",
@@ -48,6 +51,11 @@ REASONS: dict[str, str] = {
     "less_precise": "同一指标同一期间另有更精确的数值",
     "implausible": "与该序列已有数值相比不合常理",
     "refused": "数值不符合指标的约束（如负的总量）",
+    # a stored figure kept without its reason (stores written before reasons were kept)
+    "unrecorded": "待编辑归入指标（入库时未记录原因）",
+    # the review before commit (loaders.services.review)
+    "pending": "已勾选写入，尚待选择指标",
+    "left_out": "编辑审核时取消了写入",
     # numbers never read as figures
     "date": "日期或期间的一部分",
     "masthead": "刊头（期号、总期数、出版日期）",
@@ -91,7 +99,9 @@ _COUNTED_AFTER = re.compile(r"^\s*[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
-class _Span:
+class FigureSpan:
+    """Where a figure stands in the cleaned text and what became of it."""
+
     start: int
     end: int
     state: str
@@ -111,19 +121,19 @@ def figure_spans(
     observations: Iterable[Observation],
     repeats: Iterable[Observation],
     unassigned: Iterable[UnassignedFigure],
-) -> list[_Span]:
+) -> list[FigureSpan]:
     """The spans of the figures the pipeline read, each with its state."""
-    spans: list[_Span] = []
+    spans: list[FigureSpan] = []
     for obs in observations:
         if (at := figure_span(obs)) is not None:
-            spans.append(_Span(*at, "observation", "mapped", obs.indicator, obs.period))
+            spans.append(FigureSpan(*at, "observation", "mapped", obs.indicator, obs.period))
     for obs in repeats:
         if (at := figure_span(obs)) is not None:
-            spans.append(_Span(*at, "observation", "repeat", obs.indicator, obs.period))
+            spans.append(FigureSpan(*at, "observation", "repeat", obs.indicator, obs.period))
     for fig in unassigned:
         if (at := figure_span(fig)) is not None:
             spans.append(
-                _Span(
+                FigureSpan(
                     *at,
                     "unassigned",
                     fig.reason or "no_series",
@@ -226,9 +236,19 @@ def _inside_book(text: str, at: int) -> bool:
 
 def account_for_numbers(extraction: Extraction) -> list[NumberState]:
     """One NumberState per number of the issue's cleaned text, in text order."""
-    text, articles = extraction.clean_text, extraction.articles
     spans = figure_spans(extraction.observations, extraction.repeats, extraction.unassigned)
-    times = _time_spans(text, extraction.issue.published)
+    return account_for_text(
+        extraction.clean_text, extraction.issue.published, extraction.articles, spans
+    )
+
+
+def account_for_text(
+    text: str, published: date, articles: Sequence[Article], spans: Sequence[FigureSpan]
+) -> list[NumberState]:
+    """The one rule behind every account of an issue's numbers (as extracted, as stored, as
+    an editor reviews it): a number inside a figure's span takes that figure's state; any
+    other is ignored, with the reason the text around it gives."""
+    times = _time_spans(text, published)
     bodies = [(a.start, a.end, a.index) for a in articles]
     # The masthead ends where the first article's title begins.
     first_title = text.rfind(articles[0].title, 0, articles[0].start) if articles else -1
@@ -241,6 +261,8 @@ def account_for_numbers(extraction: Extraction) -> list[NumberState]:
             # A figure read for two series is an observation of each; an observation wins
             # over an unassigned copy of the same figure (a conflicting repeat elsewhere).
             best = min(owner, key=lambda s: (s.state != "observation", s.reason != "mapped"))
+            if _is_word_numeral(token) and states and states[-1].start >= best.start:
+                continue  # the 百 of "1.8 个百分点": a word of the figure's unit
             states.append(
                 NumberState(
                     text=token,
@@ -273,6 +295,84 @@ def account_for_numbers(extraction: Extraction) -> list[NumberState]:
             )
         )
     return states
+
+
+def stored_figure_spans(
+    text: str,
+    observations: Iterable[Mapping[str, Any]],
+    unassigned: Iterable[Mapping[str, Any]],
+) -> list[FigureSpan]:
+    """The spans of an issue's figures as the store holds them (rows of
+    loaders.store.queries.observations_for_issue and unassigned_for_issue).
+
+    A figure stored before its place was kept (no figure_start) is found by its text in its
+    quoted sentence; a typed figure has neither and marks no number. The store keeps no
+    repeats (they are one statement) and, before reasons were stored, no reason why a
+    figure was left unassigned ("unrecorded").
+    """
+    spans: list[FigureSpan] = []
+    for row in observations:
+        if (at := place_of(text, row)) is not None:
+            reason = "reviewed" if row.get("origin") == "reviewed" else "mapped"
+            spans.append(
+                FigureSpan(*at, "observation", reason, row.get("indicator"), row.get("period"))
+            )
+    for row in unassigned:
+        if (at := place_of(text, row)) is not None:
+            period = _text_or_none(row.get("period")) or _text_or_none(row.get("suggested_period"))
+            spans.append(
+                FigureSpan(
+                    *at,
+                    "unassigned",
+                    _text_or_none(row.get("reason")) or "unrecorded",
+                    _text_or_none(row.get("suggested_indicator")),
+                    period,
+                )
+            )
+    return spans
+
+
+def _text_or_none(value: Any) -> str | None:
+    return text_or_empty(value) or None
+
+
+def place_of(text: str, row: Mapping[str, Any]) -> tuple[int, int] | None:
+    """Where a figure given as a row (a stored one, a row of the review tables) stands in the
+    cleaned text: its figure_start, or its figure_text found in its quoted sentence."""
+    figure = text_or_empty(row.get("figure_text"))
+    start = row.get("figure_start")
+    if not is_missing(start):
+        return int(start), int(start) + max(1, len(figure))
+    span_start, span_end = row.get("span_start"), row.get("span_end")
+    if not figure or is_missing(span_start) or is_missing(span_end):
+        return None
+    found = text.find(figure, int(span_start), int(span_end))
+    return (found, found + len(figure)) if found >= 0 else None
+
+
+def account_for_stored(
+    text: str,
+    published: date,
+    articles: Iterable[Mapping[str, Any]],
+    observations: Iterable[Mapping[str, Any]],
+    unassigned: Iterable[Mapping[str, Any]],
+) -> list[NumberState]:
+    """account_for_numbers for a stored issue, from what the store holds (its cleaned text,
+    publication date, articles, observations and unassigned figures as rows of
+    loaders.store.queries), without reading the issue again. The same rule as for an
+    extraction: only repeats (not stored) and reasons the store did not keep differ."""
+    bodies = [
+        Article(
+            index=int(a["article_index"]),
+            title=text_or_empty(a.get("title")),
+            text=text_or_empty(a.get("text")),
+            start=int(a["start"]),
+            end=int(a["end"]),
+        )
+        for a in articles
+    ]
+    spans = stored_figure_spans(text, observations, unassigned)
+    return account_for_text(text, published, bodies, spans)
 
 
 def explained(extraction: Extraction) -> list[dict]:

@@ -1,43 +1,108 @@
-"""Article text with its figures highlighted, always escaped."""
+"""Article text with every number marked by its state, always escaped (dashboard.highlight)."""
 
 from __future__ import annotations
 
-from dashboard.highlight import Mark, highlight_html
+from dashboard.highlight import (
+    NumberMark,
+    choice_order,
+    legend_html,
+    numbers_html,
+    written_with_unit,
+)
+from loaders.models import NumberState
 
 
-def test_sentence_is_marked_and_figure_bolded() -> None:
-    text = "前言。2020 年交易总金额 1,750 亿元。后记。"
-    start = 100
-    at = text.index("2020")
-    end = text.index("后记")
-    out = highlight_html(text, start, [Mark(start + at, start + end, "交易金额", ("1,750 亿元",))])
+def test_each_number_is_marked_with_its_state_and_note() -> None:
+    text = "前言。2020 年交易总金额 1,750 亿元。"
+    at = text.index("1,750")
+    out = numbers_html(text, 100, [NumberMark(100 + at, 100 + at + 7, "observation", "交易金额")])
     assert out == (
-        '<div class="brief-text">前言。<mark title="交易金额">2020 年交易总金额 '
-        "<strong>1,750 亿元</strong>。</mark>后记。</div>"
+        '<div class="brief-text brief-numbers">前言。2020 年交易总金额 '
+        '<span class="num num-observation" title="交易金额">1,750 亿'
+        '<span class="num-sr">（数据）</span></span>元。</div>'
     )
 
 
-def test_markup_in_the_brief_is_escaped_everywhere() -> None:
+def test_markup_in_the_brief_and_the_note_is_escaped() -> None:
     text = '<script>alert(1)</script> 数字 <img src=x onerror="y"> 5%。'
-    at = text.index("数字")
-    out = highlight_html(text, 0, [Mark(at, len(text), '"><b>note', ("5%",))])
+    at = text.index("5%")
+    out = numbers_html(text, 0, [NumberMark(at, at + 1, "unassigned", '"><b>note')])
     assert "<script>" not in out and "<img" not in out
-    assert "&lt;script&gt;" in out and "&lt;img src=x onerror=&quot;y&quot;&gt;" in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "&lt;img src=x onerror=&quot;y&quot;&gt;" in out
     assert 'title="&quot;&gt;&lt;b&gt;note"' in out
 
 
-def test_overlapping_marks_merge_and_out_of_range_marks_are_clipped() -> None:
-    text = "甲乙丙丁戊"
-    out = highlight_html(
-        text,
+def test_marks_outside_the_text_or_over_another_are_left_out() -> None:
+    out = numbers_html(
+        "甲乙丙丁戊",
         10,
-        [Mark(11, 13, "一", ("乙",)), Mark(12, 14, "二", ("丁",)), Mark(0, 5, "外", ())],
+        [
+            NumberMark(11, 13, "ignored", "一"),
+            NumberMark(12, 14, "ignored", "二"),  # overlaps the one before
+            NumberMark(0, 5, "ignored", "外"),  # before the text
+            NumberMark(14, 16, "ignored", "尾"),  # runs past its end
+        ],
     )
-    assert (
-        out
-        == '<div class="brief-text">甲<mark title="一；二"><strong>乙</strong>丙<strong>丁</strong></mark>戊</div>'
+    assert out == (
+        '<div class="brief-text brief-numbers">甲<span class="num num-ignored" title="一">乙丙'
+        '<span class="num-sr">（忽略）</span></span>丁戊</div>'
     )
 
 
 def test_line_breaks_become_br() -> None:
-    assert highlight_html("一\n\n\n\n二", 0, []) == '<div class="brief-text">一<br><br>二</div>'
+    assert numbers_html("一\n\n\n\n二", 0, []) == (
+        '<div class="brief-text brief-numbers">一<br><br>二</div>'
+    )
+
+
+def test_the_legend_shows_each_state_and_says_where_the_reasons_are() -> None:
+    legend = legend_html("悬停 <可见> 原因")
+    for state in ("observation", "unassigned", "ignored"):
+        assert f'class="num num-{state}"' in legend
+    assert "悬停 &lt;可见&gt; 原因" in legend and legend.startswith("<style>")
+
+
+def _numbers(text: str, *found: tuple[str, str, str]) -> list[NumberState]:
+    out = []
+    for written, state, reason in found:
+        at = text.index(written)
+        out.append(
+            NumberState(text=written, start=at, end=at + len(written), state=state, reason=reason)
+        )
+    return out
+
+
+def test_a_number_is_named_with_its_unit_a_date_word_or_its_code_letters() -> None:
+    text = "2020年中国电信 5G 建设，增长 1.8 个百分点，达 75.4 万亿元，共 3 个方面，有30多个。"
+    numbers = _numbers(
+        text,
+        ("2020", "ignored", "date"),
+        ("5", "ignored", "code"),
+        ("1.8", "unassigned", "no_series"),
+        ("75.4 万亿", "observation", "mapped"),
+        ("3", "ignored", "not_a_figure"),
+        ("30", "unassigned", "no_series"),
+    )
+    assert [written_with_unit(n, text) for n in numbers] == [
+        "2020年",
+        "5G",
+        "1.8个百分点",
+        "75.4 万亿元",
+        "3个",
+        "30多个",
+    ]
+    (code,) = _numbers("L2 级车型", ("2", "ignored", "code"))
+    assert written_with_unit(code, "L2 级车型") == "L2"
+
+
+def test_choices_put_likely_missed_figures_first_and_leave_out_observations() -> None:
+    text = "2020 年，75.4 万亿元，指数 51.2，增长 1.8 个百分点。"
+    numbers = _numbers(
+        text,
+        ("2020", "ignored", "date"),
+        ("75.4 万亿", "observation", "mapped"),
+        ("51.2", "ignored", "no_unit"),
+        ("1.8", "unassigned", "no_series"),
+    )
+    assert [n.text for n in choice_order(numbers)] == ["1.8", "51.2", "2020"]

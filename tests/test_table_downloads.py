@@ -64,8 +64,9 @@ def downloads(at: AppTest, media: list[MemoryMediaFileStorage]) -> dict[str, lis
 @pytest.mark.parametrize(
     ("page", "query", "tables"),
     [
-        # The list, the figures, the unassigned and (editors: local mode) the audit log.
-        ("issues", {"issue": "2021-15"}, 4),
+        # The list, the figures, the unassigned, every number and (editors: local mode) the
+        # audit log.
+        ("issues", {"issue": "2021-15"}, 5),
         ("catalog", {}, 1),
         ("trends", {"indicators": "telecom_ma_value"}, 1),
     ],

@@ -16,6 +16,7 @@ from dashboard.components import csv_download, show_error
 from dashboard.formatting import empty_state_message
 from dashboard.markup import plain_markdown
 from dashboard.tables import (
+    HELD_GROUP,
     NO_SUBJECT,
     catalog_history_table,
     catalog_table,
@@ -370,18 +371,25 @@ def show_queue(catalog) -> None:
     shown = st.dataframe(
         figures,
         hide_index=True,
-        column_order=["期刊", "数值", "期间", "建议指标", "数字原文", "原文"],
+        column_order=["期刊", "数值", "期间", "建议指标", "存疑", "数字原文", "原文"],
         on_select="rerun",
         selection_mode="single-row",
         key=f"catalog_queue_figures_{subject}",
     )
-    st.button(
-        "以此新建指标",
-        on_click=start_new_from,
-        args=("" if subject == NO_SUBJECT else subject, list(figures["unit"].dropna())),
-        key="catalog_queue_new",
-        help="打开新增表单，预填名称、别名和单位",
-    )
+    if subject.startswith(HELD_GROUP):
+        # Values an import set aside (the second look): the series exists, the value is doubted.
+        st.caption(
+            "这些数字导入时与库中该序列已有数值不合（原因见「存疑」）：对照原文核对，"
+            "归入指标即确认写入；不归入则不写入序列。"
+        )
+    else:
+        st.button(
+            "以此新建指标",
+            on_click=start_new_from,
+            args=("" if subject == NO_SUBJECT else subject, list(figures["unit"].dropna())),
+            key="catalog_queue_new",
+            help="打开新增表单，预填名称、别名和单位",
+        )
     chosen = shown.selection.rows
     if not chosen:
         st.caption("选中一个数字可把它归入已有指标。")

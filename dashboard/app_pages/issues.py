@@ -1,4 +1,5 @@
-"""期刊 Issues: every stored issue; one opened (?issue=2021-15) with its figures highlighted."""
+"""期刊 Issues: every stored issue; one opened (?issue=2021-15) with every number of its
+articles marked by its state (data, to review, ignored; loaders.number_states)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import streamlit as st
 from dashboard import auth, data
 from dashboard.components import csv_download, render_issue_admin
 from dashboard.formatting import empty_state_message
-from dashboard.highlight import Mark, highlight_html
+from dashboard.highlight import article_label, article_numbers, legend_html
 from dashboard.markup import plain_markdown
-from dashboard.tables import figures_table, issues_table, unassigned_table
+from dashboard.tables import figures_table, issues_table, numbers_table, unassigned_table
 from loaders.missing import is_missing
+from loaders.services.review import held_in_store
 
 ISSUE_KEY = "issues_selected"
 
@@ -60,31 +62,50 @@ st.caption(
     + f" · {len(articles)} 篇文章 · 识别数字 {len(observations)} 个 · 未归类 {len(unassigned)} 个"
 )
 
-tab_articles, tab_figures, tab_unassigned = st.tabs(
-    ["文章", f"已识别数字（{len(observations)}）", f"未归类数字（{len(unassigned)}）"]
+clean_text = str(header.get("clean_text") or "")
+names = data.indicator_names()
+numbers = data.issue_numbers(issue_key)
+# Values an import set aside because the stored series doubt them (loaders.services.second_look).
+held = held_in_store(numbers, clean_text, unassigned)
+views = [
+    (
+        article,
+        article_numbers(
+            clean_text, article.title, article.start, article.end, numbers, names, held=held
+        ),
+    )
+    for article in articles.itertuples(index=False)
+]
+every_number = numbers_table(
+    [(a.title, view.numbers) for a, view in views], names, clean_text, held
+)
+tab_articles, tab_figures, tab_unassigned, tab_numbers = st.tabs(
+    [
+        "文章",
+        f"已识别数字（{len(observations)}）",
+        f"未归类数字（{len(unassigned)}）",
+        f"全部数字（{len(every_number)}）",
+    ]
 )
 
 with tab_articles:
-    st.caption("黄色底为提取出数字的原句，粗体为数字原文；鼠标悬停可见对应指标。")
-    marks_by_article: dict[int, list[Mark]] = {}
-    for row in observations.itertuples(index=False):
-        note = f"{row.name_zh or row.indicator}：{row.figure_text or row.value}（{row.period}）"
-        marks_by_article.setdefault(int(row.article_index), []).append(
-            Mark(int(row.span_start), int(row.span_end), note, (row.figure_text,))
-        )
-    for row in unassigned.itertuples(index=False):
-        note = f"未归类：{row.figure_text}"
-        marks_by_article.setdefault(int(row.article_index), []).append(
-            Mark(int(row.span_start), int(row.span_end), note, (row.figure_text,))
-        )
-    for article in articles.itertuples(index=False):
-        marks = marks_by_article.get(int(article.article_index), [])
-        title = f"{article.article_index + 1}. {plain_markdown(str(article.title))}"
-        if not is_missing(article.editor) and article.editor:
-            title += f"（编辑：{plain_markdown(str(article.editor))}）"
-        title += f" · {len(marks)} 个数字"
-        with st.expander(title, expanded=bool(marks)):
-            st.html(highlight_html(article.text, int(article.start), marks))
+    if not clean_text.strip():
+        st.info("这一期来自数据表，没有原文；数字见「已识别数字」。", icon=":material/table:")
+    else:
+        st.html(legend_html("悬停在数字上可见原因，「全部数字」中逐一列出", held=bool(held)))
+        st.caption("待归类的数字可在「指标」页的待归类队列中归入指标。")
+        if held:
+            st.warning(
+                f"{len(held)} 个数字导入时与库中该序列已有数值不合（存疑，原因见标注与"
+                "「全部数字」），未写入序列，留在待归类队列：在「指标」页的「未归类数字」中核对，"
+                "归入指标即确认写入；不归入则不写入。",
+                icon=":material/warning:",
+            )
+    for article, view in views:
+        editor = None if is_missing(article.editor) else str(article.editor)
+        title = article_label(int(article.article_index), str(article.title), editor, view.counts)
+        with st.expander(title, expanded=bool(view.numbers)):
+            st.html(view.html)
 
 with tab_figures:
     if observations.empty:
@@ -106,6 +127,13 @@ with tab_unassigned:
         figures = unassigned_table(unassigned)
         st.dataframe(figures, hide_index=True, key="issues_unassigned")
         csv_download(figures, f"unassigned_{issue_key}.csv", key="issues_unassigned_csv")
+
+with tab_numbers:
+    if every_number.empty:
+        st.info("这一期的原文中没有数字。")
+    else:
+        st.dataframe(every_number, hide_index=True, key="issues_numbers")
+        csv_download(every_number, f"numbers_{issue_key}.csv", key="issues_numbers_csv")
 
 # Editor tools for this issue (retract, audit log): dashboard/components.py.
 render_issue_admin(issue_key)

@@ -18,6 +18,16 @@ import streamlit as st
 from dashboard import data
 from dashboard.auth import current_actor, current_role, render_login
 from dashboard.components import show_error
+from dashboard.highlight import (
+    article_label,
+    article_numbers,
+    choice_order,
+    held_title,
+    legend_html,
+    number_choice,
+    number_note,
+)
+from dashboard.markup import plain_markdown
 from loaders.errors import BriefError
 from loaders.figures_table import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
@@ -28,16 +38,23 @@ from loaders.services.review import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
     KeptStoredVersion,
+    NotANumber,
+    add_number,
     commit_report,
     commit_upload,
     diff_frame,
+    drop_held,
     figures_frame,
+    held_at,
     names_stale,
     read_upload,
     rebuild_extraction,
     refresh_names,
+    review_numbers,
     revisions_frame,
+    second_look,
     unassigned_frame,
+    unconfirmed,
 )
 
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
@@ -45,6 +62,10 @@ STATE_KEY = "upload_current"
 RESULT_KEY = "upload_last_result"
 # A message that outlives the rerun after a review table's edit state was reset.
 RESET_KEY = "upload_table_reset"
+# What the last 加为数据 did, shown after the rerun that redraws the tables.
+ADDED_KEY = "upload_number_added"
+# What the last 确认/不写入 of the second look did, shown after the rerun.
+HELD_KEY = "upload_held_done"
 logger = logging.getLogger(__name__)
 
 st.title("上传 Upload")
@@ -88,7 +109,15 @@ payload = uploaded.getvalue()
 file_sha = hashlib.sha256(payload).hexdigest()
 state = st.session_state.get(STATE_KEY)
 if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
-    state = {"sha": file_sha, "name": uploaded.name, "error": None, "versions": [0, 0]}
+    # versions: of the two review tables' and of the number choices' widget keys.
+    # confirmed: HeldValue.key of each value the second look doubted that the editor confirmed.
+    state = {
+        "sha": file_sha,
+        "name": uploaded.name,
+        "error": None,
+        "versions": [0, 0, 0],
+        "confirmed": set(),
+    }
     with st.status("正在读取 Reading…", expanded=False) as status:
         try:
             extraction = read_upload(payload, uploaded.name, catalog)
@@ -102,7 +131,7 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
         else:
             state["extraction"] = extraction
             state["figures"] = figures_frame(extraction, catalog)
-            state["unassigned"] = unassigned_frame(extraction)
+            state["unassigned"] = unassigned_frame(extraction, catalog)
             status.update(
                 label=f"已读取：{len(extraction.observations)} 个指标数字，"
                 f"{len(extraction.unassigned)} 个未归类数字",
@@ -180,6 +209,7 @@ common_config = {
     "forecast": st.column_config.CheckboxColumn("预测 forecast"),
     "quote": st.column_config.TextColumn("原文/备注 quote", disabled=True, width="large"),
     "subject": st.column_config.TextColumn("主题 subject", disabled=True),
+    "reason": st.column_config.TextColumn("原因 reason", disabled=True, help="为何未归入指标"),
     "figure_text": st.column_config.TextColumn("原文数字", disabled=True),
 }
 
@@ -219,12 +249,131 @@ st.subheader(f"未归类的数字 Unassigned（{len(state['unassigned'])}）")
 st.caption("选择指标并勾选“写入”即可归入该指标；需要期间（已识别的会预先填好）。")
 edited_unassigned = review_table("unassigned", UNASSIGNED_COLUMNS, 1)
 
-if extraction.clean_text:
-    with st.expander("原文 Text of the brief"):
-        # st.text: shown verbatim, nothing in the brief is interpreted as markup.
-        st.text(extraction.clean_text)
 
+def redraw_tables(figures: pd.DataFrame, unassigned: pd.DataFrame) -> None:
+    """The review tables replaced (the edits made so far in them), every table and choice
+    drawn anew."""
+    state["figures"], state["unassigned"] = figures, unassigned
+    state["versions"] = [version + 1 for version in state["versions"]]
+    st.rerun()
+
+
+def add_as_figure(start: int) -> None:
+    """The number at start made a ticked row of the tables (loaders.services.review.add_number),
+    the edits made so far kept; the tables and choices are drawn anew."""
+    try:
+        added = add_number(extraction, edited_figures, edited_unassigned, start, catalog)
+    except NotANumber as exc:
+        show_error(str(exc))
+        return
+    st.session_state[ADDED_KEY] = added.message
+    redraw_tables(added.figures, added.unassigned)
+
+
+# The review as committing it now would store it; the second look checks its values against
+# the series in the store (loaders.services.review.second_look) before any is written.
 review = rebuild_extraction(extraction, header, edited_figures, edited_unassigned, catalog)
+try:
+    # Checked again only when the content or the store changed: a table of thousands of
+    # rows takes seconds, and every click reruns the page.
+    look_key = (review.extraction.sha256 if review.ok else None, data.data_version())
+    if state.get("second_look", (None, None))[0] != look_key:
+        state["second_look"] = (look_key, second_look(data.get_store(), review, catalog))
+    held = state["second_look"][1]
+except StoreError as exc:
+    show_error(str(exc))
+    st.stop()
+pending = unconfirmed(held, state["confirmed"])
+names = {indicator.id: indicator.name_zh for indicator in catalog.indicators}
+
+
+if extraction.clean_text.strip():
+    st.subheader("原文中的数字 Numbers in the text")
+    st.caption(
+        "每个数字按状态标出。漏掉的数字：在文章下方点选它，再点「加为数据」，"
+        "它就会加入上面的表格并勾选写入（原句、位置、建议的指标和期间已填好），核对后提交。"
+    )
+    st.html(legend_html("悬停在数字上，或点选它，可见原因", held=bool(pending)))
+    added_message = st.session_state.pop(ADDED_KEY, None)
+    if added_message:
+        st.success(added_message)
+    numbers = review_numbers(extraction, edited_figures, edited_unassigned)
+    for article in extraction.articles:
+        pick_key = f"pick_{tag}_{article.index}_{state['versions'][2]}"
+        view = article_numbers(
+            extraction.clean_text,
+            article.title,
+            article.start,
+            article.end,
+            numbers,
+            names,
+            picked=st.session_state.get(pick_key),
+            held=held_at(numbers, pending),
+        )
+        title = article_label(article.index, article.title, article.editor, view.counts)
+        with st.expander(title, expanded=True):
+            st.html(view.html)
+            choices = {n.start: n for n in choice_order(view.numbers)}
+            if not choices:
+                st.caption("这篇文章的数字都已是数据。")
+                continue
+            picked = st.pills(
+                "点选一个待归类或忽略的数字",
+                list(choices),
+                format_func=lambda at, shown=choices: plain_markdown(
+                    number_choice(shown[at], extraction.clean_text)
+                ),
+                key=pick_key,
+            )
+            if picked is not None:
+                st.caption(plain_markdown(number_note(choices[picked], names)))
+            if st.button(
+                "加为数据 Add as figure",
+                key=f"add_{tag}_{article.index}_{state['versions'][2]}",
+                disabled=picked is None,
+                icon=":material/add:",
+            ):
+                add_as_figure(picked)
+
+
+def show_second_look() -> None:
+    """The values the stored series doubt, each with the reason: confirmed (written as they
+    are) or dropped (unticked, not written) here; the commit waits until each is one or the
+    other."""
+    st.subheader(f"与库中序列比对 Second look（{len(held)}）")
+    st.caption(
+        "这些数字与数据库中同一指标的已有数值相比不合常理（累计总量减少、是相邻期间的 5 倍以上、"
+        "超出指标范围、增速与两期数值不符）。请对照原文：确认无误后写入，或不写入。"
+        "修改指标、期间或数值后需重新确认。"
+    )
+    for value in held:
+        confirmed = value.key in state["confirmed"]
+        with st.container(border=True):
+            st.markdown(f"**{held_title(value, names)}**")
+            if confirmed:
+                st.caption(f"已确认写入。存疑：{plain_markdown(value.detail)}")
+            else:
+                st.warning(f"存疑：{plain_markdown(value.detail)}", icon=":material/warning:")
+            left, right, _ = st.columns([1, 1, 2])
+            where = f"{tag}_{value.table}_{value.row}"
+            if confirmed:
+                if left.button("取消确认 Undo", key=f"held_undo_{where}"):
+                    state["confirmed"].discard(value.key)
+                    st.rerun()
+            elif left.button("确认写入 Confirm", key=f"held_confirm_{where}", type="primary"):
+                state["confirmed"].add(value.key)
+                st.session_state[HELD_KEY] = f"已确认：{held_title(value, names)}"
+                st.rerun()
+            if right.button("不写入 Drop", key=f"held_drop_{where}", icon=":material/block:"):
+                st.session_state[HELD_KEY] = f"不写入：{held_title(value, names)}（已取消勾选）"
+                redraw_tables(*drop_held(edited_figures, edited_unassigned, [value]))
+
+
+if held:
+    show_second_look()
+held_done = st.session_state.pop(HELD_KEY, None)
+if held_done:
+    st.success(held_done)
 st.subheader("检查与提交 Check and commit")
 if not review.ok:
     st.error(f"发现 {len(review.errors)} 个问题，修正后才能提交。")
@@ -249,7 +398,11 @@ def show_result(result_state: dict) -> None:
 
 def commit(replace: bool, seen: Seen) -> None:
     """Commit what the editor reviewed over the stored version they saw (seen), and keep
-    the service's real outcome: written, unchanged, or a race lost to another editor."""
+    the service's real outcome: written, unchanged, or a race lost to another editor.
+    Nothing is written while a value the second look doubts waits for the editor."""
+    if pending:
+        show_error(f"未写入：还有 {len(pending)} 个存疑的数字未确认。")
+        return
     try:
         # The role is read again at the moment of writing; the service refuses non-editors.
         result = commit_upload(
@@ -276,6 +429,14 @@ def commit(replace: bool, seen: Seen) -> None:
         "written": report.written,
         "revised": revisions_frame(result, catalog) if report.written else None,
     }
+
+
+def wait_for_second_look() -> None:
+    if pending:
+        st.warning(
+            f"还有 {len(pending)} 个存疑的数字未确认："
+            "在上面的「与库中序列比对」中确认或不写入后才能提交。"
+        )
 
 
 commit_key, replace_key = f"commit_{tag}", f"replace_{tag}"
@@ -309,7 +470,8 @@ elif preview.status == "new":
     if preview.revised:
         st.dataframe(revisions_frame(preview, catalog), hide_index=True, width="stretch")
     state["shown"] = {"stored_sha256": preview.stored_sha256}
-    st.button("提交 Commit", type="primary", key=commit_key)
+    wait_for_second_look()
+    st.button("提交 Commit", type="primary", key=commit_key, disabled=bool(pending))
 else:
     st.warning(
         f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
@@ -320,4 +482,7 @@ else:
         st.info("数字没有变化，只是文件（原文或未归类数字）不同。")
     confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")
     state["shown"] = {"stored_sha256": preview.stored_sha256}
-    st.button("替换 Replace", type="primary", disabled=not confirmed, key=replace_key)
+    wait_for_second_look()
+    st.button(
+        "替换 Replace", type="primary", disabled=not confirmed or bool(pending), key=replace_key
+    )

@@ -3,7 +3,11 @@ commit. The 上传 page holds only the widgets; every decision is here.
 
     read_upload(bytes, name, catalog)  -> Extraction (a brief, or a figures table)
     figures_frame / unassigned_frame   -> DataFrames the editor reviews
+    review_numbers(...)                -> every number of the text as the review would store it
+    add_number(...)                    -> a number of the text made a figure row to include
     rebuild_extraction(...)            -> Review: an Extraction, or every problem by row
+    second_look(store, review, ...)    -> the values the stored series doubt, with the reason
+    drop_held(...)                     -> those values unticked (not written)
     ingest.preview(store, ...)         -> new / unchanged / replaced (+ diff), nothing written
     commit_upload(..., role=...)       -> one transaction: figures and audit rows
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,9 +27,27 @@ from loaders import units
 from loaders.catalog import Catalog
 from loaders.errors import BriefReadError
 from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
+from loaders.frames import records
 from loaders.missing import is_blank, is_missing, plain, text_or_empty
-from loaders.models import Extraction, IssueHeader, Observation
+from loaders.models import (
+    Article,
+    Extraction,
+    IssueHeader,
+    NumberState,
+    Observation,
+    UnassignedFigure,
+)
+from loaders.number_states import (
+    REASONS,
+    FigureSpan,
+    account_for_text,
+    figure_spans,
+    number_value,
+    place_of,
+)
+from loaders.quantities import Quantity, find_quantities
 from loaders.review import RowError, header_problems, validate_rows
+from loaders.sentences import Sentence, sentences
 from loaders.services.ingest import (
     IngestResult,
     Overwrite,
@@ -35,8 +57,10 @@ from loaders.services.ingest import (
     text_problems,
 )
 from loaders.services.permissions import require_editor
+from loaders.services.second_look import doubt_of, doubts_in_store
 from loaders.store import Store, StoreError
 from loaders.text_safety import strip_unsafe
+from loaders.timeexpr import find_time_expressions
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in BRIEF_SUFFIXES + TABLE_SUFFIXES]
@@ -60,6 +84,7 @@ UNASSIGNED_COLUMNS = [
     "indicator",
     "name_zh",
     "subject",
+    "reason",
     "figure_text",
     "period",
     "value",
@@ -158,8 +183,19 @@ def figures_frame(extraction: Extraction, catalog: Catalog) -> pd.DataFrame:
     )
 
 
-def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
-    """One row per figure the loaders could not map; none included until the editor assigns it."""
+def unassigned_reason(figure: UnassignedFigure, catalog: Catalog | None = None) -> str:
+    """Why the loaders left a figure to review, in words, with the series they would guess."""
+    reason = REASONS.get(figure.reason, figure.reason) if figure.reason else ""
+    if figure.suggested_indicator:
+        found = catalog.get(figure.suggested_indicator) if catalog else None
+        suggested = found.name_zh if found else figure.suggested_indicator
+        reason = f"{reason}（建议：{suggested}）" if reason else f"建议：{suggested}"
+    return reason
+
+
+def unassigned_frame(extraction: Extraction, catalog: Catalog | None = None) -> pd.DataFrame:
+    """One row per figure the loaders could not map; none included until the editor assigns it.
+    With the catalog, the reason names the suggested series by its name."""
     rows = []
     for u in extraction.unassigned:
         value, unit = units.readable(u.value, u.unit)
@@ -175,6 +211,7 @@ def unassigned_frame(extraction: Extraction) -> pd.DataFrame:
                 "qualifier": u.qualifier,
                 "forecast": u.forecast,
                 "subject": u.subject,
+                "reason": unassigned_reason(u, catalog),
                 "figure_text": u.figure_text,
                 "quote": u.quote,
                 **{
@@ -211,6 +248,8 @@ class Review:
     errors: list[str] = field(default_factory=list)
     row_errors: list[RowError] = field(default_factory=list)
     edited: bool = False
+    # (table, row as the editor sees it) of each observation of the extraction, in order.
+    places: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -294,7 +333,7 @@ def rebuild_extraction(
 
     # Rows are numbered as the editor sees them; the figures they came from, by position.
     figure_position = {number: i for i, number in enumerate(figures.index)}
-    observations = []
+    observations, places = [], []
     for item in valid:
         row, source = item.fields, item.source
         observation = Observation(
@@ -318,8 +357,11 @@ def rebuild_extraction(
             source_row=_optional_int(source.get("source_row")),
         )
         position = figure_position.get(item.row) if item.table == "figures" else None
-        before = original.observations[position] if position is not None else None
+        # A row past the loaders' own is a number the editor added (add_number).
+        known = position is not None and position < len(original.observations)
+        before = original.observations[position] if known else None
         observations.append(observation.model_copy(update={"origin": _origin(before, observation)}))
+        places.append((item.table, int(item.row)))
     still_unassigned = [
         figure
         for figure, row in zip(original.unassigned, unassigned_rows, strict=False)
@@ -339,7 +381,7 @@ def rebuild_extraction(
         # same file committed unedited keeps the file's hash and reads as "already stored".
         digest = hashlib.sha256((original.sha256 + _content_digest(rebuilt)).encode("utf-8"))
         rebuilt = rebuilt.model_copy(update={"sha256": digest.hexdigest()})
-    return Review(rebuilt, [], [], edited=edited)
+    return Review(rebuilt, [], [], edited=edited, places=places)
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -348,6 +390,338 @@ def _int(value: Any, default: int = 0) -> int:
 
 def _optional_int(value: Any) -> int | None:
     return None if is_missing(value) else int(plain(value))
+
+
+# ------------------------------------------------------------------ numbers of the text
+
+
+def _included_span(
+    at: tuple[int, int], row: dict[str, Any], before: Observation | None
+) -> FigureSpan:
+    """A row the editor ticked: an observation of its indicator (as the loaders read it, or
+    reviewed), or a figure still waiting for one."""
+    indicator = text_or_empty(row.get("indicator")) or None
+    period = text_or_empty(row.get("period")) or None
+    if indicator is None:
+        return FigureSpan(*at, "unassigned", "pending", None, period)
+    untouched = before is not None and (before.indicator, before.period) == (indicator, period)
+    return FigureSpan(*at, "observation", "mapped" if untouched else "reviewed", indicator, period)
+
+
+# What review_numbers and add_number read of a review row: whether it is ticked, its series
+# and period, and its place in the text.
+_PLACE_COLUMNS = (
+    "include",
+    "indicator",
+    "period",
+    "figure_start",
+    "figure_text",
+    "span_start",
+    "span_end",
+)
+
+
+def _placed(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return records(frame, _PLACE_COLUMNS)
+
+
+def review_numbers(
+    extraction: Extraction, figures: pd.DataFrame, unassigned: pd.DataFrame
+) -> list[NumberState]:
+    """Every number of the text as committing the review tables now would store it
+    (loaders.number_states, the rule the issue page uses for a stored issue): a ticked row
+    is an observation of its indicator, a figure the editor unticked is left out, an
+    unassigned figure left as it is keeps the loaders' reason and suggestion."""
+    text = extraction.clean_text
+    spans = figure_spans([], extraction.repeats, [])
+    known = extraction.observations
+    for position, row in enumerate(_placed(figures)):
+        at = place_of(text, row)
+        if at is None:
+            continue
+        before = known[position] if position < len(known) else None
+        if row.get("include"):
+            spans.append(_included_span(at, row, before))
+        elif before is not None:
+            spans.append(FigureSpan(*at, "ignored", "left_out"))
+    for position, row in enumerate(_placed(unassigned)):
+        at = place_of(text, row)
+        if at is None:
+            continue
+        if row.get("include"):
+            spans.append(_included_span(at, row, None))
+        elif position < len(extraction.unassigned):
+            spans += figure_spans([], [], [extraction.unassigned[position]])
+    return account_for_text(text, extraction.issue.published, extraction.articles, spans)
+
+
+@dataclass(frozen=True)
+class AddedNumber:
+    """The review tables after a number was made a figure to include, and where it went."""
+
+    figures: pd.DataFrame
+    unassigned: pd.DataFrame
+    table: str  # "figures" or "unassigned"
+    row: int  # as the table numbers it
+    message: str
+
+
+class NotANumber(ValueError):
+    """No number of the text starts there, or it is already an observation."""
+
+
+def add_number(
+    extraction: Extraction,
+    figures: pd.DataFrame,
+    unassigned: pd.DataFrame,
+    start: int,
+    catalog: Catalog,
+) -> AddedNumber:
+    """The number of the text at start, as a figure the review will include (ticked), with
+    its quote, place, suggested indicator and period filled in; the editor checks it in the
+    tables and commits it through rebuild_extraction like any other row.
+
+    An unassigned figure (or one the editor had unticked) is ticked where it stands; a
+    number the loaders ignored becomes a new row of the figures table.
+    """
+    numbers = review_numbers(extraction, figures, unassigned)
+    number = next((n for n in numbers if n.start == start), None)
+    if number is None:
+        raise NotANumber(f"原文第 {start} 个字符处没有数字")
+    if number.state == "observation":
+        raise NotANumber(f"{number.text} 已是数据（{number.indicator}）")
+    text = extraction.clean_text
+    for table, frame in (("unassigned", unassigned), ("figures", figures)):
+        for position, row in enumerate(_placed(frame)):
+            at = place_of(text, row)
+            if at is None or not at[0] <= start < at[1]:
+                continue
+            updated = frame.copy()
+            label = frame.index[position]
+            updated.at[label, "include"] = True
+            if table == "unassigned" and position < len(extraction.unassigned):
+                figure = extraction.unassigned[position]
+                indicator = text_or_empty(row.get("indicator")) or figure.suggested_indicator
+                period = text_or_empty(row.get("period")) or figure.suggested_period or ""
+                updated.at[label, "indicator"] = indicator
+                updated.at[label, "name_zh"] = name_for(indicator, catalog)
+                updated.at[label, "period"] = period
+            added = (figures, updated) if table == "unassigned" else (updated, unassigned)
+            return AddedNumber(*added, table, int(label), _added_message(table, int(label)))
+    row = _number_row(extraction, number, numbers, catalog)
+    label = int(figures.index.max()) + 1 if len(figures) else 1
+    added_row = pd.DataFrame([row], columns=figures.columns, index=[label])
+    grown = pd.concat([figures, added_row]) if len(figures) else added_row
+    return AddedNumber(grown, unassigned, "figures", label, _added_message("figures", label))
+
+
+def _added_message(table: str, row: int) -> str:
+    where = "识别的数据" if table == "figures" else "未归类的数字"
+    return f"已加入「{where}」第 {row} 行并勾选写入：请核对指标、期间、数值和单位，然后提交。"
+
+
+def _article_of(articles: Sequence[Article], at: int) -> Article | None:
+    """The article a number belongs to: the one it stands in, or the one whose title it is
+    in (the next one); the last for a number after every article."""
+    for article in articles:
+        if at < article.end:
+            return article
+    return articles[-1] if articles else None
+
+
+def _sentence_at(text: str, at: int) -> Sentence:
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    for sentence in sentences(line_start, line):
+        if sentence.start <= at < sentence.end:
+            return sentence
+    return Sentence(line_start, line_start + len(line), line)
+
+
+def _quantity_at(sentence: Sentence, at: int) -> Quantity | None:
+    offset = at - sentence.start
+    return next(
+        (q for q in find_quantities(sentence.text) if q.start <= offset < q.end),
+        None,
+    )
+
+
+def _period_near(
+    number: NumberState, numbers: Sequence[NumberState], sentence: Sentence, extraction: Extraction
+) -> str | None:
+    """A guess at the period of a number the loaders ignored: that of the nearest figure of
+    its sentence, else the nearest period its sentence names (before it, then after)."""
+    inside = [n for n in numbers if sentence.start <= n.start < sentence.end and n.period]
+    before = [n for n in inside if n.start < number.start]
+    after = [n for n in inside if n.start > number.start]
+    if before or after:
+        return (before[-1] if before else after[0]).period
+    offset = number.start - sentence.start
+    named = [
+        expr
+        for expr in find_time_expressions(sentence.text, extraction.issue.published)
+        if expr.period and expr.role != "reference" and not expr.start <= offset < expr.end
+    ]
+    earlier = [expr for expr in named if expr.end <= offset]
+    later = [expr for expr in named if expr.start > offset]
+    found = earlier[-1] if earlier else (later[0] if later else None)
+    return found.period if found else None
+
+
+def _number_row(
+    extraction: Extraction, number: NumberState, numbers: Sequence[NumberState], catalog: Catalog
+) -> dict[str, Any]:
+    """A figures-table row for a number the loaders ignored, read from its sentence: the
+    quantity there (value, unit, qualifier as written), the quote, its place, a period."""
+    sentence = _sentence_at(extraction.clean_text, number.start)
+    quantity = _quantity_at(sentence, number.start)
+    article = _article_of(extraction.articles, number.start)
+    if quantity is not None:
+        value, unit = units.readable(quantity.value, quantity.unit)
+        high = (
+            None
+            if quantity.value_high is None
+            else units.convert(quantity.value_high, quantity.unit, unit)
+        )
+        figure_text, figure_start = quantity.text, sentence.start + quantity.start
+        qualifier = quantity.qualifier
+    else:
+        value, unit, high = number_value(number.text), "", None
+        figure_text, figure_start, qualifier = number.text, number.start, "exact"
+    indicator = number.indicator or number.suggested_indicator
+    return {
+        "include": True,
+        "indicator": indicator,
+        "name_zh": name_for(indicator, catalog),
+        "figure_text": figure_text,
+        "period": number.period or _period_near(number, numbers, sentence, extraction) or "",
+        "value": value,
+        "value_high": high,
+        "unit": unit,
+        "qualifier": qualifier,
+        "forecast": False,
+        "quote": sentence.text,
+        "derived": False,
+        "period_text": "",
+        "article": article.title if article else "",
+        "article_index": article.index if article else 0,
+        "editor": article.editor if article else None,
+        "span_start": sentence.start,
+        "span_end": sentence.end,
+        "figure_start": figure_start,
+        "source_row": None,
+    }
+
+
+# ------------------------------------------------------------------ the second look
+
+
+@dataclass(frozen=True)
+class HeldValue:
+    """A value of the review that the stored series doubt (loaders.plausibility: a total
+    since launch that falls, a value 5x its neighbours …), with the reason in words. The
+    review writes it only once the editor confirmed it, or leaves it out (drop_held)."""
+
+    table: str  # "figures" or "unassigned": the review table of its row
+    row: int  # as the table numbers it
+    indicator: str
+    period: str
+    value: float  # in the catalog unit
+    unit: str
+    forecast: bool
+    at: tuple[int, int] | None  # where the figure stands in the clean text
+    reason: str  # cumulative_falls | ratio | out_of_range | growth_disagrees
+    detail: str  # in Chinese, for the reviewer
+
+    @property
+    def key(self) -> str:
+        """What a confirmation is of: this row with this series, period and value, so an
+        edit of any of them asks again."""
+        return "|".join(
+            [self.table, str(self.row), self.indicator, self.period, repr(self.value)]
+            + ["forecast" if self.forecast else ""]
+        )
+
+
+def second_look(store: Store, review: Review, catalog: Catalog) -> list[HeldValue]:
+    """The values of a review ready to commit that the series in the store doubt (the check
+    a batch import makes before a value joins its series; loaders.services.second_look),
+    each with the row it came from. None for a review with problems: rows are checked
+    once they are valid."""
+    extraction = review.extraction
+    if not review.ok or extraction is None or not extraction.observations:
+        return []
+    with store.read() as cur:
+        found = doubts_in_store(cur, extraction, catalog)
+    held = []
+    for obs, (table, row), doubt in zip(extraction.observations, review.places, found, strict=True):
+        if doubt is None:
+            continue
+        held.append(
+            HeldValue(
+                table,
+                row,
+                obs.indicator,
+                obs.period,
+                obs.value,
+                obs.unit or unit_of(obs.indicator, catalog),
+                obs.forecast,
+                place_of(extraction.clean_text, obs.model_dump()),
+                doubt.reason,
+                doubt.detail,
+            )
+        )
+    return held
+
+
+def unconfirmed(held: Sequence[HeldValue], confirmed: Collection[str]) -> list[HeldValue]:
+    """The held values the editor has not confirmed yet: the commit waits for these."""
+    return [value for value in held if value.key not in confirmed]
+
+
+def drop_held(
+    figures: pd.DataFrame, unassigned: pd.DataFrame, held: Sequence[HeldValue]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The review tables with the rows of these held values unticked: not written."""
+    frames = {"figures": figures.copy(), "unassigned": unassigned.copy()}
+    for value in held:
+        frame = frames[value.table]
+        if value.row in frame.index:
+            frame.at[value.row, "include"] = False
+    return frames["figures"], frames["unassigned"]
+
+
+def held_at(numbers: Sequence[NumberState], held: Sequence[HeldValue]) -> dict[int, str]:
+    """number start -> the doubt about the figure it is part of, for the marks in the text."""
+    flags: dict[int, str] = {}
+    for value in held:
+        if value.at is None:
+            continue
+        for number in numbers:
+            if value.at[0] <= number.start < value.at[1]:
+                flags.setdefault(number.start, value.detail)
+    return flags
+
+
+def held_in_store(
+    numbers: Sequence[NumberState], text: str, unassigned: pd.DataFrame
+) -> dict[int, str]:
+    """number start -> the doubt, for the numbers of a stored issue's figures that a batch
+    import set aside in the unassigned queue (loaders.services.second_look); `unassigned`
+    as queries.unassigned_for_issue gives it."""
+    flags: dict[int, str] = {}
+    if unassigned.empty:
+        return flags
+    for row in records(unassigned):
+        doubt = doubt_of(row.get("subject"), row.get("suggested_indicator"))
+        at = place_of(text, row) if doubt else None
+        if at is None:
+            continue
+        for number in numbers:
+            if at[0] <= number.start < at[1]:
+                flags.setdefault(number.start, doubt)
+    return flags
 
 
 class KeptStoredVersion(StoreError):

@@ -27,6 +27,23 @@ def doubts_in_store(cur, extraction: Extraction, catalog: Catalog) -> list[Doubt
     return doubts([_point(o) for o in extraction.observations], stored, catalog)
 
 
+def set_aside_subject(indicator: str, detail: str) -> str:
+    """The subject a value set aside is stored with: the series it was read for and the
+    doubt ("carbon_national_cum_volume: 累计总量不会减少：…")."""
+    return f"{indicator}: {detail}"
+
+
+def doubt_of(subject: object, suggested_indicator: object) -> str | None:
+    """The doubt a stored unassigned figure was set aside for (its subject as
+    set_aside_subject wrote it), or None for any other figure (the store keeps no reason)."""
+    if not isinstance(subject, str) or not isinstance(suggested_indicator, str):
+        return None
+    prefix = set_aside_subject(suggested_indicator, "")
+    detail = subject[len(prefix) :] if subject.startswith(prefix) else ""
+    # Doubts are Chinese (loaders.plausibility); other hints after an id are English.
+    return detail if detail and not detail[0].isascii() else None
+
+
 def _set_aside(obs: Observation, doubt: Doubt) -> UnassignedFigure:
     return UnassignedFigure(
         **obs.model_dump(
@@ -48,7 +65,7 @@ def _set_aside(obs: Observation, doubt: Doubt) -> UnassignedFigure:
                 "value_high",
             }
         ),
-        subject=f"{obs.indicator}: {doubt.detail}",
+        subject=set_aside_subject(obs.indicator, doubt.detail),
         suggested_indicator=obs.indicator,
         suggested_period=obs.period,
         reason="implausible",

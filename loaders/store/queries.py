@@ -578,8 +578,8 @@ def observations_for_issue(store: Store, issue_key: str) -> pd.DataFrame:
         store,
         """SELECT o.indicator, ind.name_zh, o.period, o.period_kind, o.period_start, o.period_end,
             o.value, o.value_high, o.unit, o.qualifier, o.forecast, o.derived, o.figure_text,
-            o.period_text, o.quote, o.span_start, o.span_end, o.article_index, o.article,
-            o.editor, o.origin, o.issue_key, o.seq
+            o.period_text, o.quote, o.span_start, o.span_end, o.figure_start, o.article_index,
+            o.article, o.editor, o.origin, o.issue_key, o.seq
         FROM observations o LEFT JOIN indicators ind ON ind.id = o.indicator
         WHERE o.issue_key = ? ORDER BY o.seq""",
         [issue_key],
@@ -592,7 +592,7 @@ def unassigned_for_issue(store: Store, issue_key: str) -> pd.DataFrame:
         store,
         """SELECT value, value_high, unit, qualifier, forecast, period, period_kind, period_start,
             period_end, figure_text, period_text, subject, quote, span_start, span_end,
-            article_index, article, editor, issue_key, seq, suggested_indicator,
+            figure_start, article_index, article, editor, issue_key, seq, suggested_indicator,
             suggested_period
         FROM unassigned WHERE issue_key = ? ORDER BY seq""",
         [issue_key],
