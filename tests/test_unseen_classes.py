@@ -313,3 +313,22 @@ def test_a_generic_noun_after_a_series_in_an_unkept_measure_is_that_series_again
     segment = "2019 年电信行业数据中心相关交易 34 笔，交易金额 310 亿元。"
     seg = observed(segment, date(2020, 3, 20), title="普华永道：电信行业并购转型")
     assert not {o for o in seg if o[0].startswith("telecom_ma")}
+
+
+def test_a_bracket_after_figures_gives_each_of_them_another_value_in_order():
+    text = (
+        "11 月份，中国物流业景气指数为 53.5%，业务总量指数回落至 55.2%，新订单指数下滑至 54.0%"
+        "（10 月份分别为 56.5% 和 55.7%），两者仍处于年内较高水平。"
+    )
+    got = observed(text, date(2020, 12, 10))
+    assert {
+        ("logistics_business_index", "2020-10", 56.5, False),
+        ("logistics_new_orders_index", "2020-10", 55.7, False),
+        ("logistics_business_index", "2020-11", 55.2, False),
+    } <= got
+    # A bracket naming subjects of its own pairs them, not the figures before it.
+    own = (
+        "11 月份，中国物流业景气指数为 53.5%，业务总量指数回落至 55.2%，新订单指数下滑至 54.0%"
+        "（其中仓储指数和配送指数分别为 50.1% 和 51.2%）。"
+    )
+    assert not {o for o in observed(own, date(2020, 12, 10)) if o[2] in (50.1, 51.2)}
