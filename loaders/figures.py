@@ -479,13 +479,15 @@ def _allow_generic(
     figures: list[FoundFigure], k: int, catalog: Catalog, mapped_before: bool | None
 ) -> bool:
     """ "数据中心相关交易 34 笔，交易金额 310 亿元": a bare generic noun listed after a
-    figure that fit no series is about that segment too."""
+    figure that fit no series is about that segment too; not after one that named a series
+    in a measure the catalog does not keep ("并购交易金额…下降 38.7%；交易数量 119 笔")."""
     return not (
         k > 0
         and listed_after(figures, k)
         and not mentions_alias(figures[k].subject, catalog)
         and mapped_before is False
         and mentions_generic(figures[k - 1].subject + figures[k - 1].post, catalog)
+        and not mentions_alias(figures[k - 1].subject, catalog)
     )
 
 

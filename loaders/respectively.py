@@ -388,6 +388,25 @@ def _group(figures: list[FoundFigure], i: int) -> list[FoundFigure]:
     return group
 
 
+def _bracketed_for(
+    figures: list[FoundFigure], at: int, group: list[FoundFigure], head: str
+) -> list[FoundFigure] | None:
+    """The figures before an open bracket whose values a 分别 list inside it gives again,
+    one per figure listed: as many figures of the sentence right before the bracket."""
+    opened = max(head.rfind("（"), head.rfind("("))
+    if opened < 0 or max(head.rfind("）"), head.rfind(")")) > opened or len(group) < 2:
+        return None
+    if has_subject(head[opened + 1 :]):
+        return None  # "（其中 A 和 B 分别为…）": the bracket names its own subjects
+    before = figures[at - len(group) : at] if at >= len(group) else []
+    sentence = group[0].sentence
+    if len(before) != len(group) or any(f.sentence is not sentence for f in before):
+        return None
+    if any(f.quantity.start > sentence.text.find(head[opened:]) for f in before):
+        return None
+    return before
+
+
 def mark_respectively(
     figures: list[FoundFigure], published: date, names_series: Callable[[str], bool]
 ) -> None:
@@ -410,6 +429,12 @@ def mark_respectively(
         group = _group(figures, i)
         i += len(group)
         head = pre[: match.start()]
+        if (owners := _bracketed_for(figures, i - len(group), group, head)) is not None:
+            # "业务总量指数回落至 55.2%，新订单指数下滑至 54.0%（10 月份分别为 56.5% 和
+            # 55.7%）": a bracket after figures gives each of them another value, in order.
+            for figure, owner in zip(group, owners, strict=True):
+                figure.given_subject = (owner.given_subject or owner.pre) + match.group(0)
+            continue
         listed = _Listed(first.sentence, len(group), None, None)
         items = [part for part in LIST_SPLIT_RE.split(head) if part.strip()]
         periods = _period_list(head, published, len(group))

@@ -92,24 +92,41 @@ def _aligned_block(lines: list[str], start: int) -> tuple[int, list[list[str]]] 
     data_rows = rows[1:] if header_is_names else rows
     if len(data_rows) < (1 if header_is_names else 2):
         return None
+    if any(_is_value(r[0].split()[-1]) for r in data_rows) or any(
+        _TIME_WORD_START_RE.match(c) for c in first[1:]
+    ):
+        # The gaps fell inside cells: a value left in a row's name ("总额（万亿元） 252.8"),
+        # a header cell opening with the word of time of the cell before ("2017" / "年 2018"),
+        # as a PDF exported from a word processor spaces a table. Read it as a PDF table.
+        return None
     if SENTENCE_END_RE.search(first[0]) or any(len(r[0]) > NAME_MAX_CHARS for r in data_rows):
         return None
     return end, rows
 
 
-# "1—9 月" set with a space: a word of time after a number belongs to the cell before it.
+# "1—9 月" set with a space: a word of time after a number belongs to the cell before it;
+# so does one running on into the period it dates ("2019" / "年一季度").
 _TIME_WORD_RE = re.compile(r"^(?:月份?|年度?|季度|日|号|期)$")
+_TIME_WORD_START_RE = re.compile(r"^(?:月份?|年度?|季度|日|号)(?:\s|[一二三四上下前全第]|$)")
+_NUMBER_END_RE = re.compile(r"\d$")
 
 
 def _header_cells(line: str) -> list[str]:
     """The cells of a header a PDF set with single spaces, "1—9 月" kept one cell."""
     cells: list[str] = []
     for token in line.split():
-        if cells and _TIME_WORD_RE.match(token):
+        if cells and (
+            _TIME_WORD_RE.match(token)
+            or (_NUMBER_END_RE.search(cells[-1]) and _TIME_WORD_START_RE.match(token))
+        ):
             cells[-1] += " " + token
         else:
             cells.append(token)
     return cells
+
+
+# Spaces a PDF set inside a row's name ("同比增长（%     ）") are no part of it.
+_INNER_GAP_RE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
 def _pdf_block(lines: list[str], start: int) -> tuple[int, list[list[str]]] | None:
@@ -137,7 +154,7 @@ def _pdf_block(lines: list[str], start: int) -> tuple[int, list[list[str]]] | No
     while i < len(lines):
         if (one := one_line_row(lines[i])) is not None:
             width = len(one[1])
-            rows.append([one[0], *one[1]])
+            rows.append([_INNER_GAP_RE.sub("", one[0]), *one[1]])
             i += 1
             continue
         name_parts: list[str] = []

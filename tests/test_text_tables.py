@@ -106,3 +106,17 @@ def test_a_markdown_pipe_table_is_rows_of_cells():
         ("logistics_total_yoy", "2024-01/2024-10", 5.7),
         ("logistics_total_yoy", "2024-01/2024-11", 5.8),
     }
+
+
+def test_a_table_a_word_processor_exported_to_pdf_is_read_by_its_values_not_its_gaps():
+    # LibreOffice's PDF of a table typed with spaces: pypdf's gaps fall inside cells.
+    lines = [
+        "                        指标 2017       年 2018       年 2019 年一季度",
+        "       社会物流总额（万亿元） 252.8        283.1        66.5",
+        "社会物流总额同比增长（%     ） 6.7          6.4          6.4",
+    ]
+    assert rebuild_tables(lines) == [
+        "指标\t2017 年\t2018 年\t2019 年一季度",
+        "社会物流总额（万亿元）\t252.8\t283.1\t66.5",
+        "社会物流总额同比增长（%）\t6.7\t6.4\t6.4",
+    ]

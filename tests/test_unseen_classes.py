@@ -300,3 +300,35 @@ def test_a_marker_framing_the_sentence_reaches_past_its_semicolons():
 def test_a_price_basis_names_no_price():
     text = "前三季度，全国社会物流总额按可比价格计算增长 9.4%。"
     assert ("logistics_total_yoy", "2021-01/2021-09", 9.4, False) in observed(text)
+
+
+def test_a_generic_noun_after_a_series_in_an_unkept_measure_is_that_series_again():
+    text = (
+        "受资本寒冬影响，2019 年行业并购交易金额为 367 亿元，较 2018 年的 599 亿元下降 38.7%，为近四年最低；"
+        "交易数量 119 笔，亦呈下降趋势。"
+    )
+    got = observed(text, date(2020, 3, 20), title="普华永道：电信行业并购转型")
+    assert ("telecom_ma_deals", "2019", 119.0, False) in got
+    # A segment (数据中心相关交易) that fits no series keeps the noun after it to itself.
+    segment = "2019 年电信行业数据中心相关交易 34 笔，交易金额 310 亿元。"
+    seg = observed(segment, date(2020, 3, 20), title="普华永道：电信行业并购转型")
+    assert not {o for o in seg if o[0].startswith("telecom_ma")}
+
+
+def test_a_bracket_after_figures_gives_each_of_them_another_value_in_order():
+    text = (
+        "11 月份，中国物流业景气指数为 53.5%，业务总量指数回落至 55.2%，新订单指数下滑至 54.0%"
+        "（10 月份分别为 56.5% 和 55.7%），两者仍处于年内较高水平。"
+    )
+    got = observed(text, date(2020, 12, 10))
+    assert {
+        ("logistics_business_index", "2020-10", 56.5, False),
+        ("logistics_new_orders_index", "2020-10", 55.7, False),
+        ("logistics_business_index", "2020-11", 55.2, False),
+    } <= got
+    # A bracket naming subjects of its own pairs them, not the figures before it.
+    own = (
+        "11 月份，中国物流业景气指数为 53.5%，业务总量指数回落至 55.2%，新订单指数下滑至 54.0%"
+        "（其中仓储指数和配送指数分别为 50.1% 和 51.2%）。"
+    )
+    assert not {o for o in observed(own, date(2020, 12, 10)) if o[2] in (50.1, 51.2)}
