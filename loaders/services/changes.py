@@ -336,3 +336,61 @@ def updated_keys(
         (change.indicator, change.period, change.forecast)
         for change in digest(store, since, indicators).of_kind("new", "revised", "corrected")
     }
+
+
+# ------------------------------------------------------------------ commits, for the feeds
+
+
+def commits(store: Store, *, limit: int, indicator: str | None = None) -> pd.DataFrame:
+    """The latest changesets, newest first, with their counts by kind: those that stored,
+    replaced or retracted an issue, or (indicator) every one that changed that series."""
+    if indicator is None:
+        return log.changesets(store, with_issue=True, limit=limit)
+    return log.changesets(store, indicator=indicator, limit=limit)
+
+
+def lines_by_changeset(
+    store: Store, commits: pd.DataFrame, indicators: Sequence[str] | None = None
+) -> dict[int, list[PointChange]]:
+    """The point lines of each of these changesets (of these indicators, when given): within
+    one changeset each logged row is its own net change."""
+    if commits.empty:
+        return {}
+    numbers = [int(n) for n in commits["changeset"]]
+    rows = log.point_changes(store, min(numbers) - 1, max(numbers), indicators)
+    wanted = set(numbers)
+    out: dict[int, list[PointChange]] = {}
+    for row in rows.to_dict("records"):
+        number = int(row["changeset"])
+        if number in wanted:
+            out.setdefault(number, []).append(
+                _change(row, row["kind"], _statement(row, ""), _statement(row, "other_"))
+            )
+    return out
+
+
+def log_started(store: Store) -> datetime:
+    """When the store began to record changes (its first changeset; else its last write):
+    what an empty feed says it was updated."""
+    first = log.changesets(store).tail(1)
+    if not first.empty:
+        return pd.Timestamp(first.iloc[0]["at"]).to_pydatetime()
+    changed = queries.data_state(store).changed_at
+    return changed or datetime(2000, 1, 1)
+
+
+def updated_only(
+    store: Store, rows: pd.DataFrame, since: Since, indicators: Sequence[str]
+) -> pd.DataFrame:
+    """Of a series' rows, those of points whose value changed after since (new, revised,
+    corrected): SDMX's updatedAfter."""
+    keys = updated_keys(store, since, indicators)
+    if rows.empty:
+        return rows
+    keep = [
+        (indicator, period, bool(forecast)) in keys
+        for indicator, period, forecast in zip(
+            rows["indicator"], rows["period"], rows["forecast"], strict=True
+        )
+    ]
+    return rows[keep].reset_index(drop=True)

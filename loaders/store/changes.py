@@ -318,12 +318,13 @@ def unassigned_of_changesets(
 ) -> pd.DataFrame:
     """The unassigned figures of the issues stored in changesets after..through whose
     suggested indicator is among `suggested`: issue_key, issue_label, seq, value,
-    value_high, unit, qualifier, period, suggested_indicator, subject, quote, article."""
+    value_high, unit, qualifier, figure_text, period, suggested_indicator, subject, quote,
+    article."""
     with store.read() as cur:
         return result_frame(
             cur.execute(
                 """SELECT u.issue_key, i.issue_label, u.seq, u.value, u.value_high, u.unit,
-                    u.qualifier, coalesce(u.suggested_period, u.period) AS period,
+                    u.qualifier, u.figure_text, coalesce(u.suggested_period, u.period) AS period,
                     u.suggested_indicator, u.subject, u.quote, u.article
                 FROM unassigned u JOIN issues i ON i.issue_key = u.issue_key
                 WHERE list_contains(?, u.suggested_indicator) AND u.issue_key IN (
