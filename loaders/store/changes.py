@@ -20,7 +20,7 @@ import pandas as pd
 
 from loaders.store.connection import Store
 from loaders.store.queries import result_frame
-from loaders.store.schema import CURRENT_POINTS_SELECT, values_differ
+from loaders.store.schema import values_differ
 
 _KEY = ("indicator", "period", "forecast")
 # The columns of one statement in point_changes, after the key and kind.
@@ -74,14 +74,35 @@ _NO_STATEMENT = ", ".join(
 )
 
 
+def _key_filter(keys: tuple[list[str], list[str]] | None, alias: str = "") -> tuple[str, list]:
+    if keys is None:
+        return "", []
+    prefix = f"{alias}." if alias else ""
+    return (
+        f"list_contains(?, {prefix}indicator) AND list_contains(?, {prefix}period)",
+        [list(keys[0]), list(keys[1])],
+    )
+
+
+def snapshot(cur: duckdb.DuckDBPyConnection, keys: tuple[list[str], list[str]] | None) -> None:
+    """Keep the current values of these keys (indicators, periods; None: every key) as they
+    are before a write recomputes them, for record() to compare with (a temporary table of
+    the write's own connection, gone with it)."""
+    where, params = _key_filter(keys)
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE current_before AS SELECT * FROM current_points"
+        + (f" WHERE {where}" if where else ""),
+        params,
+    )
+
+
 def record(
     cur: duckdb.DuckDBPyConnection,
     cause: Cause,
     keys: tuple[list[str], list[str]] | None,
 ) -> int:
-    """Open a changeset for cause and log how the current values of these keys (indicators,
-    periods; None: every key) are about to change; call it before current_points is
-    recomputed. Returns the changeset."""
+    """Open a changeset for cause and log how the current values of these keys changed:
+    snapshot() before current_points was recomputed, then this. Returns the changeset."""
     changeset = _next(cur, "changesets", "changeset")
     cur.execute(
         "INSERT INTO changesets SELECT ?, ?, ?, ?, ?, coalesce("
@@ -98,27 +119,21 @@ def record(
             cause.issue_label or cause.issue_key,
         ],
     )
-    if keys is None:
-        fresh_where, before_where, key_params = "", "", []
-    else:
-        fresh_where = "WHERE list_contains(?, o.indicator) AND list_contains(?, o.period)"
-        before_where = "WHERE list_contains(?, indicator) AND list_contains(?, period)"
-        key_params = [list(keys[0]), list(keys[1])]
-    said_where = (
-        "" if keys is None else "AND list_contains(?, o.indicator) AND list_contains(?, o.period)"
-    )
+    after_where, after_params = _key_filter(keys)
+    said_where, said_params = _key_filter(keys, "o")
     point = ", ".join(
         f"coalesce(n.{k}, b.{k}) AS {k}" for k in (*_KEY, "unit", "period_kind", "period_end")
     )
     cur.execute(
         f"""INSERT INTO point_changes
-        WITH fresh AS ({CURRENT_POINTS_SELECT.format(where=fresh_where)}),
-        before AS (SELECT * FROM current_points {before_where}),
+        WITH fresh AS (SELECT * FROM current_points {
+            "WHERE " + after_where if after_where else ""
+        }),
         said AS (
             SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
                 o.issue_key, i.issue_label, i.published, o.quote
             FROM observations o JOIN issues i ON i.issue_key = o.issue_key
-            WHERE o.issue_key = ? {said_where}
+            WHERE o.issue_key = ? {"AND " + said_where if said_where else ""}
             QUALIFY row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
                 ORDER BY o.seq) = 1),
         paired AS (
@@ -135,7 +150,7 @@ def record(
                 {_statement("n")},
                 {_statement("b", "before_")},
                 {_statement("x", "said_")}
-            FROM before b FULL JOIN fresh n ON {_on("b", "n")}
+            FROM current_before b FULL JOIN fresh n ON {_on("b", "n")}
                 LEFT JOIN said x ON x.indicator = coalesce(n.indicator, b.indicator)
                     AND x.period = coalesce(n.period, b.period)
                     AND x.forecast = coalesce(n.forecast, b.forecast))
@@ -148,8 +163,9 @@ def record(
             )
         }
         FROM paired WHERE kind IS NOT NULL""",
-        [*key_params, *key_params, cause.issue_key, *key_params, changeset],
+        [*after_params, cause.issue_key, *said_params, changeset],
     )
+    cur.execute("DROP TABLE current_before")
     return changeset
 
 

@@ -79,13 +79,23 @@ def refresh_current(
     touched is fine: each key is recomputed from all its statements. cause opens a
     changeset logging what changed (loaders.store.changes); None only where the log itself
     is carried over (a store moved into another)."""
+    keys = (
+        None
+        if indicators is None and periods is None
+        else (list(indicators or []), list(periods or []))
+    )
     if cause is not None:
-        keys = (
-            None
-            if indicators is None and periods is None
-            else (list(indicators or []), list(periods or []))
-        )
+        changes.snapshot(cur, keys)
+    _recompute(cur, indicators, periods)
+    if cause is not None:
         changes.record(cur, cause, keys)
+
+
+def _recompute(
+    cur: duckdb.DuckDBPyConnection,
+    indicators: Sequence[str] | None,
+    periods: Sequence[str] | None,
+) -> None:
     if indicators is None and periods is None:
         cur.execute("DELETE FROM current_points")
         cur.execute("INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=""))
