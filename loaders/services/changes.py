@@ -7,7 +7,8 @@ last visit), each point is compared as it stood before the first changeset of th
 with how it stands after the last one:
 
 - new: no value before, one now;
-- revised: another value now (loaders.revisions' rule), stated by another issue;
+- revised: another value now (loaders.revisions.different_statement: the one rule of what
+  another value is), stated by another issue;
 - corrected: another value from the same issue (a corrected version of it was stored);
 - removed: a value before, none now (its issue retracted, the catalog changed);
 - a point whose value came back to where it was is no change, and is not listed.
@@ -32,7 +33,7 @@ from typing import Literal
 import pandas as pd
 
 from loaders.missing import is_missing
-from loaders.services.ingest import same_value
+from loaders.revisions import different_statement
 from loaders.services.series import SeriesRequestError, UnknownIssue, did_you_mean
 from loaders.store import Store, queries
 from loaders.store import changes as log
@@ -48,13 +49,6 @@ KIND_LABELS = {
 }
 _ISSUE_KEY = re.compile(r"^\d{4}-\d{1,3}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _differs(
-    value: float, value_high: float | None, other: float, other_high: float | None
-) -> bool:
-    """Whether two statements of a point state another figure (the one tolerance)."""
-    return not (same_value(value, other) and same_value(value_high, other_high))
 
 
 @dataclass(frozen=True)
@@ -199,7 +193,7 @@ def _net_kind(old: Statement | None, new: Statement | None) -> Kind | None:
         return "new" if new is not None else None
     if new is None:
         return "removed"
-    if not _differs(new.value, new.value_high, old.value, old.value_high):
+    if not different_statement(new.value, new.value_high, old.value, old.value_high):
         return None
     return "corrected" if new.issue_key == old.issue_key else "revised"
 

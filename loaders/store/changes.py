@@ -141,10 +141,11 @@ def record(
                 CASE
                     WHEN b.indicator IS NULL THEN 'new'
                     WHEN n.indicator IS NULL THEN 'removed'
-                    WHEN {values_differ("n", "b")} THEN
+                    WHEN {values_differ("n.value", "n.value_high", "b.value", "b.value_high")} THEN
                         CASE WHEN n.issue_key = b.issue_key THEN 'corrected' ELSE 'revised' END
                     WHEN n.revision_count > b.revision_count AND x.indicator IS NOT NULL
-                        AND x.issue_key <> n.issue_key AND {values_differ("x", "n")}
+                        AND x.issue_key <> n.issue_key
+                        AND {values_differ("x.value", "x.value_high", "n.value", "n.value_high")}
                         THEN 'disagreement'
                 END AS kind,
                 {_statement("n")},
