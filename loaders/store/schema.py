@@ -350,7 +350,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             # One row per write that recomputed current values (an issue stored, replaced
             # or retracted, a figure assigned, the catalog changed): changes are read by
             # it, in its order (loaders.store.changes).
-            """CREATE TABLE changesets (
+            """CREATE TABLE IF NOT EXISTS changesets (
                 changeset BIGINT PRIMARY KEY,
                 "at" TIMESTAMP NOT NULL,
                 action VARCHAR NOT NULL,
@@ -362,7 +362,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             # The point's statement after the write, then `other_`: the statement it
             # replaced (for a disagreement, the one that disagrees). Sentences are copied:
             # a corrected or retracted issue takes its own away.
-            """CREATE TABLE point_changes (
+            """CREATE TABLE IF NOT EXISTS point_changes (
                 changeset BIGINT NOT NULL,
                 indicator VARCHAR NOT NULL,
                 period VARCHAR NOT NULL,
@@ -386,20 +386,20 @@ MIGRATIONS: tuple[Migration, ...] = (
                 other_published DATE,
                 other_quote VARCHAR)""",
             # The indicators each login identity watches ('local' in local mode).
-            """CREATE TABLE watchlists (
+            """CREATE TABLE IF NOT EXISTS watchlists (
                 identity VARCHAR NOT NULL,
                 indicator VARCHAR NOT NULL,
                 added_at TIMESTAMP NOT NULL)""",
             # Per identity: where to mail its digests (none: no mail) and the last changeset
             # its digest showed ("since your last visit").
-            """CREATE TABLE watchers (
+            """CREATE TABLE IF NOT EXISTS watchers (
                 identity VARCHAR PRIMARY KEY,
                 email VARCHAR,
                 seen_changeset BIGINT NOT NULL,
                 seen_at TIMESTAMP)""",
             # Digest mails, one per watcher and committed issue, kept until sent: state
             # pending (next_attempt_at says when), sent, or failed (after the last attempt).
-            """CREATE TABLE mail_outbox (
+            """CREATE TABLE IF NOT EXISTS mail_outbox (
                 mail_id BIGINT PRIMARY KEY,
                 changeset BIGINT NOT NULL,
                 identity VARCHAR NOT NULL,
