@@ -22,6 +22,7 @@ from bench import (
     api_series,
     browser,
     catalog,
+    digest,
     extraction,
     lake,
     load,
@@ -32,7 +33,18 @@ from bench import (
 from bench.common import STORE_SIZES, Result, build_store, machine, summary_table
 from bench.serve import chromium_available
 
-BENCHMARKS = ("store", "api", "extraction", "catalog", "page", "browser", "load", "team", "lake")
+BENCHMARKS = (
+    "store",
+    "api",
+    "extraction",
+    "catalog",
+    "page",
+    "browser",
+    "load",
+    "digest",
+    "team",
+    "lake",
+)
 # The whole run must stay under this on the 2-core reference machine.
 BUDGET_S = 600
 TARGET_STORE_BUILD_S = 60.0
@@ -61,7 +73,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
         workdir = Path(tmp)
         stores: dict[int, Path] = {}
-        if {"store", "api", "page", "browser", "load", "team", "lake"} & set(only):
+        if {"store", "api", "page", "browser", "load", "digest", "team", "lake"} & set(only):
             print("\nSynthetic stores (generated, bulk-loaded through Store):")
             for size in sizes:
                 path = workdir / f"synthetic-{size}.duckdb"
@@ -100,6 +112,10 @@ def main(argv: list[str]) -> int:
                 "Load: concurrent browser sessions while an editor commits",
                 lambda: load.run(stores, workdir, quick=args.quick),
             ),
+            "digest": (
+                "Commit to digest, feed and mail",
+                lambda: digest.run(stores, workdir, quick=args.quick),
+            ),
             "lake": (
                 "Team store (DuckLake over PostgreSQL) vs embedded",
                 lambda: lake.run(stores, workdir, repeats=repeats),
@@ -115,7 +131,7 @@ def main(argv: list[str]) -> int:
                 continue
             title, step = steps[name]
             print(f"\n{title}:")
-            if name in ("browser", "load") and missing_browser:
+            if name in ("browser", "load", "digest") and missing_browser:
                 print(f"  skipped: {missing_browser}")
                 continue
             step_started = time.perf_counter()

@@ -206,6 +206,18 @@ def current_actor() -> str:
     return "local"
 
 
+def watcher_identity() -> str | None:
+    """Whose watchlist this session keeps (loaders.services.watch): the login's email with
+    OIDC, "local" in local mode (one list for the machine), "editor" for the editor
+    password (the editors share it); None for a viewer who is not logged in."""
+    mode = auth_mode()
+    if mode == "local":
+        return "local"
+    if mode == "oidc":
+        return _user_email()
+    return "editor" if current_role() == "editor" else None
+
+
 def _start_oidc_login() -> None:
     """st.login, or a message when the [auth] settings cannot start a login (the reason goes
     to the server log, not to the page)."""

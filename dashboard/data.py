@@ -24,6 +24,7 @@ from loaders.number_states import account_for_stored
 from loaders.paths import database_location
 from loaders.series import latest_cards
 from loaders.services import catalog as catalog_service
+from loaders.services import changes, watch
 from loaders.services.series import SeriesRequest, read_series, resolve_as_of
 from loaders.store import Store, open_store, queries
 from loaders.store.queries import IssueRef
@@ -386,3 +387,77 @@ def catalog_history() -> pd.DataFrame:
 def unassigned_all() -> pd.DataFrame:
     """Every issue's unassigned figures, newest issue first: the editors' work queue."""
     return _unassigned_all(_path(), data_version())
+
+
+# ------------------------------------------------------------------ what changed
+
+
+def latest_changeset() -> int:
+    return _latest_changeset(_path(), data_version())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _latest_changeset(path: str, version: int) -> int:
+    return changes.latest_changeset(_store_for(path))
+
+
+def digest(
+    since: changes.Since, indicators: tuple[str, ...] | None, watched: tuple[str, ...]
+) -> changes.Digest:
+    """The changes after since (loaders.services.changes), of these indicators when given,
+    with the unassigned figures on the watched topics (read-only, shared)."""
+    return _digest(_path(), data_version(), since.after, since.label, indicators, watched)
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=256, show_spinner=False)
+def _digest(
+    path: str,
+    version: int,
+    after: int,
+    label: str,
+    indicators: tuple[str, ...] | None,
+    watched: tuple[str, ...],
+) -> changes.Digest:
+    return changes.digest(
+        _store_for(path),
+        changes.Since(after, label),
+        list(indicators) if indicators is not None else None,
+        watched=list(watched),
+    )
+
+
+def since_issue(issue_key: str) -> changes.Since:
+    return _since(_path(), data_version(), issue_key)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _since(path: str, version: int, text: str) -> changes.Since:
+    return changes.resolve_since(_store_for(path), text)
+
+
+def first_visit_since() -> changes.Since:
+    return _first_visit(_path(), data_version())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _first_visit(path: str, version: int) -> changes.Since:
+    return changes.since_previous_issue(_store_for(path))
+
+
+def watchlist(identity: str | None) -> list[str]:
+    return list(_watchlist(_path(), data_version(), identity))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _watchlist(path: str, version: int, identity: str | None) -> tuple[str, ...]:
+    return tuple(watch.watchlist(_store_for(path), identity))
+
+
+def watcher(identity: str | None):
+    """The identity's digest settings (loaders.store.changes.Watcher), or None."""
+    return _watcher(_path(), data_version(), identity)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _watcher(path: str, version: int, identity: str | None):
+    return watch.watcher(_store_for(path), identity)

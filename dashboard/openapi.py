@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.periods import KIND_LABELS
+from loaders.services.changes import CHANGE_COLUMNS, KINDS
 from loaders.services.series import (
     AS_OF_EXPORT_COLUMNS,
     EXPORT_COLUMNS,
@@ -77,6 +78,30 @@ SERIES_PARAMETERS = [
         "The base period of transform=index (2020, 2021-Q1).",
         {"type": "string", "examples": ["2020"]},
     ),
+    _parameter(
+        "updated_after",
+        "Only the points whose value a commit changed (new, revised, corrected) after this: "
+        "an issue key (after it was first stored), a date (from that day on, UTC) or a time "
+        "(ISO 8601; UTC unless it names a zone), as SDMX's updatedAfter.",
+        {"type": "string", "examples": ["2021-15", "2024-05-01", "2024-05-01T08:00:00Z"]},
+    ),
+]
+SINCE_PARAMETER = {
+    **_parameter(
+        "since",
+        "Required. The changes after this: an issue key (after it was first stored), a date "
+        "(from that day on, UTC) or a time (ISO 8601).",
+        {"type": "string", "examples": ["2021-15", "2024-05-01"]},
+    ),
+    "required": True,
+}
+CHANGES_PARAMETERS = [
+    SINCE_PARAMETER,
+    _parameter(
+        "indicators",
+        "Comma-separated indicator ids to keep (default: all).",
+        {"type": "string", "examples": ["logistics_total,logistics_revenue"]},
+    ),
 ]
 
 _ERROR = {
@@ -140,6 +165,34 @@ def openapi_document() -> dict[str, Any]:
             "text/csv": {"schema": {"type": "string"}},
             "application/json": {"schema": {"type": "object"}},
         },
+    }
+    changes_get = {
+        "summary": "What changed since an issue or a date: one item per point a commit changed.",
+        "description": (
+            "Kinds: " + ", ".join(KINDS) + ". A point is compared as it stood before the "
+            "window with how it stands now (a value that came back is no change); both "
+            "statements come with their issue and sentence. Columns: "
+            + ", ".join(CHANGE_COLUMNS)
+            + ". JSON adds since, through_changeset and the commits of the window."
+        ),
+        "parameters": CHANGES_PARAMETERS,
+        "responses": {
+            "200": _json_object("The changes (CSV for .csv)."),
+            **_CONDITIONAL,
+            **_errors(),
+        },
+    }
+    indicator_parameter = {
+        "name": "indicator",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "examples": {"logistics": {"value": "logistics_total"}},
+    }
+    _atom = {
+        "description": "Atom 1.0 (RFC 4287); ETag from its bytes, so an unchanged feed is a 304.",
+        "headers": {"ETag": {"schema": {"type": "string"}}},
+        "content": {"application/atom+xml": {"schema": {"type": "string"}}},
     }
     return {
         "openapi": "3.1.0",
@@ -207,6 +260,35 @@ def openapi_document() -> dict[str, Any]:
                         **_CONDITIONAL,
                         **_errors(),
                     },
+                }
+            },
+            "/changes": {"get": changes_get},
+            "/changes.{format}": {
+                "get": {
+                    **changes_get,
+                    "parameters": [
+                        {
+                            "name": "format",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": ["json", "csv"]},
+                        },
+                        *CHANGES_PARAMETERS,
+                    ],
+                }
+            },
+            "/feed.atom": {
+                "get": {
+                    "summary": "Atom feed: every issue committed (stored, replaced, retracted), "
+                    "newest 50, with its counts of new and revised points and a line per point.",
+                    "responses": {"200": _atom, "304": _CONDITIONAL["304"]},
+                }
+            },
+            "/series/{indicator}.atom": {
+                "get": {
+                    "summary": "Atom feed of one series: every commit that changed it, newest 50.",
+                    "parameters": [indicator_parameter],
+                    "responses": {"200": _atom, "304": _CONDITIONAL["304"], **_errors()},
                 }
             },
             "/openapi.json": {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import api
+from dashboard import api, mailer
 
 # The tab's icon is a file of ours: without it each page's :material/...: icon becomes the
 # favicon, fetched from fonts.gstatic.com (offline it fails; online it tells Google who
@@ -79,6 +79,7 @@ def route() -> None:
             show_error(f"无法打开数据库：{exc}")
             st.stop()
         warm.start()  # once per process: rebuilds what a commit touched before anyone asks
+        mailer.start()  # once per process: digest mails after each commit, when SMTP is set
         # The file name only: viewers need not see the server's directories.
         st.caption(f"数据库：{display_name(database_location())} · 数据版本 {version}")
         if role == "editor":
@@ -103,4 +104,4 @@ def route() -> None:
 if __name__ == "__main__":
     route()
 else:
-    app = st.App(__file__, routes=api.routes())
+    app = st.App(__file__, routes=api.routes(), lifespan=mailer.lifespan)

@@ -14,7 +14,11 @@ Everything that speaks of revisions applies this rule and no other:
   the point, and `disagrees`, at least one did), through `values_differ`, this rule in SQL;
 - the vintages (loaders.store.queries): `revised_later` (the point's value now differs
   from the one read as of an issue) and `revised_statements` (the earlier statements whose
-  value the current one revised), and so the API's as_of columns and the Trends page.
+  value the current one revised), and so the API's as_of columns and the Trends page;
+- what changed since a moment (loaders.store.changes, loaders.services.changes: the
+  overview's digest, GET /api/v1/changes, the feeds, the mails): a point is revised when its
+  current statement differs by this rule from the one current before, and a write's new
+  disagreement is a statement that revision_count now counts.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ from loaders.catalog import load_catalog
 # The cache-warming thread (dashboard/warm.py) watches one store per process; the suite's
 # stores come and go, so it stays off here and is tested by calling it directly.
 os.environ["BRIEFS_WARM_CACHES"] = "0"
+# Likewise the digest-mail job (dashboard/mailer.py); tests/test_digest_mail.py runs it.
+os.environ["BRIEFS_DIGEST_MAILS"] = "0"
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
 from loaders.services.ingest import ingest
 from loaders.store import open_store

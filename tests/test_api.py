@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.api import SERIES_PARAMETERS
+from dashboard.api import CHANGES_PARAMETERS, SERIES_PARAMETERS
 from loaders.csv_safety import csv_bytes
 from loaders.services.ingest import ingest
 from loaders.services.series import EXPORT_COLUMNS, export_rows
@@ -201,16 +201,28 @@ def test_the_openapi_document_lists_every_endpoint_and_parameter(base) -> None:
         "/series/{indicator}.{format}",
         "/issues",
         "/issues/{key}",
+        "/changes",
+        "/changes.{format}",
+        "/feed.atom",
+        "/series/{indicator}.atom",
         "/openapi.json",
     }
     series = document["paths"]["/series/{indicator}.{format}"]["get"]
     documented = {p["name"] for p in series["parameters"] if p["in"] == "query"}
     assert documented == set(SERIES_PARAMETERS)
+    changes = document["paths"]["/changes.{format}"]["get"]
+    documented = {p["name"] for p in changes["parameters"] if p["in"] == "query"}
+    assert documented == set(CHANGES_PARAMETERS)
     # Every documented path answers (with an example for its placeholders).
     for path in document["paths"]:
-        concrete = path.replace("{indicator}.{format}", "logistics_total.json").replace(
-            "{key}", "2021-15"
+        concrete = (
+            path.replace("{indicator}.{format}", "logistics_total.json")
+            .replace("{indicator}", "logistics_total")
+            .replace("{key}", "2021-15")
+            .replace("changes.{format}", "changes.csv")
         )
+        if concrete.startswith("/changes"):
+            concrete += "?since=2021-15"
         assert get(f"{base}{concrete}")[0] == 200, concrete
 
 

@@ -12,6 +12,7 @@ import pytest
 from loaders.csv_safety import csv_bytes, csv_cell, escape_text, formula_problem
 from loaders.services.export import export_tables
 from loaders.store import open_store, writes
+from loaders.store.changes import Cause
 from tests.conftest import CATALOG, issue_2021_15
 
 FORMULA = '=HYPERLINK("http://example.com/x","点击")'
@@ -130,7 +131,7 @@ def test_store_export_escapes_text_but_not_numbers(tmp_path):
             writes.replace_catalog(cur, CATALOG)
             writes.insert_issue(cur, issue, "batch")
             writes.insert_audit(cur, "ingest", "@editor", issue.issue.key, None, "legacy")
-            writes.refresh_current(cur)
+            writes.refresh_current(cur, cause=Cause("ingest", "test"))
             writes.bump_version(cur)
         export_tables(store, tmp_path / "out")
     observations = _rows(tmp_path / "out" / "observations.csv")

@@ -131,7 +131,7 @@ def test_overview_flags_a_latest_value_that_issues_disagree_on(
     at = _open()
     revenue = next(m for m in at.metric if m.label == "物流业总收入")
     assert revenue.value == "2.8 万亿元"
-    captions = [c for c in _texts(at, "caption") if "2021 年第 33 期" in c]
+    captions = [c for c in _texts(at, "caption") if "来源：2021 年第 33 期" in c]
     assert len(captions) == 1 and "各期说法不一，采用最新一期" in captions[0]
 
 

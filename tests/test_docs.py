@@ -40,7 +40,8 @@ def test_readme_shows_every_catalog_action():
 
 
 def test_readme_documents_every_environment_setting():
-    from dashboard import warm
+    from dashboard import mailer, warm
+    from loaders.services import mail
     from loaders.store import convert
 
     for variable in (
@@ -51,6 +52,8 @@ def test_readme_documents_every_environment_setting():
         UPLOAD_BUDGET_ENV_VAR,
         auth.API_TOKEN_ENV_VAR,
         convert.LEGACY_ENV_VAR,
+        mailer.MAILS_ENV_VAR,
+        *mail.ENV_VARS.values(),
     ):
         assert f"`{variable}`" in README
 

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.csv_safety import formula_sign
 from loaders.store import open_store, writes
+from loaders.store.changes import Cause
 from tests.conftest import CATALOG, issue_2021_15
 from tests.test_upload_page import APP, TIMEOUT, run
 
@@ -40,7 +41,7 @@ def legacy_formula_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     with open_store(path) as store, store.transaction("legacy rows") as cur:
         writes.replace_catalog(cur, CATALOG)
         writes.insert_issue(cur, issue, "batch")
-        writes.refresh_current(cur)
+        writes.refresh_current(cur, cause=Cause("ingest", "test"))
         writes.bump_version(cur)
     monkeypatch.setenv("BRIEFS_DB", str(path))
     monkeypatch.delenv("BRIEFS_EDITOR_PASSWORD", raising=False)

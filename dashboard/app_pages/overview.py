@@ -1,10 +1,11 @@
-"""概览 Overview: one card per indicator, grouped by category."""
+"""概览 Overview: what changed since the last visit, then one card per indicator, grouped by
+category."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data
+from dashboard import auth, data, digest_panel
 from dashboard.formatting import (
     empty_state_message,
     format_change,
@@ -25,6 +26,8 @@ cards = data.overview_cards()
 if cards.empty:
     st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
     st.stop()
+
+digest_panel.render()
 
 by_indicator = {row["indicator"]: row for row in cards.to_dict("records")}
 for category in dict.fromkeys(catalog["category"]):

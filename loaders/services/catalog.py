@@ -171,7 +171,7 @@ def ensure_catalog(store: Store, seed: Path | str = CATALOG_PATH) -> Catalog:
             if latest is not None:
                 # The seed file changed under a store that follows it: its stored issues
                 # are re-mapped in the same transaction, so catalog and figures agree.
-                remap_all(cur, wanted)
+                remap_all(cur, wanted, actor=SEED_ACTOR)
             writes.bump_version(cur, series=None)
         return wanted
 
@@ -204,7 +204,7 @@ def change(
         )
         if version is None:
             raise StoreError("目录没有变化，无需保存 (the catalog is unchanged)")
-        counts = remap_all(cur, catalog) if remap else (0, 0, 0)
+        counts = remap_all(cur, catalog, actor=actor) if remap else (0, 0, 0)
         writes.insert_audit(
             cur,
             f"catalog_{action}",

@@ -39,6 +39,7 @@ from loaders.services.catalog import record_catalog
 from loaders.services.permissions import require_editor
 from loaders.services.second_look import set_aside_doubtful
 from loaders.store import Store, StoreError, queries, writes
+from loaders.store.changes import Cause
 from loaders.store.queries import IssuePlace, StoredIssue, StoredStatement
 from loaders.text_safety import strip_unsafe, unsafe_problem
 
@@ -367,10 +368,12 @@ def read_state(cur, extraction: Extraction) -> StoredState:
 # ------------------------------------------------------------------ use cases
 
 
-def _refresh(cur, keys: set[Key]) -> None:
-    """Recompute the current values of the keys a write touched."""
-    if keys:
-        writes.refresh_current(cur, sorted({k[0] for k in keys}), sorted({k[1] for k in keys}))
+def _refresh(cur, keys: set[Key], cause: Cause) -> None:
+    """Recompute the current values of the keys a write touched (a changeset for cause,
+    even when no key was touched: a commit is listed in the feeds whatever it changed)."""
+    writes.refresh_current(
+        cur, sorted({k[0] for k in keys}), sorted({k[1] for k in keys}), cause=cause
+    )
 
 
 @dataclass(frozen=True)
@@ -440,10 +443,11 @@ def ingest(
         touched = set(first_per_key(extraction.observations)) | {
             statement.key for statement in state.own_statements
         }
-        _refresh(cur, touched)
+        action = "replace" if result.status == "replaced" else "ingest"
+        _refresh(cur, touched, Cause(action, actor, key, extraction.issue.label_zh))
         writes.insert_audit(
             cur,
-            "replace" if result.status == "replaced" else "ingest",
+            action,
             actor,
             key,
             extraction.sha256,
@@ -480,7 +484,7 @@ def retract(store: Store, issue_key: str, *, role: str, actor: str) -> bool:
             return False
         touched = {statement.key for statement in queries.issue_statements(cur, issue_key)}
         writes.delete_issue(cur, issue_key)
-        _refresh(cur, touched)
+        _refresh(cur, touched, Cause("retract", actor, issue_key))
         writes.insert_audit(
             cur, "retract", actor, issue_key, stored.sha256, "issue and its figures deleted"
         )
@@ -513,7 +517,7 @@ def bulk_load(
             is not None
         )
         writes.bulk_insert(cur, issues, observations)
-        writes.refresh_current(cur)
+        writes.refresh_current(cur, cause=Cause("bulk_load", actor))
         writes.insert_audit(
             cur,
             "bulk_load",

@@ -13,6 +13,7 @@ from loaders.models import Observation
 from loaders.review import validate_rows
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
+from loaders.store.changes import Cause
 
 
 def assign(
@@ -67,7 +68,12 @@ def assign(
         )
         next_seq = queries.next_observation_seq(cur, issue_key)
         writes.move_unassigned(cur, issue_key, seq, observation, next_seq)
-        writes.refresh_current(cur, [observation.indicator], [observation.period])
+        writes.refresh_current(
+            cur,
+            [observation.indicator],
+            [observation.period],
+            cause=Cause("assign", actor, issue_key),
+        )
         writes.insert_audit(
             cur,
             "assign",

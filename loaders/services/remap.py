@@ -20,6 +20,7 @@ from loaders.figures import extract_figures
 from loaders.missing import is_missing
 from loaders.models import Article, IssueHeader, Observation
 from loaders.store import Store, queries, writes
+from loaders.store.changes import Cause
 
 _OBSERVATION_KEY = ("indicator", "period", "forecast")
 
@@ -89,14 +90,14 @@ def _renumber(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
-def remap_all(cur, catalog: Catalog) -> tuple[int, int, int]:
-    """Re-map every stored issue under catalog in the caller's transaction; returns (issues,
-    observations before, observations after)."""
+def remap_all(cur, catalog: Catalog, *, actor: str) -> tuple[int, int, int]:
+    """Re-map every stored issue under catalog in the caller's transaction (a changeset by
+    actor); returns (issues, observations before, observations after)."""
     remapped = remap(cur, catalog)
     if not remapped.issue_keys:
         return 0, 0, 0
     writes.replace_figures(cur, remapped.issue_keys, remapped.observations, remapped.unassigned)
-    writes.refresh_current(cur)
+    writes.refresh_current(cur, cause=Cause("catalog", actor))
     return len(remapped.issue_keys), len(remapped.before), len(remapped.observations)
 
 

@@ -94,7 +94,7 @@ def published_dir(path: Path) -> Path:
 
 def _write_version(connection: duckdb.DuckDBPyConnection) -> int:
     """The store's count of writes (meta.write_version; data_version in a store older than
-    schema 9, whose every write bumped it)."""
+    schema 10, whose every write bumped it)."""
     rows = dict(
         connection.execute(
             "SELECT key, value FROM meta WHERE key IN ('write_version', 'data_version')"

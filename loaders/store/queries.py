@@ -197,7 +197,7 @@ def data_version(store: Store) -> int:
 
 def write_version(store: Store) -> int:
     """The counter every write bumps, records too: the key of caches of import progress and
-    the audit log (data_version for a store older than schema 9)."""
+    the audit log (data_version for a store older than schema 10)."""
     with store.read() as cur:
         rows = dict(
             cur.execute(

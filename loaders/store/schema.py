@@ -29,7 +29,16 @@ TABLES = (
 )
 # The rest of a store's state: what a move between stores carries besides the exported
 # tables (current_points is derived, and rebuilt instead).
-STATE_TABLES = ("series_versions", "import_jobs", "import_files")
+STATE_TABLES = (
+    "series_versions",
+    "import_jobs",
+    "import_files",
+    "changesets",
+    "point_changes",
+    "watchlists",
+    "watchers",
+    "mail_outbox",
+)
 # Rows of each table in a stable order (exports, migrations between stores).
 TABLE_ORDER = {
     "meta": "key",
@@ -336,6 +345,77 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         9,
+        "what each write changed in the current values; watchlists; digest mails",
+        (
+            # One row per write that recomputed current values (an issue stored, replaced
+            # or retracted, a figure assigned, the catalog changed): changes are read by
+            # it, in its order (loaders.store.changes).
+            """CREATE TABLE IF NOT EXISTS changesets (
+                changeset BIGINT PRIMARY KEY,
+                "at" TIMESTAMP NOT NULL,
+                action VARCHAR NOT NULL,
+                actor VARCHAR NOT NULL,
+                issue_key VARCHAR,
+                issue_label VARCHAR)""",
+            # One row per point whose current value a write changed (kind new, revised,
+            # corrected, removed), or that an issue began to disagree with (disagreement).
+            # The point's statement after the write, then `other_`: the statement it
+            # replaced (for a disagreement, the one that disagrees). Sentences are copied:
+            # a corrected or retracted issue takes its own away.
+            """CREATE TABLE IF NOT EXISTS point_changes (
+                changeset BIGINT NOT NULL,
+                indicator VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                forecast BOOLEAN NOT NULL,
+                kind VARCHAR NOT NULL,
+                unit VARCHAR NOT NULL,
+                period_kind VARCHAR NOT NULL,
+                period_end DATE NOT NULL,
+                value DOUBLE,
+                value_high DOUBLE,
+                qualifier VARCHAR,
+                issue_key VARCHAR,
+                issue_label VARCHAR,
+                published DATE,
+                quote VARCHAR,
+                other_value DOUBLE,
+                other_value_high DOUBLE,
+                other_qualifier VARCHAR,
+                other_issue_key VARCHAR,
+                other_issue_label VARCHAR,
+                other_published DATE,
+                other_quote VARCHAR)""",
+            # The indicators each login identity watches ('local' in local mode).
+            """CREATE TABLE IF NOT EXISTS watchlists (
+                identity VARCHAR NOT NULL,
+                indicator VARCHAR NOT NULL,
+                added_at TIMESTAMP NOT NULL)""",
+            # Per identity: where to mail its digests (none: no mail) and the last changeset
+            # its digest showed ("since your last visit").
+            """CREATE TABLE IF NOT EXISTS watchers (
+                identity VARCHAR PRIMARY KEY,
+                email VARCHAR,
+                seen_changeset BIGINT NOT NULL,
+                seen_at TIMESTAMP)""",
+            # Digest mails, one per watcher and committed issue, kept until sent: state
+            # pending (next_attempt_at says when), sent, or failed (after the last attempt).
+            """CREATE TABLE IF NOT EXISTS mail_outbox (
+                mail_id BIGINT PRIMARY KEY,
+                changeset BIGINT NOT NULL,
+                identity VARCHAR NOT NULL,
+                recipient VARCHAR NOT NULL,
+                subject VARCHAR NOT NULL,
+                body VARCHAR NOT NULL,
+                state VARCHAR NOT NULL,
+                attempts INTEGER NOT NULL,
+                last_error VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                next_attempt_at TIMESTAMP NOT NULL,
+                sent_at TIMESTAMP)""",
+        ),
+    ),
+    Migration(
+        10,
         "a count of every write beside the data version",
         (
             # data_version moves when what the store holds changes (its readers' caches are

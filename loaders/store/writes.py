@@ -17,6 +17,8 @@ from loaders.catalog import Catalog
 from loaders.missing import plain
 from loaders.models import Extraction
 from loaders.periods import Period, PeriodError, parse_period
+from loaders.store import changes
+from loaders.store.changes import Cause
 from loaders.store.connection import StoreError
 from loaders.store.schema import CURRENT_POINTS_SELECT, STATE_TABLES, TABLES
 
@@ -78,10 +80,31 @@ def refresh_current(
     cur: duckdb.DuckDBPyConnection,
     indicators: Sequence[str] | None = None,
     periods: Sequence[str] | None = None,
+    *,
+    cause: Cause | None,
 ) -> None:
     """Recompute current_points for the keys among these indicators and periods (every key
     when both are None) from the statements stored now. A superset of the keys a write
-    touched is fine: each key is recomputed from all its statements."""
+    touched is fine: each key is recomputed from all its statements. cause opens a
+    changeset logging what changed (loaders.store.changes); None only where the log itself
+    is carried over (a store moved into another)."""
+    keys = (
+        None
+        if indicators is None and periods is None
+        else (list(indicators or []), list(periods or []))
+    )
+    if cause is not None:
+        changes.snapshot(cur, keys)
+    _recompute(cur, indicators, periods)
+    if cause is not None:
+        changes.record(cur, cause, keys)
+
+
+def _recompute(
+    cur: duckdb.DuckDBPyConnection,
+    indicators: Sequence[str] | None,
+    periods: Sequence[str] | None,
+) -> None:
     if indicators is None and periods is None:
         cur.execute("DELETE FROM current_points")
         cur.execute("INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=""))

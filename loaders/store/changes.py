@@ -1,0 +1,545 @@
+"""What changed, and who is told: the change log, watchlists and digest mails (SQL only).
+
+Every write that recomputes current values (loaders.store.writes.refresh_current) names its
+cause, which opens a changeset; `record` then compares the current values of the keys it
+touches before and after the write and keeps one row per point whose value changed (or
+that an issue began to disagree with), sentences included. The digest, the changes
+endpoint and the feeds read these rows (loaders.services.changes); watchlists, visits and
+the mail outbox are records of people, not data (no data version moves for them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from loaders.store.connection import Store
+from loaders.store.queries import result_frame
+from loaders.store.schema import values_differ
+
+_KEY = ("indicator", "period", "forecast")
+# The columns of one statement in point_changes, after the key and kind.
+STATEMENT_FIELDS = (
+    "value",
+    "value_high",
+    "qualifier",
+    "issue_key",
+    "issue_label",
+    "published",
+    "quote",
+)
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a write recomputes current values: its action (ingest, replace, retract, assign,
+    catalog, bulk_load), who did it, and the issue it stored or removed (if one)."""
+
+    action: str
+    actor: str
+    issue_key: str | None = None
+    issue_label: str | None = None
+
+
+def _now() -> datetime:
+    # Naive UTC, as loaders.store.writes stamps every row.
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _next(cur: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+    # Table and column names are this module's constants, never input.
+    return int(cur.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchall()[0][0])
+
+
+def _on(left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{k} = {right}.{k}" for k in _KEY)
+
+
+def _statement(alias: str, prefix: str = "") -> str:
+    return ", ".join(f"{alias}.{field} AS {prefix}{field}" for field in STATEMENT_FIELDS)
+
+
+_NO_STATEMENT = ", ".join(
+    f"CAST(NULL AS {kind}) AS other_{field}"
+    for field, kind in zip(
+        STATEMENT_FIELDS,
+        ("DOUBLE", "DOUBLE", "VARCHAR", "VARCHAR", "VARCHAR", "DATE", "VARCHAR"),
+        strict=True,
+    )
+)
+
+
+def _key_filter(keys: tuple[list[str], list[str]] | None, alias: str = "") -> tuple[str, list]:
+    if keys is None:
+        return "", []
+    prefix = f"{alias}." if alias else ""
+    return (
+        f"list_contains(?, {prefix}indicator) AND list_contains(?, {prefix}period)",
+        [list(keys[0]), list(keys[1])],
+    )
+
+
+def snapshot(cur: duckdb.DuckDBPyConnection, keys: tuple[list[str], list[str]] | None) -> None:
+    """Keep the current values of these keys (indicators, periods; None: every key) as they
+    are before a write recomputes them, for record() to compare with (a temporary table of
+    the write's own connection, gone with it)."""
+    where, params = _key_filter(keys)
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE current_before AS SELECT * FROM current_points"
+        + (f" WHERE {where}" if where else ""),
+        params,
+    )
+
+
+def record(
+    cur: duckdb.DuckDBPyConnection,
+    cause: Cause,
+    keys: tuple[list[str], list[str]] | None,
+) -> int:
+    """Open a changeset for cause and log how the current values of these keys changed:
+    snapshot() before current_points was recomputed, then this. Returns the changeset."""
+    changeset = _next(cur, "changesets", "changeset")
+    cur.execute(
+        "INSERT INTO changesets SELECT ?, ?, ?, ?, ?, coalesce("
+        "(SELECT issue_label FROM issues WHERE issue_key = ?), "
+        "(SELECT max(issue_label) FROM changesets WHERE issue_key = ?), ?)",
+        [
+            changeset,
+            _now(),
+            cause.action,
+            cause.actor,
+            cause.issue_key,
+            cause.issue_key,
+            cause.issue_key,
+            cause.issue_label or cause.issue_key,
+        ],
+    )
+    after_where, after_params = _key_filter(keys)
+    said_where, said_params = _key_filter(keys, "o")
+    point = ", ".join(
+        f"coalesce(n.{k}, b.{k}) AS {k}" for k in (*_KEY, "unit", "period_kind", "period_end")
+    )
+    cur.execute(
+        f"""INSERT INTO point_changes
+        WITH fresh AS (SELECT * FROM current_points {
+            "WHERE " + after_where if after_where else ""
+        }),
+        said AS (
+            SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
+                o.issue_key, i.issue_label, i.published, o.quote
+            FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+            WHERE o.issue_key = ? {"AND " + said_where if said_where else ""}
+            QUALIFY row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
+                ORDER BY o.seq) = 1),
+        paired AS (
+            SELECT {point},
+                CASE
+                    WHEN b.indicator IS NULL THEN 'new'
+                    WHEN n.indicator IS NULL THEN 'removed'
+                    WHEN {values_differ("n.value", "n.value_high", "b.value", "b.value_high")} THEN
+                        CASE WHEN n.issue_key = b.issue_key THEN 'corrected' ELSE 'revised' END
+                    WHEN n.revision_count > b.revision_count AND x.indicator IS NOT NULL
+                        AND x.issue_key <> n.issue_key
+                        AND {values_differ("x.value", "x.value_high", "n.value", "n.value_high")}
+                        THEN 'disagreement'
+                END AS kind,
+                {_statement("n")},
+                {_statement("b", "before_")},
+                {_statement("x", "said_")}
+            FROM current_before b FULL JOIN fresh n ON {_on("b", "n")}
+                LEFT JOIN said x ON x.indicator = coalesce(n.indicator, b.indicator)
+                    AND x.period = coalesce(n.period, b.period)
+                    AND x.forecast = coalesce(n.forecast, b.forecast))
+        SELECT ?, indicator, period, forecast, kind, unit, period_kind, period_end,
+            {", ".join(STATEMENT_FIELDS)},
+            {
+            ", ".join(
+                f"CASE WHEN kind = 'disagreement' THEN said_{field} ELSE before_{field} END"
+                for field in STATEMENT_FIELDS
+            )
+        }
+        FROM paired WHERE kind IS NOT NULL""",
+        [*after_params, cause.issue_key, *said_params, changeset],
+    )
+    cur.execute("DROP TABLE current_before")
+    return changeset
+
+
+# ------------------------------------------------------------------ reads
+
+
+def latest_changeset(store: Store) -> int:
+    """The newest changeset (0 when none was recorded)."""
+    with store.read() as cur:
+        return int(
+            cur.execute("SELECT coalesce(max(changeset), 0) FROM changesets").fetchall()[0][0]
+        )
+
+
+def changeset_before(store: Store, moment: datetime, *, inclusive: bool) -> int:
+    """The newest changeset recorded before moment (at or before it when inclusive); 0
+    when none."""
+    op = "<=" if inclusive else "<"
+    with store.read() as cur:
+        rows = cur.execute(
+            f'SELECT coalesce(max(changeset), 0) FROM changesets WHERE "at" {op} ?', [moment]
+        ).fetchall()
+    return int(rows[0][0])
+
+
+def first_changeset_of(store: Store, issue_key: str) -> int | None:
+    """The changeset that first stored this issue (None: stored before changes were
+    recorded, or never)."""
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT min(changeset) FROM changesets WHERE issue_key = ? "
+            "AND action IN ('ingest', 'replace')",
+            [issue_key],
+        ).fetchall()
+    return rows[0][0] if rows and rows[0][0] is not None else None
+
+
+def changesets(
+    store: Store,
+    after: int = 0,
+    *,
+    with_issue: bool = False,
+    limit: int | None = None,
+    indicator: str | None = None,
+) -> pd.DataFrame:
+    """Changesets after `after`, newest first, with their counts of point changes by kind:
+    changeset, at, action, actor, issue_key, issue_label, new, revised, corrected, removed,
+    disagreement. with_issue: only those that stored or removed an issue; indicator: only
+    those that changed that series (the counts are that series')."""
+    where = ["c.changeset > ?"]
+    params: list[Any] = [after]
+    if with_issue:
+        where.append("c.issue_key IS NOT NULL AND c.action IN ('ingest', 'replace', 'retract')")
+    join_filter = ""
+    if indicator is not None:
+        join_filter = "AND p.indicator = ?"
+        where.append(
+            "EXISTS (SELECT 1 FROM point_changes q WHERE q.changeset = c.changeset "
+            "AND q.indicator = ?)"
+        )
+    counts = ", ".join(
+        f"count(p.kind) FILTER (WHERE p.kind = '{kind}') AS {kind}"
+        for kind in ("new", "revised", "corrected", "removed", "disagreement")
+    )
+    sql = f"""SELECT c.changeset, c."at", c.action, c.actor, c.issue_key, c.issue_label, {counts}
+        FROM changesets c LEFT JOIN point_changes p ON p.changeset = c.changeset {join_filter}
+        WHERE {" AND ".join(where)}
+        GROUP BY ALL ORDER BY c.changeset DESC"""
+    if indicator is not None:
+        params = [indicator, after, indicator]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    with store.read() as cur:
+        return result_frame(cur.execute(sql, params))
+
+
+# The columns of net_changes: a point, its first change in the window (the statement before
+# it, old_*) and its last (the statement now, new_*).
+NET_COLUMNS = (
+    "indicator",
+    "period",
+    "forecast",
+    "unit",
+    "period_kind",
+    "period_end",
+    *(f"old_{field}" for field in STATEMENT_FIELDS),
+    *(f"new_{field}" for field in STATEMENT_FIELDS),
+    "first_kind",
+    "last_kind",
+    "changeset",
+    "at",
+)
+
+
+def net_changes(
+    store: Store,
+    after: int,
+    through: int,
+    indicators: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per point whose current value changed in changesets after..through (of these
+    indicators only, when given): the statement current before the first of them and after
+    the last (NET_COLUMNS; old_* empty for a point that had no value, new_* for one that
+    has none now). Whether that is a change at all is the caller's rule."""
+    indicator_filter = "" if indicators is None else "AND list_contains(?, p.indicator)"
+    params: list[Any] = [after, through]
+    if indicators is not None:
+        params.append(list(indicators))
+    old = ", ".join(f"f.other_{field} AS old_{field}" for field in STATEMENT_FIELDS)
+    new = ", ".join(f"l.{field} AS new_{field}" for field in STATEMENT_FIELDS)
+    with store.read() as cur:
+        return result_frame(
+            cur.execute(
+                f"""WITH w AS (
+                    SELECT p.*, c."at" FROM point_changes p
+                    JOIN changesets c ON c.changeset = p.changeset
+                    WHERE p.changeset > ? AND p.changeset <= ? AND p.kind <> 'disagreement'
+                        {indicator_filter}),
+                f AS (SELECT * FROM w QUALIFY row_number() OVER (
+                    PARTITION BY indicator, period, forecast ORDER BY changeset) = 1),
+                l AS (SELECT * FROM w QUALIFY row_number() OVER (
+                    PARTITION BY indicator, period, forecast ORDER BY changeset DESC) = 1)
+                SELECT l.indicator, l.period, l.forecast, l.unit, l.period_kind, l.period_end,
+                    {old}, {new}, f.kind AS first_kind, l.kind AS last_kind,
+                    l.changeset, l."at"
+                FROM f JOIN l ON {_on("f", "l")}
+                ORDER BY l.indicator, l.period_end, l.period, l.forecast""",
+                params,
+            )
+        )
+
+
+def point_changes(
+    store: Store,
+    after: int,
+    through: int,
+    indicators: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The logged rows of changesets after..through, oldest first: the point, its kind, the
+    statement after the change and the other one (other_*), with the changeset's at,
+    action and issue (changed_by)."""
+    where = ["p.changeset > ?", "p.changeset <= ?"]
+    params: list[Any] = [after, through]
+    if indicators is not None:
+        where.append("list_contains(?, p.indicator)")
+        params.append(list(indicators))
+    if kinds is not None:
+        where.append("list_contains(?, p.kind)")
+        params.append(list(kinds))
+    with store.read() as cur:
+        return result_frame(
+            cur.execute(
+                f"""SELECT p.*, c."at", c.action, c.issue_key AS changed_by
+                FROM point_changes p JOIN changesets c ON c.changeset = p.changeset
+                WHERE {" AND ".join(where)}
+                ORDER BY p.changeset, p.indicator, p.period_end, p.period, p.forecast""",
+                params,
+            )
+        )
+
+
+def unassigned_of_changesets(
+    store: Store, after: int, through: int, suggested: Sequence[str]
+) -> pd.DataFrame:
+    """The unassigned figures of the issues stored in changesets after..through whose
+    suggested indicator is among `suggested`: issue_key, issue_label, seq, value,
+    value_high, unit, qualifier, figure_text, period, suggested_indicator, subject, quote,
+    article."""
+    with store.read() as cur:
+        return result_frame(
+            cur.execute(
+                """SELECT u.issue_key, i.issue_label, u.seq, u.value, u.value_high, u.unit,
+                    u.qualifier, u.figure_text, coalesce(u.suggested_period, u.period) AS period,
+                    u.suggested_indicator, u.subject, u.quote, u.article
+                FROM unassigned u JOIN issues i ON i.issue_key = u.issue_key
+                WHERE list_contains(?, u.suggested_indicator) AND u.issue_key IN (
+                    SELECT issue_key FROM changesets WHERE changeset > ? AND changeset <= ?
+                        AND action IN ('ingest', 'replace'))
+                ORDER BY i.published DESC, u.issue_key, u.seq""",
+                [list(suggested), after, through],
+            )
+        )
+
+
+# ------------------------------------------------------------------ watchlists, visits
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """One login identity's digest settings: where its mail goes (None: no mail) and the
+    last changeset its digest showed (0: never visited)."""
+
+    identity: str
+    email: str | None
+    seen_changeset: int
+
+
+def watchlist(store: Store, identity: str) -> list[str]:
+    """The indicators identity watches, in the order they were added."""
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT indicator FROM watchlists WHERE identity = ? ORDER BY added_at, indicator",
+            [identity],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def watchers(store: Store) -> list[tuple[Watcher, list[str]]]:
+    """Every identity with a watchlist or a visit, and what it watches."""
+    with store.read() as cur:
+        return watchers_in(cur)
+
+
+def watchers_in(cur: duckdb.DuckDBPyConnection) -> list[tuple[Watcher, list[str]]]:
+    rows = cur.execute(
+        """SELECT coalesce(w.identity, l.identity), w.email, coalesce(w.seen_changeset, 0),
+            coalesce(l.indicators, [])
+        FROM watchers w FULL JOIN (
+            SELECT identity, list(indicator ORDER BY added_at, indicator) AS indicators
+            FROM watchlists GROUP BY identity) l ON l.identity = w.identity
+        ORDER BY 1"""
+    ).fetchall()
+    return [(Watcher(row[0], row[1], int(row[2])), list(row[3])) for row in rows]
+
+
+def watcher(store: Store, identity: str) -> Watcher | None:
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT identity, email, seen_changeset FROM watchers WHERE identity = ?",
+            [identity],
+        ).fetchall()
+    return Watcher(rows[0][0], rows[0][1], int(rows[0][2])) if rows else None
+
+
+def set_watchlist(cur: duckdb.DuckDBPyConnection, identity: str, indicators: Sequence[str]) -> None:
+    """identity watches exactly these indicators (those it watched already keep their
+    place)."""
+    wanted = list(dict.fromkeys(indicators))
+    cur.execute(
+        "DELETE FROM watchlists WHERE identity = ? AND NOT list_contains(?, indicator)",
+        [identity, wanted],
+    )
+    kept = {
+        row[0]
+        for row in cur.execute(
+            "SELECT indicator FROM watchlists WHERE identity = ?", [identity]
+        ).fetchall()
+    }
+    now = _now()
+    for offset, indicator in enumerate(i for i in wanted if i not in kept):
+        cur.execute(
+            "INSERT INTO watchlists VALUES (?, ?, ?)",
+            [identity, indicator, now + pd.Timedelta(microseconds=offset).to_pytimedelta()],
+        )
+
+
+def save_watcher(
+    cur: duckdb.DuckDBPyConnection,
+    identity: str,
+    *,
+    email: str | None = None,
+    keep_email: bool = True,
+    seen_changeset: int | None = None,
+) -> None:
+    """Create or update identity's row: its email (kept when keep_email and none given),
+    the changeset its digest last showed (kept when None). Delete and insert: the team
+    store has no keys to upsert on."""
+    rows = cur.execute(
+        "SELECT email, seen_changeset FROM watchers WHERE identity = ?", [identity]
+    ).fetchall()
+    old_email, old_seen = (rows[0][0], int(rows[0][1])) if rows else (None, 0)
+    new_email = email if (email is not None or not keep_email) else old_email
+    new_seen = old_seen if seen_changeset is None else max(old_seen, seen_changeset)
+    cur.execute("DELETE FROM watchers WHERE identity = ?", [identity])
+    cur.execute("INSERT INTO watchers VALUES (?, ?, ?, ?)", [identity, new_email, new_seen, _now()])
+
+
+# ------------------------------------------------------------------ digest mails
+
+MAIL_CURSOR_KEY = "mailed_changeset"
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One digest mail in the outbox."""
+
+    mail_id: int
+    changeset: int
+    identity: str
+    recipient: str
+    subject: str
+    body: str
+    state: str
+    attempts: int
+    last_error: str
+
+
+def mail_cursor(cur: duckdb.DuckDBPyConnection) -> int | None:
+    """The last changeset whose mails were queued; None before the first run."""
+    rows = cur.execute("SELECT value FROM meta WHERE key = ?", [MAIL_CURSOR_KEY]).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def set_mail_cursor(cur: duckdb.DuckDBPyConnection, changeset: int) -> None:
+    cur.execute("DELETE FROM meta WHERE key = ?", [MAIL_CURSOR_KEY])
+    cur.execute("INSERT INTO meta VALUES (?, ?)", [MAIL_CURSOR_KEY, str(changeset)])
+
+
+def latest_changeset_in(cur: duckdb.DuckDBPyConnection) -> int:
+    return int(cur.execute("SELECT coalesce(max(changeset), 0) FROM changesets").fetchall()[0][0])
+
+
+def queue_mail(
+    cur: duckdb.DuckDBPyConnection,
+    changeset: int,
+    identity: str,
+    recipient: str,
+    subject: str,
+    body: str,
+) -> None:
+    now = _now()
+    cur.execute(
+        "INSERT INTO mail_outbox VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, '', ?, ?, NULL)",
+        [
+            _next(cur, "mail_outbox", "mail_id"),
+            changeset,
+            identity,
+            recipient,
+            subject,
+            body,
+            now,
+            now,
+        ],
+    )
+
+
+def due_mails(cur: duckdb.DuckDBPyConnection, now: datetime, limit: int) -> list[Mail]:
+    """Pending mails whose next attempt is due, oldest first."""
+    rows = cur.execute(
+        "SELECT mail_id, changeset, identity, recipient, subject, body, state, attempts, "
+        "last_error FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY mail_id LIMIT ?",
+        [now, limit],
+    ).fetchall()
+    return [Mail(*row) for row in rows]
+
+
+def mark_mail(
+    cur: duckdb.DuckDBPyConnection,
+    mail_id: int,
+    *,
+    state: str,
+    attempts: int,
+    error: str = "",
+    next_attempt_at: datetime | None = None,
+) -> None:
+    """A mail's outcome: sent, pending again (with when to retry), or failed."""
+    now = _now()
+    cur.execute(
+        "UPDATE mail_outbox SET state = ?, attempts = ?, last_error = ?, "
+        "next_attempt_at = coalesce(?, next_attempt_at), sent_at = ? WHERE mail_id = ?",
+        [state, attempts, error, next_attempt_at, now if state == "sent" else None, mail_id],
+    )
+
+
+def mails(store: Store, limit: int = 200) -> list[Mail]:
+    """The outbox, newest first."""
+    with store.read() as cur:
+        rows = cur.execute(
+            "SELECT mail_id, changeset, identity, recipient, subject, body, state, attempts, "
+            "last_error FROM mail_outbox ORDER BY mail_id DESC LIMIT ?",
+            [limit],
+        ).fetchall()
+    return [Mail(*row) for row in rows]
