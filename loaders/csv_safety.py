@@ -7,8 +7,9 @@ A cell whose first visible character is = + - @ (or a full-width or look-alike t
 injection: =HYPERLINK(...) can leak data, -2+3+cmd|' /C calc'!A0 can run a command).
 Blanks and invisible characters in front do not help: LibreOffice trims them. Written cells
 get a leading single quote, which makes them plain text; text that looks like a formula is
-refused on the way in (figure tables, titles, quotes, units, file names), so nothing
-formula-like is stored in the first place. The one exception on the way in is a negative
+refused on the way in (loaders.services.storable, the gate every write of text passes:
+issues, figure tables, the catalog, editors' notes), so nothing formula-like is stored in
+the first place. The one exception on the way in is a negative
 number followed by ordinary text (-0.5% 同比): data, not a formula.
 """
 

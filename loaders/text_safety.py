@@ -4,7 +4,7 @@ marks that make text display in another order than it is stored ("report\u202egp
 shows as "reportnosj.gpj"). None of them carries meaning in a brief, a figures table or a
 file name, so they are removed where text comes in (loaders.cleaning for briefs,
 loaders.figures_table for table cells, the upload and ingest entry points for file names);
-loaders.services.ingest.validate refuses any that got past.
+the one gate, loaders.services.storable, refuses any that got past on every write.
 """
 
 from __future__ import annotations

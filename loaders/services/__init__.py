@@ -4,8 +4,11 @@ The CLI, the dashboard's pages, the HTTP API and the import runner call these fu
 and decide nothing themselves:
 
 - permissions.py: who may write (require_editor, checked before every write);
-- ingest.py: storing an issue (the revision plan as a pure function of what is stored and
-  what was extracted, then one transaction), retracting an issue;
+- storable.py: what may be stored (the one gate every write of text passes: issues, the
+  catalog, editors' notes);
+- ingest.py: storing an issue (the plan as a pure function of what is stored and what was
+  extracted, revisions as loaders.revisions defines them, then one transaction), retracting
+  an issue;
 - imports.py: archive imports (folders, zips, many files) as jobs every editor can follow,
   stop and resume;
 - review.py: an upload's review (figures and unassigned frames, the editor's changes

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from loaders.catalog import Catalog, CatalogError, dump_catalog, load_catalog, parse_catalog
-from loaders.catalog_form import draft_catalog
+from loaders.catalog_form import FormError, IndicatorFormError, draft_catalog
 from loaders.paths import CATALOG_PATH
 from loaders.services.permissions import require_editor
 from loaders.services.remap import Preview, preview, remap_all
+from loaders.services.storable import check_catalog, check_note, indicator_problems
 from loaders.store import Store, StoreError, queries, writes
 
 SEED_ACTOR = "data/catalog.yaml"
@@ -54,14 +55,18 @@ def record_catalog(
     action: str,
     indicator: str | None = None,
     reason: str = "",
+    source: str = "目录",
 ) -> int | None:
     """Make catalog the store's catalog in this transaction: a new version and the
-    projection, unless it already is (None then). The caller bumps the data version."""
+    projection, unless it already is (None then). The caller bumps the data version.
+    Every catalog write comes here: the gate (loaders.services.storable) checks the text of
+    a new version, a refusal naming source (a file) and the indicator and field."""
     definition = dump_catalog(catalog)
     latest = _latest(cur)
     if latest is not None and latest.definition == definition:
         writes.replace_catalog(cur, catalog)  # a projection left behind by an old release
         return None
+    check_catalog(catalog, source)
     version = writes.insert_catalog_version(
         cur, definition, actor=actor, action=action, indicator=indicator, reason=reason
     )
@@ -193,14 +198,23 @@ def change(
     role: str,
     actor: str,
     remap: bool = True,
+    source: str = "目录",
 ) -> CatalogChange:
     """Make catalog the store's catalog (a new version) and, with remap, re-map every
-    stored issue under it, all in one transaction; editors only."""
+    stored issue under it, all in one transaction; editors only. The reason and the
+    catalog's text pass the gate (loaders.services.storable) before anything is written."""
     require_editor(role)
+    check_note(reason)
 
     def apply(cur) -> CatalogChange:
         version = record_catalog(
-            cur, catalog, actor=actor, action=action, indicator=indicator, reason=reason
+            cur,
+            catalog,
+            actor=actor,
+            action=action,
+            indicator=indicator,
+            reason=reason,
+            source=source,
         )
         if version is None:
             raise StoreError("目录没有变化，无需保存 (the catalog is unchanged)")
@@ -267,8 +281,18 @@ def preview_indicator(
     """What saving the form's indicator would do across every stored issue (the figures
     that would join it, those it would take from another series or lose, and those left to
     review); nothing is written. IndicatorFormError names the fields a bad form gets wrong."""
-    catalog, indicator = draft_catalog(active_catalog(store), values, editing=editing)
+    catalog, indicator = _drafted(store, values, editing)
     return preview(store, catalog, indicator.id)
+
+
+def _drafted(store: Store, values: dict[str, Any], editing: str | None):
+    """The catalog with the form's indicator, and the indicator; IndicatorFormError naming
+    each field the form gets wrong, the gate's refusals (loaders.services.storable) too."""
+    catalog, indicator = draft_catalog(active_catalog(store), values, editing=editing)
+    refused = indicator_problems(indicator)
+    if refused:
+        raise IndicatorFormError([FormError(p.field, p.problem) for p in refused])
+    return catalog, indicator
 
 
 def save_indicator(
@@ -283,7 +307,7 @@ def save_indicator(
     """Add the form's indicator (or replace `editing` with it) as a new catalog version and
     re-map every stored issue, in one transaction; editors only."""
     require_editor(role)
-    catalog, indicator = draft_catalog(active_catalog(store), values, editing=editing)
+    catalog, indicator = _drafted(store, values, editing)
     return change(
         store,
         catalog,
@@ -316,6 +340,7 @@ def import_catalog(
         reason=reason or f"imported {Path(path).name}",
         role=role,
         actor=actor,
+        source=str(path),
     )
 
 

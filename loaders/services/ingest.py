@@ -20,7 +20,7 @@ Who may overwrite what is the Overwrite policy:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,19 +29,17 @@ from typing import Any, Literal
 import pandas as pd
 
 from loaders.catalog import Catalog
-from loaders.csv_safety import formula_problem
 from loaders.errors import BriefError
 from loaders.models import Extraction, Observation
-from loaders.periods import PeriodError, parse_period
-from loaders.review import header_problems
 from loaders.revisions import different_statement
 from loaders.services.catalog import record_catalog
 from loaders.services.permissions import require_editor
 from loaders.services.second_look import set_aside_doubtful
+from loaders.services.storable import check_extraction
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.changes import Cause
 from loaders.store.queries import IssuePlace, StoredIssue, StoredStatement
-from loaders.text_safety import strip_unsafe, unsafe_problem
+from loaders.text_safety import strip_unsafe
 
 Key = tuple[str, str, bool]  # indicator, period, forecast
 Status = Literal["new", "unchanged", "replaced", "kept"]
@@ -265,89 +263,6 @@ def _replacement_diff(
 # ------------------------------------------------------------------ reading the state
 
 
-# Text fields a spreadsheet later shows as cells (exports, page downloads), as (attribute,
-# label in messages): a formula in any of them is refused before anything is written.
-_ARTICLE_TEXT = (("title", "标题"), ("editor", "编辑"))
-_FIGURE_TEXT = (
-    ("quote", "原文"),
-    ("article", "文章"),
-    ("unit", "单位"),
-    ("figure_text", "数字原文"),
-    ("period_text", "期间原文"),
-    ("editor", "编辑"),
-)
-_UNASSIGNED_TEXT = (*_FIGURE_TEXT, ("subject", "所指"), ("period", "期间"))
-
-
-def _text_fields(extraction: Extraction) -> Iterator[tuple[str, str | None]]:
-    """(where, text) for every text of the extraction that becomes a cell somewhere."""
-    yield "文件名", extraction.source_name
-    yield "期刊标题", extraction.issue.title
-    for article in extraction.articles:
-        for name, label in _ARTICLE_TEXT:
-            yield f"文章 {article.index + 1} 的{label}", getattr(article, name)
-    for number, observation in enumerate(extraction.observations, start=1):
-        for name, label in _FIGURE_TEXT:
-            yield f"第 {number} 个数字的{label}", getattr(observation, name)
-    for number, figure in enumerate(extraction.unassigned, start=1):
-        for name, label in _UNASSIGNED_TEXT:
-            yield f"第 {number} 个未归类数字的{label}", getattr(figure, name)
-
-
-def text_problems(extraction: Extraction) -> list[str]:
-    """Every text of the extraction that a spreadsheet would open as a formula, or that holds
-    control characters or bidi overrides (loaders.text_safety), named where it first occurs
-    (an article title repeated in each of its figures is named once)."""
-    problems: dict[str, str] = {}
-    for field_name, text in _text_fields(extraction):
-        problem = (formula_problem(text) or unsafe_problem(text)) if text else None
-        if problem and text not in problems:
-            problems[text] = f"{field_name} {problem}"
-    # The brief's text is no cell of its own (exports escape it like any cell), but it is
-    # stored and shown: no controls or overrides in it either.
-    bodies = [("原文", extraction.clean_text)] + [
-        (f"文章 {a.index + 1} 的正文", a.text) for a in extraction.articles
-    ]
-    for field_name, text in bodies:
-        problem = unsafe_problem(text)
-        if problem and text not in problems:
-            problems[text] = f"{field_name} {problem}"
-    return list(problems.values())
-
-
-def validate(extraction: Extraction, catalog: Catalog) -> None:
-    """StoreError naming the file and issue when a figure cannot be stored as it is, or when
-    a text would open as a formula in a spreadsheet (loaders.csv_safety)."""
-    where = f"{extraction.source_name} (issue {extraction.issue.key})"
-    for field_name, problem in header_problems(extraction.issue)[:1]:
-        raise StoreError(
-            f"{where}: 期刊信息，字段 {field_name}：{problem}；未写入 (nothing was stored)"
-        )
-    for problem in text_problems(extraction)[:1]:
-        raise StoreError(f"{where}: {problem}；未写入 (nothing was stored)")
-    by_id = catalog.by_id()
-    known = set(catalog.ids())
-    unknown = sorted({o.indicator for o in extraction.observations} - known)
-    if unknown:
-        raise StoreError(
-            f"{where}: unknown indicator {', '.join(repr(u) for u in unknown)}; "
-            "not in the catalog, nothing was stored"
-        )
-    for number, obs in enumerate(extraction.observations, start=1):
-        try:
-            parse_period(obs.period)
-        except PeriodError as exc:
-            raise StoreError(
-                f"{where}: indicator {obs.indicator!r}: {exc}; nothing was stored"
-            ) from exc
-        for label, value in (("数值", obs.value), ("上限", obs.value_high)):
-            problem = by_id[obs.indicator].value_problem(value)
-            if problem:
-                raise StoreError(
-                    f"{where}: 第 {number} 个数字的{label}：{problem}；未写入 (nothing was stored)"
-                )
-
-
 def read_state(cur, extraction: Extraction) -> StoredState:
     key = extraction.issue.key
     firsts = first_per_key(extraction.observations)
@@ -386,7 +301,7 @@ class UploadRecord:
 
 def preview(store: Store, extraction: Extraction, catalog: Catalog) -> IngestResult:
     """What ingest() would do if the caller confirmed a replacement; nothing is written."""
-    validate(extraction, catalog)
+    check_extraction(extraction, catalog)
     with store.read() as cur:
         return plan_ingest(read_state(cur, extraction), extraction)
 
@@ -417,7 +332,7 @@ def ingest(
     result)` runs in that transaction too, whatever the result (an import records the
     file's outcome with it).
     """
-    validate(extraction, catalog)
+    check_extraction(extraction, catalog)
     key = extraction.issue.key
 
     def store_it(cur) -> IngestResult:

@@ -54,10 +54,10 @@ from loaders.services.ingest import (
     Seen,
     UploadRecord,
     ingest,
-    text_problems,
 )
 from loaders.services.permissions import require_editor
 from loaders.services.second_look import doubt_of, doubts_in_store
+from loaders.services.storable import extraction_problems
 from loaders.store import Store, StoreError
 from loaders.text_safety import strip_unsafe
 from loaders.timeexpr import find_time_expressions
@@ -370,9 +370,9 @@ def rebuild_extraction(
     rebuilt = original.model_copy(
         update={"issue": issue, "observations": observations, "unassigned": still_unassigned}
     )
-    # Titles, quotes, file name …: whatever becomes a spreadsheet cell must not be a formula,
-    # including text the editor cannot change here (a brief's own titles and quotes).
-    formulas = text_problems(rebuilt)
+    # Titles, quotes, file name …: the gate's refusals (loaders.services.storable), including
+    # text the editor cannot change here (a brief's own titles and quotes), named by row.
+    formulas = extraction_problems(rebuilt)
     if formulas:
         return Review(None, formulas)
     edited = _content_digest(rebuilt) != _content_digest(original)
