@@ -350,15 +350,16 @@ def test_a_long_batch_in_another_process_lets_a_single_commit_through(tmp_path):
 
 def test_a_commit_that_was_never_published_is_published_by_the_next_reader(tmp_path):
     """A writer killed between its commit and its publish: readers catch up on their own."""
-    import loaders.store.connection as connection
     import loaders.store.filestore as filestore
+    from loaders.store import connect
+    from loaders.store.transactions import atomic
 
     db = tmp_path / "unpublished.duckdb"
     with open_store(db) as store:
         ingest(store, synthetic_extraction(0, N_OBS), CATALOG, actor="test")
     # The commit of issue 1 lands in the store file; its writer dies before publishing.
     with open_store(db) as store, store.writing() as raw:
-        with connection.atomic(raw, "write", db) as cur:
+        with atomic(raw, "write", db) as cur:
             cur.execute(
                 "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
                 "WHERE key IN ('data_version', 'write_version')"
@@ -368,7 +369,7 @@ def test_a_commit_that_was_never_published_is_published_by_the_next_reader(tmp_p
         os.utime(copy, (old, old))
     with open_store(db, read_only=True) as reader:
         behind = queries.data_version(reader)
-        writable_view = connection.connect(db)
+        writable_view = connect(db)
         assert writable_view.catch_up() is True
         assert queries.data_version(reader) == behind + 1
         assert writable_view.catch_up() is False  # nothing left to publish

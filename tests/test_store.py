@@ -21,8 +21,7 @@ from loaders.series import latest_cards, with_plot_columns
 from loaders.services.catalog import sync_catalog
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, bulk_load, ingest, preview, retract
-from loaders.store import Store, StoreError, open_store, queries, writes
-from loaders.store.connection import connect
+from loaders.store import Store, StoreError, connect, open_store, queries, writes
 from loaders.store.schema import TABLES
 from tests.conftest import CATALOG
 

@@ -1,8 +1,12 @@
 """The store: the only code that speaks SQL.
 
-- connection.py: what every store is (reads, writes run again on a conflict, errors) and
-  `connect`, which picks the embedded file store (filestore.py: one machine, many
-  processes) or the team store (lake.py: DuckLake over PostgreSQL, many machines);
+- connection.py: what every store is, the interface without an implementation (reads,
+  writes run again on a conflict, errors, what a backend declares it can do);
+- backends.py: the registry, and `connect`, which picks the backend a location names: the
+  embedded file store (filestore.py: one machine, many processes; turns.py: its write lock
+  and batches) or the team store (lake.py: DuckLake over PostgreSQL, many machines);
+- transactions.py: transactions, read cursors and running a lost write again, as both
+  backends do them;
 - schema.py: tables and views, and the ordered migrations (a schema change upgrades a
   file in place, never asks for a re-ingest);
 - queries.py: one function per read, typed results;
@@ -18,7 +22,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from loaders.store import schema
-from loaders.store.connection import Store, StoreError, StoreNotPublished, WriteConflict, connect
+from loaders.store.backends import connect
+from loaders.store.connection import Store, StoreError, StoreNotPublished, WriteConflict
 
 
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:
@@ -32,8 +37,7 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     store = connect(path, read_only=read_only)
     try:
         if read_only:
-            if store.kind == "file" and store.published_version() is None:
-                connect(store.path).after_open()
+            store.prepare_reading()
             schema.check(store)
         else:
             schema.migrate(store)
@@ -43,4 +47,4 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     return store
 
 
-__all__ = ["Store", "StoreError", "StoreNotPublished", "WriteConflict", "open_store"]
+__all__ = ["Store", "StoreError", "StoreNotPublished", "WriteConflict", "connect", "open_store"]

@@ -1,9 +1,9 @@
-"""What every store is: the interface the queries, writes and use cases speak to, the
-errors they raise, and `connect`, which picks the kind of store a location names.
-
-- a file path (`data/briefs.duckdb`): the embedded store, one machine (filestore.py);
-- DuckLake's attach string (`ducklake:postgres:dbname=… host=…`) with BRIEFS_DATA_PATH
-  naming where its data files live: the team store, shared by many machines (lake.py).
+"""What every store is: the interface the queries, writes and use cases speak to, and the
+errors they raise. No implementation lives here and none is imported (as harlequin's
+adapter.py): the backends are loaders.store.filestore (a DuckDB file on one machine, many
+processes) and loaders.store.lake (DuckLake over PostgreSQL, many machines); the registry
+in loaders.store.backends finds the one a location names, and each declares what it can do
+(the capabilities below) instead of being recognised by its name.
 
 Reads take a cursor (Store.read). A write is a function of a cursor run in one transaction
 (Store.write): all or nothing, and run again when a concurrent writer on another machine
@@ -12,29 +12,15 @@ won the race (WriteConflict), so the function must read what it depends on insid
 
 from __future__ import annotations
 
-import contextlib
-import os
-import random
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
-import duckdb
-
-from loaders.paths import DATA_PATH_ENV_VAR, DB_ENV_VAR, database_location
+import pyarrow as pa
 
 T = TypeVar("T")
-
-# A write that lost a race to a concurrent writer (the team store; the file store takes
-# turns and never loses one) runs again, with growing jittered pauses, for up to this long:
-# a count of tries starved a writer among two busy ones on a loaded machine (three writers
-# on two cores, one lost 13 races in a row, about 15 s).
-WRITE_RETRY_SECONDS = 90.0
-RETRY_FIRST_PAUSE_SECONDS = 0.05
-LAKE_PREFIX = "ducklake:"
 
 
 class StoreError(RuntimeError):
@@ -50,158 +36,174 @@ class WriteConflict(StoreError):
     """Another writer committed a conflicting change first; the write may be run again."""
 
 
-def _is_conflict(exc: BaseException) -> bool:
-    """A concurrent writer won (a disk that is full is not that, though it fails the same
-    commit with a TransactionException too)."""
-    return "conflict" in str(exc).lower()
+class Cursor(Protocol):
+    """What the queries and writes use of a cursor. Both backends hand out DuckDB's own
+    (duckdb.DuckDBPyConnection), so SQL is DuckDB's dialect with ? parameters."""
 
+    description: Any  # (name, type, …) per column of the last result
 
-@contextmanager
-def atomic(
-    connection: duckdb.DuckDBPyConnection, what: str, path: object, *, own_cursor: bool = True
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A transaction on a new cursor of connection (on connection itself when own_cursor is
-    False): committed when the block ends, rolled back on any error, which becomes a
-    StoreError saying that nothing was changed (WriteConflict when another writer won)."""
-    cur = connection.cursor() if own_cursor else connection
-    try:
-        cur.begin()
-        try:
-            yield cur
-            cur.commit()
-        except BaseException as exc:
-            try:
-                cur.rollback()
-            except duckdb.Error:
-                # A COMMIT that failed (e.g. disk full writing the WAL) has already rolled
-                # back; a second rollback would hide the real error.
-                pass
-            if isinstance(exc, StoreError):
-                raise
-            if isinstance(exc, duckdb.Error) and _is_conflict(exc):
-                raise WriteConflict(
-                    f"could not {what} in {path}: another writer changed it first ({exc})"
-                ) from exc
-            if isinstance(exc, Exception):
-                raise StoreError(
-                    f"could not {what} in {path}; nothing was changed ({type(exc).__name__}: {exc})"
-                ) from exc
-            raise
-    finally:
-        cur.close()
+    def execute(self, query: str, parameters: Sequence[Any] | None = None) -> Cursor:
+        """Run one statement with bound parameters.
 
+        Args:
+            query: SQL with ? placeholders; values never formatted into it.
+            parameters: one value per placeholder.
 
-@contextmanager
-def read_cursor(
-    make_cursor: Callable[[], duckdb.DuckDBPyConnection],
-    path: object,
-    release: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor from make_cursor for the block; DuckDB errors, opening it or using it,
-    become StoreError (callers such as the dashboard show those; raw DuckDB errors are
-    bugs). After a block that went well the cursor goes to release (a pool) when one is
-    given; otherwise, and always after an error, it is closed."""
-    try:
-        cur = make_cursor()
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from exc
-    try:
-        yield cur
-    except duckdb.Error as exc:
-        cur.close()
-        raise StoreError(f"cannot read {path}: {exc}") from exc
-    except BaseException:
-        cur.close()
-        raise
-    if release is None:
-        cur.close()
-    else:
-        release(cur)
+        Returns: the cursor, to fetch the result from.
+
+        Raises: duckdb.Error; Store.read and Store.write turn it into StoreError.
+        """
+        ...
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        """Returns: every row of the last result."""
+        ...
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        """Returns: the next row of the last result, or None after the last."""
+        ...
+
+    def to_arrow_table(self) -> pa.Table:
+        """Returns: the last result as an Arrow table (exact column types)."""
+        ...
+
+    def close(self) -> None:
+        """Release the cursor; the store's own code does this, callers never need to."""
+        ...
 
 
 class Store(ABC):
-    """An open store. Build one with loaders.store.open_store()."""
+    """An open store. Build one with loaders.store.open_store() (or backends.connect, which
+    opens nothing and leaves the schema as it is)."""
 
-    kind: str  # "file" or "lake"
-    path: object  # what messages name: the file, or the lake's attach string
+    # The backend's name in the registry (loaders.store.backends): for messages and tests,
+    # never for deciding what to do (that is what the capabilities are for).
+    kind: ClassVar[str]
+    # Capabilities.
+    # Whether the engine keeps PRIMARY KEY and UNIQUE constraints (DuckLake refuses them:
+    # there the write path keeps keys unique, loaders.store.schema.statement_for).
+    enforces_keys: ClassVar[bool]
+
+    path: object  # what messages name: the file, or the lake's attach string without secrets
     read_only: bool
 
+    @classmethod
+    @abstractmethod
+    def handles(cls, location: str) -> bool:
+        """Whether this backend serves a location.
+
+        Args:
+            location: what BRIEFS_DB (or --db) says: a file path, an attach string.
+
+        Returns: True when this backend is the one to open it.
+        """
+
+    @classmethod
+    @abstractmethod
+    def at(cls, location: str, *, read_only: bool) -> Store:
+        """The store at location, nothing opened yet (no schema checked or upgraded).
+
+        Args:
+            location: a location this backend handles().
+            read_only: reads only; every write then raises StoreError.
+
+        Returns: the store.
+
+        Raises: StoreError when the location cannot serve as one (a missing file to read,
+            a folder that cannot be created, a team store without BRIEFS_DATA_PATH).
+        """
+
     @property
+    @abstractmethod
     def location(self) -> str:
-        """What BRIEFS_DB (or --db) says to reach this store again."""
-        return str(self.path)
+        """Returns: what BRIEFS_DB (or --db) says to reach this store again (secrets
+        included: never shown, passed to a process started for an import)."""
 
     @property
     @abstractmethod
     def staging_root(self) -> Path:
-        """A local folder for the files of archive imports made in the app."""
+        """Returns: a local folder for the files of archive imports made in the app, never
+        inside the store's own data."""
 
     @abstractmethod
-    def read(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
-        """A cursor on the store as last committed; DuckDB errors become StoreError."""
+    def read(self) -> AbstractContextManager[Cursor]:
+        """A cursor on the store as last committed, for one block of reads.
+
+        Returns: a context manager giving the cursor.
+
+        Raises: StoreError for any DuckDB error opening or using it, or a closed store.
+        """
 
     @abstractmethod
-    def transaction(
-        self, what: str
-    ) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
-        """One write, all or nothing (see write() for a write that may be run again)."""
+    def transaction(self, what: str) -> AbstractContextManager[Cursor]:
+        """One write, all or nothing, run once (write() is the one callers use).
+
+        Args:
+            what: completes "could not …" in a message, e.g. "store issue 2021-15".
+
+        Returns: a context manager giving the cursor; leaving the block commits.
+
+        Raises: StoreError saying nothing was changed when the block or the commit fails
+            (WriteConflict when another writer committed a conflicting change first);
+            StoreError for a read-only store.
+        """
 
     @abstractmethod
-    def batch(self) -> contextlib.AbstractContextManager[None]:
-        """Many writes of this thread in a row (imports): as cheap as the store allows."""
+    def write(self, what: str, fn: Callable[[Cursor], T]) -> T:
+        """fn(cursor) in one transaction, run again from the start while a writer elsewhere
+        wins the race (a store whose writers take turns never loses one).
+
+        Args:
+            what: completes "could not …" in a message.
+            fn: the write; it reads what it depends on through the cursor it is given.
+
+        Returns: what fn returned.
+
+        Raises: StoreError (nothing was changed), as transaction(); WriteConflict when
+            races were lost for too long.
+        """
+
+    @abstractmethod
+    def batch(self) -> AbstractContextManager[None]:
+        """Many writes of this thread in a row (an import): as cheap as the store allows,
+        other writers still getting their turn.
+
+        Raises: StoreError for a read-only store.
+        """
 
     @abstractmethod
     def after_open(self) -> None:
-        """Whatever opening for writing should repair (a copy left unpublished)."""
+        """Opening for writing: repair what a writer killed earlier left (a file store's
+        unpublished commit)."""
+
+    @abstractmethod
+    def prepare_reading(self) -> None:
+        """Opening read-only: make sure there is something to read (a file store written
+        by an older release, never published, is published: a copy, not a change)."""
 
     @abstractmethod
     def catch_up(self) -> bool:
-        """For readers, cheap and often: repair what a killed writer left; True if it did."""
+        """For readers, cheap and often: repair what a killed writer left.
+
+        Returns: True when it repaired something.
+        """
 
     @abstractmethod
     def maintain(self, force: bool = False) -> bool:
-        """Housekeeping a store needs now and then (compaction): when due, or now with
-        force; True when it did some."""
+        """Housekeeping a store needs now and then (the team store's compaction).
+
+        Args:
+            force: now, whether due or not.
+
+        Returns: True when it did some.
+        """
 
     @abstractmethod
-    def close(self) -> None: ...
-
-    def write(self, what: str, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """fn(cursor) in one transaction; run again (from the start) while a concurrent
-        writer wins the race, for up to WRITE_RETRY_SECONDS."""
-        pause = RETRY_FIRST_PAUSE_SECONDS
-        deadline = time.monotonic() + WRITE_RETRY_SECONDS
-        while True:
-            try:
-                with self.transaction(what) as cur:
-                    return fn(cur)
-            except WriteConflict:
-                if time.monotonic() >= deadline:
-                    raise
-                time.sleep(pause * (0.5 + random.random()))
-                pause = min(pause * 2, 2.0)
+    def close(self) -> None:
+        """Release every connection; reads afterwards raise StoreError."""
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def connect(location: str | Path | None = None, *, read_only: bool = False) -> Store:
-    """The store at location ($BRIEFS_DB or data/briefs.duckdb by default), nothing opened
-    yet; open_store (loaders.store) also brings the schema up to date."""
-    location = str(location) if location is not None else database_location()
-    if location.startswith(LAKE_PREFIX):
-        from loaders.store.lake import LakeStore
-
-        data_path = os.environ.get(DATA_PATH_ENV_VAR, "").strip()
-        if not data_path:
-            raise StoreError(
-                f"{DB_ENV_VAR} names a team store ({location.split(' password=')[0]}); set "
-                f"{DATA_PATH_ENV_VAR} to where its data files live (a shared folder or s3://…)"
-            )
-        return LakeStore(location, data_path, read_only=read_only)
-    from loaders.store.filestore import FileStore
-
-    return FileStore.at(Path(location), read_only=read_only)

@@ -7,7 +7,8 @@ three things on disk, side by side:
   runs one transaction, checkpoints and closes it again, so the CLI, an archive import and
   any number of dashboard processes take turns in milliseconds;
 - `briefs.duckdb.lock`, a lock file (flock) that serialises those writes across processes,
-  with a thread lock for the writers of one process;
+  with a thread lock for the writers of one process (loaders.store.turns, with the batches
+  that hold the file for a while);
 - `briefs.duckdb.published/`, read-only copies of the file published after every write
   (`v<write_version>.duckdb`, written to a temporary name and renamed, so a reader never sees
   half a copy). Readers open the newest copy read-only; many processes can, and no reader
@@ -21,33 +22,27 @@ reader still using one keeps reading it until it moves on).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import threading
 import time
 import uuid
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from loaders.paths import DB_ENV_VAR
 from loaders.store import convert
-from loaders.store.connection import Store, StoreError, StoreNotPublished, atomic, read_cursor
+from loaders.store.connection import Store, StoreError, StoreNotPublished
+from loaders.store.transactions import atomic, read_cursor, run_again_on_conflict
+from loaders.store.turns import WRITE_WAIT_SECONDS, Batch, WriteLock, Writer
 
-# How long a write waits for another process's write to finish before giving up.
-WRITE_WAIT_SECONDS = 60.0
-# A waiting writer looks at the lock file at least this often.
-MAX_LOCK_POLL_SECONDS = 0.02
-# A batch (Store.batch) keeps the store file for this long before handing it over, and
-# publishes a copy for readers at least this often.
-BATCH_HOLD_SECONDS = 1.0
-# A batch handing the store over waits at most this long for the writers that were waiting.
-HAND_OVER_WAIT_SECONDS = 10.0
-BATCH_PUBLISH_SECONDS = 1.0
+T = TypeVar("T")
+
 # A store file changed this long after its newest copy, with no writer at work, lost its
 # writer between commit and publish (Store.catch_up publishes it).
 CATCH_UP_AFTER_SECONDS = 3.0
@@ -121,15 +116,21 @@ class FileStore(Store):
     """A store on disk; build one with loaders.store.open_store().
 
     read() gives a cursor on the newest published copy; transaction() runs one write on the
-    store file under the cross-process write lock and publishes the result.
+    store file under the cross-process write lock (loaders.store.turns) and publishes the
+    result.
     """
 
     kind = "file"
+    enforces_keys = True
 
     @classmethod
-    def at(cls, path: Path, read_only: bool) -> FileStore:
+    def handles(cls, location: str) -> bool:
+        return True  # any other location is a path
+
+    @classmethod
+    def at(cls, location: str, *, read_only: bool) -> FileStore:
         """Check the location (and create its folder for writing); open nothing yet."""
-        path = path.absolute()
+        path = Path(location).absolute()
         if read_only:
             if not path.exists():
                 raise StoreError(f"{path} does not exist; ingest some issues first")
@@ -145,9 +146,7 @@ class FileStore(Store):
     def __init__(self, path: Path, read_only: bool):
         self.path = path
         self.read_only = read_only
-        self._lock_path = path.with_name(path.name + ".lock")
-        # Writers waiting for the lock hold a shared lock on this file, so a batch that hands
-        # the store over can tell someone is waiting and let them go first (flock is not fair).
+        # Writers waiting for the lock hold a shared lock on this file (loaders.store.turns).
         self._waiting_path = path.with_name(path.name + ".waiting")
         self._published = published_dir(path)
         self._thread_lock = _thread_lock(path)
@@ -159,6 +158,10 @@ class FileStore(Store):
             _OPEN_STORES.setdefault(str(path), weakref.WeakSet()).add(self)
 
     # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def close(self) -> None:
         with self._copy_guard:
@@ -177,6 +180,14 @@ class FileStore(Store):
         # A file written before copies were published, or a writer killed before
         # publishing, is made readable here.
         self.publish_if_behind()
+
+    def prepare_reading(self) -> None:
+        if self.published_version() is None:
+            writable = FileStore(self.path, read_only=False)
+            try:
+                writable.after_open()
+            finally:
+                writable.close()
 
     def maintain(self, force: bool = False) -> bool:
         return False  # a checkpoint after every write keeps the file compact
@@ -278,7 +289,7 @@ class FileStore(Store):
 
         Any failure becomes a StoreError saying that nothing was changed; `what` completes
         "could not …" in that message. Inside batch() the store file stays open between
-        transactions and copies are published at most every BATCH_PUBLISH_SECONDS.
+        transactions and copies are published at most every turns.BATCH_PUBLISH_SECONDS.
         """
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; cannot {what}")
@@ -293,12 +304,31 @@ class FileStore(Store):
                 yield cur
             self.publish(connection, what)
 
+    def write(self, what: str, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        # Writers take turns (the write lock) and lose no race to each other; a function
+        # that raises WriteConflict itself is run again all the same, as the contract says.
+        return run_again_on_conflict(self.transaction, what, fn)
+
+    def _writer(self) -> Writer:
+        """A Writer of the store file, not yet open (the lock is the file's, shared by every
+        store of this path in this process)."""
+        lock = WriteLock(
+            self.path.with_name(self.path.name + ".lock"),
+            self._waiting_path,
+            self._thread_lock,
+            busy_message=(
+                f"{self.path} is busy: another program has been writing to it for over "
+                f"{WRITE_WAIT_SECONDS:.0f} s (an archive import?); try again"
+            ),
+        )
+        return Writer(lock, lambda: _connect(self.path, read_only=False))
+
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The store file open for writing, under the write lock, closed afterwards."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
-        writer = _Writer(self)
+        writer = self._writer()
         try:
             yield writer.open()
         finally:
@@ -307,15 +337,17 @@ class FileStore(Store):
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Many writes of this thread in a row (an archive import, the CLI's ingest): the
-        store file stays open and locked for up to BATCH_HOLD_SECONDS at a time, then is
+        store file stays open and locked for up to turns.BATCH_HOLD_SECONDS at a time, then is
         handed over so other writers (an editor's commit) get their turn; readers see a new
-        copy at most BATCH_PUBLISH_SECONDS after a commit, and at the end."""
+        copy at most turns.BATCH_PUBLISH_SECONDS after a commit, and at the end."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
         if getattr(self._batches, "current", None) is not None:
             yield  # already batching in this thread
             return
-        batch = _Batch(self)
+        batch = Batch(
+            self._writer, lambda connection: self.publish(connection, "a batch of writes")
+        )
         self._batches.current = batch
         try:
             yield
@@ -348,7 +380,7 @@ class FileStore(Store):
             return False  # a copy pruned under us: a writer is at work
         if self.read_only or changed - published < CATCH_UP_AFTER_SECONDS:
             return False
-        writer = _Writer(self)
+        writer = self._writer()
         try:
             if not writer.try_open():
                 return False  # someone is writing: they publish
@@ -400,175 +432,6 @@ class FileStore(Store):
                     leftover.unlink(missing_ok=True)
             except FileNotFoundError:
                 pass
-
-
-class _Writer:
-    """The store file open for writing: the thread lock, the lock file, the connection."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self._handle = None
-        self._connection: duckdb.DuckDBPyConnection | None = None
-        self._locked = False
-
-    def open(self) -> duckdb.DuckDBPyConnection:
-        store = self.store
-        store._thread_lock.acquire()  # noqa: SLF001 - the writer is part of the store
-        self._locked = True
-        try:
-            store._lock_path.parent.mkdir(parents=True, exist_ok=True)  # noqa: SLF001
-            self._handle = open(store._lock_path, "a+b")  # noqa: SLF001, SIM115
-            self._wait_for_lock()
-            self._connection = _connect(store.path, read_only=False)
-        except BaseException:
-            self.close()
-            raise
-        return self._connection
-
-    @property
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        assert self._connection is not None
-        return self._connection
-
-    def try_open(self) -> bool:
-        """open() when nobody else is writing right now; False (nothing held) otherwise."""
-        store = self.store
-        if not store._thread_lock.acquire(blocking=False):  # noqa: SLF001
-            return False
-        self._locked = True
-        try:
-            self._handle = open(store._lock_path, "a+b")  # noqa: SLF001, SIM115
-            try:
-                fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                self.close()
-                return False
-            self._connection = _connect(store.path, read_only=False)
-        except BaseException:
-            self.close()
-            raise
-        return True
-
-    def _wait_for_lock(self) -> None:
-        try:
-            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
-        deadline = time.monotonic() + WRITE_WAIT_SECONDS
-        pause = 0.002
-        # Say we are waiting (a shared lock, released when this block ends) so a batch
-        # handing the store over waits for us to take it (_Batch._hand_over).
-        with open(self.store._waiting_path, "a+b") as waiting:  # noqa: SLF001
-            fcntl.flock(waiting, fcntl.LOCK_SH)
-            while True:
-                try:
-                    fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    return
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            f"{self.store.path} is busy: another program has been writing to "
-                            f"it for over {WRITE_WAIT_SECONDS:.0f} s (an archive import?); "
-                            "try again"
-                        ) from None
-                    time.sleep(pause)
-                    pause = min(pause * 2, MAX_LOCK_POLL_SECONDS)
-
-    def close(self) -> None:
-        try:
-            if self._connection is not None:
-                self._connection.close()
-        finally:
-            self._connection = None
-            if self._handle is not None:
-                # Closing the file releases the flock (the kernel does it for a killed one).
-                self._handle.close()
-                self._handle = None
-            if self._locked:
-                self._locked = False
-                self.store._thread_lock.release()  # noqa: SLF001
-
-
-class _Batch:
-    """A thread's run of writes sharing one open store file (Store.batch)."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.writer: _Writer | None = None
-        self.opened_at = 0.0
-        self.published_at = time.monotonic()
-        self.unpublished = False
-
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        if self.writer is None:
-            self.writer = _Writer(self.store)
-            connection = self.writer.open()
-            self.opened_at = time.monotonic()
-            return connection
-        assert self.writer._connection is not None  # noqa: SLF001
-        return self.writer._connection  # noqa: SLF001
-
-    def committed(self) -> None:
-        """After each commit of the batch. A publish that fails here (a full disk) is not the
-        commit's failure, which is stored: the file is opened again for the next write (a
-        failed checkpoint leaves the connection unusable; the write-ahead log holds every
-        commit), and the publish is tried again at the latest by finish()."""
-        self.unpublished = True
-        now = time.monotonic()
-        try:
-            if now - self.published_at >= BATCH_PUBLISH_SECONDS:
-                self._publish()
-            if now - self.opened_at >= BATCH_HOLD_SECONDS:
-                self._hand_over()
-        except StoreNotPublished:
-            self.published_at = now
-            self._close_writer()
-
-    def _publish(self) -> None:
-        if self.writer is not None and self.unpublished:
-            self.store.publish(self.connection(), "a batch of writes")
-            self.unpublished = False
-            self.published_at = time.monotonic()
-
-    def _close_writer(self) -> None:
-        if self.writer is not None:
-            try:
-                self.writer.close()
-            except duckdb.Error:
-                pass  # a connection a failed checkpoint invalidated
-            self.writer = None
-
-    def _hand_over(self) -> None:
-        self._publish()
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-            self._let_waiting_writers_go_first()
-
-    def _let_waiting_writers_go_first(self) -> None:
-        """Until every writer that was waiting has taken the lock (each holds a shared lock
-        on the waiting file while it waits), or HAND_OVER_WAIT_SECONDS: without this, a
-        batch that reopens at once can win the lock again and again on a busy machine."""
-        deadline = time.monotonic() + HAND_OVER_WAIT_SECONDS
-        with open(self.store._waiting_path, "a+b") as waiting:  # noqa: SLF001
-            while True:
-                try:
-                    fcntl.flock(waiting, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    fcntl.flock(waiting, fcntl.LOCK_UN)
-                    return
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        return
-                    time.sleep(MAX_LOCK_POLL_SECONDS)
-
-    def finish(self) -> None:
-        try:
-            if self.unpublished:
-                self.store.publish(self.connection(), "a batch of writes")
-                self.unpublished = False
-        finally:
-            self._close_writer()
 
 
 def _open_copy(copy: Path) -> duckdb.DuckDBPyConnection:

@@ -25,19 +25,25 @@ warmer when writers have been quiet). The extensions load from PyPI packages
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from loaders.paths import DATA_DIR
-from loaders.store.connection import Store, StoreError, atomic, read_cursor
+from loaders.paths import DATA_DIR, DATA_PATH_ENV_VAR, DB_ENV_VAR
+from loaders.store.connection import Store, StoreError
+from loaders.store.transactions import atomic, read_cursor, run_again_on_conflict
+
+T = TypeVar("T")
 
 ALIAS = "lake"
+PREFIX = "ducklake:"
 # Compaction (DuckLake's CHECKPOINT) at most this often, and only after this many commits.
 MAINTAIN_EVERY_SECONDS = 300.0
 MAINTAIN_AFTER_COMMITS = 50
@@ -59,6 +65,21 @@ def _load_extensions(connection: duckdb.DuckDBPyConnection) -> None:
 
 class LakeStore(Store):
     kind = "lake"
+    enforces_keys = False  # DuckLake refuses PRIMARY KEY and UNIQUE
+
+    @classmethod
+    def handles(cls, location: str) -> bool:
+        return location.startswith(PREFIX)
+
+    @classmethod
+    def at(cls, location: str, *, read_only: bool) -> LakeStore:
+        data_path = os.environ.get(DATA_PATH_ENV_VAR, "").strip()
+        if not data_path:
+            raise StoreError(
+                f"{DB_ENV_VAR} names a team store ({location.split(' password=')[0]}); set "
+                f"{DATA_PATH_ENV_VAR} to where its data files live (a shared folder or s3://…)"
+            )
+        return cls(location, data_path, read_only=read_only)
 
     def __init__(self, attach: str, data_path: str, read_only: bool):
         self.attach = attach
@@ -70,6 +91,7 @@ class LakeStore(Store):
         self._idle_readers: list[duckdb.DuckDBPyConnection] = []
         self._commits_since_maintain = 0
         self._maintained_at = time.monotonic()
+        self._closed = False
 
     @property
     def location(self) -> str:
@@ -89,6 +111,8 @@ class LakeStore(Store):
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         with self._guard:
+            if self._closed:
+                raise StoreError(f"{self.path}: the store is closed")
             if self._conn is None:
                 self._conn = self._attach()
             return self._conn
@@ -114,6 +138,7 @@ class LakeStore(Store):
 
     def close(self) -> None:
         with self._guard:
+            self._closed = True
             for cur in self._idle_readers:
                 cur.close()
             self._idle_readers.clear()
@@ -158,12 +183,21 @@ class LakeStore(Store):
             cur.close()
         self._commits_since_maintain += 1
 
+    def write(self, what: str, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        # Writers on other machines race for the next snapshot: a lost race runs again.
+        return run_again_on_conflict(self.transaction, what, fn)
+
     def batch(self) -> contextlib.AbstractContextManager[None]:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
         # Each write is its own snapshot; other machines' writers interleave by themselves.
         return contextlib.nullcontext()
 
     def after_open(self) -> None:
-        pass
+        pass  # a commit is whole or absent: nothing to repair
+
+    def prepare_reading(self) -> None:
+        pass  # readers read the lake itself
 
     def catch_up(self) -> bool:
         return False  # a commit is visible to every reader the moment it lands

@@ -454,14 +454,15 @@ def _too_new(store: Store, version: int) -> StoreError:
     )
 
 
-# A team store (DuckLake) refuses PRIMARY KEY and UNIQUE: there, uniqueness is the write
-# path's job (each write reads what it replaces, in a transaction that conflicts with any
-# concurrent write, loaders.store.connection.Store.write).
+# A store whose engine refuses PRIMARY KEY and UNIQUE (Store.enforces_keys false: the team
+# store, DuckLake) gets its tables without them: there, uniqueness is the write path's job
+# (each write reads what it replaces, in a transaction that conflicts with any concurrent
+# write, Store.write).
 _KEY_CONSTRAINT = re.compile(r"\s+(?:PRIMARY KEY|UNIQUE)\b")
 
 
 def statement_for(store: Store, statement: str) -> str:
-    return _KEY_CONSTRAINT.sub("", statement) if store.kind == "lake" else statement
+    return statement if store.enforces_keys else _KEY_CONSTRAINT.sub("", statement)
 
 
 def _bump(cur) -> None:
@@ -476,7 +477,7 @@ def _bump(cur) -> None:
 def migrate(store: Store) -> list[int]:
     """Bring a writable store up to SCHEMA_VERSION; returns the migrations applied.
 
-    Each migration is one write (loaders.store.connection.Store.write) that also records
+    Each migration is one write (Store.write) that also records
     its version and bumps the data version (readers' caches hold rows of the old shape), so
     a crash between two leaves the store at the last complete one and the next open resumes
     there; two processes opening a new store at once apply each migration once.
