@@ -228,16 +228,16 @@ def test_an_import_stops_when_asked_and_resumes_where_it_stopped(tmp_path: Path)
         job_id = _staged_job(store, 120)
         runner = imports.start_runner(store, job_id, role="editor", actor="ed")
         deadline = time.monotonic() + 120
-        while queries.import_job_of(store, job_id).done < 2:
+        while queries.import_job(store, job_id).done < 2:
             assert time.monotonic() < deadline and runner.poll() is None
             time.sleep(0.05)
         imports.request_stop(store, job_id, role="editor")
         assert runner.wait(timeout=120) == 0
-        stopped = queries.import_job_of(store, job_id)
+        stopped = queries.import_job(store, job_id)
         assert stopped.state == "stopped" and 2 <= stopped.done < 120
         runner = imports.start_runner(store, job_id, role="editor", actor="ed")
         assert runner.wait(timeout=180) == 0
-        done = queries.import_job_of(store, job_id)
+        done = queries.import_job(store, job_id)
         assert (done.state, done.done, done.failed) == ("done", 120, 0)
         assert _issue_counts(store) == _expected_counts(range(120))
 
@@ -288,7 +288,7 @@ def test_an_import_killed_at_twenty_moments_leaves_nothing_partial_and_resumes(
         # Resumed to the end (in the foreground): each issue exactly once.
         with open_store(db) as store:
             imports.run_job(store, job_id, CATALOG, actor="ed")
-            job = queries.import_job_of(store, job_id)
+            job = queries.import_job(store, job_id)
             assert (job.state, job.done, job.failed) == ("done", count, 0)
             assert _issue_counts(store) == expected
             ingests = queries.audit_log(store)

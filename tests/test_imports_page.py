@@ -51,7 +51,7 @@ def test_an_editor_follows_stops_and_resumes_an_import(app_db: Path) -> None:
     stop = next(b for b in at.button if b.key == f"stop_{job_id}")
     stop.click().run()
     with open_store(app_db) as store:
-        assert queries.import_job_of(store, job_id).state == "stopping"
+        assert queries.import_job(store, job_id).state == "stopping"
     # The runner honours it before its first file and reports the import stopped.
     with open_store(app_db) as store:
         imports.run_job(store, job_id, CATALOG, actor="ed@x")

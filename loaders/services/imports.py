@@ -408,7 +408,7 @@ def _record(store, job_id, file, status, detail, issue_key, digest, me) -> FileR
 
 
 def _stop_requested(store: Store, job_id: str) -> bool:
-    job = queries.import_job_of(store, job_id)
+    job = queries.import_job(store, job_id)
     return job is not None and job.state == "stopping"
 
 
@@ -474,7 +474,7 @@ def wait_for(store: Store, job_id: str, timeout: float) -> ImportJob | None:
     """The job once it is no longer running (tests and scripts); None on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job = queries.import_job_of(store, job_id)
+        job = queries.import_job(store, job_id)
         if job is not None and job.state in ("done", "stopped"):
             return job
         time.sleep(0.1)

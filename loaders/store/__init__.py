@@ -9,7 +9,8 @@
   backends do them;
 - schema.py: tables and views, and the ordered migrations (a schema change upgrades a
   file in place, never asks for a re-ingest);
-- queries.py: one function per read, typed results;
+- queries/: one function per read, typed results, by subject (series, issues, catalog,
+  imports, state);
 - writes.py: the inserts and deletes a use case composes inside one transaction;
 - convert.py: a file written by DuckDB 2.0 (earlier releases) converted once, when first
   opened for writing.
