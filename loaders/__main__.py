@@ -22,7 +22,7 @@ from loaders.models import Extraction
 from loaders.periods import PeriodError, period_label_zh
 from loaders.qualifiers import WORD_ZH
 from loaders.services.export import export_tables
-from loaders.services.ingest import Overwrite, read_file
+from loaders.services.ingest import Overwrite
 from loaders.store import StoreError, open_store, queries
 
 # Long enough to recognise the sentence, short enough to keep one row per line.
@@ -162,6 +162,8 @@ def format_numbers(extraction) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from loaders.pipeline import read_file  # the readers load only for the commands that read
+
     catalog = load_catalogs(args.catalog)
     extraction = read_file(Path(args.file), catalog)
     if args.json:

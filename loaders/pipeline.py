@@ -7,10 +7,12 @@ from pathlib import Path
 
 from loaders.catalog import Catalog
 from loaders.cleaning import clean_text
+from loaders.errors import BriefError
 from loaders.figures import extract_figures
 from loaders.models import Extraction
 from loaders.reading import read_brief_text, read_capped
 from loaders.structure import parse_structure
+from loaders.text_safety import strip_unsafe
 
 
 def extract_bytes(data: bytes, filename: str, catalog: Catalog) -> Extraction:
@@ -34,3 +36,20 @@ def extract_bytes(data: bytes, filename: str, catalog: Catalog) -> Extraction:
 def extract_file(path: Path | str, catalog: Catalog) -> Extraction:
     path = Path(path)
     return extract_bytes(read_capped(path, name=path.name), path.name, catalog)
+
+
+def read_file(path: Path, catalog: Catalog) -> Extraction:
+    """The extraction of one brief file a user named; BriefError (naming the file) when it
+    cannot be read. The name becomes the issue's source: controls and bidi overrides are
+    dropped from it."""
+    if path.is_dir():
+        raise BriefError(
+            f"is a folder; pass the brief files in it (e.g. {path}/*)", source=str(path)
+        )
+    try:
+        data = read_capped(path)
+    except FileNotFoundError as exc:
+        raise BriefError("no such file", source=str(path)) from exc
+    except OSError as exc:
+        raise BriefError(f"cannot read ({exc.strerror or exc})", source=str(path)) from exc
+    return extract_bytes(data, strip_unsafe(path.name), catalog)

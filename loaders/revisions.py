@@ -8,7 +8,7 @@ the values, or the tops of their ranges, differ by more than VALUE_TOLERANCE. A 
 of the same value is no revision.
 
 Everything that speaks of revisions applies this rule and no other:
-- the ingest plan (loaders.services.ingest.plan_ingest): which points of an incoming issue
+- the ingest plan (loaders.services.ingest_plan.plan_ingest): which points of an incoming issue
   revise an earlier issue, and which a replacement changes;
 - the store's counts (loaders.store.schema: `revision_count`, how many statements revised
   the point, and `disagrees`, at least one did), through `values_differ`, this rule in SQL;

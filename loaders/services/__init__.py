@@ -6,9 +6,10 @@ and decide nothing themselves:
 - permissions.py: who may write (require_editor, checked before every write);
 - storable.py: what may be stored (the one gate every write of text passes: issues, the
   catalog, editors' notes);
-- ingest.py: storing an issue (the plan as a pure function of what is stored and what was
-  extracted, revisions as loaders.revisions defines them, then one transaction), retracting
-  an issue;
+- ingest_plan.py: what storing an issue does, a pure function of what is stored and what
+  was extracted (revisions as loaders.revisions defines them, the overwrite policy);
+- ingest.py: storing an issue (the gate, the state read, the plan written in one
+  transaction), retracting an issue;
 - imports.py: archive imports (folders, zips, many files) as jobs every editor can follow,
   stop and resume;
 - review.py: an upload's review (figures and unassigned frames, the editor's changes
