@@ -1,7 +1,9 @@
 """Entry script: `streamlit run dashboard/streamlit_app.py`. A router, nothing more.
 
 Pages live in dashboard/app_pages/ (not pages/, which would trigger Streamlit's legacy
-auto-discovery). The 上传 and 导入 pages are only routed for editors (dashboard.auth).
+auto-discovery), in three sections of the navigation: 看板 (overview, trends, issues), 指标
+(the catalog's list, and for editors its edit, queue and history pages) and 编辑 (上传 and
+导入). Editors' pages are only routed for editors (dashboard.auth).
 
 The file is read twice. `streamlit run` finds `app` below (an st.App) and imports this file
 as a module to serve it: the dashboard and the HTTP API (dashboard.api, /api/v1/) on one
@@ -33,42 +35,68 @@ def route() -> None:
 
     st.set_page_config(layout="wide", page_title="产业创新动态 指标看板", page_icon=str(FAVICON))
 
-    pages = [
-        st.Page(
-            "app_pages/overview.py",
-            title="概览",
-            url_path="overview",
-            icon=":material/dashboard:",
-            default=True,
-        ),
-        st.Page(
-            "app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"
-        ),
-        st.Page("app_pages/issues.py", title="期刊", url_path="issues", icon=":material/article:"),
-        st.Page(
-            "app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"
-        ),
-    ]
     role = auth.current_role()
     # Streamlit's upload endpoint keeps files only for the sessions this says may upload.
     guard_uploads(role)
-    if role == "editor":
-        pages.append(
+    editor = role == "editor"
+    pages = {
+        "看板": [
+            st.Page(
+                "app_pages/overview.py",
+                title="概览",
+                url_path="overview",
+                icon=":material/dashboard:",
+                default=True,
+            ),
+            st.Page(
+                "app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"
+            ),
+            st.Page(
+                "app_pages/issues.py", title="期刊", url_path="issues", icon=":material/article:"
+            ),
+        ],
+        # The catalog: its list for everyone, the editors' pages beside it.
+        "指标": [
+            st.Page(
+                "app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"
+            ),
+        ],
+    }
+    if editor:
+        pages["指标"] += [
+            st.Page(
+                "app_pages/catalog_edit.py",
+                title="编辑指标",
+                url_path="catalog-edit",
+                icon=":material/edit:",
+            ),
+            st.Page(
+                "app_pages/catalog_queue.py",
+                title="待归类",
+                url_path="catalog-queue",
+                icon=":material/inbox:",
+            ),
+            st.Page(
+                "app_pages/catalog_history.py",
+                title="目录历史",
+                url_path="catalog-history",
+                icon=":material/history:",
+            ),
+        ]
+        pages["编辑"] = [
             st.Page(
                 "app_pages/upload.py",
                 title="上传",
                 url_path="upload",
                 icon=":material/upload_file:",
-            )
-        )
-        pages.append(
+            ),
             st.Page(
                 "app_pages/imports.py",
                 title="导入",
                 url_path="imports",
                 icon=":material/drive_folder_upload:",
-            )
-        )
+            ),
+        ]
     page = st.navigation(pages)
 
     with st.sidebar:
@@ -82,7 +110,7 @@ def route() -> None:
         mailer.start()  # once per process: digest mails after each commit, when SMTP is set
         # The file name only: viewers need not see the server's directories.
         st.caption(f"数据库：{display_name(database_location())} · 数据版本 {version}")
-        if role == "editor":
+        if editor:
             # An import in the background shows on every page, for every editor.
             running = [
                 job

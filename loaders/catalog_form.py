@@ -42,6 +42,23 @@ FIELD_LABELS: dict[str, str] = {
     "description": "定义",
     "source": "来源",
 }
+# What each field asks for, shown beside its label ("" for a label that says it all). The
+# form adds what it knows at the time (the categories already in use).
+FIELD_HELP: dict[str, str] = {
+    "id": "小写英文、数字和下划线，如 express_volume；保存后不能改",
+    "name_zh": "页面上显示的名称，如 快递业务量",
+    "name_en": "英文名称，如 Express parcels",
+    "category": "指标所属的类别",
+    "unit": "数量级加基本单位，如 亿元、万亿元、亿件、万辆、亿户、%、元/吨",
+    "kind": "流量：一段时间的量；存量：某一时点的水平；比率：百分比；指数：扩散指数等",
+    "measure": "数字须说明的内容：水平值、同比、占比……",
+    "aliases": "简报中指代该指标的说法，每行一个（或用顿号、逗号分隔）；@名称 引用共享词表",
+    "context": "别名有歧义时，文章或句中须出现其中之一",
+    "exclude": "出现在数字前表示说的是别的对象，如 同城、异地",
+    "generic_aliases": "过于笼统、须有语境词才算的说法，如 市场规模",
+    "description": "该指标的定义与口径，读者在指标页看到",
+    "source": "数据来源，如 国家邮政局",
+}
 KIND_LABELS = {
     "flow": "流量 flow",
     "stock": "存量 stock",

@@ -37,7 +37,7 @@ def test_editor_adds_an_indicator_sees_its_history_and_undoes_it(tmp_path, brows
         page.set_default_timeout(RENDER_TIMEOUT_MS)
         try:
             page.goto(f"{base}/catalog")
-            page.get_by_role("radio", name="新增或修改").click()
+            page.get_by_role("link", name="编辑指标").click()  # the 指标 section in the navigation
             fields = {
                 "编号 id": "express_volume",
                 "类别": "快递",
@@ -67,7 +67,7 @@ def test_editor_adds_an_indicator_sees_its_history_and_undoes_it(tmp_path, brows
             plotted = page.evaluate(PLOTTED_Y)
 
             page.goto(f"{base}/catalog")
-            page.get_by_role("radio", name="修改记录").click()
+            page.get_by_role("link", name="目录历史").click()
             page.get_by_role("button", name="撤销最近一次修改").click()
             page.get_by_text("已撤销").wait_for()
             page.goto(f"{base}/trends?indicators=express_volume")

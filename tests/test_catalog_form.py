@@ -9,6 +9,8 @@ import pytest
 
 from loaders.catalog import Catalog, dump_catalog, parse_catalog
 from loaders.catalog_form import (
+    FIELD_HELP,
+    FIELD_LABELS,
     IndicatorFormError,
     draft_catalog,
     form_values,
@@ -172,3 +174,10 @@ def test_a_form_from_queue_figures_takes_the_amount_unit_before_the_rate():
 )
 def test_queue_subjects_group_on_what_they_name(subject, group):
     assert subject_group(subject, date(2021, 11, 1)) == group
+
+
+def test_every_field_is_labelled_and_explained_in_one_place():
+    """The form's labels and help texts are data beside each other (the page only lays them
+    out), one of each per field of a catalog entry."""
+    assert list(FIELD_HELP) == list(FIELD_LABELS)
+    assert all(text.strip() for text in FIELD_HELP.values())

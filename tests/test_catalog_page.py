@@ -1,6 +1,7 @@
-"""The 指标 page (dashboard/app_pages/catalog.py) through AppTest on a real DuckDB file of
-two real issues: an editor adds an indicator with a preview first, a bad form is named field
-by field, retire hides a series, undo takes a change back; viewers get the list only."""
+"""The 指标 section (dashboard/app_pages/catalog*.py) through AppTest on a real DuckDB file
+of two real issues: an editor adds an indicator with a preview first (编辑指标), a bad form
+is named field by field, retire hides a series from the list, the work queue groups the
+unassigned figures (待归类), undo takes a change back (目录历史); viewers get the list only."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.catalog_form import FIELD_LABELS
 from loaders.pipeline import extract_file
 from loaders.services import catalog as catalog_service
 from loaders.services.ingest import ingest
@@ -47,16 +49,25 @@ def _run(at: AppTest) -> AppTest:
     return at
 
 
+PAGES = {
+    "指标": "app_pages/catalog.py",
+    "编辑指标": "app_pages/catalog_edit.py",
+    "待归类": "app_pages/catalog_queue.py",
+    "目录历史": "app_pages/catalog_history.py",
+}
+
+
 def _catalog_page(**secrets) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets.update(secrets)
     _run(at)
-    at.switch_page("app_pages/catalog.py")
+    at.switch_page(PAGES["指标"])
     return _run(at)
 
 
 def _section(at: AppTest, name: str) -> AppTest:
-    at.segmented_control(key="catalog_section").set_value(name)
+    """Another page of the 指标 section, as the navigation reaches it."""
+    at.switch_page(PAGES[name])
     return _run(at)
 
 
@@ -76,7 +87,7 @@ def _texts(at: AppTest, kind: str) -> str:
 
 
 def test_editor_adds_an_indicator_after_a_preview_and_can_undo_it(db: Path):
-    at = _section(_catalog_page(), "新增或修改")
+    at = _section(_catalog_page(), "编辑指标")
     _fill(
         at,
         id="express_volume",
@@ -104,7 +115,7 @@ def test_editor_adds_an_indicator_after_a_preview_and_can_undo_it(db: Path):
     with open_store(db, read_only=True) as store:
         assert len(queries.series(store, ["express_volume"])) == 2
 
-    at = _section(at, "修改记录")
+    at = _section(at, "目录历史")
     assert at.dataframe[0].value.iloc[0]["操作"] == "新增"
     _click(at, "catalog_undo")
     assert "已撤销" in _texts(at, "success")
@@ -114,7 +125,7 @@ def test_editor_adds_an_indicator_after_a_preview_and_can_undo_it(db: Path):
 
 
 def test_a_bad_form_names_its_fields_and_saves_nothing(db: Path):
-    at = _section(_catalog_page(), "新增或修改")
+    at = _section(_catalog_page(), "编辑指标")
     _fill(at, id="Bad Id", name_zh="快递业务量", unit="亿箱", aliases="快递业务量")
     at.button[0].click()
     _run(at)
@@ -127,21 +138,25 @@ def test_a_bad_form_names_its_fields_and_saves_nothing(db: Path):
 
 
 def test_retire_hides_a_series_from_the_list(db: Path):
-    at = _catalog_page()
+    at = _section(_catalog_page(), "编辑指标")
     target = CATALOG.ids()[0]
     at.selectbox(key="catalog_retire_target").set_value(target)
     _run(at)
     _click(at, "catalog_retire_button")
     assert "已停用" in _texts(at, "success")
+    at = _section(at, "指标")
     assert target not in set(at.dataframe[0].value["编号"])
+    at = _section(at, "编辑指标")
     at.selectbox(key="catalog_retire_target").set_value(target)
     _run(at)
     _click(at, "catalog_retire_button")
+    assert "已恢复" in _texts(at, "success")
+    at = _section(at, "指标")
     assert target in set(at.dataframe[0].value["编号"])
 
 
 def test_the_work_queue_groups_unassigned_figures_by_subject(db: Path):
-    at = _section(_catalog_page(), "未归类数字")
+    at = _section(_catalog_page(), "待归类")
     groups = at.dataframe[0].value
     parcels = groups[groups["所指"] == "快递业务量"].iloc[0]
     assert (parcels["数字个数"], parcels["期刊数"]) == (4, 1)
@@ -151,6 +166,18 @@ def test_the_work_queue_groups_unassigned_figures_by_subject(db: Path):
 def test_viewers_see_the_list_and_no_edit_controls(db: Path):
     at = _catalog_page(editor_password="s3cret-pw")
     assert len(at.dataframe) == 1
-    assert not at.get("segmented_control")
+    assert not at.get("page_link")  # no way to the editors' pages
     assert [button.label for button in at.button] == ["登录 Log in"]
     assert "catalog_retire_target" not in {box.key for box in at.selectbox}
+    for name in ("编辑指标", "待归类", "目录历史"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(PAGES[name])
+
+
+def test_every_field_of_the_form_is_explained_beside_its_label(db: Path):
+    at = _section(_catalog_page(), "编辑指标")
+    widgets = [*at.text_input, *at.text_area, *at.selectbox]
+    helped = {widget.label: widget.help for widget in widgets}
+    for field, label in FIELD_LABELS.items():
+        assert helped.get(label), f"{field} ({label}) has no help text"
+    assert "已有类别：" in helped[FIELD_LABELS["category"]]
