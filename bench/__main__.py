@@ -137,7 +137,7 @@ def main(argv: list[str]) -> int:
             step_started = time.perf_counter()
             try:
                 results.extend(step())
-            except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the rest
+            except Exception as exc:  # one broken benchmark must not hide the rest
                 error = f"{type(exc).__name__}: {str(exc)[:300]}"
                 print(f"  FAILED: {error}")
                 results.append(Result(title, f"FAILED: {error}", None, None, error=error))

@@ -45,7 +45,7 @@ async def _visit(context, url: str, errors: list[str], who: str) -> float | None
             errors.append(f"{who}: page error {page_errors[0][:200]}")
             return None
         return elapsed
-    except Exception as exc:  # noqa: BLE001 - every failure counts as an error, reported below
+    except Exception as exc:  # every failure counts as an error, reported below
         errors.append(f"{who}: {type(exc).__name__}: {str(exc)[:200]}")
         return None
     finally:
@@ -77,7 +77,7 @@ async def _editor(browser, base: str, brief: Path, key: str, label: str, log: di
         await page.get_by_role("button", name="提交 Commit").click()
         await page.get_by_text(f"已写入 {key}").wait_for()
         log["commit_s"] = time.perf_counter() - started
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         errors.append(f"editor: {type(exc).__name__}: {str(exc)[:300]}")
     finally:
         await context.close()

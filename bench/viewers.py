@@ -1,6 +1,6 @@
 """Many viewers without a browser each: Streamlit's own websocket protocol, as the browser
-speaks it (after the workplace's load client, ../shared/tools/loadclient.py, re-written here
-so that a fresh clone's tests and `make bench` need nothing outside the repository).
+speaks it (re-written here after a load client of the workplace, so that a fresh clone's
+tests and `make bench` need nothing outside the repository).
 
 A run sends BackMsg{rerun_script} (first load: page_name = the URL path segment; later:
 the page's script hash from the Navigation message, with the hashes of cacheable messages
@@ -63,7 +63,7 @@ class Viewer:
         if self.ws is not None:
             try:
                 await asyncio.wait_for(self.ws.close(), 5)
-            except Exception:  # noqa: BLE001 - closing a socket the server dropped
+            except Exception:  # closing a socket the server dropped
                 pass
 
     def _message(self, page: str, query: str, first: bool) -> bytes:
@@ -183,7 +183,7 @@ async def _visitor(port: int, until: float, pause: float, out: LoadResult, visit
         viewer = Viewer(port)
         try:
             await viewer.connect()
-        except Exception as exc:  # noqa: BLE001 - a refused connection is a finding
+        except Exception as exc:  # a refused connection is a finding
             out.errors.append(f"connect: {type(exc).__name__}: {exc}"[:200])
             await asyncio.sleep(pause)
             continue
@@ -261,7 +261,7 @@ def hold_open(port: int, sessions: int, page: str, query: str) -> HeldViewers:
                     run = await viewer.run(page, query, "first")
                     if run.error:
                         held.errors += 1
-                except Exception:  # noqa: BLE001 - counted, the rest still come in
+                except Exception:  # counted, the rest still come in
                     held.errors += 1
 
             await asyncio.gather(*(arrive(viewer) for viewer in batch))

@@ -112,7 +112,7 @@ def _endpoint(handler: Callable[[Request], Response]) -> Callable[[Request], Res
             return _error(400, str(exc))
         except StoreError as exc:
             return _error(503, f"the store cannot be read: {exc}")
-        except Exception as exc:  # noqa: BLE001 - a client gets a message, the log the trace
+        except Exception as exc:  # a client gets a message, the log the trace
             _LOGGER.exception("API request failed: %s", request.url.path)
             return _error(500, f"internal error ({type(exc).__name__}); see the server log")
 

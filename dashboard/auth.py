@@ -61,7 +61,7 @@ def _secret(key: str) -> Any:
         if not st.secrets.load_if_toml_exists():
             return None
         return st.secrets.get(key)
-    except Exception:  # noqa: BLE001 - any secrets problem reads as "not configured"
+    except Exception:  # any secrets problem reads as "not configured"
         return None
 
 
@@ -180,7 +180,7 @@ def _user_email() -> str | None:
         if not st.user.is_logged_in:
             return None
         email = st.user.get("email")
-    except Exception:  # noqa: BLE001 - no user info (no auth configured) means no email
+    except Exception:  # no user info (no auth configured) means no email
         return None
     return str(email).strip().lower() if email else None
 

@@ -75,7 +75,7 @@ def _watch(path: str) -> None:
                 data.get_store().maintain()  # the team store's compaction, when due
         except StoreError as exc:  # the store moved or is being rebuilt: try again later
             _LOGGER.info("cache warming paused: %s", exc)
-        except Exception:  # noqa: BLE001 - a warming failure must never stop the server
+        except Exception:  # a warming failure must never stop the server
             _LOGGER.exception("cache warming failed")
         time.sleep(POLL_SECONDS)
 

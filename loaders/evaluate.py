@@ -1,4 +1,4 @@
-"""Score the loaders against labelled briefs (shared/eval/README.md).
+"""Score the loaders against labelled briefs (docs/eval.md).
 
 Every brief (txt, md, pdf, docx) with a sibling `<stem>.expected.json` is
 extracted and compared with its expected observations (loaders.scoring matches

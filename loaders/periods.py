@@ -2,7 +2,7 @@
 
 A period is written `2020`, `2020-H1`, `2021-Q1`, `2021-03`, `2021-09-30`, or a
 span `A/B` of two of those (`2016/2020`, `2021-01/2021-09`). See
-shared/eval/README.md for the grammar this mirrors.
+docs/eval.md for the grammar this mirrors.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def test_readme_names_every_make_target():
 
 
 def test_readme_shows_every_cli_command():
-    subcommands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001
+    subcommands = build_parser()._subparsers._group_actions[0].choices
     missing = [name for name in subcommands if f"python -m loaders {name}" not in README]
     assert missing == []
 

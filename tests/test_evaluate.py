@@ -1,4 +1,4 @@
-"""Scoring rules of loaders.evaluate (shared/eval/README.md)."""
+"""Scoring rules of loaders.evaluate (docs/eval.md)."""
 
 import json
 from pathlib import Path

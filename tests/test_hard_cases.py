@@ -1,4 +1,4 @@
-"""The hard cases of shared/eval/README.md ("Conventions for hard cases"), each in several
+"""The hard cases of docs/eval.md ("Conventions for hard cases"), each in several
 phrasings of our own, with the near misses that must stay out.
 
 Every sentence here is written for this file; none is taken from a labelled brief.

@@ -43,7 +43,7 @@ def provider() -> Iterator[dict]:
     requests: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server interface
+        def do_GET(self) -> None:  # the http.server interface
             base = f"http://127.0.0.1:{self.server.server_port}"
             if self.path.startswith("/.well-known/openid-configuration"):
                 body = json.dumps(

@@ -82,7 +82,7 @@ def test_readers_never_see_part_of_an_issue_while_a_writer_commits(tmp_path):
                     )
                 reads[slot] += 1
                 issues_seen[slot] = max(issues_seen[slot], len(counts))
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
     def writer() -> None:
@@ -103,7 +103,7 @@ def test_readers_never_see_part_of_an_issue_while_a_writer_commits(tmp_path):
                     )
                     assert result.status == "replaced"
                 seq += 1
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             stop.set()
@@ -231,7 +231,7 @@ def test_two_editors_committing_one_issue_leave_one_copy(tmp_path, same_content)
                 try:
                     barrier.wait(timeout=10)
                     statuses.append(ingest(store, extraction, CATALOG, actor="editor").status)
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     errors.append(exc)
 
             threads = [threading.Thread(target=commit, args=(v,)) for v in versions]

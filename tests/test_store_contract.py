@@ -139,7 +139,7 @@ def test_writers_in_threads_each_commit_once(store: Store) -> None:
         try:
             for _ in range(5):
                 store.write("bump", _bump)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=bump_five) for _ in range(3)]

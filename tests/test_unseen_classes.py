@@ -173,7 +173,7 @@ def test_a_superlative_over_a_span_does_not_date_the_next_figure():
 
 def test_gai_takes_up_the_national_market_too():
     text = "截至 2021 年 9 月 30 日，全国碳市场累计成交量 1,765 万吨。该市场累计成交额 8 亿元。"
-    # The stock has no date of its own: the issue month (shared/eval/README.md).
+    # The stock has no date of its own: the issue month (docs/eval.md).
     assert ("carbon_national_cum_turnover", "2021-10", 8, False) in observed(text)
 
 

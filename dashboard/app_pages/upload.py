@@ -124,7 +124,7 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
         except BriefError as exc:
             state["error"] = str(exc)
             status.update(label="读取失败 Could not read", state="error")
-        except Exception:  # noqa: BLE001 - a failure nobody foresaw: logged, never shown raw
+        except Exception:  # a failure nobody foresaw: logged, never shown raw
             logger.exception("reading upload %r failed", uploaded.name)
             state["error"] = f"{uploaded.name}: 无法读取（内部错误，已记入服务器日志）"
             status.update(label="读取失败 Could not read", state="error")
@@ -226,7 +226,7 @@ def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
             key=f"{which}_{tag}_{state['versions'][position]}",
             width="stretch",
         )
-    except Exception:  # noqa: BLE001 - an edit state the browser never sends (forged)
+    except Exception:  # an edit state the browser never sends (forged)
         logger.warning("edit state of %s reset", which, exc_info=True)
         state["versions"][position] += 1
         st.session_state[RESET_KEY] = "表格的编辑状态无效，已重置；请重新修改。"

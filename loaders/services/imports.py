@@ -362,7 +362,7 @@ def _store_file(
         extraction = extract(data, strip_unsafe(file.name.rsplit("/", 1)[-1]), catalog)
     except BriefError as exc:
         return _record(store, job_id, file, "failed", str(exc), None, digest, me)
-    except Exception as exc:  # noqa: BLE001 - one unreadable file must not end the import
+    except Exception as exc:  # one unreadable file must not end the import
         detail = f"internal error reading it ({type(exc).__name__}: {exc})"
         return _record(store, job_id, file, "failed", detail, None, digest, me)
 

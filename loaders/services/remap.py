@@ -22,8 +22,6 @@ from loaders.models import Article, IssueHeader, Observation
 from loaders.store import Store, queries, writes
 from loaders.store.changes import Cause
 
-_OBSERVATION_KEY = ("indicator", "period", "forecast")
-
 
 @dataclass
 class Remapped:
