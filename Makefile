@@ -7,7 +7,7 @@ PORT ?= 8501
 # Streamlit processes behind one port (dashboard/serve.py); each session stays in one.
 WORKERS ?= 1
 
-.PHONY: run test lint format db bench clean
+.PHONY: run test test-fast lint format db bench clean
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a
 # dependency installs it on the next run without a manual step.
@@ -38,6 +38,13 @@ test: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+# The inner loop (under a minute): no browser, no PostgreSQL, no servers or processes, no whole
+# page runs (tests marked slow); `make test` runs everything.
+test-fast: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -q -m "not browser and not postgres and not slow"
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -26,8 +26,8 @@ from loaders.csv_safety import csv_bytes
 from loaders.services.ingest import ingest
 from loaders.services.series import EXPORT_COLUMNS, export_rows
 from loaders.store import open_store, queries
-from tests.browser_support import serve_dashboard
-from tests.conftest import CATALOG, Fig, build_extraction, issue_2021_15, issue_2021_29
+from tests.support.browser import serve_dashboard
+from tests.support.builders import CATALOG, Fig, build_extraction, issue_2021_15, issue_2021_29
 
 # Ingest refuses quotes a spreadsheet would run (loaders.csv_safety.formula_problem); a
 # sentence opening with a negative number is stored, and a spreadsheet would still read it as

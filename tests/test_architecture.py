@@ -5,7 +5,8 @@
 - the extraction modules and the store depend only on the vocabulary, the catalog and their
   own kind: neither reaches into the use cases (loaders/services/), nor into each other;
 - pages never import the store (they read through dashboard.data, write through services);
-- the pure view modules import no streamlit.
+- the pure view modules import no streamlit;
+- tests share helpers through tests/support/, never by importing conftest.py.
 """
 
 import ast
@@ -195,3 +196,12 @@ def test_pure_view_modules_import_no_streamlit():
 
 def test_pages_live_in_app_pages_not_legacy_pages_folder():
     assert not (ROOT / "dashboard" / "pages").exists()
+
+
+def test_tests_share_helpers_through_tests_support_not_conftest():
+    importers = sorted(
+        str(path.relative_to(ROOT))
+        for path in _python_files("tests")
+        if any("conftest" in name.split(".") for name in _imports(path))
+    )
+    assert importers == []

@@ -22,7 +22,7 @@ from bench.serve import CHART_DRAWN_JS
 from loaders.series import period_midpoint
 from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
-from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
+from tests.support.browser import ingest_with_cli, require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
 

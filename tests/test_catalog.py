@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from loaders.catalog import LIST_FIELDS, CatalogError, load_catalog, load_catalogs, parse_catalog
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 FIXTURES = Path(__file__).parent / "data" / "catalog"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from loaders.store import open_store, queries
-from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
+from tests.support.browser import ingest_with_cli, require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from loaders.catalog_form import (
     values_from_figure,
 )
 from loaders.subjects import subject_group
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 EXPRESS = form_values(None) | {
     "id": "express_volume",

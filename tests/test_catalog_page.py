@@ -16,7 +16,7 @@ from loaders.pipeline import extract_file
 from loaders.services import catalog as catalog_service
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "streamlit_app.py")

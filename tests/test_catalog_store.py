@@ -20,7 +20,7 @@ from loaders.services.ingest import ingest
 from loaders.services.permissions import NotAllowed
 from loaders.services.queue import assign
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 EVAL = Path(__file__).parent / "data" / "eval"
 # 2021-35 says 1—10 月 全国快递服务企业业务量 867.2 亿件 and 10 月份 100.4 亿件; the seed

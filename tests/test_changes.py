@@ -16,8 +16,8 @@ from loaders.services.ingest import Overwrite, ingest, retract
 from loaders.services.series import SeriesRequestError, UnknownIssue
 from loaders.store import changes as log
 from loaders.store import open_store
-from tests.change_fixtures import NEW_REVENUE, OLD_REVENUE, backfilled_2021_10, corrected_2021_15
-from tests.conftest import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.changes import NEW_REVENUE, OLD_REVENUE, backfilled_2021_10, corrected_2021_15
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
 
 import loaders.__main__ as cli
 import loaders.pipeline as pipeline
 from loaders.errors import BriefStructureError
 from loaders.models import Extraction
 from loaders.store import open_store, queries
+from tests.support.store import ISSUE_15, ISSUE_29, extraction, obs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "briefs" / "2021-15.txt"

@@ -13,7 +13,7 @@ from loaders.csv_safety import csv_bytes, csv_cell, escape_text, formula_problem
 from loaders.services.export import export_tables
 from loaders.store import open_store, writes
 from loaders.store.changes import Cause
-from tests.conftest import CATALOG, issue_2021_15
+from tests.support.builders import CATALOG, issue_2021_15
 
 FORMULA = '=HYPERLINK("http://example.com/x","点击")'
 

@@ -23,7 +23,7 @@ from loaders.models import Extraction
 from loaders.services.ingest import ingest, retract
 from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "streamlit_app.py"

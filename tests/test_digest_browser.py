@@ -16,8 +16,8 @@ import pytest
 from loaders.services.ingest import ingest
 from loaders.store import changes as log
 from loaders.store import open_store
-from tests.browser_support import require_chromium, serve_dashboard
-from tests.conftest import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.browser import require_chromium, serve_dashboard
+from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29
 
 pytestmark = pytest.mark.browser
 RENDER_TIMEOUT_MS = 90_000

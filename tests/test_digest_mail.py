@@ -20,9 +20,9 @@ from loaders.services import mail, watch
 from loaders.services.ingest import Overwrite, ingest
 from loaders.store import changes as log
 from loaders.store import open_store, queries
-from tests.browser_support import serve_dashboard
-from tests.change_fixtures import NEW_REVENUE, OLD_REVENUE, corrected_2021_15
-from tests.conftest import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.browser import serve_dashboard
+from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.changes import NEW_REVENUE, OLD_REVENUE, corrected_2021_15
 
 REVISED_Q1 = "修订 全国社会物流总额 2021年一季度：75 万亿元 → 75.1 万亿元（2021 年第 15 期 → 2021 年第 29 期）"
 

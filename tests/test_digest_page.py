@@ -15,7 +15,7 @@ from loaders.services import changes
 from loaders.services.ingest import ingest
 from loaders.store import changes as log
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "streamlit_app.py"

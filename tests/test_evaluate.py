@@ -13,7 +13,7 @@ from loaders.evaluate import (
     score_observations,
     values_agree,
 )
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 DATA = Path(__file__).parent / "data" / "eval"
 

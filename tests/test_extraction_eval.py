@@ -7,7 +7,7 @@ import pytest
 from loaders.catalog import load_catalog
 from loaders.evaluate import brief_files, evaluate_file
 from loaders.pipeline import extract_file
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 EVAL_DIR = Path(__file__).parent / "data" / "eval"
 BRIEFS = brief_files(EVAL_DIR)

@@ -3,7 +3,7 @@ dashboard, as `make run` serves it), read as programs and feed readers read them
 pandas, and the `feedparser` package as the feed client.
 
 The store starts with 2021-15; with the server up, this process commits 2021-29 and a
-corrected 2021-15 (tests/change_fixtures.py), which the server sees through the published
+corrected 2021-15 (tests/support/changes.py), which the server sees through the published
 copies.
 """
 
@@ -24,9 +24,9 @@ from loaders.csv_safety import csv_bytes
 from loaders.services import changes
 from loaders.services.ingest import Overwrite, ingest
 from loaders.store import open_store
-from tests.browser_support import serve_dashboard
-from tests.change_fixtures import NEW_REVENUE, OLD_REVENUE, corrected_2021_15
-from tests.conftest import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.browser import serve_dashboard
+from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.changes import NEW_REVENUE, OLD_REVENUE, corrected_2021_15
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,7 @@ def test_the_series_feed_lists_the_commits_that_changed_it(site) -> None:
 def _one_figure(number: int, text: str, indicator: str, period: str, value: float):
     from datetime import date
 
-    from tests.conftest import Fig, build_extraction
+    from tests.support.builders import Fig, build_extraction
 
     return build_extraction(
         number,

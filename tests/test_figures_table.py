@@ -13,7 +13,7 @@ import pytest
 
 from loaders.errors import BriefReadError
 from loaders.figures_table import parse_figures_table, template_csv
-from tests.conftest import issue_2021_15
+from tests.support.builders import issue_2021_15
 
 DATA = Path(__file__).parent / "data" / "upload"
 
@@ -293,7 +293,7 @@ def test_row_numbers_count_blank_rows_as_the_file_does():
     """Errors name the row as the file has it (first row under the header = 1), blank rows
     included; the review table shows the same numbers."""
     from loaders.services.review import figures_frame
-    from tests.conftest import CATALOG
+    from tests.support.builders import CATALOG
 
     good = TABLE_HEADER + "\n" + _line() + ",,,\n" + _line(period="2021-Q2")
     extraction = parse_figures_table(good.encode(), "blanks.csv")

@@ -19,8 +19,8 @@ import pytest
 
 from loaders.services.ingest import ingest
 from loaders.store import open_store
-from tests.browser_support import require_chromium, serve_dashboard
-from tests.conftest import CATALOG, issue_carrying
+from tests.support.browser import require_chromium, serve_dashboard
+from tests.support.builders import CATALOG, issue_carrying
 from tests.test_markup_everywhere import PAYLOAD
 
 pytestmark = pytest.mark.browser

@@ -24,8 +24,8 @@ from loaders.services.ingest import ingest
 from loaders.services.permissions import NotAllowed
 from loaders.services.review import read_upload
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
-from tests.hostile_files import lying_brief_zip
+from tests.support.builders import CATALOG
+from tests.support.hostile_files import lying_brief_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "tests" / "reliability_worker.py"

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from bench.synthetic import brief_text
 from loaders.services import imports
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_files import GiB, lying_brief_zip, lying_docx
+from tests.support.hostile_files import GiB, lying_brief_zip, lying_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME = Path("/usr/bin/time")

@@ -9,14 +9,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from store_fixtures import ISSUE_15, ISSUE_29
 
 import loaders.__main__ as cli
 from bench.synthetic import synthetic_extraction
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, ingest, retract
 from loaders.store import StoreError, open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
+from tests.support.store import ISSUE_15, ISSUE_29
 
 ROOT = Path(__file__).resolve().parent.parent
 

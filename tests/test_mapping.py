@@ -7,7 +7,7 @@ import pytest
 from loaders.catalog import parse_catalog
 from loaders.figures import extract_figures
 from loaders.models import Article, IssueHeader
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 
 def run(text: str, published: date = date(2022, 6, 20), title: str = "动态"):

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.services.ingest import ingest
 from loaders.store import open_store
-from tests.conftest import CATALOG, issue_carrying
+from tests.support.builders import CATALOG, issue_carrying
 from tests.test_upload_markup import markdown_texts
 from tests.test_upload_page import APP, TIMEOUT, run, upload
 

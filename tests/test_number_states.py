@@ -12,7 +12,7 @@ import pytest
 from loaders.evaluate import evaluate_file
 from loaders.number_states import REASONS, account_for_numbers, says_value
 from loaders.pipeline import extract_bytes, extract_file
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "data" / "eval"

@@ -20,7 +20,7 @@ import pytest
 
 from bench.serve import free_port
 from loaders.store import open_store
-from tests.browser_support import require_chromium, serve_dashboard
+from tests.support.browser import require_chromium, serve_dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER_TIMEOUT_MS = 60_000

@@ -8,7 +8,7 @@ import pytest
 
 from loaders.catalog import Checks, dump_catalog, parse_catalog
 from loaders.plausibility import Point, doubts
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
 

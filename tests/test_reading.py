@@ -22,7 +22,7 @@ from loaders.reading import (
     read_brief_text,
 )
 from loaders.structure import parse_structure
-from tests.hostile_files import lying_docx
+from tests.support.hostile_files import lying_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 READ = ROOT / "tests" / "data" / "read"
@@ -629,7 +629,7 @@ def test_reading_a_brief_holds_a_few_times_its_size_in_memory():
     import tracemalloc
 
     from loaders.services.review import read_upload
-    from tests.conftest import CATALOG
+    from tests.support.builders import CATALOG
 
     head, _, _ = BRIEF_29.read_text(encoding="utf-8").partition("前三季度物流运行稳中有进")
     line = (

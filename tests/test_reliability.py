@@ -22,7 +22,7 @@ import pytest
 from bench.synthetic import synthetic_extraction
 from loaders.services.ingest import ingest
 from loaders.store import Store, open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "tests" / "reliability_worker.py"

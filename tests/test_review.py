@@ -7,9 +7,7 @@ import math
 import pytest
 
 from loaders.review import RowError, UnitError, convert_unit, validate_rows
-from tests.conftest import CATALOG
-
-CATALOG = CATALOG
+from tests.support.builders import CATALOG
 
 
 def row(**fields):

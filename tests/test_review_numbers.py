@@ -33,7 +33,7 @@ from loaders.services.review import (
     unassigned_frame,
 )
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG, issue_2021_15
+from tests.support.builders import CATALOG, issue_2021_15
 from tests.test_upload_page import click, edit, open_upload, run, upload
 
 ROOT = Path(__file__).resolve().parent.parent

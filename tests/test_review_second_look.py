@@ -24,7 +24,7 @@ from loaders.services.review import (
 )
 from loaders.services.second_look import doubt_of, set_aside_subject
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 from tests.test_review_numbers import _shown
 from tests.test_second_look import FALLING, FIRST
 from tests.test_upload_page import click, edit, open_upload, run, texts, upload

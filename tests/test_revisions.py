@@ -8,14 +8,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from store_fixtures import extraction, obs
 
 from loaders.revisions import VALUE_TOLERANCE, different_statement, same_value
 from loaders.services.ingest import ingest
 from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store, queries
 from loaders.store.schema import values_differ
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
+from tests.support.store import extraction, obs
 
 ID = "logistics_total"
 

@@ -6,7 +6,7 @@ from datetime import date
 from loaders.pipeline import extract_bytes
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 
 def _issue(number: int, published: date, sentence: str):

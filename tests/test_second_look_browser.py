@@ -13,8 +13,8 @@ import pytest
 
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries
-from tests.browser_support import require_chromium, serve_dashboard
-from tests.conftest import CATALOG
+from tests.support.browser import require_chromium, serve_dashboard
+from tests.support.builders import CATALOG
 from tests.test_add_figure_browser import RENDER_TIMEOUT_MS, _settled, _shoot
 from tests.test_second_look import FALLING, FIRST
 

@@ -21,7 +21,7 @@ from loaders.services.series import (
     read_series,
 )
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG, issue_2021_15, issue_2021_29
+from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29
 
 
 # The two dashboard issues (conftest); the tests only read, so one store serves them all.

@@ -26,7 +26,7 @@ from loaders.services.review import (
 from loaders.services.storable import catalog_problems, text_problem
 from loaders.store import Store, StoreError, open_store, queries
 from loaders.store.schema import STATE_TABLES, TABLES
-from tests.conftest import CATALOG, issue_2021_15
+from tests.support.builders import CATALOG, issue_2021_15
 
 FORMULA = '=HYPERLINK("http://evil.example","点击")'
 OVERRIDE = "报告\u202egpj.exe"

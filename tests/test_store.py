@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from store_fixtures import ISSUE_15, ISSUE_29, extraction, obs
 
 from loaders.catalog import Catalog
 from loaders.models import Extraction
@@ -23,17 +22,14 @@ from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, bulk_load, ingest, preview, retract
 from loaders.store import Store, StoreError, connect, open_store, queries, writes
 from loaders.store.schema import TABLES
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
+from tests.support.store import ISSUE_15, ISSUE_29, extraction, obs, snapshot
 
 
 @pytest.fixture
 def store(tmp_path: Path):
     with open_store(tmp_path / "briefs.duckdb") as s:
         yield s
-
-
-def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in export_tables(store, outdir)}
 
 
 def test_schema_is_created_in_a_real_file_and_the_catalog_only_on_request(tmp_path: Path) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from store_fixtures import ISSUE_15, ISSUE_29
 
 from loaders.services.ingest import ingest
 from loaders.store import Store, StoreError, WriteConflict, connect, open_store, queries
 from loaders.store.backends import BACKENDS, backend
 from loaders.store.connection import Store as StoreInterface
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
+from tests.support.store import ISSUE_15, ISSUE_29
 
 BACKEND_NAMES = list(BACKENDS)
 

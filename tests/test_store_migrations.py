@@ -15,7 +15,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from store_fixtures import ISSUE_15, ISSUE_29
 
 from loaders.catalog_form import form_values
 from loaders.services import catalog as catalog_service
@@ -23,7 +22,8 @@ from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, ingest, retract
 from loaders.store import StoreError, open_store, queries
 from loaders.store.schema import SCHEMA_VERSION
-from tests.conftest import CATALOG, issue_2021_15
+from tests.support.builders import CATALOG, issue_2021_15
+from tests.support.store import ISSUE_15, ISSUE_29
 
 SCHEMA1 = Path(__file__).parent / "data" / "store" / "schema1"
 SCHEMA4 = Path(__file__).parent / "data" / "store" / "schema4"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from store_fixtures import extraction, obs
 
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
+from tests.support.store import extraction, obs
 
 IDS = ["logistics_total", "logistics_total_yoy"]
 

@@ -15,7 +15,7 @@ from bench.synthetic import (
 from loaders.pipeline import extract_bytes, extract_file
 from loaders.services.ingest import bulk_load, ingest
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 # Spread over the months (periods in words differ by month) and the years of the series.
 SAMPLE = [0, 1, 5, 11, 17, 23, 29, 35, 40, 47, 48, 95, 230, 461, 777, 999]

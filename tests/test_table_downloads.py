@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from loaders.csv_safety import formula_sign
 from loaders.store import open_store, writes
 from loaders.store.changes import Cause
-from tests.conftest import CATALOG, issue_2021_15
+from tests.support.builders import CATALOG, issue_2021_15
 from tests.test_upload_page import APP, TIMEOUT, run
 
 FORMULA = '=HYPERLINK("http://evil.example","点击")'

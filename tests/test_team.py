@@ -32,7 +32,7 @@ from loaders.services.review import (
     unassigned_frame,
 )
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE_ISSUES = 200

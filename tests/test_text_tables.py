@@ -8,7 +8,7 @@ import pytest
 from loaders.cleaning import TABLE_CELL_SEPARATOR, clean_text
 from loaders.pipeline import extract_file
 from loaders.text_tables import rebuild_tables
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 TABLES = Path(__file__).resolve().parent / "data" / "tables"
 

@@ -9,7 +9,7 @@ from dashboard.charts import MAX_POINTS_PER_TRACE, thin_for_plot, trend_figure
 from dashboard.formatting import period_label
 from loaders.services.ingest import bulk_load
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 
 def _trace(n: int) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pytest
 
 from loaders.figures import extract_figures
 from loaders.models import Article, IssueHeader
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 OCT_2021 = date(2021, 10, 20)
 JUL_2023 = date(2023, 7, 24)

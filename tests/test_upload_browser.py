@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from loaders.store import open_store, queries
-from tests.browser_support import require_chromium, serve_dashboard
+from tests.support.browser import require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from loaders.models import Extraction
-from loaders.services.export import export_tables
 from loaders.services.ingest import preview, retract
 from loaders.services.review import (
     commit_upload,
@@ -19,8 +18,9 @@ from loaders.services.review import (
     rebuild_extraction,
     unassigned_frame,
 )
-from loaders.store import Store, StoreError, open_store, queries, writes
-from tests.conftest import CATALOG, issue_2021_15
+from loaders.store import StoreError, open_store, queries, writes
+from tests.support.builders import CATALOG, issue_2021_15
+from tests.support.store import snapshot
 
 DATA = Path(__file__).parent / "data" / "upload"
 
@@ -43,10 +43,6 @@ def reviewed(data: bytes, name: str, edit=None, assign=None) -> Extraction:
 
 def json_2021_15() -> bytes:
     return json.dumps(issue_2021_15().to_public_json(), ensure_ascii=False).encode("utf-8")
-
-
-def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in export_tables(store, outdir)}
 
 
 def test_viewer_cannot_commit_or_retract_and_store_is_unchanged(tmp_path):

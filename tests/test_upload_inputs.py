@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from loaders.errors import BriefError
-from loaders.services.export import export_tables
 from loaders.services.ingest import IngestResult
 from loaders.services.review import (
     commit_upload,
@@ -25,8 +24,9 @@ from loaders.services.review import (
     unassigned_frame,
 )
 from loaders.store import Store, StoreError, open_store, queries
-from tests.conftest import CATALOG
-from tests.hostile_files import lying_docx, lying_xlsx, shared_strings_xlsx
+from tests.support.builders import CATALOG
+from tests.support.hostile_files import lying_docx, lying_xlsx, shared_strings_xlsx
+from tests.support.store import snapshot
 
 DATA = Path(__file__).parent / "data" / "upload"
 
@@ -56,10 +56,6 @@ def upload_path(store: Store, data: bytes, filename: str) -> IngestResult:
     if not review.ok:
         raise Refused("\n".join(review.errors), "review")
     return commit_upload(store, review.extraction, CATALOG, role="editor", actor="test")
-
-
-def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in export_tables(store, outdir)}
 
 
 @pytest.fixture(scope="session")
@@ -330,7 +326,7 @@ def test_a_brief_with_controls_and_overrides_is_stored_without_them(tmp_path):
 
 
 def test_the_store_refuses_control_characters_whatever_the_caller(tmp_path):
-    from tests.conftest import issue_2021_15
+    from tests.support.builders import issue_2021_15
 
     issue = issue_2021_15()
     first = issue.observations[0].model_copy(update={"quote": "交易\x00金额"})

@@ -16,7 +16,7 @@ import re
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import AlertBase, HeadingBase, Markdown, Toast
 
-from tests.conftest import issue_2021_15
+from tests.support.builders import issue_2021_15
 from tests.test_upload_page import APP, DATA, TIMEOUT, click, open_upload, run, upload
 
 SCRIPT = "<script>alert(1)</script>"

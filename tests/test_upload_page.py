@@ -16,7 +16,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from loaders.store import open_store, queries
-from tests.conftest import issue_2021_15
+from tests.support.builders import issue_2021_15
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
@@ -241,7 +241,7 @@ def test_a_header_out_of_bounds_is_shown_as_it_is_and_blocks_the_commit(empty_ap
 def _other_editor_commits(db, payload: dict) -> None:
     """Another editor, in another session, commits between this page's preview and its click."""
     from loaders.services.review import commit_upload, read_upload
-    from tests.conftest import CATALOG
+    from tests.support.builders import CATALOG
 
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     with open_store(db) as store:

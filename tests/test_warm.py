@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from store_fixtures import extraction, obs
 
 from dashboard import data, trend_view, warm
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
+from tests.support.store import extraction, obs
 
 
 @pytest.fixture

@@ -1,11 +1,15 @@
-"""Extractions built directly for the store and CLI tests, so they never depend on the figure finder."""
+"""Extractions built directly for the store and CLI tests, so they never depend on the figure
+finder, and a store's tables as bytes (to check that something changed nothing)."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date
+from pathlib import Path
 
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
+from loaders.services.export import export_tables
+from loaders.store import Store
 
 
 def obs(indicator: str, period: str, value: float, unit: str = "%", **extra) -> Observation:
@@ -80,3 +84,8 @@ ISSUE_29 = extraction(
         obs("logistics_total_yoy", "2021-H1", 15.7),  # new
     ],
 )
+
+
+def snapshot(store: Store, outdir: Path) -> dict[str, bytes]:
+    """Every exported table of the store, by file name, as bytes."""
+    return {path.name: path.read_bytes() for path in export_tables(store, outdir)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import Fig, build_extraction, issue_2021_15
+from tests.support.builders import Fig, build_extraction, issue_2021_15
 
 OLD_REVENUE = "物流业总收入约 2.7 万亿元。"
 NEW_REVENUE = "物流业总收入约 2.9 万亿元。"

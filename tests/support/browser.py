@@ -20,7 +20,7 @@ import pytest
 
 from bench.serve import APP, CHROMIUM, ServerStartError, streamlit_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def require_chromium() -> ModuleType:
