@@ -39,8 +39,8 @@ test: $(VENV)/.installed
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-# The inner loop (under a minute): no browser, no PostgreSQL, no servers or processes, no whole
-# page runs (tests marked slow); `make test` runs everything.
+# The inner loop (about 3.5 minutes of CPU): no browser, no PostgreSQL, no served dashboard,
+# no whole page runs, no processes (marked by tests/conftest.py); `make test` runs everything.
 test-fast: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

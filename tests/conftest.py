@@ -124,15 +124,28 @@ def media_files(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]
 # ------------------------------------------------------------------ the team store
 
 
+# What makes a test slow without a mark of its own: a whole page run (the app fixtures,
+# AppTest) or a served dashboard (serve_dashboard, bench.serve.streamlit_server).
+SLOW_FIXTURES = {"app_db", "empty_app_db", "media_files", "browser"}
+SLOW_HELPERS = ("AppTest", "serve_dashboard", "streamlit_server")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that needs PostgreSQL is marked postgres, so `make test-fast` can leave
-    them out (-m "not postgres"): those using the postgres fixture, and the cases of a test
-    parametrized over the backends whose backend is the team store ("lake")."""
+    """Marks what `make test-fast` leaves out, so no test file has to remember it.
+
+    postgres: the tests using the postgres fixture, and the cases of a test parametrized
+    over the backends whose backend is the team store ("lake"). slow: the tests using an
+    app fixture and the tests of a module that runs pages (AppTest) or serves the dashboard;
+    tests that start processes or make many writes carry @pytest.mark.slow themselves."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         params = callspec.params.values() if callspec is not None else ()
-        if "postgres" in getattr(item, "fixturenames", ()) or "lake" in params:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "postgres" in fixtures or "lake" in params:
             item.add_marker(pytest.mark.postgres)
+        module = getattr(item, "module", None)
+        if fixtures & SLOW_FIXTURES or any(hasattr(module, name) for name in SLOW_HELPERS):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

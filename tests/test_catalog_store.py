@@ -208,6 +208,7 @@ def test_a_bad_form_or_file_changes_nothing_and_says_where(db: Path, tmp_path: P
         assert _table_snapshot(store) == snapshot
 
 
+@pytest.mark.slow
 def test_export_then_import_is_exact_and_moves_a_catalog_between_stores(db: Path, tmp_path: Path):
     exported = tmp_path / "catalog.yaml"
     with open_store(db) as store:

@@ -47,6 +47,7 @@ def fake_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     return add
 
 
+@pytest.mark.slow
 def test_ingest_reports_progress_and_summary(fake_pipeline, tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "cli.duckdb")
     files = [fake_pipeline("2021-15.txt", ISSUE_15), fake_pipeline("2021-29.txt", ISSUE_29)]
@@ -64,6 +65,7 @@ def test_ingest_reports_progress_and_summary(fake_pipeline, tmp_path: Path, caps
         assert queries.audit_log(store)["actor"].tolist() == ["cli", "cli"]
 
 
+@pytest.mark.slow
 def test_ingest_force_restores_an_unchanged_file(fake_pipeline, tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "cli.duckdb")
     file = fake_pipeline("2021-15.txt", ISSUE_15)
@@ -167,6 +169,7 @@ def test_export_writes_csv_with_bom(fake_pipeline, tmp_path: Path, capsys) -> No
     assert not missing.exists()
 
 
+@pytest.mark.slow
 def test_a_foreign_program_holding_the_file_blocks_writes_in_one_clear_line(
     tmp_path: Path,
 ) -> None:
@@ -214,6 +217,7 @@ def test_missing_file_for_extract(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'nope.txt'}: no such file"
 
 
+@pytest.mark.slow
 def test_real_sample_brief_through_the_cli(tmp_path: Path) -> None:
     db = tmp_path / "real.duckdb"
     env_run = dict(capture_output=True, text=True, cwd=ROOT)

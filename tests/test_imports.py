@@ -51,6 +51,7 @@ def _expected_counts(indices) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_the_cli_imports_a_folder_and_a_zip_as_one_job_and_resumes_by_hash(
     tmp_path: Path, capsys, monkeypatch
 ) -> None:
@@ -82,6 +83,7 @@ def test_the_cli_imports_a_folder_and_a_zip_as_one_job_and_resumes_by_hash(
     assert "issues: 0 new, 0 revised, 9 unchanged" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_an_import_whose_output_nobody_reads_keeps_no_writer_waiting(tmp_path: Path) -> None:
     """`python -m loaders ingest archive | less`, paused: a pipe that is full, and nobody
     reading it, must not stop the import with the store's write lock held."""
@@ -206,6 +208,7 @@ def _staged_job(store, count: int, first: int = 0) -> str:
     )
 
 
+@pytest.mark.slow
 def test_a_staged_import_runs_in_its_own_process_and_cleans_up(tmp_path: Path) -> None:
     with open_store(tmp_path / "s.duckdb") as store:
         job_id = _staged_job(store, 5)
@@ -221,6 +224,7 @@ def test_a_staged_import_runs_in_its_own_process_and_cleans_up(tmp_path: Path) -
     assert not staged.exists()
 
 
+@pytest.mark.slow
 def test_an_import_stops_when_asked_and_resumes_where_it_stopped(tmp_path: Path) -> None:
     with open_store(tmp_path / "s.duckdb") as store:
         # Enough files that the stop lands mid-way: the runner holds the store a second at a
@@ -245,6 +249,7 @@ def test_an_import_stops_when_asked_and_resumes_where_it_stopped(tmp_path: Path)
 KILL_ROUNDS = 20
 
 
+@pytest.mark.slow
 def test_an_import_killed_at_twenty_moments_leaves_nothing_partial_and_resumes(
     tmp_path: Path,
 ) -> None:

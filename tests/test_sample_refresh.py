@@ -10,6 +10,8 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 import loaders.__main__ as cli
 from loaders.services.ingest import retract
 from loaders.services.review import (
@@ -77,6 +79,7 @@ def test_make_run_keeps_an_editors_correction_of_a_shipped_issue(tmp_path, capsy
     assert issue["committed_via"] == "review"
 
 
+@pytest.mark.slow
 def test_make_run_does_not_bring_back_a_retracted_shipped_issue(tmp_path, capsys):
     db = tmp_path / "briefs.duckdb"
     refresh(db)

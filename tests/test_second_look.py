@@ -3,6 +3,8 @@ reviewed, with their reason, unless confirmed (loaders.services.second_look)."""
 
 from datetime import date
 
+import pytest
+
 from loaders.pipeline import extract_bytes
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries
@@ -57,6 +59,7 @@ def test_a_confirmed_batch_stores_the_value(tmp_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_the_cli_import_sets_aside_unless_confirmed(tmp_path):
     import subprocess
     import sys

@@ -441,6 +441,7 @@ def test_bulk_load_observations(store: Store, tmp_path: Path) -> None:
     assert snapshot(store, tmp_path / "b") == before
 
 
+@pytest.mark.slow
 def test_latest_cards_hold_their_rule_on_mixed_periods(store: Store) -> None:
 
     rng = random.Random(7)
@@ -496,6 +497,7 @@ def test_latest_cards_hold_their_rule_on_mixed_periods(store: Store) -> None:
             )
 
 
+@pytest.mark.slow
 def test_two_stores_on_one_file_share_the_write_lock(tmp_path: Path) -> None:
     path = tmp_path / "shared.duckdb"
     first, second = open_store(path), open_store(path)
@@ -579,6 +581,7 @@ def test_a_reader_sees_a_writers_commit_and_a_closed_store_is_a_store_error(
         queries.series(writer, ["logistics_total"])
 
 
+@pytest.mark.slow
 def test_a_commit_in_this_process_hands_its_copy_to_the_readers_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -611,6 +614,7 @@ def _current_points(path: Path, recomputed: bool) -> list[tuple]:
         return sorted(raw.execute(sql).fetchall(), key=repr)
 
 
+@pytest.mark.slow
 def test_kept_current_values_equal_a_full_recomputation_after_any_writes(tmp_path: Path) -> None:
     """current_points is refreshed per write for the keys it touches; random ingests,
     replacements and retractions leave it exactly as a recomputation from scratch."""

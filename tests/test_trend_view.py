@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from dashboard.charts import MAX_POINTS_PER_TRACE, thin_for_plot, trend_figure
 from dashboard.formatting import period_label
@@ -57,6 +58,7 @@ def test_thinning_keeps_each_stretchs_first_lowest_and_highest_row_with_gaps_and
         assert list(thinned["x"]) == _envelope_row_by_row(points, max_points)
 
 
+@pytest.mark.slow
 def test_chart_of_a_long_stored_series_is_thinned_but_complete_in_range(tmp_path):
     from bench.synthetic import observation_frames
 
@@ -72,6 +74,7 @@ def test_chart_of_a_long_stored_series_is_thinned_but_complete_in_range(tmp_path
     assert min(min(trace.y) for trace in figure.data) == series["value"].min()
 
 
+@pytest.mark.slow
 def test_trends_table_shows_the_latest_rows_and_the_csv_all(tmp_path, monkeypatch):
     import streamlit as st
 

@@ -118,6 +118,7 @@ def test_correction_shows_the_diff_and_replaces_only_after_confirmation(tmp_path
     assert actions[:2] == ["upload", "replace"]
 
 
+@pytest.mark.slow
 def test_assigning_an_unassigned_figure_converts_units_and_reports_revisions(tmp_path):
     def assign(unassigned):
         unassigned.loc[1, ["include", "indicator", "unit"]] = [True, "logistics_revenue_yoy", "%"]
@@ -181,6 +182,7 @@ def test_retract_deletes_the_issue_and_is_audited(tmp_path):
     assert set(log["action"]) == {"ingest", "upload", "retract"}
 
 
+@pytest.mark.slow
 def test_upload_audit_row_is_part_of_the_commit_transaction(tmp_path, monkeypatch):
     data = (DATA / "good_utf8_bom.csv").read_bytes()
     extraction = reviewed(data, "good_utf8_bom.csv")

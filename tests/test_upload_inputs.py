@@ -194,6 +194,7 @@ GENERATED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "words"), BAD_INPUTS, ids=[name for name, _ in BAD_INPUTS])
 def test_bad_upload_is_refused_and_store_untouched(name, words, tmp_path, docx_bomb):
     if name in GENERATED:
