@@ -167,7 +167,13 @@ def run(stores: dict[int, Path], workdir: Path, quick: bool = False) -> list[Res
                 browser.close()
     finally:
         smtp.stop()
-        for name in ("BRIEFS_SMTP_HOST", "BRIEFS_SMTP_PORT", "BRIEFS_SMTP_SENDER"):
+        for name in (
+            "BRIEFS_SMTP_HOST",
+            "BRIEFS_SMTP_PORT",
+            "BRIEFS_SMTP_SENDER",
+            "BRIEFS_SMTP_TLS",
+            "BRIEFS_DIGEST_MAILS",
+        ):
             os.environ.pop(name, None)
     commit = statistics.median(times["commit"])
     page_load = statistics.median(times["page"])
