@@ -330,3 +330,38 @@ def test_catalog_versions_refuses_a_limit_the_store_cannot_take(limit, tmp_path,
     assert stopped.value.code == 2
     assert "argument --limit" in capsys.readouterr().err
     assert not Path(db).exists()
+
+
+# In a process of its own: its file size limit (RLIMIT_FSIZE) fails every write past 4 KB
+# with EFBIG part-way, as a full disk does.
+_EXPORT_ON_A_FULL_DISK = """
+import resource, signal, sys
+from loaders import __main__ as cli
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+sys.exit(cli.main(["export", sys.argv[1], "--db", sys.argv[2]]))
+"""
+
+
+def test_an_export_on_a_full_disk_keeps_each_file_whole_or_as_it_was(tmp_path: Path) -> None:
+    """export cut the file it was writing off part-way and ended in a traceback; a file named
+    as the folder was a traceback too."""
+    db, out, fresh = tmp_path / "real.duckdb", tmp_path / "csv", tmp_path / "fresh"
+    assert cli.main(["ingest", str(SAMPLE), "--db", str(db)]) == 0
+    assert cli.main(["export", str(fresh), "--db", str(db)]) == 0
+    assert max(path.stat().st_size for path in fresh.iterdir()) > 4096  # some write fails
+    assert cli.main(["export", str(out), "--db", str(db)]) == 0
+    for path in out.iterdir():
+        path.write_bytes(b"old\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _EXPORT_ON_A_FULL_DISK, str(out), str(db)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert ".csv: 无法写入，未导出" in done.stderr
+    for path in out.iterdir():
+        assert path.read_bytes() in (b"old\n", (fresh / path.name).read_bytes()), path.name
+    assert cli.main(["export", str(db), "--db", str(db)]) == 1  # a file, not a folder

@@ -15,7 +15,6 @@ the editors' and `python -m loaders catalog import` is the way to take a new fil
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from loaders.catalog import Catalog, CatalogError, dump_catalog, load_catalog, parse_catalog
 from loaders.catalog_form import FormError, IndicatorFormError, draft_catalog
 from loaders.paths import CATALOG_PATH
+from loaders.services.export import ExportError, write_replacing
 from loaders.services.permissions import require_editor
 from loaders.services.remap import Preview, preview, remap_all
 from loaders.services.storable import check_catalog, check_note, indicator_problems
@@ -321,32 +321,14 @@ def save_indicator(
 
 
 def export_catalog(store: Store, path: Path | str) -> Path:
-    """The store's catalog as YAML (the file data/catalog.yaml is written in). A file is
-    written beside its target and then put in its place, so a full disk or a write that
-    fails leaves the file that was there as it was (it was left cut off); a target that
-    cannot be written is a CatalogError naming it, not a traceback."""
+    """The store's catalog as YAML (the file data/catalog.yaml is written in), replacing the
+    file whole or keeping it (a full disk cut it off part-way); CatalogError naming a target
+    that cannot be written."""
     path = Path(path)
-    data = dump_catalog(active_catalog(store)).encode("utf-8")
-    if path.is_dir():
-        raise CatalogError(f"{path}: 是文件夹，请给出文件名 (a folder, not a file)")
-    # A device or pipe (/dev/stdout) is written as it is: only a file is replaced.
-    direct = path.exists() and not path.is_file()
-    partial = path if direct else path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        with open(partial, "wb") as handle:
-            handle.write(data)
-            if not direct:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if not direct:
-            os.replace(partial, path)
-    except OSError as exc:
-        if not direct:
-            partial.unlink(missing_ok=True)
-        raise CatalogError(
-            f"{path}: 无法写入，未导出（{exc.strerror or exc}）"
-            f" (cannot write the catalog: {exc.strerror or exc})"
-        ) from exc
+        write_replacing(path, dump_catalog(active_catalog(store)).encode("utf-8"))
+    except ExportError as exc:
+        raise CatalogError(str(exc)) from exc
     return path
 
 
