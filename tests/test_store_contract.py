@@ -33,16 +33,16 @@ def store(location: str):
         yield opened
 
 
-def _data_version(cur) -> int:
-    return int(cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+def _write_version(cur) -> int:
+    return int(cur.execute("SELECT value FROM meta WHERE key = 'write_version'").fetchone()[0])
 
 
 def _bump(cur) -> int:
     cur.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version'"
+        "WHERE key = 'write_version'"
     )
-    return _data_version(cur)
+    return _write_version(cur)
 
 
 def test_the_registry_finds_the_backend_a_location_names(location: str) -> None:
@@ -67,15 +67,15 @@ def test_every_backend_implements_the_whole_interface() -> None:
 
 def test_a_write_commits_all_of_its_function_and_returns_what_it_returned(store: Store) -> None:
     with store.read() as cur:
-        before = _data_version(cur)
+        before = _write_version(cur)
     assert store.write("bump the version", _bump) == before + 1
     with store.read() as cur:
-        assert _data_version(cur) == before + 1
+        assert _write_version(cur) == before + 1
 
 
 def test_a_failed_write_changes_nothing_and_says_so(store: Store) -> None:
     with store.read() as cur:
-        before = _data_version(cur)
+        before = _write_version(cur)
 
     def half_then_fail(cur) -> None:
         _bump(cur)
@@ -88,7 +88,7 @@ def test_a_failed_write_changes_nothing_and_says_so(store: Store) -> None:
             _bump(cur)
             raise ValueError("the caller failed")
     with store.read() as cur:
-        assert _data_version(cur) == before
+        assert _write_version(cur) == before
 
 
 def test_a_store_error_from_the_function_passes_through_unchanged(store: Store) -> None:
@@ -105,7 +105,7 @@ def test_a_read_error_is_a_store_error(store: Store) -> None:
         with store.read() as cur:
             cur.execute("SELECT * FROM no_such_table")
     with store.read() as cur:  # the store is still usable
-        assert _data_version(cur) >= 0
+        assert _write_version(cur) >= 0
 
 
 def test_read_only_refuses_every_write_but_reads(location: str) -> None:
@@ -132,7 +132,7 @@ def test_a_batch_of_writes_is_seen_by_readers_when_it_ends(location: str) -> Non
 
 def test_writers_in_threads_each_commit_once(store: Store) -> None:
     with store.read() as cur:
-        before = _data_version(cur)
+        before = _write_version(cur)
     errors: list[BaseException] = []
 
     def bump_five() -> None:
@@ -149,7 +149,7 @@ def test_writers_in_threads_each_commit_once(store: Store) -> None:
         thread.join(timeout=300)
     assert errors == []
     with store.read() as cur:
-        assert _data_version(cur) == before + 15
+        assert _write_version(cur) == before + 15
 
 
 def test_a_closed_store_refuses_reads(location: str) -> None:
@@ -201,7 +201,7 @@ def test_a_lost_race_runs_the_write_again_from_the_start(store: Store) -> None:
     its half-done first try rolled back (the file store's writers take turns and lose no
     race; the contract holds for both)."""
     with store.read() as cur:
-        before = _data_version(cur)
+        before = _write_version(cur)
     calls = []
 
     def lose_once(cur) -> int:

@@ -7,5 +7,5 @@ fixtures):
   ISSUE_15, ISSUE_29) and a store's tables as bytes (snapshot);
 - browser.py: a dashboard served for the browser tests, a brief ingested by the CLI;
 - changes.py: the issues the change-log, feed and digest tests tell their story with;
-- hostile_files.py: files built to lie about what they are (a DOCX or XLSX that is not one).
+- hostile_files.py: hostile files made by hand (zips whose members inflate to far more than they declare).
 """
