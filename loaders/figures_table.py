@@ -35,7 +35,7 @@ from loaders.missing import is_missing
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
 from loaders.qualifiers import QualifierError, parse_qualifier
 from loaders.reading import decode_text
-from loaders.review import parse_bool
+from loaders.review import TEMPLATE_NUMBER, TEMPLATE_TOTAL_NUMBER, TEMPLATE_YEAR, parse_bool
 from loaders.text_safety import strip_unsafe
 
 # Tables are small (one issue's figures); 5 MB is thousands of rows, far beyond any issue.
@@ -60,10 +60,11 @@ TEMPLATE_EXAMPLE = {
     "forecast": "false",
     "note": "上半年全国社会物流总额 150.9 万亿元",
     "title": "产业创新动态",
-    "year": "2021",
-    "number": "29",
-    "total_number": "474",
-    "published": "2021-07-26",
+    # An issue that cannot collide with a stored one; refused on commit until changed.
+    "year": str(TEMPLATE_YEAR),
+    "number": str(TEMPLATE_NUMBER),
+    "total_number": str(TEMPLATE_TOTAL_NUMBER),
+    "published": f"{TEMPLATE_YEAR}-12-31",
 }
 TABLE_ARTICLE = "数据表"
 # Free-text cells, checked for formula-like starts; numeric cells (value: -3.5) are not.
