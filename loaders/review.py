@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from loaders import units
-from loaders.catalog import Catalog
+from loaders.catalog import Catalog, unknown_indicator_message
 from loaders.missing import is_blank, is_missing, text_or_empty
 from loaders.models import IssueHeader
 from loaders.periods import PeriodError, parse_period
@@ -149,7 +149,7 @@ class ReviewRow(BaseModel):
             raise ValueError("缺少指标：请选择一个目录中的指标")
         catalog: Catalog = (info.context or {})["catalog"]
         if catalog.get(text) is None:
-            raise ValueError(f"未知指标 {text!r}（不在目录 data/catalog.yaml 中）")
+            raise ValueError(unknown_indicator_message(text, catalog.ids()))
         return text
 
     @field_validator("period", mode="before")

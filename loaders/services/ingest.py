@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from loaders.catalog import Catalog
+from loaders.catalog import Catalog, unknown_indicator_message
 from loaders.csv_safety import formula_problem
 from loaders.errors import BriefError
 from loaders.models import Extraction, Observation
@@ -329,10 +329,8 @@ def validate(extraction: Extraction, catalog: Catalog) -> None:
     known = set(catalog.ids())
     unknown = sorted({o.indicator for o in extraction.observations} - known)
     if unknown:
-        raise StoreError(
-            f"{where}: unknown indicator {', '.join(repr(u) for u in unknown)}; "
-            "not in the catalog, nothing was stored"
-        )
+        problems = "；".join(unknown_indicator_message(u, catalog.ids()) for u in unknown)
+        raise StoreError(f"{where}: {problems}；未写入 (nothing was stored)")
     for number, obs in enumerate(extraction.observations, start=1):
         try:
             parse_period(obs.period)
