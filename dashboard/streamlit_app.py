@@ -62,6 +62,14 @@ def route() -> None:
             "app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"
         ),
     ]
+    pages.append(
+        st.Page(
+            "app_pages/table_format.py",
+            title="数据表格式",
+            url_path="format",
+            icon=":material/table_view:",
+        )
+    )
     role = auth.current_role()
     # Streamlit's upload endpoint keeps files only for the sessions this says may upload.
     guard_uploads(role)

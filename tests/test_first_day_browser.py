@@ -28,6 +28,7 @@ PATHS = (
     "/catalog",
     "/upload",
     "/imports",
+    "/format",
 )
 # An element of the page wider than the window, not inside a box that scrolls or clips it.
 OVERFLOWING_JS = """() => {

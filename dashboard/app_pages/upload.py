@@ -85,6 +85,11 @@ with st.expander("数据表格式与模板 Figures table format", expanded=False
         "JSON 与 `python -m loaders extract --json` 的输出格式相同。"
         f"数据表上限 {MAX_TABLE_BYTES // 2**20} MB。"
     )
+    st.page_link(
+        "app_pages/table_format.py",
+        label="数据表格式：每列的写法、期间写法与全部指标编号",
+        icon=":material/table_view:",
+    )
     st.download_button(
         "下载模板 Download template (CSV)",
         data=template_csv(),
