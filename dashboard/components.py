@@ -71,7 +71,7 @@ def render_issue_admin(issue_key: str | None) -> None:
     flash = st.session_state.pop(_FLASH_KEY, None)
     if flash:
         st.success(flash)
-    with st.expander("管理 Admin：撤回本期 / 审计日志", expanded=False):
+    with st.expander("管理：撤回本期 / 审计日志", expanded=False):
         if issue_key:
             confirm = st.checkbox(
                 f"我确认撤回 {issue_key}：删除本期及其全部数据（不可恢复）",

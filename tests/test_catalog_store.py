@@ -443,3 +443,10 @@ def test_a_catalog_import_replaces_a_catalog_that_cannot_be_read(db: Path):
     assert cli.main(["catalog", "import", str(CATALOG_PATH), "--db", str(db)]) == 0
     with open_store(db, read_only=True) as store:
         assert catalog_service.stored_catalog(store) == CATALOG
+
+
+def test_the_seed_version_names_its_file_but_no_server_folder(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as store:
+        catalog_service.ensure_catalog(store)
+        history = queries.catalog_history(store)
+    assert list(history["reason"]) == ["种子目录 catalog.yaml"]

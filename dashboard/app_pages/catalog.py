@@ -16,6 +16,7 @@ from dashboard.components import csv_download, show_error
 from dashboard.formatting import empty_state_message
 from dashboard.markup import plain_markdown
 from dashboard.tables import (
+    CATALOG_ACTIONS_ZH,
     HELD_GROUP,
     NO_SUBJECT,
     catalog_history_table,
@@ -442,7 +443,8 @@ def show_history() -> None:
         st.caption("只有初始目录，没有可撤销的修改。")
         return
     latest = history.iloc[0]
-    what = f"版本 {int(latest['version'])}：{latest['action']} {latest['indicator'] or ''}".strip()
+    action = CATALOG_ACTIONS_ZH.get(latest["action"], latest["action"])
+    what = f"版本 {int(latest['version'])}：{action} {latest['indicator'] or ''}".strip()
     if st.button(f"撤销最近一次修改（{what}）", key="catalog_undo"):
         write(
             lambda: catalog_service.undo(
