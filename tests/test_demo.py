@@ -94,3 +94,38 @@ def test_the_real_store_is_not_marked_and_says_how_to_get_more(
     assert hints == [
         "库中只有 2 期，趋势只有几个点：在 **导入** 页面导入往期简报（文件夹或 zip），或用 `make demo` 看示例数据。"
     ]
+
+
+PAGES = [
+    (None, {}),
+    ("trends", {"indicators": "logistics_total,telecom_ma_value"}),
+    ("issues", {}),
+    ("catalog", {}),
+    ("imports", {}),
+]
+
+
+@pytest.mark.parametrize("store", ["real", "demo"])
+def test_no_grid_of_the_pages_has_an_empty_cell_shown_as_none(
+    app_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: str
+) -> None:
+    """The grids draw a missing value as None: every cell the pages show holds a value or ""."""
+    if store == "demo":
+        demo = tmp_path / "demo.duckdb"
+        assert build(demo, count=8) == 0
+        monkeypatch.setenv("BRIEFS_DB", str(demo))
+        monkeypatch.setenv("BRIEFS_DEMO", "1")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    grids = 0
+    for page, query in PAGES:
+        if page is not None:
+            at.switch_page(f"app_pages/{page}.py")
+            at.query_params.clear()
+            at.query_params.update(query)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        for grid in at.dataframe:
+            frame = grid.value
+            grids += 1
+            assert [c for c in frame.columns if frame[c].isna().any()] == [], (page, frame)
+    assert grids >= 4
