@@ -7,16 +7,17 @@ PORT ?= 8501
 # Streamlit processes behind one port (dashboard/serve.py); each session stays in one.
 WORKERS ?= 1
 
-.PHONY: run test test-fast lint format db bench clean
+.PHONY: run demo test test-fast lint format db bench clean
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a
-# dependency installs it on the next run without a manual step.
+# dependency installs it on the next run without a manual step. The last step puts DuckDB 2.0
+# beside the pinned one, only to convert stores earlier releases wrote
+# (loaders/store/convert.py); never imported by the program itself. (Comments stay out of
+# the recipe: make echoes a recipe's comment lines into `make run`'s log.)
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	# DuckDB 2.0 beside the pinned one, only to convert stores earlier releases wrote
-	# (loaders/store/convert.py); never imported by the program itself.
 	$(PY) -m pip install --quiet --upgrade --no-deps --target $(VENV)/duckdb-2.0 duckdb==2.0.1 \
 		2>&1 | grep -v "incompatible\|dependency resolver" || true
 	touch $@
@@ -30,6 +31,17 @@ $(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml $(wildcard
 	touch $@
 
 db: $(DB)
+
+# The demo: a store of its own, of generated issues over six years (bench/demo.py), rebuilt
+# from scratch when the generator, the catalog or the loaders change (bench.demo refuses a
+# store holding any other issue, so it never replaces the real one).
+DEMO_DB ?= data/demo.duckdb
+$(DEMO_DB): $(VENV)/.installed bench/demo.py bench/synthetic.py data/catalog.yaml $(wildcard loaders/*.py loaders/*/*.py)
+	$(PY) -m bench.demo --db $(DEMO_DB)
+	touch $@
+
+demo: $(VENV)/.installed $(DEMO_DB)
+	BRIEFS_DEMO=1 BRIEFS_DB=$(abspath $(DEMO_DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS)
 
 run: $(VENV)/.installed $(DB)
 	BRIEFS_DB=$(abspath $(DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS)
@@ -58,4 +70,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(DB).lock $(DB).waiting $(DB).published $(DB).imports
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB).wal $(DEMO_DB).published $(DEMO_DB).imports $(DB) $(DB).wal $(DB).lock $(DB).waiting $(DB).published $(DB).imports

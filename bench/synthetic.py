@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -74,12 +75,14 @@ class SyntheticIssue:
         return f"synthetic-{self.key}.txt"
 
 
-def issue_identity(i: int) -> tuple[int, int, int, date]:
+def issue_identity(
+    i: int, first_year: int = FIRST_YEAR, per_year: int = ISSUES_PER_YEAR
+) -> tuple[int, int, int, date]:
     """(year, number, total_number, published) of the i-th synthetic issue (0-based)."""
-    year = FIRST_YEAR + i // ISSUES_PER_YEAR
-    number = i % ISSUES_PER_YEAR + 1
-    # Spread over the year, every 3 to 4 days.
-    published = date(year, 1, 1) + timedelta(days=(number - 1) * 365 // ISSUES_PER_YEAR)
+    year = first_year + i // per_year
+    number = i % per_year + 1
+    # Spread over the year (every 3 to 4 days at 96 a year).
+    published = date(year, 1, 1) + timedelta(days=(number - 1) * 365 // per_year)
     return year, number, FIRST_TOTAL_NUMBER + i, published
 
 
@@ -224,7 +227,9 @@ def _ai(rng: random.Random, published: date) -> tuple[str, list[str], list[Expec
     return "人工智能研发平台市场保持增长", paragraphs, figures
 
 
-ARTICLE_MAKERS = (_logistics, _carbon, _telecom, _ai)
+# An article: (title, paragraphs, the catalog figures they state) from the issue's rng and date.
+ArticleMaker = Callable[[random.Random, date], tuple[str, list[str], list[ExpectedFigure]]]
+ARTICLE_MAKERS: tuple[ArticleMaker, ...] = (_logistics, _carbon, _telecom, _ai)
 
 # Sentences without catalog figures: real issues are mostly prose.
 FILLER = (
@@ -237,10 +242,20 @@ FILLER = (
 )
 
 
-def brief_text(i: int, seed: int = 0) -> SyntheticIssue:
-    """Issue i (0-based) of the synthetic series: the text and the figures it states."""
+def brief_text(
+    i: int,
+    seed: int = 0,
+    *,
+    first_year: int = FIRST_YEAR,
+    per_year: int = ISSUES_PER_YEAR,
+    makers: tuple[ArticleMaker, ...] = (),
+    purpose: str = "性能测试",
+) -> SyntheticIssue:
+    """Issue i (0-based) of the synthetic series: the text and the figures it states.
+    first_year, per_year and makers (default ARTICLE_MAKERS) shape another series, as the
+    demo store (bench.demo) does; purpose is said in every article's opening sentence."""
     rng = random.Random(seed * 1_000_003 + i)
-    year, number, total, published = issue_identity(i)
+    year, number, total, published = issue_identity(i, first_year, per_year)
     lines = [
         "",
         TITLE,
@@ -253,7 +268,7 @@ def brief_text(i: int, seed: int = 0) -> SyntheticIssue:
         f"{year} 年 {published.month} 月 {published.day} 日",
         "",
     ]
-    makers = list(ARTICLE_MAKERS)
+    makers = list(makers or ARTICLE_MAKERS)
     rng.shuffle(makers)
     expected: list[ExpectedFigure] = []
     editors: list[str] = []
@@ -262,7 +277,7 @@ def brief_text(i: int, seed: int = 0) -> SyntheticIssue:
         editor = rng.choice(EDITORS)
         filler = "".join(rng.sample(FILLER, 3))
         lines += [f"{title}（{SYNTHETIC_MARK}）", ""]
-        lines += [f"本文为{SYNTHETIC_MARK}样本（synthetic），数据虚构，仅供性能测试。{filler}", ""]
+        lines += [f"本文为{SYNTHETIC_MARK}样本（synthetic），数据虚构，仅供{purpose}。{filler}", ""]
         for paragraph in paragraphs:
             lines += [paragraph, ""]
         lines += [f"（产业所 {editor} 整理）", ""]

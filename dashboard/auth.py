@@ -226,7 +226,7 @@ def _start_oidc_login() -> None:
     except StreamlitAPIException:
         logger.exception("OIDC login could not start")
         st.session_state[_LOGIN_PROBLEM_KEY] = (
-            "无法开始登录：服务器的登录设置（[auth]）不完整，请联系管理员。 Login is not configured."
+            "无法开始登录：服务器的登录设置（[auth]）不完整，请联系管理员。"
         )
 
 
@@ -234,28 +234,28 @@ def render_login() -> None:
     """Login / logout controls for the current mode; shows the local-mode banner when open."""
     mode = auth_mode()
     if mode == "local":
-        st.info(LOCAL_MODE_BANNER, icon="🔓")
+        st.info(LOCAL_MODE_BANNER, icon=":material/lock_open:")
         return
     if mode == "oidc":
         email = _user_email()
         if email is None:
-            st.button("登录 Log in", on_click=_start_oidc_login, key="auth_login")
+            st.button("登录", on_click=_start_oidc_login, key="auth_login")
             problem = st.session_state.pop(_LOGIN_PROBLEM_KEY, None)
             if problem:
                 st.error(problem)
             return
         if email not in editor_emails():
             st.warning(f"{plain_markdown(email)} 不在编辑名单中，只能查看。")
-        st.button("退出 Log out", on_click=st.logout, key="auth_logout")
+        st.button("退出", on_click=st.logout, key="auth_logout")
         return
     if current_role() == "editor":
-        if st.button("退出编辑 Log out", key="auth_logout"):
+        if st.button("退出编辑", key="auth_logout"):
             st.session_state[SESSION_ROLE_KEY] = False
             st.rerun()
         return
     with st.form("auth_password_form"):
-        given = st.text_input("编辑密码 Editor password", type="password", key="auth_password")
-        submitted = st.form_submit_button("登录 Log in")
+        given = st.text_input("编辑密码", type="password", key="auth_password")
+        submitted = st.form_submit_button("登录")
     if submitted:
         # Imported here: the HTTP API imports this module when `streamlit run` loads the app,
         # before Streamlit's runtime exists, and dashboard.data's caches would warn then.

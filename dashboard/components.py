@@ -71,14 +71,14 @@ def render_issue_admin(issue_key: str | None) -> None:
     flash = st.session_state.pop(_FLASH_KEY, None)
     if flash:
         st.success(flash)
-    with st.expander("管理 Admin：撤回本期 / 审计日志", expanded=False):
+    with st.expander("管理：撤回本期 / 审计日志", expanded=False):
         if issue_key:
             confirm = st.checkbox(
                 f"我确认撤回 {issue_key}：删除本期及其全部数据（不可恢复）",
                 key=f"retract_confirm_{issue_key}",
             )
             if st.button(
-                "撤回本期 Retract", disabled=not confirm, key=f"retract_{issue_key}", type="primary"
+                "撤回本期", disabled=not confirm, key=f"retract_{issue_key}", type="primary"
             ):
                 # The role is read again at the moment of writing, not trusted from render time.
                 try:
@@ -93,7 +93,7 @@ def render_issue_admin(issue_key: str | None) -> None:
                         st.session_state[_FLASH_KEY] = f"已撤回 {issue_key}"
                         st.rerun()
                     st.warning(f"{plain_markdown(issue_key)} 不存在（可能已被撤回）")
-        st.markdown("**审计日志 Audit log**")
+        st.markdown("**审计日志**")
         st.dataframe(_audit_table(), hide_index=True)
         csv_download(_audit_table, "audit_log.csv", key="audit_log_csv")
 

@@ -122,10 +122,29 @@ def empty_state_message(editor: bool) -> str:
         "- `python -m loaders ingest FILE`：导入一期期刊文件（.txt / .md / .pdf / .docx）；",
     ]
     if editor:
-        lines.append("- 在侧栏的 **上传** 页面上传一期期刊（编辑可用）。")
+        lines.append(
+            "- 在侧栏的 **上传** 页面上传一期期刊，或在 **导入** 页面一次导入多期（编辑可用）；"
+        )
     else:
-        lines.append("- 编辑登录后可在 **上传** 页面上传期刊。")
+        lines.append("- 编辑登录后可在 **上传** 或 **导入** 页面添加期刊；")
+    lines.append(DEMO_HINT)
     return "\n".join(lines)
+
+
+# Where a newcomer with one issue sees lines at once: a separate store, never the real one.
+DEMO_HINT = (
+    "- `make demo`：在单独的示例库（生成的 6 年期刊）上打开看板，先看看趋势、修订与各期版本。"
+)
+# Below this many issues a trend is one to three points: the sidebar says how to get more.
+FEW_ISSUES = 3
+
+
+def few_issues_hint(issue_count: int, editor: bool) -> str | None:
+    """What the sidebar says while the store holds only a few issues (None once it holds more)."""
+    if not 0 < issue_count < FEW_ISSUES:
+        return None
+    where = "在 **导入** 页面导入往期简报（文件夹或 zip）" if editor else "请编辑导入往期简报"
+    return f"库中只有 {issue_count} 期，趋势只有几个点：{where}，或用 `make demo` 看示例数据。"
 
 
 def issue_label_from_key(issue_key: str | None) -> str:

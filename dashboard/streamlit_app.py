@@ -30,10 +30,13 @@ def route() -> None:
     # exists, and st.cache_data functions (dashboard.data) decorated then log warnings.
     from dashboard import auth, data, warm
     from dashboard.components import guard_uploads, show_error
-    from loaders.paths import database_location, display_name
+    from dashboard.formatting import few_issues_hint
+    from loaders.paths import database_location, demo_mode, display_name
     from loaders.services import StoreError, imports
 
-    st.set_page_config(layout="wide", page_title="产业创新动态 指标看板", page_icon=str(FAVICON))
+    demo = demo_mode()
+    title = "产业创新动态 指标看板" + ("（示例数据）" if demo else "")
+    st.set_page_config(layout="wide", page_title=title, page_icon=str(FAVICON))
 
     role = auth.current_role()
     # Streamlit's upload endpoint keeps files only for the sessions this says may upload.
@@ -41,12 +44,22 @@ def route() -> None:
     editor = role == "editor"
     pages = {
         "看板": [
+            # The default page is served at / whatever its url_path, and Streamlit answers its
+            # url_path with "Page not found"; so /overview is a second, hidden page running the
+            # same file (the default's own url_path only names it, and must differ).
+            st.Page(
+                "app_pages/overview.py",
+                title="概览",
+                url_path="overview-home",
+                icon=":material/dashboard:",
+                default=True,
+            ),
             st.Page(
                 "app_pages/overview.py",
                 title="概览",
                 url_path="overview",
                 icon=":material/dashboard:",
-                default=True,
+                visibility="hidden",
             ),
             st.Page(
                 "app_pages/trends.py", title="趋势", url_path="trends", icon=":material/show_chart:"
@@ -59,6 +72,12 @@ def route() -> None:
         "指标": [
             st.Page(
                 "app_pages/catalog.py", title="指标", url_path="catalog", icon=":material/list_alt:"
+            ),
+            st.Page(
+                "app_pages/table_format.py",
+                title="数据表格式",
+                url_path="format",
+                icon=":material/table_view:",
             ),
         ],
     }
@@ -100,7 +119,7 @@ def route() -> None:
     page = st.navigation(pages)
 
     with st.sidebar:
-        st.markdown("**产业创新动态 指标看板**")
+        st.markdown(f"**{title}**")
         try:
             version = data.data_version()
         except StoreError as exc:
@@ -110,6 +129,9 @@ def route() -> None:
         mailer.start()  # once per process: digest mails after each commit, when SMTP is set
         # The file name only: viewers need not see the server's directories.
         st.caption(f"数据库：{display_name(database_location())} · 数据版本 {version}")
+        hint = None if demo else few_issues_hint(len(data.issues()), editor)
+        if hint:
+            st.caption(hint)
         if editor:
             # An import in the background shows on every page, for every editor.
             running = [
@@ -126,6 +148,13 @@ def route() -> None:
         if role == "viewer":
             auth.render_login()
 
+    if demo:
+        # Every page, above its own title: these figures are made up (bench/demo.py).
+        st.warning(
+            "示例数据：本页的期刊与数字都是生成的（标题带“合成”），只用于演示，"
+            "不是真实简报；真实数据请用 `make run`。",
+            icon=":material/science:",
+        )
     page.run()
 
 

@@ -232,6 +232,8 @@ def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "指标": coverage["name_zh"],
+            # The id a figures table's indicator column takes: shown, not guessed.
+            "编号": coverage["id"],
             "单位": coverage["unit"],
             "类型": [KIND_NAMES_ZH.get(kind, kind) for kind in coverage["kind"]],
             "定义": coverage["description"],
@@ -250,7 +252,6 @@ def catalog_table(coverage: pd.DataFrame) -> pd.DataFrame:
             ],
             "趋势": [f"/trends?indicators={indicator}" for indicator in coverage["id"]],
             "English": coverage["name_en"],
-            "编号": coverage["id"],
             "类别": coverage["category"],
         }
     )

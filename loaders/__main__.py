@@ -188,7 +188,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
         print(f"store: {store.path}")
         catalog = _store_catalog(store, args)
-        label = f"command line: {' '.join(args.files)}"[:200]
+        label = f"命令行导入：{' '.join(args.files)}"[:200]
         tally = _Tally([source.name for source in sources])
         try:
             job_id = imports.create_job(

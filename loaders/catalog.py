@@ -9,6 +9,7 @@ with (`written`) so an export writes the names back, while extraction sees the w
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 import os
@@ -40,6 +41,26 @@ WORD_LIST_MARK = "@"
 # The shipped catalog is 14 KB for 30 series; a catalog file is read only up to this.
 MB = 1024 * 1024
 MAX_CATALOG_BYTES = 2 * MB
+
+
+# A mistyped id is answered with the ids nearest to it (difflib's ratio at least this):
+# carbon_national_close_price -> carbon_national_price, carbon_national_cum_turnover, ...
+SUGGESTION_CUTOFF = 0.5
+SUGGESTIONS = 3
+
+
+def closest_ids(wanted: str, known: Sequence[str], count: int = SUGGESTIONS) -> list[str]:
+    """The known ids (or keys) nearest to a mistyped one, closest first; [] when none is near.
+    The one rule behind every "did you mean" (review rows, ingest, the CLI, the API)."""
+    return difflib.get_close_matches(wanted, list(known), n=count, cutoff=SUGGESTION_CUTOFF)
+
+
+def unknown_indicator_message(wanted: str, known: Sequence[str]) -> str:
+    """未知指标 'x'（目录中没有这个 id；最接近的：a、b）: what the editor can act on, with no
+    file name (once a store exists the catalog lives in it, not in data/catalog.yaml)."""
+    matches = closest_ids(wanted, known)
+    hint = f"最接近的：{'、'.join(matches)}" if matches else "「指标」页列出全部 id"
+    return f"未知指标 {wanted!r}（目录中没有这个 id；{hint}）"
 
 
 class CatalogError(ValueError):

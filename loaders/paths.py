@@ -13,6 +13,10 @@ CATALOG_PATH = DATA_DIR / "catalog.yaml"
 DB_ENV_VAR = "BRIEFS_DB"
 DATA_PATH_ENV_VAR = "BRIEFS_DATA_PATH"
 DEFAULT_DB_PATH = DATA_DIR / "briefs.duckdb"
+# `make demo` serves its own store of generated issues (bench/demo.py) with this set, so every
+# page says 示例数据; the demo store is another file, never the real one.
+DEMO_ENV_VAR = "BRIEFS_DEMO"
+DEFAULT_DEMO_DB_PATH = DATA_DIR / "demo.duckdb"
 
 
 def database_location() -> str:
@@ -30,3 +34,8 @@ def display_name(location: str) -> str:
         )
         return f"团队库 {fields.get('dbname', '?')}@{fields.get('host', '?')}"
     return Path(location).name
+
+
+def demo_mode() -> bool:
+    """True when the store served is the demo's (generated issues): $BRIEFS_DEMO=1."""
+    return os.environ.get(DEMO_ENV_VAR, "").strip() == "1"

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from loaders import units
-from loaders.catalog import Catalog
+from loaders.catalog import Catalog, unknown_indicator_message
 from loaders.missing import is_blank, is_missing, text_or_empty
 from loaders.models import IssueHeader
 from loaders.periods import PeriodError, parse_period
@@ -43,6 +43,12 @@ MAX_TOTAL_NUMBER = 99_999
 DAYS_AHEAD_ALLOWED = 1
 # An issue is published in its own year, or early in the next (第 24 期 in January).
 YEARS_BETWEEN_ISSUE_AND_DATE = 1
+# The figures-table template's example issue (loaders.figures_table.TEMPLATE_EXAMPLE): a
+# number no real issue has (about 24 a year), so uploading the template to learn the format
+# never offers to replace a stored issue, and it is refused until the editor changes it.
+TEMPLATE_YEAR = 2021
+TEMPLATE_NUMBER = 99
+TEMPLATE_TOTAL_NUMBER = 9999
 
 
 class UnitError(ValueError):
@@ -64,6 +70,14 @@ def header_problems(issue: IssueHeader, today: date | None = None) -> list[tuple
     today = today or date.today()
     latest_year = today.year + YEARS_BETWEEN_ISSUE_AND_DATE
     problems = []
+    if (issue.year, issue.number) == (TEMPLATE_YEAR, TEMPLATE_NUMBER):
+        problems.append(
+            (
+                "number",
+                f"{issue.label_zh}是模板的示例期号，不是真实的一期：请把 year、number、"
+                "total_number、published 改为要上传的那一期后再提交",
+            )
+        )
     if not EARLIEST_YEAR <= issue.year <= latest_year:
         problems.append(("year", f"{issue.year} 不在 {EARLIEST_YEAR}—{latest_year} 之间"))
     if not 1 <= issue.number <= MAX_ISSUE_NUMBER:
@@ -135,7 +149,7 @@ class ReviewRow(BaseModel):
             raise ValueError("缺少指标：请选择一个目录中的指标")
         catalog: Catalog = (info.context or {})["catalog"]
         if catalog.get(text) is None:
-            raise ValueError(f"未知指标 {text!r}（不在目录 data/catalog.yaml 中）")
+            raise ValueError(unknown_indicator_message(text, catalog.ids()))
         return text
 
     @field_validator("period", mode="before")

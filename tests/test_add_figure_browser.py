@@ -66,8 +66,8 @@ def _upload(page, base: str) -> None:
     page.goto(f"{base}/upload")
     page.get_by_text("本地模式：未配置登录，所有人可编辑").wait_for()
     page.locator("input[type=file]").set_input_files(str(BRIEF))
-    page.get_by_text("原文中的数字 Numbers in the text").wait_for()
-    page.get_by_text("检查与提交 Check and commit").wait_for()
+    page.get_by_text("原文中的数字", exact=True).wait_for()
+    page.get_by_text("检查与提交", exact=True).wait_for()
     _settled(page)
 
 
@@ -97,7 +97,7 @@ def test_a_missed_figure_is_added_in_two_clicks_and_committed(tmp_path, browser)
             page.get_by_text("已加入「未归类的数字」第 3 行并勾选写入").wait_for()
             page.locator(".num-observation", has_text="75.4万亿").wait_for()
             _settled(page)
-            page.get_by_role("button", name="提交 Commit").click()
+            page.get_by_role("button", name="提交", exact=True).click()
             page.get_by_text("已写入 2021-16").wait_for()
 
             page.goto(f"{base}/issues?issue=2021-16")

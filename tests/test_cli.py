@@ -81,7 +81,7 @@ def test_ingest_force_restores_an_unchanged_file(fake_pipeline, tmp_path: Path, 
 
 def test_bad_files_are_named_and_the_rest_are_stored(fake_pipeline, tmp_path: Path, capsys) -> None:
     db = str(tmp_path / "cli.duckdb")
-    unknown = extraction(30, date(2021, 9, 6), [obs("not_in_catalog", "2021", 1.0)])
+    unknown = extraction(30, date(2021, 9, 6), [obs("logistics_totl", "2021", 1.0)])
     files = [
         fake_pipeline(
             "broken.txt", BriefStructureError("no issue header found", source="broken.txt")
@@ -94,7 +94,9 @@ def test_bad_files_are_named_and_the_rest_are_stored(fake_pipeline, tmp_path: Pa
     captured = capsys.readouterr()
     errors = captured.err.splitlines()
     assert errors[0] == "error: broken.txt: no issue header found"
-    assert "2021-30.txt" in errors[1] and "not_in_catalog" in errors[1]
+    assert "2021-30.txt" in errors[1]
+    assert "未知指标 'logistics_totl'（目录中没有这个 id；最接近的：logistics_total" in errors[1]
+    assert "catalog.yaml" not in errors[1]
     assert "missing.txt: no such file" in errors[2]
     assert errors[3].startswith("error: 3 file(s) not stored")
     assert "Traceback" not in captured.err

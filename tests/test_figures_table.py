@@ -113,6 +113,8 @@ def test_template_is_bom_csv_that_parses():
     extraction = parse_figures_table(data, "figures_template.csv")
     assert len(extraction.observations) == 1
     assert extraction.observations[0].indicator == "logistics_total"
+    # An example issue no real one has (about 24 a year), so it never collides with a stored one.
+    assert extraction.issue.key == "2021-99"
 
 
 def _xlsx(rows: list[list]) -> bytes:

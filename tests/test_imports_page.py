@@ -44,7 +44,7 @@ def _job(db: Path, count: int) -> str:
 def test_an_editor_follows_stops_and_resumes_an_import(app_db: Path) -> None:
     job_id = _job(app_db, 3)
     at = _open()
-    assert at.title[0].value == "导入 Import"
+    assert at.title[0].value == "导入"
     assert any("周报" in m.value and "进行中" in m.value for m in at.markdown)
     assert _progress_texts(at) == ["0/3 个文件"]
     assert any("导入进行中：0/3" in c.value for c in at.sidebar.caption)
@@ -75,6 +75,6 @@ def test_viewers_get_no_import_page(app_db: Path, monkeypatch: pytest.MonkeyPatc
     # Reached anyway (the page file run on its own): a warning, no uploader, no controls.
     page = AppTest.from_file(str(APP.parent / "app_pages" / "imports.py"), default_timeout=60)
     page.run()
-    assert any("Only editors may import" in w.value for w in page.warning)
+    assert any("只有编辑可以批量导入" in w.value for w in page.warning)
     assert not page.get("file_uploader")
-    assert [b.label for b in page.button] == ["登录 Log in"]  # only the login form
+    assert [b.label for b in page.button] == ["登录"]  # only the login form

@@ -115,7 +115,7 @@ def test_login_takes_the_browser_to_the_providers_authorize_url(tmp_path, provid
             page = browser.new_page()
             page.set_default_timeout(RENDER_TIMEOUT_MS)
             page.goto(base + "/")
-            page.get_by_role("button", name="登录 Log in").click()
+            page.get_by_role("button", name="登录", exact=True).click()
             page.wait_for_url(f"{provider['base']}/authorize*")
             assert page.locator("body").inner_text() == "fake provider"
         finally:

@@ -128,3 +128,14 @@ def test_a_negative_growth_rate_is_a_figure_like_any_other():
 def test_a_negative_upper_bound_is_caught_too():
     _, errors = check(row(value=-3.0, value_high=-1.0))
     assert {e.field for e in errors} == {"value"}
+
+
+def test_an_unknown_id_is_answered_with_the_closest_ids_and_no_file_name():
+    _, errors = check(row(indicator="carbon_national_close_price", unit="元/吨", period="2021"))
+    assert [(e.row, e.field) for e in errors] == [(1, "indicator")]
+    assert errors[0].message == (
+        "未知指标 'carbon_national_close_price'（目录中没有这个 id；最接近的："
+        "carbon_national_price、carbon_national_cum_turnover、carbon_national_cum_volume）"
+    )
+    _, errors = check(row(indicator="zzz"))
+    assert errors[0].message == "未知指标 'zzz'（目录中没有这个 id；「指标」页列出全部 id）"

@@ -31,7 +31,7 @@ def _review(page, base: str, brief) -> None:
     page.get_by_text("本地模式：未配置登录，所有人可编辑").wait_for()
     page.locator("input[type=file]").set_input_files(str(brief))
     page.get_by_text("与库中序列比对 Second look（1）").wait_for()
-    page.get_by_text("检查与提交 Check and commit").wait_for()
+    page.get_by_text("检查与提交", exact=True).wait_for()
     _settled(page)
 
 
@@ -51,7 +51,7 @@ def test_a_doubtful_value_waits_for_the_editor_then_is_written(tmp_path, browser
             assert f"存疑：{DOUBT}" in held.get_attribute("title")
             page.get_by_text(f"存疑：{DOUBT}").first.wait_for()
             page.get_by_text("还有 1 个存疑的数字未确认").wait_for()
-            assert page.get_by_role("button", name="提交 Commit").is_disabled()
+            assert page.get_by_role("button", name="提交", exact=True).is_disabled()
             _shoot(page, "second_look_review_wide")
 
             phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -65,7 +65,7 @@ def test_a_doubtful_value_waits_for_the_editor_then_is_written(tmp_path, browser
 
             page.get_by_role("button", name="确认写入 Confirm").click()
             page.get_by_text("已确认写入。").wait_for()
-            commit = page.get_by_role("button", name="提交 Commit")
+            commit = page.get_by_role("button", name="提交", exact=True)
             commit.and_(page.locator(":enabled")).wait_for()
             assert page.locator(".brief-text .num-held").count() == 0
             _settled(page)

@@ -126,6 +126,13 @@ def test_an_unknown_indicator_names_the_closest_ids(store) -> None:
     with pytest.raises(UnknownIndicator, match="did you mean logistics_total") as raised:
         _read(store, "logistics_totl")
     assert isinstance(raised.value, LookupError)
+    # The API names the ids the review and the CLI name: one rule (loaders.catalog).
+    with pytest.raises(UnknownIndicator) as raised:
+        _read(store, "carbon_national_close_price")
+    assert (
+        "did you mean carbon_national_price, carbon_national_cum_turnover, "
+        "carbon_national_cum_volume?" in str(raised.value)
+    )
 
 
 def test_an_issue_with_its_articles_and_figures(store) -> None:

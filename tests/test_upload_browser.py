@@ -34,7 +34,7 @@ def test_upload_brief_commit_and_see_it_on_trends(tmp_path, browser) -> None:
             page.get_by_text("本地模式：未配置登录，所有人可编辑").wait_for()
             page.locator("input[type=file]").set_input_files(str(BRIEF))
             page.get_by_text("将写入 2021 年第 29 期").wait_for()
-            page.get_by_role("button", name="提交 Commit").click()
+            page.get_by_role("button", name="提交", exact=True).click()
             page.get_by_text("已写入 2021-29").wait_for()
 
             page.goto(f"{base}/trends?indicators=logistics_total")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from loaders.figures_table import template_csv
 from loaders.models import Extraction
 from loaders.services.ingest import preview, retract
 from loaders.services.review import (
@@ -385,3 +386,26 @@ def test_the_store_refuses_a_header_out_of_bounds_whatever_the_caller(tmp_path):
         with pytest.raises(StoreError, match="year"):
             commit_upload(store, issue, CATALOG, role="editor", actor="e")
         assert queries.issues(store).empty
+
+
+def test_the_template_as_downloaded_is_refused_until_its_issue_is_changed(tmp_path):
+    extraction = read_upload(template_csv(), "figures_template.csv", CATALOG)
+    figures = figures_frame(extraction, CATALOG)
+    unassigned = unassigned_frame(extraction)
+    header = extraction.issue.model_dump()
+    review = rebuild_extraction(extraction, header, figures, unassigned, CATALOG)
+    assert not review.ok
+    assert review.errors == [
+        "期刊信息，字段 number：2021 年第 99 期是模板的示例期号，不是真实的一期："
+        "请把 year、number、total_number、published 改为要上传的那一期后再提交"
+    ]
+    with open_store(tmp_path / "s.duckdb") as store:
+        # Whatever the caller: the store refuses the example issue too, and stores nothing.
+        with pytest.raises(StoreError, match="模板的示例期号"):
+            commit_upload(store, extraction, CATALOG, role="editor", actor="e")
+        assert queries.issues(store).empty
+        changed = {**header, "number": 31, "total_number": 476}
+        review = rebuild_extraction(extraction, changed, figures, unassigned, CATALOG)
+        assert review.ok, review.errors
+        commit_upload(store, review.extraction, CATALOG, role="editor", actor="e")
+        assert list(queries.issues(store)["issue_key"]) == ["2021-31"]

@@ -152,7 +152,7 @@ def test_same_file_again_says_already_stored(empty_app_db):
     click(at, "commit_")
     fresh = open_upload()
     upload(fresh, "2021-15.json", json_2021_15())
-    assert "已存储 Already stored" in texts(fresh, "info")
+    assert "已存储：" in texts(fresh, "info")
     assert not [b for b in fresh.button if (b.key or "").startswith(("commit_", "replace_"))]
 
 

@@ -40,6 +40,9 @@ st.dataframe(
     height=ROW_HEIGHT_PX * (len(shown) + 1) + 3,
     column_config={
         "趋势": st.column_config.LinkColumn("趋势", display_text="打开趋势"),
+        # Wide enough for the longest id (carbon_national_cum_turnover): ids are typed
+        # into figures tables, so they show whole.
+        "编号": st.column_config.TextColumn("编号", width=230),
         "定义": st.column_config.TextColumn("定义", width="large"),
         "数据点": st.column_config.NumberColumn("数据点", format="%d 个"),
     },

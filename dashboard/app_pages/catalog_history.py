@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import auth, data
 from dashboard.catalog_edits import show_flash, write
 from dashboard.components import csv_download
-from dashboard.tables import catalog_history_table
+from dashboard.tables import CATALOG_ACTIONS_ZH, catalog_history_table
 from loaders.services import catalog as catalog_service
 
 st.title("目录历史")
@@ -23,7 +23,8 @@ if len(history) < 2:
     st.caption("只有初始目录，没有可撤销的修改。")
     st.stop()
 latest = history.iloc[0]
-what = f"版本 {int(latest['version'])}：{latest['action']} {latest['indicator'] or ''}".strip()
+action = CATALOG_ACTIONS_ZH.get(latest["action"], latest["action"])
+what = f"版本 {int(latest['version'])}：{action} {latest['indicator'] or ''}".strip()
 if st.button(f"撤销最近一次修改（{what}）", key="catalog_undo"):
     write(
         lambda: catalog_service.undo(

@@ -28,10 +28,10 @@ STATUS_LABELS = {
     "failed": "失败",
 }
 
-st.title("导入 Import")
+st.title("导入")
 render_login()
 if current_role() != "editor":
-    st.warning("只有编辑可以批量导入。 Only editors may import.")
+    st.warning("只有编辑可以批量导入。")
     st.stop()
 
 st.caption(
@@ -46,7 +46,7 @@ with st.form("import_form", clear_on_submit=True):
     dropped = st.file_uploader(
         "简报文件（.txt .md .pdf .docx）或 zip", accept_multiple_files=True, key="import_files"
     )
-    submitted = st.form_submit_button("开始导入 Start import", type="primary")
+    submitted = st.form_submit_button("开始导入", type="primary")
 
 if submitted:
     if not dropped:
@@ -69,11 +69,11 @@ if submitted:
 def _job_controls(job: imports.ImportJob, state: str) -> None:
     store = data.get_store()
     if state == "running":
-        if st.button("停止 Stop", key=f"stop_{job.job_id}"):
+        if st.button("停止", key=f"stop_{job.job_id}"):
             imports.request_stop(store, job.job_id, role=current_role())
             st.rerun()
     elif state in ("stopped", "interrupted") and job.staged_dir:
-        if st.button("继续 Resume", key=f"resume_{job.job_id}", type="primary"):
+        if st.button("继续", key=f"resume_{job.job_id}", type="primary"):
             imports.start_runner(store, job.job_id, role=current_role(), actor=current_actor())
             st.rerun()
 
@@ -98,7 +98,7 @@ def _progress() -> None:
                 + (f"，失败 {job.failed} 个" if job.failed else ""),
             )
             _job_controls(job, state)
-            with st.expander("逐个文件 Files"):
+            with st.expander("逐个文件"):
                 files = data.import_files(job.job_id)
                 st.dataframe(
                     pd.DataFrame(

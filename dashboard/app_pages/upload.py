@@ -68,16 +68,16 @@ ADDED_KEY = "upload_number_added"
 HELD_KEY = "upload_held_done"
 logger = logging.getLogger(__name__)
 
-st.title("上传 Upload")
+st.title("上传")
 render_login()
 if current_role() != "editor":
-    st.warning("只有编辑可以上传和提交数据。 Only editors may upload.")
+    st.warning("只有编辑可以上传和提交数据。")
     st.stop()
 
 catalog = data.catalog()
 indicator_ids = catalog.ids()
 
-with st.expander("数据表格式与模板 Figures table format", expanded=False):
+with st.expander("数据表格式与模板", expanded=False):
     st.markdown(
         "数据表（.csv UTF-8 或 GBK、.xlsx、.json）每行一个数字，列为 "
         "`indicator, period, value, qualifier, forecast, note`，以及本期信息 "
@@ -85,8 +85,9 @@ with st.expander("数据表格式与模板 Figures table format", expanded=False
         "JSON 与 `python -m loaders extract --json` 的输出格式相同。"
         f"数据表上限 {MAX_TABLE_BYTES // 2**20} MB。"
     )
+    st.caption("每列的写法、限定词、期间写法与全部指标编号：见侧栏的「数据表格式」页。")
     st.download_button(
-        "下载模板 Download template (CSV)",
+        "下载模板（CSV）",
         data=template_csv(),
         file_name="figures_template.csv",
         mime="text/csv",
@@ -118,16 +119,16 @@ if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
         "versions": [0, 0, 0],
         "confirmed": set(),
     }
-    with st.status("正在读取 Reading…", expanded=False) as status:
+    with st.status("正在读取…", expanded=False) as status:
         try:
             extraction = read_upload(payload, uploaded.name, catalog)
         except BriefError as exc:
             state["error"] = str(exc)
-            status.update(label="读取失败 Could not read", state="error")
+            status.update(label="读取失败", state="error")
         except Exception:  # a failure nobody foresaw: logged, never shown raw
             logger.exception("reading upload %r failed", uploaded.name)
             state["error"] = f"{uploaded.name}: 无法读取（内部错误，已记入服务器日志）"
-            status.update(label="读取失败 Could not read", state="error")
+            status.update(label="读取失败", state="error")
         else:
             state["extraction"] = extraction
             state["figures"] = figures_frame(extraction, catalog)
@@ -147,7 +148,7 @@ extraction = state["extraction"]
 tag = file_sha[:12]
 
 
-st.subheader("本期信息 Issue")
+st.subheader("本期信息")
 columns = st.columns([3, 1, 1, 1, 2])
 original_header = extraction.issue
 # The widgets take any value the file holds: bounds are the review's to name
@@ -241,11 +242,11 @@ def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
 reset = st.session_state.pop(RESET_KEY, None)
 if reset:
     st.warning(reset)
-st.subheader(f"识别的数据 Figures（{len(state['figures'])}）")
+st.subheader(f"识别的数据（{len(state['figures'])}）")
 st.caption("勾选“写入”的行会写入数据库；可修改指标、期间、数值、单位。")
 edited_figures = review_table("figures", FIGURE_COLUMNS, 0)
 
-st.subheader(f"未归类的数字 Unassigned（{len(state['unassigned'])}）")
+st.subheader(f"未归类的数字（{len(state['unassigned'])}）")
 st.caption("选择指标并勾选“写入”即可归入该指标；需要期间（已识别的会预先填好）。")
 edited_unassigned = review_table("unassigned", UNASSIGNED_COLUMNS, 1)
 
@@ -288,7 +289,7 @@ names = {indicator.id: indicator.name_zh for indicator in catalog.indicators}
 
 
 if extraction.clean_text.strip():
-    st.subheader("原文中的数字 Numbers in the text")
+    st.subheader("原文中的数字")
     st.caption(
         "每个数字按状态标出。漏掉的数字：在文章下方点选它，再点「加为数据」，"
         "它就会加入上面的表格并勾选写入（原句、位置、建议的指标和期间已填好），核对后提交。"
@@ -374,7 +375,7 @@ if held:
 held_done = st.session_state.pop(HELD_KEY, None)
 if held_done:
     st.success(held_done)
-st.subheader("检查与提交 Check and commit")
+st.subheader("检查与提交")
 if not review.ok:
     st.error(f"发现 {len(review.errors)} 个问题，修正后才能提交。")
     st.dataframe(pd.DataFrame({"问题 problem": review.errors}), hide_index=True, width="stretch")
@@ -392,7 +393,7 @@ def show_result(result_state: dict) -> None:
     # Composed from counts and the issue key only (commit_report): no user text in it.
     getattr(st, result_state["kind"])(result_state["message"])
     if result_state["revised"] is not None and not result_state["revised"].empty:
-        st.markdown("修订了之前各期的数字 Revised points（原值 → 新值）：")
+        st.markdown("修订了之前各期的数字（原值 → 新值）：")
         st.dataframe(result_state["revised"], hide_index=True, width="stretch")
 
 
@@ -457,10 +458,7 @@ if last and last["content_sha"] == to_store.sha256:
         st.stop()
 if preview.status == "unchanged":
     if not (last and last["content_sha"] == to_store.sha256):
-        st.info(
-            f"已存储 Already stored：{label}（{to_store.issue.key}）与数据库中的版本相同，"
-            "无需再次提交。"
-        )
+        st.info(f"已存储：{label}（{to_store.issue.key}）与数据库中的版本相同，无需再次提交。")
 elif preview.status == "new":
     st.markdown(
         f"将写入 {label}：新增 {preview.new_points} 个数据点，"
@@ -471,7 +469,7 @@ elif preview.status == "new":
         st.dataframe(revisions_frame(preview, catalog), hide_index=True, width="stretch")
     state["shown"] = {"stored_sha256": preview.stored_sha256}
     wait_for_second_look()
-    st.button("提交 Commit", type="primary", key=commit_key, disabled=bool(pending))
+    st.button("提交", type="primary", key=commit_key, disabled=bool(pending))
 else:
     st.warning(
         f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
@@ -483,6 +481,4 @@ else:
     confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")
     state["shown"] = {"stored_sha256": preview.stored_sha256}
     wait_for_second_look()
-    st.button(
-        "替换 Replace", type="primary", disabled=not confirmed or bool(pending), key=replace_key
-    )
+    st.button("替换", type="primary", disabled=not confirmed or bool(pending), key=replace_key)

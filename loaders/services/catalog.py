@@ -173,7 +173,9 @@ def ensure_catalog(store: Store, seed: Path | str = CATALOG_PATH) -> Catalog:
         edited = queries.catalog_versions_by(cur, EDITOR_ACTIONS)
         if latest is not None and edited:
             return _parse_version(latest)
-        if record_catalog(cur, wanted, actor=SEED_ACTOR, action="seed", reason=str(seed)):
+        # The seed's file name only: the history is shown to viewers, the server's folders not.
+        reason = f"种子目录 {Path(seed).name}"
+        if record_catalog(cur, wanted, actor=SEED_ACTOR, action="seed", reason=reason):
             if latest is not None:
                 # The seed file changed under a store that follows it: its stored issues
                 # are re-mapped in the same transaction, so catalog and figures agree.

@@ -355,7 +355,7 @@ def _store_file(
             known = queries.stored_file_hashes(cur, [digest])
         if digest in known:
             return _record(
-                store, job_id, file, "unchanged", "already stored", known[digest], digest, me
+                store, job_id, file, "unchanged", "已存储（内容相同）", known[digest], digest, me
             )
     try:
         # The name becomes the source: no controls or bidi overrides in it.

@@ -12,7 +12,6 @@ unknown indicator or issue) with a message that says what to send instead.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from datetime import date
 
 import pandas as pd
 
+from loaders.catalog import closest_ids
 from loaders.periods import KIND_LABELS, PeriodError, parse_period
 from loaders.store import Store, queries
 from loaders.store.queries import SERIES_COLUMNS, IssueRef
@@ -110,8 +110,8 @@ class SeriesResult:
 
 
 def close_matches(wanted: str, known: Sequence[str], count: int = 3) -> list[str]:
-    """The known ids or keys nearest to a mistyped one (closest first)."""
-    return difflib.get_close_matches(wanted, list(known), n=count, cutoff=0.5)
+    """The known ids or keys nearest to a mistyped one (closest first; loaders.catalog's rule)."""
+    return closest_ids(wanted, known, count)
 
 
 def did_you_mean(wanted: str, known: Sequence[str]) -> str:

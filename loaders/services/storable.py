@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from loaders.catalog import LIST_FIELDS, Catalog, Indicator
+from loaders.catalog import LIST_FIELDS, Catalog, Indicator, unknown_indicator_message
 from loaders.catalog_form import FIELD_LABELS
 from loaders.csv_safety import formula_problem
 from loaders.models import Extraction
@@ -111,10 +111,8 @@ def check_extraction(extraction: Extraction, catalog: Catalog) -> None:
     by_id = catalog.by_id()
     unknown = sorted({o.indicator for o in extraction.observations} - set(by_id))
     if unknown:
-        raise StoreError(
-            f"{where}: unknown indicator {', '.join(repr(u) for u in unknown)}; "
-            "not in the catalog, nothing was stored"
-        )
+        problems = "；".join(unknown_indicator_message(u, catalog.ids()) for u in unknown)
+        raise StoreError(f"{where}: {problems}；未写入 (nothing was stored)")
     for number, obs in enumerate(extraction.observations, start=1):
         try:
             parse_period(obs.period)

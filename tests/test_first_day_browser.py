@@ -1,0 +1,101 @@
+"""A new analyst's first day in a real browser: every page of the shipped store and of the demo
+(`make demo`) at a desktop's 1440 px and a phone's 390 px opens its page (the declared paths
+included: /overview), shows no `None`, nothing wider than the window, and the demo says 示例数据
+on every page. Screenshots go to test-artifacts/screenshots/first-day/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.demo import build
+from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "briefs" / "2021-15.txt"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots" / "first-day"
+RENDER_TIMEOUT_MS = 60_000
+WIDTHS = (1440, 390)
+PATHS = (
+    "/",
+    "/overview",
+    "/trends?indicators=logistics_total,telecom_ma_value",
+    "/issues",
+    "/catalog",
+    "/upload",
+    "/imports",
+    "/format",
+)
+# An element of the page wider than the window, not inside a box that scrolls or clips it.
+OVERFLOWING_JS = """() => {
+  const width = window.innerWidth;
+  const found = [];
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let contained = false;
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(overflow)
+          && up.getBoundingClientRect().right <= width + 1) { contained = true; break; }
+    }
+    if (!contained) found.push(`${el.tagName} ${el.getAttribute('data-testid') || ''}`);
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, overflowing: found.slice(0, 5)};
+}"""
+
+require_chromium()
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("first-day")
+    demo = folder / "demo.duckdb"
+    assert build(demo, count=30) == 0  # 2019 and the first half of 2020: enough for each page
+    return {"real": ingest_with_cli(SAMPLE, folder / "briefs.duckdb"), "demo": demo}
+
+
+@pytest.fixture(scope="module", params=["real", "demo"])
+def served(request: pytest.FixtureRequest, stores: dict[str, Path]) -> Iterator[tuple[str, str]]:
+    which = request.param
+    env = {"BRIEFS_DEMO": "1"} if which == "demo" else {"BRIEFS_DEMO": ""}
+    with serve_dashboard(stores[which], env, log_name=f"streamlit-{which}.log") as base:
+        yield which, base
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_opens_with_no_none_and_nothing_wider_than_the_window(
+    browser, served: tuple[str, str], width: int
+) -> None:
+    which, base = served
+    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for path in PATHS:
+            page.goto(base + path)
+            page.wait_for_selector('[data-testid="stMain"] h1', timeout=RENDER_TIMEOUT_MS)
+            page.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                timeout=RENDER_TIMEOUT_MS,
+            )
+            page.wait_for_timeout(800)
+            name = path.strip("/").split("?")[0] or "root"
+            page.screenshot(path=str(SCREENSHOTS / f"{which}-{name}-{width}.png"), full_page=True)
+            text = page.inner_text("body")
+            assert "Page not found" not in text, path
+            assert "None" not in text, path
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+            layout = page.evaluate(OVERFLOWING_JS)
+            assert layout == {"scrollWidth": width, "overflowing": []}, path
+            assert ("示例数据：" in text) == (which == "demo"), path
+        # The declared path of the overview is the overview, as / is.
+        page.goto(base + "/overview")
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=RENDER_TIMEOUT_MS)
+        assert page.locator("h1").first.inner_text() == "概览"
+    finally:
+        context.close()
