@@ -13,8 +13,8 @@ from bench.demo import PER_YEAR, YEARS, build, demo_issue, demo_issues
 from bench.synthetic import SYNTHETIC_MARK
 from loaders.pipeline import extract_bytes
 from loaders.store import open_store, queries
-from tests.browser_support import ingest_with_cli
-from tests.conftest import CATALOG
+from tests.support.browser import ingest_with_cli
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "streamlit_app.py"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.demo import build
-from tests.browser_support import ingest_with_cli, require_chromium, serve_dashboard
+from tests.support.browser import ingest_with_cli, require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from loaders.figures_table import (
 )
 from loaders.periods import parse_period
 from loaders.qualifiers import QUALIFIERS, parse_qualifier
-from tests.conftest import CATALOG
+from tests.support.builders import CATALOG
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
 
