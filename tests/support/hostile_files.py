@@ -101,7 +101,7 @@ def replaced(members: list[Member], name: str, member: Member) -> list[Member]:
     return [member if m.name == name else m for m in members]
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BRIEF = ROOT / "data" / "briefs" / "2021-15.txt"
 BRIEF_29 = ROOT / "tests" / "data" / "eval" / "2021-29.txt"
 
