@@ -31,11 +31,17 @@ from starlette.routing import Route
 from dashboard import auth, digest_view, feeds
 from dashboard.openapi import API_PREFIX, openapi_document
 from loaders.csv_safety import csv_bytes
+from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
+from loaders.derive import parse_inputs
+from loaders.frequency import CONVERSION_RULES_ZH
+from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
+from loaders.periods import FREQUENCY_LABELS, POSITION_RULE, POSITION_RULE_ZH
 from loaders.services import changes
 from loaders.services.issues import issue_detail, issue_list
 from loaders.services.series import (
     SeriesRequest,
     SeriesRequestError,
+    SeriesResult,
     UnknownIndicator,
     UnknownIssue,
     check_indicators,
@@ -61,8 +67,15 @@ SERIES_PARAMETERS = (
     "transform",
     "base",
     "updated_after",
+    "frequency",
+    "derived",
+    "form",
 )
 CHANGES_PARAMETERS = ("since", "indicators")
+# Headers that say what a table cannot: why it is empty, how many periods a frequency
+# conversion refused (the JSON names them). ASCII, as HTTP headers are.
+EMPTY_REASON_HEADER = "X-Empty-Reason"
+REFUSED_HEADER = "X-Refused-Periods"
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 # Entries a feed carries: the latest commits (a reader polls often; older ones it has seen).
 FEED_ENTRIES = 50
@@ -210,9 +223,11 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def _json(payload: Any, status: int = 200) -> Response:
+def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_json_cell)
-    return Response(body.encode("utf-8"), status_code=status, media_type=FORMATS["json"])
+    return Response(
+        body.encode("utf-8"), status_code=status, media_type=FORMATS["json"], headers=headers
+    )
 
 
 # ------------------------------------------------------------------ endpoints
@@ -232,6 +247,7 @@ def _series_request(indicator: str, request: Request) -> SeriesRequest:
             raise ApiError(400, f"{name} is given more than once")
     params = request.query_params
     kinds = tuple(k.strip() for k in params.get("period_kind", "").split(",") if k.strip())
+    forms = tuple(f.strip() for f in params.get("form", "").split(",") if f.strip())
     return SeriesRequest(
         indicators=(indicator,),
         start=params.get("start") or None,
@@ -242,6 +258,9 @@ def _series_request(indicator: str, request: Request) -> SeriesRequest:
         vintages=params.get("vintages", "latest"),
         transform=params.get("transform", "level"),
         base=params.get("base") or None,
+        frequency=params.get("frequency") or None,
+        derived=params.get("derived", "include"),
+        forms=forms,
     )
 
 
@@ -268,12 +287,13 @@ def series(request: Request) -> Response:
         rows = result.export()
         if since is not None:
             rows = changes.updated_only(store, rows, since, [indicator])
+        headers = _explanations(result)
         if extension == "csv":
             filename = download_name(wanted)
             return Response(
                 csv_bytes(rows),
                 media_type=FORMATS["csv"],
-                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+                headers={"Content-Disposition": f'attachment; filename="{filename}"', **headers},
             )
         catalog = indicators(store)
         entry = catalog[catalog["id"] == indicator].iloc[0]
@@ -295,12 +315,52 @@ def series(request: Request) -> Response:
                     "base": wanted.base,
                     "points_without_comparison": result.untransformed,
                 },
+                "frequency": None
+                if wanted.frequency is None
+                else {
+                    "name": wanted.frequency,
+                    "label_zh": FREQUENCY_LABELS[wanted.frequency],
+                    "rules_zh": FREQUENCY_RULES_ZH,
+                    "refused": [refusal.as_dict() for refusal in result.refusals],
+                },
+                "derived": {"choice": wanted.derived, "rules_zh": _derivation_rules()},
+                "position": {"rule": POSITION_RULE, "rule_zh": POSITION_RULE_ZH},
+                "empty_reason": None
+                if result.empty_reason is None
+                else result.empty_reason.as_dict(),
                 "count": len(rows),
-                "observations": _records(rows),
-            }
+                "observations": _observations(rows),
+            },
+            headers=headers,
         )
 
     return _conditional(request, build)
+
+
+def _explanations(result: SeriesResult) -> dict[str, str]:
+    """The headers that explain a table: why it is empty, how many periods were refused."""
+    headers = {}
+    if result.empty_reason is not None:
+        reason = result.empty_reason
+        headers[EMPTY_REASON_HEADER] = f"{reason.code}: {reason.message}".encode(
+            "ascii", "replace"
+        ).decode("ascii")
+    if result.refusals:
+        headers[REFUSED_HEADER] = str(len(result.refusals))
+    return headers
+
+
+def _derivation_rules() -> dict[str, str]:
+    return {**DERIVATION_RULES_ZH, **CONVERSION_RULES_ZH}
+
+
+def _observations(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON objects, a derived row's inputs as a list rather than JSON text."""
+    records = _records(rows)
+    if "inputs" in rows.columns:
+        for record in records:
+            record["inputs"] = parse_inputs(record.get("inputs"))
+    return records
 
 
 def indicator_list(request: Request) -> Response:

@@ -22,8 +22,12 @@ from dashboard.formatting import (
     period_label,
     wrap_for_hover,
 )
+from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
+from loaders.derive import parse_inputs
 from loaders.frames import records
+from loaders.frequency import CONVERSION_RULES_ZH
 from loaders.missing import is_missing
+from loaders.periods import FORMS
 from loaders.series import with_plot_columns
 from loaders.transforms import LABELS_ZH, RULES_ZH
 
@@ -34,10 +38,42 @@ QUALIFIER_SYMBOLS = {
     "less_than": "triangle-down",
     "approx": "diamond",
 }
-PALETTE = qualitative.Plotly + qualitative.D3
+# One colour per indicator and form, the same in every view: the indicator's catalog place
+# picks a hue (24 distinct ones, more than the catalog has series), the form a shade of it.
+PALETTE = qualitative.Dark24
+# How far each form's shade moves from the hue: towards white (+) or black (−).
+FORM_SHADES = {
+    "ytd": 0.0,
+    "since_launch": 0.0,
+    "point": 0.0,
+    "month": 0.45,
+    "quarter": -0.3,
+    "half": 0.25,
+    "year": -0.5,
+    "day": 0.3,
+    "multi_year": -0.65,
+    "span": 0.6,
+}
 TEMPLATE = "plotly_white"
-# Beyond two units a second y-axis no longer helps; each unit gets its own panel.
-MAX_UNITS_ON_ONE_PANEL = 2
+# Different units never share a plot area: scaled each on its own, two series whose peaks
+# coincide would share a pixel and one would vanish. Each unit gets its own panel, stacked on
+# one time axis (small multiples).
+MAX_UNITS_ON_ONE_PANEL = 1
+# Date ticks never repeat a label: the label shows as much of the date as the tick spacing
+# tells apart (days under a month apart, months under a year, else years).
+TICK_FORMATS = [
+    {"dtickrange": [None, 28 * 86_400_000], "value": "%Y年%-m月%-d日"},
+    {"dtickrange": ["M1", "M11"], "value": "%Y年%-m月"},
+    {"dtickrange": ["M12", None], "value": "%Y年"},
+]
+# A chart whose points span less than this is widened by PAD_DAYS on each side, so a
+# single point does not get ticks a few days apart.
+NARROW_DAYS = 92
+PAD_DAYS = 45
+# A derived point (loaders.derive) is an ✕ on a dotted line; where the stated value of its
+# period disagrees beyond rounding, it is ringed in red.
+DERIVED_SYMBOLS = {"exact": "x", "approx": "diamond-x"}
+DISAGREES_COLOR = "#d62728"
 # A trace longer than this is thinned to the lowest and highest point of each stretch of
 # the axis (thin_for_plot): the chart is about 1,100 pixels wide, so 300 stretches of under
 # 4 pixels show every peak and dip a screen can; thousands of SVG markers only make the
@@ -51,10 +87,24 @@ FONT_FAMILY = (
 )
 
 
-def marker_symbol(qualifier: str | None, forecast: bool) -> str:
-    """Forecasts are hollow: "circle-open", "triangle-up-open"."""
-    symbol = QUALIFIER_SYMBOLS.get(qualifier or "exact", "circle")
+def marker_symbol(qualifier: str | None, forecast: bool, derived: bool = False) -> str:
+    """Forecasts are hollow: "circle-open", "triangle-up-open"; derived values are ✕."""
+    if derived:
+        symbol = DERIVED_SYMBOLS.get(qualifier or "exact", "x")
+    else:
+        symbol = QUALIFIER_SYMBOLS.get(qualifier or "exact", "circle")
     return f"{symbol}-open" if forecast else symbol
+
+
+def series_color(position: int, form: str) -> str:
+    """The colour of an indicator (its catalog place) in a form: a hue per indicator, a shade
+    per form, so it is the same in every view and stays when data is added."""
+    hue = PALETTE[position % len(PALETTE)]
+    shade = FORM_SHADES.get(form, 0.0)
+    red, green, blue = (int(hue[i : i + 2], 16) for i in (1, 3, 5))
+    target = 255 if shade > 0 else 0
+    mixed = [round(c + (target - c) * abs(shade)) for c in (red, green, blue)]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 # The columns hover_text reads (a transformed or as-of view adds some): only these are
@@ -68,6 +118,13 @@ HOVER_COLUMNS = (
     "forecast",
     "period",
     "group_label",
+    "form_label",
+    "derived",
+    "derivation",
+    "formula",
+    "inputs",
+    "check_value",
+    "check_disagrees",
     "period_text",
     "issue_label",
     "article",
@@ -92,13 +149,17 @@ def hover_text(row: Mapping[str, Any]) -> str:
     qualifier = row["qualifier"] or "exact"
     if qualifier != "exact":
         value += f"（{QUALIFIER_LABELS[qualifier]}）"
+    derived = _flag(row.get("derived"))
     lines = [
         f"<b>{html.escape(str(row['name_zh']))}</b>",
-        f"{html.escape(value)}{'　<i>预测</i>' if row['forecast'] else ''}",
-        f"期间：{html.escape(period_label(row['period']))}（{html.escape(str(row['group_label']))}）",
+        f"{html.escape(value)}{'　<i>推算</i>' if derived else ''}"
+        f"{'　<i>预测</i>' if row['forecast'] else ''}",
+        f"期间：{html.escape(period_label(row['period']))}"
+        f"（{html.escape(str(row.get('form_label') or row['group_label']))}）",
     ]
     if row.get("period_text"):
         lines.append(f"原文期间：{html.escape(str(row['period_text']))}")
+    lines += _derivation_lines(row)
     lines += _transform_lines(row)
     if _flag(row.get("revised_later")):
         unit = row.get("stated_unit") or row["unit"]
@@ -107,10 +168,42 @@ def hover_text(row: Mapping[str, Any]) -> str:
     source = str(row["issue_label"])
     if row.get("article"):
         source += f" · {row['article']}"
+    if derived and row.get("inputs"):
+        return "<br>".join(lines)  # each input's issue and sentence are listed above
     lines.append(f"来源：{wrap_for_hover(source)}")
     if row.get("quote"):
         lines.append(f"原文：{wrap_for_hover(str(row['quote']))}")
     return "<br>".join(lines)
+
+
+def _derivation_lines(row: Mapping[str, Any]) -> list[str]:
+    """For a derived point: the rule, each input (value, issue, sentence) and the stated
+    value of the same period if there is one; for a stated point, the derived value of its
+    period. A disagreement beyond rounding is said in bold."""
+    unit = row.get("stated_unit") or row["unit"]
+    check = row.get("check_value")
+    disagrees = _flag(row.get("check_disagrees"))
+    lines = []
+    if _flag(row.get("derived")) and row.get("derivation"):
+        rule = DERIVATION_RULES_ZH.get(row["derivation"]) or CONVERSION_RULES_ZH.get(
+            row["derivation"], ""
+        )
+        lines.append(f"推算：{wrap_for_hover(rule)}")
+        for item in parse_inputs(row.get("inputs")):
+            lines.append(
+                f"依据：{html.escape(period_label(item.get('period')))} "
+                f"{html.escape(format_value(item.get('value'), item.get('unit') or unit))}"
+                f"（{html.escape(str(item.get('issue') or ''))}）"
+            )
+            if item.get("quote"):
+                lines.append(f"　原文：{wrap_for_hover(str(item['quote']))}")
+        if not is_missing(check):
+            lines.append(f"公布值：{html.escape(format_value(check, unit))}")
+    elif not is_missing(check):
+        lines.append(f"推算值：{html.escape(format_value(check, unit))}")
+    if disagrees:
+        lines.append("<b>公布值与推算值不一致（超出四舍五入误差）</b>")
+    return lines
 
 
 def _flag(value: Any) -> bool:
@@ -173,25 +266,29 @@ def _unit_order(frame: pd.DataFrame) -> list[str]:
 
 @dataclass(frozen=True)
 class TraceSpec:
-    """One line of the chart before it gets a colour and an axis: what is costly to build
-    (hover texts, thinning), so it can be built once per series version and reused."""
+    """One line of the chart before it gets an axis: what is costly to build (hover texts,
+    thinning), so it can be built once per series version and reused. x, y, hover, symbols
+    and periods hold None where a year-to-date line starts again (a gap each January)."""
 
     indicator: str
     unit: str
-    group: str
+    form: str
     forecast: bool
     name: str
-    x: tuple[str, ...]
-    y: tuple[float, ...]
+    x: tuple[str | None, ...]
+    y: tuple[float | None, ...]
     hover: tuple[str, ...]
     symbols: tuple[str, ...]
-    periods: tuple[str, ...]
+    periods: tuple[str | None, ...]
     revised: tuple[bool, ...] = ()  # per point: a later issue changed it (as-of views)
+    derived: bool = False
+    disagrees: tuple[bool, ...] = ()  # per point: stated and derived disagree
 
 
 def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
-    """The traces of one indicator's plot rows (with_plot_columns): one per comparable
-    period group and forecast flag, thinned to what a chart can show."""
+    """The traces of one indicator's plot rows (with_plot_columns): one per form, forecast
+    flag and derived flag (a derived value is never drawn as a stated one), thinned to what
+    a chart can show. A year-to-date line starts again each January."""
     frame = frame[frame["value"].notna()] if not frame.empty else frame
     specs = []
     # unique() keeps first-seen order like dict.fromkeys, without iterating Arrow strings
@@ -199,48 +296,117 @@ def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
     for indicator in frame["indicator"].unique() if not frame.empty else []:
         of_indicator = frame[frame["indicator"] == indicator]
         unit = of_indicator["unit"].iloc[0]
-        for group in of_indicator["group"].unique():
-            of_group = of_indicator[of_indicator["group"] == group]
+        derived_rows = (
+            of_indicator["derived"].fillna(False).astype(bool)
+            if "derived" in of_indicator.columns
+            else pd.Series(False, index=of_indicator.index)
+        )
+        present = set(of_indicator["form"].unique())
+        for form in [f for f in FORMS if f in present] + sorted(present - set(FORMS)):
+            of_form = of_indicator[of_indicator["form"] == form]
             for forecast in (False, True):
-                points = of_group[of_group["forecast"].astype(bool) == forecast]
-                if points.empty:
-                    continue
-                points = thin_for_plot(points.sort_values("x", kind="stable"))
-                name = f"{points['name_zh'].iloc[0]} · {points['group_label'].iloc[0]}"
-                specs.append(
-                    TraceSpec(
-                        indicator=indicator,
-                        unit=unit,
-                        group=group,
-                        forecast=forecast,
-                        name=name + ("（预测）" if forecast else ""),
-                        x=tuple(points["x"]),
-                        y=tuple(float(value) for value in points["value"]),
-                        hover=tuple(hover_text(row) for row in records(points, HOVER_COLUMNS)),
-                        symbols=tuple(
-                            marker_symbol(qualifier, forecast) for qualifier in points["qualifier"]
-                        ),
-                        periods=tuple(points["period"]),
-                        revised=tuple(bool(flag) for flag in points["revised_later"].fillna(False))
-                        if "revised_later" in points.columns
-                        else (),
-                    )
-                )
+                for derived in (False, True):
+                    points = of_form[
+                        (of_form["forecast"].astype(bool) == forecast)
+                        & (derived_rows[of_form.index] == derived)
+                    ]
+                    if points.empty:
+                        continue
+                    specs.append(_trace_spec(points, indicator, unit, form, forecast, derived))
     return specs
 
 
-def trend_figure(rows: pd.DataFrame) -> go.Figure:
-    """One trace per (indicator, comparable period group, forecast), one y-axis per unit.
+def _trace_spec(
+    points: pd.DataFrame, indicator: str, unit: str, form: str, forecast: bool, derived: bool
+) -> TraceSpec:
+    points = thin_for_plot(points.sort_values("x", kind="stable"))
+    name = f"{points['name_zh'].iloc[0]} · {points['form_label'].iloc[0]}"
+    x = list(points["x"])
+    y: list[float | None] = [float(value) for value in points["value"]]
+    hover = [hover_text(row) for row in records(points, HOVER_COLUMNS)]
+    symbols = [marker_symbol(q, forecast, derived) for q in points["qualifier"]]
+    periods: list[str | None] = list(points["period"])
+    revised = (
+        [bool(flag) for flag in points["revised_later"].fillna(False)]
+        if "revised_later" in points.columns
+        else []
+    )
+    disagrees = (
+        [bool(flag) for flag in points["check_disagrees"].fillna(False)]
+        if "check_disagrees" in points.columns
+        else []
+    )
+    if form == "ytd":
+        # One line that starts again each January: a gap between the years.
+        starts = [i for i in range(1, len(x)) if x[i][:4] != x[i - 1][:4]]
+        for i in reversed(starts):
+            x.insert(i, None)
+            y.insert(i, None)
+            hover.insert(i, "")
+            symbols.insert(i, symbols[i])
+            periods.insert(i, None)
+            if revised:
+                revised.insert(i, False)
+            if disagrees:
+                disagrees.insert(i, False)
+    suffix = ("（推算）" if derived else "") + ("（预测）" if forecast else "")
+    return TraceSpec(
+        indicator=indicator,
+        unit=unit,
+        form=form,
+        forecast=forecast,
+        name=name + suffix,
+        x=tuple(x),
+        y=tuple(y),
+        hover=tuple(hover),
+        symbols=tuple(symbols),
+        periods=tuple(periods),
+        revised=tuple(revised),
+        derived=derived,
+        disagrees=tuple(disagrees),
+    )
 
-    `rows` are series rows (the current view). Points of different period kinds are never
-    joined; forecasts are dashed with hollow markers; bounds use their own symbols.
-    One unit: one axis. Two units: a second axis on the right. More: one panel per unit.
+
+def trend_figure(rows: pd.DataFrame, positions: Mapping[str, int] | None = None) -> go.Figure:
+    """One trace per (indicator, form, forecast, derived), one panel per unit.
+
+    `rows` are series rows (the read service's, with their forms). Points of different
+    forms are never joined; forecasts are dashed with hollow markers; derived values are ✕
+    on dotted lines; bounds use their own symbols. positions: each indicator's catalog
+    place, which its colour follows (first seen first, without).
     """
-    return assemble_figure(indicator_traces(with_plot_columns(rows)))
+    return assemble_figure(indicator_traces(with_plot_columns(rows)), positions)
 
 
-def assemble_figure(specs: list[TraceSpec]) -> go.Figure:
-    """The chart of these traces, in order: colours, axes or panels by unit, layout.
+def _line_dash(spec: TraceSpec) -> str:
+    if spec.derived:
+        return "dashdot" if spec.forecast else "dot"
+    return "dash" if spec.forecast else "solid"
+
+
+def _marker_line(spec: TraceSpec, color: str) -> dict[str, Any]:
+    """The marker outline: red where a later issue revised the point or where the stated
+    and the derived value disagree; the trace's colour elsewhere."""
+    flags = [
+        a or b
+        for a, b in zip(
+            spec.revised or (False,) * len(spec.x),
+            spec.disagrees or (False,) * len(spec.x),
+            strict=True,
+        )
+    ]
+    if not any(flags):
+        return {"color": color, "width": 2}
+    return {
+        "color": [REVISED_COLOR if flag else color for flag in flags],
+        "width": [4 if flag else 2 for flag in flags],
+    }
+
+
+def assemble_figure(
+    specs: list[TraceSpec], positions: Mapping[str, int] | None = None
+) -> go.Figure:
+    """The chart of these traces, in order: colours, panels by unit, layout.
 
     Built as plain dicts and handed to plotly unvalidated: validating them (and deep-copying
     the template twice, plotly's default and then ours) was 18 of the 19 ms a two-series
@@ -248,26 +414,28 @@ def assemble_figure(specs: list[TraceSpec]) -> go.Figure:
     would make of them; tests/test_dashboard_charts.py validates every kind of chart."""
     units = list(dict.fromkeys(spec.unit for spec in specs))
     panels = len(units) > MAX_UNITS_ON_ONE_PANEL
-    traces = []
-    color_of: dict[tuple[str, str], str] = {}
+    places = dict(positions or {})
     for spec in specs:
-        color = color_of.setdefault(
-            (spec.indicator, spec.group), PALETTE[len(color_of) % len(PALETTE)]
-        )
+        places.setdefault(spec.indicator, len(places))
+    traces = []
+    for spec in specs:
+        color = series_color(places[spec.indicator], spec.form)
         position = units.index(spec.unit)
         if panels:
             axes = {"xaxis": _axis_id("x", position + 1), "yaxis": _axis_id("y", position + 1)}
         else:
-            axes = {"yaxis": "y2" if position == 1 else "y"}
+            axes = {"yaxis": "y"}
+        points = sum(value is not None for value in spec.y)
         traces.append(
             {
                 "type": "scatter",
                 "x": list(spec.x),
                 "y": list(spec.y),
-                "mode": "lines+markers" if len(spec.x) > 1 else "markers",
+                "mode": "lines+markers" if points > 1 else "markers",
                 "name": spec.name + (f" [{spec.unit}]" if len(units) > 1 else ""),
                 "legendgroup": spec.indicator,
-                "line": {"color": color, "dash": "dash" if spec.forecast else "solid", "width": 2},
+                "connectgaps": False,
+                "line": {"color": color, "dash": _line_dash(spec), "width": 2},
                 "marker": {
                     "color": color,
                     "size": 11,
@@ -276,31 +444,40 @@ def assemble_figure(specs: list[TraceSpec]) -> go.Figure:
                     "symbol": spec.symbols[0]
                     if len(spec.symbols) > 1 and len(set(spec.symbols)) == 1
                     else list(spec.symbols),
-                    "line": {
-                        "color": [REVISED_COLOR if flag else color for flag in spec.revised]
-                        if any(spec.revised)
-                        else color,
-                        "width": [4 if flag else 2 for flag in spec.revised]
-                        if any(spec.revised)
-                        else 2,
-                    },
+                    "line": _marker_line(spec, color),
                 },
                 "hovertext": list(spec.hover),
                 "hovertemplate": "%{hovertext}<extra></extra>",
                 "meta": {
                     "indicator": spec.indicator,
-                    "group": spec.group,
+                    "form": spec.form,
                     "forecast": spec.forecast,
+                    "derived": spec.derived,
                     "unit": spec.unit,
                     "periods": list(spec.periods),
                     "revised": [
                         p for p, flag in zip(spec.periods, spec.revised, strict=False) if flag
                     ],
+                    "disagrees": [
+                        p for p, flag in zip(spec.periods, spec.disagrees, strict=False) if flag
+                    ],
                 },
                 **axes,
             }
         )
-    return go.Figure(data=traces, layout=_layout(units, panels), _validate=False)
+    return go.Figure(data=traces, layout=_layout(units, panels, _x_range(specs)), _validate=False)
+
+
+def _x_range(specs: list[TraceSpec]) -> list[str] | None:
+    """A range for a chart whose points span under NARROW_DAYS (None: plotly's own)."""
+    days = [x for spec in specs for x in spec.x if x is not None]
+    if not days:
+        return None
+    first, last = pd.Timestamp(min(days)), pd.Timestamp(max(days))
+    if (last - first).days >= NARROW_DAYS:
+        return None
+    pad = pd.Timedelta(days=PAD_DAYS)
+    return [(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")]
 
 
 def _axis_id(letter: str, position: int) -> str:
@@ -333,9 +510,11 @@ def _template() -> str:
     return json.dumps(pio.templates[TEMPLATE].to_plotly_json(), ensure_ascii=False)
 
 
-def _layout(units: list[str], panels: bool) -> dict[str, Any]:
-    x_axis = {"type": "date", "tickformat": "%Y年%-m月"}
-    x_title = {"title": {"text": "期间（点位于期间中点）"}}
+def _layout(units: list[str], panels: bool, x_range: list[str] | None) -> dict[str, Any]:
+    x_axis: dict[str, Any] = {"type": "date", "tickformatstops": TICK_FORMATS}
+    if x_range is not None:
+        x_axis["range"] = x_range
+    x_title = {"title": {"text": "期间（点位于期间末）"}}
     if panels:
         layout = json.loads(_panel_grid(tuple(units)))
         for position, unit in enumerate(units, start=1):
@@ -352,25 +531,20 @@ def _layout(units: list[str], panels: bool) -> dict[str, Any]:
                 "title": {"text": f"数值（{units[0]}）"},
                 "rangemode": _range_mode(units[0]),
             }
-        if len(units) == 2:
-            layout["yaxis2"] = {
-                "title": {"text": f"数值（{units[1]}）"},
-                "rangemode": _range_mode(units[1]),
-                # Own round ticks rather than ticks aligned to the left axis' grid.
-                "tickmode": "auto",
-                "overlaying": "y",
-                "side": "right",
-                "showgrid": False,
-            }
     layout.update(
         {
             "template": json.loads(_template()),
             "font": {"family": FONT_FAMILY},
-            "height": max(460, 320 * len(units)) if panels else 480,
+            "height": max(460, 300 * len(units) + 120) if panels else 480,
             "hovermode": "closest",
             "hoverlabel": {"align": "left", "bgcolor": "white", "font": {"color": "#262730"}},
-            "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-            "margin": {"l": 60, "r": 60, "t": 40, "b": 40},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "top",
+                "y": -0.18 if not panels else -0.08,
+                "x": 0,
+            },
+            "margin": {"l": 60, "r": 30, "t": 40, "b": 40},
         }
     )
     return layout

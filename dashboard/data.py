@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.catalog import Catalog
+from loaders.derive import sources as derivation_sources
 from loaders.frames import records
 from loaders.models import NumberState
 from loaders.number_states import account_for_stored
@@ -25,7 +26,7 @@ from loaders.paths import database_location
 from loaders.series import latest_cards
 from loaders.services import catalog as catalog_service
 from loaders.services import changes, watch
-from loaders.services.series import SeriesRequest, read_series, resolve_as_of
+from loaders.services.series import SeriesRequest, SeriesResult, read_series, resolve_as_of
 from loaders.store import Store, open_store, queries
 from loaders.store.queries import IssueRef
 
@@ -102,19 +103,63 @@ def series_version(indicator: str) -> int:
     return _series_versions(_path(), data_version()).get(indicator, 0)
 
 
-def series_rows(
+def read_version(indicator: str) -> int:
+    """The version of what a read of this series depends on: the series, and the series its
+    derived values are read from (a growth series' level, loaders.derive.sources)."""
+    versions = _series_versions(_path(), data_version())
+    return read_version_of(indicator, versions, derivation_sources_of(indicator))
+
+
+def read_version_of(indicator: str, versions: dict[str, int], sources: list[str]) -> int:
+    """read_version from a map of series versions (the cache warmer's poll)."""
+    return max(versions.get(name, 0) for name in [indicator, *sources])
+
+
+def derivation_sources_of(indicator: str) -> list[str]:
+    """The series a read of this one also reads to derive its values."""
+    return list(_derivation_sources(_path(), data_version(), indicator))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _derivation_sources(path: str, version: int, indicator: str) -> tuple[str, ...]:
+    return tuple(derivation_sources(_indicators(path, version), [indicator]))
+
+
+def indicator_positions() -> dict[str, int]:
+    """Each indicator's place in the catalog (retired ones too): what its colour follows, so
+    a colour stays with its series whatever else a chart shows."""
+    return _indicator_positions(_path(), data_version())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _indicator_positions(path: str, version: int) -> dict[str, int]:
+    ids = queries.indicators(_store_for(path), with_retired=True)["id"]
+    return {indicator: position for position, indicator in enumerate(ids)}
+
+
+def series_result(
     indicator: str,
     transform: str = "level",
     base: str | None = None,
     as_of: str | None = None,
-) -> pd.DataFrame:
-    """The rows of one series as stored now, through the read service the API uses: current,
-    or as of an issue key, transformed as asked. Raises SeriesRequestError for a request the
-    service refuses (an unknown issue, a bad base). Not cached: the Trends page caches what
-    it draws from them (dashboard.trend_view), and a second cached copy of every series
-    drawn held ~9 MB per series at 1e6 observations."""
-    request = SeriesRequest(indicators=(indicator,), as_of=as_of, transform=transform, base=base)
-    return read_series(get_store(), request).rows
+    frequency: str | None = None,
+    derived: str = "include",
+) -> SeriesResult:
+    """One series as stored now, through the read service the API uses: current, or as of
+    an issue key, with its derived values (or without), at a frequency, transformed as
+    asked; with why it is empty and which periods a conversion refused. Raises
+    SeriesRequestError for a request the service refuses (an unknown issue, a bad base).
+    Not cached: the Trends page caches what it draws from it (dashboard.trend_view), and a
+    second cached copy of every series drawn held ~9 MB per series at 1e6 observations."""
+    request = SeriesRequest(
+        indicators=(indicator,),
+        as_of=as_of,
+        transform=transform,
+        base=base,
+        frequency=frequency,
+        derived=derived,
+    )
+    return read_series(get_store(), request)
 
 
 def revisions_of(
@@ -234,7 +279,10 @@ def _audit_log(path: str, version: int) -> pd.DataFrame:
 def _card(path: str, indicator: str, version: int) -> pd.DataFrame:
     # One indicator at a time: all indicators' rows at once (500,000 in a store of a
     # million) peaked at 1.4 GB of server memory; latest_cards works per indicator anyway.
-    return latest_cards(queries.series_points(_store_for(path), [indicator]))
+    store = _store_for(path)
+    catalog = queries.indicators(store, with_retired=True)
+    kinds = dict(zip(catalog["id"], catalog["kind"], strict=True))
+    return latest_cards(queries.series_points(store, [indicator]), kinds)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

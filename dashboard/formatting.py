@@ -70,8 +70,12 @@ def format_change(
     value: float | None,
     previous: float | None,
     unit: str | None,
+    *,
+    approximate: bool = False,
 ) -> str | None:
-    """The change from a previous comparable value, signed, with its unit.
+    """The change from a previous comparable value, signed, with its unit; ≈ after the sign
+    when either value is an approximation (what is computed from one is approximate too;
+    the sign stays first, as st.metric colours a delta by it).
 
     Rates change in percentage points (a rise from 5% to 7% is +2 个百分点, not +40%);
     amounts show the absolute change and the relative one.
@@ -79,14 +83,22 @@ def format_change(
     if is_missing(value) or is_missing(previous):
         return None
     change = float(value) - float(previous)  # type: ignore[arg-type]
-    sign = "+" if change > 0 else ""
+    approx = "≈" if approximate else ""
     if unit == "%":
-        return f"{sign}{format_number(change)} 个百分点"
-    text = f"{sign}{with_unit(format_number(change), unit)}"
+        return f"{_signed(change, approx)} 个百分点"
+    text = with_unit(_signed(change, approx), unit)
     if float(previous) != 0:  # type: ignore[arg-type]
         ratio = change / abs(float(previous)) * 100  # type: ignore[arg-type]
-        text += f"（{'+' if ratio > 0 else ''}{format_number(ratio, 1)}%）"
+        text += f"（{_signed(ratio, approx, 1)}%）"
     return text
+
+
+def _signed(number: float, approx: str, decimals: int = 2) -> str:
+    """+2, -3.5, 0; with approx ("≈") after the sign: +≈2, -≈3.5."""
+    text = format_number(abs(number), decimals)
+    if text == "0":
+        return f"{approx}0"
+    return f"{'+' if number > 0 else '-'}{approx}{text}"
 
 
 def wrap_for_hover(text: str | None, width: int = 32) -> str:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.periods import KIND_LABELS
+from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
+from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
+from loaders.periods import FORMS, FREQUENCIES, KIND_LABELS, POSITION_RULE
 from loaders.services.changes import CHANGE_COLUMNS, KINDS
 from loaders.services.series import (
     AS_OF_EXPORT_COLUMNS,
+    DERIVED_CHOICES,
+    DERIVED_EXPORT_COLUMNS,
     EXPORT_COLUMNS,
     FORECAST_CHOICES,
     TRANSFORM_EXPORT_COLUMNS,
@@ -48,6 +52,29 @@ SERIES_PARAMETERS = [
         "period_kind",
         f"Comma-separated kinds of period to keep: {', '.join(KIND_LABELS)}.",
         {"type": "string", "examples": ["quarter,ytd"]},
+    ),
+    _parameter(
+        "form",
+        "Comma-separated forms to keep (how a period belongs to its series: a single month, "
+        "quarter, half or year; ytd, the year so far; since_launch or point, a stock's level; "
+        f"day, multi_year, span): {', '.join(FORMS)}.",
+        {"type": "string", "examples": ["ytd,month"]},
+    ),
+    _parameter(
+        "frequency",
+        "Convert to quarters, halves or years, by the indicator's kind: "
+        + " ".join(f"{kind}: {rule}" for kind, rule in FREQUENCY_RULES_ZH.items())
+        + " A period that cannot be given is refused: the JSON lists it under "
+        "frequency.refused with the reason, the CSV counts them in X-Refused-Periods.",
+        {"type": "string", "enum": list(FREQUENCIES)},
+    ),
+    _parameter(
+        "derived",
+        "Values the statements imply (a month from two year-to-date totals, a growth from "
+        "two years' levels), marked derived=true with their inputs: beside the stated ones "
+        "(include), left out (exclude) or alone (only). "
+        + " ".join(f"{name}: {rule}" for name, rule in DERIVATION_RULES_ZH.items()),
+        {"type": "string", "enum": list(DERIVED_CHOICES), "default": "include"},
     ),
     _parameter(
         "forecasts",
@@ -149,17 +176,27 @@ def openapi_document() -> dict[str, Any]:
         *EXPORT_COLUMNS,
         *AS_OF_EXPORT_COLUMNS,
         *VINTAGE_EXPORT_COLUMNS,
+        *DERIVED_EXPORT_COLUMNS,
         *TRANSFORM_EXPORT_COLUMNS,
     ]
     series_ok = {
         "description": (
             "The series: CSV (UTF-8 with BOM, one row per value, formula-safe text) or JSON "
             f"(observations). Columns: {', '.join(EXPORT_COLUMNS)}; as asked, also "
-            f"{', '.join(columns[len(EXPORT_COLUMNS) :])}."
+            f"{', '.join(columns[len(EXPORT_COLUMNS) :])}. Position: {POSITION_RULE}."
         ),
         "headers": {
             "ETag": {"schema": {"type": "string"}},
             "Last-Modified": {"schema": {"type": "string"}},
+            "X-Empty-Reason": {
+                "description": "Only on an answer with no rows: why (code: message), as the "
+                "JSON's empty_reason says.",
+                "schema": {"type": "string"},
+            },
+            "X-Refused-Periods": {
+                "description": "Only with frequency: how many periods could not be given.",
+                "schema": {"type": "string"},
+            },
         },
         "content": {
             "text/csv": {"schema": {"type": "string"}},

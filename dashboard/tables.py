@@ -15,11 +15,12 @@ from dashboard.formatting import (
     period_label,
 )
 from dashboard.highlight import STATE_LABELS, held_number, written_with_unit
+from loaders.derive import parse_inputs
 from loaders.frames import records
 from loaders.missing import is_missing
 from loaders.models import NumberState
 from loaders.number_states import REASONS
-from loaders.periods import kind_label
+from loaders.periods import form_label, kind_label
 from loaders.services.second_look import doubt_of
 from loaders.subjects import subject_group
 
@@ -45,7 +46,9 @@ def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:
 def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """The plotted rows as an analyst reads them, one line per plotted point, with a 修订
     column listing what earlier issues said where they disagree. Transformed rows (see
-    loaders.transforms) add 原值 and 对比期; rows read as of an issue add 其后修订."""
+    loaders.transforms) add 原值 and 对比期; rows read as of an issue add 其后修订; a derived
+    row (loaders.derive) says so under 推算 with its inputs, and 核对 sets a stated value and
+    the derived value of its period side by side."""
     revisions = revisions if revisions is not None else pd.DataFrame()
     if not revisions.empty and "unit" not in revisions.columns and not rows.empty:
         units_column = "stated_unit" if "stated_unit" in rows.columns else "unit"
@@ -54,7 +57,7 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
     notes = revision_notes(revisions)
     transformed = "stated_value" in rows.columns
     as_of = "revised_later" in rows.columns
-    columns = ["指标", "期间", "期间类型", "数值"]
+    columns = ["指标", "期间", "期间类型", "形式", "数值", "推算", "核对"]
     columns += ["原值", "对比期"] if transformed else []
     columns += ["修订"] + (["其后修订"] if as_of else [])
     columns += ["预测", "期刊", "发布日期", "文章", "原文"]
@@ -64,7 +67,10 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
             "指标": indicator_label(row["name_zh"], row["name_en"]),
             "期间": period_label(row["period"]),
             "期间类型": kind_label(row["period_kind"]),
+            "形式": form_label(row.get("form")),
             "数值": format_value(row["value"], row["unit"], row["qualifier"], row["value_high"]),
+            "推算": _derivation_note(row),
+            "核对": _check_note(row),
             "修订": notes.get((row["indicator"], row["period"], bool(row["forecast"])), ""),
             "预测": "预测" if row["forecast"] else "",
             "期刊": row["issue_label"],
@@ -90,6 +96,37 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
     return pd.DataFrame(table, columns=columns)
 
 
+def _derivation_note(row: dict[str, Any]) -> str:
+    """ "推算：2021年1—9月 94.9 万亿元（2021 年第 40 期）− 2021年1—8月 …" for a derived row."""
+    if is_missing(row.get("derived")) or not row.get("derived"):
+        return ""
+    inputs = parse_inputs(row.get("inputs"))
+    if not inputs:
+        return "推算"
+    unit = row.get("stated_unit") or row["unit"]
+    sign = " + " if row.get("derivation") == "sum_of_parts" else " − "
+    if row.get("derivation") == "yoy_from_levels":
+        sign = " ÷ "
+    parts = [
+        f"{period_label(item.get('period'))} "
+        f"{format_value(item.get('value'), item.get('unit') or unit)}（{item.get('issue') or ''}）"
+        for item in inputs
+    ]
+    return "推算：" + sign.join(parts)
+
+
+def _check_note(row: dict[str, Any]) -> str:
+    """The other value of the same period (derived beside stated) and whether they agree."""
+    check = row.get("check_value")
+    if is_missing(check):
+        return ""
+    unit = row.get("stated_unit") or row["unit"]
+    derived = not is_missing(row.get("derived")) and bool(row.get("derived"))
+    other = "公布值" if derived else "推算值"
+    verdict = "不一致" if row.get("check_disagrees") else "一致"
+    return f"{other} {format_value(check, unit)}，{verdict}"
+
+
 # The series columns trend_table reads (transformed and as-of rows add some).
 _TREND_TABLE_COLUMNS = (
     "indicator",
@@ -97,11 +134,17 @@ _TREND_TABLE_COLUMNS = (
     "name_en",
     "period",
     "period_kind",
+    "form",
     "value",
     "unit",
     "qualifier",
     "value_high",
     "forecast",
+    "derived",
+    "derivation",
+    "inputs",
+    "check_value",
+    "check_disagrees",
     "issue_label",
     "published",
     "article",

@@ -30,8 +30,9 @@ from dashboard import data
 from dashboard.charts import TraceSpec, assemble_figure, indicator_traces
 from dashboard.tables import trend_table
 from loaders.csv_safety import csv_bytes
-from loaders.series import with_plot_columns
-from loaders.services.series import SeriesRequestError, export_rows
+from loaders.frequency import Refusal
+from loaders.series import PLOT_COLUMNS, with_plot_columns
+from loaders.services.series import EmptyReason, SeriesRequestError, export_rows
 
 # Keyed on series versions, so the TTL and the entries only bound memory held by old versions
 # and by selections nobody looks at any more.
@@ -45,14 +46,26 @@ MAX_TABLE_ROWS = 1000
 
 class SeriesView(NamedTuple):
     """How the series are drawn: a transform (loaders.transforms; base for "index") of the
-    series as it stood at an issue (as_of, an issue key; None: now)."""
+    series as it stood at an issue (as_of, an issue key; None: now), at a frequency
+    (loaders.frequency; None: as stated), with or without its derived values."""
 
     transform: str = "level"
     base: str | None = None
     as_of: str | None = None
+    frequency: str | None = None
+    derived: str = "include"
 
 
 LATEST = SeriesView()
+
+
+class PlotPart(NamedTuple):
+    """One series read for a view: its plot rows, the periods a frequency conversion refused
+    and, when it has no rows, why."""
+
+    frame: pd.DataFrame
+    refusals: tuple[Refusal, ...] = ()
+    empty_reason: EmptyReason | None = None
 
 
 @dataclass(frozen=True)
@@ -74,24 +87,34 @@ class TrendView:
     # Points of the series a transform could not compare (no comparable period stated).
     without_comparison: int = 0
     revised_later: int = 0  # points of an as-of view that a later issue changed
+    refusals: tuple[Refusal, ...] = ()  # periods a frequency conversion could not give
+    # Why each series of the selection with no rows has none, in selection order.
+    empty_reasons: tuple[tuple[str, EmptyReason], ...] = ()
+    derived: int = 0  # plotted points derived from stated ones
+    disagreeing: int = 0  # derived points that disagree with the stated value
 
     @property
     def plotted(self) -> pd.DataFrame:
-        """Series rows + x/group/group_label of the chosen kinds, in selection order (a new
-        frame on every access)."""
+        """Series rows + PLOT_COLUMNS of the chosen forms, in selection order (a new frame on
+        every access)."""
         return _plotted(self.frames, self.kinds)
 
 
 def _plotted(frames: Sequence[pd.DataFrame], kinds: tuple[str, ...]) -> pd.DataFrame:
     if not frames:
         return with_plot_columns(pd.DataFrame())
-    return pd.concat([frame[frame["group"].isin(kinds)] for frame in frames])
+    return pd.concat([frame[frame["form"].isin(kinds)] for frame in frames])
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
-def _plot_frame(path: str, indicator: str, version: int, view: SeriesView = LATEST) -> pd.DataFrame:
+def _plot_part(path: str, indicator: str, version: int, view: SeriesView = LATEST) -> PlotPart:
     # version keys the cache; the rows are read as the store holds them now.
-    return with_plot_columns(data.series_rows(indicator, *view))
+    result = data.series_result(indicator, *view)
+    return PlotPart(with_plot_columns(result.rows), result.refusals, result.empty_reason)
+
+
+def _plot_frame(path: str, indicator: str, version: int, view: SeriesView = LATEST) -> pd.DataFrame:
+    return _plot_part(path, indicator, version, view).frame
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -99,7 +122,7 @@ def _traces(
     path: str, indicator: str, version: int, kinds: tuple[str, ...], view: SeriesView = LATEST
 ) -> list[TraceSpec]:
     frame = _plot_frame(path, indicator, version, view)
-    return indicator_traces(frame[frame["group"].isin(kinds)])
+    return indicator_traces(frame[frame["form"].isin(kinds)])
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -114,14 +137,14 @@ def _table_rows(
     """The formatted table rows of one indicator: its latest `limit` plotted rows (all when
     None), with what earlier issues (up to the view's vintage) said about those periods."""
     frame = _plot_frame(path, indicator, version, view)
-    rows = _series_columns(frame[frame["group"].isin(kinds)])
+    rows = _series_columns(frame[frame["form"].isin(kinds)])
     rows = rows.tail(limit) if limit is not None else rows
     periods = tuple(rows["period"].unique())
     return trend_table(rows, data.revisions_of(indicator, version, periods, view.as_of))
 
 
 def _series_columns(plotted: pd.DataFrame) -> pd.DataFrame:
-    columns = [c for c in plotted.columns if c not in ("x", "group", "group_label")]
+    columns = [c for c in plotted.columns if c not in PLOT_COLUMNS or c == "form"]
     return plotted.loc[:, columns].reset_index(drop=True)
 
 
@@ -131,8 +154,10 @@ def _trend_view(
     versions: tuple[tuple[str, int], ...],
     kinds: tuple[str, ...],
     view: SeriesView = LATEST,
+    positions: tuple[int, ...] = (),
 ) -> TrendView:
-    frames = tuple(_plot_frame(path, indicator, version, view) for indicator, version in versions)
+    parts = [_plot_part(path, indicator, version, view) for indicator, version in versions]
+    frames = tuple(part.frame for part in parts)
     # Rows in the order the user picked the indicators: the first pick gets the first axis.
     plotted = _plotted(frames, kinds)
     per_indicator = None
@@ -157,11 +182,20 @@ def _trend_view(
     ]
     without_comparison = 0
     if view.transform != "level":
-        # The same vintage untransformed: how many of its points found no comparison.
-        stated = SeriesView(as_of=view.as_of)
-        levels = [_plot_frame(path, indicator, version, stated) for indicator, version in versions]
+        # The same view untransformed: how many of its points found no comparison.
+        untransformed = view._replace(transform="level", base=None)
+        levels = [
+            _plot_frame(path, indicator, version, untransformed) for indicator, version in versions
+        ]
         without_comparison = sum(len(frame) for frame in levels) - sum(len(f) for f in frames)
     revised = int(plotted["revised_later"].sum()) if "revised_later" in plotted.columns else 0
+    derived = plotted["derived"].fillna(False).astype(bool) if len(plotted) else pd.Series()
+    disagreeing = (
+        int((derived & plotted["check_disagrees"].fillna(False).astype(bool)).sum())
+        if "check_disagrees" in plotted.columns
+        else 0
+    )
+    colors = dict(zip((indicator for indicator, _ in versions), positions, strict=False))
 
     def build_csv() -> bytes:
         # The rows are assembled when someone downloads: a copy kept for the button held as
@@ -172,20 +206,28 @@ def _trend_view(
         frames=frames,
         kinds=kinds,
         points=len(plotted),
-        figure=assemble_figure(specs) if specs else go.Figure(),
+        figure=assemble_figure(specs, colors) if specs else go.Figure(),
         table=pa.Table.from_pandas(table, preserve_index=False),
         csv=build_csv,
         table_note=note,
         without_comparison=without_comparison,
         revised_later=revised,
+        refusals=tuple(refusal for part in parts for refusal in part.refusals),
+        empty_reasons=tuple(
+            (indicator, part.empty_reason)
+            for (indicator, _), part in zip(versions, parts, strict=True)
+            if part.empty_reason is not None
+        ),
+        derived=int(derived.sum()),
+        disagreeing=disagreeing,
     )
 
 
 def plot_frame(indicator_ids: Sequence[str], view: SeriesView = LATEST) -> pd.DataFrame:
-    """Series rows of these indicators in this view, with x, group and group_label
-    (read-only). Raises SeriesRequestError for a view the read service refuses."""
+    """Series rows of these indicators in this view, with PLOT_COLUMNS (read-only). Raises
+    SeriesRequestError for a view the read service refuses."""
     frames = [
-        _plot_frame(data.store_path(), indicator, data.series_version(indicator), view)
+        _plot_frame(data.store_path(), indicator, data.read_version(indicator), view)
         for indicator in indicator_ids
     ]
     return pd.concat(frames) if frames else with_plot_columns(pd.DataFrame())
@@ -201,8 +243,7 @@ _recent_guard = threading.Lock()
 def trend_view(
     indicator_ids: Sequence[str], kinds: Sequence[str], view: SeriesView = LATEST
 ) -> TrendView:
-    """Figure, table and CSV for the selected indicators (in pick order), period kinds and
-    view."""
+    """Figure, table and CSV for the selected indicators (in pick order), forms and view."""
     path = data.store_path()
     sorted_kinds = tuple(sorted(kinds))
     with _recent_guard:
@@ -211,29 +252,44 @@ def trend_view(
         _recent.move_to_end(key)
         while len(_recent) > RECENT_VIEWS:
             _recent.popitem(last=False)
-    versions = tuple((indicator, data.series_version(indicator)) for indicator in indicator_ids)
-    return _trend_view(path, versions, sorted_kinds, view)
+    versions = tuple((indicator, data.read_version(indicator)) for indicator in indicator_ids)
+    return _trend_view(path, versions, sorted_kinds, view, _positions(indicator_ids))
+
+
+def _positions(indicator_ids: Sequence[str]) -> tuple[int, ...]:
+    """Each indicator's catalog place, which its colour follows (charts.series_color)."""
+    positions = data.indicator_positions()
+    return tuple(positions.get(indicator, index) for index, indicator in enumerate(indicator_ids))
 
 
 def warm_recent(path: str, versions: dict[str, int], changed: set[str]) -> None:
     """Rebuild the recently asked views of this store that show a changed series, at the
     series' new versions (the cache warmer, after a commit)."""
+    sources = {
+        indicator: data.derivation_sources_of(indicator)
+        for key in list(_recent)
+        for indicator in key[1]
+    }
+    touched = {indicator for indicator, its in sources.items() if changed & {indicator, *its}}
     with _recent_guard:
-        recent = [key for key in _recent if key[0] == path and changed & set(key[1])]
+        recent = [key for key in _recent if key[0] == path and touched & set(key[1])]
     for _, indicator_ids, kinds, view in recent:
-        current = tuple((indicator, versions.get(indicator, 0)) for indicator in indicator_ids)
+        current = tuple(
+            (indicator, data.read_version_of(indicator, versions, sources[indicator]))
+            for indicator in indicator_ids
+        )
         try:
-            _trend_view(path, current, kinds, view)
+            _trend_view(path, current, kinds, view, _positions(indicator_ids))
         except SeriesRequestError:
             continue  # a view the new data no longer allows (a base period gone)
 
 
 def warm(path: str, indicator: str, version: int) -> None:
-    """Build one series' parts for the default Trends view (every kind of period, the
-    series alone, as stated now), as the page would on its first visit."""
+    """Build one series' parts for the default Trends view (every form, the series alone,
+    as stated now), as the page would on its first visit. version is its read_version."""
     frame = _plot_frame(path, indicator, version)
-    kinds = tuple(sorted(frame["group"].unique()))
+    kinds = tuple(sorted(frame["form"].unique()))
     _traces(path, indicator, version, kinds)
     limit = MAX_TABLE_ROWS if len(frame) > MAX_TABLE_ROWS else None
     _table_rows(path, indicator, version, kinds, limit)
-    _trend_view(path, ((indicator, version),), kinds)
+    _trend_view(path, ((indicator, version),), kinds, LATEST, _positions([indicator]))

@@ -229,3 +229,187 @@ def quarters_of(period: str) -> list[str]:
     if start.year != end.year or start.day != 1 or start.month % 3 != 1 or end.month % 3:
         return []
     return [f"{start.year}-Q{q}" for q in range(start.month // 3 + 1, end.month // 3 + 1)]
+
+
+# ---------------------------------------------------------------- forms of a series
+# The form of a statement is how the period relates to the series it belongs to: a single
+# period (a month, a quarter, a half, a year), the months of a year so far (year to date,
+# 1—n 月, one line that starts again each January), a stock's level since the market opened
+# or at a moment, a day. Pages, the HTTP API and the derivation rules read it from here
+# (period_form, and loaders.series.forms for frames), so they agree on every point.
+
+FORM_LABELS = {
+    "year": "年度",
+    "half": "半年",
+    "quarter": "季度",
+    "month": "月度",
+    "ytd": "年初至今累计",
+    "since_launch": "自启动以来累计",
+    "point": "时点",
+    "day": "日",
+    "multi_year": "多年合计",
+    "span": "其他区间",
+}
+FORMS = tuple(FORM_LABELS)
+# The forms whose periods tile a year: frequency conversion produces and reads these.
+SINGLE_FORMS = ("month", "quarter", "half", "year")
+# Words of the period as written that make a first quarter or a first half the cumulative
+# total of the year so far (上半年累计, 一季度以来, 前两季度) rather than the single period.
+CUMULATIVE_TEXT = re.compile(r"累计|以来|至今|前[两二三]个?季度|年初")
+# A stock whose catalog name says 累计 is a total since the market opened (试点碳市场累计成交量);
+# other stocks are levels at a moment (a count of firms, a price).
+CUMULATIVE_STOCK_MARK = "累计"
+# Where a point sits on a time axis, everywhere (charts, the API's rows, docs/api.md).
+POSITION_RULE_ZH = "每个点位于其期间的最后一天（年份在 12 月 31 日，1—9 月累计在 9 月 30 日）。"
+POSITION_RULE = (
+    "every point sits at the last day of its period (a year at 31 December, "
+    "January to September at 30 September)"
+)
+
+
+def form_label(form: str | None) -> str:
+    """The Chinese label of a form ("年初至今累计"); the form itself when unknown."""
+    return FORM_LABELS.get(form or "", form or "—")
+
+
+def is_cumulative_stock(indicator_kind: str | None, name_zh: str | None) -> bool:
+    """A stock counted since its market opened (its name says 累计)."""
+    return indicator_kind == "stock" and CUMULATIVE_STOCK_MARK in (name_zh or "")
+
+
+def cumulative_text(period_text: str | None) -> bool:
+    """Does the period as written speak of a total so far (上半年累计, 前两季度)?"""
+    return bool(CUMULATIVE_TEXT.search(period_text or ""))
+
+
+def period_form(
+    period: str,
+    indicator_kind: str | None = None,
+    *,
+    name_zh: str | None = None,
+    period_text: str | None = None,
+) -> str:
+    """The form of a statement: its period's kind, read with the indicator's kind and the
+    words the period was written in.
+
+    - a stock's level at the end of any period but a year-to-date one is `since_launch`
+      when the indicator is cumulative (is_cumulative_stock), else `point`;
+    - a first quarter or half written as a total so far (上半年累计) is `ytd`;
+    - otherwise the kind of the period (month, quarter, half, year, ytd, day, multi_year,
+      span).
+    """
+    parsed = parse_period(period)
+    if indicator_kind == "stock" and parsed.kind not in ("ytd", "multi_year", "span"):
+        return "since_launch" if is_cumulative_stock(indicator_kind, name_zh) else "point"
+    if parsed.kind in ("quarter", "half") and parsed.start.month == 1:
+        if cumulative_text(period_text):
+            return "ytd"
+    return parsed.kind
+
+
+def position(period: str) -> date:
+    """Where a period's point sits on a time axis: its last day (POSITION_RULE)."""
+    return parse_period(period).end
+
+
+def ytd_months(period: str) -> int | None:
+    """How many months a year-to-date total covers: 2021-01/2021-09 -> 9, 2021-01 -> 1,
+    2021-Q1 -> 3, 2021-H1 -> 6, 2021 -> 12; None for any other period (a span ending on a
+    day inside a month is no sum over whole months)."""
+    parsed = parse_period(period)
+    start, end = parsed.start, parsed.end
+    if start.month != 1 or start.day != 1 or start.year != end.year:
+        return None
+    if end != month_end(end.year, end.month):
+        return None
+    return end.month
+
+
+def ytd_period(year: int, months: int) -> str:
+    """The year-to-date period of a length: (2021, 9) -> 2021-01/2021-09, (2021, 1) -> 2021-01."""
+    if not 1 <= months <= 12:
+        raise PeriodError(f"a year to date covers 1 to 12 months, not {months}")
+    if months == 1:
+        return month_text(year, 1)
+    return f"{month_text(year, 1)}/{month_text(year, months)}"
+
+
+def quarter_text(year: int, quarter: int) -> str:
+    """(2021, 3) -> "2021-Q3"."""
+    return f"{year}-Q{quarter}"
+
+
+def half_text(year: int, half: int) -> str:
+    """(2021, 2) -> "2021-H2"."""
+    return f"{year}-H{half}"
+
+
+# Frequency conversion: the single periods of a year at each frequency, and what each is
+# made of one step finer (a year of halves, a half of quarters, a quarter of months).
+FREQUENCIES = ("quarter", "half", "year")
+FREQUENCY_LABELS = {"quarter": "季度", "half": "半年", "year": "年度"}
+_FINER = {"year": "half", "half": "quarter", "quarter": "month"}
+
+
+def periods_of_year(year: int, frequency: str) -> list[str]:
+    """The single periods of one frequency in a year: 2021, quarter -> 2021-Q1 … 2021-Q4."""
+    if frequency == "year":
+        return [str(year)]
+    if frequency == "half":
+        return [half_text(year, 1), half_text(year, 2)]
+    if frequency == "quarter":
+        return [quarter_text(year, q) for q in range(1, 5)]
+    if frequency == "month":
+        return [month_text(year, m) for m in range(1, 13)]
+    raise PeriodError(f"unknown frequency {frequency!r}; choose one of {', '.join(FREQUENCIES)}")
+
+
+def parts_of(period: str) -> list[str]:
+    """What a single period is made of one step finer: 2021 -> 2021-H1, 2021-H2; 2021-H1 ->
+    2021-Q1, 2021-Q2; 2021-Q3 -> 2021-07 … 2021-09; [] for a month or any other period."""
+    parsed = parse_period(period)
+    finer = _FINER.get(parsed.kind)
+    if finer is None or "/" in period:
+        return []
+    return [
+        part
+        for part in periods_of_year(parsed.start.year, finer)
+        if parsed.start <= parse_period(part).start and parse_period(part).end <= parsed.end
+    ]
+
+
+def period_containing(day: date, frequency: str) -> str:
+    """The single period of a frequency a day falls in: (2021-05-03, quarter) -> 2021-Q2."""
+    if frequency == "year":
+        return str(day.year)
+    if frequency == "half":
+        return half_text(day.year, 1 if day.month <= 6 else 2)
+    if frequency == "quarter":
+        return quarter_text(day.year, (day.month - 1) // 3 + 1)
+    if frequency == "month":
+        return month_of(day)
+    raise PeriodError(f"unknown frequency {frequency!r}; choose one of {', '.join(FREQUENCIES)}")
+
+
+def span_text(start: date, end: date) -> str:
+    """The period string of a span of days, as the grammar writes it: the year, half,
+    quarter, month or day it is when it is one (2020-01-01..2020-12-31 -> 2020,
+    2020-04-01..2020-06-30 -> 2020-Q2), else a span of months (2020-01/2020-09) or days."""
+    whole_months = start.day == 1 and end == month_end(end.year, end.month)
+    if start == end:
+        return start.isoformat()
+    if not whole_months:
+        return f"{start.isoformat()}/{end.isoformat()}"
+    if start.year == end.year:
+        months = (start.month, end.month)
+        if months == (1, 12):
+            return str(start.year)
+        if months in ((1, 6), (7, 12)):
+            return half_text(start.year, 1 if start.month == 1 else 2)
+        if start.month % 3 == 1 and end.month == start.month + 2:
+            return quarter_text(start.year, (start.month - 1) // 3 + 1)
+        if start.month == end.month:
+            return month_text(start.year, start.month)
+    if start.month == 1 and end.month == 12:
+        return f"{start.year}/{end.year}"
+    return f"{month_text(start.year, start.month)}/{month_text(end.year, end.month)}"

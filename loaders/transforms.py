@@ -3,8 +3,13 @@
 Every transform compares a point only with a comparable one (loaders.series: the same
 comparable group, so a year-to-date 1—9月 figure meets the 1—9月 figure a year before, never a
 quarter). A point without its comparison in the series gets no value and is left out: a
-missing base is not a zero. The rule of each transform is written once here (RULES_ZH) and
-shown wherever a transformed value is (the chart's hover, the API's description).
+missing base is not a zero. Nothing is computed from a bound (≥, ≤: the true change is
+unknown), and a result from an approximation or a range is approximate. The rule of each
+transform is written once here (RULES_ZH) and shown wherever a transformed value is (the
+chart's hover, the API's description).
+
+Derived rows (loaders.derive) take part like stated ones, but where a period is stated the
+stated row is the point and the base; a result from a derived row is derived itself.
 
 Pure functions on frames of series rows (loaders.store.queries.SERIES_COLUMNS): no store,
 no Streamlit.
@@ -18,7 +23,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-from loaders.periods import PeriodError, parse_period
+from loaders.periods import PeriodError, parse_period, span_text
 from loaders.series import comparable_group, with_plot_columns
 from loaders.units import RATIO_UNITS
 
@@ -35,16 +40,16 @@ RULES_ZH: dict[Transform, str] = {
     "change": (
         "变化量 = 本期 − 上一可比期：年对上年，半年、季度、月对上一个半年、季度、月，"
         "1—n月累计对上年同期累计，多年合计对此前同样长的合计，时点数对上一个公布的时点；"
-        "比率（%）的变化以百分点计。上一可比期缺失时不显示。"
+        "比率（%）的变化以百分点计。上一可比期缺失或任一期为界值（≥、≤）时不显示。"
     ),
     "yoy": (
         "同比 % = (本期 ÷ 上年同期 − 1) × 100：只与上年的同类期间比较（1—9月累计对上年1—9月，"
         "季度对上年同季度），从不跨类型；比率（%）与多年合计不计算同比；"
-        "上年同期缺失或不为正时不显示。"
+        "上年同期缺失、不为正或任一期为界值（≥、≤）时不显示。"
     ),
     "index": (
         "指数化 = 本期 ÷ 基期 × 100：基期为所选期间，只在与基期同类的期间之间计算"
-        "（以季度为基期则只显示季度）；基期值须为正。"
+        "（以季度为基期则只显示季度）；基期值须为正，界值（≥、≤）不计算。"
     ),
 }
 # Columns a transformed frame adds: what was stated, and the point it was compared with.
@@ -67,8 +72,9 @@ YOY_UNIT = "%"
 SIGNIFICANT_DIGITS = 12
 # Months back to the previous comparable period, by kind, for "change".
 _CHANGE_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1, "ytd": 12}
-# A bound's direction: the true value is at least (+1) or at most (-1) the stated one.
-_DIRECTION = {"exact": 0, "more_than": 1, "less_than": -1}
+# Bounds: the true value is at least or at most the stated one, so no change, growth or
+# index is computed from one.
+BOUNDS = ("more_than", "less_than")
 
 
 class TransformError(ValueError):
@@ -117,14 +123,14 @@ def transform_series(
     level returns rows unchanged. The others return the points that have a comparison, in
     rows' order, with value, unit, qualifier and forecast of the result (value_high empty)
     and TRANSFORM_COLUMNS naming the stated value and the point compared with, so each
-    number can be traced to both sentences. A result is a forecast when either point is; it
-    is exact only when both are; bounds carry through when they push the same way (≥ minus
-    an exact base is ≥), otherwise it is approximate, and so is any result from a range.
+    number can be traced to both sentences. A result is a forecast when either point is,
+    derived when either is; it is exact when both are, approximate when either is an
+    approximation or a range; there is none when either is a bound (≥, ≤).
     """
     transform, base_period = check_transform(transform, base_period)
     if transform == "level":
         return rows
-    frame = with_plot_columns(rows).reset_index(drop=True)
+    frame = with_plot_columns(prefer_stated(rows)).reset_index(drop=True)
     columns = [*rows.columns, *(c for c in TRANSFORM_COLUMNS if c not in rows.columns)]
     if frame.empty:
         return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
@@ -133,9 +139,26 @@ def transform_series(
     frame["_row"] = np.arange(len(frame))
     targets = _comparison_targets(frame, transform, base_period)
     paired = _pair_with_bases(frame, targets)
+    paired = paired[~paired["qualifier"].isin(BOUNDS) & ~paired["_base_qualifier"].isin(BOUNDS)]
     if paired.empty:
         return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
     return _apply(paired, transform).loc[:, columns].reset_index(drop=True)
+
+
+def prefer_stated(rows: pd.DataFrame) -> pd.DataFrame:
+    """rows without the derived rows of periods a stated row has (same indicator, period and
+    forecast flag): where a brief states a value, that value is compared."""
+    if "derived" not in rows.columns or rows.empty:
+        return rows
+    derived = rows["derived"].fillna(False).astype(bool)
+    if not derived.any():
+        return rows
+    keys = ["indicator", "period", "forecast"]
+    stated = rows.loc[~derived, keys].drop_duplicates()
+    shadowed = rows.loc[derived, keys].merge(stated.assign(_stated=True), on=keys, how="left")
+    drop = np.zeros(len(rows), dtype=bool)
+    drop[np.flatnonzero(derived.to_numpy())] = shadowed["_stated"].fillna(False).to_numpy(bool)
+    return rows[~drop]
 
 
 def _comparison_targets(
@@ -225,8 +248,9 @@ def _previous_stated_day(days: pd.DataFrame) -> pd.DataFrame:
 
 def _pair_with_bases(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Each row with its target's point in the same indicator and comparable group; an
-    actual figure is preferred to a forecast of the same period."""
-    bases = frame.sort_values("forecast", kind="stable").drop_duplicates(
+    actual figure is preferred to a forecast of the same period, a stated one to a derived."""
+    order = ["forecast", "derived"] if "derived" in frame.columns else ["forecast"]
+    bases = frame.sort_values(order, kind="stable").drop_duplicates(
         ["indicator", "group", "_start", "_end"]
     )
     bases = bases.loc[
@@ -241,6 +265,7 @@ def _pair_with_bases(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame
             "value_high",
             "qualifier",
             "forecast",
+            *(["derived"] if "derived" in frame.columns else []),
             "issue_key",
             "issue_label",
             "quote",
@@ -254,6 +279,7 @@ def _pair_with_bases(frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame
             "value_high": "_base_high",
             "qualifier": "_base_qualifier",
             "forecast": "_base_forecast",
+            "derived": "_base_derived",
             "issue_key": "base_issue_key",
             "issue_label": "base_issue_label",
             "quote": "base_quote",
@@ -272,24 +298,16 @@ def _midpoint(low: pd.Series, high: pd.Series) -> pd.Series:
     return (low + high.fillna(low)) / 2
 
 
-def _combined_qualifier(paired: pd.DataFrame, base_pushes_down: bool) -> pd.Series:
-    """The result's qualifier (see transform_series): the point's bound pushes the result
-    its own way, the base's the opposite way when the result falls as the base rises."""
-    # Unknown qualifiers (approx) map to NaN: no direction.
-    point = paired["qualifier"].fillna("exact").map(_DIRECTION).astype("float64")
-    base = paired["_base_qualifier"].fillna("exact").map(_DIRECTION).astype("float64")
-    if base_pushes_down:
-        base = -base
-    ranged = paired["value_high"].notna() | paired["_base_high"].notna()
-    approximate = point.isna() | base.isna() | ranged
-    point, base = point.fillna(0), base.fillna(0)
-    direction = np.sign(point + base)
-    conflicting = (point * base) < 0
-    result = pd.Series("exact", index=paired.index, dtype=object)
-    result[direction > 0] = "more_than"
-    result[direction < 0] = "less_than"
-    result[approximate | conflicting] = "approx"
-    return result
+def _combined_qualifier(paired: pd.DataFrame) -> pd.Series:
+    """The result's qualifier (see transform_series; bounds never get here): approximate
+    when either point is an approximation or a range, else exact."""
+    approximate = (
+        paired["qualifier"].eq("approx")
+        | paired["_base_qualifier"].eq("approx")
+        | paired["value_high"].notna()
+        | paired["_base_high"].notna()
+    )
+    return pd.Series(np.where(approximate, "approx", "exact"), index=paired.index, dtype=object)
 
 
 def _round_significant(values: np.ndarray, scale: np.ndarray) -> list[float]:
@@ -327,6 +345,61 @@ def _apply(paired: pd.DataFrame, transform: Transform) -> pd.DataFrame:
     out["value"] = _round_significant(result.to_numpy(float), scale.to_numpy(float))
     out["value_high"] = np.nan
     out["unit"] = unit
-    out["qualifier"] = _combined_qualifier(paired, base_pushes_down=True)
+    out["qualifier"] = _combined_qualifier(paired)
     out["forecast"] = paired["forecast"].astype(bool) | paired["_base_forecast"].astype(bool)
+    if "derived" in paired.columns:
+        out["derived"] = paired["derived"].fillna(False).astype(bool) | paired[
+            "_base_derived"
+        ].fillna(False).astype(bool)
     return out
+
+
+# Why a point got no transformed value (missing_comparisons' reason).
+MISSING_REASONS_ZH = {
+    "no_base": "缺少对比期",
+    "bound": "为界值（≥、≤），不计算",
+    "not_positive": "对比期的值不为正",
+    "not_comparable": "此类期间或单位不计算",
+}
+
+
+def missing_comparisons(
+    rows: pd.DataFrame, transform: str, base_period: str | None = None
+) -> pd.DataFrame:
+    """The points of rows a transform gives no value for, in time order, with why: columns
+    indicator, period, needs (the period its comparison needs, in the grammar; None where
+    there is none to name) and reason (a key of MISSING_REASONS_ZH). Empty for level."""
+    columns = ["indicator", "period", "needs", "reason"]
+    transform, base_period = check_transform(transform, base_period)
+    if transform == "level" or rows.empty:
+        return pd.DataFrame(columns=columns)
+    frame = with_plot_columns(prefer_stated(rows)).reset_index(drop=True)
+    frame["_start"] = pd.to_datetime(frame["period_start"])
+    frame["_end"] = pd.to_datetime(frame["period_end"])
+    frame["_row"] = np.arange(len(frame))
+    targets = _comparison_targets(frame, transform, base_period)
+    paired = _pair_with_bases(frame, targets)
+    reason = pd.Series("not_comparable", index=frame.index, dtype=object)
+    needs = pd.Series(None, index=frame.index, dtype=object)
+    if not targets.empty:
+        target_rows = targets["_row"].to_numpy(dtype=int)
+        reason.iloc[target_rows] = "no_base"
+        needs.iloc[target_rows] = [
+            span_text(pd.Timestamp(a).date(), pd.Timestamp(b).date())
+            for a, b in zip(targets["_target_start"], targets["_target_end"], strict=True)
+        ]
+    if not paired.empty:
+        rows_paired = paired["_row"].to_numpy(dtype=int)
+        bound = (
+            paired["qualifier"].isin(BOUNDS) | paired["_base_qualifier"].isin(BOUNDS)
+        ).to_numpy()
+        base = _midpoint(paired["_base_low"], paired["_base_high"]).to_numpy(dtype=float)
+        positive = base > 0 if transform != "change" else np.ones(len(paired), dtype=bool)
+        reason.iloc[rows_paired] = np.where(
+            bound, "bound", np.where(positive, "ok", "not_positive")
+        )
+    bound_points = frame["qualifier"].isin(BOUNDS).to_numpy() & reason.eq("no_base").to_numpy()
+    reason[bound_points] = "bound"
+    missing = frame.assign(needs=needs, reason=reason)
+    missing = missing[missing["reason"] != "ok"].sort_values(["_end", "period"], kind="stable")
+    return missing.loc[:, columns].reset_index(drop=True)

@@ -23,6 +23,8 @@ import pytest
 
 from dashboard.api import CHANGES_PARAMETERS, SERIES_PARAMETERS
 from loaders.csv_safety import csv_bytes
+from loaders.derive import DERIVED_COLUMNS
+from loaders.series import forms
 from loaders.services.ingest import ingest
 from loaders.services.series import EXPORT_COLUMNS, export_rows
 from loaders.store import open_store, queries
@@ -83,8 +85,19 @@ def get_json(url: str, **options) -> tuple[int, dict]:
     return status, json.loads(body)
 
 
-def store_csv(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
-    """What the store's rows read back as through the CSV writer: the expected frame."""
+KINDS = {indicator.id: indicator.kind for indicator in CATALOG.indicators}
+
+
+def store_csv(
+    rows: pd.DataFrame, as_of: str | None = None, *, derived: bool = True
+) -> pd.DataFrame:
+    """What the store's rows read back as through the CSV writer: the expected frame, with
+    each row's form and (derived: as a read that derives values has them) the derivation
+    columns, empty where nothing was derived."""
+    rows = rows.assign(form=forms(rows, KINDS))
+    if derived:
+        rows = rows.assign(**{column: None for column in DERIVED_COLUMNS})
+        rows["check_disagrees"] = False
     return pd.read_csv(io.BytesIO(csv_bytes(export_rows(rows, as_of))))
 
 
@@ -93,7 +106,7 @@ def store_csv(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
 
 def test_pandas_reads_the_series_with_quotes_as_the_store_holds_it(base, store) -> None:
     read = pd.read_csv(f"{base}/series/logistics_total_yoy.csv")
-    assert list(read.columns) == list(EXPORT_COLUMNS)
+    assert list(read.columns) == [*EXPORT_COLUMNS, *DERIVED_COLUMNS]
     expected = queries.series(store, ["logistics_total_yoy"])
     assert len(read) == len(expected) > 0
     assert read["period"].tolist() == expected["period"].tolist()
@@ -118,14 +131,17 @@ def test_as_of_an_earlier_issue_returns_that_issues_view(base, store) -> None:
 def test_every_vintage_as_the_store_lists_them(base, store) -> None:
     read = pd.read_csv(f"{base}/series/logistics_revenue.csv?vintages=all")
     expected = queries.statements(store, ["logistics_revenue"])
-    pd.testing.assert_frame_equal(read, store_csv(expected))
+    # Every issue's statements: nothing is derived from them.
+    pd.testing.assert_frame_equal(read, store_csv(expected, derived=False))
     assert read[["value", "issue_key"]].values.tolist() == [[2.7, "2021-15"], [2.8, "2021-33"]]
     assert read["superseded_by"].iloc[0] == "2021-33"
     assert pd.isna(read["superseded_by"].iloc[1])  # 2021-33's figure still stands
 
 
 def test_json_carries_the_same_rows_and_the_indicator(base, store) -> None:
-    status, payload = get_json(f"{base}/series/logistics_total.json?forecasts=exclude")
+    status, payload = get_json(
+        f"{base}/series/logistics_total.json?forecasts=exclude&derived=exclude"
+    )
     assert status == 200
     assert payload["indicator"]["id"] == "logistics_total"
     assert payload["indicator"]["unit"] == "万亿元"
@@ -136,6 +152,32 @@ def test_json_carries_the_same_rows_and_the_indicator(base, store) -> None:
         zip(expected["period"], expected["value"], expected["quote"], strict=True)
     )
     assert payload["observations"][0]["period_start"] == "2020-01-01"
+    assert payload["empty_reason"] is None
+
+
+def test_derived_values_come_beside_the_stated_ones_with_their_inputs(base, store) -> None:
+    status, payload = get_json(f"{base}/series/logistics_total.json")
+    assert status == 200
+    derived = {o["period"]: o for o in payload["observations"] if o["derived"]}
+    # 1—6 月 150.9 less the first quarter 75.1 (its total for 1—3 月) is the second quarter.
+    assert set(derived) == {"2021-Q2", "2021-H1"}
+    second = derived["2021-Q2"]
+    assert (second["value"], second["form"], second["derivation"]) == (
+        75.8,
+        "quarter",
+        "quarter_from_ytd",
+    )
+    assert [(i["period"], i["value"], i["issue_key"]) for i in second["inputs"]] == [
+        ("2021-01/2021-06", 150.9, "2021-29"),
+        ("2021-Q1", 75.1, "2021-29"),
+    ]
+    assert all(i["quote"] for i in second["inputs"])
+    stated = [o for o in payload["observations"] if not o["derived"]]
+    assert len(stated) == len(queries.series(store, ["logistics_total"]))
+    # The CSV has the same rows, its inputs as JSON text.
+    read = pd.read_csv(f"{base}/series/logistics_total.csv", dtype={"period": str})
+    assert read["period"].tolist() == [o["period"] for o in payload["observations"]]
+    assert json.loads(read.set_index("period").loc["2021-Q2", "inputs"]) == second["inputs"]
 
 
 def test_a_transform_and_filters_reach_the_csv(base) -> None:

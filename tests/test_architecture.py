@@ -39,6 +39,7 @@ CATALOG = {"loaders.catalog", "loaders.catalog_form"}
 EXTRACTION = {
     "loaders.cleaning",
     "loaders.conflicts",
+    "loaders.derive",
     "loaders.evaluate",
     "loaders.figure_measures",
     "loaders.figure_periods",
@@ -47,6 +48,7 @@ EXTRACTION = {
     "loaders.figures",
     "loaders.figures_table",
     "loaders.forecast_scope",
+    "loaders.frequency",
     "loaders.headlines",
     "loaders.mapping",
     "loaders.number_states",

@@ -13,17 +13,19 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from loaders.derive import DERIVED_COLUMNS
 from loaders.models import Extraction
 from loaders.services.ingest import ingest, retract
 from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
-from tests.support.builders import CATALOG
+from tests.support.builders import CATALOG, Fig, build_extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "streamlit_app.py"
@@ -110,8 +112,12 @@ def test_overview_shows_a_card_per_indicator_grouped_by_category(app_db: Path) -
     assert metrics["社会物流总额两年平均增速"].value == "—"
 
     captions = " ".join(_texts(at, "caption"))
-    assert "2020年（年度）  \n较2019年：367 亿元  \n来源：2021 年第 15 期" in captions
-    assert "2021年1—6月（年初至今累计）  \n来源：2021 年第 29 期" in captions
+    assert "2020年（年度）  \n较上年（2019年）：367 亿元  \n来源：2021 年第 15 期" in captions
+    # 1—6 月 is compared only with 1—6 月 a year before, which no issue states.
+    assert (
+        "2021年1—6月（年初至今累计）  \n无可比的上年同期或上一期  \n来源：2021 年第 29 期"
+        in captions
+    )
     assert "各期说法不一" not in captions  # the revised 2021-Q1 figure is not the latest point
     links = [link for link in at.get("page_link") if link.proto.query_string]
     assert "indicators=telecom_ma_value" in {link.proto.query_string for link in links}
@@ -133,6 +139,39 @@ def test_overview_flags_a_latest_value_that_issues_disagree_on(
     assert revenue.value == "2.8 万亿元"
     captions = [c for c in _texts(at, "caption") if "来源：2021 年第 33 期" in c]
     assert len(captions) == 1 and "各期说法不一，采用最新一期" in captions[0]
+
+
+def test_overview_computes_no_change_from_a_bound(app_db: Path) -> None:
+    # "超过 2000 家" at the end of 2020, 2,162 家 a year later: not +162 (+8.1%).
+    text = "2020 年底纳入重点排放单位超过 2000 家，2021 年底为 2162 家。"
+    units = build_extraction(
+        35,
+        date(2022, 1, 20),
+        [("全国碳市场", "王芳", text)],
+        [
+            Fig(
+                0,
+                text,
+                "超过 2000 家",
+                2000,
+                "家",
+                "carbon_national_units",
+                "2020-12",
+                qualifier="more_than",
+            ),
+            Fig(0, text, "2162 家", 2162, "家", "carbon_national_units", "2021-12"),
+        ],
+        year=2022,
+    )
+    with open_store(app_db) as store:
+        ingest(store, units, CATALOG, actor="test")
+    at = _open()
+    card = next(m for m in at.metric if m.label == "全国碳市场纳入重点排放单位数")
+    assert card.value == "2,162 家"
+    assert not card.delta
+    captions = [c for c in _texts(at, "caption") if "2021年12月" in c]
+    assert "较上年同期（2020年12月）：≥2,000 家" in captions[0]
+    assert "对比期为界值（不少于），不计算变化" in captions[0]
 
 
 def test_overview_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
@@ -157,37 +196,52 @@ def test_trends_from_url_plots_the_store_rows_and_offers_them_as_csv(
     figure = json.loads(chart.proto.spec)
     with open_store(app_db) as store:
         expected = queries.series(store, ids)
-    plotted = sorted(
-        (trace["meta"]["indicator"], period, y)
-        for trace in figure["data"]
-        for period, y in zip(trace["meta"]["periods"], trace["y"], strict=True)
-    )
-    assert plotted == sorted(
+    plotted = {
+        derived: sorted(
+            (trace["meta"]["indicator"], period, y)
+            for trace in figure["data"]
+            if trace["meta"]["derived"] is derived
+            for period, y in zip(trace["meta"]["periods"], trace["y"], strict=True)
+            if period is not None  # a year-to-date line's gap at January
+        )
+        for derived in (False, True)
+    }
+    assert plotted[False] == sorted(
         zip(expected["indicator"], expected["period"], expected["value"], strict=True)
     )
+    # 1—6 月 150.9 less the first quarter 75.1 is the second quarter; 1—6 月 the first half.
+    assert plotted[True] == [
+        ("logistics_total", "2021-H1", 150.9),
+        ("logistics_total", "2021-Q2", 75.8),
+    ]
 
     (table,) = at.dataframe
-    assert len(table.value) == len(expected)
+    assert len(table.value) == len(expected) + 2
 
     rows = _csv_rows(_download_bytes(at, media_files))
-    assert list(rows[0].keys()) == list(CSV_COLUMNS)
-    assert [(r["indicator"], r["period"], float(r["value"])) for r in rows] == list(
+    assert list(rows[0].keys()) == [*CSV_COLUMNS, *DERIVED_COLUMNS]
+    stated = [r for r in rows if r["derived"] == "false"]
+    assert [(r["indicator"], r["period"], float(r["value"])) for r in stated] == list(
         zip(expected["indicator"], expected["period"], expected["value"], strict=True)
     )
-    assert {r["issue"] for r in rows} == set(expected["issue_label"])
+    assert {r["issue"] for r in stated} == set(expected["issue_label"])
 
 
-def test_trends_never_joins_period_kinds_and_gives_each_unit_an_axis(app_db: Path) -> None:
+def test_trends_never_joins_forms_and_gives_each_unit_a_panel(app_db: Path) -> None:
     at = _open("trends", indicators="logistics_total,telecom_ma_value")
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    groups = [(t["meta"]["indicator"], t["meta"]["group"]) for t in figure["data"]]
+    groups = [
+        (t["meta"]["indicator"], t["meta"]["form"], t["meta"]["derived"]) for t in figure["data"]
+    ]
     assert len(groups) == len(set(groups))
-    assert ("logistics_total", "quarter") in groups and ("logistics_total", "ytd-06") in groups
+    assert ("logistics_total", "quarter", False) in groups
+    assert ("logistics_total", "ytd", False) in groups
     axes = {t["meta"]["unit"]: t.get("yaxis", "y") for t in figure["data"]}
     assert axes == {"万亿元": "y", "亿元": "y2"}
     assert figure["layout"]["yaxis"]["title"]["text"] == "数值（万亿元）"
     assert figure["layout"]["yaxis2"]["title"]["text"] == "数值（亿元）"
-    bound = next(t for t in figure["data"] if t["meta"]["group"] == "multi_year-5")
+    assert figure["layout"]["yaxis2"].get("overlaying") is None  # panels, not a second axis
+    bound = next(t for t in figure["data"] if t["meta"]["form"] == "multi_year")
     assert bound["marker"]["symbol"] == ["triangle-up"]
     assert "≥4,500 亿元" in bound["hovertext"][0]
     assert "2021 年第 15 期" in bound["hovertext"][0]
@@ -228,18 +282,22 @@ def test_trends_writes_widget_changes_back_to_the_url(app_db: Path) -> None:
     at.multiselect(key="trends_indicators").select("logistics_total_yoy")
     _run(at, "trends")
     assert at.query_params["indicators"] == "logistics_total,logistics_total_yoy"
-    assert "kinds" not in at.query_params
+    assert "forms" not in at.query_params
 
     at.multiselect(key="trends_kinds").set_value(["quarter"])
     _run(at, "trends")
-    assert at.query_params["kinds"] == "quarter"
-    assert {row for row in at.dataframe[0].value["期间类型"]} == {"季度"}
+    assert at.query_params["forms"] == "quarter"
+    assert {row for row in at.dataframe[0].value["形式"]} == {"季度"}
 
 
-def test_trends_url_with_kinds_reproduces_the_view(app_db: Path) -> None:
-    at = _open("trends", indicators="logistics_total", kinds="year")
+def test_trends_url_with_forms_reproduces_the_view(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total", forms="year")
     assert at.multiselect(key="trends_kinds").value == ["year"]
     assert list(at.dataframe[0].value["期间"]) == ["2020年"]
+    # A link from before forms, naming a comparable group, keeps its form.
+    at = _open("trends", indicators="logistics_total", kinds="ytd-06")
+    assert at.multiselect(key="trends_kinds").value == ["ytd"]
+    assert at.query_params["forms"] == "ytd"
 
 
 def test_trends_changing_category_keeps_the_selection_valid(app_db: Path) -> None:
@@ -252,7 +310,7 @@ def test_trends_changing_category_keeps_the_selection_valid(app_db: Path) -> Non
 
 
 def test_trends_view_comes_back_after_visiting_another_page(app_db: Path) -> None:
-    at = _open("trends", indicators="logistics_total", kinds="year")
+    at = _open("trends", indicators="logistics_total", forms="year")
     at.switch_page("app_pages/catalog.py")
     at.query_params.clear()  # the sidebar drops the query string
     _run(at, "catalog")
@@ -261,7 +319,7 @@ def test_trends_view_comes_back_after_visiting_another_page(app_db: Path) -> Non
     _run(at, "trends")
     assert at.multiselect(key="trends_indicators").value == ["logistics_total"]
     assert at.multiselect(key="trends_kinds").value == ["year"]
-    assert at.query_params == {"indicators": "logistics_total", "kinds": "year"}
+    assert at.query_params == {"indicators": "logistics_total", "forms": "year"}
 
 
 def _plotted(at: AppTest) -> dict[tuple[str, str], float]:
@@ -271,6 +329,7 @@ def _plotted(at: AppTest) -> dict[tuple[str, str], float]:
         (trace["meta"]["indicator"], period): y
         for trace in figure["data"]
         for period, y in zip(trace["meta"]["periods"], trace["y"], strict=True)
+        if period is not None
     }
 
 

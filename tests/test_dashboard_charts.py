@@ -1,10 +1,11 @@
-"""Trend figures: traces per period kind, forecasts dashed, bounds marked, an axis per unit."""
+"""Trend figures: a trace per indicator and form, points at their period's end, forecasts
+dashed, derived values marked, bounds marked, a panel per unit, colours that stay."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.charts import marker_symbol, trend_figure
+from dashboard.charts import PALETTE, marker_symbol, series_color, trend_figure
 from loaders.periods import parse_period
 
 
@@ -33,25 +34,90 @@ def _row(indicator: str, period: str, value: float, unit: str = "亿元", **extr
     return row
 
 
-def test_different_period_kinds_are_separate_traces() -> None:
+def test_one_trace_per_form_and_a_year_to_date_line_starts_again_each_january() -> None:
     rows = pd.DataFrame(
         [
             _row("a", "2019", 1),
             _row("a", "2020", 2),
             _row("a", "2021-Q1", 3),
-            _row("a", "2021-01/2021-06", 4),
-            _row("a", "2021-01/2021-09", 5),
-            _row("a", "2016/2020", 6),
+            _row("a", "2020-01/2020-09", 4),
+            _row("a", "2020-01/2020-12", 4.5),
+            _row("a", "2021-01/2021-06", 5),
+            _row("a", "2021-01/2021-09", 6),
+            _row("a", "2016/2020", 7),
         ]
     )
     figure = trend_figure(rows)
-    groups = [trace.meta["group"] for trace in figure.data]
-    assert groups == ["year", "quarter", "ytd-06", "ytd-09", "multi_year-5"]
-    year = figure.data[0]
+    forms = [trace.meta["form"] for trace in figure.data]
+    assert forms == ["year", "quarter", "ytd", "multi_year"]
+    year, quarter, ytd, _ = figure.data
     assert year.mode == "lines+markers" and list(year.y) == [1.0, 2.0]
-    assert all(trace.mode == "markers" for trace in figure.data[1:])
-    # A point sits in the middle of its period.
-    assert list(year.x) == ["2019-07-02", "2020-07-01"]
+    # Every point sits at the last day of its period.
+    assert list(year.x) == ["2019-12-31", "2020-12-31"]
+    assert list(quarter.x) == ["2021-03-31"]
+    # 1—n 月 of every length is one line, with a gap where a year starts again.
+    assert list(ytd.x) == ["2020-09-30", "2020-12-31", None, "2021-06-30", "2021-09-30"]
+    assert list(ytd.y) == [4.0, 4.5, None, 5.0, 6.0]
+    assert ytd.connectgaps is False
+    assert ytd.name == "甲指标 · 年初至今累计"
+
+
+def test_derived_points_are_their_own_trace_marked_with_their_inputs() -> None:
+    inputs = (
+        '[{"period": "2021-01/2021-09", "value": 94.9, "unit": "万亿元", "issue": "2021 年第 40 期",'
+        ' "quote": "1—9 月 94.9"}, {"period": "2021-01/2021-08", "value": 84.2, "unit": "万亿元",'
+        ' "issue": "2021 年第 36 期", "quote": "1—8 月 84.2"}]'
+    )
+    rows = pd.DataFrame(
+        [
+            _row("a", "2021-08", 10.6, unit="万亿元"),
+            _row(
+                "a",
+                "2021-09",
+                10.7,
+                unit="万亿元",
+                derived=True,
+                derivation="month_from_ytd",
+                inputs=inputs,
+                check_value=10.1,
+                check_disagrees=True,
+            ),
+        ]
+    )
+    stated, derived = trend_figure(rows).data
+    assert stated.meta["derived"] is False and derived.meta["derived"] is True
+    assert derived.line.dash == "dot" and list(derived.marker.symbol) == ["x"]
+    assert derived.name == "甲指标 · 月度（推算）"
+    assert stated.line.color == derived.line.color  # one colour per indicator and form
+    assert derived.meta["disagrees"] == ["2021-09"]
+    assert list(derived.marker.line.color) == ["#d62728"]
+    text = derived.hovertext[0]
+    assert "推算" in text and "1—m月累计 − 1—(m−1)月累计" in text
+    assert "依据：2021年1—9月 94.9 万亿元（2021 年第 40 期）" in text
+    assert "原文：1—8 月 84.2" in text
+    assert "公布值：10.1 万亿元" in text and "不一致" in text
+
+
+def test_colours_follow_the_indicator_and_form_not_the_selection() -> None:
+    rows = [_row("a", "2019", 1), _row("a", "2021-Q1", 2), _row("b", "2019", 3)]
+    both = trend_figure(pd.DataFrame(rows), {"a": 3, "b": 7})
+    alone = trend_figure(pd.DataFrame(rows[2:]), {"a": 3, "b": 7})
+    colours = {(t.meta["indicator"], t.meta["form"]): t.line.color for t in both.data}
+    assert colours[("b", "year")] == alone.data[0].line.color == series_color(7, "year")
+    assert colours[("a", "year")] != colours[("a", "quarter")]
+    assert series_color(3, "ytd") == PALETTE[3].lower()
+    assert len(set(colours.values())) == 3
+
+
+def test_date_ticks_never_repeat_and_a_single_point_gets_room() -> None:
+    (trace,) = trend_figure(pd.DataFrame([_row("a", "2021-02", 1)])).data
+    layout = trend_figure(pd.DataFrame([_row("a", "2021-02", 1)])).layout
+    stops = {tuple(stop.dtickrange): stop.value for stop in layout.xaxis.tickformatstops}
+    assert stops[("M1", "M11")] == "%Y年%-m月" and stops[("M12", None)] == "%Y年"
+    assert stops[(None, 28 * 86_400_000)] == "%Y年%-m月%-d日"
+    assert list(layout.xaxis.range) == ["2021-01-14", "2021-04-14"]
+    wide = trend_figure(pd.DataFrame([_row("a", "2019", 1), _row("a", "2021", 2)])).layout
+    assert wide.xaxis.range is None
 
 
 def test_forecasts_are_dashed_and_hollow_bounds_have_their_own_symbol() -> None:
@@ -87,15 +153,17 @@ def test_one_unit_one_axis() -> None:
     assert {trace.yaxis for trace in figure.data} == {"y"}
     assert figure.layout.yaxis.title.text == "数值（亿元）"
     assert figure.layout.yaxis.rangemode == "tozero"  # an amount is read against zero
+    assert figure.layout.xaxis.title.text == "期间（点位于期间末）"
 
 
-def test_second_unit_gets_a_secondary_axis() -> None:
+def test_two_units_never_share_a_plot_area() -> None:
     figure = trend_figure(pd.DataFrame([_row("a", "2019", 1), _row("b", "2019", 2, unit="%")]))
     assert [trace.yaxis for trace in figure.data] == ["y", "y2"]
+    assert [trace.xaxis for trace in figure.data] == ["x", "x2"]
     assert figure.layout.yaxis2.title.text == "数值（%）"
-    assert figure.layout.yaxis2.overlaying == "y"
+    assert figure.layout.yaxis2.overlaying is None  # a panel of its own, not a second axis
     assert figure.layout.yaxis2.rangemode == "normal"  # a rate keeps its own range
-    assert figure.layout.yaxis2.tickmode == "auto"
+    assert figure.layout.yaxis.domain != figure.layout.yaxis2.domain
     assert all("[" in trace.name for trace in figure.data)  # legend names the unit
 
 
@@ -120,7 +188,7 @@ def test_three_units_get_one_panel_each() -> None:
     assert [figure.layout[f"xaxis{n}"].title.text for n in ("", "2", "3")] == [
         None,
         None,
-        "期间（点位于期间中点）",
+        "期间（点位于期间末）",
     ]
 
 
@@ -140,7 +208,7 @@ def test_every_kind_of_chart_is_what_plotly_validation_makes_of_it() -> None:
     charts = {
         "one axis": [_row("a", "2019", 1), _row("a", "2020", 2), _row("a", "2021-03", 3)],
         "single point": [_row("a", "2019", 1)],
-        "two axes, forecast and bounds": [
+        "two panels, forecast and bounds": [
             _row("a", "2019", 1),
             _row("a", "2020", 2, forecast=True, qualifier="more_than"),
             _row("a", "2021", 3, forecast=True),
@@ -151,6 +219,12 @@ def test_every_kind_of_chart_is_what_plotly_validation_makes_of_it() -> None:
                 "a", "2019", 1, revised_later=True, current_value=2.0, current_issue_key="2021-15"
             ),
             _row("a", "2020", 2, revised_later=False),
+        ],
+        "derived, year to date": [
+            _row("a", "2020-01/2020-11", 1),
+            _row("a", "2020-01/2020-12", 2),
+            _row("a", "2021-01/2021-02", 3),
+            _row("a", "2020-12", 1, derived=True, check_disagrees=True, check_value=1.5),
         ],
         "panels": [
             _row("a", "2019", 1),

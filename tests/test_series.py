@@ -11,7 +11,13 @@ from loaders.series import comparable_group, group_label, latest_cards
 
 
 def _row(
-    indicator: str, period: str, value: float, *, forecast: bool = False, published="2021-04-26"
+    indicator: str,
+    period: str,
+    value: float,
+    *,
+    forecast: bool = False,
+    published="2021-04-26",
+    qualifier: str = "exact",
 ):
     parsed = parse_period(period)
     return {
@@ -22,7 +28,8 @@ def _row(
         "period_start": pd.Timestamp(parsed.start),
         "period_end": pd.Timestamp(parsed.end),
         "value": value,
-        "qualifier": "exact",
+        "value_high": float("nan"),
+        "qualifier": qualifier,
         "forecast": forecast,
         "published": pd.Timestamp(published),
     }
@@ -64,3 +71,54 @@ def test_ytd_spans_of_different_length_are_not_compared() -> None:
 def test_forecast_only_indicator_has_no_card() -> None:
     assert latest_cards(pd.DataFrame([_row("a", "2025", 1, forecast=True)])).empty
     assert latest_cards(pd.DataFrame(columns=list(_row("a", "2025", 1)))).empty
+
+
+def _card(rows: list[dict], kinds: dict[str, str] | None = None) -> dict:
+    (card,) = latest_cards(pd.DataFrame(rows), kinds).to_dict("records")
+    return card
+
+
+def test_a_month_is_compared_with_the_month_before_never_with_any_stored_month() -> None:
+    # An index stated for March and September: 9 月 against 3 月 would read as month on month.
+    card = _card([_row("a", "2021-03", 51.0), _row("a", "2021-09", 54.9)])
+    assert card["prev_value"] is None and card["prev_relation"] is None
+    card = _card([_row("a", "2021-08", 53.0), _row("a", "2021-09", 54.9)])
+    assert (card["prev_period"], card["prev_relation"]) == ("2021-08", "previous")
+    assert card["prev_label"] == "较上一期（2021年8月）"
+
+
+def test_the_same_period_a_year_earlier_comes_first_and_is_named() -> None:
+    card = _card(
+        [_row("a", "2020-09", 50.0), _row("a", "2021-08", 53.0), _row("a", "2021-09", 54.9)]
+    )
+    assert (card["prev_period"], card["prev_relation"]) == ("2020-09", "year_ago")
+    assert card["prev_label"] == "较上年同期（2020年9月）"
+    card = _card([_row("a", "2020-01/2020-09", 80.0), _row("a", "2021-01/2021-09", 94.9)])
+    assert card["prev_label"] == "较上年同期（2020年1—9月）"
+
+
+def test_a_stock_is_compared_with_the_moment_stated_before() -> None:
+    rows = [_row("a", "2021-07-16", 0.04), _row("a", "2021-09-30", 0.17)]
+    card = _card(rows, {"a": "stock"})
+    assert (card["prev_period"], card["prev_relation"]) == ("2021-07-16", "previous_moment")
+    assert card["form"] == "point"
+    # Not a stock: a day is compared only with the day before, which nobody stated.
+    assert _card(rows)["prev_value"] is None
+
+
+def test_no_change_is_computed_from_a_bound_on_either_side() -> None:
+    card = _card(
+        [_row("a", "2020-12", 2000, qualifier="more_than"), _row("a", "2021-12", 2162)],
+        {"a": "stock"},
+    )
+    assert card["prev_value"] == 2000  # named, not subtracted
+    assert card["change_note"] == "对比期为界值（不少于），不计算变化"
+    card = _card([_row("a", "2020", 100), _row("a", "2021", 120, qualifier="less_than")])
+    assert card["change_note"] == "本期为界值（不超过），不计算变化"
+    assert _card([_row("a", "2020", 100), _row("a", "2021", 120)])["change_note"] == ""
+
+
+def test_a_change_from_an_approximation_is_approximate() -> None:
+    card = _card([_row("a", "2020", 100, qualifier="approx"), _row("a", "2021", 120)])
+    assert card["approximate"] is True
+    assert _card([_row("a", "2020", 100), _row("a", "2021", 120)])["approximate"] is False

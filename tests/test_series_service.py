@@ -6,10 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from loaders.series import forms
 from loaders.services.ingest import ingest
 from loaders.services.issues import issue_detail
 from loaders.services.series import (
     AS_OF_EXPORT_COLUMNS,
+    DERIVED_EXPORT_COLUMNS,
     EXPORT_COLUMNS,
     TRANSFORM_EXPORT_COLUMNS,
     VINTAGE_EXPORT_COLUMNS,
@@ -37,13 +39,32 @@ def _read(store, *indicators: str, **options):
     return read_series(store, SeriesRequest(indicators=indicators, **options))
 
 
+KINDS = {indicator.id: indicator.kind for indicator in CATALOG.indicators}
+
+
 def test_current_rows_are_the_store_series_in_the_export_columns(store) -> None:
-    result = _read(store, "logistics_total")
-    pd.testing.assert_frame_equal(result.rows, queries.series(store, ["logistics_total"]))
+    result = _read(store, "logistics_total", derived="exclude")
+    stored = queries.series(store, ["logistics_total"])
+    pd.testing.assert_frame_equal(result.rows, stored.assign(form=forms(stored, KINDS)))
     exported = result.export()
     assert list(exported.columns) == list(EXPORT_COLUMNS)
     assert exported["issue"].tolist() == ["2021 年第 29 期"] * 3
     assert exported["issue_key"].tolist() == ["2021-29"] * 3
+    assert exported["form"].tolist() == ["year", "quarter", "ytd"]
+
+
+def test_derived_rows_come_after_the_stated_ones_of_their_period(store) -> None:
+    exported = _read(store, "logistics_total").export()
+    assert list(exported.columns) == [*EXPORT_COLUMNS, *DERIVED_EXPORT_COLUMNS]
+    assert exported[["period", "derived", "derivation"]].values.tolist() == [
+        ["2020", False, None],
+        ["2021-Q1", False, None],
+        ["2021-01/2021-06", False, None],
+        ["2021-H1", True, "half_from_ytd"],
+        ["2021-Q2", True, "quarter_from_ytd"],
+    ]
+    only = _read(store, "logistics_total", derived="only").rows
+    assert only["period"].tolist() == ["2021-H1", "2021-Q2"]
 
 
 def test_as_of_a_date_reads_the_issue_then_in_force(store) -> None:
@@ -53,7 +74,11 @@ def test_as_of_a_date_reads_the_issue_then_in_force(store) -> None:
     assert by_date.vintage.issue_key == "2021-15"
     pd.testing.assert_frame_equal(by_date.rows, by_key.rows)
     exported = by_date.export()
-    assert list(exported.columns) == [*EXPORT_COLUMNS, *AS_OF_EXPORT_COLUMNS]
+    assert list(exported.columns) == [
+        *EXPORT_COLUMNS,
+        *AS_OF_EXPORT_COLUMNS,
+        *DERIVED_EXPORT_COLUMNS,
+    ]
     assert exported[["period", "value", "as_of", "revised_later", "current_value"]].to_dict(
         "records"
     ) == [
@@ -80,7 +105,11 @@ def test_a_transform_may_reach_outside_the_window_it_returns(store) -> None:
     # 2020 vs 2019: the base lies before start, the result inside it.
     result = _read(store, "telecom_ma_value", transform="yoy", start="2020")
     exported = result.export()
-    assert list(exported.columns) == [*EXPORT_COLUMNS, *TRANSFORM_EXPORT_COLUMNS]
+    assert list(exported.columns) == [
+        *EXPORT_COLUMNS,
+        *DERIVED_EXPORT_COLUMNS,
+        *TRANSFORM_EXPORT_COLUMNS,
+    ]
     assert exported["period"].tolist() == ["2020"]
     assert exported["value"].iloc[0] == pytest.approx((1750 / 367 - 1) * 100, rel=1e-11)
     assert exported["base_period"].tolist() == ["2019"]
@@ -90,6 +119,7 @@ def test_a_transform_may_reach_outside_the_window_it_returns(store) -> None:
 
 def test_filters_on_periods_kinds_and_forecasts(store) -> None:
     def periods(**options) -> list[str]:
+        options.setdefault("derived", "exclude")
         return _read(store, "logistics_total", "l2_penetration", **options).rows["period"].tolist()
 
     # In store order: by indicator (l2_penetration first), then period end.
@@ -99,6 +129,8 @@ def test_filters_on_periods_kinds_and_forecasts(store) -> None:
     assert periods(period_kinds=("ytd", "year")) == ["2025", "2020", "2021-01/2021-06"]
     assert periods(forecasts="only") == ["2025"]
     assert periods(forecasts="exclude") == ["2020", "2021-Q1", "2021-01/2021-06"]
+    assert periods(forms=("ytd", "quarter")) == ["2021-Q1", "2021-01/2021-06"]
+    assert periods(derived="include", forms=("quarter",)) == ["2021-Q1", "2021-Q2"]
 
 
 @pytest.mark.parametrize(
@@ -115,6 +147,10 @@ def test_filters_on_periods_kinds_and_forecasts(store) -> None:
         ({"transform": "growth"}, SeriesRequestError, "unknown transform 'growth'"),
         ({"transform": "index"}, SeriesRequestError, "needs a base period"),
         ({"transform": "yoy", "vintages": "all"}, SeriesRequestError, "not both"),
+        ({"frequency": "week"}, SeriesRequestError, "quarter, half, year"),
+        ({"frequency": "year", "vintages": "all"}, SeriesRequestError, "not both"),
+        ({"derived": "some"}, SeriesRequestError, "include, exclude, only"),
+        ({"forms": ("weekly",)}, SeriesRequestError, "form: unknown weekly"),
     ],
 )
 def test_a_bad_request_says_what_to_send(store, options, error, message) -> None:

@@ -15,6 +15,7 @@ from loaders.transforms import (
     TRANSFORMS,
     TransformError,
     base_choices,
+    missing_comparisons,
     transform_series,
 )
 
@@ -172,18 +173,21 @@ def test_a_base_that_is_not_positive_gives_no_growth_or_index() -> None:
 
 
 @pytest.mark.parametrize(
-    ("point_qualifier", "base_qualifier", "expected"),
+    ("point_qualifier", "base_qualifier", "expected", "indexed"),
     [
-        ("exact", "exact", "exact"),
-        ("more_than", "exact", "more_than"),
-        ("exact", "more_than", "less_than"),  # a larger base means a smaller change
-        ("more_than", "less_than", "more_than"),
-        ("more_than", "more_than", "approx"),  # pushed both ways: unknown direction
-        ("approx", "exact", "approx"),
+        ("exact", "exact", ["exact"], ["exact", "exact"]),
+        # Nothing is computed from a bound: ≥120 − 100 says nothing of the change.
+        ("more_than", "exact", [], ["exact"]),
+        ("exact", "more_than", [], []),
+        ("less_than", "exact", [], ["exact"]),
+        ("more_than", "less_than", [], []),
+        # An approximation carries ≈ into what is computed from it.
+        ("approx", "exact", ["approx"], ["exact", "approx"]),
+        ("exact", "approx", ["approx"], ["approx", "approx"]),
     ],
 )
-def test_bounds_carry_through_when_they_push_the_same_way(
-    point_qualifier: str, base_qualifier: str, expected: str
+def test_no_change_or_growth_is_computed_from_a_bound(
+    point_qualifier: str, base_qualifier: str, expected: list[str], indexed: list[str]
 ) -> None:
     rows = pd.DataFrame(
         [
@@ -192,7 +196,44 @@ def test_bounds_carry_through_when_they_push_the_same_way(
         ]
     )
     for transform in ("change", "yoy"):
-        assert transform_series(rows, transform)["qualifier"].tolist() == [expected]
+        assert transform_series(rows, transform)["qualifier"].tolist() == expected
+    # The index of 2020 on itself, then of 2021.
+    assert transform_series(rows, "index", "2020")["qualifier"].tolist() == indexed
+
+
+def test_a_missing_comparison_names_the_period_it_needs_or_the_bound() -> None:
+    rows = pd.DataFrame(
+        [
+            point("a", "2021-Q1", 10.0),
+            point("a", "2021-01/2021-09", 30.0),
+            point("a", "2020-Q2", 5.0, qualifier="more_than"),
+            point("a", "2021-Q2", 6.0),
+        ]
+    )
+    missing = missing_comparisons(rows, "yoy")
+    assert missing[["period", "needs", "reason"]].values.tolist() == [
+        ["2020-Q2", "2019-Q2", "bound"],  # a bound itself: never compared
+        ["2021-Q1", "2020-Q1", "no_base"],
+        ["2021-Q2", "2020-Q2", "bound"],
+        ["2021-01/2021-09", "2020-01/2020-09", "no_base"],
+    ]
+    assert missing_comparisons(rows, "level").empty
+
+
+def test_a_stated_value_is_compared_rather_than_a_derived_one_of_its_period() -> None:
+    rows = pd.DataFrame(
+        [
+            point("a", "2020", 100.0, derived=False),
+            point("a", "2021", 120.0, derived=False),
+            point("a", "2021", 121.0, derived=True),
+            point("a", "2022", 132.0, derived=True),
+        ]
+    )
+    yoy = transform_series(rows, "yoy")
+    assert list(zip(yoy["period"], yoy["value"], yoy["derived"], strict=True)) == [
+        ("2021", 20.0, False),
+        ("2022", 10.0, True),  # from a derived point: derived too
+    ]
 
 
 def test_a_range_is_compared_at_its_midpoint_and_the_result_is_approximate() -> None:

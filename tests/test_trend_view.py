@@ -90,7 +90,7 @@ def test_trends_table_shows_the_latest_rows_and_the_csv_all(tmp_path, monkeypatc
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        kinds = list(plot_frame(["logistics_total"])["group"].unique())
+        kinds = list(plot_frame(["logistics_total"])["form"].unique())
         view = trend_view(["logistics_total"], kinds)
         assert len(view.plotted) == 5_000
         assert view.table.num_rows == MAX_TABLE_ROWS

@@ -44,7 +44,7 @@ def test_a_warmed_card_is_served_without_reading_it_again(app_db: Path, counted_
         data.card(path, "logistics_total", version)  # what the overview asks for
         assert counted_reads == []
         # A commit that touches another series leaves this one's parts in place.
-        kinds = list(trend_view.plot_frame(["logistics_total"])["group"].unique())
+        kinds = list(trend_view.plot_frame(["logistics_total"])["form"].unique())
         trend_view.trend_view(["logistics_total"], kinds)
         with open_store(app_db) as store:
             ingest(
@@ -73,7 +73,7 @@ def test_views_asked_for_lately_are_rebuilt_after_a_commit(app_db: Path, counted
     path = data.store_path()
     pair = ["logistics_total", "l2_penetration"]
     try:
-        kinds = list(trend_view.plot_frame(pair)["group"].unique())
+        kinds = list(trend_view.plot_frame(pair)["form"].unique())
         trend_view.trend_view(pair, kinds)
         with open_store(app_db) as store:
             ingest(

@@ -14,12 +14,16 @@ from dashboard.formatting import (
 )
 from dashboard.markup import plain_markdown
 from loaders.missing import is_missing
-from loaders.periods import kind_label
+from loaders.periods import form_label
 
 CARDS_PER_ROW = 4
 
 st.title("概览")
-st.caption("每个指标的最新数值（不含预测），与上一可比期间（同类期间）相比的变化，以及来源期刊。")
+st.caption(
+    "每个指标的最新数值（不含预测）及来源期刊；变化只与同类、同长度的期间相比："
+    "上年同期，或紧邻的上一期（存量为上一个公布时点），并注明所比的期间。"
+    "界值（≥、≤）不计算变化；由约数算出的变化标 ≈。"
+)
 
 catalog = data.indicators()
 cards = data.overview_cards()
@@ -50,21 +54,29 @@ for category in dict.fromkeys(catalog["category"]):
                     continue
                 previous = card["prev_value"]
                 has_previous = not is_missing(previous)
+                # No change from a bound (change_note says so); ≈ from an approximation.
+                comparable = has_previous and not card["change_note"]
                 st.metric(
                     plain_markdown(indicator["name_zh"]),
                     format_value(
                         card["value"], card["unit"], card["qualifier"], card["value_high"]
                     ),
-                    delta=format_change(card["value"], previous, card["unit"])
-                    if has_previous
+                    delta=format_change(
+                        card["value"], previous, card["unit"], approximate=card["approximate"]
+                    )
+                    if comparable
                     else None,
                     help=plain_markdown(f"{indicator['name_en']} · 单位：{card['unit']}"),
                     chart_data=card["spark"] if len(card["spark"]) > 1 else None,
                 )
-                lines = [f"{period_label(card['period'])}（{kind_label(card['period_kind'])}）"]
+                lines = [f"{period_label(card['period'])}（{form_label(card['form'])}）"]
                 if has_previous:
                     previous_text = format_value(previous, card["unit"], card["prev_qualifier"])
-                    lines.append(f"较{period_label(card['prev_period'])}：{previous_text}")
+                    lines.append(f"{card['prev_label']}：{previous_text}")
+                else:
+                    lines.append("无可比的上年同期或上一期")
+                if card["change_note"]:
+                    lines.append(card["change_note"])
                 lines.append(f"来源：{card['issue_label']}")
                 if card["disagrees"]:
                     lines.append("各期说法不一，采用最新一期（详见趋势页“修订”列）")

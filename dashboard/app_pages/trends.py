@@ -1,8 +1,9 @@
 """趋势 Trends: chosen indicators over time, the plotted rows as a table and as CSV.
 
-The view lives in the URL (?indicators=a,b&kinds=year,quarter&transform=yoy&as_of=2021-15)
-so a link reproduces it. transform, base and as_of mean the same in the HTTP API, which
-takes one indicator per URL (/api/v1/series/a.csv) and calls kinds period_kind.
+The view lives in the URL (?indicators=a,b&forms=ytd,month&frequency=quarter&transform=yoy
+&as_of=2021-15&derived=exclude) so a link reproduces it. transform, base, as_of, frequency and
+derived mean the same in the HTTP API, which takes one indicator per URL
+(/api/v1/series/a.csv) and calls forms form.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dashboard.formatting import empty_state_message, indicator_label, period_la
 from dashboard.markup import plain_markdown
 from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
+from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
 from loaders.models import IssueHeader
-from loaders.series import group_label
+from loaders.periods import FORMS, FREQUENCIES, FREQUENCY_LABELS, POSITION_RULE_ZH, form_label
 from loaders.services.series import SeriesRequest, SeriesRequestError, download_name
 from loaders.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS, base_choices
 
@@ -23,20 +25,24 @@ CATEGORY_KEY = "trends_category"
 INDICATORS_KEY = "trends_indicators"
 KINDS_KEY = "trends_kinds"
 TRANSFORM_KEY = "trends_transform"
+FREQUENCY_KEY = "trends_frequency"
+DERIVED_KEY = "trends_derived"
 BASE_KEY = "trends_base"
 AS_OF_KEY = "trends_as_of"
 AS_OF_YEAR_KEY = "trends_as_of_year"
 # The as-of choice meaning "as stated now" (every issue).
 LATEST = ""
-URL_KEYS = ("indicators", "kinds", "transform", "base", "as_of")
+URL_KEYS = ("indicators", "forms", "kinds", "transform", "base", "as_of", "frequency", "derived")
+# The frequency choice meaning "the periods as stated".
+AS_STATED = ""
 # The kind options offered on the previous run: a kind that appears when an indicator is
 # added is selected too if the user had not narrowed the kinds.
 KIND_OPTIONS_KEY = "trends_kind_options"
 # Not a widget key, so it survives visits to other pages.
 LAST_VIEW_KEY = "trends_last_view"
 ALL_CATEGORIES = "全部类别"
-# Comparable groups in the order a reader expects them.
-GROUP_ORDER = ("year", "half", "quarter", "month", "day", "ytd", "multi_year", "span")
+# Refused periods named under the chart; the rest are counted.
+REFUSALS_SHOWN = 5
 
 st.title("趋势")
 
@@ -92,6 +98,12 @@ if fresh:
         st.warning(f"链接中的变换未知，已显示水平值：{plain_markdown(wanted_transform)}")
         wanted_transform = "level"
     st.session_state[TRANSFORM_KEY] = wanted_transform
+    wanted_frequency = (view.get("frequency") or [AS_STATED])[0]
+    if wanted_frequency not in (AS_STATED, *FREQUENCIES):
+        st.warning(f"链接中的频率未知，已按公布期间显示：{plain_markdown(wanted_frequency)}")
+        wanted_frequency = AS_STATED
+    st.session_state[FREQUENCY_KEY] = wanted_frequency
+    st.session_state[DERIVED_KEY] = (view.get("derived") or ["include"])[0] != "exclude"
     st.session_state[BASE_KEY] = (view.get("base") or [None])[0]
     st.session_state[AS_OF_YEAR_KEY] = LATEST
     st.session_state.pop(AS_OF_KEY, None)
@@ -138,6 +150,21 @@ transform = shape.radio(
     horizontal=True,
     help="\n\n".join(RULES_ZH[name] for name in TRANSFORMS if name != "level"),
 )
+frequency_column, derived_column = shape.columns([3, 2])
+frequency = frequency_column.radio(
+    "频率",
+    [AS_STATED, *FREQUENCIES],
+    key=FREQUENCY_KEY,
+    format_func=lambda f: FREQUENCY_LABELS.get(f, "按公布期间"),
+    horizontal=True,
+    help="\n\n".join(FREQUENCY_RULES_ZH.values()),
+)
+show_derived = derived_column.checkbox(
+    "显示推算值",
+    key=DERIVED_KEY,
+    help="由公布值推算的值（如由相邻两期 1—n月累计相减得到的月度值、由两年水平值计算的同比），"
+    "以 ✕ 标出，悬停可见依据。",
+)
 vintage_year, vintage_issue = vintage.columns([2, 3])
 as_of_year = vintage_year.selectbox(
     "截至期刊（按当时所知绘制）",
@@ -159,7 +186,13 @@ if transform == "index" and selected:
     if st.session_state.get(BASE_KEY) not in base_options:
         st.session_state[BASE_KEY] = first_base
     base = shape.selectbox("基期（= 100）", base_options, key=BASE_KEY, format_func=period_label)
-series_view = SeriesView(transform, base, as_of or None)
+series_view = SeriesView(
+    transform,
+    base,
+    as_of or None,
+    frequency or None,
+    "include" if show_derived else "exclude",
+)
 try:
     frame = plot_frame(selected, series_view) if selected else None
 except SeriesRequestError as exc:
@@ -167,16 +200,19 @@ except SeriesRequestError as exc:
     series_view = SeriesView()
     frame = plot_frame(selected, series_view)
 # unique() keeps first-seen order like dict.fromkeys, without a Python loop over every row.
-present = list(frame["group"].unique()) if frame is not None else []
+present = set(frame["form"].unique()) if frame is not None else set()
 nothing_selected = frame is None
-# Only the kinds were needed. This page's variables live as long as its widgets (their
+# Only the forms were needed. This page's variables live as long as its widgets (their
 # format functions hold the page's globals), so a frame left here stays in memory for
 # every session that saw the page: about 3 MB each at 1e6 observations.
 del frame
-kind_options = sorted(present, key=lambda g: (GROUP_ORDER.index(g.partition("-")[0]), g))
+kind_options = [form for form in FORMS if form in present]
 
 if KINDS_KEY not in st.session_state:
-    wanted = parse_list(view.get("kinds"))
+    # A link from before forms named comparable groups (kinds=ytd-09): their form is kept.
+    wanted = parse_list(view.get("forms")) or [
+        g.partition("-")[0] for g in parse_list(view.get("kinds"))
+    ]
     st.session_state[KINDS_KEY] = [g for g in wanted if g in kind_options] or kind_options
 else:
     previous_options = st.session_state.get(KIND_OPTIONS_KEY, [])
@@ -187,19 +223,23 @@ else:
     )
 st.session_state[KIND_OPTIONS_KEY] = kind_options
 kinds = st.multiselect(
-    "期间类型（不同类型的期间分开成线，不相连）",
+    "形式（每个指标的每种形式一条线；年初至今累计每年一月重新开始）",
     kind_options,
     key=KINDS_KEY,
-    format_func=group_label,
-    placeholder="选择期间类型",
+    format_func=form_label,
+    placeholder="选择形式",
 )
 
 # Write the view back into the URL; only what differs from the defaults.
 wanted_params = {"indicators": join_list(selected)} if selected else {}
 if kinds and set(kinds) != set(kind_options):
-    wanted_params["kinds"] = join_list(kinds)
+    wanted_params["forms"] = join_list(kinds)
 if series_view.transform != "level":
     wanted_params["transform"] = series_view.transform
+if series_view.frequency:
+    wanted_params["frequency"] = series_view.frequency
+if series_view.derived != "include":
+    wanted_params["derived"] = series_view.derived
 if series_view.base:
     wanted_params["base"] = series_view.base
 if series_view.as_of:
@@ -214,9 +254,18 @@ if nothing_selected:
 
 # Figure, table and CSV are built once per data version and selection (dashboard.trend_view).
 view = trend_view(selected, kinds, series_view)
+reasons = dict(view.empty_reasons)
+for indicator in selected:
+    # Why a chosen series shows nothing: which period a comparison needs, which periods a
+    # frequency cannot give (the API says the same in empty_reason / X-Empty-Reason).
+    if indicator in reasons:
+        st.info(
+            f"{plain_markdown(labels[indicator])}：{plain_markdown(reasons[indicator].message_zh)}",
+            icon=":material/info:",
+        )
 if not view.points:
-    missing = "、".join(plain_markdown(labels[i]) for i in selected)
-    st.info(f"所选指标暂无数据（或未选择期间类型）：{missing}")
+    if not reasons:
+        st.info("未选择形式：请在上方选择至少一种形式。")
     st.stop()
 
 st.plotly_chart(
@@ -225,9 +274,22 @@ st.plotly_chart(
     key="trends_chart",
 )
 st.caption(
-    "图例：● 确数；▲ 不少于（≥）；▼ 不超过（≤）；◆ 约（≈）；空心点和虚线为预测值。"
-    "点位于期间中点；悬停查看原文与来源期刊。多期刊说法不一致时，图中采用最新一期，表格“修订”列列出早前说法。"
+    "图例：● 确数；▲ 不少于（≥）；▼ 不超过（≤）；◆ 约（≈）；空心点和虚线为预测值；"
+    "✕ 和点线为推算值（由公布值计算，悬停查看依据），红圈表示与公布值不一致。"
+    f"{POSITION_RULE_ZH}不同单位分栏绘制。悬停查看原文与来源期刊。"
+    "多期刊说法不一致时，图中采用最新一期，表格“修订”列列出早前说法。"
 )
+if view.disagreeing:
+    st.caption(
+        f"有 {view.disagreeing} 个推算值与同期公布值不一致（超出四舍五入误差），见表格“核对”列。"
+    )
+if view.refusals:
+    named = "；".join(plain_markdown(r.reason_zh) for r in view.refusals[-REFUSALS_SHOWN:])
+    more = len(view.refusals) - REFUSALS_SHOWN
+    st.caption(
+        f"按{FREQUENCY_LABELS[series_view.frequency or 'year']}换算时无法给出的期间：{named}"
+        + (f"（另有 {more} 个）" if more > 0 else "")
+    )
 if series_view.transform != "level":
     missing_note = (
         f"另有 {view.without_comparison} 个点没有可比的对比期，未画出。"
@@ -258,6 +320,8 @@ st.download_button(
             transform=series_view.transform,
             base=series_view.base,
             as_of=series_view.as_of,
+            frequency=series_view.frequency,
+            derived=series_view.derived,
         )
     ),
     mime="text/csv",

@@ -2,9 +2,17 @@
 
 A request names indicators and, optionally, a vintage (as_of: a date or an issue key, read
 ALFRED-style as the latest issue published on or before it), every issue's statement
-(vintages="all"), a transform (loaders.transforms) and filters on the periods. The rows
-come back in the store's columns; export_rows turns them into the columns of every CSV and
-JSON the project hands out, with the provenance (issue, article, quote) of each value.
+(vintages="all"), the values the statements imply (derived, loaders.derive), a frequency
+(loaders.frequency), a transform (loaders.transforms) and filters on the periods and forms.
+The rows come back in the store's columns with each one's form (loaders.periods.period_form,
+read from the period and the indicator's kind); export_rows turns them into the columns of
+every CSV and JSON the project hands out, with the provenance (issue, article, quote) of
+each value, and for a derived one its inputs.
+
+The steps, in this order: read the vintage, add the forms, add the derived values (reading
+the level series a growth series is derived from too), convert the frequency, transform,
+filter. A result with no rows says why (SeriesResult.empty_reason), and a conversion names
+the periods it refused (SeriesResult.refusals).
 
 A request that cannot be answered raises SeriesRequestError (or its subclasses for an
 unknown indicator or issue) with a message that says what to send instead.
@@ -20,17 +28,25 @@ from datetime import date
 import pandas as pd
 
 from loaders.catalog import closest_ids
-from loaders.periods import KIND_LABELS, PeriodError, parse_period
+from loaders.derive import DERIVED_COLUMNS, with_derived
+from loaders.derive import sources as derivation_sources
+from loaders.frequency import FrequencyError, Refusal, check_frequency, convert
+from loaders.periods import FORMS, KIND_LABELS, PeriodError, parse_period, period_label_zh
+from loaders.series import forms
 from loaders.store import Store, queries
 from loaders.store.queries import SERIES_COLUMNS, IssueRef
 from loaders.transforms import (
+    LABELS_ZH,
+    MISSING_REASONS_ZH,
     TRANSFORM_COLUMNS,
     TransformError,
     check_transform,
+    missing_comparisons,
     transform_series,
 )
 
 FORECAST_CHOICES = ("include", "exclude", "only")
+DERIVED_CHOICES = ("include", "exclude", "only")
 VINTAGE_CHOICES = ("latest", "all")
 # The columns of every series CSV and JSON (the Trends download and the API): the value, its
 # period and unit, and where it was said (issue label and key, date, article, sentence).
@@ -40,6 +56,7 @@ EXPORT_COLUMNS = (
     "name_en",
     "period",
     "period_kind",
+    "form",
     "period_start",
     "period_end",
     "value",
@@ -47,6 +64,7 @@ EXPORT_COLUMNS = (
     "unit",
     "qualifier",
     "forecast",
+    "derived",
     "issue",
     "issue_key",
     "published",
@@ -59,9 +77,13 @@ EXPORT_COLUMNS = (
 EXPORT_SOURCE_COLUMNS = tuple(
     "issue_label" if column == "issue" else column for column in EXPORT_COLUMNS
 )
+# The store columns a read needs besides those (the period as written tells a cumulative
+# first half; the name tells a cumulative stock).
+_FORM_SOURCE_COLUMNS = ("name_zh", "period_text")
 AS_OF_EXPORT_COLUMNS = ("as_of", "revised_later", "current_value", "current_issue_key")
 VINTAGE_EXPORT_COLUMNS = ("superseded_by", "superseded_on")
 TRANSFORM_EXPORT_COLUMNS = TRANSFORM_COLUMNS
+DERIVED_EXPORT_COLUMNS = DERIVED_COLUMNS
 _ISSUE_KEY = re.compile(r"^\d{4}-\d{1,3}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -92,18 +114,39 @@ class SeriesRequest:
     vintages: str = "latest"
     transform: str = "level"
     base: str | None = None
+    # quarter, half or year (loaders.frequency); None: the periods as stated.
+    frequency: str | None = None
+    # Values the statements imply (loaders.derive): with the stated ones, left out, or alone.
+    derived: str = "include"
+    forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EmptyReason:
+    """Why a read has no rows, in English (the API's message) and Chinese (the pages')."""
+
+    code: str  # no_data, frequency, no_comparison, filtered
+    message: str
+    message_zh: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "message_zh": self.message_zh}
 
 
 @dataclass(frozen=True)
 class SeriesResult:
-    """The rows read (store columns, plus the as-of, statement or transform columns asked
-    for), the vintage they were read at (None: now) and the request they answer."""
+    """The rows read (store columns and form, plus the as-of, statement, derived or
+    transform columns asked for), the vintage they were read at (None: now) and the
+    request they answer."""
 
     rows: pd.DataFrame
     request: SeriesRequest
     vintage: IssueRef | None = None
     # Points of the series a transform could not compare (no comparable period stated).
     untransformed: int = 0
+    # Periods a frequency conversion could not give, each with its reason.
+    refusals: tuple[Refusal, ...] = ()
+    empty_reason: EmptyReason | None = None
 
     def export(self) -> pd.DataFrame:
         return export_rows(self.rows, self.vintage.issue_key if self.vintage else None)
@@ -177,6 +220,19 @@ def check_request(request: SeriesRequest) -> None:
         raise SeriesRequestError(
             f"period_kind: unknown {', '.join(unknown_kinds)}; choose from {', '.join(KIND_LABELS)}"
         )
+    unknown_forms = [form for form in request.forms if form not in FORMS]
+    if unknown_forms:
+        raise SeriesRequestError(
+            f"form: unknown {', '.join(unknown_forms)}; choose from {', '.join(FORMS)}"
+        )
+    if request.derived not in DERIVED_CHOICES:
+        raise SeriesRequestError(
+            f"derived: {request.derived!r}; choose one of {', '.join(DERIVED_CHOICES)}"
+        )
+    try:
+        check_frequency(request.frequency)
+    except FrequencyError as exc:
+        raise SeriesRequestError(str(exc)) from None
     if request.forecasts not in FORECAST_CHOICES:
         raise SeriesRequestError(
             f"forecasts: {request.forecasts!r}; choose one of {', '.join(FORECAST_CHOICES)}"
@@ -193,6 +249,11 @@ def check_request(request: SeriesRequest) -> None:
         raise SeriesRequestError(
             "a transform compares the points of one vintage; ask for vintages=all or for "
             "a transform, not both"
+        )
+    if request.vintages == "all" and request.frequency:
+        raise SeriesRequestError(
+            "a frequency converts the points of one vintage; ask for vintages=all or for "
+            "a frequency, not both"
         )
 
 
@@ -215,25 +276,141 @@ def read_prepared(
 ) -> SeriesResult:
     """read_series for a request prepare() has checked and resolved to this vintage.
     for_export: the rows only feed export_rows (the API), so the current series is read
-    with the columns the export and the transforms use (EXPORT_SOURCE_COLUMNS)."""
+    with the columns the export, the forms and the transforms use."""
     ids = list(request.indicators)
-    if request.vintages == "all":
-        rows = queries.statements(store, ids, vintage.issue_key if vintage else None)
-    elif vintage is not None:
-        rows = queries.series_as_of(store, ids, vintage.issue_key)
-    else:
-        rows = queries.series(store, ids, EXPORT_SOURCE_COLUMNS if for_export else SERIES_COLUMNS)
+    catalog = queries.indicators(store, with_retired=True)
+    kinds = dict(zip(catalog["id"], catalog["kind"], strict=True))
+    statements_only = request.vintages == "all"
+    deriving = not statements_only and request.derived != "exclude"
+    # A growth series' derived values are read from its level series: read it too.
+    extra = derivation_sources(catalog, ids) if deriving else []
+    rows = _read(store, [*ids, *extra], request, vintage, for_export)
+    rows = rows.assign(form=forms(rows, kinds))
+    stated = int(rows["indicator"].isin(ids).sum())
+    if deriving:
+        rows = with_derived(rows, catalog, ids)
+    if extra:
+        rows = rows[rows["indicator"].isin(ids)].reset_index(drop=True)
+    refusals: tuple[Refusal, ...] = ()
+    if request.frequency:
+        measures = dict(zip(catalog["id"], catalog["measure"], strict=True))
+        rows, refused = convert(rows, request.frequency, kinds, measures)
+        refusals = tuple(refused)
     untransformed = 0
+    before_transform = rows
     if request.transform != "level":
         transformed = transform_series(rows, request.transform, request.base)
         untransformed = len(rows) - len(transformed)
         rows = transformed
+    filtered = filter_rows(rows, request)
+    reason = None
+    if filtered.empty:
+        reason = _empty_reason(request, stated, before_transform, rows, refusals)
     return SeriesResult(
-        rows=filter_rows(rows, request),
+        rows=filtered,
         request=request,
         vintage=vintage,
         untransformed=untransformed,
+        refusals=refusals,
+        empty_reason=reason,
     )
+
+
+def _read(
+    store: Store,
+    ids: list[str],
+    request: SeriesRequest,
+    vintage: IssueRef | None,
+    for_export: bool,
+) -> pd.DataFrame:
+    if request.vintages == "all":
+        return queries.statements(store, ids, vintage.issue_key if vintage else None)
+    if vintage is not None:
+        return queries.series_as_of(store, ids, vintage.issue_key)
+    if not for_export:
+        return queries.series(store, ids, SERIES_COLUMNS)
+    columns = [*EXPORT_SOURCE_COLUMNS, *_FORM_SOURCE_COLUMNS]
+    columns = [c for c in SERIES_COLUMNS if c in columns]
+    return queries.series(store, ids, columns)
+
+
+# How many periods an empty reason names (the latest first).
+_REASON_EXAMPLES = 3
+
+
+def _empty_reason(
+    request: SeriesRequest,
+    stated: int,
+    before_transform: pd.DataFrame,
+    transformed: pd.DataFrame,
+    refusals: tuple[Refusal, ...],
+) -> EmptyReason:
+    """Why a read came back empty: nothing stored, no period convertible to the frequency,
+    no comparison a transform needs (which periods it needs), or the filters."""
+    names = ", ".join(request.indicators)
+    if stated == 0:
+        return EmptyReason(
+            "no_data",
+            f"no values are stored for {names}" + (" at this vintage" if request.as_of else ""),
+            "所选指标暂无数据" + ("（截至所选期刊）" if request.as_of else ""),
+        )
+    if request.frequency and before_transform.empty:
+        latest = refusals[-_REASON_EXAMPLES:] if refusals else ()
+        return EmptyReason(
+            "frequency",
+            f"no period can be given at frequency={request.frequency}: "
+            + "; ".join(r.reason for r in latest),
+            "没有可换算的期间：" + "；".join(r.reason_zh for r in latest),
+        )
+    if request.transform != "level" and transformed.empty:
+        return _no_comparison(request, before_transform)
+    return EmptyReason(
+        "filtered",
+        "no values within the periods, kinds, forms, forecast and derived choices asked for",
+        "所选期间、期间类型、预测或推算范围内没有数据",
+    )
+
+
+def _no_comparison(request: SeriesRequest, rows: pd.DataFrame) -> EmptyReason:
+    """A transform found no comparison: which periods the latest points needed."""
+    missing = missing_comparisons(rows, request.transform, request.base)
+    label = LABELS_ZH[request.transform].removesuffix(" %")  # type: ignore[index]
+    if not missing.empty and (missing["reason"] == "bound").all():
+        return EmptyReason(
+            "no_comparison",
+            f"transform={request.transform}: every point is a bound (>=, <=), "
+            "and nothing is computed from a bound",
+            f"{label}：所有数据均为界值（≥、≤），界值不计算{label}",
+        )
+    needs = missing[missing["needs"].notna()].tail(_REASON_EXAMPLES)
+    if needs.empty:
+        reasons = sorted(set(missing["reason"])) or ["not_comparable"]
+        return EmptyReason(
+            "no_comparison",
+            f"transform={request.transform}: no point can be compared (" + ", ".join(reasons) + ")",
+            f"{label}：没有可计算的点（" + "、".join(MISSING_REASONS_ZH[r] for r in reasons) + "）",
+        )
+    english = "; ".join(f"{row.period} needs {row.needs}" for row in needs.itertuples())
+    chinese = "；".join(
+        f"{period_label_zh(row.period)} 需要 {_label(row.needs)}" for row in needs.itertuples()
+    )
+    what = {
+        "yoy": ("the same period a year earlier", "上年同期的同类数据"),
+        "change": ("the comparable period before", "上一可比期的数据"),
+        "index": ("the base period", "基期的数据"),
+    }[request.transform]
+    return EmptyReason(
+        "no_comparison",
+        f"transform={request.transform} needs {what[0]}, and none is stated: {english}",
+        f"{label}需要{what[1]}，但没有公布：{chinese}",
+    )
+
+
+def _label(period: str) -> str:
+    try:
+        return period_label_zh(period)
+    except PeriodError:
+        return period
 
 
 def data_state(store: Store) -> queries.DataState:
@@ -253,6 +430,11 @@ def filter_rows(rows: pd.DataFrame, request: SeriesRequest) -> pd.DataFrame:
         keep &= pd.to_datetime(rows["period_end"]) <= end
     if request.period_kinds:
         keep &= rows["period_kind"].isin(list(request.period_kinds))
+    if request.forms and "form" in rows.columns:
+        keep &= rows["form"].isin(list(request.forms))
+    if request.derived in ("exclude", "only") and "derived" in rows.columns:
+        derived = rows["derived"].fillna(False).astype(bool)
+        keep &= ~derived if request.derived == "exclude" else derived
     forecast = rows["forecast"].astype(bool)
     if request.forecasts == "exclude":
         keep &= ~forecast
@@ -269,7 +451,13 @@ def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     columns = list(EXPORT_COLUMNS)
     if as_of is not None:
         frame = frame.assign(as_of=as_of)
-    for extra in (AS_OF_EXPORT_COLUMNS, VINTAGE_EXPORT_COLUMNS, TRANSFORM_EXPORT_COLUMNS):
+    extras = (
+        AS_OF_EXPORT_COLUMNS,
+        VINTAGE_EXPORT_COLUMNS,
+        DERIVED_EXPORT_COLUMNS,
+        TRANSFORM_EXPORT_COLUMNS,
+    )
+    for extra in extras:
         columns += [column for column in extra if column in frame.columns]
     for column in columns:
         if column not in frame.columns:
@@ -284,6 +472,10 @@ def download_name(request: SeriesRequest) -> str:
         parts.append(request.transform + (f"-{request.base}" if request.base else ""))
     if request.as_of:
         parts.append(f"as-of-{request.as_of}")
+    if request.frequency:
+        parts.append(request.frequency)
+    if request.derived != "include":
+        parts.append(f"derived-{request.derived}")
     if request.vintages == "all":
         parts.append("vintages")
     return "_".join(parts).replace("/", "-") + ".csv"
