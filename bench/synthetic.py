@@ -4,10 +4,13 @@ Everything here is made up and says so: every article title carries 合成 and e
 article opens with a sentence stating the figures are synthetic. Nothing is written
 into the repository; callers pass a (temporary) directory.
 
-Three shapes, from slow-and-real to fast-and-bulk:
+Four shapes, from slow-and-real to fast-and-bulk:
 - `brief_text(i)`: the text of issue number i in the brief's style (masthead, issue line
   `2021 年第 15 期（总第 460 期）`, date, articles closed by `（产业所 某某 整理）`), with
   the catalog figures it states (`expected`) so a test can check the real loaders.
+- `ytd_briefs(first_year, years)`: a run of monthly releases as 中物联 publishes them, the
+  national social logistics total and its growth for 1—2 月 … 1—12 月 of each year, in
+  the same style: an archive in which a series is stated only as the year so far.
 - `synthetic_extraction(seq, n_obs)`: an Extraction built directly (no parsing) with exactly
   n_obs observations on distinct (indicator, period) keys: for store tests that count rows.
 - `observation_frames(n)`: issues and observations as DataFrames in the store's column
@@ -293,6 +296,112 @@ def brief_text(
         expected=tuple(expected),
         editors=tuple(editors),
     )
+
+
+# ---------------------------------------------------------------- year-to-date releases
+
+# The monthly releases' total for month k of the first year, in 万亿元 (a national flow of
+# ~130 万亿元 a year); later years grow: GROWTH_BY_YEAR flat in the second year, rising
+# month by month in the third, so that both the total and its growth peak at the last
+# 1—12 月 (two units whose peaks coincide, for the chart tests).
+YTD_FIRST_MONTH_TOTAL = 10.0
+YTD_MONTHLY_STEP = 0.1
+
+
+def ytd_month_levels(years: int) -> list[list[float]]:
+    """The (unrounded) monthly levels behind ytd_briefs, one list of 12 per year."""
+    levels = [[YTD_FIRST_MONTH_TOTAL + YTD_MONTHLY_STEP * k for k in range(12)]]
+    for year in range(1, years):
+        previous = levels[-1]
+        if year % 2 == 1:
+            levels.append([value * 1.05 for value in previous])
+        else:
+            levels.append([value * (1.03 + 0.004 * (k + 1)) for k, value in enumerate(previous)])
+    return levels
+
+
+def ytd_briefs(first_year: int = 2019, years: int = 3) -> list[SyntheticIssue]:
+    """One issue per monthly release, 1—2 月 … 1—12 月 of each year, each stating the
+    national social logistics total so far (rounded to 0.1 万亿元) and, from the second
+    year on, its growth on the same months a year before (rounded to 0.1%), as issue k of
+    the year it is published in (1—12 月 comes out in January of the next year)."""
+    levels = ytd_month_levels(years)
+    issues = []
+    numbers: dict[int, int] = {}
+    for offset in range(years):
+        year = first_year + offset
+        for months in range(2, 13):
+            total = sum(levels[offset][:months])
+            published = date(year + (months == 12), months % 12 + 1, 20)
+            number = numbers[published.year] = numbers.get(published.year, 0) + 1
+            period = f"{year}-01/{year}-{months:02d}"
+            phrase = f"{year} 年 1—{months} 月"
+            sentence = (
+                f"中国物流与采购联合会日前发布数据显示，{phrase}，全国社会物流总额 "
+                f"{total:.1f} 万亿元"
+            )
+            expected = [ExpectedFigure("logistics_total", period, round(total, 1))]
+            if offset:
+                growth = (total / sum(levels[offset - 1][:months]) - 1) * 100
+                sentence += f"，按可比价格计算，同比增长 {growth:.1f}%"
+                expected.append(ExpectedFigure("logistics_total_yoy", period, round(growth, 1)))
+            text = _issue_text(
+                published.year,
+                number,
+                published,
+                [("物流运行月度数据", [sentence + "。"], EDITORS[months % len(EDITORS)])],
+            )
+            issues.append(
+                SyntheticIssue(
+                    index=len(issues),
+                    year=published.year,
+                    number=number,
+                    total_number=FIRST_TOTAL_NUMBER + len(issues),
+                    published=published,
+                    text=text,
+                    expected=tuple(expected),
+                    editors=(EDITORS[months % len(EDITORS)],),
+                )
+            )
+    return issues
+
+
+def write_ytd_briefs(outdir: str | Path, first_year: int = 2019, years: int = 3) -> list[Path]:
+    """ytd_briefs as UTF-8 .txt files in outdir (a temp dir)."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for issue in ytd_briefs(first_year, years):
+        path = outdir / issue.filename
+        path.write_text(issue.text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _issue_text(
+    year: int, number: int, published: date, articles: list[tuple[str, list[str], str]]
+) -> str:
+    """An issue in the brief's layout: masthead, issue line, date, then each article (title,
+    the synthetic notice, its paragraphs, its editor's line)."""
+    lines = [
+        "",
+        TITLE,
+        "",
+        f"{year} 年第 {number} 期",
+        "",
+        "中国科学技术发展战略研究院",
+        "产业科技发展研究所主办",
+        "",
+        f"{year} 年 {published.month} 月 {published.day} 日",
+        "",
+    ]
+    for title, paragraphs, editor in articles:
+        lines += [f"{title}（{SYNTHETIC_MARK}）", ""]
+        lines += [f"本文为{SYNTHETIC_MARK}样本（synthetic），数据虚构，仅供测试。", ""]
+        for paragraph in paragraphs:
+            lines += [paragraph, ""]
+        lines += [f"（产业所 {editor} 整理）", ""]
+    return "\n".join(lines)
 
 
 def write_briefs(outdir: str | Path, count: int = 1000, seed: int = 0) -> list[Path]:

@@ -302,14 +302,14 @@ def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
             else pd.Series(False, index=of_indicator.index)
         )
         present = set(of_indicator["form"].unique())
-        for form in [f for f in FORMS if f in present] + sorted(present - set(FORMS)):
-            of_form = of_indicator[of_indicator["form"] == form]
-            for forecast in (False, True):
-                for derived in (False, True):
-                    points = of_form[
-                        (of_form["forecast"].astype(bool) == forecast)
-                        & (derived_rows[of_form.index] == derived)
-                    ]
+        # What was stated first (in the legend too), then what is derived from it.
+        for derived in (False, True):
+            for form in [f for f in FORMS if f in present] + sorted(present - set(FORMS)):
+                of_form = of_indicator[
+                    (of_indicator["form"] == form) & (derived_rows == derived).to_numpy()
+                ]
+                for forecast in (False, True):
+                    points = of_form[of_form["forecast"].astype(bool) == forecast]
                     if points.empty:
                         continue
                     specs.append(_trace_spec(points, indicator, unit, form, forecast, derived))

@@ -57,7 +57,9 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
     notes = revision_notes(revisions)
     transformed = "stated_value" in rows.columns
     as_of = "revised_later" in rows.columns
-    columns = ["指标", "期间", "期间类型", "形式", "数值", "推算", "核对"]
+    # 形式 rather than the kind of period: it says what a line is (年初至今累计 for every
+    # 1—n 月, 时点 for a stock on any day), which the kind does not.
+    columns = ["指标", "期间", "形式", "数值", "推算", "核对"]
     columns += ["原值", "对比期"] if transformed else []
     columns += ["修订"] + (["其后修订"] if as_of else [])
     columns += ["预测", "期刊", "发布日期", "文章", "原文"]
@@ -66,7 +68,6 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
         record = {
             "指标": indicator_label(row["name_zh"], row["name_en"]),
             "期间": period_label(row["period"]),
-            "期间类型": kind_label(row["period_kind"]),
             "形式": form_label(row.get("form")),
             "数值": format_value(row["value"], row["unit"], row["qualifier"], row["value_high"]),
             "推算": _derivation_note(row),

@@ -23,7 +23,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-from loaders.periods import PeriodError, parse_period, span_text
+from loaders.periods import PeriodError, parse_period, shift_year, span_text
 from loaders.series import comparable_group, with_plot_columns
 from loaders.units import RATIO_UNITS
 
@@ -367,9 +367,9 @@ def missing_comparisons(
     rows: pd.DataFrame, transform: str, base_period: str | None = None
 ) -> pd.DataFrame:
     """The points of rows a transform gives no value for, in time order, with why: columns
-    indicator, period, needs (the period its comparison needs, in the grammar; None where
-    there is none to name) and reason (a key of MISSING_REASONS_ZH). Empty for level."""
-    columns = ["indicator", "period", "needs", "reason"]
+    indicator, period, derived, needs (the period its comparison needs, in the grammar; None
+    where there is none to name) and reason (a key of MISSING_REASONS_ZH). Empty for level."""
+    columns = ["indicator", "period", "derived", "needs", "reason"]
     transform, base_period = check_transform(transform, base_period)
     if transform == "level" or rows.empty:
         return pd.DataFrame(columns=columns)
@@ -384,9 +384,16 @@ def missing_comparisons(
     if not targets.empty:
         target_rows = targets["_row"].to_numpy(dtype=int)
         reason.iloc[target_rows] = "no_base"
+        kinds = frame["period_kind"].to_numpy()[target_rows]
+        periods = frame["period"].to_numpy()[target_rows]
         needs.iloc[target_rows] = [
-            span_text(pd.Timestamp(a).date(), pd.Timestamp(b).date())
-            for a, b in zip(targets["_target_start"], targets["_target_end"], strict=True)
+            # A year to date needs the same months: written as a span, not as 2020-H1.
+            shift_year(period, pd.Timestamp(a).year)
+            if kind == "ytd"
+            else span_text(pd.Timestamp(a).date(), pd.Timestamp(b).date())
+            for kind, period, a, b in zip(
+                kinds, periods, targets["_target_start"], targets["_target_end"], strict=True
+            )
         ]
     if not paired.empty:
         rows_paired = paired["_row"].to_numpy(dtype=int)
@@ -400,6 +407,7 @@ def missing_comparisons(
         )
     bound_points = frame["qualifier"].isin(BOUNDS).to_numpy() & reason.eq("no_base").to_numpy()
     reason[bound_points] = "bound"
-    missing = frame.assign(needs=needs, reason=reason)
+    derived = frame["derived"].fillna(False).astype(bool) if "derived" in frame else False
+    missing = frame.assign(needs=needs, reason=reason, derived=derived)
     missing = missing[missing["reason"] != "ok"].sort_values(["_end", "period"], kind="stable")
     return missing.loc[:, columns].reset_index(drop=True)

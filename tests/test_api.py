@@ -195,6 +195,48 @@ def test_a_transform_and_filters_reach_the_csv(base) -> None:
     assert payload["transform"]["points_without_comparison"] == 2
 
 
+def test_an_empty_answer_says_why_in_json_and_in_a_header(base) -> None:
+    # No stored period of logistics_total has its year-earlier period stated.
+    status, headers, body = get(f"{base}/series/logistics_total.csv?transform=yoy")
+    assert status == 200 and len(pd.read_csv(io.BytesIO(body))) == 0
+    assert headers["X-Empty-Reason"].startswith("no_comparison: transform=yoy needs the same ")
+    assert "2021-Q1 needs 2020-Q1" in headers["X-Empty-Reason"]
+    status, payload = get_json(f"{base}/series/logistics_total.json?transform=yoy")
+    assert payload["count"] == 0
+    reason = payload["empty_reason"]
+    assert reason["code"] == "no_comparison"
+    assert "2021年一季度 需要 2020年一季度" in reason["message_zh"]
+    # A table with rows has no such header.
+    status, headers, _ = get(f"{base}/series/logistics_total.csv")
+    assert "X-Empty-Reason" not in headers
+
+
+def test_a_frequency_converts_by_kind_and_names_what_it_refuses(base) -> None:
+    status, headers, body = get(f"{base}/series/logistics_total.csv?frequency=quarter")
+    quarters = pd.read_csv(io.BytesIO(body), dtype={"period": str})
+    # The first quarter as stated, the second from 1—6 月 less the first.
+    assert quarters[["period", "value", "derived"]].values.tolist() == [
+        ["2021-Q1", 75.1, False],
+        ["2021-Q2", 75.8, True],
+    ]
+    assert set(quarters["form"]) == {"quarter"}
+    # 2020 was stated only as a year: its fourth quarter cannot be given.
+    assert headers["X-Refused-Periods"] == "1"
+    status, payload = get_json(f"{base}/series/logistics_total.json?frequency=quarter")
+    assert payload["frequency"]["refused"] == [
+        {
+            "indicator": "logistics_total",
+            "period": "2020-Q4",
+            "reason": "2020-Q4: no value for 2020-10, 2020-11, 2020-12 "
+            "(a flow is summed only when every month is there)",
+            "reason_zh": "2020年四季度：缺少2020年10—12月的数据（流量须各月俱全才能加总）",
+        }
+    ]
+    assert payload["position"]["rule"].startswith("every point sits at the last day")
+    status, payload = get_json(f"{base}/series/logistics_total.json?frequency=week")
+    assert status == 400 and "quarter, half, year" in payload["error"]["message"]
+
+
 def test_csv_is_utf8_with_bom_and_formula_safe(base) -> None:
     status, headers, body = get(f"{base}/series/logistics_revenue.csv")
     assert status == 200

@@ -382,7 +382,10 @@ def _no_comparison(request: SeriesRequest, rows: pd.DataFrame) -> EmptyReason:
             "and nothing is computed from a bound",
             f"{label}：所有数据均为界值（≥、≤），界值不计算{label}",
         )
-    needs = missing[missing["needs"].notna()].tail(_REASON_EXAMPLES)
+    needs = missing[missing["needs"].notna()]
+    if "derived" in needs.columns and (~needs["derived"].fillna(False).astype(bool)).any():
+        needs = needs[~needs["derived"].fillna(False).astype(bool)]  # what was stated first
+    needs = needs.tail(_REASON_EXAMPLES)
     if needs.empty:
         reasons = sorted(set(missing["reason"])) or ["not_comparable"]
         return EmptyReason(
