@@ -23,7 +23,8 @@ from pathlib import Path
 
 from bench.common import BENCH_INDICATOR, PROJECT_ROOT, Result
 from loaders.series import with_plot_columns
-from loaders.store import open_store, queries
+from loaders.services.series import SeriesRequest, read_series
+from loaders.store import open_store
 
 APP = PROJECT_ROOT / "dashboard" / "streamlit_app.py"
 BARE = PROJECT_ROOT / "bench" / "bare_page.py"
@@ -33,9 +34,11 @@ TIMEOUT_S = 120
 
 
 def prepare_points(db: Path, out: Path) -> int:
-    """Write the points the Trends page plots for BENCH_INDICATOR (x, value) for the bare page."""
+    """Write the points the Trends page plots for BENCH_INDICATOR (x, value) for the bare page:
+    what the read service gives it, the stated points and those derived from them."""
     with open_store(db, read_only=True) as store:
-        frame = with_plot_columns(queries.series(store, [BENCH_INDICATOR]))
+        rows = read_series(store, SeriesRequest(indicators=(BENCH_INDICATOR,))).rows
+        frame = with_plot_columns(rows)
     frame[["x", "value"]].reset_index(drop=True).to_pickle(out)
     return len(frame)
 

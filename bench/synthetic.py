@@ -19,6 +19,7 @@ Four shapes, from slow-and-real to fast-and-bulk:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from collections.abc import Callable
@@ -504,15 +505,104 @@ FRAMES_FREE_YEAR = 1980
 FRAMES_END_YEAR = 2100
 
 
+# The keys of a year of a flow or a rate, as briefs state them: 1—2 月 … 1—12 月 (11), the
+# months (12), the quarters (4), the halves (2), the year (1).
+_YEAR_SLOTS = 30
+_BULK_FIRST_YEAR = 1900
+_BULK_YEARS = 200  # 1900 … 2099, inside the period grammar
+_DAYS = 73_000  # from 1900-01-01, to 2099
+
+
+def _year_slots() -> list[tuple[str, int, int, int]]:
+    """(kind, first month, last month, index) of each of a year's _YEAR_SLOTS keys."""
+    slots = [("ytd", 1, n, n) for n in range(2, 13)]
+    slots += [("month", m, m, m) for m in range(1, 13)]
+    slots += [("quarter", 3 * q - 2, 3 * q, q) for q in range(1, 5)]
+    slots += [("half", 1, 6, 1), ("half", 7, 12, 2), ("year", 1, 12, 1)]
+    return slots
+
+
+@functools.lru_cache(maxsize=2)
+def _period_table(monthly: bool) -> tuple[np.ndarray, ...]:
+    """Every key of the form-rich years (monthly: months only): period, kind, start, end
+    and a value (flows: the sum of smooth monthly values over the period's months)."""
+    periods, kinds, starts, ends, values = [], [], [], [], []
+    slots = [s for s in _year_slots() if s[0] == "month"] if monthly else _year_slots()
+    for offset in range(_BULK_YEARS):
+        year = _BULK_FIRST_YEAR + offset
+        month_values = [100 + 10 * np.sin((offset * 12 + m) / 30) for m in range(12)]
+        for kind, first, last, index in slots:
+            if kind == "ytd":
+                periods.append(f"{year}-01/{year}-{last:02d}")
+            elif kind == "month":
+                periods.append(f"{year}-{first:02d}")
+            elif kind == "quarter":
+                periods.append(f"{year}-Q{index}")
+            elif kind == "half":
+                periods.append(f"{year}-H{index}")
+            else:
+                periods.append(str(year))
+            kinds.append(kind)
+            starts.append(pd.Timestamp(year, first, 1))
+            ends.append(pd.Timestamp(year, last, 1) + pd.offsets.MonthEnd(0))
+            values.append(sum(month_values[first - 1 : last]))
+    return (
+        np.array(periods, dtype=object),
+        np.array(kinds, dtype=object),
+        pd.DatetimeIndex(starts).date,
+        pd.DatetimeIndex(ends).date,
+        np.array(values),
+    )
+
+
+def _bulk_periods(keys: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(period, period_kind, start, end, value) of each row's key: the first keys of a flow
+    or rate are the form-rich years, of an index its months; the rest are days (a stock's
+    keys are all days)."""
+    n = len(keys)
+    period = np.empty(n, dtype=object)
+    kind = np.full(n, "day", dtype=object)
+    start = np.empty(n, dtype=object)
+    end = np.empty(n, dtype=object)
+    value = np.empty(n)
+    remaining = np.ones(n, dtype=bool)
+    for monthly, wanted in ((False, ("flow", "rate")), (True, ("index",))):
+        table = _period_table(monthly)
+        size = len(table[0])
+        chosen = np.isin(kinds, wanted) & (keys < size)
+        at = keys[chosen]
+        period[chosen], kind[chosen], start[chosen], end[chosen] = (
+            table[0][at],
+            table[1][at],
+            table[2][at],
+            table[3][at],
+        )
+        # A rate or an index moves around its level; a flow is the sum of its months.
+        value[chosen] = np.where(
+            kinds[chosen] == "flow", table[4][at], table[4][at] / 1000 * 5 + 50
+        )
+        remaining &= ~chosen
+        # Past the form-rich years, their keys continue as days.
+        keys = np.where(np.isin(kinds, wanted) & (keys >= size), keys - size, keys)
+    days = pd.Timestamp("1900-01-01") + pd.to_timedelta(keys[remaining] % _DAYS, unit="D")
+    period[remaining] = np.asarray(days.strftime("%Y-%m-%d"), dtype=object)
+    start[remaining] = end[remaining] = days.date
+    value[remaining] = 100 + 10 * np.sin(keys[remaining] / 30)
+    return period, kind, start, end, value
+
+
 def observation_frames(
     n_obs: int, *, catalog: Catalog | None = None, seed: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(issues, observations) frames with n_obs observations, in the store's columns.
 
     Vectorised (numpy), so 1e6 rows take about a second. Observations are spread evenly
-    over the catalog's indicators; each indicator gets day periods from 1900-01-01
-    onwards, each stated by STATEMENTS_PER_KEY issues with slightly different values
-    (revisions). Issues hold OBSERVATIONS_PER_ISSUE observations each.
+    over the catalog's indicators, each key (indicator and period) stated by
+    STATEMENTS_PER_KEY issues with slightly different values (revisions). Flows and rates
+    are stated the way briefs state them (_bulk_periods): each year's 1—2 月 … 1—12 月
+    totals, months, quarters, halves and the year, from 1900 on; indices monthly; stocks on
+    days; keys beyond what the period grammar's years hold are days. Issues hold
+    OBSERVATIONS_PER_ISSUE observations each.
     """
     catalog = catalog or CATALOG
     rng = np.random.default_rng(seed)
@@ -558,25 +648,24 @@ def observation_frames(
     key_in_ind = row // n_ind // STATEMENTS_PER_KEY
     statement = row // n_ind % STATEMENTS_PER_KEY
     n_keys_per_ind = max(1, -(-n_obs // (n_ind * STATEMENTS_PER_KEY)))
-    # Keys of one indicator are its consecutive days from 1900-01-01 (73k days to 2100).
-    day = pd.Timestamp("1900-01-01") + pd.to_timedelta(key_in_ind % 73000, unit="D")
-    period = day.strftime("%Y-%m-%d")
     # The first statement comes from an early issue, the restatement from a later one.
     spread = max(1, n_keys_per_ind)
     issue_of_row = (key_in_ind * (n_issues - 1) // (2 * spread) + statement * (n_issues // 2)).clip(
         0, n_issues - 1
     )
-    values = np.round(100 + 10 * np.sin(key_in_ind / 30) + rng.normal(0, 1, n_obs), 3)
+    kinds = np.array([ind.kind for ind in catalog.indicators], dtype=object)[ind_pos]
+    period, period_kind, start, end, values = _bulk_periods(key_in_ind, kinds)
+    values = np.round(values + rng.normal(0, 0.01, n_obs) * np.abs(values), 3)
     quote = f"{SYNTHETIC_MARK}样本中的虚构数字。"
     observations = pd.DataFrame(
         {
             "issue_key": keys[issue_of_row].astype(object),
             "seq": (row // OBSERVATIONS_PER_ISSUE % 100000).astype("int32"),
             "indicator": ids[ind_pos],
-            "period": np.asarray(period, dtype=object),
-            "period_kind": "day",
-            "period_start": day.date,
-            "period_end": day.date,
+            "period": period,
+            "period_kind": period_kind,
+            "period_start": start,
+            "period_end": end,
             "value": values,
             "value_high": np.nan,
             "unit": units[ind_pos],
@@ -584,7 +673,7 @@ def observation_frames(
             "forecast": False,
             "derived": False,
             "figure_text": values.astype(str).astype(object),
-            "period_text": np.asarray(period, dtype=object),
+            "period_text": period,
             "quote": quote,
             "span_start": 0,
             "span_end": len(quote),

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from loaders.derive import BOUNDS, decimals_of
-from loaders.frames import records
 from loaders.periods import (
     FREQUENCIES,
     FREQUENCY_LABELS,
@@ -35,7 +34,6 @@ from loaders.periods import (
     month_of,
     parse_period,
     parts_of,
-    period_containing,
     period_label_zh,
     ytd_months,
 )
@@ -133,7 +131,8 @@ class _Converter:
 
     def __init__(self, rows: pd.DataFrame, frequency: str):
         self.rows = rows
-        self.records = records(rows)
+        # Columns as arrays; a row becomes a dict only when a rule uses it (record).
+        self._columns = {name: rows[name].to_numpy() for name in rows.columns}
         self.frequency = frequency
         self.label = FREQUENCY_LABELS[frequency]
         forecast = rows["forecast"].astype(bool).to_numpy()
@@ -146,15 +145,20 @@ class _Converter:
         self.actual = np.flatnonzero(actual)
         self.stated = np.flatnonzero(actual & ~derived)
         self.forecast = np.flatnonzero(forecast & (rows["period_kind"] == frequency).to_numpy())
-        ends = pd.to_datetime(rows["period_end"]).dt.date.to_numpy()
-        self.ends = ends
-        # Every period the actual rows reach: the one of this frequency each ends in.
-        reached = {period_containing(ends[i], frequency) for i in self.actual}
-        self.candidates = sorted(reached, key=lambda p: parse_period(p).end)
-        # Periods a value may be taken from as they are: stated first, then derived.
-        periods = rows["period"].to_numpy()
+        self.end = pd.to_datetime(rows["period_end"]).reset_index(drop=True)
+        # Every period the actual rows reach: the one of this frequency each ends in
+        # (written the grammar's way, whose text sorts in time order).
+        reached = _containing(self.end[actual], frequency)
+        self.candidates = sorted(set(reached))
+        # Periods a value may be taken from as they are, stated first, then derived: only
+        # single periods (a month, quarter, half, year) are one or a part of one.
+        single = rows["period_kind"].isin(["month", "quarter", "half", "year"]).to_numpy()
+        periods = self._columns["period"]
         self.by_period: dict[str, int] = {}
-        for i in [*self.stated, *np.flatnonzero(actual & derived)]:
+        for i in [
+            *np.flatnonzero(actual & single & ~derived),
+            *np.flatnonzero(actual & single & derived),
+        ]:
             self.by_period.setdefault(periods[i], int(i))
         # What a sum may add up: any actual value but a bound.
         bound = rows["qualifier"].isin(BOUNDS).to_numpy()
@@ -162,6 +166,10 @@ class _Converter:
         self.as_is: list[int] = []
         self.converted: list[dict] = []
         self.refused: list[Refusal] = []
+
+    def record(self, i: int) -> dict:
+        """Row i as a dict of its columns."""
+        return {name: values[i] for name, values in self._columns.items()}
 
     def result(self) -> tuple[pd.DataFrame, list[Refusal]]:
         """The rows found (as stated, converted, forecasts) and the refusals."""
@@ -173,7 +181,7 @@ class _Converter:
         return kept, self.refused
 
     def _refuse(self, period: str, reason_zh: str, reason: str) -> None:
-        indicator = str(self.records[0]["indicator"]) if self.records else ""
+        indicator = str(self._columns["indicator"][0]) if len(self.rows) else ""
         self.refused.append(Refusal(indicator, period, reason_zh, reason))
 
     # ---------------------------------------------------------------- flows
@@ -240,7 +248,7 @@ class _Converter:
         return missing, bounds
 
     def _sum(self, period: str, leaves: list[int]) -> None:
-        parts = [self.records[i] for i in leaves]
+        parts = [self.record(i) for i in leaves]
         values = np.array([row["value"] for row in parts], dtype=float)
         highs = np.array([row["value_high"] for row in parts], dtype=float)
         midpoints = (values + np.where(np.isnan(highs), values, highs)) / 2
@@ -257,16 +265,22 @@ class _Converter:
     # ---------------------------------------------------------------- stocks
 
     def stock(self) -> tuple[pd.DataFrame, list[Refusal]]:
-        months = {i: month_of(self.ends[i]) for i in self.actual}
+        months = self.end.dt.strftime("%Y-%m").to_numpy()
+        days = self.end.dt.date.to_numpy()
+        published = (
+            pd.to_datetime(self.rows["published"]).to_numpy()
+            if "published" in self.rows.columns
+            else self.end.to_numpy()
+        )
         by_month: dict[str, list[int]] = {}
-        for i, month in months.items():
-            by_month.setdefault(month, []).append(int(i))
+        for i in self.actual:
+            by_month.setdefault(months[i], []).append(int(i))
         for period in self.candidates:
             end = parse_period(period).end
             last_month = month_of(end)
             at_end = by_month.get(last_month, [])
             if not at_end:
-                before = [self.ends[i] for i in self.actual if self.ends[i] <= end]
+                before = [days[i] for i in self.actual if days[i] <= end]
                 latest = f"；最近的是{max(before).isoformat()}" if before else ""
                 self._refuse(
                     period,
@@ -275,10 +289,8 @@ class _Converter:
                     f"{period}: no level stated in its last month ({last_month})",
                 )
                 continue
-            chosen = max(
-                at_end, key=lambda i: (self.ends[i], str(self.records[i].get("published")))
-            )
-            row = self.records[chosen]
+            chosen = max(at_end, key=lambda i: (days[i], published[i]))
+            row = self.record(chosen)
             if row["period"] == period:
                 self.as_is.append(chosen)
                 continue
@@ -300,7 +312,7 @@ class _Converter:
         if cumulative:
             # A growth of 1—6 月 is the first half's: the same months under another name.
             for i in self.stated:
-                target = _same_months_as(self.records[i]["period"], self.frequency)
+                target = _same_months_as(self._columns["period"][i], self.frequency)
                 if target is not None:
                     same_months.setdefault(target, int(i))
         what = "比率" if kind == "rate" else "指数"
@@ -308,7 +320,7 @@ class _Converter:
             if period in self.by_period:
                 self.as_is.append(self.by_period[period])
             elif period in same_months:
-                row = self.records[same_months[period]]
+                row = self.record(same_months[period])
                 self._convert(
                     [row],
                     period,
@@ -344,7 +356,7 @@ class _Converter:
         """One derived row for `period` from `parts`, with the provenance of the part
         published last."""
         parsed = parse_period(period)
-        latest = dict(max(parts, key=lambda row: str(row.get("published"))))
+        latest = dict(max(parts, key=lambda row: pd.Timestamp(row.get("published") or 0)))
         latest.update(
             period=period,
             period_kind=parsed.kind,
@@ -397,6 +409,16 @@ def months_label_zh(months: list[str]) -> str:
         else:
             labels.append(f"{first.year}年{first.month}—{last.month}月")
     return "、".join(labels)
+
+
+def _containing(ends: pd.Series, frequency: str) -> np.ndarray:
+    """period_containing of each day, vectorised: the year, half or quarter it falls in."""
+    year = ends.dt.year.astype(str)
+    if frequency == "year":
+        return year.to_numpy()
+    if frequency == "half":
+        return (year + "-H" + np.where(ends.dt.month <= 6, "1", "2")).to_numpy()
+    return (year + "-Q" + ((ends.dt.month - 1) // 3 + 1).astype(str)).to_numpy()
 
 
 def _same_months_as(period: str, frequency: str) -> str | None:

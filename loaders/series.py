@@ -99,7 +99,7 @@ def forms(series: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.Se
             )
             cumulative_stock = names.str.contains(CUMULATIVE_STOCK_MARK, regex=False)
             form[stock] = np.where(cumulative_stock[stock], "since_launch", "point")
-    return form.astype(object)
+    return form.astype("str")
 
 
 def with_plot_columns(series: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -50,8 +50,8 @@ def test_a_flow_year_takes_what_is_stated_then_derived_then_sums() -> None:
     ]
     frame, values, refused = converted(rows, "year")
     assert values == {"2019": 100.0, "2020": 120.0, "2021": 123.5}
-    rules = dict(zip(frame["period"], frame["derivation"], strict=True))
-    assert rules == {"2019": None, "2020": "year_from_ytd", "2021": "sum_of_parts"}
+    rules = dict(zip(frame["period"], frame["derivation"].fillna("stated"), strict=True))
+    assert rules == {"2019": "stated", "2020": "year_from_ytd", "2021": "sum_of_parts"}
     assert refused == {}
     _, halves, refused = converted(rows, "half")
     assert halves == {"2020-H1": 60.0, "2020-H2": 60.0, "2021-H1": 60.0, "2021-H2": 63.5}
