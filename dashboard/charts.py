@@ -71,9 +71,8 @@ TICK_FORMATS = [
 NARROW_DAYS = 92
 PAD_DAYS = 45
 # A derived point (loaders.derive) is an ✕ on a dotted line; where the stated value of its
-# period disagrees beyond rounding, it is ringed in red.
+# period disagrees beyond rounding, it is ringed in red (REVISED_COLOR, as a revised point).
 DERIVED_SYMBOLS = {"exact": "x", "approx": "diamond-x"}
-DISAGREES_COLOR = "#d62728"
 # A trace longer than this is thinned to the lowest and highest point of each stretch of
 # the axis (thin_for_plot): the chart is about 1,100 pixels wide, so 300 stretches of under
 # 4 pixels show every peak and dip a screen can; thousands of SVG markers only make the

@@ -282,7 +282,10 @@ def _card(path: str, indicator: str, version: int) -> pd.DataFrame:
     store = _store_for(path)
     catalog = queries.indicators(store, with_retired=True)
     kinds = dict(zip(catalog["id"], catalog["kind"], strict=True))
-    return latest_cards(queries.series_points(store, [indicator]), kinds)
+    points = queries.series_points(store, [indicator])
+    # The name tells a cumulative stock (since launch) from a level at a moment.
+    names = dict(zip(catalog["id"], catalog["name_zh"], strict=True))
+    return latest_cards(points.assign(name_zh=points["indicator"].map(names)), kinds)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

@@ -30,6 +30,7 @@ from loaders.derive import BOUNDS, decimals_of
 from loaders.periods import (
     FREQUENCIES,
     FREQUENCY_LABELS,
+    SINGLE_FORMS,
     PeriodError,
     month_of,
     parse_period,
@@ -152,7 +153,7 @@ class _Converter:
         self.candidates = sorted(set(reached))
         # Periods a value may be taken from as they are, stated first, then derived: only
         # single periods (a month, quarter, half, year) are one or a part of one.
-        single = rows["period_kind"].isin(["month", "quarter", "half", "year"]).to_numpy()
+        single = rows["period_kind"].isin(SINGLE_FORMS).to_numpy()
         periods = self._columns["period"]
         self.by_period: dict[str, int] = {}
         for i in [
@@ -412,7 +413,8 @@ def months_label_zh(months: list[str]) -> str:
 
 
 def _containing(ends: pd.Series, frequency: str) -> np.ndarray:
-    """period_containing of each day, vectorised: the year, half or quarter it falls in."""
+    """loaders.periods.period_containing of each day, vectorised (the same text; a test
+    compares them): the year, half or quarter it falls in."""
     year = ends.dt.year.astype(str)
     if frequency == "year":
         return year.to_numpy()

@@ -251,7 +251,8 @@ FORM_LABELS = {
     "span": "其他区间",
 }
 FORMS = tuple(FORM_LABELS)
-# The forms whose periods tile a year: frequency conversion produces and reads these.
+# The forms (and kinds) of a single period, whose periods tile a year: frequency
+# conversion produces these and adds them up.
 SINGLE_FORMS = ("month", "quarter", "half", "year")
 # Words of the period as written that make a first quarter or a first half the cumulative
 # total of the year so far (上半年累计, 一季度以来, 前两季度) rather than the single period.

@@ -1,8 +1,11 @@
 """Which points may be compared or joined by a line, and the latest point of each indicator.
 
-Two statements are comparable when they cover the same kind of period: a year with a year,
-a quarter with a quarter. Year-to-date spans are only comparable when they end in the same
-month (1—3月 with 1—3月), multi-year totals when they span as many years.
+A line is an indicator in one form (loaders.periods.period_form, here for frames: forms): a
+run of 1—n 月 totals is one year-to-date line whatever the length. Every point sits at its
+period's last day (period_position). Two statements are comparable when they cover the same
+kind of period: a year with a year, a quarter with a quarter. Year-to-date spans are only
+comparable when they end in the same month (1—3月 with 1—3月), multi-year totals when they
+span as many years. The overview's cards compare only so, and never from a bound.
 """
 
 from __future__ import annotations
@@ -65,10 +68,10 @@ def group_label(group: str) -> str:
     return label
 
 
-def period_position(start: object, end: object) -> str:
-    """Where a period sits on a time axis: its last day (loaders.periods.POSITION_RULE), ISO
-    text. A year sits on 31 December, 1—9 月 on 30 September, a day on itself."""
-    del start  # the rule reads the end only; the start is taken so callers pass the period
+def period_position(end: object) -> str:
+    """Where a period ending on `end` sits on a time axis: its last day
+    (loaders.periods.POSITION_RULE), ISO text. A year sits on 31 December, 1—9 月 on 30
+    September, a day on itself."""
     return _as_date(end).isoformat()
 
 

@@ -424,6 +424,31 @@ def test_trends_warns_about_a_bad_transform_or_vintage_and_shows_the_latest(
     assert "transform" not in at.query_params and "as_of" not in at.query_params
 
 
+def test_trends_says_why_a_view_is_empty(app_db: Path) -> None:
+    # No stored period of the logistics total has its year-earlier period stated.
+    at = _open("trends", indicators="logistics_total", transform="yoy")
+    infos = " ".join(_texts(at, "info"))
+    assert "同比需要上年同期的同类数据，但没有公布" in infos
+    assert "2021年一季度 需要 2020年一季度" in infos
+    assert not at.get("plotly_chart")
+
+
+def test_trends_at_a_frequency_names_the_periods_it_refuses(app_db: Path) -> None:
+    at = _open("trends", indicators="logistics_total", frequency="quarter")
+    assert at.radio(key="trends_frequency").value == "quarter"
+    assert _plotted(at) == {
+        ("logistics_total", "2021-Q1"): 75.1,
+        ("logistics_total", "2021-Q2"): 75.8,
+    }
+    captions = " ".join(_texts(at, "caption"))
+    assert "按季度换算时无法给出的期间：2020年四季度：缺少2020年10—12月的数据" in captions
+    # Without derived values the second quarter (1—6 月 less the first) is not there.
+    at.checkbox(key="trends_derived").uncheck()
+    _run(at, "trends")
+    assert at.query_params["derived"] == "exclude"
+    assert _plotted(at) == {("logistics_total", "2021-Q1"): 75.1}
+
+
 def test_trends_empty_database_says_how_to_add_data(empty_app_db: Path) -> None:
     at = _open("trends", indicators="logistics_total")
     assert "python -m loaders ingest FILE" in " ".join(_texts(at, "info"))

@@ -7,9 +7,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from loaders.frequency import FrequencyError, check_frequency, convert, months_label_zh
+from loaders.frequency import (
+    FrequencyError,
+    _containing,
+    check_frequency,
+    convert,
+    months_label_zh,
+)
 from loaders.periods import parts_of, period_containing, periods_of_year, ytd_period
 from tests.test_derive import CATALOG_FRAME, GROWTH, KINDS, LEVEL, derive, point
 
@@ -117,6 +124,11 @@ def test_the_period_grammar_of_frequencies() -> None:
     assert parts_of("2021-Q2") == ["2021-04", "2021-05", "2021-06"]
     assert parts_of("2021-05") == [] and parts_of("2021-01/2021-09") == []
     assert period_containing(date(2021, 5, 3), "quarter") == "2021-Q2"
+    days = pd.Series(pd.date_range("2020-01-01", "2021-12-31", freq="13D"))
+    for frequency in ("quarter", "half", "year"):
+        assert list(_containing(days, frequency)) == [
+            period_containing(day.date(), frequency) for day in days
+        ]
     assert period_containing(date(2021, 7, 1), "half") == "2021-H2"
     assert months_label_zh(["2021-04", "2021-05", "2021-06", "2021-09", "2022-01"]) == (
         "2021年4—6月、2021年9月、2022年1月"
