@@ -616,7 +616,10 @@ def _check(stated: pd.DataFrame, derived: pd.DataFrame) -> tuple[pd.DataFrame, p
     at = np.array([positions.get(key, -1) for key in _period_keys(derived)], dtype=int)
     found = at >= 0
     if not found.any():
-        return stated, derived.drop(columns=["_low", "_high"])
+        # Nothing stated to check against: filled here, as a bool column added empty later
+        # would read as True (pandas casts the missing values to bool).
+        unchecked = derived.drop(columns=["_low", "_high"])
+        return stated, unchecked.assign(check_value=np.nan, check_disagrees=False)
     chosen = stated[["value", "value_high", "qualifier"]].iloc[np.where(found, at, 0)]
     stated_value = np.where(found, _midpoint(chosen).to_numpy(), np.nan)
     error = half_unit(chosen["value"].to_numpy(dtype=float))

@@ -91,6 +91,15 @@ def test_a_month_is_the_difference_of_two_consecutive_totals_so_far() -> None:
     assert month["quote"] == "2021-01/2021-09：94.9 | 2021-01/2021-08：84.2"
 
 
+def test_a_derived_value_with_no_stated_one_of_its_period_is_not_flagged() -> None:
+    # No stated month, quarter or year anywhere: nothing to disagree with.
+    frame = derive([point(LEVEL, ytd_period(2021, n), 10.0 * n) for n in (2, 3)])
+    derived = frame[frame["derived"]]
+    assert set(derived["period"]) == {"2021-03", "2021-Q1"}
+    assert derived["check_disagrees"].dtype == bool and not derived["check_disagrees"].any()
+    assert derived["check_value"].isna().all()
+
+
 def test_quarters_halves_and_the_year_from_the_totals_so_far() -> None:
     totals = {3: 30.6, 6: 62.1, 9: 94.5, 12: 127.8}
     frame = derive([point(LEVEL, ytd_period(2020, n), v) for n, v in totals.items()])

@@ -49,6 +49,18 @@ POINTS_JS = """() => {
     });
     return {traces: out, areas: areas};
 }"""
+# Each panel's date tick labels as drawn, by its x axis (x, x2, ...; plotly classes them
+# xtick, x2tick, ...).
+TICKS_JS = """() => {
+    const plot = document.querySelector('.js-plotly-plot');
+    const out = {};
+    plot.querySelectorAll('.cartesianlayer > .subplot').forEach(panel => {
+        const axis = panel.getAttribute('class').split(' ')[1].match(/^x[0-9]*/)[0];
+        out[axis] = Array.from(panel.querySelectorAll('.xaxislayer-above text'))
+            .map(text => text.textContent).filter(text => text);
+    });
+    return out;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +132,24 @@ def test_two_units_whose_peaks_coincide_show_every_point(server: str, page) -> N
     # Different units, different panels: no point of one series lies on one of the other.
     assert level["yaxis"] != growth["yaxis"]
     assert not any(_overlap(a, b) for a in level["boxes"] for b in growth["boxes"])
+    # Date ticks never repeat a label (on the shared time axis of the bottom panel).
+    ticks = page.evaluate(TICKS_JS)
+    assert any(ticks.values()), ticks
+    for labels in ticks.values():
+        assert len(labels) == len(set(labels)), labels
     _screenshot(page, "trends_ytd_two_units")
+
+
+def test_a_single_point_gets_ticks_that_do_not_repeat(server: str, page) -> None:
+    # As of the first release, the total is one point: 1—2 月 of 2019.
+    page.goto(f"{server}/trends?indicators={LEVEL}&as_of=2019-01")
+    page.wait_for_function(CHART_DRAWN_JS, timeout=RENDER_TIMEOUT_MS)
+    _settle(page)
+    drawn = page.evaluate(POINTS_JS)
+    assert [t["meta"]["periods"] for t in drawn["traces"]] == [["2019-01/2019-02"]]
+    assert len(drawn["traces"][0]["boxes"]) == 1
+    (labels,) = page.evaluate(TICKS_JS).values()
+    assert len(labels) >= 2 and len(labels) == len(set(labels)), labels
 
 
 def test_the_overview_at_each_width(server: str, page) -> None:

@@ -102,6 +102,8 @@ def test_derived_months_are_there_marked_and_with_their_inputs(
         f"{year}-{month:02d}" for year in YEARS for month in range(3, 13)
     ]
     assert months["line"]["dash"] == "dot" and months["marker"]["symbol"] == "x"
+    # No month is stated, so none is ringed as disagreeing with a stated one.
+    assert months["meta"]["disagrees"] == [] and months["marker"]["line"]["color"] != "#d62728"
     march = months["hovertext"][0]
     assert "推算" in march and "依据：2019年1—3月" in march and "依据：2019年1—2月" in march
     assert "原文：中国物流与采购联合会日前发布数据显示，2019年1—3月" in march
@@ -118,6 +120,7 @@ def test_derived_months_are_there_marked_and_with_their_inputs(
     # Growth from both years' levels beside the stated growth, agreeing within rounding.
     assert len(growth) == 1 and len(growth[0]["meta"]["periods"]) == 22 + 1  # a gap
     assert growth[0]["meta"]["disagrees"] == []
+    assert not any("推算值与同期公布值不一致" in caption.value for caption in trends.caption)
 
 
 def _download(at: AppTest, media: list[MemoryMediaFileStorage]) -> bytes:
