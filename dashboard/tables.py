@@ -20,7 +20,7 @@ from loaders.frames import records
 from loaders.missing import is_missing
 from loaders.models import NumberState
 from loaders.number_states import REASONS
-from loaders.periods import form_label, kind_label
+from loaders.periods import form_label
 from loaders.services.second_look import doubt_of
 from loaders.subjects import subject_group
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.serve import CHART_DRAWN_JS
-from tests.browser_support import require_chromium, serve_dashboard
+from tests.support.browser import require_chromium, serve_dashboard
 from tests.test_ytd_archive import GROWTH, LEVEL, build_archive
 
 pytestmark = pytest.mark.browser

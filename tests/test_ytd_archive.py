@@ -23,8 +23,8 @@ from bench.synthetic import write_ytd_briefs, ytd_briefs
 from loaders.pipeline import extract_file
 from loaders.services.ingest import ingest
 from loaders.store import open_store
-from tests.browser_support import serve_dashboard
-from tests.conftest import CATALOG
+from tests.support.browser import serve_dashboard
+from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "streamlit_app.py"
