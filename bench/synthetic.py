@@ -598,7 +598,8 @@ def observation_frames(
 
     Vectorised (numpy), so 1e6 rows take about a second. Observations are spread evenly
     over the catalog's indicators, each key (indicator and period) stated by
-    STATEMENTS_PER_KEY issues with slightly different values (revisions). Flows and rates
+    STATEMENTS_PER_KEY issues, every other key with slightly different values (revisions),
+    the others with the same value (unchanged restatements). Flows and rates
     are stated the way briefs state them (_bulk_periods): each year's 1—2 月 … 1—12 月
     totals, months, quarters, halves and the year, from 1900 on; indices monthly; stocks on
     days; keys beyond what the period grammar's years hold are days. Issues hold
@@ -656,6 +657,10 @@ def observation_frames(
     kinds = np.array([ind.kind for ind in catalog.indicators], dtype=object)[ind_pos]
     period, period_kind, start, end, values = _bulk_periods(key_in_ind, kinds)
     values = np.round(values + rng.normal(0, 0.01, n_obs) * np.abs(values), 3)
+    # Every other key's restatements repeat its first value (an unchanged restatement), the
+    # rest differ (a revision): a store holds both, on purpose rather than by chance.
+    repeated = (statement > 0) & (key_in_ind % 2 == 1)
+    values[repeated] = values[row[repeated] - statement[repeated] * n_ind]
     quote = f"{SYNTHETIC_MARK}样本中的虚构数字。"
     observations = pd.DataFrame(
         {

@@ -87,7 +87,7 @@ def test_bulk_frames_load_into_the_store_with_restatements(tmp_path):
         assert stored["figure_count"].sum() == 4_000
         series = queries.series(store, ["logistics_total"])
         # Every key is stated twice: the series shows each once, counted as revised where
-        # the two values differ (the random values repeat by chance, 107.035 twice).
+        # the two values differ (every other key's restatement repeats its first value).
         assert len(series) == 4_000 // 20 // 2
         stated = queries.statements(store, ["logistics_total"])
         assert (stated.groupby("period").size() == 2).all()
