@@ -109,7 +109,8 @@ SERIES_PARAMETERS = [
         "updated_after",
         "Only the points whose value a commit changed (new, revised, corrected) after this: "
         "an issue key (after it was first stored), a date (from that day on, UTC) or a time "
-        "(ISO 8601; UTC unless it names a zone), as SDMX's updatedAfter.",
+        "(ISO 8601; UTC unless it names a zone), as SDMX's updatedAfter. A derived or "
+        "converted point is kept when one of its inputs changed.",
         {"type": "string", "examples": ["2021-15", "2024-05-01", "2024-05-01T08:00:00Z"]},
     ),
 ]

@@ -114,9 +114,17 @@ def test_changes_of_some_indicators_and_bad_requests(site) -> None:
 
 def test_updated_after_keeps_the_points_a_commit_changed(site) -> None:
     read = pd.read_csv(f"{site}/api/v1/series/logistics_total.csv?updated_after=2021-15")
-    assert sorted(read["period"]) == ["2020", "2021-01/2021-06", "2021-Q1"]
+    stated = read[read["derivation"].isna()]
+    assert sorted(stated["period"]) == ["2020", "2021-01/2021-06", "2021-Q1"]
+    # The first half (1—6 月 under its own name) and the second quarter (1—6 月 − 一季度)
+    # are derived from changed points, so they changed too.
+    assert sorted(read.loc[read["derivation"].notna(), "period"]) == ["2021-H1", "2021-Q2"]
     everything = pd.read_csv(f"{site}/api/v1/series/logistics_total.csv")
-    assert len(everything) == 3  # the same here: every point of the series changed
+    assert len(everything) == 5  # the same here: every point of the series changed
+    derived_only = pd.read_csv(
+        f"{site}/api/v1/series/logistics_total.csv?updated_after=2021-15&derived=only"
+    )
+    assert list(derived_only["period"]) == ["2021-H1", "2021-Q2"]
     revenue = pd.read_csv(f"{site}/api/v1/series/logistics_total_yoy.csv?updated_after=2021-15")
     assert list(revenue["period"]) == ["2021-01/2021-06"]
     assert pd.read_csv(f"{site}/api/v1/series/logistics_total.csv?updated_after=2999-01-01").empty

@@ -32,6 +32,7 @@ from typing import Literal
 
 import pandas as pd
 
+from loaders.derive import parse_inputs
 from loaders.missing import is_missing
 from loaders.revisions import different_statement
 from loaders.services.series import SeriesRequestError, UnknownIssue, did_you_mean
@@ -377,8 +378,11 @@ def updated_only(
     store: Store, rows: pd.DataFrame, since: Since, indicators: Sequence[str]
 ) -> pd.DataFrame:
     """Of a series' rows, those of points whose value changed after since (new, revised,
-    corrected): SDMX's updatedAfter."""
-    keys = updated_keys(store, since, indicators)
+    corrected): SDMX's updatedAfter. A derived or converted point (one with inputs,
+    loaders.derive) changed when one of its inputs did, of whichever indicator."""
+    used = [parse_inputs(text) for text in rows["inputs"]] if "inputs" in rows else []
+    wanted = set(indicators) | {part["indicator"] for inputs in used for part in inputs}
+    keys = updated_keys(store, since, sorted(wanted))
     if rows.empty:
         return rows
     keep = [
@@ -387,4 +391,8 @@ def updated_only(
             rows["indicator"], rows["period"], rows["forecast"], strict=True
         )
     ]
+    for at, inputs in enumerate(used):
+        if inputs:
+            # Inputs are actual statements, never forecasts (loaders.derive).
+            keep[at] = any((part["indicator"], part["period"], False) in keys for part in inputs)
     return rows[keep].reset_index(drop=True)
