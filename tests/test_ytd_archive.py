@@ -21,7 +21,9 @@ from streamlit.testing.v1 import AppTest
 
 from bench.synthetic import write_ytd_briefs, ytd_briefs
 from loaders.pipeline import extract_file
+from loaders.services import changes
 from loaders.services.ingest import ingest
+from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store
 from tests.support.browser import serve_dashboard
 from tests.support.builders import CATALOG
@@ -161,3 +163,26 @@ def test_the_api_serves_the_rows_trends_downloads(
         ("2019-01/2019-02", "2019-01"),
     ]
     assert all(i["quote"] for i in march["inputs"])
+
+
+def test_updated_after_keeps_the_derived_points_whose_inputs_the_last_release_changed(
+    archive: Path,
+) -> None:
+    # Issue 2021-11 is 1—11 月 of 2021; after it came only 2022-01, with 1—12 月 and its growth.
+    with open_store(archive) as store:
+        since = changes.resolve_since(store, "2021-11")
+        kept = {}
+        for indicator in (LEVEL, GROWTH):
+            rows = read_series(store, SeriesRequest((indicator,))).export()
+            updated = changes.updated_only(store, rows, since, [indicator])
+            derivations = updated["derivation"].fillna("")
+            kept[indicator] = sorted(zip(updated["period"], derivations, strict=True))
+    assert kept[LEVEL] == [
+        ("2021", "year_from_ytd"),
+        ("2021-01/2021-12", ""),
+        ("2021-12", "month_from_ytd"),
+        ("2021-H2", "half_from_ytd"),
+        ("2021-Q4", "quarter_from_ytd"),
+    ]
+    # The growth derived from the levels of 2021 and 2020: one of its inputs is new.
+    assert kept[GROWTH] == [("2021-01/2021-12", ""), ("2021-01/2021-12", "yoy_from_levels")]
