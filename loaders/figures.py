@@ -113,7 +113,7 @@ def extract_figures(header: IssueHeader, articles: list[Article], catalog: Catal
         observations += kept
         repeats += repeated
         unassigned += head_unassigned + contradicted
-    kept, unassigned, repeated = one_per_series(observations, unassigned, evidence)
+    kept, unassigned, repeated = one_per_series(observations, unassigned, evidence, catalog)
     return FiguresFound(kept, unassigned, repeats + repeated)
 
 

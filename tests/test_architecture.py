@@ -39,6 +39,7 @@ CATALOG = {"loaders.catalog", "loaders.catalog_form"}
 EXTRACTION = {
     "loaders.cleaning",
     "loaders.conflicts",
+    "loaders.readings",
     "loaders.evaluate",
     "loaders.figure_measures",
     "loaders.figure_periods",
