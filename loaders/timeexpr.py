@@ -99,8 +99,10 @@ _FIGURE_IN_CLAUSE_RE = re.compile(r"[^,，;；。！？!?]*?\d")
 # "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
 # one figure.
 # A date in the bracket ("截至 10 月 29 日（10 月最后一个交易日）") is no figure of its own.
+# "超过 2019 年全年水平（367 亿元）": the level of that period, its figure in brackets.
 _OWN_FIGURE_AFTER = re.compile(
-    r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d+(?:[.,]\d+)*\s*(?![年月日号\d.,])"
+    r"(?:的?(?:水平|规模|总量|总额)\s*[(（]|的|[(（])"
+    r"\s*(?:约|近|超过|逾|超|不足)?\s*\d+(?:[.,]\d+)*\s*(?![年月日号\d.,])"
 )
 # "较 2021 年 7 月 16 日首日收盘价 51.23 元/吨": after a comparison word, a period, the name
 # of what is compared and its figure: the base's own period, like "较去年同期的 66 笔". A
