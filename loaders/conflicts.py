@@ -52,6 +52,47 @@ def _standing(obs: Observation) -> int:
     return 1 if FINAL_RE.search(obs.quote) else 0
 
 
+# How close a preliminary level and the published one are when they are one figure: a
+# first count revised, not another level ("初步统计…约 1.76 亿吨" and "经核定…1.79 亿吨").
+PRELIMINARY_CLOSE = 0.05
+
+
+def _without_preliminary_levels(
+    observations: list[Observation], unassigned: list[UnassignedFigure], catalog: Catalog | None
+) -> list[Observation]:
+    """A stock the text calls preliminary (初步统计) gives way to a published value of the
+    same series elsewhere in the issue, whatever date each was read with: a stock stated
+    without a date of its own takes the issue month, so the two need not share a period.
+    The preliminary one goes to the reviewer (shared/eval: only the published one counts)."""
+    if catalog is None:
+        return observations
+    out: list[Observation] = []
+    for obs in observations:
+        indicator = catalog.get(obs.indicator)
+        published = (
+            indicator is not None
+            and indicator.kind == "stock"
+            and _standing(obs) < 0
+            and next(
+                (
+                    o
+                    for o in observations
+                    if o is not obs
+                    and o.indicator == obs.indicator
+                    and o.forecast == obs.forecast
+                    and _standing(o) >= 0
+                    and abs(o.value - obs.value) <= PRELIMINARY_CLOSE * abs(o.value)
+                ),
+                None,
+            )
+        )
+        if published:
+            unassigned.append(_set_aside(obs, published, "preliminary"))
+        else:
+            out.append(obs)
+    return out
+
+
 def one_per_series(
     observations: list[Observation],
     unassigned: list[UnassignedFigure],
@@ -69,6 +110,7 @@ def one_per_series(
     Returns the observations kept, the unassigned figures (with the conflicting ones), and
     the repeats: figures that say the kept value again (a headline, a table cell)."""
     evidence = evidence or {}
+    observations = _without_preliminary_levels(observations, unassigned, catalog)
     groups: dict[tuple[str, str, bool], list[Observation]] = {}
     for obs in observations:
         groups.setdefault((obs.indicator, _span(obs.period), obs.forecast), []).append(obs)
@@ -145,8 +187,9 @@ def one_per_series(
 
 
 def _set_aside(obs: Observation, chosen: Observation, reason: str) -> UnassignedFigure:
-    """A reading the scorer did not choose, for the reviewer: its series and period are
-    suggested, since the text may still mean it (loaders.readings)."""
+    """A reading set aside for another (the scorer's choice, loaders.readings; a published
+    value over a preliminary one), for the reviewer: its series and period are suggested,
+    since the text may still mean it."""
     return UnassignedFigure(
         article=obs.article,
         article_index=obs.article_index,
@@ -162,7 +205,11 @@ def _set_aside(obs: Observation, chosen: Observation, reason: str) -> Unassigned
         period=obs.period,
         figure_text=obs.figure_text,
         period_text=obs.period_text,
-        subject=f"{obs.indicator}: another reading ({chosen.figure_text}) scored higher",
+        subject=(
+            f"{obs.indicator}: published as {chosen.figure_text}"
+            if reason == "preliminary"
+            else f"{obs.indicator}: another reading ({chosen.figure_text}) scored higher"
+        ),
         suggested_indicator=obs.indicator,
         suggested_period=obs.period,
         reason=reason,
