@@ -491,3 +491,25 @@ def test_a_breakdown_by_time_still_states_the_series():
 )
 def test_a_change_names_no_subject_and_is_no_segment(text, expected):
     assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一季度社会物流总额由增转降；二季度以来逐月回升，其中6月份同比增长5.1%。",
+        "一季度社会物流总额同比下降；年初以来稳步回升，其中6月份同比增长5.1%。",
+        "社会物流总额自二季度以来持续回升，其中6月份同比增长5.1%。",
+    ],
+)
+def test_a_trend_since_a_period_names_no_subject(text):
+    # Written for this test: "…以来逐月回升" says since when and how, so the month's growth is
+    # about the series the sentence named before it.
+    got = mapped(text, published=date(2023, 7, 20), title="物流运行")
+    assert ("logistics_total_yoy", "2023-06", 5.1, "exact", False) in got
+
+
+def test_a_trend_of_another_noun_since_a_period_keeps_its_subject():
+    # Near miss: the clause names what rose (新能源汽车销量), so the growth is of that.
+    text = "一季度社会物流总额由增转降；二季度以来新能源汽车销量逐月回升，其中6月份同比增长5.1%。"
+    got = mapped(text, published=date(2023, 7, 20), title="物流运行")
+    assert all(value != 5.1 for _, _, value, _, _ in got)
