@@ -513,3 +513,29 @@ def test_a_trend_of_another_noun_since_a_period_keeps_its_subject():
     text = "一季度社会物流总额由增转降；二季度以来新能源汽车销量逐月回升，其中6月份同比增长5.1%。"
     got = mapped(text, published=date(2023, 7, 20), title="物流运行")
     assert all(value != 5.1 for _, _, value, _, _ in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年，社会物流总额实现平稳增长。6月份当月同比增长5.1%。",
+        "社会物流总额运行平稳。\n6月份当月同比增长5.1%。",
+        "今年以来，全国社会物流总额稳中有升。其中6月份同比增长5.1%。",
+    ],
+)
+def test_an_article_s_first_figure_without_a_subject_takes_the_one_named_before(text):
+    # Written for this test: the sentence before names the series, the figure's names none.
+    got = mapped(text, published=date(2023, 7, 20), title="物流运行")
+    assert got == {("logistics_total_yoy", "2023-06", 5.1, "exact", False)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Near misses: the sentence before names another subject, or none at all.
+        "上半年，新能源汽车产销两旺。6月份当月同比增长5.1%。",
+        "物流需求恢复向好。6月份当月同比增长5.1%。",
+    ],
+)
+def test_a_first_figure_after_another_subject_is_no_series(text):
+    assert mapped(text, published=date(2023, 7, 20), title="物流运行") == set()
