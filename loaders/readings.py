@@ -5,8 +5,8 @@ old rules decide the clear cases (an exact figure beside rounded ones that agree
 figure named by its own clause where the others borrow a subject; the final figure beside
 a preliminary one). What they leave is a choice between readings, and each reading has
 features that say how likely it is the one the text means: its clause names the series,
-it stands in parentheses (an aside, a comparison base), a level is read from words that
-speak of a growth rate, a level is negative, another reading says the same value…
+it stands in parentheses (an aside, a comparison base), its clause names another measure
+than the series' (a level read from words of a growth rate), a level is negative, another reading says the same value…
 
 Each feature has a weight; a reading's score is the logistic of their weighted sum. The
 weights are fitted on the labelled practice issues by `python -m tools.fit_readings`
@@ -28,6 +28,7 @@ from pathlib import Path
 
 from loaders.catalog import Catalog
 from loaders.cleaning import TABLE_CELL_SEPARATOR
+from loaders.mapping import MEASURE_RULES
 from loaders.models import Observation
 
 WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "data" / "reading_weights.json"
@@ -38,18 +39,34 @@ FEATURES = (
     "dated",  # its own sentence names its period
     "same_value",  # share of the other readings that say the same value
     "in_parentheses",  # the figure stands inside （…）: an aside or a comparison base
-    "rate_words_for_level",  # a level read from a clause that speaks of a rate
+    "measure_mismatch",  # the clause names another measure (增速 for a level, 指数 for a yoy)
     "negative_level",  # a level (an amount, a count) below zero
     "final",  # 1 for a figure the text calls final or corrected, -1 for a preliminary one
     "bound",  # a bound or an approximation (超过, 约), not a value
     "table_cell",  # a cell of a table, not prose
 )
 
-# "增速", "同比", "占比": words of a rate; a level (万亿元, 笔, 家) read from them is a doubtful
-# reading ("社会物流总额同比增速 | -7.5" under a table whose unit is 万亿元).
-RATE_WORDS_RE = re.compile(r"增速|增幅|降幅|增长率|同比|环比|占比|比重|渗透率|百分点")
 CLAUSE_RE = re.compile(r"[,，;；。:：]")
 RATE_MEASURES = frozenset({"yoy", "yoy_2y", "cagr", "share", "index", "mom"})
+# What the measure words of a clause (loaders.mapping.MEASURE_RULES) say about a series'
+# measure: 增长 alone is a yoy growth; a level is named by none of them.
+SAID_AS = {"growth": "yoy"}
+
+
+def _measure_said(clause: str) -> str | None:
+    for name, rule in MEASURE_RULES:
+        if rule.search(clause):
+            return SAID_AS.get(name, name)
+    return None
+
+
+def _mismatch(measure: str, clause: str) -> bool:
+    """Does the clause name another measure than the series' ("社会物流总额同比增速 | -7.5"
+    read as a level in 万亿元; "业务总量指数为 47.1%" read as a growth rate)?"""
+    said = _measure_said(clause)
+    if said is None or said in ("vs_base", "price"):
+        return False
+    return said != measure
 
 
 def _before(obs: Observation) -> str:
@@ -84,7 +101,7 @@ def features(
         1.0 if evidence % 2 else 0.0,
         same / len(others) if others else 0.0,
         1.0 if _in_parentheses(obs) else 0.0,
-        1.0 if is_level and RATE_WORDS_RE.search(_before(obs)) else 0.0,
+        1.0 if indicator is not None and _mismatch(indicator.measure, _before(obs)) else 0.0,
         1.0 if is_level and obs.value < 0 else 0.0,
         float(standing),
         0.0 if obs.qualifier == "exact" else 1.0,
@@ -114,7 +131,9 @@ _LISTENERS: list[Callable[[list[Observation], list[list[float]]], None]] = []
 
 @contextmanager
 def listening(listener: Callable[[list[Observation], list[list[float]]], None]) -> Iterator[None]:
-    """Call listener(group, vectors) for each choice made while inside (tools.fit_readings)."""
+    """Call listener(group, vectors) for each group of readings met while inside
+    (tools.fit_readings). Meanwhile no reading is chosen by score: what is fitted must not
+    depend on the weights being replaced."""
     _LISTENERS.append(listener)
     try:
         yield
@@ -137,6 +156,8 @@ def vectors_of(
 
 def choose(group: list[Observation], vectors: list[list[float]]) -> Observation | None:
     """The reading of the group the text means, or None when no reading is clear enough."""
+    if _LISTENERS:
+        return None
     scores = [score(v) for v in vectors]
     model = _model()
     best = max(range(len(group)), key=scores.__getitem__)

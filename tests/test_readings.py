@@ -60,13 +60,13 @@ def test_the_weights_file_names_the_features_the_scorer_reads():
             "in_parentheses",
         ),
         ("交易总金额(980亿元)。", "980亿元", 980.0, "telecom_ma_value", "in_parentheses"),
-        ("社会物流总额同比增速 | 4.2 | 4.6", "4.6", 4.6, "logistics_total", "rate_words_for_level"),
+        ("社会物流总额同比增速 | 4.2 | 4.6", "4.6", 4.6, "logistics_total", "measure_mismatch"),
         (
             "社会物流总额占比为12.1万亿元",
             "12.1万亿元",
             12.1,
             "logistics_total",
-            "rate_words_for_level",
+            "measure_mismatch",
         ),
         ("社会物流总额 | -7.5 | 80.6", "-7.5", -7.5, "logistics_total", "negative_level"),
         ("社会物流总额 | 80.6 | 160.1", "160.1", 160.1, "logistics_total", "table_cell"),
@@ -91,7 +91,7 @@ def test_features_of_a_doubtful_reading(quote, figure, value, indicator, feature
 def test_features_of_a_plain_reading_stay_off(quote, figure, value, indicator):
     obs = _obs(quote, figure, value, indicator)
     vector = dict(zip(readings.FEATURES, readings.features(obs, [obs], 0, 0, CATALOG), strict=True))
-    assert vector["in_parentheses"] == vector["rate_words_for_level"] == 0.0
+    assert vector["in_parentheses"] == vector["measure_mismatch"] == 0.0
     assert vector["negative_level"] == 0.0
 
 
@@ -171,3 +171,21 @@ def test_one_period_spelled_two_ways_with_two_values_goes_to_the_reviewer():
     assert mapped(text, published=AUGUST_2023, title="物流运行") == set()
     loose = run(text, published=AUGUST_2023, title="物流运行")[1]
     assert {u.reason for u in loose} == {"conflict"}
+
+
+def test_the_fit_learns_from_the_groups_and_keeps_priors_where_there_are_none():
+    from tools import fit_readings
+
+    named = readings.FEATURES.index("named")
+    off = [0.0] * len(readings.FEATURES)
+    on = [1.0 if k == named else 0.0 for k in range(len(readings.FEATURES))]
+    # In every group the reading whose clause names the series is the right one.
+    groups = [([on, off], [1, 0]) for _ in range(12)]
+    bias, weights = fit_readings.fit(groups)
+    assert weights[named] > 1.0
+    for feature, prior in fit_readings.PRIORS.items():
+        assert weights[readings.FEATURES.index(feature)] == pytest.approx(prior)
+    right, wrong, left = fit_readings.decisions(groups, bias, weights, keep=0.6, reject=0.4)
+    assert (right, wrong, left) == (12, 0, 0)
+    # A group with no right reading must be left to review, or counted wrong.
+    assert fit_readings.decisions([([on, off], [0, 0])], bias, weights, 0.6, 0.4)[0] == 0
