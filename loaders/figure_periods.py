@@ -169,6 +169,15 @@ def _relative(chain: str | None, expr: TimeExpr, published: date) -> str | None:
         if talked is None or talked.kind not in ("month", "day", "ytd", "span"):
             return None
         return f"{talked.end.year}-{talked.end.month:02d}"
+    if kind == "last_month":
+        # "9 月…，上月末…": the month before the one talked about, else before the issue's.
+        if talked is None:
+            year, month = published.year, published.month
+        elif talked.kind in ("month", "day", "ytd", "span"):
+            year, month = talked.end.year, talked.end.month
+        else:
+            return None
+        return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
     if kind in ("this_quarter", "last_quarter"):
         if talked is not None and talked.kind in ("quarter", "month"):
             year, quarter = _quarter_of(talked.end)

@@ -442,3 +442,9 @@ def test_a_level_without_by_then_keeps_the_issue_month():
     assert mapped(text, published=date(2025, 1, 15), title="全国碳市场") == {
         ("carbon_national_units", "2025-01", 2257.0, "exact", False)
     }
+
+
+def test_a_change_since_the_end_of_last_month_is_no_level_of_that_month():
+    # Near miss of 上月末: a comparison with it names no stock's date.
+    text = "较上月末，全国碳市场累计成交量增加0.1亿吨。"
+    assert mapped(text, published=date(2023, 8, 10), title="全国碳市场") == set()
