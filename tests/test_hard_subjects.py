@@ -539,3 +539,28 @@ def test_an_article_s_first_figure_without_a_subject_takes_the_one_named_before(
 )
 def test_a_first_figure_after_another_subject_is_no_series(text):
     assert mapped(text, published=date(2023, 7, 20), title="物流运行") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "L2级智能网联乘用车渗透率持续提升，上半年达到42.4%，上年同期为32.4%。",
+            {("l2_penetration", "2023-H1", 42.4), ("l2_penetration", "2022-H1", 32.4)},
+        ),
+        (
+            "L2级智能网联乘用车新车渗透率稳步走高，上半年升至42.4%。",
+            {("l2_penetration", "2023-H1", 42.4)},
+        ),
+    ],
+)
+def test_a_rate_naming_no_measure_measures_what_its_inherited_subject_names(text, expected):
+    # Written for this test: the measure (渗透率) is in the clause the figure continues.
+    got = {(i, p, v) for i, p, v, _, _ in mapped(text, published=date(2023, 8, 10))}
+    assert got == expected
+
+
+def test_a_rate_of_a_part_named_in_its_own_clause_is_not_the_series():
+    # Near miss: 其中自主品牌 names what the 45% is of.
+    text = "L2级智能网联乘用车渗透率持续提升，其中自主品牌达到45%。"
+    assert mapped(text, published=date(2023, 8, 10)) == set()
