@@ -30,8 +30,9 @@ from loaders.catalog import Catalog
 from loaders.cleaning import TABLE_CELL_SEPARATOR
 from loaders.mapping import MEASURE_RULES
 from loaders.models import Observation
+from loaders.paths import READING_WEIGHTS_PATH
 
-WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "data" / "reading_weights.json"
+WEIGHTS_PATH = READING_WEIGHTS_PATH
 
 # The order of the features in a vector (and of the weights in WEIGHTS_PATH).
 FEATURES = (
