@@ -65,6 +65,9 @@ UNRESOLVED = "?"
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
 # "首日收盘价", "当日收于", "同日": the day named in a sentence before, spoken of again.
 DAY_ANAPHOR_RE = re.compile(r"首日|当日|当天|同日|同一天|次日")
+# "将于 2025 年纳入…，届时…总数将达到 3500 家": the time named before in the sentence, in
+# whatever role (a 于 that dates an event included), is the time of the figure.
+THEN_ANAPHOR_RE = re.compile(r"届时|到那时|到时候|彼时")
 # "78.8 亿件——这是 4 月份全国快递业务量", "196.2 万亿元，是前三季度社会物流总额的规模",
 # "347.6 万亿元——2022 年全国社会物流总额再创新高": a figure opening its clause, named
 # (subject and period) by the clause after it.
@@ -166,6 +169,15 @@ def _relative(chain: str | None, expr: TimeExpr, published: date) -> str | None:
         if talked is None or talked.kind not in ("month", "day", "ytd", "span"):
             return None
         return f"{talked.end.year}-{talked.end.month:02d}"
+    if kind == "last_month":
+        # "9 月…，上月末…": the month before the one talked about, else before the issue's.
+        if talked is None:
+            year, month = published.year, published.month
+        elif talked.kind in ("month", "day", "ytd", "span"):
+            year, month = talked.end.year, talked.end.month
+        else:
+            return None
+        return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
     if kind in ("this_quarter", "last_quarter"):
         if talked is not None and talked.kind in ("quarter", "month"):
             year, quarter = _quarter_of(talked.end)
@@ -425,6 +437,7 @@ def _figures_of_sentence(
     local: tuple[str | None, str] | None = None
     listed_local: tuple[str | None, str] | None = None
     named_year: int | None = None  # the year a set period of this sentence named
+    named_last: tuple[str, str] | None = None  # the time named last, in any role (届时)
     previous_end = 0
     for at, _, item in events:
         if item == "open":
@@ -449,6 +462,8 @@ def _figures_of_sentence(
         elif isinstance(item, TimeExpr):
             if item.period and len(item.period) == len("2021-07-16"):
                 chain.last_day = item.period
+            if item.period and not item.year_to_date:
+                named_last = (item.period, item.text)
             if item.role == "reference" or id(item) in listed:
                 continue
             if item.year_to_date or _this_year_up_to_date(chain, item, number):
@@ -509,6 +524,8 @@ def _figures_of_sentence(
                 # "上年同期为 63 笔、158 亿元": a period named for one figure names the figures
                 # listed with it too.
                 local = listed_local
+            if local is None and named_last and THEN_ANAPHOR_RE.search(text[previous_end:at]):
+                local = named_last
             figures.append(_new_figure(item, sentence, number, chain, local, previous_end, exprs))
             listed_local, local = local, None
             previous_end = item.end

@@ -113,7 +113,7 @@ def extract_figures(header: IssueHeader, articles: list[Article], catalog: Catal
         observations += kept
         repeats += repeated
         unassigned += head_unassigned + contradicted
-    kept, unassigned, repeated = one_per_series(observations, unassigned, evidence)
+    kept, unassigned, repeated = one_per_series(observations, unassigned, evidence, catalog)
     return FiguresFound(kept, unassigned, repeats + repeated)
 
 
@@ -223,8 +223,10 @@ def _map_figure(
         named = resolve_references(figure.subject, article.text[:start], catalog)
         resolved, figure.subject = named != figure.subject, named
     figure.measure = resolve_measure(figures, k)
-    if figure.measure is None and resolved:
-        # "前者为 57.4%": what the figure measures is in the name taken up.
+    if figure.measure is None and (resolved or figure.quantity.unit == "%"):
+        # "前者为 57.4%": what the figure measures is in the name taken up; "L2 级乘用车渗透率
+        # 持续提升，上半年达到 42.4%": a rate whose own words name no measure measures what
+        # the subject it continues names.
         figure.measure = measure_of(figure.subject, figure.quantity)
     q = figure.quantity
     sentence = figure.sentence

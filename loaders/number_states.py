@@ -49,6 +49,8 @@ REASONS: dict[str, str] = {
     "vague": "概数（如“数十亿元”），不是确切数值",
     "conflict": "同一期刊中同一指标同一期间的数值不一致",
     "less_precise": "同一指标同一期间另有更精确的数值",
+    "other_reading": "同一指标同一期间另一读法更可信（评分选定），此数值留待审核",
+    "preliminary": "初步统计的数值，同一期刊另有正式公布的数值",
     "implausible": "与该序列已有数值相比不合常理",
     "refused": "数值不符合指标的约束（如负的总量）",
     # a stored figure kept without its reason (stores written before reasons were kept)

@@ -6,6 +6,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 CATALOG_PATH = DATA_DIR / "catalog.yaml"
+# The fitted weights of loaders.readings (written by python -m tools.fit_readings).
+READING_WEIGHTS_PATH = DATA_DIR / "reading_weights.json"
 
 # The store can be moved (tests, CI, a shared drive, a team store) without code changes:
 # a file path is the embedded store; DuckLake's attach string (ducklake:postgres:…) is the

@@ -463,6 +463,8 @@ def mark_respectively(
             continue
         elif (parts := _compound_parts(head, len(group))) is not None:
             listed.bases = parts
+        elif (pair := _pair_before(figures, i - len(group), head, names_series)) is not None:
+            listed.bases = pair
         elif len(items) >= 2 and len(items) == len(group):
             listed.bases = _subject_items(items, names_series)
             listed.owners = _owners(items)
@@ -497,3 +499,27 @@ def mark_respectively(
             if listed.bases:
                 figure.given_subject = listed.bases[k] + match.group(0)
         previous = listed
+
+
+# "物流业总收入 6.2 万亿元，社会物流总额 160.1 万亿元，两者同比分别增长 4.1% 和 4.8%": the two
+# figures before, in their order, name what 两者 takes up.
+BOTH_RE = re.compile(r"两者|二者|两项|两个指标")
+
+
+def _pair_before(
+    figures: list[FoundFigure], first: int, head: str, names_series: Callable[[str], bool]
+) -> list[str] | None:
+    """The subjects of "两者…分别 a 和 b": the series the two figures before it in its
+    sentence named, each with the head's other words (its measure); None unless both name
+    a series."""
+    both = BOTH_RE.search(head)
+    if both is None or first < 2:
+        return None
+    sentence = figures[first].sentence
+    named = [f.given_subject or f.pre for f in figures[first - 2 : first]]
+    if any(f.sentence is not sentence for f in figures[first - 2 : first]):
+        return None
+    if not all(names_series(name) for name in named):
+        return None
+    rest = head[: both.start()] + head[both.end() :]
+    return [name.strip() + rest.strip() for name in named]

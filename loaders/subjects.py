@@ -125,9 +125,10 @@ def subject_of(figures: list[FoundFigure], k: int, article_text: str, catalog: C
             return nearest_subject_clause(gap, catalog) or own
         figure.subject_from = k - 1
         return earlier.subject
-    # First figure of its paragraph: the nearest clause before it that names one.
-    prefix = figure.sentence.text[: figure.quantity.start - len(figure.pre)]
-    return nearest_subject_clause(prefix, catalog) or own
+    # First figure of its article: the nearest clause before it that names one, in its
+    # sentence or, like the figures after it (the gap above), in the sentences before it
+    # ("社会物流总额实现平稳增长。6 月份当月同比增长 5.1%").
+    return nearest_subject_clause(article_text[:pre_start], catalog) or own
 
 
 def _stem_completing(before: str, own: str, catalog: Catalog) -> str | None:

@@ -104,6 +104,9 @@ def caption_of(paragraph: str | None, published: date) -> Caption:
 
 # "单位：万亿元，%", "（单位：亿元、%）": one unit for the amounts, one for the rates.
 UNITS_LINE_RE = re.compile(r"单位\s*[:：]\s*(?P<units>[^\s)）]{1,20}?)\s*(?:[)）]|$)")
+# "单位：万亿元；增速为%", "单位：亿元，同比：%": a unit named with the rows it is for (the
+# label; which rows take a rate's unit is decided by their names, see _row_unit_of_line).
+UNIT_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:为|[:：])\s*")
 RATE_ROW_RE = re.compile(r"增长|增速|增幅|降幅|同比|环比|比率|比重|占比|渗透率|指数")
 
 
@@ -112,8 +115,8 @@ def _units_of_line(text: str) -> list[str]:
     match = UNITS_LINE_RE.search(ascii_shadow(text))
     if match is None:
         return []
-    words = re.split(r"[,，、;；/和及]", match["units"])
-    return [w.strip() for w in words if units.split_unit(w.strip()) is not None]
+    words = [UNIT_LABEL_RE.sub("", w.strip()) for w in re.split(r"[,，、;；/和及]", match["units"])]
+    return [w for w in words if units.split_unit(w) is not None]
 
 
 def _row_unit_of_line(line_units: list[str], row_name: str) -> str | None:

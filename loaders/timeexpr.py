@@ -57,7 +57,7 @@ _SUFFIX = (
     # 上季度, 本季度, 当季, 当月, 本月, 月末, 年初, 年末: named relative to the period the text
     # talks about (loaders.figure_periods resolves them against it).
     r"|(?P<rq>上个?季度|本季度|当季度?)"
-    r"|(?P<rm>当月|本月|该月|月末|月底)"
+    r"|(?P<rm>当月|本月|该月|上个?月(?:末|底)|月末|月底)"
     r"|(?P<ry>同年|当年|该年)"
     r"|(?P<half>上半年|下半年)"
     r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
@@ -99,8 +99,10 @@ _FIGURE_IN_CLAUSE_RE = re.compile(r"[^,，;；。！？!?]*?\d")
 # "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
 # one figure.
 # A date in the bracket ("截至 10 月 29 日（10 月最后一个交易日）") is no figure of its own.
+# "超过 2019 年全年水平（367 亿元）": the level of that period, its figure in brackets.
 _OWN_FIGURE_AFTER = re.compile(
-    r"(?:的|[(（])\s*(?:约|近|超过|逾|超|不足)?\s*\d+(?:[.,]\d+)*\s*(?![年月日号\d.,])"
+    r"(?:的?(?:水平|规模|总量|总额)\s*[(（]|的|[(（])"
+    r"\s*(?:约|近|超过|逾|超|不足)?\s*\d+(?:[.,]\d+)*\s*(?![年月日号\d.,])"
 )
 # "较 2021 年 7 月 16 日首日收盘价 51.23 元/吨": after a comparison word, a period, the name
 # of what is compared and its figure: the base's own period, like "较去年同期的 66 笔". A
@@ -199,7 +201,7 @@ class TimeExpr:
     explicit_year: bool = False
     # Named relative to the period the text talks about (loaders.figure_periods resolves
     # it; period is None or the reading without that context): "this_month" (当月, 本月,
-    # 月末), "this_year" (同年, 当年), "this_quarter" (本季度, 当季), "last_quarter" (上季度),
+    # 月末), "last_month" (上月末, 上月底), "this_year" (同年, 当年), "this_quarter" (本季度, 当季), "last_quarter" (上季度),
     # "year_start" (年初),
     # "year_end" (年末, 年底), "recent_years" (近五年: span_years up to the year talked about).
     relative: str | None = None
@@ -492,7 +494,8 @@ def _relative_of(match: re.Match[str]) -> str | None:
     if match["rq"]:
         return "last_quarter" if match["rq"].startswith("上") else "this_quarter"
     if match["rm"]:
-        return "this_month"
+        # "上月末累计成交量": the end of the month before the one talked about.
+        return "last_month" if match["rm"].startswith("上") else "this_month"
     if match["ry"]:
         return "this_year"
     if match["ystart"] == "年初":

@@ -40,6 +40,7 @@ EXTRACTION = {
     "loaders.cleaning",
     "loaders.conflicts",
     "loaders.derive",
+    "loaders.readings",
     "loaders.evaluate",
     "loaders.figure_measures",
     "loaders.figure_periods",

@@ -196,3 +196,38 @@ def test_a_base_named_by_an_event_with_its_date_in_brackets(text, expected):
     got = {o[:3] for o in mapped(text, published=date(2023, 8, 10))}
     assert expected <= got
     assert not any(o[2] in (0.43, 24.2) for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2023年上半年，电信行业并购交易总金额1,050亿元，已超过上年全年水平（980亿元）。",
+            {("telecom_ma_value", "2023-H1", 1050.0), ("telecom_ma_value", "2022", 980.0)},
+        ),
+        (
+            "2023年上半年，电信行业并购交易总金额1,050亿元，已超过2022年全年规模（980亿元）。",
+            {("telecom_ma_value", "2023-H1", 1050.0), ("telecom_ma_value", "2022", 980.0)},
+        ),
+        (
+            "2023年上半年，电信行业并购交易总金额1,050亿元，高于上年同期水平（620亿元）。",
+            {("telecom_ma_value", "2023-H1", 1050.0), ("telecom_ma_value", "2022-H1", 620.0)},
+        ),
+    ],
+)
+def test_a_level_of_another_period_with_its_figure_in_brackets_is_that_period_s(text, expected):
+    got = {(i, p, v) for i, p, v, _, _ in mapped(text, published=date(2023, 8, 10))}
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Near misses: the level of another period named with no figure of its own.
+        "2023年上半年，电信行业并购交易总金额1,050亿元，接近2021年全年水平。",
+        "2023年上半年，电信行业并购交易总金额1,050亿元，为2019年以来同期最高水平。",
+    ],
+)
+def test_a_level_of_another_period_without_a_figure_dates_nothing(text):
+    got = {(i, p, v) for i, p, v, _, _ in mapped(text, published=date(2023, 8, 10))}
+    assert got == {("telecom_ma_value", "2023-H1", 1050.0)}

@@ -479,3 +479,39 @@ def test_the_quarters_of_the_year_talked_about(text):
 def test_each_quarter_without_a_year_and_four_figures_names_no_quarter(text):
     got = mapped(text, published=date(2024, 2, 26))
     assert not any("-Q" in o[1] for o in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "上半年，物流业总收入6.2万亿元，社会物流总额160.1万亿元，两者同比分别增长4.1%和4.8%。",
+            {
+                ("logistics_revenue", "2023-H1", 6.2),
+                ("logistics_total", "2023-H1", 160.1),
+                ("logistics_revenue_yoy", "2023-H1", 4.1),
+                ("logistics_total_yoy", "2023-H1", 4.8),
+            },
+        ),
+        (
+            "上半年，社会物流总额160.1万亿元，物流业总收入6.2万亿元，二者同比分别增长4.8%和4.1%。",
+            {
+                ("logistics_revenue", "2023-H1", 6.2),
+                ("logistics_total", "2023-H1", 160.1),
+                ("logistics_revenue_yoy", "2023-H1", 4.1),
+                ("logistics_total_yoy", "2023-H1", 4.8),
+            },
+        ),
+        (
+            # Near miss: the first of the two names no series, so which growth is whose
+            # series is not said.
+            "上半年，快递业务量600亿件，社会物流总额160.1万亿元，两者同比分别增长15%和4.8%。",
+            {("logistics_total", "2023-H1", 160.1)},
+        ),
+    ],
+)
+def test_both_of_two_figures_before_take_their_own_growth(text, expected):
+    # Written for this test: 两者 / 二者 … 分别 pairs the figures after with the series the
+    # two figures before named, in order.
+    got = {(i, p, v) for i, p, v, _, _ in mapped(text, published=date(2023, 8, 10), title="物流")}
+    assert got == expected

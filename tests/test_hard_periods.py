@@ -410,3 +410,41 @@ def test_january_alone_and_since_a_launch_keep_their_meaning():
     text = "自2021年7月16日上线以来，全国碳市场累计成交量1.94亿吨。1月份，全国碳市场收盘价为58.2元/吨。"
     got = {o[:3] for o in mapped(text, published=date(2022, 7, 25))}
     assert ("carbon_national_cum_volume", "2022-07", 1.94) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "按照部署，钢铁、水泥行业将于2025年纳入全国碳市场，"
+            "届时全国碳市场纳入的重点排放单位总数将达到3500家以上。",
+            {("carbon_national_units", "2025-12", 3500.0, "more_than", True)},
+        ),
+        (
+            "电解铝行业将于2026年纳入全国碳市场，到那时，全国碳市场纳入的重点排放单位将达到3700家。",
+            {("carbon_national_units", "2026-12", 3700.0, "exact", True)},
+        ),
+        (
+            "全国碳市场扩围方案提出，2027年底前完成扩容，届时纳入全国碳市场的重点排放单位预计约4000家。",
+            {("carbon_national_units", "2027-12", 4000.0, "approx", True)},
+        ),
+    ],
+)
+def test_by_then_takes_the_time_named_before_it_in_the_sentence(text, expected):
+    # Written for this test: 届时 / 到那时 is the time the sentence named, even a 于 that
+    # dates an event, never the issue month.
+    assert mapped(text, published=date(2025, 1, 15), title="全国碳市场") == expected
+
+
+def test_a_level_without_by_then_keeps_the_issue_month():
+    # Near miss: 届时 in a clause after the figure dates nothing before it.
+    text = "全国碳市场纳入的重点排放单位2257家。2025年将纳入钢铁行业，届时将进一步扩容。"
+    assert mapped(text, published=date(2025, 1, 15), title="全国碳市场") == {
+        ("carbon_national_units", "2025-01", 2257.0, "exact", False)
+    }
+
+
+def test_a_change_since_the_end_of_last_month_is_no_level_of_that_month():
+    # Near miss of 上月末: a comparison with it names no stock's date.
+    text = "较上月末，全国碳市场累计成交量增加0.1亿吨。"
+    assert mapped(text, published=date(2023, 8, 10), title="全国碳市场") == set()

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.support.hard_cases import JULY_2022, mapped, run
+from tests.support.hard_cases import JULY_2022, loose, mapped, run
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,38 @@ def test_a_move_of_another_noun_after_a_first_estimate_is_no_revision():
 def test_more_words_for_a_revision(text):
     got = mapped(text, published=date(2022, 7, 25))
     assert {o[:3] for o in got} == {("telecom_ma_value", "2021-H1", 546.0)}
+
+
+@pytest.mark.parametrize(
+    "preliminary",
+    [
+        "据交易所初步统计，首个履约周期内，全国碳市场累计成交量约2.05亿吨。",
+        "初步核算，全国碳市场碳排放配额累计成交量约2.05亿吨。",
+        "据初步统计数据，全国碳市场累计成交量为2.05亿吨左右。",
+    ],
+)
+def test_a_preliminary_level_gives_way_to_the_published_one_of_another_date(preliminary):
+    # Written for this test: the first count has no date of its own (the issue month), the
+    # published one its 截至 date; only the published one is the series' value.
+    text = preliminary + "\n生态环境部通报，截至2022年12月31日，全国碳市场累计成交量2.07亿吨。"
+    got = mapped(text, published=date(2023, 1, 20), title="全国碳市场")
+    assert got == {("carbon_national_cum_volume", "2022-12-31", 2.07, "exact", False)}
+    set_aside = loose(text, published=date(2023, 1, 20), title="全国碳市场")
+    assert [u.reason for u in set_aside if u.value == 2.05] == ["preliminary"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Near misses: no published value beside it; a published value far from it (another
+        # figure, not a revision); a value not called preliminary.
+        "据交易所初步统计，全国碳市场累计成交量约2.05亿吨。",
+        "据交易所初步统计，全国碳市场累计成交量约2.05亿吨。\n"
+        "截至2021年12月31日，全国碳市场累计成交量1.79亿吨。",
+        "据交易所统计，全国碳市场累计成交量约2.05亿吨。\n"
+        "截至2022年12月31日，全国碳市场累计成交量2.07亿吨。",
+    ],
+)
+def test_a_preliminary_level_without_its_published_value_stays(text):
+    got = mapped(text, published=date(2023, 1, 20), title="全国碳市场")
+    assert ("carbon_national_cum_volume", "2023-01", 2.05, "approx", False) in got

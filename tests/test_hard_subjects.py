@@ -491,3 +491,76 @@ def test_a_breakdown_by_time_still_states_the_series():
 )
 def test_a_change_names_no_subject_and_is_no_segment(text, expected):
     assert {o[:3] for o in mapped(text, published=date(2022, 8, 10))} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一季度社会物流总额由增转降；二季度以来逐月回升，其中6月份同比增长5.1%。",
+        "一季度社会物流总额同比下降；年初以来稳步回升，其中6月份同比增长5.1%。",
+        "社会物流总额自二季度以来持续回升，其中6月份同比增长5.1%。",
+    ],
+)
+def test_a_trend_since_a_period_names_no_subject(text):
+    # Written for this test: "…以来逐月回升" says since when and how, so the month's growth is
+    # about the series the sentence named before it.
+    got = mapped(text, published=date(2023, 7, 20), title="物流运行")
+    assert ("logistics_total_yoy", "2023-06", 5.1, "exact", False) in got
+
+
+def test_a_trend_of_another_noun_since_a_period_keeps_its_subject():
+    # Near miss: the clause names what rose (新能源汽车销量), so the growth is of that.
+    text = "一季度社会物流总额由增转降；二季度以来新能源汽车销量逐月回升，其中6月份同比增长5.1%。"
+    got = mapped(text, published=date(2023, 7, 20), title="物流运行")
+    assert all(value != 5.1 for _, _, value, _, _ in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上半年，社会物流总额实现平稳增长。6月份当月同比增长5.1%。",
+        "社会物流总额运行平稳。\n6月份当月同比增长5.1%。",
+        "今年以来，全国社会物流总额稳中有升。其中6月份同比增长5.1%。",
+    ],
+)
+def test_an_article_s_first_figure_without_a_subject_takes_the_one_named_before(text):
+    # Written for this test: the sentence before names the series, the figure's names none.
+    got = mapped(text, published=date(2023, 7, 20), title="物流运行")
+    assert got == {("logistics_total_yoy", "2023-06", 5.1, "exact", False)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Near misses: the sentence before names another subject, or none at all.
+        "上半年，新能源汽车产销两旺。6月份当月同比增长5.1%。",
+        "物流需求恢复向好。6月份当月同比增长5.1%。",
+    ],
+)
+def test_a_first_figure_after_another_subject_is_no_series(text):
+    assert mapped(text, published=date(2023, 7, 20), title="物流运行") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "L2级智能网联乘用车渗透率持续提升，上半年达到42.4%，上年同期为32.4%。",
+            {("l2_penetration", "2023-H1", 42.4), ("l2_penetration", "2022-H1", 32.4)},
+        ),
+        (
+            "L2级智能网联乘用车新车渗透率稳步走高，上半年升至42.4%。",
+            {("l2_penetration", "2023-H1", 42.4)},
+        ),
+    ],
+)
+def test_a_rate_naming_no_measure_measures_what_its_inherited_subject_names(text, expected):
+    # Written for this test: the measure (渗透率) is in the clause the figure continues.
+    got = {(i, p, v) for i, p, v, _, _ in mapped(text, published=date(2023, 8, 10))}
+    assert got == expected
+
+
+def test_a_rate_of_a_part_named_in_its_own_clause_is_not_the_series():
+    # Near miss: 其中自主品牌 names what the 45% is of.
+    text = "L2级智能网联乘用车渗透率持续提升，其中自主品牌达到45%。"
+    assert mapped(text, published=date(2023, 8, 10)) == set()

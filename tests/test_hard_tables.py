@@ -231,3 +231,41 @@ def test_a_column_named_by_the_tail_of_what_the_caption_names():
 def test_a_column_tail_under_a_caption_naming_another_total_stays_out():
     text = "2022年上半年工业品物流总额\n时期 | 总额（万亿元） | 同比增长（%）\n一季度 | 75.4 | 4.9"
     assert mapped(text, published=date(2022, 8, 10)) == set()
+
+
+@pytest.mark.parametrize(
+    "units_line",
+    [
+        "单位：万亿元；增速为%",
+        "单位：万亿元，增速：%",
+        "单位：万亿元；同比为%",
+    ],
+)
+def test_a_units_line_with_a_unit_per_kind_of_row_gives_rate_rows_the_rate_unit(units_line):
+    # Written for this test: the rows under "增速" are rates, never amounts in 万亿元.
+    text = (
+        f"表2 2023年物流运行情况（累计）{units_line}\n"
+        "指标 | 1—3月 | 1—6月\n"
+        "社会物流总额 | 80.6 | 160.1\n"
+        "社会物流总额同比增速 | 4.2 | 4.6"
+    )
+    assert mapped(text, published=date(2023, 8, 10), title="物流运行") == {
+        ("logistics_total", "2023-01/2023-03", 80.6, "exact", False),
+        ("logistics_total", "2023-01/2023-06", 160.1, "exact", False),
+        ("logistics_total_yoy", "2023-01/2023-03", 4.2, "exact", False),
+        ("logistics_total_yoy", "2023-01/2023-06", 4.6, "exact", False),
+    }
+
+
+def test_a_units_line_with_one_unit_leaves_rate_rows_unread_as_amounts():
+    # Near miss: only 万亿元 is named, so a 增速 row's bare numbers are no amounts of the total
+    # (they would clash with its levels) and no rates either (no % was said).
+    text = (
+        "表2 2023年物流运行情况（累计）单位：万亿元\n"
+        "指标 | 1—3月 | 1—6月\n"
+        "社会物流总额 | 80.6 | 160.1\n"
+        "社会物流总额同比增速 | 4.2 | 4.6"
+    )
+    got = mapped(text, published=date(2023, 8, 10), title="物流运行")
+    assert ("logistics_total_yoy", "2023-01/2023-03", 4.2, "exact", False) not in got
+    assert all(value not in (4.2, 4.6) for _, _, value, _, _ in got)

@@ -1,0 +1,1 @@
+"""Developer tools run by hand (never part of the suite or the app)."""
