@@ -126,8 +126,11 @@ def test_an_import_whose_output_nobody_reads_keeps_no_writer_waiting(tmp_path: P
 @pytest.mark.parametrize(
     ("members", "words"),
     [
-        ({f"{i:05d}.txt": b"x" for i in range(imports.MAX_ARCHIVE_FILES + 1)}, "at most 2000"),
-        ({"big.txt": bytes(imports.MAX_UPLOAD_BYTES + 1)}, "possible zip bomb"),
+        (
+            {f"{i:05d}.txt": b"x" for i in range(imports.MAX_ARCHIVE_FILES + 1)},
+            "一次导入最多 2000 个",
+        ),
+        ({"big.txt": bytes(imports.MAX_UPLOAD_BYTES + 1)}, "疑似 zip 炸弹"),
     ],
     ids=["too-many-files", "member-over-the-file-cap"],
 )

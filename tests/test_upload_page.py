@@ -142,7 +142,7 @@ def test_review_errors_block_the_commit(empty_app_db):
 def test_unreadable_file_shows_the_reason(empty_app_db):
     at = open_upload()
     upload(at, "empty.txt", b"")
-    assert "empty.txt" in texts(at, "error") and "empty file" in texts(at, "error")
+    assert "empty.txt" in texts(at, "error") and "空文件" in texts(at, "error")
     assert not at.data_editor
 
 

@@ -109,8 +109,7 @@ def path_sources(paths: Iterable[Path]) -> list[Source]:
             size = path.stat().st_size if path.exists() else 0
             if size > MAX_ARCHIVE_BYTES:
                 raise ArchiveRefused(
-                    f"{path}: {size / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB "
-                    f"(at most {MAX_ARCHIVE_BYTES // 2**20} MB per import)"
+                    f"{path}: {size / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB"
                 )
             sources += zip_sources(path, str(path))
         else:
@@ -139,15 +138,11 @@ def upload_sources(files: Sequence[tuple[str, bytes]]) -> list[Source]:
 
 def _check_count(sources: Sequence[Source]) -> None:
     if len(sources) > MAX_ARCHIVE_FILES:
-        raise ArchiveRefused(
-            f"{len(sources)} 个文件，一次导入最多 {MAX_ARCHIVE_FILES} 个 "
-            f"({len(sources)} files; at most {MAX_ARCHIVE_FILES} per import)"
-        )
+        raise ArchiveRefused(f"{len(sources)} 个文件，一次导入最多 {MAX_ARCHIVE_FILES} 个")
     total = sum(source.size for source in sources)
     if total > MAX_ARCHIVE_BYTES:
         raise ArchiveRefused(
-            f"共 {total / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB "
-            f"(at most {MAX_ARCHIVE_BYTES // 2**20} MB per import)"
+            f"共 {total / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB"
         )
 
 
