@@ -13,14 +13,13 @@ import numpy as np
 import pandas as pd
 
 from loaders.frames import records
-from loaders.periods import kind_label
+from loaders.periods import HEADLINE_KINDS, kind_label
 
 # A card's sparkline is a glance at the recent run of its series: the last points only, so a
 # series of thousands of points does not ship them all to every visitor of the overview.
 SPARK_POINTS = 120
-# When two points end on the same day the annual figure is the headline, then the longer
-# period; a multi-year total (2016—2020) is context, not the latest value.
-_KIND_ORDER = {"year": 0, "ytd": 1, "half": 2, "quarter": 3, "month": 4, "day": 5, "multi_year": 6}
+# When two points end on the same day, loaders.periods.HEADLINE_KINDS decides the headline.
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(HEADLINE_KINDS)}
 
 
 def _as_date(value: object) -> date:
