@@ -40,11 +40,15 @@ $(DEMO_DB): $(VENV)/.installed bench/demo.py bench/synthetic.py data/catalog.yam
 	$(PY) -m bench.demo --db $(DEMO_DB)
 	touch $@
 
+# SIGTERM (kill, docker stop, systemd) is how a server is stopped: Streamlit then exits with
+# 143, which is no failure of the recipe (make printed `*** [Makefile] Error 143` for it).
+STOPPED_BY_SIGTERM = || [ $$? -eq 143 ]
+
 demo: $(VENV)/.installed $(DEMO_DB)
-	BRIEFS_DEMO=1 BRIEFS_DB=$(abspath $(DEMO_DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS)
+	BRIEFS_DEMO=1 BRIEFS_DB=$(abspath $(DEMO_DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS) $(STOPPED_BY_SIGTERM)
 
 run: $(VENV)/.installed $(DB)
-	BRIEFS_DB=$(abspath $(DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS)
+	BRIEFS_DB=$(abspath $(DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS) $(STOPPED_BY_SIGTERM)
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .
