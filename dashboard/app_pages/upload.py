@@ -332,7 +332,7 @@ if extraction.clean_text.strip():
             if picked is not None:
                 st.caption(plain_markdown(number_note(choices[picked], names)))
             if st.button(
-                "加为数据 Add as figure",
+                "加为数据",
                 key=f"add_{tag}_{article.index}_{state['versions'][2]}",
                 disabled=picked is None,
                 icon=":material/add:",
@@ -344,7 +344,7 @@ def show_second_look() -> None:
     """The values the stored series doubt, each with the reason: confirmed (written as they
     are) or dropped (unticked, not written) here; the commit waits until each is one or the
     other."""
-    st.subheader(f"与库中序列比对 Second look（{len(held)}）")
+    st.subheader(f"与库中序列比对（{len(held)}）")
     st.caption(
         "这些数字与数据库中同一指标的已有数值相比不合常理（累计总量减少、是相邻期间的 5 倍以上、"
         "超出指标范围、增速与两期数值不符）。请对照原文：确认无误后写入，或不写入。"
@@ -361,14 +361,14 @@ def show_second_look() -> None:
             left, right, _ = st.columns([1, 1, 2])
             where = f"{tag}_{value.table}_{value.row}"
             if confirmed:
-                if left.button("取消确认 Undo", key=f"held_undo_{where}"):
+                if left.button("取消确认", key=f"held_undo_{where}"):
                     state["confirmed"].discard(value.key)
                     st.rerun()
-            elif left.button("确认写入 Confirm", key=f"held_confirm_{where}", type="primary"):
+            elif left.button("确认写入", key=f"held_confirm_{where}", type="primary"):
                 state["confirmed"].add(value.key)
                 st.session_state[HELD_KEY] = f"已确认：{held_title(value, names)}"
                 st.rerun()
-            if right.button("不写入 Drop", key=f"held_drop_{where}", icon=":material/block:"):
+            if right.button("不写入", key=f"held_drop_{where}", icon=":material/block:"):
                 st.session_state[HELD_KEY] = f"不写入：{held_title(value, names)}（已取消勾选）"
                 redraw_tables(*drop_held(edited_figures, edited_unassigned, [value]))
 
