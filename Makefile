@@ -12,12 +12,14 @@ WORKERS ?= 1
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a
 # dependency installs it on the next run without a manual step. The last step puts DuckDB 2.0
 # beside the pinned one, only to convert stores earlier releases wrote
-# (loaders/store/convert.py); never imported by the program itself. (Comments stay out of
-# the recipe: make echoes a recipe's comment lines into `make run`'s log.)
+# (loaders/store/convert.py); never imported by the program itself. setuptools' notes to
+# itself about editable installs (BuildBackendWarning: "Please be careful with folders in
+# your working directory…", a UserWarning) stay out of a fresh clone's `make run` log.
+# (Comments stay out of the recipe: make echoes a recipe's comment lines into that log.)
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e '.[dev]'
 	$(PY) -m pip install --quiet --upgrade --no-deps --target $(VENV)/duckdb-2.0 duckdb==2.0.1 \
 		2>&1 | grep -v "incompatible\|dependency resolver" || true
 	touch $@
