@@ -12,12 +12,14 @@ WORKERS ?= 1
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a
 # dependency installs it on the next run without a manual step. The last step puts DuckDB 2.0
 # beside the pinned one, only to convert stores earlier releases wrote
-# (loaders/store/convert.py); never imported by the program itself. (Comments stay out of
-# the recipe: make echoes a recipe's comment lines into `make run`'s log.)
+# (loaders/store/convert.py); never imported by the program itself. setuptools' notes to
+# itself about editable installs (BuildBackendWarning: "Please be careful with folders in
+# your working directory…", a UserWarning) stay out of a fresh clone's `make run` log.
+# (Comments stay out of the recipe: make echoes a recipe's comment lines into that log.)
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e '.[dev]'
 	$(PY) -m pip install --quiet --upgrade --no-deps --target $(VENV)/duckdb-2.0 duckdb==2.0.1 \
 		2>&1 | grep -v "incompatible\|dependency resolver" || true
 	touch $@
@@ -40,11 +42,15 @@ $(DEMO_DB): $(VENV)/.installed bench/demo.py bench/synthetic.py data/catalog.yam
 	$(PY) -m bench.demo --db $(DEMO_DB)
 	touch $@
 
+# SIGTERM (kill, docker stop, systemd) is how a server is stopped: Streamlit then exits with
+# 143, which is no failure of the recipe (make printed `*** [Makefile] Error 143` for it).
+STOPPED_BY_SIGTERM = || [ $$? -eq 143 ]
+
 demo: $(VENV)/.installed $(DEMO_DB)
-	BRIEFS_DEMO=1 BRIEFS_DB=$(abspath $(DEMO_DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS)
+	BRIEFS_DEMO=1 BRIEFS_DB=$(abspath $(DEMO_DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS) $(STOPPED_BY_SIGTERM)
 
 run: $(VENV)/.installed $(DB)
-	BRIEFS_DB=$(abspath $(DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS)
+	BRIEFS_DB=$(abspath $(DB)) $(PY) -m dashboard.serve --port $(PORT) --workers $(WORKERS) $(STOPPED_BY_SIGTERM)
 
 test: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -28,6 +28,22 @@ def format_number(value: float | int | None, decimals: int = 2) -> str:
     return "0" if text in {"-0", ""} else text
 
 
+# A stored figure is the stated one in the catalog's unit (1,765 万吨 is 0.1765 亿吨): it is
+# shown with as many decimals as it takes to read exactly (up to STATED_DECIMALS), never
+# rounder than stated. A value with no short exact form (a computed growth rate) is shown
+# with the default two.
+STATED_DECIMALS = 6
+
+
+def stated_decimals(value: float, default: int = 2) -> int:
+    """The decimals that show value as stated: 0.1765 -> 4, 284.7 -> 2 (the default is the
+    least), 5.263157894 -> 2 (no exact form of at most STATED_DECIMALS: computed)."""
+    for decimals in range(STATED_DECIMALS + 1):
+        if abs(round(value, decimals) - value) <= 1e-9 * max(1.0, abs(value)):
+            return max(decimals, default)
+    return default
+
+
 def with_unit(number_text: str, unit: str | None) -> str:
     if not unit:
         return number_text
@@ -41,12 +57,14 @@ def format_value(
     qualifier: str | None = "exact",
     value_high: float | None = None,
 ) -> str:
-    """A stored figure as it should read: "≥4,500 亿元", "≈3.5%", "55–60%"."""
+    """A stored figure as it should read: "≥4,500 亿元", "≈3.5%", "55–60%", "0.1765 亿吨"
+    (never rounder than stated, see stated_decimals)."""
     if is_missing(value):
         return "—"
-    number = format_number(value)
+    number = format_number(value, stated_decimals(float(value)))  # type: ignore[arg-type]
     if not is_missing(value_high):
-        number = f"{number}–{format_number(value_high)}"
+        high = float(value_high)  # type: ignore[arg-type]
+        number = f"{number}–{format_number(high, stated_decimals(high))}"
     sign = QUALIFIER_SIGNS.get(qualifier or "exact", "")
     return with_unit(f"{sign}{number}", unit)
 

@@ -45,8 +45,7 @@ DOCX_LIMITS = ArchiveLimits(
     kind="DOCX",
     required_member="word/document.xml",
     wrong_kind_message=(
-        "a ZIP archive but not a Word document (no word/document.xml); Excel and other "
-        "files cannot be read"
+        "是 ZIP 压缩包，但不是 Word 文档（缺少 word/document.xml）；Excel 等其他文件无法读取"
     ),
     max_members=1000,
     max_member_bytes=50 * MB,
@@ -127,7 +126,7 @@ class Archive:
             return member
         found = self._by_name.get(member)
         if found is None:
-            raise ArchiveError(f"{self.limits.kind} 中没有部件 {member} (no member {member})")
+            raise ArchiveError(f"{self.limits.kind} 中没有部件 {member}")
         return found
 
     def _read(self, member: zipfile.ZipInfo, head: int | None) -> bytes:
@@ -159,9 +158,7 @@ class Archive:
         except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise ArchiveError(_damaged(kind, name, exc)) from exc
         except RuntimeError as exc:  # an encrypted member
-            raise ArchiveError(
-                f"{kind} 部件 {name} 已加密，无法读取 (encrypted member: {exc})"
-            ) from exc
+            raise ArchiveError(f"{kind} 部件 {name} 已加密，无法读取") from exc
         if head is None and got > declared:
             raise ArchiveError(_lying(kind, name, declared))
         if got < min(wanted, declared):
@@ -172,13 +169,12 @@ class Archive:
 def _lying(kind: str, name: str, declared: int) -> str:
     return (
         f"{kind} 部件 {name} 解压出的数据与 zip 目录所记不符（声明解压后 {declared:,} 字节）："
-        "文件已损坏，或是谎报大小的 zip 炸弹，已拒绝 "
-        f"(member {name} does not match its declared size: damaged, or a zip bomb)"
+        "文件已损坏，或是谎报大小的 zip 炸弹，已拒绝"
     )
 
 
 def _damaged(kind: str, name: str, problem: object) -> str:
-    return f"{kind} 部件 {name} 已损坏，无法解压 (damaged member {name}: {problem})"
+    return f"{kind} 部件 {name} 已损坏，无法解压（{problem}）"
 
 
 def open_archive(source: bytes | str | Path, limits: ArchiveLimits) -> Archive:
@@ -189,9 +185,7 @@ def open_archive(source: bytes | str | Path, limits: ArchiveLimits) -> Archive:
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ArchiveError(
-            f"zip 损坏，无法打开 (damaged ZIP/{limits.kind} archive, cannot be opened: {exc})"
-        ) from exc
+        raise ArchiveError(f"zip 损坏，无法打开（{limits.kind}：{exc}）") from exc
     try:
         members = _checked_members(archive.infolist(), limits)
     except ArchiveError:
@@ -215,18 +209,14 @@ def _checked_members(
     }:
         raise ArchiveError(limits.wrong_kind_message)
     if len(members) > limits.max_members:
-        raise ArchiveError(
-            f"{limits.kind} 含 {len(members)} 个部件，上限 {limits.max_members} "
-            f"(the {limits.kind} holds {len(members)} parts; at most {limits.max_members})"
-        )
+        raise ArchiveError(f"{limits.kind} 含 {len(members)} 个部件，上限 {limits.max_members} 个")
     total = 0
     for member in members:
         if member.compress_type not in _BOUNDED_METHODS and not member.is_dir():
             method = _METHOD_NAMES.get(member.compress_type, f"#{member.compress_type}")
             raise ArchiveError(
                 f"{limits.kind} 部件 {member.filename} 用 {method} 压缩，无法安全解压；"
-                "请用普通 zip（deflate）重新打包 "
-                f"(member compressed with {method}; only stored and deflate are read)"
+                "请用普通 zip（deflate）重新打包"
             )
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
@@ -236,6 +226,6 @@ def _checked_members(
             raise ArchiveError(
                 f"{limits.kind} 部件 {member.filename} 解压后 {member.file_size / MB:.0f} MB"
                 f"（压缩比 {ratio:.0f}:1；上限 {limits.max_member_bytes // MB} MB、"
-                f"{limits.max_ratio:.0f}:1），疑似 zip 炸弹，已拒绝 (possible zip bomb)"
+                f"{limits.max_ratio:.0f}:1），疑似 zip 炸弹，已拒绝"
             )
     return members

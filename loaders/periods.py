@@ -28,6 +28,11 @@ KIND_LABELS = {
     "span": "其他区间",
 }
 
+# Which of the periods ending on one day is an indicator's latest (the overview's card, the
+# catalog's 最新期间): the annual figure, then the longer period; a multi-year total
+# (2016—2020) is context, not the latest value.
+HEADLINE_KINDS = ("year", "ytd", "half", "quarter", "month", "day", "multi_year")
+
 
 def kind_label(kind: str | None) -> str:
     """The Chinese label of a kind of period ("季度"); the kind itself when unknown."""

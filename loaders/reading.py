@@ -73,21 +73,21 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 # Formats that are recognisable but not readable as a brief.
 _OTHER_FORMATS = (
-    (b"\x89PNG", "a PNG image (a scan has no text to read)"),
-    (b"\xff\xd8\xff", "a JPEG image (a scan has no text to read)"),
-    (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image (a scan has no text to read)"),
-    (b"MM\x00*", "a TIFF image (a scan has no text to read)"),
-    (b"{\\rtf", "an RTF document (save it as DOCX or PDF)"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\x89PNG", "PNG 图片（扫描件没有可读的文字）"),
+    (b"\xff\xd8\xff", "JPEG 图片（扫描件没有可读的文字）"),
+    (b"GIF8", "GIF 图片"),
+    (b"II*\x00", "TIFF 图片（扫描件没有可读的文字）"),
+    (b"MM\x00*", "TIFF 图片（扫描件没有可读的文字）"),
+    (b"{\\rtf", "RTF 文档（请另存为 DOCX 或 PDF）"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7-Zip 压缩包"),
 )
 
 # Names that promise a binary format, and how to tell the content is not it.
 _NAMED_KINDS = {
-    "pdf": ("a PDF", "it does not start with %PDF-"),
-    "docx": ("a Word document", "it is not a ZIP archive"),
+    "pdf": ("PDF", "开头不是 %PDF-"),
+    "docx": ("Word 文档", "不是 ZIP 格式"),
 }
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -105,8 +105,7 @@ def _suffix(filename: str) -> str:
 
 def _too_large(size: int, filename: str) -> BriefReadError:
     return _refuse(
-        f"file is too large ({size / 1024 / 1024:.1f} MB); the limit is "
-        f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+        f"文件过大（{size / 1024 / 1024:.1f} MB），上限 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
         filename,
     )
 
@@ -123,9 +122,7 @@ def read_capped(path: Path, limit: int = MAX_UPLOAD_BYTES, *, name: str | None =
             raise _too_large(size, shown)
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise _refuse(
-            f"file is too large (more than {limit // (1024 * 1024)} MB, the limit)", shown
-        )
+        raise _refuse(f"文件过大（超过上限 {limit // (1024 * 1024)} MB）", shown)
     return data
 
 
@@ -134,7 +131,7 @@ def read_brief_text(data: bytes, filename: str) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         raise _too_large(len(data), filename)
     if not data.strip():
-        raise _refuse("empty file: there is no text to read", filename)
+        raise _refuse("空文件：没有可读的文字", filename)
 
     suffix = _suffix(filename)
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
@@ -143,8 +140,7 @@ def read_brief_text(data: bytes, filename: str) -> str:
         return _bounded(_read_docx(data, filename), filename)
     if data.startswith(_OLE_MAGIC):
         raise _refuse(
-            "this is an old binary Word (.doc) or Excel file, which cannot be read; "
-            "save it as .docx or PDF",
+            "这是旧版二进制 Word（.doc）或 Excel 文件，无法读取；请另存为 .docx 或 PDF",
             filename,
         )
     kind = next((name for magic, name in _OTHER_FORMATS if data.startswith(magic)), None)
@@ -153,20 +149,18 @@ def read_brief_text(data: bytes, filename: str) -> str:
         # what it is, so the editor renames or re-exports it (text is not read as a brief
         # under a .pdf name: the name is usually right and the file damaged or mixed up).
         named, missing = _NAMED_KINDS[suffix]
-        what = kind or ("a text file" if _looks_like_text(data) else "binary data")
+        what = kind or ("文本文件" if _looks_like_text(data) else "二进制数据")
         raise _refuse(
-            f"named .{suffix} but is not {named}: it is {what} ({missing})"
-            + ("; rename it to .txt to read it as text" if what == "a text file" else ""),
+            f"文件名是 .{suffix}，内容却不是 {named}：是{what}（{missing}）"
+            + ("；要按文本读取，请改名为 .txt" if what == "文本文件" else ""),
             filename,
         )
     if kind:
-        raise _refuse(
-            f"this is {kind}, not a brief; upload the issue as PDF, DOCX or text", filename
-        )
+        raise _refuse(f"这是{kind}，不是简报；请上传 PDF、DOCX 或文本格式的简报", filename)
     if len(data) > MAX_TEXT_BYTES:
         raise _refuse(
-            f"a text brief is at most {MAX_TEXT_BYTES // (1024 * 1024)} MB and this one is "
-            f"{len(data) / 1024 / 1024:.1f} MB; an issue's text is a few dozen KB",
+            f"文本简报最多 {MAX_TEXT_BYTES // (1024 * 1024)} MB，这个文件有 "
+            f"{len(data) / 1024 / 1024:.1f} MB；一期简报的文字只有几十 KB",
             filename,
         )
     try:
@@ -176,7 +170,7 @@ def read_brief_text(data: bytes, filename: str) -> str:
     if suffix in {"md", "markdown"}:
         text = _strip_markdown(text)
     if not text.strip():
-        raise _refuse("empty file: it holds only blank space", filename)
+        raise _refuse("空文件：只有空白", filename)
     return text
 
 
@@ -184,7 +178,7 @@ def _bounded(text: str, filename: str) -> str:
     """The text of a PDF or DOCX, refused when longer than any brief."""
     if len(text) > MAX_TEXT_CHARS:
         raise _refuse(
-            f"it holds {len(text):,} characters of text; a brief has at most {MAX_TEXT_CHARS:,}",
+            f"文字有 {len(text):,} 个字符；一期简报最多 {MAX_TEXT_CHARS:,} 个",
             filename,
         )
     return text
@@ -222,7 +216,7 @@ def _prose_problem(text: str) -> str | None:
     if not total:
         return None
     if "\ufffd" in counts:
-        return "it contains replacement characters (\ufffd), the text was already damaged"
+        return "含有替换字符（\ufffd），文字在此之前已经损坏"
     bad = letters = accented = cjk = common = 0
     for c, n in counts.items():
         if c.isspace():
@@ -252,25 +246,22 @@ def _prose_problem(text: str) -> str | None:
             bad += n
     share = 1 - bad / total
     if share < MIN_PROSE_SHARE:
-        return f"only {share:.0%} of its characters are ordinary Chinese or English text"
+        return f"只有 {share:.0%} 的字符是正常的中文或英文"
     if letters == 0:
-        return "it holds no Chinese characters, letters or digits"
+        return "没有汉字、字母或数字"
     if not cjk and accented > MAX_ACCENTED_SHARE * total:
         # "äº§ä¸šåˆ›æ–°" is UTF-8 Chinese read as Latin-1/cp1252 somewhere upstream.
-        return "it looks like Chinese text decoded with a Western encoding (ä, å, æ … instead of characters)"
+        return "像是按西文编码解码的中文（出现 ä、å、æ …而不是汉字）"
     if cjk:
         # Short text too: every Shift-JIS byte sequence is also valid GB18030, and decodes to
         # rare characters. One rare character (a name) is allowed in a short text.
         if cjk - common > max(RARE_HANZI_ALLOWED, (1 - MIN_COMMON_HANZI_SHARE) * cjk):
-            return (
-                f"only {common / cjk:.0%} of its Chinese characters are common ones; "
-                "it looks like text decoded with the wrong encoding"
-            )
+            return f"汉字中只有 {common / cjk:.0%} 是常用字，像是用错了编码"
         # Latin-1 bytes read as GB18030 give single characters wedged between
         # Latin letters ("r閟um閟"); Chinese prose almost never does that.
         wedged = sum(1 for _ in _WEDGED_HANZI.finditer(text))
         if wedged > MAX_WEDGED_SHARE * cjk:
-            return "its Chinese characters sit between Latin letters, the mark of text decoded with the wrong encoding"
+            return "汉字夹在拉丁字母之间，像是用错了编码"
     return None
 
 
@@ -321,27 +312,27 @@ def decode_text(data: bytes) -> str:
                 try:
                     text = payload[: exc.start].decode(codecs[name], errors="strict")
                 except UnicodeDecodeError:
-                    problems.append(f"not valid {name}")
+                    problems.append(f"不是有效的 {name}")
                     continue
             else:
-                problems.append(f"not valid {name}")
+                problems.append(f"不是有效的 {name}")
                 continue
         if name == "GB18030" and _looks_japanese(payload):
             # Checked before the prose test, which a short Japanese text can pass.
-            problem = "it looks like Japanese text in Shift-JIS, not Chinese"
+            problem = "像是 Shift-JIS 编码的日文，不是中文"
         else:
             problem = _prose_problem(text)
         if problem is None:
             return text.lstrip("\ufeff")
-        problems.append(f"as {name} {problem}")
+        problems.append(f"按 {name} 解码，{problem}")
     if len(candidates) == 1:
         raise ValueError(
-            f"cannot decode the text: it has a {candidates[0][0]} byte-order mark but is {problems[0]}"
+            f"无法解码文字：有 {candidates[0][0]} 字节顺序标记（BOM），但{problems[0]}"
         )
     raise ValueError(
-        "cannot decode the text as UTF-8, GB18030/GBK or UTF-16 ("
-        + "; ".join(problems)
-        + "); save it as UTF-8 text, PDF or DOCX"
+        "无法按 UTF-8、GB18030/GBK 或 UTF-16 解码文字（"
+        + "；".join(problems)
+        + "）；请另存为 UTF-8 文本、PDF 或 DOCX"
     )
 
 
@@ -455,47 +446,42 @@ def _extract_pdf(data: bytes, filename: str) -> str:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise _refuse("the PDF is password-protected; save an unprotected copy", filename)
+            raise _refuse("PDF 有密码保护；请另存一份未加密的副本", filename)
         pages = reader.pages
         count = len(pages)
     except BriefReadError:
         raise
     except Exception as exc:  # pypdf raises many types on damaged files
-        raise _refuse(
-            f"PDF 已损坏，无法打开：{_pdf_problem(exc)} (damaged PDF, cannot be opened)", filename
-        ) from exc
+        raise _refuse(f"PDF 已损坏，无法打开：{_pdf_problem(exc)}", filename) from exc
     if count == 0:
-        raise _refuse("the PDF has no pages", filename)
+        raise _refuse("PDF 没有页面", filename)
     if count > MAX_PDF_PAGES:
-        raise _refuse(f"the PDF has {count} pages; a brief has at most {MAX_PDF_PAGES}", filename)
+        raise _refuse(f"PDF 有 {count} 页；一期简报最多 {MAX_PDF_PAGES} 页", filename)
 
     texts = []
     for number in range(count):
         if time.monotonic() - started > PDF_EXTRACT_SECONDS:
             raise _refuse(
-                f"reading the PDF text took longer than {PDF_EXTRACT_SECONDS:.0f} s "
-                f"(stopped at page {number + 1} of {count})",
+                f"读取 PDF 文字超过 {PDF_EXTRACT_SECONDS:.0f} 秒"
+                f"（停在第 {number + 1} 页，共 {count} 页）",
                 filename,
             )
         try:
             texts.append(pages[number].extract_text() or "")
         except Exception as exc:
             raise _refuse(
-                f"PDF 第 {number + 1} 页无法读取：{_pdf_problem(exc)} "
-                f"(damaged PDF, page {number + 1} cannot be read)",
+                f"PDF 第 {number + 1} 页无法读取：{_pdf_problem(exc)}",
                 filename,
             ) from exc
     text = "\n".join(texts)
     if not text.strip():
         raise _refuse(
-            "the PDF has no text layer (a scan?); only PDFs with selectable text can be read",
+            "PDF 没有文字层（扫描件？）；只能读取文字可以选中的 PDF",
             filename,
         )
     problem = _prose_problem(text)
     if problem is not None:
-        raise _refuse(
-            f"the PDF text is unreadable: {problem} (fonts without a Unicode map?)", filename
-        )
+        raise _refuse(f"PDF 的文字无法识读：{problem}（字体缺少 Unicode 映射？）", filename)
     return text
 
 
@@ -597,8 +583,8 @@ def _read_docx(data: bytes, filename: str) -> str:
             body = archive.member(part)
             if body.file_size > MAX_DOCX_XML_BYTES:
                 raise _refuse(
-                    f"its body ({part}) is {body.file_size / 1024 / 1024:.0f} MB of XML; "
-                    f"a brief's is at most {MAX_DOCX_XML_BYTES // (1024 * 1024)} MB",
+                    f"正文（{part}）有 {body.file_size / 1024 / 1024:.0f} MB 的 XML；"
+                    f"一期简报最多 {MAX_DOCX_XML_BYTES // (1024 * 1024)} MB",
                     filename,
                 )
             xml = archive.read(body)
@@ -613,17 +599,16 @@ def _read_docx(data: bytes, filename: str) -> str:
         line, column = getattr(exc, "position", None) or (None, None)
         where = f"第 {line} 行第 {column} 列" if line else ""
         raise _refuse(
-            f"Word 文档已损坏：{part} {where}的 XML 无法解析（{getattr(exc, 'msg', exc)}）"
-            f" (damaged Word document)",
+            f"Word 文档已损坏：{part} {where}的 XML 无法解析（{getattr(exc, 'msg', exc)}）",
             filename,
         ) from exc
     element = root.find(f"{_W}body")
     if root.tag != f"{_W}document" or element is None:
         raise _refuse(
-            f"damaged Word document: {part} holds no document body (w:document/w:body)",
+            f"Word 文档已损坏：{part} 中没有正文（w:document/w:body）",
             filename,
         )
     text = "\n".join(_block_lines(element))
     if not text.strip():
-        raise _refuse("the Word document holds no text", filename)
+        raise _refuse("Word 文档中没有文字", filename)
     return text

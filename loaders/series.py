@@ -21,6 +21,7 @@ from loaders.missing import is_missing
 from loaders.periods import (
     CUMULATIVE_STOCK_MARK,
     CUMULATIVE_TEXT,
+    HEADLINE_KINDS,
     PeriodError,
     form_label,
     kind_label,
@@ -34,9 +35,8 @@ SPARK_POINTS = 120
 # The columns with_plot_columns adds.
 PLOT_COLUMNS = ("x", "form", "form_label", "group", "group_label")
 _CUMULATIVE_PATTERN = CUMULATIVE_TEXT.pattern
-# When two points end on the same day the annual figure is the headline, then the longer
-# period; a multi-year total (2016—2020) is context, not the latest value.
-_KIND_ORDER = {"year": 0, "ytd": 1, "half": 2, "quarter": 3, "month": 4, "day": 5, "multi_year": 6}
+# When two points end on the same day, loaders.periods.HEADLINE_KINDS decides the headline.
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(HEADLINE_KINDS)}
 
 
 def _as_date(value: object) -> date:

@@ -89,7 +89,7 @@ def test_a_missed_figure_is_added_in_two_clicks_and_committed(tmp_path, browser)
             _shoot(page, "review_numbers_wide")
 
             page.get_by_role("radio", name="75.4万亿元 · 待归类").click()  # click 1
-            add = page.get_by_role("button", name="加为数据 Add as figure")
+            add = page.get_by_role("button", name="加为数据", exact=True)
             add.and_(page.locator(":enabled")).wait_for()
             _settled(page)
             _shoot(page, "review_numbers_picked_wide")

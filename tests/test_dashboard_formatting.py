@@ -27,6 +27,13 @@ from dashboard.formatting import (
         (148.0, "笔", "exact", None, "148 笔"),
         (None, "亿元", "exact", None, "—"),
         (float("nan"), "亿元", "exact", None, "—"),
+        # Never rounder than stated: 1,765 万吨 stored in 亿吨, 12,345.6 万元 in 亿元.
+        (1765 / 10000, "亿吨", "exact", None, "0.1765 亿吨"),
+        (12345.6 / 10000, "亿元", "exact", None, "1.23456 亿元"),
+        (0.0835, "%", "exact", 0.0915, "0.0835–0.0915%"),
+        # A computed value has no short exact form: two decimals.
+        (100 / 19, "%", "exact", None, "5.26%"),
+        (302.4 - 284.6, "万亿元", "exact", None, "17.8 万亿元"),
     ],
 )
 def test_format_value(value, unit, qualifier, high, expected) -> None:

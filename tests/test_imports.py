@@ -126,8 +126,11 @@ def test_an_import_whose_output_nobody_reads_keeps_no_writer_waiting(tmp_path: P
 @pytest.mark.parametrize(
     ("members", "words"),
     [
-        ({f"{i:05d}.txt": b"x" for i in range(imports.MAX_ARCHIVE_FILES + 1)}, "at most 2000"),
-        ({"big.txt": bytes(imports.MAX_UPLOAD_BYTES + 1)}, "possible zip bomb"),
+        (
+            {f"{i:05d}.txt": b"x" for i in range(imports.MAX_ARCHIVE_FILES + 1)},
+            "一次导入最多 2000 个",
+        ),
+        ({"big.txt": bytes(imports.MAX_UPLOAD_BYTES + 1)}, "疑似 zip 炸弹"),
     ],
     ids=["too-many-files", "member-over-the-file-cap"],
 )
@@ -178,6 +181,45 @@ def test_a_zip_dropped_on_the_import_page_is_staged_without_its_lying_member(
         ("2021-29.txt", "new"),
     ]
     assert "2021-16.txt 解压出的数据与 zip 目录所记不符" in files[1].detail
+
+
+@pytest.mark.parametrize("stage", [True, False], ids=["import-page", "cli"])
+def test_a_zip_member_that_is_no_brief_gets_a_line_with_the_reason(
+    tmp_path: Path, stage: bool
+) -> None:
+    """A picture or a spreadsheet in a zip is named as not imported (failed, with why), never
+    dropped without a word; what nobody put there on purpose (__MACOSX/, dot files) is
+    left out; the brief beside them is stored."""
+    brief = brief_text(0)
+    zipped = _zip(
+        {
+            brief.filename: brief.text.encode(),
+            "cover.png": b"\x89PNG not read",
+            "figures.xlsx": b"PK not read",
+            "__MACOSX/._cover.png": b"resource fork",
+            ".DS_Store": b"finder",
+        }
+    )
+    sources = upload_sources([("issues.zip", zipped)])
+    assert [s.name for s in sources] == [
+        f"issues.zip/{name}" for name in sorted(["cover.png", "figures.xlsx", brief.filename])
+    ]
+    with open_store(tmp_path / "s.duckdb") as store:
+        job_id = imports.create_job(
+            store, sources, role="editor", actor="ed", label="drop", stage=stage
+        )
+        imports.run_job(store, job_id, CATALOG, actor="ed", sources=None if stage else sources)
+        files = {f.name.rsplit("/", 1)[-1]: f for f in queries.import_files(store, job_id)}
+        (job,) = queries.import_jobs(store)
+    assert {name: f.status for name, f in files.items()} == {
+        brief.filename: "new",
+        "cover.png": "failed",
+        "figures.xlsx": "failed",
+    }
+    assert files["cover.png"].detail == (
+        "issues.zip/cover.png: 不是简报文件，未导入（只导入 .txt .md .pdf .docx）"
+    )
+    assert (job.total, job.failed) == (3, 2)
 
 
 def test_a_zip_compressed_in_a_way_that_cannot_be_bounded_is_refused() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -63,7 +65,25 @@ def test_an_editor_follows_stops_and_resumes_an_import(app_db: Path) -> None:
     assert job is not None and (job.state, job.done) == ("done", 3)
     at.run()
     assert any("已完成" in m.value for m in at.markdown)
-    assert _progress_texts(at) == ["3/3 个文件"]
+    # Finished, it is a result in green, not a bar in the theme's red.
+    assert _progress_texts(at) == []
+    assert [s.value for s in at.success] == ["已完成：3/3 个文件"]
+
+
+def test_a_finished_import_with_a_failed_file_says_so_as_a_warning(app_db: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(brief_text(0).filename, brief_text(0).text)
+        archive.writestr("cover.png", b"\x89PNG")
+    with open_store(app_db) as store:
+        sources = imports.upload_sources([("周报.zip", buffer.getvalue())])
+        job_id = imports.create_job(
+            store, sources, role="editor", actor="ed@x", label="周报.zip", stage=True
+        )
+        imports.run_job(store, job_id, CATALOG, actor="ed@x")
+    at = _open()
+    assert _progress_texts(at) == []
+    assert [w.value for w in at.warning] == ["已完成：2/2 个文件，失败 1 个（原因见“逐个文件”）"]
 
 
 def test_viewers_get_no_import_page(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

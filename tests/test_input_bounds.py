@@ -78,7 +78,7 @@ def test_the_cli_checks_a_file_size_before_reading_it(hostile: Path, tmp_path: P
         argv = [sys.executable, "-m", "loaders", "extract", str(hostile / "huge.txt")]
     peak, done = peak_mb(argv)
     assert done.returncode == 1
-    assert "huge.txt: file is too large (1024.0 MB); the limit is 20 MB" in done.stderr
+    assert "huge.txt: 文件过大（1024.0 MB），上限 20 MB" in done.stderr
     print(f"peak {peak:.0f} MB")
     assert peak < TEXT_PEAK_MB, f"peak {peak:.0f} MB"
 

@@ -220,7 +220,7 @@ def test_decode_text_prefers_utf8_then_gb18030():
     ],
 )
 def test_mojibake_of_a_whole_brief_is_refused(wrong, name):
-    with pytest.raises(BriefReadError, match="cannot decode the text as UTF-8, GB18030"):
+    with pytest.raises(BriefReadError, match="无法按 UTF-8、GB18030"):
         read_brief_text(wrong(BRIEF_15.read_bytes()), f"{name}.txt")
 
 
@@ -425,7 +425,7 @@ def test_pdf_extraction_stops_at_the_deadline(monkeypatch):
     # The deadline is checked between pages; a negative budget trips it at once.
     monkeypatch.setattr("loaders.reading.PDF_EXTRACT_SECONDS", -1.0)
     with pytest.raises(
-        BriefReadError, match=r"slow.pdf: reading the PDF text took longer than .* page 1 of 2"
+        BriefReadError, match=r"slow.pdf: 读取 PDF 文字超过 .* 秒（停在第 1 页，共 2 页）"
     ):
         read_brief_text(make_pdf([["第一页"], ["第二页"]]), "slow.pdf")
 
@@ -465,32 +465,32 @@ GENERATED = {
 }
 
 REFUSALS = [
-    ("empty.txt", "empty file"),
-    ("blank.txt", "empty file"),
-    ("binary-renamed.pdf", "named .pdf but is not a PDF"),
-    ("corrupt.pdf", "damaged PDF"),
-    ("latin1.txt", "cannot decode the text as UTF-8, GB18030/GBK"),
-    ("random-bytes.txt", "cannot decode the text as UTF-8, GB18030/GBK"),
-    ("mojibake.txt", "wrong encoding"),
-    ("old-word.doc", "old binary Word (.doc)"),
-    ("zip-bomb.docx", "possible zip bomb"),
-    ("ratio-bomb.docx", "possible zip bomb"),
-    ("spreadsheet.docx", "not a Word document"),
-    ("broken-word.docx", "damaged Word document"),
-    ("scanned.pdf", "no text layer"),
-    ("too-many-pages.pdf", "201 pages"),
-    ("too-large.txt", "too large"),
-    ("locked.pdf", "password-protected"),
-    ("scan.png", "this is a PNG image"),
-    ("brief.rtf", "this is an RTF document"),
-    ("text-named.pdf", "named .pdf but is not a PDF: it is a text file"),
-    ("too-large-text.txt", "a text brief is at most 2 MB"),
+    ("empty.txt", "空文件"),
+    ("blank.txt", "空文件"),
+    ("binary-renamed.pdf", "文件名是 .pdf，内容却不是 PDF"),
+    ("corrupt.pdf", "PDF 已损坏"),
+    ("latin1.txt", "无法按 UTF-8、GB18030/GBK 或 UTF-16 解码"),
+    ("random-bytes.txt", "无法按 UTF-8、GB18030/GBK 或 UTF-16 解码"),
+    ("mojibake.txt", "用错了编码"),
+    ("old-word.doc", "旧版二进制 Word（.doc）"),
+    ("zip-bomb.docx", "疑似 zip 炸弹"),
+    ("ratio-bomb.docx", "疑似 zip 炸弹"),
+    ("spreadsheet.docx", "不是 Word 文档"),
+    ("broken-word.docx", "Word 文档已损坏"),
+    ("scanned.pdf", "没有文字层"),
+    ("too-many-pages.pdf", "PDF 有 201 页"),
+    ("too-large.txt", "文件过大"),
+    ("locked.pdf", "密码保护"),
+    ("scan.png", "这是PNG 图片"),
+    ("brief.rtf", "这是RTF 文档"),
+    ("text-named.pdf", "文件名是 .pdf，内容却不是 PDF：是文本文件"),
+    ("too-large-text.txt", "文本简报最多 2 MB"),
     ("too-large-document.docx", "word/document.xml"),
     ("lying-size.docx", "word/document.xml 解压出的数据与 zip 目录所记不符"),
     ("bzip2.docx", "用 bzip2 压缩"),
     ("abbreviated-filter.pdf", "PDF 第 1 页无法读取：内容流的压缩方式写作简写名 /AHx"),
     ("truncated.pdf", "文件不完整"),
-    ("shift-jis-short.txt", "cannot decode the text"),
+    ("shift-jis-short.txt", "无法按 UTF-8、GB18030/GBK 或 UTF-16 解码"),
 ]
 
 
@@ -600,26 +600,24 @@ def test_random_pdf_layouts_clean_to_the_same_issue(brief, seed):
 def test_short_japanese_text_is_not_taken_for_chinese():
     """Every Shift-JIS byte sequence is valid GB18030: decoded so, it is a string of rare
     Chinese characters. Short text too must be refused, and the reason say why."""
-    with pytest.raises(ValueError, match="wrong encoding"):
+    with pytest.raises(ValueError, match="用错了编码"):
         decode_text("産業革新動向\n2021年第15期\n".encode("shift_jis"))
-    with pytest.raises(ValueError, match="Japanese text in Shift-JIS"):
+    with pytest.raises(ValueError, match="Shift-JIS 编码的日文"):
         decode_text("物流の総額は75兆円です".encode("shift_jis"))
-    with pytest.raises(ValueError, match="Japanese text in Shift-JIS"):
+    with pytest.raises(ValueError, match="Shift-JIS 编码的日文"):
         decode_text("テスト".encode("shift_jis"))
     # Short Chinese text, with one rare character (a name), still reads.
     assert decode_text("产业创新动态 王罗汉 堃".encode("gbk")) == "产业创新动态 王罗汉 堃"
 
 
 def test_a_text_file_named_docx_says_it_is_text():
-    with pytest.raises(
-        BriefReadError, match="named .docx but is not a Word document: it is a text file"
-    ):
+    with pytest.raises(BriefReadError, match="文件名是 .docx，内容却不是 Word 文档：是文本文件"):
         read_brief_text(BRIEF_29.read_bytes(), "brief.docx")
 
 
 def test_text_beyond_any_brief_is_refused_whatever_the_format(monkeypatch):
     monkeypatch.setattr("loaders.reading.MAX_TEXT_CHARS", 10)
-    with pytest.raises(BriefReadError, match="characters of text; a brief has at most 10"):
+    with pytest.raises(BriefReadError, match="个字符；一期简报最多 10 个"):
         read_brief_text(make_pdf([["产业创新动态，第十五期，二〇二一年"]]), "long.pdf")
 
 

@@ -126,7 +126,7 @@ def test_upload_holds_a_doubtful_value_until_the_editor_confirms_it(empty_app_db
     _store_first(empty_app_db)
     at = open_upload()
     upload(at, "2022-02.txt", FALLING.clean_text.encode())
-    assert "与库中序列比对 Second look（1）" in [s.value for s in at.subheader]
+    assert "与库中序列比对（1）" in [s.value for s in at.subheader]
     assert "存疑：累计总量不会减少：低于 2021-12-17 的 1.79 亿吨" in texts(at, "warning")
     assert "还有 1 个存疑的数字未确认" in texts(at, "warning")
     assert _commit_button(at).disabled

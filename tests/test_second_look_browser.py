@@ -30,7 +30,7 @@ def _review(page, base: str, brief) -> None:
     page.goto(f"{base}/upload")
     page.get_by_text("本地模式：未配置登录，所有人可编辑").wait_for()
     page.locator("input[type=file]").set_input_files(str(brief))
-    page.get_by_text("与库中序列比对 Second look（1）").wait_for()
+    page.get_by_text("与库中序列比对（1）").wait_for()
     page.get_by_text("检查与提交", exact=True).wait_for()
     _settled(page)
 
@@ -63,7 +63,7 @@ def test_a_doubtful_value_waits_for_the_editor_then_is_written(tmp_path, browser
             finally:
                 phone.close()
 
-            page.get_by_role("button", name="确认写入 Confirm").click()
+            page.get_by_role("button", name="确认写入", exact=True).click()
             page.get_by_text("已确认写入。").wait_for()
             commit = page.get_by_role("button", name="提交", exact=True)
             commit.and_(page.locator(":enabled")).wait_for()

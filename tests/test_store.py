@@ -305,6 +305,30 @@ def test_coverage_lists_every_catalog_indicator(store: Store) -> None:
     assert coverage.loc["telecom_ma_value", "points"] == 0
 
 
+def test_the_latest_period_of_the_coverage_is_the_overview_cards(store: Store) -> None:
+    """A five-year total ends with its last year: the catalog list's 最新期间 is the year, as
+    the overview's card says, not 2016—2020 (the tie went either way before)."""
+    issue = extraction(
+        15,
+        date(2021, 8, 10),
+        [
+            obs("telecom_ma_value", "2016/2020", 4500.0, "亿元"),
+            obs("telecom_ma_value", "2020", 1750.0, "亿元"),
+            obs("telecom_ma_value", "2020-H2", 900.0, "亿元"),
+            obs("telecom_ma_deals", "2016/2020", 723.0, "笔"),
+            obs("telecom_ma_deals", "2020", 148.0, "笔"),
+        ],
+    )
+    ingest(store, issue, CATALOG, actor="test")
+    coverage = queries.coverage(store).set_index("id")
+    series = ["telecom_ma_value", "telecom_ma_deals"]
+    cards = latest_cards(queries.series(store, series)).set_index("indicator")["period"]
+    assert coverage.loc[series, "last_period"].to_dict() == cards.to_dict()
+    assert cards.to_dict() == {"telecom_ma_value": "2020", "telecom_ma_deals": "2020"}
+    counted = queries.coverage_of(store, series)
+    assert {indicator: row[2] for indicator, row in counted.items()} == cards.to_dict()
+
+
 def test_export_csv_writes_every_table_with_a_bom(store: Store, tmp_path: Path) -> None:
     ingest(store, ISSUE_15, CATALOG, actor="test")
     paths = export_tables(store, tmp_path / "out")

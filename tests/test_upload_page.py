@@ -101,6 +101,36 @@ def test_brief_upload_commit_and_trends(empty_app_db):
     assert table.astype(str).apply(lambda col: col.str.contains("232")).any().any()
 
 
+def drawn_as_none(at: AppTest) -> list[str]:
+    """Columns of the page's grids that hold a missing cell the grid would draw as None (it
+    draws the placeholder instead when the page sets one, and ours is empty)."""
+    return [
+        column
+        for grid in [*at.data_editor, *at.dataframe]
+        if not (grid.proto.HasField("placeholder") and grid.proto.placeholder == "")
+        for column in grid.value.columns
+        if grid.value[column].isna().any()
+    ]
+
+
+def test_review_grids_show_no_none_and_the_commit_links_to_what_it_wrote(empty_app_db):
+    at = open_upload()
+    upload(at, "2021-29.txt", (DATA / "eval" / "2021-29.txt").read_bytes())
+    unassigned = next(e for e in at.data_editor if e.key.startswith("unassigned")).value
+    # The brief has figures with no indicator yet and no upper value: empty cells, not None.
+    assert unassigned["indicator"].isna().any() and unassigned["value_high"].isna().any()
+    assert drawn_as_none(at) == []
+
+    click(at, "commit_")
+    assert "已写入 2021-29" in texts(at, "success")
+    links = {
+        link.proto.label: (link.proto.page, link.proto.query_string) for link in at.get("page_link")
+    }
+    assert links["查看期刊 2021-29"] == ("issues", "issue=2021-29")
+    page, query = links["在趋势页查看"]
+    assert page == "trends" and "logistics_total" in query.split("=")[1].split("%2C")
+
+
 def test_table_upload_edit_assign_commit(empty_app_db):
     at = open_upload()
     upload(at, "2021-15.json", json_2021_15())
@@ -142,7 +172,7 @@ def test_review_errors_block_the_commit(empty_app_db):
 def test_unreadable_file_shows_the_reason(empty_app_db):
     at = open_upload()
     upload(at, "empty.txt", b"")
-    assert "empty.txt" in texts(at, "error") and "empty file" in texts(at, "error")
+    assert "empty.txt" in texts(at, "error") and "空文件" in texts(at, "error")
     assert not at.data_editor
 
 

@@ -91,12 +91,18 @@ def _progress() -> None:
                 f"**{plain_markdown(job.label)}** · {import_state_label(state)} · "
                 f"{job.created_at:%Y-%m-%d %H:%M} · {plain_markdown(job.actor)}"
             )
-            fraction = job.done / job.total if job.total else 1.0
-            st.progress(
-                fraction,
-                text=f"{job.done}/{job.total} 个文件"
-                + (f"，失败 {job.failed} 个" if job.failed else ""),
+            counted = f"{job.done}/{job.total} 个文件" + (
+                f"，失败 {job.failed} 个" if job.failed else ""
             )
+            if state == "done":
+                # A finished import is a result, not progress: the bar is drawn in the theme's
+                # red, which read as an error on an import where every file went in.
+                if job.failed:
+                    st.warning(f"已完成：{counted}（原因见“逐个文件”）", icon=":material/warning:")
+                else:
+                    st.success(f"已完成：{counted}", icon=":material/check_circle:")
+            else:
+                st.progress(job.done / job.total if job.total else 1.0, text=counted)
             _job_controls(job, state)
             with st.expander("逐个文件"):
                 files = data.import_files(job.job_id)

@@ -131,6 +131,9 @@ selected = right.multiselect(
     key=INDICATORS_KEY,
     format_func=lambda i: labels[i] if points.get(i, 0) else f"{labels[i]} · 暂无数据",
     placeholder="选择一个或多个指标",
+    # In a column Streamlit keeps the chips on one scrolling row, which hid every chip but
+    # the first at 390 px: long bilingual names wrap onto rows of their own.
+    wrap=True,
     # Ids are what a figures table's indicator column takes (the 数据表格式 page lists them).
     help="指标编号（数据表的 indicator 列）：\n\n"
     + "\n".join(f"- {plain_markdown(labels[i])}：`{i}`" for i in _ids_in(category)),

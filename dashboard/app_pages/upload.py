@@ -66,6 +66,8 @@ RESET_KEY = "upload_table_reset"
 ADDED_KEY = "upload_number_added"
 # What the last 确认/不写入 of the second look did, shown after the rerun.
 HELD_KEY = "upload_held_done"
+# After a commit, 趋势 is linked with the issue's first few series: a chart of more is unreadable.
+TREND_LINKS = 4
 logger = logging.getLogger(__name__)
 
 st.title("上传")
@@ -226,6 +228,7 @@ def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
             num_rows="fixed",
             key=f"{which}_{tag}_{state['versions'][position]}",
             width="stretch",
+            placeholder="",  # an empty cell (no indicator yet, no upper value) is empty, not None
         )
     except Exception:  # an edit state the browser never sends (forged)
         logger.warning("edit state of %s reset", which, exc_info=True)
@@ -329,7 +332,7 @@ if extraction.clean_text.strip():
             if picked is not None:
                 st.caption(plain_markdown(number_note(choices[picked], names)))
             if st.button(
-                "加为数据 Add as figure",
+                "加为数据",
                 key=f"add_{tag}_{article.index}_{state['versions'][2]}",
                 disabled=picked is None,
                 icon=":material/add:",
@@ -341,7 +344,7 @@ def show_second_look() -> None:
     """The values the stored series doubt, each with the reason: confirmed (written as they
     are) or dropped (unticked, not written) here; the commit waits until each is one or the
     other."""
-    st.subheader(f"与库中序列比对 Second look（{len(held)}）")
+    st.subheader(f"与库中序列比对（{len(held)}）")
     st.caption(
         "这些数字与数据库中同一指标的已有数值相比不合常理（累计总量减少、是相邻期间的 5 倍以上、"
         "超出指标范围、增速与两期数值不符）。请对照原文：确认无误后写入，或不写入。"
@@ -358,14 +361,14 @@ def show_second_look() -> None:
             left, right, _ = st.columns([1, 1, 2])
             where = f"{tag}_{value.table}_{value.row}"
             if confirmed:
-                if left.button("取消确认 Undo", key=f"held_undo_{where}"):
+                if left.button("取消确认", key=f"held_undo_{where}"):
                     state["confirmed"].discard(value.key)
                     st.rerun()
-            elif left.button("确认写入 Confirm", key=f"held_confirm_{where}", type="primary"):
+            elif left.button("确认写入", key=f"held_confirm_{where}", type="primary"):
                 state["confirmed"].add(value.key)
                 st.session_state[HELD_KEY] = f"已确认：{held_title(value, names)}"
                 st.rerun()
-            if right.button("不写入 Drop", key=f"held_drop_{where}", icon=":material/block:"):
+            if right.button("不写入", key=f"held_drop_{where}", icon=":material/block:"):
                 st.session_state[HELD_KEY] = f"不写入：{held_title(value, names)}（已取消勾选）"
                 redraw_tables(*drop_held(edited_figures, edited_unassigned, [value]))
 
@@ -378,7 +381,12 @@ if held_done:
 st.subheader("检查与提交")
 if not review.ok:
     st.error(f"发现 {len(review.errors)} 个问题，修正后才能提交。")
-    st.dataframe(pd.DataFrame({"问题 problem": review.errors}), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame({"问题 problem": review.errors}),
+        hide_index=True,
+        width="stretch",
+        placeholder="",
+    )
     st.stop()
 
 to_store = review.extraction
@@ -394,7 +402,23 @@ def show_result(result_state: dict) -> None:
     getattr(st, result_state["kind"])(result_state["message"])
     if result_state["revised"] is not None and not result_state["revised"].empty:
         st.markdown("修订了之前各期的数字（原值 → 新值）：")
-        st.dataframe(result_state["revised"], hide_index=True, width="stretch")
+        st.dataframe(result_state["revised"], hide_index=True, width="stretch", placeholder="")
+    if result_state["written"]:
+        # Where what was just written can be seen: the issue, and its series on 趋势.
+        links = st.columns([1, 1, 3])
+        links[0].page_link(
+            "app_pages/issues.py",
+            label=f"查看期刊 {result_state['issue_key']}",
+            icon=":material/article:",
+            query_params={"issue": result_state["issue_key"]},
+        )
+        if result_state["indicators"]:
+            links[1].page_link(
+                "app_pages/trends.py",
+                label="在趋势页查看",
+                icon=":material/show_chart:",
+                query_params={"indicators": ",".join(result_state["indicators"])},
+            )
 
 
 def commit(replace: bool, seen: Seen) -> None:
@@ -429,6 +453,8 @@ def commit(replace: bool, seen: Seen) -> None:
         "message": report.message,
         "written": report.written,
         "revised": revisions_frame(result, catalog) if report.written else None,
+        # Trends draws at most a handful of series well: the first few the issue holds.
+        "indicators": list(dict.fromkeys(o.indicator for o in to_store.observations))[:TREND_LINKS],
     }
 
 
@@ -466,7 +492,9 @@ elif preview.status == "new":
         f"未归类 {preview.unassigned} 个。"
     )
     if preview.revised:
-        st.dataframe(revisions_frame(preview, catalog), hide_index=True, width="stretch")
+        st.dataframe(
+            revisions_frame(preview, catalog), hide_index=True, width="stretch", placeholder=""
+        )
     state["shown"] = {"stored_sha256": preview.stored_sha256}
     wait_for_second_look()
     st.button("提交", type="primary", key=commit_key, disabled=bool(pending))
@@ -475,7 +503,7 @@ else:
         f"{label}（{to_store.issue.key}）已存储，但内容不同。确认后将替换本期已存的全部数字。"
     )
     if preview.replaced_diff:
-        st.dataframe(diff_frame(preview, catalog), hide_index=True, width="stretch")
+        st.dataframe(diff_frame(preview, catalog), hide_index=True, width="stretch", placeholder="")
     else:
         st.info("数字没有变化，只是文件（原文或未归类数字）不同。")
     confirmed = st.checkbox("我确认用此版本替换已存储的本期数据", key=f"confirm_replace_{tag}")

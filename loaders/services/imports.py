@@ -34,7 +34,7 @@ from pathlib import Path
 
 from loaders.archive import ArchiveError, ArchiveLimits, open_archive
 from loaders.catalog import Catalog
-from loaders.errors import BriefError
+from loaders.errors import BriefError, BriefReadError
 from loaders.reading import MAX_UPLOAD_BYTES, read_capped
 from loaders.services.ingest import IngestResult, Overwrite, ingest
 from loaders.services.permissions import require_editor
@@ -75,25 +75,50 @@ class Source:
 # ------------------------------------------------------------------ what an import holds
 
 
+def _is_hidden(name: str) -> bool:
+    """A file nobody put there on purpose: dot files, Office's ~$ locks, __MACOSX/ forks."""
+    return any(part.startswith((".", "~$", "__")) for part in name.split("/") if part)
+
+
 def _is_brief(name: str) -> bool:
-    base = name.rsplit("/", 1)[-1]
-    return name.lower().endswith(BRIEF_SUFFIXES) and not base.startswith((".", "~$", "__"))
+    return name.lower().endswith(BRIEF_SUFFIXES) and not _is_hidden(name)
+
+
+def _not_a_brief(name: str) -> Callable[[], bytes]:
+    """A zip member that is no brief: it gets a line of its own (failed, with the reason)
+    instead of vanishing from the import without a word."""
+
+    def refuse() -> bytes:
+        raise BriefReadError(
+            f"不是简报文件，未导入（只导入 {' '.join(BRIEF_SUFFIXES)}）", source=name
+        )
+
+    return refuse
 
 
 def zip_sources(source: bytes | Path, label: str) -> list[Source]:
-    """The briefs in a zip (its bytes, or a file, which is not read whole), in name order;
+    """The files of a zip (its bytes, or a file, which is not read whole), in name order,
+    hidden ones left out and those that are no brief refused when read (_not_a_brief);
     ArchiveRefused for a broken or oversized one. Each brief is read through the archive's
     bounded stream when its turn comes: a member that lies about its size fails alone."""
     try:
         archive = open_archive(source, ZIP_LIMITS)
     except ArchiveError as exc:
         raise ArchiveRefused(f"{label}: {exc}") from exc
-    briefs = sorted((m for m in archive.files() if _is_brief(m.filename)), key=lambda m: m.filename)
+    members = sorted(
+        (m for m in archive.files() if not _is_hidden(m.filename)), key=lambda m: m.filename
+    )
 
     def reader(member: zipfile.ZipInfo) -> Callable[[], bytes]:
+        if not _is_brief(member.filename):
+            return _not_a_brief(f"{label}/{member.filename}")
         return lambda: archive.read(member)
 
-    return [Source(f"{label}/{m.filename}", m.file_size, reader(m)) for m in briefs]
+    # A member that is no brief is never read: its size counts for nothing.
+    return [
+        Source(f"{label}/{m.filename}", m.file_size if _is_brief(m.filename) else 0, reader(m))
+        for m in members
+    ]
 
 
 def path_sources(paths: Iterable[Path]) -> list[Source]:
@@ -109,8 +134,7 @@ def path_sources(paths: Iterable[Path]) -> list[Source]:
             size = path.stat().st_size if path.exists() else 0
             if size > MAX_ARCHIVE_BYTES:
                 raise ArchiveRefused(
-                    f"{path}: {size / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB "
-                    f"(at most {MAX_ARCHIVE_BYTES // 2**20} MB per import)"
+                    f"{path}: {size / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB"
                 )
             sources += zip_sources(path, str(path))
         else:
@@ -139,15 +163,11 @@ def upload_sources(files: Sequence[tuple[str, bytes]]) -> list[Source]:
 
 def _check_count(sources: Sequence[Source]) -> None:
     if len(sources) > MAX_ARCHIVE_FILES:
-        raise ArchiveRefused(
-            f"{len(sources)} 个文件，一次导入最多 {MAX_ARCHIVE_FILES} 个 "
-            f"({len(sources)} files; at most {MAX_ARCHIVE_FILES} per import)"
-        )
+        raise ArchiveRefused(f"{len(sources)} 个文件，一次导入最多 {MAX_ARCHIVE_FILES} 个")
     total = sum(source.size for source in sources)
     if total > MAX_ARCHIVE_BYTES:
         raise ArchiveRefused(
-            f"共 {total / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB "
-            f"(at most {MAX_ARCHIVE_BYTES // 2**20} MB per import)"
+            f"共 {total / 2**20:.0f} MB，一次导入最多 {MAX_ARCHIVE_BYTES // 2**20} MB"
         )
 
 

@@ -66,11 +66,13 @@ BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in BRIEF_SUFFIXES + TABLE_SUFFIXES]
 
 # Columns the editor sees, in order; the rest of each frame carries provenance untouched.
+# The number as the text writes it comes right after 写入: on a phone's 390 px the grid
+# shows three columns before it scrolls, and the number is what the editor checks first.
 FIGURE_COLUMNS = [
     "include",
+    "figure_text",
     "indicator",
     "name_zh",
-    "figure_text",
     "period",
     "value",
     "value_high",
@@ -81,11 +83,11 @@ FIGURE_COLUMNS = [
 ]
 UNASSIGNED_COLUMNS = [
     "include",
+    "figure_text",
     "indicator",
     "name_zh",
     "subject",
     "reason",
-    "figure_text",
     "period",
     "value",
     "unit",
