@@ -496,7 +496,8 @@ def _first_visit(path: str, version: int) -> changes.Since:
 
 
 def watchlist(identity: str | None) -> list[str]:
-    return list(_watchlist(_path(), data_version(), identity))
+    # Watchlists and visits are records (their writes move write_version, not data_version).
+    return list(_watchlist(_path(), write_version(), identity))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -506,7 +507,7 @@ def _watchlist(path: str, version: int, identity: str | None) -> tuple[str, ...]
 
 def watcher(identity: str | None):
     """The identity's digest settings (loaders.store.changes.Watcher), or None."""
-    return _watcher(_path(), data_version(), identity)
+    return _watcher(_path(), write_version(), identity)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

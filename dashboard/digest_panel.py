@@ -5,7 +5,8 @@ worded by dashboard.digest_view.
 
 A visit is the session: its window is fixed when it starts (the last visit recorded for the
 login identity; on a first visit, the latest issue), and the visit is recorded once the
-digest has shown what was committed, so the next session starts from there.
+page has shown what was committed (record_visit, after the page is drawn: it is a write), so
+the next session starts from there.
 """
 
 from __future__ import annotations
@@ -141,8 +142,9 @@ def _show_line(change: changes.PointChange, names: dict[str, str]) -> None:
         )
 
 
-def render() -> None:
-    """The digest section of the overview."""
+def render() -> int | None:
+    """The digest section of the overview; the changeset it showed everything through, for
+    record_visit once the page is drawn (None: nothing to record)."""
     identity = auth.watcher_identity()
     catalog = data.indicators()
     names = dict(zip(catalog["id"], catalog["name_zh"], strict=True))
@@ -152,56 +154,65 @@ def render() -> None:
         watched = _watch_controls(identity, names)
         since = _since(visit)
         if since is None:
-            return
+            return None
         only_watched = bool(watched) and st.toggle(
             "只看关注的指标", value=True, key=ONLY_WATCHED_KEY
         )
         wanted = tuple(watched) if only_watched else None
         result = data.digest(since, wanted, tuple(watched))
-        _record_visit(identity, result.through)
-        if not result.commits.empty:
-            commits = "；".join(
-                f"{row['issue_label'] or row['issue_key']}"
-                f"{'（撤回）' if row['action'] == 'retract' else ''}："
-                f"{digest_view.counts_text(row)}"
-                for row in result.commits.to_dict("records")
+        _show(result, since, wanted, names)
+    return result.through
+
+
+def _show(
+    result: changes.Digest,
+    since: changes.Since,
+    wanted: tuple[str, ...] | None,
+    names: dict[str, str],
+) -> None:
+    if not result.commits.empty:
+        commits = "；".join(
+            f"{row['issue_label'] or row['issue_key']}"
+            f"{'（撤回）' if row['action'] == 'retract' else ''}："
+            f"{digest_view.counts_text(row)}"
+            for row in result.commits.to_dict("records")
+        )
+        st.caption(plain_markdown(f"{since.label}提交：{commits}"))
+    if result.empty:
+        st.info(f"{since.label}，{'关注的指标' if wanted else '各指标'}没有数值变化。")
+        return
+    for kinds, title in SECTIONS:
+        lines = result.of_kind(*kinds)
+        if not lines:
+            continue
+        st.markdown(f"**{title}（{len(lines)}）**")
+        for change in lines[:MAX_LINES]:
+            _show_line(change, names)
+        if len(lines) > MAX_LINES:
+            st.caption(f"另有 {len(lines) - MAX_LINES} 条；全部见 /api/v1/changes（JSON、CSV）。")
+    if not result.unassigned.empty:
+        st.markdown(f"**关注主题中待归类的数字（{len(result.unassigned)}）**")
+        for row in result.unassigned.head(MAX_LINES).to_dict("records"):
+            suggestion = names.get(row["suggested_indicator"], row["suggested_indicator"])
+            st.markdown(
+                plain_markdown(
+                    f"{row['figure_text']}（{row['issue_label']}，可能属于{suggestion}）"
+                )
             )
-            st.caption(plain_markdown(f"{since.label}提交：{commits}"))
-        if result.empty:
-            st.info(f"{since.label}，{'关注的指标' if wanted else '各指标'}没有数值变化。")
-            return
-        for kinds, title in SECTIONS:
-            lines = result.of_kind(*kinds)
-            if not lines:
-                continue
-            st.markdown(f"**{title}（{len(lines)}）**")
-            for change in lines[:MAX_LINES]:
-                _show_line(change, names)
-            if len(lines) > MAX_LINES:
-                st.caption(
-                    f"另有 {len(lines) - MAX_LINES} 条；全部见 /api/v1/changes（JSON、CSV）。"
-                )
-        if not result.unassigned.empty:
-            st.markdown(f"**关注主题中待归类的数字（{len(result.unassigned)}）**")
-            for row in result.unassigned.head(MAX_LINES).to_dict("records"):
-                suggestion = names.get(row["suggested_indicator"], row["suggested_indicator"])
-                st.markdown(
-                    plain_markdown(
-                        f"{row['figure_text']}（{row['issue_label']}，可能属于{suggestion}）"
-                    )
-                )
-                st.caption(plain_markdown(f"「{row['quote']}」"))
-                st.page_link(
-                    "app_pages/issues.py",
-                    label=f"期刊 {row['issue_key']}",
-                    icon=":material/article:",
-                    query_params={"issue": row["issue_key"]},
-                )
+            st.caption(plain_markdown(f"「{row['quote']}」"))
+            st.page_link(
+                "app_pages/issues.py",
+                label=f"期刊 {row['issue_key']}",
+                icon=":material/article:",
+                query_params={"issue": row["issue_key"]},
+            )
 
 
-def _record_visit(identity: str | None, through: int) -> None:
-    """The visit is recorded once the digest showed what was committed through `through`."""
-    if identity is None or st.session_state.get(MARKED_KEY, -1) >= through:
+def record_visit(through: int | None) -> None:
+    """The visit is recorded once the page showed what was committed through `through`: a
+    write (a copy of the store published), so after the page is drawn, not before it."""
+    identity = auth.watcher_identity()
+    if through is None or identity is None or st.session_state.get(MARKED_KEY, -1) >= through:
         return
     st.session_state[MARKED_KEY] = through
     try:

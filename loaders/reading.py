@@ -404,6 +404,9 @@ _PDF_PROBLEMS = (
     ("limit", "某个数据流或映射表超出读取上限（疑似构造的炸弹文件）"),
     ("cycle", "页面目录自相引用（循环）"),
     ("Invalid Elementary Object", "有无法解析的对象"),
+    ("Cannot find Root object", "找不到文档目录（Root 对象），文件已损坏"),
+    ("xref", "交叉引用表（xref）有误，文件已损坏"),
+    ("not found", "引用的对象不存在，文件已损坏"),
 )
 
 
@@ -436,7 +439,8 @@ def _pdf_problem(exc: BaseException) -> str:
         return "某个数据流或映射表超出读取上限（疑似构造的炸弹文件）"
     if isinstance(exc, errors.DeprecationError):
         return "用了 PDF 规范不允许的写法"
-    return f"结构无法解析（pypdf {type(exc).__name__}）"
+    # Anything else: what pypdf raised stays in the exception chain (the log), not the message.
+    return "结构无法解析"
 
 
 def _extract_pdf(data: bytes, filename: str) -> str:

@@ -181,3 +181,33 @@ def test_every_field_of_the_form_is_explained_beside_its_label(db: Path):
     for field, label in FIELD_LABELS.items():
         assert helped.get(label), f"{field} ({label}) has no help text"
     assert "已有类别：" in helped[FIELD_LABELS["category"]]
+
+
+def test_an_alias_of_yaml_syntax_saved_on_the_page_keeps_every_page_readable(db: Path):
+    """Issue 24: aliases such as x], a?b, {x} or (含港澳] were saved by this page, and the
+    stored catalog no longer parsed: every page showed only 无法打开数据库, undo unreachable."""
+    at = _section(_catalog_page(), "编辑指标")
+    _fill(
+        at,
+        id="express_volume",
+        category="快递",
+        name_zh="快递业务量",
+        name_en="Express parcels",
+        unit="亿件",
+        aliases="快递业务量\nx]\na?b\n{x}\n(含港澳]",
+        description="全国快递服务企业业务量",
+    )
+    at.button[0].click()  # 预览
+    _run(at)
+    _click(at, "catalog_save")
+    assert "已新增指标" in _texts(at, "success")
+    with open_store(db, read_only=True) as store:
+        stored = catalog_service.stored_catalog(store)
+    assert stored.get("express_volume").aliases == ("快递业务量", "x]", "a?b", "{x}", "(含港澳]")
+
+    again = _section(_catalog_page(), "目录历史")  # a new session reads the stored catalog
+    assert "无法打开数据库" not in _texts(again, "error")
+    _click(again, "catalog_undo")
+    assert "已撤销" in _texts(again, "success")
+    with open_store(db, read_only=True) as store:
+        assert catalog_service.stored_catalog(store).get("express_volume") is None

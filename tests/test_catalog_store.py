@@ -451,3 +451,44 @@ def test_the_seed_version_names_its_file_but_no_server_folder(tmp_path):
         catalog_service.ensure_catalog(store)
         history = queries.catalog_history(store)
     assert list(history["reason"]) == ["种子目录 catalog.yaml"]
+
+
+# Run in a process of its own: its file size limit (RLIMIT_FSIZE) makes every write past
+# 4 KB fail with EFBIG, as a full disk fails a write part-way.
+_EXPORT_ON_A_FULL_DISK = """
+import resource, signal, sys
+from loaders import __main__ as cli
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+sys.exit(cli.main(["catalog", "export", sys.argv[1], "--db", sys.argv[2]]))
+"""
+
+
+def test_an_export_that_cannot_be_written_keeps_the_file_that_was_there(db: Path, tmp_path):
+    """catalog export on a full disk cut the file it replaced off part-way and ended in a
+    traceback; a folder or a missing folder as the target were tracebacks too."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "catalog.yaml"
+    assert cli.main(["catalog", "export", str(target), "--db", str(db)]) == 0  # published
+    target.write_bytes(b"# the editor's file\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _EXPORT_ON_A_FULL_DISK, str(target), str(db)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{target}: 无法写入，未导出" in done.stderr and "Traceback" not in done.stderr
+    assert target.read_bytes() == b"# the editor's file\n"
+    assert [p.name for p in tmp_path.iterdir() if "catalog" in p.name] == ["catalog.yaml"]
+
+    for where, words in ((tmp_path, "是文件夹"), (tmp_path / "no" / "x.yaml", "无法写入")):
+        with open_store(db, read_only=True) as store, pytest.raises(CatalogError) as refused:
+            catalog_service.export_catalog(store, where)
+        assert str(where) in str(refused.value) and words in str(refused.value)
+    assert cli.main(["catalog", "export", str(target), "--db", str(db)]) == 0
+    with open_store(db, read_only=True) as store:
+        assert load_catalog(target) == catalog_service.stored_catalog(store)

@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from dashboard import digest_view
-from loaders.services import mail, watch
+from loaders.services import changes, mail, watch
 from loaders.services.ingest import Overwrite, ingest
 from loaders.store import changes as log
 from loaders.store import open_store, queries
@@ -136,6 +136,30 @@ def test_one_mail_per_watcher_per_committed_issue_with_the_right_lines(store, sm
         [to_a["Subject"], "产业创新动态 2021 年第 15 期更正版：关注的指标有 1 处变化"]
     )
     assert [m.state for m in mail.outbox(store)] == ["sent"] * 4
+
+
+def test_mails_visits_and_watchlists_are_records_that_change_no_data_version(store, smtp) -> None:
+    """After a commit the mail job queues, leases and marks its mails, and each viewer's visit
+    is recorded: writes of records, as an import's progress is. Had they moved data_version,
+    every cache of the data and every API ETag would be thrown away by each of them."""
+    inbox, port = smtp
+    settings, compose = _settings(port), _compose(store)
+    mail.run_once(store, settings, compose)
+    ingest(store, issue_2021_29(), CATALOG, actor="test")
+    data_before = queries.data_state(store)
+    writes_before = queries.write_version(store)
+
+    assert mail.run_once(store, settings, compose) == (2, 2)
+    assert watch.mark_seen(store, "local", changes.latest_changeset(store))
+    watch.set_watchlist(store, "a@example.org", ["logistics_total", "logistics_revenue"])
+    watch.set_email(store, "local", "desk2@example.org")
+
+    assert queries.data_state(store) == data_before  # the version and the time of the change
+    assert queries.write_version(store) > writes_before  # readers still see them
+    assert len(inbox.messages) == 2
+    assert watch.watchlist(store, "a@example.org") == ["logistics_total", "logistics_revenue"]
+    assert log.watcher(store, "local").email == "desk2@example.org"
+    assert log.watcher(store, "local").seen_changeset == changes.latest_changeset(store)
 
 
 def test_without_smtp_settings_nothing_is_queued_or_sent(store, smtp) -> None:

@@ -462,6 +462,11 @@ GENERATED = {
     # pypdf's own words for these were about pypdf ("deprecated … removed in pypdf 7.0.0").
     "abbreviated-filter.pdf": lambda: _with_abbreviated_filter(make_pdf([["产业创新动态"]])),
     "truncated.pdf": lambda: make_pdf([["产业创新动态"], ["第二页"]])[:600],
+    # A stream declaring more bytes than the file holds: pypdf lost the document's Root and
+    # the message was 结构无法解析（pypdf PdfReadError）, the library's name and class.
+    "lying-stream-length.pdf": lambda: re.sub(
+        rb"/Length \d+", b"/Length 99999999", make_pdf([["产业创新动态"]]), count=1
+    ),
 }
 
 REFUSALS = [
@@ -490,6 +495,7 @@ REFUSALS = [
     ("bzip2.docx", "用 bzip2 压缩"),
     ("abbreviated-filter.pdf", "PDF 第 1 页无法读取：内容流的压缩方式写作简写名 /AHx"),
     ("truncated.pdf", "文件不完整"),
+    ("lying-stream-length.pdf", "PDF 已损坏，无法打开：找不到文档目录（Root 对象）"),
     ("shift-jis-short.txt", "无法按 UTF-8、GB18030/GBK 或 UTF-16 解码"),
 ]
 

@@ -114,6 +114,11 @@ BAD_INPUTS = [
     ("issue_year_0.txt", ["期号行", "0年第31期", "年份 '0' 不是年份"]),
     ("issue_total_markup.txt", ["期号行", "总期号无法读取", "总第<b>476</b>期"]),
     ("issue_total_below_number.txt", ["期刊信息，字段 total_number", "总期号 3 不在 31—"]),
+    # The date agrees with the issue line's year (the next January for a year's last issue).
+    (
+        "issue_year_2019_dated_2021.txt",
+        ["期刊信息，字段 published", "与期号年份 2019 相差超过 1 年"],
+    ),
 ]
 
 
@@ -191,6 +196,9 @@ GENERATED = {
         "2021 年第 31 期（总第 <b>476</b> 期）"
     ),
     "issue_total_below_number.txt": lambda: _brief_with_issue_line("2021 年第 31 期（总第 3 期）"),
+    "issue_year_2019_dated_2021.txt": lambda: _brief_with_issue_line(
+        "2019 年第 31 期（总第 476 期）"
+    ),
 }
 
 

@@ -31,7 +31,7 @@ if cards.empty:
     st.info(empty_state_message(auth.current_role() == "editor"), icon=":material/inbox:")
     st.stop()
 
-digest_panel.render()
+shown_through = digest_panel.render()
 
 by_indicator = {row["indicator"]: row for row in cards.to_dict("records")}
 for category in dict.fromkeys(catalog["category"]):
@@ -87,3 +87,6 @@ for category in dict.fromkeys(catalog["category"]):
                     icon=":material/show_chart:",
                     query_params={"indicators": indicator["id"]},
                 )
+
+# Once everything is drawn: recording the visit is a write.
+digest_panel.record_visit(shown_through)

@@ -257,8 +257,9 @@ def _mark(store: Store, mail_id: int, *, state: str, attempts: int, error: str, 
 
 
 def _records_written(cur) -> None:
-    # Records, no series: readers see them (the outbox) on the next published copy.
-    writes.bump_version(cur, series=[])
+    # Records, no data: readers see them (the outbox) on the next published copy, and no
+    # cache of the data (nor the API's ETags) is thrown away by a mail's progress.
+    writes.bump_records(cur)
 
 
 def run_once(

@@ -2,7 +2,8 @@
 themself, per login identity ('local' in local mode: one list for the machine).
 
 Anyone with an identity may change their own (permissions.require_identity); nobody writes
-another's. Each change is one write of records only: no series changes.
+another's. Each change is one write of records only (writes.bump_records): no series and no
+data version change, so a visit or a watchlist throws away no cache of the data and no API ETag.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def set_watchlist(store: Store, identity: str | None, indicators: Sequence[str])
     def save(cur) -> None:
         log.set_watchlist(cur, identity, wanted)
         log.save_watcher(cur, identity)
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)
 
     store.write(f"save the watchlist of {identity}", save)
     return wanted
@@ -56,7 +57,7 @@ def set_email(store: Store, identity: str | None, email: str | None) -> str | No
 
     def save(cur) -> None:
         log.save_watcher(cur, identity, email=address, keep_email=False)
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)
 
     store.write(f"save where {identity}'s digests go", save)
     return address
@@ -73,7 +74,7 @@ def mark_seen(store: Store, identity: str | None, changeset: int) -> bool:
 
     def save(cur) -> None:
         log.save_watcher(cur, identity, seen_changeset=changeset)
-        writes.bump_version(cur, series=[])
+        writes.bump_records(cur)
 
     store.write(f"record the visit of {identity}", save)
     return True
