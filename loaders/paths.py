@@ -6,6 +6,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 CATALOG_PATH = DATA_DIR / "catalog.yaml"
+# The organisations briefs cite as sources (loaders/sources.py).
+SOURCES_PATH = DATA_DIR / "sources.yaml"
 
 # The store can be moved (tests, CI, a shared drive, a team store) without code changes:
 # a file path is the embedded store; DuckLake's attach string (ducklake:postgres:…) is the

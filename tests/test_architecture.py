@@ -22,6 +22,7 @@ SQL_KEYWORDS = re.compile(
 
 VOCABULARY = {
     "loaders.archive",
+    "loaders.citations",
     "loaders.csv_safety",
     "loaders.errors",
     "loaders.frames",
@@ -59,6 +60,7 @@ EXTRACTION = {
     "loaders.scoring",
     "loaders.sentences",
     "loaders.series",
+    "loaders.sources",
     "loaders.structure",
     "loaders.subjects",
     "loaders.table_rows",

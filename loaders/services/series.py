@@ -20,6 +20,7 @@ from datetime import date
 import pandas as pd
 
 from loaders.catalog import closest_ids
+from loaders.citations import citations
 from loaders.periods import KIND_LABELS, PeriodError, parse_period
 from loaders.store import Store, queries
 from loaders.store.queries import SERIES_COLUMNS, IssueRef
@@ -51,13 +52,19 @@ EXPORT_COLUMNS = (
     "issue_key",
     "published",
     "article",
+    "editor",
     "quote",
+    # The organisation the text cites (loaders.sources) and the value's citation
+    # (loaders.citations): issue, article, editor, sentence, source.
+    "source_org",
+    "citation",
 )
 # Added to EXPORT_COLUMNS when the request asks for them: the vintage read (and what became
 # of each point since), every issue's statement, the transform and its comparison point.
 # The store columns behind EXPORT_COLUMNS (issue is issue_label), which transforms also use.
-EXPORT_SOURCE_COLUMNS = tuple(
-    "issue_label" if column == "issue" else column for column in EXPORT_COLUMNS
+EXPORT_SOURCE_COLUMNS = (
+    *("issue_label" if column == "issue" else column for column in EXPORT_COLUMNS[:-1]),
+    "issue_total_number",
 )
 AS_OF_EXPORT_COLUMNS = ("as_of", "revised_later", "current_value", "current_issue_key")
 VINTAGE_EXPORT_COLUMNS = ("superseded_by", "superseded_on")
@@ -265,7 +272,7 @@ def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     """rows in EXPORT_COLUMNS (issue is the issue's label, issue_key its key), followed by
     the as-of (as_of: the vintage's issue key), statement and transform columns the rows
     carry."""
-    frame = rows.rename(columns={"issue_label": "issue"})
+    frame = rows.assign(citation=citations(rows)).rename(columns={"issue_label": "issue"})
     columns = list(EXPORT_COLUMNS)
     if as_of is not None:
         frame = frame.assign(as_of=as_of)
