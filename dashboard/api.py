@@ -29,10 +29,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from dashboard import auth, digest_view, feeds
+from dashboard.chart_images import DEFAULT_HEIGHT, DEFAULT_WIDTH, clamp_size
+from dashboard.images import ImageRequest, series_image
 from dashboard.openapi import API_PREFIX, openapi_document
+from dashboard.render import RenderError
 from loaders.csv_safety import csv_bytes
 from loaders.services import changes
 from loaders.services.issues import issue_detail, issue_list
+from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
+from loaders.services.reports import series_workbook
 from loaders.services.series import (
     SeriesRequest,
     SeriesRequestError,
@@ -63,7 +68,15 @@ SERIES_PARAMETERS = (
     "updated_after",
 )
 CHANGES_PARAMETERS = ("since", "indicators")
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+# What an image takes besides the series parameters: the page's period groups (kinds, as
+# in the Trends URL) and its size in pixels.
+IMAGE_PARAMETERS = ("kinds", "width", "height")
+IMAGE_FORMATS = ("png", "svg")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": WORKBOOK_MEDIA_TYPE,
+}
 # Entries a feed carries: the latest commits (a reader polls often; older ones it has seen).
 FEED_ENTRIES = 50
 
@@ -225,15 +238,17 @@ def _only(request: Request, allowed: tuple[str, ...]) -> None:
         raise ApiError(400, f"unknown parameter {', '.join(unknown)}; accepted: {accepted}")
 
 
-def _series_request(indicator: str, request: Request) -> SeriesRequest:
-    _only(request, SERIES_PARAMETERS)
-    for name in SERIES_PARAMETERS:
+def _series_request(
+    indicator_ids: tuple[str, ...], request: Request, extra: tuple[str, ...] = ()
+) -> SeriesRequest:
+    _only(request, SERIES_PARAMETERS + extra)
+    for name in SERIES_PARAMETERS + extra:
         if len(request.query_params.getlist(name)) > 1:
             raise ApiError(400, f"{name} is given more than once")
     params = request.query_params
     kinds = tuple(k.strip() for k in params.get("period_kind", "").split(",") if k.strip())
     return SeriesRequest(
-        indicators=(indicator,),
+        indicators=indicator_ids,
         start=params.get("start") or None,
         end=params.get("end") or None,
         period_kinds=kinds,
@@ -250,14 +265,17 @@ def series(request: Request) -> Response:
     indicator, dot, extension = name.rpartition(".")
     if dot and extension == "atom":
         return series_feed(request, indicator)
+    if dot and extension in IMAGE_FORMATS:
+        return _image(indicator, extension, request)
     if not dot or extension not in FORMATS:
         wanted_id = indicator or name
         raise ApiError(
             404,
             f"no such resource: series/{name}; ask for series/{wanted_id}.csv, "
-            f"series/{wanted_id}.json or series/{wanted_id}.atom",
+            f"series/{wanted_id}.json, series/{wanted_id}.xlsx, series/{wanted_id}.png "
+            f"(or .svg) or series/{wanted_id}.atom",
         )
-    wanted = _series_request(indicator, request)
+    wanted = _series_request((indicator,), request)
     store = _store()
     vintage = prepare(store, wanted)
     updated_after = request.query_params.get("updated_after") or None
@@ -268,11 +286,12 @@ def series(request: Request) -> Response:
         rows = result.export()
         if since is not None:
             rows = changes.updated_only(store, rows, since, [indicator])
-        if extension == "csv":
-            filename = download_name(wanted)
+        if extension in ("csv", "xlsx"):
+            filename = download_name(wanted, extension)
+            body = csv_bytes(rows) if extension == "csv" else series_workbook(store, result, rows)
             return Response(
-                csv_bytes(rows),
-                media_type=FORMATS["csv"],
+                body,
+                media_type=FORMATS[extension],
                 headers={"Content-Disposition": f'attachment; filename="{filename}"'},
             )
         catalog = indicators(store)
@@ -298,6 +317,44 @@ def series(request: Request) -> Response:
                 "count": len(rows),
                 "observations": _records(rows),
             }
+        )
+
+    return _conditional(request, build)
+
+
+def _image(indicator_ids: str, extension: str, request: Request) -> Response:
+    """A chart of one or more series (ids joined by commas) as PNG or SVG: the Trends view
+    with its title, units, source line, date and publisher (dashboard.images). The same URL
+    gives the same image until the data changes (kept by data version; ETag as for data)."""
+    ids = tuple(dict.fromkeys(part.strip() for part in indicator_ids.split(",") if part.strip()))
+    if not ids:
+        raise ApiError(404, f"no such resource: series/{indicator_ids}.{extension}")
+    wanted = _series_request(ids, request, IMAGE_PARAMETERS)
+    if wanted.vintages != "latest":
+        raise ApiError(400, "an image draws one vintage: vintages=all is for csv and json")
+    params = request.query_params
+    if params.get("updated_after"):
+        raise ApiError(400, "an image draws the whole series: updated_after is for csv and json")
+    try:
+        width = clamp_size(params.get("width"), DEFAULT_WIDTH)
+        height = clamp_size(params.get("height"), DEFAULT_HEIGHT)
+    except ValueError as exc:
+        raise ApiError(400, f"width and height {exc}") from None
+    kinds = tuple(k.strip() for k in params.get("kinds", "").split(",") if k.strip())
+    image_request = ImageRequest(wanted, kinds, extension, width, height)
+    store = _store()
+    prepare(store, wanted)  # an unknown id or vintage is a 404 before anything is drawn
+
+    def build() -> Response:
+        try:
+            image, media_type, _ = series_image(store, image_request)
+        except RenderError as exc:
+            raise ApiError(503, str(exc)) from exc
+        filename = download_name(wanted, extension)
+        return Response(
+            image,
+            media_type=media_type,
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
         )
 
     return _conditional(request, build)

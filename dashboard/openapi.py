@@ -7,6 +7,7 @@ from typing import Any
 
 from loaders.periods import KIND_LABELS
 from loaders.services.changes import CHANGE_COLUMNS, KINDS
+from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
 from loaders.services.series import (
     AS_OF_EXPORT_COLUMNS,
     EXPORT_COLUMNS,
@@ -153,9 +154,11 @@ def openapi_document() -> dict[str, Any]:
     ]
     series_ok = {
         "description": (
-            "The series: CSV (UTF-8 with BOM, one row per value, formula-safe text) or JSON "
-            f"(observations). Columns: {', '.join(EXPORT_COLUMNS)}; as asked, also "
-            f"{', '.join(columns[len(EXPORT_COLUMNS) :])}."
+            "The series: CSV (UTF-8 with BOM, one row per value, formula-safe text), JSON "
+            "(observations) or XLSX (sheet 数据: the CSV's rows, numbers as numbers and dates "
+            "as dates; sheet 说明: each series' unit, kind, sources, period rule, vintage, "
+            f"transform and derived values). Columns: {', '.join(EXPORT_COLUMNS)}; as asked, "
+            f"also {', '.join(columns[len(EXPORT_COLUMNS) :])}."
         ),
         "headers": {
             "ETag": {"schema": {"type": "string"}},
@@ -164,6 +167,7 @@ def openapi_document() -> dict[str, Any]:
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             "application/json": {"schema": {"type": "object"}},
+            WORKBOOK_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
         },
     }
     changes_get = {
@@ -231,7 +235,7 @@ def openapi_document() -> dict[str, Any]:
                             "name": "format",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "string", "enum": ["csv", "json"]},
+                            "schema": {"type": "string", "enum": ["csv", "json", "xlsx"]},
                         },
                         *SERIES_PARAMETERS,
                     ],

@@ -68,7 +68,16 @@ EXTRACTION = {
     "loaders.timeexpr",
     "loaders.transforms",
 }
-PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "openapi", "tables", "url_state")
+PURE_VIEWS = (
+    "chart_images",
+    "charts",
+    "formatting",
+    "highlight",
+    "markup",
+    "openapi",
+    "tables",
+    "url_state",
+)
 
 
 def _python_files(*folders: str) -> list[Path]:

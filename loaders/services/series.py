@@ -284,8 +284,8 @@ def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     return frame.loc[:, columns].reset_index(drop=True)
 
 
-def download_name(request: SeriesRequest) -> str:
-    """The CSV's file name, carrying what the rows are: logistics_total_yoy_as-of-2021-15.csv."""
+def download_name(request: SeriesRequest, extension: str = "csv") -> str:
+    """The file's name, carrying what the rows are: logistics_total_yoy_as-of-2021-15.csv."""
     parts = ["_".join(request.indicators)[:80]]
     if request.transform != "level":
         parts.append(request.transform + (f"-{request.base}" if request.base else ""))
@@ -293,4 +293,4 @@ def download_name(request: SeriesRequest) -> str:
         parts.append(f"as-of-{request.as_of}")
     if request.vintages == "all":
         parts.append("vintages")
-    return "_".join(parts).replace("/", "-") + ".csv"
+    return "_".join(parts).replace("/", "-") + "." + extension
