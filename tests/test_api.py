@@ -234,7 +234,7 @@ def test_the_openapi_document_lists_every_endpoint_and_parameter(base) -> None:
     [
         ("/series/logistics_totl.csv", 404, "did you mean logistics_total"),
         ("/series/logistics_total", 404, "series/logistics_total.csv"),
-        ("/series/logistics_total.xlsx", 404, "series/logistics_total.json"),
+        ("/series/logistics_total.xls", 404, "series/logistics_total.xlsx"),
         ("/series/logistics_total.csv?as_of=2021-02-30", 400, "'2021-02-30' is not a date"),
         ("/series/logistics_total.csv?as_of=yesterday", 400, "neither a date"),
         ("/series/logistics_total.csv?as_of=2020-01-01", 404, "no issue was published"),

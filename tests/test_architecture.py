@@ -33,6 +33,7 @@ VOCABULARY = {
     "loaders.periods",
     "loaders.qualifiers",
     "loaders.revisions",
+    "loaders.spreadsheet",
     "loaders.text_safety",
     "loaders.units",
 }
