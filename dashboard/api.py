@@ -21,11 +21,12 @@ from collections.abc import Callable
 from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from dashboard import auth, digest_view, feeds
@@ -514,6 +515,13 @@ def openapi(request: Request) -> Response:
     return _json(openapi_document())
 
 
+def embed_trends(request: Request) -> Response:
+    """/embed/trends?… -> /trends?…&chart=only&embed=true (Streamlit's embed mode)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("chart", "embed")]
+    query = urlencode([*params, ("chart", "only"), ("embed", "true")])
+    return RedirectResponse(f"/trends?{query}", status_code=307)
+
+
 def not_found(request: Request) -> Response:
     raise ApiError(
         404,
@@ -540,6 +548,9 @@ def routes() -> list[Route]:
     ]
     return [
         *(Route(f"{API_PREFIX}{path}", _endpoint(h), methods=_METHODS) for path, h in table),
+        # The chart alone for an iframe: the Trends page's own embed mode (dashboard.embed),
+        # whose access follows the dashboard's, not the API's.
+        Route("/embed/trends", embed_trends, methods=["GET", "HEAD"]),
         # Anything else under /api is a JSON 404, not the dashboard's page.
         Route("/api/{rest:path}", _endpoint(not_found), methods=_METHODS),
     ]

@@ -22,6 +22,7 @@ from dashboard.formatting import (
     period_label,
     wrap_for_hover,
 )
+from loaders.citations import citation_text
 from loaders.frames import records
 from loaders.missing import is_missing
 from loaders.series import with_plot_columns
@@ -70,8 +71,11 @@ HOVER_COLUMNS = (
     "group_label",
     "period_text",
     "issue_label",
+    "issue_total_number",
     "article",
+    "editor",
     "quote",
+    "source_org",
     "revised_later",
     "current_value",
     "current_value_high",
@@ -104,10 +108,16 @@ def hover_text(row: Mapping[str, Any]) -> str:
         unit = row.get("stated_unit") or row["unit"]
         now = format_value(row.get("current_value"), unit, "exact", row.get("current_value_high"))
         lines.append(f"<b>其后修订</b>：现为 {html.escape(now)}（{row.get('current_issue_key')}）")
-    source = str(row["issue_label"])
-    if row.get("article"):
-        source += f" · {row['article']}"
-    lines.append(f"来源：{wrap_for_hover(source)}")
+    # The value's citation (loaders.citations) without the sentence, which follows it.
+    source = citation_text(
+        row["issue_label"],
+        row.get("issue_total_number"),
+        row.get("article"),
+        row.get("editor"),
+        None,
+        row.get("source_org"),
+    )
+    lines.append(f"引用：{wrap_for_hover(source)}")
     if row.get("quote"):
         lines.append(f"原文：{wrap_for_hover(str(row['quote']))}")
     return "<br>".join(lines)

@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role
+from dashboard.highlight import CITED_ID
 from dashboard.markup import hide_server_paths, plain_markdown
 from dashboard.upload_guard import UploadGuard
 from loaders.csv_safety import csv_bytes
@@ -126,3 +128,21 @@ def _audit_table() -> pd.DataFrame:
             "detail": "详情",
         }
     )
+
+
+# Scrolls the page to the cited sentence (dashboard.highlight.CITED_ID) once it is drawn:
+# the component's frame is the page's own origin, so it may reach the page.
+_SCROLL_TO_CITED = """<script>
+let tries = 0;
+const find = () => {
+  const mark = window.parent.document.getElementById("%s");
+  if (mark) { mark.scrollIntoView({block: "center"}); }
+  else if (tries++ < 40) { setTimeout(find, 150); }
+};
+find();
+</script>"""
+
+
+def scroll_to_cited() -> None:
+    """Bring the sentence a citation's link names into view."""
+    components.html(_SCROLL_TO_CITED % CITED_ID, height=0)

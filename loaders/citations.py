@@ -110,3 +110,9 @@ def quote_link(issue_key: Any, span_start: Any = None, span_end: Any = None) -> 
     if has_sentence and int(span_end) > int(span_start):
         params[QUOTE_PARAMETER] = str(int(span_start))
     return "/issues?" + urlencode(params)
+
+
+def cited_offset(value: Any) -> int | None:
+    """The sentence offset a link's quote parameter names, or None for none or junk."""
+    text = _text(value)
+    return int(text) if text.isdigit() else None

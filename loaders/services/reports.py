@@ -11,6 +11,7 @@ The writer is loaders.spreadsheet (formula-safe by the one formula rule).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -19,7 +20,14 @@ from loaders.catalog_form import KIND_LABELS, MEASURE_LABELS
 from loaders.citations import PUBLICATION
 from loaders.missing import is_missing
 from loaders.periods import PeriodError, period_label_zh
-from loaders.services.series import SeriesResult, data_state, indicators
+from loaders.series import comparable_groups
+from loaders.services.series import (
+    SeriesRequest,
+    SeriesResult,
+    data_state,
+    indicators,
+    read_series,
+)
 from loaders.spreadsheet import Sheet, xlsx_bytes
 from loaders.store import Store
 from loaders.transforms import LABELS_ZH, RULES_ZH
@@ -150,6 +158,16 @@ def series_workbook(
             Sheet(DESCRIPTION_SHEET, description, widths={"项目": 18}),
         ]
     )
+
+
+def view_workbook(store: Store, request: SeriesRequest, groups: Sequence[str] = ()) -> bytes:
+    """The workbook of a Trends view: the series a request reads, only the comparable period
+    groups shown (loaders.series; empty: all), as series_workbook writes them."""
+    result = read_series(store, request)
+    if groups:
+        shown = comparable_groups(result.rows).isin(list(groups))
+        result = replace(result, rows=result.rows[shown].reset_index(drop=True))
+    return series_workbook(store, result)
 
 
 def table_workbook(table: pd.DataFrame, title: str, notes: Sequence[tuple[str, str]] = ()) -> bytes:
