@@ -348,14 +348,18 @@ def _image(indicator_ids: str, extension: str, request: Request) -> Response:
 
     def build() -> Response:
         try:
-            image, media_type, _ = series_image(store, image_request)
+            image, media_type, kept = series_image(store, image_request)
         except RenderError as exc:
             raise ApiError(503, str(exc)) from exc
         filename = download_name(wanted, extension)
         return Response(
             image,
             media_type=media_type,
-            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+            # X-Cache says whether this image was kept from before (hit) or drawn now (miss).
+            headers={
+                "Content-Disposition": f'inline; filename="{filename}"',
+                "X-Cache": "hit" if kept else "miss",
+            },
         )
 
     return _conditional(request, build)
