@@ -202,9 +202,7 @@ def article_numbers(
             '<div class="brief-headline"><strong>'
             f"{_marked(title, title_start, number_marks(headline, names, picked, held))}</strong></div>"
         )
-    marked += _marked(
-        clean_text[start:end], start, number_marks(body, names, picked, held), cited
-    )
+    marked += _marked(clean_text[start:end], start, number_marks(body, names, picked, held), cited)
     return ArticleNumbers(
         headline + body,
         f'<div class="brief-text brief-numbers">{marked}</div>',

@@ -18,7 +18,7 @@ from loaders.pipeline import extract_file
 from loaders.services.ingest import ingest
 from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store
-from tests.browser_support import require_chromium, serve_dashboard
+from tests.support.browser import require_chromium, serve_dashboard
 
 pytestmark = pytest.mark.browser
 

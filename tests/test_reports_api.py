@@ -22,7 +22,7 @@ from loaders.pipeline import extract_file
 from loaders.services.ingest import ingest
 from loaders.services.series import EXPORT_COLUMNS
 from loaders.store import open_store
-from tests.browser_support import serve_dashboard
+from tests.support.browser import serve_dashboard
 from tests.test_spreadsheet import SOFFICE, libreoffice_csv
 
 ROOT = Path(__file__).resolve().parent.parent
