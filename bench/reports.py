@@ -91,8 +91,7 @@ def _xlsx(base: str, repeats: int, size: int) -> Result:
 
 def _images(base: str, path: Path, repeats: int, size: int) -> list[Result]:
     from dashboard.chart_images import image_text, report_figure
-    from dashboard.charts import trend_figure
-    from dashboard.images import ImageRequest, chart_rows
+    from dashboard.images import ImageRequest, chart_rows, image_figure
     from dashboard.render import Renderer
     from loaders.services.series import SeriesRequest
     from loaders.store import open_store
@@ -105,8 +104,7 @@ def _images(base: str, path: Path, repeats: int, size: int) -> list[Result]:
     request = ImageRequest(SeriesRequest(indicators=(BENCH_INDICATOR,)))
     with open_store(path, read_only=True) as store:
         rows, note = chart_rows(store, request)
-    columns = [c for c in rows.columns if c not in ("x", "group", "group_label")]
-    figure = trend_figure(rows.loc[:, columns])
+    figure = image_figure(rows)
     text = image_text(rows, vintage_note=note)
     floor = Renderer(max_cached=0)
     times: dict[str, list[float]] = {"endpoint": [], "kaleido": []}

@@ -54,28 +54,35 @@ class ImageText:
     publisher: str = PUBLISHER
 
 
-def _clean(values: Sequence[Any]) -> list[str]:
-    return [str(v) for v in dict.fromkeys(values) if not is_missing(v) and str(v)]
+def _clean(values: Sequence[Any] | pd.Series) -> list[str]:
+    """The distinct texts of a column, first seen first, missing and empty ones left out."""
+    # unique() first: a series holds one name per point (25,000 of them at 1e6 observations),
+    # and iterating Arrow strings one Python object at a time was half the image's overhead.
+    distinct = pd.Series(values).unique() if len(values) else []
+    return [str(v) for v in distinct if not is_missing(v) and str(v)]
 
 
 def _issue_names(rows: pd.DataFrame) -> str:
     """《产业创新动态》2021 年第 15 期（总第 460 期）、2021 年第 29 期…, oldest first."""
+    if "issue_label" not in rows or rows.empty:
+        return ""
     columns = [c for c in ("published", "issue_label", "issue_total_number") if c in rows]
-    issues = (
-        rows.loc[:, columns]
-        .dropna(subset=["issue_label"])
-        .drop_duplicates("issue_label")
-        .sort_values("published", kind="stable")
+    # One row per issue before anything row by row (a series has a row per point, and a
+    # long one cites thousands of issues, of which only the first and the last are named).
+    labels = rows["issue_label"]
+    issues = rows.loc[labels.notna() & ~labels.duplicated(), columns].sort_values(
+        "published", kind="stable"
     )
+    named = issues if len(issues) <= MAX_ISSUES_NAMED else issues.iloc[[0, -1]]
     names = []
-    for row in issues.itertuples(index=False):
+    for row in named.itertuples(index=False):
         total = getattr(row, "issue_total_number", None)
         suffix = "" if is_missing(total) else f"（总第 {int(total)} 期）"
         names.append(f"{row.issue_label}{suffix}")
     if not names:
         return ""
-    if len(names) > MAX_ISSUES_NAMED:
-        return f"《{PUBLICATION}》{names[0]}至{names[-1]}等 {len(names)} 期"
+    if len(issues) > MAX_ISSUES_NAMED:
+        return f"《{PUBLICATION}》{names[0]}至{names[-1]}等 {len(issues)} 期"
     return f"《{PUBLICATION}》" + "、".join(names)
 
 

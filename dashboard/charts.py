@@ -199,9 +199,10 @@ class TraceSpec:
     revised: tuple[bool, ...] = ()  # per point: a later issue changed it (as-of views)
 
 
-def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
+def indicator_traces(frame: pd.DataFrame, hover: bool = True) -> list[TraceSpec]:
     """The traces of one indicator's plot rows (with_plot_columns): one per comparable
-    period group and forecast flag, thinned to what a chart can show."""
+    period group and forecast flag, thinned to what a chart can show; without `hover`, no
+    hover texts (a static image shows none)."""
     frame = frame[frame["value"].notna()] if not frame.empty else frame
     specs = []
     # unique() keeps first-seen order like dict.fromkeys, without iterating Arrow strings
@@ -226,7 +227,9 @@ def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
                         name=name + ("（预测）" if forecast else ""),
                         x=tuple(points["x"]),
                         y=tuple(float(value) for value in points["value"]),
-                        hover=tuple(hover_text(row) for row in records(points, HOVER_COLUMNS)),
+                        hover=tuple(hover_text(row) for row in records(points, HOVER_COLUMNS))
+                        if hover
+                        else (),
                         symbols=tuple(
                             marker_symbol(qualifier, forecast) for qualifier in points["qualifier"]
                         ),

@@ -218,16 +218,25 @@ def read_series(store: Store, request: SeriesRequest) -> SeriesResult:
 
 
 def read_prepared(
-    store: Store, request: SeriesRequest, vintage: IssueRef | None, *, for_export: bool = False
+    store: Store,
+    request: SeriesRequest,
+    vintage: IssueRef | None,
+    *,
+    for_export: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> SeriesResult:
     """read_series for a request prepare() has checked and resolved to this vintage.
     for_export: the rows only feed export_rows (the API), so the current series is read
-    with the columns the export and the transforms use (EXPORT_SOURCE_COLUMNS)."""
+    with the columns the export and the transforms use (EXPORT_SOURCE_COLUMNS). columns:
+    the only ones a reader needs of a current series in levels (a chart image reads no
+    sentences); a vintage or a transform reads every column."""
     ids = list(request.indicators)
     if request.vintages == "all":
         rows = queries.statements(store, ids, vintage.issue_key if vintage else None)
     elif vintage is not None:
         rows = queries.series_as_of(store, ids, vintage.issue_key)
+    elif columns is not None and request.transform == "level":
+        rows = queries.series(store, ids, columns)
     else:
         rows = queries.series(store, ids, EXPORT_SOURCE_COLUMNS if for_export else SERIES_COLUMNS)
     untransformed = 0
