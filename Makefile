@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 # the shipped issues; --force re-reads only those issues, and --shipped replaces only
 # versions stored from the shipped files themselves: uploads made in the app, an editor's
 # commit and a corrected copy ingested with the CLI stay.
-$(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml $(wildcard loaders/*.py loaders/*/*.py)
+$(DB): $(VENV)/.installed $(wildcard data/briefs/*) data/catalog.yaml data/sources.yaml $(wildcard loaders/*.py loaders/*/*.py)
 	BRIEFS_DB=$(DB) $(PY) -m loaders ingest --force --shipped data/briefs/*
 	touch $@
 
@@ -38,7 +38,7 @@ db: $(DB)
 # from scratch when the generator, the catalog or the loaders change (bench.demo refuses a
 # store holding any other issue, so it never replaces the real one).
 DEMO_DB ?= data/demo.duckdb
-$(DEMO_DB): $(VENV)/.installed bench/demo.py bench/synthetic.py data/catalog.yaml $(wildcard loaders/*.py loaders/*/*.py)
+$(DEMO_DB): $(VENV)/.installed bench/demo.py bench/synthetic.py data/catalog.yaml data/sources.yaml $(wildcard loaders/*.py loaders/*/*.py)
 	$(PY) -m bench.demo --db $(DEMO_DB)
 	touch $@
 

@@ -27,6 +27,7 @@ from bench import (
     lake,
     load,
     page_server,
+    reports,
     store_query,
     team,
 )
@@ -36,6 +37,7 @@ from bench.serve import chromium_available
 BENCHMARKS = (
     "store",
     "api",
+    "reports",
     "extraction",
     "catalog",
     "page",
@@ -73,7 +75,8 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
         workdir = Path(tmp)
         stores: dict[int, Path] = {}
-        if {"store", "api", "page", "browser", "load", "digest", "team", "lake"} & set(only):
+        stored = {"store", "api", "reports", "page", "browser", "load", "digest", "team", "lake"}
+        if stored & set(only):
             print("\nSynthetic stores (generated, bulk-loaded through Store):")
             for size in sizes:
                 path = workdir / f"synthetic-{size}.duckdb"
@@ -94,6 +97,10 @@ def main(argv: list[str]) -> int:
             "api": (
                 "Series CSV endpoint over HTTP vs DuckDB + pandas",
                 lambda: api_series.run(stores, workdir, repeats=8 if args.quick else 20),
+            ),
+            "reports": (
+                "Reports: XLSX endpoint vs CSV endpoint, chart images drawn and kept",
+                lambda: reports.run(stores, workdir, repeats=4 if args.quick else 10),
             ),
             "extraction": ("Extraction and ingest", lambda: extraction.run(workdir)),
             "catalog": (
@@ -131,7 +138,7 @@ def main(argv: list[str]) -> int:
                 continue
             title, step = steps[name]
             print(f"\n{title}:")
-            if name in ("browser", "load", "digest") and missing_browser:
+            if name in ("browser", "load", "reports", "digest") and missing_browser:
                 print(f"  skipped: {missing_browser}")
                 continue
             step_started = time.perf_counter()

@@ -35,10 +35,23 @@ TARGET_RATIO = 1.5
 # The floor's query: the rows and columns the endpoint writes (loaders.services.series.
 # EXPORT_COLUMNS), straight from the store's current view. SQL outside loaders/store/ is
 # allowed here only because this is the yardstick, never product code.
-RAW_EXPORT_SQL = """
+# The citation as SQL (loaders.citations writes it in Python): issue and running number,
+# article, editor, sentence, source.
+RAW_CITATION_SQL = """
+    '《产业创新动态》' || issue_label
+    || coalesce('（总第 ' || issue_total_number || ' 期）', '')
+    || CASE WHEN coalesce(trim(article), '') = '' THEN ''
+        ELSE '，《' || replace(replace(trim(article), '《', '〈'), '》', '〉') || '》' END
+    || CASE WHEN coalesce(trim(editor), '') = '' THEN ''
+        ELSE '，产业所 ' || trim(editor) || ' 整理' END
+    || CASE WHEN coalesce(trim(quote), '') = '' THEN ''
+        ELSE '，原文：“' || trim(quote) || '”' END
+    || CASE WHEN coalesce(trim(source_org), '') = '' THEN ''
+        ELSE '；原始来源：' || trim(source_org) END"""
+RAW_EXPORT_SQL = f"""
 SELECT indicator, name_zh, name_en, period, period_kind, period_start, period_end, value,
     value_high, unit, qualifier, forecast, issue_label AS issue, issue_key, published,
-    article, quote
+    article, editor, quote, source_org, {RAW_CITATION_SQL} AS citation
 FROM current WHERE indicator = ? ORDER BY period_end, period, forecast
 """
 

@@ -21,15 +21,19 @@ from collections.abc import Callable
 from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from dashboard import auth, digest_view, feeds
+from dashboard.chart_images import DEFAULT_HEIGHT, DEFAULT_WIDTH, clamp_size
+from dashboard.images import ImageRequest, series_image
 from dashboard.openapi import API_PREFIX, openapi_document
+from dashboard.render import RenderError
 from loaders.csv_safety import csv_bytes
 from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
 from loaders.derive import parse_inputs
@@ -38,6 +42,8 @@ from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
 from loaders.periods import FREQUENCY_LABELS, POSITION_RULE, POSITION_RULE_ZH
 from loaders.services import changes
 from loaders.services.issues import issue_detail, issue_list
+from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
+from loaders.services.reports import series_workbook
 from loaders.services.series import (
     SeriesRequest,
     SeriesRequestError,
@@ -76,7 +82,15 @@ CHANGES_PARAMETERS = ("since", "indicators")
 # conversion refused (the JSON names them). ASCII, as HTTP headers are.
 EMPTY_REASON_HEADER = "X-Empty-Reason"
 REFUSED_HEADER = "X-Refused-Periods"
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+# What an image takes besides the series parameters: the page's period groups (kinds, as
+# in the Trends URL) and its size in pixels.
+IMAGE_PARAMETERS = ("kinds", "width", "height")
+IMAGE_FORMATS = ("png", "svg")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": WORKBOOK_MEDIA_TYPE,
+}
 # Entries a feed carries: the latest commits (a reader polls often; older ones it has seen).
 FEED_ENTRIES = 50
 
@@ -240,16 +254,18 @@ def _only(request: Request, allowed: tuple[str, ...]) -> None:
         raise ApiError(400, f"unknown parameter {', '.join(unknown)}; accepted: {accepted}")
 
 
-def _series_request(indicator: str, request: Request) -> SeriesRequest:
-    _only(request, SERIES_PARAMETERS)
-    for name in SERIES_PARAMETERS:
+def _series_request(
+    indicator_ids: tuple[str, ...], request: Request, extra: tuple[str, ...] = ()
+) -> SeriesRequest:
+    _only(request, SERIES_PARAMETERS + extra)
+    for name in SERIES_PARAMETERS + extra:
         if len(request.query_params.getlist(name)) > 1:
             raise ApiError(400, f"{name} is given more than once")
     params = request.query_params
     kinds = tuple(k.strip() for k in params.get("period_kind", "").split(",") if k.strip())
     forms = tuple(f.strip() for f in params.get("form", "").split(",") if f.strip())
     return SeriesRequest(
-        indicators=(indicator,),
+        indicators=indicator_ids,
         start=params.get("start") or None,
         end=params.get("end") or None,
         period_kinds=kinds,
@@ -269,14 +285,17 @@ def series(request: Request) -> Response:
     indicator, dot, extension = name.rpartition(".")
     if dot and extension == "atom":
         return series_feed(request, indicator)
+    if dot and extension in IMAGE_FORMATS:
+        return _image(indicator, extension, request)
     if not dot or extension not in FORMATS:
         wanted_id = indicator or name
         raise ApiError(
             404,
             f"no such resource: series/{name}; ask for series/{wanted_id}.csv, "
-            f"series/{wanted_id}.json or series/{wanted_id}.atom",
+            f"series/{wanted_id}.json, series/{wanted_id}.xlsx, series/{wanted_id}.png "
+            f"(or .svg) or series/{wanted_id}.atom",
         )
-    wanted = _series_request(indicator, request)
+    wanted = _series_request((indicator,), request)
     store = _store()
     vintage = prepare(store, wanted)
     updated_after = request.query_params.get("updated_after") or None
@@ -288,11 +307,12 @@ def series(request: Request) -> Response:
         if since is not None:
             rows = changes.updated_only(store, rows, since, [indicator])
         headers = _explanations(result)
-        if extension == "csv":
-            filename = download_name(wanted)
+        if extension in ("csv", "xlsx"):
+            filename = download_name(wanted, extension)
+            body = csv_bytes(rows) if extension == "csv" else series_workbook(store, result, rows)
             return Response(
-                csv_bytes(rows),
-                media_type=FORMATS["csv"],
+                body,
+                media_type=FORMATS[extension],
                 headers={"Content-Disposition": f'attachment; filename="{filename}"', **headers},
             )
         catalog = indicators(store)
@@ -361,6 +381,48 @@ def _observations(rows: pd.DataFrame) -> list[dict[str, Any]]:
         for record in records:
             record["inputs"] = parse_inputs(record.get("inputs"))
     return records
+
+
+def _image(indicator_ids: str, extension: str, request: Request) -> Response:
+    """A chart of one or more series (ids joined by commas) as PNG or SVG: the Trends view
+    with its title, units, source line, date and publisher (dashboard.images). The same URL
+    gives the same image until the data changes (kept by data version; ETag as for data)."""
+    ids = tuple(dict.fromkeys(part.strip() for part in indicator_ids.split(",") if part.strip()))
+    if not ids:
+        raise ApiError(404, f"no such resource: series/{indicator_ids}.{extension}")
+    wanted = _series_request(ids, request, IMAGE_PARAMETERS)
+    if wanted.vintages != "latest":
+        raise ApiError(400, "an image draws one vintage: vintages=all is for csv and json")
+    params = request.query_params
+    if params.get("updated_after"):
+        raise ApiError(400, "an image draws the whole series: updated_after is for csv and json")
+    try:
+        width = clamp_size(params.get("width"), DEFAULT_WIDTH)
+        height = clamp_size(params.get("height"), DEFAULT_HEIGHT)
+    except ValueError as exc:
+        raise ApiError(400, f"width and height {exc}") from None
+    kinds = tuple(k.strip() for k in params.get("kinds", "").split(",") if k.strip())
+    image_request = ImageRequest(wanted, kinds, extension, width, height)
+    store = _store()
+    prepare(store, wanted)  # an unknown id or vintage is a 404 before anything is drawn
+
+    def build() -> Response:
+        try:
+            image, media_type, kept = series_image(store, image_request)
+        except RenderError as exc:
+            raise ApiError(503, str(exc)) from exc
+        filename = download_name(wanted, extension)
+        return Response(
+            image,
+            media_type=media_type,
+            # X-Cache says whether this image was kept from before (hit) or drawn now (miss).
+            headers={
+                "Content-Disposition": f'inline; filename="{filename}"',
+                "X-Cache": "hit" if kept else "miss",
+            },
+        )
+
+    return _conditional(request, build)
 
 
 def indicator_list(request: Request) -> Response:
@@ -517,6 +579,13 @@ def openapi(request: Request) -> Response:
     return _json(openapi_document())
 
 
+def embed_trends(request: Request) -> Response:
+    """/embed/trends?… -> /trends?…&chart=only&embed=true (Streamlit's embed mode)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("chart", "embed")]
+    query = urlencode([*params, ("chart", "only"), ("embed", "true")])
+    return RedirectResponse(f"/trends?{query}", status_code=307)
+
+
 def not_found(request: Request) -> Response:
     raise ApiError(
         404,
@@ -543,6 +612,9 @@ def routes() -> list[Route]:
     ]
     return [
         *(Route(f"{API_PREFIX}{path}", _endpoint(h), methods=_METHODS) for path, h in table),
+        # The chart alone for an iframe: the Trends page's own embed mode (dashboard.embed),
+        # whose access follows the dashboard's, not the API's.
+        Route("/embed/trends", embed_trends, methods=["GET", "HEAD"]),
         # Anything else under /api is a JSON 404, not the dashboard's page.
         Route("/api/{rest:path}", _endpoint(not_found), methods=_METHODS),
     ]

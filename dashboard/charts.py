@@ -22,6 +22,7 @@ from dashboard.formatting import (
     period_label,
     wrap_for_hover,
 )
+from loaders.citations import citation_text
 from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
 from loaders.derive import parse_inputs
 from loaders.frames import records
@@ -126,8 +127,11 @@ HOVER_COLUMNS = (
     "check_disagrees",
     "period_text",
     "issue_label",
+    "issue_total_number",
     "article",
+    "editor",
     "quote",
+    "source_org",
     "revised_later",
     "current_value",
     "current_value_high",
@@ -164,12 +168,18 @@ def hover_text(row: Mapping[str, Any]) -> str:
         unit = row.get("stated_unit") or row["unit"]
         now = format_value(row.get("current_value"), unit, "exact", row.get("current_value_high"))
         lines.append(f"<b>其后修订</b>：现为 {html.escape(now)}（{row.get('current_issue_key')}）")
-    source = str(row["issue_label"])
-    if row.get("article"):
-        source += f" · {row['article']}"
     if derived and row.get("inputs"):
         return "<br>".join(lines)  # each input's issue and sentence are listed above
-    lines.append(f"来源：{wrap_for_hover(source)}")
+    # The value's citation (loaders.citations) without the sentence, which follows it.
+    source = citation_text(
+        row["issue_label"],
+        row.get("issue_total_number"),
+        row.get("article"),
+        row.get("editor"),
+        None,
+        row.get("source_org"),
+    )
+    lines.append(f"引用：{wrap_for_hover(source)}")
     if row.get("quote"):
         lines.append(f"原文：{wrap_for_hover(str(row['quote']))}")
     return "<br>".join(lines)
@@ -284,10 +294,11 @@ class TraceSpec:
     disagrees: tuple[bool, ...] = ()  # per point: stated and derived disagree
 
 
-def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
+def indicator_traces(frame: pd.DataFrame, hover: bool = True) -> list[TraceSpec]:
     """The traces of one indicator's plot rows (with_plot_columns): one per form, forecast
     flag and derived flag (a derived value is never drawn as a stated one), thinned to what
-    a chart can show. A year-to-date line starts again each January."""
+    a chart can show. A year-to-date line starts again each January. Without `hover`, no
+    hover texts (a static image shows none)."""
     frame = frame[frame["value"].notna()] if not frame.empty else frame
     specs = []
     # unique() keeps first-seen order like dict.fromkeys, without iterating Arrow strings
@@ -311,18 +322,26 @@ def indicator_traces(frame: pd.DataFrame) -> list[TraceSpec]:
                     points = of_form[of_form["forecast"].astype(bool) == forecast]
                     if points.empty:
                         continue
-                    specs.append(_trace_spec(points, indicator, unit, form, forecast, derived))
+                    specs.append(
+                        _trace_spec(points, indicator, unit, form, forecast, derived, hover)
+                    )
     return specs
 
 
 def _trace_spec(
-    points: pd.DataFrame, indicator: str, unit: str, form: str, forecast: bool, derived: bool
+    points: pd.DataFrame,
+    indicator: str,
+    unit: str,
+    form: str,
+    forecast: bool,
+    derived: bool,
+    with_hover: bool = True,
 ) -> TraceSpec:
     points = thin_for_plot(points.sort_values("x", kind="stable"))
     name = f"{points['name_zh'].iloc[0]} · {points['form_label'].iloc[0]}"
     x = list(points["x"])
     y: list[float | None] = [float(value) for value in points["value"]]
-    hover = [hover_text(row) for row in records(points, HOVER_COLUMNS)]
+    hover = [hover_text(row) for row in records(points, HOVER_COLUMNS)] if with_hover else []
     symbols = [marker_symbol(q, forecast, derived) for q in points["qualifier"]]
     periods: list[str | None] = list(points["period"])
     revised = (
@@ -341,7 +360,8 @@ def _trace_spec(
         for i in reversed(starts):
             x.insert(i, None)
             y.insert(i, None)
-            hover.insert(i, "")
+            if hover:
+                hover.insert(i, "")
             symbols.insert(i, symbols[i])
             periods.insert(i, None)
             if revised:

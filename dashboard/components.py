@@ -6,16 +6,20 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
 from dashboard.auth import current_actor, current_role
+from dashboard.highlight import CITED_ID
 from dashboard.markup import hide_server_paths, plain_markdown
 from dashboard.upload_guard import UploadGuard
 from loaders.csv_safety import csv_bytes
 from loaders.services import StoreError
 from loaders.services.ingest import retract
+from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
+from loaders.services.reports import table_workbook
 
 _FLASH_KEY = "issue_admin_flash"
 
@@ -43,25 +47,40 @@ def show_error(message: str) -> None:
 
 
 def csv_download(
-    table: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    key: str,
+    title: str | None = None,
 ) -> None:
-    """The table as our CSV (loaders.csv_safety: BOM, formula cells escaped). The grids' own
-    download is switched off (client.disableDataExport): it writes cells raw.
+    """The table as our CSV (loaders.csv_safety: BOM, formula cells escaped) and as Excel
+    (loaders.services.reports: numbers as numbers, a 说明 sheet). The grids' own download is
+    switched off (client.disableDataExport): it writes cells raw.
 
-    The button keeps what it is given for as long as the session lives: pass a function that
-    builds the table from the cached reads for tables that grow with the archive (the issue
-    list, the audit log), a frame only for small ones."""
+    The buttons keep what they are given for as long as the session lives: pass a function
+    that builds the table from the cached reads for tables that grow with the archive (the
+    issue list, the audit log), a frame only for small ones."""
     build = table if callable(table) else lambda: table
-    st.download_button(
-        "下载 CSV",
-        # Built on the click, not on every run of the page.
-        lambda: csv_bytes(build()),
-        file_name=file_name,
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        key=key,
-    )
+    stem = file_name.removesuffix(".csv")
+    with st.container(horizontal=True):
+        st.download_button(
+            "下载 CSV",
+            # Built on the click, not on every run of the page.
+            lambda: csv_bytes(build()),
+            file_name=file_name,
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key=key,
+        )
+        st.download_button(
+            "下载 Excel",
+            lambda: table_workbook(build(), title or stem),
+            file_name=f"{stem}.xlsx",
+            mime=WORKBOOK_MEDIA_TYPE,
+            on_click="ignore",
+            icon=":material/table_view:",
+            key=f"{key}_xlsx",
+        )
 
 
 def render_issue_admin(issue_key: str | None) -> None:
@@ -109,3 +128,21 @@ def _audit_table() -> pd.DataFrame:
             "detail": "详情",
         }
     )
+
+
+# Scrolls the page to the cited sentence (dashboard.highlight.CITED_ID) once it is drawn:
+# the component's frame is the page's own origin, so it may reach the page.
+_SCROLL_TO_CITED = """<script>
+let tries = 0;
+const find = () => {
+  const mark = window.parent.document.getElementById("%s");
+  if (mark) { mark.scrollIntoView({block: "center"}); }
+  else if (tries++ < 40) { setTimeout(find, 150); }
+};
+find();
+</script>"""
+
+
+def scroll_to_cited() -> None:
+    """Bring the sentence a citation's link names into view."""
+    components.html(_SCROLL_TO_CITED % CITED_ID, height=0)

@@ -39,6 +39,12 @@ NUMBERS_CSS = """<style>
   clip: rect(0 0 0 0); white-space: nowrap; }
 .numbers-legend { display: flex; flex-wrap: wrap; gap: .4em 1.4em; font-size: .9em; }
 </style>"""
+# The sentence a citation's link names (?quote=, loaders.citations.quote_link) stands out
+# from the rest of the text: orange, outlined; the page scrolls to its id.
+CITED_ID = "cited-sentence"
+CITED_STYLE = "background:#ffcc80;outline:2px solid #e65100;border-radius:2px"
+_CITED_OPEN = f'<mark id="{CITED_ID}" class="cited" style="{CITED_STYLE}">'
+_CITED_CLOSE = "</mark>"
 
 
 @dataclass(frozen=True)
@@ -102,8 +108,35 @@ def number_marks(
     return marks
 
 
-def _marked(text: str, text_start: int, marks: Sequence[NumberMark]) -> str:
+def _marked(
+    text: str,
+    text_start: int,
+    marks: Sequence[NumberMark],
+    cited: tuple[int, int] | None = None,
+) -> str:
+    """The text escaped, each mark's number in its span; `cited` (clean-text offsets of a
+    sentence) wrapped in one <mark id=CITED_ID> around the numbers inside it."""
     pieces, cursor = [], 0
+    # Where the cited sentence opens and closes in `text`; None once its tag is written.
+    cited_open, cited_close = None, None
+    if cited is not None and cited[1] - text_start > 0 and cited[0] - text_start < len(text):
+        cited_open = max(cited[0] - text_start, 0)
+        cited_close = min(cited[1] - text_start, len(text))
+
+    def plain(upto: int) -> None:
+        """text[cursor:upto] escaped, with the cited sentence's tags where they fall."""
+        nonlocal cursor, cited_open, cited_close
+        if cited_open is not None and cited_open <= upto:
+            at = max(cursor, cited_open)
+            pieces.append(html.escape(text[cursor:at]) + _CITED_OPEN)
+            cursor, cited_open = at, None
+        if cited_open is None and cited_close is not None and cited_close <= upto:
+            at = max(cursor, cited_close)
+            pieces.append(html.escape(text[cursor:at]) + _CITED_CLOSE)
+            cursor, cited_close = at, None
+        pieces.append(html.escape(text[cursor:upto]))
+        cursor = upto
+
     for mark in sorted(marks, key=lambda m: m.start):
         start, end = mark.start - text_start, mark.end - text_start
         if start < cursor or start < 0 or end > len(text):
@@ -111,7 +144,10 @@ def _marked(text: str, text_start: int, marks: Sequence[NumberMark]) -> str:
         label = STATE_LABELS.get(mark.state, mark.state)
         if mark.held:
             label += f"，{HELD_LABEL}"
-        pieces.append(html.escape(text[cursor:start]))
+        # A number the sentence's edge cuts is kept whole inside the mark.
+        if cited_open is not None and cited_open < end:
+            cited_open = min(cited_open, start)
+        plain(start)
         pieces.append(
             f'<span class="num num-{html.escape(mark.state, quote=True)}'
             f'{" num-picked" if mark.picked else ""}{" num-held" if mark.held else ""}" '
@@ -119,7 +155,9 @@ def _marked(text: str, text_start: int, marks: Sequence[NumberMark]) -> str:
             f'<span class="num-sr">（{html.escape(label)}）</span></span>'
         )
         cursor = end
-    pieces.append(html.escape(text[cursor:]))
+        if cited_open is None and cited_close is not None and start < cited_close < end:
+            cited_close = end
+    plain(len(text))
     body = re.sub(r"\n\s*\n+", "\n\n", "".join(pieces).strip())
     return body.replace("\n", "<br>")
 
@@ -148,10 +186,12 @@ def article_numbers(
     names: Mapping[str, str],
     picked: int | None = None,
     held: Mapping[int, str] | None = None,
+    cited: tuple[int, int] | None = None,
 ) -> ArticleNumbers:
     """The article of the clean text at [start, end) whose title is `title`: its numbers
     and its text with each marked (the one at `picked` outlined, those `held` with the
-    second look's doubt); the headline is shown above the text when it holds one."""
+    second look's doubt, the sentence at `cited` (clean-text offsets) marked CITED_ID);
+    the headline is shown above the text when it holds one."""
     title_start = clean_text.rfind(title, 0, start) if title else -1
     title_end = title_start + len(title) if title_start >= 0 else -1
     body = [n for n in numbers if start <= n.start < end]
@@ -162,7 +202,7 @@ def article_numbers(
             '<div class="brief-headline"><strong>'
             f"{_marked(title, title_start, number_marks(headline, names, picked, held))}</strong></div>"
         )
-    marked += _marked(clean_text[start:end], start, number_marks(body, names, picked, held))
+    marked += _marked(clean_text[start:end], start, number_marks(body, names, picked, held), cited)
     return ArticleNumbers(
         headline + body,
         f'<div class="brief-text brief-numbers">{marked}</div>',

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.chart_images import DEFAULT_HEIGHT, DEFAULT_WIDTH, MAX_SIZE, MIN_SIZE
 from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
 from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
 from loaders.periods import FORMS, FREQUENCIES, KIND_LABELS, POSITION_RULE
 from loaders.services.changes import CHANGE_COLUMNS, KINDS
+from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
 from loaders.services.series import (
     AS_OF_EXPORT_COLUMNS,
     DERIVED_CHOICES,
@@ -114,6 +116,22 @@ SERIES_PARAMETERS = [
         {"type": "string", "examples": ["2021-15", "2024-05-01", "2024-05-01T08:00:00Z"]},
     ),
 ]
+# What an image takes besides the series parameters (not vintages=all, not updated_after).
+IMAGE_PARAMETERS = [
+    _parameter(
+        "kinds",
+        "Comma-separated period groups to draw, as in the Trends URL (default: every group).",
+        {"type": "string", "examples": ["quarter,ytd-09"]},
+    ),
+    *(
+        _parameter(
+            name,
+            f"The image's {name} in pixels, {MIN_SIZE}-{MAX_SIZE}.",
+            {"type": "integer", "minimum": MIN_SIZE, "maximum": MAX_SIZE, "default": default},
+        )
+        for name, default in (("width", DEFAULT_WIDTH), ("height", DEFAULT_HEIGHT))
+    ),
+]
 SINCE_PARAMETER = {
     **_parameter(
         "since",
@@ -182,9 +200,11 @@ def openapi_document() -> dict[str, Any]:
     ]
     series_ok = {
         "description": (
-            "The series: CSV (UTF-8 with BOM, one row per value, formula-safe text) or JSON "
-            f"(observations). Columns: {', '.join(EXPORT_COLUMNS)}; as asked, also "
-            f"{', '.join(columns[len(EXPORT_COLUMNS) :])}. Position: {POSITION_RULE}."
+            "The series: CSV (UTF-8 with BOM, one row per value, formula-safe text), JSON "
+            "(observations) or XLSX (sheet 数据: the CSV's rows, numbers as numbers and dates "
+            "as dates; sheet 说明: each series' unit, kind, sources, period rule, vintage, "
+            f"transform and derived values). Columns: {', '.join(EXPORT_COLUMNS)}; as asked, "
+            f"also {', '.join(columns[len(EXPORT_COLUMNS) :])}. Position: {POSITION_RULE}."
         ),
         "headers": {
             "ETag": {"schema": {"type": "string"}},
@@ -202,6 +222,7 @@ def openapi_document() -> dict[str, Any]:
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             "application/json": {"schema": {"type": "object"}},
+            WORKBOOK_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
         },
     }
     changes_get = {
@@ -227,6 +248,51 @@ def openapi_document() -> dict[str, Any]:
         "schema": {"type": "string"},
         "examples": {"logistics": {"value": "logistics_total"}},
     }
+
+    def image_get(fmt: str, media_type: str) -> dict[str, Any]:
+        return {
+            "get": {
+                "summary": (
+                    f"The Trends chart of one or more series as {fmt.upper()}, for a report: "
+                    "title, units, the issues cited, the data's date and the publisher."
+                ),
+                "description": (
+                    "The same URL gives the same image until the data changes (ETag as for "
+                    "data); X-Cache says whether it was kept (hit) or drawn now (miss). 503 "
+                    "without a browser to draw with."
+                ),
+                "parameters": [
+                    {
+                        "name": "indicators",
+                        "in": "path",
+                        "required": True,
+                        "description": "One id, or several joined by commas.",
+                        "schema": {"type": "string"},
+                        "examples": {"two": {"value": "logistics_total,logistics_total_yoy"}},
+                    },
+                    *(
+                        p
+                        for p in SERIES_PARAMETERS
+                        if p["name"] not in ("vintages", "updated_after")
+                    ),
+                    *IMAGE_PARAMETERS,
+                ],
+                "responses": {
+                    "200": {
+                        "description": f"The chart ({fmt.upper()}).",
+                        "headers": {
+                            "ETag": {"schema": {"type": "string"}},
+                            "X-Cache": {"schema": {"type": "string", "enum": ["hit", "miss"]}},
+                        },
+                        "content": {media_type: {"schema": {"type": "string"}}},
+                    },
+                    **_CONDITIONAL,
+                    **_errors(),
+                    "503": {"description": "No browser to draw the image with."},
+                },
+            }
+        }
+
     _atom = {
         "description": "Atom 1.0 (RFC 4287); ETag from its bytes, so an unchanged feed is a 304.",
         "headers": {"ETag": {"schema": {"type": "string"}}},
@@ -269,13 +335,15 @@ def openapi_document() -> dict[str, Any]:
                             "name": "format",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "string", "enum": ["csv", "json"]},
+                            "schema": {"type": "string", "enum": ["csv", "json", "xlsx"]},
                         },
                         *SERIES_PARAMETERS,
                     ],
                     "responses": {"200": series_ok, **_CONDITIONAL, **_errors()},
                 }
             },
+            "/series/{indicators}.png": image_get("png", "image/png"),
+            "/series/{indicators}.svg": image_get("svg", "image/svg+xml"),
             "/issues": {
                 "get": {
                     "summary": "Every stored issue, newest first, with its counts.",

@@ -28,7 +28,7 @@ def route() -> None:
     """Draw the navigation, the sidebar and the page of this session's URL."""
     # Imported here, not above: `streamlit run` imports this file before Streamlit's runtime
     # exists, and st.cache_data functions (dashboard.data) decorated then log warnings.
-    from dashboard import auth, data, warm
+    from dashboard import auth, data, embed, warm
     from dashboard.components import guard_uploads, show_error
     from dashboard.formatting import few_issues_hint
     from loaders.paths import database_location, demo_mode, display_name
@@ -116,7 +116,13 @@ def route() -> None:
                 icon=":material/drive_folder_upload:",
             ),
         ]
-    page = st.navigation(pages)
+    # A chart embedded in another page (dashboard.embed) shows no navigation and no sidebar.
+    embedded = embed.is_embed()
+    page = st.navigation(pages, position="hidden" if embedded else "sidebar")
+    if embedded:
+        warm.start()
+        page.run()
+        return
 
     with st.sidebar:
         st.markdown(f"**{title}**")

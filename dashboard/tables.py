@@ -15,6 +15,7 @@ from dashboard.formatting import (
     period_label,
 )
 from dashboard.highlight import STATE_LABELS, held_number, written_with_unit
+from loaders.citations import citation_of, quote_link
 from loaders.derive import parse_inputs
 from loaders.frames import records
 from loaders.missing import is_missing
@@ -24,6 +25,8 @@ from loaders.periods import form_label
 from loaders.services.second_look import doubt_of
 from loaders.subjects import subject_group
 
+CITATION_COLUMN = "引用"
+SOURCE_LINK_COLUMN = "出处"
 KIND_NAMES_ZH = {"flow": "流量", "stock": "存量", "rate": "比率", "index": "指数"}
 
 
@@ -63,6 +66,8 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
     columns += ["原值", "对比期"] if transformed else []
     columns += ["修订"] + (["其后修订"] if as_of else [])
     columns += ["预测", "期刊", "发布日期", "文章", "原文"]
+    # The value's citation (loaders.citations) and the link to its sentence in the issue.
+    columns += [CITATION_COLUMN, SOURCE_LINK_COLUMN]
     table = []
     for row in records(rows, _TREND_TABLE_COLUMNS):
         record = {
@@ -78,6 +83,10 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
             "发布日期": _date_text(row["published"]),
             "文章": row["article"],
             "原文": row["quote"],
+            CITATION_COLUMN: citation_of(row),
+            SOURCE_LINK_COLUMN: quote_link(
+                row.get("issue_key"), row.get("span_start"), row.get("span_end")
+            ),
         }
         if transformed:
             unit = row["stated_unit"]
@@ -150,6 +159,12 @@ _TREND_TABLE_COLUMNS = (
     "published",
     "article",
     "quote",
+    "issue_key",
+    "issue_total_number",
+    "editor",
+    "source_org",
+    "span_start",
+    "span_end",
     "stated_unit",
     "stated_value",
     "base_period",

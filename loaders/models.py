@@ -68,6 +68,9 @@ class Provenance(BaseModel):
     # 1, blank rows counted as the file has them), so messages and the review name the row
     # the editor sees in the file; None for a figure read from a brief.
     source_row: int | None = None
+    # The organisation the text cites for the figure (中物联, 普华永道; loaders.sources), or
+    # None where it names none.
+    source_org: str | None = None
 
 
 # Where a stored figure came from: as the loaders extracted it, changed or assigned by an

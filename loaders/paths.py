@@ -8,6 +8,8 @@ DATA_DIR = PROJECT_ROOT / "data"
 CATALOG_PATH = DATA_DIR / "catalog.yaml"
 # The fitted weights of loaders.readings (written by python -m tools.fit_readings).
 READING_WEIGHTS_PATH = DATA_DIR / "reading_weights.json"
+# The organisations briefs cite as sources (loaders/sources.py).
+SOURCES_PATH = DATA_DIR / "sources.yaml"
 
 # The store can be moved (tests, CI, a shared drive, a team store) without code changes:
 # a file path is the embedded store; DuckLake's attach string (ducklake:postgres:…) is the

@@ -11,6 +11,7 @@ from loaders.errors import BriefError
 from loaders.figures import extract_figures
 from loaders.models import Extraction
 from loaders.reading import read_brief_text, read_capped
+from loaders.sources import with_sources
 from loaders.structure import parse_structure
 from loaders.text_safety import strip_unsafe
 
@@ -26,9 +27,10 @@ def extract_bytes(data: bytes, filename: str, catalog: Catalog) -> Extraction:
         sha256=hashlib.sha256(data).hexdigest(),
         issue=header,
         articles=articles,
-        observations=found.observations,
-        unassigned=found.unassigned,
-        repeats=found.repeats,
+        # The organisation each figure's text cites (loaders.sources), article by article.
+        observations=with_sources(articles, found.observations),
+        unassigned=with_sources(articles, found.unassigned),
+        repeats=with_sources(articles, found.repeats),
         clean_text=text,
     )
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.api import CHANGES_PARAMETERS, SERIES_PARAMETERS
+from dashboard.api import CHANGES_PARAMETERS, IMAGE_PARAMETERS, SERIES_PARAMETERS
 from loaders.csv_safety import csv_bytes
 from loaders.derive import DERIVED_COLUMNS
 from loaders.series import forms
@@ -283,6 +283,8 @@ def test_the_openapi_document_lists_every_endpoint_and_parameter(base) -> None:
     assert set(document["paths"]) == {
         "/indicators",
         "/series/{indicator}.{format}",
+        "/series/{indicators}.png",
+        "/series/{indicators}.svg",
         "/issues",
         "/issues/{key}",
         "/changes",
@@ -294,6 +296,10 @@ def test_the_openapi_document_lists_every_endpoint_and_parameter(base) -> None:
     series = document["paths"]["/series/{indicator}.{format}"]["get"]
     documented = {p["name"] for p in series["parameters"] if p["in"] == "query"}
     assert documented == set(SERIES_PARAMETERS)
+    image = document["paths"]["/series/{indicators}.png"]["get"]
+    documented = {p["name"] for p in image["parameters"] if p["in"] == "query"}
+    # An image takes what the CSV takes but vintages=all and updated_after (refused: 400).
+    assert documented == set(SERIES_PARAMETERS + IMAGE_PARAMETERS) - {"vintages", "updated_after"}
     changes = document["paths"]["/changes.{format}"]["get"]
     documented = {p["name"] for p in changes["parameters"] if p["in"] == "query"}
     assert documented == set(CHANGES_PARAMETERS)
@@ -302,6 +308,7 @@ def test_the_openapi_document_lists_every_endpoint_and_parameter(base) -> None:
         concrete = (
             path.replace("{indicator}.{format}", "logistics_total.json")
             .replace("{indicator}", "logistics_total")
+            .replace("{indicators}", "logistics_total,logistics_total_yoy")
             .replace("{key}", "2021-15")
             .replace("changes.{format}", "changes.csv")
         )
@@ -318,7 +325,7 @@ def test_the_openapi_document_lists_every_endpoint_and_parameter(base) -> None:
     [
         ("/series/logistics_totl.csv", 404, "did you mean logistics_total"),
         ("/series/logistics_total", 404, "series/logistics_total.csv"),
-        ("/series/logistics_total.xlsx", 404, "series/logistics_total.json"),
+        ("/series/logistics_total.xls", 404, "series/logistics_total.xlsx"),
         ("/series/logistics_total.csv?as_of=2021-02-30", 400, "'2021-02-30' is not a date"),
         ("/series/logistics_total.csv?as_of=yesterday", 400, "neither a date"),
         ("/series/logistics_total.csv?as_of=2020-01-01", 404, "no issue was published"),

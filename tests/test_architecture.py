@@ -22,6 +22,7 @@ SQL_KEYWORDS = re.compile(
 
 VOCABULARY = {
     "loaders.archive",
+    "loaders.citations",
     "loaders.csv_safety",
     "loaders.errors",
     "loaders.frames",
@@ -32,6 +33,7 @@ VOCABULARY = {
     "loaders.periods",
     "loaders.qualifiers",
     "loaders.revisions",
+    "loaders.spreadsheet",
     "loaders.text_safety",
     "loaders.units",
 }
@@ -62,6 +64,7 @@ EXTRACTION = {
     "loaders.scoring",
     "loaders.sentences",
     "loaders.series",
+    "loaders.sources",
     "loaders.structure",
     "loaders.subjects",
     "loaders.table_rows",
@@ -69,7 +72,16 @@ EXTRACTION = {
     "loaders.timeexpr",
     "loaders.transforms",
 }
-PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "openapi", "tables", "url_state")
+PURE_VIEWS = (
+    "chart_images",
+    "charts",
+    "formatting",
+    "highlight",
+    "markup",
+    "openapi",
+    "tables",
+    "url_state",
+)
 
 
 def _python_files(*folders: str) -> list[Path]:

@@ -72,8 +72,8 @@ def _open(page: str | None = None, **query: str) -> AppTest:
 
 
 def _download_bytes(at: AppTest, media: list[MemoryMediaFileStorage]) -> bytes:
-    """The file a click on the page's download button gets (built on the click)."""
-    (button,) = at.get("download_button")
+    """The file a click on the page's CSV download button gets (built on the click)."""
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "下载 CSV"]
     url = button.proto.url
     if not url and button.proto.deferred_file_id:
         # What the server does when the button is clicked: run the page's callable.

@@ -72,7 +72,11 @@ def test_csv_starts_with_bom_and_has_the_agreed_columns() -> None:
         "issue_key": "2021-29",
         "published": "2021-08-30",
         "article": "物流运行",
+        "editor": "王芳",
         "quote": "一季度社会物流总额 75.1 万亿元。",
+        "source_org": "",
+        "citation": "《产业创新动态》2021 年第 29 期，《物流运行》，产业所 王芳 整理，"
+        "原文：“一季度社会物流总额 75.1 万亿元。”",
     }
 
 
@@ -80,7 +84,8 @@ def test_csv_starts_with_bom_and_has_the_agreed_columns() -> None:
 def test_text_that_excel_would_run_as_a_formula_is_escaped(dangerous: str) -> None:
     assert csv_cell(dangerous) == "'" + dangerous
     payload = to_csv_bytes(export_rows(pd.DataFrame([_series_row(quote=dangerous)])))
-    assert _parse(payload)[1][-1] == "'" + dangerous
+    header, row = _parse(payload)
+    assert row[header.index("quote")] == "'" + dangerous
 
 
 def test_numbers_stay_unquoted_numbers_including_negatives() -> None:
@@ -106,7 +111,9 @@ def test_cells_of_each_type() -> None:
 def test_commas_quotes_and_newlines_in_text_survive_a_round_trip() -> None:
     quote = '他说："一季度 75.1 万亿元，\n同比增长"'
     payload = to_csv_bytes(export_rows(pd.DataFrame([_series_row(quote=quote)])))
-    assert _parse(payload)[1][-1] == quote
+    header, row = _parse(payload)
+    assert row[header.index("quote")] == quote
+    assert row[header.index("citation")].endswith(f"原文：“{quote}”")
 
 
 def test_export_of_store_rows_keeps_every_row(dashboard_db) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dashboard.highlight import (
+    CITED_ID,
     NumberMark,
+    article_numbers,
     choice_order,
     legend_html,
     numbers_html,
@@ -48,6 +50,28 @@ def test_marks_outside_the_text_or_over_another_are_left_out() -> None:
         '<div class="brief-text brief-numbers">甲<span class="num num-ignored" title="一">乙丙'
         '<span class="num-sr">（忽略）</span></span>丁戊</div>'
     )
+
+
+def test_the_cited_sentence_is_one_mark_around_its_numbers() -> None:
+    text = "标题\n前文 3 项。全国社会物流总额 75.4 万亿元，增长 9%。后文 12 个。"
+    start = text.index("前文")
+    sentence = (text.index("全国"), text.index("后文"))
+
+    def number(word: str, state: str) -> NumberState:
+        at = text.index(word)
+        return NumberState(start=at, end=at + len(word), text=word, state=state, reason="x")
+
+    numbers = [number("3", "ignored"), number("75.4", "observation"), number("9", "observation")]
+    marked = article_numbers(text, "标题", start, len(text), numbers, {}, cited=sentence).html
+    assert marked.count(f'<mark id="{CITED_ID}"') == 1 and marked.count("</mark>") == 1
+    inside = marked[marked.index("<mark") : marked.index("</mark>")]
+    assert "全国社会物流总额" in inside and ">75.4<" in inside and ">9<" in inside
+    assert ">3<" not in inside and "后文" not in inside
+    # A sentence edge that cuts a number keeps the number whole inside the mark.
+    cut = (text.index("75.4") + 2, sentence[1])
+    marked = article_numbers(text, "标题", start, len(text), numbers, {}, cited=cut).html
+    assert '<mark id="cited-sentence"' in marked.split(">75.4<")[0]
+    assert "<mark" not in article_numbers(text, "标题", start, len(text), numbers, {}).html
 
 
 def test_line_breaks_become_br() -> None:

@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from loaders.catalog import load_catalog
 from loaders.catalog_form import form_values
+from loaders.pipeline import extract_file
 from loaders.services import catalog as catalog_service
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, ingest, retract
@@ -305,6 +307,9 @@ def test_counts_of_a_store_that_counted_restatements_as_revisions_are_recomputed
             "UPDATE current_points SET revision_count = 1 "
             "WHERE indicator = 'logistics_total_yoy' AND period = '2020'"
         )
+        # Nor the columns later migrations added (schema 11: source_org).
+        for table in ("observations", "unassigned", "current_points"):
+            raw.execute(f"ALTER TABLE {table} DROP COLUMN source_org")
         raw.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     with open_store(path) as store:
         counts = queries.series(store, ["logistics_total", "logistics_total_yoy"])
@@ -314,3 +319,29 @@ def test_counts_of_a_store_that_counted_restatements_as_revisions_are_recomputed
         ("logistics_total_yoy", "2021-Q1"): 0,
         ("logistics_total_yoy", "2021-H1"): 0,
     }
+
+
+def test_a_schema_10_store_gains_each_figures_source_and_a_rereading_fills_it(
+    tmp_path: Path,
+) -> None:
+    """Schema 11 adds source_org (loaders.sources): empty for figures stored before, filled
+    when the issue is read again (ingest --force)."""
+    path = tmp_path / "schema10.duckdb"
+    catalog = load_catalog()
+    sample = extract_file(Path(__file__).parent.parent / "data" / "briefs" / "2021-15.txt", catalog)
+    with open_store(path) as store:
+        ingest(store, sample, catalog, actor="test")
+    with duckdb.connect(str(path)) as raw:
+        for table in ("observations", "unassigned", "current_points"):
+            raw.execute(f"ALTER TABLE {table} DROP COLUMN source_org")
+        raw.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+    with open_store(path) as store:
+        before = queries.series(store, ["logistics_total", "telecom_ma_value"])
+        assert len(before) and before["source_org"].isna().all()
+        ingest(store, sample, catalog, actor="test", force=True)
+        after = queries.series(store, ["logistics_total", "telecom_ma_value"])
+    assert set(after["source_org"]) == {"中物联", "普华永道"}
+    with duckdb.connect(str(path), read_only=True) as raw:
+        assert raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),
+        )

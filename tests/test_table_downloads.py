@@ -12,6 +12,7 @@ import csv
 import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
@@ -48,18 +49,33 @@ def legacy_formula_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def _payload(button, media: list[MemoryMediaFileStorage]) -> bytes:
+    url = button.proto.url or media[-1].manager.execute_deferred(button.proto.deferred_file_id)
+    name = url.rsplit("/", 1)[-1]
+    file_id = name.split(".", 1)[0]
+    return next(m.get_file(name).content for m in media if file_id in m._files_by_id)
+
+
 def downloads(at: AppTest, media: list[MemoryMediaFileStorage]) -> dict[str, list[list[str]]]:
-    """Each download button's CSV as rows, by the button's key; a file built on the click is
-    built as the server builds it when the button is clicked."""
+    """Each CSV download button's file as rows, by the button's key; a file built on the
+    click is built as the server builds it when the button is clicked."""
     found = {}
     for button in at.get("download_button"):
-        url = button.proto.url or media[-1].manager.execute_deferred(button.proto.deferred_file_id)
-        name = url.rsplit("/", 1)[-1]
-        file_id = name.split(".", 1)[0]
-        payload = next(m.get_file(name).content for m in media if file_id in m._files_by_id)
+        if button.proto.label != "下载 CSV":
+            continue
+        payload = _payload(button, media)
         assert payload.startswith(b"\xef\xbb\xbf")
         found[button.proto.id] = list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))
     return found
+
+
+def workbooks(at: AppTest, media: list[MemoryMediaFileStorage]) -> list[openpyxl.Workbook]:
+    """Each Excel download button's workbook."""
+    return [
+        openpyxl.load_workbook(io.BytesIO(_payload(button, media)))
+        for button in at.get("download_button")
+        if button.proto.label == "下载 Excel"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -86,3 +102,19 @@ def test_each_table_downloads_with_formula_cells_escaped(
     assert [cell for cell in cells if formula_sign(cell)] == []
     if page != "catalog":
         assert "'" + FORMULA in cells
+    # Each table as Excel too: no cell a formula, formula-like text kept as written and
+    # quote-prefixed (the one formula rule, loaders.csv_safety.formula_sign).
+    books = workbooks(at, media_files)
+    assert len(books) == tables
+    texts = []
+    for book in books:
+        assert book.sheetnames == ["数据", "说明"]
+        for sheet in book:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                    if isinstance(cell.value, str) and formula_sign(cell.value):
+                        assert cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
+                        texts.append(cell.value)
+    if page != "catalog":
+        assert FORMULA in texts

@@ -6,11 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.components import csv_download, render_issue_admin
+from dashboard.components import csv_download, render_issue_admin, scroll_to_cited
 from dashboard.formatting import empty_state_message
 from dashboard.highlight import article_label, article_numbers, legend_html
 from dashboard.markup import plain_markdown
 from dashboard.tables import figures_table, issues_table, numbers_table, unassigned_table
+from loaders.citations import QUOTE_PARAMETER, cited_offset
 from loaders.missing import is_missing
 from loaders.services.review import held_in_store
 
@@ -67,11 +68,25 @@ names = data.indicator_names()
 numbers = data.issue_numbers(issue_key)
 # Values an import set aside because the stored series doubt them (loaders.services.second_look).
 held = held_in_store(numbers, clean_text, unassigned)
+# A citation's link (loaders.citations.quote_link) names the sentence by its offset: the
+# figure stated there, its sentence marked apart and its article opened.
+cited_at = cited_offset(st.query_params.get(QUOTE_PARAMETER))
+cited_rows = observations[observations["span_start"] == cited_at] if cited_at is not None else None
+cited = None if cited_rows is None or cited_rows.empty else cited_rows.iloc[0]
+cited_span = None if cited is None else (int(cited.span_start), int(cited.span_end))
+cited_article = None if cited is None else int(cited.article_index)
 views = [
     (
         article,
         article_numbers(
-            clean_text, article.title, article.start, article.end, numbers, names, held=held
+            clean_text,
+            article.title,
+            article.start,
+            article.end,
+            numbers,
+            names,
+            held=held,
+            cited=cited_span if article.article_index == cited_article else None,
         ),
     )
     for article in articles.itertuples(index=False)
@@ -89,6 +104,12 @@ tab_articles, tab_figures, tab_unassigned, tab_numbers = st.tabs(
 )
 
 with tab_articles:
+    if cited is not None:
+        st.info(
+            f"链接所指的原句已用橙色标出（第 {cited_article + 1} 篇）："
+            f"{plain_markdown(str(cited.quote))}",
+            icon=":material/format_quote:",
+        )
     if not clean_text.strip():
         st.info("这一期来自数据表，没有原文；数字见「已识别数字」。", icon=":material/table:")
     else:
@@ -104,8 +125,14 @@ with tab_articles:
     for article, view in views:
         editor = None if is_missing(article.editor) else str(article.editor)
         title = article_label(int(article.article_index), str(article.title), editor, view.counts)
-        with st.expander(title, expanded=bool(view.numbers)):
+        opened = (
+            bool(view.numbers) if cited_article is None else article.article_index == cited_article
+        )
+        with st.expander(title, expanded=opened):
             st.html(view.html)
+
+if cited_article is not None:
+    scroll_to_cited()
 
 with tab_figures:
     if observations.empty:

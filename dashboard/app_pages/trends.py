@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data
+from dashboard import auth, data, embed, report_panel
 from dashboard.formatting import empty_state_message, indicator_label, period_label
 from dashboard.markup import plain_markdown
+from dashboard.tables import CITATION_COLUMN, SOURCE_LINK_COLUMN
 from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
 from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
@@ -43,6 +44,10 @@ LAST_VIEW_KEY = "trends_last_view"
 ALL_CATEGORIES = "全部类别"
 # Refused periods named under the chart; the rest are counted.
 REFUSALS_SHOWN = 5
+
+# ?chart=only (what /embed/trends redirects to): the chart and its source line alone.
+if embed.is_embed():
+    embed.render()
 
 st.title("趋势")
 
@@ -307,13 +312,31 @@ if series_view.as_of:
     )
 
 st.subheader("数据表")
-st.dataframe(
+picked = st.dataframe(
     view.table,
     hide_index=True,
     key="trends_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        SOURCE_LINK_COLUMN: st.column_config.LinkColumn(SOURCE_LINK_COLUMN, display_text="打开原句")
+    },
 )
 if view.table_note:
     st.caption(view.table_note)
+# The picked row's citation, with the copy button st.code has, and the way to its sentence.
+picked_rows = picked.selection.rows if picked else []
+if picked_rows:
+    row = picked_rows[0]
+    st.caption("所选数值的引用（右上角按钮复制）：")
+    st.code(view.table.column(CITATION_COLUMN)[row].as_py(), language=None, wrap_lines=True)
+    st.link_button(
+        "在期刊中查看原句",
+        view.table.column(SOURCE_LINK_COLUMN)[row].as_py(),
+        icon=":material/format_quote:",
+    )
+else:
+    st.caption("选中表中一行（行首方框），可复制该数值的引用并打开原句。")
 st.download_button(
     "下载 CSV",
     view.csv,
@@ -332,3 +355,5 @@ st.download_button(
     icon=":material/download:",
     key="trends_csv",
 )
+# Excel, PNG and SVG of this view, the image's address and the embed (dashboard.report_panel).
+report_panel.render(selected, kinds, series_view, wanted_params)

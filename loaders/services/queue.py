@@ -64,6 +64,7 @@ def assign(
             article_index=int(row["article_index"]),
             article=row["article"],
             editor=row["editor"],
+            source_org=None if is_missing(row.get("source_org")) else row["source_org"],
             origin="reviewed",
         )
         next_seq = queries.next_observation_seq(cur, issue_key)

@@ -19,6 +19,7 @@ from loaders.catalog import Catalog
 from loaders.figures import extract_figures
 from loaders.missing import is_missing
 from loaders.models import Article, IssueHeader, Observation
+from loaders.sources import with_sources
 from loaders.store import Store, queries, writes
 from loaders.store.changes import Cause
 
@@ -58,6 +59,7 @@ def remap(cur, catalog: Catalog) -> Remapped:
         header = IssueHeader(**text.header)
         articles = [Article(**article) for article in text.articles]
         found, unassigned, _repeats = extract_figures(header, articles, catalog)
+        found, unassigned = with_sources(articles, found), with_sources(articles, unassigned)
         fresh = [
             o
             for o in found

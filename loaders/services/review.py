@@ -107,6 +107,7 @@ PROVENANCE_COLUMNS = [
     "span_end",
     "figure_start",
     "source_row",
+    "source_org",
 ]
 # The fields of a figure an editor may change; any change makes the figure "reviewed".
 _EDITABLE = ("indicator", "period", "value", "value_high", "unit", "qualifier", "forecast")
@@ -357,6 +358,7 @@ def rebuild_extraction(
             span_end=_int(source.get("span_end")),
             figure_start=_optional_int(source.get("figure_start")),
             source_row=_optional_int(source.get("source_row")),
+            source_org=plain(source.get("source_org")),
         )
         position = figure_position.get(item.row) if item.table == "figures" else None
         # A row past the loaders' own is a number the editor added (add_number).

@@ -28,6 +28,7 @@ from datetime import date
 import pandas as pd
 
 from loaders.catalog import closest_ids
+from loaders.citations import citations
 from loaders.derive import DERIVED_COLUMNS, with_derived
 from loaders.derive import sources as derivation_sources
 from loaders.frequency import FrequencyError, Refusal, check_frequency, convert
@@ -69,13 +70,19 @@ EXPORT_COLUMNS = (
     "issue_key",
     "published",
     "article",
+    "editor",
     "quote",
+    # The organisation the text cites (loaders.sources) and the value's citation
+    # (loaders.citations): issue, article, editor, sentence, source.
+    "source_org",
+    "citation",
 )
 # Added to EXPORT_COLUMNS when the request asks for them: the vintage read (and what became
 # of each point since), every issue's statement, the transform and its comparison point.
 # The store columns behind EXPORT_COLUMNS (issue is issue_label), which transforms also use.
-EXPORT_SOURCE_COLUMNS = tuple(
-    "issue_label" if column == "issue" else column for column in EXPORT_COLUMNS
+EXPORT_SOURCE_COLUMNS = (
+    *("issue_label" if column == "issue" else column for column in EXPORT_COLUMNS[:-1]),
+    "issue_total_number",
 )
 # The store columns a read needs besides those (the period as written tells a cumulative
 # first half; the name tells a cumulative stock).
@@ -272,11 +279,19 @@ def read_series(store: Store, request: SeriesRequest) -> SeriesResult:
 
 
 def read_prepared(
-    store: Store, request: SeriesRequest, vintage: IssueRef | None, *, for_export: bool = False
+    store: Store,
+    request: SeriesRequest,
+    vintage: IssueRef | None,
+    *,
+    for_export: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> SeriesResult:
     """read_series for a request prepare() has checked and resolved to this vintage.
     for_export: the rows only feed export_rows (the API), so the current series is read
-    with the columns the export, the forms and the transforms use."""
+    with the columns the export, the forms and the transforms use (EXPORT_SOURCE_COLUMNS).
+    columns: the only ones a reader needs of a current series in levels with nothing derived
+    (a chart image reads no sentences); a vintage, a transform or derived values read every
+    column."""
     ids = list(request.indicators)
     catalog = queries.indicators(store, with_retired=True)
     kinds = dict(zip(catalog["id"], catalog["kind"], strict=True))
@@ -284,7 +299,8 @@ def read_prepared(
     deriving = not statements_only and request.derived != "exclude"
     # A growth series' derived values are read from its level series: read it too.
     extra = derivation_sources(catalog, ids) if deriving else []
-    rows = _read(store, [*ids, *extra], request, vintage, for_export)
+    narrow = columns if not deriving and request.transform == "level" else None
+    rows = _read(store, [*ids, *extra], request, vintage, for_export, narrow)
     rows = rows.assign(form=forms(rows, kinds))
     stated = int(rows["indicator"].isin(ids).sum())
     if deriving:
@@ -322,11 +338,15 @@ def _read(
     request: SeriesRequest,
     vintage: IssueRef | None,
     for_export: bool,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     if request.vintages == "all":
         return queries.statements(store, ids, vintage.issue_key if vintage else None)
     if vintage is not None:
         return queries.series_as_of(store, ids, vintage.issue_key)
+    if columns is not None:
+        # The forms need the name and the period as written whatever the reader asked for.
+        return queries.series(store, ids, list(dict.fromkeys([*columns, *_FORM_SOURCE_COLUMNS])))
     if not for_export:
         return queries.series(store, ids, SERIES_COLUMNS)
     columns = [*EXPORT_SOURCE_COLUMNS, *_FORM_SOURCE_COLUMNS]
@@ -450,7 +470,7 @@ def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     """rows in EXPORT_COLUMNS (issue is the issue's label, issue_key its key), followed by
     the as-of (as_of: the vintage's issue key), statement and transform columns the rows
     carry."""
-    frame = rows.rename(columns={"issue_label": "issue"})
+    frame = rows.assign(citation=citations(rows)).rename(columns={"issue_label": "issue"})
     columns = list(EXPORT_COLUMNS)
     if as_of is not None:
         frame = frame.assign(as_of=as_of)
@@ -468,8 +488,8 @@ def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
     return frame.loc[:, columns].reset_index(drop=True)
 
 
-def download_name(request: SeriesRequest) -> str:
-    """The CSV's file name, carrying what the rows are: logistics_total_yoy_as-of-2021-15.csv."""
+def download_name(request: SeriesRequest, extension: str = "csv") -> str:
+    """The file's name, carrying what the rows are: logistics_total_yoy_as-of-2021-15.csv."""
     parts = ["_".join(request.indicators)[:80]]
     if request.transform != "level":
         parts.append(request.transform + (f"-{request.base}" if request.base else ""))
@@ -481,4 +501,4 @@ def download_name(request: SeriesRequest) -> str:
         parts.append(f"derived-{request.derived}")
     if request.vintages == "all":
         parts.append("vintages")
-    return "_".join(parts).replace("/", "-") + ".csv"
+    return "_".join(parts).replace("/", "-") + "." + extension

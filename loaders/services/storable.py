@@ -62,6 +62,8 @@ _FIGURE_TEXT = (
     ("figure_text", "数字原文"),
     ("period_text", "期间原文"),
     ("editor", "编辑"),
+    # The organisation the text cites (loaders.sources): a piece of the text, a cell too.
+    ("source_org", "原始来源"),
 )
 _UNASSIGNED_TEXT = (*_FIGURE_TEXT, ("subject", "所指"), ("period", "期间"))
 

@@ -82,13 +82,16 @@ def values_differ(value: str, high: str, other_value: str, other_high: str) -> s
 # own names (published, year, number), so ISSUE_ORDER ranks the statements newest first and
 # lead() over that order is the statement of the issue before.
 _REVISES = values_differ("i.value", "i.value_high", "i.earlier_value", "i.earlier_high")
-CURRENT_POINTS_SELECT = f"""
+# {columns} are the stored columns after origin: current_points gains a column by a
+# migration (ALTER TABLE adds it at the end), and migrations 3 and 8 built the table without
+# the later ones (POINT_COLUMNS_ADDED).
+_CURRENT_POINTS_TEMPLATE = f"""
     SELECT indicator, period, forecast, unit, period_kind, period_start, period_end, value,
         value_high, qualifier, derived, issue_key, issue_label, published, article, editor,
         quote, period_text, figure_text,
         CAST(revision_count AS INTEGER) AS revision_count, revision_count > 0 AS disagrees,
         year AS issue_year, number AS issue_number, article_index, span_start, span_end, seq,
-        origin
+        origin{{columns}}
     FROM (
         SELECT i.*, sum(CASE WHEN i.earlier_value IS NOT NULL AND {_REVISES} THEN 1 ELSE 0 END)
             OVER (PARTITION BY i.indicator, i.period, i.forecast) AS revision_count
@@ -106,6 +109,14 @@ CURRENT_POINTS_SELECT = f"""
             WINDOW newest_first AS (PARTITION BY i.indicator, i.period, i.forecast
                 ORDER BY {ISSUE_ORDER})) i
         QUALIFY i.rank_in_key = 1)"""
+# The columns migrations added to current_points after the table was made (schema 3), in
+# the order they were added.
+POINT_COLUMNS_ADDED = ("source_org",)
+CURRENT_POINTS_SELECT = _CURRENT_POINTS_TEMPLATE.replace(
+    "{columns}", "".join(f", {column}" for column in POINT_COLUMNS_ADDED)
+)
+# current_points as migrations 3 and 8 made it, before any column was added.
+_FIRST_POINTS_SELECT = _CURRENT_POINTS_TEMPLATE.replace("{columns}", "")
 
 # The current view's columns over a table of current points ({points}) with the catalog's
 # names: the view reads current_points, an as-of read (current_select) the same rule
@@ -117,8 +128,10 @@ _CURRENT_WITH_NAMES = """
         c.issue_key, c.issue_label, c.published, c.article, c.editor, c.quote,
         c.period_text, c.figure_text, c.revision_count, c.disagrees,
         c.issue_year, c.issue_number, c.article_index, c.span_start, c.span_end, c.seq,
-        c.origin, ind.position AS indicator_position
-    FROM {points} c LEFT JOIN indicators ind ON ind.id = c.indicator"""
+        c.origin, ind.position AS indicator_position, c.source_org,
+        iss.total_number AS issue_total_number
+    FROM {points} c LEFT JOIN indicators ind ON ind.id = c.indicator
+        LEFT JOIN issues iss ON iss.issue_key = c.issue_key"""
 
 VIEWS = {
     "current": "CREATE OR REPLACE VIEW current AS"
@@ -256,7 +269,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "current values kept as a table; a version per series",
         (
             "DROP VIEW IF EXISTS current",
-            "CREATE TABLE current_points AS " + CURRENT_POINTS_SELECT.format(where=""),
+            "CREATE TABLE current_points AS " + _FIRST_POINTS_SELECT.format(where=""),
             # The data version at which each series last changed: caches of one series
             # survive a commit that touched another. A series without a row is at 0.
             """CREATE TABLE series_versions (
@@ -340,7 +353,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "revision_count counts revisions (another value than the issue before), not restatements",
         (
             "DELETE FROM current_points",
-            "INSERT INTO current_points " + CURRENT_POINTS_SELECT.format(where=""),
+            "INSERT INTO current_points " + _FIRST_POINTS_SELECT.format(where=""),
         ),
     ),
     Migration(
@@ -425,6 +438,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             """INSERT INTO meta SELECT 'write_version', value FROM meta
                 WHERE key = 'data_version'
                 AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'write_version')""",
+        ),
+    ),
+    Migration(
+        11,
+        "the organisation the text cites for each figure (中物联, 普华永道)",
+        (
+            # NULL where the text names none, and for figures stored before: re-reading an
+            # issue (ingest --force) or re-mapping the archive fills it (loaders.sources).
+            "ALTER TABLE observations ADD COLUMN source_org VARCHAR",
+            "ALTER TABLE unassigned ADD COLUMN source_org VARCHAR",
+            "ALTER TABLE current_points ADD COLUMN source_org VARCHAR",
         ),
     ),
 )

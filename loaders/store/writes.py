@@ -376,6 +376,7 @@ def _provenance_columns(items: Sequence[Any]) -> dict[str, Any]:
         "article_index": pd.array([i.article_index for i in items], dtype="Int64"),
         "article": pd.Series([i.article for i in items], dtype=object),
         "editor": pd.Series([i.editor for i in items], dtype=object),
+        "source_org": pd.Series([i.source_org for i in items], dtype=object),
     }
 
 

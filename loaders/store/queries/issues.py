@@ -113,7 +113,7 @@ def observations_for_issue(source: Source, issue_key: str) -> pd.DataFrame:
         """SELECT o.indicator, ind.name_zh, o.period, o.period_kind, o.period_start, o.period_end,
             o.value, o.value_high, o.unit, o.qualifier, o.forecast, o.derived, o.figure_text,
             o.period_text, o.quote, o.span_start, o.span_end, o.figure_start, o.article_index,
-            o.article, o.editor, o.origin, o.issue_key, o.seq
+            o.article, o.editor, o.origin, o.issue_key, o.seq, o.source_org
         FROM observations o LEFT JOIN indicators ind ON ind.id = o.indicator
         WHERE o.issue_key = ? ORDER BY o.seq""",
         [issue_key],

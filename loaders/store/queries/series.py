@@ -39,6 +39,12 @@ SERIES_COLUMNS = (
     "quote",
     "period_text",
     "figure_text",
+    # Where the sentence is in the issue's text, the issue's running number and the
+    # organisation the text cites: what a citation of the value needs.
+    "span_start",
+    "span_end",
+    "source_org",
+    "issue_total_number",
     "revision_count",
     "disagrees",
 )
@@ -162,7 +168,8 @@ def statements(
         source,
         f"""WITH issue_newness AS ({_ISSUE_NEWNESS}),
         known AS (
-            SELECT o.*, i.published, i.issue_label, n.newness,
+            SELECT o.*, i.published, i.issue_label, i.total_number AS issue_total_number,
+                n.newness,
                 row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast, o.issue_key
                     ORDER BY o.seq) AS rank_in_issue
             FROM observations o JOIN issues i ON i.issue_key = o.issue_key
