@@ -9,7 +9,7 @@ it stands in parentheses (an aside, a comparison base), its clause names another
 than the series' (a level read from words of a growth rate), a level is negative, another reading says the same value…
 
 Each feature has a weight; a reading's score is the logistic of their weighted sum. The
-weights are fitted on the labelled practice issues by `python -m tools.fit_readings`
+weights are fitted on the labelled practice issues by `python -m loaders.fit_readings`
 (docs/eval.md, "Scored readings") and stored in data/reading_weights.json, with the
 thresholds chosen by cross-checking one labelled set against the fit on the others.
 A reading is kept only when its score clears KEEP and every other reading's stays under
@@ -133,7 +133,7 @@ _LISTENERS: list[Callable[[list[Observation], list[list[float]]], None]] = []
 @contextmanager
 def listening(listener: Callable[[list[Observation], list[list[float]]], None]) -> Iterator[None]:
     """Call listener(group, vectors) for each group of readings met while inside
-    (tools.fit_readings). Meanwhile no reading is chosen by score: what is fitted must not
+    (loaders.fit_readings). Meanwhile no reading is chosen by score: what is fitted must not
     depend on the weights being replaced."""
     _LISTENERS.append(listener)
     try:

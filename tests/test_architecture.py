@@ -50,6 +50,7 @@ EXTRACTION = {
     "loaders.figure_series_period",
     "loaders.figures",
     "loaders.figures_table",
+    "loaders.fit_readings",
     "loaders.forecast_scope",
     "loaders.frequency",
     "loaders.headlines",

@@ -1,6 +1,6 @@
 """Fit the weights of loaders.readings on labelled briefs and write data/reading_weights.json.
 
-    .venv/bin/python -m tools.fit_readings SET [SET ...] [--write]
+    .venv/bin/python -m loaders.fit_readings SET [SET ...] [--write]
 
 Each SET is a folder of labelled briefs (docs/eval.md). Every group of readings the
 extraction meets (one indicator and period given more than one value) is a training
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'(bias)':22} {bias:+.3f}")
     if args.write:
         data = {
-            "fitted_by": "python -m tools.fit_readings " + " ".join(p.name for p in args.sets),
+            "fitted_by": "python -m loaders.fit_readings " + " ".join(p.name for p in args.sets),
             "cross_check": {"right": right, "wrong": wrong, "left_to_review": left},
             "bias": round(bias, 4),
             "keep": keep,

@@ -1,1 +1,0 @@
-"""Developer tools run by hand (never part of the suite or the app)."""
