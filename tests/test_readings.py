@@ -174,7 +174,7 @@ def test_one_period_spelled_two_ways_with_two_values_goes_to_the_reviewer():
 
 
 def test_the_fit_learns_from_the_groups_and_keeps_priors_where_there_are_none():
-    from tools import fit_readings
+    from loaders import fit_readings
 
     named = readings.FEATURES.index("named")
     off = [0.0] * len(readings.FEATURES)
