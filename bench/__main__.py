@@ -95,7 +95,7 @@ def main(argv: list[str]) -> int:
         steps = {
             "store": ("Series query: Store vs raw DuckDB", lambda: store_query.run(stores)),
             "api": (
-                "Series CSV endpoint over HTTP vs DuckDB + pandas",
+                "Series CSV endpoint over HTTP vs DuckDB -> Arrow -> CSV",
                 lambda: api_series.run(stores, workdir, repeats=8 if args.quick else 20),
             ),
             "reports": (

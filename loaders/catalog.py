@@ -9,6 +9,7 @@ with (`written`) so an export writes the names back, while extraction sees the w
 
 from __future__ import annotations
 
+import collections
 import difflib
 import functools
 import math
@@ -376,9 +377,20 @@ def dump_catalog(catalog: Catalog) -> str:
     catalog, and the same text again when dumped (the export format). The text is parsed back
     and compared before it is returned: a dump that would read as another catalog (or not at
     all) is a CatalogError naming the indicator and field, never a stored version."""
+    # A catalog is frozen, so the same object dumps to the same, already checked, text: every
+    # ingest of an import records the catalog it was mapped with (one object for the whole
+    # run), and dumping and comparing it again each time was a fifth of an ingest.
+    for dumped, text in list(_DUMPED):
+        if dumped is catalog:
+            return text
     text = _dump_text(catalog)
     _check_round_trip(catalog, text)
+    _DUMPED.appendleft((catalog, text))
     return text
+
+
+# The last catalogs dumped, held (so an id is never reused) with their checked text.
+_DUMPED: collections.deque[tuple[Catalog, str]] = collections.deque(maxlen=4)
 
 
 def _dump_text(catalog: Catalog) -> str:

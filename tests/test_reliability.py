@@ -325,7 +325,7 @@ def test_the_cli_on_a_full_disk_names_every_file_and_sums_up(tmp_path):
 
 
 def test_a_long_batch_in_another_process_lets_a_single_commit_through(tmp_path):
-    """An archive import (a batch) hands the store file over every second: an editor's
+    """An archive import (a batch) hands the store file over to a waiting writer: an editor's
     commit in another process lands while the import is still running."""
     db = tmp_path / "turns.duckdb"
     open_store(db).close()

@@ -289,7 +289,7 @@ class FileStore(Store):
 
         Any failure becomes a StoreError saying that nothing was changed; `what` completes
         "could not …" in that message. Inside batch() the store file stays open between
-        transactions and copies are published at most every turns.BATCH_PUBLISH_SECONDS.
+        transactions and copies are published about every turns.BATCH_PUBLISH_SECONDS.
         """
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; cannot {what}")
@@ -337,9 +337,10 @@ class FileStore(Store):
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Many writes of this thread in a row (an archive import, the CLI's ingest): the
-        store file stays open and locked for up to turns.BATCH_HOLD_SECONDS at a time, then is
-        handed over so other writers (an editor's commit) get their turn; readers see a new
-        copy at most turns.BATCH_PUBLISH_SECONDS after a commit, and at the end."""
+        store file stays open and locked, and is handed over as soon as another writer (an
+        editor's commit) waits, after turns.BATCH_HOLD_SECONDS at the least; readers see a new
+        copy about turns.BATCH_PUBLISH_SECONDS after a commit (later when publishing is slow:
+        turns.PUBLISH_PAUSE_FACTOR), and at the end."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
         if getattr(self._batches, "current", None) is not None:

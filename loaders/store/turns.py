@@ -7,8 +7,10 @@ batches of writes that hold the file for a while and then hand it over.
   someone waits and let them go first (flock is not fair: a batch that reopened at once
   could win the lock again and again on a busy machine).
 - Writer: the file opened for writing under the lock, and closed again.
-- Batch: many writes of one thread through one Writer, published at most every
-  publish_seconds and handed over every hold_seconds.
+- Batch: many writes of one thread through one Writer, published about every
+  publish_seconds (less often when a publish itself is slow: a busy disk must not turn a
+  batch into a run of checkpoints) and handed over, after hold_seconds, as soon as another
+  writer waits.
 
 Nothing here knows what is written or published: the store (loaders.store.filestore)
 passes in how to open the file and how to publish it.
@@ -31,10 +33,15 @@ from loaders.store.connection import StoreError, StoreNotPublished
 WRITE_WAIT_SECONDS = 60.0
 # A waiting writer looks at the lock file at least this often.
 MAX_LOCK_POLL_SECONDS = 0.02
-# A batch keeps the file for this long before handing it over, and publishes at least this
-# often.
+# A batch keeps the file for at least this long before handing it over to a waiting writer,
+# and publishes about this often.
 BATCH_HOLD_SECONDS = 1.0
 BATCH_PUBLISH_SECONDS = 1.0
+# ... but spends at most about a tenth of its time publishing: the next publish is due no
+# sooner than this many times the last one took after it. A publish (a checkpoint and a copy
+# of the file) costs ~0.1 s on a quiet machine and 0.3-1.5 s on a loaded one, where a fixed
+# second between publishes made an import publish after nearly every issue (bench/).
+PUBLISH_PAUSE_FACTOR = 9.0
 # A batch handing the file over waits at most this long for the writers that were waiting.
 HAND_OVER_WAIT_SECONDS = 10.0
 
@@ -79,8 +86,13 @@ class WriteLock:
 
         Raises: StoreError with busy_message when the wait runs out.
         """
-        if not self.thread_lock.acquire(blocking=blocking):
-            return False
+        if not self.thread_lock.acquire(blocking=False):
+            if not blocking:
+                return False
+            # A writer of this process waits too: say so, as one of another process does.
+            with open(self.waiting_path, "a+b") as waiting:
+                fcntl.flock(waiting, fcntl.LOCK_SH)
+                self.thread_lock.acquire()
         self._held = True
         try:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +136,17 @@ class WriteLock:
         if self._held:
             self._held = False
             self.thread_lock.release()
+
+    def others_waiting(self) -> bool:
+        """True when another writer, of this process or another, waits for the lock (it holds
+        a shared lock on the waiting file while it waits)."""
+        with open(self.waiting_path, "a+b") as waiting:
+            try:
+                fcntl.flock(waiting, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(waiting, fcntl.LOCK_UN)
+            return False
 
     def let_waiting_writers_go_first(self, wait_seconds: float = HAND_OVER_WAIT_SECONDS) -> None:
         """After release(): until every writer that was waiting has taken the lock (each
@@ -210,8 +233,10 @@ class Batch:
         """Args:
         new_writer: a Writer of the file, not yet open.
         publish: makes the committed writes visible to readers, given the open connection.
-        hold_seconds: how long the file stays open before it is handed over.
-        publish_seconds: how long a commit may stay unpublished.
+        hold_seconds: how long the file stays open at least before it is handed over to a
+            waiting writer (nobody waiting: it stays open).
+        publish_seconds: how long a commit stays unpublished (longer when publishing is
+            slow: PUBLISH_PAUSE_FACTOR).
         hand_over_wait_seconds: how long a hand-over waits for the waiting writers.
         """
         self._new_writer = new_writer
@@ -222,6 +247,7 @@ class Batch:
         self._writer: Writer | None = None
         self._opened_at = 0.0
         self._published_at = time.monotonic()
+        self._publish_pause = publish_seconds
         self._unpublished = False
 
     def connection(self) -> Connection:
@@ -234,7 +260,8 @@ class Batch:
         return self._writer.connection
 
     def committed(self) -> None:
-        """After each commit: publish when due, hand the file over when held long enough.
+        """After each commit: publish when due, hand the file over when held long enough and
+        another writer waits.
 
         A publish that fails here (StoreNotPublished: a full disk) is not the commit's
         failure, which is stored: the file is opened again for the next write (a failed
@@ -243,19 +270,25 @@ class Batch:
         self._unpublished = True
         now = time.monotonic()
         try:
-            if now - self._published_at >= self.publish_seconds:
+            if now - self._published_at >= self._publish_pause:
                 self._publish()
-            if now - self._opened_at >= self.hold_seconds:
+            if now - self._opened_at >= self.hold_seconds and self._writer_waiting():
                 self._hand_over()
         except StoreNotPublished:
             self._published_at = now
             self._close_writer()
 
+    def _writer_waiting(self) -> bool:
+        return self._writer is not None and self._writer.lock.others_waiting()
+
     def _publish(self) -> None:
         if self._writer is not None and self._unpublished:
+            started = time.monotonic()
             self._publish_with(self.connection())
             self._unpublished = False
             self._published_at = time.monotonic()
+            took = self._published_at - started
+            self._publish_pause = max(self.publish_seconds, PUBLISH_PAUSE_FACTOR * took)
 
     def _hand_over(self) -> None:
         self._publish()

@@ -100,6 +100,16 @@ _KNOWN_AT_VINTAGE = (
 )
 
 
+def _indicators_filter(indicator_ids: Sequence[str]) -> tuple[str, Any]:
+    """The WHERE condition on `indicator` and its parameter. One indicator (a Trends page,
+    an API request) is an equality, which DuckDB's zone maps use to skip the row groups of
+    other series (points are stored in series order); list_contains is not pushed down.
+    bench/store_query.py: 1e5 observations, 85 vs 119 ms."""
+    if len(indicator_ids) == 1:
+        return "indicator = ?", indicator_ids[0]
+    return "list_contains(?, indicator)", list(indicator_ids)
+
+
 def series(
     source: Source, indicator_ids: Sequence[str], columns: Sequence[str] = SERIES_COLUMNS
 ) -> pd.DataFrame:
@@ -110,21 +120,23 @@ def series(
     if unknown:
         raise ValueError(f"not series columns: {unknown}")
     # The column names are SERIES_COLUMNS' own, checked above, never input.
+    where, parameter = _indicators_filter(indicator_ids)
     return frame(
         source,
-        f"SELECT {', '.join(columns)} FROM current WHERE list_contains(?, indicator) "
+        f"SELECT {', '.join(columns)} FROM current WHERE {where} "
         "ORDER BY indicator, period_end, period, forecast",
-        [list(indicator_ids)],
+        [parameter],
     )
 
 
 def series_points(source: Source, indicator_ids: Sequence[str]) -> pd.DataFrame:
     """series() without the words: POINT_COLUMNS, in the same order."""
+    where, parameter = _indicators_filter(indicator_ids)
     return frame(
         source,
         f"SELECT {', '.join(POINT_COLUMNS)} FROM current_points "
-        "WHERE list_contains(?, indicator) ORDER BY indicator, period_end, period, forecast",
-        [list(indicator_ids)],
+        f"WHERE {where} ORDER BY indicator, period_end, period, forecast",
+        [parameter],
     )
 
 
