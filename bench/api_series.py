@@ -9,7 +9,7 @@ by Arrow's C++ CSV writer as UTF-8 with a BOM; no HTTP, no cell escaping. Both a
 to hold the same rows before timing, then timed in turns; p50 and p95 of each are reported
 and the p50 ratio is checked. The endpoint pays, on top, HTTP (Tornado), the request's
 checks, and the escaping that keeps a cell from being read as a formula by Excel
-(loaders.csv_safety).
+(loaders.guards.csv_safety).
 
 For context only, the old floor: the same rows through pandas' `to_csv` (what an analyst
 would type), which the endpoint beat (0.7x) because pandas' writer is slower than Arrow's.
@@ -44,7 +44,7 @@ TARGET_RATIO = 1.5
 # EXPORT_COLUMNS), straight from the store's current view (current_points with the
 # issue's and article's columns the citation needs). SQL outside loaders/store/ is
 # allowed here only because this is the yardstick, never product code.
-# The citation as SQL (loaders.citations writes it in Python): issue and running number,
+# The citation as SQL (loaders.series.citations writes it in Python): issue and running number,
 # article, editor, sentence, source.
 RAW_CITATION_SQL = """
     '《产业创新动态》' || issue_label

@@ -22,7 +22,7 @@ from bench.serve import (
     rss_mb,
     streamlit_server,
 )
-from loaders.catalog import load_catalog
+from loaders.catalog.indicators import load_catalog
 
 CATALOG = load_catalog()
 

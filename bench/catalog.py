@@ -14,8 +14,8 @@ from pathlib import Path
 
 from bench.common import CATALOG, Result
 from bench.synthetic import write_briefs
-from loaders.catalog_form import form_values
-from loaders.pipeline import extract_file
+from loaders.catalog.form import form_values
+from loaders.intake.pipeline import extract_file
 from loaders.services import catalog as catalog_service
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries

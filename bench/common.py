@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.synthetic import observation_frames
-from loaders.catalog import load_catalog
+from loaders.catalog.indicators import load_catalog
 from loaders.services.ingest import bulk_load
 from loaders.store import open_store
 

@@ -62,7 +62,7 @@ def _revised(rng: random.Random, value: float, step: float) -> float:
 
 def _amount(indicator: str, period: str, per_month: float, growth: float) -> float:
     """A flow over a period: per_month x months, growing by `growth` a year, with a wobble."""
-    from loaders.periods import parse_period
+    from loaders.vocab.periods import parse_period
 
     start = parse_period(period).start
     years = start.year - FIRST_YEAR + (start.month - 1) / 12

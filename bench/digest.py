@@ -102,7 +102,7 @@ def run(stores: dict[int, Path], workdir: Path, quick: bool = False) -> list[Res
     from aiosmtpd.controller import Controller
     from playwright.sync_api import sync_playwright
 
-    from loaders.catalog import load_catalog
+    from loaders.catalog.indicators import load_catalog
     from loaders.services import watch
     from loaders.services.ingest import ingest
     from loaders.store import open_store

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bench.common import Result
 from bench.synthetic import sentence_count, write_briefs
-from loaders.catalog import load_catalog
-from loaders.pipeline import extract_file
+from loaders.catalog.indicators import load_catalog
+from loaders.intake.pipeline import extract_file
 from loaders.services.ingest import ingest
 from loaders.store import open_store
 
@@ -23,7 +23,7 @@ CATALOG = load_catalog()
 
 TARGET_MS_PER_ISSUE = 30.0
 ISSUES = 1000
-# The second look (loaders.plausibility) must leave a clean archive almost alone: the share of
+# The second look (loaders.series.plausibility) must leave a clean archive almost alone: the share of
 # its values it holds back for review, over an archive this long, read one issue at a time.
 SECOND_LOOK_ISSUES = 500
 # Ingest must not slow down as the store grows: the mean of the first and of the last this

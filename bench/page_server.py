@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.common import BENCH_INDICATOR, PROJECT_ROOT, Result
-from loaders.series import with_plot_columns
+from loaders.series.comparable import with_plot_columns
 from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store
 

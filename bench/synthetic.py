@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.catalog import Catalog, load_catalog
+from loaders.catalog.indicators import Catalog, load_catalog
 from loaders.models import Article, Extraction, IssueHeader, Observation
 
 CATALOG = load_catalog()
@@ -38,7 +38,7 @@ CATALOG = load_catalog()
 
 SYNTHETIC_MARK = "合成"
 TITLE = "产业创新动态"
-# An issue header must be sane to be stored (loaders.review.header_problems: year not after
+# An issue header must be sane to be stored (loaders.intake.reviewed_rows.header_problems: year not after
 # next year, number at most 99, published in or near its year and not in the future), and
 # the reliability test stores 4,000 synthetic issues: 96 a year from 1981 ends in 2022.
 ISSUES_PER_YEAR = 96
@@ -114,7 +114,7 @@ def _period_phrase(rng: random.Random, published: date, kinds: tuple[str, ...]) 
 
 def _months(period: str) -> int:
     """How many months a period of the grammar spans (a year 12, 1—9 月 9, a quarter 3)."""
-    from loaders.periods import parse_period
+    from loaders.vocab.periods import parse_period
 
     parsed = parse_period(period)
     return (parsed.end.year - parsed.start.year) * 12 + parsed.end.month - parsed.start.month + 1
@@ -122,7 +122,7 @@ def _months(period: str) -> int:
 
 # The synthetic series are made as real ones are: an amount over a period grows with the
 # period's length, a total since launch grows with the date, so that the second look from
-# the series (loaders.plausibility) finds them as clean as a real archive.
+# the series (loaders.series.plausibility) finds them as clean as a real archive.
 EPOCH = date(FIRST_YEAR - 1, 1, 1)
 
 

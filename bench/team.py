@@ -231,7 +231,7 @@ def _cold_runs(db: str, rounds: int = 3) -> dict[str, list[float]]:
     from streamlit.testing.v1 import AppTest
 
     from bench.synthetic import FRAMES_FREE_YEAR, synthetic_extraction
-    from loaders.catalog import load_catalog
+    from loaders.catalog.indicators import load_catalog
     from loaders.services.ingest import ingest
     from loaders.store import open_store
 

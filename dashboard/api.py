@@ -4,7 +4,7 @@ Read-only. Each value comes with the sentence and the issue it was read from; `a
 a series as an earlier issue left it, `vintages=all` every issue's statement (see
 docs/api.md). The rules are the read service's (loaders.services.series, issues); this
 module turns query strings into requests and rows into CSV (the one writer,
-loaders.csv_safety) or JSON, answers conditional requests from the data version (ETag and
+loaders.guards.csv_safety) or JSON, answers conditional requests from the data version (ETag and
 Last-Modified, so a refresh that finds nothing new is a 304), and turns every failure into
 a JSON error with a message, never a traceback.
 
@@ -34,12 +34,12 @@ from dashboard.chart_images import DEFAULT_HEIGHT, DEFAULT_WIDTH, clamp_size
 from dashboard.images import ImageRequest, series_image
 from dashboard.openapi import API_PREFIX, openapi_document
 from dashboard.render import RenderError
-from loaders.csv_safety import csv_bytes
-from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
-from loaders.derive import parse_inputs
-from loaders.frequency import CONVERSION_RULES_ZH
-from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
-from loaders.periods import FREQUENCY_LABELS, POSITION_RULE, POSITION_RULE_ZH
+from loaders.guards.csv_safety import csv_bytes
+from loaders.series.derive import RULES_ZH as DERIVATION_RULES_ZH
+from loaders.series.derive import parse_inputs
+from loaders.series.frequency import CONVERSION_RULES_ZH
+from loaders.series.frequency import RULES_ZH as FREQUENCY_RULES_ZH
+from loaders.series.transforms import LABELS_ZH, RULES_ZH
 from loaders.services import changes
 from loaders.services.issues import issue_detail, issue_list
 from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
@@ -58,7 +58,7 @@ from loaders.services.series import (
     read_prepared,
 )
 from loaders.store import Store, StoreError
-from loaders.transforms import LABELS_ZH, RULES_ZH
+from loaders.vocab.periods import FREQUENCY_LABELS, POSITION_RULE, POSITION_RULE_ZH
 
 _LOGGER = logging.getLogger(__name__)
 # The query parameters each endpoint reads; anything else is refused, so a typo

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.components import show_error
 from dashboard.markup import plain_markdown
-from loaders.catalog_form import IndicatorFormError
+from loaders.catalog.form import IndicatorFormError
 from loaders.services import StoreError
 from loaders.services.permissions import NotAllowed
 

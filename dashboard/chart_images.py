@@ -24,9 +24,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import format_number
-from loaders.citations import PUBLICATION
-from loaders.missing import is_missing
-from loaders.units import RATIO_UNITS, split_unit
+from loaders.series.citations import PUBLICATION
+from loaders.vocab.missing import is_missing
+from loaders.vocab.units import RATIO_UNITS, split_unit
 
 PUBLISHER = f"{PUBLICATION} · 中国科学技术发展战略研究院 产业科技发展研究所"
 # The fonts a static image is drawn in: the CJK font the project installs first

@@ -22,15 +22,15 @@ from dashboard.formatting import (
     period_label,
     wrap_for_hover,
 )
-from loaders.citations import citation_text
-from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
-from loaders.derive import parse_inputs
-from loaders.frames import records
-from loaders.frequency import CONVERSION_RULES_ZH
-from loaders.missing import is_missing
-from loaders.periods import FORMS
-from loaders.series import with_plot_columns
-from loaders.transforms import LABELS_ZH, RULES_ZH
+from loaders.series.citations import citation_text
+from loaders.series.comparable import with_plot_columns
+from loaders.series.derive import RULES_ZH as DERIVATION_RULES_ZH
+from loaders.series.derive import parse_inputs
+from loaders.series.frequency import CONVERSION_RULES_ZH
+from loaders.series.transforms import LABELS_ZH, RULES_ZH
+from loaders.vocab.frames import records
+from loaders.vocab.missing import is_missing
+from loaders.vocab.periods import FORMS
 
 # A bound must not look like an exact figure: ≥ points up, ≤ points down, ≈ is a diamond.
 QUALIFIER_SYMBOLS = {
@@ -71,7 +71,7 @@ TICK_FORMATS = [
 # single point does not get ticks a few days apart.
 NARROW_DAYS = 92
 PAD_DAYS = 45
-# A derived point (loaders.derive) is an ✕ on a dotted line; where the stated value of its
+# A derived point (loaders.series.derive) is an ✕ on a dotted line; where the stated value of its
 # period disagrees beyond rounding, it is ringed in red (REVISED_COLOR, as a revised point).
 DERIVED_SYMBOLS = {"exact": "x", "approx": "diamond-x"}
 # A trace longer than this is thinned to the lowest and highest point of each stretch of
@@ -170,7 +170,7 @@ def hover_text(row: Mapping[str, Any]) -> str:
         lines.append(f"<b>其后修订</b>：现为 {html.escape(now)}（{row.get('current_issue_key')}）")
     if derived and row.get("inputs"):
         return "<br>".join(lines)  # each input's issue and sentence are listed above
-    # The value's citation (loaders.citations) without the sentence, which follows it.
+    # The value's citation (loaders.series.citations) without the sentence, which follows it.
     source = citation_text(
         row["issue_label"],
         row.get("issue_total_number"),

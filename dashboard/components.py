@@ -15,7 +15,7 @@ from dashboard.auth import current_actor, current_role
 from dashboard.highlight import CITED_ID
 from dashboard.markup import hide_server_paths, plain_markdown
 from dashboard.upload_guard import UploadGuard
-from loaders.csv_safety import csv_bytes
+from loaders.guards.csv_safety import csv_bytes
 from loaders.services import StoreError
 from loaders.services.ingest import retract
 from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
@@ -52,7 +52,7 @@ def csv_download(
     key: str,
     title: str | None = None,
 ) -> None:
-    """The table as our CSV (loaders.csv_safety: BOM, formula cells escaped) and as Excel
+    """The table as our CSV (loaders.guards.csv_safety: BOM, formula cells escaped) and as Excel
     (loaders.services.reports: numbers as numbers, a 说明 sheet). The grids' own download is
     switched off (client.disableDataExport): it writes cells raw.
 

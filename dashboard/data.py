@@ -17,18 +17,18 @@ from collections import OrderedDict
 import pandas as pd
 import streamlit as st
 
-from loaders.catalog import Catalog
-from loaders.derive import sources as derivation_sources
-from loaders.frames import records
+from loaders.catalog.indicators import Catalog
+from loaders.figures.number_states import account_for_stored
 from loaders.models import NumberState
-from loaders.number_states import account_for_stored
 from loaders.paths import database_location
-from loaders.series import latest_cards
+from loaders.series.comparable import latest_cards
+from loaders.series.derive import sources as derivation_sources
 from loaders.services import catalog as catalog_service
 from loaders.services import changes, watch
 from loaders.services.series import SeriesRequest, SeriesResult, read_series, resolve_as_of
 from loaders.store import Store, open_store, queries
 from loaders.store.queries import IssueRef
+from loaders.vocab.frames import records
 
 # Results are keyed on data or series versions, so the TTL only bounds memory held by old
 # versions.
@@ -105,7 +105,7 @@ def series_version(indicator: str) -> int:
 
 def read_version(indicator: str) -> int:
     """The version of what a read of this series depends on: the series, and the series its
-    derived values are read from (a growth series' level, loaders.derive.sources)."""
+    derived values are read from (a growth series' level, loaders.series.derive.sources)."""
     versions = _series_versions(_path(), data_version())
     return read_version_of(indicator, versions, derivation_sources_of(indicator))
 
@@ -337,7 +337,7 @@ def card(path: str, indicator: str, version: int) -> pd.DataFrame:
 
 
 def overview_cards() -> pd.DataFrame:
-    """loaders.series.latest_cards of every indicator, each computed once per series version."""
+    """loaders.series.comparable.latest_cards of every indicator, each computed once per series version."""
     ids = list(indicators()["id"])
     cards = [_card(_path(), indicator, series_version(indicator)) for indicator in ids]
     cards = [card for card in cards if not card.empty]
@@ -403,7 +403,7 @@ def unassigned_for_issue(issue_key: str) -> pd.DataFrame:
 
 def issue_numbers(issue_key: str) -> list[NumberState]:
     """Every number of a stored issue's text with its state and reason, from what the store
-    holds (loaders.number_states.account_for_stored: the issue is not read again)."""
+    holds (loaders.figures.number_states.account_for_stored: the issue is not read again)."""
     return _issue_numbers(_path(), data_version(), issue_key)
 
 

@@ -15,8 +15,8 @@ from dashboard.chart_images import PUBLISHER, image_text
 from dashboard.markup import plain_markdown
 from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import parse_list, split_known
+from loaders.series.transforms import LABELS_ZH, TRANSFORMS
 from loaders.services.series import SeriesRequestError
-from loaders.transforms import LABELS_ZH, TRANSFORMS
 
 # The Trends URL's parameter that turns the page into its chart alone.
 EMBED_PARAMETER = "chart"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-from loaders import qualifiers
-from loaders.missing import is_missing
-from loaders.periods import PeriodError, period_label_zh
+from loaders.vocab import qualifiers
+from loaders.vocab.missing import is_missing
+from loaders.vocab.periods import PeriodError, period_label_zh
 
 # How a qualifier reads on a page: the vocabulary's sign before a number, its label in words.
 QUALIFIER_SIGNS = qualifiers.SIGN

@@ -1,5 +1,5 @@
 """An article's text as safe HTML with every number marked by its state: an observation, a
-figure left to review, or ignored (loaders.number_states), what became of it as the tooltip.
+figure left to review, or ignored (loaders.figures.number_states), what became of it as the tooltip.
 
 All brief text is escaped with html.escape before any tag is added, so markup or script in
 a brief is shown as text, never rendered.
@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from dashboard.formatting import format_number, period_label, with_unit
 from dashboard.markup import plain_markdown
+from loaders.figures.number_states import REASONS
 from loaders.models import NumberState
-from loaders.number_states import REASONS
 from loaders.services.review import HeldValue
-from loaders.units import UNIT_WORDS
+from loaders.vocab.units import UNIT_WORDS
 
-# What a reader calls each state (loaders.number_states): on the marks, the legend, the
+# What a reader calls each state (loaders.figures.number_states): on the marks, the legend, the
 # choices of the review and the counts of every article.
 STATE_LABELS = {"observation": "数据", "unassigned": "待归类", "ignored": "忽略"}
 # Each state differs in more than colour: weight, and a solid underline, a dashed box or a
@@ -39,7 +39,7 @@ NUMBERS_CSS = """<style>
   clip: rect(0 0 0 0); white-space: nowrap; }
 .numbers-legend { display: flex; flex-wrap: wrap; gap: .4em 1.4em; font-size: .9em; }
 </style>"""
-# The sentence a citation's link names (?quote=, loaders.citations.quote_link) stands out
+# The sentence a citation's link names (?quote=, loaders.series.citations.quote_link) stands out
 # from the rest of the text: orange, outlined; the page scrolls to its id.
 CITED_ID = "cited-sentence"
 CITED_STYLE = "background:#ffcc80;outline:2px solid #e65100;border-radius:2px"
@@ -77,7 +77,7 @@ def number_note(number: NumberState, names: Mapping[str, str]) -> str:
     return note
 
 
-# What the text says of a value the second look holds back (loaders.plausibility).
+# What the text says of a value the second look holds back (loaders.series.plausibility).
 HELD_LABEL = "存疑"
 
 
@@ -243,7 +243,7 @@ def state_counts(numbers: Iterable[NumberState]) -> str:
 
 
 # The words that say what a number counts, right after it: a unit the quantity parser knows
-# (loaders.units: 元, %, 个百分点, 辆 …), a date's 年/月/日 or a code's letters (5G).
+# (loaders.vocab.units: 元, %, 个百分点, 辆 …), a date's 年/月/日 or a code's letters (5G).
 _DATE_WORDS = ("月份", "季度", "年", "月", "日", "号", "期")
 _UNIT_AFTER = re.compile(
     r"\s*(?:多|余)?(?:"

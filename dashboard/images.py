@@ -17,11 +17,11 @@ import plotly.graph_objects as go
 from dashboard.chart_images import DEFAULT_HEIGHT, DEFAULT_WIDTH, image_text, report_figure
 from dashboard.charts import assemble_figure, indicator_traces
 from dashboard.render import FORMATS, renderer
-from loaders.periods import PeriodError, period_label_zh
-from loaders.series import with_plot_columns
+from loaders.series.comparable import with_plot_columns
+from loaders.series.transforms import LABELS_ZH
 from loaders.services.series import SeriesRequest, data_state, prepare, read_prepared
 from loaders.store import Store
-from loaders.transforms import LABELS_ZH
+from loaders.vocab.periods import PeriodError, period_label_zh
 
 # What an image reads of a current series: what the chart plots and its text names (names,
 # units, issues, sources), not the sentences (a static image has no hover); a third of the

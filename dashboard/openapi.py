@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.chart_images import DEFAULT_HEIGHT, DEFAULT_WIDTH, MAX_SIZE, MIN_SIZE
-from loaders.derive import RULES_ZH as DERIVATION_RULES_ZH
-from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
-from loaders.periods import FORMS, FREQUENCIES, KIND_LABELS, POSITION_RULE
+from loaders.series.derive import RULES_ZH as DERIVATION_RULES_ZH
+from loaders.series.frequency import RULES_ZH as FREQUENCY_RULES_ZH
+from loaders.series.transforms import RULES_ZH, TRANSFORMS
 from loaders.services.changes import CHANGE_COLUMNS, KINDS
 from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
 from loaders.services.series import (
@@ -21,7 +21,7 @@ from loaders.services.series import (
     VINTAGE_CHOICES,
     VINTAGE_EXPORT_COLUMNS,
 )
-from loaders.transforms import RULES_ZH, TRANSFORMS
+from loaders.vocab.periods import FORMS, FREQUENCIES, KIND_LABELS, POSITION_RULE
 
 API_VERSION = "v1"
 API_PREFIX = f"/api/{API_VERSION}"

@@ -15,15 +15,15 @@ from dashboard.formatting import (
     period_label,
 )
 from dashboard.highlight import STATE_LABELS, held_number, written_with_unit
-from loaders.citations import citation_of, quote_link
-from loaders.derive import parse_inputs
-from loaders.frames import records
-from loaders.missing import is_missing
+from loaders.figures.number_states import REASONS
+from loaders.figures.subjects import subject_group
 from loaders.models import NumberState
-from loaders.number_states import REASONS
-from loaders.periods import form_label
+from loaders.series.citations import citation_of, quote_link
+from loaders.series.derive import parse_inputs
 from loaders.services.second_look import doubt_of
-from loaders.subjects import subject_group
+from loaders.vocab.frames import records
+from loaders.vocab.missing import is_missing
+from loaders.vocab.periods import form_label
 
 CITATION_COLUMN = "引用"
 SOURCE_LINK_COLUMN = "出处"
@@ -49,8 +49,8 @@ def revision_notes(revisions: pd.DataFrame) -> dict[tuple[str, str, bool], str]:
 def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """The plotted rows as an analyst reads them, one line per plotted point, with a 修订
     column listing what earlier issues said where they disagree. Transformed rows (see
-    loaders.transforms) add 原值 and 对比期; rows read as of an issue add 其后修订; a derived
-    row (loaders.derive) says so under 推算 with its inputs, and 核对 sets a stated value and
+    loaders.series.transforms) add 原值 and 对比期; rows read as of an issue add 其后修订; a derived
+    row (loaders.series.derive) says so under 推算 with its inputs, and 核对 sets a stated value and
     the derived value of its period side by side."""
     revisions = revisions if revisions is not None else pd.DataFrame()
     if not revisions.empty and "unit" not in revisions.columns and not rows.empty:
@@ -66,7 +66,7 @@ def trend_table(rows: pd.DataFrame, revisions: pd.DataFrame | None = None) -> pd
     columns += ["原值", "对比期"] if transformed else []
     columns += ["修订"] + (["其后修订"] if as_of else [])
     columns += ["预测", "期刊", "发布日期", "文章", "原文"]
-    # The value's citation (loaders.citations) and the link to its sentence in the issue.
+    # The value's citation (loaders.series.citations) and the link to its sentence in the issue.
     columns += [CITATION_COLUMN, SOURCE_LINK_COLUMN]
     table = []
     for row in records(rows, _TREND_TABLE_COLUMNS):

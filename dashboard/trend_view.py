@@ -29,9 +29,9 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts import TraceSpec, assemble_figure, indicator_traces
 from dashboard.tables import trend_table
-from loaders.csv_safety import csv_bytes
-from loaders.frequency import Refusal
-from loaders.series import PLOT_COLUMNS, with_plot_columns
+from loaders.guards.csv_safety import csv_bytes
+from loaders.series.comparable import PLOT_COLUMNS, with_plot_columns
+from loaders.series.frequency import Refusal
 from loaders.services.series import EmptyReason, SeriesRequestError, export_rows
 
 # Keyed on series versions, so the TTL and the entries only bound memory held by old versions
@@ -45,9 +45,9 @@ MAX_TABLE_ROWS = 1000
 
 
 class SeriesView(NamedTuple):
-    """How the series are drawn: a transform (loaders.transforms; base for "index") of the
+    """How the series are drawn: a transform (loaders.series.transforms; base for "index") of the
     series as it stood at an issue (as_of, an issue key; None: now), at a frequency
-    (loaders.frequency; None: as stated), with or without its derived values."""
+    (loaders.series.frequency; None: as stated), with or without its derived values."""
 
     transform: str = "level"
     base: str | None = None

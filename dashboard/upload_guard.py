@@ -10,7 +10,7 @@ for it, so the app wraps the process's upload manager once (its add_file):
   what it held;
 - an editor session holds at most BRIEFS_UPLOAD_SESSION_MB (default 200) at a time: the PUT
   beyond is answered 413;
-- file names lose control characters and bidi overrides on the way in (loaders.text_safety):
+- file names lose control characters and bidi overrides on the way in (loaders.guards.text_safety):
   Streamlit fails the whole page on a NUL in a name.
 
 This reaches into Streamlit's runtime (Runtime.uploaded_file_mgr and the memory manager's
@@ -25,7 +25,7 @@ import os
 import threading
 from typing import Any
 
-from loaders.text_safety import strip_unsafe
+from loaders.guards.text_safety import strip_unsafe
 
 UPLOAD_BUDGET_ENV_VAR = "BRIEFS_UPLOAD_SESSION_MB"
 DEFAULT_SESSION_BUDGET_MB = 200

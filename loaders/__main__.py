@@ -16,14 +16,14 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from loaders.catalog import Catalog, CatalogError, load_catalogs
+from loaders.catalog.indicators import Catalog, CatalogError, load_catalogs
 from loaders.errors import BriefError
 from loaders.models import Extraction
-from loaders.periods import PeriodError, period_label_zh
-from loaders.qualifiers import WORD_ZH
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite
 from loaders.store import StoreError, open_store, queries
+from loaders.vocab.periods import PeriodError, period_label_zh
+from loaders.vocab.qualifiers import WORD_ZH
 
 # Long enough to recognise the sentence, short enough to keep one row per line.
 QUOTE_WIDTH = 36
@@ -142,7 +142,7 @@ def format_extraction(extraction: Extraction, catalog: Catalog) -> str:
 
 def format_numbers(extraction) -> str:
     """Every number of the text with its state and reason, as a table."""
-    from loaders.number_states import REASONS, account_for_numbers
+    from loaders.figures.number_states import REASONS, account_for_numbers
 
     states = {"observation": "观测值", "unassigned": "待归类", "ignored": "忽略"}
     rows = [
@@ -162,14 +162,16 @@ def format_numbers(extraction) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from loaders.pipeline import read_file  # the readers load only for the commands that read
+    from loaders.intake.pipeline import (
+        read_file,  # the readers load only for the commands that read
+    )
 
     catalog = load_catalogs(args.catalog)
     extraction = read_file(Path(args.file), catalog)
     if args.json:
         shape = extraction.to_public_json()
         if args.explain:
-            from loaders.number_states import explained
+            from loaders.figures.number_states import explained
 
             shape["numbers"] = explained(extraction)
         print(json.dumps(shape, ensure_ascii=False, indent=2))
@@ -210,7 +212,7 @@ def cmd_import_run(args: argparse.Namespace) -> int:
 def _store_catalog(store, args: argparse.Namespace):
     """The store's catalog (seeded from data/catalog.yaml when new), with each --catalog
     file's indicators added to it as a new catalog version (stored issues re-mapped)."""
-    from loaders.catalog import load_catalog
+    from loaders.catalog.indicators import load_catalog
     from loaders.services import catalog as catalog_service
 
     catalog = catalog_service.ensure_catalog(store)
@@ -424,7 +426,7 @@ def _run_import(store, job_id, catalog, args, sources, tally: _Tally) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from loaders.evaluate import evaluate_dir, format_report
+    from loaders.evaluation.evaluate import evaluate_dir, format_report
 
     folder = Path(args.dir)
     if not folder.is_dir():

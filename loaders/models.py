@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loaders.qualifiers import Qualifier
+from loaders.vocab.qualifiers import Qualifier
 
 
 class IssueHeader(BaseModel):
@@ -68,7 +68,7 @@ class Provenance(BaseModel):
     # 1, blank rows counted as the file has them), so messages and the review name the row
     # the editor sees in the file; None for a figure read from a brief.
     source_row: int | None = None
-    # The organisation the text cites for the figure (中物联, 普华永道; loaders.sources), or
+    # The organisation the text cites for the figure (中物联, 普华永道; loaders.figures.sources), or
     # None where it names none.
     source_org: str | None = None
 
@@ -114,7 +114,7 @@ class UnassignedFigure(Provenance):
     # an observation by itself.
     suggested_indicator: str | None = None
     suggested_period: str | None = None
-    # Why no series took it (a code of loaders.number_states.REASONS): no_series, ambiguous,
+    # Why no series took it (a code of loaders.figures.number_states.REASONS): no_series, ambiguous,
     # superseded, threshold, range … Shown to the reviewer; "" for figures stored before.
     reason: str = ""
 
@@ -123,7 +123,7 @@ NumberStateName = Literal["observation", "unassigned", "ignored"]
 
 
 class NumberState(BaseModel):
-    """What became of one number of an issue's text (loaders.number_states)."""
+    """What became of one number of an issue's text (loaders.figures.number_states)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -131,7 +131,7 @@ class NumberState(BaseModel):
     start: int  # offsets in the issue's cleaned text
     end: int
     state: NumberStateName
-    reason: str  # a code of loaders.number_states.REASONS
+    reason: str  # a code of loaders.figures.number_states.REASONS
     indicator: str | None = None  # the series of an observation
     suggested_indicator: str | None = None  # the guess for an unassigned figure
     period: str | None = None

@@ -6,9 +6,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 CATALOG_PATH = DATA_DIR / "catalog.yaml"
-# The fitted weights of loaders.readings (written by python -m loaders.fit_readings).
+# The fitted weights of loaders.figures.readings (written by python -m loaders.evaluation.fit_readings).
 READING_WEIGHTS_PATH = DATA_DIR / "reading_weights.json"
-# The organisations briefs cite as sources (loaders/sources.py).
+# The organisations briefs cite as sources (loaders/figures/sources.py).
 SOURCES_PATH = DATA_DIR / "sources.yaml"
 
 # The store can be moved (tests, CI, a shared drive, a team store) without code changes:

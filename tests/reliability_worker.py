@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import synthetic_extraction  # noqa: E402
-from loaders.catalog import load_catalog  # noqa: E402
+from loaders.catalog.indicators import load_catalog  # noqa: E402
 from loaders.services.export import export_tables  # noqa: E402
 from loaders.services.ingest import ingest as store_issue  # noqa: E402
 from loaders.store import StoreError, open_store, queries  # noqa: E402

@@ -22,16 +22,16 @@ import pandas as pd
 import pytest
 
 from dashboard.api import CHANGES_PARAMETERS, IMAGE_PARAMETERS, SERIES_PARAMETERS
-from loaders.csv_safety import csv_bytes
-from loaders.derive import DERIVED_COLUMNS
-from loaders.series import forms
+from loaders.guards.csv_safety import csv_bytes
+from loaders.series.comparable import forms
+from loaders.series.derive import DERIVED_COLUMNS
 from loaders.services.ingest import ingest
 from loaders.services.series import EXPORT_COLUMNS, export_rows
 from loaders.store import open_store, queries
 from tests.support.browser import serve_dashboard
 from tests.support.builders import CATALOG, Fig, build_extraction, issue_2021_15, issue_2021_29
 
-# Ingest refuses quotes a spreadsheet would run (loaders.csv_safety.formula_problem); a
+# Ingest refuses quotes a spreadsheet would run (loaders.guards.csv_safety.formula_problem); a
 # sentence opening with a negative number is stored, and a spreadsheet would still read it as
 # a formula start, so the CSV must escape it.
 FORMULA_QUOTE = "-5.7% 的降幅之后，一季度物流业总收入回到 2.8 万亿元。"

@@ -1,9 +1,9 @@
 """Architecture rules from STYLE.md and the layout in README.md, checked on the source tree.
 
 - loaders/ never imports the UI; only loaders/store/ holds SQL;
-- the shared vocabulary (units, numerals, qualifiers, periods …) imports only itself;
-- the extraction modules and the store depend only on the vocabulary, the catalog and their
-  own kind: neither reaches into the use cases (loaders/services/), nor into each other;
+- loaders/ is folders by layer (LAYERS): each imports itself and the folders below it, so the
+  vocabulary imports nothing else, the extraction never reaches into the store or the use cases
+  (loaders/services/), the store never into the extraction; no two modules share a name;
 - pages never import the store (they read through dashboard.data, write through services);
 - the pure view modules import no streamlit;
 - tests share helpers through tests/support/, never by importing conftest.py.
@@ -20,69 +20,24 @@ SQL_KEYWORDS = re.compile(
     re.I | re.S,
 )
 
-VOCABULARY = {
-    "loaders.archive",
-    "loaders.citations",
-    "loaders.csv_safety",
-    "loaders.errors",
-    "loaders.frames",
-    "loaders.missing",
-    "loaders.models",
-    "loaders.numerals",
-    "loaders.paths",
-    "loaders.periods",
-    "loaders.qualifiers",
-    "loaders.revisions",
-    "loaders.spreadsheet",
-    "loaders.text_safety",
-    "loaders.units",
+# The folders of loaders/, each named after what flows through it, and the folders each may
+# import besides itself. The records (models, errors, paths) directly in loaders/ are shared by
+# all and import only the vocabulary.
+LAYERS: dict[str, set[str]] = {
+    "vocab": set(),
+    "guards": {"vocab"},
+    "catalog": {"vocab", "guards"},
+    "text": {"vocab", "guards"},
+    "figures": {"vocab", "guards", "catalog", "text"},
+    "intake": {"vocab", "guards", "catalog", "text", "figures"},
+    "series": {"vocab", "guards", "catalog"},
+    "evaluation": {"vocab", "guards", "catalog", "text", "figures", "intake"},
+    "store": {"vocab", "guards", "catalog", "series"},
+    "services": {"vocab", "guards", "catalog", "text", "figures", "intake", "series", "store"},
 }
-CATALOG = {"loaders.catalog", "loaders.catalog_form"}
-EXTRACTION = {
-    "loaders.cleaning",
-    "loaders.conflicts",
-    "loaders.derive",
-    "loaders.readings",
-    "loaders.evaluate",
-    "loaders.figure_measures",
-    "loaders.figure_periods",
-    "loaders.figure_roles",
-    "loaders.figure_series_period",
-    "loaders.figures",
-    "loaders.figures_table",
-    "loaders.fit_readings",
-    "loaders.forecast_scope",
-    "loaders.frequency",
-    "loaders.headlines",
-    "loaders.mapping",
-    "loaders.number_states",
-    "loaders.pipeline",
-    "loaders.plausibility",
-    "loaders.quantities",
-    "loaders.reading",
-    "loaders.respectively",
-    "loaders.review",
-    "loaders.scoring",
-    "loaders.sentences",
-    "loaders.series",
-    "loaders.sources",
-    "loaders.structure",
-    "loaders.subjects",
-    "loaders.table_rows",
-    "loaders.text_tables",
-    "loaders.timeexpr",
-    "loaders.transforms",
-}
-PURE_VIEWS = (
-    "chart_images",
-    "charts",
-    "formatting",
-    "highlight",
-    "markup",
-    "openapi",
-    "tables",
-    "url_state",
-)
+RECORDS = {"loaders.models", "loaders.errors", "loaders.paths"}
+MOST_MODULES_DIRECTLY_IN_LOADERS = 12
+PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "openapi", "tables", "url_state")
 
 
 def _python_files(*folders: str) -> list[Path]:
@@ -107,28 +62,30 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def _loaders_imports(path: Path) -> set[str]:
-    """The loaders modules a file imports, as module names (loaders.store.queries -> loaders.store)."""
-    found = set()
-    for name in _imports(path):
-        if not name.startswith("loaders."):
-            continue
-        parts = name.split(".")
-        if parts[1] in ("store", "services"):
-            found.add(".".join(parts[:2]))
-        elif f"loaders.{parts[1]}" in VOCABULARY | CATALOG | EXTRACTION:
-            found.add(f"loaders.{parts[1]}")
-    return found
+def _layer(module: str) -> str:
+    """The folder of loaders/ a module belongs to ("" for the records and the CLI)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else ""
 
 
-def _violations(modules: set[str], allowed: set[str]) -> dict[str, list[str]]:
+def _layer_violations() -> dict[str, list[str]]:
     out = {}
     for path in _python_files("loaders"):
         name = _module_name(path)
-        top = ".".join(name.split(".")[:2])
-        if name not in modules and top not in modules:
-            continue
-        bad = sorted(m for m in _loaders_imports(path) if m not in allowed and m != top)
+        if name == "loaders.__main__":
+            continue  # the command line sits on top of everything
+        layer = _layer(name)
+        allowed = LAYERS[layer] if layer else {"vocab"}
+        bad = sorted(
+            {
+                module
+                for module in _imports(path)
+                if module.startswith("loaders.")
+                and ".".join(module.split(".")[:2]) not in RECORDS | {"loaders.__main__"}
+                and _layer(module) != layer
+                and _layer(module) not in allowed
+            }
+        )
         if bad:
             out[str(path.relative_to(ROOT))] = bad
     return out
@@ -160,27 +117,39 @@ def test_only_the_store_package_holds_sql():
     assert holders == []
 
 
-def test_the_vocabulary_imports_only_itself():
-    assert _violations(VOCABULARY, VOCABULARY) == {}
+def test_each_folder_imports_only_the_folders_below_it():
+    assert _layer_violations() == {}
 
 
-def test_extraction_depends_only_on_the_vocabulary_and_the_catalog():
-    assert _violations(EXTRACTION | CATALOG, VOCABULARY | CATALOG | EXTRACTION) == {}
-
-
-def test_the_store_depends_only_on_the_vocabulary_and_the_catalog():
-    assert _violations({"loaders.store"}, VOCABULARY | CATALOG) == {}
-
-
-def test_every_loaders_module_is_in_one_layer():
-    layered = VOCABULARY | CATALOG | EXTRACTION | {"loaders", "loaders.__main__"}
-    unplaced = [
+def test_every_loaders_module_is_in_a_folder_or_a_shared_record():
+    loose = sorted(
         _module_name(path)
-        for path in _python_files("loaders")
-        if _module_name(path) not in layered
-        and not _module_name(path).startswith(("loaders.store", "loaders.services"))
-    ]
-    assert unplaced == []
+        for path in (ROOT / "loaders").glob("*.py")
+        if _module_name(path) not in RECORDS | {"loaders", "loaders.__main__"}
+    )
+    assert loose == []
+    assert len(list((ROOT / "loaders").glob("*.py"))) <= MOST_MODULES_DIRECTLY_IN_LOADERS
+    folders = {
+        path.name for path in (ROOT / "loaders").iterdir() if (path / "__init__.py").exists()
+    }
+    assert folders == set(LAYERS)
+
+
+def test_no_two_modules_of_the_pipeline_share_a_name():
+    # The store and the use cases hold one module per subject each (queries.series beside
+    # services.series is one subject in two layers); the folders of the pipeline and the
+    # records name each module once, and no such name recurs in the store or the use cases.
+    by_name: dict[str, list[str]] = {}
+    subjects: set[str] = set()
+    for path in _python_files("loaders"):
+        if path.name == "__init__.py":
+            continue
+        if _layer(_module_name(path)) in ("store", "services"):
+            subjects.add(path.stem)
+        else:
+            by_name.setdefault(path.stem, []).append(str(path.relative_to(ROOT)))
+    shared = {name: paths for name, paths in by_name.items() if len(paths) > 1 or name in subjects}
+    assert shared == {}
 
 
 def test_pages_never_import_the_store():

@@ -1,4 +1,4 @@
-"""An indicator as an editor types it (loaders.catalog_form): the catalog's own rules, the
+"""An indicator as an editor types it (loaders.catalog.form): the catalog's own rules, the
 form's field names in every message, and the queue's grouping of unassigned subjects."""
 
 from __future__ import annotations
@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from loaders.catalog import Catalog, dump_catalog, parse_catalog
-from loaders.catalog_form import (
+from loaders.catalog.form import (
     FIELD_HELP,
     FIELD_LABELS,
     IndicatorFormError,
@@ -18,7 +17,8 @@ from loaders.catalog_form import (
     suggest_id,
     values_from_figure,
 )
-from loaders.subjects import subject_group
+from loaders.catalog.indicators import Catalog, dump_catalog, parse_catalog
+from loaders.figures.subjects import subject_group
 from tests.support.builders import CATALOG
 
 EXPRESS = form_values(None) | {
@@ -113,7 +113,7 @@ def test_what_the_form_does_not_show_is_kept_when_an_entry_is_edited():
     """The second look's checks and a nonnegative against the measure's default come from a
     catalog file (catalog import, --catalog); editing the entry's aliases on the page dropped
     them."""
-    from loaders.catalog import Checks
+    from loaders.catalog.indicators import Checks
 
     target = CATALOG.indicators[0]
     checks = Checks(max_ratio=2.0, minimum=1.0, growth_of="logistics_total")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.catalog_form import FIELD_LABELS
-from loaders.pipeline import extract_file
+from loaders.catalog.form import FIELD_LABELS
+from loaders.intake.pipeline import extract_file
 from loaders.services import catalog as catalog_service
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from loaders import __main__ as cli
-from loaders.catalog import CatalogError, dump_catalog, load_catalog
-from loaders.catalog_form import IndicatorFormError, form_values
+from loaders.catalog.form import IndicatorFormError, form_values
+from loaders.catalog.indicators import CatalogError, dump_catalog, load_catalog
+from loaders.intake.pipeline import extract_file
 from loaders.paths import CATALOG_PATH
-from loaders.pipeline import extract_file
 from loaders.services import StoreError
 from loaders.services import catalog as catalog_service
 from loaders.services.ingest import ingest
@@ -346,7 +346,7 @@ def test_the_team_store_grows_its_catalog_the_same_way(lake: str):
 def test_a_store_following_its_seed_file_re_maps_when_the_file_changes(db: Path, tmp_path: Path):
     """No editor changed this store's catalog, so it follows data/catalog.yaml; a new entry
     there fills its series from the stored issues at the next open, as a save would."""
-    from loaders.catalog_form import draft_catalog
+    from loaders.catalog.form import draft_catalog
 
     grown, _ = draft_catalog(load_catalog(CATALOG_PATH), EXPRESS)
     seed = tmp_path / "catalog.yaml"

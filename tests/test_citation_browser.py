@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from bench.serve import CHART_DRAWN_JS
-from loaders.catalog import load_catalog
-from loaders.pipeline import extract_file
+from loaders.catalog.indicators import load_catalog
+from loaders.intake.pipeline import extract_file
 from loaders.services.ingest import ingest
 from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store

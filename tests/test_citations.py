@@ -1,4 +1,4 @@
-"""A citation for every value (loaders.citations): its text, what it leaves out, its link, and
+"""A citation for every value (loaders.series.citations): its text, what it leaves out, its link, and
 every row of the shared briefs' series cited in full."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
-from loaders.catalog import load_catalog
-from loaders.citations import citation_text, citations, quote_link
-from loaders.pipeline import extract_file
+from loaders.catalog.indicators import load_catalog
+from loaders.intake.pipeline import extract_file
+from loaders.series.citations import citation_text, citations, quote_link
 from loaders.services.ingest import ingest
 from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store, queries

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.cleaning import chinese_punctuation, clean_text, tidy_spaces
-from loaders.structure import parse_structure
+from loaders.text.cleaning import chinese_punctuation, clean_text, tidy_spaces
+from loaders.text.structure import parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF_15 = ROOT / "data" / "briefs" / "2021-15.txt"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import loaders.__main__ as cli
-import loaders.pipeline as pipeline
+import loaders.intake.pipeline as pipeline
 from loaders.errors import BriefStructureError
 from loaders.models import Extraction
 from loaders.store import open_store, queries

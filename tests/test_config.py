@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from loaders.figures_table import MAX_TABLE_BYTES
-from loaders.reading import MAX_UPLOAD_BYTES
+from loaders.intake.figures_table import MAX_TABLE_BYTES
+from loaders.text.reading import MAX_UPLOAD_BYTES
 
 CONFIG = tomllib.loads(
     (Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text("utf-8")
@@ -15,7 +15,7 @@ CONFIG = tomllib.loads(
 
 def test_grids_offer_no_raw_csv_download_or_copy():
     """st.dataframe's toolbar CSV and clipboard copy write cells raw (=HYPERLINK(...) stays a
-    formula); the pages offer CSV through loaders.csv_safety instead."""
+    formula); the pages offer CSV through loaders.guards.csv_safety instead."""
     assert CONFIG["client"]["disableDataExport"] is True
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.csv_safety import csv_bytes, csv_cell, escape_text, formula_problem
+from loaders.guards.csv_safety import csv_bytes, csv_cell, escape_text, formula_problem
 from loaders.services.export import export_tables
 from loaders.store import open_store, writes
 from loaders.store.changes import Cause

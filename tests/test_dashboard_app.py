@@ -20,8 +20,8 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from loaders.derive import DERIVED_COLUMNS
 from loaders.models import Extraction
+from loaders.series.derive import DERIVED_COLUMNS
 from loaders.services.ingest import ingest, retract
 from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
@@ -474,7 +474,7 @@ def test_issues_lists_every_issue_and_opens_one_from_the_url(app_db: Path) -> No
     assert list(unassigned["数值"]) == ["12.5%"]
 
     labels = [expander.label for expander in at.expander]
-    # Every number of an article counted by its state (loaders.number_states).
+    # Every number of an article counted by its state (loaders.figures.number_states).
     assert labels[:3] == [
         "1. 普华永道：2020 年中国电信并购回顾与展望（编辑：李明） · 数据 5 个 · 忽略 6 个",
         "2. 中国物流与采购联合会：2021 年一季度物流运行情况（编辑：王芳）"

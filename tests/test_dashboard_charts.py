@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.charts import PALETTE, marker_symbol, series_color, trend_figure
-from loaders.periods import parse_period
+from loaders.vocab.periods import parse_period
 
 
 def _row(indicator: str, period: str, value: float, unit: str = "亿元", **extra) -> dict:
@@ -144,7 +144,7 @@ def test_hover_names_period_issue_and_wrapped_quote() -> None:
     text = trace.hovertext[0]
     assert "75.1 万亿元" in text
     assert "期间：2021年一季度（季度）" in text
-    # The citation (loaders.citations) without the sentence, which follows it.
+    # The citation (loaders.series.citations) without the sentence, which follows it.
     assert "引用：《产业创新动态》2021 年第 15 期，《文章》" in text
     assert "原文：" in text and text.count("<br>") >= 5  # the 60-character quote is wrapped
 

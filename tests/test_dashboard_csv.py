@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from loaders.csv_safety import csv_bytes as to_csv_bytes
-from loaders.csv_safety import csv_cell
+from loaders.guards.csv_safety import csv_bytes as to_csv_bytes
+from loaders.guards.csv_safety import csv_cell
 from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.services.series import export_rows
 from loaders.store import open_store, queries

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench.demo import PER_YEAR, YEARS, build, demo_issue, demo_issues
 from bench.synthetic import SYNTHETIC_MARK
-from loaders.pipeline import extract_bytes
+from loaders.intake.pipeline import extract_bytes
 from loaders.store import open_store, queries
 from tests.support.browser import ingest_with_cli
 from tests.support.builders import CATALOG

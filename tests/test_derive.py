@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from loaders.derive import half_unit, sources, with_derived, yoy_links
-from loaders.periods import parse_period, ytd_period
-from loaders.series import forms
+from loaders.series.comparable import forms
+from loaders.series.derive import half_unit, sources, with_derived, yoy_links
 from loaders.store.queries import SERIES_COLUMNS
+from loaders.vocab.periods import parse_period, ytd_period
 from tests.support.builders import CATALOG
 
 CATALOG_FRAME = pd.DataFrame(

@@ -1,10 +1,10 @@
-"""Scoring rules of loaders.evaluate (docs/eval.md)."""
+"""Scoring rules of loaders.evaluation.evaluate (docs/eval.md)."""
 
 import json
 from pathlib import Path
 
-from loaders.catalog import load_catalogs
-from loaders.evaluate import (
+from loaders.catalog.indicators import load_catalogs
+from loaders.evaluation.evaluate import (
     EvaluationReport,
     ScoredItem,
     evaluate_dir,
@@ -159,7 +159,7 @@ def _unassigned(value, unit, period, subject="", figure_text=""):
 
 
 def _causes(extracted, expected, unassigned=()):
-    from loaders.evaluate import classify_errors
+    from loaders.evaluation.evaluate import classify_errors
 
     score = score_observations(extracted, expected, CATALOG)
     classify_errors(score, extracted, list(unassigned), expected, CATALOG)

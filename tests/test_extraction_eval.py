@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog import load_catalog
-from loaders.evaluate import brief_files, evaluate_file
-from loaders.pipeline import extract_file
+from loaders.catalog.indicators import load_catalog
+from loaders.evaluation.evaluate import brief_files, evaluate_file
+from loaders.intake.pipeline import extract_file
 from tests.support.builders import CATALOG
 
 EVAL_DIR = Path(__file__).parent / "data" / "eval"
@@ -119,8 +119,8 @@ def test_other_encodings_and_formats_score_the_same(tmp_path, stem, suffix, make
 def test_libreoffice_pdfs_carry_the_artifacts_they_are_kept_for():
     """PDFs typeset by LibreOffice from a DOCX (宋体 falling back to a CJK font,
     2 columns), read by pypdf: they must keep exercising what they were made for."""
-    from loaders.cleaning import clean_text
-    from loaders.reading import read_brief_text
+    from loaders.text.cleaning import clean_text
+    from loaders.text.reading import read_brief_text
 
     raw = read_brief_text((EVAL_DIR / "2022-05-libreoffice.pdf").read_bytes(), "x.pdf")
     # The quotes of 是“十三五”初期 land between the figure and its unit.

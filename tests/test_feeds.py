@@ -20,7 +20,7 @@ import feedparser
 import pandas as pd
 import pytest
 
-from loaders.csv_safety import csv_bytes
+from loaders.guards.csv_safety import csv_bytes
 from loaders.services import changes
 from loaders.services.ingest import Overwrite, ingest
 from loaders.store import open_store

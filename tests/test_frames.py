@@ -1,11 +1,11 @@
-"""loaders.frames.records gives what DataFrame.to_dict("records") gives, faster."""
+"""loaders.vocab.frames.records gives what DataFrame.to_dict("records") gives, faster."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from loaders.frames import records
+from loaders.vocab.frames import records
 
 
 def _mixed() -> pd.DataFrame:

@@ -10,14 +10,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from loaders.frequency import (
+from loaders.series.frequency import (
     FrequencyError,
     _containing,
     check_frequency,
     convert,
     months_label_zh,
 )
-from loaders.periods import parts_of, period_containing, periods_of_year, ytd_period
+from loaders.vocab.periods import parts_of, period_containing, periods_of_year, ytd_period
 from tests.test_derive import CATALOG_FRAME, GROWTH, KINDS, LEVEL, derive, point
 
 MEASURES = dict(zip(CATALOG_FRAME["id"], CATALOG_FRAME["measure"], strict=True))

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from loaders.catalog import parse_catalog
+from loaders.catalog.indicators import parse_catalog
 from tests.support.builders import CATALOG
 from tests.support.hard_cases import JULY_2022, PLAIN, loose, mapped
 

@@ -6,7 +6,7 @@ that must stay out. Every sentence here is written for this file; none is taken 
 labelled brief.
 """
 
-from loaders.catalog import parse_catalog
+from loaders.catalog.indicators import parse_catalog
 from tests.support.hard_cases import run
 
 TWINS = parse_catalog(

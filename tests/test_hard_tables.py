@@ -201,14 +201,14 @@ def test_bare_rows_under_prose_that_names_a_unit_are_no_table():
 
 @pytest.mark.parametrize("text", ["社会物流总额首次突破万亿元（按现价计算）。", "全年突破千亿元，"])
 def test_a_round_magnitude_before_other_brackets_is_still_a_figure(text):
-    from loaders.quantities import find_quantities
+    from loaders.vocab.quantities import find_quantities
 
     assert len(find_quantities(text)) == 1
 
 
 @pytest.mark.parametrize("text", ["（单位：万亿元）", "主要指标（万亿元）", "单位：千亿元"])
 def test_a_round_magnitude_named_as_a_unit_label_is_no_figure(text):
-    from loaders.quantities import find_quantities
+    from loaders.vocab.quantities import find_quantities
 
     assert find_quantities(text) == []
 

@@ -114,7 +114,7 @@ def test_grids_offer_no_raw_csv_download(server: str, browser):
         labels = [toolbar.nth(i).get_attribute("aria-label") or "" for i in range(toolbar.count())]
         assert labels, "the grid's toolbar did not show"
         assert not [label for label in labels if "download" in label.lower()]
-        # Ours is there instead: formula-safe (loaders.csv_safety).
+        # Ours is there instead: formula-safe (loaders.guards.csv_safety).
         assert page.get_by_role("button", name="下载 CSV").count() == 1
     finally:
         page.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import loaders.__main__ as cli
-import loaders.pipeline as pipeline
+import loaders.intake.pipeline as pipeline
 from bench.synthetic import brief_text, write_briefs
 from loaders.services import imports
 from loaders.services.imports import ArchiveRefused, upload_sources

@@ -66,7 +66,7 @@ def test_migrate_store_into_the_lake_and_back_keeps_every_byte(lake: str, tmp_pa
 RACE_SCRIPT = """
 import sys, threading
 from bench.synthetic import synthetic_extraction
-from loaders.catalog import load_catalog
+from loaders.catalog.indicators import load_catalog
 from loaders.services.ingest import ingest, Overwrite
 from loaders.store import open_store
 catalog = load_catalog()

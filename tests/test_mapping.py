@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from loaders.catalog import parse_catalog
-from loaders.figures import extract_figures
+from loaders.catalog.indicators import parse_catalog
+from loaders.figures.find import extract_figures
 from loaders.models import Article, IssueHeader
 from tests.support.builders import CATALOG
 

@@ -1,4 +1,4 @@
-"""Every number of an issue ends in one state with a reason (loaders.number_states), and
+"""Every number of an issue ends in one state with a reason (loaders.figures.number_states), and
 `extract --explain` and `evaluate` say so."""
 
 import json
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.evaluate import evaluate_file
-from loaders.number_states import REASONS, account_for_numbers, says_value
-from loaders.pipeline import extract_bytes, extract_file
+from loaders.evaluation.evaluate import evaluate_file
+from loaders.figures.number_states import REASONS, account_for_numbers, says_value
+from loaders.intake.pipeline import extract_bytes, extract_file
 from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent

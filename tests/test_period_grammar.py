@@ -1,14 +1,14 @@
-"""One period grammar for the text's forms (loaders.timeexpr), checked on a table of
+"""One period grammar for the text's forms (loaders.vocab.timeexpr), checked on a table of
 phrasings written for the purpose (tests/data/periods/phrasings.tsv), and the forms named
-relative to the period the text talks about (loaders.figure_periods)."""
+relative to the period the text talks about (loaders.figures.dating)."""
 
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from loaders.figure_periods import figures_of_paragraph
-from loaders.timeexpr import find_time_expressions
+from loaders.figures.dating import figures_of_paragraph
+from loaders.vocab.timeexpr import find_time_expressions
 
 ISSUES = {"A": date(2021, 10, 20), "B": date(2022, 1, 14), "C": date(2022, 6, 20)}
 TABLE = Path(__file__).resolve().parent / "data" / "periods" / "phrasings.tsv"

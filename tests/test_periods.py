@@ -5,7 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from loaders.periods import (
+from loaders.series.comparable import forms
+from loaders.vocab.periods import (
     PeriodError,
     parse_period,
     period_form,
@@ -17,7 +18,6 @@ from loaders.periods import (
     ytd_months,
     ytd_period,
 )
-from loaders.series import forms
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from loaders.periods import index_month, shift_year
-from loaders.timeexpr import find_time_expressions
+from loaders.vocab.periods import index_month, shift_year
+from loaders.vocab.timeexpr import find_time_expressions
 
 JUNE_2022 = date(2022, 6, 20)
 JAN_2022 = date(2022, 1, 14)
@@ -151,7 +151,7 @@ def test_explicit_years_are_told_from_bare_periods():
 
 
 def test_year_to_date_and_end_month_arithmetic():
-    from loaders.periods import end_month, year_to_date
+    from loaders.vocab.periods import end_month, year_to_date
 
     assert year_to_date("2022-07-15") == "2022-01-01/2022-07-15"
     assert year_to_date("2022-06-30") == "2022-01/2022-06"

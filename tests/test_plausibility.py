@@ -1,4 +1,4 @@
-"""The second look from the series (loaders.plausibility): one test per rule, each with the
+"""The second look from the series (loaders.series.plausibility): one test per rule, each with the
 near misses that must not be doubted."""
 
 import json
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog import Checks, dump_catalog, parse_catalog
-from loaders.plausibility import Point, doubts
+from loaders.catalog.indicators import Checks, dump_catalog, parse_catalog
+from loaders.series.plausibility import Point, doubts
 from tests.support.builders import CATALOG
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"

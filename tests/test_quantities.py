@@ -2,7 +2,7 @@
 
 import pytest
 
-from loaders.quantities import Quantity, convert, find_quantities, parse_chinese_number
+from loaders.vocab.quantities import Quantity, convert, find_quantities, parse_chinese_number
 
 
 def only(text: str) -> Quantity:
@@ -282,7 +282,7 @@ def test_a_range_with_the_unit_written_twice():
 
 
 def test_growth_written_as_a_multiple_converts_to_percent():
-    # "同比增长 1.2 倍" is +120%; only a growth ever meets a %-series (loaders.mapping).
+    # "同比增长 1.2 倍" is +120%; only a growth ever meets a %-series (loaders.figures.mapping).
     assert convert(only("同比增长1.2倍"), "%") == 120.0
     assert convert(only("增长0.5倍"), "%") == 50.0
     # A percentage is no multiple, and a multiple is no amount.
@@ -291,14 +291,14 @@ def test_growth_written_as_a_multiple_converts_to_percent():
 
 
 def test_a_multiple_is_growth_only_after_a_growth_verb():
-    from loaders.mapping import measure_of
+    from loaders.figures.mapping import measure_of
 
     assert measure_of("同比均增长", only("1.2倍")) == "yoy"
     assert measure_of("销量是上年的", only("1.2倍")) is None
 
 
 def test_a_net_addition_is_a_change_not_a_level():
-    from loaders.mapping import measure_of
+    from loaders.figures.mapping import measure_of
 
     assert measure_of("比上年末净增", only("2627万户")) == "change"
     assert measure_of("移动电话用户总数达", only("16.68亿户")) == "level"

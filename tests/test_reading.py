@@ -12,16 +12,16 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from loaders.cleaning import clean_text
 from loaders.errors import BriefReadError
-from loaders.reading import (
+from loaders.text.cleaning import clean_text
+from loaders.text.reading import (
     MAX_DOCX_XML_BYTES,
     MAX_TEXT_BYTES,
     MAX_UPLOAD_BYTES,
     decode_text,
     read_brief_text,
 )
-from loaders.structure import parse_structure
+from loaders.text.structure import parse_structure
 from tests.support.hostile_files import lying_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -423,7 +423,7 @@ def test_pdf_encrypted_without_a_user_password_is_read():
 
 def test_pdf_extraction_stops_at_the_deadline(monkeypatch):
     # The deadline is checked between pages; a negative budget trips it at once.
-    monkeypatch.setattr("loaders.reading.PDF_EXTRACT_SECONDS", -1.0)
+    monkeypatch.setattr("loaders.text.reading.PDF_EXTRACT_SECONDS", -1.0)
     with pytest.raises(
         BriefReadError, match=r"slow.pdf: 读取 PDF 文字超过 .* 秒（停在第 1 页，共 2 页）"
     ):
@@ -622,7 +622,7 @@ def test_a_text_file_named_docx_says_it_is_text():
 
 
 def test_text_beyond_any_brief_is_refused_whatever_the_format(monkeypatch):
-    monkeypatch.setattr("loaders.reading.MAX_TEXT_CHARS", 10)
+    monkeypatch.setattr("loaders.text.reading.MAX_TEXT_CHARS", 10)
     with pytest.raises(BriefReadError, match="个字符；一期简报最多 10 个"):
         read_brief_text(make_pdf([["产业创新动态，第十五期，二〇二一年"]]), "long.pdf")
 

@@ -1,4 +1,4 @@
-"""Scored readings (loaders.readings): when one issue gives one indicator and period more than
+"""Scored readings (loaders.figures.readings): when one issue gives one indicator and period more than
 one value, the readings the old rules leave undecided are scored by fitted weights; a clear
 winner is kept, the rest go to the reviewer with a suggestion. One period spelled two ways
 ("上半年" and "1—6 月") is one statement.
@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from loaders import readings
-from loaders.conflicts import one_per_series
+from loaders.figures import readings
+from loaders.figures.conflicts import one_per_series
 from loaders.models import Observation
 from tests.support.builders import CATALOG
 from tests.support.hard_cases import mapped, run
@@ -174,7 +174,7 @@ def test_one_period_spelled_two_ways_with_two_values_goes_to_the_reviewer():
 
 
 def test_the_fit_learns_from_the_groups_and_keeps_priors_where_there_are_none():
-    from loaders import fit_readings
+    from loaders.evaluation import fit_readings
 
     named = readings.FEATURES.index("named")
     off = [0.0] * len(readings.FEATURES)

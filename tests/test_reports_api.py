@@ -17,8 +17,8 @@ import pytest
 from PIL import Image
 
 from dashboard.render import chromium_path
-from loaders.catalog import load_catalog
-from loaders.pipeline import extract_file
+from loaders.catalog.indicators import load_catalog
+from loaders.intake.pipeline import extract_file
 from loaders.services.ingest import ingest
 from loaders.services.series import EXPORT_COLUMNS
 from loaders.store import open_store

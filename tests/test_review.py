@@ -1,4 +1,4 @@
-"""Row validation of reviewed figures (loaders/review.py)."""
+"""Row validation of reviewed figures (loaders/intake/reviewed_rows.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from loaders.review import RowError, UnitError, convert_unit, validate_rows
+from loaders.intake.reviewed_rows import RowError, UnitError, convert_unit, validate_rows
 from tests.support.builders import CATALOG
 
 

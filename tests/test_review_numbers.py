@@ -1,5 +1,5 @@
 """Every number of an article marked by its state, in the review before commit and on the
-issue page, and a missed one made a figure in two clicks (loaders.number_states,
+issue page, and a missed one made a figure in two clicks (loaders.figures.number_states,
 loaders.services.review, dashboard.highlight, the 上传 and 期刊 pages)."""
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from dashboard.highlight import (
     numbers_html,
     state_counts,
 )
-from loaders.frames import records
+from loaders.figures.number_states import REASONS, account_for_numbers, account_for_stored
+from loaders.intake.pipeline import extract_file
 from loaders.models import NumberState
-from loaders.number_states import REASONS, account_for_numbers, account_for_stored
-from loaders.pipeline import extract_file
 from loaders.services.ingest import ingest
 from loaders.services.review import (
     NotANumber,
@@ -33,6 +32,7 @@ from loaders.services.review import (
     unassigned_frame,
 )
 from loaders.store import open_store, queries
+from loaders.vocab.frames import records
 from tests.support.builders import CATALOG, issue_2021_15
 from tests.test_upload_page import click, edit, open_upload, run, upload
 

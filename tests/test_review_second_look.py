@@ -8,8 +8,7 @@ import re
 
 from dashboard.highlight import held_title, number_marks, numbers_html
 from dashboard.tables import numbers_table, queue_figures, queue_subjects
-from loaders.frames import records
-from loaders.number_states import REASONS, account_for_numbers, account_for_stored
+from loaders.figures.number_states import REASONS, account_for_numbers, account_for_stored
 from loaders.services.ingest import ingest
 from loaders.services.review import (
     drop_held,
@@ -24,6 +23,7 @@ from loaders.services.review import (
 )
 from loaders.services.second_look import doubt_of, set_aside_subject
 from loaders.store import open_store, queries
+from loaders.vocab.frames import records
 from tests.support.builders import CATALOG
 from tests.test_review_numbers import _shown
 from tests.test_second_look import FALLING, FIRST

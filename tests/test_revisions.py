@@ -1,4 +1,4 @@
-"""One meaning of "revision" (loaders.revisions) in the plan, the counts, the vintages and
+"""One meaning of "revision" (loaders.vocab.revisions) in the plan, the counts, the vintages and
 the API: another value than the issue before stated, beyond the one tolerance."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders.revisions import VALUE_TOLERANCE, different_statement, same_value
 from loaders.services.ingest import ingest
 from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store, queries
 from loaders.store.schema import values_differ
+from loaders.vocab.revisions import VALUE_TOLERANCE, different_statement, same_value
 from tests.support.builders import CATALOG
 from tests.support.store import extraction, obs
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from loaders.pipeline import extract_bytes
+from loaders.intake.pipeline import extract_bytes
 from loaders.services.ingest import ingest
 from loaders.store import open_store, queries
 from tests.support.builders import CATALOG

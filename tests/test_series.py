@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.periods import parse_period
-from loaders.series import comparable_group, group_label, latest_cards
+from loaders.series.comparable import comparable_group, group_label, latest_cards
+from loaders.vocab.periods import parse_period
 
 
 def _row(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from loaders.series import forms
+from loaders.series.comparable import forms
 from loaders.services.ingest import ingest
 from loaders.services.issues import issue_detail
 from loaders.services.series import (
@@ -163,7 +163,7 @@ def test_an_unknown_indicator_names_the_closest_ids(store) -> None:
     with pytest.raises(UnknownIndicator, match="did you mean logistics_total") as raised:
         _read(store, "logistics_totl")
     assert isinstance(raised.value, LookupError)
-    # The API names the ids the review and the CLI name: one rule (loaders.catalog).
+    # The API names the ids the review and the CLI name: one rule (loaders.catalog.indicators).
     with pytest.raises(UnknownIndicator) as raised:
         _read(store, "carbon_national_close_price")
     assert (

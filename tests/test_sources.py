@@ -1,4 +1,4 @@
-"""The organisation a figure's text cites (loaders.sources): where a name is a source, where
+"""The organisation a figure's text cites (loaders.figures.sources): where a name is a source, where
 it is not, and which citation speaks for a figure."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog import load_catalog
+from loaders.catalog.indicators import load_catalog
+from loaders.figures.sources import citations, with_sources
+from loaders.intake.pipeline import extract_file
 from loaders.models import Article, IssueHeader, Observation
-from loaders.pipeline import extract_file
 from loaders.services.ingest import ingest
-from loaders.sources import citations, with_sources
 from loaders.store import open_store, queries
 
 # The shared briefs (shared/eval/briefs), as the repository keeps them.

@@ -1,4 +1,4 @@
-"""The one workbook writer (loaders.spreadsheet): read back by openpyxl and by LibreOffice as
+"""The one workbook writer (loaders.guards.spreadsheet): read back by openpyxl and by LibreOffice as
 an analyst's spreadsheet would read it."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from loaders.spreadsheet import Sheet, xlsx_bytes
+from loaders.guards.spreadsheet import Sheet, xlsx_bytes
 
 SOFFICE = shutil.which("soffice")
 

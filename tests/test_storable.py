@@ -9,10 +9,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from loaders.catalog import load_catalog
-from loaders.catalog_form import IndicatorFormError, form_values
-from loaders.csv_safety import formula_problem
+from loaders.catalog.form import IndicatorFormError, form_values
+from loaders.catalog.indicators import load_catalog
 from loaders.errors import BriefError
+from loaders.guards.csv_safety import formula_problem
 from loaders.paths import CATALOG_PATH
 from loaders.services import catalog as catalog_service
 from loaders.services.ingest import ingest

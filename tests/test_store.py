@@ -14,9 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from loaders.catalog import Catalog
+from loaders.catalog.indicators import Catalog
 from loaders.models import Extraction
-from loaders.series import latest_cards, with_plot_columns
+from loaders.series.comparable import latest_cards, with_plot_columns
 from loaders.services.catalog import sync_catalog
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, bulk_load, ingest, preview, retract
@@ -124,7 +124,7 @@ def test_current_view_takes_the_latest_issue_and_flags_disagreement(store: Store
     q1 = rows[("logistics_total", "2021-Q1")]
     assert (q1.value, q1.issue_key, q1.issue_label) == (70.1, "2021-29", "2021 年第 29 期")
     assert q1.revision_count == 1 and bool(q1.disagrees)
-    # A restatement of the same value is no revision (loaders.revisions).
+    # A restatement of the same value is no revision (loaders.vocab.revisions).
     restated = rows[("logistics_total_yoy", "2020")]
     assert restated.revision_count == 0 and not bool(restated.disagrees)
     assert q1.name_zh == "全国社会物流总额" and q1.period_kind == "quarter"

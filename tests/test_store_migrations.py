@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders.catalog import load_catalog
-from loaders.catalog_form import form_values
-from loaders.pipeline import extract_file
+from loaders.catalog.form import form_values
+from loaders.catalog.indicators import load_catalog
+from loaders.intake.pipeline import extract_file
 from loaders.services import catalog as catalog_service
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, ingest, retract
@@ -133,7 +133,7 @@ def _counts_via(store) -> dict[str, int]:
 
 def test_an_upgraded_store_keeps_the_editors_work_from_a_batch(old_store: Path) -> None:
     """The old file's reviewed 2022-05 and retracted 2023-07 survive a batch re-read."""
-    from loaders.pipeline import extract_file
+    from loaders.intake.pipeline import extract_file
 
     root = Path(__file__).parent / "data" / "eval"
     with open_store(old_store) as store:
@@ -296,7 +296,7 @@ def test_counts_of_a_store_that_counted_restatements_as_revisions_are_recomputed
     tmp_path: Path,
 ) -> None:
     """Up to schema 7 revision_count counted every other issue that restated a point, equal
-    values included; the upgrade recomputes the counts with loaders.revisions' meaning."""
+    values included; the upgrade recomputes the counts with loaders.vocab.revisions' meaning."""
     path = tmp_path / "schema7.duckdb"
     with open_store(path) as store:
         for issue in (ISSUE_15, ISSUE_29):
@@ -324,7 +324,7 @@ def test_counts_of_a_store_that_counted_restatements_as_revisions_are_recomputed
 def test_a_schema_10_store_gains_each_figures_source_and_a_rereading_fills_it(
     tmp_path: Path,
 ) -> None:
-    """Schema 11 adds source_org (loaders.sources): empty for figures stored before, filled
+    """Schema 11 adds source_org (loaders.figures.sources): empty for figures stored before, filled
     when the issue is read again (ingest --force)."""
     path = tmp_path / "schema10.duckdb"
     catalog = load_catalog()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.cleaning import clean_text
 from loaders.errors import BriefStructureError
-from loaders.structure import editor_from_line, parse_structure
+from loaders.text.cleaning import clean_text
+from loaders.text.structure import editor_from_line, parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF_15 = ROOT / "data" / "briefs" / "2021-15.txt"

@@ -12,7 +12,7 @@ from bench.synthetic import (
     synthetic_extraction,
     write_briefs,
 )
-from loaders.pipeline import extract_bytes, extract_file
+from loaders.intake.pipeline import extract_bytes, extract_file
 from loaders.services.ingest import bulk_load, ingest
 from loaders.store import open_store, queries
 from tests.support.builders import CATALOG

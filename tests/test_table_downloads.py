@@ -1,4 +1,4 @@
-"""Every table a page shows downloads through the one CSV writer (loaders.csv_safety).
+"""Every table a page shows downloads through the one CSV writer (loaders.guards.csv_safety).
 
 The grids' own toolbar download and copy are switched off (client.disableDataExport, see
 tests/test_config.py) because they write cells raw; each page offers our CSV instead. The
@@ -17,7 +17,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from loaders.csv_safety import formula_sign
+from loaders.guards.csv_safety import formula_sign
 from loaders.store import open_store, writes
 from loaders.store.changes import Cause
 from tests.support.builders import CATALOG, issue_2021_15
@@ -103,7 +103,7 @@ def test_each_table_downloads_with_formula_cells_escaped(
     if page != "catalog":
         assert "'" + FORMULA in cells
     # Each table as Excel too: no cell a formula, formula-like text kept as written and
-    # quote-prefixed (the one formula rule, loaders.csv_safety.formula_sign).
+    # quote-prefixed (the one formula rule, loaders.guards.csv_safety.formula_sign).
     books = workbooks(at, media_files)
     assert len(books) == tables
     texts = []

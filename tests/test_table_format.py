@@ -1,4 +1,4 @@
-"""Writing a figures table without guessing: the format page (loaders.figures_table.format_guide)
+"""Writing a figures table without guessing: the format page (loaders.intake.figures_table.format_guide)
 names every column, qualifier word, period form and indicator id, and its examples are what the
 parser takes; ids show on the 指标 page and in the Trends picker's help."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from loaders.figures_table import (
+from loaders.intake.figures_table import (
     COLUMN_HELP,
     FIGURE_FIELDS,
     HEADER_FIELDS,
@@ -16,8 +16,8 @@ from loaders.figures_table import (
     PERIOD_EXAMPLES,
     format_guide,
 )
-from loaders.periods import parse_period
-from loaders.qualifiers import QUALIFIERS, parse_qualifier
+from loaders.vocab.periods import parse_period
+from loaders.vocab.qualifiers import QUALIFIERS, parse_qualifier
 from tests.support.builders import CATALOG
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"

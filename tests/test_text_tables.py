@@ -1,13 +1,13 @@
 """Tables written as text (aligned columns, tabs, a PDF's flattened rows) reach the one table
-model: every cell a statement of its row, dated by its column (loaders.text_tables)."""
+model: every cell a statement of its row, dated by its column (loaders.text.text_tables)."""
 
 from pathlib import Path
 
 import pytest
 
-from loaders.cleaning import TABLE_CELL_SEPARATOR, clean_text
-from loaders.pipeline import extract_file
-from loaders.text_tables import rebuild_tables
+from loaders.intake.pipeline import extract_file
+from loaders.text.cleaning import TABLE_CELL_SEPARATOR, clean_text
+from loaders.text.text_tables import rebuild_tables
 from tests.support.builders import CATALOG
 
 TABLES = Path(__file__).resolve().parent / "data" / "tables"

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from loaders.periods import parse_period
-from loaders.store.queries import SERIES_COLUMNS
-from loaders.transforms import (
+from loaders.series.transforms import (
     INDEX_UNIT,
     POINTS_UNIT,
     RULES_ZH,
@@ -18,6 +16,8 @@ from loaders.transforms import (
     missing_comparisons,
     transform_series,
 )
+from loaders.store.queries import SERIES_COLUMNS
+from loaders.vocab.periods import parse_period
 
 
 def point(indicator: str, period: str, value: float, unit: str = "亿元", **extra) -> dict:

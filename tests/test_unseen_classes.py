@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from loaders.figures import extract_figures
+from loaders.figures.find import extract_figures
 from loaders.models import Article, IssueHeader
 from tests.support.builders import CATALOG
 
@@ -189,7 +189,7 @@ def test_a_reference_to_a_name_the_catalog_does_not_know_stays_as_written():
 
 
 def _issue(title: str, body: str, published: date = OCT_2021):
-    from loaders.pipeline import extract_bytes
+    from loaders.intake.pipeline import extract_bytes
 
     text = f"产业创新动态\n{published.year}年第30期\n{published:%Y年%m月%d日}\n{title}\n{body}\n（产业所 某某 整理）\n"
     return extract_bytes(text.encode(), "headline.txt", CATALOG)

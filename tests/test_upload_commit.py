@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.figures_table import template_csv
+from loaders.intake.figures_table import template_csv
 from loaders.models import Extraction
 from loaders.services.ingest import preview, retract
 from loaders.services.review import (
@@ -253,7 +253,7 @@ def test_a_repeated_statement_is_pre_unticked_but_a_conflicting_one_is_not():
 
 
 def test_unassigned_amounts_are_shown_in_a_readable_unit_and_convert_on_assignment():
-    from loaders.units import readable as readable_scale
+    from loaders.vocab.units import readable as readable_scale
 
     assert readable_scale(2.079e14, "元") == (207.9, "万亿元")
     assert readable_scale(4.5e9, "吨") == (45.0, "亿吨")

@@ -306,7 +306,7 @@ def test_a_file_named_like_a_formula_is_refused(name, tmp_path):
 
 def test_controls_and_direction_overrides_never_reach_the_store(tmp_path):
     """NUL, other control characters and bidi overrides are removed where text comes in (one
-    rule: loaders.text_safety); the file name "report\u202egpj.json" would show as
+    rule: loaders.guards.text_safety); the file name "report\u202egpj.json" would show as
     "reportnosj.gpj" if its override were kept."""
     payload = json.loads((DATA / "good_table.json").read_text(encoding="utf-8"))
     payload["issue"]["title"] = "产业\u202e创新\x00动态"

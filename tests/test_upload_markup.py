@@ -87,7 +87,7 @@ def test_markup_in_a_brief_and_its_file_name_is_shown_as_text(empty_app_db):
     assert_no_raw_markup(at)
     # The text of the brief is there as characters, its numbers marked, HTML-escaped.
     shown = shown_html(at)
-    # Brackets beside Chinese text come back full width (loaders.cleaning), which also
+    # Brackets beside Chinese text come back full width (loaders.text.cleaning), which also
     # leaves the link syntax broken.
     assert IMAGE in shown and LINK_AS_CLEANED in shown
 

@@ -20,7 +20,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from bench.synthetic import write_ytd_briefs, ytd_briefs
-from loaders.pipeline import extract_file
+from loaders.intake.pipeline import extract_file
 from loaders.services import changes
 from loaders.services.ingest import ingest
 from loaders.services.series import SeriesRequest, read_series

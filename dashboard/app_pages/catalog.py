@@ -3,7 +3,7 @@
 Editors find the rest of the 指标 section beside it in the navigation: 编辑指标 (add or edit
 an indicator with a preview first, retire and restore), 待归类 (the unassigned figures as a
 work queue) and 目录历史 (the catalog's versions, undo). Every decision lives in
-loaders.catalog_form and loaders.services.catalog / queue; the pages hold widgets.
+loaders.catalog.form and loaders.services.catalog / queue; the pages hold widgets.
 """
 
 from __future__ import annotations

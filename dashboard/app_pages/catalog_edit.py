@@ -1,6 +1,6 @@
 """编辑指标 (editors): add an indicator or edit one, with a preview over every stored issue
 before saving; retire or restore one. The form has one widget per field of a catalog entry,
-labelled and explained as loaders.catalog_form says (FIELD_LABELS, FIELD_HELP); what was
+labelled and explained as loaders.catalog.form says (FIELD_LABELS, FIELD_HELP); what was
 typed is checked there and in loaders.services.catalog, never here."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dashboard.catalog_edits import (
     write,
 )
 from dashboard.tables import preview_conflicts_table, preview_table
-from loaders.catalog_form import (
+from loaders.catalog.form import (
     FIELD_HELP,
     FIELD_LABELS,
     KIND_LABELS,

@@ -9,7 +9,7 @@ from dashboard import auth, data
 from dashboard.catalog_edits import EDIT_PAGE, open_new_indicator, show_flash, write
 from dashboard.markup import plain_markdown
 from dashboard.tables import HELD_GROUP, NO_SUBJECT, queue_figures, queue_subjects
-from loaders.catalog_form import values_from_figure
+from loaders.catalog.form import values_from_figure
 from loaders.services.queue import assign
 
 st.title("待归类")

@@ -15,9 +15,9 @@ from dashboard.auth import current_actor, current_role, render_login
 from dashboard.components import show_error
 from dashboard.formatting import import_state_label
 from dashboard.markup import plain_markdown
+from loaders.guards.text_safety import strip_unsafe
 from loaders.services import StoreError, imports
 from loaders.services.permissions import NotAllowed
-from loaders.text_safety import strip_unsafe
 
 STATUS_LABELS = {
     "pending": "等待",

@@ -1,5 +1,5 @@
 """期刊 Issues: every stored issue; one opened (?issue=2021-15) with every number of its
-articles marked by its state (data, to review, ignored; loaders.number_states)."""
+articles marked by its state (data, to review, ignored; loaders.figures.number_states)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dashboard.formatting import empty_state_message
 from dashboard.highlight import article_label, article_numbers, legend_html
 from dashboard.markup import plain_markdown
 from dashboard.tables import figures_table, issues_table, numbers_table, unassigned_table
-from loaders.citations import QUOTE_PARAMETER, cited_offset
-from loaders.missing import is_missing
+from loaders.series.citations import QUOTE_PARAMETER, cited_offset
 from loaders.services.review import held_in_store
+from loaders.vocab.missing import is_missing
 
 ISSUE_KEY = "issues_selected"
 
@@ -68,7 +68,7 @@ names = data.indicator_names()
 numbers = data.issue_numbers(issue_key)
 # Values an import set aside because the stored series doubt them (loaders.services.second_look).
 held = held_in_store(numbers, clean_text, unassigned)
-# A citation's link (loaders.citations.quote_link) names the sentence by its offset: the
+# A citation's link (loaders.series.citations.quote_link) names the sentence by its offset: the
 # figure stated there, its sentence marked apart and its article opened.
 cited_at = cited_offset(st.query_params.get(QUOTE_PARAMETER))
 cited_rows = observations[observations["span_start"] == cited_at] if cited_at is not None else None

@@ -13,8 +13,8 @@ from dashboard.formatting import (
     period_label,
 )
 from dashboard.markup import plain_markdown
-from loaders.missing import is_missing
-from loaders.periods import form_label
+from loaders.vocab.missing import is_missing
+from loaders.vocab.periods import form_label
 
 CARDS_PER_ROW = 4
 

@@ -16,11 +16,11 @@ from dashboard.markup import plain_markdown
 from dashboard.tables import CITATION_COLUMN, SOURCE_LINK_COLUMN
 from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
-from loaders.frequency import RULES_ZH as FREQUENCY_RULES_ZH
 from loaders.models import IssueHeader
-from loaders.periods import FORMS, FREQUENCIES, FREQUENCY_LABELS, POSITION_RULE_ZH, form_label
+from loaders.series.frequency import RULES_ZH as FREQUENCY_RULES_ZH
+from loaders.series.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS, base_choices
 from loaders.services.series import SeriesRequest, SeriesRequestError, download_name
-from loaders.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS, base_choices
+from loaders.vocab.periods import FORMS, FREQUENCIES, FREQUENCY_LABELS, POSITION_RULE_ZH, form_label
 
 CATEGORY_KEY = "trends_category"
 INDICATORS_KEY = "trends_indicators"

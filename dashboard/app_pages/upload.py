@@ -29,7 +29,7 @@ from dashboard.highlight import (
 )
 from dashboard.markup import plain_markdown
 from loaders.errors import BriefError
-from loaders.figures_table import MAX_TABLE_BYTES, template_csv
+from loaders.intake.figures_table import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
 from loaders.services.ingest import Seen
 from loaders.services.ingest import preview as preview_ingest
@@ -98,7 +98,7 @@ with st.expander("数据表格式与模板", expanded=False):
 # No type= filter: Streamlit checks a filtered upload's name before this script runs and
 # fails the whole page on a NUL in it (a forged upload), with no way to answer. The types are
 # in the label, and read_upload decides by content, refuses other types with a message and
-# drops control characters from the name (loaders.text_safety).
+# drops control characters from the name (loaders.guards.text_safety).
 uploaded = st.file_uploader(
     "简报 (.txt .md .pdf .docx) 或数据表 (.csv .xlsx .json)",
     key="upload_file",
@@ -154,7 +154,7 @@ st.subheader("本期信息")
 columns = st.columns([3, 1, 1, 1, 2])
 original_header = extraction.issue
 # The widgets take any value the file holds: bounds are the review's to name
-# (loaders.review.header_problems), never a widget's to clamp silently.
+# (loaders.intake.reviewed_rows.header_problems), never a widget's to clamp silently.
 header = {
     "title": columns[0].text_input("标题 title", original_header.title, key=f"hdr_title_{tag}"),
     "year": columns[1].number_input(
@@ -181,7 +181,7 @@ header = {
 header["total_number"] = header["total_number"] or None
 
 # The catalog's units and whatever units the loaders found (e.g. 万吨, pp); any unit of the
-# same base converts (loaders.units).
+# same base converts (loaders.vocab.units).
 found_units = [*state["figures"]["unit"], *state["unassigned"]["unit"]]
 unit_options = list(
     dict.fromkeys(

@@ -7,7 +7,7 @@ and decide nothing themselves:
 - storable.py: what may be stored (the one gate every write of text passes: issues, the
   catalog, editors' notes);
 - ingest_plan.py: what storing an issue does, a pure function of what is stored and what
-  was extracted (revisions as loaders.revisions defines them, the overwrite policy);
+  was extracted (revisions as loaders.vocab.revisions defines them, the overwrite policy);
 - ingest.py: storing an issue (the gate, the state read, the plan written in one
   transaction), retracting an issue;
 - imports.py: archive imports (folders, zips, many files) as jobs every editor can follow,

@@ -7,7 +7,7 @@ last visit), each point is compared as it stood before the first changeset of th
 with how it stands after the last one:
 
 - new: no value before, one now;
-- revised: another value now (loaders.revisions.different_statement: the one rule of what
+- revised: another value now (loaders.vocab.revisions.different_statement: the one rule of what
   another value is), stated by another issue;
 - corrected: another value from the same issue (a corrected version of it was stored);
 - removed: a value before, none now (its issue retracted, the catalog changed);
@@ -32,12 +32,12 @@ from typing import Literal
 
 import pandas as pd
 
-from loaders.derive import parse_inputs
-from loaders.missing import is_missing
-from loaders.revisions import different_statement
+from loaders.series.derive import parse_inputs
 from loaders.services.series import SeriesRequestError, UnknownIssue, did_you_mean
 from loaders.store import Store, queries
 from loaders.store import changes as log
+from loaders.vocab.missing import is_missing
+from loaders.vocab.revisions import different_statement
 
 Kind = Literal["new", "revised", "corrected", "removed", "disagreement"]
 KINDS: tuple[Kind, ...] = ("new", "revised", "corrected", "removed", "disagreement")
@@ -379,7 +379,7 @@ def updated_only(
 ) -> pd.DataFrame:
     """Of a series' rows, those of points whose value changed after since (new, revised,
     corrected): SDMX's updatedAfter. A derived or converted point (one with inputs,
-    loaders.derive) changed when one of its inputs did, of whichever indicator."""
+    loaders.series.derive) changed when one of its inputs did, of whichever indicator."""
     used = [parse_inputs(text) for text in rows["inputs"]] if "inputs" in rows else []
     wanted = set(indicators) | {part["indicator"] for inputs in used for part in inputs}
     keys = updated_keys(store, since, sorted(wanted))
@@ -393,6 +393,6 @@ def updated_only(
     ]
     for at, inputs in enumerate(used):
         if inputs:
-            # Inputs are actual statements, never forecasts (loaders.derive).
+            # Inputs are actual statements, never forecasts (loaders.series.derive).
             keep[at] = any((part["indicator"], part["period"], False) in keys for part in inputs)
     return rows[keep].reset_index(drop=True)

@@ -1,11 +1,11 @@
-"""Every table of a store as CSV, written by the one CSV writer (loaders.csv_safety)."""
+"""Every table of a store as CSV, written by the one CSV writer (loaders.guards.csv_safety)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from loaders.csv_safety import csv_bytes
+from loaders.guards.csv_safety import csv_bytes
 from loaders.store import Store, queries
 from loaders.store.schema import TABLES
 

@@ -32,15 +32,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from loaders.archive import ArchiveError, ArchiveLimits, open_archive
-from loaders.catalog import Catalog
+from loaders.catalog.indicators import Catalog
 from loaders.errors import BriefError, BriefReadError
-from loaders.reading import MAX_UPLOAD_BYTES, read_capped
+from loaders.guards.archive import ArchiveError, ArchiveLimits, open_archive
+from loaders.guards.text_safety import strip_unsafe
 from loaders.services.ingest import IngestResult, Overwrite, ingest
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import ImportJob
-from loaders.text_safety import strip_unsafe
+from loaders.text.reading import MAX_UPLOAD_BYTES, read_capped
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 # An archive is many briefs: its caps are its own, apart from the single file's (each
@@ -281,7 +281,7 @@ def run_job(
     """Store every pending file of the job, one transaction each, until done or asked to
     stop. sources: the files in job order (the CLI's); None reads the staged copies.
     on_file(position, name, outcome) is told each outcome."""
-    from loaders.pipeline import extract_bytes  # PDF/DOCX readers load only when needed
+    from loaders.intake.pipeline import extract_bytes  # PDF/DOCX readers load only when needed
 
     me = runner_id()
 

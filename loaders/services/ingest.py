@@ -4,7 +4,7 @@ the same keys the statement of the latest issue before it, whether it was retrac
 that and the extraction to the pure plan (loaders.services.ingest_plan.plan_ingest) and
 writes the plan in the same transaction: all of it or nothing. Retracting an issue, and
 loading many at once (benchmarks, migrations), are here too. Reading a file is
-loaders.pipeline's (read_file).
+loaders.intake.pipeline's (read_file).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from loaders.catalog import Catalog
+from loaders.catalog.indicators import Catalog
 from loaders.models import Extraction
 from loaders.services.catalog import record_catalog
 from loaders.services.ingest_plan import (

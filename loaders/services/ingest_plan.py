@@ -4,7 +4,7 @@ function (plan_ingest) that reads nothing and writes nothing.
 The plan says whether the issue is new, unchanged, replaced or kept (who may overwrite what
 is the Overwrite policy), and for each point of the issue (indicator, period, forecast; an
 issue's first statement of it speaks for the issue) whether it is new, unchanged or
-revises the issue before it (loaders.revisions), and for a replacement what changes. The
+revises the issue before it (loaders.vocab.revisions), and for a replacement what changes. The
 use cases (loaders.services.ingest) read the state, plan, and write the plan in one
 transaction.
 
@@ -27,8 +27,8 @@ from enum import StrEnum
 from typing import Literal
 
 from loaders.models import Extraction, Observation
-from loaders.revisions import different_statement
 from loaders.store.queries import StoredIssue, StoredStatement
+from loaders.vocab.revisions import different_statement
 
 Key = tuple[str, str, bool]  # indicator, period, forecast
 Status = Literal["new", "unchanged", "replaced", "kept"]
@@ -44,7 +44,7 @@ class Overwrite(StrEnum):
 @dataclass(frozen=True)
 class Revision:
     """A point this issue states with another value than the issue before it that stated
-    the point (loaders.revisions)."""
+    the point (loaders.vocab.revisions)."""
 
     indicator: str
     period: str

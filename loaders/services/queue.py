@@ -1,19 +1,19 @@
 """The work queue: figures no indicator claimed, across every issue, for an editor to
 assign to a series (or to make a new series from). An assignment is checked like a review
-row (loaders.review: indicator known, period in the grammar, unit convertible, value
+row (loaders.intake.reviewed_rows: indicator known, period in the grammar, unit convertible, value
 finite) and stored as an observation an editor reviewed, which a re-mapping keeps."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from loaders.catalog import Catalog
-from loaders.missing import is_missing
+from loaders.catalog.indicators import Catalog
+from loaders.intake.reviewed_rows import validate_rows
 from loaders.models import Observation
-from loaders.review import validate_rows
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.changes import Cause
+from loaders.vocab.missing import is_missing
 
 
 def assign(

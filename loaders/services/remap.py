@@ -1,7 +1,7 @@
 """Re-mapping stored issues under a changed catalog, and what a change would do.
 
 An issue keeps its cleaned text and articles in the store, so a new or edited indicator is
-filled from the whole archive by running the figure finder again (loaders.figures, from the
+filled from the whole archive by running the figure finder again (loaders.figures.find, from the
 articles on: no file is read again). What an editor decided stays: an observation they
 reviewed or typed in keeps its indicator and value, and the same figure found again by the
 finder is dropped in its favour. A figures table has no text and is left as it is.
@@ -15,13 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from loaders.catalog import Catalog
-from loaders.figures import extract_figures
-from loaders.missing import is_missing
+from loaders.catalog.indicators import Catalog
+from loaders.figures.find import extract_figures
+from loaders.figures.sources import with_sources
 from loaders.models import Article, IssueHeader, Observation
-from loaders.sources import with_sources
 from loaders.store import Store, queries, writes
 from loaders.store.changes import Cause
+from loaders.vocab.missing import is_missing
 
 
 @dataclass

@@ -5,7 +5,7 @@ numbers as numbers, dates as dates, a citation on every row) and 说明, one col
 saying what it is: indicator, unit, kind and measure, the catalog's source and the
 organisations its figures cite, the period rule, the vintage (as of), the transform and
 what in it is derived. A page's table gets the same 说明 sheet for the table as a whole.
-The writer is loaders.spreadsheet (formula-safe by the one formula rule).
+The writer is loaders.guards.spreadsheet (formula-safe by the one formula rule).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from loaders.catalog_form import KIND_LABELS, MEASURE_LABELS
-from loaders.citations import PUBLICATION
-from loaders.missing import is_missing
-from loaders.periods import PeriodError, period_label_zh
-from loaders.series import comparable_groups
+from loaders.catalog.form import KIND_LABELS, MEASURE_LABELS
+from loaders.guards.spreadsheet import Sheet, xlsx_bytes
+from loaders.series.citations import PUBLICATION
+from loaders.series.comparable import comparable_groups
+from loaders.series.transforms import LABELS_ZH, RULES_ZH
 from loaders.services.series import (
     SeriesRequest,
     SeriesResult,
@@ -28,9 +28,9 @@ from loaders.services.series import (
     indicators,
     read_series,
 )
-from loaders.spreadsheet import Sheet, xlsx_bytes
 from loaders.store import Store
-from loaders.transforms import LABELS_ZH, RULES_ZH
+from loaders.vocab.missing import is_missing
+from loaders.vocab.periods import PeriodError, period_label_zh
 
 DATA_SHEET = "数据"
 DESCRIPTION_SHEET = "说明"
@@ -162,7 +162,7 @@ def series_workbook(
 
 def view_workbook(store: Store, request: SeriesRequest, groups: Sequence[str] = ()) -> bytes:
     """The workbook of a Trends view: the series a request reads, only the comparable period
-    groups shown (loaders.series; empty: all), as series_workbook writes them."""
+    groups shown (loaders.series.comparable; empty: all), as series_workbook writes them."""
     result = read_series(store, request)
     if groups:
         shown = comparable_groups(result.rows).isin(list(groups))

@@ -23,12 +23,19 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from loaders import units
-from loaders.catalog import Catalog
+from loaders.catalog.indicators import Catalog
 from loaders.errors import BriefReadError
-from loaders.figures_table import TABLE_SUFFIXES, parse_figures_table
-from loaders.frames import records
-from loaders.missing import is_blank, is_missing, plain, text_or_empty
+from loaders.figures.number_states import (
+    REASONS,
+    FigureSpan,
+    account_for_text,
+    figure_spans,
+    number_value,
+    place_of,
+)
+from loaders.guards.text_safety import strip_unsafe
+from loaders.intake.figures_table import TABLE_SUFFIXES, parse_figures_table
+from loaders.intake.reviewed_rows import RowError, header_problems, validate_rows
 from loaders.models import (
     Article,
     Extraction,
@@ -37,17 +44,6 @@ from loaders.models import (
     Observation,
     UnassignedFigure,
 )
-from loaders.number_states import (
-    REASONS,
-    FigureSpan,
-    account_for_text,
-    figure_spans,
-    number_value,
-    place_of,
-)
-from loaders.quantities import Quantity, find_quantities
-from loaders.review import RowError, header_problems, validate_rows
-from loaders.sentences import Sentence, sentences
 from loaders.services.ingest import (
     IngestResult,
     Overwrite,
@@ -59,8 +55,12 @@ from loaders.services.permissions import require_editor
 from loaders.services.second_look import doubt_of, doubts_in_store
 from loaders.services.storable import extraction_problems
 from loaders.store import Store, StoreError
-from loaders.text_safety import strip_unsafe
-from loaders.timeexpr import find_time_expressions
+from loaders.text.sentences import Sentence, sentences
+from loaders.vocab import units
+from loaders.vocab.frames import records
+from loaders.vocab.missing import is_blank, is_missing, plain, text_or_empty
+from loaders.vocab.quantities import Quantity, find_quantities
+from loaders.vocab.timeexpr import find_time_expressions
 
 BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in BRIEF_SUFFIXES + TABLE_SUFFIXES]
@@ -123,7 +123,7 @@ def read_upload(data: bytes, filename: str, catalog: Catalog) -> Extraction:
         return parse_figures_table(data, filename)
     if suffix in BRIEF_SUFFIXES:
         # Imported here: the pipeline pulls in PDF/DOCX readers the table path never needs.
-        from loaders.pipeline import extract_bytes
+        from loaders.intake.pipeline import extract_bytes
 
         return extract_bytes(data, filename, catalog)
     raise BriefReadError(
@@ -302,7 +302,7 @@ def rebuild_extraction(
     Each observation records whether an editor changed it (origin "reviewed").
     Long because it checks every field of the header, the figures and the unassigned rows
     and names each problem by table and row in one list; the checks themselves live in
-    loaders.review.
+    loaders.intake.reviewed_rows.
     """
     errors: list[str] = []
     try:
@@ -433,7 +433,7 @@ def review_numbers(
     extraction: Extraction, figures: pd.DataFrame, unassigned: pd.DataFrame
 ) -> list[NumberState]:
     """Every number of the text as committing the review tables now would store it
-    (loaders.number_states, the rule the issue page uses for a stored issue): a ticked row
+    (loaders.figures.number_states, the rule the issue page uses for a stored issue): a ticked row
     is an observation of its indicator, a figure the editor unticked is left out, an
     unassigned figure left as it is keeps the loaders' reason and suggestion."""
     text = extraction.clean_text
@@ -623,7 +623,7 @@ def _number_row(
 
 @dataclass(frozen=True)
 class HeldValue:
-    """A value of the review that the stored series doubt (loaders.plausibility: a total
+    """A value of the review that the stored series doubt (loaders.series.plausibility: a total
     since launch that falls, a value 5x its neighbours …), with the reason in words. The
     review writes it only once the editor confirmed it, or leaves it out (drop_held)."""
 

@@ -1,6 +1,6 @@
 """The second look from the series, applied where values join the store.
 
-loaders.plausibility decides what is doubtful; this module reads what the store holds and
+loaders.series.plausibility decides what is doubtful; this module reads what the store holds and
 says what happens to a doubtful value: in a batch import (the CLI, the 导入 page) it waits in
 the unassigned queue with its reason, unless the import is told the values are confirmed; in
 the review before commit it is shown with its reason and the editor's commit confirms it.
@@ -8,9 +8,9 @@ the review before commit it is shown with its reason and the editor's commit con
 
 from __future__ import annotations
 
-from loaders.catalog import Catalog
+from loaders.catalog.indicators import Catalog
 from loaders.models import Extraction, Observation, UnassignedFigure
-from loaders.plausibility import Doubt, Point, doubts
+from loaders.series.plausibility import Doubt, Point, doubts
 from loaders.store import queries
 
 
@@ -40,7 +40,7 @@ def doubt_of(subject: object, suggested_indicator: object) -> str | None:
         return None
     prefix = set_aside_subject(suggested_indicator, "")
     detail = subject[len(prefix) :] if subject.startswith(prefix) else ""
-    # Doubts are Chinese (loaders.plausibility); other hints after an id are English.
+    # Doubts are Chinese (loaders.series.plausibility); other hints after an id are English.
     return detail if detail and not detail[0].isascii() else None
 
 

@@ -2,9 +2,9 @@
 
 A request names indicators and, optionally, a vintage (as_of: a date or an issue key, read
 ALFRED-style as the latest issue published on or before it), every issue's statement
-(vintages="all"), the values the statements imply (derived, loaders.derive), a frequency
-(loaders.frequency), a transform (loaders.transforms) and filters on the periods and forms.
-The rows come back in the store's columns with each one's form (loaders.periods.period_form,
+(vintages="all"), the values the statements imply (derived, loaders.series.derive), a frequency
+(loaders.series.frequency), a transform (loaders.series.transforms) and filters on the periods and forms.
+The rows come back in the store's columns with each one's form (loaders.vocab.periods.period_form,
 read from the period and the indicator's kind); export_rows turns them into the columns of
 every CSV and JSON the project hands out, with the provenance (issue, article, quote) of
 each value, and for a derived one its inputs.
@@ -27,16 +27,13 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.catalog import closest_ids
-from loaders.citations import citations
-from loaders.derive import DERIVED_COLUMNS, with_derived
-from loaders.derive import sources as derivation_sources
-from loaders.frequency import FrequencyError, Refusal, check_frequency, convert
-from loaders.periods import FORMS, KIND_LABELS, PeriodError, parse_period, period_label_zh
-from loaders.series import forms
-from loaders.store import Store, queries
-from loaders.store.queries import SERIES_COLUMNS, IssueRef
-from loaders.transforms import (
+from loaders.catalog.indicators import closest_ids
+from loaders.series.citations import citations
+from loaders.series.comparable import forms
+from loaders.series.derive import DERIVED_COLUMNS, with_derived
+from loaders.series.derive import sources as derivation_sources
+from loaders.series.frequency import FrequencyError, Refusal, check_frequency, convert
+from loaders.series.transforms import (
     LABELS_ZH,
     MISSING_REASONS_ZH,
     TRANSFORM_COLUMNS,
@@ -45,6 +42,9 @@ from loaders.transforms import (
     missing_comparisons,
     transform_series,
 )
+from loaders.store import Store, queries
+from loaders.store.queries import SERIES_COLUMNS, IssueRef
+from loaders.vocab.periods import FORMS, KIND_LABELS, PeriodError, parse_period, period_label_zh
 
 FORECAST_CHOICES = ("include", "exclude", "only")
 DERIVED_CHOICES = ("include", "exclude", "only")
@@ -72,8 +72,8 @@ EXPORT_COLUMNS = (
     "article",
     "editor",
     "quote",
-    # The organisation the text cites (loaders.sources) and the value's citation
-    # (loaders.citations): issue, article, editor, sentence, source.
+    # The organisation the text cites (loaders.figures.sources) and the value's citation
+    # (loaders.series.citations): issue, article, editor, sentence, source.
     "source_org",
     "citation",
 )
@@ -121,9 +121,9 @@ class SeriesRequest:
     vintages: str = "latest"
     transform: str = "level"
     base: str | None = None
-    # quarter, half or year (loaders.frequency); None: the periods as stated.
+    # quarter, half or year (loaders.series.frequency); None: the periods as stated.
     frequency: str | None = None
-    # Values the statements imply (loaders.derive): with the stated ones, left out, or alone.
+    # Values the statements imply (loaders.series.derive): with the stated ones, left out, or alone.
     derived: str = "include"
     forms: tuple[str, ...] = ()
 
@@ -160,7 +160,7 @@ class SeriesResult:
 
 
 def close_matches(wanted: str, known: Sequence[str], count: int = 3) -> list[str]:
-    """The known ids or keys nearest to a mistyped one (closest first; loaders.catalog's rule)."""
+    """The known ids or keys nearest to a mistyped one (closest first; loaders.catalog.indicators's rule)."""
     return closest_ids(wanted, known, count)
 
 

@@ -1,10 +1,10 @@
 """What may be stored: the one gate every write that stores text passes before it writes.
 
-The rules are the vocabulary's, applied here and nowhere else: loaders.csv_safety's
+The rules are the vocabulary's, applied here and nowhere else: loaders.guards.csv_safety's
 formula rule (a text a spreadsheet would open as a formula, =HYPERLINK(...)) and
-loaders.text_safety's characters (controls, bidi overrides such as U+202E). Text that comes
-in from files is cleaned of those characters where it is read (loaders.cleaning,
-loaders.figures_table); the gate refuses whatever got past, whoever the caller:
+loaders.guards.text_safety's characters (controls, bidi overrides such as U+202E). Text that comes
+in from files is cleaned of those characters where it is read (loaders.text.cleaning,
+loaders.intake.figures_table); the gate refuses whatever got past, whoever the caller:
 
 - an issue (an ingest, a reviewed upload, a figures table, an archive import):
   `check_extraction`, with the header's bounds, known indicators, periods in the grammar
@@ -24,14 +24,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from loaders.catalog import LIST_FIELDS, Catalog, Indicator, unknown_indicator_message
-from loaders.catalog_form import FIELD_LABELS
-from loaders.csv_safety import formula_problem
+from loaders.catalog.form import FIELD_LABELS
+from loaders.catalog.indicators import LIST_FIELDS, Catalog, Indicator, unknown_indicator_message
+from loaders.guards.csv_safety import formula_problem
+from loaders.guards.text_safety import unsafe_problem
+from loaders.intake.reviewed_rows import header_problems
 from loaders.models import Extraction
-from loaders.periods import PeriodError, parse_period
-from loaders.review import header_problems
 from loaders.store import StoreError
-from loaders.text_safety import unsafe_problem
+from loaders.vocab.periods import PeriodError, parse_period
 
 NOTHING_STORED = "未写入 (nothing was stored)"
 
@@ -62,7 +62,7 @@ _FIGURE_TEXT = (
     ("figure_text", "数字原文"),
     ("period_text", "期间原文"),
     ("editor", "编辑"),
-    # The organisation the text cites (loaders.sources): a piece of the text, a cell too.
+    # The organisation the text cites (loaders.figures.sources): a piece of the text, a cell too.
     ("source_org", "原始来源"),
 )
 _UNASSIGNED_TEXT = (*_FIGURE_TEXT, ("subject", "所指"), ("period", "期间"))
@@ -139,7 +139,7 @@ _INDICATOR_TEXT = ("id", "name_zh", "name_en", "category", "unit", "description"
 @dataclass(frozen=True)
 class FieldProblem:
     """A text of the catalog the gate refuses: the indicator (None for a shared word list),
-    the field (a loaders.catalog_form.FIELD_LABELS key, or the word list's name) and why."""
+    the field (a loaders.catalog.form.FIELD_LABELS key, or the word list's name) and why."""
 
     indicator: str | None
     field: str

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from loaders.revisions import VALUE_TOLERANCE
 from loaders.store.connection import Store, StoreError
+from loaders.vocab.revisions import VALUE_TOLERANCE
 
 # Tables in the order an export writes them (and the order a reader should load them).
 TABLES = (
@@ -61,7 +61,7 @@ ISSUE_RECENCY = f"{ISSUE_ORDER}, o.seq"
 
 
 def values_differ(value: str, high: str, other_value: str, other_high: str) -> str:
-    """SQL true when two statements state another figure: loaders.revisions'
+    """SQL true when two statements state another figure: loaders.vocab.revisions'
     different_statement (VALUE_TOLERANCE) over four SQL expressions, the values and the
     tops of their ranges (NULL: a single value)."""
     top, other_top = f"coalesce({high}, {value})", f"coalesce({other_high}, {other_value})"
@@ -73,7 +73,7 @@ def values_differ(value: str, high: str, other_value: str, other_high: str) -> s
 
 
 # Each (indicator, period, forecast) takes the statement of the latest issue (ISSUE_RECENCY).
-# revision_count is how many issues' statements revised the point (loaders.revisions: each
+# revision_count is how many issues' statements revised the point (loaders.vocab.revisions: each
 # issue's first statement against the one of the issue before it), disagrees whether any
 # did. The result is kept in the table current_points, refreshed by every write for the
 # keys it touches (loaders.store.writes.refresh_current), so reading a series is a plain
@@ -312,7 +312,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the catalog held by the store, versioned; suggestions for unassigned figures",
         (
             # Every change of the catalog is a version: the whole catalog as YAML
-            # (loaders.catalog.dump_catalog), who, when, what and why. The latest version is
+            # (loaders.catalog.indicators.dump_catalog), who, when, what and why. The latest version is
             # the catalog; `indicators` is its projection for queries.
             """CREATE TABLE catalog_versions (
                 version BIGINT PRIMARY KEY,
@@ -445,7 +445,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the organisation the text cites for each figure (中物联, 普华永道)",
         (
             # NULL where the text names none, and for figures stored before: re-reading an
-            # issue (ingest --force) or re-mapping the archive fills it (loaders.sources).
+            # issue (ingest --force) or re-mapping the archive fills it (loaders.figures.sources).
             "ALTER TABLE observations ADD COLUMN source_org VARCHAR",
             "ALTER TABLE unassigned ADD COLUMN source_org VARCHAR",
             "ALTER TABLE current_points ADD COLUMN source_org VARCHAR",

@@ -13,14 +13,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from loaders.catalog import Catalog
-from loaders.missing import plain
+from loaders.catalog.indicators import Catalog
 from loaders.models import Extraction
-from loaders.periods import Period, PeriodError, parse_period
 from loaders.store import changes
 from loaders.store.changes import Cause
 from loaders.store.connection import StoreError
 from loaders.store.schema import CURRENT_POINTS_SELECT, STATE_TABLES, TABLES
+from loaders.vocab.missing import plain
+from loaders.vocab.periods import Period, PeriodError, parse_period
 
 # Rows per INSERT ... VALUES statement (an issue has tens; a long one is split).
 _VALUES_BATCH = 200

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.catalog import load_catalog
+from loaders.catalog.indicators import load_catalog
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
 
 CATALOG = load_catalog()

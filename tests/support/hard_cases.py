@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from loaders.catalog import parse_catalog
-from loaders.figures import extract_figures
+from loaders.catalog.indicators import parse_catalog
+from loaders.figures.find import extract_figures
 from loaders.models import Article, IssueHeader
 from tests.support.builders import CATALOG
 

@@ -251,7 +251,7 @@ def earlier_statements(
 ) -> list[StoredStatement]:
     """For each key among these indicators and periods, the statement of the latest issue
     before `issue` (the one being stored) in ISSUE_ORDER, ranked by ISSUE_RECENCY: the one a
-    statement of `issue` would revise (loaders.revisions)."""
+    statement of `issue` would revise (loaders.vocab.revisions)."""
     with reading(source) as cur:
         # Both filters reach the scan: only rows that could share a key are ranked.
         rows = cur.execute(

@@ -1,7 +1,7 @@
 """Series: the current values, the series as an earlier issue left it, every issue's
 statement (the vintages), the values the current ones revised, and how much each indicator
 has. Every read ranks statements by the store's one rule (loaders.store.schema:
-ISSUE_ORDER, ISSUE_RECENCY, current_select) and compares values by loaders.revisions'
+ISSUE_ORDER, ISSUE_RECENCY, current_select) and compares values by loaders.vocab.revisions'
 (values_differ)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from loaders.periods import HEADLINE_KINDS
 from loaders.store.queries.results import Source, frame, reading
 from loaders.store.schema import ISSUE_ORDER, ISSUE_RECENCY, current_select, values_differ
+from loaders.vocab.periods import HEADLINE_KINDS
 
 # Columns of series(), in the order the dashboard reads them.
 SERIES_COLUMNS = (
@@ -205,7 +205,7 @@ def revised_statements(
     periods: Sequence[str] | None = None,
     as_of: str | None = None,
 ) -> pd.DataFrame:
-    """The earlier values the current ones revised (loaders.revisions): for each current key
+    """The earlier values the current ones revised (loaders.vocab.revisions): for each current key
     (of these periods only, when given) the statement of every other issue (its first) whose
     value differs from the current one; a restatement of the same value, or a figure the
     current issue itself repeats, is none. With as_of (an issue key), the same for the
@@ -247,8 +247,8 @@ COVERAGE_COLUMNS = ("points", "first_period", "last_period", "last_issue")
 
 # How much data an indicator has, counted per indicator before any join with the catalog:
 # grouping joined rows by every catalog column took three times as long at 1e6.
-# The latest period is the overview's (loaders.series.latest_cards): of the periods ending
-# last, the kind loaders.periods.HEADLINE_KINDS (the first parameter) puts first; 2016/2020
+# The latest period is the overview's (loaders.series.comparable.latest_cards): of the periods ending
+# last, the kind loaders.vocab.periods.HEADLINE_KINDS (the first parameter) puts first; 2016/2020
 # ends with 2020 and is not the latest.
 _COVERAGE_STATS = """
     SELECT indicator, count(*) AS points,

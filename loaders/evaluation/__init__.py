@@ -1,0 +1,1 @@
+"""Scoring the loaders against labelled issues (docs/eval.md)."""

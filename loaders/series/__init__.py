@@ -1,0 +1,1 @@
+"""Points as series: which may be joined by a line, the analysts' transforms, the second look at a value beside its series."""

@@ -1,0 +1,1 @@
+"""The words of the domain (units, numerals, qualifiers, quantities, time expressions, periods, what "missing" and "revision" mean), shared by every layer; imports nothing else of loaders but the records."""

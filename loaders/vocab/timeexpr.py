@@ -1,0 +1,663 @@
+"""Period expressions in the text of a brief, resolved to the period grammar.
+
+`find_time_expressions(text, published)` finds 2016 年至 2020 年, 2020 年上半年,
+上年一季度, 前三季度, 1—9 月, 9 月份, 截至 9 月 30 日, 2020 年底 … and resolves
+each against the issue's publication date (`loaders.vocab.periods` grammar):
+a month or quarter written without a year is the latest such period that is
+not after the issue (一季度 in an issue of 2021-04-26 -> 2021-Q1; 12 月 in an
+issue of 2021-01-15 -> 2020-12).
+
+Each expression also says how it relates to the figures around it:
+- `role="set"`: the period of the figures that follow (carried forward);
+- `role="local"`: "从 2019 年的 367 亿元", "去年同期为 …" name the period of
+  the next figure only;
+- `role="reference"`: a comparison base ("高于 2019 年水平", "较上年同期"),
+  "2011 年以来", "6 月底前": it names no figure's period.
+
+"今年以来", "年初至今", "年内累计" are year to date (`year_to_date=True`): the
+figures after them add up the months since January, which is neither a
+cumulative total since a market opened nor the period named before.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from loaders.vocab.numerals import parse_digit_string, parse_small_int
+from loaders.vocab.periods import PeriodError, month_end, parse_period, quarters_span
+from loaders.vocab.quantities import ascii_shadow
+
+# "1—9 月", "2016——2020 年", "6 月 1 日~30 日": a dash (one or two), a tilde, 至 or 到.
+_RANGE = r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*"
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_RELATIVE_YEARS = {
+    "今年": 0,
+    "本年": 0,
+    "去年": -1,
+    "上年": -1,
+    "上一年": -1,
+    "前年": -2,
+    "明年": 1,
+}
+
+_YEAR = r"(?:(?P<y>(?:19|20)\d{2})\s*年(?:度)?|(?P<rel>今年|本年|去年|上一年|上年|前年|明年))"
+_SUFFIX = (
+    r"(?:"
+    r"(?P<m1>\d{1,2}|十[一二]?|[一二三四五六七八九])(?:" + _RANGE + r"|\s*、\s*)"
+    r"(?P<m2>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?"
+    r"|(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月(?:份)?(?:\s*(?P<d>\d{1,2})\s*日|(?P<mend>底|末|初))?"
+    r"|(?P<ytdq>前[三两二]个?季度)"
+    # "一至三季度", "一季度至四季度": a run of quarters (one span unless a list splits it).
+    r"|第?(?P<qa>[一二三四1-4])\s*(?:季度)?\s*(?:至|到|—|–|~)\s*第?(?P<qb>[一二三四1-4])\s*季度"
+    r"|第?(?P<q>[一二三四1-4])\s*(?:季度(?P<qend>末|底)?|季(?P<qend2>末|底))"
+    r"|(?P<qfirst>首季度?)"
+    # 上季度, 本季度, 当季, 当月, 本月, 月末, 年初, 年末: named relative to the period the text
+    # talks about (loaders.figures.dating resolves them against it).
+    r"|(?P<rq>上个?季度|本季度|当季度?)"
+    r"|(?P<rm>当月|本月|该月|上个?月(?:末|底)|月末|月底)"
+    r"|(?P<ry>同年|当年|该年)"
+    r"|(?P<half>上半年|下半年)"
+    r"|前(?P<nm>[一二两三四五六七八九十]{1,2}|\d{1,2})个月"
+    r"|(?P<yend>年底|年末|底|末)"
+    r"|(?P<ystart>年初|(?<=年)初)"
+    r"|(?P<full>全年)"
+    r"|(?P<same>同期)"
+    r")"
+)
+TIME_RE = re.compile(
+    r"(?P<asof>截至|截止到|截止|截到)?\s*"
+    r"(?:"
+    r"(?P<y1>(?:19|20)\d{2})\s*年?" + _RANGE + r"(?P<y2>(?:19|20)\d{2})\s*年(?:间)?"
+    r"|" + _YEAR + r"?\s*" + _SUFFIX + r"?"
+    r")"
+)
+
+# A period named as a comparison base or a starting point is no figure's period.
+_REFERENCE_BEFORE = (
+    "较",
+    "比",
+    "过",
+    "与",
+    "同",
+    "自",
+    "相比",
+    "对比",
+    "回到",
+    "恢复到",
+    # 于 compares after a word of degree ("高于 2019 年水平", "早于 2025 年"); alone it
+    # says when, see _WHEN_BEFORE.
+    *(f"{word}于" for word in "高低多少大小快慢好优早晚先强弱等"),
+    "相当于",
+)
+# "将于 2029 年达到 68.4 亿美元": a bare 于 dates the figure of its clause; with no figure
+# in its clause it dates an event ("将于 7 月择机启动上线交易"), no figure's period.
+_WHEN_BEFORE = "于"
+_FIGURE_IN_CLAUSE_RE = re.compile(r"[^,，;；。！？!?]*?\d")
+# "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
+# one figure.
+# A date in the bracket ("截至 10 月 29 日（10 月最后一个交易日）") is no figure of its own.
+# "超过 2019 年全年水平（367 亿元）": the level of that period, its figure in brackets.
+_OWN_FIGURE_AFTER = re.compile(
+    r"(?:的?(?:水平|规模|总量|总额)\s*[(（]|的|[(（])"
+    r"\s*(?:约|近|超过|逾|超|不足)?\s*\d+(?:[.,]\d+)*\s*(?![年月日号\d.,])"
+)
+# "较 2021 年 7 月 16 日首日收盘价 51.23 元/吨": after a comparison word, a period, the name
+# of what is compared and its figure: the base's own period, like "较去年同期的 66 笔". A
+# word of change in between ("较上年同期增长 5%", "比上年高 2 个百分点") makes the period
+# a reference instead.
+_COMPARED_BEFORE = ("较", "比", "相比", "相较", "对比", "高于", "低于", "超过", "多于", "少于")
+_NAMED_FIGURE_AFTER = re.compile(
+    r"\s*(?P<noun>[^\d\s,，;；:：。、()（）]{1,8}?)\s*(?:约|近|超过|逾|超|不足)?\s*\d"
+)
+_CHANGE_WORD_RE = re.compile(r"增|降|升|涨|跌|减|加|提高|回|缓|快|慢|多|少|扩|缩|窄|^高|^低|为|是")
+
+
+def names_a_base(noun: str) -> bool:
+    """Is the noun between a compared period and its figure a name, not a change?"""
+    return bool(noun) and not _CHANGE_WORD_RE.search(noun)
+
+
+# "低于上年同期 6.9% 的增长水平": the base's figure right after its period (a difference in
+# percentage points is no base: "高于 2019 年 1.2 个百分点").
+_BASE_FIGURE_AFTER = re.compile(
+    r"\s*(?:约|近|超过|逾|超|不足)?\s*\d[\d,.]*\s*(?!\d|[.,]|个百分点|百分点|倍)"
+)
+
+
+def _named_base_after(shadow: str, start: int, end: int) -> bool:
+    if not shadow[max(0, start - 4) : start].rstrip().endswith(_COMPARED_BEFORE):
+        return False
+    if _BASE_FIGURE_AFTER.match(shadow, end):
+        return True
+    named = _NAMED_FIGURE_AFTER.match(shadow, end)
+    return named is not None and names_a_base(named["noun"])
+
+
+_REFERENCE_AFTER = (
+    "以来",
+    "来",
+    "水平",
+    "前",
+    "之前",
+    "以前",
+    "以后",
+    "之后",
+    "后",
+    "起",
+    "开始",
+    "相比",
+    "同期水平",
+    "基数",  # "受上年基数抬高影响": the base of a comparison
+    # "中国物流信息中心 4 月 29 日发布的分析显示": the day of an event dates no figure.
+    "发布",
+    "公布",
+    # "为全年最高水平", "为近四年最低", "创近五年新高": a superlative over the period ranks a
+    # figure, it names no figure's period.
+    *(f"最{word}" for word in "高低好差大小快慢多少"),
+    "新高",
+    "新低",
+    "高点",
+    "低点",
+    "峰值",
+)
+_BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
+# "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
+_LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
+# Since the start of the year: "今年以来累计成交量", "年初至今", "年内累计".
+_YEAR_TO_DATE_RE = re.compile(
+    r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计|年内(?=[^,，;；。！？\d]{1,12}累计)"
+)
+# "今年全国碳市场已累计成交 0.17 亿吨": 累计 later in the clause of a bare 今年.
+_CUMULATIVE_LATER_RE = re.compile(r"[^,，;；。！？\d]{0,12}累计")
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    start: int
+    end: int
+    text: str
+    period: str | None  # None: a 同期 that needs the period named before it
+    role: str  # set | local | reference
+    as_of: bool = False
+    same_period_year: int | None = None  # "2019 年同期": the chain's period moved to 2019
+    # The same words read as a projection ("预计下半年…"): the next such period.
+    forward_period: str | None = None
+    # 上年一季度 / 去年: a period named relative to an earlier one.
+    past_relative: bool = False
+    # A bare 全年 is the year being talked about, when the text named one.
+    year_from_context: bool = False
+    # 去年 / 上年 / 今年 …: how many years from the one talked about (同期 moves the
+    # period being talked about by as many years).
+    relative_years: int | None = None
+    # 上年 / 上一年 name the year before the one the sentence named ("2023 年…，比上年的
+    # 34.5%" is 2022 in an issue of 2024); 去年 is the year before the issue's.
+    before_named_year: bool = False
+    # 上月 / 上个月: the month before the one being talked about (period None).
+    months_back: int | None = None
+    # The text names the year (2021 年, 去年, 2016—2020 年), not only a part of one.
+    explicit_year: bool = False
+    # Named relative to the period the text talks about (loaders.figures.dating resolves
+    # it; period is None or the reading without that context): "this_month" (当月, 本月,
+    # 月末), "last_month" (上月末, 上月底), "this_year" (同年, 当年), "this_quarter" (本季度, 当季), "last_quarter" (上季度),
+    # "year_start" (年初),
+    # "year_end" (年末, 年底), "recent_years" (近五年: span_years up to the year talked about).
+    relative: str | None = None
+    span_years: int | None = None
+    # A plan period ("十四五"期间): it dates the figures of its own sentence only; the text
+    # goes on about the period it talked about before.
+    sentence_only: bool = False
+    # 今年以来 / 年初至今 / 年内累计: from January to the date being talked about.
+    year_to_date: bool = False
+
+
+def _cn_int(text: str) -> int:
+    """9 or 九 -> 9, 十二 -> 12; 0 when malformed (callers keep only 1..12)."""
+    return parse_small_int(text) or 0
+
+
+def _latest_year(published: date, first: date | None, last: date, by_start: bool) -> int:
+    """The year for a period written without one: the latest not after the issue."""
+    probe = first if by_start and first else last
+    return published.year if probe <= published else published.year - 1
+
+
+def _day(year: int | None, month: int, day: int, published: date) -> str | None:
+    """A day, in the year named or else the latest such day not after the issue."""
+    if year is None:
+        try:
+            probe = date(published.year, month, day)
+        except ValueError:
+            return None
+        year = published.year if probe <= published else published.year - 1
+    try:
+        date(year, month, day)
+    except ValueError:
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def _resolve(
+    match: re.Match[str], published: date, forward: bool = False
+) -> tuple[str | None, int | None]:
+    """The period string of a match, and the year of a 'YYYY 年同期'."""
+    g = match.groupdict()
+    if g["y1"]:
+        return f"{g['y1']}/{g['y2']}", None
+    year: int | None = None
+    if g["y"]:
+        year = int(g["y"])
+    elif g["rel"]:
+        year = published.year + _RELATIVE_YEARS[g["rel"]]
+    explicit = year is not None
+
+    def pick(first_month: int, last_month: int, by_start: bool) -> int:
+        if explicit:
+            return year  # type: ignore[return-value]
+        first = date(published.year, first_month, 1)
+        last = month_end(published.year, last_month)
+        if forward:
+            # A projection names the next such period: 下半年 in April is this year's.
+            return published.year if last >= published else published.year + 1
+        return _latest_year(published, first, last, by_start)
+
+    if g["m1"]:
+        m1, m2 = _cn_int(g["m1"]), _cn_int(g["m2"])
+        if not (1 <= m1 < m2 <= 12):
+            return None, None
+        if "、" in match.group(0) and m2 != m1 + 1:
+            return None, None  # "1、3 月": two months, not a span
+        y = pick(m1, m2, by_start=False)
+        return f"{y}-{m1:02d}/{y}-{m2:02d}", None
+    if g["m"]:
+        month = _cn_int(g["m"])
+        if not 1 <= month <= 12:
+            return None, None
+        if g["d"]:
+            return _day(year, month, int(g["d"]), published), None
+        y = pick(month, month, by_start=True)
+        return f"{y}-{month:02d}", None
+    if g["ytdq"]:
+        three = "三" in g["ytdq"]  # 前三季度, 前三个季度; 前两（二）季度 is the first half
+        y = pick(1, 9 if three else 6, by_start=False)
+        return (f"{y}-01/{y}-09" if three else f"{y}-H1"), None
+    if g["qa"]:
+        first, last = _QUARTERS[g["qa"]], _QUARTERS[g["qb"]]
+        if first >= last:
+            return None, None
+        return quarters_span(pick(3 * first - 2, 3 * last, by_start=False), first, last), None
+    if g["q"]:
+        quarter = _QUARTERS[g["q"]]
+        y = pick(3 * quarter - 2, 3 * quarter, by_start=False)
+        if g["qend"] or g["qend2"]:
+            return f"{y}-{3 * quarter:02d}", None  # 一季度末: the quarter's last month
+        return f"{y}-Q{quarter}", None
+    if g["qfirst"]:
+        return f"{pick(1, 3, by_start=False)}-Q1", None  # 首季度 is the first quarter
+    if g["rq"] or g["rm"] or g["ry"]:
+        return None, None  # named relative to the period talked about: see `relative`
+    if g["ystart"]:
+        return (f"{year}-01", None) if explicit else (None, None)
+    if g["half"]:
+        first = 1 if g["half"] == "上半年" else 7
+        y = pick(first, first + 5, by_start=False)
+        return f"{y}-H{1 if first == 1 else 2}", None
+    if g["nm"]:
+        months = _cn_int(g["nm"])
+        if not 1 <= months <= 12:
+            return None, None
+        y = pick(1, months, by_start=False)
+        return (f"{y}-01/{y}-{months:02d}" if months > 1 else f"{y}-01"), None
+    if g["yend"]:
+        if not explicit:
+            return None, None  # a bare 年底 is the end of the year talked about: `relative`
+        return f"{year}-12", None
+    if g["full"]:
+        y = year if explicit else published.year - (0 if forward else 1)
+        return f"{y}", None
+    if g["same"]:
+        return None, year
+    if explicit:
+        return f"{year}", None
+    return None, None
+
+
+def _has_suffix(match: re.Match[str]) -> bool:
+    keys = (
+        "m1",
+        "m",
+        "ytdq",
+        "qa",
+        "q",
+        "qfirst",
+        "rq",
+        "rm",
+        "ry",
+        "half",
+        "nm",
+        "yend",
+        "ystart",
+        "full",
+        "same",
+    )
+    return any(match[key] for key in keys)
+
+
+def _year_so_far(
+    match: re.Match[str], period: str | None, published: date, shadow: str, end: int
+) -> bool:
+    """ "2022 年以来" in an issue of 2022, "(今年) 1 月以来", "今年…累计": the months since
+    January, like 今年以来."""
+    since = shadow[end:].lstrip().startswith(("以来", "至今"))
+    if period == f"{published.year}-01" and match["m"] and since:
+        return True
+    if not (match["y"] or match["rel"]) or _has_suffix(match) or period != str(published.year):
+        return False
+    if since:
+        return True
+    return match["rel"] in ("今年", "本年") and bool(_CUMULATIVE_LATER_RE.match(shadow, end))
+
+
+# A year written digit by digit in Chinese ("二〇二一年"): read as its digits, which take
+# as many characters, so offsets stay those of the text.
+_DIGIT_YEAR_RE = re.compile(r"(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}(?=\s*年)")
+
+
+def _with_digit_years(shadow: str) -> str:
+    return _DIGIT_YEAR_RE.sub(lambda m: str(parse_digit_string(m.group(0))), shadow)
+
+
+def find_time_expressions(text: str, published: date) -> list[TimeExpr]:
+    """Period expressions of a sentence (or any text), in order, with their role."""
+    return list(_time_expressions(text, published))
+
+
+# A sentence is read for its periods by several steps (its figures, their subjects, a 分别
+# list, a table's caption); the expressions are immutable, so one reading serves them all.
+@functools.lru_cache(maxsize=4096)
+def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
+    shadow = _with_digit_years(ascii_shadow(text))
+    books = [m.span() for m in _BOOK_RE.finditer(shadow)]
+    found: list[TimeExpr] = [
+        TimeExpr(m.start(), m.end(), text[m.start() : m.end()], None, "set", year_to_date=True)
+        for m in _YEAR_TO_DATE_RE.finditer(shadow)
+    ]
+    for match in TIME_RE.finditer(shadow):
+        start, end = match.span()
+        if any(e.year_to_date and e.start < end and start < e.end for e in found):
+            continue
+        if start == end or not (
+            match["y1"]
+            or match["y"]
+            or match["rel"]
+            or match.group(0).strip()
+            and _has_suffix(match)
+        ):
+            continue
+        if any(b0 <= start < b1 for b0, b1 in books):
+            continue
+        # Leading spaces of the optional 截至 group are not part of the expression.
+        lead = len(match.group(0)) - len(match.group(0).lstrip())
+        start += lead
+        # A digit run glued to a figure is no date: "2021 年" yes, "12021" no ("表 1 2020 年"
+        # is a table's number and a year).
+        if start and shadow[start - 1].isdigit():
+            continue
+        period, same_year = _resolve(match, published)
+        forward_period, _ = _resolve(match, published, forward=True)
+        relative = _relative_of(match)
+        if period is None and not match["same"] and relative is None:
+            continue
+        role = _role(shadow, start, end, same=bool(match["same"]))
+        if relative is not None and role == "reference" and period is None:
+            continue  # "年底前", "较上季度": a point of reference, no figure's period
+        if _year_so_far(match, period, published, shadow, end):
+            found.append(TimeExpr(start, end, text[start:end], None, "set", year_to_date=True))
+            continue
+        found.append(
+            TimeExpr(
+                start=start,
+                end=end,
+                text=text[start:end],
+                period=period,
+                role=role,
+                as_of=bool(match["asof"]),
+                same_period_year=same_year,
+                forward_period=forward_period,
+                past_relative=match["rel"] in ("去年", "上年", "上一年", "前年"),
+                relative_years=_RELATIVE_YEARS[match["rel"]] if match["rel"] else None,
+                before_named_year=match["rel"] in ("上年", "上一年"),
+                year_from_context=bool(match["full"]) and not (match["y"] or match["rel"]),
+                explicit_year=bool(match["y1"] or match["y"] or match["rel"]),
+                relative=relative,
+            )
+        )
+    found += _plan_and_recent_years(text, shadow, published, found, books)
+    for match in _LAST_MONTH_RE.finditer(shadow):
+        start, end = match.span()
+        if any(e.start <= start < e.end for e in found):
+            continue
+        if shadow[max(0, start - 4) : start].rstrip().endswith(_REFERENCE_BEFORE):
+            continue  # "较上月的 …": a comparison base
+        found.append(
+            TimeExpr(start, end, text[start:end], None, "local", past_relative=True, months_back=1)
+        )
+    found.sort(key=lambda e: e.start)
+    return tuple(_spans_joined(found, text, shadow, published))
+
+
+# "受下半年疫情散发和上年同期基数抬高等因素影响，…": a clause saying what caused the figures;
+# the periods in it date the cause, not the figures that follow.
+_CAUSE_OPEN_RE = re.compile(
+    r"^\s*(?:主要|但|而|也|这主要是|一方面|另一方面)?(?:受|由于|随着|得益于|因)"
+)
+_CAUSE_CLOSE_RE = re.compile(r"影响|因素|冲击|带动|拉动|推动|作用|制约|拖累")
+_CLAUSE_BREAK = ",;。!?"
+
+
+def _in_a_cause(shadow: str, start: int, end: int) -> bool:
+    clause_start = max(shadow.rfind(ch, 0, start) for ch in _CLAUSE_BREAK) + 1
+    ends = [at for ch in _CLAUSE_BREAK if (at := shadow.find(ch, end)) >= 0]
+    clause_end = min(ends) if ends else len(shadow)
+    return bool(_CAUSE_OPEN_RE.match(shadow[clause_start:start])) and bool(
+        _CAUSE_CLOSE_RE.search(shadow, end, clause_end)
+    )
+
+
+def _role(shadow: str, start: int, end: int, same: bool = False) -> str:
+    """How an expression at shadow[start:end] relates to the figures around it."""
+    if _in_a_cause(shadow, start, end) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
+        return "reference"
+    before = shadow[max(0, start - 4) : start].rstrip()
+    after = shadow[end : end + 4].lstrip()
+    if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):
+        return "local"
+    if _named_base_after(shadow, start, end):
+        return "local"
+    if before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
+        return "reference"
+    if before.endswith(_WHEN_BEFORE) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
+        return "reference"
+    if same:
+        # "去年同期为下降 7.5%": an aside about one figure, the text goes on
+        # about the period it was talking about.
+        return "local"
+    return "set"
+
+
+def _relative_of(match: re.Match[str]) -> str | None:
+    """What a period named relative to the one talked about is relative to, if it is."""
+    if match["y"] or match["rel"] or match["y1"]:
+        return None  # "2021 年底", "去年年末": the year is named
+    if match["rq"]:
+        return "last_quarter" if match["rq"].startswith("上") else "this_quarter"
+    if match["rm"]:
+        # "上月末累计成交量": the end of the month before the one talked about.
+        return "last_month" if match["rm"].startswith("上") else "this_month"
+    if match["ry"]:
+        return "this_year"
+    if match["ystart"] == "年初":
+        return "year_start"
+    if match["yend"] in ("年底", "年末"):
+        return "year_end"
+    return None
+
+
+# Plan periods: "十三五" is 2016/2020, "十四五" 2021/2025 (its part so far: "十四五"以来的
+# 三年间 is 2021/2023); "十四五"规划 names a plan and "十三五"初期 a part of one, no period.
+_PLAN_RE = re.compile(
+    r"[“\"]?十(?P<plan>[一二三四五])五[”\"]?"
+    r"(?:(?P<since>以来)的?(?P<n>[一二两三四五]|\d)\s*年(?:间|来|中|里)?"
+    r"|(?P<plan_doc>规划|计划|纲要|初期|末期|中期|初|末)|期间|时期)?"
+)
+# "过去三年": the three full years before the issue's; "近五年": the five years up to the
+# year talked about (the review's year).
+_RECENT_YEARS_RE = re.compile(
+    r"(?P<kind>过去的?|近|最近)(?P<n>[两二三四五六七八九十]|\d{1,2})\s*(?:个)?年(?:来|间|以来|中|里)?"
+)
+
+
+def _plan_and_recent_years(
+    text: str, shadow: str, published: date, found: list[TimeExpr], books: list
+) -> list[TimeExpr]:
+    out: list[TimeExpr] = []
+    taken = [(e.start, e.end) for e in found]
+
+    def free(start: int, end: int) -> bool:
+        return not any(a < end and start < b for a, b in taken + books)
+
+    for match in _PLAN_RE.finditer(shadow):
+        start, end = match.span()
+        if not free(start, end):
+            continue
+        first = 2006 + 5 * ("一二三四五".index(match["plan"]))
+        if match["plan_doc"]:
+            role, period = "reference", f"{first}/{first + 4}"
+        elif match["since"] and match["n"]:
+            years = _cn_int(match["n"])
+            role, period = "set", f"{first}/{first + years - 1}" if years > 1 else str(first)
+        elif match["since"]:
+            continue  # "十四五以来": a starting point
+        else:
+            role, period = _role(shadow, start, end), f"{first}/{first + 4}"
+        out.append(
+            TimeExpr(
+                start, end, text[start:end], period, role, explicit_year=True, sentence_only=True
+            )
+        )
+    for match in _RECENT_YEARS_RE.finditer(shadow):
+        start, end = match.span()
+        if not free(start, end):
+            continue
+        years = _cn_int(match["n"])
+        if not 2 <= years <= 30:
+            continue
+        if match["kind"].startswith("过去"):
+            last = published.year - 1
+            relative = None
+        else:
+            last = published.year - 1  # without a year talked about: the last full one
+            relative = "recent_years"
+        out.append(
+            TimeExpr(
+                start,
+                end,
+                text[start:end],
+                f"{last - years + 1}/{last}",
+                _role(shadow, start, end),
+                explicit_year=True,
+                relative=relative,
+                span_years=years,
+            )
+        )
+    return out
+
+
+# Two periods joined by a dash, 至 or 到 are one span: "2021 年 1 月至 9 月", "1 月—9 月",
+# "6 月 1 日—6 月 30 日", "从 2008 年到 2018 年"; the end names what the start leaves out
+# and the other way round ("2021 年 1 月至 9 月" is 2021-01/2021-09). A day alone after a
+# day ("6 月 1 日至 30 日") is in the same month.
+_JOINED_RE = re.compile(r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*$")
+_DAY_AFTER_RE = re.compile(r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*(?P<d>\d{1,2})\s*日")
+
+
+def _point_parts(period: str, end: bool) -> str:
+    parts = period.split("/")
+    return parts[-1] if end else parts[0]
+
+
+def _joined_period(first: TimeExpr, last: TimeExpr) -> str | None:
+    """The span from first's start to last's end, years filled in from each other."""
+    a, b = _point_parts(first.period, False), _point_parts(last.period, True)
+    if len(a) != 4 and not first.explicit_year and (last.explicit_year or len(b) == 4):
+        # "1 月至 2021 年 9 月": the start's year is the end's (the year before when its
+        # month comes later).
+        year = int(b[:4]) - (1 if a[5:] > b[5:] and len(b) > 4 else 0)
+        a = f"{year}{a[4:]}"
+    elif len(b) != 4 and not last.explicit_year:
+        year = int(a[:4]) + (1 if b[5:] < a[5:] else 0)
+        b = f"{year}{b[4:]}"
+    try:
+        span = parse_period(f"{a}/{b}")
+    except PeriodError:
+        return None
+    return span.text if span.start < span.end else None
+
+
+def _spans_joined(found: list[TimeExpr], text: str, shadow: str, published: date) -> list[TimeExpr]:
+    out: list[TimeExpr] = []
+    i = 0
+    while i < len(found):
+        first = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        joinable = (
+            nxt is not None
+            and first.period
+            and nxt.period
+            and not first.year_to_date
+            and not nxt.year_to_date
+            and "/" not in first.period
+            and "/" not in nxt.period
+            and _JOINED_RE.match(shadow[first.end : nxt.start])
+        )
+        if joinable:
+            period = _joined_period(first, nxt)
+            if period is not None:
+                out.append(
+                    replace(
+                        first,
+                        end=nxt.end,
+                        text=text[first.start : nxt.end],
+                        period=period,
+                        forward_period=None,
+                        role=_role(shadow, first.start, nxt.end),
+                        explicit_year=first.explicit_year or nxt.explicit_year,
+                        relative=None,
+                    )
+                )
+                i += 2
+                continue
+        day = _DAY_AFTER_RE.match(shadow, first.end) if first.period else None
+        if day and len(first.period) == 10:
+            period = f"{first.period}/{first.period[:8]}{int(day['d']):02d}"
+            try:
+                valid = parse_period(period).end > parse_period(first.period).start
+            except PeriodError:
+                valid = False
+            if valid:
+                out.append(
+                    replace(
+                        first,
+                        end=day.end(),
+                        text=text[first.start : day.end()],
+                        period=period,
+                        role=_role(shadow, first.start, day.end()),
+                    )
+                )
+                i += 1
+                continue
+        out.append(first)
+        i += 1
+    return out
