@@ -15,6 +15,7 @@ from dashboard.chart_images import PUBLISHER, image_text
 from dashboard.markup import plain_markdown
 from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import parse_list, split_known
+from loaders.series.comparable import forms_named
 from loaders.series.transforms import LABELS_ZH, TRANSFORMS
 from loaders.services.series import SeriesRequestError
 
@@ -22,7 +23,7 @@ from loaders.services.series import SeriesRequestError
 EMBED_PARAMETER = "chart"
 EMBED_VALUE = "only"
 # The view's parameters an embed carries over from the shareable URL.
-VIEW_PARAMETERS = ("indicators", "kinds", "transform", "base", "as_of")
+VIEW_PARAMETERS = ("indicators", "forms", "kinds", "transform", "base", "as_of")
 CHART_HEIGHT = 420
 
 
@@ -61,8 +62,10 @@ def render() -> None:
     try:
         if view.as_of:
             view = view._replace(as_of=data.vintage(view.as_of).issue_key)
-        present = list(plot_frame(wanted, view)["group"].unique())
-        kinds = [kind for kind in parse_list(params["kinds"]) if kind in present] or present
+        present = list(plot_frame(wanted, view)["form"].unique())
+        # The page's forms; a link from before them names comparable groups (kinds=ytd-09).
+        named = forms_named(parse_list(params["forms"]) or parse_list(params["kinds"]))
+        kinds = [form for form in named if form in present] or present
         shown = trend_view(wanted, kinds, view)
     except SeriesRequestError as exc:
         st.warning(f"无法按链接显示：{plain_markdown(str(exc))}")

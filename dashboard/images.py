@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from dashboard.chart_images import DEFAULT_HEIGHT, DEFAULT_WIDTH, image_text, report_figure
 from dashboard.charts import assemble_figure, indicator_traces
 from dashboard.render import FORMATS, renderer
-from loaders.series.comparable import with_plot_columns
+from loaders.series.comparable import forms_named, with_plot_columns
 from loaders.series.transforms import LABELS_ZH
 from loaders.services.series import SeriesRequest, data_state, prepare, read_prepared
 from loaders.store import Store
@@ -79,7 +79,8 @@ def chart_rows(store: Store, request: ImageRequest) -> tuple[pd.DataFrame, str]:
         order = {indicator: i for i, indicator in enumerate(request.series.indicators)}
         rows = rows.sort_values("indicator", key=lambda ids: ids.map(order), kind="stable")
     if request.kinds:
-        rows = rows[rows["group"].isin(list(request.kinds))]
+        # The Trends page's forms (a comparable group of an older link is its form).
+        rows = rows[rows["form"].isin(forms_named(request.kinds))]
     note = (
         f"按 {vintage.issue_label}（{vintage.published}）发布时所知绘制"
         if vintage is not None

@@ -120,8 +120,9 @@ SERIES_PARAMETERS = [
 IMAGE_PARAMETERS = [
     _parameter(
         "kinds",
-        "Comma-separated period groups to draw, as in the Trends URL (default: every group).",
-        {"type": "string", "examples": ["quarter,ytd-09"]},
+        "Comma-separated forms to draw, as the Trends URL's forms (default: every form); a "
+        "comparable group of an older link (ytd-09) counts as its form.",
+        {"type": "string", "examples": ["quarter,ytd"]},
     ),
     *(
         _parameter(

@@ -127,7 +127,7 @@ def test_derived_months_are_there_marked_and_with_their_inputs(
 
 def _download(at: AppTest, media: list[MemoryMediaFileStorage]) -> bytes:
     """The CSV a click on the page's download button gets (conftest's media_files)."""
-    (button,) = at.get("download_button")
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "下载 CSV"]
     url = button.proto.url or media[-1].manager.execute_deferred(button.proto.deferred_file_id)
     return media[-1].get_file(url.rsplit("/", 1)[-1]).content
 

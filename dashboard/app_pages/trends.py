@@ -17,6 +17,7 @@ from dashboard.tables import CITATION_COLUMN, SOURCE_LINK_COLUMN
 from dashboard.trend_view import SeriesView, plot_frame, trend_view
 from dashboard.url_state import join_list, parse_list, split_known
 from loaders.models import IssueHeader
+from loaders.series.comparable import forms_named
 from loaders.series.frequency import RULES_ZH as FREQUENCY_RULES_ZH
 from loaders.series.transforms import LABELS_ZH, RULES_ZH, TRANSFORMS, base_choices
 from loaders.services.series import SeriesRequest, SeriesRequestError, download_name
@@ -218,9 +219,7 @@ kind_options = [form for form in FORMS if form in present]
 
 if KINDS_KEY not in st.session_state:
     # A link from before forms named comparable groups (kinds=ytd-09): their form is kept.
-    wanted = parse_list(view.get("forms")) or [
-        g.partition("-")[0] for g in parse_list(view.get("kinds"))
-    ]
+    wanted = forms_named(parse_list(view.get("forms")) or parse_list(view.get("kinds")))
     st.session_state[KINDS_KEY] = [g for g in wanted if g in kind_options] or kind_options
 else:
     previous_options = st.session_state.get(KIND_OPTIONS_KEY, [])

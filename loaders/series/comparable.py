@@ -10,7 +10,7 @@ span as many years. The overview's cards compare only so, and never from a bound
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -128,6 +128,12 @@ def with_plot_columns(series: pd.DataFrame, kinds: Mapping[str, str] | None = No
     labels = {value: group_label(value) for value in frame["group"].unique()}
     frame["group_label"] = frame["group"].map(labels)
     return frame
+
+
+def forms_named(names: Sequence[str]) -> tuple[str, ...]:
+    """The forms a list of view names keeps: a form as it is; a comparable group, as links
+    and API calls from before forms named them (ytd-09, the 1—9 月 totals), is its form."""
+    return tuple(dict.fromkeys(name.partition("-")[0] for name in names if name))
 
 
 def comparable_groups(series: pd.DataFrame) -> pd.Series:

@@ -19,7 +19,7 @@ import pandas as pd
 from loaders.catalog.form import KIND_LABELS, MEASURE_LABELS
 from loaders.guards.spreadsheet import Sheet, xlsx_bytes
 from loaders.series.citations import PUBLICATION
-from loaders.series.comparable import comparable_groups
+from loaders.series.comparable import forms_named
 from loaders.series.transforms import LABELS_ZH, RULES_ZH
 from loaders.services.series import (
     SeriesRequest,
@@ -161,11 +161,12 @@ def series_workbook(
 
 
 def view_workbook(store: Store, request: SeriesRequest, groups: Sequence[str] = ()) -> bytes:
-    """The workbook of a Trends view: the series a request reads, only the comparable period
-    groups shown (loaders.series.comparable; empty: all), as series_workbook writes them."""
+    """The workbook of a Trends view: the series a request reads, only the forms shown (the
+    page's; a comparable group of an older link is its form, loaders.series.comparable;
+    empty: all), as series_workbook writes them."""
     result = read_series(store, request)
     if groups:
-        shown = comparable_groups(result.rows).isin(list(groups))
+        shown = result.rows["form"].isin(forms_named(groups))
         result = replace(result, rows=result.rows[shown].reset_index(drop=True))
     return series_workbook(store, result)
 
