@@ -155,21 +155,8 @@ def one_per_series(
                 unassigned.append(_set_aside(obs, chosen, "other_reading"))
                 continue
             unassigned.append(
-                UnassignedFigure(
-                    article=obs.article,
-                    article_index=obs.article_index,
-                    editor=obs.editor,
-                    quote=obs.quote,
-                    span_start=obs.span_start,
-                    span_end=obs.span_end,
-                    figure_start=obs.figure_start,
-                    value=obs.value,
-                    unit=obs.unit,
-                    qualifier=obs.qualifier,
-                    forecast=obs.forecast,
-                    period=obs.period,
-                    figure_text=obs.figure_text,
-                    period_text=obs.period_text,
+                _unassigned(
+                    obs,
                     subject=(
                         f"{obs.indicator}: less precise than {chosen.figure_text}"
                         if chosen
@@ -177,8 +164,7 @@ def one_per_series(
                     ),
                     # A conflicting repeat is this series' figure, but which one holds
                     # is the reviewer's call.
-                    suggested_indicator=None if chosen else obs.indicator,
-                    suggested_period=None if chosen else obs.period,
+                    suggest=chosen is None,
                     reason="less_precise" if chosen else "conflict",
                 )
             )
@@ -190,6 +176,16 @@ def _set_aside(obs: Observation, chosen: Observation, reason: str) -> Unassigned
     """A reading set aside for another (the scorer's choice, loaders.figures.readings; a published
     value over a preliminary one), for the reviewer: its series and period are suggested,
     since the text may still mean it."""
+    subject = (
+        f"{obs.indicator}: published as {chosen.figure_text}"
+        if reason == "preliminary"
+        else f"{obs.indicator}: another reading ({chosen.figure_text}) scored higher"
+    )
+    return _unassigned(obs, subject=subject, suggest=True, reason=reason)
+
+
+def _unassigned(obs: Observation, *, subject: str, suggest: bool, reason: str) -> UnassignedFigure:
+    """obs as a figure for the reviewer, its series and period suggested when suggest."""
     return UnassignedFigure(
         article=obs.article,
         article_index=obs.article_index,
@@ -205,12 +201,8 @@ def _set_aside(obs: Observation, chosen: Observation, reason: str) -> Unassigned
         period=obs.period,
         figure_text=obs.figure_text,
         period_text=obs.period_text,
-        subject=(
-            f"{obs.indicator}: published as {chosen.figure_text}"
-            if reason == "preliminary"
-            else f"{obs.indicator}: another reading ({chosen.figure_text}) scored higher"
-        ),
-        suggested_indicator=obs.indicator,
-        suggested_period=obs.period,
+        subject=subject,
+        suggested_indicator=obs.indicator if suggest else None,
+        suggested_period=obs.period if suggest else None,
         reason=reason,
     )
