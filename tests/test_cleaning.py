@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.text.cleaning import chinese_punctuation, clean_text, tidy_spaces
+from loaders.text.cleaning import clean_text
+from loaders.text.punctuation import chinese_punctuation
+from loaders.text.spacing import tidy_spaces
 from loaders.text.structure import parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,13 +14,9 @@ from pypdf import PdfReader, PdfWriter
 
 from loaders.errors import BriefReadError
 from loaders.text.cleaning import clean_text
-from loaders.text.reading import (
-    MAX_DOCX_XML_BYTES,
-    MAX_TEXT_BYTES,
-    MAX_UPLOAD_BYTES,
-    decode_text,
-    read_brief_text,
-)
+from loaders.text.decoding import decode_text
+from loaders.text.docx_text import MAX_DOCX_XML_BYTES
+from loaders.text.reading import MAX_TEXT_BYTES, MAX_UPLOAD_BYTES, read_brief_text
 from loaders.text.structure import parse_structure
 from tests.support.hostile_files import lying_docx
 
@@ -423,7 +419,7 @@ def test_pdf_encrypted_without_a_user_password_is_read():
 
 def test_pdf_extraction_stops_at_the_deadline(monkeypatch):
     # The deadline is checked between pages; a negative budget trips it at once.
-    monkeypatch.setattr("loaders.text.reading.PDF_EXTRACT_SECONDS", -1.0)
+    monkeypatch.setattr("loaders.text.pdf_text.PDF_EXTRACT_SECONDS", -1.0)
     with pytest.raises(
         BriefReadError, match=r"slow.pdf: 读取 PDF 文字超过 .* 秒（停在第 1 页，共 2 页）"
     ):

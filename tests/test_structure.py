@@ -10,7 +10,8 @@ import pytest
 
 from loaders.errors import BriefStructureError
 from loaders.text.cleaning import clean_text
-from loaders.text.structure import editor_from_line, parse_structure
+from loaders.text.editor_lines import editor_from_line
+from loaders.text.structure import parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF_15 = ROOT / "data" / "briefs" / "2021-15.txt"

@@ -39,7 +39,7 @@ from loaders.intake.reviewed_rows import (
     parse_bool,
 )
 from loaders.models import Article, Extraction, IssueHeader, Observation, UnassignedFigure
-from loaders.text.reading import decode_text
+from loaders.text.decoding import decode_text
 from loaders.vocab.missing import is_missing
 from loaders.vocab.qualifiers import QualifierError, parse_qualifier
 

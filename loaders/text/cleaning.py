@@ -55,26 +55,12 @@ import unicodedata
 from collections import Counter
 
 from loaders.guards.text_safety import strip_unsafe
-from loaders.text.structure import DATE_RE, ISSUE_RE, editor_from_line, header_end_index, is_note
+from loaders.text.editor_lines import editor_from_line
+from loaders.text.issue_header import DATE_RE, ISSUE_RE, header_end_index
+from loaders.text.punctuation import chinese_punctuation
+from loaders.text.spacing import tidy_spaces
+from loaders.text.structure import is_note
 from loaders.text.text_tables import rebuild_tables
-
-# Chinese characters and the punctuation that goes with them; a space next to
-# one of these is never meaningful (PDF extractors insert them between glyphs).
-_CJK = r"\u2014\u2018-\u201d\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
-_SPACE_BEFORE_CLOSER = re.compile(r"[ \t]+(?=[,;:!?%)\]])")
-_SPACE_AFTER_OPENER = re.compile(r"(?<=[(\[])[ \t]+")
-_SPACED_DECIMAL = re.compile(r"(?<=\d)(?:[ \t]+\.[ \t]*|\.[ \t]+)(?=\d)")
-# An empty pair of quotation marks encloses nothing: it is what a PDF
-# extractor leaves when it moves the marks away from their words
-# ("335.2 “ ” 万亿元，是 十三五 初期").
-_EMPTY_QUOTES = re.compile(r"“[ \t]*”|‘[ \t]*’|\"[ \t]*\"|'[ \t]*'")
-# A moved mark can also land inside a date ("4 月 22“ 日"), where no quote
-# ever belongs: between a number and 年/月/日/号.
-_QUOTE_IN_DATE = re.compile(r"(?<=\d)[ \t]*[“”‘’][ \t]*(?=[年月日号])")
-# "3D - 纳米" becomes "3D-纳米", not "3D -纳米", once the CJK-side space is gone.
-_DASH_BEFORE_CJK = re.compile(rf"[ \t]+([-–])(?=[{_CJK}])")
-_DASH_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])([-–])[ \t]+")
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
@@ -85,8 +71,6 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|(?i:page)\s*\d{1,3}(?:\s*(?i:of)\s*\d{1,3})?)$"
 )
-# A line spaced glyph by glyph has at least this many one-character words.
-LETTER_SPACED_MIN_WORDS = 5
 # Sentences (an editor's note) that may stand between the header or an editor
 # line and the next article title.
 TITLE_NOTE_MAX_LINES = 2
@@ -143,34 +127,6 @@ def _drop_controls(text: str) -> str:
     # NUL, vertical tab and other controls carry no text; bidi overrides reorder what is
     # shown (loaders.guards.text_safety: the one rule of what never reaches the store).
     return strip_unsafe(text)
-
-
-def _unspace_letters(line: str) -> str:
-    """ "2 0 2 1 年 第 1 5 期" (a PDF that spaces every glyph) → "2021年第15期".
-
-    Only when nearly every word is one character long; a double space then
-    stands for a real word space.
-    """
-    words = line.split(" ")
-    singles = sum(1 for w in words if len(w) == 1)
-    if len(words) < LETTER_SPACED_MIN_WORDS or singles < 0.8 * len([w for w in words if w]):
-        return line
-    return " ".join(part.replace(" ", "") for part in re.split(r" {2,}", line))
-
-
-def tidy_spaces(line: str) -> str:
-    """Drop the spaces next to Chinese characters and inside figures; keep Latin word spaces."""
-    line = _unspace_letters(line.strip())
-    line = _EMPTY_QUOTES.sub(" ", line)
-    line = _QUOTE_IN_DATE.sub("", line)
-    line = re.sub(r"[ \u00a0]{2,}", " ", line)
-    line = _DASH_BEFORE_CJK.sub(r"\1", line)
-    line = _DASH_AFTER_CJK.sub(r"\1", line)
-    line = _SPACE_NEXT_TO_CJK.sub("", line)
-    line = _SPACE_BEFORE_CLOSER.sub("", line)
-    line = _SPACE_AFTER_OPENER.sub("", line)
-    line = _SPACED_DECIMAL.sub(".", line)
-    return line
 
 
 def _is_editor(line: str) -> bool:
@@ -451,53 +407,3 @@ def clean_text(raw: str) -> str:
     joined = ["".join(pieces) for pieces in paragraphs]
     text = "\n".join(p if _is_editor(p) or p in rows else tidy_spaces(p) for p in joined)
     return chinese_punctuation(text)
-
-
-# NFKC turned the brief's full-width punctuation into ASCII. Next to Chinese text it goes
-# back, one character for one (offsets do not move), so that quotes read as the brief
-# wrote them: "普华永道：2020 年…，但…" rather than "普华永道:2020 年…,但…".
-_TO_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
-# Chinese characters and the brief's own full-width marks: CJK punctuation, curly quotes,
-# dashes, full-width forms.
-_CJK_CHAR = r"[\u3400-\u9fff\u3000-\u303f\u2014\u2018-\u201d\u2026\uff01-\uff5e]"
-# A mark right after a percentage ends a Chinese clause too: "超30%;头部…".
-_ASCII_PUNCT_NEAR_CJK = re.compile(
-    rf"(?<={_CJK_CHAR})[,;:!?()]|(?<=%)[,;:!?)]|[,;:!?()](?={_CJK_CHAR})"
-)
-
-
-_BRACKET = re.compile(r"[()（）]")
-
-
-def _full_width(match: re.Match) -> str:
-    return _TO_FULL_WIDTH[match.group()]
-
-
-def chinese_punctuation(text: str) -> str:
-    """Full-width , ; : ( ) ! ? beside Chinese characters; 4,500 and English stay as they are.
-
-    Works on the string and the positions of brackets, never on a list of every character
-    (one string object per Chinese character: 60 MB for a 2 MB brief).
-    """
-    # Two passes: "7.5%)," turns "，" on the first, then ")" beside it on the second.
-    for _ in range(2):
-        text = _ASCII_PUNCT_NEAR_CJK.sub(_full_width, text)
-    # A bracket pair is one style: "网络(preferred networks)" closes as it opened.
-    chosen: dict[int, str] = {}
-    opened: list[int] = []
-    for match in _BRACKET.finditer(text):
-        i, char = match.start(), match.group()
-        if char in "(（":
-            opened.append(i)
-        elif opened:
-            start = opened.pop()
-            if chosen.get(start, text[start]) == "（" or char == "）":
-                chosen[start], chosen[i] = "（", "）"
-    if not chosen:
-        return text
-    pieces, cursor = [], 0
-    for i in sorted(chosen):
-        pieces += [text[cursor:i], chosen[i]]
-        cursor = i + 1
-    pieces.append(text[cursor:])
-    return "".join(pieces)
