@@ -1,10 +1,12 @@
-"""Figure builders: DataFrame in, plotly Figure out. No Streamlit, no store."""
+"""Figure builders: DataFrame in, plotly Figure out. No Streamlit, no store.
+
+The traces (one per indicator, form, forecast and derived flag, thinned to what a chart can
+show) and the figure of them; each point's hover text is dashboard.chart_hover's, the
+panels, axes and template dashboard.chart_layout's.
+"""
 
 from __future__ import annotations
 
-import functools
-import html
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,24 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.colors import qualitative
-from plotly.subplots import make_subplots
 
-from dashboard.formatting import (
-    QUALIFIER_LABELS,
-    format_value,
-    period_label,
-    wrap_for_hover,
-)
-from loaders.series.citations import citation_text
+from dashboard.chart_hover import HOVER_COLUMNS, hover_text
+from dashboard.chart_layout import axis_id, figure_layout
 from loaders.series.comparable import with_plot_columns
-from loaders.series.derive import RULES_ZH as DERIVATION_RULES_ZH
-from loaders.series.derive import parse_inputs
-from loaders.series.frequency import CONVERSION_RULES_ZH
-from loaders.series.transforms import LABELS_ZH, RULES_ZH
 from loaders.vocab.frames import records
-from loaders.vocab.missing import is_missing
 from loaders.vocab.periods import FORMS
 
 # A bound must not look like an exact figure: ≥ points up, ≤ points down, ≈ is a diamond.
@@ -55,18 +45,10 @@ FORM_SHADES = {
     "multi_year": -0.65,
     "span": 0.6,
 }
-TEMPLATE = "plotly_white"
 # Different units never share a plot area: scaled each on its own, two series whose peaks
 # coincide would share a pixel and one would vanish. Each unit gets its own panel, stacked on
 # one time axis (small multiples).
 MAX_UNITS_ON_ONE_PANEL = 1
-# Date ticks never repeat a label: the label shows as much of the date as the tick spacing
-# tells apart (days under a month apart, months under a year, else years).
-TICK_FORMATS = [
-    {"dtickrange": [None, 28 * 86_400_000], "value": "%Y年%-m月%-d日"},
-    {"dtickrange": ["M1", "M11"], "value": "%Y年%-m月"},
-    {"dtickrange": ["M12", None], "value": "%Y年"},
-]
 # A chart whose points span less than this is widened by PAD_DAYS on each side, so a
 # single point does not get ticks a few days apart.
 NARROW_DAYS = 92
@@ -82,9 +64,6 @@ DERIVED_SYMBOLS = {"exact": "x", "approx": "diamond-x"}
 MAX_POINTS_PER_TRACE = 600
 # A point a later issue revised (a Trends view as of an earlier issue) is ringed in red.
 REVISED_COLOR = "#d62728"
-FONT_FAMILY = (
-    '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif'
-)
 
 
 def marker_symbol(qualifier: str | None, forecast: bool, derived: bool = False) -> str:
@@ -105,144 +84,6 @@ def series_color(position: int, form: str) -> str:
     target = 255 if shade > 0 else 0
     mixed = [round(c + (target - c) * abs(shade)) for c in (red, green, blue)]
     return "#" + "".join(f"{c:02x}" for c in mixed)
-
-
-# The columns hover_text reads (a transformed or as-of view adds some): only these are
-# turned into Python rows.
-HOVER_COLUMNS = (
-    "name_zh",
-    "value",
-    "unit",
-    "qualifier",
-    "value_high",
-    "forecast",
-    "period",
-    "group_label",
-    "form_label",
-    "derived",
-    "derivation",
-    "formula",
-    "inputs",
-    "check_value",
-    "check_disagrees",
-    "period_text",
-    "issue_label",
-    "issue_total_number",
-    "article",
-    "editor",
-    "quote",
-    "source_org",
-    "revised_later",
-    "current_value",
-    "current_value_high",
-    "current_issue_key",
-    "transform",
-    "stated_unit",
-    "stated_value",
-    "base_value",
-    "base_period",
-    "base_issue_label",
-    "base_quote",
-)
-
-
-def hover_text(row: Mapping[str, Any]) -> str:
-    """Value with unit and qualifier, the period as written, the issue and the quoted sentence."""
-    value = format_value(row["value"], row["unit"], row["qualifier"], row.get("value_high"))
-    qualifier = row["qualifier"] or "exact"
-    if qualifier != "exact":
-        value += f"（{QUALIFIER_LABELS[qualifier]}）"
-    derived = _flag(row.get("derived"))
-    lines = [
-        f"<b>{html.escape(str(row['name_zh']))}</b>",
-        f"{html.escape(value)}{'　<i>推算</i>' if derived else ''}"
-        f"{'　<i>预测</i>' if row['forecast'] else ''}",
-        f"期间：{html.escape(period_label(row['period']))}"
-        f"（{html.escape(str(row.get('form_label') or row['group_label']))}）",
-    ]
-    if row.get("period_text"):
-        lines.append(f"原文期间：{html.escape(str(row['period_text']))}")
-    lines += _derivation_lines(row)
-    lines += _transform_lines(row)
-    if _flag(row.get("revised_later")):
-        unit = row.get("stated_unit") or row["unit"]
-        now = format_value(row.get("current_value"), unit, "exact", row.get("current_value_high"))
-        lines.append(f"<b>其后修订</b>：现为 {html.escape(now)}（{row.get('current_issue_key')}）")
-    if derived and row.get("inputs"):
-        return "<br>".join(lines)  # each input's issue and sentence are listed above
-    # The value's citation (loaders.series.citations) without the sentence, which follows it.
-    source = citation_text(
-        row["issue_label"],
-        row.get("issue_total_number"),
-        row.get("article"),
-        row.get("editor"),
-        None,
-        row.get("source_org"),
-    )
-    lines.append(f"引用：{wrap_for_hover(source)}")
-    if row.get("quote"):
-        lines.append(f"原文：{wrap_for_hover(str(row['quote']))}")
-    return "<br>".join(lines)
-
-
-def _derivation_lines(row: Mapping[str, Any]) -> list[str]:
-    """For a derived point: the rule, each input (value, issue, sentence) and the stated
-    value of the same period if there is one; for a stated point, the derived value of its
-    period. A disagreement beyond rounding is said in bold."""
-    unit = row.get("stated_unit") or row["unit"]
-    check = row.get("check_value")
-    disagrees = _flag(row.get("check_disagrees"))
-    lines = []
-    if _flag(row.get("derived")) and row.get("derivation"):
-        rule = DERIVATION_RULES_ZH.get(row["derivation"]) or CONVERSION_RULES_ZH.get(
-            row["derivation"], ""
-        )
-        lines.append(f"推算：{wrap_for_hover(rule)}")
-        for item in parse_inputs(row.get("inputs")):
-            lines.append(
-                f"依据：{html.escape(period_label(item.get('period')))} "
-                f"{html.escape(format_value(item.get('value'), item.get('unit') or unit))}"
-                f"（{html.escape(str(item.get('issue') or ''))}）"
-            )
-            if item.get("quote"):
-                lines.append(f"　原文：{wrap_for_hover(str(item['quote']))}")
-        if not is_missing(check):
-            lines.append(f"公布值：{html.escape(format_value(check, unit))}")
-    elif not is_missing(check):
-        lines.append(f"推算值：{html.escape(format_value(check, unit))}")
-    if disagrees:
-        lines.append("<b>公布值与推算值不一致（超出四舍五入误差）</b>")
-    return lines
-
-
-def _flag(value: Any) -> bool:
-    return not is_missing(value) and bool(value)
-
-
-def _transform_lines(row: Mapping[str, Any]) -> list[str]:
-    """For a transformed point: what it was computed from (both figures, the base's issue
-    and sentence) and the rule, so the number can be checked by hand."""
-    transform = row.get("transform")
-    if is_missing(transform) or transform in (None, "level"):
-        return []
-    unit = row.get("stated_unit")
-    stated = format_value(row.get("stated_value"), unit)
-    base = format_value(row.get("base_value"), unit)
-    lines = [
-        f"{LABELS_ZH[transform]}：本期 {html.escape(stated)}，"
-        f"对比 {html.escape(period_label(row.get('base_period')))} {html.escape(base)}",
-        f"对比期来源：{wrap_for_hover(str(row.get('base_issue_label') or ''))}",
-    ]
-    if row.get("base_quote") and row.get("base_quote") != row.get("quote"):
-        lines.append(f"对比期原文：{wrap_for_hover(str(row['base_quote']))}")
-    lines.append(f"规则：{wrap_for_hover(RULES_ZH[transform])}")
-    return lines
-
-
-def _range_mode(unit: str) -> str:
-    """Amounts are read against zero (367 vs 1,750 亿元 must not look like 1 vs 10); rates
-    and indices move around their own level (a PMI of 54.1 vs 54.9), so they keep auto range."""
-    return "normal" if unit == "%" else "tozero"
 
 
 def thin_for_plot(points: pd.DataFrame, max_points: int = MAX_POINTS_PER_TRACE) -> pd.DataFrame:
@@ -441,7 +282,7 @@ def assemble_figure(
         color = series_color(places[spec.indicator], spec.form)
         position = units.index(spec.unit)
         if panels:
-            axes = {"xaxis": _axis_id("x", position + 1), "yaxis": _axis_id("y", position + 1)}
+            axes = {"xaxis": axis_id("x", position + 1), "yaxis": axis_id("y", position + 1)}
         else:
             axes = {"yaxis": "y"}
         points = sum(value is not None for value in spec.y)
@@ -484,7 +325,9 @@ def assemble_figure(
                 **axes,
             }
         )
-    return go.Figure(data=traces, layout=_layout(units, panels, _x_range(specs)), _validate=False)
+    return go.Figure(
+        data=traces, layout=figure_layout(units, panels, _x_range(specs)), _validate=False
+    )
 
 
 def _x_range(specs: list[TraceSpec]) -> list[str] | None:
@@ -497,73 +340,3 @@ def _x_range(specs: list[TraceSpec]) -> list[str] | None:
         return None
     pad = pd.Timedelta(days=PAD_DAYS)
     return [(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")]
-
-
-def _axis_id(letter: str, position: int) -> str:
-    """The id a trace uses for the axis of panel `position` (1-based): x, x2, x3, …"""
-    return letter if position == 1 else f"{letter}{position}"
-
-
-def _axis_key(letter: str, position: int) -> str:
-    """The layout key of that axis: xaxis, xaxis2, …"""
-    return f"{letter}axis" + ("" if position == 1 else str(position))
-
-
-@functools.lru_cache(maxsize=8)
-def _panel_grid(units: tuple[str, ...]) -> str:
-    """make_subplots' layout for one panel per unit (axes, domains, titles) without its
-    template, as JSON: computed once per set of units, copied by each chart."""
-    grid = make_subplots(
-        rows=len(units),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.12,
-        subplot_titles=[f"单位：{unit}" for unit in units],
-    ).layout.to_plotly_json()
-    grid.pop("template", None)
-    return json.dumps(grid, ensure_ascii=False)
-
-
-@functools.lru_cache(maxsize=1)
-def _template() -> str:
-    return json.dumps(pio.templates[TEMPLATE].to_plotly_json(), ensure_ascii=False)
-
-
-def _layout(units: list[str], panels: bool, x_range: list[str] | None) -> dict[str, Any]:
-    x_axis: dict[str, Any] = {"type": "date", "tickformatstops": TICK_FORMATS}
-    if x_range is not None:
-        x_axis["range"] = x_range
-    x_title = {"title": {"text": "期间（点位于期间末）"}}
-    if panels:
-        layout = json.loads(_panel_grid(tuple(units)))
-        for position, unit in enumerate(units, start=1):
-            layout[_axis_key("y", position)].update(
-                {"title": {"text": f"数值（{unit}）"}, "rangemode": _range_mode(unit)}
-            )
-            layout[_axis_key("x", position)].update(x_axis)
-        # Panels share the time axis: its title goes under the bottom panel only.
-        layout[_axis_key("x", len(units))].update(x_title)
-    else:
-        layout = {"xaxis": {**x_axis, **x_title}}
-        if units:
-            layout["yaxis"] = {
-                "title": {"text": f"数值（{units[0]}）"},
-                "rangemode": _range_mode(units[0]),
-            }
-    layout.update(
-        {
-            "template": json.loads(_template()),
-            "font": {"family": FONT_FAMILY},
-            "height": max(460, 300 * len(units) + 120) if panels else 480,
-            "hovermode": "closest",
-            "hoverlabel": {"align": "left", "bgcolor": "white", "font": {"color": "#262730"}},
-            "legend": {
-                "orientation": "h",
-                "yanchor": "top",
-                "y": -0.18 if not panels else -0.08,
-                "x": 0,
-            },
-            "margin": {"l": 60, "r": 30, "t": 40, "b": 40},
-        }
-    )
-    return layout

@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.api import CHANGES_PARAMETERS, IMAGE_PARAMETERS, SERIES_PARAMETERS
+from dashboard.api_changes import CHANGES_PARAMETERS
+from dashboard.api_series import IMAGE_PARAMETERS, SERIES_PARAMETERS
 from loaders.guards.csv_safety import csv_bytes
 from loaders.series.comparable import forms
 from loaders.series.derive import DERIVED_COLUMNS

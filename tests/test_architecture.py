@@ -37,7 +37,17 @@ LAYERS: dict[str, set[str]] = {
 }
 RECORDS = {"loaders.models", "loaders.errors", "loaders.paths"}
 MOST_MODULES_DIRECTLY_IN_LOADERS = 12
-PURE_VIEWS = ("charts", "formatting", "highlight", "markup", "openapi", "tables", "url_state")
+PURE_VIEWS = (
+    "charts",
+    "chart_hover",
+    "chart_layout",
+    "formatting",
+    "highlight",
+    "markup",
+    "openapi",
+    "tables",
+    "url_state",
+)
 
 
 def _python_files(*folders: str) -> list[Path]:
