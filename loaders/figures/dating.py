@@ -27,6 +27,9 @@ ending on 。 at the margin splits a paragraph). Besides:
   open (UNRESOLVED);
 - periods listed before 分别 name one figure each (loaders.figures.respectively), so
   none of them becomes the period the text goes on about.
+
+What a period expression means next to the period talked about (当月, 上季度, 上年同期,
+"同期，" opening a sentence, …) is read in loaders.figures.relative_periods.
 """
 
 from __future__ import annotations
@@ -41,12 +44,21 @@ from loaders.figures.forecast_scope import (
     is_forecast,
     is_prospective,
 )
+from loaders.figures.listed_periods import respectively_periods
 from loaders.figures.mapping import has_subject
-from loaders.figures.respectively import respectively_periods
+from loaders.figures.relative_periods import (
+    UNRESOLVED,
+    before_the_chain,
+    in_named_year,
+    opens_with_same_period,
+    resolve,
+    same_period,
+)
 from loaders.text.sentences import FoundFigure, Sentence, clause_start, sentences
-from loaders.vocab.periods import months_earlier, parse_period, shift_year, year_to_date
+from loaders.vocab.periods import parse_period, year_to_date
 from loaders.vocab.quantities import Quantity, ascii_shadow, find_quantities
-from loaders.vocab.timeexpr import TimeExpr, find_time_expressions
+from loaders.vocab.time_expression import TimeExpr
+from loaders.vocab.timeexpr import find_time_expressions
 
 # "同比增长 24.2%,上年一季度为下降 7.5%,两年平均增长 7.2%", "7 月份…，该指数 6 月份为
 # 51.6%；…": a period before the one talked about, followed by 为, is an aside about one
@@ -56,17 +68,8 @@ ASIDE_AFTER_RE = re.compile(
 )
 
 
-def _before_the_chain(period: str | None, chain: str | None) -> bool:
-    """Does the period end before the one talked about begins (a month before, …)?"""
-    if not period or not chain:
-        return False
-    return parse_period(period).end < parse_period(chain).start
-
-
 # What joins the items of a list of figures: "63 笔、158 亿元", "3.2 亿吨和 69 亿元".
 LIST_JOINER_RE = re.compile(r"^\s*(?:、|和|及|与|以及)\s*$")
-# The period of a figure named relative to a month that the text did not name.
-UNRESOLVED = "?"
 POST_NOUN_RE = re.compile(r"[^\d,，;；:：。！？!?()（）、\s]{1,12}")
 # "首日收盘价", "当日收于", "同日": the day named in a sentence before, spoken of again.
 DAY_ANAPHOR_RE = re.compile(r"首日|当日|当天|同日|同一天|次日")
@@ -83,8 +86,6 @@ NAMING_CLAUSE_END_RE = re.compile(r"[,，;；:：。！？!?]")
 BRACKETED_RE = re.compile(r"\(\s*(?P<inner>[^()]{1,20}?)\s*\)")
 # "自上线以来", "上线交易以来", "开市以来", "启动至今": since a market opened, not since January.
 SINCE_START_RE = re.compile(r"(?:上线|开市|启动|开启|运行|成立)(?:交易)?(?:以来|至今|来)")
-# Kinds of period that lie inside one year, and so may take a year named before them.
-WITHIN_A_YEAR = ("half", "quarter", "month", "ytd")
 
 
 @dataclass
@@ -136,98 +137,6 @@ class _Chain:
             self.as_of,
             self.prospective,
         ) = state
-
-
-def _quarter_of(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def _quarter_before(year: int, quarter: int) -> str:
-    return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
-
-
-def _relative(chain: str | None, expr: TimeExpr, published: date) -> str | None:
-    """A period named relative to the one talked about (当月, 本季度, 上季度, 年初, 年末,
-    近五年), or to the issue's date when the text talks about none."""
-    kind = expr.relative
-    talked = parse_period(chain) if chain else None
-    if kind == "recent_years":
-        if talked is None or talked.kind == "multi_year":
-            return expr.period
-        last = talked.end.year
-        return f"{last - expr.span_years + 1}/{last}"
-    if kind in ("year_start", "year_end"):
-        if talked is not None:
-            year = talked.end.year
-        else:
-            year = (
-                published.year
-                if kind == "year_start" or published.month == 12
-                else published.year - 1
-            )
-        return f"{year}-{1 if kind == 'year_start' else 12:02d}"
-    if kind == "this_year":
-        # "2023 年…。同年，…": the year of the period talked about.
-        return str(talked.end.year) if talked is not None and talked.kind != "multi_year" else None
-    if kind == "this_month":
-        # "1—9 月…，其中 9 月当月": the month a span of months ends on.
-        if talked is None or talked.kind not in ("month", "day", "ytd", "span"):
-            return None
-        return f"{talked.end.year}-{talked.end.month:02d}"
-    if kind == "last_month":
-        # "9 月…，上月末…": the month before the one talked about, else before the issue's.
-        if talked is None:
-            year, month = published.year, published.month
-        elif talked.kind in ("month", "day", "ytd", "span"):
-            year, month = talked.end.year, talked.end.month
-        else:
-            return None
-        return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-    if kind in ("this_quarter", "last_quarter"):
-        if talked is not None and talked.kind in ("quarter", "month"):
-            year, quarter = _quarter_of(talked.end)
-        elif talked is None:
-            year, quarter = _quarter_of(published)
-        else:
-            return None
-        return f"{year}-Q{quarter}" if kind == "this_quarter" else _quarter_before(year, quarter)
-    return expr.period
-
-
-def _resolve(chain: str | None, expr: TimeExpr, prospective: bool, published: date) -> str | None:
-    if expr.relative is not None:
-        return _relative(chain, expr, published)
-    if expr.months_back is not None:
-        # 上月 only means something next to a month named before it.
-        return months_earlier(chain, expr.months_back) if chain else None
-    if expr.year_from_context and chain:
-        return chain[:4]
-    if prospective and expr.forward_period is not None:
-        return expr.forward_period
-    if expr.period is not None:
-        return expr.period
-    if expr.same_period_year is not None and chain:
-        if expr.relative_years is not None:
-            # "上年同期", "去年同期": the period talked about, a year earlier.
-            return shift_year(chain, parse_period(chain).start.year + expr.relative_years)
-        return shift_year(chain, expr.same_period_year)
-    return chain
-
-
-def _in_named_year(period: str | None, expr: TimeExpr, year: int | None) -> str | None:
-    """A period written without a year, in the year its sentence named before it; one
-    written with 上年, in the year before that one."""
-    if period is None or year is None or expr.same_period_year:
-        return period
-    if expr.before_named_year:
-        return shift_year(period, year - 1)
-    if expr.explicit_year:
-        return period
-    if expr.months_back is not None or expr.year_from_context:
-        return period
-    if parse_period(period).kind not in WITHIN_A_YEAR:
-        return period
-    return shift_year(period, year)
 
 
 def _sentence_events(text: str, published: date) -> tuple[list[TimeExpr], list[tuple], set[int]]:
@@ -338,33 +247,6 @@ def _new_statement_after_forecast(text: str, expr: TimeExpr, figure_starts: list
         return False
     markers = list(FORECAST_RE.finditer(text, 0, start))
     return bool(markers) and any(markers[-1].end() <= at < start for at in figure_starts)
-
-
-# "同期，…", "去年同期，…" opening a sentence: the period the sentence before talked about
-# (a year back).
-SAME_PERIOD_OPENING_RE = re.compile(
-    r"^\s*(?:(?:19|20)\d{2}\s*年|去年|上年|上一年|前年)?\s*同期\s*(?:内)?\s*[,，]?"
-)
-
-
-def _opens_with_same_period(text: str, expr: TimeExpr) -> bool:
-    return bool(SAME_PERIOD_OPENING_RE.match(text)) and expr.start <= text.find("同期")
-
-
-def _same_period(named: list[str], expr: TimeExpr) -> str:
-    """What "同期" opening a sentence means after one that named these periods: the period
-    it opened with when the others lie inside it ("上半年…；6 月份…。同期，…" is 上半年);
-    with periods side by side ("1—9 月…；10 月份…") which one is not said."""
-    first = parse_period(named[0])
-    for period in named[1:]:
-        inner = parse_period(period)
-        if inner.start < first.start or inner.end > first.end:
-            return UNRESOLVED
-    if expr.relative_years is not None:
-        return shift_year(named[0], first.start.year + expr.relative_years)
-    if expr.same_period_year is not None:
-        return shift_year(named[0], expr.same_period_year)
-    return named[0]
 
 
 def _up_to_semicolon(text: str, start: int) -> str:
@@ -478,21 +360,21 @@ def _figures_of_sentence(
                 chain.text, chain.sentence, chain.year_to_date = item.text, number, True
                 continue
             prospective = is_prospective(text, item.start, item.end, figure_starts)
-            period = _resolve(chain.period, item, prospective, published)
-            opening = _opens_with_same_period(text, item) and bool(chain.named_before)
+            period = resolve(chain.period, item, prospective, published)
+            opening = opens_with_same_period(text, item) and bool(chain.named_before)
             if opening:
-                period = _same_period(chain.named_before, item)
+                period = same_period(chain.named_before, item)
                 if period == UNRESOLVED:
                     # Its figure and the rest of its sentence; never the chain's period.
                     local = (UNRESOLVED, item.text)
                     chain.open_period, chain.sentence = True, number
                     continue
-            period = _in_named_year(period, item, named_year)
+            period = in_named_year(period, item, named_year)
             if id(item) in dating_figure and figures and period is not None:
                 _date(figures[-1], period, item.text)
                 continue
             aside = (
-                (item.past_relative or _before_the_chain(period, chain.period))
+                (item.past_relative or before_the_chain(period, chain.period))
                 and chain.period
                 and ASIDE_AFTER_RE.match(text, item.end)
             )

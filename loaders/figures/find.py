@@ -34,6 +34,16 @@ from typing import NamedTuple
 from loaders.catalog.indicators import Catalog
 from loaders.figures.conflicts import one_per_series
 from loaders.figures.dating import UNRESOLVED, figures_of_paragraph
+from loaders.figures.figure_context import (
+    BREAKDOWN_RE,
+    frame_of,
+    generic_allowed,
+    names_of_one_thing,
+    said_before,
+    scopes_of,
+    topic_of,
+)
+from loaders.figures.figure_records import placed_figure, unassigned_figure
 from loaders.figures.forecast_scope import is_forecast, is_plan_target
 from loaders.figures.headlines import first_period_of, headline_article, weigh_headline
 from loaders.figures.mapping import (
@@ -43,16 +53,13 @@ from loaders.figures.mapping import (
     is_negative,
     measure_of,
     mentions_alias,
-    mentions_generic,
 )
 from loaders.figures.measures import resolve_measure
 from loaders.figures.respectively import mark_respectively
 from loaders.figures.roles import mark_roles
-from loaders.figures.series_period import series_period
 from loaders.figures.subjects import (
     ANAPHOR_RE,
     PAIR_ANAPHOR_RE,
-    WHOLE_OF_SHARE_RE,
     expand_short_name,
     listed_after,
     resolve_references,
@@ -62,18 +69,11 @@ from loaders.figures.subjects import (
 )
 from loaders.figures.table_rows import bare_row_unit, caption_of, is_table_row, table_figures
 from loaders.models import Article, IssueHeader, Observation, UnassignedFigure
-from loaders.text.sentences import FoundFigure, Sentence, paragraphs
-from loaders.vocab.periods import (
-    parse_period,
-)
+from loaders.text.sentences import FoundFigure, paragraphs
 
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_NOUN_RE = re.compile(r"降幅|跌幅|减幅")
-SEMICOLON_RE = re.compile(r"[;；]")
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
-CLAUSE_END_RE = re.compile(r"[,，;；。！？!?]")
-# Clauses that frame the rest of the sentence: "电商物流指数中,", "快递行业方面,".
-FRAME_RE = re.compile(r"(?:^|[,，;；:：])([^,，;；:：]{1,20}?(?:中|方面|来看|看|而言))(?=[,，:：])")
 
 
 class FiguresFound(NamedTuple):
@@ -239,26 +239,26 @@ def _map_figure(
     if figure.role == "base" and DECLINE_COMPARED_RE.search(figure.pre):
         value_sign = -1.0  # "降幅较一季度的 5.9% 收窄": the base is a decline too
     if figure.role in ("superseded", "threshold", "subset"):
-        return _unassigned(article, figure, forecast, value_sign, reason=figure.role)
+        return unassigned_figure(article, figure, forecast, value_sign, reason=figure.role)
     if figure.role == "part":
         # "广东 | 1.58" under "累计成交量（亿吨）": one market's row of a table, no total.
-        return _unassigned(article, figure, forecast, value_sign, reason="breakdown")
+        return unassigned_figure(article, figure, forecast, value_sign, reason="breakdown")
     if _passed_on_the_way(figures, k):
-        return _unassigned(article, figure, forecast, value_sign, reason="milestone")
+        return unassigned_figure(article, figure, forecast, value_sign, reason="milestone")
     if figure.period_open:
         # "预计全年…增长 5% 左右，一季度社会物流总额为 75.4 万亿元": this year's Q1 reported or
         # next year's projected is not said; nor which "同期" after 1—6 月…；7 月份….
-        return _unassigned(article, figure, forecast, value_sign, reason="period_open")
+        return unassigned_figure(article, figure, forecast, value_sign, reason="period_open")
     if BREAKDOWN_RE.search(before):
         # "从企业看，中通快递前三季度完成业务量 175.8 亿件": a part, never the whole.
-        return _unassigned(article, figure, forecast, value_sign, reason="breakdown")
-    scopes = _scopes(figure, before, paragraph, article)
-    frame = _frame(figures, k, before, catalog)
-    allow_generic = _allow_generic(figures, k, catalog, mapped_before)
+        return unassigned_figure(article, figure, forecast, value_sign, reason="breakdown")
+    scopes = scopes_of(figure, before, paragraph, article)
+    frame = frame_of(figures, k, before, catalog)
+    allow_generic = generic_allowed(figures, k, catalog, mapped_before)
     candidates: list[Candidate] = []
     guess: Candidate | None = None
     # "这一市场 2023 年全年规模": a period inside a noun phrase does not split it.
-    for subject in _names_of_one_thing(without_periods(figure.subject, published)):
+    for subject in names_of_one_thing(without_periods(figure.subject, published)):
         candidate, _reason, tie = choose_indicator(
             q, figure.measure, subject, scopes, catalog, frame, allow_generic
         )
@@ -267,7 +267,7 @@ def _map_figure(
             # named before in the paragraph.
             # A table's caption said it before its rows ("2022 年上半年社会物流总额" over a
             # column "总额（万亿元）").
-            said = figure.context + _said_before(figures, k, article)
+            said = figure.context + said_before(figures, k, article)
             expanded = expand_short_name(subject, said, catalog)
             if expanded is not None:
                 candidate, _reason, tie = choose_indicator(
@@ -275,7 +275,7 @@ def _map_figure(
                 )
                 if candidate is not None:
                     figure.subject = expanded
-        topic = _topic(before)
+        topic = topic_of(before)
         if candidate is None and tie is None and allow_generic and topic:
             # "新能源汽车方面，上半年销量 39.3 万辆": the topic owns the bare noun.
             candidate, _reason, tie = choose_indicator(
@@ -299,17 +299,17 @@ def _map_figure(
                 candidates.append(candidate)
     if figure.period == UNRESOLVED and candidates:
         # The series is clear, which period is not ("同期" after two periods side by side).
-        return _unassigned(
+        return unassigned_figure(
             article, figure, forecast, value_sign, candidates[0].indicator.id, reason="period_open"
         )
     if figure.period == UNRESOLVED or not candidates:
         if figure.period == UNRESOLVED:
-            return _unassigned(article, figure, forecast, value_sign, reason="period_open")
+            return unassigned_figure(article, figure, forecast, value_sign, reason="period_open")
         if guess is None:
             reason = "range" if q.is_range else "no_series"
-            return _unassigned(article, figure, forecast, value_sign, reason=reason)
+            return unassigned_figure(article, figure, forecast, value_sign, reason=reason)
         # Two series fit equally well: the first is a guess for the reviewer.
-        return _unassigned(
+        return unassigned_figure(
             article,
             figure,
             forecast,
@@ -320,7 +320,7 @@ def _map_figure(
         )
     if q.vague:
         # "数十亿元": no value was said; the reviewer sees the series it would belong to.
-        return _unassigned(
+        return unassigned_figure(
             article,
             figure,
             forecast,
@@ -329,83 +329,9 @@ def _map_figure(
             figure.period,
             reason="vague",
         )
-    found = [_placed(article, figure, c, forecast, value_sign, published) for c in candidates]
+    found = [placed_figure(article, figure, c, forecast, value_sign, published) for c in candidates]
     placed = [o for o in found if isinstance(o, Observation)]
     return placed or found[0]
-
-
-# "中国物流业景气指数（即业务总量指数）": one thing by two names, each naming a series.
-SAME_THING_RE = re.compile(r"[(（]\s*(?:即|也即|亦即|又称|也称|简称)\s*([^()（）]{2,20}?)\s*[)）]")
-
-
-# "从企业看，", "分地区看，", "按车型来看，": what follows is broken down by who or where,
-# its figures are parts of a series, never the series.
-BREAKDOWN_RE = re.compile(
-    r"(?:从|分|按)(?:企业|公司|品牌|厂商|地区|区域|省份|省市|城市|车型|企业类型|市场主体)(?:来)?看"
-)
-# "新能源汽车方面，", "从新能源汽车来看，", "就快递业务而言，": the topic of what follows.
-TOPIC_RE = re.compile(
-    r"(?:^|[,，;；。])\s*(?:从|就|在)?([^,，;；:：从就在]{2,12}?)(?:方面|来看|而言|领域)\s*[,，:：]"
-)
-
-
-def _topic(before: str) -> str:
-    """The topic the sentence named before the figure's clause, if any."""
-    found = TOPIC_RE.findall(before)
-    return found[-1] if found else ""
-
-
-def _names_of_one_thing(subject: str) -> list[str]:
-    """The subject, or its two names when it says the one is the other."""
-    same = SAME_THING_RE.search(subject)
-    if same is None:
-        return [subject]
-    after = subject[same.end() :]
-    return [subject[: same.start()] + after, same.group(1) + after]
-
-
-def _placed(
-    article: Article,
-    figure: FoundFigure,
-    candidate: Candidate,
-    forecast: bool,
-    value_sign: float,
-    published: date,
-) -> Observation | UnassignedFigure:
-    """The figure as an observation of the candidate's series, in its period."""
-    q = figure.quantity
-    period, suggested_period = series_period(candidate, figure, forecast, published)
-    if period is None:
-        # A flow without a period: no guessing, a suggestion. A sum over a span is no
-        # level of a stock series: its span is suggested, the series is not.
-        not_this_series = candidate.indicator.kind == "stock"
-        return _unassigned(
-            article,
-            figure,
-            forecast,
-            value_sign,
-            None if not_this_series else candidate.indicator.id,
-            suggested_period,
-            reason="span_of_stock" if not_this_series else "no_period",
-        )
-    if parse_period(period).end > published and candidate.indicator.kind != "stock":
-        forecast = True
-    elif figure.role == "base":
-        forecast = False  # "有望突破 1,200 亿件，超过 2022 年全年的 1,105.8 亿件": a past base
-    value = candidate.value
-    if figure.measure in ("yoy", "yoy_2y", "cagr") and value_sign < 0:
-        value = -abs(value)
-    return Observation(
-        **_provenance(article, figure.sentence, q.start),
-        indicator=candidate.indicator.id,
-        period=period,
-        value=round(value, 6),
-        unit=candidate.indicator.unit,
-        qualifier=q.qualifier,
-        forecast=forecast,
-        figure_text=q.text,
-        period_text=figure.period_text,
-    )
 
 
 def _passed_on_the_way(figures: list[FoundFigure], k: int) -> bool:
@@ -417,120 +343,4 @@ def _passed_on_the_way(figures: list[FoundFigure], k: int) -> bool:
         and following is not None
         and following.sentence is figures[k].sentence
         and following.quantity.unit == figures[k].quantity.unit
-    )
-
-
-def _said_before(figures: list[FoundFigure], k: int, article: Article) -> str:
-    """The paragraph before figure k, with the subjects its lists gave earlier figures."""
-    start = figures[k].sentence.start + figures[k].quantity.start
-    paragraph_start = article.text.rfind("\n", 0, start) + 1
-    given = [f.subject for f in figures[:k] if f.sentence.start >= paragraph_start]
-    return article.text[paragraph_start:start] + "".join(given)
-
-
-def _scopes(figure: FoundFigure, before: str, paragraph: str, article: Article) -> list[str]:
-    """Where context words are looked up, nearest first: context before the figure in
-    its sentence outranks context after it; a table's caption frames its rows."""
-    sentence = figure.sentence.text
-    return [figure.context + before, sentence, paragraph, article.title, article.text]
-
-
-def _frame(figures: list[FoundFigure], k: int, before: str, catalog: Catalog) -> str:
-    """Words that frame figure k for exclude words: a leading "电商物流指数中,", the
-    scope of the figure before it, a table caption, the index before an index, and what
-    the noun counted after the figure does ("1,833 家重点排放单位按时完成配额清缴")."""
-    figure = figures[k]
-    sentence = figure.sentence
-    frame = "".join(FRAME_RE.findall(before)) + figure.context
-    # "占全球新能源汽车销量的份额": the whole a share is taken of is no subject, but its
-    # words still exclude.
-    whole = WHOLE_OF_SHARE_RE.search(figure.pre)
-    if whole:
-        frame += whole.group(0)
-    if figure.post and mentions_alias(figure.post, catalog):
-        clause_end = CLAUSE_END_RE.search(sentence.text, figure.quantity.end)
-        frame += sentence.text[figure.quantity.end : clause_end.start() if clause_end else None]
-    # A 分别 list gave the figure its owner ("全国碳市场的累计成交额"): that is its scope.
-    own_subject = subject_before_alias(figure.given_subject or figure.pre, catalog)
-    if own_subject is not None and has_subject(own_subject):
-        figure.scope = own_subject
-    elif (
-        k > 0 and figures[k - 1].sentence is sentence and not SEMICOLON_RE.search(figure.gap or "")
-    ):
-        # The figure before in its clause lends its scope; past a semicolon the sentence
-        # speaks of something else ("…均位于 52% 以上；…该指数曾达到 54.9%").
-        figure.scope = figures[k - 1].scope
-        frame += figure.scope
-    if k > 0 and listed_after(figures, k) and not mentions_alias(figure.pre, catalog):
-        # "中国企业海外电信资产收购 3 笔，金额合计 27 亿元": a list item naming no series of
-        # its own is about what the item before it was about, exclude words included.
-        frame += figures[k - 1].pre
-    if figure.measure == "index":
-        # "制造业采购经理指数(PMI)为 49.6%,新订单指数为 49.3%": an index
-        # after another in its sentence is one of its components.
-        frame += "".join(
-            f.subject
-            for f in figures[max(0, k - 4) : k]
-            if f.sentence is sentence
-            and not SEMICOLON_RE.search(sentence.text[f.quantity.end : figure.quantity.start])
-        )
-    return frame
-
-
-def _allow_generic(
-    figures: list[FoundFigure], k: int, catalog: Catalog, mapped_before: bool | None
-) -> bool:
-    """ "数据中心相关交易 34 笔，交易金额 310 亿元": a bare generic noun listed after a
-    figure that fit no series is about that segment too; not after one that named a series
-    in a measure the catalog does not keep ("并购交易金额…下降 38.7%；交易数量 119 笔")."""
-    return not (
-        k > 0
-        and listed_after(figures, k)
-        and not mentions_alias(figures[k].subject, catalog)
-        and mapped_before is False
-        and mentions_generic(figures[k - 1].subject + figures[k - 1].post, catalog)
-        and not mentions_alias(figures[k - 1].subject, catalog)
-    )
-
-
-def _provenance(article: Article, sentence: Sentence, figure_offset: int) -> dict:
-    """figure_offset: where the figure starts in the sentence."""
-    return {
-        "article": article.title,
-        "article_index": article.index,
-        "editor": article.editor,
-        "quote": sentence.text,
-        "span_start": article.start + sentence.start,
-        "span_end": article.start + sentence.end,
-        "figure_start": article.start + sentence.start + figure_offset,
-    }
-
-
-def _unassigned(
-    article: Article,
-    figure: FoundFigure,
-    forecast: bool,
-    sign: float,
-    suggested_indicator: str | None = None,
-    suggested_period: str | None = None,
-    reason: str = "no_series",
-) -> UnassignedFigure:
-    q = figure.quantity
-    period = None if figure.period == UNRESOLVED else figure.period
-    return UnassignedFigure(
-        **_provenance(article, figure.sentence, q.start),
-        # As written (207.9 万亿元), so a reviewer reads it at a glance; a decline
-        # (下降 68.2%) keeps its sign.
-        value=abs(q.number) * sign if sign < 0 else q.number,
-        unit=q.written_unit,
-        qualifier=q.qualifier,
-        forecast=forecast,
-        period=period,
-        figure_text=q.text,
-        period_text=figure.period_text,
-        value_high=q.number_high,
-        subject=figure.subject.strip(),
-        suggested_indicator=suggested_indicator,
-        suggested_period=suggested_period if suggested_indicator or suggested_period else None,
-        reason=reason,
     )

@@ -21,7 +21,7 @@ import re
 from loaders.figures.forecast_scope import TARGET_AFTER_RE
 from loaders.text.sentences import FoundFigure
 from loaders.vocab import units
-from loaders.vocab.timeexpr import names_a_base
+from loaders.vocab.time_roles import names_a_base
 
 # "由此前公布的", "从初步核算的", "由": what stands before the old value of a revision.
 REVISED_FROM_RE = re.compile(r"(?:由|从|原)(?:[^,，;；。由从]{0,16}的)?\s*$")

@@ -17,18 +17,24 @@ Each expression also says how it relates to the figures around it:
 "今年以来", "年初至今", "年内累计" are year to date (`year_to_date=True`): the
 figures after them add up the months since January, which is neither a
 cumulative total since a market opened nor the period named before.
+
+The record of one expression is `loaders.vocab.time_expression.TimeExpr`; its role is decided
+in `loaders.vocab.time_roles`; spans (plan periods, 近五年, two periods joined by 至) are
+read in `loaders.vocab.time_spans`.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
 from datetime import date
 
 from loaders.vocab.numerals import parse_digit_string, parse_small_int
-from loaders.vocab.periods import PeriodError, month_end, parse_period, quarters_span
+from loaders.vocab.periods import month_end, quarters_span
 from loaders.vocab.quantities import ascii_shadow
+from loaders.vocab.time_expression import TimeExpr
+from loaders.vocab.time_roles import REFERENCE_BEFORE, role_of
+from loaders.vocab.time_spans import plan_and_recent_years, spans_joined
 
 # "1—9 月", "2016——2020 年", "6 月 1 日~30 日": a dash (one or two), a tilde, 至 or 到.
 _RANGE = r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*"
@@ -75,94 +81,6 @@ TIME_RE = re.compile(
     r")"
 )
 
-# A period named as a comparison base or a starting point is no figure's period.
-_REFERENCE_BEFORE = (
-    "较",
-    "比",
-    "过",
-    "与",
-    "同",
-    "自",
-    "相比",
-    "对比",
-    "回到",
-    "恢复到",
-    # 于 compares after a word of degree ("高于 2019 年水平", "早于 2025 年"); alone it
-    # says when, see _WHEN_BEFORE.
-    *(f"{word}于" for word in "高低多少大小快慢好优早晚先强弱等"),
-    "相当于",
-)
-# "将于 2029 年达到 68.4 亿美元": a bare 于 dates the figure of its clause; with no figure
-# in its clause it dates an event ("将于 7 月择机启动上线交易"), no figure's period.
-_WHEN_BEFORE = "于"
-_FIGURE_IN_CLAUSE_RE = re.compile(r"[^,，;；。！？!?]*?\d")
-# "2019 年的 367 亿元", "较 2020 年的 1,750 亿元", "较去年同期（66 笔）": a period glued to
-# one figure.
-# A date in the bracket ("截至 10 月 29 日（10 月最后一个交易日）") is no figure of its own.
-# "超过 2019 年全年水平（367 亿元）": the level of that period, its figure in brackets.
-_OWN_FIGURE_AFTER = re.compile(
-    r"(?:的?(?:水平|规模|总量|总额)\s*[(（]|的|[(（])"
-    r"\s*(?:约|近|超过|逾|超|不足)?\s*\d+(?:[.,]\d+)*\s*(?![年月日号\d.,])"
-)
-# "较 2021 年 7 月 16 日首日收盘价 51.23 元/吨": after a comparison word, a period, the name
-# of what is compared and its figure: the base's own period, like "较去年同期的 66 笔". A
-# word of change in between ("较上年同期增长 5%", "比上年高 2 个百分点") makes the period
-# a reference instead.
-_COMPARED_BEFORE = ("较", "比", "相比", "相较", "对比", "高于", "低于", "超过", "多于", "少于")
-_NAMED_FIGURE_AFTER = re.compile(
-    r"\s*(?P<noun>[^\d\s,，;；:：。、()（）]{1,8}?)\s*(?:约|近|超过|逾|超|不足)?\s*\d"
-)
-_CHANGE_WORD_RE = re.compile(r"增|降|升|涨|跌|减|加|提高|回|缓|快|慢|多|少|扩|缩|窄|^高|^低|为|是")
-
-
-def names_a_base(noun: str) -> bool:
-    """Is the noun between a compared period and its figure a name, not a change?"""
-    return bool(noun) and not _CHANGE_WORD_RE.search(noun)
-
-
-# "低于上年同期 6.9% 的增长水平": the base's figure right after its period (a difference in
-# percentage points is no base: "高于 2019 年 1.2 个百分点").
-_BASE_FIGURE_AFTER = re.compile(
-    r"\s*(?:约|近|超过|逾|超|不足)?\s*\d[\d,.]*\s*(?!\d|[.,]|个百分点|百分点|倍)"
-)
-
-
-def _named_base_after(shadow: str, start: int, end: int) -> bool:
-    if not shadow[max(0, start - 4) : start].rstrip().endswith(_COMPARED_BEFORE):
-        return False
-    if _BASE_FIGURE_AFTER.match(shadow, end):
-        return True
-    named = _NAMED_FIGURE_AFTER.match(shadow, end)
-    return named is not None and names_a_base(named["noun"])
-
-
-_REFERENCE_AFTER = (
-    "以来",
-    "来",
-    "水平",
-    "前",
-    "之前",
-    "以前",
-    "以后",
-    "之后",
-    "后",
-    "起",
-    "开始",
-    "相比",
-    "同期水平",
-    "基数",  # "受上年基数抬高影响": the base of a comparison
-    # "中国物流信息中心 4 月 29 日发布的分析显示": the day of an event dates no figure.
-    "发布",
-    "公布",
-    # "为全年最高水平", "为近四年最低", "创近五年新高": a superlative over the period ranks a
-    # figure, it names no figure's period.
-    *(f"最{word}" for word in "高低好差大小快慢多少"),
-    "新高",
-    "新低",
-    "高点",
-    "低点",
-    "峰值",
-)
 _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
 # "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
 _LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
@@ -172,45 +90,6 @@ _YEAR_TO_DATE_RE = re.compile(
 )
 # "今年全国碳市场已累计成交 0.17 亿吨": 累计 later in the clause of a bare 今年.
 _CUMULATIVE_LATER_RE = re.compile(r"[^,，;；。！？\d]{0,12}累计")
-
-
-@dataclass(frozen=True)
-class TimeExpr:
-    start: int
-    end: int
-    text: str
-    period: str | None  # None: a 同期 that needs the period named before it
-    role: str  # set | local | reference
-    as_of: bool = False
-    same_period_year: int | None = None  # "2019 年同期": the chain's period moved to 2019
-    # The same words read as a projection ("预计下半年…"): the next such period.
-    forward_period: str | None = None
-    # 上年一季度 / 去年: a period named relative to an earlier one.
-    past_relative: bool = False
-    # A bare 全年 is the year being talked about, when the text named one.
-    year_from_context: bool = False
-    # 去年 / 上年 / 今年 …: how many years from the one talked about (同期 moves the
-    # period being talked about by as many years).
-    relative_years: int | None = None
-    # 上年 / 上一年 name the year before the one the sentence named ("2023 年…，比上年的
-    # 34.5%" is 2022 in an issue of 2024); 去年 is the year before the issue's.
-    before_named_year: bool = False
-    # 上月 / 上个月: the month before the one being talked about (period None).
-    months_back: int | None = None
-    # The text names the year (2021 年, 去年, 2016—2020 年), not only a part of one.
-    explicit_year: bool = False
-    # Named relative to the period the text talks about (loaders.figures.dating resolves
-    # it; period is None or the reading without that context): "this_month" (当月, 本月,
-    # 月末), "last_month" (上月末, 上月底), "this_year" (同年, 当年), "this_quarter" (本季度, 当季), "last_quarter" (上季度),
-    # "year_start" (年初),
-    # "year_end" (年末, 年底), "recent_years" (近五年: span_years up to the year talked about).
-    relative: str | None = None
-    span_years: int | None = None
-    # A plan period ("十四五"期间): it dates the figures of its own sentence only; the text
-    # goes on about the period it talked about before.
-    sentence_only: bool = False
-    # 今年以来 / 年初至今 / 年内累计: from January to the date being talked about.
-    year_to_date: bool = False
 
 
 def _cn_int(text: str) -> int:
@@ -410,7 +289,7 @@ def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
         relative = _relative_of(match)
         if period is None and not match["same"] and relative is None:
             continue
-        role = _role(shadow, start, end, same=bool(match["same"]))
+        role = role_of(shadow, start, end, same=bool(match["same"]))
         if relative is not None and role == "reference" and period is None:
             continue  # "年底前", "较上季度": a point of reference, no figure's period
         if _year_so_far(match, period, published, shadow, end):
@@ -434,57 +313,18 @@ def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
                 relative=relative,
             )
         )
-    found += _plan_and_recent_years(text, shadow, published, found, books)
+    found += plan_and_recent_years(text, shadow, published, found, books)
     for match in _LAST_MONTH_RE.finditer(shadow):
         start, end = match.span()
         if any(e.start <= start < e.end for e in found):
             continue
-        if shadow[max(0, start - 4) : start].rstrip().endswith(_REFERENCE_BEFORE):
+        if shadow[max(0, start - 4) : start].rstrip().endswith(REFERENCE_BEFORE):
             continue  # "较上月的 …": a comparison base
         found.append(
             TimeExpr(start, end, text[start:end], None, "local", past_relative=True, months_back=1)
         )
     found.sort(key=lambda e: e.start)
-    return tuple(_spans_joined(found, text, shadow, published))
-
-
-# "受下半年疫情散发和上年同期基数抬高等因素影响，…": a clause saying what caused the figures;
-# the periods in it date the cause, not the figures that follow.
-_CAUSE_OPEN_RE = re.compile(
-    r"^\s*(?:主要|但|而|也|这主要是|一方面|另一方面)?(?:受|由于|随着|得益于|因)"
-)
-_CAUSE_CLOSE_RE = re.compile(r"影响|因素|冲击|带动|拉动|推动|作用|制约|拖累")
-_CLAUSE_BREAK = ",;。!?"
-
-
-def _in_a_cause(shadow: str, start: int, end: int) -> bool:
-    clause_start = max(shadow.rfind(ch, 0, start) for ch in _CLAUSE_BREAK) + 1
-    ends = [at for ch in _CLAUSE_BREAK if (at := shadow.find(ch, end)) >= 0]
-    clause_end = min(ends) if ends else len(shadow)
-    return bool(_CAUSE_OPEN_RE.match(shadow[clause_start:start])) and bool(
-        _CAUSE_CLOSE_RE.search(shadow, end, clause_end)
-    )
-
-
-def _role(shadow: str, start: int, end: int, same: bool = False) -> str:
-    """How an expression at shadow[start:end] relates to the figures around it."""
-    if _in_a_cause(shadow, start, end) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
-        return "reference"
-    before = shadow[max(0, start - 4) : start].rstrip()
-    after = shadow[end : end + 4].lstrip()
-    if _OWN_FIGURE_AFTER.match(shadow, end) or _OWN_FIGURE_AFTER.match(shadow[end:].lstrip()):
-        return "local"
-    if _named_base_after(shadow, start, end):
-        return "local"
-    if before.endswith(_REFERENCE_BEFORE) or after.startswith(_REFERENCE_AFTER):
-        return "reference"
-    if before.endswith(_WHEN_BEFORE) and not _FIGURE_IN_CLAUSE_RE.match(shadow, end):
-        return "reference"
-    if same:
-        # "去年同期为下降 7.5%": an aside about one figure, the text goes on
-        # about the period it was talking about.
-        return "local"
-    return "set"
+    return tuple(spans_joined(found, text, shadow, published))
 
 
 def _relative_of(match: re.Match[str]) -> str | None:
@@ -503,161 +343,3 @@ def _relative_of(match: re.Match[str]) -> str | None:
     if match["yend"] in ("年底", "年末"):
         return "year_end"
     return None
-
-
-# Plan periods: "十三五" is 2016/2020, "十四五" 2021/2025 (its part so far: "十四五"以来的
-# 三年间 is 2021/2023); "十四五"规划 names a plan and "十三五"初期 a part of one, no period.
-_PLAN_RE = re.compile(
-    r"[“\"]?十(?P<plan>[一二三四五])五[”\"]?"
-    r"(?:(?P<since>以来)的?(?P<n>[一二两三四五]|\d)\s*年(?:间|来|中|里)?"
-    r"|(?P<plan_doc>规划|计划|纲要|初期|末期|中期|初|末)|期间|时期)?"
-)
-# "过去三年": the three full years before the issue's; "近五年": the five years up to the
-# year talked about (the review's year).
-_RECENT_YEARS_RE = re.compile(
-    r"(?P<kind>过去的?|近|最近)(?P<n>[两二三四五六七八九十]|\d{1,2})\s*(?:个)?年(?:来|间|以来|中|里)?"
-)
-
-
-def _plan_and_recent_years(
-    text: str, shadow: str, published: date, found: list[TimeExpr], books: list
-) -> list[TimeExpr]:
-    out: list[TimeExpr] = []
-    taken = [(e.start, e.end) for e in found]
-
-    def free(start: int, end: int) -> bool:
-        return not any(a < end and start < b for a, b in taken + books)
-
-    for match in _PLAN_RE.finditer(shadow):
-        start, end = match.span()
-        if not free(start, end):
-            continue
-        first = 2006 + 5 * ("一二三四五".index(match["plan"]))
-        if match["plan_doc"]:
-            role, period = "reference", f"{first}/{first + 4}"
-        elif match["since"] and match["n"]:
-            years = _cn_int(match["n"])
-            role, period = "set", f"{first}/{first + years - 1}" if years > 1 else str(first)
-        elif match["since"]:
-            continue  # "十四五以来": a starting point
-        else:
-            role, period = _role(shadow, start, end), f"{first}/{first + 4}"
-        out.append(
-            TimeExpr(
-                start, end, text[start:end], period, role, explicit_year=True, sentence_only=True
-            )
-        )
-    for match in _RECENT_YEARS_RE.finditer(shadow):
-        start, end = match.span()
-        if not free(start, end):
-            continue
-        years = _cn_int(match["n"])
-        if not 2 <= years <= 30:
-            continue
-        if match["kind"].startswith("过去"):
-            last = published.year - 1
-            relative = None
-        else:
-            last = published.year - 1  # without a year talked about: the last full one
-            relative = "recent_years"
-        out.append(
-            TimeExpr(
-                start,
-                end,
-                text[start:end],
-                f"{last - years + 1}/{last}",
-                _role(shadow, start, end),
-                explicit_year=True,
-                relative=relative,
-                span_years=years,
-            )
-        )
-    return out
-
-
-# Two periods joined by a dash, 至 or 到 are one span: "2021 年 1 月至 9 月", "1 月—9 月",
-# "6 月 1 日—6 月 30 日", "从 2008 年到 2018 年"; the end names what the start leaves out
-# and the other way round ("2021 年 1 月至 9 月" is 2021-01/2021-09). A day alone after a
-# day ("6 月 1 日至 30 日") is in the same month.
-_JOINED_RE = re.compile(r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*$")
-_DAY_AFTER_RE = re.compile(r"\s*(?:-{1,2}|—{1,2}|–|~|至|到)\s*(?P<d>\d{1,2})\s*日")
-
-
-def _point_parts(period: str, end: bool) -> str:
-    parts = period.split("/")
-    return parts[-1] if end else parts[0]
-
-
-def _joined_period(first: TimeExpr, last: TimeExpr) -> str | None:
-    """The span from first's start to last's end, years filled in from each other."""
-    a, b = _point_parts(first.period, False), _point_parts(last.period, True)
-    if len(a) != 4 and not first.explicit_year and (last.explicit_year or len(b) == 4):
-        # "1 月至 2021 年 9 月": the start's year is the end's (the year before when its
-        # month comes later).
-        year = int(b[:4]) - (1 if a[5:] > b[5:] and len(b) > 4 else 0)
-        a = f"{year}{a[4:]}"
-    elif len(b) != 4 and not last.explicit_year:
-        year = int(a[:4]) + (1 if b[5:] < a[5:] else 0)
-        b = f"{year}{b[4:]}"
-    try:
-        span = parse_period(f"{a}/{b}")
-    except PeriodError:
-        return None
-    return span.text if span.start < span.end else None
-
-
-def _spans_joined(found: list[TimeExpr], text: str, shadow: str, published: date) -> list[TimeExpr]:
-    out: list[TimeExpr] = []
-    i = 0
-    while i < len(found):
-        first = found[i]
-        nxt = found[i + 1] if i + 1 < len(found) else None
-        joinable = (
-            nxt is not None
-            and first.period
-            and nxt.period
-            and not first.year_to_date
-            and not nxt.year_to_date
-            and "/" not in first.period
-            and "/" not in nxt.period
-            and _JOINED_RE.match(shadow[first.end : nxt.start])
-        )
-        if joinable:
-            period = _joined_period(first, nxt)
-            if period is not None:
-                out.append(
-                    replace(
-                        first,
-                        end=nxt.end,
-                        text=text[first.start : nxt.end],
-                        period=period,
-                        forward_period=None,
-                        role=_role(shadow, first.start, nxt.end),
-                        explicit_year=first.explicit_year or nxt.explicit_year,
-                        relative=None,
-                    )
-                )
-                i += 2
-                continue
-        day = _DAY_AFTER_RE.match(shadow, first.end) if first.period else None
-        if day and len(first.period) == 10:
-            period = f"{first.period}/{first.period[:8]}{int(day['d']):02d}"
-            try:
-                valid = parse_period(period).end > parse_period(first.period).start
-            except PeriodError:
-                valid = False
-            if valid:
-                out.append(
-                    replace(
-                        first,
-                        end=day.end(),
-                        text=text[first.start : day.end()],
-                        period=period,
-                        role=_role(shadow, first.start, day.end()),
-                    )
-                )
-                i += 1
-                continue
-        out.append(first)
-        i += 1
-    return out
