@@ -506,7 +506,7 @@ def _watchlist(path: str, version: int, identity: str | None) -> tuple[str, ...]
 
 
 def watcher(identity: str | None):
-    """The identity's digest settings (loaders.store.changes.Watcher), or None."""
+    """The identity's digest settings (loaders.store.watchers.Watcher), or None."""
     return _watcher(_path(), write_version(), identity)
 
 

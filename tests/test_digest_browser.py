@@ -14,8 +14,8 @@ import time
 import pytest
 
 from loaders.services.ingest import ingest
-from loaders.store import changes as log
 from loaders.store import open_store
+from loaders.store import watchers as log
 from tests.support.browser import require_chromium, serve_dashboard
 from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29
 

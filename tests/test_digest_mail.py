@@ -18,8 +18,8 @@ from aiosmtpd.controller import Controller
 from dashboard import digest_view
 from loaders.services import changes, mail, watch
 from loaders.services.ingest import Overwrite, ingest
-from loaders.store import changes as log
 from loaders.store import open_store, queries
+from loaders.store import watchers as log
 from tests.support.browser import serve_dashboard
 from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29
 from tests.support.changes import NEW_REVENUE, OLD_REVENUE, corrected_2021_15

@@ -13,8 +13,8 @@ from dashboard import digest_view
 from loaders.models import Extraction
 from loaders.services import changes
 from loaders.services.ingest import ingest
-from loaders.store import changes as log
 from loaders.store import open_store, queries
+from loaders.store import watchers as log
 from tests.support.builders import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent

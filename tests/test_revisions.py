@@ -12,7 +12,7 @@ import pytest
 from loaders.services.ingest import ingest
 from loaders.services.series import SeriesRequest, read_series
 from loaders.store import open_store, queries
-from loaders.store.schema import values_differ
+from loaders.store.current_points import values_differ
 from loaders.vocab.revisions import VALUE_TOLERANCE, different_statement, same_value
 from tests.support.builders import CATALOG
 from tests.support.store import extraction, obs

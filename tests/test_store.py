@@ -629,7 +629,7 @@ def test_a_commit_in_this_process_hands_its_copy_to_the_readers_here(
 
 
 def _current_points(path: Path, recomputed: bool) -> list[tuple]:
-    from loaders.store.schema import CURRENT_POINTS_SELECT
+    from loaders.store.current_points import CURRENT_POINTS_SELECT
 
     with duckdb.connect(str(path), read_only=True) as raw:
         sql = (

@@ -23,7 +23,7 @@ from loaders.services import catalog as catalog_service
 from loaders.services.export import export_tables
 from loaders.services.ingest import Overwrite, ingest, retract
 from loaders.store import StoreError, open_store, queries
-from loaders.store.schema import SCHEMA_VERSION
+from loaders.store.migrations import SCHEMA_VERSION
 from tests.support.builders import CATALOG, issue_2021_15
 from tests.support.store import ISSUE_15, ISSUE_29
 
@@ -146,7 +146,7 @@ def test_an_upgraded_store_keeps_the_editors_work_from_a_batch(old_store: Path) 
 
 
 def test_the_upgrade_is_all_or_nothing(old_store: Path, tmp_path: Path, monkeypatch) -> None:
-    from loaders.store import schema
+    from loaders.store import migrations as schema
 
     broken = schema.Migration(2, "broken", (*schema.MIGRATIONS[1].statements, "SELECT nonsense"))
     monkeypatch.setattr(schema, "MIGRATIONS", (schema.MIGRATIONS[0], broken))

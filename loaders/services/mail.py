@@ -34,7 +34,8 @@ from typing import Any, Literal
 from loaders.services import changes
 from loaders.services.watch import recipient
 from loaders.store import Store, StoreError, writes
-from loaders.store import changes as log
+from loaders.store import watchers as log
+from loaders.store.changes import changesets
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def queue_digests(store: Store, settings: SmtpSettings, compose: Compose) -> int
         return 0
     pending: list[tuple[int, str, str, str, str]] = []
     if mark is not None:
-        commits = log.changesets(store, mark, with_issue=True)
+        commits = changesets(store, mark, with_issue=True)
         commits = commits[commits["changeset"] <= latest]
         watchers = [
             (watcher, watched, recipient(watcher.identity, watcher.email))

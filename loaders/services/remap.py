@@ -82,7 +82,7 @@ def _numbered(issue_key: str, found: Sequence[Observation], kept: pd.DataFrame) 
 
 def _renumber(frame: pd.DataFrame) -> pd.DataFrame:
     """An issue's observations in text order, numbered from 0: its first statement of a key
-    speaks for it (loaders.store.schema.ISSUE_RECENCY)."""
+    speaks for it (loaders.store.current_points.ISSUE_RECENCY)."""
     if frame.empty:
         return frame
     ordered = frame.sort_values(["issue_key", "span_start", "seq"], kind="stable")

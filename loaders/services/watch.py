@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from loaders.services.permissions import require_identity
 from loaders.services.series import check_indicators
 from loaders.store import Store, StoreError, writes
-from loaders.store import changes as log
+from loaders.store import watchers as log
 
 # What a digest mail can be sent to: one address, no display name, no header tricks.
 _EMAIL = re.compile(r"^[^@\s<>,;:\"']+@[^@\s<>,;:\"']+\.[^@\s<>,;:\"']+$")

@@ -7,11 +7,15 @@
   and batches) or the team store (lake.py: DuckLake over PostgreSQL, many machines);
 - transactions.py: transactions, read cursors and running a lost write again, as both
   backends do them;
-- schema.py: tables and views, and the ordered migrations (a schema change upgrades a
-  file in place, never asks for a re-ingest);
+- schema.py: the tables, and bringing a store up to date by the ordered migrations of
+  migrations.py (a schema change upgrades a file in place, never asks for a re-ingest);
+- current_points.py: which statement is current, in SQL (the issues' order, values_differ,
+  the select that keeps current_points and the `current` view);
 - queries/: one function per read, typed results, by subject (series, issues, catalog,
   imports, state);
 - writes.py: the inserts and deletes a use case composes inside one transaction;
+- changes.py: the change log of the current values (changesets, point changes);
+  watchers.py: who is told (watchlists, visits, the digest mails' outbox);
 - convert.py: a file written by DuckDB 2.0 (earlier releases) converted once, when first
   opened for writing.
 

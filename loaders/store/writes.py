@@ -18,7 +18,8 @@ from loaders.models import Extraction
 from loaders.store import changes
 from loaders.store.changes import Cause
 from loaders.store.connection import StoreError
-from loaders.store.schema import CURRENT_POINTS_SELECT, STATE_TABLES, TABLES
+from loaders.store.current_points import CURRENT_POINTS_SELECT
+from loaders.store.schema import STATE_TABLES, TABLES
 from loaders.vocab.missing import plain
 from loaders.vocab.periods import Period, PeriodError, parse_period
 

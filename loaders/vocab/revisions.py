@@ -10,7 +10,7 @@ of the same value is no revision.
 Everything that speaks of revisions applies this rule and no other:
 - the ingest plan (loaders.services.ingest_plan.plan_ingest): which points of an incoming issue
   revise an earlier issue, and which a replacement changes;
-- the store's counts (loaders.store.schema: `revision_count`, how many statements revised
+- the store's counts (loaders.store.current_points: `revision_count`, how many statements revised
   the point, and `disagrees`, at least one did), through `values_differ`, this rule in SQL;
 - the vintages (loaders.store.queries): `revised_later` (the point's value now differs
   from the one read as of an issue) and `revised_statements` (the earlier statements whose

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.store.current_points import ISSUE_ORDER, ISSUE_RECENCY
 from loaders.store.queries.results import Source, frame, reading, result_frame
-from loaders.store.schema import ISSUE_ORDER, ISSUE_RECENCY
 
 
 @dataclass(frozen=True)

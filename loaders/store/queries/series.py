@@ -1,6 +1,6 @@
 """Series: the current values, the series as an earlier issue left it, every issue's
 statement (the vintages), the values the current ones revised, and how much each indicator
-has. Every read ranks statements by the store's one rule (loaders.store.schema:
+has. Every read ranks statements by the store's one rule (loaders.store.current_points:
 ISSUE_ORDER, ISSUE_RECENCY, current_select) and compares values by loaders.vocab.revisions'
 (values_differ)."""
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from loaders.store.current_points import ISSUE_ORDER, ISSUE_RECENCY, current_select, values_differ
 from loaders.store.queries.results import Source, frame, reading
-from loaders.store.schema import ISSUE_ORDER, ISSUE_RECENCY, current_select, values_differ
 from loaders.vocab.periods import HEADLINE_KINDS
 
 # Columns of series(), in the order the dashboard reads them.
