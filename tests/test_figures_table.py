@@ -294,7 +294,7 @@ def _line(**cells: str) -> str:
 def test_row_numbers_count_blank_rows_as_the_file_does():
     """Errors name the row as the file has it (first row under the header = 1), blank rows
     included; the review table shows the same numbers."""
-    from loaders.services.review import figures_frame
+    from loaders.services.review_frames import figures_frame
     from tests.support.builders import CATALOG
 
     good = TABLE_HEADER + "\n" + _line() + ",,,\n" + _line(period="2021-Q2")
