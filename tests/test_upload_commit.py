@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.intake.figures_table import template_csv
+from loaders.intake.table_format import template_csv
 from loaders.models import Extraction
 from loaders.services.ingest import preview, retract
 from loaders.services.review import read_upload, rebuild_extraction

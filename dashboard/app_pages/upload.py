@@ -29,7 +29,7 @@ from dashboard.highlight import (
 )
 from dashboard.markup import plain_markdown
 from loaders.errors import BriefError
-from loaders.intake.figures_table import MAX_TABLE_BYTES, template_csv
+from loaders.intake.table_format import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
 from loaders.services.held_values import drop_held, held_at, second_look, unconfirmed
 from loaders.services.ingest import Seen

@@ -26,8 +26,9 @@ from pydantic import ValidationError
 from loaders.catalog.indicators import Catalog
 from loaders.errors import BriefReadError
 from loaders.guards.text_safety import strip_unsafe
-from loaders.intake.figures_table import TABLE_SUFFIXES, parse_figures_table
+from loaders.intake.figures_table import parse_figures_table
 from loaders.intake.reviewed_rows import RowError, header_problems, validate_rows
+from loaders.intake.table_format import TABLE_SUFFIXES
 from loaders.models import Extraction, IssueHeader, Observation
 from loaders.services.storable import extraction_problems
 from loaders.vocab.missing import is_missing, plain, text_or_empty
