@@ -140,10 +140,11 @@ class _Tally:
 
 def _run_import(store, job_id, catalog, args, sources, tally: _Tally) -> int:
     from loaders.services import imports
+    from loaders.services.import_files import FileResult
 
     printer = _Printer()
 
-    def report(position: int, name: str, outcome: imports.FileResult) -> None:
+    def report(position: int, name: str, outcome: FileResult) -> None:
         tally.reported.add(position)
         prefix = tally.prefix(position, name)
         tally.issues[outcome.status] = tally.issues.get(outcome.status, 0) + 1
