@@ -16,7 +16,7 @@ from dashboard.formatting import format_number, period_label, with_unit
 from dashboard.markup import plain_markdown
 from loaders.figures.number_states import REASONS
 from loaders.models import NumberState
-from loaders.services.review import HeldValue
+from loaders.services.held_values import HeldValue
 from loaders.vocab.units import UNIT_WORDS
 
 # What a reader calls each state (loaders.figures.number_states): on the marks, the legend, the
@@ -96,7 +96,7 @@ def number_marks(
     held: Mapping[int, str] | None = None,
 ) -> list[NumberMark]:
     """The marks of these numbers; the one starting at `picked` outlined, those `held`
-    (number start -> the doubt, loaders.services.review.held_at) marked with the doubt."""
+    (number start -> the doubt, loaders.services.held_values.held_at) marked with the doubt."""
     held = held or {}
     marks = []
     for n in numbers:

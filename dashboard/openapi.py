@@ -11,14 +11,12 @@ from loaders.series.frequency import RULES_ZH as FREQUENCY_RULES_ZH
 from loaders.series.transforms import RULES_ZH, TRANSFORMS
 from loaders.services.changes import CHANGE_COLUMNS, KINDS
 from loaders.services.reports import MEDIA_TYPE as WORKBOOK_MEDIA_TYPE
-from loaders.services.series import (
+from loaders.services.series import DERIVED_CHOICES, FORECAST_CHOICES, VINTAGE_CHOICES
+from loaders.services.series_export import (
     AS_OF_EXPORT_COLUMNS,
-    DERIVED_CHOICES,
     DERIVED_EXPORT_COLUMNS,
     EXPORT_COLUMNS,
-    FORECAST_CHOICES,
     TRANSFORM_EXPORT_COLUMNS,
-    VINTAGE_CHOICES,
     VINTAGE_EXPORT_COLUMNS,
 )
 from loaders.vocab.periods import FORMS, FREQUENCIES, KIND_LABELS, POSITION_RULE

@@ -1,5 +1,5 @@
 """Tables the pages show: pure functions, rows in, rows out. (The columns of a series CSV
-are the read service's: loaders.services.series.export_rows.)"""
+are the read service's: loaders.services.series_export.export_rows.)"""
 
 from __future__ import annotations
 

@@ -32,7 +32,9 @@ from dashboard.tables import trend_table
 from loaders.guards.csv_safety import csv_bytes
 from loaders.series.comparable import PLOT_COLUMNS, with_plot_columns
 from loaders.series.frequency import Refusal
-from loaders.services.series import EmptyReason, SeriesRequestError, export_rows
+from loaders.services.empty_reasons import EmptyReason
+from loaders.services.series import SeriesRequestError
+from loaders.services.series_export import export_rows
 
 # Keyed on series versions, so the TTL and the entries only bound memory held by old versions
 # and by selections nobody looks at any more.

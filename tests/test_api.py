@@ -27,7 +27,7 @@ from loaders.guards.csv_safety import csv_bytes
 from loaders.series.comparable import forms
 from loaders.series.derive import DERIVED_COLUMNS
 from loaders.services.ingest import ingest
-from loaders.services.series import EXPORT_COLUMNS, export_rows
+from loaders.services.series_export import EXPORT_COLUMNS, export_rows
 from loaders.store import open_store, queries
 from tests.support.browser import serve_dashboard
 from tests.support.builders import CATALOG, Fig, build_extraction, issue_2021_15, issue_2021_29

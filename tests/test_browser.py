@@ -21,7 +21,7 @@ import pytest
 from bench.serve import CHART_DRAWN_JS
 from loaders.series.comparable import period_position
 from loaders.series.derive import DERIVED_COLUMNS
-from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
+from loaders.services.series_export import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
 from tests.support.browser import ingest_with_cli, require_chromium, serve_dashboard
 

@@ -213,7 +213,7 @@ NAUGHTY_WORDS = [
 
 @pytest.mark.parametrize("word", NAUGHTY_WORDS, ids=[repr(w) for w in NAUGHTY_WORDS])
 def test_any_word_round_trips_through_the_catalog_yaml(word):
-    from loaders.catalog.indicators import dump_catalog
+    from loaders.catalog.canonical_yaml import dump_catalog
 
     first = CATALOG.indicators[0]
     changed = first.model_copy(
@@ -239,7 +239,7 @@ def test_any_word_round_trips_through_the_catalog_yaml(word):
 def test_any_word_list_name_round_trips_through_the_catalog_yaml(name):
     """A word list's name is a mapping key in the YAML: written plain, "x: y", "#a", "@x"
     or "" did not read back (a catalog file naming such a list could not be imported)."""
-    from loaders.catalog.indicators import dump_catalog
+    from loaders.catalog.canonical_yaml import dump_catalog
 
     catalog = CATALOG.model_copy(update={"word_lists": {**CATALOG.word_lists, name: ("词",)}})
     text = dump_catalog(catalog)
@@ -263,7 +263,8 @@ def test_an_entrys_checks_round_trip_through_the_catalog_yaml(checks):
     """The second look's thresholds are part of the catalog a store keeps: every value of
     them reads back as written (six significant digits made 123456789 read as 123457000 and
     refused the save; a growth_of of "a,b}" ended the flow mapping it is written in)."""
-    from loaders.catalog.indicators import Checks, dump_catalog
+    from loaders.catalog.canonical_yaml import dump_catalog
+    from loaders.catalog.indicators import Checks
 
     first = CATALOG.indicators[0]
     catalog = CATALOG.replacing(first.model_copy(update={"checks": Checks(**checks)}))
@@ -284,7 +285,7 @@ def test_checks_refuse_a_bound_that_is_no_number(value):
 
 
 def _catalog_text_with_checks(checks: str) -> str:
-    from loaders.catalog.indicators import dump_catalog
+    from loaders.catalog.canonical_yaml import dump_catalog
 
     text = dump_catalog(CATALOG)
     first = CATALOG.indicators[0]
@@ -298,7 +299,7 @@ def test_a_dump_that_would_not_read_back_is_refused():
     """model_copy does not validate: an entry changed that way (as set_retired changes one)
     can hold what no catalog file may. The dump is parsed back before it is returned, so it
     is an error naming the indicator and field, never a stored version nobody can read."""
-    from loaders.catalog.indicators import dump_catalog
+    from loaders.catalog.canonical_yaml import dump_catalog
 
     first = CATALOG.indicators[0]
     with pytest.raises(CatalogError) as refused:
@@ -312,7 +313,8 @@ def test_an_entry_whose_word_list_changed_is_written_with_its_words(tmp_path):
     """An overlay that redefines a word list the base's entries name, or a catalog made of
     some entries without their lists: "@name" would read back as other words, or not at
     all, so the entry's own words are written, and the catalog reads back the same."""
-    from loaders.catalog.indicators import Catalog, dump_catalog
+    from loaders.catalog.canonical_yaml import dump_catalog
+    from loaders.catalog.indicators import Catalog
 
     users = [i for i in CATALOG.indicators if any(w[:1] == "@" for w in i.as_written("exclude"))]
     assert users, "the shipped catalog names a word list in some exclude list"

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from loaders.catalog.canonical_yaml import dump_catalog
 from loaders.catalog.form import (
     FIELD_HELP,
     FIELD_LABELS,
@@ -17,7 +18,7 @@ from loaders.catalog.form import (
     suggest_id,
     values_from_figure,
 )
-from loaders.catalog.indicators import Catalog, dump_catalog, parse_catalog
+from loaders.catalog.indicators import Catalog, parse_catalog
 from loaders.figures.subjects import subject_group
 from tests.support.builders import CATALOG
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from loaders import __main__ as cli
+from loaders.catalog.canonical_yaml import dump_catalog
 from loaders.catalog.form import IndicatorFormError, form_values
-from loaders.catalog.indicators import CatalogError, dump_catalog, load_catalog
+from loaders.catalog.indicators import CatalogError, load_catalog
 from loaders.intake.pipeline import extract_file
 from loaders.paths import CATALOG_PATH
 from loaders.services import StoreError

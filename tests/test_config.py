@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from loaders.intake.figures_table import MAX_TABLE_BYTES
+from loaders.intake.table_format import MAX_TABLE_BYTES
 from loaders.text.reading import MAX_UPLOAD_BYTES
 
 CONFIG = tomllib.loads(

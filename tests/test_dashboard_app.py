@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from loaders.models import Extraction
 from loaders.series.derive import DERIVED_COLUMNS
 from loaders.services.ingest import ingest, retract
-from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
+from loaders.services.series_export import EXPORT_COLUMNS as CSV_COLUMNS
 from loaders.store import open_store, queries
 from tests.support.builders import CATALOG, Fig, build_extraction
 

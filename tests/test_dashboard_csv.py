@@ -11,8 +11,8 @@ import pytest
 
 from loaders.guards.csv_safety import csv_bytes as to_csv_bytes
 from loaders.guards.csv_safety import csv_cell
-from loaders.services.series import EXPORT_COLUMNS as CSV_COLUMNS
-from loaders.services.series import export_rows
+from loaders.services.series_export import EXPORT_COLUMNS as CSV_COLUMNS
+from loaders.services.series_export import export_rows
 from loaders.store import open_store, queries
 
 

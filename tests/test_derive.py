@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from loaders.series.comparable import forms
-from loaders.series.derive import half_unit, sources, with_derived, yoy_links
+from loaders.series.derive import sources, with_derived
+from loaders.series.derived_rows import half_unit
+from loaders.series.growth_from_levels import yoy_links
 from loaders.store.queries import SERIES_COLUMNS
 from loaders.vocab.periods import parse_period, ytd_period
 from tests.support.builders import CATALOG

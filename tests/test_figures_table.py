@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from loaders.errors import BriefReadError
-from loaders.intake.figures_table import parse_figures_table, template_csv
+from loaders.intake.figures_table import parse_figures_table
+from loaders.intake.table_format import template_csv
 from tests.support.builders import issue_2021_15
 
 DATA = Path(__file__).parent / "data" / "upload"
@@ -260,7 +261,7 @@ def test_a_sheet_whose_size_is_beyond_any_table_is_refused_before_it_is_parsed()
 
 
 def test_the_sheet_size_is_read_from_its_dimension_element():
-    from loaders.intake.figures_table import sheet_dimension
+    from loaders.intake.xlsx_table import sheet_dimension
 
     data = _xlsx([XLSX_HEADER, XLSX_ROW])
     assert sheet_dimension(data) == (2, 8)
@@ -282,7 +283,7 @@ def test_a_sheet_that_hides_its_size_is_parsed_within_bounds_and_a_time_limit(mo
     extraction = parse_figures_table(hidden, "hidden.xlsx")
     assert [o.value for o in extraction.observations] == [232.0]
 
-    monkeypatch.setattr("loaders.intake.figures_table.XLSX_PARSE_SECONDS", -1.0)
+    monkeypatch.setattr("loaders.intake.xlsx_table.XLSX_PARSE_SECONDS", -1.0)
     with pytest.raises(BriefReadError, match="读取 Excel 表格超过"):
         parse_figures_table(hidden, "hidden.xlsx")
 
@@ -294,7 +295,7 @@ def _line(**cells: str) -> str:
 def test_row_numbers_count_blank_rows_as_the_file_does():
     """Errors name the row as the file has it (first row under the header = 1), blank rows
     included; the review table shows the same numbers."""
-    from loaders.services.review import figures_frame
+    from loaders.services.review_frames import figures_frame
     from tests.support.builders import CATALOG
 
     good = TABLE_HEADER + "\n" + _line() + ",,,\n" + _line(period="2021-Q2")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.catalog.indicators import Checks, dump_catalog, parse_catalog
+from loaders.catalog.canonical_yaml import dump_catalog
+from loaders.catalog.indicators import Checks, parse_catalog
 from loaders.series.plausibility import Point, doubts
 from tests.support.builders import CATALOG
 

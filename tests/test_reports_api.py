@@ -20,7 +20,7 @@ from dashboard.render import chromium_path
 from loaders.catalog.indicators import load_catalog
 from loaders.intake.pipeline import extract_file
 from loaders.services.ingest import ingest
-from loaders.services.series import EXPORT_COLUMNS
+from loaders.services.series_export import EXPORT_COLUMNS
 from loaders.store import open_store
 from tests.support.browser import serve_dashboard
 from tests.test_spreadsheet import SOFFICE, libreoffice_csv

@@ -23,14 +23,9 @@ from loaders.figures.number_states import REASONS, account_for_numbers, account_
 from loaders.intake.pipeline import extract_file
 from loaders.models import NumberState
 from loaders.services.ingest import ingest
-from loaders.services.review import (
-    NotANumber,
-    add_number,
-    figures_frame,
-    rebuild_extraction,
-    review_numbers,
-    unassigned_frame,
-)
+from loaders.services.review import rebuild_extraction
+from loaders.services.review_frames import figures_frame, unassigned_frame
+from loaders.services.review_numbers import NotANumber, add_number, review_numbers
 from loaders.store import open_store, queries
 from loaders.vocab.frames import records
 from tests.support.builders import CATALOG, issue_2021_15

@@ -9,18 +9,11 @@ import re
 from dashboard.highlight import held_title, number_marks, numbers_html
 from dashboard.tables import numbers_table, queue_figures, queue_subjects
 from loaders.figures.number_states import REASONS, account_for_numbers, account_for_stored
+from loaders.services.held_values import drop_held, held_at, held_in_store, second_look, unconfirmed
 from loaders.services.ingest import ingest
-from loaders.services.review import (
-    drop_held,
-    figures_frame,
-    held_at,
-    held_in_store,
-    rebuild_extraction,
-    review_numbers,
-    second_look,
-    unassigned_frame,
-    unconfirmed,
-)
+from loaders.services.review import rebuild_extraction
+from loaders.services.review_frames import figures_frame, unassigned_frame
+from loaders.services.review_numbers import review_numbers
 from loaders.services.second_look import doubt_of, set_aside_subject
 from loaders.store import open_store, queries
 from loaders.vocab.frames import records

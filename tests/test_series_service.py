@@ -10,17 +10,19 @@ from loaders.series.comparable import forms
 from loaders.services.ingest import ingest
 from loaders.services.issues import issue_detail
 from loaders.services.series import (
-    AS_OF_EXPORT_COLUMNS,
-    DERIVED_EXPORT_COLUMNS,
-    EXPORT_COLUMNS,
-    TRANSFORM_EXPORT_COLUMNS,
-    VINTAGE_EXPORT_COLUMNS,
     SeriesRequest,
     SeriesRequestError,
     UnknownIndicator,
     UnknownIssue,
     read_prepared,
     read_series,
+)
+from loaders.services.series_export import (
+    AS_OF_EXPORT_COLUMNS,
+    DERIVED_EXPORT_COLUMNS,
+    EXPORT_COLUMNS,
+    TRANSFORM_EXPORT_COLUMNS,
+    VINTAGE_EXPORT_COLUMNS,
 )
 from loaders.store import open_store, queries
 from tests.support.builders import CATALOG, issue_2021_15, issue_2021_29

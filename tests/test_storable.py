@@ -16,14 +16,10 @@ from loaders.guards.csv_safety import formula_problem
 from loaders.paths import CATALOG_PATH
 from loaders.services import catalog as catalog_service
 from loaders.services.ingest import ingest
-from loaders.services.review import (
-    commit_upload,
-    figures_frame,
-    read_upload,
-    rebuild_extraction,
-    unassigned_frame,
-)
+from loaders.services.review import read_upload, rebuild_extraction
+from loaders.services.review_frames import figures_frame, unassigned_frame
 from loaders.services.storable import catalog_problems, text_problem
+from loaders.services.upload_commit import commit_upload
 from loaders.store import Store, StoreError, open_store, queries
 from loaders.store.schema import STATE_TABLES, TABLES
 from tests.support.builders import CATALOG, issue_2021_15

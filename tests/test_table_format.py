@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from loaders.intake.figures_table import (
+from loaders.intake.table_format import (
     COLUMN_HELP,
     FIGURE_FIELDS,
     HEADER_FIELDS,

@@ -24,13 +24,9 @@ from bench import viewers
 from bench.synthetic import brief_text, write_briefs
 from loaders.services.catalog import sync_catalog
 from loaders.services.ingest import retract
-from loaders.services.review import (
-    commit_upload,
-    figures_frame,
-    read_upload,
-    rebuild_extraction,
-    unassigned_frame,
-)
+from loaders.services.review import read_upload, rebuild_extraction
+from loaders.services.review_frames import figures_frame, unassigned_frame
+from loaders.services.upload_commit import commit_upload
 from loaders.store import open_store, queries
 from tests.support.builders import CATALOG
 

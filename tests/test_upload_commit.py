@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from loaders.intake.figures_table import template_csv
+from loaders.intake.table_format import template_csv
 from loaders.models import Extraction
 from loaders.services.ingest import preview, retract
-from loaders.services.review import (
-    commit_upload,
-    figures_frame,
-    read_upload,
-    rebuild_extraction,
-    unassigned_frame,
-)
+from loaders.services.review import read_upload, rebuild_extraction
+from loaders.services.review_frames import figures_frame, unassigned_frame
+from loaders.services.upload_commit import commit_upload
 from loaders.store import StoreError, open_store, queries, writes
 from tests.support.builders import CATALOG, issue_2021_15
 from tests.support.store import snapshot
@@ -305,7 +301,7 @@ def test_plain_markdown_escapes_a_dash_only_where_it_starts_a_line():
 def test_names_follow_the_indicator_and_blanks_are_not_stale():
     import pandas as pd
 
-    from loaders.services.review import names_stale, refresh_names
+    from loaders.services.review_frames import names_stale, refresh_names
 
     frame = pd.DataFrame(
         {"indicator": [None, float("nan"), "l2_penetration"], "name_zh": [float("nan"), None, ""]}

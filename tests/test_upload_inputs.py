@@ -16,13 +16,9 @@ import pytest
 
 from loaders.errors import BriefError
 from loaders.services.ingest import IngestResult
-from loaders.services.review import (
-    commit_upload,
-    figures_frame,
-    read_upload,
-    rebuild_extraction,
-    unassigned_frame,
-)
+from loaders.services.review import read_upload, rebuild_extraction
+from loaders.services.review_frames import figures_frame, unassigned_frame
+from loaders.services.upload_commit import commit_upload
 from loaders.store import Store, StoreError, open_store, queries
 from tests.support.builders import CATALOG
 from tests.support.hostile_files import lying_docx, lying_xlsx, shared_strings_xlsx

@@ -270,7 +270,8 @@ def test_a_header_out_of_bounds_is_shown_as_it_is_and_blocks_the_commit(empty_ap
 
 def _other_editor_commits(db, payload: dict) -> None:
     """Another editor, in another session, commits between this page's preview and its click."""
-    from loaders.services.review import commit_upload, read_upload
+    from loaders.services.review import read_upload
+    from loaders.services.upload_commit import commit_upload
     from tests.support.builders import CATALOG
 
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")

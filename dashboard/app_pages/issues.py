@@ -12,7 +12,7 @@ from dashboard.highlight import article_label, article_numbers, legend_html
 from dashboard.markup import plain_markdown
 from dashboard.tables import figures_table, issues_table, numbers_table, unassigned_table
 from loaders.series.citations import QUOTE_PARAMETER, cited_offset
-from loaders.services.review import held_in_store
+from loaders.services.held_values import held_in_store
 from loaders.vocab.missing import is_missing
 
 ISSUE_KEY = "issues_selected"

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.markup import plain_markdown
-from loaders.intake.figures_table import format_guide, template_csv
+from loaders.intake.table_format import format_guide, template_csv
 
 st.title("数据表格式")
 st.caption("编辑可在「上传」页上传数据表（手工录入或改正的数字）；这里说明每一列怎么写。")

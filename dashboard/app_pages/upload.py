@@ -29,32 +29,28 @@ from dashboard.highlight import (
 )
 from dashboard.markup import plain_markdown
 from loaders.errors import BriefError
-from loaders.intake.figures_table import MAX_TABLE_BYTES, template_csv
+from loaders.intake.table_format import MAX_TABLE_BYTES, template_csv
 from loaders.services import StoreError
+from loaders.services.held_values import drop_held, held_at, second_look, unconfirmed
 from loaders.services.ingest import Seen
 from loaders.services.ingest import preview as preview_ingest
 from loaders.services.permissions import NotAllowed
-from loaders.services.review import (
+from loaders.services.review import read_upload, rebuild_extraction
+from loaders.services.review_frames import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
+    figures_frame,
+    names_stale,
+    refresh_names,
+    unassigned_frame,
+)
+from loaders.services.review_numbers import NotANumber, add_number, review_numbers
+from loaders.services.upload_commit import (
     KeptStoredVersion,
-    NotANumber,
-    add_number,
     commit_report,
     commit_upload,
     diff_frame,
-    drop_held,
-    figures_frame,
-    held_at,
-    names_stale,
-    read_upload,
-    rebuild_extraction,
-    refresh_names,
-    review_numbers,
     revisions_frame,
-    second_look,
-    unassigned_frame,
-    unconfirmed,
 )
 
 # Session keys: the current upload (bytes hash, extraction, review frames) and the last commit.
@@ -263,7 +259,7 @@ def redraw_tables(figures: pd.DataFrame, unassigned: pd.DataFrame) -> None:
 
 
 def add_as_figure(start: int) -> None:
-    """The number at start made a ticked row of the tables (loaders.services.review.add_number),
+    """The number at start made a ticked row of the tables (loaders.services.review_numbers.add_number),
     the edits made so far kept; the tables and choices are drawn anew."""
     try:
         added = add_number(extraction, edited_figures, edited_unassigned, start, catalog)
@@ -275,7 +271,7 @@ def add_as_figure(start: int) -> None:
 
 
 # The review as committing it now would store it; the second look checks its values against
-# the series in the store (loaders.services.review.second_look) before any is written.
+# the series in the store (loaders.services.held_values.second_look) before any is written.
 review = rebuild_extraction(extraction, header, edited_figures, edited_unassigned, catalog)
 try:
     # Checked again only when the content or the store changed: a table of thousands of

@@ -43,7 +43,7 @@ MAX_TOTAL_NUMBER = 99_999
 DAYS_AHEAD_ALLOWED = 1
 # An issue is published in its own year, or early in the next (第 24 期 in January).
 YEARS_BETWEEN_ISSUE_AND_DATE = 1
-# The figures-table template's example issue (loaders.intake.figures_table.TEMPLATE_EXAMPLE): a
+# The figures-table template's example issue (loaders.intake.table_format.TEMPLATE_EXAMPLE): a
 # number no real issue has (about 24 a year), so uploading the template to learn the format
 # never offers to replace a stored issue, and it is refused until the editor changes it.
 TEMPLATE_YEAR = 2021

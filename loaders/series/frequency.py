@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from loaders.series.derive import BOUNDS, decimals_of
+from loaders.series.derived_rows import BOUNDS, decimals_of
 from loaders.vocab.periods import (
     FREQUENCIES,
     FREQUENCY_LABELS,

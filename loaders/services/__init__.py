@@ -11,9 +11,11 @@ and decide nothing themselves:
 - ingest.py: storing an issue (the gate, the state read, the plan written in one
   transaction), retracting an issue;
 - imports.py: archive imports (folders, zips, many files) as jobs every editor can follow,
-  stop and resume;
-- review.py: an upload's review (figures and unassigned frames, the editor's changes
-  validated back into an Extraction, the commit);
+  stop and resume; import_files.py stores one file of a job with its outcome;
+- review.py: an upload's review (the file read, the editor's changes validated back into
+  an Extraction), with review_frames.py (the figures and unassigned frames),
+  review_numbers.py (every number of the text, a number added as a row), held_values.py
+  (the values the stored series doubt) and upload_commit.py (the commit and its report);
 - catalog.py: the store's versioned catalog (seeded from data/catalog.yaml; add, edit,
   retire, restore, undo, import, export), with remap.py re-mapping stored issues under a
   change and previewing it, and queue.py assigning an unassigned figure;

@@ -19,14 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from loaders.catalog.canonical_yaml import dump_catalog
 from loaders.catalog.form import FormError, IndicatorFormError, draft_catalog
-from loaders.catalog.indicators import (
-    Catalog,
-    CatalogError,
-    dump_catalog,
-    load_catalog,
-    parse_catalog,
-)
+from loaders.catalog.indicators import Catalog, CatalogError, load_catalog, parse_catalog
 from loaders.paths import CATALOG_PATH
 from loaders.services.export import ExportError, write_replacing
 from loaders.services.permissions import require_editor

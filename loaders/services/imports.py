@@ -19,7 +19,6 @@ competes with viewers for the server's interpreter; the CLI runs it in the foreg
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import subprocess
@@ -36,7 +35,8 @@ from loaders.catalog.indicators import Catalog
 from loaders.errors import BriefError, BriefReadError
 from loaders.guards.archive import ArchiveError, ArchiveLimits, open_archive
 from loaders.guards.text_safety import strip_unsafe
-from loaders.services.ingest import IngestResult, Overwrite, ingest
+from loaders.services.import_files import FileResult, store_file
+from loaders.services.ingest import Overwrite
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import ImportJob
@@ -255,17 +255,6 @@ class JobProgress:
     stopped: bool = False
 
 
-@dataclass(frozen=True)
-class FileResult:
-    """The outcome of one file of an import (result: the ingest's, when it got that far)."""
-
-    status: str  # new, replaced, unchanged, kept, failed
-    detail: str
-    issue_key: str | None = None
-    sha256: str | None = None
-    result: IngestResult | None = None
-
-
 def run_job(
     store: Store,
     job_id: str,
@@ -311,7 +300,7 @@ def run_job(
                 progress.stopped = True
                 break
             data = _bytes_of(file, job, sources)
-            outcome = _store_file(
+            outcome = store_file(
                 store,
                 job_id,
                 file,
@@ -354,77 +343,6 @@ def _bytes_of(file, job: ImportJob, sources: Sequence[Source] | None) -> bytes |
         return OSError("is a folder")
     except (OSError, zipfile.BadZipFile, KeyError, ArchiveError) as exc:
         return exc
-
-
-def _store_file(
-    store, job_id, file, data, catalog, actor, overwrite, force, extract, me, confirmed=False
-) -> FileResult:
-    """Store one file and record its outcome in the same transaction."""
-    if isinstance(data, Exception):
-        if isinstance(data, BriefError | ArchiveError) or str(data) in (
-            "no such file",
-            "is a folder",
-        ):
-            reason = str(data)
-        else:
-            reason = f"cannot read ({data})"
-        return _record(store, job_id, file, "failed", reason, None, None, me)
-    digest = hashlib.sha256(data).hexdigest()
-    if not force:
-        with store.read() as cur:
-            known = queries.stored_file_hashes(cur, [digest])
-        if digest in known:
-            return _record(
-                store, job_id, file, "unchanged", "已存储（内容相同）", known[digest], digest, me
-            )
-    try:
-        # The name becomes the issue's source: no controls or bidi overrides in it.
-        extraction = extract(data, strip_unsafe(file.name.rsplit("/", 1)[-1]), catalog)
-    except BriefError as exc:
-        return _record(store, job_id, file, "failed", str(exc), None, digest, me)
-    except Exception as exc:  # one unreadable file must not end the import
-        detail = f"internal error reading it ({type(exc).__name__}: {exc})"
-        return _record(store, job_id, file, "failed", detail, None, digest, me)
-
-    def outcome(cur, result: IngestResult) -> None:
-        writes.record_import_file(
-            cur,
-            job_id,
-            file.position,
-            result.status,
-            digest,
-            result.issue_key,
-            result.reason or result.summary(),
-            me,
-        )
-        if not result.written:
-            writes.bump_records(cur)
-
-    try:
-        result = ingest(
-            store,
-            extraction,
-            catalog,
-            actor=actor,
-            overwrite=overwrite,
-            force=force,
-            also=outcome,
-            second_look=not confirmed,
-        )
-    except StoreError as exc:
-        return _record(store, job_id, file, "failed", str(exc), None, digest, me)
-    return FileResult(
-        result.status, result.reason or result.summary(), result.issue_key, digest, result
-    )
-
-
-def _record(store, job_id, file, status, detail, issue_key, digest, me) -> FileResult:
-    def record(cur) -> None:
-        writes.record_import_file(cur, job_id, file.position, status, digest, issue_key, detail, me)
-        writes.bump_records(cur)
-
-    store.write(f"record import {job_id} file {file.position}", record)
-    return FileResult(status, detail, issue_key, digest)
 
 
 def _stop_requested(store: Store, job_id: str) -> bool:

@@ -28,69 +28,23 @@ from datetime import date
 import pandas as pd
 
 from loaders.catalog.indicators import closest_ids
-from loaders.series.citations import citations
 from loaders.series.comparable import forms
-from loaders.series.derive import DERIVED_COLUMNS, with_derived
 from loaders.series.derive import sources as derivation_sources
+from loaders.series.derive import with_derived
 from loaders.series.frequency import FrequencyError, Refusal, check_frequency, convert
-from loaders.series.transforms import (
-    LABELS_ZH,
-    MISSING_REASONS_ZH,
-    TRANSFORM_COLUMNS,
-    TransformError,
-    check_transform,
-    missing_comparisons,
-    transform_series,
-)
+from loaders.series.transforms import TransformError, check_transform, transform_series
+from loaders.services.empty_reasons import EmptyReason, empty_reason
+from loaders.services.series_export import EXPORT_SOURCE_COLUMNS, export_rows
 from loaders.store import Store, queries
 from loaders.store.queries import SERIES_COLUMNS, IssueRef
-from loaders.vocab.periods import FORMS, KIND_LABELS, PeriodError, parse_period, period_label_zh
+from loaders.vocab.periods import FORMS, KIND_LABELS, PeriodError, parse_period
 
 FORECAST_CHOICES = ("include", "exclude", "only")
 DERIVED_CHOICES = ("include", "exclude", "only")
 VINTAGE_CHOICES = ("latest", "all")
-# The columns of every series CSV and JSON (the Trends download and the API): the value, its
-# period and unit, and where it was said (issue label and key, date, article, sentence).
-EXPORT_COLUMNS = (
-    "indicator",
-    "name_zh",
-    "name_en",
-    "period",
-    "period_kind",
-    "form",
-    "period_start",
-    "period_end",
-    "value",
-    "value_high",
-    "unit",
-    "qualifier",
-    "forecast",
-    "derived",
-    "issue",
-    "issue_key",
-    "published",
-    "article",
-    "editor",
-    "quote",
-    # The organisation the text cites (loaders.figures.sources) and the value's citation
-    # (loaders.series.citations): issue, article, editor, sentence, source.
-    "source_org",
-    "citation",
-)
-# Added to EXPORT_COLUMNS when the request asks for them: the vintage read (and what became
-# of each point since), every issue's statement, the transform and its comparison point.
-# The store columns behind EXPORT_COLUMNS (issue is issue_label), which transforms also use.
-EXPORT_SOURCE_COLUMNS = (
-    *("issue_label" if column == "issue" else column for column in EXPORT_COLUMNS[:-1]),
-    "issue_total_number",
-)
 # The store columns a read needs besides those (the period as written tells a cumulative
 # first half; the name tells a cumulative stock).
 _FORM_SOURCE_COLUMNS = ("name_zh", "period_text")
-AS_OF_EXPORT_COLUMNS = ("as_of", "revised_later", "current_value", "current_issue_key")
-VINTAGE_EXPORT_COLUMNS = ("superseded_by", "superseded_on")
-TRANSFORM_EXPORT_COLUMNS = TRANSFORM_COLUMNS
-DERIVED_EXPORT_COLUMNS = DERIVED_COLUMNS
 _ISSUE_KEY = re.compile(r"^\d{4}-\d{1,3}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -126,18 +80,6 @@ class SeriesRequest:
     # Values the statements imply (loaders.series.derive): with the stated ones, left out, or alone.
     derived: str = "include"
     forms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class EmptyReason:
-    """Why a read has no rows, in English (the API's message) and Chinese (the pages')."""
-
-    code: str  # no_data, frequency, no_comparison, filtered
-    message: str
-    message_zh: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message, "message_zh": self.message_zh}
 
 
 @dataclass(frozen=True)
@@ -321,7 +263,7 @@ def read_prepared(
     filtered = filter_rows(rows, request)
     reason = None
     if filtered.empty:
-        reason = _empty_reason(request, stated, before_transform, rows, refusals)
+        reason = empty_reason(request, stated, before_transform, rows, refusals)
     return SeriesResult(
         rows=filtered,
         request=request,
@@ -354,88 +296,6 @@ def _read(
     return queries.series(store, ids, columns)
 
 
-# How many periods an empty reason names (the latest first).
-_REASON_EXAMPLES = 3
-
-
-def _empty_reason(
-    request: SeriesRequest,
-    stated: int,
-    before_transform: pd.DataFrame,
-    transformed: pd.DataFrame,
-    refusals: tuple[Refusal, ...],
-) -> EmptyReason:
-    """Why a read came back empty: nothing stored, no period convertible to the frequency,
-    no comparison a transform needs (which periods it needs), or the filters."""
-    names = ", ".join(request.indicators)
-    if stated == 0:
-        return EmptyReason(
-            "no_data",
-            f"no values are stored for {names}" + (" at this vintage" if request.as_of else ""),
-            "所选指标暂无数据" + ("（截至所选期刊）" if request.as_of else ""),
-        )
-    if request.frequency and before_transform.empty:
-        latest = refusals[-_REASON_EXAMPLES:] if refusals else ()
-        return EmptyReason(
-            "frequency",
-            f"no period can be given at frequency={request.frequency}: "
-            + "; ".join(r.reason for r in latest),
-            "没有可换算的期间：" + "；".join(r.reason_zh for r in latest),
-        )
-    if request.transform != "level" and transformed.empty:
-        return _no_comparison(request, before_transform)
-    return EmptyReason(
-        "filtered",
-        "no values within the periods, kinds, forms, forecast and derived choices asked for",
-        "所选期间、期间类型、预测或推算范围内没有数据",
-    )
-
-
-def _no_comparison(request: SeriesRequest, rows: pd.DataFrame) -> EmptyReason:
-    """A transform found no comparison: which periods the latest points needed."""
-    missing = missing_comparisons(rows, request.transform, request.base)
-    label = LABELS_ZH[request.transform].removesuffix(" %")  # type: ignore[index]
-    if not missing.empty and (missing["reason"] == "bound").all():
-        return EmptyReason(
-            "no_comparison",
-            f"transform={request.transform}: every point is a bound (>=, <=), "
-            "and nothing is computed from a bound",
-            f"{label}：所有数据均为界值（≥、≤），界值不计算{label}",
-        )
-    needs = missing[missing["needs"].notna()]
-    if "derived" in needs.columns and (~needs["derived"].fillna(False).astype(bool)).any():
-        needs = needs[~needs["derived"].fillna(False).astype(bool)]  # what was stated first
-    needs = needs.tail(_REASON_EXAMPLES)
-    if needs.empty:
-        reasons = sorted(set(missing["reason"])) or ["not_comparable"]
-        return EmptyReason(
-            "no_comparison",
-            f"transform={request.transform}: no point can be compared (" + ", ".join(reasons) + ")",
-            f"{label}：没有可计算的点（" + "、".join(MISSING_REASONS_ZH[r] for r in reasons) + "）",
-        )
-    english = "; ".join(f"{row.period} needs {row.needs}" for row in needs.itertuples())
-    chinese = "；".join(
-        f"{period_label_zh(row.period)} 需要 {_label(row.needs)}" for row in needs.itertuples()
-    )
-    what = {
-        "yoy": ("the same period a year earlier", "上年同期的同类数据"),
-        "change": ("the comparable period before", "上一可比期的数据"),
-        "index": ("the base period", "基期的数据"),
-    }[request.transform]
-    return EmptyReason(
-        "no_comparison",
-        f"transform={request.transform} needs {what[0]}, and none is stated: {english}",
-        f"{label}需要{what[1]}，但没有公布：{chinese}",
-    )
-
-
-def _label(period: str) -> str:
-    try:
-        return period_label_zh(period)
-    except PeriodError:
-        return period
-
-
 def data_state(store: Store) -> queries.DataState:
     """The data version and the time of the last write: what a reader's copy is."""
     return queries.data_state(store)
@@ -464,28 +324,6 @@ def filter_rows(rows: pd.DataFrame, request: SeriesRequest) -> pd.DataFrame:
     elif request.forecasts == "only":
         keep &= forecast
     return rows if bool(keep.all()) else rows[keep].reset_index(drop=True)
-
-
-def export_rows(rows: pd.DataFrame, as_of: str | None = None) -> pd.DataFrame:
-    """rows in EXPORT_COLUMNS (issue is the issue's label, issue_key its key), followed by
-    the as-of (as_of: the vintage's issue key), statement and transform columns the rows
-    carry."""
-    frame = rows.assign(citation=citations(rows)).rename(columns={"issue_label": "issue"})
-    columns = list(EXPORT_COLUMNS)
-    if as_of is not None:
-        frame = frame.assign(as_of=as_of)
-    extras = (
-        AS_OF_EXPORT_COLUMNS,
-        VINTAGE_EXPORT_COLUMNS,
-        DERIVED_EXPORT_COLUMNS,
-        TRANSFORM_EXPORT_COLUMNS,
-    )
-    for extra in extras:
-        columns += [column for column in extra if column in frame.columns]
-    for column in columns:
-        if column not in frame.columns:
-            frame[column] = pd.Series(dtype="object")
-    return frame.loc[:, columns].reset_index(drop=True)
 
 
 def download_name(request: SeriesRequest, extension: str = "csv") -> str:
