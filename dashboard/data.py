@@ -4,8 +4,10 @@ One Store per database file is shared by every session (st.cache_resource), and 
 catalog. Query results are cached (st.cache_data) on small keys: the database path, the
 store's data_version and ids. A committed ingest bumps data_version, so the next rerun misses
 the cache and shows the new issue at once. st.cache_data hands each caller its own copy;
-pages still treat results as read-only. Pages read through this module and write through
-loaders.services; they never touch the store themselves.
+pages still treat results as read-only. Pages read through this module (one issue's contents
+through dashboard.issue_data, what changed and watchlists through dashboard.change_data, both
+over this module's store and versions) and write through loaders.services; they never touch
+the store themselves.
 """
 
 from __future__ import annotations
@@ -18,17 +20,13 @@ import pandas as pd
 import streamlit as st
 
 from loaders.catalog.indicators import Catalog
-from loaders.figures.number_states import account_for_stored
-from loaders.models import NumberState
 from loaders.paths import database_location
 from loaders.series.comparable import latest_cards
 from loaders.series.derive import sources as derivation_sources
 from loaders.services import catalog as catalog_service
-from loaders.services import changes, watch
 from loaders.services.series import SeriesRequest, SeriesResult, read_series, resolve_as_of
 from loaders.store import Store, open_store, queries
 from loaders.store.queries import IssueRef
-from loaders.vocab.frames import records
 
 # Results are keyed on data or series versions, so the TTL only bounds memory held by old
 # versions.
@@ -38,7 +36,8 @@ SERIES_ENTRIES = 512
 
 
 @st.cache_resource(show_spinner=False)
-def _store_for(path: str) -> Store:
+def store_for(path: str) -> Store:
+    """The Store of a path, opened once per process and shared: what every cached read reads."""
     store = open_store(path)
     try:
         # The store holds the catalog; a new store is seeded from data/catalog.yaml here.
@@ -51,7 +50,7 @@ def _store_for(path: str) -> Store:
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
 def _catalog(path: str, version: int) -> Catalog:
-    return catalog_service.active_catalog(_store_for(path))
+    return catalog_service.active_catalog(store_for(path))
 
 
 def catalog() -> Catalog:
@@ -62,7 +61,7 @@ def catalog() -> Catalog:
 
 def get_store() -> Store:
     """The shared Store for $BRIEFS_DB (or data/briefs.duckdb). Raises StoreError if locked."""
-    return _store_for(_path())
+    return store_for(_path())
 
 
 def _path() -> str:
@@ -133,7 +132,7 @@ def indicator_positions() -> dict[str, int]:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _indicator_positions(path: str, version: int) -> dict[str, int]:
-    ids = queries.indicators(_store_for(path), with_retired=True)["id"]
+    ids = queries.indicators(store_for(path), with_retired=True)["id"]
     return {indicator: position for position, indicator in enumerate(ids)}
 
 
@@ -177,63 +176,29 @@ def vintage(as_of: str) -> IssueRef:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _indicators(path: str, version: int) -> pd.DataFrame:
-    return queries.indicators(_store_for(path))
+    return queries.indicators(store_for(path))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _series_versions(path: str, version: int) -> dict[str, int]:
-    return queries.series_versions(_store_for(path))
+    return queries.series_versions(store_for(path))
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
 def _revisions_of(
     path: str, indicator: str, version: int, periods: tuple[str, ...], as_of: str | None
 ) -> pd.DataFrame:
-    return queries.revised_statements(_store_for(path), [indicator], list(periods), as_of)
+    return queries.revised_statements(store_for(path), [indicator], list(periods), as_of)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _vintage(path: str, version: int, as_of: str) -> IssueRef:
-    return resolve_as_of(_store_for(path), as_of)
+    return resolve_as_of(store_for(path), as_of)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _issues(path: str, version: int) -> pd.DataFrame:
-    return queries.issues(_store_for(path))
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _issue(path: str, version: int, issue_key: str) -> dict | None:
-    return queries.issue(_store_for(path), issue_key)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _articles(path: str, version: int, issue_key: str) -> pd.DataFrame:
-    return queries.articles(_store_for(path), issue_key)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _observations_for_issue(path: str, version: int, issue_key: str) -> pd.DataFrame:
-    return queries.observations_for_issue(_store_for(path), issue_key)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _unassigned_for_issue(path: str, version: int, issue_key: str) -> pd.DataFrame:
-    return queries.unassigned_for_issue(_store_for(path), issue_key)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _issue_numbers(path: str, version: int, issue_key: str) -> list[NumberState]:
-    header = _issue(path, version, issue_key)
-    if header is None:
-        return []
-    return account_for_stored(
-        header["clean_text"],
-        header["published"],
-        records(_articles(path, version, issue_key)),
-        records(_observations_for_issue(path, version, issue_key)),
-        records(_unassigned_for_issue(path, version, issue_key)),
-    )
+    return queries.issues(store_for(path))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -246,7 +211,7 @@ def _coverage(path: str, version: int) -> pd.DataFrame:
     with _coverage_guard:
         missing = [key for key in wanted if (path, *key) not in _series_coverage]
     if missing:
-        counted = queries.coverage_of(_store_for(path), [indicator for indicator, _ in missing])
+        counted = queries.coverage_of(store_for(path), [indicator for indicator, _ in missing])
         with _coverage_guard:
             for key in missing:
                 _series_coverage[(path, *key)] = counted.get(key[0], _NO_COVERAGE)
@@ -272,14 +237,14 @@ _NO_COVERAGE = (0, None, None, None)
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _audit_log(path: str, version: int) -> pd.DataFrame:
-    return queries.audit_log(_store_for(path))
+    return queries.audit_log(store_for(path))
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
 def _card(path: str, indicator: str, version: int) -> pd.DataFrame:
     # One indicator at a time: all indicators' rows at once (500,000 in a store of a
     # million) peaked at 1.4 GB of server memory; latest_cards works per indicator anyway.
-    store = _store_for(path)
+    store = store_for(path)
     catalog = queries.indicators(store, with_retired=True)
     kinds = dict(zip(catalog["id"], catalog["kind"], strict=True))
     points = queries.series_points(store, [indicator])
@@ -290,12 +255,12 @@ def _card(path: str, indicator: str, version: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _import_jobs(path: str, version: int) -> list[queries.ImportJob]:
-    return queries.import_jobs(_store_for(path))
+    return queries.import_jobs(store_for(path))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _import_files(path: str, version: int, job_id: str) -> list[queries.ImportFile]:
-    return queries.import_files(_store_for(path), job_id)
+    return queries.import_files(store_for(path), job_id)
 
 
 def import_jobs() -> list[queries.ImportJob]:
@@ -316,7 +281,7 @@ def warm_store_reads(path: str) -> None:
     """Build the reads every page makes at this data version (catalog, indicators, coverage,
     the issue choices): the cache warmer runs it after a commit, so the first visitor does not
     pay for them (the issue choices of a 20,000-issue archive take most of a second)."""
-    version = queries.data_version(_store_for(path))
+    version = queries.data_version(store_for(path))
     _catalog(path, version)
     _indicators(path, version)
     _coverage(path, version)
@@ -326,7 +291,7 @@ def warm_store_reads(path: str) -> None:
 
 def all_series_versions(path: str) -> dict[str, int]:
     """Every catalog series' version, read now (not cached): the cache warmer's poll."""
-    store = _store_for(path)
+    store = store_for(path)
     versions = queries.series_versions(store)
     return {indicator: versions.get(indicator, 0) for indicator in queries.indicators(store)["id"]}
 
@@ -361,7 +326,7 @@ def issue_choices() -> dict[str, str]:
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
 def _issue_choices(path: str, version: int) -> dict[str, str]:
-    return queries.issue_choices(_store_for(path))
+    return queries.issue_choices(store_for(path))
 
 
 def issue_years() -> list[int]:
@@ -377,34 +342,12 @@ def issues_of_year(year: int) -> dict[str, str]:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=4, show_spinner=False)
 def _issue_years(path: str, version: int) -> list[int]:
-    return queries.issue_years(_store_for(path))
+    return queries.issue_years(store_for(path))
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
 def _issues_of_year(path: str, version: int, year: int) -> dict[str, str]:
-    return queries.issue_choices(_store_for(path), year)
-
-
-def issue(issue_key: str) -> dict | None:
-    return _issue(_path(), data_version(), issue_key)
-
-
-def articles(issue_key: str) -> pd.DataFrame:
-    return _articles(_path(), data_version(), issue_key)
-
-
-def observations_for_issue(issue_key: str) -> pd.DataFrame:
-    return _observations_for_issue(_path(), data_version(), issue_key)
-
-
-def unassigned_for_issue(issue_key: str) -> pd.DataFrame:
-    return _unassigned_for_issue(_path(), data_version(), issue_key)
-
-
-def issue_numbers(issue_key: str) -> list[NumberState]:
-    """Every number of a stored issue's text with its state and reason, from what the store
-    holds (loaders.figures.number_states.account_for_stored: the issue is not read again)."""
-    return _issue_numbers(_path(), data_version(), issue_key)
+    return queries.issue_choices(store_for(path), year)
 
 
 def indicator_names() -> dict[str, str]:
@@ -422,12 +365,12 @@ def audit_log() -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _catalog_history(path: str, version: int) -> pd.DataFrame:
-    return queries.catalog_history(_store_for(path))
+    return queries.catalog_history(store_for(path))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _unassigned_all(path: str, version: int) -> pd.DataFrame:
-    return queries.unassigned_all(_store_for(path))
+    return queries.unassigned_all(store_for(path))
 
 
 def catalog_history() -> pd.DataFrame:
@@ -438,78 +381,3 @@ def catalog_history() -> pd.DataFrame:
 def unassigned_all() -> pd.DataFrame:
     """Every issue's unassigned figures, newest issue first: the editors' work queue."""
     return _unassigned_all(_path(), data_version())
-
-
-# ------------------------------------------------------------------ what changed
-
-
-def latest_changeset() -> int:
-    return _latest_changeset(_path(), data_version())
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _latest_changeset(path: str, version: int) -> int:
-    return changes.latest_changeset(_store_for(path))
-
-
-def digest(
-    since: changes.Since, indicators: tuple[str, ...] | None, watched: tuple[str, ...]
-) -> changes.Digest:
-    """The changes after since (loaders.services.changes), of these indicators when given,
-    with the unassigned figures on the watched topics (read-only, shared)."""
-    return _digest(_path(), data_version(), since.after, since.label, indicators, watched)
-
-
-@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=256, show_spinner=False)
-def _digest(
-    path: str,
-    version: int,
-    after: int,
-    label: str,
-    indicators: tuple[str, ...] | None,
-    watched: tuple[str, ...],
-) -> changes.Digest:
-    return changes.digest(
-        _store_for(path),
-        changes.Since(after, label),
-        list(indicators) if indicators is not None else None,
-        watched=list(watched),
-    )
-
-
-def since_issue(issue_key: str) -> changes.Since:
-    return _since(_path(), data_version(), issue_key)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _since(path: str, version: int, text: str) -> changes.Since:
-    return changes.resolve_since(_store_for(path), text)
-
-
-def first_visit_since() -> changes.Since:
-    return _first_visit(_path(), data_version())
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _first_visit(path: str, version: int) -> changes.Since:
-    return changes.since_previous_issue(_store_for(path))
-
-
-def watchlist(identity: str | None) -> list[str]:
-    # Watchlists and visits are records (their writes move write_version, not data_version).
-    return list(_watchlist(_path(), write_version(), identity))
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _watchlist(path: str, version: int, identity: str | None) -> tuple[str, ...]:
-    return tuple(watch.watchlist(_store_for(path), identity))
-
-
-def watcher(identity: str | None):
-    """The identity's digest settings (loaders.store.watchers.Watcher), or None."""
-    return _watcher(_path(), write_version(), identity)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _watcher(path: str, version: int, identity: str | None):
-    return watch.watcher(_store_for(path), identity)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data, digest_view
+from dashboard import auth, change_data, data, digest_view
 from dashboard.components import show_error
 from dashboard.markup import plain_markdown
 from loaders.services import StoreError, changes, watch
@@ -44,11 +44,11 @@ def _visit(identity: str | None) -> changes.Since:
     stored = st.session_state.get(VISIT_KEY)
     if stored is not None:
         return changes.Since(*stored)
-    known = data.watcher(identity)
+    known = change_data.watcher(identity)
     if known is not None and known.seen_changeset > 0:
         visit = changes.Since(known.seen_changeset, _LAST_VISIT)
     else:
-        visit = data.first_visit_since()
+        visit = change_data.first_visit_since()
     st.session_state[VISIT_KEY] = (visit.after, visit.label)
     return visit
 
@@ -68,7 +68,7 @@ def _save_email(identity: str | None) -> None:
 
 
 def _watch_controls(identity: str | None, names: dict[str, str]) -> list[str]:
-    watched = data.watchlist(identity)
+    watched = change_data.watchlist(identity)
     if identity is None:
         st.caption("登录后可关注指标，并在每期提交后收到摘要。")
         return watched
@@ -84,7 +84,7 @@ def _watch_controls(identity: str | None, names: dict[str, str]) -> list[str]:
         placeholder="选择要关注的指标",
         help="摘要先列出关注的指标；配置了邮件（SMTP）时，每期提交后把相关变化发到下面的地址。",
     )
-    known = data.watcher(identity)
+    known = change_data.watcher(identity)
     if watch.recipient(identity, None) is None:  # an OIDC login is its own address
         if EMAIL_KEY not in st.session_state:
             st.session_state[EMAIL_KEY] = (known.email if known else None) or ""
@@ -115,7 +115,7 @@ def _since(visit: changes.Since) -> changes.Since | None:
         key=ISSUE_KEY,
     )
     try:
-        return data.since_issue(issue_key)
+        return change_data.since_issue(issue_key)
     except SeriesRequestError as exc:
         show_error(str(exc))
         return None
@@ -159,7 +159,7 @@ def render() -> int | None:
             "只看关注的指标", value=True, key=ONLY_WATCHED_KEY
         )
         wanted = tuple(watched) if only_watched else None
-        result = data.digest(since, wanted, tuple(watched))
+        result = change_data.digest(since, wanted, tuple(watched))
         _show(result, since, wanted, names)
     return result.through
 

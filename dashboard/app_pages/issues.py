@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data
+from dashboard import auth, data, issue_data
 from dashboard.components import csv_download, render_issue_admin, scroll_to_cited
 from dashboard.formatting import empty_state_message
 from dashboard.highlight import article_label, article_numbers, legend_html
@@ -46,10 +46,10 @@ issue_key = st.selectbox(
 if st.query_params.get("issue") != issue_key:
     st.query_params["issue"] = issue_key
 
-header = data.issue(issue_key) or {}
-observations = data.observations_for_issue(issue_key)
-unassigned = data.unassigned_for_issue(issue_key)
-articles = data.articles(issue_key)
+header = issue_data.issue(issue_key) or {}
+observations = issue_data.observations_for_issue(issue_key)
+unassigned = issue_data.unassigned_for_issue(issue_key)
+articles = issue_data.articles(issue_key)
 
 # Title, file name, article titles and editors come from uploads: escaped, never markup.
 st.subheader(
@@ -65,7 +65,7 @@ st.caption(
 
 clean_text = str(header.get("clean_text") or "")
 names = data.indicator_names()
-numbers = data.issue_numbers(issue_key)
+numbers = issue_data.issue_numbers(issue_key)
 # Values an import set aside because the stored series doubt them (loaders.services.second_look).
 held = held_in_store(numbers, clean_text, unassigned)
 # A citation's link (loaders.series.citations.quote_link) names the sentence by its offset: the

@@ -2,6 +2,8 @@
 
 Thin page over loaders.services.review: the page only holds widgets and session state;
 reading, validation and writing (with the role check) live there and are tested directly.
+What it decides from that state is in dashboard.upload_state, its larger pieces of layout
+(the format help, the review tables' columns, a commit's result) in dashboard.upload_panels.
 User text (file names, quotes, errors quoting cells) is only ever shown through widgets,
 st.text or escaped markdown, never as HTML.
 """
@@ -28,26 +30,31 @@ from dashboard.highlight import (
     number_note,
 )
 from dashboard.markup import plain_markdown
-from loaders.errors import BriefError
-from loaders.intake.table_format import MAX_TABLE_BYTES, template_csv
+from dashboard.upload_panels import review_columns, show_result, table_format_help
+from dashboard.upload_state import (
+    commit_outcome,
+    is_new_upload,
+    preview_text,
+    read_status,
+    second_look_key,
+    start_review,
+    unit_options,
+)
 from loaders.services import StoreError
 from loaders.services.held_values import drop_held, held_at, second_look, unconfirmed
 from loaders.services.ingest import Seen
 from loaders.services.ingest import preview as preview_ingest
 from loaders.services.permissions import NotAllowed
-from loaders.services.review import read_upload, rebuild_extraction
+from loaders.services.review import rebuild_extraction
 from loaders.services.review_frames import (
     FIGURE_COLUMNS,
     UNASSIGNED_COLUMNS,
-    figures_frame,
     names_stale,
     refresh_names,
-    unassigned_frame,
 )
 from loaders.services.review_numbers import NotANumber, add_number, review_numbers
 from loaders.services.upload_commit import (
     KeptStoredVersion,
-    commit_report,
     commit_upload,
     diff_frame,
     revisions_frame,
@@ -62,8 +69,6 @@ RESET_KEY = "upload_table_reset"
 ADDED_KEY = "upload_number_added"
 # What the last 确认/不写入 of the second look did, shown after the rerun.
 HELD_KEY = "upload_held_done"
-# After a commit, 趋势 is linked with the issue's first few series: a chart of more is unreadable.
-TREND_LINKS = 4
 logger = logging.getLogger(__name__)
 
 st.title("上传")
@@ -75,21 +80,7 @@ if current_role() != "editor":
 catalog = data.catalog()
 indicator_ids = catalog.ids()
 
-with st.expander("数据表格式与模板", expanded=False):
-    st.markdown(
-        "数据表（.csv UTF-8 或 GBK、.xlsx、.json）每行一个数字，列为 "
-        "`indicator, period, value, qualifier, forecast, note`，以及本期信息 "
-        "`title, year, number, total_number, published`（每行重复）。"
-        "JSON 与 `python -m loaders extract --json` 的输出格式相同。"
-        f"数据表上限 {MAX_TABLE_BYTES // 2**20} MB。"
-    )
-    st.caption("每列的写法、限定词、期间写法与全部指标编号：见侧栏的「数据表格式」页。")
-    st.download_button(
-        "下载模板（CSV）",
-        data=template_csv(),
-        file_name="figures_template.csv",
-        mime="text/csv",
-    )
+table_format_help()
 
 # No type= filter: Streamlit checks a filtered upload's name before this script runs and
 # fails the whole page on a NUL in it (a forged upload), with no way to answer. The types are
@@ -107,35 +98,11 @@ if uploaded is None:
 payload = uploaded.getvalue()
 file_sha = hashlib.sha256(payload).hexdigest()
 state = st.session_state.get(STATE_KEY)
-if state is None or state["sha"] != file_sha or state["name"] != uploaded.name:
-    # versions: of the two review tables' and of the number choices' widget keys.
-    # confirmed: HeldValue.key of each value the second look doubted that the editor confirmed.
-    state = {
-        "sha": file_sha,
-        "name": uploaded.name,
-        "error": None,
-        "versions": [0, 0, 0],
-        "confirmed": set(),
-    }
+if is_new_upload(state, file_sha, uploaded.name):
     with st.status("正在读取…", expanded=False) as status:
-        try:
-            extraction = read_upload(payload, uploaded.name, catalog)
-        except BriefError as exc:
-            state["error"] = str(exc)
-            status.update(label="读取失败", state="error")
-        except Exception:  # a failure nobody foresaw: logged, never shown raw
-            logger.exception("reading upload %r failed", uploaded.name)
-            state["error"] = f"{uploaded.name}: 无法读取（内部错误，已记入服务器日志）"
-            status.update(label="读取失败", state="error")
-        else:
-            state["extraction"] = extraction
-            state["figures"] = figures_frame(extraction, catalog)
-            state["unassigned"] = unassigned_frame(extraction, catalog)
-            status.update(
-                label=f"已读取：{len(extraction.observations)} 个指标数字，"
-                f"{len(extraction.unassigned)} 个未归类数字",
-                state="complete",
-            )
+        state = start_review(payload, uploaded.name, file_sha, catalog)
+        label, outcome = read_status(state)
+        status.update(label=label, state=outcome)
     st.session_state[STATE_KEY] = state
 
 if state["error"]:
@@ -176,41 +143,9 @@ header = {
 }
 header["total_number"] = header["total_number"] or None
 
-# The catalog's units and whatever units the loaders found (e.g. 万吨, pp); any unit of the
-# same base converts (loaders.vocab.units).
-found_units = [*state["figures"]["unit"], *state["unassigned"]["unit"]]
-unit_options = list(
-    dict.fromkeys(
-        [
-            *(indicator.unit for indicator in catalog.indicators),
-            *(u for u in found_units if isinstance(u, str) and u),
-        ]
-    )
+common_config = review_columns(
+    indicator_ids, unit_options(catalog, state["figures"], state["unassigned"])
 )
-indicator_column = st.column_config.SelectboxColumn(
-    "指标 indicator", options=indicator_ids, help="库中目录的指标 id（在「指标」页新增或修改）"
-)
-common_config = {
-    "include": st.column_config.CheckboxColumn("写入 include", default=False),
-    "indicator": indicator_column,
-    "name_zh": st.column_config.TextColumn("指标名称", disabled=True),
-    "period": st.column_config.TextColumn(
-        "期间 period", help="例如 2021、2021-H1、2021-Q3、2021-09、2021-01/2021-09"
-    ),
-    "value": st.column_config.NumberColumn("数值 value", format="%g"),
-    "value_high": st.column_config.NumberColumn(
-        "上限 value_high", format="%g", help="区间（如 55—60%）的上限；数值为下限"
-    ),
-    "unit": st.column_config.SelectboxColumn("单位 unit", options=unit_options),
-    "qualifier": st.column_config.SelectboxColumn(
-        "限定 qualifier", options=["exact", "approx", "more_than", "less_than"]
-    ),
-    "forecast": st.column_config.CheckboxColumn("预测 forecast"),
-    "quote": st.column_config.TextColumn("原文/备注 quote", disabled=True, width="large"),
-    "subject": st.column_config.TextColumn("主题 subject", disabled=True),
-    "reason": st.column_config.TextColumn("原因 reason", disabled=True, help="为何未归入指标"),
-    "figure_text": st.column_config.TextColumn("原文数字", disabled=True),
-}
 
 
 def review_table(which: str, visible: list[str], position: int) -> pd.DataFrame:
@@ -276,7 +211,7 @@ review = rebuild_extraction(extraction, header, edited_figures, edited_unassigne
 try:
     # Checked again only when the content or the store changed: a table of thousands of
     # rows takes seconds, and every click reruns the page.
-    look_key = (review.extraction.sha256 if review.ok else None, data.data_version())
+    look_key = second_look_key(review, data.data_version())
     if state.get("second_look", (None, None))[0] != look_key:
         state["second_look"] = (look_key, second_look(data.get_store(), review, catalog))
     held = state["second_look"][1]
@@ -393,30 +328,6 @@ except StoreError as exc:
     st.stop()
 
 
-def show_result(result_state: dict) -> None:
-    # Composed from counts and the issue key only (commit_report): no user text in it.
-    getattr(st, result_state["kind"])(result_state["message"])
-    if result_state["revised"] is not None and not result_state["revised"].empty:
-        st.markdown("修订了之前各期的数字（原值 → 新值）：")
-        st.dataframe(result_state["revised"], hide_index=True, width="stretch", placeholder="")
-    if result_state["written"]:
-        # Where what was just written can be seen: the issue, and its series on 趋势.
-        links = st.columns([1, 1, 3])
-        links[0].page_link(
-            "app_pages/issues.py",
-            label=f"查看期刊 {result_state['issue_key']}",
-            icon=":material/article:",
-            query_params={"issue": result_state["issue_key"]},
-        )
-        if result_state["indicators"]:
-            links[1].page_link(
-                "app_pages/trends.py",
-                label="在趋势页查看",
-                icon=":material/show_chart:",
-                query_params={"indicators": ",".join(result_state["indicators"])},
-            )
-
-
 def commit(replace: bool, seen: Seen) -> None:
     """Commit what the editor reviewed over the stored version they saw (seen), and keep
     the service's real outcome: written, unchanged, or a race lost to another editor.
@@ -441,17 +352,7 @@ def commit(replace: bool, seen: Seen) -> None:
     except (StoreError, NotAllowed) as exc:
         show_error(str(exc))
         return
-    report = commit_report(result)
-    st.session_state[RESULT_KEY] = {
-        "content_sha": to_store.sha256,
-        "issue_key": result.issue_key,
-        "kind": report.kind,
-        "message": report.message,
-        "written": report.written,
-        "revised": revisions_frame(result, catalog) if report.written else None,
-        # Trends draws at most a handful of series well: the first few the issue holds.
-        "indicators": list(dict.fromkeys(o.indicator for o in to_store.observations))[:TREND_LINKS],
-    }
+    st.session_state[RESULT_KEY] = commit_outcome(result, to_store, catalog)
 
 
 def wait_for_second_look() -> None:
@@ -482,11 +383,7 @@ if preview.status == "unchanged":
     if not (last and last["content_sha"] == to_store.sha256):
         st.info(f"已存储：{label}（{to_store.issue.key}）与数据库中的版本相同，无需再次提交。")
 elif preview.status == "new":
-    st.markdown(
-        f"将写入 {label}：新增 {preview.new_points} 个数据点，"
-        f"修订之前各期 {len(preview.revised)} 个，与之前相同 {preview.unchanged_points} 个；"
-        f"未归类 {preview.unassigned} 个。"
-    )
+    st.markdown(preview_text(preview, label))
     if preview.revised:
         st.dataframe(
             revisions_frame(preview, catalog), hide_index=True, width="stretch", placeholder=""
