@@ -73,6 +73,8 @@ from loaders.text.sentences import FoundFigure, paragraphs
 
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_NOUN_RE = re.compile(r"降幅|跌幅|减幅")
+# Measures of how a figure changed: one that fits no series says nothing of its subject.
+CHANGES = ("change", "pp", "yoy", "yoy_2y", "cagr")
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
 
 
@@ -146,8 +148,10 @@ def _mapped(
         # 首次突破千亿元大关，达到 1,750 亿元").
         if figures[k].role == "superseded":
             mapped_before = None
-        elif not _passed_on_the_way(figures, k) and figures[k].measure not in ("change", "pp"):
-            # A change ("比上年同期增加 6 笔") is no segment that fit no series.
+        elif not _passed_on_the_way(figures, k) and figures[k].measure not in CHANGES:
+            # A change ("比上年同期增加 6 笔") or a growth rate the catalog keeps no series
+            # of ("交易总金额 367 亿元，同比下降 34.5%（…修订为 560 亿元）") is no segment
+            # that fit no series.
             mapped_before = isinstance(found, list)
     return observations, unassigned
 
