@@ -178,3 +178,36 @@ def test_a_compound_rate_over_a_stated_span_keeps_it():
     assert ("ai_rd_platform_cagr", "2022/2027", 29.4, "exact", True) in mapped(
         text, published=AUG_2023
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年，中国TMT行业并购交易金额为2,150亿元。",
+        "2022年，中国互联网行业并购交易金额为3,150亿元。",
+        "2022年，我国半导体产业并购交易金额约800亿元。",
+    ],
+)
+def test_another_industry_named_before_the_series_name_is_not_the_series(text):
+    assert mapped(text, published=date(2023, 3, 1)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2022年，中国电信行业并购交易金额为902亿元。",
+            ("telecom_ma_value", "2022", 902.0, "exact", False),
+        ),
+        (
+            "全国碳市场第一个履约周期共纳入发电行业重点排放单位2162家。",
+            ("carbon_national_units", "2023-03", 2162.0, "exact", False),
+        ),
+        (
+            "地方试点碳市场覆盖电力、钢铁、水泥等行业重点排放企业近3000家。",
+            ("carbon_pilot_enterprises", "2023-03", 3000.0, "approx", False),
+        ),
+    ],
+)
+def test_the_series_own_industry_or_a_list_of_covered_ones_keeps_it(text, expected):
+    assert expected in mapped(text, published=date(2023, 3, 1))

@@ -336,6 +336,29 @@ def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
     return None
 
 
+# "中国 TMT 行业并购交易金额", "互联网行业并购": the industry a subject names before its
+# series name; a series is only about an industry its own words name.
+INDUSTRY_RE = re.compile(r"([A-Za-z0-9\u4e00-\u9fff]{2,6}?)(?:行业|产业)")
+WHERE_RE = re.compile(r"^(?:中国|我国|国内|全国|境内)")
+LISTED_INDUSTRIES_RE = re.compile(
+    r"[、和及与][^,，;；。]{0,8}(?:等)?(?:行业|产业)|(?:等|[两二三四五六七八九十\d]个)(?:行业|产业)"
+)
+
+
+def _another_industry(subject: str, alias: str, indicator: Indicator) -> bool:
+    """Does the subject name, before the alias, an industry the indicator's name, context
+    and description do not ("中国 TMT 行业并购交易金额" is no telecom series)?"""
+    at = subject.find(squeeze(alias))
+    named = INDUSTRY_RE.findall(subject[:at] if at >= 0 else "")
+    if not named:
+        return False
+    own = squeeze(indicator.name_zh + indicator.description + "".join(indicator.context))
+    industry = WHERE_RE.sub("", named[-1])
+    if LISTED_INDUSTRIES_RE.search(subject[:at]):
+        return False  # "覆盖电力、钢铁、水泥等行业重点排放企业": the industries covered
+    return not any(industry[i : i + 2] in own for i in range(len(industry) - 1))
+
+
 def choose_indicator(
     quantity: Quantity,
     measure: str | None,
@@ -383,6 +406,8 @@ def choose_indicator(
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
         if any(_joined(word) in _joined(subject + frame) for word in indicator.exclude):
+            continue
+        if _another_industry(subject, max(aliases, key=len), indicator):
             continue
         level = _context_level(indicator, scopes)
         if level is None:
