@@ -211,3 +211,34 @@ def test_another_industry_named_before_the_series_name_is_not_the_series(text):
 )
 def test_the_series_own_industry_or_a_list_of_covered_ones_keeps_it(text, expected):
     assert expected in mapped(text, published=date(2023, 3, 1))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全国碳市场累计成交量1.89亿吨，累计成交额82.39亿元（截至3月31日）。",
+        "全国碳市场累计成交量1.89亿吨、累计成交额82.39亿元（截至2022年3月31日）。",
+        "据统计，全国碳市场累计成交量1.89亿吨，累计成交额82.39亿元（截至3月31日）。",
+    ],
+)
+def test_an_as_of_date_closing_a_list_of_stocks_dates_every_item(text):
+    assert mapped(text, published=date(2022, 4, 20)) == {
+        ("carbon_national_cum_volume", "2022-03-31", 1.89, "exact", False),
+        ("carbon_national_cum_turnover", "2022-03-31", 82.39, "exact", False),
+    }
+
+
+def test_a_plain_date_in_brackets_dates_only_the_figure_before_it():
+    text = "全国碳市场累计成交量1.89亿吨，收盘价为58.0元/吨（3月31日）。"
+    assert mapped(text, published=date(2022, 4, 20)) == {
+        ("carbon_national_cum_volume", "2022-04", 1.89, "exact", False),
+        ("carbon_national_price", "2022-03-31", 58.0, "exact", False),
+    }
+
+
+def test_an_as_of_date_after_a_semicolon_leaves_the_clause_before_alone():
+    text = "全国碳市场累计成交量1.89亿吨；累计成交额82.39亿元（截至3月31日）。"
+    assert mapped(text, published=date(2022, 4, 20)) == {
+        ("carbon_national_cum_volume", "2022-04", 1.89, "exact", False),
+        ("carbon_national_cum_turnover", "2022-03-31", 82.39, "exact", False),
+    }

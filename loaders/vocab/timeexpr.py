@@ -94,6 +94,9 @@ _CLAUSE_OPENING = ",;。!?:("
 _YEAR_TO_DATE_RE = re.compile(
     r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计|年内(?=[^,，;；。！？\d]{1,12}累计)"
 )
+# "有望在年内突破 100 元/吨", "预计年内将达到…": what a projection reaches within the year
+# is the issue year's (for its next figure; a bare 年内 elsewhere ranks or sums, see above).
+_WITHIN_THE_YEAR_RE = re.compile(r"(?<=有望|预计|可望|或将|力争|将在|望在)\s*(?:在\s*)?年内")
 # "今年全国碳市场已累计成交 0.17 亿吨": 累计 later in the clause of a bare 今年.
 _CUMULATIVE_LATER_RE = re.compile(r"[^,，;；。！？\d]{0,12}累计")
 
@@ -268,6 +271,12 @@ def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
     found: list[TimeExpr] = [
         TimeExpr(m.start(), m.end(), text[m.start() : m.end()], None, "set", year_to_date=True)
         for m in _YEAR_TO_DATE_RE.finditer(shadow)
+    ]
+    taken = [(e.start, e.end) for e in found]
+    found += [
+        TimeExpr(m.start(), m.end(), text[m.start() : m.end()], str(published.year), "local")
+        for m in _WITHIN_THE_YEAR_RE.finditer(shadow)
+        if not any(a < m.end() and m.start() < b for a, b in taken)
     ]
     for match in TIME_RE.finditer(shadow):
         start, end = match.span()
