@@ -229,3 +229,24 @@ def test_other_words_for_a_milestone_before_the_value(text, expected):
 def test_a_threshold_with_de_is_still_a_threshold():
     text = "2021年，电信行业交易金额超过10亿元的大额并购交易9笔。"
     assert mapped(text, published=date(2022, 1, 17)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "业内预计，全国碳市场收盘价有望在年内突破100元/吨。",
+        "业内预计，全国碳市场收盘价有望年内突破100元/吨。",
+        "市场人士预计，全国碳市场收盘价可望在年内突破100元/吨。",
+    ],
+)
+def test_a_bound_a_projection_reaches_within_the_year_is_of_the_issue_year(text):
+    assert mapped(text, published=date(2024, 4, 22)) == {
+        ("carbon_national_price", "2024-12", 100.0, "more_than", True)
+    }
+
+
+def test_within_the_year_in_a_record_is_no_period_of_the_figure():
+    text = "3月15日，全国碳市场收盘价为97.76元/吨，创年内新高。"
+    assert mapped(text, published=date(2024, 4, 22)) == {
+        ("carbon_national_price", "2024-03-15", 97.76, "exact", False)
+    }

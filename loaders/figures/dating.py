@@ -326,6 +326,8 @@ def _figures_of_sentence(
     named_year: int | None = None  # the year a set period of this sentence named
     named_last: tuple[str, str] | None = None  # the time named last, in any role (届时)
     previous_end = 0
+    # Figures of the clause so far (since a semicolon) that no period of this sentence dated.
+    undated: list[FoundFigure] = []
     for at, _, item in events:
         if item == "open":
             chain.saved.append(chain.state())
@@ -337,6 +339,7 @@ def _figures_of_sentence(
             if chain.year_to_date:
                 chain.restore(chain.before_year_to_date)
         elif item == "semicolon":
+            undated = []
             # A forecast ends at ；, unless it named its year and the clause after
             # projects too ("预计 2022 年…；业务收入将达到 1.12 万亿元").
             # "预计全年…；物流业总收入有望接近 12 万亿元": the clause after projects as well.
@@ -372,6 +375,11 @@ def _figures_of_sentence(
             period = in_named_year(period, item, named_year)
             if id(item) in dating_figure and figures and period is not None:
                 _date(figures[-1], period, item.text)
+                if item.as_of:
+                    # "累计成交量 1.89 亿吨，累计成交额 82.39 亿元（截至 3 月 31 日）": an as-of
+                    # date closing a list dates the figures of its clause it finds undated.
+                    for figure in undated:
+                        _date(figure, period, item.text)
                 continue
             aside = (
                 (item.past_relative or before_the_chain(period, chain.period))
@@ -414,6 +422,8 @@ def _figures_of_sentence(
             if local is None and named_last and THEN_ANAPHOR_RE.search(text[previous_end:at]):
                 local = named_last
             figures.append(_new_figure(item, sentence, number, chain, local, previous_end, exprs))
+            if local is None and (chain.period is None or chain.sentence != number):
+                undated.append(figures[-1])
             listed_local, local = local, None
             previous_end = item.end
     return figures

@@ -27,7 +27,8 @@ SAME_THING_RE = re.compile(r"[(（]\s*(?:即|也即|亦即|又称|也称|简称)
 # "从企业看，", "分地区看，", "按车型来看，": what follows is broken down by who or where,
 # its figures are parts of a series, never the series.
 BREAKDOWN_RE = re.compile(
-    r"(?:从|分|按)(?:企业|公司|品牌|厂商|地区|区域|省份|省市|城市|车型|企业类型|市场主体)(?:来)?看"
+    r"(?:从|分|按)(?:企业规模|企业类型|企业性质|企业|公司|品牌|厂商|地区|区域|地域|省份|省市|城市"
+    r"|车型|市场主体|规模|细分行业|行业|细分领域|所有制|经济类型|板块|国家)(?:来)?看"
 )
 # "新能源汽车方面，", "从新能源汽车来看，", "就快递业务而言，": the topic of what follows.
 TOPIC_RE = re.compile(

@@ -73,6 +73,9 @@ from loaders.text.sentences import FoundFigure, paragraphs
 
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_NOUN_RE = re.compile(r"降幅|跌幅|减幅")
+# Measures of how a figure changed: one that fits no series says nothing of its subject.
+CHANGES = ("change", "pp")
+GROWTH_RATES = ("yoy", "yoy_2y", "cagr")
 DECLINE_COMPARED_RE = re.compile(r"(?:降幅|跌幅|减幅)\s*(?:较|比|相比|相较)")
 
 
@@ -146,10 +149,17 @@ def _mapped(
         # 首次突破千亿元大关，达到 1,750 亿元").
         if figures[k].role == "superseded":
             mapped_before = None
-        elif not _passed_on_the_way(figures, k) and figures[k].measure not in ("change", "pp"):
-            # A change ("比上年同期增加 6 笔") is no segment that fit no series.
+        elif not _passed_on_the_way(figures, k) and not _a_change(figures[k]):
+            # A change ("比上年同期增加 6 笔") or a growth rate the catalog keeps no series
+            # of ("交易总金额 367 亿元，同比下降 34.5%（…修订为 560 亿元）") is no segment
+            # that fit no series.
             mapped_before = isinstance(found, list)
     return observations, unassigned
+
+
+def _a_change(figure: FoundFigure) -> bool:
+    """A change ("增加 6 笔", "提高 2 个百分点") or a growth rate ("同比下降 34.5%")."""
+    return figure.measure in CHANGES or figure.measure in GROWTH_RATES
 
 
 def _evidence(figure: FoundFigure, catalog: Catalog) -> int:

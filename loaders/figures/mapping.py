@@ -183,6 +183,8 @@ FUNCTION_WORDS = re.compile(
     r"初步|测算|核算|估算|统计|核实|最终|根据|依据|按照|"
     r"其中|同时|此外|而且|并且|但是|有所|明显|大幅|小幅|略有|稳步|持续|保持|"
     r"十[一二三四五六七八九]?五|初期|末期|期间|时期|阶段|水平|"
+    # "五年复合增长率", "未来五年", "近三年来": a number of years is how long, not what.
+    r"(?:未来|今后|近|过去的?|最近|此后|这)?[两二三四五六七八九十]{1,2}(?:个)?年(?:间|来|内|中|里)?|"
     r"[年月日前后初中末底为是达约近超逾至到了的和与及并而且但也又则较比由从在于,.;:()、“”‘’\"\d\s%~\-—]"
 )
 
@@ -242,9 +244,11 @@ def mentions_generic(text: str, catalog: Catalog) -> bool:
 # What may stand before a generic alias ("全年市场规模", "2020 年完成 148 笔交易",
 # "披露的交易金额"): time words, determiners and reporting verbs, never another
 # noun ("芯片市场规模", "5G 相关交易").
+# An opening bracket or quote ("（2018 年交易总金额由…修订为…）") only sets the words apart.
 _GENERIC_PREFIX = re.compile(
-    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
+    r"^(?:[\d\s.,，、~\-—至到年月日季度上下半全前后今去本明同期底末初共的(（“\"]|第?[一二三四]季度|当年|当期|同年|分别|其中|我国|中国|国内|整体|总体"
     r"|预计|预测|将|完成|达成|发生|实现|披露|累计|公开|但|而|则|并|且|同时|此外|另外|合计|总计|已经|已"
+    r"|此前|公布|发布|初步|修订后"
     # "在上半年完成交易 47 笔…的基础上", "继…之后": the ground a projection builds on.
     r"|在|继)*$"
 )
@@ -332,6 +336,29 @@ def _context_level(indicator: Indicator, scopes: list[str]) -> int | None:
     return None
 
 
+# "中国 TMT 行业并购交易金额", "互联网行业并购": the industry a subject names before its
+# series name; a series is only about an industry its own words name.
+INDUSTRY_RE = re.compile(r"([A-Za-z0-9\u4e00-\u9fff]{2,6}?)(?:行业|产业)")
+WHERE_RE = re.compile(r"^(?:中国|我国|国内|全国|境内)")
+LISTED_INDUSTRIES_RE = re.compile(
+    r"[、和及与][^,，;；。]{0,8}(?:等)?(?:行业|产业)|(?:等|[两二三四五六七八九十\d]个)(?:行业|产业)"
+)
+
+
+def _another_industry(subject: str, alias: str, indicator: Indicator) -> bool:
+    """Does the subject name, before the alias, an industry the indicator's name, context
+    and description do not ("中国 TMT 行业并购交易金额" is no telecom series)?"""
+    at = subject.find(squeeze(alias))
+    named = INDUSTRY_RE.findall(subject[:at] if at >= 0 else "")
+    if not named:
+        return False
+    own = squeeze(indicator.name_zh + indicator.description + "".join(indicator.context))
+    industry = WHERE_RE.sub("", named[-1])
+    if LISTED_INDUSTRIES_RE.search(subject[:at]):
+        return False  # "覆盖电力、钢铁、水泥等行业重点排放企业": the industries covered
+    return not any(industry[i : i + 2] in own for i in range(len(industry) - 1))
+
+
 def choose_indicator(
     quantity: Quantity,
     measure: str | None,
@@ -379,6 +406,8 @@ def choose_indicator(
             if not aliases or _context_level(indicator, scopes[:4]) is None:
                 continue
         if any(_joined(word) in _joined(subject + frame) for word in indicator.exclude):
+            continue
+        if _another_industry(subject, max(aliases, key=len), indicator):
             continue
         level = _context_level(indicator, scopes)
         if level is None:

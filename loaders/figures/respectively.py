@@ -33,6 +33,7 @@ from loaders.figures.listed_periods import (
 )
 from loaders.figures.mapping import has_subject
 from loaders.text.sentences import FoundFigure
+from loaders.vocab.timeexpr import find_time_expressions
 
 # "A 和 B 分别为 x 和 y": 分别 and the verb before the first figure of the list.
 RESPECTIVELY_RE = re.compile(r"(?:分别|依次)[^,，;；:：。、\d]{0,8}$")
@@ -252,6 +253,8 @@ def mark_respectively(
                 listed.bases = [owner + head.strip() for owner in owners]
                 listed.owners = owners
             listed.owners = listed.owners or shared.owners
+        elif (again := _figures_again(figures, i - len(group), head, published)) is not None:
+            listed.bases = again
         elif len(group) > 1:
             for figure in group:
                 figure.given_subject = ""  # cannot pair subjects and figures
@@ -290,3 +293,26 @@ def _pair_before(
         return None
     rest = head[: both.start()] + head[both.end() :]
     return [name.strip() + rest.strip() for name in named]
+
+
+def _figures_again(
+    figures: list[FoundFigure], first: int, head: str, published: date
+) -> list[str] | None:
+    """ "共完成并购交易 118 笔，交易总金额约 760 亿元，2022 年分别为 126 笔和 902 亿元": a head
+    naming only a period gives the figures before it in its sentence again, for that period,
+    in their order (each its unit); None unless they are as many and their units pair."""
+    group = _group(figures, first)
+    size = len(group)
+    if size < 2 or first < size or has_subject(head):
+        return None
+    if not any(e.period and e.role != "reference" for e in find_time_expressions(head, published)):
+        return None
+    before = figures[first - size : first]
+    sentence = figures[first].sentence
+    if any(f.sentence is not sentence for f in before):
+        return None
+    if any(a.quantity.unit != b.quantity.unit for a, b in zip(before, group, strict=True)):
+        return None
+    if len({f.quantity.unit for f in group}) < size:
+        return None  # "…分别为 5% 和 6%" after two rates: which is whose is not said by units
+    return [f.given_subject or f.pre for f in before]

@@ -15,6 +15,7 @@ from datetime import date
 from loaders.figures.dating import DAY_ANAPHOR_RE
 from loaders.figures.mapping import Candidate
 from loaders.text.sentences import FoundFigure
+from loaders.vocab.numerals import parse_small_int
 from loaders.vocab.periods import end_month, index_month, month_before, month_of, parse_period
 
 # "启动首日", "上线首日", "首日": the first day of what was named before.
@@ -91,6 +92,10 @@ def series_period(
         period = None
     if kind == "index":
         return _index_period(period, month_before(published)), None
+    if candidate.indicator.measure == "cagr" and (span := _span_of_years(figure, period)):
+        # "2027 年…将达到 38 亿美元，五年复合增长率为 29.4%": a rate over five years, which
+        # the one year named does not date (the span is suggested, never guessed).
+        return None, span
     if period and parse_period(period).kind == "day":
         return None, None  # a day is when news broke, not a flow's period
     if period and len(period.rpartition("/")[2]) == len("2022-07-15"):
@@ -133,3 +138,19 @@ def _day_spoken_of_again(figure: FoundFigure) -> str | None:
         return None
     end = figure.period.rpartition("/")[2]
     return end if parse_period(end).kind == "day" else None
+
+
+# "五年复合增长率", "未来 5 年": how many years a compound rate runs over.
+YEARS_RE = re.compile(r"(?P<n>[两二三四五六七八九十]|\d{1,2})\s*(?:个)?年")
+
+
+def _span_of_years(figure: FoundFigure, period: str | None) -> str | None:
+    """The years a rate's own words say it runs over ("五年复合增长率") up to the single
+    year its text names, if they say so."""
+    clause = figure.pre[max(figure.pre.rfind(ch) for ch in ",，;；") + 1 :]
+    found = YEARS_RE.search(clause)
+    if found is None or period is None or parse_period(period).kind != "year":
+        return None
+    years = parse_small_int(found["n"]) or 0
+    year = int(period[:4])
+    return f"{year - years}/{year}" if 1 < years <= 20 else None

@@ -36,6 +36,7 @@ from loaders.vocab.timeexpr import find_time_expressions
 
 # A caption is a short line; a longer one is prose, whose periods are not the table's.
 CAPTION_MAX_CHARS = 60
+SENTENCE_END_RE = re.compile(r"(?<=[。！？!?])")
 BARE_NUMBER_RE = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
 # "（亿元）", "(%)", "单位：万亿元", "（单位：%）": the unit a name gives the numbers under it.
 UNIT_IN_NAME_RE = re.compile(
@@ -88,18 +89,33 @@ def caption_of(paragraph: str | None, published: date) -> Caption:
     景气指数为 52.1%，主要分项如下："); other prose before a table does not date its rows.
     """
     introduces = bool(paragraph) and paragraph.rstrip().endswith((":", "："))
+    whole = paragraph or ""
+    if introduces:
+        # "据中物联消息，一季度物流运行总体平稳。2024 年一季度物流运行主要数据如下：": the
+        # sentence that introduces the rows is their caption, not the prose before it.
+        paragraph = SENTENCE_END_RE.split(paragraph.rstrip())[-1]
     if not paragraph or len(paragraph) > CAPTION_MAX_CHARS:
         return Caption("", None, "")
     if find_quantities(paragraph) and not introduces:
         return Caption("", None, "")
-    exprs = [
-        e
-        for e in find_time_expressions(paragraph, published)
-        if e.period and e.role != "reference" and not e.year_to_date
-    ]
+    exprs = _periods_of(paragraph, published)
+    if not exprs and introduces and whole != paragraph:
+        # "一季度，物流需求恢复向好…。主要数据：": the introducing sentence names no period,
+        # the paragraph it ends did (one period only: which of several is not said).
+        exprs = _periods_of(whole, published)
+        if len({e.period for e in exprs}) != 1:
+            exprs = []
     if not exprs:
         return Caption(paragraph, None, "")
     return Caption(paragraph, exprs[-1].period, exprs[-1].text)
+
+
+def _periods_of(text: str, published: date) -> list:
+    return [
+        e
+        for e in find_time_expressions(text, published)
+        if e.period and e.role != "reference" and not e.year_to_date
+    ]
 
 
 # "单位：万亿元，%", "（单位：亿元、%）": one unit for the amounts, one for the rates.
@@ -279,6 +295,7 @@ def table_figures(
     """The figures of a run of table rows, each with its row: DOCX rows cell by cell,
     text rows ("名称：数值") like prose dated by the caption."""
     out: list[tuple[FoundFigure, str]] = []
+    named = ""  # the name of the last text row that named a subject
     k = 0
     while k < len(rows):
         if TABLE_CELL_SEPARATOR in rows[k][1]:
@@ -296,12 +313,18 @@ def table_figures(
         if unit:
             found = _without_added_unit(found, row)
         mark_respectively(found, published, names_series)
-        named_by_period = not has_subject(
-            without_periods(TEXT_ROW_RE.match(row)["name"], published)
-        )
+        row_name = without_periods(TEXT_ROW_RE.match(row)["name"], published)
+        named_by_period = not has_subject(row_name)
+        # "社会物流总额：79.3 万亿元" then "同比增长：5.9%": a row naming only a measure is
+        # about the row named above it, as in a DOCX table.
+        of_row_above = named_by_period and bool(named) and bool(RATE_ROW_RE.search(row_name))
+        if has_subject(row_name):
+            named = "" if TOTAL_ROW_RE.match(row_name.strip()) else row_name.strip()
         for figure in found:
             figure.context = caption.text
-            if named_by_period and caption.text:
+            if of_row_above:
+                figure.given_subject = named + figure.pre
+            elif named_by_period and caption.text:
                 # "6 月：51.4%" under "2023 年 6—8 月物流业新订单指数": rows that are periods
                 # are about what the caption names.
                 figure.given_subject = caption.text + figure.pre

@@ -82,12 +82,21 @@ TIME_RE = re.compile(
 )
 
 _BOOK_RE = re.compile(r"《[^《》\n]{0,120}》")
-# "业务总量指数升至 47.4%，上月为 46.0%": the month before, named for one figure.
-_LAST_MONTH_RE = re.compile(r"上个?月(?:份)?(?=\s*(?:为|是|的))")
+# The month before, named for one figure: "业务总量指数升至 47.4%，上月为 46.0%", "上月
+# 新订单指数为 51.5%" (opening its clause, its subject between), "较上月（52.6%）回落" and
+# "较上月的 51.5%" (a base with its figure; "较上月回落 0.8 个百分点" names none).
+_LAST_MONTH_RE = re.compile(r"上个?月(?:份)?")
+_NAMES_LAST_MONTHS_FIGURE_RE = re.compile(r"\s*(?:为|是|的)")
+_OPENS_LAST_MONTHS_CLAUSE_RE = re.compile(r"[^,;。!?:\d()]{1,12}?(?:为|是|达到|录得)\s*\d")
+_LAST_MONTHS_BASE_RE = re.compile(r"\s*(?:的|[(（])\s*(?:约|近)?\s*\d")
+_CLAUSE_OPENING = ",;。!?:("
 # Since the start of the year: "今年以来累计成交量", "年初至今", "年内累计".
 _YEAR_TO_DATE_RE = re.compile(
     r"(?:今年|本年|年初)(?:以来|至今)|(?:年内|今年|本年|年初)累计|年内(?=[^,，;；。！？\d]{1,12}累计)"
 )
+# "有望在年内突破 100 元/吨", "预计年内将达到…": what a projection reaches within the year
+# is the issue year's (for its next figure; a bare 年内 elsewhere ranks or sums, see above).
+_WITHIN_THE_YEAR_RE = re.compile(r"(?<=有望|预计|可望|或将|力争|将在|望在)\s*(?:在\s*)?年内")
 # "今年全国碳市场已累计成交 0.17 亿吨": 累计 later in the clause of a bare 今年.
 _CUMULATIVE_LATER_RE = re.compile(r"[^,，;；。！？\d]{0,12}累计")
 
@@ -263,6 +272,12 @@ def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
         TimeExpr(m.start(), m.end(), text[m.start() : m.end()], None, "set", year_to_date=True)
         for m in _YEAR_TO_DATE_RE.finditer(shadow)
     ]
+    taken = [(e.start, e.end) for e in found]
+    found += [
+        TimeExpr(m.start(), m.end(), text[m.start() : m.end()], str(published.year), "local")
+        for m in _WITHIN_THE_YEAR_RE.finditer(shadow)
+        if not any(a < m.end() and m.start() < b for a, b in taken)
+    ]
     for match in TIME_RE.finditer(shadow):
         start, end = match.span()
         if any(e.year_to_date and e.start < end and start < e.end for e in found):
@@ -319,7 +334,12 @@ def _time_expressions(text: str, published: date) -> tuple[TimeExpr, ...]:
         if any(e.start <= start < e.end for e in found):
             continue
         if shadow[max(0, start - 4) : start].rstrip().endswith(REFERENCE_BEFORE):
-            continue  # "较上月的 …": a comparison base
+            if not _LAST_MONTHS_BASE_RE.match(shadow, end):
+                continue  # "较上月回落": a comparison base, no figure of its own
+        elif not _NAMES_LAST_MONTHS_FIGURE_RE.match(shadow, end):
+            opening = not shadow[:start].rstrip() or shadow[:start].rstrip()[-1] in _CLAUSE_OPENING
+            if not (opening and _OPENS_LAST_MONTHS_CLAUSE_RE.match(shadow, end)):
+                continue
         found.append(
             TimeExpr(start, end, text[start:end], None, "local", past_relative=True, months_back=1)
         )
