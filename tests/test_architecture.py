@@ -6,7 +6,8 @@
   (loaders/services/), the store never into the extraction; no two modules share a name;
 - pages never import the store (they read through dashboard.data, write through services);
 - the pure view modules import no streamlit;
-- tests share helpers through tests/support/, never by importing conftest.py.
+- tests share helpers through tests/support/, never by importing conftest.py;
+- no module of loaders/ or dashboard/ is over 500 lines.
 """
 
 import ast
@@ -203,3 +204,17 @@ def test_tests_share_helpers_through_tests_support_not_conftest():
         if any("conftest" in name.split(".") for name in _imports(path))
     )
     assert importers == []
+
+
+# A module longer than this is doing more than one job (issue 21): split it by job, not by
+# moving lines into a helper named after the file.
+MOST_LINES_PER_MODULE = 500
+
+
+def test_no_module_of_loaders_or_dashboard_is_over_the_line_limit():
+    too_long = {
+        str(path.relative_to(ROOT)): count
+        for path in _python_files("loaders", "dashboard")
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MOST_LINES_PER_MODULE
+    }
+    assert not too_long, f"over {MOST_LINES_PER_MODULE} lines: {too_long}"
