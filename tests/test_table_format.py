@@ -1,4 +1,4 @@
-"""Writing a figures table without guessing: the format page (loaders.intake.figures_table.format_guide)
+"""Writing a figures table without guessing: the format page (loaders.intake.table_format.format_guide)
 names every column, qualifier word, period form and indicator id, and its examples are what the
 parser takes; ids show on the 指标 page and in the Trends picker's help."""
 

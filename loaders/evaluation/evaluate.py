@@ -32,6 +32,7 @@ from loaders.evaluation.scoring import (
 )
 from loaders.figures.number_states import account_for_numbers, says_value
 from loaders.intake.pipeline import extract_file
+from loaders.text import BRIEF_SUFFIXES
 
 # Scoring lives in loaders.evaluation.scoring; these names are part of this module's interface too.
 __all__ = [
@@ -48,7 +49,6 @@ __all__ = [
     "values_agree",
 ]
 
-BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 NOTES_SUFFIX = ".notes.md"
 HEADER_FIELDS = ("title", "year", "number", "total_number", "published")
 

@@ -40,9 +40,9 @@ from loaders.services.ingest import Overwrite
 from loaders.services.permissions import require_editor
 from loaders.store import Store, StoreError, queries, writes
 from loaders.store.queries import ImportJob
+from loaders.text import BRIEF_SUFFIXES
 from loaders.text.reading import MAX_UPLOAD_BYTES, read_capped
 
-BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 # An archive is many briefs: its caps are its own, apart from the single file's (each
 # member still meets MAX_UPLOAD_BYTES when it is read).
 MAX_ARCHIVE_FILES = 2000

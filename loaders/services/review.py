@@ -31,9 +31,9 @@ from loaders.intake.reviewed_rows import RowError, header_problems, validate_row
 from loaders.intake.table_format import TABLE_SUFFIXES
 from loaders.models import Extraction, IssueHeader, Observation
 from loaders.services.storable import extraction_problems
+from loaders.text import BRIEF_SUFFIXES
 from loaders.vocab.missing import is_missing, plain, text_or_empty
 
-BRIEF_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in BRIEF_SUFFIXES + TABLE_SUFFIXES]
 
 # The fields of a figure an editor may change; any change makes the figure "reviewed".

@@ -178,7 +178,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the catalog held by the store, versioned; suggestions for unassigned figures",
         (
             # Every change of the catalog is a version: the whole catalog as YAML
-            # (loaders.catalog.indicators.dump_catalog), who, when, what and why. The latest version is
+            # (loaders.catalog.canonical_yaml.dump_catalog), who, when, what and why. The latest version is
             # the catalog; `indicators` is its projection for queries.
             """CREATE TABLE catalog_versions (
                 version BIGINT PRIMARY KEY,

@@ -59,7 +59,7 @@ from loaders.text.editor_lines import editor_from_line
 from loaders.text.issue_header import DATE_RE, ISSUE_RE, header_end_index
 from loaders.text.punctuation import chinese_punctuation
 from loaders.text.spacing import tidy_spaces
-from loaders.text.structure import is_note
+from loaders.text.structure import TITLE_NOTE_MAX_LINES, is_note
 from loaders.text.text_tables import rebuild_tables
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -71,9 +71,6 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|(?i:page)\s*\d{1,3}(?:\s*(?i:of)\s*\d{1,3})?)$"
 )
-# Sentences (an editor's note) that may stand between the header or an editor
-# line and the next article title.
-TITLE_NOTE_MAX_LINES = 2
 # The second line of a wrapped article title is at most this long.
 WRAPPED_TITLE_TAIL_MAX_CHARS = 20
 # Cells of a table row (a DOCX table) stay apart, one row per line.
