@@ -242,3 +242,29 @@ def test_an_as_of_date_after_a_semicolon_leaves_the_clause_before_alone():
         ("carbon_national_cum_volume", "2022-04", 1.89, "exact", False),
         ("carbon_national_cum_turnover", "2022-03-31", 82.39, "exact", False),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2019年全国社会物流总额298万亿元，增速较上年回落0.5个百分点，为5.9%。",
+            ("logistics_total_yoy", "2019", 5.9, "exact", False),
+        ),
+        (
+            "2019年全国社会物流总额298万亿元，增速比上年回落0.5个百分点，是5.9%。",
+            ("logistics_total_yoy", "2019", 5.9, "exact", False),
+        ),
+        (
+            "2019年L2级乘用车渗透率较上年提高1.5个百分点，为3.3%。",
+            ("l2_penetration", "2019", 3.3, "exact", False),
+        ),
+    ],
+)
+def test_the_rate_a_change_ended_at_after_a_comma_measures_the_changed_rate(text, expected):
+    assert expected in mapped(text, published=FEB_2020)
+
+
+def test_a_change_of_a_level_ending_in_a_comment_states_no_rate():
+    text = "2019年全国社会物流总额298万亿元，较上年增加15万亿元，为历史新高。"
+    assert mapped(text, published=FEB_2020) == {("logistics_total", "2019", 298.0, "exact", False)}
