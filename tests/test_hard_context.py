@@ -242,3 +242,69 @@ def test_an_as_of_date_after_a_semicolon_leaves_the_clause_before_alone():
         ("carbon_national_cum_volume", "2022-04", 1.89, "exact", False),
         ("carbon_national_cum_turnover", "2022-03-31", 82.39, "exact", False),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2019年全国社会物流总额298万亿元，增速较上年回落0.5个百分点，为5.9%。",
+            ("logistics_total_yoy", "2019", 5.9, "exact", False),
+        ),
+        (
+            "2019年全国社会物流总额298万亿元，增速比上年回落0.5个百分点，是5.9%。",
+            ("logistics_total_yoy", "2019", 5.9, "exact", False),
+        ),
+        (
+            "2019年L2级乘用车渗透率较上年提高1.5个百分点，为3.3%。",
+            ("l2_penetration", "2019", 3.3, "exact", False),
+        ),
+    ],
+)
+def test_the_rate_a_change_ended_at_after_a_comma_measures_the_changed_rate(text, expected):
+    assert expected in mapped(text, published=FEB_2020)
+
+
+def test_a_change_of_a_level_ending_in_a_comment_states_no_rate():
+    text = "2019年全国社会物流总额298万亿元，较上年增加15万亿元，为历史新高。"
+    assert mapped(text, published=FEB_2020) == {("logistics_total", "2019", 298.0, "exact", False)}
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        (
+            "L2级辅助驾驶加速普及",
+            "上半年，渗透率达到42.4%，同比提高10个百分点。",
+            ("l2_penetration", "2023-H1", 42.4, "exact", False),
+        ),
+        (
+            "2022年电信行业并购交易回顾",
+            "全年共完成126笔，交易总金额902亿元。",
+            ("telecom_ma_deals", "2022", 126.0, "exact", False),
+        ),
+        (
+            "社会物流总额平稳增长",
+            "上半年总额达160.7万亿元，同比增长4.8%。",
+            ("logistics_total", "2023-H1", 160.7, "exact", False),
+        ),
+    ],
+)
+def test_a_figure_whose_text_names_no_subject_is_about_its_title(title, text, expected):
+    assert expected in mapped(text, published=AUG_2023, title=title)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # The text names a subject of its own: a segment, never the title's series.
+        ("社会物流总额平稳增长", "上半年，工业品物流总额达150.1万亿元。"),
+        ("L2级辅助驾驶加速普及", "上半年，新能源汽车渗透率达到28.3%。"),
+        # Increments are no level of the title's series.
+        ("试点碳市场累计成交量接近4亿吨", "较2019年底分别增加约0.35亿吨和10.8亿元。"),
+        # A title naming no series lends nothing.
+        ("行业动态", "上半年，渗透率达到42.4%。"),
+    ],
+)
+def test_a_title_lends_no_subject_over_the_text_s_own_or_to_increments(title, text):
+    assert mapped(text, published=AUG_2023, title=title) == set()

@@ -376,3 +376,23 @@ def test_chinese_decimals_zeros_and_percents_in_words(text, value, unit):
 @pytest.mark.parametrize("text", ["“十四五”规划", "二〇二一年", "一点儿"])
 def test_words_with_numerals_are_still_no_figures(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("交易百余笔", 100, "笔"),
+        ("覆盖千余家企业", 1000, "家"),
+        ("万余家", 10000, "家"),
+        ("百多笔", 100, "笔"),
+    ],
+)
+def test_a_bare_hundred_or_thousand_and_more_is_a_lower_bound(text, value, unit):
+    (q,) = find_quantities(text)
+    assert (q.number, q.unit, q.qualifier, q.vague) == (value, unit, "more_than", False)
+
+
+@pytest.mark.parametrize("text", ["数百余家", "上百笔"])
+def test_a_vague_hundred_stays_vague(text):
+    (q,) = find_quantities(text)
+    assert q.vague

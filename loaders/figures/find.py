@@ -73,6 +73,8 @@ from loaders.text.sentences import FoundFigure, paragraphs
 
 # The size of a decline compared with a base: "降幅较一季度的", "跌幅比上月的".
 DECLINE_NOUN_RE = re.compile(r"降幅|跌幅|减幅")
+# "较 2019 年底分别增加约 0.35 亿吨和 10.8 亿元": a clause of increments, no level.
+CHANGED_BY_RE = re.compile(r"(?:增加|减少|新增|净增|增长|下降|提高|回落)[^,，;；。]*$")
 # Measures of how a figure changed: one that fits no series says nothing of its subject.
 CHANGES = ("change", "pp")
 GROWTH_RATES = ("yoy", "yoy_2y", "cagr")
@@ -227,6 +229,14 @@ def _map_figure(
     unassigned (with a best guess)."""
     figure = figures[k]
     figure.subject = subject_of(figures, k, article.text, catalog)
+    if (
+        not has_subject(figure.subject)
+        and not CHANGED_BY_RE.search(figure.sentence.text[: figure.quantity.start])
+        and mentions_alias(article.title, catalog)
+    ):
+        # "L2 级辅助驾驶加速普及" over "上半年，渗透率达到 42.4%": a figure whose text before
+        # names no subject at all is about what its article's title names.
+        figure.subject = without_periods(article.title, published) + figure.subject
     resolved = False
     if ANAPHOR_RE.search(figure.subject) or PAIR_ANAPHOR_RE.search(figure.subject):
         start = figure.sentence.start + figure.quantity.start
@@ -277,7 +287,8 @@ def _map_figure(
             # named before in the paragraph.
             # A table's caption said it before its rows ("2022 年上半年社会物流总额" over a
             # column "总额（万亿元）").
-            said = figure.context + said_before(figures, k, article)
+            # The article's title said it first ("社会物流总额平稳增长" over "上半年总额达…").
+            said = article.title + figure.context + said_before(figures, k, article)
             expanded = expand_short_name(subject, said, catalog)
             if expanded is not None:
                 candidate, _reason, tie = choose_indicator(

@@ -15,9 +15,11 @@ from loaders.figures.mapping import has_subject, measure_of
 from loaders.text.sentences import FoundFigure
 
 LAST_YEAR_RE = re.compile(r"去年|上年|上一年")
-# "回升 2.8 个百分点至 53.5%": the figure after 至 is where the change ended.
+# "回升 2.8 个百分点至 53.5%", "回落 0.5 个百分点，为 5.9%": the figure after 至 (or a
+# comma and 为) is where the change ended.
 REACHED_RE = re.compile(
-    r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到)\s*$"
+    r"^\s*[,，]?\s*(?:(?:回升|回落|上升|下降|提高|提升|增长|减少|升|降|增|减)?(?:至|到)|达到"
+    r"|(?<=[,，])\s*(?:为|是))\s*$"
 )
 SEMICOLON_RE = re.compile(r"[;；]")
 COMPARED_TAIL_RE = re.compile(r"(?:较|比|同比|环比|相比)[^,，;；]*$")
@@ -52,7 +54,8 @@ def resolve_measure(figures: list[FoundFigure], k: int) -> str | None:
         # "较上月回升 2.8 个百分点至 53.5%": the level reached, measured by the noun the
         # change was of, not by the comparison.
         noun = COMPARED_TAIL_RE.sub("", figures[k - 1].given_subject or figures[k - 1].pre)
-        return measure_of(noun, figure.quantity)
+        reached = measure_of(noun, figure.quantity)
+        return "yoy" if reached == "growth" else reached  # "增速…回落 0.5 个百分点，为 5.9%"
     measure_text = figure.given_subject if figure.given_subject else figure.pre
     if BASE_IN_BRACKETS_RE.search(measure_text):
         # "渗透率较上年同期（42.4%）提高…": the bracket holds the base's value; what it

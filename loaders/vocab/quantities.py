@@ -305,6 +305,8 @@ _VAGUE_LEADS = ("数", "几", "若干", "上")
 _MAGNITUDE_WORDS_RE = re.compile(
     rf"(?P<lead>数|几|若干|上|逾|超过|超|过|将近|接近|近)(?P<scale>{_SCALE})(?P<more>多|余)?"
     rf"\s*(?P<unit>{_UNIT})"
+    # "百余笔", "千余家": a bare hundred or thousand and more, like "100 余笔".
+    rf"|(?<![{_CN_CHARS}\d数几上逾超过近])(?P<bare>百|千|万)(?:余|多)\s*(?P<unit3>{_UNIT})"
     # "十几家", "二十几笔", "几十万辆": a number with 几 in it is vague too.
     rf"|(?<![{_CN_CHARS}\d])(?P<num>[一二两三四五六七八九]?十)几(?P<scale2>{_SCALE})?\s*(?P<unit2>{_UNIT})"
 )
@@ -320,7 +322,11 @@ def _with_magnitude_words(
         start, end = match.span()
         if _inside(start, masked):
             continue
-        if match["num"]:
+        if match["bare"]:
+            value = _SCALE_WORDS[match["bare"]]
+            unit_text, vague, qualifier = match["unit3"], False, "more_than"
+            written = match.group(0)
+        elif match["num"]:
             value = (parse_chinese_number(match["num"]) or 10) * _SCALE_WORDS.get(
                 match["scale2"] or "", 1
             )
@@ -351,6 +357,7 @@ def _with_magnitude_words(
         if (
             not vague
             and not match["num"]
+            and not match["bare"]
             and match["lead"] in ("近", "将近", "接近", "超过", "超", "逾")
         ):
             qualifier, q_start = _pre_qualifier(shadow, start)
