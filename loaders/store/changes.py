@@ -19,8 +19,8 @@ import duckdb
 import pandas as pd
 
 from loaders.store.connection import Store
-from loaders.store.current_points import values_differ
 from loaders.store.queries import result_frame
+from loaders.vocab.revisions import different_statement
 
 _KEY = ("indicator", "period", "forecast")
 # The columns of one statement in point_changes, after the key and kind.
@@ -60,39 +60,104 @@ def _on(left: str, right: str) -> str:
     return " AND ".join(f"{left}.{k} = {right}.{k}" for k in _KEY)
 
 
-def _statement(alias: str, prefix: str = "") -> str:
-    return ", ".join(f"{alias}.{field} AS {prefix}{field}" for field in STATEMENT_FIELDS)
-
-
 def _key_filter(keys: tuple[list[str], list[str]] | None, alias: str = "") -> tuple[str, list]:
     if keys is None:
         return "", []
     prefix = f"{alias}." if alias else ""
     return (
-        f"list_contains(?, {prefix}indicator) AND list_contains(?, {prefix}period)",
+        f"WHERE list_contains(?, {prefix}indicator) AND list_contains(?, {prefix}period)",
         [list(keys[0]), list(keys[1])],
     )
 
 
-def snapshot(cur: duckdb.DuckDBPyConnection, keys: tuple[list[str], list[str]] | None) -> None:
-    """Keep the current values of these keys (indicators, periods; None: every key) as they
-    are before a write recomputes them, for record() to compare with (a temporary table of
-    the write's own connection, gone with it)."""
+# A current point as snapshot() and record() read it: the key, where it sits, how many
+# revisions it has, then its statement (STATEMENT_FIELDS).
+_POINT_COLUMNS = (*_KEY, "unit", "period_kind", "period_end", "revision_count")
+_POINT_SELECT = f"SELECT {', '.join((*_POINT_COLUMNS, *STATEMENT_FIELDS))} FROM current_points"
+_STATEMENT_AT = len(_POINT_COLUMNS)
+_REVISIONS_AT = _POINT_COLUMNS.index("revision_count")
+
+Point = tuple  # a row of _POINT_SELECT
+Snapshot = dict[tuple, Point]  # by (indicator, period, forecast)
+# Rows per INSERT ... VALUES statement (a write logs tens; a catalog change, every point).
+_VALUES_BATCH = 200
+
+
+def _points(cur: duckdb.DuckDBPyConnection, keys: tuple[list[str], list[str]] | None) -> Snapshot:
     where, params = _key_filter(keys)
-    cur.execute(
-        "CREATE OR REPLACE TEMP TABLE current_before AS SELECT * FROM current_points"
-        + (f" WHERE {where}" if where else ""),
-        params,
-    )
+    rows = cur.execute(f"{_POINT_SELECT} {where}", params).fetchall()
+    return {row[:3]: row for row in rows}
+
+
+def snapshot(cur: duckdb.DuckDBPyConnection, keys: tuple[list[str], list[str]] | None) -> Snapshot:
+    """The current values of these keys (indicators, periods; None: every key) as they are
+    before a write recomputes them, for record() to compare with."""
+    return _points(cur, keys)
+
+
+def _differ(point: Point, other: Point | tuple) -> bool:
+    """Whether two statements (value and value_high first) state another figure."""
+    return different_statement(point[0], point[1], other[0], other[1])
+
+
+def _said(
+    cur: duckdb.DuckDBPyConnection, issue_key: str, points: Sequence[Point]
+) -> dict[tuple, tuple]:
+    """The issue's own first statement (STATEMENT_FIELDS) of each of these points' keys."""
+    rows = cur.execute(
+        """SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
+            o.issue_key, i.issue_label, i.published, o.quote
+        FROM observations o JOIN issues i ON i.issue_key = o.issue_key
+        WHERE o.issue_key = ? AND list_contains(?, o.indicator) AND list_contains(?, o.period)
+        QUALIFY row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
+            ORDER BY o.seq) = 1""",
+        [issue_key, sorted({p[0] for p in points}), sorted({p[1] for p in points})],
+    ).fetchall()
+    return {row[:3]: row[3:] for row in rows}
+
+
+def _changes(
+    cur: duckdb.DuckDBPyConnection, cause: Cause, before: Snapshot, after: Snapshot
+) -> list[tuple]:
+    """One row per point whose current value changed (new, removed, revised, corrected) or
+    that the cause's issue began to disagree with: the key, kind, where the point sits, its
+    statement now and the other statement (the one replaced, or the one that disagrees)."""
+    empty = (None,) * len(STATEMENT_FIELDS)
+    rows: list[tuple] = []
+    doubted: list[Point] = []
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            rows.append((new, "new", new[_STATEMENT_AT:], empty))
+        elif new is None:
+            rows.append((old, "removed", empty, old[_STATEMENT_AT:]))
+        elif _differ(new[_STATEMENT_AT:], old[_STATEMENT_AT:]):
+            kind = "corrected" if new[-4] == old[-4] else "revised"
+            rows.append((new, kind, new[_STATEMENT_AT:], old[_STATEMENT_AT:]))
+        elif new[_REVISIONS_AT] > old[_REVISIONS_AT]:
+            doubted.append(new)
+    if doubted and cause.issue_key is not None:
+        said = _said(cur, cause.issue_key, doubted)
+        for new in doubted:
+            statement = said.get(new[:3])
+            if (
+                statement is not None
+                and statement[3] != new[-4]
+                and _differ(statement, new[_STATEMENT_AT:])
+            ):
+                rows.append((new, "disagreement", new[_STATEMENT_AT:], statement))
+    return [(*point[:6], kind, *now, *other) for point, kind, now, other in rows]
 
 
 def record(
     cur: duckdb.DuckDBPyConnection,
     cause: Cause,
     keys: tuple[list[str], list[str]] | None,
+    before: Snapshot,
 ) -> int:
-    """Open a changeset for cause and log how the current values of these keys changed:
-    snapshot() before current_points was recomputed, then this. Returns the changeset."""
+    """Open a changeset for cause and log how the current values of these keys changed
+    from `before` (snapshot() before current_points was recomputed). Returns the
+    changeset."""
     changeset = _next(cur, "changesets", "changeset")
     cur.execute(
         "INSERT INTO changesets SELECT ?, ?, ?, ?, ?, coalesce("
@@ -109,54 +174,22 @@ def record(
             cause.issue_label or cause.issue_key,
         ],
     )
-    after_where, after_params = _key_filter(keys)
-    said_where, said_params = _key_filter(keys, "o")
-    point = ", ".join(
-        f"coalesce(n.{k}, b.{k}) AS {k}" for k in (*_KEY, "unit", "period_kind", "period_end")
-    )
-    cur.execute(
-        f"""INSERT INTO point_changes
-        WITH fresh AS (SELECT * FROM current_points {
-            "WHERE " + after_where if after_where else ""
-        }),
-        said AS (
-            SELECT o.indicator, o.period, o.forecast, o.value, o.value_high, o.qualifier,
-                o.issue_key, i.issue_label, i.published, o.quote
-            FROM observations o JOIN issues i ON i.issue_key = o.issue_key
-            WHERE o.issue_key = ? {"AND " + said_where if said_where else ""}
-            QUALIFY row_number() OVER (PARTITION BY o.indicator, o.period, o.forecast
-                ORDER BY o.seq) = 1),
-        paired AS (
-            SELECT {point},
-                CASE
-                    WHEN b.indicator IS NULL THEN 'new'
-                    WHEN n.indicator IS NULL THEN 'removed'
-                    WHEN {values_differ("n.value", "n.value_high", "b.value", "b.value_high")} THEN
-                        CASE WHEN n.issue_key = b.issue_key THEN 'corrected' ELSE 'revised' END
-                    WHEN n.revision_count > b.revision_count AND x.indicator IS NOT NULL
-                        AND x.issue_key <> n.issue_key
-                        AND {values_differ("x.value", "x.value_high", "n.value", "n.value_high")}
-                        THEN 'disagreement'
-                END AS kind,
-                {_statement("n")},
-                {_statement("b", "before_")},
-                {_statement("x", "said_")}
-            FROM current_before b FULL JOIN fresh n ON {_on("b", "n")}
-                LEFT JOIN said x ON x.indicator = coalesce(n.indicator, b.indicator)
-                    AND x.period = coalesce(n.period, b.period)
-                    AND x.forecast = coalesce(n.forecast, b.forecast))
-        SELECT ?, indicator, period, forecast, kind, unit, period_kind, period_end,
-            {", ".join(STATEMENT_FIELDS)},
-            {
-            ", ".join(
-                f"CASE WHEN kind = 'disagreement' THEN said_{field} ELSE before_{field} END"
-                for field in STATEMENT_FIELDS
-            )
-        }
-        FROM paired WHERE kind IS NOT NULL""",
-        [*after_params, cause.issue_key, *said_params, changeset],
-    )
-    cur.execute("DROP TABLE current_before")
+    rows = _changes(cur, cause, before, _points(cur, keys))
+    # point_changes' columns: changeset, the key, kind, unit, period_kind, period_end, the
+    # statement, the other one.
+    marks = "(" + ", ".join("?" * (8 + 2 * len(STATEMENT_FIELDS))) + ")"
+    for start in range(0, len(rows), _VALUES_BATCH):
+        batch = rows[start : start + _VALUES_BATCH]
+        cur.execute(
+            "INSERT INTO point_changes (changeset, indicator, period, forecast, unit, "
+            "period_kind, period_end, kind, "
+            + ", ".join(STATEMENT_FIELDS)
+            + ", "
+            + ", ".join(f"other_{field}" for field in STATEMENT_FIELDS)
+            + ") VALUES "
+            + ", ".join([marks] * len(batch)),
+            [value for row in batch for value in (changeset, *row)],
+        )
     return changeset
 
 

@@ -94,11 +94,10 @@ def refresh_current(
         if indicators is None and periods is None
         else (list(indicators or []), list(periods or []))
     )
-    if cause is not None:
-        changes.snapshot(cur, keys)
+    before = changes.snapshot(cur, keys) if cause is not None else None
     _recompute(cur, indicators, periods)
     if cause is not None:
-        changes.record(cur, cause, keys)
+        changes.record(cur, cause, keys, before)
 
 
 def _recompute(
